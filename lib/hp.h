@@ -1,0 +1,389 @@
+/* hp: see LICENSE. */
+/* hp.h: the one header of libhp, one block per lib/ file, in file order. */
+
+#ifndef HP_H
+#define HP_H
+
+#include <sys/types.h>
+#include <signal.h>
+#include <stddef.h>
+
+#define HP_VERSION "0.1.0"
+
+/* Exit statuses shared by every command (see each page's EXIT STATUS). */
+#define HP_EXIT_OK		0
+#define HP_EXIT_FAIL		1
+#define HP_EXIT_USAGE		2
+#define HP_EXIT_NOEXEC		126
+#define HP_EXIT_NOTFOUND	127
+
+#define HP_NAME_MAX	64
+#define HP_PATH_MAX	1024
+#define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
+
+/* err.c: messages, exits, the JSON error object */
+extern const char *hp_progname;
+extern int hp_json_mode;		/* set by --json: errors also go to stdout */
+void	hp_die(const char *, ...);	/* message: strerror(errno), exit 1 */
+void	hp_fail(int, const char *, const char *, ...); /* status, code, msg */
+void	hp_warn(const char *, ...);
+void	hp_warnx(const char *, ...);
+void	hp_usage(const char *, const char *, ...); /* synopsis, msg; exit 2 */
+void	hp_error_json(const char *, const char *);  /* code, message */
+int	hp_errno_code(int, char *, size_t);	/* errno -> code word */
+void	hp_stdout_close(void);			/* exit 1 if stdout failed */
+
+/* mem.c: allocation that dies on failure, a growable buffer */
+struct hp_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+void	*hp_xmalloc(size_t);
+void	*hp_xcalloc(size_t, size_t);
+void	*hp_xrealloc(void *, size_t);
+char	*hp_xstrdup(const char *);
+void	 hp_buf_add(struct hp_buf *, const void *, size_t);
+void	 hp_buf_adds(struct hp_buf *, const char *);
+void	 hp_buf_addc(struct hp_buf *, int);
+void	 hp_buf_printf(struct hp_buf *, const char *, ...);
+char	*hp_buf_str(struct hp_buf *);		/* NUL-terminated view */
+void	 hp_buf_free(struct hp_buf *);
+
+/* opt.c: getopt with long options, stopping at the first operand */
+struct hp_opt {
+	const char	*name;		/* long name, without "--" */
+	int		 arg;		/* 1: takes an argument */
+	int		 val;		/* what hp_getopt returns */
+};
+struct hp_getopt {
+	int		 ind;		/* next argv index; starts at 1 */
+	int		 pos;		/* within a cluster of short options */
+	char		*arg;		/* the option's argument */
+	int		 dashdash;	/* "--" ended the options */
+	char		 bad[64];	/* the offending option, for usage */
+};
+int	hp_getopt(struct hp_getopt *, int, char **, const char *,
+	    const struct hp_opt *);	/* option, -1 done, '?' bad */
+
+/* io.c: EINTR-safe descriptors and paths */
+ssize_t	hp_read(int, void *, size_t);		/* -1 and errno */
+int	hp_write_all(int, const void *, size_t); /* -1 and errno */
+pid_t	hp_waitpid(pid_t, int *, int);
+int	hp_open(const char *, int, mode_t);	/* always O_CLOEXEC */
+int	hp_pipe(int [2], int);			/* CLOEXEC; flag 1: nonblock */
+int	hp_cloexec(int);
+int	hp_nonblock(int);
+int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
+int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
+ssize_t	hp_file_read(const char *, char *, size_t); /* NUL-terminated */
+int	hp_file_write(const char *, const void *, size_t, mode_t); /* atomic */
+int	hp_rmtree(const char *);		/* -1 and errno */
+
+/* time.c: clocks and RFC 3339 */
+long long hp_mono_ms(void);
+long long hp_mono_us(void);
+long long hp_wall_ms(void);
+void	hp_time_fmt(char [32], long long);	/* wall ms -> ...Z */
+
+/* parse.c: names, durations, sizes, signals, exec-line words */
+int	hp_name_ok(const char *);		/* 1 valid, 0 not */
+int	hp_duration(const char *, long long *);	/* ms; -1 bad */
+int	hp_size(const char *, long long *);	/* bytes; -1 bad */
+int	hp_signal(const char *);		/* number, -1 unknown */
+const char *hp_signame(int);			/* "TERM", or "?" */
+int	hp_split(const char *, char ***, int *); /* -1 and message */
+const char *hp_split_error(void);		/* why the last split failed */
+void	hp_quote(struct hp_buf *, const char *);/* one word, re-splittable */
+void	hp_argv_free(char **);
+long long hp_backoff(int, long long, long long, unsigned);
+						/* attempt, min, max, rnd */
+
+/* json.c: a writer that always emits valid JSON, and a flat reader */
+struct hp_json {
+	struct hp_buf	*b;
+	int		 depth;
+	unsigned char	 comma[32];
+};
+void	hp_json_init(struct hp_json *, struct hp_buf *);
+void	hp_json_open(struct hp_json *, int);	/* '{' or '[' */
+void	hp_json_close(struct hp_json *, int);	/* '}' or ']' */
+void	hp_json_key(struct hp_json *, const char *);
+void	hp_json_str(struct hp_json *, const char *);
+void	hp_json_strn(struct hp_json *, const char *, size_t);
+void	hp_json_int(struct hp_json *, long long);
+void	hp_json_num(struct hp_json *, double);
+void	hp_json_bool(struct hp_json *, int);
+void	hp_json_null(struct hp_json *);
+void	hp_json_kstr(struct hp_json *, const char *, const char *);
+void	hp_json_kint(struct hp_json *, const char *, long long);
+void	hp_json_kbool(struct hp_json *, const char *, int);
+int	hp_json_get(const char *, const char *, char *, size_t);
+				/* top-level key's value; 0 found, -1 not */
+
+/* kv.c: "key = value" files: spec and status */
+struct hp_kv {
+	char	**key;
+	char	**val;
+	int	 *line;
+	int	  n;
+	char	 *err;		/* "LINE: message" of the first bad line */
+};
+int	hp_kv_parse(struct hp_kv *, const char *);	/* -1: kv->err */
+int	hp_kv_load(struct hp_kv *, const char *);	/* -1 errno or err */
+const char *hp_kv_get(const struct hp_kv *, const char *);
+long long hp_kv_int(const struct hp_kv *, const char *, long long);
+void	hp_kv_free(struct hp_kv *);
+void	hp_kv_add(struct hp_buf *, const char *, const char *);
+void	hp_kv_addi(struct hp_buf *, const char *, long long);
+
+/* state.c: the state directory and the names inside it */
+#define HP_LOCK		"lock"
+#define HP_CONTROL	"control"
+#define HP_EVENTS	"events"
+#define HP_EVENTS_LOG	"events.log"
+#define HP_PROCS	"procs"
+struct hp_state {
+	char	dir[HP_PATH_MAX];
+};
+int	hp_state_resolve(struct hp_state *, const char *); /* -S or env */
+int	hp_state_open(struct hp_state *, int);	/* 1: create; -1 errno */
+const char *hp_state_error(void);		/* why it was refused */
+int	hp_state_path(const struct hp_state *, char *, size_t,
+	    const char *, ...);			/* STATE/fmt */
+int	hp_state_names(const struct hp_state *, char ***, int *);
+						/* sorted procs/ names */
+void	hp_state_need(struct hp_state *, const char *, int);
+				/* resolve + open, or die with state-dir */
+
+/* lock.c: fcntl write locks */
+int	hp_lock_take(const char *);	/* fd held; -1 errno (EAGAIN: busy) */
+pid_t	hp_lock_holder(const char *);	/* holder, 0 free, -1 errno */
+
+/* fifo.c: control FIFOs and the events fifodir */
+int	hp_fifo_make(const char *);		/* mkfifo 0600, EEXIST ok */
+int	hp_fifo_listen(const char *, int *);	/* read fd; keeps a writer */
+int	hp_fifo_send(const char *, const char *); /* one line; ENXIO: none */
+
+/* platform.c: what only some systems have, with portable fallbacks */
+struct hp_pstat {
+	pid_t		ppid;
+	pid_t		pgid;
+	unsigned long long start;	/* start time, clock ticks since boot */
+	unsigned long long cpu;		/* user+system, clock ticks */
+	unsigned long long rss;		/* bytes */
+	char		state;
+};
+int	hp_pstat(pid_t, struct hp_pstat *);	/* -1 ESRCH or ENOSYS */
+int	hp_proc_children(pid_t, pid_t *, int);	/* count, -1 ENOSYS */
+int	hp_boot_id(char *, size_t);		/* -1 ENOSYS */
+void	hp_closefrom(int);
+int	hp_subreaper(void);			/* -1 ENOSYS */
+int	hp_parent_death(int);			/* -1 ENOSYS */
+int	hp_loadavg(double *);			/* -1 ENOSYS */
+long long hp_mem_available(void);		/* bytes, or -1 */
+
+/* proc.c: process identity and spawning with an exec-error pipe */
+struct hp_ident {
+	pid_t		pid;
+	unsigned long long start;
+	char		boot[40];
+};
+int	hp_ident_get(pid_t, struct hp_ident *);	/* -1 errno */
+int	hp_ident_alive(const struct hp_ident *); /* 1 ours, 0 gone/reused */
+int	hp_ident_kill(const struct hp_ident *, int, int);
+				/* sig, 1: its group; -1 ESRCH if not ours */
+int	hp_pidfile_read(const char *, struct hp_ident *);
+int	hp_pidfile_write(const char *, const struct hp_ident *);
+
+struct hp_spawn {
+	char	**argv;
+	char	**envp;		/* NULL: inherit */
+	const char *dir;	/* NULL: stay */
+	int	  fd[3];	/* child's 0, 1, 2; -1: /dev/null */
+	int	  setsid;
+	int	  stage;	/* out: what failed: 0 exec, 1 chdir, 2 set-up */
+};
+pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
+int	hp_exec_status(int);		/* errno -> 126 or 127 */
+
+/* log.c: timestamped, rotated logs of stdout and stderr */
+struct hp_logger {
+	const char	*path;
+	long long	 max;		/* bytes a file */
+	int		 count;		/* files kept, rotated by rename */
+	int		 mid[2];	/* the stream is in mid-line */
+	int		 last;		/* stream of the last byte */
+};
+int	hp_log_write(struct hp_logger *, int, const char *, size_t);
+int	hp_log_rotate(const char *, int);
+int	hp_log_parse(const char *, int *, const char **);
+				/* line -> stream, text (ts: first 24); -1 */
+
+/* sig.c: the self-pipe */
+int	hp_sig_catch(const int *);	/* read end, -1 errno; list ends 0 */
+int	hp_sig_next(int);		/* a caught signal, or 0 */
+void	hp_sig_default(void);		/* in a child: defaults, mask clear */
+void	hp_sig_block(sigset_t *);	/* block all, save old */
+void	hp_sig_restore(const sigset_t *);
+
+/* event.c: publishing events and following them */
+struct hp_events {
+	const struct hp_state *st;
+	unsigned long long seq;
+	int		 logfd;
+	long long	 logmax;
+	int		 logcount;
+	long long	 dirmtime;
+	int		 nsub;
+	struct hp_sub	*sub;
+	int		 echo;		/* also to stdout, one line each */
+};
+int	hp_events_open(struct hp_events *, const struct hp_state *);
+void	hp_events_close(struct hp_events *);
+void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
+void	hp_event_publish(struct hp_events *, struct hp_json *);
+void	hp_event_reply(struct hp_events *, const char *, struct hp_json *);
+int	hp_events_subscribe(const struct hp_state *, char *, size_t);
+						/* read fd, FIFO path out */
+/* spec.c: how a process is started, read from procs/NAME/spec */
+enum { HP_SERVICE, HP_SYSTEM };
+enum { HP_RESTART_NO, HP_RESTART_ON_FAILURE, HP_RESTART_ALWAYS };
+struct hp_spec {
+	char		name[HP_NAME_MAX + 1];
+	int		type;
+	char		**argv;
+	char		**env;		/* NAME=VALUE, NULL-terminated */
+	int		clear_env;
+	char		*dir;
+	int		restart;
+	int		stop_signal;
+	long long	stop_timeout;	/* ms */
+	long long	backoff_min;
+	long long	backoff_max;
+	long long	backoff_reset;	/* up this long: backoff starts over */
+	long long	log_size;
+	int		log_count;
+};
+const char *hp_type_name(int);
+int	hp_type_parse(const char *);		/* -1 unknown */
+const char *hp_restart_name(int);
+int	hp_restart_parse(const char *);		/* -1 unknown */
+void	hp_spec_init(struct hp_spec *, const char *, int);
+int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
+	    size_t);				/* key, value; -1 + message */
+int	hp_spec_load(struct hp_spec *, const char *, const char *, char *,
+	    size_t);				/* name, path; -1 + message */
+void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
+void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
+char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
+void	hp_spec_free(struct hp_spec *);
+
+/* sproc.c and super.c: the supervisor (hp-supervise, implicit in hp-spawn) */
+enum {
+	HP_ST_STARTING, HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING,
+	HP_ST_STOPPED, HP_ST_EXITED, HP_ST_FAILED
+};
+const char *hp_state_name(int);
+struct hp_waiter;
+struct hp_proc {
+	struct hp_spec	 spec;
+	int		 state;
+	struct hp_ident	 id;		/* id.pid 0: no process */
+	int		 orphan;	/* left by an earlier supervisor */
+	pid_t		 group;		/* process group still to watch */
+	int		 out, err;	/* read ends of its stdout, stderr */
+	struct hp_logger log;
+	char		 logpath[HP_PATH_MAX];
+	long long	 deadline;	/* mono ms of the next timed step */
+	long long	 started;	/* mono ms of the last start */
+	long long	 started_wall;
+	long long	 since_wall;
+	long long	 killed;	/* mono ms SIGKILL was sent, or 0 */
+	long long	 stop_at;	/* mono ms to give up on the signal */
+	int		 attempt;	/* restarts since it last stayed up */
+	int		 restarts;
+	int		 exit_code;	/* -1: none */
+	int		 exit_signal;
+	int		 then;		/* after stopping: HP_THEN_* */
+	char		 code[24];	/* error code word of the last failure */
+	char		 error[160];
+	struct hp_waiter *waiters;
+};
+enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
+enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
+struct hp_super {
+	struct hp_state	*st;
+	struct hp_events ev;
+	struct hp_json	 j;
+	struct hp_buf	 jb;
+	int		 lockfd, ctlfd, ctlw, sigfd;
+	struct hp_proc	**procs;
+	int		 nproc;
+	int		 implicit;
+	int		 shutdown;
+	char		**waiting;	/* clients of the shutdown */
+	int		 nwaiting;
+	char		 line[HP_LINE_MAX + 2];
+	size_t		 linelen;
+	int		 skipping;	/* discarding an overlong line */
+	unsigned	 rnd;
+};
+int	hp_super_run(struct hp_state *, int, int, int);
+				/* implicit, json, ready fd; exit status */
+int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
+void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
+void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_status(struct hp_super *, struct hp_proc *);
+int	hp_sproc_live(const struct hp_proc *);
+void	hp_sproc_wait(struct hp_proc *, const char *, int);
+void	hp_sproc_reply(struct hp_super *, struct hp_proc *, int, int);
+					/* ok, which verbs (bit mask) */
+void	hp_sproc_free(struct hp_proc *);
+void	hp_super_reply(struct hp_super *, const char *, int, const char *,
+	    const char *, const char *);	/* client, ok, name, code, msg */
+
+/* client.c: asking the supervisor and waiting for its answer */
+struct hp_client {
+	struct hp_state	*st;
+	int		 fd;
+	int		 wfd;		/* ours too: never EOF, never POLLHUP */
+	char		 path[HP_PATH_MAX];
+	char		 id[HP_NAME_MAX + 1];
+	char		 buf[HP_LINE_MAX * 4];
+	size_t		 len;
+};
+int	hp_super_detach(struct hp_state *, int);
+			/* implicit; 0 started, 1 one runs already, -1 errno */
+pid_t	hp_super_pid(const struct hp_state *);	/* 0 none, -1 errno */
+int	hp_client_open(struct hp_client *, struct hp_state *);
+void	hp_client_close(struct hp_client *);
+int	hp_client_send(struct hp_client *, const char *, ...);
+						/* "VERB ARG..."; -1 errno */
+int	hp_client_line(struct hp_client *, char *, size_t, long long);
+			/* next line within ms; 0 line, -1 timeout/errno */
+
+/* info.c: what hp-ls and hp-spawn tell of a process */
+struct hp_info {
+	char		name[HP_NAME_MAX + 1];
+	char		type[16];
+	char		state[16];
+	char		health[16];
+	pid_t		pid;
+	long long	started_wall;
+	int		restarts;
+	int		exit_code;
+	int		exit_signal;
+	int		running;	/* the pid is alive and ours */
+	int		ntree;		/* processes in its tree */
+	double		cpu;		/* percent, of one CPU */
+	long long	rss;		/* bytes, whole tree */
+	pid_t		tree[256];
+	char		error[160];
+};
+int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
+	    int);				/* 1: with metrics; -1 errno */
+void	hp_info_json(struct hp_json *, const struct hp_info *);
+#endif

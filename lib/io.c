@@ -1,0 +1,214 @@
+/* hp: see LICENSE. */
+/* io.c: descriptors and files, with EINTR retried and writes finished. */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+ssize_t
+hp_read(int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, p, n);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+int
+hp_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, s, n);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+pid_t
+hp_waitpid(pid_t pid, int *status, int flags)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, status, flags);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+int
+hp_open(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	do
+		fd = open(path, flags | O_CLOEXEC, mode);
+	while (fd == -1 && errno == EINTR);
+	return fd;
+}
+
+int
+hp_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl == -1 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+}
+
+int
+hp_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+int
+hp_pipe(int p[2], int nonblock)
+{
+	int i, e;
+
+	if (pipe(p) == -1)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (hp_cloexec(p[i]) == -1 ||
+		    (nonblock && hp_nonblock(p[i]) == -1)) {
+			e = errno;
+			close(p[0]);
+			close(p[1]);
+			errno = e;
+			return -1;
+		}
+	return 0;
+}
+
+int
+hp_path(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+hp_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= n) {
+		if (n > 0)
+			dst[0] = '\0';
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+ssize_t
+hp_file_read(const char *path, char *buf, size_t n)
+{
+	ssize_t r, len = 0;
+	int fd, e;
+
+	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	while ((size_t)len + 1 < n) {
+		r = hp_read(fd, buf + len, n - 1 - (size_t)len);
+		if (r == -1) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * Write a whole file under a temporary name in the same directory, then
+ * rename it into place: a reader sees the old file or the new, never half.
+ */
+int
+hp_file_write(const char *path, const void *p, size_t n, mode_t mode)
+{
+	char tmp[HP_PATH_MAX];
+	int fd, e;
+
+	if (hp_path(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) == -1)
+		return -1;
+	fd = hp_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+	if (fd == -1)
+		return -1;
+	if (hp_write_all(fd, p, n) == -1 || close(fd) == -1) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove a directory and what it holds, one level of subdirectories deep. */
+int
+hp_rmtree(const char *path)
+{
+	char sub[HP_PATH_MAX];
+	struct dirent *d;
+	struct stat sb;
+	DIR *dir;
+
+	if ((dir = opendir(path)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if (hp_path(sub, sizeof sub, "%s/%s", path, d->d_name) == -1)
+			continue;
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			hp_rmtree(sub);
+		else
+			unlink(sub);
+	}
+	closedir(dir);
+	return rmdir(path) == -1 && errno != ENOENT ? -1 : 0;
+}

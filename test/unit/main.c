@@ -1,0 +1,41 @@
+/* hp: see LICENSE. */
+/* main.c: runs every unit test of lib/ and prints "N passed, N failed". */
+
+#include <stdio.h>
+
+#include "../../lib/hp.h"
+#include "unit.h"
+
+int unit_pass, unit_fail;
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "parse", test_parse },
+	{ "json", test_json },
+	{ "kv", test_kv },
+	{ "io", test_io },
+	{ "state", test_state },
+	{ "proc", test_proc },
+	{ "log", test_log },
+	{ "event", test_event },
+};
+
+int
+main(void)
+{
+	size_t i;
+	int p, f;
+
+	hp_progname = "unit";
+	for (i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+		p = unit_pass;
+		f = unit_fail;
+		tests[i].fn();
+		printf("unit %-8s %d passed, %d failed\n", tests[i].name,
+		    unit_pass - p, unit_fail - f);
+	}
+	printf("%d passed, %d failed\n", unit_pass, unit_fail);
+	return unit_fail != 0;
+}

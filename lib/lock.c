@@ -1,0 +1,56 @@
+/* hp: see LICENSE. */
+/* lock.c: fcntl write locks that show who keeps what. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/*
+ * Take the write lock on path and keep the descriptor for as long as the
+ * lock must be held. fcntl locks end with the process, so a free lock
+ * means its keeper is gone, whatever pidfiles say.
+ */
+int
+hp_lock_take(const char *path)
+{
+	struct flock fl;
+	int fd, e;
+
+	if ((fd = hp_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600)) == -1)
+		return -1;
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 0;
+	if (fcntl(fd, F_SETLK, &fl) == -1) {
+		e = errno == EACCES ? EAGAIN : errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+pid_t
+hp_lock_holder(const char *path)
+{
+	struct flock fl;
+	int fd, e;
+
+	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 0;
+	if (fcntl(fd, F_GETLK, &fl) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return fl.l_type == F_UNLCK ? 0 : fl.l_pid;
+}

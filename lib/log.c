@@ -1,0 +1,116 @@
+/* hp: see LICENSE. */
+/* log.c: stdout and stderr of a process, timestamped, rotated by rename. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/*
+ * A log line is "TIME STREAM TEXT": TIME is RFC 3339 UTC with
+ * milliseconds (24 bytes), STREAM is "out" or "err". Text written without
+ * a newline goes on in the next chunk of the same stream; if the other
+ * stream speaks in between, the line is ended first.
+ */
+static const char *streams[2] = { "out", "err" };
+
+int
+hp_log_rotate(const char *path, int count)
+{
+	char from[HP_PATH_MAX], to[HP_PATH_MAX];
+	int i;
+
+	for (i = count - 1; i >= 1; i--) {
+		if (i == 1) {
+			if (hp_copy(from, sizeof from, path) == -1)
+				return -1;
+		} else if (hp_path(from, sizeof from, "%s.%d", path, i - 1) == -1)
+			return -1;
+		if (hp_path(to, sizeof to, "%s.%d", path, i) == -1)
+			return -1;
+		if (rename(from, to) == -1 && errno != ENOENT)
+			return -1;
+	}
+	if (count <= 1 && unlink(path) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+static int
+openlog(struct hp_logger *lg)
+{
+	struct stat sb;
+	int fd;
+
+	fd = hp_open(lg->path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
+	    0600);
+	if (fd == -1 || lg->max <= 0)
+		return fd;
+	if (fstat(fd, &sb) == 0 && sb.st_size >= lg->max) {
+		close(fd);
+		if (hp_log_rotate(lg->path, lg->count) == -1)
+			return -1;
+		lg->mid[0] = lg->mid[1] = 0;
+		fd = hp_open(lg->path, O_WRONLY | O_APPEND | O_CREAT |
+		    O_NOFOLLOW, 0600);
+	}
+	return fd;
+}
+
+int
+hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
+{
+	struct hp_buf b = { 0 };
+	char ts[32];
+	const char *nl;
+	size_t len;
+	int fd, r, e;
+
+	if (n == 0)
+		return 0;
+	if ((fd = openlog(lg)) == -1)
+		return -1;
+	hp_time_fmt(ts, hp_wall_ms());
+	if (lg->mid[!stream]) {
+		hp_buf_addc(&b, '\n');
+		lg->mid[!stream] = 0;
+	}
+	while (n > 0) {
+		if (!lg->mid[stream])
+			hp_buf_printf(&b, "%s %s ", ts, streams[stream]);
+		nl = memchr(p, '\n', n);
+		len = nl ? (size_t)(nl - p) + 1 : n;
+		hp_buf_add(&b, p, len);
+		lg->mid[stream] = nl == NULL;
+		p += len;
+		n -= len;
+	}
+	lg->last = stream;
+	r = hp_write_all(fd, b.p, b.len);
+	e = errno;
+	close(fd);
+	hp_buf_free(&b);
+	errno = e;
+	return r;
+}
+
+int
+hp_log_parse(const char *line, int *stream, const char **text)
+{
+	if (strlen(line) < 29 || line[23] != 'Z' || line[24] != ' ' ||
+	    line[28] != ' ')
+		return -1;
+	if (strncmp(line + 25, "out", 3) == 0)
+		*stream = 0;
+	else if (strncmp(line + 25, "err", 3) == 0)
+		*stream = 1;
+	else
+		return -1;
+	*text = line + 29;
+	return 0;
+}

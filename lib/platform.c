@@ -1,0 +1,266 @@
+/* hp: see LICENSE. */
+/* platform.c: what only some systems have; elsewhere ENOSYS or a loop. */
+
+#if defined(__linux__)
+#define _GNU_SOURCE
+#endif
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
+#if defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+#define HAVE_CLOSEFROM 1
+#endif
+
+#include "hp.h"
+
+#if defined(__linux__)
+
+static long
+pagesize(void)
+{
+	static long ps;
+
+	if (ps == 0)
+		ps = sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+/* /proc/PID/stat: the fields after "(comm)", which may hold anything. */
+int
+hp_pstat(pid_t pid, struct hp_pstat *ps)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long f[24];
+	ssize_t n;
+	int i;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((n = hp_file_read(path, buf, sizeof buf)) <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ') {
+		errno = ESRCH;
+		return -1;
+	}
+	ps->state = p[2];
+	p += 3;
+	/* f[0] is field 4 (ppid), f[20] is field 24 (rss). */
+	for (i = 0; i < 21; i++) {
+		char *end;
+
+		f[i] = strtoull(p, &end, 10);
+		if (end == p && *p != '-') {
+			errno = ESRCH;
+			return -1;
+		}
+		p = end;
+	}
+	ps->ppid = (pid_t)f[0];
+	ps->pgid = (pid_t)f[1];
+	ps->cpu = f[10] + f[11];
+	ps->start = f[18];
+	ps->rss = f[20] * (unsigned long long)pagesize();
+	return 0;
+}
+
+/* Children of every thread of pid, from /proc/PID/task/TID/children. */
+int
+hp_proc_children(pid_t pid, pid_t *out, int max)
+{
+	char path[96], buf[4096], *p, *end;
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+	long c;
+
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/children",
+		    (long)pid, d->d_name);
+		if (hp_file_read(path, buf, sizeof buf) == -1) {
+			if (errno == ENOENT && n == 0) {
+				closedir(dir);
+				errno = ENOSYS;
+				return -1;
+			}
+			continue;
+		}
+		for (p = buf; n < max; p = end) {
+			c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			out[n++] = (pid_t)c;
+		}
+	}
+	closedir(dir);
+	return n;
+}
+
+int
+hp_boot_id(char *buf, size_t n)
+{
+	char tmp[64];
+	size_t len;
+
+	if (hp_file_read("/proc/sys/kernel/random/boot_id", tmp,
+	    sizeof tmp) <= 0)
+		return -1;
+	len = strcspn(tmp, "\n");
+	tmp[len] = '\0';
+	return hp_copy(buf, n, tmp);
+}
+
+void
+hp_closefrom(int low)
+{
+	DIR *dir;
+	struct dirent *d;
+	long fd;
+	int dfd;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)low, ~0U, 0) == 0)
+		return;
+#endif
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		dfd = dirfd(dir);
+		while ((d = readdir(dir)) != NULL) {
+			fd = strtol(d->d_name, NULL, 10);
+			if (fd >= low && fd != dfd && d->d_name[0] != '.')
+				close((int)fd);
+		}
+		closedir(dir);
+		return;
+	}
+	for (fd = low; fd < sysconf(_SC_OPEN_MAX) && fd < 65536; fd++)
+		close((int)fd);
+}
+
+int
+hp_subreaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int
+hp_parent_death(int sig)
+{
+	return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+}
+
+int
+hp_loadavg(double *load)
+{
+	char buf[128];
+
+	if (hp_file_read("/proc/loadavg", buf, sizeof buf) <= 0)
+		return -1;
+	return sscanf(buf, "%lf %lf %lf", &load[0], &load[1], &load[2]) == 3 ?
+	    0 : -1;
+}
+
+long long
+hp_mem_available(void)
+{
+	char buf[4096], *p;
+
+	if (hp_file_read("/proc/meminfo", buf, sizeof buf) <= 0)
+		return -1;
+	if ((p = strstr(buf, "MemAvailable:")) == NULL)
+		return -1;
+	return strtoll(p + 13, NULL, 10) * 1024;
+}
+
+#else /* the portable fallback */
+
+int
+hp_pstat(pid_t pid, struct hp_pstat *ps)
+{
+	(void)pid;
+	(void)ps;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_children(pid_t pid, pid_t *out, int max)
+{
+	(void)pid;
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_boot_id(char *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
+void
+hp_closefrom(int low)
+{
+#ifdef HAVE_CLOSEFROM
+	closefrom(low);
+#else
+	long fd, max = sysconf(_SC_OPEN_MAX);
+
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = low; fd < max; fd++)
+		close((int)fd);
+#endif
+}
+
+int
+hp_subreaper(void)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_parent_death(int sig)
+{
+	(void)sig;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_loadavg(double *load)
+{
+	(void)load;
+	errno = ENOSYS;
+	return -1;
+}
+
+long long
+hp_mem_available(void)
+{
+	return -1;
+}
+
+#endif

@@ -1,0 +1,78 @@
+/* hp: see LICENSE. */
+/* sig.c: signals become bytes in a pipe that the poll() loop reads. */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+static int selfpipe[2] = { -1, -1 };
+
+static void
+catcher(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int e = errno;
+
+	(void)!write(selfpipe[1], &c, 1);
+	errno = e;
+}
+
+int
+hp_sig_catch(const int *sigs)
+{
+	struct sigaction sa;
+
+	if (selfpipe[0] == -1 && hp_pipe(selfpipe, 1) == -1)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = catcher;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigfillset(&sa.sa_mask);
+	for (; *sigs != 0; sigs++)
+		if (sigaction(*sigs, &sa, NULL) == -1)
+			return -1;
+	return selfpipe[0];
+}
+
+int
+hp_sig_next(int fd)
+{
+	unsigned char c;
+
+	return hp_read(fd, &c, 1) == 1 ? c : 0;
+}
+
+void
+hp_sig_default(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < 65; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void
+hp_sig_block(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, old);
+}
+
+void
+hp_sig_restore(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}

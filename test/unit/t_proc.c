@@ -1,0 +1,141 @@
+/* hp: see LICENSE. */
+/* t_proc.c: process identity, pidfiles, and spawning with an error pipe. */
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../lib/hp.h"
+#include "unit.h"
+
+static void
+test_ident(void)
+{
+	char dir[] = "/tmp/hp-unit-XXXXXX", path[HP_PATH_MAX];
+	struct hp_ident id, back;
+	pid_t pid;
+	int st;
+
+	CHECK(hp_ident_get(getpid(), &id) == 0);
+	CHECK(hp_ident_alive(&id) == 1);
+	/* The same PID with another start time is somebody else. */
+	back = id;
+	back.start++;
+	CHECK(hp_ident_alive(&back) == 0);
+	CHECK(hp_ident_kill(&back, 0, 0) == -1 && errno == ESRCH);
+	back = id;
+	if (back.boot[0] != '\0') {
+		back.boot[0] = back.boot[0] == '0' ? '1' : '0';
+		CHECK(hp_ident_alive(&back) == 0);
+	}
+	CHECK(hp_ident_kill(&id, 0, 0) == 0);
+	/* A process that has gone is not alive, zombie or reaped. */
+	if ((pid = fork()) == 0)
+		_exit(0);
+	CHECK(hp_ident_get(pid, &id) == 0 || errno == ESRCH);
+	hp_waitpid(pid, &st, 0);
+	id.pid = pid;
+	CHECK(hp_ident_alive(&id) == 0);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/pid", dir);
+	CHECK(hp_ident_get(getpid(), &id) == 0);
+	CHECK(hp_pidfile_write(path, &id) == 0);
+	CHECK(hp_pidfile_read(path, &back) == 0);
+	CHECK(back.pid == id.pid && back.start == id.start);
+	CHECK(hp_file_write(path, "junk\n", 5, 0600) == 0);
+	CHECK(hp_pidfile_read(path, &back) == -1 && errno == EINVAL);
+	CHECK(hp_file_write(path, "1 5\n", 4, 0600) == 0);
+	CHECK(hp_pidfile_read(path, &back) == -1);	/* never init */
+	hp_rmtree(dir);
+}
+
+/* Run argv with stdout into a pipe; return what it printed. */
+static int
+run(char **argv, char **envp, const char *dir, char *out, size_t n,
+    int *stage)
+{
+	struct hp_spawn sp;
+	int p[2], st;
+	ssize_t r, len = 0;
+	pid_t pid;
+
+	memset(&sp, 0, sizeof sp);
+	if (hp_pipe(p, 0) == -1)
+		return -1;
+	sp.argv = argv;
+	sp.envp = envp;
+	sp.dir = dir;
+	sp.fd[0] = -1;
+	sp.fd[1] = p[1];
+	sp.fd[2] = -1;
+	sp.setsid = 1;
+	pid = hp_spawn(&sp);
+	*stage = sp.stage;
+	close(p[1]);
+	if (pid == -1) {
+		st = errno;
+		close(p[0]);
+		errno = st;
+		return -1;
+	}
+	while ((r = hp_read(p[0], out + len, n - 1 - (size_t)len)) > 0)
+		len += r;
+	out[len] = '\0';
+	close(p[0]);
+	hp_waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void
+test_spawn(void)
+{
+	char out[512], want[64];
+	char *sh_env[] = { "sh", "-c", "echo $HP_X:$PATH", NULL };
+	char *sh_pwd[] = { "sh", "-c", "pwd", NULL };
+	char *sh_sid[] = { "sh", "-c",
+	    "read a b c d e f g < /proc/$$/stat; [ $f = $$ ] && echo own", NULL };
+	char *sh_fd[] = { "sh", "-c",
+	    "ls /proc/$$/fd | tr '\\n' ' '", NULL };
+	char *missing[] = { "hp-no-such-command", NULL };
+	char *slash[] = { "/nonexistent/cmd", NULL };
+	char *noexec[] = { "/etc/passwd", NULL };
+	char *env[] = { "HP_X=1", "PATH=/usr/bin:/bin", NULL };
+	int stage, fd, r;
+
+	CHECK(run(sh_env, env, NULL, out, sizeof out, &stage) == 0);
+	CHECK_STR(out, "1:/usr/bin:/bin\n");
+	CHECK(run(sh_pwd, env, "/tmp", out, sizeof out, &stage) == 0);
+	CHECK_STR(out, "/tmp\n");
+	CHECK(run(sh_sid, env, NULL, out, sizeof out, &stage) == 0);
+	CHECK_STR(out, "own\n");
+	/* A descriptor left open without CLOEXEC does not reach the child. */
+	fd = open("/dev/null", O_RDONLY);
+	CHECK(fd > 2);
+	r = run(sh_fd, env, NULL, out, sizeof out, &stage);
+	snprintf(want, sizeof want, " %d ", fd);
+	CHECK(r == 0 && strstr(out, want) == NULL);
+	CHECK_STR(out, "0 1 2 ");
+	close(fd);
+	CHECK(run(missing, env, NULL, out, sizeof out, &stage) == -1 &&
+	    errno == ENOENT && stage == 0);
+	CHECK(hp_exec_status(ENOENT) == 127);
+	CHECK(run(slash, env, NULL, out, sizeof out, &stage) == -1 &&
+	    errno == ENOENT);
+	CHECK(run(noexec, env, NULL, out, sizeof out, &stage) == -1 &&
+	    errno == EACCES && stage == 0);
+	CHECK(hp_exec_status(EACCES) == 126);
+	CHECK(run(sh_pwd, env, "/nonexistent", out, sizeof out,
+	    &stage) == -1 && errno == ENOENT && stage == 1);
+}
+
+void
+test_proc(void)
+{
+	test_ident();
+	test_spawn();
+}

@@ -1,0 +1,129 @@
+/* hp: see LICENSE. */
+/* t_state.c: the state directory: where, created how, refused when. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../lib/hp.h"
+#include "unit.h"
+
+static void
+test_resolve(void)
+{
+	struct hp_state st;
+	char want[HP_PATH_MAX];
+
+	unsetenv("HP_STATE_DIR");
+	unsetenv("XDG_RUNTIME_DIR");
+	setenv("TMPDIR", "/var/tmp", 1);
+	CHECK(hp_state_resolve(&st, NULL) == 0);
+	snprintf(want, sizeof want, "/var/tmp/hp-%ld", (long)geteuid());
+	CHECK_STR(st.dir, want);
+	setenv("TMPDIR", "relative", 1);	/* not absolute: ignored */
+	CHECK(hp_state_resolve(&st, NULL) == 0);
+	snprintf(want, sizeof want, "/tmp/hp-%ld", (long)geteuid());
+	CHECK_STR(st.dir, want);
+	setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
+	CHECK(hp_state_resolve(&st, NULL) == 0);
+	CHECK_STR(st.dir, "/run/user/7/hp");
+	setenv("HP_STATE_DIR", "/x/y", 1);
+	CHECK(hp_state_resolve(&st, NULL) == 0);
+	CHECK_STR(st.dir, "/x/y");
+	CHECK(hp_state_resolve(&st, "/opt/s") == 0);
+	CHECK_STR(st.dir, "/opt/s");
+	CHECK(hp_state_resolve(&st, "rel") == 0);
+	CHECK(st.dir[0] == '/' && strcmp(st.dir + strlen(st.dir) - 4,
+	    "/rel") == 0);
+	unsetenv("HP_STATE_DIR");
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("TMPDIR");
+}
+
+static void
+test_open(void)
+{
+	char base[] = "/tmp/hp-unit-XXXXXX", link[HP_PATH_MAX];
+	struct hp_state st;
+	struct stat sb;
+	char **names;
+	int n;
+
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(st.dir, sizeof st.dir, "%s/s", base);
+	CHECK(hp_state_open(&st, 0) == -1 && errno == ENOENT);
+	CHECK(hp_state_open(&st, 1) == 0);
+	CHECK(stat(st.dir, &sb) == 0 && (sb.st_mode & 0777) == 0700);
+	CHECK(hp_state_names(&st, &names, &n) == 0 && n == 0);
+	CHECK(hp_state_path(&st, link, sizeof link, "procs/b") == 0 &&
+	    mkdir(link, 0700) == 0);
+	CHECK(hp_state_path(&st, link, sizeof link, "procs/a") == 0 &&
+	    mkdir(link, 0700) == 0);
+	CHECK(hp_state_path(&st, link, sizeof link, "procs/.spawn-1") == 0 &&
+	    mkdir(link, 0700) == 0);
+	CHECK(hp_state_names(&st, &names, &n) == 0 && n == 2);
+	if (n == 2) {
+		CHECK_STR(names[0], "a");
+		CHECK_STR(names[1], "b");
+	}
+	hp_argv_free(names);
+	/* Open to others: refused, and the reason names the mode. */
+	chmod(st.dir, 0777);
+	CHECK(hp_state_open(&st, 1) == -1 && errno == EACCES);
+	CHECK(strstr(hp_state_error(), "0777") != NULL);
+	chmod(st.dir, 0700);
+	/* A symbolic link, even to a good directory: refused. */
+	snprintf(link, sizeof link, "%s/l", base);
+	CHECK(symlink(st.dir, link) == 0);
+	snprintf(st.dir, sizeof st.dir, "%s", link);
+	CHECK(hp_state_open(&st, 1) == -1 && errno == ELOOP);
+	CHECK(strstr(hp_state_error(), "symbolic link") != NULL);
+	/* Another owner (when we can make one). */
+	if (geteuid() == 0) {
+		snprintf(st.dir, sizeof st.dir, "%s/s", base);
+		CHECK(chown(st.dir, 65534, 65534) == 0);
+		CHECK(hp_state_open(&st, 1) == -1 && errno == EACCES);
+		CHECK(strstr(hp_state_error(), "owned by uid 65534") != NULL);
+	}
+	CHECK(hp_rmtree(base) == 0);
+}
+
+static void
+test_lock(void)
+{
+	char dir[] = "/tmp/hp-unit-XXXXXX", path[HP_PATH_MAX];
+	int fd, p[2];
+	pid_t pid;
+	char c;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/lock", dir);
+	CHECK(hp_lock_holder(path) == 0);
+	CHECK((fd = hp_lock_take(path)) >= 0);
+	/* fcntl locks are per process: ask from a child. */
+	CHECK(pipe(p) == 0);
+	if ((pid = fork()) == 0) {
+		c = hp_lock_holder(path) == getppid() &&
+		    hp_lock_take(path) == -1 && errno == EAGAIN;
+		_exit(write(p[1], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[1]);
+	CHECK(read(p[0], &c, 1) == 1 && c == 1);
+	close(p[0]);
+	hp_waitpid(pid, NULL, 0);
+	close(fd);
+	CHECK(hp_lock_holder(path) == 0);
+	CHECK(hp_rmtree(dir) == 0);
+}
+
+void
+test_state(void)
+{
+	test_resolve();
+	test_open();
+	test_lock();
+}

@@ -1,0 +1,193 @@
+/* hp: see LICENSE. */
+/* client.c: finding or starting the supervisor, asking it, hearing back. */
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+pid_t
+hp_super_pid(const struct hp_state *st)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_state_path(st, file, sizeof file, HP_LOCK) == -1)
+		return -1;
+	return hp_lock_holder(file);
+}
+
+/*
+ * Start a supervisor for st in the background unless one runs: a
+ * grandchild in a session of its own, with nothing of ours but the state
+ * directory, so that whoever waits for our stdout to close is not kept
+ * waiting by it. Its stderr goes to STATE/supervise.log.
+ */
+int
+hp_super_detach(struct hp_state *st, int implicit)
+{
+	char c = 0, file[HP_PATH_MAX];
+	int p[2], fd, status;
+	pid_t pid;
+
+	if (hp_super_pid(st) > 0)
+		return 1;
+	if (hp_pipe(p, 0) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		hp_sig_default();
+		fd = open("/dev/null", O_RDWR);
+		if (fd != -1) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+		}
+		if (hp_state_path(st, file, sizeof file, "supervise.log") == 0)
+			fd = open(file, O_WRONLY | O_APPEND | O_CREAT |
+			    O_NOFOLLOW, 0600);
+		if (fd != -1)
+			dup2(fd, 2);
+		if (dup2(p[1], 3) == -1)
+			_exit(1);
+		hp_cloexec(3);
+		hp_closefrom(4);
+		if (chdir("/") == -1)
+			_exit(1);
+		hp_progname = "hp-supervise";
+		hp_json_mode = 0;
+		_exit(hp_super_run(st, implicit, 0, 3));
+	}
+	close(p[1]);
+	hp_waitpid(pid, &status, 0);
+	if (hp_read(p[0], &c, 1) != 1)
+		c = 0;
+	close(p[0]);
+	if (c == 0) {
+		errno = ECHILD;
+		return -1;
+	}
+	return c == '1' ? 0 : 1;
+}
+
+int
+hp_client_open(struct hp_client *c, struct hp_state *st)
+{
+	char *base;
+
+	memset(c, 0, sizeof *c);
+	c->st = st;
+	c->fd = hp_events_subscribe(st, c->path, sizeof c->path);
+	if (c->fd == -1)
+		return -1;
+	c->wfd = hp_open(c->path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW, 0);
+	base = strrchr(c->path, '/');
+	hp_copy(c->id, sizeof c->id, base ? base + 1 : c->path);
+	return 0;
+}
+
+void
+hp_client_close(struct hp_client *c)
+{
+	if (c->fd != -1) {
+		close(c->fd);
+		if (c->wfd != -1)
+			close(c->wfd);
+		unlink(c->path);
+	}
+	c->fd = -1;
+}
+
+int
+hp_client_send(struct hp_client *c, const char *fmt, ...)
+{
+	char line[HP_LINE_MAX + 2], file[HP_PATH_MAX];
+	va_list ap;
+	size_t n;
+	int r;
+
+	r = snprintf(line, sizeof line, "%s ", c->id);
+	va_start(ap, fmt);
+	r += vsnprintf(line + r, sizeof line - (size_t)r, fmt, ap);
+	va_end(ap);
+	n = (size_t)r;
+	if (n + 1 >= sizeof line || n + 1 > HP_LINE_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	if (hp_state_path(c->st, file, sizeof file, HP_CONTROL) == -1)
+		return -1;
+	return hp_fifo_send(file, line);
+}
+
+/*
+ * The next line from the supervisor within ms (-1: forever). Every
+ * 100 ms the lock is asked whether the supervisor still lives: if it is
+ * gone, ESRCH, for no answer will come.
+ */
+int
+hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
+{
+	long long end = ms < 0 ? -1 : hp_mono_ms() + ms, now;
+	struct pollfd pfd;
+	char *nl;
+	ssize_t r;
+	size_t len;
+	int wait;
+
+	for (;;) {
+		if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+			len = (size_t)(nl - c->buf);
+			if (len >= n)
+				len = n - 1;
+			memcpy(out, c->buf, len);
+			out[len] = '\0';
+			c->len -= (size_t)(nl - c->buf) + 1;
+			memmove(c->buf, nl + 1, c->len);
+			return 0;
+		}
+		if (c->len == sizeof c->buf)
+			c->len = 0;	/* a line longer than we take */
+		now = hp_mono_ms();
+		if (end != -1 && now >= end) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		wait = end == -1 || end - now > 100 ? 100 : (int)(end - now);
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, wait) == -1 && errno != EINTR)
+			return -1;
+		r = hp_read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+		if (r > 0) {
+			c->len += (size_t)r;
+			continue;
+		}
+		if (r == -1 && errno != EAGAIN)
+			return -1;
+		if (hp_super_pid(c->st) == 0) {
+			/* One last look: its final words may be here. */
+			r = hp_read(c->fd, c->buf + c->len,
+			    sizeof c->buf - c->len);
+			if (r > 0) {
+				c->len += (size_t)r;
+				continue;
+			}
+			errno = ESRCH;
+			return -1;
+		}
+	}
+}

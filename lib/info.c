@@ -1,0 +1,147 @@
+/* hp: see LICENSE. */
+/* info.c: a process as hp-ls and hp-spawn tell it: state, tree, CPU, memory. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/* Walk the tree below pid breadth first, summing CPU ticks and memory. */
+static void
+metrics(struct hp_info *in)
+{
+	struct hp_pstat ps;
+	unsigned long long ticks = 0, start = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	long long up;
+	int i, n;
+
+	in->ntree = 0;
+	in->tree[in->ntree++] = in->pid;
+	for (i = 0; i < in->ntree; i++) {
+		if (hp_pstat(in->tree[i], &ps) == -1) {
+			if (i == 0)
+				return;
+			continue;
+		}
+		if (i == 0)
+			start = ps.start;
+		ticks += ps.cpu;
+		in->rss += (long long)ps.rss;
+		n = hp_proc_children(in->tree[i], in->tree + in->ntree,
+		    (int)(sizeof in->tree / sizeof in->tree[0]) - in->ntree);
+		if (n > 0)
+			in->ntree += n;
+	}
+	/* Average over the leader's life, as ps(1) does. */
+	up = in->started_wall > 0 ? hp_wall_ms() - in->started_wall : 0;
+	(void)start;
+	if (up > 0 && hz > 0)
+		in->cpu = (double)ticks * 1000.0 / (double)hz * 100.0 /
+		    (double)up;
+}
+
+int
+hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
+    int withmetrics)
+{
+	char file[HP_PATH_MAX];
+	struct hp_kv kv = { 0 };
+	struct hp_ident id;
+	const char *v;
+
+	memset(in, 0, sizeof *in);
+	hp_copy(in->name, sizeof in->name, name);
+	hp_copy(in->state, sizeof in->state, "stopped");
+	hp_copy(in->health, sizeof in->health, "unknown");
+	hp_copy(in->type, sizeof in->type, "service");
+	in->exit_code = -1;
+	if (hp_state_path(st, file, sizeof file, "%s/%s/spec", HP_PROCS,
+	    name) == -1 || access(file, F_OK) == -1)
+		return -1;
+	if (hp_state_path(st, file, sizeof file, "%s/%s/status", HP_PROCS,
+	    name) == 0 && hp_kv_load(&kv, file) == 0) {
+		if ((v = hp_kv_get(&kv, "type")) != NULL)
+			hp_copy(in->type, sizeof in->type, v);
+		if ((v = hp_kv_get(&kv, "state")) != NULL)
+			hp_copy(in->state, sizeof in->state, v);
+		if ((v = hp_kv_get(&kv, "health")) != NULL)
+			hp_copy(in->health, sizeof in->health, v);
+		if ((v = hp_kv_get(&kv, "error")) != NULL)
+			hp_copy(in->error, sizeof in->error, v);
+		in->started_wall = hp_kv_int(&kv, "started", 0);
+		in->restarts = (int)hp_kv_int(&kv, "restarts", 0);
+		in->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
+		in->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
+	}
+	hp_kv_free(&kv);
+	if (hp_state_path(st, file, sizeof file, "%s/%s/pid", HP_PROCS,
+	    name) == 0 && hp_pidfile_read(file, &id) == 0) {
+		in->pid = id.pid;
+		in->running = hp_ident_alive(&id) != 0;
+	}
+	/* A pid whose keeper is gone, or that is not ours any more. */
+	if (in->pid > 0 && (!in->running || hp_super_pid(st) == 0) &&
+	    strcmp(in->state, "running") == 0) {
+		if (!in->running)
+			hp_copy(in->state, sizeof in->state, "exited");
+	}
+	if (!in->running)
+		in->pid = 0;
+	if (withmetrics && in->running)
+		metrics(in);
+	return 0;
+}
+
+void
+hp_info_json(struct hp_json *j, const struct hp_info *in)
+{
+	char ts[32];
+	long long up = 0;
+	int i;
+
+	hp_json_open(j, '{');
+	hp_json_kstr(j, "name", in->name);
+	hp_json_kstr(j, "type", in->type);
+	hp_json_kstr(j, "state", in->state);
+	hp_json_key(j, "pid");
+	if (in->pid > 0)
+		hp_json_int(j, (long long)in->pid);
+	else
+		hp_json_null(j);
+	hp_json_key(j, "started");
+	if (in->started_wall > 0) {
+		hp_time_fmt(ts, in->started_wall);
+		hp_json_str(j, ts);
+		if (in->pid > 0)
+			up = hp_wall_ms() - in->started_wall;
+	} else
+		hp_json_null(j);
+	hp_json_kint(j, "uptime_ms", up > 0 ? up : 0);
+	hp_json_kint(j, "restarts", in->restarts);
+	hp_json_key(j, "exit_code");
+	if (in->exit_code >= 0)
+		hp_json_int(j, in->exit_code);
+	else
+		hp_json_null(j);
+	hp_json_key(j, "exit_signal");
+	if (in->exit_signal > 0)
+		hp_json_str(j, hp_signame(in->exit_signal));
+	else
+		hp_json_null(j);
+	hp_json_kstr(j, "health", in->health);
+	hp_json_key(j, "cpu_percent");
+	hp_json_num(j, in->cpu);
+	hp_json_kint(j, "rss_bytes", in->rss);
+	hp_json_key(j, "tree_pids");
+	hp_json_open(j, '[');
+	for (i = 0; i < in->ntree; i++)
+		hp_json_int(j, (long long)in->tree[i]);
+	hp_json_close(j, ']');
+	if (in->error[0] != '\0')
+		hp_json_kstr(j, "error", in->error);
+	hp_json_close(j, '}');
+	(void)errno;
+}

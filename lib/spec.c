@@ -1,0 +1,323 @@
+/* hp: see LICENSE. */
+/* spec.c: a process's spec, the keys of a hp.conf(5) section. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hp.h"
+
+extern char **environ;
+
+static const char *types[] = { "service", "system" };
+static const char *restarts[] = { "no", "on-failure", "always" };
+
+/* Inherited from an Electron parent, these break Node children. */
+static const char *unsafe[] = {
+	"ELECTRON_RUN_AS_NODE", "ELECTRON_NO_ATTACH_CONSOLE", NULL
+};
+
+const char *
+hp_type_name(int t)
+{
+	return t >= 0 && t < 2 ? types[t] : "?";
+}
+
+int
+hp_type_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (strcmp(s, types[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+hp_restart_name(int r)
+{
+	return r >= 0 && r < 3 ? restarts[r] : "?";
+}
+
+int
+hp_restart_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, restarts[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+hp_spec_init(struct hp_spec *sp, const char *name, int type)
+{
+	memset(sp, 0, sizeof *sp);
+	hp_copy(sp->name, sizeof sp->name, name);
+	sp->type = type;
+	sp->restart = type == HP_SYSTEM ? HP_RESTART_NO :
+	    HP_RESTART_ON_FAILURE;
+	sp->stop_signal = SIGTERM;
+	sp->stop_timeout = 10000;
+	sp->backoff_min = 100;
+	sp->backoff_max = 30000;
+	sp->backoff_reset = 10000;
+	sp->log_size = 1024 * 1024;
+	sp->log_count = 3;
+}
+
+static int
+yesno(const char *v, int *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0)
+		*out = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+envmatch(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return strncmp(a, b, n) == 0 && b[n] == '=';
+}
+
+/* Add NAME=VALUE to the spec's environment, in place of an earlier NAME. */
+void
+hp_spec_addenv(struct hp_spec *sp, const char *word)
+{
+	size_t n = 0;
+
+	for (n = 0; sp->env != NULL && sp->env[n] != NULL; n++)
+		if (envmatch(word, sp->env[n])) {
+			free(sp->env[n]);
+			sp->env[n] = hp_xstrdup(word);
+			return;
+		}
+	sp->env = hp_xrealloc(sp->env, (n + 2) * sizeof *sp->env);
+	sp->env[n] = hp_xstrdup(word);
+	sp->env[n + 1] = NULL;
+}
+
+static int
+duration(const char *v, long long *out, char *msg, size_t n)
+{
+	if (hp_duration(v, out) == -1) {
+		snprintf(msg, n, "bad duration: %s", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* One key of a spec; the message says what is wrong with a bad one. */
+int
+hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
+    size_t n)
+{
+	char **w;
+	int argc, i;
+	long long sz;
+
+	if (strcmp(key, "type") == 0) {
+		if ((i = hp_type_parse(v)) == -1)
+			return snprintf(msg, n, "unknown type: %s", v), -1;
+		sp->type = i;
+	} else if (strcmp(key, "exec") == 0) {
+		if (hp_split(v, &w, &argc) == -1)
+			return snprintf(msg, n, "exec: %s", hp_split_error()),
+			    -1;
+		if (argc == 0) {
+			hp_argv_free(w);
+			return snprintf(msg, n, "exec: empty command"), -1;
+		}
+		hp_argv_free(sp->argv);
+		sp->argv = w;
+	} else if (strcmp(key, "env") == 0) {
+		if (hp_split(v, &w, &argc) == -1)
+			return snprintf(msg, n, "env: %s", hp_split_error()), -1;
+		for (i = 0; i < argc; i++) {
+			if (strchr(w[i], '=') == NULL || w[i][0] == '=') {
+				snprintf(msg, n, "env: not NAME=VALUE: %s",
+				    w[i]);
+				hp_argv_free(w);
+				return -1;
+			}
+			hp_spec_addenv(sp, w[i]);
+		}
+		hp_argv_free(w);
+	} else if (strcmp(key, "dir") == 0) {
+		if (hp_split(v, &w, &argc) == -1 || argc != 1) {
+			if (argc >= 0 && w != NULL)
+				hp_argv_free(w);
+			return snprintf(msg, n, "dir: one path expected"), -1;
+		}
+		free(sp->dir);
+		sp->dir = hp_xstrdup(w[0]);
+		hp_argv_free(w);
+	} else if (strcmp(key, "clear-env") == 0) {
+		if (yesno(v, &sp->clear_env) == -1)
+			return snprintf(msg, n, "clear-env: yes or no"), -1;
+	} else if (strcmp(key, "restart") == 0) {
+		if ((i = hp_restart_parse(v)) == -1)
+			return snprintf(msg, n, "unknown restart policy: %s",
+			    v), -1;
+		sp->restart = i;
+	} else if (strcmp(key, "stop-signal") == 0) {
+		if ((i = hp_signal(v)) <= 0)
+			return snprintf(msg, n, "unknown signal: %s", v), -1;
+		sp->stop_signal = i;
+	} else if (strcmp(key, "stop-timeout") == 0)
+		return duration(v, &sp->stop_timeout, msg, n);
+	else if (strcmp(key, "backoff-min") == 0)
+		return duration(v, &sp->backoff_min, msg, n);
+	else if (strcmp(key, "backoff-max") == 0)
+		return duration(v, &sp->backoff_max, msg, n);
+	else if (strcmp(key, "backoff-reset") == 0)
+		return duration(v, &sp->backoff_reset, msg, n);
+	else if (strcmp(key, "log-size") == 0) {
+		if (hp_size(v, &sz) == -1 || sz < 1024)
+			return snprintf(msg, n, "bad log size: %s", v), -1;
+		sp->log_size = sz;
+	} else if (strcmp(key, "log-count") == 0) {
+		i = atoi(v);
+		if (i < 1 || i > 100)
+			return snprintf(msg, n, "log-count: 1 to 100"), -1;
+		sp->log_count = i;
+	} else
+		return snprintf(msg, n, "unknown key: %s", key), -1;
+	return 0;
+}
+
+int
+hp_spec_load(struct hp_spec *sp, const char *name, const char *path,
+    char *msg, size_t n)
+{
+	struct hp_kv kv = { 0 };
+	char why[200];
+	int i;
+
+	hp_spec_init(sp, name, HP_SERVICE);
+	if (hp_kv_load(&kv, path) == -1) {
+		if (kv.err != NULL)
+			snprintf(msg, n, "%s:%s", path, kv.err);
+		else
+			snprintf(msg, n, "%s: %s", path, strerror(errno));
+		hp_kv_free(&kv);
+		return -1;
+	}
+	/* The type first: it sets the default restart policy. */
+	if (hp_kv_get(&kv, "type") != NULL &&
+	    hp_spec_set(sp, "type", hp_kv_get(&kv, "type"), why,
+	    sizeof why) == 0)
+		hp_spec_init(sp, name, sp->type);
+	for (i = 0; i < kv.n; i++)
+		if (hp_spec_set(sp, kv.key[i], kv.val[i], why,
+		    sizeof why) == -1) {
+			snprintf(msg, n, "%s:%d: %s", path, kv.line[i], why);
+			hp_kv_free(&kv);
+			hp_spec_free(sp);
+			return -1;
+		}
+	hp_kv_free(&kv);
+	if (sp->argv == NULL) {
+		snprintf(msg, n, "%s: no exec line", path);
+		hp_spec_free(sp);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+addwords(struct hp_buf *b, const char *key, char **w)
+{
+	struct hp_buf v = { 0 };
+	size_t i;
+
+	for (i = 0; w != NULL && w[i] != NULL; i++) {
+		if (i > 0)
+			hp_buf_addc(&v, ' ');
+		hp_quote(&v, w[i]);
+	}
+	hp_kv_add(b, key, hp_buf_str(&v));
+	hp_buf_free(&v);
+}
+
+void
+hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
+{
+	char *one[2];
+	size_t i;
+
+	hp_kv_add(b, "type", hp_type_name(sp->type));
+	addwords(b, "exec", sp->argv);
+	if (sp->dir != NULL) {
+		one[0] = sp->dir;
+		one[1] = NULL;
+		addwords(b, "dir", one);
+	}
+	hp_kv_add(b, "clear-env", sp->clear_env ? "yes" : "no");
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
+		one[0] = sp->env[i];
+		one[1] = NULL;
+		addwords(b, "env", one);
+	}
+	hp_kv_add(b, "restart", hp_restart_name(sp->restart));
+	hp_kv_add(b, "stop-signal", hp_signame(sp->stop_signal));
+	hp_buf_printf(b, "stop-timeout = %lldms\n", sp->stop_timeout);
+	hp_buf_printf(b, "backoff-min = %lldms\n", sp->backoff_min);
+	hp_buf_printf(b, "backoff-max = %lldms\n", sp->backoff_max);
+	hp_buf_printf(b, "backoff-reset = %lldms\n", sp->backoff_reset);
+	hp_buf_printf(b, "log-size = %lld\n", sp->log_size);
+	hp_buf_printf(b, "log-count = %d\n", sp->log_count);
+}
+
+/* The child's environment: the spec's alone, or ours with the spec's on top. */
+char **
+hp_spec_envp(const struct hp_spec *sp)
+{
+	char **out, **base = sp->clear_env ? NULL : environ;
+	size_t n = 0, k = 0, i, j;
+
+	for (i = 0; base != NULL && base[i] != NULL; i++)
+		n++;
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
+		n++;
+	out = hp_xcalloc(n + 1, sizeof *out);
+	for (i = 0; base != NULL && base[i] != NULL; i++) {
+		for (j = 0; unsafe[j] != NULL; j++)
+			if (strncmp(base[i], unsafe[j], strlen(unsafe[j])) == 0
+			    && base[i][strlen(unsafe[j])] == '=')
+				break;
+		if (unsafe[j] == NULL)
+			out[k++] = base[i];
+	}
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
+		for (j = 0; j < k; j++)
+			if (envmatch(sp->env[i], out[j]))
+				break;
+		out[j] = sp->env[i];
+		if (j == k)
+			k++;
+	}
+	out[k] = NULL;
+	return out;
+}
+
+void
+hp_spec_free(struct hp_spec *sp)
+{
+	hp_argv_free(sp->argv);
+	hp_argv_free(sp->env);
+	free(sp->dir);
+	sp->argv = sp->env = NULL;
+	sp->dir = NULL;
+}

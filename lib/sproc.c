@@ -1,0 +1,531 @@
+/* hp: see LICENSE. */
+/* sproc.c: one supervised process: start, exit, restart, stop. */
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/*
+ * The life of a process, as the supervisor sees it:
+ *
+ *	state		event			next
+ *	starting	exec'd			running
+ *	starting	exec failed		as an exit with 126/127
+ *	running		exit, restart due	backoff (or starting at once)
+ *	running		exit, no restart	exited
+ *	running		stop			stopping
+ *	backoff		timer			starting
+ *	backoff		stop			stopped
+ *	stopping	exit, group gone	stopped (then start or remove)
+ *	stopping	stop timeout		SIGKILL to the group, then as above
+ */
+static const char *states[] = {
+	"starting", "running", "backoff", "stopping", "stopped", "exited",
+	"failed"
+};
+
+struct hp_waiter {
+	char		 client[HP_NAME_MAX + 1];
+	int		 verb;
+	struct hp_waiter *next;
+};
+
+#define GROUP_GRACE	500	/* ms to wait for a killed group to go */
+#define KILL_GRACE	2000	/* ms to wait for SIGKILL to take */
+#define POLL_MS		10
+
+const char *
+hp_state_name(int st)
+{
+	return st >= 0 && st < 7 ? states[st] : "?";
+}
+
+int
+hp_sproc_live(const struct hp_proc *p)
+{
+	return p->state == HP_ST_STARTING || p->state == HP_ST_RUNNING ||
+	    p->state == HP_ST_BACKOFF || p->state == HP_ST_STOPPING;
+}
+
+static int
+path(const struct hp_super *s, const struct hp_proc *p, char *buf,
+    size_t n, const char *file)
+{
+	return hp_state_path(s->st, buf, n, "%s/%s/%s", HP_PROCS,
+	    p->spec.name, file);
+}
+
+void
+hp_sproc_status(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_buf b = { 0 };
+	char file[HP_PATH_MAX];
+
+	p->since_wall = hp_wall_ms();
+	hp_kv_add(&b, "name", p->spec.name);
+	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
+	hp_kv_add(&b, "state", hp_state_name(p->state));
+	hp_kv_addi(&b, "pid", (long long)p->id.pid);
+	hp_buf_printf(&b, "start = %llu\n", p->id.start);
+	if (p->id.boot[0] != '\0')
+		hp_kv_add(&b, "boot", p->id.boot);
+	hp_kv_addi(&b, "since", p->since_wall);
+	hp_kv_addi(&b, "started", p->started_wall);
+	hp_kv_addi(&b, "restarts", p->restarts);
+	hp_kv_addi(&b, "exit-code", p->exit_code);
+	hp_kv_addi(&b, "exit-signal", p->exit_signal);
+	hp_kv_add(&b, "health", "unknown");
+	if (p->error[0] != '\0')
+		hp_kv_add(&b, "error", p->error);
+	hp_kv_addi(&b, "supervisor", (long long)getpid());
+	if (path(s, p, file, sizeof file, "status") == -1 ||
+	    hp_file_write(file, b.p, b.len, 0600) == -1)
+		hp_warn("%s: write status", p->spec.name);
+	hp_buf_free(&b);
+}
+
+/* Start an event about p: the caller adds fields and publishes. */
+static struct hp_json *
+event(struct hp_super *s, struct hp_proc *p, const char *name)
+{
+	s->jb.len = 0;
+	hp_json_init(&s->j, &s->jb);
+	hp_event_begin(&s->ev, &s->j, name);
+	hp_json_kstr(&s->j, "name", p->spec.name);
+	hp_json_kstr(&s->j, "type", hp_type_name(p->spec.type));
+	return &s->j;
+}
+
+static void
+publish(struct hp_super *s)
+{
+	hp_event_publish(&s->ev, &s->j);
+}
+
+void
+hp_sproc_wait(struct hp_proc *p, const char *client, int verb)
+{
+	struct hp_waiter *w;
+
+	if (strcmp(client, "-") == 0)
+		return;
+	w = hp_xcalloc(1, sizeof *w);
+	hp_copy(w->client, sizeof w->client, client);
+	w->verb = verb;
+	w->next = p->waiters;
+	p->waiters = w;
+}
+
+/* Answer every client waiting on p for one of the verbs in mask. */
+void
+hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
+{
+	struct hp_waiter **wp = &p->waiters, *w;
+	struct hp_json j;
+	struct hp_buf b = { 0 };
+
+	while ((w = *wp) != NULL) {
+		if (!(w->verb & mask)) {
+			wp = &w->next;
+			continue;
+		}
+		*wp = w->next;
+		b.len = 0;
+		hp_json_init(&j, &b);
+		hp_json_open(&j, '{');
+		hp_json_kbool(&j, "ok", ok);
+		hp_json_kstr(&j, "name", p->spec.name);
+		/* State -1: the supervisor is about to forget p (remove). */
+		hp_json_kstr(&j, "state", p->state == -1 ? "removed" :
+		    hp_state_name(p->state));
+		hp_json_kint(&j, "pid", (long long)p->id.pid);
+		if (p->exit_code >= 0)
+			hp_json_kint(&j, "exit_code", p->exit_code);
+		if (p->exit_signal > 0)
+			hp_json_kint(&j, "exit_signal", p->exit_signal);
+		if (!ok || p->error[0] != '\0') {
+			hp_json_kstr(&j, "code", p->code[0] ? p->code :
+			    "failed");
+			hp_json_kstr(&j, "message", p->error);
+		}
+		hp_json_close(&j, '}');
+		hp_event_reply(&s->ev, w->client, &j);
+		free(w);
+	}
+	hp_buf_free(&b);
+}
+
+/* Signal p's process group, if p is provably still the one we started. */
+static int
+signal_group(struct hp_proc *p, int sig)
+{
+	int r;
+
+	if (p->id.pid <= 0)
+		return -1;
+	r = hp_ident_alive(&p->id);
+	/* Where identity cannot be read, an unreaped child is still ours. */
+	if (r == 1 || (r == -1 && !p->orphan))
+		return kill(-p->id.pid, sig);
+	errno = ESRCH;
+	return -1;
+}
+
+static void
+fail(struct hp_proc *p, const char *code, const char *fmt, const char *a,
+    int err)
+{
+	hp_copy(p->code, sizeof p->code, code);
+	snprintf(p->error, sizeof p->error, fmt, a, strerror(err));
+}
+
+static void
+setexec_error(struct hp_proc *p, const struct hp_spawn *sp, int err)
+{
+	const char *cmd = p->spec.argv[0];
+
+	if (sp->stage == 1)
+		fail(p, "exec-failed", "chdir %s: %s", p->spec.dir, err);
+	else if (sp->stage == 2)
+		fail(p, "exec-failed", "%s: %s", "set-up", err);
+	else if (err == ENOENT && strchr(cmd, '/') == NULL) {
+		hp_copy(p->code, sizeof p->code, "exec-failed");
+		snprintf(p->error, sizeof p->error, "%s: command not found",
+		    cmd);
+	} else
+		fail(p, "exec-failed", "%s: %s", cmd, err);
+	p->exit_code = sp->stage == 0 ? hp_exec_status(err) : HP_EXIT_NOEXEC;
+	p->exit_signal = 0;
+}
+
+static void after_exit(struct hp_super *, struct hp_proc *);
+
+int
+hp_sproc_start(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_spawn sp;
+	char file[HP_PATH_MAX];
+	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, err;
+	char **envp;
+	pid_t pid;
+
+	p->error[0] = p->code[0] = '\0';
+	p->state = HP_ST_STARTING;
+	memset(&sp, 0, sizeof sp);
+	if (hp_pipe(o, 0) == -1 || hp_pipe(e, 0) == -1) {
+		err = errno;
+		close(o[0]);
+		close(o[1]);
+		fail(p, "system", "%s: pipe: %s", p->spec.name, err);
+		p->exit_code = HP_EXIT_NOEXEC;
+		after_exit(s, p);
+		return -1;
+	}
+	hp_nonblock(o[0]);
+	hp_nonblock(e[0]);
+	envp = hp_spec_envp(&p->spec);
+	sp.argv = p->spec.argv;
+	sp.envp = envp;
+	sp.dir = p->spec.dir;
+	sp.fd[0] = -1;
+	sp.fd[1] = o[1];
+	sp.fd[2] = e[1];
+	sp.setsid = 1;
+	pid = hp_spawn(&sp);
+	err = errno;
+	free(envp);
+	close(o[1]);
+	close(e[1]);
+	p->started = hp_mono_ms();
+	p->started_wall = hp_wall_ms();
+	if (pid == -1) {
+		close(o[0]);
+		close(e[0]);
+		setexec_error(p, &sp, err);
+		hp_log_write(&p->log, 1, p->error, strlen(p->error));
+		hp_log_write(&p->log, 1, "\n", 1);
+		after_exit(s, p);
+		return -1;
+	}
+	p->out = o[0];
+	p->err = e[0];
+	p->orphan = 0;
+	if (hp_ident_get(pid, &p->id) == -1)
+		p->id.pid = pid;
+	p->group = pid;
+	p->state = HP_ST_RUNNING;
+	p->exit_code = -1;
+	p->exit_signal = 0;
+	if (path(s, p, file, sizeof file, "pid") == -1 ||
+	    hp_pidfile_write(file, &p->id) == -1)
+		hp_warn("%s: write pid", p->spec.name);
+	hp_sproc_status(s, p);
+	hp_json_kint(event(s, p, "process:started"), "pid", (long long)pid);
+	publish(s);
+	hp_sproc_reply(s, p, 1, HP_W_START);
+	return 0;
+}
+
+/* Read what is waiting on one of p's pipes into its log. */
+void
+hp_sproc_output(struct hp_super *s, struct hp_proc *p, int stream)
+{
+	char buf[16384];
+	int *fd = stream ? &p->err : &p->out;
+	ssize_t n;
+
+	(void)s;
+	while (*fd != -1) {
+		n = hp_read(*fd, buf, sizeof buf);
+		if (n > 0) {
+			if (hp_log_write(&p->log, stream, buf, (size_t)n) == -1)
+				hp_warn("%s: write log", p->spec.name);
+			if ((size_t)n < sizeof buf)
+				return;
+			continue;
+		}
+		if (n == -1 && errno == EAGAIN)
+			return;
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+static void
+drain(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_output(s, p, 0);
+	hp_sproc_output(s, p, 1);
+	if (p->out != -1)
+		close(p->out);
+	if (p->err != -1)
+		close(p->err);
+	p->out = p->err = -1;
+}
+
+static void
+finish(struct hp_super *s, struct hp_proc *p)
+{
+	int then = p->then;
+
+	p->then = HP_THEN_STAY;
+	hp_sproc_reply(s, p, p->error[0] == '\0', HP_W_STOP);
+	if (then == HP_THEN_START && !s->shutdown)
+		hp_sproc_start(s, p);
+	else if (then == HP_THEN_REMOVE)
+		p->state = -1;	/* the supervisor removes it */
+	else
+		hp_sproc_reply(s, p, 0, HP_W_START);
+}
+
+static void
+stopped(struct hp_super *s, struct hp_proc *p)
+{
+	char file[HP_PATH_MAX];
+
+	p->state = HP_ST_STOPPED;
+	p->group = 0;
+	if (path(s, p, file, sizeof file, "pid") == 0)
+		unlink(file);
+	hp_sproc_status(s, p);
+	event(s, p, "process:stopped");
+	if (p->exit_code >= 0)
+		hp_json_kint(&s->j, "exit_code", p->exit_code);
+	if (p->exit_signal > 0)
+		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
+	if (p->error[0] != '\0')
+		hp_json_kstr(&s->j, "error", p->error);
+	publish(s);
+	finish(s, p);
+}
+
+/* The group of a stopped process is gone, or will not go: say which. */
+static void
+group_check(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	if (p->group > 0 && kill(-p->group, 0) == 0) {
+		if (now - p->killed < GROUP_GRACE) {
+			p->deadline = now + POLL_MS;
+			return;
+		}
+		hp_copy(p->code, sizeof p->code, "survivors");
+		snprintf(p->error, sizeof p->error,
+		    "process group %ld still has members after SIGKILL",
+		    (long)p->group);
+	}
+	stopped(s, p);
+}
+
+/* After an exit: restart with backoff, or rest. */
+static void
+after_exit(struct hp_super *s, struct hp_proc *p)
+{
+	long long now = hp_mono_ms(), delay = 0;
+	int failed = p->exit_signal != 0 || p->exit_code != 0;
+	int again = !s->shutdown && p->then == HP_THEN_STAY &&
+	    (p->spec.restart == HP_RESTART_ALWAYS ||
+	    (p->spec.restart == HP_RESTART_ON_FAILURE && failed));
+	char file[HP_PATH_MAX];
+
+	if (path(s, p, file, sizeof file, "pid") == 0)
+		unlink(file);
+	if (again) {
+		if (now - p->started >= p->spec.backoff_reset)
+			p->attempt = 0;
+		p->attempt++;
+		p->restarts++;
+		s->rnd = s->rnd * 1103515245u + 12345u;
+		delay = hp_backoff(p->attempt, p->spec.backoff_min,
+		    p->spec.backoff_max, s->rnd >> 8);
+		p->state = HP_ST_BACKOFF;
+		p->deadline = now + delay;
+	} else
+		p->state = HP_ST_EXITED;
+	hp_sproc_status(s, p);
+	event(s, p, "process:exited");
+	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+	if (p->exit_signal > 0)
+		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
+	else
+		hp_json_kint(&s->j, "code", p->exit_code);
+	hp_json_kstr(&s->j, "state", hp_state_name(p->state));
+	if (p->error[0] != '\0')
+		hp_json_kstr(&s->j, "error", p->error);
+	publish(s);
+	if (failed) {
+		event(s, p, "process:crashed");
+		hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+		publish(s);
+	}
+	p->id.pid = 0;
+	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP);
+	if (again) {
+		event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->attempt);
+		hp_json_kint(&s->j, "delay_ms", delay);
+		publish(s);
+		if (delay == 0)
+			hp_sproc_start(s, p);
+	}
+}
+
+/* p's process ended with status (as from waitpid), and has been reaped. */
+void
+hp_sproc_exited(struct hp_super *s, struct hp_proc *p, int status)
+{
+	drain(s, p);
+	if (WIFSIGNALED(status)) {
+		p->exit_code = -1;
+		p->exit_signal = WTERMSIG(status);
+	} else {
+		p->exit_code = WEXITSTATUS(status);
+		p->exit_signal = 0;
+	}
+	if (p->state == HP_ST_STOPPING) {
+		p->id.pid = 0;
+		if (p->killed == 0)
+			p->killed = hp_mono_ms();
+		group_check(s, p, hp_mono_ms());
+		return;
+	}
+	after_exit(s, p);
+}
+
+void
+hp_sproc_stop(struct hp_super *s, struct hp_proc *p, int then)
+{
+	long long now = hp_mono_ms();
+
+	if (then != HP_THEN_STAY || p->then == HP_THEN_STAY)
+		p->then = then;
+	switch (p->state) {
+	case HP_ST_STARTING:
+	case HP_ST_RUNNING:
+		p->error[0] = p->code[0] = '\0';
+		p->killed = 0;
+		if (signal_group(p, p->spec.stop_signal) == -1) {
+			/* Gone already: its exit is on its way to us. */
+			p->killed = now;
+		}
+		p->state = HP_ST_STOPPING;
+		p->stop_at = now + p->spec.stop_timeout;
+		p->deadline = p->orphan ? now + POLL_MS : p->stop_at;
+		hp_sproc_status(s, p);
+		break;
+	case HP_ST_STOPPING:
+		break;
+	case HP_ST_BACKOFF:
+		p->error[0] = p->code[0] = '\0';
+		stopped(s, p);
+		break;
+	default:
+		finish(s, p);
+		break;
+	}
+}
+
+/* A deadline of p has come: restart after backoff, or SIGKILL. */
+void
+hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	if (p->deadline == 0 || now < p->deadline)
+		return;
+	p->deadline = 0;
+	if (p->state == HP_ST_BACKOFF) {
+		hp_sproc_start(s, p);
+		return;
+	}
+	if (p->state != HP_ST_STOPPING)
+		return;
+	if (p->id.pid == 0) {
+		group_check(s, p, now);
+		return;
+	}
+	if (p->orphan) {
+		/* Not our child: no SIGCHLD comes, so look. */
+		if (hp_ident_alive(&p->id) != 1) {
+			p->id.pid = 0;
+			stopped(s, p);
+			return;
+		}
+		if (p->killed == 0 && now >= p->stop_at) {
+			signal_group(p, SIGKILL);
+			p->killed = now;
+		}
+	} else if (p->killed == 0) {
+		signal_group(p, SIGKILL);
+		p->killed = now;
+	}
+	if (p->killed != 0 && now - p->killed >= KILL_GRACE) {
+		hp_copy(p->code, sizeof p->code, "survivors");
+		snprintf(p->error, sizeof p->error,
+		    "pid %ld did not die of SIGKILL", (long)p->id.pid);
+		hp_sproc_reply(s, p, 0, HP_W_STOP);
+		p->killed = now;
+	}
+	p->deadline = now + (p->orphan ? POLL_MS : KILL_GRACE);
+}
+
+void
+hp_sproc_free(struct hp_proc *p)
+{
+	struct hp_waiter *w;
+
+	while ((w = p->waiters) != NULL) {
+		p->waiters = w->next;
+		free(w);
+	}
+	if (p->out != -1)
+		close(p->out);
+	if (p->err != -1)
+		close(p->err);
+	hp_spec_free(&p->spec);
+	free(p);
+}

@@ -1,0 +1,118 @@
+# hp: see LICENSE.
+# One Makefile for GNU make and bmake: no pattern rules, no conditionals.
+.POSIX:
+.SUFFIXES:
+.SUFFIXES: .c .o
+
+VERSION = 0.1.0
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+MANPREFIX = $(PREFIX)/share/man
+SHAREDIR = $(PREFIX)/share/hp
+BASHDIR = $(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(PREFIX)/share/zsh/site-functions
+FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+
+CC = cc
+AR = ar
+RANLIB = ranlib
+CFLAGS = -O2 -g
+LDFLAGS =
+SANITIZE = 0
+SAN_0 =
+SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+# Kept apart from CFLAGS so that a user's CFLAGS cannot remove them.
+HP_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
+	-Werror -Ilib $(SAN_$(SANITIZE))
+HP_LDFLAGS = $(SAN_$(SANITIZE))
+
+LIB = lib/libhp.a
+LIBOBJ = lib/client.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
+	lib/io.o lib/json.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
+	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/sig.o \
+	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o
+BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls
+MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1
+UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
+	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
+	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o
+TESTBIN = test/unit/run test/bench/bench
+
+all: $(BIN)
+
+.c.o:
+	$(CC) $(HP_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Rebuild everything when the compiler or its flags change.
+build.flags: FORCE
+	@echo '$(CC) $(HP_CFLAGS) $(CFLAGS) $(HP_LDFLAGS) $(LDFLAGS)' \
+	    > build.flags.new; \
+	if cmp -s build.flags.new build.flags; then rm -f build.flags.new; \
+	else mv build.flags.new build.flags; fi
+FORCE:
+
+$(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
+test/bench/bench.o: lib/hp.h build.flags
+$(UNITOBJ): test/unit/unit.h
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	$(AR) rc $@ $(LIBOBJ)
+	$(RANLIB) $@
+
+cmd/hp-spawn: cmd/hp-spawn.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-spawn.o $(LIB)
+cmd/hp-supervise: cmd/hp-supervise.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-supervise.o $(LIB)
+cmd/hp-ls: cmd/hp-ls.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-ls.o $(LIB)
+
+test/unit/run: $(UNITOBJ) $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
+test/bench/bench: test/bench/bench.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o $(LIB)
+
+check: $(BIN) test/unit/run
+	@sh test/run
+
+lint:
+	mandoc -Tlint -W warning $(MAN)
+	shellcheck -s bash -S warning completions/hp.bash
+
+demo: $(BIN)
+	@sh share/hp/demo.sh
+
+bench: $(BIN) test/bench/bench
+	@sh test/bench/run
+
+install: $(BIN)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
+	cp $(BIN) $(DESTDIR)$(BINDIR)/
+	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
+	cp man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
+	    $(DESTDIR)$(MANPREFIX)/man1/
+	cp man/hp.7 $(DESTDIR)$(MANPREFIX)/man7/
+	cp share/hp/demo.sh $(DESTDIR)$(SHAREDIR)/
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-spawn
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-supervise
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
+	cp completions/_hp $(DESTDIR)$(ZSHDIR)/_hp
+	cp completions/hp.fish $(DESTDIR)$(FISHDIR)/hp.fish
+
+uninstall:
+	cd $(DESTDIR)$(BINDIR) && rm -f hp-spawn hp-supervise hp-ls
+	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f hp-spawn.1 hp-supervise.1 \
+	    hp-ls.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man7/hp.7
+	rm -rf $(DESTDIR)$(SHAREDIR)
+	cd $(DESTDIR)$(BASHDIR) && rm -f hp-spawn hp-supervise hp-ls
+	rm -f $(DESTDIR)$(ZSHDIR)/_hp $(DESTDIR)$(FISHDIR)/hp.fish
+
+clean:
+	rm -f $(LIB) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
+	    test/bench/*.o build.flags build.flags.new
+
+.PHONY: all check lint demo bench install uninstall clean FORCE

@@ -1,0 +1,423 @@
+/* hp: see LICENSE. */
+/* hp-spawn: start a process, hand it to the supervisor, say how it went. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+static const char synopsis[] =
+    "hp-spawn [-Ew] [--json] [-S dir] [-n name] [-t type] [-C dir] "
+    "[-e name=value]... [-r policy] [--stop-signal sig] "
+    "[--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "
+    "-- command [arg ...]";
+
+enum { O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX };
+
+static const struct hp_opt longopts[] = {
+	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
+	{ "state-dir", 1, 'S' }, { "name", 1, 'n' }, { "type", 1, 't' },
+	{ "dir", 1, 'C' }, { "env", 1, 'e' }, { "clear-env", 0, 'E' },
+	{ "restart", 1, 'r' }, { "wait", 0, 'w' },
+	{ "stop-signal", 1, O_STOPSIG }, { "stop-timeout", 1, O_STOPTIME },
+	{ "backoff-min", 1, O_BMIN }, { "backoff-max", 1, O_BMAX },
+	{ NULL, 0, 0 }
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+usage(int status)
+{
+	if (status == 0) {
+		printf("usage: %s\n", synopsis);
+		exit(0);
+	}
+	hp_usage(synopsis, NULL);
+}
+
+static void
+onsig(int sig)
+{
+	interrupted = sig;
+}
+
+static void
+setspec(struct hp_spec *sp, const char *key, const char *val)
+{
+	char msg[256];
+
+	if (hp_spec_set(sp, key, val, msg, sizeof msg) == -1)
+		hp_usage(synopsis, "%s", msg);
+}
+
+/* A name from the command: its base name, cut to what names allow. */
+static void
+derive(char *out, size_t n, const char *cmd)
+{
+	const char *base = strrchr(cmd, '/');
+	size_t k = 0;
+
+	for (base = base ? base + 1 : cmd; *base != '\0' && k + 1 < n &&
+	    k < HP_NAME_MAX - 8; base++) {
+		if ((*base >= 'a' && *base <= 'z') ||
+		    (*base >= 'A' && *base <= 'Z') ||
+		    (*base >= '0' && *base <= '9') ||
+		    (k > 0 && strchr("._-", *base) != NULL))
+			out[k++] = *base;
+	}
+	out[k] = '\0';
+	if (k == 0)
+		hp_copy(out, n, "proc");
+}
+
+/* Our environment goes into the spec, so a restart gets the same one. */
+static void
+inherit(struct hp_spec *sp)
+{
+	struct hp_spec ours;
+	char **envp;
+	size_t i;
+
+	memset(&ours, 0, sizeof ours);
+	envp = hp_spec_envp(&ours);
+	for (i = 0; envp[i] != NULL; i++)
+		hp_spec_addenv(sp, envp[i]);
+	free(envp);
+}
+
+static void
+print_info(struct hp_state *st, const char *name)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	struct hp_info in;
+
+	if (hp_info_load(st, name, &in, 0) == -1)
+		hp_die("%s", name);
+	if (!hp_json_mode) {
+		printf("%s %ld\n", name, (long)in.pid);
+		return;
+	}
+	hp_json_init(&j, &b);
+	hp_info_json(&j, &in);
+	printf("%s\n", hp_buf_str(&b));
+	hp_buf_free(&b);
+}
+
+/* Copy what the log holds past *off to our stdout and stderr. */
+static void
+copylog(int fd, long long *off, int final)
+{
+	char buf[65536], *p, *nl;
+	const char *text;
+	ssize_t n;
+	size_t len;
+	int stream;
+
+	for (;;) {
+		n = pread(fd, buf, sizeof buf - 1, (off_t)*off);
+		if (n <= 0)
+			return;
+		buf[n] = '\0';
+		for (p = buf; (nl = memchr(p, '\n', (size_t)(buf + n - p)));
+		    p = nl + 1) {
+			*nl = '\0';
+			if (hp_log_parse(p, &stream, &text) == 0) {
+				len = strlen(text);
+				fwrite(text, 1, len, stream ? stderr : stdout);
+				fputc('\n', stream ? stderr : stdout);
+			}
+		}
+		if (p == buf && n == (ssize_t)sizeof buf - 1)
+			p = buf + n;	/* an endless line: give it out */
+		if (final && p < buf + n && hp_log_parse(p, &stream,
+		    &text) == 0) {
+			fputs(text, stream ? stderr : stdout);
+			p = buf + n;
+		}
+		*off += p - buf;
+		fflush(stdout);
+		if (p < buf + n || n < (ssize_t)sizeof buf - 1)
+			return;
+	}
+}
+
+static int
+openlog(struct hp_state *st, const char *name)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_state_path(st, file, sizeof file, "%s/%s/log", HP_PROCS,
+	    name) == -1)
+		return -1;
+	return hp_open(file, O_RDONLY | O_NOFOLLOW, 0);
+}
+
+/* -w: follow NAME's log until it has ended for good; its status is ours. */
+static int
+follow(struct hp_client *c, const char *name, long long off)
+{
+	char line[HP_LINE_MAX + 1], val[64], st[32];
+	struct hp_info in;
+	struct sigaction sa;
+	int fd = -1, stopping = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = onsig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	for (;;) {
+		if (fd == -1)
+			fd = openlog(c->st, name);
+		if (fd != -1)
+			copylog(fd, &off, 0);
+		if (interrupted && !stopping) {
+			stopping = 1;
+			hp_client_send(c, "stop %s", name);
+		}
+		if (hp_client_line(c, line, sizeof line, 50) == -1) {
+			if (errno == ETIMEDOUT || errno == EINTR)
+				continue;
+			hp_die("%s: lost the supervisor", name);
+		}
+		if (hp_json_get(line, "name", val, sizeof val) == -1 ||
+		    strcmp(val, name) != 0 ||
+		    hp_json_get(line, "event", val, sizeof val) == -1)
+			continue;
+		if (strcmp(val, "process:stopped") != 0 &&
+		    (strcmp(val, "process:exited") != 0 ||
+		    hp_json_get(line, "state", st, sizeof st) == -1 ||
+		    strcmp(st, "exited") != 0))
+			continue;
+		break;
+	}
+	if (fd == -1)
+		fd = openlog(c->st, name);
+	if (fd != -1) {
+		copylog(fd, &off, 1);
+		close(fd);
+	}
+	if (hp_info_load(c->st, name, &in, 0) == -1)
+		return HP_EXIT_FAIL;
+	if (in.exit_signal > 0)
+		return 128 + in.exit_signal;
+	return in.exit_code >= 0 ? in.exit_code : HP_EXIT_FAIL;
+}
+
+static long long
+logsize(struct hp_state *st, const char *name)
+{
+	char file[HP_PATH_MAX];
+	struct stat sb;
+
+	if (hp_state_path(st, file, sizeof file, "%s/%s/log", HP_PROCS,
+	    name) == -1 || stat(file, &sb) == -1)
+		return 0;
+	return (long long)sb.st_size;
+}
+
+/* Ask the supervisor to add the spec in tmp; the reply line is in out. */
+static void
+ask(struct hp_client *c, const char *name, const char *tmp, int unique,
+    char *out, size_t n)
+{
+	char code[32], file[HP_PATH_MAX];
+	int try;
+
+	for (try = 0; try < 5; try++) {
+		if (hp_super_detach(c->st, 1) == -1)
+			hp_die("start a supervisor for %s", c->st->dir);
+		if (hp_client_send(c, "add %s %s%s", name, tmp,
+		    unique ? " unique" : "") == -1) {
+			if (errno == ENXIO || errno == ENOENT)
+				continue;	/* it has just gone */
+			hp_die("%s: send to the supervisor", name);
+		}
+		while (hp_client_line(c, out, n, 30000) == 0)
+			if (hp_json_get(out, "ok", code, sizeof code) == 0)
+				break;
+		if (hp_json_get(out, "ok", code, sizeof code) == -1) {
+			if (errno == ETIMEDOUT)
+				hp_fail(HP_EXIT_FAIL, "timeout",
+				    "%s: no answer from the supervisor", name);
+			hp_state_path(c->st, file, sizeof file, "%s/%s",
+			    HP_PROCS, tmp);
+			if (access(file, F_OK) == -1)
+				hp_fail(HP_EXIT_FAIL, "system", "%s: the "
+				    "supervisor went away", name);
+			continue;
+		}
+		if (hp_json_get(out, "code", code, sizeof code) == 0 &&
+		    strcmp(code, "shutting-down") == 0) {
+			while (hp_super_pid(c->st) > 0)
+				hp_client_line(c, code, sizeof code, 10);
+			continue;
+		}
+		return;
+	}
+	hp_fail(HP_EXIT_FAIL, "system", "%s: the supervisor did not take it",
+	    name);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hp_getopt g = { 0 };
+	struct hp_spec spec;
+	struct hp_state st;
+	struct hp_client c;
+	struct hp_buf b = { 0 };
+	char name[HP_NAME_MAX + 1], tmp[64], file[HP_PATH_MAX];
+	char reply[HP_LINE_MAX + 1], code[32], msg[256], val[16];
+	const char *stdir = NULL, *opt_name = NULL, *envs[256];
+	char cwd[HP_PATH_MAX];
+	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0;
+	long long off = 0;
+
+	hp_progname = "hp-spawn";
+	hp_spec_init(&spec, "proc", HP_SERVICE);
+	/* The type sets defaults: find it first. */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i],
+		    "--type") == 0) && i + 1 < argc &&
+		    hp_type_parse(argv[i + 1]) >= 0)
+			hp_spec_init(&spec, "proc", hp_type_parse(argv[i + 1]));
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:w",
+	    longopts)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("hp-spawn %s\n", HP_VERSION);
+			return 0;
+		case O_JSON:
+			hp_json_mode = 1;
+			break;
+		case 'S':
+			stdir = g.arg;
+			break;
+		case 'n':
+			if (!hp_name_ok(g.arg))
+				hp_usage(synopsis, "invalid name: %s", g.arg);
+			opt_name = g.arg;
+			break;
+		case 't':
+			setspec(&spec, "type", g.arg);
+			break;
+		case 'C':
+			if (g.arg[0] != '/' && getcwd(cwd, sizeof cwd) != NULL) {
+				hp_path(file, sizeof file, "%s/%s", cwd, g.arg);
+				spec.dir = hp_xstrdup(file);
+			} else
+				spec.dir = hp_xstrdup(g.arg);
+			break;
+		case 'e':
+			if (strchr(g.arg, '=') == NULL || g.arg[0] == '=')
+				hp_usage(synopsis, "-e wants NAME=VALUE: %s",
+				    g.arg);
+			if (nenv == 256)
+				hp_usage(synopsis, "too many -e");
+			envs[nenv++] = g.arg;
+			break;
+		case 'E':
+			clear = 1;
+			break;
+		case 'r':
+			setspec(&spec, "restart", g.arg);
+			policy = 1;
+			break;
+		case 'w':
+			wait = 1;
+			break;
+		case O_STOPSIG:
+			setspec(&spec, "stop-signal", g.arg);
+			break;
+		case O_STOPTIME:
+			setspec(&spec, "stop-timeout", g.arg);
+			break;
+		case O_BMIN:
+			setspec(&spec, "backoff-min", g.arg);
+			break;
+		case O_BMAX:
+			setspec(&spec, "backoff-max", g.arg);
+			break;
+		default:
+			hp_usage(synopsis, "%s", g.bad);
+		}
+	}
+	if (!g.dashdash)
+		hp_usage(synopsis, "missing -- before the command");
+	/* Waiting for the end of something that comes back makes no sense. */
+	if (wait && !policy)
+		spec.restart = HP_RESTART_NO;
+	if (g.ind >= argc)
+		hp_usage(synopsis, "no command");
+	spec.argv = hp_xcalloc((size_t)(argc - g.ind + 1), sizeof *spec.argv);
+	for (i = g.ind; i < argc; i++)
+		spec.argv[i - g.ind] = hp_xstrdup(argv[i]);
+	if (spec.dir == NULL && getcwd(cwd, sizeof cwd) != NULL)
+		spec.dir = hp_xstrdup(cwd);
+	spec.clear_env = 1;
+	if (!clear)
+		inherit(&spec);
+	for (i = 0; i < nenv; i++)
+		hp_spec_addenv(&spec, envs[i]);
+	if (opt_name != NULL)
+		hp_copy(name, sizeof name, opt_name);
+	else
+		derive(name, sizeof name, spec.argv[0]);
+
+	hp_state_need(&st, stdir, 1);
+	if (snprintf(tmp, sizeof tmp, ".spawn-%ld", (long)getpid()) >=
+	    (int)sizeof tmp || hp_state_path(&st, file, sizeof file, "%s/%s",
+	    HP_PROCS, tmp) == -1)
+		hp_die("spec file name");
+	hp_spec_write(&spec, &b);
+	if (hp_file_write(file, b.p, b.len, 0600) == -1)
+		hp_die("%s", file);
+	hp_buf_free(&b);
+	if (hp_client_open(&c, &st) == -1) {
+		unlink(file);
+		hp_die("%s/%s", st.dir, HP_EVENTS);
+	}
+	if (wait && opt_name != NULL)
+		off = logsize(&st, name);
+	ask(&c, name, tmp, opt_name == NULL, reply, sizeof reply);
+	unlink(file);
+	if (hp_json_get(reply, "name", name, sizeof name) == -1)
+		hp_copy(name, sizeof name, "?");
+	if (hp_json_get(reply, "ok", val, sizeof val) == -1 ||
+	    strcmp(val, "true") != 0) {
+		hp_client_close(&c);
+		if (hp_json_get(reply, "code", code, sizeof code) == -1)
+			hp_copy(code, sizeof code, "failed");
+		if (hp_json_get(reply, "message", msg, sizeof msg) == -1)
+			hp_copy(msg, sizeof msg, "failed");
+		status = HP_EXIT_FAIL;
+		if (strcmp(code, "exec-failed") == 0 && hp_json_get(reply,
+		    "exit_code", val, sizeof val) == 0)
+			status = atoi(val);
+		hp_fail(status, code, "%s: %s", name, msg);
+	}
+	if (!wait) {
+		hp_client_close(&c);
+		print_info(&st, name);
+		hp_stdout_close();
+		return 0;
+	}
+	status = follow(&c, name, off);
+	hp_client_close(&c);
+	hp_stdout_close();
+	return status;
+}

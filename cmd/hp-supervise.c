@@ -1,0 +1,312 @@
+/* hp: see LICENSE. */
+/* hp-supervise: run the supervisor of a state directory, or command it. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+static const char synopsis[] =
+    "hp-supervise [-b] [--json] [--implicit] [-S dir]\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] "
+    "start|stop|restart|remove name ...\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
+    "       hp-supervise [--json] [-S dir] status";
+
+enum { O_JSON = 256, O_IMPLICIT };
+
+static const struct hp_opt longopts[] = {
+	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
+	{ "state-dir", 1, 'S' }, { "background", 0, 'b' },
+	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
+	{ NULL, 0, 0 }
+};
+
+static void
+usage(int status)
+{
+	if (status == 0) {
+		printf("usage: %s\n", synopsis);
+		exit(0);
+	}
+	hp_usage(synopsis, NULL);
+}
+
+/* How long a verb on NAME may take: its stop timeout and some. */
+static long long
+patience(struct hp_state *st, const char *name)
+{
+	char file[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	struct hp_spec spec;
+	long long t = 10000;
+
+	if (hp_state_path(st, file, sizeof file, "%s/%s/spec", HP_PROCS,
+	    name) == 0 && hp_spec_load(&spec, name, file, msg,
+	    sizeof msg) == 0) {
+		t = spec.stop_timeout;
+		hp_spec_free(&spec);
+	}
+	return t + 5000;
+}
+
+static int
+status(struct hp_state *st)
+{
+	char **names;
+	pid_t pid = hp_super_pid(st);
+	int n = 0;
+
+	if (pid > 0 && hp_state_names(st, &names, &n) == 0)
+		hp_argv_free(names);
+	if (hp_json_mode)
+		printf("{\"running\":%s,\"pid\":%ld,\"processes\":%d}\n",
+		    pid > 0 ? "true" : "false", (long)(pid > 0 ? pid : 0), n);
+	else if (pid > 0)
+		printf("running %ld\n", (long)pid);
+	else
+		printf("not running\n");
+	hp_stdout_close();
+	return pid > 0 ? HP_EXIT_OK : HP_EXIT_FAIL;
+}
+
+static void
+result(struct hp_json *j, const char *reply, const char *name, int *failed)
+{
+	char ok[8], code[32], msg[512], state[16], pid[24];
+
+	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
+		hp_copy(ok, sizeof ok, "false");
+	if (hp_json_get(reply, "code", code, sizeof code) == -1)
+		hp_copy(code, sizeof code, "timeout");
+	if (hp_json_get(reply, "message", msg, sizeof msg) == -1)
+		hp_copy(msg, sizeof msg, reply[0] ? "failed" :
+		    "no answer in time");
+	if (hp_json_get(reply, "state", state, sizeof state) == -1)
+		state[0] = '\0';
+	if (hp_json_get(reply, "pid", pid, sizeof pid) == -1)
+		hp_copy(pid, sizeof pid, "0");
+	if (strcmp(ok, "true") != 0) {
+		*failed = 1;
+		fprintf(stderr, "hp-supervise: %s: %s\n", name, msg);
+	} else if (!hp_json_mode)
+		printf("%s %s%s%s\n", name, state[0] ? state : "ok",
+		    strcmp(pid, "0") != 0 ? " " : "",
+		    strcmp(pid, "0") != 0 ? pid : "");
+	if (!hp_json_mode)
+		return;
+	hp_json_open(j, '{');
+	hp_json_kstr(j, "name", name);
+	hp_json_kbool(j, "ok", strcmp(ok, "true") == 0);
+	if (state[0] != '\0')
+		hp_json_kstr(j, "state", state);
+	hp_json_kint(j, "pid", atoll(pid));
+	if (strcmp(ok, "true") != 0) {
+		hp_json_key(j, "error");
+		hp_json_open(j, '{');
+		hp_json_kstr(j, "code", code);
+		hp_json_kstr(j, "message", msg);
+		hp_json_close(j, '}');
+	}
+	hp_json_close(j, '}');
+}
+
+/* Send VERB for every name at once, then hear every answer. */
+static int
+verb(struct hp_state *st, const char *v, const char *sig, char **names,
+    int n, long long timeout)
+{
+	struct hp_client c;
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char line[HP_LINE_MAX + 1], who[HP_NAME_MAX + 1], ok[8];
+	char **replies;
+	long long end, t;
+	int i, left, failed = 0;
+
+	if (hp_super_detach(st, 1) == -1)
+		hp_die("start a supervisor for %s", st->dir);
+	if (hp_client_open(&c, st) == -1)
+		hp_die("%s/%s", st->dir, HP_EVENTS);
+	replies = hp_xcalloc((size_t)n, sizeof *replies);
+	for (i = 0, t = 0; i < n; i++) {
+		if ((sig ? hp_client_send(&c, "signal %s %s", sig, names[i]) :
+		    hp_client_send(&c, "%s %s", v, names[i])) == -1) {
+			hp_client_close(&c);
+			hp_die("%s: send", names[i]);
+		}
+		if (patience(st, names[i]) > t)
+			t = patience(st, names[i]);
+	}
+	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
+	for (left = n; left > 0 && hp_client_line(&c, line, sizeof line,
+	    end - hp_mono_ms()) == 0; ) {
+		if (hp_json_get(line, "ok", ok, sizeof ok) == -1 ||
+		    hp_json_get(line, "name", who, sizeof who) == -1)
+			continue;
+		for (i = 0; i < n; i++)
+			if (replies[i] == NULL && strcmp(names[i], who) == 0) {
+				replies[i] = hp_xstrdup(line);
+				left--;
+				break;
+			}
+	}
+	hp_client_close(&c);
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '[');
+	for (i = 0; i < n; i++) {
+		result(&j, replies[i] ? replies[i] : "", names[i], &failed);
+		free(replies[i]);
+	}
+	hp_json_close(&j, ']');
+	if (hp_json_mode)
+		printf("%s\n", hp_buf_str(&b));
+	hp_buf_free(&b);
+	free(replies);
+	hp_stdout_close();
+	return failed ? HP_EXIT_FAIL : HP_EXIT_OK;
+}
+
+static int
+shutdown_verb(struct hp_state *st, long long timeout)
+{
+	struct hp_client c;
+	char line[HP_LINE_MAX + 1], ok[8], **names;
+	long long end, t = 15000;
+	int i, n;
+
+	if (hp_super_pid(st) <= 0) {
+		if (hp_json_mode)
+			printf("{\"running\":false}\n");
+		return HP_EXIT_OK;
+	}
+	if (hp_state_names(st, &names, &n) == 0) {
+		for (i = 0; i < n; i++)
+			if (patience(st, names[i]) > t)
+				t = patience(st, names[i]);
+		hp_argv_free(names);
+	}
+	if (hp_client_open(&c, st) == -1)
+		hp_die("%s/%s", st->dir, HP_EVENTS);
+	if (hp_client_send(&c, "shutdown") == -1 && errno != ENXIO) {
+		hp_client_close(&c);
+		hp_die("send shutdown");
+	}
+	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
+	/*
+	 * Its answer comes last thing before it lets go of the lock; then
+	 * the lock is asked often, for the caller wants it gone on return.
+	 */
+	while (hp_client_line(&c, line, sizeof line, end - hp_mono_ms()) == 0)
+		if (hp_json_get(line, "ok", ok, sizeof ok) == 0) {
+			while (hp_super_pid(st) > 0 && hp_mono_ms() < end)
+				poll(NULL, 0, 1);
+			break;
+		}
+	hp_client_close(&c);
+	if (hp_super_pid(st) > 0)
+		hp_fail(HP_EXIT_FAIL, "timeout", "shutdown: still running "
+		    "after %lld ms", timeout > 0 ? timeout : t);
+	if (hp_json_mode)
+		printf("{\"running\":false}\n");
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hp_getopt g = { 0 };
+	struct hp_state st;
+	struct stat sb;
+	const char *stdir = NULL, *v, *sig = NULL;
+	long long timeout = 0;
+	int ch, bg = 0, implicit = 0, i, r;
+
+	hp_progname = "hp-supervise";
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:", longopts)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("hp-supervise %s\n", HP_VERSION);
+			return 0;
+		case O_JSON:
+			hp_json_mode = 1;
+			break;
+		case 'S':
+			stdir = g.arg;
+			break;
+		case 'b':
+			bg = 1;
+			break;
+		case O_IMPLICIT:
+			implicit = 1;
+			break;
+		case 't':
+			if (hp_duration(g.arg, &timeout) == -1 || timeout <= 0)
+				hp_usage(synopsis, "bad timeout: %s", g.arg);
+			break;
+		default:
+			hp_usage(synopsis, "%s", g.bad);
+		}
+	}
+	argv += g.ind;
+	argc -= g.ind;
+	if (argc == 0) {
+		hp_state_need(&st, stdir, 1);
+		if (!bg)
+			return hp_super_run(&st, implicit, hp_json_mode, -1);
+		r = hp_super_detach(&st, implicit);
+		if (r == -1)
+			hp_die("start the supervisor");
+		if (r == 1)
+			hp_fail(HP_EXIT_FAIL, "exists", "%s: already "
+			    "supervised by PID %ld", st.dir,
+			    (long)hp_super_pid(&st));
+		return HP_EXIT_OK;
+	}
+	v = argv[0];
+	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0) {
+		if (argc != 1)
+			hp_usage(synopsis, "%s takes no operand", v);
+	} else if (strcmp(v, "signal") == 0) {
+		if (argc < 3)
+			hp_usage(synopsis, "signal wants a signal and a name");
+		if (hp_signal(argv[1]) <= 0)
+			hp_usage(synopsis, "unknown signal: %s", argv[1]);
+		sig = argv[1];
+		argv++;
+		argc--;
+	} else if (strcmp(v, "start") == 0 || strcmp(v, "stop") == 0 ||
+	    strcmp(v, "restart") == 0 || strcmp(v, "remove") == 0) {
+		if (argc < 2)
+			hp_usage(synopsis, "%s wants a name", v);
+	} else
+		hp_usage(synopsis, "unknown verb: %s", v);
+	for (i = 1; i < argc; i++)
+		if (!hp_name_ok(argv[i]))
+			hp_usage(synopsis, "invalid name: %s", argv[i]);
+	if (hp_state_resolve(&st, stdir) == -1)
+		hp_die("state directory");
+	if (lstat(st.dir, &sb) == -1 && errno == ENOENT) {
+		if (strcmp(v, "status") == 0)
+			return status(&st);
+		if (strcmp(v, "shutdown") == 0)
+			return shutdown_verb(&st, timeout);
+	}
+	hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
+	    strcmp(v, "restart") == 0);
+	if (strcmp(v, "status") == 0)
+		return status(&st);
+	if (strcmp(v, "shutdown") == 0)
+		return shutdown_verb(&st, timeout);
+	return verb(&st, v, sig, argv + 1, argc - 1, timeout);
+}

@@ -1,0 +1,319 @@
+/* hp: see LICENSE. */
+/* bench.c: hp's figures beside bare baselines measured in the same run. */
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+#define RUNS	30
+
+static const char *bindir;
+static struct hp_state st;
+
+static int
+cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(long long *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp);
+	return (double)v[n / 2] / 1000.0;
+}
+
+/* Start argv (a command of ours when it has no slash); wait unless bg. */
+static pid_t
+start(char **argv, int bg)
+{
+	char path[HP_PATH_MAX], *cmd = argv[0];
+	struct hp_spawn sp;
+	pid_t pid;
+	int status;
+
+	memset(&sp, 0, sizeof sp);
+	if (strchr(cmd, '/') == NULL) {
+		snprintf(path, sizeof path, "%s/%s", bindir, cmd);
+		argv[0] = path;
+	}
+	sp.argv = argv;
+	sp.fd[0] = sp.fd[1] = -1;
+	sp.fd[2] = 2;
+	pid = hp_spawn(&sp);
+	argv[0] = cmd;
+	if (pid == -1)
+		hp_die("%s", cmd);
+	if (bg)
+		return pid;
+	hp_waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		hp_fail(1, "bench", "%s failed (status %d)", cmd, status);
+	return 0;
+}
+
+static long long
+timed(char **argv)
+{
+	long long t0 = hp_mono_us();
+
+	start(argv, 0);
+	return hp_mono_us() - t0;
+}
+
+static void
+row(const char *what, double hp, double base, const char *unit,
+    const char *bar)
+{
+	char ratio[32];
+
+	if (base > 0)
+		snprintf(ratio, sizeof ratio, "%.2fx", hp / base);
+	else
+		snprintf(ratio, sizeof ratio, "-");
+	printf("%-34s %9.2f %-3s %9.2f %-3s %7s   %s\n", what, hp, unit, base,
+	    unit, ratio, bar);
+	fflush(stdout);
+}
+
+static void
+spawn_named(const char *name, const char *backoff)
+{
+	char *argv[] = { "hp-spawn", "-S", st.dir, "-n", (char *)name,
+	    "--backoff-min", (char *)backoff, "--", "/bin/sleep", "100000",
+	    NULL };
+
+	start(argv, 0);
+}
+
+/* Median time from fork to exec, bare and through hp-spawn. */
+static void
+bench_spawn(void)
+{
+	char *bare[] = { "/bin/true", NULL };
+	char name[32], *argv[] = { "hp-spawn", "-S", st.dir, "-n", name,
+	    "--", "/bin/sleep", "100000", NULL };
+	long long h[RUNS], b[RUNS], t0;
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		t0 = hp_mono_us();
+		pid = start(bare, 1);	/* returns once exec'd */
+		b[i] = hp_mono_us() - t0;
+		hp_waitpid(pid, NULL, 0);
+		snprintf(name, sizeof name, "s%d", i);
+		h[i] = timed(argv);
+	}
+	row("spawn until exec'd", median(h, RUNS), median(b, RUNS), "ms",
+	    "within 2x of bare fork+exec");
+}
+
+static pid_t
+pidof(const char *name)
+{
+	char file[HP_PATH_MAX];
+	struct hp_ident id;
+
+	hp_state_path(&st, file, sizeof file, "procs/%s/pid", name);
+	return hp_pidfile_read(file, &id) == 0 ? id.pid : 0;
+}
+
+/* From SIGKILL to the next process:started of the same name. */
+static void
+bench_restart(void)
+{
+	char *sleeper[] = { "/bin/sleep", "100000", NULL };
+	char path[HP_PATH_MAX], line[HP_LINE_MAX], *p, *nl;
+	struct hp_client c;
+	long long h[RUNS], b[RUNS], t0;
+	pid_t pid;
+	int i;
+
+	spawn_named("victim", "0");
+	if (hp_client_open(&c, &st) == -1)
+		hp_die("subscribe");
+	for (i = 0; i < RUNS; i++) {
+		pid = pidof("victim");
+		t0 = hp_mono_us();
+		kill(pid, SIGKILL);
+		for (;;) {
+			if (hp_client_line(&c, line, sizeof line, 5000) == -1)
+				hp_die("no restart");
+			if (strstr(line, "\"process:started\"") &&
+			    strstr(line, "\"victim\""))
+				break;
+		}
+		h[i] = hp_mono_us() - t0;
+		/* Bare: kill a child of our own, reap it, start it again. */
+		pid = start(sleeper, 1);
+		t0 = hp_mono_us();
+		kill(pid, SIGKILL);
+		hp_waitpid(pid, NULL, 0);
+		pid = start(sleeper, 1);
+		b[i] = hp_mono_us() - t0;
+		kill(pid, SIGKILL);
+		hp_waitpid(pid, NULL, 0);
+	}
+	hp_client_close(&c);
+	(void)path;
+	(void)p;
+	(void)nl;
+	row("restart after SIGKILL", median(h, RUNS), median(b, RUNS), "ms",
+	    "under 2 ms");
+}
+
+/* Resident and proportional memory of pid, in KiB, from smaps_rollup. */
+static void
+memory(pid_t pid, long long *rss, long long *pss)
+{
+	char path[64], buf[4096], *p;
+
+	*rss = *pss = -1;
+	snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", (long)pid);
+	if (hp_file_read(path, buf, sizeof buf) <= 0)
+		return;
+	if ((p = strstr(buf, "\nRss:")) != NULL)
+		*rss = strtoll(p + 5, NULL, 10);
+	if ((p = strstr(buf, "\nPss:")) != NULL)
+		*pss = strtoll(p + 5, NULL, 10);
+}
+
+static pid_t
+supervisor(void)
+{
+	return hp_super_pid(&st);
+}
+
+static void
+bench_memory(int *have, int want)
+{
+	char name[32], what[64];
+	long long rss, pss, brss, bpss;
+	char *sleeper[] = { "/bin/sleep", "100000", NULL };
+	pid_t bare;
+
+	for (; *have < want; (*have)++) {
+		snprintf(name, sizeof name, "m%d", *have);
+		spawn_named(name, "100ms");
+	}
+	memory(supervisor(), &rss, &pss);
+	bare = start(sleeper, 1);
+	memory(bare, &brss, &bpss);
+	kill(bare, SIGKILL);
+	hp_waitpid(bare, NULL, 0);
+	snprintf(what, sizeof what, "supervisor RSS, %d processes", want);
+	row(what, (double)rss / 1024, (double)brss / 1024, "MiB",
+	    "under 1 MiB of its own");
+	snprintf(what, sizeof what, "supervisor PSS, %d processes", want);
+	row(what, (double)pss / 1024, (double)bpss / 1024, "MiB",
+	    "baseline: a bare sleep(1)");
+}
+
+static void
+bench_ls(void)
+{
+	char *ls[] = { "hp-ls", "-S", st.dir, NULL };
+	char *bare[] = { "/bin/true", NULL };
+	long long h[RUNS], b[RUNS];
+	int i, fd, saved = dup(1);
+
+	fd = open("/dev/null", O_WRONLY);
+	for (i = 0; i < RUNS; i++) {
+		dup2(fd, 1);
+		h[i] = timed(ls);
+		b[i] = timed(bare);
+		dup2(saved, 1);
+	}
+	close(fd);
+	close(saved);
+	row("hp-ls of 50, with CPU and memory", median(h, RUNS),
+	    median(b, RUNS), "ms", "under 2 ms; base: fork+exec+wait");
+}
+
+/* Bare: SIGTERM to n children of our own at once, reap them all. */
+static long long
+bare_stop(int n)
+{
+	char *sleeper[] = { "/bin/sleep", "100000", NULL };
+	pid_t pids[512];
+	long long t0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		pids[i] = start(sleeper, 1);
+	t0 = hp_mono_us();
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGTERM);
+	for (i = 0; i < n; i++)
+		hp_waitpid(pids[i], NULL, 0);
+	return hp_mono_us() - t0;
+}
+
+static void
+bench_stop(void)
+{
+	char *argv[64];
+	char names[50][16];
+	char *sd[] = { "hp-supervise", "-S", st.dir, "shutdown", NULL };
+	long long h, b;
+	int i;
+
+	argv[0] = "hp-supervise";
+	argv[1] = "-S";
+	argv[2] = st.dir;
+	argv[3] = "stop";
+	for (i = 0; i < 50; i++) {
+		snprintf(names[i], sizeof names[i], "m%d", i);
+		argv[4 + i] = names[i];
+	}
+	argv[54] = NULL;
+	h = timed(argv);
+	b = bare_stop(50);
+	row("stop 50 that honour SIGTERM", (double)h / 1000,
+	    (double)b / 1000, "ms", "under 30 ms");
+	argv[3] = "start";
+	start(argv, 0);
+	h = timed(sd);
+	b = bare_stop(50);
+	row("shutdown with 50", (double)h / 1000, (double)b / 1000, "ms",
+	    "under 50 ms");
+}
+
+int
+main(int argc, char **argv)
+{
+	char *sup[] = { "hp-supervise", "-b", "-S", NULL, NULL };
+	int have = 0;
+
+	hp_progname = "bench";
+	if (argc != 3) {
+		fprintf(stderr, "usage: bench BINDIR STATEDIR\n");
+		return 2;
+	}
+	bindir = argv[1];
+	hp_state_need(&st, argv[2], 1);
+	sup[3] = st.dir;
+	start(sup, 0);
+	printf("%-34s %13s %13s %7s   %s\n", "figure", "hp", "baseline",
+	    "ratio", "bar");
+	bench_spawn();
+	bench_restart();
+	bench_memory(&have, 1);
+	bench_memory(&have, 50);
+	bench_ls();
+	bench_stop();
+	start(sup, 0);
+	have = 0;
+	bench_memory(&have, 500);
+	return 0;
+}

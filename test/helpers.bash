@@ -1,0 +1,112 @@
+# hp: see LICENSE.
+# helpers.bash: every test gets its own state directory, a fixed PATH,
+# and a teardown that ends every process it started, or fails.
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export PATH="$ROOT/cmd:/usr/local/bin:/usr/bin:/bin"
+export HP_STATE_DIR="$BATS_TEST_TMPDIR/state"
+export LC_ALL=C
+unset XDG_RUNTIME_DIR NO_COLOR HP_TOOLS
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=99"
+
+TRACKED=""
+
+# track PID...: a process the test started itself, ended in teardown.
+track() {
+	TRACKED="$TRACKED $*"
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 10 ms until it
+# succeeds; fail the test when SECONDS pass first.
+wait_until() {
+	local limit=$1 i=0
+	shift
+	while ! "$@"; do
+		i=$((i + 1))
+		if [ "$i" -ge $((limit * 100)) ]; then
+			echo "wait_until: timed out after ${limit}s: $*" >&2
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# Processes that carry this test's state directory in their environment:
+# everything hp-spawn started for the test, and the supervisors.
+leftovers() {
+	local dir=$1 p env
+	for p in /proc/[0-9]*; do
+		[ -r "$p/environ" ] || continue
+		case $(cat "$p/stat" 2>/dev/null) in
+		*") Z "*|"") continue ;;
+		esac
+		env=$(tr '\0' '\n' <"$p/environ" 2>/dev/null) || continue
+		case $env in
+		*"HP_STATE_DIR=$dir"*) echo "${p#/proc/}" ;;
+		esac
+	done
+}
+
+supervisor_pid() {
+	local pid
+	pid=$(cat "$HP_STATE_DIR/lock" 2>/dev/null) || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+no_leftovers() {
+	[ -z "$(leftovers "$HP_STATE_DIR")" ]
+}
+
+hp_teardown() {
+	local left p status=0
+	if [ -d "$HP_STATE_DIR" ] && supervisor_pid >/dev/null; then
+		hp-supervise shutdown -t 15s >/dev/null 2>&1 || true
+	fi
+	for p in $TRACKED; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	wait_until 5 no_leftovers 2>/dev/null || true
+	left=$(leftovers "$HP_STATE_DIR")
+	if [ -n "$left" ]; then
+		echo "teardown: processes left behind: $left" >&2
+		ps -o pid,ppid,pgid,stat,args -p "$(echo $left | tr ' ' ,)" >&2 || true
+		for p in $left; do kill -KILL "$p" 2>/dev/null || true; done
+		status=1
+	fi
+	for p in $TRACKED; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	if grep -lE 'runtime error|AddressSanitizer|LeakSanitizer' \
+	    "$HP_STATE_DIR/supervise.log" 2>/dev/null; then
+		cat "$HP_STATE_DIR/supervise.log" >&2
+		status=1
+	fi
+	return $status
+}
+
+teardown() {
+	hp_teardown
+}
+
+# A process's state, as hp-ls --json tells it.
+state_of() {
+	hp-ls --json "$1" 2>/dev/null | node -e '
+let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+	const a = JSON.parse(s); process.stdout.write(a[0] ? a[0].state : "");
+});'
+}
+
+# state_is NAME STATE: for wait_until.
+state_is() {
+	[ "$(state_of "$1")" = "$2" ]
+}
+
+# json EXPR: evaluate EXPR on the JSON read from stdin (as "j").
+json() {
+	node -e '
+let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+	const j = JSON.parse(s); const v = eval(process.argv[1]);
+	process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));
+});' "$1"
+}

@@ -11,7 +11,7 @@ MANPREFIX = $(PREFIX)/share/man
 SHAREDIR = $(PREFIX)/share/hp
 BASHDIR = $(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(PREFIX)/share/zsh/site-functions
-FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+FISHDIR = $(PREFIX)/share/fish/vendor_conf.d
 
 CC = cc
 AR = ar

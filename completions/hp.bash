@@ -1,0 +1,212 @@
+# hp: see LICENSE.
+# hp.bash: bash completion for hp-supervise, hp-spawn and hp-ls.
+#
+# Needs only bash 4; uses bash-completion's _command_offset after "--" in
+# hp-spawn when it is loaded.
+
+# Print the state directory of the command line being completed: -S DIR,
+# else $HP_STATE_DIR, else $XDG_RUNTIME_DIR/hp, else ${TMPDIR:-/tmp}/hp-UID.
+_hp_state_dir()
+{
+	local i w dir=''
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		--)
+			break ;;
+		-S|--state-dir)
+			if [[ ${COMP_WORDS[i+1]-} == = ]]; then
+				dir=${COMP_WORDS[i+2]-}
+				((i += 2))
+			else
+				dir=${COMP_WORDS[i+1]-}
+				((i++))
+			fi ;;
+		--state-dir=*)
+			dir=${w#--state-dir=} ;;
+		-S*)
+			dir=${w#-S} ;;
+		esac
+	done
+	if [[ -n $dir ]]; then
+		[[ $dir == '~'* ]] && dir=$HOME${dir#'~'}
+	elif [[ -n ${HP_STATE_DIR-} ]]; then
+		dir=$HP_STATE_DIR
+	elif [[ -n ${XDG_RUNTIME_DIR-} ]]; then
+		dir=$XDG_RUNTIME_DIR/hp
+	else
+		dir=${TMPDIR:-/tmp}/hp-$(id -u)
+	fi
+	printf '%s\n' "$dir"
+}
+
+# Print the process names under STATE/procs/.
+_hp_names()
+{
+	local dir d
+	dir=$(_hp_state_dir)
+	for d in "$dir"/procs/*/; do
+		[[ -d $d ]] || continue
+		d=${d%/}
+		printf '%s\n' "${d##*/}"
+	done
+}
+
+_hp_signals()
+{
+	local s
+	for s in HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 \
+	    PIPE ALRM TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ \
+	    VTALRM PROF WINCH SYS; do
+		if [[ $1 == S* && SIG$s == "$1"* ]]; then
+			printf 'SIG%s\n' "$s"
+		else
+			printf '%s\n' "$s"
+		fi
+	done
+}
+
+# _hp_reply WORDLIST: set COMPREPLY to the words matching $cur.
+_hp_reply()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
+_hp_dirs()
+{
+	compopt -o filenames 2>/dev/null
+	mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+}
+
+# Set cur and prev for the word being completed.  "--opt=value", split at
+# "=" by COMP_WORDBREAKS or left whole, gives prev "--opt" and cur "value";
+# the value of "NAME=value" (as in -e) gives prev "=": nothing to offer.
+_hp_words()
+{
+	local lhs=''
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=''
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}
+	if [[ $cur == = ]]; then
+		lhs=$prev
+		cur=''
+	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+		lhs=${COMP_WORDS[COMP_CWORD-2]}
+	elif [[ $cur == *=* && $cur != -[!-]* ]]; then
+		lhs=${cur%%=*}
+		cur=${cur#*=}
+	else
+		return 0
+	fi
+	if [[ $lhs == --?* ]]; then
+		prev=$lhs
+	else
+		prev='='
+	fi
+}
+
+_hp_supervise()
+{
+	local cur prev i w verb='' vi=0 n
+	_hp_words
+	case $prev in
+	-S|--state-dir) _hp_dirs; return ;;
+	-t|--timeout|=) COMPREPLY=(); return ;;
+	esac
+	# Options come before the verb; the first other word is the verb.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-S|-t|--state-dir|--timeout)
+			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
+			((i++)) ;;
+		--)
+			verb=${COMP_WORDS[i+1]-}; vi=$((i + 1)); break ;;
+		-*)
+			;;
+		*)
+			verb=$w; vi=$i; break ;;
+		esac
+	done
+	if [[ -z $verb || $vi -ge $COMP_CWORD ]]; then
+		if [[ $cur == -* ]]; then
+			_hp_reply "-b --background --implicit --json -S --state-dir
+			    -t --timeout -h --help -V --version"
+		else
+			_hp_reply "start stop restart remove signal shutdown status"
+		fi
+		return
+	fi
+	n=$((COMP_CWORD - vi))
+	case $verb in
+	start|stop|restart|remove)
+		_hp_reply "$(_hp_names)" ;;
+	signal)
+		if ((n == 1)); then
+			_hp_reply "$(_hp_signals "$cur")"
+		else
+			_hp_reply "$(_hp_names)"
+		fi ;;
+	*)
+		COMPREPLY=() ;;
+	esac
+}
+
+_hp_spawn()
+{
+	local cur prev i
+	_hp_words
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} == -- ]] || continue
+		cur=${COMP_WORDS[COMP_CWORD]}
+		if ((i + 1 == COMP_CWORD)); then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur" | sort -u)
+		elif declare -F _command_offset >/dev/null; then
+			_command_offset $((i + 1))
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	done
+	case $prev in
+	-S|--state-dir|-C)
+		_hp_dirs; return ;;
+	-t)
+		_hp_reply "service system"; return ;;
+	-r)
+		_hp_reply "no on-failure always"; return ;;
+	--stop-signal)
+		_hp_reply "$(_hp_signals "$cur")"; return ;;
+	-e)
+		compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
+		return ;;
+	-n|--stop-timeout|--backoff-min|--backoff-max|=)
+		COMPREPLY=(); return ;;
+	esac
+	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
+	    --stop-timeout --backoff-min --backoff-max -h --help -V --version --"
+}
+
+_hp_ls()
+{
+	local cur prev
+	_hp_words
+	case $prev in
+	-S|--state-dir)
+		_hp_dirs; return ;;
+	-n|=)
+		COMPREPLY=(); return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		_hp_reply "-a -f -l -n -w --json -S --state-dir -h --help
+		    -V --version"
+	else
+		_hp_reply "$(_hp_names)"
+	fi
+}
+
+complete -F _hp_supervise hp-supervise
+complete -F _hp_spawn hp-spawn
+complete -F _hp_ls hp-ls

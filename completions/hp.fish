@@ -1,0 +1,169 @@
+# hp: see LICENSE.
+# hp.fish: fish completion for hp-supervise, hp-spawn and hp-ls.
+
+# Print the state directory of the line being completed: -S DIR, else
+# $HP_STATE_DIR, else $XDG_RUNTIME_DIR/hp, else ${TMPDIR:-/tmp}/hp-UID.
+function __hp_state_dir
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l dir
+    while set -q tokens[1]
+        set -l w $tokens[1]
+        set -e tokens[1]
+        switch $w
+            case --
+                break
+            case -S --state-dir
+                if set -q tokens[1]
+                    set dir $tokens[1]
+                    set -e tokens[1]
+                end
+            case '--state-dir=*'
+                set dir (string replace -- --state-dir= '' $w)
+            case '-S?*'
+                set dir (string sub -s 3 -- $w)
+        end
+    end
+    if test -n "$dir"
+        string replace -r -- '^~' $HOME $dir
+    else if test -n "$HP_STATE_DIR"
+        echo $HP_STATE_DIR
+    else if test -n "$XDG_RUNTIME_DIR"
+        echo $XDG_RUNTIME_DIR/hp
+    else if test -n "$TMPDIR"
+        echo $TMPDIR/hp-(id -u)
+    else
+        echo /tmp/hp-(id -u)
+    end
+end
+
+# Print the process names under STATE/procs/.
+function __hp_names
+    set -l dir (__hp_state_dir)
+    for d in $dir/procs/*/
+        string replace -r -- '^.*/([^/]+)/$' '$1' $d
+    end
+end
+
+function __hp_signals
+    set -l sigs HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 \
+        PIPE ALRM TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM \
+        PROF WINCH SYS
+    printf '%s\n' $sigs
+    set -l cur (commandline -ct | string replace -r -- '^--stop-signal=' '')
+    if string match -qr -- '^S' $cur
+        printf 'SIG%s\n' $sigs
+    end
+end
+
+# hp-supervise: options come before the verb; print the verb and the
+# words after it.
+function __hp_supervise_args
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    while set -q tokens[1]
+        switch $tokens[1]
+            case -S -t --state-dir --timeout
+                set -e tokens[1..2]
+            case --
+                set -e tokens[1]
+                break
+            case '-*'
+                set -e tokens[1]
+            case '*'
+                break
+        end
+    end
+    for w in $tokens
+        echo $w
+    end
+end
+
+function __hp_supervise_needs_verb
+    set -l args (__hp_supervise_args)
+    not set -q args[1]
+end
+
+# __hp_supervise_at VERB... N: the verb is one of VERB and N words follow it
+# before the one being completed ("N+": at least N).
+function __hp_supervise_at
+    set -l args (__hp_supervise_args)
+    set -q args[1]; or return 1
+    contains -- $args[1] $argv[1..-2]; or return 1
+    set -l n (math (count $args) - 1)
+    set -l want (string replace -- + '' $argv[-1])
+    if string match -q -- '*+' $argv[-1]
+        test $n -ge $want
+    else
+        test $n -eq $want
+    end
+end
+
+function __hp_spawn_after_dashdash
+    contains -- -- (commandline -opc)
+end
+
+# Complete the command after "--" and its own arguments.
+function __hp_spawn_command
+    set -l tokens (commandline -opc)
+    set -l i (contains -i -- -- $tokens)
+    set -l rest $tokens[(math $i + 1)..-1]
+    if not set -q rest[1]
+        complete -C (commandline -ct)
+        return
+    end
+    complete -C (string join ' ' -- (string escape -- $rest) (commandline -ct))
+end
+
+# hp-supervise
+complete -c hp-supervise -f
+complete -c hp-supervise -n __hp_supervise_needs_verb -s b -l background -d 'Detach, return once ready'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l implicit -d 'Exit once no process is left to keep'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l json -d 'Events and answers as JSON'
+complete -c hp-supervise -n __hp_supervise_needs_verb -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
+complete -c hp-supervise -n __hp_supervise_needs_verb -s h -l help -d 'Print usage'
+complete -c hp-supervise -n __hp_supervise_needs_verb -s V -l version -d 'Print version'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a start -d 'Start processes again'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a stop -d 'Stop processes'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a restart -d 'Stop and start processes'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a remove -d 'Stop processes and delete them'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a signal -d 'Send a signal to processes'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a shutdown -d 'Stop everything and the supervisor'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a status -d 'Tell whether a supervisor runs'
+complete -c hp-supervise -n '__hp_supervise_at start stop restart remove 0+' -a '(__hp_names)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d Signal
+complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_names)' -d Process
+
+# hp-spawn
+complete -c hp-spawn -f
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s E -d 'Start from an empty environment'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s w -d 'Wait, exit with its status'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l json -d 'Print the result as JSON'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s n -x -d 'Process name'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -x -a 'service system' -d Type
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s C -x -a '(__fish_complete_directories)' -d 'Working directory'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s e -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s r -x -a 'no on-failure always' -d 'Restart policy'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l stop-signal -x -a '(__hp_signals)' -d 'Stop signal'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l stop-timeout -x -d 'Time before SIGKILL'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l backoff-min -x -d 'First restart delay'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l backoff-max -x -d 'Longest restart delay'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'
+complete -c hp-spawn -n __hp_spawn_after_dashdash -x -a '(__hp_spawn_command)'
+
+# hp-ls
+complete -c hp-ls -f
+complete -c hp-ls -s a -d 'Also list descendant processes'
+complete -c hp-ls -s w -d 'Follow events'
+complete -c hp-ls -s l -d 'Print the log of a process'
+complete -c hp-ls -s f -d 'Follow the log'
+complete -c hp-ls -s n -x -d 'Last lines of the log'
+complete -c hp-ls -l json -d 'JSON output'
+complete -c hp-ls -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c hp-ls -s h -l help -d 'Print usage'
+complete -c hp-ls -s V -l version -d 'Print version'
+complete -c hp-ls -a '(__hp_names)' -d Process

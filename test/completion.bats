@@ -1,0 +1,386 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# completion.bats: bash, zsh and fish completion for hp-supervise, hp-spawn
+# and hp-ls, each run for real in its own shell with a clean environment.
+
+ROOT="$BATS_TEST_DIRNAME/.."
+
+setup() {
+	STATE="$BATS_TEST_TMPDIR/state"
+	mkdir -p "$STATE/procs/web" "$STATE/procs/api"
+	chmod 700 "$STATE"
+	OTHER="$BATS_TEST_TMPDIR/other"
+	mkdir -p "$OTHER/procs/db"
+	chmod 700 "$OTHER"
+	# A command of our own in PATH, for completion after "--".
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/home"
+	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/bin/hpfaketool"
+	chmod 755 "$BATS_TEST_TMPDIR/bin/hpfaketool"
+	TPATH="$BATS_TEST_TMPDIR/bin:/usr/local/bin:/usr/bin:/bin"
+}
+
+# The output lines, sorted, on one line.
+sorted() {
+	printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' '
+}
+
+# The options documented in the .It lines of man/CMD.1, sorted, on one line.
+man_options() {
+	grep '^\.It .*Fl ' "$ROOT/man/$1.1" | grep -o 'Fl [^ ]*' |
+	    sed 's/^Fl /-/' | LC_ALL=C sort -u | tr '\n' ' '
+}
+
+# bash_complete [NAME=VALUE ...] -- WORD ...: complete the last WORD (may be
+# empty) of the command line WORD ... in bash, one candidate a line.
+bash_complete() {
+	local env=()
+	while [ "$1" != -- ]; do env+=("$1"); shift; done
+	shift
+	run timeout 20 env -i PATH="$TPATH" HOME="$BATS_TEST_TMPDIR/home" \
+	    "${env[@]}" bash --norc --noprofile -c '
+		source "$1" || exit 90
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		spec=$(complete -p "$1") || exit 91
+		fn=${spec##*-F }
+		fn=${fn%% *}
+		COMPREPLY=()
+		"$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" \
+		    "${COMP_WORDS[COMP_CWORD-1]}"
+		((${#COMPREPLY[@]} == 0)) || printf "%s\n" "${COMPREPLY[@]}"
+	    ' _ "$ROOT/completions/hp.bash" "$@"
+}
+
+# fish_complete [NAME=VALUE ...] -- LINE: candidates for LINE in fish,
+# without their descriptions.
+fish_complete() {
+	local env=()
+	while [ "$1" != -- ]; do env+=("$1"); shift; done
+	shift
+	run timeout 20 env -i PATH="$TPATH" HOME="$BATS_TEST_TMPDIR/home" \
+	    XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/home/config" \
+	    XDG_DATA_HOME="$BATS_TEST_TMPDIR/home/data" \
+	    "${env[@]}" fish -c '
+		source $argv[1]; or exit 90
+		complete -C $argv[2] | string replace -r -- "\t.*" ""
+	    ' "$ROOT/completions/hp.fish" "$1"
+}
+
+# zsh_complete [NAME=VALUE ...] -- LINE: candidates for LINE in an
+# interactive zsh on a pseudo-terminal (zsh/zpty), with compinit and _hp.
+# compadd is wrapped to print each match between markers; a
+# comppostfuncs hook prints the end marker.  timeout bounds the whole run.
+zsh_complete() {
+	local env=()
+	while [ "$1" != -- ]; do env+=("$1"); shift; done
+	shift
+	cat >"$BATS_TEST_TMPDIR/capture.zsh" <<'EOF'
+zmodload zsh/zpty || exit 90
+zpty z zsh -f -i
+zpty -w z "PS1='' PS2='' RPS1=''"
+zpty -w z "fpath=(${(q)1}/completions \$fpath)"
+zpty -w z "autoload -Uz compinit && compinit -u -D"
+zpty -w z "bindkey '^I' complete-word"
+zpty -w z "zstyle ':completion:*' insert-tab false"
+# No tabs in what is typed: a tab would complete.
+zpty -w z "compadd() {
+  if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then
+    builtin compadd \"\$@\"; return
+  fi
+  local -a hits; builtin compadd -A hits \"\$@\"
+  local h; for h in \$hits; do print -r -- \"<hp-\"\"m>\$h</hp-m>\"; done
+  (( \$#hits ))
+}"
+zpty -w z "_hp_end() { print -r -- '<hp-''end>' }; comppostfuncs=( _hp_end )"
+zpty -n -w z "$2"$'\t'
+out=
+while zpty -r z chunk; do
+	out+=$chunk
+	[[ $out == *'<hp-end>'* ]] && break
+done
+# Let the inner shell exit and be reaped here, not orphaned.
+zpty -w z $'\C-u'exit
+while zpty -r z chunk; do :; done
+zpty -d z
+[[ $out == *'<hp-end>'* ]] || exit 91
+print -r -- "$out" | grep -o '<hp-m>[^<]*</hp-m>' | sed 's,<hp-m>\(.*\)</hp-m>,\1,'
+EOF
+	run timeout 20 env -i PATH="$TPATH" HOME="$BATS_TEST_TMPDIR/home" \
+	    TERM=dumb "${env[@]}" zsh -f "$BATS_TEST_TMPDIR/capture.zsh" \
+	    "$ROOT" "$1"
+}
+
+# bash
+
+@test "bash: completions/hp.bash is clean under shellcheck" {
+	command -v shellcheck >/dev/null || skip "shellcheck not installed"
+	run shellcheck -s bash -S warning "$ROOT/completions/hp.bash"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "bash: registers a function for each command" {
+	run bash --norc --noprofile -c 'source "$1" && complete -p hp-supervise hp-spawn hp-ls' \
+	    _ "$ROOT/completions/hp.bash"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "complete -F _hp_supervise hp-supervise" ]
+	[ "${lines[1]}" = "complete -F _hp_spawn hp-spawn" ]
+	[ "${lines[2]}" = "complete -F _hp_ls hp-ls" ]
+}
+
+@test "bash: options of each command are those of its man page" {
+	local cmd
+	for cmd in hp-ls hp-supervise hp-spawn; do
+		bash_complete -- "$cmd" -
+		[ "$status" -eq 0 ]
+		local got want
+		got=$(printf '%s\n' "${lines[@]}" | grep -vx -- -- |
+		    LC_ALL=C sort | tr '\n' ' ')
+		want=$(man_options "$cmd")
+		echo "$cmd: got '$got' want '$want'"
+		[ "$got" = "$want" ]
+	done
+}
+
+@test "bash: hp-ls completes process names from \$HP_STATE_DIR" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-ls ''
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'api\nweb')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-ls -l w
+	[ "$output" = "web" ]
+}
+
+@test "bash: -S and --state-dir on the line win over \$HP_STATE_DIR" {
+	bash_complete HP_STATE_DIR="$OTHER" -- hp-ls ''
+	[ "$output" = "db" ]
+	bash_complete HP_STATE_DIR="$OTHER" -- hp-ls -S "$STATE" ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+	bash_complete HP_STATE_DIR="$OTHER" -- hp-ls "-S$STATE" ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+	# As bash splits it at "=" (COMP_WORDBREAKS), and whole.
+	bash_complete HP_STATE_DIR="$OTHER" -- hp-ls --state-dir = "$STATE" ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+	bash_complete HP_STATE_DIR="$OTHER" -- hp-ls "--state-dir=$STATE" ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+}
+
+@test "bash: state dir falls back to \$XDG_RUNTIME_DIR/hp, then \$TMPDIR/hp-UID" {
+	mkdir -p "$BATS_TEST_TMPDIR/run/hp/procs/xdgproc"
+	bash_complete XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" -- hp-ls ''
+	[ "$output" = "xdgproc" ]
+	mkdir -p "$BATS_TEST_TMPDIR/tmp/hp-$(id -u)/procs/tmpproc"
+	bash_complete TMPDIR="$BATS_TEST_TMPDIR/tmp" -- hp-ls ''
+	[ "$output" = "tmpproc" ]
+	bash_complete TMPDIR="$BATS_TEST_TMPDIR/tmp" \
+	    XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" HP_STATE_DIR="$STATE" -- hp-ls ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+}
+
+@test "bash: hp-ls offers nothing for -n and a directory for -S" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-ls -n ''
+	[ "$output" = "" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-ls -S "$BATS_TEST_TMPDIR/st"
+	[ "$output" = "$STATE" ]
+}
+
+@test "bash: hp-supervise completes verbs, then names" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
+	[ "$(sorted)" = "remove restart shutdown signal start status stop " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
+	[ "$(sorted)" = "start status stop " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
+	[ "$(sorted)" = "remove restart " ]
+	local verb
+	for verb in start stop restart remove; do
+		bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -t 5s "$verb" web ''
+		[ "$output" = "$(printf 'api\nweb')" ]
+	done
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -S "$OTHER" stop ''
+	[ "$output" = "db" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise shutdown ''
+	[ "$output" = "" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise status ''
+	[ "$output" = "" ]
+}
+
+@test "bash: hp-supervise signal completes a signal, then names" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise signal ''
+	[[ " ${lines[*]} " == *" TERM "* ]]
+	[[ " ${lines[*]} " == *" KILL "* ]]
+	[[ " ${lines[*]} " == *" HUP "* ]]
+	[[ " ${lines[*]} " != *" web "* ]]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise signal SIGT
+	[ "$(sorted)" = "SIGTERM SIGTRAP SIGTSTP SIGTTIN SIGTTOU " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise signal US
+	[ "$(sorted)" = "USR1 USR2 " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise signal TERM ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+}
+
+@test "bash: hp-spawn completes types, policies and signals" {
+	bash_complete -- hp-spawn -t ''
+	[ "$output" = "$(printf 'service\nsystem')" ]
+	bash_complete -- hp-spawn -E -r ''
+	[ "$output" = "$(printf 'no\non-failure\nalways')" ]
+	bash_complete -- hp-spawn -r on
+	[ "$output" = "on-failure" ]
+	bash_complete -- hp-spawn --stop-signal K
+	[ "$output" = "KILL" ]
+	bash_complete -- hp-spawn --stop-signal = K
+	[ "$output" = "KILL" ]
+	bash_complete -- hp-spawn --stop-timeout ''
+	[ "$output" = "" ]
+}
+
+@test "bash: hp-spawn -e completes variable names, -C directories" {
+	bash_complete HPTESTVAR=1 -- hp-spawn -e HPTEST
+	[ "$output" = "HPTESTVAR=" ]
+	bash_complete HPTESTVAR=1 -- hp-spawn -e HPTESTVAR = ''
+	[ "$output" = "" ]
+	touch "$BATS_TEST_TMPDIR/stfile"
+	bash_complete -- hp-spawn -C "$BATS_TEST_TMPDIR/st"
+	[ "$output" = "$STATE" ]
+}
+
+@test "bash: hp-spawn completes a command after --, then its arguments" {
+	bash_complete -- hp-spawn -n x -- hpfake
+	[ "$output" = "hpfaketool" ]
+	touch "$BATS_TEST_TMPDIR/input.txt"
+	bash_complete -- hp-spawn -- hpfaketool "$BATS_TEST_TMPDIR/inp"
+	[ "$output" = "$BATS_TEST_TMPDIR/input.txt" ]
+	# An option after "--" belongs to the command.
+	bash_complete -- hp-spawn -- hpfaketool -r ''
+	[[ "$output" != *on-failure* ]]
+	# Before "--", a word that is no option gets "--" offered.
+	bash_complete -- hp-spawn -w ''
+	[[ " ${lines[*]} " == *" -- "* ]]
+}
+
+# fish
+
+@test "fish: options of each command are those of its man page" {
+	local cmd got want
+	for cmd in hp-ls hp-supervise hp-spawn; do
+		fish_complete -- "$cmd -"
+		[ "$status" -eq 0 ]
+		got=$(printf '%s\n' "${lines[@]}" | grep -vx -- -- |
+		    LC_ALL=C sort | tr '\n' ' ')
+		want=$(man_options "$cmd")
+		echo "$cmd: got '$got' want '$want'"
+		[ "$got" = "$want" ]
+	done
+}
+
+@test "fish: hp-ls completes process names from the state directory" {
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-ls "
+	[ "$status" -eq 0 ]
+	[ "$(sorted)" = "api web " ]
+	fish_complete HP_STATE_DIR="$OTHER" -- "hp-ls -S $STATE "
+	[ "$(sorted)" = "api web " ]
+	fish_complete HP_STATE_DIR="$OTHER" -- "hp-ls --state-dir=$STATE -l "
+	[ "$(sorted)" = "api web " ]
+	fish_complete HP_STATE_DIR="$OTHER" -- "hp-ls "
+	[ "$output" = "db" ]
+	mkdir -p "$BATS_TEST_TMPDIR/run/hp/procs/xdgproc"
+	fish_complete XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" -- "hp-ls "
+	[ "$output" = "xdgproc" ]
+	mkdir -p "$BATS_TEST_TMPDIR/tmp/hp-$(id -u)/procs/tmpproc"
+	fish_complete TMPDIR="$BATS_TEST_TMPDIR/tmp" -- "hp-ls "
+	[ "$output" = "tmpproc" ]
+}
+
+@test "fish: hp-supervise completes verbs, signals and names" {
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
+	[ "$(sorted)" = "remove restart shutdown signal start status stop " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
+	[ "$(sorted)" = "api web " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
+	[ "$(sorted)" = "api web " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
+	[ "$(sorted)" = "SIGTERM SIGTRAP SIGTSTP SIGTTIN SIGTTOU " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal "
+	[[ " ${lines[*]} " == *" TERM "* ]]
+	[[ " ${lines[*]} " != *" web "* ]]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal TERM "
+	[ "$(sorted)" = "api web " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise shutdown "
+	[ "$output" = "" ]
+}
+
+@test "fish: hp-spawn completes values, and a command after --" {
+	fish_complete -- "hp-spawn -t "
+	[ "$(sorted)" = "service system " ]
+	fish_complete -- "hp-spawn -w -r "
+	[ "$(sorted)" = "always no on-failure " ]
+	fish_complete -- "hp-spawn --stop-signal=KI"
+	[ "$output" = "--stop-signal=KILL" ]
+	fish_complete -- "hp-spawn -n x -- hpfake"
+	[ "$output" = "hpfaketool" ]
+	fish_complete -- "hp-spawn -- hpfaketool -"
+	[[ "$output" != *--stop-signal* ]]
+}
+
+# zsh
+
+@test "zsh: compinit in zsh -f registers _hp for the three commands" {
+	run timeout 20 env -i PATH="$TPATH" HOME="$BATS_TEST_TMPDIR/home" \
+	    zsh -f -c '
+		zsh -n "$1/completions/_hp" || exit 90
+		fpath=("$1/completions" $fpath)
+		autoload -Uz compinit && compinit -u -D || exit 91
+		print -r -- $_comps[hp-supervise] $_comps[hp-spawn] $_comps[hp-ls]
+		autoload +X _hp && (( $+functions[_hp] )) && print defined
+	    ' _ "$ROOT"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "_hp _hp _hp" ]
+	[ "${lines[1]}" = "defined" ]
+}
+
+@test "zsh: options of each command are those of its man page" {
+	local cmd got want
+	for cmd in hp-ls hp-supervise hp-spawn; do
+		zsh_complete -- "$cmd -"
+		[ "$status" -eq 0 ]
+		got=$(printf '%s\n' "${lines[@]}" | grep -vx -- -- |
+		    LC_ALL=C sort -u | tr '\n' ' ')
+		want=$(man_options "$cmd")
+		echo "$cmd: got '$got' want '$want'"
+		[ "$got" = "$want" ]
+	done
+}
+
+@test "zsh: hp-ls completes process names from the state directory" {
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-ls "
+	[ "$status" -eq 0 ]
+	[ "$(sorted)" = "api web " ]
+	zsh_complete HP_STATE_DIR="$OTHER" -- "hp-ls -S $STATE "
+	[ "$(sorted)" = "api web " ]
+	zsh_complete HP_STATE_DIR="$OTHER" -- "hp-ls "
+	[ "$output" = "db" ]
+	mkdir -p "$BATS_TEST_TMPDIR/tmp/hp-$(id -u)/procs/tmpproc"
+	zsh_complete TMPDIR="$BATS_TEST_TMPDIR/tmp" -- "hp-ls "
+	[ "$output" = "tmpproc" ]
+}
+
+@test "zsh: hp-supervise completes verbs, signals and names" {
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
+	[ "$(sorted)" = "remove restart shutdown signal start status stop " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
+	[ "$output" = "db" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
+	[ "$(sorted)" = "SIGTERM SIGTRAP SIGTSTP SIGTTIN SIGTTOU " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal TERM "
+	[ "$(sorted)" = "api web " ]
+}
+
+@test "zsh: hp-spawn completes values, and a command after --" {
+	zsh_complete -- "hp-spawn -r "
+	[ "$(sorted)" = "always no on-failure " ]
+	zsh_complete -- "hp-spawn -E -t "
+	[ "$(sorted)" = "service system " ]
+	zsh_complete -- "hp-spawn -n x -- hpfake"
+	[ "$output" = "hpfaketool" ]
+}

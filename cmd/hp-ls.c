@@ -118,11 +118,9 @@ list(struct hp_state *st, char **names, int n, int all)
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 	struct hp_info in;
+	char msg[HP_NAME_MAX + 32];
 	int i, failed = 0;
 
-	for (i = 0; i < n; i++)
-		if (!hp_name_ok(names[i]))
-			hp_usage(synopsis, "invalid name: %s", names[i]);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	if (!hp_json_mode)
@@ -131,7 +129,12 @@ list(struct hp_state *st, char **names, int n, int all)
 		    "CPU", "MEM");
 	for (i = 0; i < n; i++) {
 		if (hp_info_load(st, names[i], &in, 1) == -1) {
-			hp_warnx("%s: no such process", names[i]);
+			/* A failure, not a warning: the others still come. */
+			fprintf(stderr, "%s: %s: no such process\n",
+			    hp_progname, names[i]);
+			if (!failed)
+				snprintf(msg, sizeof msg, "%s: no such process",
+				    names[i]);
 			failed = 1;
 			continue;
 		}
@@ -146,7 +149,7 @@ list(struct hp_state *st, char **names, int n, int all)
 	hp_json_close(&j, ']');
 	if (hp_json_mode) {
 		if (failed)
-			hp_error_json("not-found", "no such process");
+			hp_error_json("not-found", msg);
 		else
 			printf("%s\n", hp_buf_str(&b));
 	}
@@ -252,6 +255,8 @@ lines(const char *name, struct hp_buf *b, size_t *start, long long skip)
 {
 	char *p, *nl;
 
+	if (b->len == 0)
+		return;
 	for (p = b->p + *start; (nl = memchr(p, '\n',
 	    b->len - (size_t)(p - b->p))) != NULL; p = nl + 1) {
 		*nl = '\0';
@@ -274,8 +279,6 @@ showlog(struct hp_state *st, const char *name, long long last, int follow)
 	int k, fd = -1;
 	ssize_t n;
 
-	if (!hp_name_ok(name))
-		hp_usage(synopsis, "invalid name: %s", name);
 	if (hp_state_path(st, dir, sizeof dir, "%s/%s", HP_PROCS,
 	    name) == -1 || lstat(dir, &sb) == -1 ||
 	    hp_path(base, sizeof base, "%s/log", dir) == -1)
@@ -288,6 +291,9 @@ showlog(struct hp_state *st, const char *name, long long last, int follow)
 	if (fd != -1)
 		while ((n = hp_read(fd, file, sizeof file)) > 0)
 			hp_buf_add(&b, file, (size_t)n);
+	/* A last line still open is shown too, unless it may yet grow. */
+	if (!follow && b.len > 0 && b.p[b.len - 1] != '\n')
+		hp_buf_addc(&b, '\n');
 	for (i = 0; i < b.len; i++)
 		count += b.p[i] == '\n';
 	lines(name, &b, &start, last >= 0 && count > last ? count - last : 0);
@@ -325,7 +331,6 @@ main(int argc, char **argv)
 {
 	struct hp_getopt g = { 0 };
 	struct hp_state st;
-	struct stat sb;
 	const char *stdir = NULL;
 	char **names = NULL;
 	long long last = -1;
@@ -374,14 +379,23 @@ main(int argc, char **argv)
 	if (w + l > 1 || (w && (argc > 0 || all)) || (l && argc != 1) ||
 	    ((f || last >= 0) && !l) || (l && all))
 		usage(2);
-	if (hp_state_resolve(&st, stdir) == -1)
-		hp_die("state directory");
-	/* No state directory yet: nothing is managed, nothing to show. */
-	if (!w && argc == 0 && lstat(st.dir, &sb) == -1 && errno == ENOENT)
-		return list(&st, NULL, 0, all);
-	hp_state_need(&st, stdir, w);
-	if (w)
+	for (r = 0; r < argc; r++)
+		if (!hp_name_ok(argv[r]))
+			hp_usage(synopsis, "invalid name: %s", argv[r]);
+	if (w) {
+		hp_state_need(&st, stdir, 1);
 		return watch(&st);
+	}
+	if (hp_state_resolve(&st, stdir) == -1)
+		hp_fail(HP_EXIT_FAIL, "state-dir", "state directory: %s",
+		    strerror(errno));
+	/*
+	 * No state directory yet, or an empty one: nothing is managed and
+	 * there is nothing to show; a lister creates nothing. Whatever part
+	 * of it is there has been vetted when the answer is ENOENT.
+	 */
+	if (hp_state_open(&st, 0) == -1 && errno != ENOENT)
+		hp_fail(HP_EXIT_FAIL, "state-dir", "%s", hp_state_error());
 	if (l)
 		return showlog(&st, argv[0], last, f);
 	if (argc > 0)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,13 @@ static const char synopsis[] =
     "hp-spawn [-Ew] [--json] [-S dir] [-n name] [-t type] [-C dir] "
     "[-e name=value]... [-r policy] [--stop-signal sig] "
     "[--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "
+    "[--max-restarts n] [--restart-window dur] [--circuit-reset dur] "
     "-- command [arg ...]";
 
-enum { O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX };
+enum {
+	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
+	O_RESET
+};
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
@@ -28,6 +33,8 @@ static const struct hp_opt longopts[] = {
 	{ "restart", 1, 'r' }, { "wait", 0, 'w' },
 	{ "stop-signal", 1, O_STOPSIG }, { "stop-timeout", 1, O_STOPTIME },
 	{ "backoff-min", 1, O_BMIN }, { "backoff-max", 1, O_BMAX },
+	{ "max-restarts", 1, O_MAXR }, { "restart-window", 1, O_WINDOW },
+	{ "circuit-reset", 1, O_RESET },
 	{ NULL, 0, 0 }
 };
 
@@ -93,17 +100,19 @@ inherit(struct hp_spec *sp)
 	free(envp);
 }
 
+/* The pid is the one that exec'd: it may be gone already. */
 static void
-print_info(struct hp_state *st, const char *name)
+print_info(struct hp_state *st, const char *name, const char *pid)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 	struct hp_info in;
 
-	if (hp_info_load(st, name, &in, 0) == -1)
+	/* The same object as hp-ls --json gives: with its tree and memory. */
+	if (hp_info_load(st, name, &in, hp_json_mode) == -1)
 		hp_die("%s", name);
 	if (!hp_json_mode) {
-		printf("%s %ld\n", name, (long)in.pid);
+		printf("%s %s\n", name, pid);
 		return;
 	}
 	hp_json_init(&j, &b);
@@ -165,7 +174,7 @@ openlog(struct hp_state *st, const char *name)
 static int
 follow(struct hp_client *c, const char *name, long long off)
 {
-	char line[HP_LINE_MAX + 1], val[64], st[32];
+	char line[HP_LINE_MAX + 1], val[HP_NAME_MAX + 1], st[32];
 	struct hp_info in;
 	struct sigaction sa;
 	int fd = -1, stopping = 0;
@@ -194,10 +203,11 @@ follow(struct hp_client *c, const char *name, long long off)
 		    strcmp(val, name) != 0 ||
 		    hp_json_get(line, "event", val, sizeof val) == -1)
 			continue;
+		/* It has ended for good: stopped, or not to be restarted. */
 		if (strcmp(val, "process:stopped") != 0 &&
 		    (strcmp(val, "process:exited") != 0 ||
 		    hp_json_get(line, "state", st, sizeof st) == -1 ||
-		    strcmp(st, "exited") != 0))
+		    (strcmp(st, "exited") != 0 && strcmp(st, "failed") != 0)))
 			continue;
 		break;
 	}
@@ -226,27 +236,37 @@ logsize(struct hp_state *st, const char *name)
 	return (long long)sb.st_size;
 }
 
-/* Ask the supervisor to add the spec in tmp; the reply line is in out. */
+#define START_MS	10000	/* for a supervisor to come and take the spec */
+
+/*
+ * Ask the supervisor to add the spec in tmp; the reply line is in out.
+ * A supervisor that holds the lock may not listen yet (another hp-spawn
+ * has just started it), or may be on its way out: try again, for a while.
+ */
 static void
 ask(struct hp_client *c, const char *name, const char *tmp, int unique,
     char *out, size_t n)
 {
 	char code[32], file[HP_PATH_MAX];
-	int try;
+	long long end = hp_mono_ms() + START_MS;
+	int try, r;
 
-	for (try = 0; try < 5; try++) {
+	for (try = 0; hp_mono_ms() < end; try++) {
+		if (try > 0)
+			poll(NULL, 0, try < 10 ? 1 : 10);
 		if (hp_super_detach(c->st, 1) == -1)
 			hp_die("start a supervisor for %s", c->st->dir);
 		if (hp_client_send(c, "add %s %s%s", name, tmp,
 		    unique ? " unique" : "") == -1) {
-			if (errno == ENXIO || errno == ENOENT)
-				continue;	/* it has just gone */
+			if (errno == ENXIO || errno == ENOENT ||
+			    errno == EAGAIN)
+				continue;	/* not listening, or full */
 			hp_die("%s: send to the supervisor", name);
 		}
-		while (hp_client_line(c, out, n, 30000) == 0)
+		while ((r = hp_client_line(c, out, n, 30000)) == 0)
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
-		if (hp_json_get(out, "ok", code, sizeof code) == -1) {
+		if (r == -1) {
 			if (errno == ETIMEDOUT)
 				hp_fail(HP_EXIT_FAIL, "timeout",
 				    "%s: no answer from the supervisor", name);
@@ -259,7 +279,7 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 		}
 		if (hp_json_get(out, "code", code, sizeof code) == 0 &&
 		    strcmp(code, "shutting-down") == 0) {
-			while (hp_super_pid(c->st) > 0)
+			while (hp_super_pid(c->st) > 0 && hp_mono_ms() < end)
 				hp_client_line(c, code, sizeof code, 10);
 			continue;
 		}
@@ -352,6 +372,15 @@ main(int argc, char **argv)
 		case O_BMAX:
 			setspec(&spec, "backoff-max", g.arg);
 			break;
+		case O_MAXR:
+			setspec(&spec, "max-restarts", g.arg);
+			break;
+		case O_WINDOW:
+			setspec(&spec, "restart-window", g.arg);
+			break;
+		case O_RESET:
+			setspec(&spec, "circuit-reset", g.arg);
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -387,6 +416,8 @@ main(int argc, char **argv)
 	if (hp_file_write(file, b.p, b.len, 0600) == -1)
 		hp_die("%s", file);
 	hp_buf_free(&b);
+	/* The spec is on disk: a supervisor forked from us need not carry it. */
+	hp_spec_free(&spec);
 	if (hp_client_open(&c, &st) == -1) {
 		unlink(file);
 		hp_die("%s/%s", st.dir, HP_EVENTS);
@@ -412,7 +443,9 @@ main(int argc, char **argv)
 	}
 	if (!wait) {
 		hp_client_close(&c);
-		print_info(&st, name);
+		if (hp_json_get(reply, "pid", val, sizeof val) == -1)
+			hp_copy(val, sizeof val, "0");
+		print_info(&st, name, val);
 		hp_stdout_close();
 		return 0;
 	}

@@ -43,6 +43,29 @@ metrics(struct hp_info *in)
 		    (double)up;
 }
 
+static int
+live(const char *state)
+{
+	return strcmp(state, "starting") == 0 ||
+	    strcmp(state, "running") == 0 || strcmp(state, "backoff") == 0 ||
+	    strcmp(state, "stopping") == 0;
+}
+
+/*
+ * The keeper of name: whoever holds procs/NAME/lock where there is one
+ * (a process kept outside the supervisor), else the supervisor. 0: gone.
+ */
+static pid_t
+keeper(const struct hp_state *st, const char *name)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_state_path(st, file, sizeof file, "%s/%s/lock", HP_PROCS,
+	    name) == 0 && access(file, F_OK) == 0)
+		return hp_lock_holder(file);
+	return hp_super_pid(st);
+}
+
 int
 hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
     int withmetrics)
@@ -82,12 +105,18 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		in->pid = id.pid;
 		in->running = hp_ident_alive(&id) != 0;
 	}
-	/* A pid whose keeper is gone, or that is not ours any more. */
-	if (in->pid > 0 && (!in->running || hp_super_pid(st) == 0) &&
-	    strcmp(in->state, "running") == 0) {
-		if (!in->running)
+	/*
+	 * A pidfile proves nothing by itself: the pid must still be ours
+	 * and its keeper must hold its lock. A live state whose keeper is
+	 * gone is stale: nobody runs or restarts the process any more.
+	 */
+	if (keeper(st, name) == 0) {
+		in->running = 0;
+		if (live(in->state))
 			hp_copy(in->state, sizeof in->state, "exited");
-	}
+	} else if (in->pid > 0 && !in->running &&
+	    strcmp(in->state, "running") == 0)
+		hp_copy(in->state, sizeof in->state, "exited");
 	if (!in->running)
 		in->pid = 0;
 	if (withmetrics && in->running)

@@ -47,7 +47,7 @@ openlog(struct hp_logger *lg)
 	struct stat sb;
 	int fd;
 
-	fd = hp_open(lg->path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
+	fd = hp_open(lg->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW,
 	    0600);
 	if (fd == -1 || lg->max <= 0)
 		return fd;
@@ -56,7 +56,7 @@ openlog(struct hp_logger *lg)
 		if (hp_log_rotate(lg->path, lg->count) == -1)
 			return -1;
 		lg->mid[0] = lg->mid[1] = 0;
-		fd = hp_open(lg->path, O_WRONLY | O_APPEND | O_CREAT |
+		fd = hp_open(lg->path, O_RDWR | O_APPEND | O_CREAT |
 		    O_NOFOLLOW, 0600);
 	}
 	return fd;
@@ -66,7 +66,8 @@ int
 hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
 {
 	struct hp_buf b = { 0 };
-	char ts[32];
+	struct stat sb;
+	char ts[32], last;
 	const char *nl;
 	size_t len;
 	int fd, r, e;
@@ -75,6 +76,12 @@ hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
 		return 0;
 	if ((fd = openlog(lg)) == -1)
 		return -1;
+	if (!lg->checked) {
+		lg->checked = 1;
+		if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+		    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
+			hp_buf_addc(&b, '\n');
+	}
 	hp_time_fmt(ts, hp_wall_ms());
 	if (lg->mid[!stream]) {
 		hp_buf_addc(&b, '\n');
@@ -113,4 +120,16 @@ hp_log_parse(const char *line, int *stream, const char **text)
 		return -1;
 	*text = line + 29;
 	return 0;
+}
+
+/*
+ * A new run of the process: what it writes begins a line of its own, even
+ * if the last run (or the last supervisor) left one open. The check is
+ * made at the next write, on the file itself.
+ */
+void
+hp_log_end(struct hp_logger *lg)
+{
+	lg->mid[0] = lg->mid[1] = 0;
+	lg->checked = 0;
 }

@@ -114,18 +114,21 @@ hp_proc_children(pid_t pid, pid_t *out, int max)
 	return n;
 }
 
+/* The boot does not change under a running process: read it once. */
 int
 hp_boot_id(char *buf, size_t n)
 {
-	char tmp[64];
-	size_t len;
+	static char id[64];
 
-	if (hp_file_read("/proc/sys/kernel/random/boot_id", tmp,
-	    sizeof tmp) <= 0)
-		return -1;
-	len = strcspn(tmp, "\n");
-	tmp[len] = '\0';
-	return hp_copy(buf, n, tmp);
+	if (id[0] == '\0') {
+		if (hp_file_read("/proc/sys/kernel/random/boot_id", id,
+		    sizeof id) <= 0) {
+			id[0] = '\0';
+			return -1;
+		}
+		id[strcspn(id, "\n")] = '\0';
+	}
+	return hp_copy(buf, n, id);
 }
 
 void

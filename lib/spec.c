@@ -65,6 +65,9 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->backoff_min = 100;
 	sp->backoff_max = 30000;
 	sp->backoff_reset = 10000;
+	sp->max_restarts = 5;
+	sp->restart_window = 60000;
+	sp->circuit_reset = 60000;
 	sp->log_size = 1024 * 1024;
 	sp->log_count = 3;
 }
@@ -183,6 +186,18 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		return duration(v, &sp->backoff_max, msg, n);
 	else if (strcmp(key, "backoff-reset") == 0)
 		return duration(v, &sp->backoff_reset, msg, n);
+	else if (strcmp(key, "restart-window") == 0)
+		return duration(v, &sp->restart_window, msg, n);
+	else if (strcmp(key, "circuit-reset") == 0)
+		return duration(v, &sp->circuit_reset, msg, n);
+	else if (strcmp(key, "max-restarts") == 0) {
+		i = atoi(v);
+		if (i < 0 || i > HP_BREAKER_MAX || strspn(v, "0123456789") !=
+		    strlen(v) || *v == '\0')
+			return snprintf(msg, n, "max-restarts: 0 to %d",
+			    HP_BREAKER_MAX), -1;
+		sp->max_restarts = i;
+	}
 	else if (strcmp(key, "log-size") == 0) {
 		if (hp_size(v, &sz) == -1 || sz < 1024)
 			return snprintf(msg, n, "bad log size: %s", v), -1;
@@ -276,6 +291,9 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 	hp_buf_printf(b, "backoff-min = %lldms\n", sp->backoff_min);
 	hp_buf_printf(b, "backoff-max = %lldms\n", sp->backoff_max);
 	hp_buf_printf(b, "backoff-reset = %lldms\n", sp->backoff_reset);
+	hp_buf_printf(b, "max-restarts = %d\n", sp->max_restarts);
+	hp_buf_printf(b, "restart-window = %lldms\n", sp->restart_window);
+	hp_buf_printf(b, "circuit-reset = %lldms\n", sp->circuit_reset);
 	hp_buf_printf(b, "log-size = %lld\n", sp->log_size);
 	hp_buf_printf(b, "log-count = %d\n", sp->log_count);
 }

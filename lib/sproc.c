@@ -230,6 +230,7 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	}
 	hp_nonblock(o[0]);
 	hp_nonblock(e[0]);
+	hp_log_end(&p->log);	/* a new run begins on a line of its own */
 	envp = hp_spec_envp(&p->spec);
 	sp.argv = p->spec.argv;
 	sp.envp = envp;
@@ -373,12 +374,21 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 	    (p->spec.restart == HP_RESTART_ALWAYS ||
 	    (p->spec.restart == HP_RESTART_ON_FAILURE && failed));
 	char file[HP_PATH_MAX];
+	int opened = 0;
 
 	if (path(s, p, file, sizeof file, "pid") == 0)
 		unlink(file);
+	if (again && now - p->started >= p->spec.backoff_reset) {
+		/* It stayed up a while: a fresh start for backoff and breaker. */
+		p->attempt = 0;
+		hp_breaker_ok(&p->breaker);
+	}
+	if (again && failed && hp_breaker_fail(&p->breaker, now,
+	    p->spec.max_restarts, p->spec.restart_window) == HP_CIRCUIT_OPEN) {
+		again = 0;
+		opened = 1;
+	}
 	if (again) {
-		if (now - p->started >= p->spec.backoff_reset)
-			p->attempt = 0;
 		p->attempt++;
 		p->restarts++;
 		s->rnd = s->rnd * 1103515245u + 12345u;
@@ -386,6 +396,9 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 		    p->spec.backoff_max, s->rnd >> 8);
 		p->state = HP_ST_BACKOFF;
 		p->deadline = now + delay;
+	} else if (opened) {
+		p->state = HP_ST_FAILED;
+		p->deadline = now + p->spec.circuit_reset;
 	} else
 		p->state = HP_ST_EXITED;
 	hp_sproc_status(s, p);
@@ -406,6 +419,13 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 	}
 	p->id.pid = 0;
 	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP);
+	if (opened) {
+		event(s, p, "process:failed");
+		hp_json_kint(&s->j, "failures", p->breaker.n);
+		hp_json_kint(&s->j, "restarts", p->restarts);
+		hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
+		publish(s);
+	}
 	if (again) {
 		event(s, p, "process:restarting");
 		hp_json_kint(&s->j, "attempt", p->attempt);
@@ -462,13 +482,31 @@ hp_sproc_stop(struct hp_super *s, struct hp_proc *p, int then)
 	case HP_ST_STOPPING:
 		break;
 	case HP_ST_BACKOFF:
+	case HP_ST_FAILED:
+		/* No restart, no trial: it is stopped now. */
 		p->error[0] = p->code[0] = '\0';
+		p->deadline = 0;
 		stopped(s, p);
 		break;
 	default:
 		finish(s, p);
 		break;
 	}
+}
+
+/*
+ * Is the orphan p still there? One that has died stays a zombie until its
+ * new parent (init, or a subreaper) reaps it, which may be late or never:
+ * it is gone all the same.
+ */
+static int
+orphan_alive(const struct hp_proc *p)
+{
+	struct hp_pstat ps;
+
+	if (hp_ident_alive(&p->id) != 1)
+		return 0;
+	return !(hp_pstat(p->id.pid, &ps) == 0 && ps.state == 'Z');
 }
 
 /* A deadline of p has come: restart after backoff, or SIGKILL. */
@@ -482,6 +520,18 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 		hp_sproc_start(s, p);
 		return;
 	}
+	if (p->state == HP_ST_FAILED) {
+		/* Half-open: one trial; failing, it opens the circuit again. */
+		hp_breaker_trial(&p->breaker);
+		event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->attempt + 1);
+		hp_json_kint(&s->j, "delay_ms", 0);
+		hp_json_kbool(&s->j, "trial", 1);
+		publish(s);
+		p->restarts++;
+		hp_sproc_start(s, p);
+		return;
+	}
 	if (p->state != HP_ST_STOPPING)
 		return;
 	if (p->id.pid == 0) {
@@ -490,7 +540,7 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	}
 	if (p->orphan) {
 		/* Not our child: no SIGCHLD comes, so look. */
-		if (hp_ident_alive(&p->id) != 1) {
+		if (!orphan_alive(p)) {
 			p->id.pid = 0;
 			stopped(s, p);
 			return;

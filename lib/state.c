@@ -27,6 +27,7 @@ hp_state_resolve(struct hp_state *st, const char *opt)
 {
 	char cwd[HP_PATH_MAX], dir[HP_PATH_MAX];
 	const char *e;
+	size_t n;
 	int r;
 
 	if (opt != NULL && *opt != '\0')
@@ -43,6 +44,10 @@ hp_state_resolve(struct hp_state *st, const char *opt)
 	}
 	if (r == -1)
 		return -1;
+	/* "link/" would make lstat() follow the link: no trailing slash. */
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
 	/* Children and a detached supervisor change directory: be absolute. */
 	if (dir[0] != '/') {
 		if (getcwd(cwd, sizeof cwd) == NULL)

@@ -174,11 +174,17 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	else
 		p = newproc(s, &spec);
 	p->restarts = p->attempt = 0;
+	hp_breaker_ok(&p->breaker);
 	p->then = HP_THEN_REMOVE;	/* a failed first exec: no restart */
-	hp_sproc_wait(p, id, HP_W_START);
-	if (hp_sproc_start(s, p) == -1)
-		p->state = -1;
+	n = hp_sproc_start(s, p);
 	p->then = HP_THEN_STAY;
+	/* A spawn that failed leaves no record: gone before the answer. */
+	if (n == -1) {
+		hp_rmtree(dir);
+		p->state = -1;
+	}
+	hp_sproc_wait(p, id, HP_W_START);
+	hp_sproc_reply(s, p, n == 0, HP_W_START);
 }
 
 static void
@@ -217,9 +223,12 @@ begin_shutdown(struct hp_super *s)
 	if (s->shutdown)
 		return;
 	s->shutdown = 1;
-	for (i = 0; i < s->nproc; i++)
+	for (i = 0; i < s->nproc; i++) {
 		if (hp_sproc_live(s->procs[i]))
 			hp_sproc_stop(s, s->procs[i], HP_THEN_STAY);
+		else if (s->procs[i]->state == HP_ST_FAILED)
+			s->procs[i]->deadline = 0;	/* no trial now */
+	}
 }
 
 static void
@@ -294,15 +303,17 @@ command(struct hp_super *s, char *line)
 	if (strcmp(w[1], "start") == 0) {
 		if ((p = lookup(s, w[0], w[2])) == NULL)
 			return;
+		hp_sproc_wait(p, w[0], HP_W_START);
 		if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
-			hp_super_reply(s, w[0], 1, w[2], NULL, NULL);
+			/* Runs already: say so, with its pid, as a start would. */
+			hp_sproc_reply(s, p, 1, HP_W_START);
 			return;
 		}
-		hp_sproc_wait(p, w[0], HP_W_START);
 		if (p->state == HP_ST_STOPPING)
 			p->then = HP_THEN_START;
 		else {
 			p->restarts = p->attempt = 0;
+			hp_breaker_ok(&p->breaker);
 			hp_sproc_start(s, p);
 		}
 	} else if (strcmp(w[1], "stop") == 0) {
@@ -477,8 +488,11 @@ anylive(struct hp_super *s)
 {
 	int i;
 
+	/* A failed process waiting for its trial is still kept. */
 	for (i = 0; i < s->nproc; i++)
-		if (hp_sproc_live(s->procs[i]))
+		if (hp_sproc_live(s->procs[i]) ||
+		    (s->procs[i]->state == HP_ST_FAILED &&
+		    s->procs[i]->deadline > 0))
 			return 1;
 	return 0;
 }

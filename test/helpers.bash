@@ -18,13 +18,13 @@ track() {
 }
 
 # wait_until SECONDS COMMAND...: poll COMMAND every 10 ms until it
-# succeeds; fail the test when SECONDS pass first.
+# succeeds; fail when SECONDS of wall time pass first.
 wait_until() {
-	local limit=$1 i=0
+	local limit=$1 end
 	shift
+	end=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
 	while ! "$@"; do
-		i=$((i + 1))
-		if [ "$i" -ge $((limit * 100)) ]; then
+		if [ $(( $(date +%s%N) / 1000000 )) -ge "$end" ]; then
 			echo "wait_until: timed out after ${limit}s: $*" >&2
 			return 1
 		fi
@@ -33,18 +33,19 @@ wait_until() {
 }
 
 # Processes that carry this test's state directory in their environment:
-# everything hp-spawn started for the test, and the supervisors.
+# everything hp-spawn started for the test, and the supervisors. Zombies
+# are gone already: only their parent can reap them.
 leftovers() {
-	local dir=$1 p env
-	for p in /proc/[0-9]*; do
-		[ -r "$p/environ" ] || continue
-		case $(cat "$p/stat" 2>/dev/null) in
+	local dir=$1 f pid
+	for f in $(grep -l -s -z -F -x "HP_STATE_DIR=$dir" \
+	    /proc/[0-9]*/environ 2>/dev/null); do
+		pid=${f#/proc/}
+		pid=${pid%/environ}
+		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+		case $( { cat "/proc/$pid/stat"; } 2>/dev/null) in
 		*") Z "*|"") continue ;;
 		esac
-		env=$(tr '\0' '\n' <"$p/environ" 2>/dev/null) || continue
-		case $env in
-		*"HP_STATE_DIR=$dir"*) echo "${p#/proc/}" ;;
-		esac
+		echo "$pid"
 	done
 }
 
@@ -61,7 +62,7 @@ no_leftovers() {
 hp_teardown() {
 	local left p status=0
 	if [ -d "$HP_STATE_DIR" ] && supervisor_pid >/dev/null; then
-		hp-supervise shutdown -t 15s >/dev/null 2>&1 || true
+		hp-supervise -t 15s shutdown >/dev/null 2>&1 || true
 	fi
 	for p in $TRACKED; do
 		kill -TERM "$p" 2>/dev/null || true

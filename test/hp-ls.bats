@@ -1,0 +1,594 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# hp-ls.bats: the table, its JSON, CPU and memory of process trees, the
+# event stream, logs, and state directories that are missing, empty,
+# stale or unsafe.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+# The usage, as -h prints it; a usage error prints the same.
+USAGE=$(hp-ls -h)
+
+HEADER="NAME             TYPE     STATE         PID   UPTIME RESTARTS    EXIT    CPU      MEM"
+
+KEYS="name,type,state,pid,started,uptime_ms,restarts,exit_code,exit_signal,\
+health,cpu_percent,rss_bytes,tree_pids"
+
+TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
+
+# A line of the table, as hp-ls lays it out.
+row() {
+	printf '%-16s %-8s %-9s %7s %8s %8s %7s %6s %8s\n' "$@"
+}
+
+# usage_error MESSAGE ARG...: hp-ls ARG... is a usage error: exit 2,
+# MESSAGE (if any) and the usage on stderr, nothing created; with
+# --json, the error object on stdout.
+usage_error() {
+	local msg=$1 want
+	shift
+	want=$USAGE
+	[ -z "$msg" ] || want="hp-ls: $msg
+$USAGE"
+	run --separate-stderr hp-ls "$@"
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "$want" ]
+	run --separate-stderr hp-ls --json "$@"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$want" ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = usage ]
+	[ ! -e "$HP_STATE_DIR" ]
+}
+
+# stat_field PID N: field N of /proc/PID/stat, counted after the
+# command name: 1 state, 2 ppid, 20 start time.
+stat_field() {
+	local s n=$2
+	s=$(cat "/proc/$1/stat")
+	set -- ${s##*) }
+	echo "${!n}"
+}
+
+pid_of() {
+	hp-ls --json "$1" | json 'String(j[0].pid)'
+}
+
+no_supervisor() {
+	! hp-supervise status >/dev/null 2>&1
+}
+
+# A state directory with NAME in it, as a supervisor would leave it.
+fake() {
+	(umask 077 && mkdir -p "$HP_STATE_DIR/procs/$1" "$HP_STATE_DIR/events")
+	printf 'type = service\nexec = sleep 100\nrestart = on-failure\n' \
+	    >"$HP_STATE_DIR/procs/$1/spec"
+}
+
+# busy NAME: a process tree under NAME whose child burns CPU.
+tree_ready() {
+	[ "$(hp-ls --json "$1" | json 'j[0].tree_pids.length')" -ge 2 ]
+}
+
+cpu_used() {
+	[ "$(hp-ls --json "$1" | json 'j[0].cpu_percent > 0')" = true ]
+}
+
+@test "hp-ls -h prints the usage on stdout and exits 0" {
+	run --separate-stderr hp-ls -h
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "usage: hp-ls [-a] [--json] [-S dir] [name ...]
+       hp-ls -w [-S dir]
+       hp-ls -l [-f] [-n lines] [--json] [-S dir] name" ]
+	run --separate-stderr hp-ls --help
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USAGE" ]
+	[ ! -e "$HP_STATE_DIR" ]
+}
+
+@test "hp-ls -V prints the version" {
+	run --separate-stderr hp-ls -V
+	[ "$status" -eq 0 ]
+	[ "$output" = "hp-ls 0.1.0" ]
+	[ "$stderr" = "" ]
+	run hp-ls --version
+	[ "$output" = "hp-ls 0.1.0" ]
+}
+
+@test "hp-ls: bad options and arguments are usage errors" {
+	usage_error "unknown option -x" -x
+	usage_error "unknown option --nope" --nope
+	usage_error "option -n needs an argument" -l -n
+	usage_error "bad line count: x" -l -n x web
+	usage_error "bad line count: -1" -l -n -1 web
+	usage_error "bad line count: " -l --lines= web
+	usage_error "invalid name: a b" "a b"
+	usage_error "invalid name: -x" -- -x
+	usage_error "invalid name: a b" -l "a b"
+	# Options that do not go together, or a missing name.
+	usage_error "" -f
+	usage_error "" -n 3
+	usage_error "" -w web
+	usage_error "" -w -a
+	usage_error "" -w -l web
+	usage_error "" -l
+	usage_error "" -l web api
+	usage_error "" -l -a web
+}
+
+@test "hp-ls: a missing state directory lists nothing" {
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HEADER" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-ls --json
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-ls -a
+	[ "$output" = "$HEADER" ]
+	[ ! -e "$HP_STATE_DIR" ]
+	# A name is not found, a log neither.
+	run --separate-stderr hp-ls web
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-ls: web: no such process" ]
+	run --separate-stderr hp-ls -l web
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-ls: web: no such process" ]
+	[ ! -e "$HP_STATE_DIR" ]
+}
+
+@test "hp-ls: an empty state directory lists nothing and stays empty" {
+	mkdir -m 700 "$HP_STATE_DIR"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HEADER" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-ls --json
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+	run --separate-stderr hp-ls --json web
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"error":{"code":"not-found","message":"web: no such process"}}' ]
+	[ -z "$(ls -A "$HP_STATE_DIR")" ]
+	# procs/ and events/ with nothing in them.
+	mkdir -m 700 "$HP_STATE_DIR/procs" "$HP_STATE_DIR/events"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "$output" = "$HEADER" ]
+}
+
+@test "hp-ls: the header and the columns" {
+	local pid rc=0
+	run hp-spawn -n web -- sleep 100
+	pid=${output#web }
+	hp-spawn -w -t system -n once -- sh -c 'exit 3' || rc=$?
+	[ "$rc" -eq 3 ]
+	rc=0
+	hp-spawn -w -n killed -- sh -c 'kill -KILL $$' || rc=$?
+	[ "$rc" -eq 137 ]
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[0]}" = "$HEADER" ]
+	[ "${lines[1]}" = "$(row killed service exited - - 0 SIGKILL - -)" ]
+	[ "${lines[2]}" = "$(row once system exited - - 0 3 - -)" ]
+	[[ ${lines[3]} =~ ^web\ +service\ +running\ +$pid\ +[0-9]+s\ +0\ +-\ +[0-9]+\.[0-9]%\ +[0-9]+\.[0-9][KMG]$ ]]
+	# The columns line up under the header.
+	[ "${#lines[3]}" -eq "${#HEADER}" ]
+	[ "${lines[3]:0:17}" = "web              " ]
+}
+
+@test "hp-ls NAME...: the named processes, in that order" {
+	run hp-spawn -n web -- sleep 100
+	run hp-spawn -n api -- sleep 100
+	run --separate-stderr hp-ls web api
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[1]%% *}" = web ]
+	[ "${lines[2]%% *}" = api ]
+	run --separate-stderr hp-ls --json api
+	[ "$(echo "$output" | json 'j.map(p => p.name).join(" ")')" = api ]
+}
+
+@test "hp-ls: a named process that does not exist: exit 1 and a message" {
+	run hp-spawn -n web -- sleep 100
+	run --separate-stderr hp-ls nope
+	[ "$status" -eq 1 ]
+	[ "$output" = "$HEADER" ]
+	[ "$stderr" = "hp-ls: nope: no such process" ]
+	# The others are still listed.
+	run --separate-stderr hp-ls nope web other
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]%% *}" = web ]
+	[ "$stderr" = "hp-ls: nope: no such process
+hp-ls: other: no such process" ]
+	run --separate-stderr hp-ls --json nope
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"error":{"code":"not-found","message":"nope: no such process"}}' ]
+	[ "$stderr" = "hp-ls: nope: no such process" ]
+}
+
+@test "hp-ls --json: valid JSON and nothing else on stdout" {
+	local pid rc=0
+	run hp-spawn -n web -- sleep 100
+	pid=${output#web }
+	hp-spawn -w -t system -n once -- sh -c 'echo hi; exit 3' >/dev/null || rc=$?
+	[ "$rc" -eq 3 ]
+	hp-ls --json >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 1 ]
+	json 'j.length' <"$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/n"
+	[ "$(cat "$BATS_TEST_TMPDIR/n")" = 2 ]
+	run json 'j.map(p => Object.keys(p).join(",")).join(" ")' <"$BATS_TEST_TMPDIR/out"
+	[ "$output" = "$KEYS $KEYS" ]
+	run json 'JSON.stringify([j[0].name, j[0].type, j[0].state, j[0].pid, j[0].uptime_ms, j[0].restarts, j[0].exit_code, j[0].exit_signal, j[0].health, j[0].cpu_percent, j[0].rss_bytes, j[0].tree_pids])' \
+	    <"$BATS_TEST_TMPDIR/out"
+	[ "$output" = '["once","system","exited",null,0,0,3,null,"unknown",0,0,[]]' ]
+	run json '[j[1].name, j[1].state, j[1].pid, j[1].tree_pids.join(","), j[1].health].join(" ")' \
+	    <"$BATS_TEST_TMPDIR/out"
+	[ "$output" = "web running $pid $pid unknown" ]
+	json '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(j[1].started) && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(j[0].started) && j[1].rss_bytes > 0 && Number.isInteger(j[1].uptime_ms) && typeof j[1].cpu_percent === "number" || process.exit(1)' \
+	    <"$BATS_TEST_TMPDIR/out"
+}
+
+@test "hp-ls: CPU and memory are summed over the process tree" {
+	local pid child
+	run hp-spawn -n busy -- sh -c 'sh -c "while :; do :; done" & wait'
+	[ "$status" -eq 0 ]
+	pid=${output#busy }
+	wait_until 5 tree_ready busy
+	run hp-ls --json busy
+	[ "$(echo "$output" | json 'j[0].tree_pids[0]')" = "$pid" ]
+	child=$(echo "$output" | json 'j[0].tree_pids[1]')
+	[ "$(stat_field "$child" 2)" = "$pid" ]
+	[ "$(echo "$output" | json 'j[0].tree_pids.length')" -eq 2 ]
+	# Both resident: the sum is more than the leader alone.
+	echo "$output" | json "j[0].rss_bytes > $(($(awk '{print $2}' "/proc/$pid/statm") * $(getconf PAGESIZE))) || process.exit(1)"
+	wait_until 5 cpu_used busy
+	run hp-ls busy
+	[[ ${lines[1]} =~ ^busy\ +service\ +running\ +$pid\ .*\ [0-9]+\.[0-9]%\ +[0-9]+\.[0-9][KMG]$ ]]
+	[[ ! ${lines[1]} =~ \ 0\.0%\  ]]
+}
+
+@test "hp-ls -a lists the descendants" {
+	local pid child
+	run hp-spawn -n tree -- sh -c 'sleep 100 & wait'
+	pid=${output#tree }
+	wait_until 5 tree_ready tree
+	child=$(hp-ls --json tree | json 'j[0].tree_pids[1]')
+	run --separate-stderr hp-ls -a
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "$HEADER" ]
+	[[ ${lines[1]} =~ ^tree\ +service\ +running\ +$pid\  ]]
+	[[ ${lines[2]} =~ ^\ \ \`-\ +child\ +running\ +$child\ .*[0-9]\.[0-9][KMG]$ ]]
+	# Without -a, one line a process.
+	run hp-ls
+	[ "${#lines[@]}" -eq 2 ]
+	run hp-ls -a tree
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "hp-ls -w prints the events as JSON lines" {
+	local t=$BATS_TEST_TMPDIR w pid rc=0
+	hp-ls -w >"$t/ev" 2>"$t/err" 3>&- &
+	w=$!
+	track "$w"
+	wait_until 5 test -p "$HP_STATE_DIR/events/$w.1"
+	[ "$(stat -c %a "$HP_STATE_DIR")" = 700 ]
+	run hp-spawn -n a -- sleep 100
+	pid=${output#a }
+	hp-spawn -w -n b -- sh -c 'exit 2' || rc=$?
+	[ "$rc" -eq 2 ]
+	wait_until 5 grep -q '"event":"process:crashed","name":"b"' "$t/ev"
+	node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n");
+const ev = lines.map(l => JSON.parse(l));
+const ts = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+ev.forEach((e, i) => {
+	if (!Number.isInteger(e.seq) || !ts.test(e.ts) || typeof e.event !== "string")
+		throw new Error("bad event: " + lines[i]);
+	if (i > 0 && e.seq <= ev[i - 1].seq)
+		throw new Error("seq not increasing: " + lines[i]);
+	if ("ok" in e)
+		throw new Error("a reply to someone else: " + lines[i]);
+});
+const names = ev.map(e => e.event + (e.name ? " " + e.name : "")).join(",");
+const want = "supervisor:started,process:started a,process:started b," +
+    "process:exited b,process:crashed b";
+if (names !== want)
+	throw new Error("events: " + names);
+const a = ev[1];
+if (a.pid !== Number(process.argv[2]) || a.type !== "service")
+	throw new Error("process:started: " + lines[1]);
+if (ev[3].code !== 2 || ev[3].state !== "exited")
+	throw new Error("process:exited: " + lines[3]);
+' "$t/ev" "$pid"
+	rc=0
+	kill -TERM "$w"
+	wait "$w" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$t/err" ]
+	# Its FIFO goes with it.
+	[ ! -e "$HP_STATE_DIR/events/$w.1" ]
+}
+
+@test "hp-ls -w outlives the supervisor and hears the next one" {
+	local t=$BATS_TEST_TMPDIR w
+	hp-ls -w >"$t/ev" 2>"$t/err" 3>&- &
+	w=$!
+	track "$w"
+	wait_until 5 test -p "$HP_STATE_DIR/events/$w.1"
+	run hp-spawn -n a -- sleep 100
+	hp-supervise shutdown
+	wait_until 5 grep -q '"event":"supervisor:shutdown"' "$t/ev"
+	run hp-spawn -n b -- sleep 100
+	wait_until 5 grep -q '"event":"process:started","name":"b"' "$t/ev"
+	kill -0 "$w"
+	[ "$(grep -c '"event":"supervisor:started"' "$t/ev")" -eq 2 ]
+}
+
+@test "hp-ls -l prints the log, out and err told apart" {
+	local rc=0
+	hp-spawn -w -n t -- sh -c 'echo hello; echo "two  spaces"; echo oops >&2; echo "é \"q\" \\"' \
+	    >/dev/null 2>&1
+	run --separate-stderr hp-ls -l t
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 4 ]
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^$TS\ (out|err)\ .*$ ]]
+	done
+	[ "$(printf '%s\n' "${lines[@]}" | grep ' out ' | cut -c26-)" = 'out hello
+out two  spaces
+out é "q" \' ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep ' err ' | cut -c26-)" = "err oops" ]
+	# What hp-ls prints is the log itself.
+	[ "$output" = "$(cat "$HP_STATE_DIR/procs/t/log")" ]
+}
+
+@test "hp-ls -l -n N prints the last N lines" {
+	hp-spawn -w -n t -- sh -c 'for i in 1 2 3 4 5; do echo "line $i"; done' >/dev/null
+	run --separate-stderr hp-ls -l -n 2 t
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]#* out }" = "line 4" ]
+	[ "${lines[1]#* out }" = "line 5" ]
+	run hp-ls -l -n 0 t
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	run hp-ls -l --lines=100 t
+	[ "${#lines[@]}" -eq 5 ]
+	run hp-ls -l t
+	[ "${#lines[@]}" -eq 5 ]
+	[ "${lines[0]#* out }" = "line 1" ]
+}
+
+@test "hp-ls -l: a last line without a newline is shown" {
+	hp-spawn -w -n t -- printf 'one\ntwo' >/dev/null
+	run hp-ls -l t
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]#* out }" = two ]
+	run hp-ls -l -n 1 --json t
+	[ "$(echo "$output" | json 'j.text')" = two ]
+}
+
+@test "hp-ls -l --json prints one object a line" {
+	hp-spawn -w -n t -- sh -c 'echo hello; echo "tab	\"q\"" >&2' >/dev/null 2>&1
+	run --separate-stderr hp-ls -l --json t
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	printf '%s\n' "${lines[@]}" | sort >"$BATS_TEST_TMPDIR/j"
+	run node -e '
+require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n")
+    .map(l => JSON.parse(l)).forEach(o => {
+	if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(o.ts))
+		throw new Error("ts: " + o.ts);
+	console.log(o.stream + "|" + o.text);
+});' "$BATS_TEST_TMPDIR/j"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | sort)" = 'err|tab	"q"
+out|hello' ]
+	# The same lines as the text log, in the same order.
+	run hp-ls -l --json t
+	[ "$(echo "${lines[0]}" | json 'j.ts + " " + j.stream + " " + j.text')" = \
+	    "$(hp-ls -l t | head -n 1)" ]
+}
+
+@test "hp-ls -l -f follows the log" {
+	local t=$BATS_TEST_TMPDIR f rc=0
+	mkfifo "$t/in"
+	run hp-spawn -n f -- sh -c 'echo first; read line <"$0"; echo "$line"; echo bye >&2; exec sleep 100' "$t/in"
+	[ "$status" -eq 0 ]
+	wait_until 5 grep -q ' out first$' "$HP_STATE_DIR/procs/f/log"
+	hp-ls -l -f f >"$t/out" 2>"$t/err" 3>&- &
+	f=$!
+	track "$f"
+	wait_until 5 grep -q ' out first$' "$t/out"
+	timeout 5 sh -c 'echo second >"$0"' "$t/in"
+	wait_until 5 grep -q ' out second$' "$t/out"
+	wait_until 5 grep -q ' err bye$' "$t/out"
+	kill -TERM "$f"
+	wait "$f" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$t/err" ]
+	[ "$(wc -l <"$t/out")" -eq 3 ]
+	cmp "$t/out" "$HP_STATE_DIR/procs/f/log"
+}
+
+@test "hp-ls -l -f -n 1 --json: the last line, then new ones" {
+	local t=$BATS_TEST_TMPDIR f rc=0
+	mkfifo "$t/in"
+	run hp-spawn -n f -- sh -c 'echo old; echo first; read line <"$0"; echo "$line"; exec sleep 100' "$t/in"
+	wait_until 5 grep -q ' out first$' "$HP_STATE_DIR/procs/f/log"
+	hp-ls -l -f -n 1 --json f >"$t/out" 2>"$t/err" 3>&- &
+	f=$!
+	track "$f"
+	wait_until 5 grep -q '"text":"first"' "$t/out"
+	timeout 5 sh -c 'echo second >"$0"' "$t/in"
+	wait_until 5 grep -q '"text":"second"' "$t/out"
+	kill -TERM "$f"
+	wait "$f" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(node -e '
+console.log(require("fs").readFileSync(process.argv[1], "utf8").trim()
+    .split("\n").map(l => { const o = JSON.parse(l); return o.stream + " " + o.text; })
+    .join(","));' "$t/out")" = "out first,out second" ]
+}
+
+@test "hp-ls -l reads the rotated files first" {
+	local d=$HP_STATE_DIR/procs/x
+	fake x
+	printf '2026-11-27T03:20:00.001Z out one\n' >"$d/log.2"
+	printf '2026-11-27T03:20:00.002Z err two\n2026-11-27T03:20:00.003Z out three\n' >"$d/log.1"
+	printf '2026-11-27T03:20:00.004Z out four\n' >"$d/log"
+	run --separate-stderr hp-ls -l x
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "$d/log.2" "$d/log.1" "$d/log")" ]
+	run hp-ls -l -n 3 --json x
+	[ "$output" = '{"ts":"2026-11-27T03:20:00.002Z","name":"x","stream":"err","text":"two"}
+{"ts":"2026-11-27T03:20:00.003Z","name":"x","stream":"out","text":"three"}
+{"ts":"2026-11-27T03:20:00.004Z","name":"x","stream":"out","text":"four"}' ]
+}
+
+@test "hp-ls -l: a process that does not exist, and one with no output" {
+	run --separate-stderr hp-ls -l nope
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-ls: nope: no such process" ]
+	run --separate-stderr hp-ls -l --json nope
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"error":{"code":"not-found","message":"nope: no such process"}}' ]
+	run hp-spawn -n quiet -- sleep 100
+	run --separate-stderr hp-ls -l quiet
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+}
+
+@test "hp-ls: a stale pid file with a free lock is not running" {
+	fake x
+	# A pid that is long gone, and a state that says running.
+	printf '99999999 12345\n' >"$HP_STATE_DIR/procs/x/pid"
+	printf 'name = x\ntype = service\nstate = running\npid = 99999999\nrestarts = 2\nexit-code = -1\nexit-signal = 0\n' \
+	    >"$HP_STATE_DIR/procs/x/status"
+	echo 99999999 >"$HP_STATE_DIR/lock"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${lines[1]}" = "$(row x service exited - - 2 - - -)" ]
+	run hp-ls --json x
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid, j[0].tree_pids.length].join(" ")')" = "exited  0" ]
+	# Without a status file.
+	rm "$HP_STATE_DIR/procs/x/status"
+	run hp-ls
+	[ "${lines[1]}" = "$(row x service stopped - - 0 - - -)" ]
+}
+
+@test "hp-ls: a live pid is not trusted without its keeper" {
+	local pid
+	sleep 100 3>&- &
+	pid=$!
+	track "$pid"
+	fake x
+	printf 'name = x\ntype = service\nstate = running\nrestarts = 0\n' \
+	    >"$HP_STATE_DIR/procs/x/status"
+	# Our pid but another start time: a reused pid.
+	printf '%s 1\n' "$pid" >"$HP_STATE_DIR/procs/x/pid"
+	run hp-ls --json x
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
+	# The right start time, but nobody holds the lock.
+	printf '%s %s\n' "$pid" "$(stat_field "$pid" 20)" >"$HP_STATE_DIR/procs/x/pid"
+	run hp-ls --json x
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
+	run hp-ls
+	[ "${lines[1]}" = "$(row x service exited - - 0 - - -)" ]
+}
+
+@test "hp-ls: after the supervisor is killed, its children are not shown running" {
+	local pid sup
+	run hp-spawn -n web -- sleep 100
+	pid=${output#web }
+	sup=$(supervisor_pid)
+	kill -KILL "$sup"
+	wait_until 5 no_supervisor
+	run hp-ls --json web
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
+	# The orphan is still there: end it.
+	kill -0 "$pid"
+	kill -TERM "$pid"
+}
+
+@test "hp-ls: an unsafe state directory is refused" {
+	local mode
+	for mode in 777 770; do
+		rm -rf "$HP_STATE_DIR"
+		mkdir -m "$mode" "$HP_STATE_DIR"
+		run --separate-stderr hp-ls
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "hp-ls: $HP_STATE_DIR: open to group or others (mode 0$mode)" ]
+		run --separate-stderr hp-ls --json
+		[ "$status" -eq 1 ]
+		[ "$output" = "{\"error\":{\"code\":\"state-dir\",\"message\":\"$HP_STATE_DIR: open to group or others (mode 0$mode)\"}}" ]
+		run --separate-stderr hp-ls -l web
+		[ "$status" -eq 1 ]
+		run --separate-stderr hp-ls -w
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "hp-ls: $HP_STATE_DIR: open to group or others (mode 0$mode)" ]
+		[ -z "$(ls -A "$HP_STATE_DIR")" ]
+	done
+	rm -rf "$HP_STATE_DIR"
+	mkdir -m 700 "$HP_STATE_DIR"
+	mkdir -m 755 "$HP_STATE_DIR/procs"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-ls: $HP_STATE_DIR/procs: open to group or others (mode 0755)" ]
+}
+
+@test "hp-ls: a state directory that is a symbolic link is refused" {
+	mkdir -m 700 "$BATS_TEST_TMPDIR/real"
+	ln -s real "$HP_STATE_DIR"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-ls: $HP_STATE_DIR: is a symbolic link" ]
+	run --separate-stderr hp-ls --json
+	[ "$(echo "$output" | json 'j.error.code')" = state-dir ]
+	run --separate-stderr hp-ls -w
+	[ "$status" -eq 1 ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/real")" ]
+}
+
+@test "hp-ls: a state directory of another owner is refused" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to give a directory away"
+	mkdir -m 700 "$HP_STATE_DIR"
+	chown nobody "$HP_STATE_DIR"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-ls: $HP_STATE_DIR: owned by uid $(id -u nobody), not us" ]
+	run --separate-stderr hp-ls --json
+	[ "$(echo "$output" | json 'j.error.code')" = state-dir ]
+}
+
+@test "hp-ls -S chooses the state directory" {
+	local dir=$BATS_TEST_TMPDIR/other
+	run hp-spawn -S "$dir" -w -n there -- true
+	[ "$status" -eq 0 ]
+	run hp-ls -S "$dir"
+	[ "${lines[1]%% *}" = there ]
+	run hp-ls --state-dir="$dir" --json there
+	[ "$(echo "$output" | json 'j[0].state')" = exited ]
+	run hp-ls
+	[ "$output" = "$HEADER" ]
+	hp-supervise -S "$dir" shutdown
+}

@@ -1,0 +1,793 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# hp-supervise.bats: the supervisor and its verbs, each test on a state
+# directory of its own, synchronised by polling, never by sleeping.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# helpers.bash's teardown runs "hp-supervise shutdown -t 15s", which is
+# a usage error (options go before the verb), so it never shuts anything
+# down: do it here, properly, then let it check that nothing is left.
+teardown() {
+	if [ -d "$HP_STATE_DIR" ] && supervised; then
+		hp-supervise -t 15s shutdown >/dev/null 2>&1 || true
+	fi
+	hp_teardown
+}
+
+setup() {
+	# Spawned processes start here: their marker files are relative.
+	cd "$BATS_TEST_TMPDIR" || return 1
+	USAGE=$(hp-supervise -h)
+}
+
+# fg [OPTION...]: a foreground supervisor with --json; its pid in FG,
+# its stdout in fg.out and stderr in fg.err; returns once it answers.
+fg() {
+	hp-supervise --json "$@" >"$BATS_TEST_TMPDIR/fg.out" \
+	    2>"$BATS_TEST_TMPDIR/fg.err" 3>&- &
+	FG=$!
+	track "$FG"
+	wait_until 5 supervised
+}
+
+supervised() {
+	hp-supervise status >/dev/null 2>&1
+}
+
+unsupervised() {
+	! supervised
+}
+
+# st NAME KEY: a value from procs/NAME/status.
+st() {
+	sed -n "s/^$2 = //p" "$HP_STATE_DIR/procs/$1/status" 2>/dev/null
+}
+
+# st_is NAME KEY VALUE: for wait_until.
+st_is() {
+	[ "$(st "$1" "$2")" = "$3" ]
+}
+
+# running_not NAME PID: NAME runs again, under another pid than PID.
+running_not() {
+	st_is "$1" state running && [ "$(st "$1" pid)" != "$2" ] &&
+	    [ "$(st "$1" pid)" != 0 ]
+}
+
+# gone PID: no such process, or only its zombie.
+gone() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	case $s in
+	*") Z "*|"") return 0 ;;
+	esac
+	return 1
+}
+
+# alive PID: the process is there and not a zombie. (A bare "! gone" would
+# not fail a test: set -e ignores negated commands.)
+alive() {
+	! gone "$1"
+}
+
+exists() {
+	[ -e "$1" ]
+}
+
+# has FILE TEXT: FILE contains the line TEXT.
+has() {
+	grep -qxF "$2" "$1" 2>/dev/null
+}
+
+# evcount NAME EVENT: how many EVENTs of NAME events.log holds.
+evcount() {
+	grep -cF "\"event\":\"$2\",\"name\":\"$1\"" \
+	    "$HP_STATE_DIR/events.log" 2>/dev/null
+}
+
+evcount_ge() {
+	[ "$(evcount "$1" "$2")" -ge "$3" ]
+}
+
+# events FILE [NAME]: check that every line of FILE is an event (JSON,
+# seq strictly increasing, ts RFC 3339 UTC with ms); print the event
+# names, of NAME's events only when NAME is given, one a line.
+events() {
+	node -e '
+const fs = require("fs");
+const [file, name] = process.argv.slice(1);
+const ts = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+let seq = 0, out = [];
+const lines = fs.readFileSync(file, "utf8").split("\n");
+if (lines.pop() !== "") throw new Error("no newline at the end");
+for (const l of lines) {
+	const e = JSON.parse(l);
+	if (!(e.seq > seq)) throw new Error("seq not increasing: " + l);
+	if (!ts.test(e.ts)) throw new Error("bad ts: " + l);
+	if (typeof e.event !== "string") throw new Error("no event: " + l);
+	seq = e.seq;
+	if (!name || e.name === name) out.push(e.event);
+}
+process.stdout.write(out.join("\n") + (out.length ? "\n" : ""));
+' "$1" "${2:-}"
+}
+
+# evfield NAME EVENT FIELD: FIELD of each of NAME's EVENTs, one a line.
+evfield() {
+	node -e '
+const fs = require("fs");
+const [file, name, ev, f] = process.argv.slice(1);
+for (const l of fs.readFileSync(file, "utf8").split("\n")) {
+	if (!l) continue;
+	const e = JSON.parse(l);
+	if (e.name === name && e.event === ev) console.log(e[f]);
+}' "$HP_STATE_DIR/events.log" "$1" "$2" "$3"
+}
+
+# spawn ARG...: hp-spawn, which must succeed; the pid in PID.
+spawn() {
+	local out
+	out=$(hp-spawn "$@") || return 1
+	PID=${out##* }
+}
+
+@test "-h prints the usage on stdout and exits 0" {
+	run --separate-stderr hp-supervise -h
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir]" ]
+	[ "${#lines[@]}" -eq 5 ]
+	run --separate-stderr hp-supervise --help
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USAGE" ]
+}
+
+@test "-V prints the version" {
+	run --separate-stderr hp-supervise -V
+	[ "$status" -eq 0 ]
+	[ "$output" = "hp-supervise 0.1.0" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-supervise --version
+	[ "$output" = "hp-supervise 0.1.0" ]
+}
+
+# usage_error MESSAGE ARG...: exit 2, the message and the usage on
+# stderr, nothing on stdout; with --json the error object; no side effect.
+usage_error() {
+	local msg=$1
+	shift
+	run --separate-stderr hp-supervise "$@"
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-supervise: $msg"$'\n'"$USAGE" ]
+	run --separate-stderr hp-supervise --json "$@"
+	[ "$status" -eq 2 ]
+	[ "$output" = "{\"error\":{\"code\":\"usage\",\"message\":\"$msg\"}}" ]
+	[ "$stderr" = "hp-supervise: $msg"$'\n'"$USAGE" ]
+	[ ! -e "$HP_STATE_DIR" ]
+}
+
+@test "usage errors exit 2 with the usage on stderr" {
+	usage_error "unknown option -x" -x
+	usage_error "unknown option --bogus" --bogus
+	usage_error "unknown verb: frob" frob web
+	usage_error "stop wants a name" stop
+	usage_error "start wants a name" start
+	usage_error "signal wants a signal and a name" signal USR1
+	usage_error "unknown signal: FOO" signal FOO web
+	usage_error "unknown signal: 0" signal 0 web
+	usage_error "invalid name: bad/name" stop bad/name
+	usage_error "invalid name: -web" restart web -web
+	usage_error "invalid name: .hidden" remove .hidden
+	usage_error "status takes no operand" status web
+	usage_error "shutdown takes no operand" shutdown now
+	usage_error "bad timeout: soon" -t soon stop web
+}
+
+@test "a foreground supervisor with --json prints every event on stdout" {
+	fg
+	spawn -n web -- sleep 1000
+	run hp-supervise stop web
+	[ "$status" -eq 0 ]
+	kill -TERM "$FG"
+	wait "$FG"
+	run events "$BATS_TEST_TMPDIR/fg.out"
+	[ "$status" -eq 0 ]
+	[ "$output" = "supervisor:started
+process:started
+process:stopped
+supervisor:shutdown" ]
+	[ "$(head -n 1 fg.out | json j.pid)" = "$FG" ]
+	[ "$(sed -n 2p fg.out | json j.pid)" = "$PID" ]
+	[ "$(sed -n 2p fg.out | json j.name)" = web ]
+	# The same lines went to events.log.
+	cmp fg.out "$HP_STATE_DIR/events.log"
+	[ ! -s fg.err ]
+}
+
+@test "-b returns once the supervisor is ready" {
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-supervise status
+	[ "$status" -eq 0 ]
+	pid=$(supervisor_pid)
+	[ "$output" = "running $pid" ]
+	# Not an implicit one: it stays with nothing to keep.
+	spawn -n one -r no -- true
+	wait_until 5 st_is one state exited
+	run hp-supervise shutdown
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	run hp-supervise status
+	[ "$status" -eq 1 ]
+	[ "$output" = "not running" ]
+	wait_until 5 gone "$pid"
+}
+
+@test "a second supervisor exits 1: already supervised" {
+	fg
+	want="$HP_STATE_DIR: already supervised by PID $FG"
+	run --separate-stderr hp-supervise
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-supervise: $want" ]
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-supervise: $want" ]
+	run --separate-stderr hp-supervise --json -b
+	[ "$status" -eq 1 ]
+	[ "$output" = "{\"error\":{\"code\":\"exists\",\"message\":\"$want\"}}" ]
+	[ "$stderr" = "hp-supervise: $want" ]
+	run hp-supervise status
+	[ "$output" = "running $FG" ]
+	# The first one is untouched and still works.
+	spawn -n web -- sleep 1000
+	[ "$(st web supervisor)" = "$FG" ]
+}
+
+@test "status: running PID, or not running" {
+	run --separate-stderr hp-supervise status
+	[ "$status" -eq 1 ]
+	[ "$output" = "not running" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-supervise --json status
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"running":false,"pid":0,"processes":0}' ]
+	# Asking creates nothing.
+	[ ! -e "$HP_STATE_DIR" ]
+	fg
+	spawn -n web -- sleep 1000
+	run --separate-stderr hp-supervise status
+	[ "$status" -eq 0 ]
+	[ "$output" = "running $FG" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr hp-supervise --json status
+	[ "$status" -eq 0 ]
+	[ "$output" = "{\"running\":true,\"pid\":$FG,\"processes\":1}" ]
+}
+
+@test "status: a lock file nobody holds is not a supervisor" {
+	mkdir -m 700 "$HP_STATE_DIR" "$HP_STATE_DIR/procs" "$HP_STATE_DIR/events"
+	sleep 1000 3>&- &
+	track $!
+	echo $! >"$HP_STATE_DIR/lock"
+	run hp-supervise status
+	[ "$status" -eq 1 ]
+	[ "$output" = "not running" ]
+	fg
+	run hp-supervise status
+	[ "$output" = "running $FG" ]
+}
+
+@test "stop ends the process and its whole group" {
+	spawn -n grp -- sh -c 'sleep 1000 & echo $! >gc1; sleep 1000 & echo $! >gc2; wait'
+	leader=$PID
+	wait_until 5 exists gc2
+	gc1=$(cat gc1) gc2=$(cat gc2)
+	[ "$(ps -o pgid= -p "$gc2" | tr -d ' ')" = "$leader" ]
+	run --separate-stderr hp-supervise stop grp
+	[ "$status" -eq 0 ]
+	[ "$output" = "grp stopped" ]
+	[ "$stderr" = "" ]
+	wait_until 5 gone "$leader"
+	wait_until 5 gone "$gc1"
+	wait_until 5 gone "$gc2"
+	[ "$(st grp state)" = stopped ]
+	[ ! -e "$HP_STATE_DIR/procs/grp/pid" ]
+	[ "$(evcount grp process:stopped)" -eq 1 ]
+	[ "$(evfield grp process:stopped signal)" = TERM ]
+	# Stopped means stopped: nothing starts it again.
+	[ "$(evcount grp process:restarting)" -eq 0 ]
+	[ "$(evcount grp process:started)" -eq 1 ]
+}
+
+@test "stop: SIGKILL after the stop timeout when SIGTERM is ignored" {
+	spawn -n stubborn --stop-timeout 300ms -- \
+	    sh -c "trap '' TERM; touch ready; exec sleep 1000"
+	wait_until 5 exists ready
+	run --separate-stderr hp-supervise stop stubborn
+	[ "$status" -eq 0 ]
+	[ "$output" = "stubborn stopped" ]
+	[ "$stderr" = "" ]
+	wait_until 5 gone "$PID"
+	[ "$(st stubborn state)" = stopped ]
+	[ "$(st stubborn exit-signal)" = 9 ]
+	[ "$(evfield stubborn process:stopped signal)" = KILL ]
+}
+
+@test "stop: --stop-signal is the signal sent" {
+	spawn -n intr --stop-signal INT -- sh -c \
+	    'trap "echo INT >got; exit 0" INT; trap "echo TERM >got; exit 0" TERM; touch ready; sleep 1000 & wait'
+	wait_until 5 exists ready
+	run --separate-stderr hp-supervise stop intr
+	[ "$status" -eq 0 ]
+	[ "$output" = "intr stopped" ]
+	[ "$(cat got)" = INT ]
+	[ "$(st intr state)" = stopped ]
+	[ "$(st intr exit-code)" = 0 ]
+	wait_until 5 gone "$PID"
+}
+
+@test "stop of an unknown name exits 1: no such process" {
+	spawn -n web -- sleep 1000
+	run --separate-stderr hp-supervise stop nope
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-supervise: nope: no such process" ]
+	run --separate-stderr hp-supervise --json stop nope
+	[ "$status" -eq 1 ]
+	[ "$output" = '[{"name":"nope","ok":false,"pid":0,"error":{"code":"not-found","message":"no such process"}}]' ]
+	[ "$stderr" = "hp-supervise: nope: no such process" ]
+	# With several names the others are still done.
+	run --separate-stderr hp-supervise stop nope web
+	[ "$status" -eq 1 ]
+	[ "$output" = "web stopped" ]
+	[ "$stderr" = "hp-supervise: nope: no such process" ]
+	[ "$(st web state)" = stopped ]
+}
+
+@test "start, restart and remove" {
+	spawn -n web -- sleep 1000
+	first=$PID
+	run hp-supervise stop web
+	[ "$output" = "web stopped" ]
+	run --separate-stderr hp-supervise start web
+	[ "$status" -eq 0 ]
+	second=$(st web pid)
+	[ "$output" = "web running $second" ]
+	[ "$second" != "$first" ]
+	[ "$(st web state)" = running ]
+	# start of what runs already changes nothing.
+	run hp-supervise start web
+	[ "$status" -eq 0 ]
+	[ "$output" = "web running $second" ]
+	run --separate-stderr hp-supervise restart web
+	[ "$status" -eq 0 ]
+	third=$(st web pid)
+	[ "$output" = "web running $third" ]
+	[ "$third" != "$second" ]
+	wait_until 5 gone "$second"
+	run --separate-stderr hp-supervise --json restart web
+	[ "$status" -eq 0 ]
+	fourth=$(st web pid)
+	[ "$output" = "[{\"name\":\"web\",\"ok\":true,\"state\":\"running\",\"pid\":$fourth}]" ]
+	run --separate-stderr hp-supervise remove web
+	[ "$status" -eq 0 ]
+	[ "$output" = "web removed" ]
+	[ "$stderr" = "" ]
+	[ ! -e "$HP_STATE_DIR/procs/web" ]
+	wait_until 5 gone "$fourth"
+	run hp-supervise start web
+	[ "$status" -eq 1 ]
+}
+
+@test "signal sends the signal to the process" {
+	spawn -n sig -- sh -c \
+	    'trap "echo USR1 >>got" USR1; touch ready; while :; do sleep 1000 & wait; done'
+	wait_until 5 exists ready
+	run --separate-stderr hp-supervise signal USR1 sig
+	[ "$status" -eq 0 ]
+	[ "$output" = "sig ok" ]
+	[ "$stderr" = "" ]
+	wait_until 5 has got USR1
+	run hp-supervise signal SIGUSR1 sig
+	[ "$status" -eq 0 ]
+	wait_until 5 eval '[ "$(grep -c USR1 got)" -eq 2 ]'
+	# The process handled it and still runs, the same one.
+	[ "$(st sig pid)" = "$PID" ]
+	[ "$(st sig state)" = running ]
+	run hp-supervise stop sig
+	run --separate-stderr hp-supervise signal USR1 sig
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: sig: not running" ]
+	run --separate-stderr hp-supervise signal USR1 nope
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: nope: no such process" ]
+}
+
+@test "restart on-failure: a crash is restarted" {
+	spawn -n crash -r on-failure --backoff-min 10ms -- \
+	    sh -c '[ -e crashed ] && exec sleep 1000; touch crashed; exit 3'
+	first=$PID
+	wait_until 5 running_not crash "$first"
+	[ "$(st crash restarts)" = 1 ]
+	[ "$(evfield crash process:exited code)" = 3 ]
+	[ "$(evfield crash process:restarting attempt)" = 1 ]
+	run hp-ls --json crash
+	[ "$(echo "$output" | json 'j[0].restarts')" = 1 ]
+	# A clean exit is not a failure: no restart.
+	spawn -n clean -r on-failure --backoff-min 10ms -- true
+	wait_until 5 st_is clean state exited
+	[ "$(st clean exit-code)" = 0 ]
+	[ "$(evcount clean process:restarting)" -eq 0 ]
+	[ "$(evcount clean process:crashed)" -eq 0 ]
+}
+
+@test "restart always: a clean exit is restarted too" {
+	spawn -n again -r always --backoff-min 10ms -- \
+	    sh -c '[ -e ran ] && exec sleep 1000; touch ran; exit 0'
+	wait_until 5 running_not again "$PID"
+	[ "$(st again restarts)" = 1 ]
+	[ "$(evcount again process:crashed)" -eq 0 ]
+	[ "$(evcount again process:restarting)" -eq 1 ]
+}
+
+@test "restart no: a crash is not restarted" {
+	spawn -n once -r no -- sh -c 'exit 3'
+	wait_until 5 st_is once state exited
+	[ "$(st once exit-code)" = 3 ]
+	[ "$(st once restarts)" = 0 ]
+	[ "$(evcount once process:crashed)" -eq 1 ]
+	[ "$(evcount once process:restarting)" -eq 0 ]
+	[ "$(evcount once process:started)" -eq 1 ]
+	[ "$(evfield once process:exited state)" = exited ]
+}
+
+@test "circuit breaker: failed after --max-restarts, a trial later, start resets" {
+	spawn -n brk --backoff-min 10ms --backoff-max 10ms --max-restarts 3 \
+	    --circuit-reset 300ms -- sh -c 'exit 1'
+	wait_until 5 st_is brk state failed
+	[ "$(evcount brk process:failed)" -eq 1 ]
+	[ "$(evcount brk process:restarting)" -eq 2 ]
+	[ "$(evfield brk process:failed failures)" = 3 ]
+	# Half-open: one trial after circuit-reset; it fails, and opens again.
+	wait_until 5 evcount_ge brk process:failed 2
+	[ "$(evcount brk process:started)" -eq 4 ]
+	run hp-supervise stop brk
+	[ "$status" -eq 0 ]
+	[ "$(st brk state)" = stopped ]
+	# A start on a stopped (or failed) process begins with a closed circuit.
+	run hp-supervise start brk
+	[ "$status" -eq 0 ]
+	wait_until 5 evcount_ge brk process:failed 3
+	[ "$(evcount brk process:started)" -eq 7 ]
+}
+
+@test "the backoff grows and is bounded by --backoff-max" {
+	spawn -n loop -r on-failure --backoff-min 20ms --backoff-max 80ms \
+	    --max-restarts 0 -- sh -c 'exit 1'
+	wait_until 10 evcount_ge loop process:restarting 6
+	run hp-supervise stop loop
+	[ "$status" -eq 0 ]
+	[ "$(st loop state)" = stopped ]
+	delays=($(evfield loop process:restarting delay_ms))
+	attempts=$(evfield loop process:restarting attempt | head -n 6 | tr '\n' ' ')
+	[ "$attempts" = "1 2 3 4 5 6 " ]
+	# Jittered within [base/2, base], base doubling from 20 up to 80.
+	[ "${delays[0]}" -ge 10 ]
+	[ "${delays[0]}" -le 20 ]
+	[ "${delays[1]}" -ge 20 ]
+	[ "${delays[1]}" -le 40 ]
+	for d in "${delays[@]:2}"; do
+		[ "$d" -ge 40 ]
+		[ "$d" -le 80 ]
+	done
+}
+
+@test "a managed process killed with SIGKILL comes back" {
+	spawn -n web -- sleep 1000
+	kill -KILL "$PID"
+	wait_until 5 running_not web "$PID"
+	[ "$(st web restarts)" = 1 ]
+	[ "$(evfield web process:exited signal)" = KILL ]
+	[ "$(evcount web process:crashed)" -eq 1 ]
+}
+
+# After a graceful shutdown: TERM reached both, final states, the event,
+# the lock free, nothing left.
+shut_down_well() {
+	[ "$(cat a.got)" = TERM ]
+	[ "$(st a state)" = stopped ]
+	[ "$(st b state)" = stopped ]
+	[ "$(st a pid)" = 0 ]
+	[ ! -e "$HP_STATE_DIR/procs/a/pid" ]
+	[ ! -e "$HP_STATE_DIR/procs/b/pid" ]
+	tail -n 1 "$HP_STATE_DIR/events.log" | grep -q '"event":"supervisor:shutdown"'
+	run events "$HP_STATE_DIR/events.log"
+	[ "$status" -eq 0 ]
+	[ "$(evcount a process:stopped)" -eq 1 ]
+	[ "$(evcount b process:stopped)" -eq 1 ]
+	run hp-supervise status
+	[ "$status" -eq 1 ]
+	[ "$output" = "not running" ]
+	wait_until 5 gone "$gc"
+	wait_until 5 no_leftovers
+}
+
+two_procs() {
+	spawn -n a -- sh -c 'trap "echo TERM >a.got; exit 0" TERM; touch a.ready; sleep 1000 & wait'
+	spawn -n b -- sh -c 'sleep 1000 & echo $! >b.gc; wait'
+	wait_until 5 exists a.ready
+	wait_until 5 exists b.gc
+	gc=$(cat b.gc)
+}
+
+@test "shutdown stops everything and releases the lock" {
+	two_procs
+	run --separate-stderr hp-supervise shutdown
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	shut_down_well
+	# Again: nothing to shut down is fine.
+	run hp-supervise shutdown
+	[ "$status" -eq 0 ]
+}
+
+@test "SIGTERM to a foreground supervisor shuts it down gracefully" {
+	fg
+	two_procs
+	kill -TERM "$FG"
+	wait "$FG"	# exit status 0
+	shut_down_well
+	[ "$(tail -n 1 fg.out | json j.event)" = supervisor:shutdown ]
+}
+
+@test "SIGINT to a foreground supervisor shuts it down gracefully" {
+	fg
+	two_procs
+	kill -INT "$FG"
+	wait "$FG"	# exit status 0
+	shut_down_well
+}
+
+@test "a grandchild left by an exiting process is killed with its group" {
+	spawn -n parent -r no -- sh -c 'sleep 1000 & echo $! >gc; exit 0'
+	wait_until 5 st_is parent state exited
+	gc=$(cat gc)
+	wait_until 5 gone "$gc"
+	[ "$(st parent exit-code)" = 0 ]
+}
+
+@test "SIGKILL of the supervisor: the next one replaces its orphans" {
+	spawn -n a -- sleep 1000
+	a=$PID
+	spawn -n b -- sh -c 'sleep 1000 & echo $! >b.gc; wait'
+	b=$PID
+	wait_until 5 exists b.gc
+	gc=$(cat b.gc)
+	old=$(supervisor_pid)
+	kill -KILL "$old"
+	wait_until 5 unsupervised
+	# The orphans live on.
+	alive "$a"
+	alive "$b"
+	alive "$gc"
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 0 ]
+	wait_until 10 running_not a "$a"
+	wait_until 10 running_not b "$b"
+	wait_until 5 gone "$a"
+	wait_until 5 gone "$b"
+	wait_until 5 gone "$gc"
+	[ "$(st a supervisor)" = "$(supervisor_pid)" ]
+	[ "$(evcount a process:stopped)" -eq 1 ]
+	[ "$(evcount a process:started)" -eq 2 ]
+}
+
+@test "SIGKILL of the supervisor: hp-spawn takes the orphans back too" {
+	spawn -n a -- sleep 1000
+	a=$PID
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	spawn -n c -- sleep 1000
+	wait_until 10 running_not a "$a"
+	wait_until 5 gone "$a"
+}
+
+@test "a pid file naming an unrelated process is never signalled" {
+	sleep 1000 3>&- &
+	other=$!
+	track "$other"
+	dir="$HP_STATE_DIR/procs/x"
+	mkdir -p -m 700 "$HP_STATE_DIR" "$HP_STATE_DIR/procs" "$dir"
+	printf 'type = service\nexec = sleep 1000\nrestart = on-failure\n' \
+	    >"$dir/spec"
+	printf 'name = x\ntype = service\nstate = running\npid = %s\nstart = 1\n' \
+	    "$other" >"$dir/status"
+	# The right pid, a wrong start time: not ours.
+	echo "$other 1" >"$dir/pid"
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 0 ]
+	wait_until 5 running_not x "$other"
+	alive "$other"
+	[ "$(cut -d' ' -f1 "$dir/pid")" = "$(st x pid)" ]
+	[ "$(ps -o stat= -p "$other" | cut -c1)" = S ]
+	[ "$(evcount x process:stopped)" -eq 0 ]
+	# And stop stops ours, not it.
+	run hp-supervise stop x
+	[ "$status" -eq 0 ]
+	alive "$other"
+}
+
+@test "garbage in the control FIFO does not disturb the supervisor" {
+	fg
+	spawn -n web -- sleep 1000
+	head -c 1048576 /dev/urandom >"$HP_STATE_DIR/control" 3>&- &
+	junk=$!
+	track "$junk"
+	wait_until 20 gone "$junk"
+	printf '%05000d\n' 0 >"$HP_STATE_DIR/control"
+	printf -- '- frobnicate web\n- stop\nnot/a/name stop web\n\n' \
+	    >"$HP_STATE_DIR/control"
+	# An overlong line with no end, then more junk without a newline.
+	head -c 10000 /dev/zero | tr '\0' x >"$HP_STATE_DIR/control"
+	printf 'xyz stop' >"$HP_STATE_DIR/control"
+	run hp-supervise -t 5s status
+	[ "$status" -eq 0 ]
+	[ "$output" = "running $FG" ]
+	[ "$(st web pid)" = "$PID" ]
+	[ "$(st web state)" = running ]
+	[ "$(evcount web process:stopped)" -eq 0 ]
+	# It still answers verbs, with the right process.
+	run --separate-stderr hp-supervise -t 5s signal CONT web
+	[ "$status" -eq 0 ]
+	[ "$output" = "web ok" ]
+	run --separate-stderr hp-supervise -t 5s stop web
+	[ "$status" -eq 0 ]
+	[ "$output" = "web stopped" ]
+	kill -0 "$FG"
+	# Warnings, but at most 10 a second, not one for each of the
+	# thousands of junk lines.
+	[ "$(grep -c 'warning: control:' fg.err)" -ge 1 ]
+	[ "$(grep -c 'warning: control:' fg.err)" -le 300 ]
+}
+
+@test "an event FIFO with no reader does not block events" {
+	fg
+	# One of a process that is gone, one of a live process (ourselves).
+	mkfifo -m 600 "$HP_STATE_DIR/events/99999.1" "$HP_STATE_DIR/events/$$.1"
+	spawn -n one -- sleep 1000
+	spawn -n two -- sleep 1000
+	run hp-supervise stop one two
+	[ "$status" -eq 0 ]
+	[ "$(evcount one process:stopped)" -eq 1 ]
+	[ "$(evcount two process:stopped)" -eq 1 ]
+}
+
+@test "a subscriber that never reads does not block the supervisor" {
+	fg
+	mkfifo -m 600 "$HP_STATE_DIR/events/slow"
+	# Opens the FIFO for reading and never reads it.
+	sleep 1000 3<>"$HP_STATE_DIR/events/slow" &
+	track $!
+	# Far more events than a pipe holds.
+	spawn -n loop -r always --backoff-min 1ms --backoff-max 1ms -- true
+	wait_until 20 evcount_ge loop process:restarting 400
+	run --separate-stderr hp-supervise -t 5s stop loop
+	[ "$status" -eq 0 ]
+	[ "$output" = "loop stopped" ]
+	spawn -n web -- sleep 1000
+	[ "$(st web state)" = running ]
+	# What it missed is counted, and told once it has room again: empty
+	# the FIFO, cause one event, and look at what comes.
+	run node -e '
+const fs = require("fs"), cp = require("child_process");
+const fd = fs.openSync(process.argv[1],
+    fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+const buf = Buffer.alloc(1 << 20);
+function drain() {
+	let s = "";
+	for (;;) {
+		let n;
+		try { n = fs.readSync(fd, buf, 0, buf.length, null); }
+		catch (e) { if (e.code === "EAGAIN") break; throw e; }
+		if (n <= 0) break;
+		s += buf.toString("utf8", 0, n);
+	}
+	return s;
+}
+drain();
+/* The event is published before the answer comes. */
+cp.execFileSync("hp-supervise", ["stop", "web"]);
+process.stdout.write(drain());
+' "$HP_STATE_DIR/events/slow"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[0]} =~ ^\{\"event\":\"events:dropped\",\"count\":[1-9][0-9]*\}$ ]]
+	[ "$(echo "${lines[1]}" | json j.event)" = process:stopped ]
+	[ "$(echo "${lines[1]}" | json j.name)" = web ]
+}
+
+@test "events.log: JSON lines, seq increasing, in order for a crash" {
+	spawn -n crash -r on-failure --backoff-min 10ms -- \
+	    sh -c '[ -e crashed ] && exec sleep 1000; touch crashed; exit 3'
+	wait_until 5 running_not crash "$PID"
+	run hp-supervise stop crash
+	[ "$status" -eq 0 ]
+	run events "$HP_STATE_DIR/events.log" crash
+	[ "$status" -eq 0 ]
+	[ "$output" = "process:started
+process:exited
+process:crashed
+process:restarting
+process:started
+process:stopped" ]
+	run events "$HP_STATE_DIR/events.log"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = supervisor:started ]
+	[ "$(evfield crash process:exited state)" = backoff ]
+	[ "$(evfield crash process:started type | head -n 1)" = service ]
+	[ "$(evfield crash process:restarting delay_ms)" -le 10 ]
+}
+
+@test "the log holds stdout and stderr lines with times" {
+	spawn -n talk -r no -- sh -c 'echo hello; echo oops >&2; echo "two words"'
+	wait_until 5 st_is talk state exited
+	log="$HP_STATE_DIR/procs/talk/log"
+	t='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
+	grep -qE "^$t out hello\$" "$log"
+	grep -qE "^$t err oops\$" "$log"
+	grep -qE "^$t out two words\$" "$log"
+	[ "$(wc -l <"$log")" -eq 3 ]
+}
+
+# refused ARG...: hp-supervise ARG... refuses the state directory.
+refused() {
+	local why=$1
+	shift
+	run --separate-stderr hp-supervise "$@"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-supervise: $HP_STATE_DIR: $why" ]
+	run --separate-stderr hp-supervise --json "$@"
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json j.error.code)" = state-dir ]
+	[ "$(echo "$output" | json j.error.message)" = "$HP_STATE_DIR: $why" ]
+}
+
+@test "a state directory open to others is refused" {
+	mkdir "$HP_STATE_DIR"
+	chmod 0777 "$HP_STATE_DIR"
+	refused "open to group or others (mode 0777)"
+	refused "open to group or others (mode 0777)" -b
+	refused "open to group or others (mode 0777)" status
+	[ ! -e "$HP_STATE_DIR/lock" ]
+	[ ! -e "$HP_STATE_DIR/procs" ]
+}
+
+@test "a state directory that is a symbolic link is refused" {
+	mkdir -m 700 real
+	ln -s "$BATS_TEST_TMPDIR/real" "$HP_STATE_DIR"
+	refused "is a symbolic link"
+	refused "is a symbolic link" -b
+	[ -z "$(ls -A real)" ]
+}
+
+@test "a run that ends mid-line does not run into the next one's log" {
+	spawn -n part -r always --backoff-min 10ms --max-restarts 0 -- \
+	    sh -c 'printf run'
+	wait_until 5 evcount_ge part process:started 3
+	run hp-supervise stop part
+	[ "$status" -eq 0 ]
+	log="$HP_STATE_DIR/procs/part/log"
+	t='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
+	# Every line is one run's output, whole; the last may be left open.
+	[ "$(grep -cvE "^$t out run\$" "$log")" -eq 0 ]
+	[ "$(grep -cE "^$t out run\$" "$log")" -ge 2 ]
+}

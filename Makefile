@@ -28,16 +28,20 @@ HP_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 LIB = lib/libhp.a
-LIBOBJ = lib/client.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
+LIBOBJ = lib/breaker.o lib/client.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
 	lib/io.o lib/json.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
 	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/sig.o \
-	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o
-BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls
-MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1
+	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
+	lib/url.o lib/http.o lib/health.o
+BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health
+MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
+	man/hp-health.1
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
-	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o
-TESTBIN = test/unit/run test/bench/bench
+	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
+	test/unit/t_breaker.o \
+	test/unit/t_health.o
+TESTBIN = test/unit/run test/bench/bench test/httpd
 
 all: $(BIN)
 
@@ -53,6 +57,7 @@ build.flags: FORCE
 FORCE:
 
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
+cmd/hp-health.o test/httpd.o \
 test/bench/bench.o: lib/hp.h build.flags
 $(UNITOBJ): test/unit/unit.h
 
@@ -67,13 +72,17 @@ cmd/hp-supervise: cmd/hp-supervise.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-supervise.o $(LIB)
 cmd/hp-ls: cmd/hp-ls.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-ls.o $(LIB)
+cmd/hp-health: cmd/hp-health.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-health.o $(LIB)
 
 test/unit/run: $(UNITOBJ) $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
 test/bench/bench: test/bench/bench.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o $(LIB)
+test/httpd: test/httpd.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(LIB)
 
-check: $(BIN) test/unit/run
+check: $(BIN) test/unit/run test/httpd
 	@sh test/run
 
 lint:
@@ -83,7 +92,7 @@ lint:
 demo: $(BIN)
 	@sh share/hp/demo.sh
 
-bench: $(BIN) test/bench/bench
+bench: $(BIN) test/bench/bench test/httpd
 	@sh test/bench/run
 
 install: $(BIN)
@@ -92,27 +101,33 @@ install: $(BIN)
 	    $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	cp $(BIN) $(DESTDIR)$(BINDIR)/
 	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
+	chmod 755 $(DESTDIR)$(BINDIR)/hp-health
 	cp man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	    $(DESTDIR)$(MANPREFIX)/man1/
+	cp man/hp-health.1 $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp.7 $(DESTDIR)$(MANPREFIX)/man7/
 	cp share/hp/demo.sh $(DESTDIR)$(SHAREDIR)/
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-spawn
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-supervise
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-health
 	cp completions/_hp $(DESTDIR)$(ZSHDIR)/_hp
 	cp completions/hp.fish $(DESTDIR)$(FISHDIR)/hp.fish
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f hp-spawn hp-supervise hp-ls
+	rm -f $(DESTDIR)$(BINDIR)/hp-health
 	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f hp-spawn.1 hp-supervise.1 \
 	    hp-ls.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-health.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/hp.7
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	cd $(DESTDIR)$(BASHDIR) && rm -f hp-spawn hp-supervise hp-ls
+	rm -f $(DESTDIR)$(BASHDIR)/hp-health
 	rm -f $(DESTDIR)$(ZSHDIR)/_hp $(DESTDIR)$(FISHDIR)/hp.fish
 
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
-	    test/bench/*.o build.flags build.flags.new
+	    test/bench/*.o test/httpd.o build.flags build.flags.new
 
 .PHONY: all check lint demo bench install uninstall clean FORCE

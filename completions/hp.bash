@@ -1,5 +1,5 @@
 # hp: see LICENSE.
-# hp.bash: bash completion for hp-supervise, hp-spawn and hp-ls.
+# hp.bash: bash completion for hp-supervise, hp-spawn, hp-ls and hp-health.
 #
 # Needs only bash 4; uses bash-completion's _command_offset after "--" in
 # hp-spawn when it is loaded.
@@ -182,11 +182,13 @@ _hp_spawn()
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
-	-n|--stop-timeout|--backoff-min|--backoff-max|=)
+	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
+	--restart-window|--circuit-reset|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
-	    --stop-timeout --backoff-min --backoff-max -h --help -V --version --"
+	    --stop-timeout --backoff-min --backoff-max --max-restarts
+	    --restart-window --circuit-reset -h --help -V --version --"
 }
 
 _hp_ls()
@@ -207,6 +209,37 @@ _hp_ls()
 	fi
 }
 
+# hp-health: options, the kinds of check, and names after "proc:" (a word
+# of its own or split at ":" by COMP_WORDBREAKS).
+_hp_health()
+{
+	local cur prev
+	_hp_words
+	case $prev in
+	-S|--state-dir)
+		_hp_dirs; return ;;
+	-t|--timeout|-r|--retries|--expect|-i|--interval|-n|--count|--wait|=)
+		COMPREPLY=(); return ;;
+	esac
+	if [[ $cur == : && $prev == proc ]]; then
+		cur=''
+		_hp_reply "$(_hp_names)"
+	elif [[ $prev == : && ${COMP_WORDS[COMP_CWORD-2]-} == proc ]]; then
+		_hp_reply "$(_hp_names)"
+	elif [[ $cur == proc:* ]]; then
+		cur=${cur#proc:}
+		_hp_reply "$(_hp_names)"
+		COMPREPLY=("${COMPREPLY[@]/#/proc:}")
+	elif [[ $cur == -* ]]; then
+		_hp_reply "-t --timeout -r --retries --expect -i --interval -n
+		    --count --wait --json -S --state-dir -h --help -V --version"
+	else
+		compopt -o nospace 2>/dev/null
+		_hp_reply "http:// tcp:// unix: proc:"
+	fi
+}
+
 complete -F _hp_supervise hp-supervise
 complete -F _hp_spawn hp-spawn
 complete -F _hp_ls hp-ls
+complete -F _hp_health hp-health

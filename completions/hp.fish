@@ -1,5 +1,5 @@
 # hp: see LICENSE.
-# hp.fish: fish completion for hp-supervise, hp-spawn and hp-ls.
+# hp.fish: fish completion for hp-supervise, hp-spawn, hp-ls and hp-health.
 
 # Print the state directory of the line being completed: -S DIR, else
 # $HP_STATE_DIR, else $XDG_RUNTIME_DIR/hp, else ${TMPDIR:-/tmp}/hp-UID.
@@ -150,6 +150,9 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l stop-signal -x -a '(_
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l stop-timeout -x -d 'Time before SIGKILL'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l backoff-min -x -d 'First restart delay'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l backoff-max -x -d 'Longest restart delay'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l max-restarts -x -d 'Failures that open the circuit'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l restart-window -x -d 'Window the failures are counted in'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l circuit-reset -x -d 'Time before a trial start'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'
@@ -167,3 +170,27 @@ complete -c hp-ls -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'St
 complete -c hp-ls -s h -l help -d 'Print usage'
 complete -c hp-ls -s V -l version -d 'Print version'
 complete -c hp-ls -a '(__hp_names)' -d Process
+
+# hp-health
+function __hp_health_checks
+    if string match -q -- 'proc:*' (commandline -ct)
+        for n in (__hp_names)
+            echo proc:$n
+        end
+    else
+        printf '%s\n' http:// tcp:// unix: proc:
+    end
+end
+
+complete -c hp-health -f
+complete -c hp-health -s t -l timeout -x -d 'How long a try may take'
+complete -c hp-health -s r -l retries -x -d 'Tries after a failed one'
+complete -c hp-health -l expect -x -d 'The one healthy HTTP status'
+complete -c hp-health -s i -l interval -x -d 'Run again every interval'
+complete -c hp-health -s n -l count -x -d 'Runs, with -i'
+complete -c hp-health -l wait -x -d 'Wait until every check is healthy'
+complete -c hp-health -l json -d 'JSON output'
+complete -c hp-health -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c hp-health -s h -l help -d 'Print usage'
+complete -c hp-health -s V -l version -d 'Print version'
+complete -c hp-health -a '(__hp_health_checks)' -d Check

@@ -384,3 +384,63 @@ EOF
 	zsh_complete -- "hp-spawn -n x -- hpfake"
 	[ "$output" = "hpfaketool" ]
 }
+
+# hp-health
+
+@test "hp-health: bash, fish and zsh offer the options of its man page" {
+	local got want
+	want=$(man_options hp-health)
+	bash_complete -- hp-health -
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')
+	echo "bash: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+	fish_complete -- "hp-health -"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')
+	echo "fish: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+	zsh_complete -- "hp-health -"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort -u | tr '\n' ' ')
+	echo "zsh: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+}
+
+@test "hp-health: bash completes kinds of check, and names after proc:" {
+	run bash --norc --noprofile -c 'source "$1" && complete -p hp-health' \
+	    _ "$ROOT/completions/hp.bash"
+	[ "$output" = "complete -F _hp_health hp-health" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health ''
+	[ "$(sorted)" = "http:// proc: tcp:// unix: " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health -t 2s t
+	[ "$output" = "tcp://" ]
+	# "proc:w" whole, or split at ":" as COMP_WORDBREAKS does.
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health proc:w
+	[ "$output" = "proc:web" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health proc : ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health proc :
+	[ "$output" = "$(printf 'api\nweb')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health -S "$OTHER" proc : d
+	[ "$output" = "db" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health --wait ''
+	[ "$output" = "" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-health -S "$BATS_TEST_TMPDIR/st"
+	[ "$output" = "$STATE" ]
+}
+
+@test "hp-health: fish and zsh complete kinds of check, and names after proc:" {
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-health "
+	[ "$(sorted)" = "http:// proc: tcp:// unix: " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-health proc:"
+	[ "$(sorted)" = "proc:api proc:web " ]
+	fish_complete HP_STATE_DIR="$OTHER" -- "hp-health -S $STATE -t 1s proc:w"
+	[ "$output" = "proc:web" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-health "
+	[ "$(sorted)" = "http:// proc: tcp:// unix: " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-health proc:"
+	[ "$(sorted)" = "api web " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-health --state-dir=$OTHER proc:"
+	[ "$output" = "db" ]
+}

@@ -1,10 +1,15 @@
 /* hp: see LICENSE. */
 /* bench.c: hp's figures beside bare baselines measured in the same run. */
 
+#include <sys/socket.h>
 #include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +94,8 @@ static void
 spawn_named(const char *name, const char *backoff)
 {
 	char *argv[] = { "hp-spawn", "-S", st.dir, "-n", (char *)name,
-	    "--backoff-min", (char *)backoff, "--", "/bin/sleep", "100000",
-	    NULL };
+	    "--backoff-min", (char *)backoff, "--max-restarts", "0", "--",
+	    "/bin/sleep", "100000", NULL };
 
 	start(argv, 0);
 }
@@ -289,6 +294,176 @@ bench_stop(void)
 	    "under 50 ms");
 }
 
+#define NCHECK	100
+
+/* test/httpd on 127.0.0.1; it tells its port on its first line. */
+static pid_t
+httpd(int *port)
+{
+	char path[HP_PATH_MAX], line[32], *argv[] = { path, NULL };
+	struct hp_spawn sp;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+	int p[2];
+
+	snprintf(path, sizeof path, "%s/../test/httpd", bindir);
+	if (hp_pipe(p, 0) == -1)
+		hp_die("pipe");
+	memset(&sp, 0, sizeof sp);
+	sp.argv = argv;
+	sp.fd[0] = -1;
+	sp.fd[1] = p[1];
+	sp.fd[2] = 2;
+	if ((pid = hp_spawn(&sp)) == -1)
+		hp_die("%s", path);
+	close(p[1]);
+	while (len < sizeof line - 1 && memchr(line, '\n', len) == NULL &&
+	    (n = hp_read(p[0], line + len, sizeof line - 1 - len)) > 0)
+		len += (size_t)n;
+	close(p[0]);
+	line[len] = '\0';
+	if ((*port = atoi(line)) <= 0)
+		hp_fail(1, "bench", "%s gave no port", path);
+	return pid;
+}
+
+/* Bare: NCHECK GETs at once in one poll() loop, each done at its answer. */
+static long long
+bare_get(int port)
+{
+	struct sockaddr_in sa;
+	struct pollfd pfd[NCHECK];
+	char req[128], buf[4096];
+	int i, len, left = NCHECK;
+	long long t0 = hp_mono_us();
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	len = snprintf(req, sizeof req, "GET /health HTTP/1.1\r\nHost: "
+	    "127.0.0.1:%d\r\nConnection: close\r\n\r\n", port);
+	for (i = 0; i < NCHECK; i++) {
+		if ((pfd[i].fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+		    hp_nonblock(pfd[i].fd) == -1)
+			hp_die("socket");
+		if (connect(pfd[i].fd, (struct sockaddr *)&sa, sizeof sa) ==
+		    -1 && errno != EINPROGRESS)
+			hp_die("connect");
+		pfd[i].events = POLLOUT;
+	}
+	while (left > 0) {
+		if (poll(pfd, NCHECK, 5000) <= 0)
+			hp_die("bare poll");
+		for (i = 0; i < NCHECK; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			if (pfd[i].events == POLLOUT) {
+				if (send(pfd[i].fd, req, (size_t)len,
+				    MSG_NOSIGNAL) != len)
+					hp_die("bare send");
+				pfd[i].events = POLLIN;
+				continue;
+			}
+			if (recv(pfd[i].fd, buf, sizeof buf, 0) < 12 ||
+			    memcmp(buf, "HTTP/1.1 200", 12) != 0)
+				hp_fail(1, "bench", "bare GET: no 200");
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+			left--;
+		}
+	}
+	return hp_mono_us() - t0;
+}
+
+/* A curl in a usual place, or NULL. */
+static char *
+curl(void)
+{
+	static char *where[] = { "/usr/local/bin/curl", "/usr/bin/curl",
+	    "/bin/curl" };
+	size_t i;
+
+	for (i = 0; i < sizeof where / sizeof where[0]; i++)
+		if (access(where[i], X_OK) == 0)
+			return where[i];
+	return NULL;
+}
+
+/* curl run NCHECK times one after the other; and once with --parallel. */
+static void
+bench_curl(const char *url, double base)
+{
+	char *one[] = { curl(), "-sf", "-o", "/dev/null", (char *)url, NULL };
+	char *par[4 + 3 * NCHECK + 1];
+	long long c[3], t0;
+	int i, k, fd, saved;
+
+	if (one[0] == NULL) {
+		row("curl run 100 times", 0, base, "ms", "no curl here");
+		return;
+	}
+	for (k = 0; k < 3; k++) {
+		t0 = hp_mono_us();
+		for (i = 0; i < NCHECK; i++)
+			start(one, 0);
+		c[k] = hp_mono_us() - t0;
+	}
+	row("curl run 100 times", median(c, 3), base, "ms", "peer");
+	par[0] = one[0];
+	par[1] = "-sf";
+	par[2] = "--parallel";
+	par[3] = "--parallel-immediate";
+	for (i = 0; i < NCHECK; i++) {
+		par[4 + 3 * i] = "-o";
+		par[5 + 3 * i] = "/dev/null";
+		par[6 + 3 * i] = (char *)url;
+	}
+	par[4 + 3 * NCHECK] = NULL;
+	/* Its progress meter shows even with -s. */
+	fd = open("/dev/null", O_WRONLY);
+	saved = dup(2);
+	for (k = 0; k < 3; k++) {
+		dup2(fd, 2);
+		c[k] = timed(par);
+		dup2(saved, 2);
+	}
+	close(fd);
+	close(saved);
+	row("curl --parallel, 100 URLs", median(c, 3), base, "ms", "peer");
+}
+
+/* hp-health with NCHECK http checks to test/httpd: the whole process. */
+static void
+bench_health(void)
+{
+	char url[64], *argv[NCHECK + 2];
+	long long h[RUNS], b[RUNS];
+	int i, port, fd, saved = dup(1);
+	pid_t srv = httpd(&port);
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/health", port);
+	argv[0] = "hp-health";
+	for (i = 0; i < NCHECK; i++)
+		argv[i + 1] = url;
+	argv[NCHECK + 1] = NULL;
+	fd = open("/dev/null", O_WRONLY);
+	for (i = 0; i < RUNS; i++) {
+		dup2(fd, 1);
+		h[i] = timed(argv);
+		dup2(saved, 1);
+		b[i] = bare_get(port);
+	}
+	close(fd);
+	close(saved);
+	row("hp-health, 100 HTTP checks", median(h, RUNS), median(b, RUNS),
+	    "ms", "under 10 ms; base: 100 GETs, one poll()");
+	bench_curl(url, median(b, RUNS));
+	kill(srv, SIGTERM);
+	hp_waitpid(srv, NULL, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -312,6 +487,7 @@ main(int argc, char **argv)
 	bench_memory(&have, 50);
 	bench_ls();
 	bench_stop();
+	bench_health();
 	start(sup, 0);
 	have = 0;
 	bench_memory(&have, 500);

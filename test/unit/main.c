@@ -20,6 +20,8 @@ static const struct {
 	{ "proc", test_proc },
 	{ "log", test_log },
 	{ "event", test_event },
+	{ "breaker", test_breaker },
+	{ "health", test_health },
 };
 
 int

@@ -32,5 +32,7 @@ void	test_state(void);
 void	test_proc(void);
 void	test_log(void);
 void	test_event(void);
+void	test_breaker(void);
+void	test_health(void);
 
 #endif

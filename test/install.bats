@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# install.bats: make install into a temporary root, then use what it put there.
+
+load helpers
+
+setup() {
+	DEST="$BATS_TEST_TMPDIR/root"
+	make -s -C "$ROOT" install DESTDIR="$DEST" PREFIX=/opt/hp >/dev/null
+}
+
+@test "make install honours DESTDIR and PREFIX" {
+	for c in hp-spawn hp-supervise hp-ls hp-health; do
+		[ -x "$DEST/opt/hp/bin/$c" ]
+		run "$DEST/opt/hp/bin/$c" -V
+		[ "$status" -eq 0 ]
+		[ "$output" = "$c 0.1.0" ]
+	done
+	[ -f "$DEST/opt/hp/share/hp/demo.sh" ]
+	[ ! -e "$DEST/usr" ]
+}
+
+@test "the installed commands run a process and list it" {
+	run "$DEST/opt/hp/bin/hp-spawn" -n inst -- sleep 100
+	[ "$status" -eq 0 ]
+	[[ "$output" == "inst "* ]]
+	run "$DEST/opt/hp/bin/hp-ls" inst
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == "inst "*" running "* ]]
+}
+
+@test "the installed man pages are found with man -M" {
+	for p in hp-spawn hp-supervise hp-ls hp-health; do
+		run man -M "$DEST/opt/hp/share/man" -w "$p"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$DEST/opt/hp/share/man/man1/$p.1" ]
+	done
+	run man -M "$DEST/opt/hp/share/man" -w 7 hp
+	[ "$output" = "$DEST/opt/hp/share/man/man7/hp.7" ]
+}
+
+@test "the installed completions load in bash, zsh and fish" {
+	run bash -c "source '$DEST/opt/hp/share/bash-completion/completions/hp-ls' && complete -p hp-ls"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *hp-ls* ]]
+	run zsh -f -c "fpath=('$DEST/opt/hp/share/zsh/site-functions' \$fpath); autoload -Uz compinit; compinit -u -D; print \${_comps[hp-spawn]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = _hp ]
+	run fish -c "source '$DEST/opt/hp/share/fish/vendor_conf.d/hp.fish'; complete -C 'hp-supervise st'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *start* ]]
+	[[ "$output" == *stop* ]]
+}
+
+@test "make uninstall removes what install put there" {
+	make -s -C "$ROOT" uninstall DESTDIR="$DEST" PREFIX=/opt/hp >/dev/null
+	[ -z "$(find "$DEST" -type f)" ]
+}

@@ -28,7 +28,7 @@ HP_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 LIB = lib/libhp.a
-LIBOBJ = lib/breaker.o lib/client.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
+LIBOBJ = lib/breaker.o lib/client.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
 	lib/io.o lib/json.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
 	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/sig.o \
 	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \

@@ -29,16 +29,6 @@ static const struct hp_opt longopts[] = {
 #define WAIT_FIRST	10	/* ms between the first rounds of --wait */
 #define WAIT_MAX	250	/* ms between rounds of --wait, at most */
 
-static void
-usage(int status)
-{
-	if (status == 0) {
-		printf("usage: %s\n", synopsis);
-		exit(0);
-	}
-	hp_usage(synopsis, NULL);
-}
-
 static long long
 number(const char *s, long long min, long long max, const char *what)
 {
@@ -441,7 +431,7 @@ main(int argc, char **argv)
 		opts += ch != 'S' && ch != O_JSON;
 		switch (ch) {
 		case 'h':
-			usage(0);
+			hp_help(synopsis);
 			break;
 		case 'V':
 			printf("hp-health %s\n", HP_VERSION);

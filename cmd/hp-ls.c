@@ -29,16 +29,6 @@ static const struct hp_opt longopts[] = {
 };
 
 static void
-usage(int status)
-{
-	if (status == 0) {
-		printf("usage: %s\n", synopsis);
-		exit(0);
-	}
-	hp_usage(synopsis, NULL);
-}
-
-static void
 fmt_uptime(char *out, size_t n, long long ms)
 {
 	long long s = ms / 1000;
@@ -341,7 +331,7 @@ main(int argc, char **argv)
 	    -1) {
 		switch (ch) {
 		case 'h':
-			usage(0);
+			hp_help(synopsis);
 			break;
 		case 'V':
 			printf("hp-ls %s\n", HP_VERSION);
@@ -378,7 +368,7 @@ main(int argc, char **argv)
 	argc -= g.ind;
 	if (w + l > 1 || (w && (argc > 0 || all)) || (l && argc != 1) ||
 	    ((f || last >= 0) && !l) || (l && all))
-		usage(2);
+		hp_usage(synopsis, NULL);
 	for (r = 0; r < argc; r++)
 		if (!hp_name_ok(argv[r]))
 			hp_usage(synopsis, "invalid name: %s", argv[r]);

@@ -41,16 +41,6 @@ static const struct hp_opt longopts[] = {
 static volatile sig_atomic_t interrupted;
 
 static void
-usage(int status)
-{
-	if (status == 0) {
-		printf("usage: %s\n", synopsis);
-		exit(0);
-	}
-	hp_usage(synopsis, NULL);
-}
-
-static void
 onsig(int sig)
 {
 	interrupted = sig;
@@ -316,7 +306,7 @@ main(int argc, char **argv)
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(0);
+			hp_help(synopsis);
 			break;
 		case 'V':
 			printf("hp-spawn %s\n", HP_VERSION);

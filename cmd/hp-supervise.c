@@ -29,16 +29,6 @@ static const struct hp_opt longopts[] = {
 	{ NULL, 0, 0 }
 };
 
-static void
-usage(int status)
-{
-	if (status == 0) {
-		printf("usage: %s\n", synopsis);
-		exit(0);
-	}
-	hp_usage(synopsis, NULL);
-}
-
 /* How long a verb on NAME may take: its stop timeout and some. */
 static long long
 patience(struct hp_state *st, const char *name)
@@ -233,7 +223,7 @@ main(int argc, char **argv)
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(0);
+			hp_help(synopsis);
 			break;
 		case 'V':
 			printf("hp-supervise %s\n", HP_VERSION);

@@ -121,6 +121,14 @@ hp_usage(const char *synopsis, const char *fmt, ...)
 }
 
 void
+hp_help(const char *synopsis)
+{
+	printf("usage: %s\n", synopsis);
+	hp_stdout_close();
+	exit(HP_EXIT_OK);
+}
+
+void
 hp_error_json(const char *code, const char *message)
 {
 	struct hp_buf b = { 0 };

@@ -1,5 +1,5 @@
 /* hp: see LICENSE. */
-/* event.c: events to events.log and to every FIFO in events/, never blocking. */
+/* event.c: events to events.log and to each FIFO in events/, never blocking. */
 
 #include <sys/stat.h>
 

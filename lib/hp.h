@@ -29,6 +29,7 @@ void	hp_fail(int, const char *, const char *, ...); /* status, code, msg */
 void	hp_warn(const char *, ...);
 void	hp_warnx(const char *, ...);
 void	hp_usage(const char *, const char *, ...); /* synopsis, msg; exit 2 */
+void	hp_help(const char *);			/* -h: usage on stdout, exit 0 */
 void	hp_error_json(const char *, const char *);  /* code, message */
 int	hp_errno_code(int, char *, size_t);	/* errno -> code word */
 void	hp_stdout_close(void);			/* exit 1 if stdout failed */
@@ -353,6 +354,14 @@ struct hp_super {
 };
 int	hp_super_run(struct hp_state *, int, int, int);
 				/* implicit, json, ready fd; exit status */
+struct hp_proc *hp_super_find(struct hp_super *, const char *);
+struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
+void	hp_super_respec(struct hp_proc *, struct hp_spec *);
+void	hp_super_shutdown(struct hp_super *);
+/* control.c: the commands of the control FIFO */
+int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
+	    char *, size_t);			/* -1 + message */
+void	hp_super_control(struct hp_super *);	/* read and act on lines */
 int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
 void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);

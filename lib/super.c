@@ -1,5 +1,5 @@
 /* hp: see LICENSE. */
-/* super.c: the supervisor's poll() loop, its control FIFO and shutdown. */
+/* super.c: the supervisor's poll() loop, reaping, recovery and shutdown. */
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,10 +14,9 @@
 #include "hp.h"
 
 #define IDLE_MS		1000	/* an implicit supervisor lingers this long */
-#define WARN_MAX	10	/* control warnings a second, at most */
 
-static struct hp_proc *
-find(struct hp_super *s, const char *name)
+struct hp_proc *
+hp_super_find(struct hp_super *s, const char *name)
 {
 	int i;
 
@@ -38,8 +37,8 @@ byleader(struct hp_super *s, pid_t pid)
 	return NULL;
 }
 
-static struct hp_proc *
-newproc(struct hp_super *s, struct hp_spec *spec)
+struct hp_proc *
+hp_super_add(struct hp_super *s, struct hp_spec *spec)
 {
 	struct hp_proc *p = hp_xcalloc(1, sizeof *p);
 
@@ -58,8 +57,8 @@ newproc(struct hp_super *s, struct hp_spec *spec)
 	return p;
 }
 
-static void
-respec(struct hp_proc *p, struct hp_spec *spec)
+void
+hp_super_respec(struct hp_proc *p, struct hp_spec *spec)
 {
 	hp_spec_free(&p->spec);
 	p->spec = *spec;
@@ -68,155 +67,7 @@ respec(struct hp_proc *p, struct hp_spec *spec)
 }
 
 void
-hp_super_reply(struct hp_super *s, const char *client, int ok,
-    const char *name, const char *code, const char *msg)
-{
-	struct hp_buf b = { 0 };
-	struct hp_json j;
-
-	if (strcmp(client, "-") == 0)
-		return;
-	hp_json_init(&j, &b);
-	hp_json_open(&j, '{');
-	hp_json_kbool(&j, "ok", ok);
-	if (name != NULL)
-		hp_json_kstr(&j, "name", name);
-	if (code != NULL)
-		hp_json_kstr(&j, "code", code);
-	if (msg != NULL)
-		hp_json_kstr(&j, "message", msg);
-	hp_json_close(&j, '}');
-	hp_event_reply(&s->ev, client, &j);
-	hp_buf_free(&b);
-}
-
-static int
-loadspec(struct hp_super *s, const char *name, struct hp_spec *spec,
-    char *msg, size_t n)
-{
-	char file[HP_PATH_MAX];
-
-	if (hp_state_path(s->st, file, sizeof file, "%s/%s/spec", HP_PROCS,
-	    name) == -1) {
-		snprintf(msg, n, "%s: name too long", name);
-		return -1;
-	}
-	return hp_spec_load(spec, name, file, msg, n);
-}
-
-/* The process NAME, from the table or, failing that, from its spec. */
-static struct hp_proc *
-lookup(struct hp_super *s, const char *id, const char *name)
-{
-	struct hp_proc *p;
-	struct hp_spec spec;
-	char msg[512];
-
-	if ((p = find(s, name)) != NULL)
-		return p;
-	if (loadspec(s, name, &spec, msg, sizeof msg) == 0)
-		return newproc(s, &spec);
-	hp_super_reply(s, id, 0, name, "not-found", errno == ENOENT ?
-	    "no such process" : msg);
-	return NULL;
-}
-
-/* "add NAME TMP [unique]": a spec written by hp-spawn, to start now. */
-static void
-add(struct hp_super *s, const char *id, const char *name, const char *tmp,
-    int unique)
-{
-	char want[HP_NAME_MAX + 1], dir[HP_PATH_MAX], from[HP_PATH_MAX];
-	char to[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
-	struct hp_spec spec;
-	struct hp_proc *p;
-	struct stat sb;
-	int n;
-
-	if (hp_state_path(s->st, from, sizeof from, "%s/%s", HP_PROCS,
-	    tmp) == -1 || strncmp(tmp, ".spawn-", 7) != 0 ||
-	    strchr(tmp, '/') != NULL) {
-		hp_super_reply(s, id, 0, name, "usage", "bad spec file");
-		return;
-	}
-	hp_copy(want, sizeof want, name);
-	for (n = 2; unique; n++) {
-		hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS, want);
-		if (find(s, want) == NULL && lstat(dir, &sb) == -1)
-			break;
-		if (snprintf(want, sizeof want, "%.*s-%d", HP_NAME_MAX - 8,
-		    name, n) >= (int)sizeof want)
-			break;
-	}
-	if ((p = find(s, want)) != NULL && hp_sproc_live(p)) {
-		unlink(from);
-		snprintf(msg, sizeof msg, "name in use (pid %ld)",
-		    (long)p->id.pid);
-		hp_super_reply(s, id, 0, want, "exists", msg);
-		return;
-	}
-	hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS, want);
-	hp_state_path(s->st, to, sizeof to, "%s/%s/spec", HP_PROCS, want);
-	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
-	    rename(from, to) == -1) {
-		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
-		unlink(from);
-		hp_super_reply(s, id, 0, want, "system", msg);
-		return;
-	}
-	if (loadspec(s, want, &spec, msg, sizeof msg) == -1) {
-		hp_rmtree(dir);
-		hp_super_reply(s, id, 0, want, "usage", msg);
-		return;
-	}
-	if (p != NULL)
-		respec(p, &spec);
-	else
-		p = newproc(s, &spec);
-	p->restarts = p->attempt = 0;
-	hp_breaker_ok(&p->breaker);
-	p->then = HP_THEN_REMOVE;	/* a failed first exec: no restart */
-	n = hp_sproc_start(s, p);
-	p->then = HP_THEN_STAY;
-	/* A spawn that failed leaves no record: gone before the answer. */
-	if (n == -1) {
-		hp_rmtree(dir);
-		p->state = -1;
-	}
-	hp_sproc_wait(p, id, HP_W_START);
-	hp_sproc_reply(s, p, n == 0, HP_W_START);
-}
-
-static void
-sendsig(struct hp_super *s, const char *id, const char *sig,
-    const char *name)
-{
-	struct hp_proc *p;
-	int n = hp_signal(sig), r;
-
-	if (n < 0) {
-		hp_super_reply(s, id, 0, name, "usage", "unknown signal");
-		return;
-	}
-	if ((p = lookup(s, id, name)) == NULL)
-		return;
-	if (p->id.pid <= 0 || p->state == HP_ST_BACKOFF) {
-		hp_super_reply(s, id, 0, name, "not-running", "not running");
-		return;
-	}
-	r = hp_ident_alive(&p->id);
-	if (r == 1 || (r == -1 && !p->orphan))
-		r = kill(-p->id.pid, n);
-	else {
-		r = -1;
-		errno = ESRCH;
-	}
-	hp_super_reply(s, id, r == 0, name, r == 0 ? NULL : "not-running",
-	    r == 0 ? NULL : strerror(errno));
-}
-
-static void
-begin_shutdown(struct hp_super *s)
+hp_super_shutdown(struct hp_super *s)
 {
 	int i;
 
@@ -229,153 +80,6 @@ begin_shutdown(struct hp_super *s)
 		else if (s->procs[i]->state == HP_ST_FAILED)
 			s->procs[i]->deadline = 0;	/* no trial now */
 	}
-}
-
-static void
-warnline(const char *why, const char *line)
-{
-	static long long second;
-	static int count;
-	long long now = hp_mono_ms() / 1000;
-
-	if (now != second) {
-		second = now;
-		count = 0;
-	}
-	if (count++ < WARN_MAX)
-		hp_warnx("control: %s: %.60s", why, line);
-}
-
-/* One control line: "ID VERB ARG...", ID a FIFO in events/ or "-". */
-static void
-command(struct hp_super *s, char *line)
-{
-	char *w[8], *save = NULL, *t, copy[HP_LINE_MAX + 2];
-	struct hp_proc *p;
-	int n = 0;
-
-	hp_copy(copy, sizeof copy, line);
-	for (t = strtok_r(line, " \t", &save); t != NULL && n < 8;
-	    t = strtok_r(NULL, " \t", &save))
-		w[n++] = t;
-	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
-		warnline("bad line", copy);
-		return;
-	}
-	if (strcmp(w[1], "shutdown") == 0 && n == 2) {
-		if (strcmp(w[0], "-") != 0) {
-			s->waiting = hp_xrealloc(s->waiting,
-			    (size_t)(s->nwaiting + 1) * sizeof *s->waiting);
-			s->waiting[s->nwaiting++] = hp_xstrdup(w[0]);
-		}
-		begin_shutdown(s);
-		return;
-	}
-	if (strcmp(w[1], "ping") == 0 && n == 2) {
-		hp_super_reply(s, w[0], 1, NULL, NULL, NULL);
-		return;
-	}
-	if (strcmp(w[1], "signal") == 0 && n == 4) {
-		if (hp_name_ok(w[3]))
-			sendsig(s, w[0], w[2], w[3]);
-		return;
-	}
-	if (n < 3 || !hp_name_ok(w[2])) {
-		warnline("bad line", copy);
-		hp_super_reply(s, w[0], 0, NULL, "usage", "bad command");
-		return;
-	}
-	if ((strcmp(w[1], "add") == 0 || strcmp(w[1], "start") == 0 ||
-	    strcmp(w[1], "restart") == 0) && s->shutdown) {
-		hp_super_reply(s, w[0], 0, w[2], "shutting-down",
-		    "the supervisor is shutting down");
-		return;
-	}
-	if (strcmp(w[1], "add") == 0 && (n == 4 || n == 5)) {
-		add(s, w[0], w[2], w[3], n == 5 && strcmp(w[4], "unique") == 0);
-		return;
-	}
-	if (n != 3) {
-		warnline("bad line", copy);
-		hp_super_reply(s, w[0], 0, w[2], "usage", "bad command");
-		return;
-	}
-	if (strcmp(w[1], "start") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_START);
-		if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
-			/* Runs already: say so, with its pid, as a start would. */
-			hp_sproc_reply(s, p, 1, HP_W_START);
-			return;
-		}
-		if (p->state == HP_ST_STOPPING)
-			p->then = HP_THEN_START;
-		else {
-			p->restarts = p->attempt = 0;
-			hp_breaker_ok(&p->breaker);
-			hp_sproc_start(s, p);
-		}
-	} else if (strcmp(w[1], "stop") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_STOP);
-		hp_sproc_stop(s, p, HP_THEN_STAY);
-	} else if (strcmp(w[1], "restart") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_START);
-		hp_sproc_stop(s, p, HP_THEN_START);
-	} else if (strcmp(w[1], "remove") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_REMOVE);
-		hp_sproc_stop(s, p, HP_THEN_REMOVE);
-	} else {
-		warnline("unknown verb", copy);
-		hp_super_reply(s, w[0], 0, w[2], "usage", "unknown verb");
-	}
-}
-
-/* Read the control FIFO; act on each whole line, drop overlong ones. */
-static void
-control(struct hp_super *s)
-{
-	char buf[4096];
-	size_t i;
-	ssize_t n;
-
-	while ((n = hp_read(s->ctlfd, buf, sizeof buf)) > 0) {
-		for (i = 0; i < (size_t)n; i++) {
-			if (buf[i] != '\n') {
-				if (s->linelen < HP_LINE_MAX)
-					s->line[s->linelen++] = buf[i];
-				else if (!s->skipping) {
-					s->skipping = 1;
-					s->line[s->linelen] = '\0';
-					warnline("line too long", s->line);
-				}
-				continue;
-			}
-			s->line[s->linelen] = '\0';
-			if (!s->skipping && s->linelen > 0)
-				command(s, s->line);
-			s->linelen = 0;
-			s->skipping = 0;
-		}
-	}
-	/*
-	 * A client's line comes in one write below PIPE_BUF, so it is never
-	 * left half read once the FIFO is empty: a partial line here is
-	 * junk from some other writer. Drop it, or it would eat the front
-	 * of the next client's command.
-	 */
-	if (s->linelen > 0 && !s->skipping) {
-		s->line[s->linelen] = '\0';
-		warnline("partial line", s->line);
-	}
-	s->linelen = 0;
-	s->skipping = 0;
 }
 
 /*
@@ -420,12 +124,12 @@ recover(struct hp_super *s)
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		if (loadspec(s, names[i], &spec, msg, sizeof msg) == -1) {
+		if (hp_super_loadspec(s, names[i], &spec, msg, sizeof msg) == -1) {
 			if (errno != ENOENT)
 				hp_warnx("%s", msg);
 			continue;
 		}
-		p = newproc(s, &spec);
+		p = hp_super_add(s, &spec);
 		hp_state_path(s->st, file, sizeof file, "%s/%s/status",
 		    HP_PROCS, names[i]);
 		hp_kv_free(&kv);
@@ -553,10 +257,10 @@ loop(struct hp_super *s)
 			if (sig == SIGCHLD)
 				reap(s);
 			else if (sig == SIGTERM || sig == SIGINT)
-				begin_shutdown(s);
+				hp_super_shutdown(s);
 		}
 		if (fds[1].revents & POLLIN)
-			control(s);
+			hp_super_control(s);
 		for (i = 0; i < s->nproc && 2 + 2 * i < n; i++) {
 			if (fds[2 + 2 * i].revents && fds[2 + 2 * i].fd ==
 			    s->procs[i]->out)
@@ -583,7 +287,7 @@ loop(struct hp_super *s)
 			if (idle == 0)
 				idle = now + IDLE_MS;
 			else if (now >= idle) {
-				control(s);	/* a last word for us? */
+				hp_super_control(s);	/* a last word for us? */
 				if (!anylive(s))
 					break;
 			}
@@ -641,7 +345,7 @@ hp_super_run(struct hp_state *st, int implicit, int json, int ready)
 	loop(&s);
 	/* Whatever is still queued is refused: nobody is left to do it. */
 	s.shutdown = 1;
-	control(&s);
+	hp_super_control(&s);
 	supevent(&s, "supervisor:shutdown");
 	for (i = 0; i < s.nwaiting; i++) {
 		hp_super_reply(&s, s.waiting[i], 1, NULL, NULL, NULL);

@@ -173,10 +173,12 @@ struct hp_pstat {
 	unsigned long long start;	/* start time, clock ticks since boot */
 	unsigned long long cpu;		/* user+system, clock ticks */
 	unsigned long long rss;		/* bytes */
+	int		threads;
 	char		state;
 };
 int	hp_pstat(pid_t, struct hp_pstat *);	/* -1 ESRCH or ENOSYS */
-int	hp_proc_children(pid_t, pid_t *, int);	/* count, -1 ENOSYS */
+int	hp_proc_children(pid_t, int, pid_t *, int);
+				/* pid, its threads: count, -1 ENOSYS */
 int	hp_boot_id(char *, size_t);		/* -1 ENOSYS */
 void	hp_closefrom(int);
 int	hp_subreaper(void);			/* -1 ENOSYS */

@@ -8,12 +8,16 @@
 
 #include "hp.h"
 
-/* Walk the tree below pid breadth first, summing CPU ticks and memory. */
+/*
+ * Walk the tree below the leader breadth first, summing CPU ticks and
+ * memory. The leader must still be the process of the pidfile (its start
+ * time): else it is not running, whatever its pid says.
+ */
 static void
-metrics(struct hp_info *in)
+metrics(struct hp_info *in, unsigned long long start)
 {
 	struct hp_pstat ps;
-	unsigned long long ticks = 0, start = 0;
+	unsigned long long ticks = 0;
 	long hz = sysconf(_SC_CLK_TCK);
 	long long up;
 	int i, n;
@@ -22,22 +26,26 @@ metrics(struct hp_info *in)
 	in->tree[in->ntree++] = in->pid;
 	for (i = 0; i < in->ntree; i++) {
 		if (hp_pstat(in->tree[i], &ps) == -1) {
+			if (i == 0 && errno != ENOSYS)
+				in->running = 0;
 			if (i == 0)
 				return;
 			continue;
 		}
-		if (i == 0)
-			start = ps.start;
+		if (i == 0 && ps.start != start) {
+			in->running = 0;
+			return;
+		}
 		ticks += ps.cpu;
 		in->rss += (long long)ps.rss;
-		n = hp_proc_children(in->tree[i], in->tree + in->ntree,
+		n = hp_proc_children(in->tree[i], ps.threads,
+		    in->tree + in->ntree,
 		    (int)(sizeof in->tree / sizeof in->tree[0]) - in->ntree);
 		if (n > 0)
 			in->ntree += n;
 	}
 	/* Average over the leader's life, as ps(1) does. */
 	up = in->started_wall > 0 ? hp_wall_ms() - in->started_wall : 0;
-	(void)start;
 	if (up > 0 && hz > 0)
 		in->cpu = (double)ticks * 1000.0 / (double)hz * 100.0 /
 		    (double)up;
@@ -56,14 +64,25 @@ live(const char *state)
  * (a process kept outside the supervisor), else the supervisor. 0: gone.
  */
 static pid_t
-keeper(const struct hp_state *st, const char *name)
+keeper(const struct hp_state *st, const char *name, int supervised)
 {
+	static const struct hp_state *last;
+	static long long asked;
+	static pid_t super;
 	char file[HP_PATH_MAX];
+	long long now;
 
-	if (hp_state_path(st, file, sizeof file, "%s/%s/lock", HP_PROCS,
-	    name) == 0 && access(file, F_OK) == 0)
+	if (!supervised && hp_state_path(st, file, sizeof file, "%s/%s/lock",
+	    HP_PROCS, name) == 0 && access(file, F_OK) == 0)
 		return hp_lock_holder(file);
-	return hp_super_pid(st);
+	/* A listing asks once, not once a process: 20 ms is one listing. */
+	now = hp_mono_ms();
+	if (st != last || now - asked > 20) {
+		super = hp_super_pid(st);
+		last = st;
+		asked = now;
+	}
+	return super;
 }
 
 int
@@ -74,6 +93,7 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	struct hp_kv kv = { 0 };
 	struct hp_ident id;
 	const char *v;
+	int supervised = 0;
 
 	memset(in, 0, sizeof *in);
 	hp_copy(in->name, sizeof in->name, name);
@@ -81,9 +101,7 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	hp_copy(in->health, sizeof in->health, "unknown");
 	hp_copy(in->type, sizeof in->type, "service");
 	in->exit_code = -1;
-	if (hp_state_path(st, file, sizeof file, "%s/%s/spec", HP_PROCS,
-	    name) == -1 || access(file, F_OK) == -1)
-		return -1;
+	/* A status is written only beside a spec; without it, ask the spec. */
 	if (hp_state_path(st, file, sizeof file, "%s/%s/status", HP_PROCS,
 	    name) == 0 && hp_kv_load(&kv, file) == 0) {
 		if ((v = hp_kv_get(&kv, "type")) != NULL)
@@ -98,29 +116,39 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		in->restarts = (int)hp_kv_int(&kv, "restarts", 0);
 		in->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 		in->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
+		supervised = hp_kv_get(&kv, "supervisor") != NULL;
+	} else if (hp_state_path(st, file, sizeof file, "%s/%s/spec",
+	    HP_PROCS, name) == -1 || access(file, F_OK) == -1) {
+		hp_kv_free(&kv);
+		return -1;
 	}
 	hp_kv_free(&kv);
 	if (hp_state_path(st, file, sizeof file, "%s/%s/pid", HP_PROCS,
 	    name) == 0 && hp_pidfile_read(file, &id) == 0) {
 		in->pid = id.pid;
-		in->running = hp_ident_alive(&id) != 0;
+		/* With metrics, the walk below checks the identity itself. */
+		in->running = withmetrics || hp_ident_alive(&id) != 0;
 	}
+	if (withmetrics && in->running)
+		metrics(in, id.start);
 	/*
 	 * A pidfile proves nothing by itself: the pid must still be ours
 	 * and its keeper must hold its lock. A live state whose keeper is
 	 * gone is stale: nobody runs or restarts the process any more.
 	 */
-	if (keeper(st, name) == 0) {
+	if (keeper(st, name, supervised) == 0) {
 		in->running = 0;
 		if (live(in->state))
 			hp_copy(in->state, sizeof in->state, "exited");
 	} else if (in->pid > 0 && !in->running &&
 	    strcmp(in->state, "running") == 0)
 		hp_copy(in->state, sizeof in->state, "exited");
-	if (!in->running)
+	if (!in->running) {
 		in->pid = 0;
-	if (withmetrics && in->running)
-		metrics(in);
+		in->ntree = 0;
+		in->rss = 0;
+		in->cpu = 0;
+	}
 	return 0;
 }
 

@@ -151,6 +151,9 @@ hp_file_read(const char *path, char *buf, size_t n)
 		if (r == 0)
 			break;
 		len += r;
+		/* Short: the end of a regular file, or of a small /proc one. */
+		if ((size_t)len + 1 < n)
+			break;
 	}
 	close(fd);
 	buf[len] = '\0';

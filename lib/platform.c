@@ -72,6 +72,7 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 	ps->ppid = (pid_t)f[0];
 	ps->pgid = (pid_t)f[1];
 	ps->cpu = f[10] + f[11];
+	ps->threads = (int)f[16];
 	ps->start = f[18];
 	ps->rss = f[20] * (unsigned long long)pagesize();
 	return 0;
@@ -79,7 +80,7 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 
 /* Children of every thread of pid, from /proc/PID/task/TID/children. */
 int
-hp_proc_children(pid_t pid, pid_t *out, int max)
+hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 {
 	char path[96], buf[4096], *p, *end;
 	struct dirent *d;
@@ -87,6 +88,18 @@ hp_proc_children(pid_t pid, pid_t *out, int max)
 	int n = 0;
 	long c;
 
+	/* One thread: its children file alone, without the directory. */
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if (threads == 1 && hp_file_read(path, buf, sizeof buf) >= 0) {
+		for (p = buf; n < max; p = end) {
+			c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			out[n++] = (pid_t)c;
+		}
+		return n;
+	}
 	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
 	if ((dir = opendir(path)) == NULL)
 		return -1;
@@ -204,9 +217,10 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 }
 
 int
-hp_proc_children(pid_t pid, pid_t *out, int max)
+hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 {
 	(void)pid;
+	(void)threads;
 	(void)out;
 	(void)max;
 	errno = ENOSYS;

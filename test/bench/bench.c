@@ -199,29 +199,58 @@ supervisor(void)
 	return hp_super_pid(&st);
 }
 
+/* A bare process for scale: a child of ours that only waits. */
+static void
+bare_memory(long long *rss, long long *pss)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) == -1 || (pid = fork()) == -1)
+		hp_die("fork");
+	if (pid == 0) {
+		close(p[0]);
+		(void)!write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	(void)!read(p[0], &c, 1);
+	close(p[0]);
+	memory(pid, rss, pss);
+	kill(pid, SIGKILL);
+	hp_waitpid(pid, NULL, 0);
+}
+
+static long long pss_one;
+
+/* PSS: the supervisor's own share of memory, shared pages divided. */
 static void
 bench_memory(int *have, int want)
 {
 	char name[32], what[64];
 	long long rss, pss, brss, bpss;
-	char *sleeper[] = { "/bin/sleep", "100000", NULL };
-	pid_t bare;
 
 	for (; *have < want; (*have)++) {
 		snprintf(name, sizeof name, "m%d", *have);
 		spawn_named(name, "100ms");
 	}
 	memory(supervisor(), &rss, &pss);
-	bare = start(sleeper, 1);
-	memory(bare, &brss, &bpss);
-	kill(bare, SIGKILL);
-	hp_waitpid(bare, NULL, 0);
-	snprintf(what, sizeof what, "supervisor RSS, %d processes", want);
-	row(what, (double)rss / 1024, (double)brss / 1024, "MiB",
-	    "under 1 MiB of its own");
-	snprintf(what, sizeof what, "supervisor PSS, %d processes", want);
+	bare_memory(&brss, &bpss);
+	snprintf(what, sizeof what, "supervisor PSS, %d process%s", want,
+	    want == 1 ? "" : "es");
 	row(what, (double)pss / 1024, (double)bpss / 1024, "MiB",
-	    "baseline: a bare sleep(1)");
+	    "under 1 MiB; base: a bare process");
+	snprintf(what, sizeof what, "supervisor RSS, %d process%s", want,
+	    want == 1 ? "" : "es");
+	row(what, (double)rss / 1024, (double)brss / 1024, "MiB",
+	    "(shared libc pages counted whole)");
+	if (want == 1)
+		pss_one = pss;
+	else
+		row("supervisor memory per process", (double)(pss - pss_one) /
+		    (want - 1), 0, "KiB", "under 16 KiB");
 }
 
 static void

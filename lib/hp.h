@@ -21,15 +21,24 @@
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
 
+/* The error exits do not return: let the compiler know, where it can. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HP_DEAD	__attribute__((__noreturn__))
+#else
+#define HP_DEAD
+#endif
+
 /* err.c: messages, exits, the JSON error object */
 extern const char *hp_progname;
-extern int hp_json_mode;		/* set by --json: errors also go to stdout */
-void	hp_die(const char *, ...);	/* message: strerror(errno), exit 1 */
-void	hp_fail(int, const char *, const char *, ...); /* status, code, msg */
+extern int hp_json_mode;		/* --json: errors go to stdout too */
+void	hp_die(const char *, ...) HP_DEAD;	/* msg: strerror, exit 1 */
+void	hp_fail(int, const char *, const char *, ...) HP_DEAD;
+						/* status, code, msg */
 void	hp_warn(const char *, ...);
 void	hp_warnx(const char *, ...);
-void	hp_usage(const char *, const char *, ...); /* synopsis, msg; exit 2 */
-void	hp_help(const char *);			/* -h: usage on stdout, exit 0 */
+void	hp_usage(const char *, const char *, ...) HP_DEAD;
+						/* synopsis, msg; exit 2 */
+void	hp_help(const char *) HP_DEAD;	/* -h: usage on stdout, exit 0 */
 void	hp_error_json(const char *, const char *);  /* code, message */
 int	hp_errno_code(int, char *, size_t);	/* errno -> code word */
 void	hp_stdout_close(void);			/* exit 1 if stdout failed */
@@ -205,7 +214,7 @@ struct hp_spawn {
 	const char *dir;	/* NULL: stay */
 	int	  fd[3];	/* child's 0, 1, 2; -1: /dev/null */
 	int	  setsid;
-	int	  stage;	/* out: what failed: 0 exec, 1 chdir, 2 set-up */
+	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
@@ -331,7 +340,7 @@ struct hp_proc {
 	int		 exit_code;	/* -1: none */
 	int		 exit_signal;
 	int		 then;		/* after stopping: HP_THEN_* */
-	char		 code[24];	/* error code word of the last failure */
+	char		 code[24];	/* code word of the last failure */
 	char		 error[160];
 	struct hp_waiter *waiters;
 };
@@ -376,7 +385,8 @@ void	hp_sproc_reply(struct hp_super *, struct hp_proc *, int, int);
 					/* ok, which verbs (bit mask) */
 void	hp_sproc_free(struct hp_proc *);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
-	    const char *, const char *);	/* client, ok, name, code, msg */
+	    const char *, const char *);
+				/* client, ok, name, code, msg */
 
 /* client.c: asking the supervisor and waiting for its answer */
 struct hp_client {

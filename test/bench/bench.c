@@ -207,7 +207,9 @@ bare_memory(long long *rss, long long *pss)
 	pid_t pid;
 	char c;
 
-	if (pipe(p) == -1 || (pid = fork()) == -1)
+	if (pipe(p) == -1)
+		hp_die("pipe");
+	if ((pid = fork()) == -1)
 		hp_die("fork");
 	if (pid == 0) {
 		close(p[0]);

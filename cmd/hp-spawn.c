@@ -326,7 +326,8 @@ main(int argc, char **argv)
 			setspec(&spec, "type", g.arg);
 			break;
 		case 'C':
-			if (g.arg[0] != '/' && getcwd(cwd, sizeof cwd) != NULL) {
+			if (g.arg[0] != '/' &&
+			    getcwd(cwd, sizeof cwd) != NULL) {
 				hp_path(file, sizeof file, "%s/%s", cwd, g.arg);
 				spec.dir = hp_xstrdup(file);
 			} else
@@ -406,7 +407,7 @@ main(int argc, char **argv)
 	if (hp_file_write(file, b.p, b.len, 0600) == -1)
 		hp_die("%s", file);
 	hp_buf_free(&b);
-	/* The spec is on disk: a supervisor forked from us need not carry it. */
+	/* The spec is on disk: a supervisor forked from us needs none. */
 	hp_spec_free(&spec);
 	if (hp_client_open(&c, &st) == -1) {
 		unlink(file);

@@ -235,7 +235,7 @@ command(struct hp_super *s, char *line)
 			return;
 		hp_sproc_wait(p, w[0], HP_W_START);
 		if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
-			/* Runs already: say so, with its pid, as a start would. */
+			/* Runs already: say so, with its pid. */
 			hp_sproc_reply(s, p, 1, HP_W_START);
 			return;
 		}

@@ -29,7 +29,8 @@ hp_log_rotate(const char *path, int count)
 		if (i == 1) {
 			if (hp_copy(from, sizeof from, path) == -1)
 				return -1;
-		} else if (hp_path(from, sizeof from, "%s.%d", path, i - 1) == -1)
+		} else if (hp_path(from, sizeof from, "%s.%d", path,
+		    i - 1) == -1)
 			return -1;
 		if (hp_path(to, sizeof to, "%s.%d", path, i) == -1)
 			return -1;

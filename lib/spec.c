@@ -146,7 +146,8 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		sp->argv = w;
 	} else if (strcmp(key, "env") == 0) {
 		if (hp_split(v, &w, &argc) == -1)
-			return snprintf(msg, n, "env: %s", hp_split_error()), -1;
+			return snprintf(msg, n, "env: %s",
+			    hp_split_error()), -1;
 		for (i = 0; i < argc; i++) {
 			if (strchr(w[i], '=') == NULL || w[i][0] == '=') {
 				snprintf(msg, n, "env: not NAME=VALUE: %s",

@@ -24,7 +24,7 @@
  *	backoff		timer			starting
  *	backoff		stop			stopped
  *	stopping	exit, group gone	stopped (then start or remove)
- *	stopping	stop timeout		SIGKILL to the group, then as above
+ *	stopping	stop timeout		SIGKILL to the group, as above
  */
 static const char *states[] = {
 	"starting", "running", "backoff", "stopping", "stopped", "exited",
@@ -379,7 +379,7 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 	if (path(s, p, file, sizeof file, "pid") == 0)
 		unlink(file);
 	if (again && now - p->started >= p->spec.backoff_reset) {
-		/* It stayed up a while: a fresh start for backoff and breaker. */
+		/* It stayed up a while: backoff and breaker start over. */
 		p->attempt = 0;
 		hp_breaker_ok(&p->breaker);
 	}

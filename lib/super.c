@@ -124,7 +124,8 @@ recover(struct hp_super *s)
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		if (hp_super_loadspec(s, names[i], &spec, msg, sizeof msg) == -1) {
+		if (hp_super_loadspec(s, names[i], &spec, msg,
+		    sizeof msg) == -1) {
 			if (errno != ENOENT)
 				hp_warnx("%s", msg);
 			continue;
@@ -287,7 +288,8 @@ loop(struct hp_super *s)
 			if (idle == 0)
 				idle = now + IDLE_MS;
 			else if (now >= idle) {
-				hp_super_control(s);	/* a last word for us? */
+				/* A last word for us? */
+				hp_super_control(s);
 				if (!anylive(s))
 					break;
 			}

@@ -64,7 +64,8 @@ test_event(void)
 	emit(&ev, "process:stopped");
 	n = hp_read(fd, buf, sizeof buf - 1);
 	buf[n > 0 ? n : 0] = '\0';
-	CHECK(strncmp(buf, "{\"event\":\"events:dropped\",\"count\":", 34) == 0);
+	CHECK(strncmp(buf, "{\"event\":\"events:dropped\",\"count\":",
+	    34) == 0);
 	dropped = atoi(buf + 34);
 	CHECK(dropped > 0 && dropped < 2000);
 	CHECK(strstr(buf, "process:stopped") != NULL);

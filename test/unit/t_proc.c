@@ -98,7 +98,8 @@ test_spawn(void)
 	char *sh_env[] = { "sh", "-c", "echo $HP_X:$PATH", NULL };
 	char *sh_pwd[] = { "sh", "-c", "pwd", NULL };
 	char *sh_sid[] = { "sh", "-c",
-	    "read a b c d e f g < /proc/$$/stat; [ $f = $$ ] && echo own", NULL };
+	    "read a b c d e f g < /proc/$$/stat; [ $f = $$ ] && echo own",
+	    NULL };
 	char *sh_fd[] = { "sh", "-c",
 	    "ls /proc/$$/fd | tr '\\n' ' '", NULL };
 	char *missing[] = { "hp-no-such-command", NULL };

@@ -94,14 +94,16 @@ run(char **argv, char **envp, const char *dir, char *out, size_t n,
 static void
 test_spawn(void)
 {
-	char out[512], want[64];
+	char out[512];
 	char *sh_env[] = { "sh", "-c", "echo $HP_X:$PATH", NULL };
 	char *sh_pwd[] = { "sh", "-c", "pwd", NULL };
 	char *sh_sid[] = { "sh", "-c",
 	    "read a b c d e f g < /proc/$$/stat; [ $f = $$ ] && echo own",
 	    NULL };
+	/* No pipeline, no glob: the shell itself opens nothing to look. */
 	char *sh_fd[] = { "sh", "-c",
-	    "ls /proc/$$/fd | tr '\\n' ' '", NULL };
+	    "for f in 3 4 5 50; do [ -e /proc/$$/fd/$f ] && echo $f; done; "
+	    "echo end", NULL };
 	char *missing[] = { "hp-no-such-command", NULL };
 	char *slash[] = { "/nonexistent/cmd", NULL };
 	char *noexec[] = { "/etc/passwd", NULL };
@@ -115,12 +117,13 @@ test_spawn(void)
 	CHECK(run(sh_sid, env, NULL, out, sizeof out, &stage) == 0);
 	CHECK_STR(out, "own\n");
 	/* A descriptor left open without CLOEXEC does not reach the child. */
-	fd = open("/dev/null", O_RDONLY);
-	CHECK(fd > 2);
+	r = open("/dev/null", O_RDONLY);
+	fd = fcntl(r, F_DUPFD, 50);
+	close(r);
+	CHECK(fd == 50);
 	r = run(sh_fd, env, NULL, out, sizeof out, &stage);
-	snprintf(want, sizeof want, " %d ", fd);
-	CHECK(r == 0 && strstr(out, want) == NULL);
-	CHECK_STR(out, "0 1 2 ");
+	CHECK(r == 0);
+	CHECK_STR(out, "end\n");
 	close(fd);
 	CHECK(run(missing, env, NULL, out, sizeof out, &stage) == -1 &&
 	    errno == ENOENT && stage == 0);

@@ -19,11 +19,11 @@ static const char synopsis[] =
     "[-e name=value]... [-r policy] [--stop-signal sig] "
     "[--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "
     "[--max-restarts n] [--restart-window dur] [--circuit-reset dur] "
-    "-- command [arg ...]";
+    "[--ready-fd n] [--wait-ready dur] -- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
-	O_RESET
+	O_RESET, O_READYFD, O_WAITREADY
 };
 
 static const struct hp_opt longopts[] = {
@@ -34,7 +34,8 @@ static const struct hp_opt longopts[] = {
 	{ "stop-signal", 1, O_STOPSIG }, { "stop-timeout", 1, O_STOPTIME },
 	{ "backoff-min", 1, O_BMIN }, { "backoff-max", 1, O_BMAX },
 	{ "max-restarts", 1, O_MAXR }, { "restart-window", 1, O_WINDOW },
-	{ "circuit-reset", 1, O_RESET },
+	{ "circuit-reset", 1, O_RESET }, { "ready-fd", 1, O_READYFD },
+	{ "wait-ready", 1, O_WAITREADY },
 	{ NULL, 0, 0 }
 };
 
@@ -226,6 +227,60 @@ logsize(struct hp_state *st, const char *name)
 	return (long long)sb.st_size;
 }
 
+/* The names that said they are ready while we waited for an answer. */
+static char ready[16][HP_NAME_MAX + 1];
+static int nready;
+
+static void
+seen(const char *line)
+{
+	char ev[32];
+
+	if (hp_json_get(line, "event", ev, sizeof ev) == 0 &&
+	    strcmp(ev, "process:ready") == 0 && nready < 16 &&
+	    hp_json_get(line, "name", ready[nready], sizeof ready[0]) == 0)
+		nready++;
+}
+
+/*
+ * --wait-ready: until NAME says it is ready (process:ready), gives up
+ * (it exited or was stopped) or the time is out.
+ */
+static void
+waitfor(struct hp_client *c, const char *name, long long ms)
+{
+	char line[HP_LINE_MAX + 1], ev[32], who[HP_NAME_MAX + 1];
+	long long end = hp_mono_ms() + ms;
+	int i;
+
+	for (i = 0; i < nready; i++)
+		if (strcmp(ready[i], name) == 0)
+			return;
+	for (;;) {
+		if (hp_client_line(c, line, sizeof line,
+		    end - hp_mono_ms()) == -1) {
+			hp_client_close(c);
+			if (errno == ETIMEDOUT)
+				hp_fail(HP_EXIT_FAIL, "timeout", "%s: not ready "
+				    "after %lld ms", name, ms);
+			hp_fail(HP_EXIT_FAIL, "system", "%s: lost the "
+			    "supervisor", name);
+		}
+		if (hp_json_get(line, "name", who, sizeof who) == -1 ||
+		    strcmp(who, name) != 0 ||
+		    hp_json_get(line, "event", ev, sizeof ev) == -1)
+			continue;
+		if (strcmp(ev, "process:ready") == 0)
+			return;
+		if (strcmp(ev, "process:exited") == 0 ||
+		    strcmp(ev, "process:stopped") == 0) {
+			hp_client_close(c);
+			hp_fail(HP_EXIT_FAIL, "not-ready", "%s: ended before it "
+			    "was ready", name);
+		}
+	}
+}
+
 #define START_MS	10000	/* for a supervisor to come and take the spec */
 
 /*
@@ -244,7 +299,7 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 	for (try = 0; hp_mono_ms() < end; try++) {
 		if (try > 0)
 			poll(NULL, 0, try < 10 ? 1 : 10);
-		if (hp_super_detach(c->st, 1) == -1)
+		if (hp_super_implicit(c->st) == -1)
 			hp_die("start a supervisor for %s", c->st->dir);
 		if (hp_client_send(c, "add %s %s%s", name, tmp,
 		    unique ? " unique" : "") == -1) {
@@ -253,9 +308,11 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 				continue;	/* not listening, or full */
 			hp_die("%s: send to the supervisor", name);
 		}
-		while ((r = hp_client_line(c, out, n, 30000)) == 0)
+		while ((r = hp_client_line(c, out, n, 30000)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
+			seen(out);
+		}
 		if (r == -1) {
 			if (errno == ETIMEDOUT)
 				hp_fail(HP_EXIT_FAIL, "timeout",
@@ -292,7 +349,7 @@ main(int argc, char **argv)
 	const char *stdir = NULL, *opt_name = NULL, *envs[256];
 	char cwd[HP_PATH_MAX];
 	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0;
-	long long off = 0;
+	long long off = 0, waitready = 0;
 
 	hp_progname = "hp-spawn";
 	hp_spec_init(&spec, "proc", HP_SERVICE);
@@ -369,6 +426,14 @@ main(int argc, char **argv)
 		case O_WINDOW:
 			setspec(&spec, "restart-window", g.arg);
 			break;
+		case O_READYFD:
+			setspec(&spec, "ready-fd", g.arg);
+			break;
+		case O_WAITREADY:
+			if (hp_duration(g.arg, &waitready) == -1 ||
+			    waitready <= 0 || waitready > (1LL << 40))
+				hp_usage(synopsis, "bad duration: %s", g.arg);
+			break;
 		case O_RESET:
 			setspec(&spec, "circuit-reset", g.arg);
 			break;
@@ -432,6 +497,8 @@ main(int argc, char **argv)
 			status = atoi(val);
 		hp_fail(status, code, "%s: %s", name, msg);
 	}
+	if (waitready > 0)
+		waitfor(&c, name, waitready);
 	if (!wait) {
 		hp_client_close(&c);
 		if (hp_json_get(reply, "pid", val, sizeof val) == -1)

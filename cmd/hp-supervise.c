@@ -13,19 +13,22 @@
 #include "hp.h"
 
 static const char synopsis[] =
-    "hp-supervise [-b] [--json] [--implicit] [-S dir]\n"
+    "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
+    "[--parent pid] [--exit-with-stdin]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
-    "       hp-supervise [--json] [-S dir] status";
+    "       hp-supervise [--json] [-S dir] status|reload";
 
-enum { O_JSON = 256, O_IMPLICIT };
+enum { O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN };
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
 	{ "state-dir", 1, 'S' }, { "background", 0, 'b' },
 	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
+	{ "config", 1, 'f' }, { "parent", 1, O_PARENT },
+	{ "exit-with-stdin", 0, O_STDIN },
 	{ NULL, 0, 0 }
 };
 
@@ -120,7 +123,7 @@ verb(struct hp_state *st, const char *v, const char *sig, char **names,
 	long long end, t;
 	int i, left, failed = 0;
 
-	if (hp_super_detach(st, 1) == -1)
+	if (hp_super_implicit(st) == -1)
 		hp_die("start a supervisor for %s", st->dir);
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/%s", st->dir, HP_EVENTS);
@@ -209,6 +212,50 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	return HP_EXIT_OK;
 }
 
+/* reload: the supervisor reads its hp.conf(5) again; a bad one is refused. */
+static int
+reload_verb(struct hp_state *st, long long timeout)
+{
+	struct hp_client c;
+	char line[HP_LINE_MAX + 1], ok[8], code[32], msg[HP_PATH_MAX + 256];
+	long long end = hp_mono_ms() + (timeout > 0 ? timeout : 15000);
+
+	if (hp_super_pid(st) <= 0)
+		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs for %s",
+		    st->dir);
+	if (hp_client_open(&c, st) == -1)
+		hp_die("%s/%s", st->dir, HP_EVENTS);
+	if (hp_client_send(&c, "reload") == -1) {
+		hp_client_close(&c);
+		hp_die("send reload");
+	}
+	for (;;) {
+		if (hp_client_line(&c, line, sizeof line,
+		    end - hp_mono_ms()) == -1) {
+			hp_client_close(&c);
+			hp_fail(HP_EXIT_FAIL, "timeout", "reload: no answer");
+		}
+		if (hp_json_get(line, "ok", ok, sizeof ok) == 0 &&
+		    hp_json_get(line, "event", code, sizeof code) == -1)
+			break;
+	}
+	hp_client_close(&c);
+	if (hp_json_get(line, "message", msg, sizeof msg) == -1)
+		msg[0] = '\0';
+	if (strcmp(ok, "true") != 0) {
+		if (hp_json_get(line, "code", code, sizeof code) == -1)
+			hp_copy(code, sizeof code, "config");
+		hp_fail(strcmp(code, "config") == 0 ? HP_EXIT_USAGE :
+		    HP_EXIT_FAIL, code, "reload: %s", msg);
+	}
+	if (hp_json_mode)
+		printf("%s\n", line);
+	else
+		printf("%s\n", msg);
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -216,11 +263,16 @@ main(int argc, char **argv)
 	struct hp_state st;
 	struct stat sb;
 	const char *stdir = NULL, *v, *sig = NULL;
-	long long timeout = 0;
-	int ch, bg = 0, implicit = 0, i, r;
+	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	struct hp_superopt o;
+	struct hp_conf cf;
+	long long timeout = 0, n;
+	int ch, bg = 0, i, r;
 
 	hp_progname = "hp-supervise";
-	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:", longopts)) != -1) {
+	memset(&o, 0, sizeof o);
+	o.ready = -1;
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:f:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			hp_help(synopsis);
@@ -238,10 +290,32 @@ main(int argc, char **argv)
 			bg = 1;
 			break;
 		case O_IMPLICIT:
-			implicit = 1;
+			o.implicit = 1;
+			break;
+		case 'f':
+			/* Kept as an absolute path: a reload may come from / . */
+			if (g.arg[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+				r = hp_path(conf, sizeof conf, "%s/%s", cwd,
+				    g.arg);
+			else
+				r = hp_copy(conf, sizeof conf, g.arg);
+			if (r == -1)
+				hp_usage(synopsis, "path too long: %s", g.arg);
+			o.conf = conf;
+			break;
+		case O_PARENT:
+			n = strtoll(g.arg, NULL, 10);
+			if (n <= 1 || strspn(g.arg, "0123456789") !=
+			    strlen(g.arg))
+				hp_usage(synopsis, "bad parent pid: %s", g.arg);
+			o.parent = (pid_t)n;
+			break;
+		case O_STDIN:
+			o.watch_stdin = 1;
 			break;
 		case 't':
-			if (hp_duration(g.arg, &timeout) == -1 || timeout <= 0)
+			if (hp_duration(g.arg, &timeout) == -1 || timeout <= 0 ||
+			    timeout > (1LL << 40))
 				hp_usage(synopsis, "bad timeout: %s", g.arg);
 			break;
 		default:
@@ -251,10 +325,20 @@ main(int argc, char **argv)
 	argv += g.ind;
 	argc -= g.ind;
 	if (argc == 0) {
+		if (bg && o.watch_stdin)
+			hp_usage(synopsis, "-b and --exit-with-stdin: a "
+			    "detached supervisor has no stdin");
+		/* A bad file is refused whole, before anything starts. */
+		if (o.conf != NULL) {
+			if (hp_conf_load(&cf, o.conf, msg, sizeof msg) == -1)
+				hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
+			hp_conf_free(&cf);
+		}
 		hp_state_need(&st, stdir, 1);
+		o.json = hp_json_mode;
 		if (!bg)
-			return hp_super_run(&st, implicit, hp_json_mode, -1);
-		r = hp_super_detach(&st, implicit);
+			return hp_super_run(&st, &o);
+		r = hp_super_detach(&st, &o);
 		if (r == -1)
 			hp_die("start the supervisor");
 		if (r == 1)
@@ -264,7 +348,11 @@ main(int argc, char **argv)
 		return HP_EXIT_OK;
 	}
 	v = argv[0];
-	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0) {
+	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg)
+		hp_usage(synopsis, "%s takes none of -b, -f, --parent, "
+		    "--exit-with-stdin", v);
+	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0 ||
+	    strcmp(v, "reload") == 0) {
 		if (argc != 1)
 			hp_usage(synopsis, "%s takes no operand", v);
 	} else if (strcmp(v, "signal") == 0) {
@@ -291,6 +379,9 @@ main(int argc, char **argv)
 			return status(&st);
 		if (strcmp(v, "shutdown") == 0)
 			return shutdown_verb(&st, timeout);
+		if (strcmp(v, "reload") == 0)
+			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
+			    "runs for %s", st.dir);
 	}
 	hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
 	    strcmp(v, "restart") == 0);
@@ -298,5 +389,7 @@ main(int argc, char **argv)
 		return status(&st);
 	if (strcmp(v, "shutdown") == 0)
 		return shutdown_verb(&st, timeout);
+	if (strcmp(v, "reload") == 0)
+		return reload_verb(&st, timeout);
 	return verb(&st, v, sig, argv + 1, argc - 1, timeout);
 }

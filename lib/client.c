@@ -31,8 +31,9 @@ hp_super_pid(const struct hp_state *st)
  * waiting by it. Its stderr goes to STATE/supervise.log.
  */
 int
-hp_super_detach(struct hp_state *st, int implicit)
+hp_super_detach(struct hp_state *st, const struct hp_superopt *opt)
 {
+	struct hp_superopt o = *opt;
 	char c = 0, file[HP_PATH_MAX];
 	int p[2], fd, status;
 	pid_t pid;
@@ -41,8 +42,11 @@ hp_super_detach(struct hp_state *st, int implicit)
 		return 1;
 	if (hp_pipe(p, 0) == -1)
 		return -1;
-	if ((pid = fork()) == -1)
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
 		return -1;
+	}
 	if (pid == 0) {
 		close(p[0]);
 		setsid();
@@ -57,6 +61,8 @@ hp_super_detach(struct hp_state *st, int implicit)
 		if (hp_state_path(st, file, sizeof file, "supervise.log") == 0)
 			fd = open(file, O_WRONLY | O_APPEND | O_CREAT |
 			    O_NOFOLLOW, 0600);
+		if (fd == -1)
+			fd = open("/dev/null", O_WRONLY);
 		if (fd != -1)
 			dup2(fd, 2);
 		if (dup2(p[1], 3) == -1)
@@ -67,7 +73,10 @@ hp_super_detach(struct hp_state *st, int implicit)
 			_exit(1);
 		hp_progname = "hp-supervise";
 		hp_json_mode = 0;
-		_exit(hp_super_run(st, implicit, 0, 3));
+		o.json = 0;
+		o.ready = 3;
+		o.watch_stdin = 0;
+		_exit(hp_super_run(st, &o));
 	}
 	close(p[1]);
 	hp_waitpid(pid, &status, 0);
@@ -79,6 +88,16 @@ hp_super_detach(struct hp_state *st, int implicit)
 		return -1;
 	}
 	return c == '1' ? 0 : 1;
+}
+
+int
+hp_super_implicit(struct hp_state *st)
+{
+	struct hp_superopt o;
+
+	memset(&o, 0, sizeof o);
+	o.implicit = 1;
+	return hp_super_detach(st, &o);
 }
 
 int
@@ -141,7 +160,7 @@ hp_client_send(struct hp_client *c, const char *fmt, ...)
 int
 hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
 {
-	long long end = ms < 0 ? -1 : hp_mono_ms() + ms, now;
+	long long end = ms == -1 ? -1 : hp_mono_ms() + (ms < 0 ? 0 : ms), now;
 	struct pollfd pfd;
 	char *nl;
 	ssize_t r;

@@ -133,6 +133,103 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	hp_sproc_reply(s, p, n == 0, HP_W_START);
 }
 
+/* The spec as text, to tell a changed one from the same. */
+static char *
+spectext(const struct hp_spec *sp)
+{
+	struct hp_buf b = { 0 };
+
+	hp_spec_write(sp, &b);
+	return hp_buf_str(&b);
+}
+
+static int
+writespec(struct hp_super *s, const struct hp_spec *sp)
+{
+	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	struct hp_buf b = { 0 };
+	int r;
+
+	if (hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS,
+	    sp->name) == -1 || hp_state_path(s->st, file, sizeof file,
+	    "%s/%s/spec", HP_PROCS, sp->name) == -1)
+		return -1;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	hp_spec_write(sp, &b);
+	r = hp_file_write(file, b.p, b.len, 0600);
+	hp_buf_free(&b);
+	return r;
+}
+
+/*
+ * Bring the processes in line with the configuration file: new sections
+ * start, removed ones stop and go, changed ones restart, and the same
+ * ones are not touched. The first time, every process of the file that
+ * is not running is started. A file with any error changes nothing.
+ */
+int
+hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
+{
+	struct hp_conf c;
+	struct hp_proc *p;
+	char *old, *new, (*names)[HP_NAME_MAX + 1];
+	int i, k, add = 0, change = 0, same = 0, gone = 0, fresh;
+
+	if (s->conf == NULL)
+		return snprintf(msg, n, "no configuration file"), -1;
+	if (hp_conf_load(&c, s->conf, msg, n) == -1)
+		return -1;
+	names = hp_xcalloc((size_t)c.n, sizeof *names);
+	for (i = 0; i < c.n; i++) {
+		hp_copy(names[i], sizeof names[i], c.spec[i].name);
+		c.spec[i].config = hp_xstrdup(s->conf);
+		if (writespec(s, &c.spec[i]) == -1) {
+			hp_warn("%s: write spec", c.spec[i].name);
+			continue;
+		}
+		new = spectext(&c.spec[i]);
+		p = hp_super_find(s, c.spec[i].name);
+		old = p != NULL ? spectext(&p->spec) : NULL;
+		if (p == NULL) {
+			p = hp_super_add(s, &c.spec[i]);
+			add++;
+		} else if (strcmp(old, new) != 0) {
+			hp_super_respec(p, &c.spec[i]);
+			change++;
+		} else {
+			hp_spec_free(&c.spec[i]);
+			same++;
+		}
+		fresh = old == NULL || strcmp(old, new) != 0;
+		memset(&c.spec[i], 0, sizeof c.spec[i]);
+		if (fresh && hp_sproc_live(p))
+			hp_sproc_stop(s, p, HP_THEN_START);
+		else if ((fresh || first) && !hp_sproc_live(p) && !s->shutdown)
+			hp_sproc_start(s, p);
+		free(old);
+		free(new);
+	}
+	/* What the file kept before and no longer names goes. */
+	for (k = 0; k < s->nproc; k++) {
+		p = s->procs[k];
+		if (p->spec.config == NULL || strcmp(p->spec.config, s->conf))
+			continue;
+		for (i = 0; i < c.n; i++)
+			if (strcmp(names[i], p->spec.name) == 0)
+				break;
+		if (i == c.n) {
+			hp_sproc_stop(s, p, HP_THEN_REMOVE);
+			gone++;
+		}
+	}
+	free(names);
+	hp_conf_free(&c);
+	snprintf(msg, n, "%d added, %d changed, %d removed, %d unchanged",
+	    add, change, gone, same);
+	return 0;
+}
+
 static void
 sendsig(struct hp_super *s, const char *id, const char *sig,
     const char *name)
@@ -201,6 +298,18 @@ command(struct hp_super *s, char *line)
 		hp_super_shutdown(s);
 		return;
 	}
+	if (strcmp(w[1], "reload") == 0 && n == 2) {
+		char msg[HP_PATH_MAX + 256];
+		int r = s->shutdown ? -1 : hp_super_apply(s, 0, msg,
+		    sizeof msg);
+
+		if (s->shutdown)
+			snprintf(msg, sizeof msg, "shutting down");
+		hp_super_reply(s, w[0], r == 0, NULL, r == 0 ? NULL :
+		    s->shutdown ? "shutting-down" : s->conf == NULL ?
+		    "not-configured" : "config", msg);
+		return;
+	}
 	if (strcmp(w[1], "ping") == 0 && n == 2) {
 		hp_super_reply(s, w[0], 1, NULL, NULL, NULL);
 		return;
@@ -208,6 +317,8 @@ command(struct hp_super *s, char *line)
 	if (strcmp(w[1], "signal") == 0 && n == 4) {
 		if (hp_name_ok(w[3]))
 			sendsig(s, w[0], w[2], w[3]);
+		else
+			hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
 		return;
 	}
 	if (n < 3 || !hp_name_ok(w[2])) {

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,20 +253,53 @@ hp_event_publish(struct hp_events *ev, struct hp_json *j)
 	b->len = 0;
 }
 
-/* A reply goes to the one client that asked, through its FIFO. */
+static int
+findsub(struct hp_events *ev, const char *client)
+{
+	int i;
+
+	for (i = 0; i < ev->nsub; i++)
+		if (strcmp(ev->sub[i].name, client) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * A reply goes to the one client that asked, through its FIFO. Unlike an
+ * event it is not dropped when the FIFO is full: the client is waiting
+ * for it and reads, so it gets a few short waits for room. A FIFO whose
+ * reader has gone may be an old one of the same name: look again once.
+ */
 void
 hp_event_reply(struct hp_events *ev, const char *client, struct hp_json *j)
 {
 	struct hp_buf *b = j->b;
-	int i;
+	struct pollfd pfd;
+	int i, try;
+	ssize_t w;
 
 	hp_buf_addc(b, '\n');
-	for (i = 0; i < ev->nsub; i++)
-		if (strcmp(ev->sub[i].name, client) == 0)
-			break;
-	if (i == ev->nsub)
+	if ((i = findsub(ev, client)) == -1) {
 		rescan(ev);
-	fanout(ev, b->p, b->len, client);
+		i = findsub(ev, client);
+	}
+	for (try = 0; i != -1 && try < 10; try++) {
+		w = write(ev->sub[i].fd, b->p, b->len);
+		if (w == (ssize_t)b->len)
+			break;
+		if (w == -1 && errno == EPIPE) {
+			close(ev->sub[i].fd);
+			ev->sub[i] = ev->sub[--ev->nsub];
+			rescan(ev);
+			i = findsub(ev, client);
+			continue;
+		}
+		if (w == -1 && errno != EAGAIN && errno != EINTR)
+			break;
+		pfd.fd = ev->sub[i].fd;
+		pfd.events = POLLOUT;
+		poll(&pfd, 1, 10);
+	}
 	b->len = 0;
 }
 

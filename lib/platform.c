@@ -49,7 +49,8 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
 	if ((n = hp_file_read(path, buf, sizeof buf)) <= 0) {
-		errno = ESRCH;
+		/* No /proc mounted: this system cannot tell, not "gone". */
+		errno = access("/proc/self/stat", F_OK) == 0 ? ESRCH : ENOSYS;
 		return -1;
 	}
 	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ') {

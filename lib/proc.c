@@ -158,11 +158,14 @@ execpath(char **argv, char **envp)
 	errno = seen_eacces ? EACCES : ENOENT;
 }
 
-/* In the child: descriptors 0-2 from fd[], the report pipe on 3, no more. */
+/*
+ * In the child: descriptors 0-2 from fd[], the extra one where it is
+ * wanted, the report pipe just above, and no more.
+ */
 static void
 child(struct hp_spawn *sp, int ep)
 {
-	int src[3], i, devnull, hi;
+	int src[3], i, devnull, hi, extra = -1, rp;
 
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
@@ -182,16 +185,25 @@ child(struct hp_spawn *sp, int ep)
 		if (src[i] == -1)
 			report(ep, 2);
 	}
+	if (sp->extra[1] > 2 && (extra = fcntl(sp->extra[0], F_DUPFD,
+	    10)) == -1)
+		report(ep, 2);
 	for (i = 0; i < 3; i++)
 		if (dup2(src[i], i) == -1)
 			report(ep, 2);
-	if (dup2(ep, 3) == -1 || hp_cloexec(3) == -1)
+	if (extra != -1 && dup2(extra, sp->extra[1]) == -1)
 		report(ep, 2);
-	hp_closefrom(4);
+	rp = sp->extra[1] > 2 ? sp->extra[1] + 1 : 3;
+	if (dup2(ep, rp) == -1 || hp_cloexec(rp) == -1)
+		report(ep, 2);
+	/* Between 2 and the extra one, nothing of ours stays open. */
+	for (i = 3; i < sp->extra[1]; i++)
+		close(i);
+	hp_closefrom(rp + 1);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
-		report(3, 1);
+		report(rp, 1);
 	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);
-	report(3, 0);
+	report(rp, 0);
 }
 
 /*

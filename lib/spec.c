@@ -111,13 +111,17 @@ hp_spec_addenv(struct hp_spec *sp, const char *word)
 	sp->env[n + 1] = NULL;
 }
 
+/* A duration of a spec; past 2^40 ms (34 years) clocks would overflow. */
 static int
 duration(const char *v, long long *out, char *msg, size_t n)
 {
-	if (hp_duration(v, out) == -1) {
+	long long ms;
+
+	if (hp_duration(v, &ms) == -1 || ms > (1LL << 40)) {
 		snprintf(msg, n, "bad duration: %s", v);
 		return -1;
 	}
+	*out = ms;
 	return 0;
 }
 
@@ -208,6 +212,14 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		if (i < 1 || i > 100)
 			return snprintf(msg, n, "log-count: 1 to 100"), -1;
 		sp->log_count = i;
+	} else if (strcmp(key, "ready-fd") == 0) {
+		i = atoi(v);
+		if (i < 3 || i > 255 || strspn(v, "0123456789") != strlen(v))
+			return snprintf(msg, n, "ready-fd: 3 to 255"), -1;
+		sp->ready_fd = i;
+	} else if (strcmp(key, "config") == 0) {
+		free(sp->config);
+		sp->config = hp_xstrdup(v);
 	} else
 		return snprintf(msg, n, "unknown key: %s", key), -1;
 	return 0;
@@ -297,6 +309,10 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 	hp_buf_printf(b, "circuit-reset = %lldms\n", sp->circuit_reset);
 	hp_buf_printf(b, "log-size = %lld\n", sp->log_size);
 	hp_buf_printf(b, "log-count = %d\n", sp->log_count);
+	if (sp->ready_fd > 0)
+		hp_kv_addi(b, "ready-fd", sp->ready_fd);
+	if (sp->config != NULL)
+		hp_kv_add(b, "config", sp->config);
 }
 
 /* The child's environment: the spec's alone, or ours with the spec's on top. */
@@ -337,6 +353,7 @@ hp_spec_free(struct hp_spec *sp)
 	hp_argv_free(sp->argv);
 	hp_argv_free(sp->env);
 	free(sp->dir);
+	free(sp->config);
 	sp->argv = sp->env = NULL;
-	sp->dir = NULL;
+	sp->dir = sp->config = NULL;
 }

@@ -212,17 +212,20 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 {
 	struct hp_spawn sp;
 	char file[HP_PATH_MAX];
-	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, err;
+	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, r[2] = { -1, -1 }, err;
 	char **envp;
 	pid_t pid;
 
 	p->error[0] = p->code[0] = '\0';
 	p->state = HP_ST_STARTING;
 	memset(&sp, 0, sizeof sp);
-	if (hp_pipe(o, 0) == -1 || hp_pipe(e, 0) == -1) {
+	if (hp_pipe(o, 0) == -1 || hp_pipe(e, 0) == -1 ||
+	    (p->spec.ready_fd > 0 && hp_pipe(r, 0) == -1)) {
 		err = errno;
 		close(o[0]);
 		close(o[1]);
+		close(e[0]);
+		close(e[1]);
 		fail(p, "system", "%s: pipe: %s", p->spec.name, err);
 		p->exit_code = HP_EXIT_NOEXEC;
 		after_exit(s, p);
@@ -238,17 +241,23 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.fd[0] = -1;
 	sp.fd[1] = o[1];
 	sp.fd[2] = e[1];
+	sp.extra[0] = r[1];
+	sp.extra[1] = p->spec.ready_fd;
 	sp.setsid = 1;
 	pid = hp_spawn(&sp);
 	err = errno;
 	free(envp);
 	close(o[1]);
 	close(e[1]);
+	if (r[1] != -1)
+		close(r[1]);
 	p->started = hp_mono_ms();
 	p->started_wall = hp_wall_ms();
 	if (pid == -1) {
 		close(o[0]);
 		close(e[0]);
+		if (r[0] != -1)
+			close(r[0]);
 		setexec_error(p, &sp, err);
 		hp_log_write(&p->log, 1, p->error, strlen(p->error));
 		hp_log_write(&p->log, 1, "\n", 1);
@@ -257,11 +266,14 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	}
 	p->out = o[0];
 	p->err = e[0];
+	if ((p->ready = r[0]) != -1)
+		hp_nonblock(p->ready);
 	p->orphan = 0;
 	if (hp_ident_get(pid, &p->id) == -1)
 		p->id.pid = pid;
 	p->group = pid;
-	p->state = HP_ST_RUNNING;
+	/* With a readiness rule, running waits for its word. */
+	p->state = p->ready != -1 ? HP_ST_STARTING : HP_ST_RUNNING;
 	p->exit_code = -1;
 	p->exit_signal = 0;
 	if (path(s, p, file, sizeof file, "pid") == -1 ||
@@ -270,8 +282,47 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	hp_sproc_status(s, p);
 	hp_json_kint(event(s, p, "process:started"), "pid", (long long)pid);
 	publish(s);
+	if (p->ready == -1) {
+		hp_json_kint(event(s, p, "process:ready"), "pid",
+		    (long long)pid);
+		publish(s);
+	}
 	hp_sproc_reply(s, p, 1, HP_W_START);
 	return 0;
+}
+
+/*
+ * The process's ready-fd: a line on it is ready (running, process:ready);
+ * closing it unwritten is a failure to start: it gets its stop signal,
+ * and its exit is a crash like any other.
+ */
+void
+hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = hp_read(p->ready, buf, sizeof buf);
+	if (n == -1 && errno == EAGAIN)
+		return;
+	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		return;		/* a word, not yet a line */
+	close(p->ready);
+	p->ready = -1;
+	if (p->state != HP_ST_STARTING)
+		return;
+	if (n > 0) {
+		p->state = HP_ST_RUNNING;
+		hp_sproc_status(s, p);
+		hp_json_kint(event(s, p, "process:ready"), "pid",
+		    (long long)p->id.pid);
+		publish(s);
+		return;
+	}
+	hp_copy(p->code, sizeof p->code, "not-ready");
+	snprintf(p->error, sizeof p->error, "closed its ready-fd unwritten");
+	hp_sproc_status(s, p);
+	signal_group(p, p->spec.stop_signal);
 }
 
 /* Read what is waiting on one of p's pipes into its log. */
@@ -304,6 +355,10 @@ drain(struct hp_super *s, struct hp_proc *p)
 {
 	hp_sproc_output(s, p, 0);
 	hp_sproc_output(s, p, 1);
+	if (p->ready != -1) {
+		close(p->ready);
+		p->ready = -1;
+	}
 	if (p->out != -1)
 		close(p->out);
 	if (p->err != -1)
@@ -394,6 +449,9 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 		s->rnd = s->rnd * 1103515245u + 12345u;
 		delay = hp_backoff(p->attempt, p->spec.backoff_min,
 		    p->spec.backoff_max, s->rnd >> 8);
+		/* One that cannot even start is not retried in a busy loop. */
+		if (p->code[0] != '\0' && delay < 100)
+			delay = 100;
 		p->state = HP_ST_BACKOFF;
 		p->deadline = now + delay;
 	} else if (opened) {
@@ -431,8 +489,12 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 		hp_json_kint(&s->j, "attempt", p->attempt);
 		hp_json_kint(&s->j, "delay_ms", delay);
 		publish(s);
+		/*
+		 * Even with no delay the start is the loop's: a start that
+		 * fails comes back here, and must not recurse.
+		 */
 		if (delay == 0)
-			hp_sproc_start(s, p);
+			p->deadline = now;
 	}
 }
 
@@ -523,6 +585,8 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	if (p->state == HP_ST_FAILED) {
 		/* Half-open: one trial; failing, it opens the circuit again. */
 		hp_breaker_trial(&p->breaker);
+		p->state = HP_ST_STARTING;
+		hp_sproc_status(s, p);
 		event(s, p, "process:restarting");
 		hp_json_kint(&s->j, "attempt", p->attempt + 1);
 		hp_json_kint(&s->j, "delay_ms", 0);
@@ -576,6 +640,8 @@ hp_sproc_free(struct hp_proc *p)
 		close(p->out);
 	if (p->err != -1)
 		close(p->err);
+	if (p->ready != -1)
+		close(p->ready);
 	hp_spec_free(&p->spec);
 	free(p);
 }

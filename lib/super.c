@@ -43,7 +43,7 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	struct hp_proc *p = hp_xcalloc(1, sizeof *p);
 
 	p->spec = *spec;
-	p->out = p->err = -1;
+	p->out = p->err = p->ready = -1;
 	p->exit_code = -1;
 	p->state = HP_ST_STOPPED;
 	hp_state_path(s->st, p->logpath, sizeof p->logpath, "%s/%s/log",
@@ -188,6 +188,19 @@ forget(struct hp_super *s, int i)
 	s->procs[i] = s->procs[--s->nproc];
 }
 
+/* Processes removed by a verb: their records go, their clients hear. */
+static void
+forget_removed(struct hp_super *s)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; )
+		if (s->procs[i]->state == -1)
+			forget(s, i);
+		else
+			i++;
+}
+
 static int
 anylive(struct hp_super *s)
 {
@@ -231,53 +244,100 @@ timeout(struct hp_super *s, long long now, long long idle)
 	    next - now);
 }
 
+/* SIGHUP: read the configuration again; a bad one changes nothing. */
+static void
+reload(struct hp_super *s)
+{
+	char msg[HP_PATH_MAX + 256];
+
+	if (s->conf != NULL && hp_super_apply(s, 0, msg, sizeof msg) == -1)
+		hp_warnx("reload: %s", msg);
+}
+
+/* Is whoever we were started for still there? */
+static void
+watch(struct hp_super *s, struct pollfd *in)
+{
+	char buf[512];
+	ssize_t r;
+	int alive;
+
+	if (s->parent.pid > 0) {
+		alive = hp_ident_alive(&s->parent);
+		if (alive == -1)
+			alive = kill(s->parent.pid, 0) == 0 || errno == EPERM;
+		if (!alive) {
+			s->parent.pid = 0;
+			hp_super_shutdown(s);
+		}
+	}
+	if (s->watch_stdin && in->revents) {
+		r = hp_read(STDIN_FILENO, buf, sizeof buf);
+		if (r == 0 || (r == -1 && errno != EAGAIN)) {
+			s->watch_stdin = 0;
+			hp_super_shutdown(s);
+		}
+	}
+}
+
+#define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+
 static void
 loop(struct hp_super *s)
 {
 	struct pollfd *fds = NULL;
 	long long now, idle = 0;
-	int i, n, sig;
+	int i, n, sig, wait;
 
 	for (;;) {
-		fds = hp_xrealloc(fds, (size_t)(2 + 2 * s->nproc) *
+		fds = hp_xrealloc(fds, (size_t)(BASE + 3 * s->nproc) *
 		    sizeof *fds);
 		fds[0].fd = s->sigfd;
 		fds[1].fd = s->ctlfd;
+		fds[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
 		for (i = 0; i < s->nproc; i++) {
-			fds[2 + 2 * i].fd = s->procs[i]->out;
-			fds[3 + 2 * i].fd = s->procs[i]->err;
+			fds[BASE + 3 * i].fd = s->procs[i]->out;
+			fds[BASE + 3 * i + 1].fd = s->procs[i]->err;
+			fds[BASE + 3 * i + 2].fd = s->procs[i]->ready;
 		}
-		n = 2 + 2 * s->nproc;
-		for (i = 0; i < n; i++)
+		n = BASE + 3 * s->nproc;
+		for (i = 0; i < n; i++) {
 			fds[i].events = POLLIN;
+			fds[i].revents = 0;
+		}
 		now = hp_mono_ms();
-		if (poll(fds, (nfds_t)n, timeout(s, now, idle)) == -1 &&
-		    errno != EINTR)
+		wait = timeout(s, now, idle);
+		/* No word comes when a parent dies: look four times a second. */
+		if (s->parent.pid > 0 && (wait == -1 || wait > 250))
+			wait = 250;
+		if (poll(fds, (nfds_t)n, wait) == -1 && errno != EINTR)
 			hp_die("poll");
 		while ((sig = hp_sig_next(s->sigfd)) != 0) {
 			if (sig == SIGCHLD)
 				reap(s);
 			else if (sig == SIGTERM || sig == SIGINT)
 				hp_super_shutdown(s);
+			else if (sig == SIGHUP)
+				reload(s);
 		}
+		watch(s, &fds[2]);
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
-		for (i = 0; i < s->nproc && 2 + 2 * i < n; i++) {
-			if (fds[2 + 2 * i].revents && fds[2 + 2 * i].fd ==
-			    s->procs[i]->out)
+		for (i = 0; i < s->nproc && BASE + 3 * i < n; i++) {
+			if (fds[BASE + 3 * i].revents &&
+			    fds[BASE + 3 * i].fd == s->procs[i]->out)
 				hp_sproc_output(s, s->procs[i], 0);
-			if (fds[3 + 2 * i].revents && fds[3 + 2 * i].fd ==
-			    s->procs[i]->err)
+			if (fds[BASE + 3 * i + 1].revents &&
+			    fds[BASE + 3 * i + 1].fd == s->procs[i]->err)
 				hp_sproc_output(s, s->procs[i], 1);
+			if (fds[BASE + 3 * i + 2].revents &&
+			    fds[BASE + 3 * i + 2].fd == s->procs[i]->ready)
+				hp_sproc_ready(s, s->procs[i]);
 		}
 		now = hp_mono_ms();
 		for (i = 0; i < s->nproc; i++)
 			hp_sproc_timer(s, s->procs[i], now);
-		for (i = 0; i < s->nproc; )
-			if (s->procs[i]->state == -1)
-				forget(s, i);
-			else
-				i++;
+		forget_removed(s);
 		if (anylive(s)) {
 			idle = 0;
 			continue;
@@ -290,6 +350,7 @@ loop(struct hp_super *s)
 			else if (now >= idle) {
 				/* A last word for us? */
 				hp_super_control(s);
+				forget_removed(s);
 				if (!anylive(s))
 					break;
 			}
@@ -298,19 +359,57 @@ loop(struct hp_super *s)
 	free(fds);
 }
 
+/*
+ * Processes adopted as a subreaper (what a service left behind in
+ * another session) are children of ours: their PIDs cannot be reused
+ * before we reap them. At the end they go too: SIGTERM, then SIGKILL.
+ */
+static void
+sweep(void)
+{
+	pid_t kids[256];
+	long long end;
+	int i, n, sig;
+
+	for (sig = SIGTERM; ; sig = SIGKILL) {
+		n = hp_proc_children(getpid(), 1, kids, 256);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++)
+			kill(kids[i], sig);
+		for (end = hp_mono_ms() + 500; hp_mono_ms() < end; ) {
+			while (hp_waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			if (hp_proc_children(getpid(), 1, kids, 1) <= 0)
+				return;
+			poll(NULL, 0, 10);
+		}
+		if (sig == SIGKILL)
+			return;
+	}
+}
+
 /* Run the supervisor of st until shutdown; ready gets a byte once it is. */
 int
-hp_super_run(struct hp_state *st, int implicit, int json, int ready)
+hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
 	struct hp_super s;
-	char file[HP_PATH_MAX], pid[32];
+	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
+	int i, n, ready = o->ready, implicit = o->implicit;
 	pid_t holder;
-	int i, n;
 
 	memset(&s, 0, sizeof s);
 	s.st = st;
 	s.implicit = implicit;
+	s.conf = o->conf;
+	s.watch_stdin = o->watch_stdin;
+	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1)
+		hp_fail(HP_EXIT_FAIL, "not-found", "parent %ld: not running",
+		    (long)o->parent);
+	/* When the parent is ours, the kernel can tell us it died. */
+	if (o->parent > 0 && o->parent == getppid())
+		(void)hp_parent_death(SIGTERM);
 	s.rnd = (unsigned)getpid() ^ (unsigned)hp_mono_us();
 	hp_state_path(st, file, sizeof file, HP_LOCK);
 	if ((s.lockfd = hp_lock_take(file)) == -1) {
@@ -337,9 +436,13 @@ hp_super_run(struct hp_state *st, int implicit, int json, int ready)
 		hp_die("%s", file);
 	if (hp_events_open(&s.ev, st) == -1)
 		hp_die("%s/%s", st->dir, HP_EVENTS_LOG);
-	s.ev.echo = json;
+	s.ev.echo = o->json;
+	if (s.watch_stdin)
+		hp_nonblock(STDIN_FILENO);
 	supevent(&s, "supervisor:started");
 	recover(&s);
+	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
+		hp_warnx("%s", msg);
 	if (ready != -1) {
 		(void)!write(ready, "1", 1);
 		close(ready);
@@ -348,6 +451,8 @@ hp_super_run(struct hp_state *st, int implicit, int json, int ready)
 	/* Whatever is still queued is refused: nobody is left to do it. */
 	s.shutdown = 1;
 	hp_super_control(&s);
+	forget_removed(&s);
+	sweep();
 	supevent(&s, "supervisor:shutdown");
 	for (i = 0; i < s.nwaiting; i++) {
 		hp_super_reply(&s, s.waiting[i], 1, NULL, NULL, NULL);

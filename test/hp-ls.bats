@@ -301,15 +301,15 @@ ev.forEach((e, i) => {
 		throw new Error("a reply to someone else: " + lines[i]);
 });
 const names = ev.map(e => e.event + (e.name ? " " + e.name : "")).join(",");
-const want = "supervisor:started,process:started a,process:started b," +
-    "process:exited b,process:crashed b";
+const want = "supervisor:started,process:started a,process:ready a," +
+    "process:started b,process:ready b,process:exited b,process:crashed b";
 if (names !== want)
 	throw new Error("events: " + names);
 const a = ev[1];
 if (a.pid !== Number(process.argv[2]) || a.type !== "service")
 	throw new Error("process:started: " + lines[1]);
-if (ev[3].code !== 2 || ev[3].state !== "exited")
-	throw new Error("process:exited: " + lines[3]);
+if (ev[5].code !== 2 || ev[5].state !== "exited")
+	throw new Error("process:exited: " + lines[5]);
 ' "$t/ev" "$pid"
 	rc=0
 	kill -TERM "$w"

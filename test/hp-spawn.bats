@@ -705,3 +705,33 @@ let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
 	[ "$(readlink "/proc/$(supervisor_pid)/fd/2")" = \
 	    "$(readlink -f "$HP_STATE_DIR/supervise.log")" ]
 }
+
+@test "hp-spawn --ready-fd: starting until the process writes its line" {
+	cd "$BATS_TEST_TMPDIR"
+	mkfifo go
+	exec 8<>go
+	run hp-spawn -n rd --ready-fd 3 -- sh -c 'read x <go; echo up >&3; exec sleep 100'
+	[ "$status" -eq 0 ]
+	[ "$(state_of rd)" = starting ]
+	echo now >&8
+	exec 8>&-
+	wait_until 5 state_is rd running
+	grep -q '"event":"process:ready","name":"rd"' "$HP_STATE_DIR/events.log"
+}
+
+@test "hp-spawn --wait-ready returns once ready, or fails clearly" {
+	run hp-spawn -n w1 --ready-fd 3 --wait-ready 5s -- sh -c 'echo up >&3; exec sleep 100'
+	[ "$status" -eq 0 ]
+	[ "$(state_of w1)" = running ]
+	run hp-spawn -n w2 --ready-fd 3 --wait-ready 5s -r no -- sh -c 'exec 3>&-; exec sleep 100'
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-spawn: w2: ended before it was ready" ]
+	run hp-spawn -n w3 --ready-fd 4 --wait-ready 200ms -- sleep 100
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-spawn: w3: not ready after 200 ms" ]
+	[ "$(state_of w3)" = starting ]
+	run hp-spawn -n w4 --wait-ready 5s -- sleep 100
+	[ "$status" -eq 0 ]
+	run hp-spawn -n w5 --ready-fd 2 -- true
+	[ "$status" -eq 2 ]
+}

@@ -137,7 +137,7 @@ spawn() {
 	run --separate-stderr hp-supervise -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir]" ]
+	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin]" ]
 	[ "${#lines[@]}" -eq 5 ]
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]
@@ -197,6 +197,7 @@ usage_error() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "supervisor:started
 process:started
+process:ready
 process:stopped
 supervisor:shutdown" ]
 	[ "$(head -n 1 fg.out | json j.pid)" = "$FG" ]
@@ -723,10 +724,12 @@ process.stdout.write(drain());
 	run events "$HP_STATE_DIR/events.log" crash
 	[ "$status" -eq 0 ]
 	[ "$output" = "process:started
+process:ready
 process:exited
 process:crashed
 process:restarting
 process:started
+process:ready
 process:stopped" ]
 	run events "$HP_STATE_DIR/events.log"
 	[ "$status" -eq 0 ]
@@ -790,4 +793,190 @@ refused() {
 	# Every line is one run's output, whole; the last may be left open.
 	[ "$(grep -cvE "^$t out run\$" "$log")" -eq 0 ]
 	[ "$(grep -cE "^$t out run\$" "$log")" -ge 2 ]
+}
+
+# conf FILE: write stdin to FILE in the test's directory.
+conf() {
+	cat >"$BATS_TEST_TMPDIR/$1"
+}
+
+@test "-f starts every section of the configuration" {
+	conf hp.conf <<'CONF'
+# two services and a command
+[service a]
+exec = sleep 1001
+[service b]
+exec = sh -c 'echo "$GREETING"; exec sleep 1002'
+env = 'GREETING=hello world'
+[system once]
+exec = sh -c "echo ran"
+CONF
+	fg -f hp.conf
+	wait_until 5 st_is a state running
+	wait_until 5 st_is b state running
+	wait_until 5 st_is once state exited
+	[ "$(st once exit-code)" = 0 ]
+	wait_until 5 grep -q ' out hello world$' "$HP_STATE_DIR/procs/b/log"
+	grep -q "^config = $BATS_TEST_TMPDIR/hp.conf\$" \
+	    "$HP_STATE_DIR/procs/a/spec"
+}
+
+@test "-f: a bad file is refused whole with FILE:LINE, nothing starts" {
+	conf bad.conf <<'CONF'
+[service a]
+exec = sleep 1001
+[service b]
+exec = sleep 1002
+restart = sometimes
+CONF
+	run hp-supervise -f bad.conf
+	[ "$status" -eq 2 ]
+	[ "$output" = "hp-supervise: $BATS_TEST_TMPDIR/bad.conf:5: unknown restart policy: sometimes" ]
+	unsupervised
+	[ ! -e "$HP_STATE_DIR/procs/a" ]
+	for bad in '[service]' '[daemon x]' '[service a b c]' 'key = v' \
+	    '[service a]' '[service a]
+exec = true
+[service a]
+exec = true' '[service a]
+exec = "open'; do
+		printf '%s\n' "$bad" >bad.conf
+		run --separate-stderr hp-supervise --json -f bad.conf
+		[ "$status" -eq 2 ]
+		[ "$(echo "$output" | json j.error.code)" = config ]
+		[[ "$(echo "$output" | json j.error.message)" == */bad.conf:* ]]
+	done
+	unsupervised
+}
+
+@test "reload: new start, removed go, changed restart, unchanged untouched" {
+	conf hp.conf <<'CONF'
+[service same]
+exec = sleep 1001
+[service changed]
+exec = sleep 1002
+[service removed]
+exec = sleep 1003
+CONF
+	fg -f hp.conf
+	wait_until 5 st_is same state running
+	wait_until 5 st_is changed state running
+	wait_until 5 st_is removed state running
+	same=$(st same pid)
+	changed=$(st changed pid)
+	conf hp.conf <<'CONF'
+[service same]
+exec = sleep 1001
+[service changed]
+exec = sleep 1002
+env = NEW=1
+[service added]
+exec = sleep 1004
+CONF
+	run hp-supervise reload
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 added, 1 changed, 1 removed, 1 unchanged" ]
+	wait_until 5 st_is added state running
+	wait_until 5 running_not changed "$changed"
+	wait_until 5 test ! -e "$HP_STATE_DIR/procs/removed"
+	[ "$(st same pid)" = "$same" ]
+	[ "$(evcount same process:started)" -eq 1 ]
+	tr '\0' '\n' <"/proc/$(st changed pid)/environ" | grep -qx NEW=1
+}
+
+@test "reload of a bad file changes nothing; SIGHUP reloads too" {
+	conf hp.conf <<'CONF'
+[service a]
+exec = sleep 1001
+CONF
+	fg -f hp.conf
+	wait_until 5 st_is a state running
+	pid=$(st a pid)
+	printf '[service a]\nexec = sleep 1001\nnonsense\n' >hp.conf
+	run hp-supervise reload
+	[ "$status" -eq 2 ]
+	[ "$output" = "hp-supervise: reload: $BATS_TEST_TMPDIR/hp.conf:3: expected key = value" ]
+	[ "$(st a pid)" = "$pid" ]
+	printf '[service a]\nexec = sleep 1001\n[service b]\nexec = sleep 1002\n' \
+	    >hp.conf
+	kill -HUP "$FG"
+	wait_until 5 st_is b state running
+	[ "$(st a pid)" = "$pid" ]
+}
+
+@test "reload without a configuration file, or without a supervisor" {
+	run hp-supervise reload
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no supervisor runs for"* ]]
+	fg
+	run hp-supervise reload
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-supervise: reload: no configuration file" ]
+}
+
+@test "--parent: when the parent dies, even by SIGKILL, everything stops" {
+	sleep 1000 &
+	parent=$!
+	track "$parent"
+	fg --parent "$parent"
+	spawn -n kid -- sleep 1005
+	kid=$(st kid pid)
+	kill -KILL "$parent"
+	wait_until 5 gone "$FG"
+	wait_until 5 gone "$kid"
+	[ "$(st kid state)" = stopped ]
+	[ "$(evcount kid process:stopped)" -eq 1 ]
+	grep -q '"event":"supervisor:shutdown"' "$HP_STATE_DIR/events.log"
+}
+
+@test "--parent of a process that is not there is refused" {
+	run hp-supervise --parent 999999999
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-supervise: parent 999999999: not running" ]
+	run hp-supervise --parent x
+	[ "$status" -eq 2 ]
+}
+
+@test "--exit-with-stdin: EOF on stdin shuts everything down" {
+	mkfifo in
+	hp-supervise --exit-with-stdin <in >fg.out 2>fg.err &
+	FG=$!
+	track "$FG"
+	exec 7>in
+	wait_until 5 supervised
+	spawn -n kid -- sleep 1006
+	kid=$(st kid pid)
+	exec 7>&-
+	wait_until 5 gone "$FG"
+	wait_until 5 gone "$kid"
+	[ "$(st kid state)" = stopped ]
+	run hp-supervise -b --exit-with-stdin
+	[ "$status" -eq 2 ]
+}
+
+@test "shutdown also ends what a service left behind in another session" {
+	spawn -n leaver -r no -- sh -c 'setsid sleep 1007 & echo $! > escaped; exec sleep 1008'
+	wait_until 5 test -s escaped
+	esc=$(cat escaped)
+	alive "$esc"
+	run hp-supervise -t 10s stop leaver
+	[ "$status" -eq 0 ]
+	# The escaped one lives in its own session, and is not the group's.
+	alive "$esc"
+	run hp-supervise -t 10s shutdown
+	[ "$status" -eq 0 ]
+	wait_until 5 gone "$esc"
+}
+
+@test "a restart that cannot even start is retried, with no recursion" {
+	mkdir gone-dir
+	fg
+	spawn -n rec -C gone-dir -r always --backoff-min 0 --max-restarts 0 \
+	    -- sh -c 'exit 0'
+	rmdir gone-dir
+	wait_until 10 evcount_ge rec process:restarting 8
+	alive "$FG"
+	[ "$(st rec error)" = "chdir $BATS_TEST_TMPDIR/gone-dir: No such file or directory" ]
+	run hp-supervise stop rec
+	[ "$status" -eq 0 ]
 }

@@ -37,6 +37,9 @@ setup() {
 	done
 	run man -M "$DEST/opt/hp/share/man" -w 7 hp
 	[ "$output" = "$DEST/opt/hp/share/man/man7/hp.7" ]
+	run man -M "$DEST/opt/hp/share/man" -w 5 hp.conf
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DEST/opt/hp/share/man/man5/hp.conf.5" ]
 }
 
 @test "the installed completions load in bash, zsh and fish" {

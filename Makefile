@@ -28,19 +28,20 @@ HP_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 LIB = lib/libhp.a
-LIBOBJ = lib/breaker.o lib/client.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
+LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
 	lib/io.o lib/json.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
 	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/sig.o \
 	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
-	lib/url.o lib/http.o lib/health.o
-BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health
+	lib/url.o lib/http.o lib/health.o \
+	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o
+BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
-	man/hp-health.1
+	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
 	test/unit/t_breaker.o \
-	test/unit/t_health.o
+	test/unit/t_health.o test/unit/t_detect.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 all: $(BIN)
@@ -57,8 +58,8 @@ build.flags: FORCE
 FORCE:
 
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
-cmd/hp-health.o test/httpd.o \
-test/bench/bench.o: lib/hp.h build.flags
+cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
+test/bench/bench.o test/bench/detect.o: lib/hp.h build.flags
 $(UNITOBJ): test/unit/unit.h
 
 $(LIB): $(LIBOBJ)
@@ -74,11 +75,14 @@ cmd/hp-ls: cmd/hp-ls.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-ls.o $(LIB)
 cmd/hp-health: cmd/hp-health.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-health.o $(LIB)
+cmd/hp-detect: cmd/hp-detect.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-detect.o $(LIB)
 
 test/unit/run: $(UNITOBJ) $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
-test/bench/bench: test/bench/bench.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o $(LIB)
+test/bench/bench: test/bench/bench.o test/bench/detect.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
+	    test/bench/detect.o $(LIB)
 test/httpd: test/httpd.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(LIB)
 
@@ -97,33 +101,44 @@ bench: $(BIN) test/bench/bench test/httpd
 
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
-	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
+	    $(DESTDIR)$(SHAREDIR) \
 	    $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	cp $(BIN) $(DESTDIR)$(BINDIR)/
 	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
 	chmod 755 $(DESTDIR)$(BINDIR)/hp-health
+	chmod 755 $(DESTDIR)$(BINDIR)/hp-detect
 	cp man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	    $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp-health.1 $(DESTDIR)$(MANPREFIX)/man1/
+	cp man/hp-detect.1 $(DESTDIR)$(MANPREFIX)/man1/
+	cp man/hp.conf.5 $(DESTDIR)$(MANPREFIX)/man5/
 	cp man/hp.7 $(DESTDIR)$(MANPREFIX)/man7/
-	cp share/hp/demo.sh $(DESTDIR)$(SHAREDIR)/
+	cp share/hp/demo.sh share/hp/example.conf share/hp/memory-service.js \
+	    share/hp/ws-backend.js $(DESTDIR)$(SHAREDIR)/
+	cp share/hp/tools.conf $(DESTDIR)$(SHAREDIR)/
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-spawn
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-supervise
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-health
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-detect
 	cp completions/_hp $(DESTDIR)$(ZSHDIR)/_hp
 	cp completions/hp.fish $(DESTDIR)$(FISHDIR)/hp.fish
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f hp-spawn hp-supervise hp-ls
 	rm -f $(DESTDIR)$(BINDIR)/hp-health
+	rm -f $(DESTDIR)$(BINDIR)/hp-detect
 	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f hp-spawn.1 hp-supervise.1 \
 	    hp-ls.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-health.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-detect.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man5/hp.conf.5
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/hp.7
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	cd $(DESTDIR)$(BASHDIR) && rm -f hp-spawn hp-supervise hp-ls
 	rm -f $(DESTDIR)$(BASHDIR)/hp-health
+	rm -f $(DESTDIR)$(BASHDIR)/hp-detect
 	rm -f $(DESTDIR)$(ZSHDIR)/_hp $(DESTDIR)$(FISHDIR)/hp.fish
 
 clean:

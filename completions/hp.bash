@@ -1,5 +1,6 @@
 # hp: see LICENSE.
-# hp.bash: bash completion for hp-supervise, hp-spawn, hp-ls and hp-health.
+# hp.bash: bash completion for hp-supervise, hp-spawn, hp-ls, hp-health and
+# hp-detect.
 #
 # Needs only bash 4; uses bash-completion's _command_offset after "--" in
 # hp-spawn when it is loaded.
@@ -111,13 +112,17 @@ _hp_supervise()
 	_hp_words
 	case $prev in
 	-S|--state-dir) _hp_dirs; return ;;
-	-t|--timeout|=) COMPREPLY=(); return ;;
+	-f|--config)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	-t|--timeout|--parent|=) COMPREPLY=(); return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-S|-t|--state-dir|--timeout)
+		-S|-t|-f|--state-dir|--timeout|--config|--parent)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -131,9 +136,11 @@ _hp_supervise()
 	if [[ -z $verb || $vi -ge $COMP_CWORD ]]; then
 		if [[ $cur == -* ]]; then
 			_hp_reply "-b --background --implicit --json -S --state-dir
-			    -t --timeout -h --help -V --version"
+			    -f --config --parent --exit-with-stdin -t --timeout
+			    -h --help -V --version"
 		else
-			_hp_reply "start stop restart remove signal shutdown status"
+			_hp_reply "start stop restart remove signal shutdown status
+			    reload"
 		fi
 		return
 	fi
@@ -183,12 +190,13 @@ _hp_spawn()
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
-	--restart-window|--circuit-reset|=)
+	--restart-window|--circuit-reset|--ready-fd|--wait-ready|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
-	    --restart-window --circuit-reset -h --help -V --version --"
+	    --restart-window --circuit-reset --ready-fd --wait-ready -h --help
+	    -V --version --"
 }
 
 _hp_ls()
@@ -239,7 +247,51 @@ _hp_health()
 	fi
 }
 
+# hp-detect: options, its verbs, and the tool ids of the registry as
+# "hp-detect tools" lists them.
+_hp_detect()
+{
+	local cur prev i w verb='' ops=0
+	_hp_words
+	case $prev in
+	-j|--jobs|-t|--timeout|--ttl|=)
+		COMPREPLY=(); return ;;
+	esac
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-j|--jobs|-t|--timeout|--ttl)
+			((i++)) ;;
+		path|install|update|tools)
+			[[ -z $verb && $ops -eq 0 ]] && verb=$w || ((ops++)) ;;
+		-*|=) ;;
+		*)
+			((ops++)) ;;
+		esac
+	done
+	if [[ $cur == -* ]]; then
+		case $verb in
+		path)
+			_hp_reply "--login --no-cache -t --timeout --json" ;;
+		install|update)
+			_hp_reply "-t --timeout --json" ;;
+		tools) ;;
+		*)
+			_hp_reply "-a --all -w --watch -j --jobs -t --timeout
+			    --ttl --no-cache --login --json -h --help -V
+			    --version" ;;
+		esac
+	elif [[ -z $verb && $ops -eq 0 ]]; then
+		_hp_reply "path install update tools
+		    $(hp-detect tools 2>/dev/null | cut -f 1)"
+	elif [[ -z $verb || ( $verb != path && $verb != tools &&
+	    $ops -eq 0 ) ]]; then
+		_hp_reply "$(hp-detect tools 2>/dev/null | cut -f 1)"
+	fi
+}
+
 complete -F _hp_supervise hp-supervise
 complete -F _hp_spawn hp-spawn
 complete -F _hp_ls hp-ls
 complete -F _hp_health hp-health
+complete -F _hp_detect hp-detect

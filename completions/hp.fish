@@ -1,5 +1,6 @@
 # hp: see LICENSE.
-# hp.fish: fish completion for hp-supervise, hp-spawn, hp-ls and hp-health.
+# hp.fish: fish completion for hp-supervise, hp-spawn, hp-ls, hp-health and
+# hp-detect.
 
 # Print the state directory of the line being completed: -S DIR, else
 # $HP_STATE_DIR, else $XDG_RUNTIME_DIR/hp, else ${TMPDIR:-/tmp}/hp-UID.
@@ -63,7 +64,7 @@ function __hp_supervise_args
     set -e tokens[1]
     while set -q tokens[1]
         switch $tokens[1]
-            case -S -t --state-dir --timeout
+            case -S -t -f --state-dir --timeout --config --parent
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -121,6 +122,9 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -s b -l background -d 'Det
 complete -c hp-supervise -n __hp_supervise_needs_verb -l implicit -d 'Exit once no process is left to keep'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l json -d 'Events and answers as JSON'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c hp-supervise -n __hp_supervise_needs_verb -s f -l config -r -F -d 'Keep the processes of an hp.conf file'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l parent -x -d 'Shut down once this process is gone'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shut down at the end of stdin'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s h -l help -d 'Print usage'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s V -l version -d 'Print version'
@@ -131,6 +135,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -a remove -d 'Stop process
 complete -c hp-supervise -n __hp_supervise_needs_verb -a signal -d 'Send a signal to processes'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a shutdown -d 'Stop everything and the supervisor'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a status -d 'Tell whether a supervisor runs'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the configuration file again'
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove 0+' -a '(__hp_names)' -d Process
 complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d Signal
 complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_names)' -d Process
@@ -153,6 +158,8 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l backoff-max -x -d 'Lo
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l max-restarts -x -d 'Failures that open the circuit'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l restart-window -x -d 'Window the failures are counted in'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l circuit-reset -x -d 'Time before a trial start'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-fd -x -d 'Descriptor it says it is ready on'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l wait-ready -x -d 'Return once it is ready, within'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'
@@ -194,3 +201,65 @@ complete -c hp-health -s S -l state-dir -x -a '(__fish_complete_directories)' -d
 complete -c hp-health -s h -l help -d 'Print usage'
 complete -c hp-health -s V -l version -d 'Print version'
 complete -c hp-health -a '(__hp_health_checks)' -d Check
+
+# hp-detect: tool ids from the registry, as "hp-detect tools" lists them
+# (id, tab, name: fish shows the name as the description).
+function __hp_detect_verb
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    for w in $tokens
+        switch $w
+            case path install update tools
+                echo $w
+                return 0
+            case '-*'
+            case '*'
+                return 1
+        end
+    end
+    return 1
+end
+
+# No operand yet (the words after -j, -t and --ttl are theirs).
+function __hp_detect_none
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    for w in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case -j -t --jobs --timeout --ttl
+                set skip 1
+            case '-*'
+            case '*'
+                return 1
+        end
+    end
+    return 0
+end
+
+function __hp_detect_tools
+    set -l verb (__hp_detect_verb)
+    if contains -- "$verb" path tools
+        return
+    end
+    hp-detect tools 2>/dev/null
+end
+
+complete -c hp-detect -f
+complete -c hp-detect -s a -l all -d 'Every candidate, and why'
+complete -c hp-detect -s w -l watch -d 'Print each result as it comes'
+complete -c hp-detect -s j -l jobs -x -d 'Probes at once'
+complete -c hp-detect -s t -l timeout -x -d 'How long a probe may take'
+complete -c hp-detect -l ttl -x -d 'How long a cached answer lasts'
+complete -c hp-detect -l no-cache -d 'Probe every tool'
+complete -c hp-detect -l login -d 'Add the login shell PATH'
+complete -c hp-detect -l json -d 'JSON output'
+complete -c hp-detect -s h -l help -d 'Print usage'
+complete -c hp-detect -s V -l version -d 'Print version'
+complete -c hp-detect -n '__hp_detect_none; and not string match -q -- "-*" (commandline -ct)' \
+    -a 'path install update tools' -d Verb
+complete -c hp-detect -a '(__hp_detect_tools)'

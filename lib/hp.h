@@ -214,6 +214,7 @@ struct hp_spawn {
 	const char *dir;	/* NULL: stay */
 	int	  fd[3];	/* child's 0, 1, 2; -1: /dev/null */
 	int	  setsid;
+	int	  extra[2];	/* fd extra[0] becomes the child's extra[1] */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
@@ -297,6 +298,8 @@ struct hp_spec {
 	long long	circuit_reset;	/* then, a trial after this long */
 	long long	log_size;
 	int		log_count;
+	int		ready_fd;	/* it writes a line here once ready */
+	char		*config;	/* the hp.conf(5) it comes from */
 };
 const char *hp_type_name(int);
 int	hp_type_parse(const char *);		/* -1 unknown */
@@ -312,6 +315,15 @@ void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
 void	hp_spec_free(struct hp_spec *);
 
+/* conf.c: hp.conf(5), sections of spec keys */
+struct hp_conf {
+	struct hp_spec	*spec;
+	int		 n;
+};
+int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
+					/* -1 + "FILE:LINE: message" */
+void	hp_conf_free(struct hp_conf *);
+
 /* sproc.c and super.c: the supervisor (hp-supervise, implicit in hp-spawn) */
 enum {
 	HP_ST_STARTING, HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING,
@@ -326,6 +338,7 @@ struct hp_proc {
 	int		 orphan;	/* left by an earlier supervisor */
 	pid_t		 group;		/* process group still to watch */
 	int		 out, err;	/* read ends of its stdout, stderr */
+	int		 ready;		/* read end of its ready-fd, or -1 */
 	struct hp_logger log;
 	char		 logpath[HP_PATH_MAX];
 	long long	 deadline;	/* mono ms of the next timed step */
@@ -362,9 +375,20 @@ struct hp_super {
 	size_t		 linelen;
 	int		 skipping;	/* discarding an overlong line */
 	unsigned	 rnd;
+	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
+	struct hp_ident	 parent;	/* shut down once it is gone */
+	int		 watch_stdin;	/* shut down at EOF on stdin */
 };
-int	hp_super_run(struct hp_state *, int, int, int);
-				/* implicit, json, ready fd; exit status */
+struct hp_superopt {
+	int		 implicit;	/* exit once nothing is kept */
+	int		 json;		/* events on stdout too */
+	int		 ready;		/* fd told once ready, or -1 */
+	const char	*conf;		/* hp.conf(5) to keep, or NULL */
+	pid_t		 parent;	/* shut down when it is gone, or 0 */
+	int		 watch_stdin;	/* shut down at EOF on stdin */
+};
+int	hp_super_run(struct hp_state *, const struct hp_superopt *);
+						/* exit status */
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
 void	hp_super_respec(struct hp_proc *, struct hp_spec *);
@@ -373,11 +397,14 @@ void	hp_super_shutdown(struct hp_super *);
 int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */
 void	hp_super_control(struct hp_super *);	/* read and act on lines */
+int	hp_super_apply(struct hp_super *, int, char *, size_t);
+		/* (re)read the conf; 1: first time; -1 + message */
 int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
 void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
 int	hp_sproc_live(const struct hp_proc *);
 void	hp_sproc_wait(struct hp_proc *, const char *, int);
@@ -398,8 +425,9 @@ struct hp_client {
 	char		 buf[HP_LINE_MAX * 4];
 	size_t		 len;
 };
-int	hp_super_detach(struct hp_state *, int);
-			/* implicit; 0 started, 1 one runs already, -1 errno */
+int	hp_super_detach(struct hp_state *, const struct hp_superopt *);
+			/* 0 started, 1 one runs already, -1 errno */
+int	hp_super_implicit(struct hp_state *);	/* detach, implicit */
 pid_t	hp_super_pid(const struct hp_state *);	/* 0 none, -1 errno */
 int	hp_client_open(struct hp_client *, struct hp_state *);
 void	hp_client_close(struct hp_client *);
@@ -508,4 +536,131 @@ int	hp_health_step(struct hp_health *, struct pollfd *, int);
 void	hp_health_stop(struct hp_health *);	/* the rest: unhealthy */
 int	hp_health_run(struct hp_check *, int, const struct hp_state *);
 						/* checks unhealthy */
+
+/* tools.c: the registry of CLI tools (tools.conf, see hp-detect(1)) */
+#define HP_TOOLS_SYS	"/usr/local/share/hp/tools.conf"
+struct hp_tool {
+	char	 id[HP_NAME_MAX + 1];
+	char	*name;
+	char	**cmd;		/* command names, tried in order */
+	int	  ncmd;
+	char	**vargs;	/* version arguments; NULL: --version */
+	char	*regex;		/* ERE, subexpression 1 the version */
+	char	**dirs;		/* its own directories, ~ and $VAR/ allowed */
+	int	  ndirs;
+	char	**install;
+	char	**update;
+	char	**env;		/* NAME=VALUE added when it is launched */
+	int	  nenv;
+	int	  line;		/* of its [tool ID] */
+};
+struct hp_tools {
+	struct hp_tool	*t;
+	int		 n;
+	char		**err;	/* "FILE:LINE: message" of skipped entries */
+	int		 nerr;
+};
+int	hp_tools_parse(struct hp_tools *, char *, const char *);
+				/* text, file name; -1 EINVAL: ->err grew */
+int	hp_tools_load(struct hp_tools *, const char *);	/* -1 errno */
+void	hp_tools_default(struct hp_tools *, const char *);
+				/* shipped (NULL: HP_TOOLS_SYS), user, env */
+const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
+void	hp_tools_free(struct hp_tools *);
+
+/* envpath.c: the enhanced PATH, the login shell's PATH, the cache dir */
+struct hp_pathdir {
+	char		*dir;
+	const char	*source;	/* PATH, login-env, nvm, brew, ... */
+};
+struct hp_envpath {
+	struct hp_pathdir *d;
+	int		 n;
+};
+struct hp_login {
+	char	shell[HP_PATH_MAX];
+	char	path[8192];
+	char	origin[16];		/* probe, cache, fallback, none */
+	char	reason[200];
+};
+const char *hp_home(void);
+int	hp_envpath_expand(char *, size_t, const char *);
+				/* ~ and $VAR; -1 ENAMETOOLONG or ENOENT */
+void	hp_envpath_add(struct hp_envpath *, const char *, const char *);
+				/* dir, source: if a directory, once */
+void	hp_envpath_build(struct hp_envpath *, const char *, const char *);
+				/* PATH, login PATH or NULL */
+void	hp_envpath_str(const struct hp_envpath *, struct hp_buf *);
+void	hp_envpath_free(struct hp_envpath *);
+int	hp_envpath_which(const struct hp_envpath *, const char *, char *,
+	    size_t);			/* cmd -> its path; -1 not found */
+char	**hp_envpath_environ(const struct hp_envpath *, struct hp_buf *);
+				/* environ with that PATH; free() it */
+int	hp_cache_dir(char *, size_t);	/* made 0700; -1 errno */
+int	hp_envpath_login(struct hp_login *, const char *, long long, int);
+				/* cache dir, timeout ms, use cache; -1 */
+
+/* detect.c: where a tool is, its version; probes in a pool, a cache */
+struct hp_cand {
+	char		 path[HP_PATH_MAX];
+	const char	*source;
+	const char	*why;		/* "selected", or why it was not */
+};
+struct hp_result {
+	const struct hp_tool *tool;
+	int		 installed;
+	char		 path[HP_PATH_MAX];
+	char		 real[HP_PATH_MAX];
+	const char	*source;	/* of the directory it was found in */
+	char		 version[64];	/* "" unknown */
+	char		 raw[256];	/* the line the version is on */
+	char		 error[160];	/* what went wrong with the probe */
+	long long	 probe_ms;
+	long long	 checked;	/* wall ms of the probe */
+	int		 cached;	/* the answer came from the cache */
+	long long	 size, mtime_ns;
+	struct hp_cand	*cand;		/* with all: every candidate */
+	int		 ncand;
+	/* while it is probed */
+	int		 state;		/* 0 new, 1 running, 2 ending, 3 done */
+	pid_t		 pid;
+	int		 fd, exited, status;
+	long long	 start, deadline;
+	struct hp_buf	 out;
+};
+struct hp_detect {
+	struct hp_result *r;		/* ->tool set by the caller */
+	int		 n;
+	int		 jobs;
+	long long	 timeout;	/* ms a probe may take */
+	long long	 ttl;		/* ms a cached answer lasts */
+	int		 usecache, all;
+	char		 cachedir[HP_PATH_MAX];	/* "": no cache */
+	void		(*done)(struct hp_result *, void *);
+	void		*arg;
+};
+struct hp_dcache {
+	char		 id[HP_NAME_MAX + 1];
+	unsigned long	 sig;
+	char		 path[HP_PATH_MAX];
+	long long	 size, mtime_ns, checked, probe_ms;
+	char		 real[HP_PATH_MAX];
+	char		 version[64];
+	char		 error[160];
+	char		 raw[256];
+};
+void	hp_detect_find(struct hp_result *, const struct hp_tool *,
+	    const struct hp_envpath *, int);	/* all: every candidate */
+int	hp_version_parse(const char *, const char *, char *, size_t, char *,
+	    size_t);		/* re, text -> version, raw; -1 no match */
+void	hp_detect_run(struct hp_detect *, const struct hp_envpath *);
+void	hp_detect_free(struct hp_detect *);
+
+/* dcache.c: the cache of hp-detect's answers (struct hp_dcache above) */
+int	hp_dcache_parse(struct hp_dcache *, char *);	/* line; -1 bad */
+int	hp_dcache_valid(const struct hp_dcache *, const struct hp_result *,
+	    long long, long long);		/* now, ttl: 1 usable */
+void	hp_dcache_line(struct hp_buf *, const struct hp_result *);
+void	hp_dcache_fill(struct hp_detect *);	/* from d->cachedir/detect */
+void	hp_dcache_save(struct hp_detect *);	/* write + rename */
 #endif

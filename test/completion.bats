@@ -188,11 +188,11 @@ EOF
 
 @test "bash: hp-supervise completes verbs, then names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
-	[ "$(sorted)" = "remove restart shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart shutdown signal start status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
 	[ "$(sorted)" = "start status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
-	[ "$(sorted)" = "remove restart " ]
+	[ "$(sorted)" = "reload remove restart " ]
 	local verb
 	for verb in start stop restart remove; do
 		bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -t 5s "$verb" web ''
@@ -294,7 +294,7 @@ EOF
 
 @test "fish: hp-supervise completes verbs, signals and names" {
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "remove restart shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart shutdown signal start status stop " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
 	[ "$(sorted)" = "api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
@@ -367,7 +367,7 @@ EOF
 
 @test "zsh: hp-supervise completes verbs, signals and names" {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "remove restart shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart shutdown signal start status stop " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
 	[ "$output" = "db" ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
@@ -383,6 +383,28 @@ EOF
 	[ "$(sorted)" = "service system " ]
 	zsh_complete -- "hp-spawn -n x -- hpfake"
 	[ "$output" = "hpfaketool" ]
+}
+
+# hp-supervise reload
+
+@test "hp-supervise: bash, fish and zsh offer reload as a verb" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise rel
+	[ "$status" -eq 0 ]
+	[ "$output" = "reload" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -S "$STATE" ''
+	[[ " ${lines[*]} " == *" reload "* ]]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise reload ''
+	[ "$output" = "" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise rel"
+	[ "$status" -eq 0 ]
+	[ "$output" = "reload" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise --json "
+	[[ " ${lines[*]} " == *" reload "* ]]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise rel"
+	[ "$status" -eq 0 ]
+	[ "$output" = "reload" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise -S $STATE "
+	[[ " ${lines[*]} " == *" reload "* ]]
 }
 
 # hp-health
@@ -443,4 +465,73 @@ EOF
 	[ "$(sorted)" = "api web " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-health --state-dir=$OTHER proc:"
 	[ "$output" = "db" ]
+}
+
+# hp-detect
+
+# A registry of two tools, and hp-detect on PATH to read it.
+detect_env() {
+	printf '[tool alpha]\ncommand = alpha\n[tool beta-cli]\nname = Beta\ncommand = beta\n' \
+	    >"$BATS_TEST_TMPDIR/tools.conf"
+	DENV=(PATH="$ROOT/cmd:$TPATH" HP_REGISTRY="$BATS_TEST_TMPDIR/tools.conf")
+}
+
+@test "hp-detect: bash, fish and zsh offer the options of its man page" {
+	local got want
+	detect_env
+	want=$(man_options hp-detect)
+	bash_complete "${DENV[@]}" -- hp-detect -
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')
+	echo "bash: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+	fish_complete "${DENV[@]}" -- "hp-detect -"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')
+	echo "fish: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+	zsh_complete "${DENV[@]}" -- "hp-detect -"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort -u | tr '\n' ' ')
+	echo "zsh: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+}
+
+@test "hp-detect: bash completes verbs and tool ids from the registry" {
+	detect_env
+	run bash --norc --noprofile -c 'source "$1" && complete -p hp-detect' \
+	    _ "$ROOT/completions/hp.bash"
+	[ "$output" = "complete -F _hp_detect hp-detect" ]
+	bash_complete "${DENV[@]}" -- hp-detect ''
+	[ "$(sorted)" = "alpha beta-cli install path tools update " ]
+	bash_complete "${DENV[@]}" -- hp-detect -j 4 --json b
+	[ "$output" = "beta-cli" ]
+	bash_complete "${DENV[@]}" -- hp-detect alpha ''
+	[ "$(sorted)" = "alpha beta-cli " ]
+	bash_complete "${DENV[@]}" -- hp-detect install ''
+	[ "$(sorted)" = "alpha beta-cli " ]
+	bash_complete "${DENV[@]}" -- hp-detect update alpha ''
+	[ "$output" = "" ]
+	bash_complete "${DENV[@]}" -- hp-detect path ''
+	[ "$output" = "" ]
+	bash_complete "${DENV[@]}" -- hp-detect path --l
+	[ "$output" = "--login" ]
+	bash_complete "${DENV[@]}" -- hp-detect --ttl ''
+	[ "$output" = "" ]
+}
+
+@test "hp-detect: fish and zsh complete verbs and tool ids" {
+	detect_env
+	fish_complete "${DENV[@]}" -- "hp-detect "
+	[ "$(sorted)" = "alpha beta-cli install path tools update " ]
+	fish_complete "${DENV[@]}" -- "hp-detect -t 1s install "
+	[ "$(sorted)" = "alpha beta-cli " ]
+	fish_complete "${DENV[@]}" -- "hp-detect path "
+	[ "$output" = "" ]
+	zsh_complete "${DENV[@]}" -- "hp-detect "
+	[ "$(sorted)" = "alpha beta-cli install path tools update " ]
+	zsh_complete "${DENV[@]}" -- "hp-detect install "
+	[ "$(sorted)" = "alpha beta-cli " ]
+	zsh_complete "${DENV[@]}" -- "hp-detect alpha "
+	[ "$(sorted)" = "alpha beta-cli " ]
 }

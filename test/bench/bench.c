@@ -19,6 +19,8 @@
 
 #define RUNS	30
 
+void	bench_detect(const char *, const char *);	/* detect.c */
+
 static const char *bindir;
 static struct hp_state st;
 
@@ -519,6 +521,7 @@ main(int argc, char **argv)
 	bench_ls();
 	bench_stop();
 	bench_health();
+	bench_detect(bindir, argv[2]);
 	start(sup, 0);
 	have = 0;
 	bench_memory(&have, 500);

@@ -22,6 +22,7 @@ static const struct {
 	{ "event", test_event },
 	{ "breaker", test_breaker },
 	{ "health", test_health },
+	{ "detect", test_detect },
 };
 
 int

@@ -34,5 +34,6 @@ void	test_log(void);
 void	test_event(void);
 void	test_breaker(void);
 void	test_health(void);
+void	test_detect(void);
 
 #endif

@@ -261,8 +261,8 @@ waitfor(struct hp_client *c, const char *name, long long ms)
 		    end - hp_mono_ms()) == -1) {
 			hp_client_close(c);
 			if (errno == ETIMEDOUT)
-				hp_fail(HP_EXIT_FAIL, "timeout", "%s: not ready "
-				    "after %lld ms", name, ms);
+				hp_fail(HP_EXIT_FAIL, "timeout",
+				    "%s: not ready after %lld ms", name, ms);
 			hp_fail(HP_EXIT_FAIL, "system", "%s: lost the "
 			    "supervisor", name);
 		}
@@ -275,8 +275,8 @@ waitfor(struct hp_client *c, const char *name, long long ms)
 		if (strcmp(ev, "process:exited") == 0 ||
 		    strcmp(ev, "process:stopped") == 0) {
 			hp_client_close(c);
-			hp_fail(HP_EXIT_FAIL, "not-ready", "%s: ended before it "
-			    "was ready", name);
+			hp_fail(HP_EXIT_FAIL, "not-ready",
+			    "%s: ended before it was ready", name);
 		}
 	}
 }

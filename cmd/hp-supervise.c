@@ -221,8 +221,8 @@ reload_verb(struct hp_state *st, long long timeout)
 	long long end = hp_mono_ms() + (timeout > 0 ? timeout : 15000);
 
 	if (hp_super_pid(st) <= 0)
-		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs for %s",
-		    st->dir);
+		hp_fail(HP_EXIT_FAIL, "not-running",
+		    "no supervisor runs for %s", st->dir);
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/%s", st->dir, HP_EVENTS);
 	if (hp_client_send(&c, "reload") == -1) {
@@ -293,7 +293,7 @@ main(int argc, char **argv)
 			o.implicit = 1;
 			break;
 		case 'f':
-			/* Kept as an absolute path: a reload may come from / . */
+			/* Made absolute: the supervisor works from / . */
 			if (g.arg[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
 				r = hp_path(conf, sizeof conf, "%s/%s", cwd,
 				    g.arg);
@@ -314,8 +314,8 @@ main(int argc, char **argv)
 			o.watch_stdin = 1;
 			break;
 		case 't':
-			if (hp_duration(g.arg, &timeout) == -1 || timeout <= 0 ||
-			    timeout > (1LL << 40))
+			if (hp_duration(g.arg, &timeout) == -1 ||
+			    timeout <= 0 || timeout > (1LL << 40))
 				hp_usage(synopsis, "bad timeout: %s", g.arg);
 			break;
 		default:

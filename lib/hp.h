@@ -410,6 +410,11 @@ int	hp_sproc_live(const struct hp_proc *);
 void	hp_sproc_wait(struct hp_proc *, const char *, int);
 void	hp_sproc_reply(struct hp_super *, struct hp_proc *, int, int);
 					/* ok, which verbs (bit mask) */
+/* record.c: the status, the events and the answers about a process */
+int	hp_sproc_path(const struct hp_super *, const struct hp_proc *, char *,
+	    size_t, const char *);		/* procs/NAME/FILE */
+struct hp_json *hp_sproc_event(struct hp_super *, struct hp_proc *,
+	    const char *);			/* begun; add, then publish */
 void	hp_sproc_free(struct hp_proc *);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);

@@ -26,26 +26,10 @@
  *	stopping	exit, group gone	stopped (then start or remove)
  *	stopping	stop timeout		SIGKILL to the group, as above
  */
-static const char *states[] = {
-	"starting", "running", "backoff", "stopping", "stopped", "exited",
-	"failed"
-};
-
-struct hp_waiter {
-	char		 client[HP_NAME_MAX + 1];
-	int		 verb;
-	struct hp_waiter *next;
-};
 
 #define GROUP_GRACE	500	/* ms to wait for a killed group to go */
 #define KILL_GRACE	2000	/* ms to wait for SIGKILL to take */
 #define POLL_MS		10
-
-const char *
-hp_state_name(int st)
-{
-	return st >= 0 && st < 7 ? states[st] : "?";
-}
 
 int
 hp_sproc_live(const struct hp_proc *p)
@@ -54,115 +38,12 @@ hp_sproc_live(const struct hp_proc *p)
 	    p->state == HP_ST_BACKOFF || p->state == HP_ST_STOPPING;
 }
 
-static int
-path(const struct hp_super *s, const struct hp_proc *p, char *buf,
-    size_t n, const char *file)
-{
-	return hp_state_path(s->st, buf, n, "%s/%s/%s", HP_PROCS,
-	    p->spec.name, file);
-}
-
-void
-hp_sproc_status(struct hp_super *s, struct hp_proc *p)
-{
-	struct hp_buf b = { 0 };
-	char file[HP_PATH_MAX];
-
-	p->since_wall = hp_wall_ms();
-	hp_kv_add(&b, "name", p->spec.name);
-	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
-	hp_kv_add(&b, "state", hp_state_name(p->state));
-	hp_kv_addi(&b, "pid", (long long)p->id.pid);
-	hp_buf_printf(&b, "start = %llu\n", p->id.start);
-	if (p->id.boot[0] != '\0')
-		hp_kv_add(&b, "boot", p->id.boot);
-	hp_kv_addi(&b, "since", p->since_wall);
-	hp_kv_addi(&b, "started", p->started_wall);
-	hp_kv_addi(&b, "restarts", p->restarts);
-	hp_kv_addi(&b, "exit-code", p->exit_code);
-	hp_kv_addi(&b, "exit-signal", p->exit_signal);
-	hp_kv_add(&b, "health", "unknown");
-	if (p->error[0] != '\0')
-		hp_kv_add(&b, "error", p->error);
-	hp_kv_addi(&b, "supervisor", (long long)getpid());
-	if (path(s, p, file, sizeof file, "status") == -1 ||
-	    hp_file_write(file, b.p, b.len, 0600) == -1)
-		hp_warn("%s: write status", p->spec.name);
-	hp_buf_free(&b);
-}
-
-/* Start an event about p: the caller adds fields and publishes. */
-static struct hp_json *
-event(struct hp_super *s, struct hp_proc *p, const char *name)
-{
-	s->jb.len = 0;
-	hp_json_init(&s->j, &s->jb);
-	hp_event_begin(&s->ev, &s->j, name);
-	hp_json_kstr(&s->j, "name", p->spec.name);
-	hp_json_kstr(&s->j, "type", hp_type_name(p->spec.type));
-	return &s->j;
-}
-
 static void
 publish(struct hp_super *s)
 {
 	hp_event_publish(&s->ev, &s->j);
 }
 
-void
-hp_sproc_wait(struct hp_proc *p, const char *client, int verb)
-{
-	struct hp_waiter *w;
-
-	if (strcmp(client, "-") == 0)
-		return;
-	w = hp_xcalloc(1, sizeof *w);
-	hp_copy(w->client, sizeof w->client, client);
-	w->verb = verb;
-	w->next = p->waiters;
-	p->waiters = w;
-}
-
-/* Answer every client waiting on p for one of the verbs in mask. */
-void
-hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
-{
-	struct hp_waiter **wp = &p->waiters, *w;
-	struct hp_json j;
-	struct hp_buf b = { 0 };
-
-	while ((w = *wp) != NULL) {
-		if (!(w->verb & mask)) {
-			wp = &w->next;
-			continue;
-		}
-		*wp = w->next;
-		b.len = 0;
-		hp_json_init(&j, &b);
-		hp_json_open(&j, '{');
-		hp_json_kbool(&j, "ok", ok);
-		hp_json_kstr(&j, "name", p->spec.name);
-		/* State -1: the supervisor is about to forget p (remove). */
-		hp_json_kstr(&j, "state", p->state == -1 ? "removed" :
-		    hp_state_name(p->state));
-		hp_json_kint(&j, "pid", (long long)p->id.pid);
-		if (p->exit_code >= 0)
-			hp_json_kint(&j, "exit_code", p->exit_code);
-		if (p->exit_signal > 0)
-			hp_json_kint(&j, "exit_signal", p->exit_signal);
-		if (!ok || p->error[0] != '\0') {
-			hp_json_kstr(&j, "code", p->code[0] ? p->code :
-			    "failed");
-			hp_json_kstr(&j, "message", p->error);
-		}
-		hp_json_close(&j, '}');
-		hp_event_reply(&s->ev, w->client, &j);
-		free(w);
-	}
-	hp_buf_free(&b);
-}
-
-/* Signal p's process group, if p is provably still the one we started. */
 static int
 signal_group(struct hp_proc *p, int sig)
 {
@@ -276,14 +157,15 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	p->state = p->ready != -1 ? HP_ST_STARTING : HP_ST_RUNNING;
 	p->exit_code = -1;
 	p->exit_signal = 0;
-	if (path(s, p, file, sizeof file, "pid") == -1 ||
+	if (hp_sproc_path(s, p, file, sizeof file, "pid") == -1 ||
 	    hp_pidfile_write(file, &p->id) == -1)
 		hp_warn("%s: write pid", p->spec.name);
 	hp_sproc_status(s, p);
-	hp_json_kint(event(s, p, "process:started"), "pid", (long long)pid);
+	hp_json_kint(hp_sproc_event(s, p, "process:started"), "pid",
+	    (long long)pid);
 	publish(s);
 	if (p->ready == -1) {
-		hp_json_kint(event(s, p, "process:ready"), "pid",
+		hp_json_kint(hp_sproc_event(s, p, "process:ready"), "pid",
 		    (long long)pid);
 		publish(s);
 	}
@@ -314,7 +196,7 @@ hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
 	if (n > 0) {
 		p->state = HP_ST_RUNNING;
 		hp_sproc_status(s, p);
-		hp_json_kint(event(s, p, "process:ready"), "pid",
+		hp_json_kint(hp_sproc_event(s, p, "process:ready"), "pid",
 		    (long long)p->id.pid);
 		publish(s);
 		return;
@@ -388,10 +270,10 @@ stopped(struct hp_super *s, struct hp_proc *p)
 
 	p->state = HP_ST_STOPPED;
 	p->group = 0;
-	if (path(s, p, file, sizeof file, "pid") == 0)
+	if (hp_sproc_path(s, p, file, sizeof file, "pid") == 0)
 		unlink(file);
 	hp_sproc_status(s, p);
-	event(s, p, "process:stopped");
+	hp_sproc_event(s, p, "process:stopped");
 	if (p->exit_code >= 0)
 		hp_json_kint(&s->j, "exit_code", p->exit_code);
 	if (p->exit_signal > 0)
@@ -431,7 +313,7 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 	char file[HP_PATH_MAX];
 	int opened = 0;
 
-	if (path(s, p, file, sizeof file, "pid") == 0)
+	if (hp_sproc_path(s, p, file, sizeof file, "pid") == 0)
 		unlink(file);
 	if (again && now - p->started >= p->spec.backoff_reset) {
 		/* It stayed up a while: backoff and breaker start over. */
@@ -460,7 +342,7 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 	} else
 		p->state = HP_ST_EXITED;
 	hp_sproc_status(s, p);
-	event(s, p, "process:exited");
+	hp_sproc_event(s, p, "process:exited");
 	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
 	if (p->exit_signal > 0)
 		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
@@ -471,21 +353,21 @@ after_exit(struct hp_super *s, struct hp_proc *p)
 		hp_json_kstr(&s->j, "error", p->error);
 	publish(s);
 	if (failed) {
-		event(s, p, "process:crashed");
+		hp_sproc_event(s, p, "process:crashed");
 		hp_json_kint(&s->j, "pid", (long long)p->id.pid);
 		publish(s);
 	}
 	p->id.pid = 0;
 	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP);
 	if (opened) {
-		event(s, p, "process:failed");
+		hp_sproc_event(s, p, "process:failed");
 		hp_json_kint(&s->j, "failures", p->breaker.n);
 		hp_json_kint(&s->j, "restarts", p->restarts);
 		hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
 		publish(s);
 	}
 	if (again) {
-		event(s, p, "process:restarting");
+		hp_sproc_event(s, p, "process:restarting");
 		hp_json_kint(&s->j, "attempt", p->attempt);
 		hp_json_kint(&s->j, "delay_ms", delay);
 		publish(s);
@@ -587,7 +469,7 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 		hp_breaker_trial(&p->breaker);
 		p->state = HP_ST_STARTING;
 		hp_sproc_status(s, p);
-		event(s, p, "process:restarting");
+		hp_sproc_event(s, p, "process:restarting");
 		hp_json_kint(&s->j, "attempt", p->attempt + 1);
 		hp_json_kint(&s->j, "delay_ms", 0);
 		hp_json_kbool(&s->j, "trial", 1);
@@ -625,23 +507,4 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 		p->killed = now;
 	}
 	p->deadline = now + (p->orphan ? POLL_MS : KILL_GRACE);
-}
-
-void
-hp_sproc_free(struct hp_proc *p)
-{
-	struct hp_waiter *w;
-
-	while ((w = p->waiters) != NULL) {
-		p->waiters = w->next;
-		free(w);
-	}
-	if (p->out != -1)
-		close(p->out);
-	if (p->err != -1)
-		close(p->err);
-	if (p->ready != -1)
-		close(p->ready);
-	hp_spec_free(&p->spec);
-	free(p);
 }

@@ -307,7 +307,7 @@ loop(struct hp_super *s)
 		}
 		now = hp_mono_ms();
 		wait = timeout(s, now, idle);
-		/* No word comes when a parent dies: look four times a second. */
+		/* No word comes when a parent dies: look 4 times a second. */
 		if (s->parent.pid > 0 && (wait == -1 || wait > 250))
 			wait = 250;
 		if (poll(fds, (nfds_t)n, wait) == -1 && errno != EINTR)

@@ -315,6 +315,34 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		hp_kv_add(b, "config", sp->config);
 }
 
+/*
+ * A child's PATH is the enhanced one (hp-detect(1)): its own, then where
+ * package managers and version managers put programs, which a GUI
+ * application's environment lacks. The string lives until the next call:
+ * the environment is used at once, by a fork and exec.
+ */
+static void
+enhance(char **envp)
+{
+	static char *path;
+	struct hp_envpath ep;
+	struct hp_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			break;
+	if (envp[i] == NULL)
+		return;
+	hp_envpath_build(&ep, envp[i] + 5, NULL);
+	hp_buf_adds(&b, "PATH=");
+	hp_envpath_str(&ep, &b);
+	hp_envpath_free(&ep);
+	free(path);
+	path = hp_buf_str(&b);
+	envp[i] = path;
+}
+
 /* The child's environment: the spec's alone, or ours with the spec's on top. */
 char **
 hp_spec_envp(const struct hp_spec *sp)
@@ -344,6 +372,7 @@ hp_spec_envp(const struct hp_spec *sp)
 			k++;
 	}
 	out[k] = NULL;
+	enhance(out);
 	return out;
 }
 

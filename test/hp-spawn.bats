@@ -413,7 +413,8 @@ y'
 	has_env "$pid" EMPTY=
 	has_env "$pid" EQ=a=b
 	has_env "$pid" "HP_STATE_DIR=$HP_STATE_DIR"
-	has_env "$pid" "PATH=$PATH"
+	# The enhanced PATH: ours first, then what package managers add.
+	grep -q "^PATH=$PATH" "$BATS_TEST_TMPDIR/env"
 }
 
 @test "hp-spawn -E starts from an empty environment" {
@@ -734,4 +735,20 @@ let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
 	[ "$status" -eq 0 ]
 	run hp-spawn -n w5 --ready-fd 2 -- true
 	[ "$status" -eq 2 ]
+}
+
+@test "hp-spawn: the child's PATH is the enhanced one, ours first" {
+	mkdir -p "$BATS_TEST_TMPDIR/home/.local/bin" "$BATS_TEST_TMPDIR/home/bin"
+	printf '#!/bin/sh\necho found me\n' >"$BATS_TEST_TMPDIR/home/.local/bin/hp-fake-tool"
+	chmod +x "$BATS_TEST_TMPDIR/home/.local/bin/hp-fake-tool"
+	run env HOME="$BATS_TEST_TMPDIR/home" hp-spawn -w -- sh -c 'echo "$PATH"; hp-fake-tool'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "$PATH":* ]]
+	[[ "${lines[0]}" == *":$BATS_TEST_TMPDIR/home/.local/bin:"* ]]
+	[[ "${lines[0]}" == *":$BATS_TEST_TMPDIR/home/bin"* ]]
+	[ "${lines[1]}" = "found me" ]
+	# -E: no PATH of ours, none made up.
+	run hp-spawn -E -w -- /usr/bin/env
+	[ "$status" -eq 0 ]
+	[[ "$output" != *PATH=* ]]
 }

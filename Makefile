@@ -60,6 +60,7 @@ FORCE:
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o: lib/hp.h build.flags
+lib/super.o lib/sproc.o lib/control.o lib/record.o: lib/super.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIB): $(LIBOBJ)

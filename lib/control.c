@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "super.h"
 
 #define WARN_MAX	10	/* control warnings a second, at most */
 

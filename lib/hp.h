@@ -324,61 +324,7 @@ int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
 					/* -1 + "FILE:LINE: message" */
 void	hp_conf_free(struct hp_conf *);
 
-/* sproc.c and super.c: the supervisor (hp-supervise, implicit in hp-spawn) */
-enum {
-	HP_ST_STARTING, HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING,
-	HP_ST_STOPPED, HP_ST_EXITED, HP_ST_FAILED
-};
-const char *hp_state_name(int);
-struct hp_waiter;
-struct hp_proc {
-	struct hp_spec	 spec;
-	int		 state;
-	struct hp_ident	 id;		/* id.pid 0: no process */
-	int		 orphan;	/* left by an earlier supervisor */
-	pid_t		 group;		/* process group still to watch */
-	int		 out, err;	/* read ends of its stdout, stderr */
-	int		 ready;		/* read end of its ready-fd, or -1 */
-	struct hp_logger log;
-	char		 logpath[HP_PATH_MAX];
-	long long	 deadline;	/* mono ms of the next timed step */
-	long long	 started;	/* mono ms of the last start */
-	long long	 started_wall;
-	long long	 since_wall;
-	long long	 killed;	/* mono ms SIGKILL was sent, or 0 */
-	long long	 stop_at;	/* mono ms to give up on the signal */
-	int		 attempt;	/* restarts since it last stayed up */
-	struct hp_breaker breaker;
-	int		 restarts;
-	int		 exit_code;	/* -1: none */
-	int		 exit_signal;
-	int		 then;		/* after stopping: HP_THEN_* */
-	char		 code[24];	/* code word of the last failure */
-	char		 error[160];
-	struct hp_waiter *waiters;
-};
-enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
-enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
-struct hp_super {
-	struct hp_state	*st;
-	struct hp_events ev;
-	struct hp_json	 j;
-	struct hp_buf	 jb;
-	int		 lockfd, ctlfd, ctlw, sigfd;
-	struct hp_proc	**procs;
-	int		 nproc;
-	int		 implicit;
-	int		 shutdown;
-	char		**waiting;	/* clients of the shutdown */
-	int		 nwaiting;
-	char		 line[HP_LINE_MAX + 2];
-	size_t		 linelen;
-	int		 skipping;	/* discarding an overlong line */
-	unsigned	 rnd;
-	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
-	struct hp_ident	 parent;	/* shut down once it is gone */
-	int		 watch_stdin;	/* shut down at EOF on stdin */
-};
+/* super.c: the supervisor (hp-supervise, implicit in hp-spawn); super.h */
 struct hp_superopt {
 	int		 implicit;	/* exit once nothing is kept */
 	int		 json;		/* events on stdout too */
@@ -389,36 +335,6 @@ struct hp_superopt {
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *);
 						/* exit status */
-struct hp_proc *hp_super_find(struct hp_super *, const char *);
-struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
-void	hp_super_respec(struct hp_proc *, struct hp_spec *);
-void	hp_super_shutdown(struct hp_super *);
-/* control.c: the commands of the control FIFO */
-int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
-	    char *, size_t);			/* -1 + message */
-void	hp_super_control(struct hp_super *);	/* read and act on lines */
-int	hp_super_apply(struct hp_super *, int, char *, size_t);
-		/* (re)read the conf; 1: first time; -1 + message */
-int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
-void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
-void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
-void	hp_sproc_status(struct hp_super *, struct hp_proc *);
-int	hp_sproc_live(const struct hp_proc *);
-void	hp_sproc_wait(struct hp_proc *, const char *, int);
-void	hp_sproc_reply(struct hp_super *, struct hp_proc *, int, int);
-					/* ok, which verbs (bit mask) */
-/* record.c: the status, the events and the answers about a process */
-int	hp_sproc_path(const struct hp_super *, const struct hp_proc *, char *,
-	    size_t, const char *);		/* procs/NAME/FILE */
-struct hp_json *hp_sproc_event(struct hp_super *, struct hp_proc *,
-	    const char *);			/* begun; add, then publish */
-void	hp_sproc_free(struct hp_proc *);
-void	hp_super_reply(struct hp_super *, const char *, int, const char *,
-	    const char *, const char *);
-				/* client, ok, name, code, msg */
 
 /* client.c: asking the supervisor and waiting for its answer */
 struct hp_client {

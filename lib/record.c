@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "super.h"
 
 static const char *states[] = {
 	"starting", "running", "backoff", "stopping", "stopped", "exited",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "super.h"
 
 /*
  * The life of a process, as the supervisor sees it:

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "super.h"
 
 #define IDLE_MS		1000	/* an implicit supervisor lingers this long */
 

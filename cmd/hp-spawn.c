@@ -19,11 +19,14 @@ static const char synopsis[] =
     "[-e name=value]... [-r policy] [--stop-signal sig] "
     "[--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "
     "[--max-restarts n] [--restart-window dur] [--circuit-reset dur] "
-    "[--ready-fd n] [--wait-ready dur] -- command [arg ...]";
+    "[--ready-fd n] [--ready-check check] [--ready-timeout dur] "
+    "[--wait-ready dur] [--health check] [--after name]... "
+    "[-o key=value]... -- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
-	O_RESET, O_READYFD, O_WAITREADY
+	O_RESET, O_READYFD, O_WAITREADY, O_READYCHECK, O_READYTIME, O_HEALTH,
+	O_AFTER
 };
 
 static const struct hp_opt longopts[] = {
@@ -35,7 +38,9 @@ static const struct hp_opt longopts[] = {
 	{ "backoff-min", 1, O_BMIN }, { "backoff-max", 1, O_BMAX },
 	{ "max-restarts", 1, O_MAXR }, { "restart-window", 1, O_WINDOW },
 	{ "circuit-reset", 1, O_RESET }, { "ready-fd", 1, O_READYFD },
-	{ "wait-ready", 1, O_WAITREADY },
+	{ "wait-ready", 1, O_WAITREADY }, { "ready-check", 1, O_READYCHECK },
+	{ "ready-timeout", 1, O_READYTIME }, { "health", 1, O_HEALTH },
+	{ "after", 1, O_AFTER }, { "option", 1, 'o' },
 	{ NULL, 0, 0 }
 };
 
@@ -56,24 +61,38 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 		hp_usage(synopsis, "%s", msg);
 }
 
-/* A name from the command: its base name, cut to what names allow. */
+/* -o KEY=VALUE: any key of hp.conf(5) but those with options of their own. */
 static void
-derive(char *out, size_t n, const char *cmd)
+setkey(struct hp_spec *sp, char *kv)
 {
-	const char *base = strrchr(cmd, '/');
-	size_t k = 0;
+	char *eq = strchr(kv, '=');
 
-	for (base = base ? base + 1 : cmd; *base != '\0' && k + 1 < n &&
-	    k < HP_NAME_MAX - 8; base++) {
-		if ((*base >= 'a' && *base <= 'z') ||
-		    (*base >= 'A' && *base <= 'Z') ||
-		    (*base >= '0' && *base <= '9') ||
-		    (k > 0 && strchr("._-", *base) != NULL))
-			out[k++] = *base;
+	if (eq == NULL || eq == kv)
+		hp_usage(synopsis, "-o wants KEY=VALUE: %s", kv);
+	*eq = '\0';
+	if (strcmp(kv, "type") == 0 || strcmp(kv, "exec") == 0 ||
+	    strcmp(kv, "config") == 0)
+		hp_usage(synopsis, "-o %s: not a key here", kv);
+	setspec(sp, kv, eq + 1);
+	*eq = '=';
+}
+
+/* --after NAME, again and again: the names add up. */
+static void
+addafter(struct hp_spec *sp, const char *name)
+{
+	struct hp_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; sp->after != NULL && sp->after[i] != NULL; i++) {
+		hp_buf_adds(&b, sp->after[i]);
+		hp_buf_addc(&b, ' ');
 	}
-	out[k] = '\0';
-	if (k == 0)
-		hp_copy(out, n, "proc");
+	if (!hp_name_ok(name))
+		hp_usage(synopsis, "invalid name: %s", name);
+	hp_buf_adds(&b, name);
+	setspec(sp, "after", hp_buf_str(&b));
+	hp_buf_free(&b);
 }
 
 /* Our environment goes into the spec, so a restart gets the same one. */
@@ -359,7 +378,7 @@ main(int argc, char **argv)
 		    "--type") == 0) && i + 1 < argc &&
 		    hp_type_parse(argv[i + 1]) >= 0)
 			hp_spec_init(&spec, "proc", hp_type_parse(argv[i + 1]));
-	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:w",
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:",
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -437,12 +456,29 @@ main(int argc, char **argv)
 		case O_RESET:
 			setspec(&spec, "circuit-reset", g.arg);
 			break;
+		case O_READYCHECK:
+			setspec(&spec, "ready-check", g.arg);
+			break;
+		case O_READYTIME:
+			setspec(&spec, "ready-timeout", g.arg);
+			break;
+		case O_HEALTH:
+			setspec(&spec, "health", g.arg);
+			break;
+		case O_AFTER:
+			addafter(&spec, g.arg);
+			break;
+		case 'o':
+			setkey(&spec, g.arg);
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
 	}
 	if (!g.dashdash)
 		hp_usage(synopsis, "missing -- before the command");
+	if (spec.ready_fd > 0 && spec.ready_check != NULL)
+		hp_usage(synopsis, "--ready-fd and --ready-check: choose one");
 	/* Waiting for the end of something that comes back makes no sense. */
 	if (wait && !policy)
 		spec.restart = HP_RESTART_NO;
@@ -461,7 +497,11 @@ main(int argc, char **argv)
 	if (opt_name != NULL)
 		hp_copy(name, sizeof name, opt_name);
 	else
-		derive(name, sizeof name, spec.argv[0]);
+		hp_name_derive(name, sizeof name, spec.argv[0]);
+	for (i = 0; spec.after != NULL && spec.after[i] != NULL; i++)
+		if (strcmp(spec.after[i], name) == 0)
+			hp_usage(synopsis, "%s cannot start after itself",
+			    name);
 
 	hp_state_need(&st, stdir, 1);
 	if (snprintf(tmp, sizeof tmp, ".spawn-%ld", (long)getpid()) >=

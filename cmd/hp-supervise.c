@@ -15,20 +15,22 @@
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin]\n"
+    "       hp-supervise --init [--json] [-S dir] [-f file] "
+    "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
     "       hp-supervise [--json] [-S dir] status|reload";
 
-enum { O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN };
+enum { O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT };
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
 	{ "state-dir", 1, 'S' }, { "background", 0, 'b' },
 	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
 	{ "config", 1, 'f' }, { "parent", 1, O_PARENT },
-	{ "exit-with-stdin", 0, O_STDIN },
+	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
 	{ NULL, 0, 0 }
 };
 
@@ -256,6 +258,26 @@ reload_verb(struct hp_state *st, long long timeout)
 	return HP_EXIT_OK;
 }
 
+/* --init -- COMMAND: a service of its own name, not restarted. */
+static struct hp_spec *
+command(struct hp_spec *sp, char **argv)
+{
+	char name[HP_NAME_MAX + 1], cwd[HP_PATH_MAX];
+	int i;
+
+	hp_name_derive(name, sizeof name, argv[0]);
+	hp_spec_init(sp, name, HP_SERVICE);
+	sp->restart = HP_RESTART_NO;
+	for (i = 0; argv[i] != NULL; i++)
+		;
+	sp->argv = hp_xcalloc((size_t)i + 1, sizeof *sp->argv);
+	for (i = 0; argv[i] != NULL; i++)
+		sp->argv[i] = hp_xstrdup(argv[i]);
+	if (getcwd(cwd, sizeof cwd) != NULL)
+		sp->dir = hp_xstrdup(cwd);
+	return sp;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -265,6 +287,7 @@ main(int argc, char **argv)
 	const char *stdir = NULL, *v, *sig = NULL;
 	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
+	struct hp_spec cmd;
 	struct hp_conf cf;
 	long long timeout = 0, n;
 	int ch, bg = 0, i, r;
@@ -313,6 +336,9 @@ main(int argc, char **argv)
 		case O_STDIN:
 			o.watch_stdin = 1;
 			break;
+		case O_INIT:
+			o.init = 1;
+			break;
 		case 't':
 			if (hp_duration(g.arg, &timeout) == -1 ||
 			    timeout <= 0 || timeout > (1LL << 40))
@@ -324,7 +350,15 @@ main(int argc, char **argv)
 	}
 	argv += g.ind;
 	argc -= g.ind;
-	if (argc == 0) {
+	if (o.init && (bg || o.implicit))
+		hp_usage(synopsis, "--init runs in the foreground, on its own");
+	if (g.dashdash && !o.init)
+		hp_usage(synopsis, "a command to run needs --init");
+	if (g.dashdash && argc == 0)
+		hp_usage(synopsis, "no command after --");
+	if (g.dashdash)
+		o.cmd = command(&cmd, argv);
+	if (argc == 0 || o.cmd != NULL) {
 		if (bg && o.watch_stdin)
 			hp_usage(synopsis, "-b and --exit-with-stdin: a "
 			    "detached supervisor has no stdin");
@@ -348,8 +382,8 @@ main(int argc, char **argv)
 		return HP_EXIT_OK;
 	}
 	v = argv[0];
-	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg)
-		hp_usage(synopsis, "%s takes none of -b, -f, --parent, "
+	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init)
+		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin", v);
 	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0 ||
 	    strcmp(v, "reload") == 0) {

@@ -136,8 +136,8 @@ _hp_supervise()
 	if [[ -z $verb || $vi -ge $COMP_CWORD ]]; then
 		if [[ $cur == -* ]]; then
 			_hp_reply "-b --background --implicit --json -S --state-dir
-			    -f --config --parent --exit-with-stdin -t --timeout
-			    -h --help -V --version"
+			    -f --config --parent --exit-with-stdin --init -t
+			    --timeout -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload"
@@ -158,6 +158,13 @@ _hp_supervise()
 		COMPREPLY=() ;;
 	esac
 }
+
+# The keys of hp.conf(5) that hp-spawn -o takes.
+_hp_spec_keys="dir env clear-env restart stop-signal stop-timeout
+	backoff-min backoff-max backoff-reset max-restarts
+	restart-window circuit-reset log-size log-count ready-fd
+	ready-check ready-timeout after health health-interval
+	health-timeout health-start health-retries health-restart"
 
 _hp_spawn()
 {
@@ -189,14 +196,23 @@ _hp_spawn()
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
+	--after)
+		_hp_reply "$(_hp_names)"; return ;;
+	-o|--option)
+		compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -S = -W \
+		    "$_hp_spec_keys" -- "$cur")
+		return ;;
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
-	--restart-window|--circuit-reset|--ready-fd|--wait-ready|=)
+	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
+	--ready-check|--ready-timeout|--health|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
-	    --restart-window --circuit-reset --ready-fd --wait-ready -h --help
-	    -V --version --"
+	    --restart-window --circuit-reset --ready-fd --ready-check
+	    --ready-timeout --wait-ready --health --after -o --option -h
+	    --help -V --version --"
 }
 
 _hp_ls()

@@ -125,6 +125,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -s S -l state-dir -x -a '(
 complete -c hp-supervise -n __hp_supervise_needs_verb -s f -l config -r -F -d 'Keep the processes of an hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l parent -x -d 'Shut down once this process is gone'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shut down at the end of stdin'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s h -l help -d 'Print usage'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s V -l version -d 'Print version'
@@ -141,6 +142,15 @@ complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d 
 complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_names)' -d Process
 
 # hp-spawn
+# The keys of hp.conf(5) that -o takes.
+function __hp_spec_keys
+    printf '%s=\n' dir env clear-env restart stop-signal stop-timeout \
+        backoff-min backoff-max backoff-reset max-restarts \
+        restart-window circuit-reset log-size log-count ready-fd \
+        ready-check ready-timeout after health health-interval \
+        health-timeout health-start health-retries health-restart
+end
+
 complete -c hp-spawn -f
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s E -d 'Start from an empty environment'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s w -d 'Wait, exit with its status'
@@ -160,6 +170,11 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l restart-window -x -d 
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l circuit-reset -x -d 'Time before a trial start'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-fd -x -d 'Descriptor it says it is ready on'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l wait-ready -x -d 'Return once it is ready, within'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-check -x -d 'Ready once this check passes'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-timeout -x -d 'Time to be ready in'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l health -x -d 'Probe its health with this check'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l after -x -a '(__hp_names)' -d 'Start once this process is ready'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s o -l option -x -a '(__hp_spec_keys)' -d 'Set a key of hp.conf'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'

@@ -79,6 +79,11 @@ finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 		    hp_type_name(sp->type), sp->name);
 		return -1;
 	}
+	if (sp->ready_fd > 0 && sp->ready_check != NULL) {
+		snprintf(msg, n, "%s:%d: %s: ready-fd and ready-check: choose "
+		    "one", path, line, sp->name);
+		return -1;
+	}
 	for (i = 0; i < c->n - 1; i++)
 		if (strcmp(c->spec[i].name, sp->name) == 0) {
 			snprintf(msg, n, "%s:%d: %s is defined twice", path,
@@ -108,6 +113,9 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 				goto bad;
 			c->spec = hp_xrealloc(c->spec, (size_t)(c->n + 1) *
 			    sizeof *c->spec);
+			c->line = hp_xrealloc(c->line, (size_t)(c->n + 1) *
+			    sizeof *c->line);
+			c->line[c->n] = no;
 			hp_spec_init(&c->spec[c->n++], name, type);
 			start = no;
 			continue;
@@ -138,6 +146,62 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 bad:
 	snprintf(msg, n, "%s:%d: %s", path, no, why);
 	return -1;
+}
+
+static int
+byname(const struct hp_conf *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->spec[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Does a chain of "after" from section i come back to it? */
+static int
+cycle(const struct hp_conf *c, int i, char *mark)
+{
+	char **a = c->spec[i].after;
+	int k;
+
+	if (mark[i] == 1)
+		return 1;
+	if (mark[i] == 2)
+		return 0;
+	mark[i] = 1;
+	for (; a != NULL && *a != NULL; a++)
+		if ((k = byname(c, *a)) != -1 && cycle(c, k, mark))
+			return 1;
+	mark[i] = 2;
+	return 0;
+}
+
+/* Every "after" names a section of the file, and none goes round. */
+static int
+depends(const struct hp_conf *c, const char *path, char *msg, size_t n)
+{
+	char **a, *mark;
+	int i, r = 0;
+
+	for (i = 0; i < c->n; i++)
+		for (a = c->spec[i].after; a != NULL && *a != NULL; a++)
+			if (byname(c, *a) == -1) {
+				snprintf(msg, n, "%s:%d: %s: after: no such "
+				    "section: %s", path, c->line[i],
+				    c->spec[i].name, *a);
+				return -1;
+			}
+	mark = hp_xcalloc((size_t)c->n + 1, 1);
+	for (i = 0; i < c->n && r == 0; i++)
+		if (cycle(c, i, mark)) {
+			snprintf(msg, n, "%s:%d: %s: after: a cycle",
+			    path, c->line[i], c->spec[i].name);
+			r = -1;
+		}
+	free(mark);
+	return r;
 }
 
 /* Paths in the file are relative to the file's directory. */
@@ -195,6 +259,8 @@ hp_conf_load(struct hp_conf *c, const char *path, char *msg, size_t n)
 		return -1;
 	}
 	i = parse(c, path, b.p, msg, n);
+	if (i == 0)
+		i = depends(c, path, msg, n);
 	hp_buf_free(&b);
 	if (i == -1)
 		hp_conf_free(c);
@@ -211,6 +277,8 @@ hp_conf_free(struct hp_conf *c)
 	for (i = 0; i < c->n; i++)
 		hp_spec_free(&c->spec[i]);
 	free(c->spec);
+	free(c->line);
 	c->spec = NULL;
+	c->line = NULL;
 	c->n = 0;
 }

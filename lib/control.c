@@ -144,8 +144,8 @@ spectext(const struct hp_spec *sp)
 	return hp_buf_str(&b);
 }
 
-static int
-writespec(struct hp_super *s, const struct hp_spec *sp)
+int
+hp_super_writespec(struct hp_super *s, const struct hp_spec *sp)
 {
 	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
 	struct hp_buf b = { 0 };
@@ -185,7 +185,7 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 	for (i = 0; i < c.n; i++) {
 		hp_copy(names[i], sizeof names[i], c.spec[i].name);
 		c.spec[i].config = hp_xstrdup(s->conf);
-		if (writespec(s, &c.spec[i]) == -1) {
+		if (hp_super_writespec(s, &c.spec[i]) == -1) {
 			hp_warn("%s: write spec", c.spec[i].name);
 			continue;
 		}

@@ -98,6 +98,7 @@ void	hp_time_fmt(char [32], long long);	/* wall ms -> ...Z */
 
 /* parse.c: names, durations, sizes, signals, exec-line words */
 int	hp_name_ok(const char *);		/* 1 valid, 0 not */
+void	hp_name_derive(char *, size_t, const char *);	/* from a command */
 int	hp_duration(const char *, long long *);	/* ms; -1 bad */
 int	hp_size(const char *, long long *);	/* bytes; -1 bad */
 int	hp_signal(const char *);		/* number, -1 unknown */
@@ -300,6 +301,16 @@ struct hp_spec {
 	int		log_count;
 	int		ready_fd;	/* it writes a line here once ready */
 	char		*config;	/* the hp.conf(5) it comes from */
+	/* readiness by a check, dependencies, health probes */
+	char		*ready_check;	/* ready once this check passes */
+	long long	ready_timeout;	/* ms to be ready in; 0: no limit */
+	char		**after;	/* started once these are ready */
+	char		*health;	/* probed while it runs */
+	long long	health_interval;
+	long long	health_timeout;
+	long long	health_start;	/* ms from ready to the first probe */
+	int		health_retries;	/* failures in a row: unhealthy */
+	int		health_restart;	/* unhealthy: restart it */
 };
 const char *hp_type_name(int);
 int	hp_type_parse(const char *);		/* -1 unknown */
@@ -318,6 +329,7 @@ void	hp_spec_free(struct hp_spec *);
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {
 	struct hp_spec	*spec;
+	int		*line;		/* of each section */
 	int		 n;
 };
 int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
@@ -332,6 +344,8 @@ struct hp_superopt {
 	const char	*conf;		/* hp.conf(5) to keep, or NULL */
 	pid_t		 parent;	/* shut down when it is gone, or 0 */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	int		 init;		/* PID 1: pass signals on, exit last */
+	struct hp_spec	*cmd;		/* a process to run, or NULL */
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *);
 						/* exit status */

@@ -131,6 +131,23 @@ hp_name_ok(const char *s)
 	return 1;
 }
 
+/* A name from a command: its base name, cut to what names allow. */
+void
+hp_name_derive(char *out, size_t n, const char *cmd)
+{
+	const char *base = strrchr(cmd, '/');
+	size_t k = 0;
+
+	for (base = base ? base + 1 : cmd; *base != '\0' && k + 1 < n &&
+	    k < HP_NAME_MAX - 8; base++)
+		if (isalnum_c((unsigned char)*base) ||
+		    (k > 0 && strchr("._-", *base) != NULL))
+			out[k++] = *base;
+	out[k] = '\0';
+	if (k == 0)
+		hp_copy(out, n, "proc");
+}
+
 /*
  * "250ms", "10s", "5m", "1h", "1.5s"; a bare number is seconds. Digits
  * past the millisecond are dropped, not rounded.

@@ -54,7 +54,7 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	hp_kv_addi(&b, "restarts", p->restarts);
 	hp_kv_addi(&b, "exit-code", p->exit_code);
 	hp_kv_addi(&b, "exit-signal", p->exit_signal);
-	hp_kv_add(&b, "health", "unknown");
+	hp_kv_add(&b, "health", hp_health_name(p->health));
 	if (p->error[0] != '\0')
 		hp_kv_add(&b, "error", p->error);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
@@ -145,6 +145,7 @@ hp_sproc_free(struct hp_proc *p)
 		close(p->err);
 	if (p->ready != -1)
 		close(p->ready);
+	hp_watch_ended(p);
 	hp_spec_free(&p->spec);
 	free(p);
 }

@@ -70,6 +70,9 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->circuit_reset = 60000;
 	sp->log_size = 1024 * 1024;
 	sp->log_count = 3;
+	sp->health_interval = 30000;
+	sp->health_timeout = HP_HEALTH_TIMEOUT;
+	sp->health_retries = 3;
 }
 
 static int
@@ -122,6 +125,94 @@ duration(const char *v, long long *out, char *msg, size_t n)
 		return -1;
 	}
 	*out = ms;
+	return 0;
+}
+
+static int
+count(const char *key, const char *v, int lo, int hi, int *out, char *msg,
+    size_t n)
+{
+	long long i;
+
+	if (*v == '\0' || strspn(v, "0123456789") != strlen(v) ||
+	    strlen(v) > 9 || (i = atoll(v)) < lo || i > hi)
+		return snprintf(msg, n, "%s: %d to %d", key, lo, hi), -1;
+	*out = (int)i;
+	return 0;
+}
+
+/* A duration of at least min ms. */
+static int
+atleast(const char *key, const char *v, long long min, long long *out,
+    char *msg, size_t n)
+{
+	long long ms;
+
+	if (duration(v, &ms, msg, n) == -1)
+		return -1;
+	if (ms < min)
+		return snprintf(msg, n, "%s: at least %lldms", key, min), -1;
+	*out = ms;
+	return 0;
+}
+
+/* A check of a spec, parsed here only to refuse a bad one early. */
+static int
+check(char **out, const char *key, const char *v, char *msg, size_t n)
+{
+	struct hp_check c;
+	char why[200];
+
+	if (hp_check_parse(&c, v, why, sizeof why) == -1)
+		return snprintf(msg, n, "%s: %s: %s", key, v, why), -1;
+	free(*out);
+	*out = hp_xstrdup(v);
+	return 0;
+}
+
+/* The keys of readiness, dependencies and health. */
+static int
+watchkey(struct hp_spec *sp, const char *key, const char *v, char *msg,
+    size_t n)
+{
+	char **w;
+	int argc, i;
+
+	if (strcmp(key, "ready-check") == 0)
+		return check(&sp->ready_check, key, v, msg, n);
+	if (strcmp(key, "ready-timeout") == 0)
+		return duration(v, &sp->ready_timeout, msg, n);
+	if (strcmp(key, "health") == 0)
+		return check(&sp->health, key, v, msg, n);
+	if (strcmp(key, "health-interval") == 0)
+		return atleast(key, v, 100, &sp->health_interval, msg, n);
+	if (strcmp(key, "health-timeout") == 0)
+		return atleast(key, v, 1, &sp->health_timeout, msg, n);
+	if (strcmp(key, "health-start") == 0)
+		return duration(v, &sp->health_start, msg, n);
+	if (strcmp(key, "health-retries") == 0)
+		return count(key, v, 1, 100, &sp->health_retries, msg, n);
+	if (strcmp(key, "health-restart") == 0) {
+		if (yesno(v, &sp->health_restart) == -1)
+			return snprintf(msg, n, "health-restart: yes or no"),
+			    -1;
+		return 0;
+	}
+	if (strcmp(key, "after") != 0)
+		return snprintf(msg, n, "unknown key: %s", key), -1;
+	if (hp_split(v, &w, &argc) == -1)
+		return snprintf(msg, n, "after: %s", hp_split_error()), -1;
+	for (i = 0; i < argc; i++)
+		if (!hp_name_ok(w[i]) || strcmp(w[i], sp->name) == 0) {
+			snprintf(msg, n, "after: %s: %s", w[i],
+			    hp_name_ok(w[i]) ? "itself" : "invalid name");
+			hp_argv_free(w);
+			return -1;
+		}
+	hp_argv_free(sp->after);
+	sp->after = argc > 0 ? w : NULL;
+	if (argc == 0)
+		hp_argv_free(w);
 	return 0;
 }
 
@@ -221,7 +312,7 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		free(sp->config);
 		sp->config = hp_xstrdup(v);
 	} else
-		return snprintf(msg, n, "unknown key: %s", key), -1;
+		return watchkey(sp, key, v, msg, n);
 	return 0;
 }
 
@@ -313,6 +404,20 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		hp_kv_addi(b, "ready-fd", sp->ready_fd);
 	if (sp->config != NULL)
 		hp_kv_add(b, "config", sp->config);
+	if (sp->ready_check != NULL)
+		hp_kv_add(b, "ready-check", sp->ready_check);
+	if (sp->ready_timeout > 0)
+		hp_buf_printf(b, "ready-timeout = %lldms\n", sp->ready_timeout);
+	if (sp->after != NULL)
+		addwords(b, "after", sp->after);
+	if (sp->health == NULL)
+		return;
+	hp_kv_add(b, "health", sp->health);
+	hp_buf_printf(b, "health-interval = %lldms\n", sp->health_interval);
+	hp_buf_printf(b, "health-timeout = %lldms\n", sp->health_timeout);
+	hp_buf_printf(b, "health-start = %lldms\n", sp->health_start);
+	hp_kv_addi(b, "health-retries", sp->health_retries);
+	hp_kv_add(b, "health-restart", sp->health_restart ? "yes" : "no");
 }
 
 /*
@@ -383,6 +488,9 @@ hp_spec_free(struct hp_spec *sp)
 	hp_argv_free(sp->env);
 	free(sp->dir);
 	free(sp->config);
-	sp->argv = sp->env = NULL;
-	sp->dir = sp->config = NULL;
+	free(sp->ready_check);
+	free(sp->health);
+	hp_argv_free(sp->after);
+	sp->argv = sp->env = sp->after = NULL;
+	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
 }

@@ -60,6 +60,12 @@ signal_group(struct hp_proc *p, int sig)
 	return -1;
 }
 
+int
+hp_sproc_kill(struct hp_proc *p, int sig)
+{
+	return signal_group(p, sig);
+}
+
 static void
 fail(struct hp_proc *p, const char *code, const char *fmt, const char *a,
     int err)
@@ -88,6 +94,7 @@ setexec_error(struct hp_proc *p, const struct hp_spawn *sp, int err)
 }
 
 static void after_exit(struct hp_super *, struct hp_proc *);
+static void readied(struct hp_super *, struct hp_proc *);
 
 int
 hp_sproc_start(struct hp_super *s, struct hp_proc *p)
@@ -98,6 +105,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	char **envp;
 	pid_t pid;
 
+	if (hp_watch_hold(s, p))
+		return 0;
 	p->error[0] = p->code[0] = '\0';
 	p->state = HP_ST_STARTING;
 	memset(&sp, 0, sizeof sp);
@@ -155,7 +164,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 		p->id.pid = pid;
 	p->group = pid;
 	/* With a readiness rule, running waits for its word. */
-	p->state = p->ready != -1 ? HP_ST_STARTING : HP_ST_RUNNING;
+	p->state = p->ready != -1 || p->spec.ready_check != NULL ?
+	    HP_ST_STARTING : HP_ST_RUNNING;
 	p->exit_code = -1;
 	p->exit_signal = 0;
 	if (hp_sproc_path(s, p, file, sizeof file, "pid") == -1 ||
@@ -165,13 +175,39 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	hp_json_kint(hp_sproc_event(s, p, "process:started"), "pid",
 	    (long long)pid);
 	publish(s);
-	if (p->ready == -1) {
-		hp_json_kint(hp_sproc_event(s, p, "process:ready"), "pid",
-		    (long long)pid);
-		publish(s);
-	}
+	hp_watch_started(s, p);
 	hp_sproc_reply(s, p, 1, HP_W_START);
+	if (p->state == HP_ST_RUNNING)
+		readied(s, p);
 	return 0;
+}
+
+static void
+readied(struct hp_super *s, struct hp_proc *p)
+{
+	hp_json_kint(hp_sproc_event(s, p, "process:ready"), "pid",
+	    (long long)p->id.pid);
+	publish(s);
+	hp_watch_ready(s, p);
+}
+
+/* It said it is ready, or its readiness check passed. */
+void
+hp_sproc_isready(struct hp_super *s, struct hp_proc *p)
+{
+	p->state = HP_ST_RUNNING;
+	hp_sproc_status(s, p);
+	readied(s, p);
+}
+
+/* It will not be ready: it gets its stop signal, and its exit is a crash. */
+void
+hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
+{
+	hp_copy(p->code, sizeof p->code, "not-ready");
+	hp_copy(p->error, sizeof p->error, why);
+	hp_sproc_status(s, p);
+	signal_group(p, p->spec.stop_signal);
 }
 
 /*
@@ -194,18 +230,10 @@ hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
 	p->ready = -1;
 	if (p->state != HP_ST_STARTING)
 		return;
-	if (n > 0) {
-		p->state = HP_ST_RUNNING;
-		hp_sproc_status(s, p);
-		hp_json_kint(hp_sproc_event(s, p, "process:ready"), "pid",
-		    (long long)p->id.pid);
-		publish(s);
-		return;
-	}
-	hp_copy(p->code, sizeof p->code, "not-ready");
-	snprintf(p->error, sizeof p->error, "closed its ready-fd unwritten");
-	hp_sproc_status(s, p);
-	signal_group(p, p->spec.stop_signal);
+	if (n > 0)
+		hp_sproc_isready(s, p);
+	else
+		hp_sproc_notready(s, p, "closed its ready-fd unwritten");
 }
 
 /* Read what is waiting on one of p's pipes into its log. */
@@ -216,12 +244,13 @@ hp_sproc_output(struct hp_super *s, struct hp_proc *p, int stream)
 	int *fd = stream ? &p->err : &p->out;
 	ssize_t n;
 
-	(void)s;
 	while (*fd != -1) {
 		n = hp_read(*fd, buf, sizeof buf);
 		if (n > 0) {
 			if (hp_log_write(&p->log, stream, buf, (size_t)n) == -1)
 				hp_warn("%s: write log", p->spec.name);
+			if (s->relay)
+				hp_super_relay(s, stream, buf, (size_t)n);
 			if ((size_t)n < sizeof buf)
 				return;
 			continue;
@@ -386,6 +415,7 @@ void
 hp_sproc_exited(struct hp_super *s, struct hp_proc *p, int status)
 {
 	drain(s, p);
+	hp_watch_ended(p);
 	if (WIFSIGNALED(status)) {
 		p->exit_code = -1;
 		p->exit_signal = WTERMSIG(status);
@@ -410,12 +440,21 @@ hp_sproc_stop(struct hp_super *s, struct hp_proc *p, int then)
 
 	if (then != HP_THEN_STAY || p->then == HP_THEN_STAY)
 		p->then = then;
+	hp_watch_ended(p);
+	if (p->held) {
+		/* It never started: it has nothing to stop. */
+		p->held = 0;
+		p->error[0] = p->code[0] = '\0';
+		stopped(s, p);
+		return;
+	}
 	switch (p->state) {
 	case HP_ST_STARTING:
 	case HP_ST_RUNNING:
 		p->error[0] = p->code[0] = '\0';
 		p->killed = 0;
-		if (signal_group(p, p->spec.stop_signal) == -1) {
+		if (signal_group(p, s->stopsig > 0 ? s->stopsig :
+		    p->spec.stop_signal) == -1) {
 			/* Gone already: its exit is on its way to us. */
 			p->killed = now;
 		}

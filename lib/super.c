@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,43 @@ hp_super_shutdown(struct hp_super *s)
 }
 
 /*
+ * With --init, what the processes write goes to our own output too, as
+ * a container's runtime expects of its PID 1. Our output is non-blocking:
+ * what it will not take now is dropped and counted, never waited for.
+ */
+void
+hp_super_relay(struct hp_super *s, int stream, const char *buf, size_t n)
+{
+	int fd = stream ? STDERR_FILENO : STDOUT_FILENO;
+	ssize_t w;
+
+	if (stream == 0 && s->ev.echo)
+		return;		/* stdout carries the events */
+	while (n > 0) {
+		w = write(fd, buf, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			s->dropped += (long long)n;
+			return;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+/* --init: a signal for us goes on to every process's group. */
+static void
+forward(struct hp_super *s, int sig)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->id.pid > 0 && !s->procs[i]->orphan)
+			(void)hp_sproc_kill(s->procs[i], sig);
+}
+
+/*
  * Reap every child that has ended. Each exit is first looked at without
  * reaping: while the leader is a zombie its PID, and so its process
  * group ID, cannot be reused, and what is left of the group is killed
@@ -105,8 +143,11 @@ reap(struct hp_super *s)
 			kill(-si.si_pid, SIGKILL);
 		if (hp_waitpid(si.si_pid, &status, 0) == -1)
 			return;
-		if (p != NULL)
-			hp_sproc_exited(s, p, status);
+		if (p == NULL)
+			continue;
+		s->last = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+		    WEXITSTATUS(status);
+		hp_sproc_exited(s, p, status);
 	}
 }
 
@@ -233,10 +274,16 @@ timeout(struct hp_super *s, long long now, long long idle)
 	long long next = -1;
 	int i;
 
-	for (i = 0; i < s->nproc; i++)
+	long long t;
+
+	for (i = 0; i < s->nproc; i++) {
 		if (s->procs[i]->deadline > 0 &&
 		    (next == -1 || s->procs[i]->deadline < next))
 			next = s->procs[i]->deadline;
+		t = hp_watch_next(s->procs[i]);
+		if (t != -1 && (next == -1 || t < next))
+			next = t;
+	}
 	if (idle > 0 && (next == -1 || idle < next))
 		next = idle;
 	if (next == -1)
@@ -283,29 +330,50 @@ watch(struct hp_super *s, struct pollfd *in)
 
 #define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
 
+/*
+ * The poll set: the base entries, three a process, then the entries of
+ * the probes that run; at[i] is where process i's probe entries begin.
+ */
+static int
+pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
+{
+	int i, n, max = BASE + 3 * s->nproc;
+
+	for (i = 0; i < s->nproc; i++)
+		max += hp_watch_nfds(s->procs[i]);
+	*fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
+	*at = hp_xrealloc(*at, (size_t)(s->nproc + 1) * sizeof **at);
+	(*fds)[0].fd = s->sigfd;
+	(*fds)[1].fd = s->ctlfd;
+	(*fds)[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
+	for (i = 0; i < s->nproc; i++) {
+		(*fds)[BASE + 3 * i].fd = s->procs[i]->out;
+		(*fds)[BASE + 3 * i + 1].fd = s->procs[i]->err;
+		(*fds)[BASE + 3 * i + 2].fd = s->procs[i]->ready;
+	}
+	n = BASE + 3 * s->nproc;
+	for (i = 0; i < n; i++) {
+		(*fds)[i].events = POLLIN;
+		(*fds)[i].revents = 0;
+	}
+	for (i = 0; i < s->nproc; i++) {
+		(*at)[i] = n;
+		n += hp_watch_fds(s->procs[i], *fds + n, max - n);
+	}
+	(*at)[s->nproc] = n;
+	*nat = s->nproc;
+	return n;
+}
+
 static void
 loop(struct hp_super *s)
 {
 	struct pollfd *fds = NULL;
 	long long now, idle = 0;
-	int i, n, sig, wait;
+	int i, n, sig, wait, *at = NULL, nat;
 
 	for (;;) {
-		fds = hp_xrealloc(fds, (size_t)(BASE + 3 * s->nproc) *
-		    sizeof *fds);
-		fds[0].fd = s->sigfd;
-		fds[1].fd = s->ctlfd;
-		fds[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
-		for (i = 0; i < s->nproc; i++) {
-			fds[BASE + 3 * i].fd = s->procs[i]->out;
-			fds[BASE + 3 * i + 1].fd = s->procs[i]->err;
-			fds[BASE + 3 * i + 2].fd = s->procs[i]->ready;
-		}
-		n = BASE + 3 * s->nproc;
-		for (i = 0; i < n; i++) {
-			fds[i].events = POLLIN;
-			fds[i].revents = 0;
-		}
+		n = pollset(s, &fds, &at, &nat);
 		now = hp_mono_ms();
 		wait = timeout(s, now, idle);
 		/* No word comes when a parent dies: look 4 times a second. */
@@ -316,15 +384,20 @@ loop(struct hp_super *s)
 		while ((sig = hp_sig_next(s->sigfd)) != 0) {
 			if (sig == SIGCHLD)
 				reap(s);
-			else if (sig == SIGTERM || sig == SIGINT)
+			else if (sig == SIGTERM || sig == SIGINT) {
+				/* As PID 1: the signal that came goes on. */
+				if (s->init)
+					s->stopsig = sig;
 				hp_super_shutdown(s);
+			} else if (sig == SIGHUP && s->init)
+				forward(s, sig);
 			else if (sig == SIGHUP)
 				reload(s);
 		}
 		watch(s, &fds[2]);
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
-		for (i = 0; i < s->nproc && BASE + 3 * i < n; i++) {
+		for (i = 0; i < nat; i++) {
 			if (fds[BASE + 3 * i].revents &&
 			    fds[BASE + 3 * i].fd == s->procs[i]->out)
 				hp_sproc_output(s, s->procs[i], 0);
@@ -334,10 +407,14 @@ loop(struct hp_super *s)
 			if (fds[BASE + 3 * i + 2].revents &&
 			    fds[BASE + 3 * i + 2].fd == s->procs[i]->ready)
 				hp_sproc_ready(s, s->procs[i]);
+			hp_watch_step(s, s->procs[i], fds + at[i],
+			    at[i + 1] - at[i]);
 		}
 		now = hp_mono_ms();
-		for (i = 0; i < s->nproc; i++)
+		for (i = 0; i < s->nproc; i++) {
 			hp_sproc_timer(s, s->procs[i], now);
+			hp_watch_timer(s, s->procs[i], now);
+		}
 		forget_removed(s);
 		if (anylive(s)) {
 			idle = 0;
@@ -345,7 +422,7 @@ loop(struct hp_super *s)
 		}
 		if (s->shutdown)
 			break;
-		if (s->implicit) {
+		if (s->implicit || s->init) {
 			if (idle == 0)
 				idle = now + IDLE_MS;
 			else if (now >= idle) {
@@ -358,6 +435,7 @@ loop(struct hp_super *s)
 		}
 	}
 	free(fds);
+	free(at);
 }
 
 /*
@@ -390,6 +468,34 @@ sweep(void)
 	}
 }
 
+/* The process of the command line (--init -- COMMAND): kept, started. */
+static void
+runcmd(struct hp_super *s, struct hp_spec *spec)
+{
+	struct hp_proc *p;
+
+	if (hp_super_writespec(s, spec) == -1) {
+		hp_warn("%s: write spec", spec->name);
+		hp_spec_free(spec);
+		s->last = HP_EXIT_FAIL;
+		return;
+	}
+	if ((p = hp_super_find(s, spec->name)) != NULL) {
+		if (hp_sproc_live(p)) {
+			hp_warnx("%s: runs already", spec->name);
+			hp_spec_free(spec);
+			return;
+		}
+		hp_super_respec(p, spec);
+	} else
+		p = hp_super_add(s, spec);
+	/* One that cannot start says why, and leaves with 126 or 127. */
+	if (hp_sproc_start(s, p) == -1) {
+		hp_warnx("%s", p->error);
+		s->last = p->exit_code;
+	}
+}
+
 /* Run the supervisor of st until shutdown; ready gets a byte once it is. */
 int
 hp_super_run(struct hp_state *st, const struct hp_superopt *o)
@@ -397,7 +503,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
 	struct hp_super s;
 	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
-	int i, n, ready = o->ready, implicit = o->implicit;
+	int i, n, ready = o->ready, implicit = o->implicit, fl[2];
 	pid_t holder;
 
 	memset(&s, 0, sizeof s);
@@ -405,6 +511,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	s.implicit = implicit;
 	s.conf = o->conf;
 	s.watch_stdin = o->watch_stdin;
+	s.init = o->init;
+	s.relay = o->init;
 	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1)
 		hp_fail(HP_EXIT_FAIL, "not-found", "parent %ld: not running",
 		    (long)o->parent);
@@ -440,10 +548,19 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	s.ev.echo = o->json;
 	if (s.watch_stdin)
 		hp_nonblock(STDIN_FILENO);
+	/* Our output may be a terminal shared with others: put back later. */
+	fl[0] = fcntl(STDOUT_FILENO, F_GETFL);
+	fl[1] = fcntl(STDERR_FILENO, F_GETFL);
+	if (s.relay) {
+		hp_nonblock(STDOUT_FILENO);
+		hp_nonblock(STDERR_FILENO);
+	}
 	supevent(&s, "supervisor:started");
 	recover(&s);
 	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
 		hp_warnx("%s", msg);
+	if (o->cmd != NULL)
+		runcmd(&s, o->cmd);
 	if (ready != -1) {
 		(void)!write(ready, "1", 1);
 		close(ready);
@@ -455,6 +572,9 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	forget_removed(&s);
 	sweep();
 	supevent(&s, "supervisor:shutdown");
+	if (s.dropped > 0)
+		hp_warnx("%lld bytes of output dropped: ours would not take "
+		    "them (they are in the logs)", s.dropped);
 	for (i = 0; i < s.nwaiting; i++) {
 		hp_super_reply(&s, s.waiting[i], 1, NULL, NULL, NULL);
 		free(s.waiting[i]);
@@ -468,5 +588,9 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	close(s.ctlfd);
 	close(s.ctlw);
 	close(s.lockfd);
-	return HP_EXIT_OK;
+	if (s.relay && fl[0] != -1)
+		(void)fcntl(STDOUT_FILENO, F_SETFL, fl[0]);
+	if (s.relay && fl[1] != -1)
+		(void)fcntl(STDERR_FILENO, F_SETFL, fl[1]);
+	return s.init ? s.last : HP_EXIT_OK;
 }

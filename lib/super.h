@@ -40,6 +40,15 @@ struct hp_proc {
 	char		 code[24];	/* code word of the last failure */
 	char		 error[160];
 	struct hp_waiter *waiters;
+	/* its readiness check, health probes and dependencies: watch.c */
+	struct hp_check	*probe;		/* the check being run, or NULL */
+	struct hp_health run;
+	int		 health;	/* HP_HEALTH_* */
+	int		 hfails;	/* failed probes in a row */
+	long long	 hnext;		/* mono ms of the next probe, or 0 */
+	long long	 ready_by;	/* mono ms readiness is due, or 0 */
+	long long	 rgap;		/* ms between readiness probes */
+	int		 held;		/* its start waits for its after= */
 };
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
@@ -62,23 +71,34 @@ struct hp_super {
 	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	/* --init */
+	int		 init;
+	int		 stopsig;	/* signal passed on at shutdown, or 0 */
+	int		 last;		/* exit status of the last to end */
+	int		 relay;		/* output goes to ours too */
+	long long	 dropped;	/* bytes of it our output refused */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
 void	hp_super_respec(struct hp_proc *, struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
+void	hp_super_relay(struct hp_super *, int, const char *, size_t);
 /* control.c: the commands of the control FIFO */
 int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */
 void	hp_super_control(struct hp_super *);	/* read and act on lines */
 int	hp_super_apply(struct hp_super *, int, char *, size_t);
 		/* (re)read the conf; 1: first time; -1 + message */
+int	hp_super_writespec(struct hp_super *, const struct hp_spec *);
 int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
 void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
+void	hp_sproc_isready(struct hp_super *, struct hp_proc *);
+void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
+int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
 int	hp_sproc_live(const struct hp_proc *);
 void	hp_sproc_wait(struct hp_proc *, const char *, int);
@@ -93,5 +113,21 @@ void	hp_sproc_free(struct hp_proc *);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+
+/* watch.c: readiness checks, health probes and dependencies */
+enum { HP_HEALTH_UNKNOWN, HP_HEALTH_HEALTHY, HP_HEALTH_UNHEALTHY };
+const char *hp_health_name(int);
+void	hp_watch_started(struct hp_super *, struct hp_proc *);
+void	hp_watch_ready(struct hp_super *, struct hp_proc *);
+void	hp_watch_ended(struct hp_proc *);
+long long hp_watch_next(const struct hp_proc *);  /* mono ms, or -1 */
+int	hp_watch_nfds(const struct hp_proc *);
+int	hp_watch_fds(struct hp_proc *, struct pollfd *, int);
+void	hp_watch_step(struct hp_super *, struct hp_proc *, struct pollfd *,
+	    int);			/* after poll: its entries */
+void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
+int	hp_watch_hold(struct hp_super *, struct hp_proc *);
+				/* 1: its start must wait for after= */
+void	hp_watch_release(struct hp_super *);	/* start what may now */
 
 #endif

@@ -235,6 +235,26 @@ EOF
 	[ "$output" = "" ]
 }
 
+@test "bash, fish, zsh: hp-spawn -o offers every key of hp.conf(5)" {
+	want=$(sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' \
+	    "$ROOT/man/hp.conf.5" | grep -v '^exec=$' | sort)
+	bash_complete -- hp-spawn -o ''
+	[ "$(echo "$output" | sort)" = "$want" ]
+	bash_complete -- hp-spawn --option health-r
+	[ "$(echo "$output" | sort)" = "$(printf 'health-restart=\nhealth-retries=')" ]
+	fish_complete -- 'hp-spawn -o '
+	[ "$(echo "$output" | sort)" = "$want" ]
+	got=$(sed -n '/^[[:space:]]*keys=(/,/^[[:space:]]*)/p' \
+	    "$ROOT/completions/_hp" | sed '1d;$d' | tr -s ' \t' '\n' |
+	    grep . | sed 's/$/=/' | sort)
+	[ "$got" = "$want" ]
+}
+
+@test "bash: hp-spawn --after completes process names" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-spawn --after ''
+	[ "$output" = "$(printf 'api\nweb')" ]
+}
+
 @test "bash: hp-spawn -e completes variable names, -C directories" {
 	bash_complete HPTESTVAR=1 -- hp-spawn -e HPTEST
 	[ "$output" = "HPTESTVAR=" ]

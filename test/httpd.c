@@ -2,10 +2,11 @@
 /* httpd.c: the HTTP server of the tests and the bench: right or wrong. */
 
 /*
- * usage: httpd [-6] [-u path] [-d ms] [-m close|hold] [-l file]
+ * usage: httpd [-6] [-p port] [-u path] [-d ms] [-m close|hold]
+ *     [-l file]
  *
  * Listens on 127.0.0.1 (-6: ::1 only; -u: a Unix socket) on a port the
- * system picks, prints the port (or the path) on a line, and serves until
+ * system picks (-p: that port), prints the port (or the path) on a line, and serves until
  * killed. -d binds at once but listens only after ms: until then a
  * connect is refused. -m close closes each connection as it comes, -m
  * hold keeps it and never reads. -l appends each request head to file.
@@ -203,7 +204,7 @@ writeout(struct conn *c)
 
 /* Bound, not yet listening: a connect is refused until listen(). */
 static int
-listener(int v6, const char *upath, char *name, size_t n)
+listener(int v6, int port, const char *upath, char *name, size_t n)
 {
 	struct sockaddr_in in4;
 	struct sockaddr_in6 in6;
@@ -230,6 +231,7 @@ listener(int v6, const char *upath, char *name, size_t n)
 		memset(&in6, 0, sizeof in6);
 		in6.sin6_family = AF_INET6;
 		in6.sin6_addr = in6addr_loopback;
+		in6.sin6_port = htons((unsigned short)port);
 		len = sizeof in6;
 		if (bind(fd, (struct sockaddr *)&in6, len) == -1 ||
 		    getsockname(fd, (struct sockaddr *)&in6, &len) == -1)
@@ -239,6 +241,7 @@ listener(int v6, const char *upath, char *name, size_t n)
 		memset(&in4, 0, sizeof in4);
 		in4.sin_family = AF_INET;
 		in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in4.sin_port = htons((unsigned short)port);
 		len = sizeof in4;
 		if (bind(fd, (struct sockaddr *)&in4, len) == -1 ||
 		    getsockname(fd, (struct sockaddr *)&in4, &len) == -1)
@@ -344,13 +347,16 @@ main(int argc, char **argv)
 {
 	const char *upath = NULL;
 	char name[HP_PATH_MAX];
-	int ch, v6 = 0, delay = 0, lfd;
+	int ch, v6 = 0, delay = 0, lfd, port = 0;
 
 	hp_progname = "httpd";
-	while ((ch = getopt(argc, argv, "6u:d:m:l:")) != -1) {
+	while ((ch = getopt(argc, argv, "6p:u:d:m:l:")) != -1) {
 		switch (ch) {
 		case '6':
 			v6 = 1;
+			break;
+		case 'p':
+			port = atoi(optarg);
 			break;
 		case 'u':
 			upath = optarg;
@@ -366,12 +372,12 @@ main(int argc, char **argv)
 			logfile = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: httpd [-6] [-u path] [-d ms] "
-			    "[-m close|hold] [-l file]\n");
+			fprintf(stderr, "usage: httpd [-6] [-p port] [-u path] "
+			    "[-d ms] [-m close|hold] [-l file]\n");
 			return 2;
 		}
 	}
-	lfd = listener(v6, upath, name, sizeof name);
+	lfd = listener(v6, port, upath, name, sizeof name);
 	/* Told at once with -d, else once a connect can succeed. */
 	if (delay > 0) {
 		printf("%s\n", name);

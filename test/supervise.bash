@@ -2,9 +2,8 @@
 # supervise.bash: what the suites of the supervisor share (load after
 # helpers): a foreground supervisor, its records and its events.
 
-# helpers.bash's teardown runs "hp-supervise shutdown -t 15s", which is
-# a usage error (options go before the verb), so it never shuts anything
-# down: do it here, properly, then let it check that nothing is left.
+# A supervisor that answers is shut down first, by its verb; then
+# hp_teardown ends what the test started and fails if anything is left.
 teardown() {
 	if [ -d "$HP_STATE_DIR" ] && supervised; then
 		hp-supervise -t 15s shutdown >/dev/null 2>&1 || true

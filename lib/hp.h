@@ -130,6 +130,9 @@ void	hp_json_kint(struct hp_json *, const char *, long long);
 void	hp_json_kbool(struct hp_json *, const char *, int);
 int	hp_json_get(const char *, const char *, char *, size_t);
 				/* top-level key's value; 0 found, -1 not */
+int	hp_json_valid(const char *, size_t);	/* 1: one JSON value */
+void	hp_json_raw(struct hp_json *, const char *, size_t);
+				/* as it is if valid JSON, else a string */
 
 /* kv.c: "key = value" files: spec and status */
 struct hp_kv {

@@ -211,13 +211,15 @@ int	hp_ident_kill(const struct hp_ident *, int, int);
 int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
 
+#define HP_SPAWN_EXTRA	2
 struct hp_spawn {
 	char	**argv;
 	char	**envp;		/* NULL: inherit */
 	const char *dir;	/* NULL: stay */
 	int	  fd[3];	/* child's 0, 1, 2; -1: /dev/null */
 	int	  setsid;
-	int	  extra[2];	/* fd extra[0] becomes the child's extra[1] */
+	int	  extra[HP_SPAWN_EXTRA][2];
+			/* fd [i][0] becomes the child's [i][1]; 0: none */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */

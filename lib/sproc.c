@@ -123,8 +123,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.fd[0] = -1;
 	sp.fd[1] = o[1];
 	sp.fd[2] = e[1];
-	sp.extra[0] = r[1];
-	sp.extra[1] = p->spec.ready_fd;
+	sp.extra[0][0] = r[1];
+	sp.extra[0][1] = p->spec.ready_fd;
 	sp.setsid = 1;
 	pid = hp_spawn(&sp);
 	err = errno;

@@ -283,7 +283,7 @@ void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
 
 /* spec.c: how a process is started, read from procs/NAME/spec */
-enum { HP_SERVICE, HP_SYSTEM };
+enum { HP_SERVICE, HP_SYSTEM, HP_NODE };
 enum { HP_RESTART_NO, HP_RESTART_ON_FAILURE, HP_RESTART_ALWAYS };
 struct hp_spec {
 	char		name[HP_NAME_MAX + 1];
@@ -305,6 +305,9 @@ struct hp_spec {
 	int		log_count;
 	int		ready_fd;	/* it writes a line here once ready */
 	char		*config;	/* the hp.conf(5) it comes from */
+	/* type node: the interpreter (NULL: node on PATH), its arguments */
+	char		*node;
+	char		**node_args;
 };
 const char *hp_type_name(int);
 int	hp_type_parse(const char *);		/* -1 unknown */

@@ -145,6 +145,7 @@ hp_sproc_free(struct hp_proc *p)
 		close(p->err);
 	if (p->ready != -1)
 		close(p->ready);
+	hp_node_close(NULL, p);
 	hp_spec_free(&p->spec);
 	free(p);
 }

@@ -282,30 +282,33 @@ watch(struct hp_super *s, struct pollfd *in)
 }
 
 #define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+#define PER	4	/* stdout, stderr, ready-fd, node channel */
 
 static void
 loop(struct hp_super *s)
 {
-	struct pollfd *fds = NULL;
+	struct pollfd *fds = NULL, *pf;
 	long long now, idle = 0;
 	int i, n, sig, wait;
 
 	for (;;) {
-		fds = hp_xrealloc(fds, (size_t)(BASE + 3 * s->nproc) *
+		fds = hp_xrealloc(fds, (size_t)(BASE + PER * s->nproc) *
 		    sizeof *fds);
 		fds[0].fd = s->sigfd;
 		fds[1].fd = s->ctlfd;
 		fds[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
 		for (i = 0; i < s->nproc; i++) {
-			fds[BASE + 3 * i].fd = s->procs[i]->out;
-			fds[BASE + 3 * i + 1].fd = s->procs[i]->err;
-			fds[BASE + 3 * i + 2].fd = s->procs[i]->ready;
+			fds[BASE + PER * i].fd = s->procs[i]->out;
+			fds[BASE + PER * i + 1].fd = s->procs[i]->err;
+			fds[BASE + PER * i + 2].fd = s->procs[i]->ready;
 		}
-		n = BASE + 3 * s->nproc;
+		n = BASE + PER * s->nproc;
 		for (i = 0; i < n; i++) {
 			fds[i].events = POLLIN;
 			fds[i].revents = 0;
 		}
+		for (i = 0; i < s->nproc; i++)
+			hp_node_pollfd(s->procs[i], &fds[BASE + PER * i + 3]);
 		now = hp_mono_ms();
 		wait = timeout(s, now, idle);
 		/* No word comes when a parent dies: look 4 times a second. */
@@ -324,16 +327,16 @@ loop(struct hp_super *s)
 		watch(s, &fds[2]);
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
-		for (i = 0; i < s->nproc && BASE + 3 * i < n; i++) {
-			if (fds[BASE + 3 * i].revents &&
-			    fds[BASE + 3 * i].fd == s->procs[i]->out)
+		for (i = 0; i < s->nproc && BASE + PER * i < n; i++) {
+			pf = &fds[BASE + PER * i];
+			if (pf[0].revents && pf[0].fd == s->procs[i]->out)
 				hp_sproc_output(s, s->procs[i], 0);
-			if (fds[BASE + 3 * i + 1].revents &&
-			    fds[BASE + 3 * i + 1].fd == s->procs[i]->err)
+			if (pf[1].revents && pf[1].fd == s->procs[i]->err)
 				hp_sproc_output(s, s->procs[i], 1);
-			if (fds[BASE + 3 * i + 2].revents &&
-			    fds[BASE + 3 * i + 2].fd == s->procs[i]->ready)
+			if (pf[2].revents && pf[2].fd == s->procs[i]->ready)
 				hp_sproc_ready(s, s->procs[i]);
+			if (pf[3].revents)
+				hp_node_io(s, s->procs[i], &pf[3]);
 		}
 		now = hp_mono_ms();
 		for (i = 0; i < s->nproc; i++)

@@ -40,6 +40,8 @@ struct hp_proc {
 	char		 code[24];	/* code word of the last failure */
 	char		 error[160];
 	struct hp_waiter *waiters;
+	/* node.c: a node process's IPC channel, or NULL */
+	struct hp_chan	*chan;
 };
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
@@ -93,5 +95,17 @@ void	hp_sproc_free(struct hp_proc *);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+/* node.c: a node process's interpreter and IPC channel */
+int	hp_node_pair(int [2]);		/* socketpair, ours [0]; -1 errno */
+void	hp_node_exec(const struct hp_spec *, struct hp_spawn *, int);
+				/* sp: node runs the script, fd the channel */
+void	hp_node_open(struct hp_proc *, int);	/* started: our end */
+void	hp_node_pollfd(const struct hp_proc *, struct pollfd *);
+void	hp_node_io(struct hp_super *, struct hp_proc *,
+	    const struct pollfd *);		/* what poll() said of it */
+void	hp_node_close(struct hp_super *, struct hp_proc *);
+				/* with s: what is left is read first */
+void	hp_node_send(struct hp_super *, const char *, const char *,
+	    const char *);			/* client, name, JSON */
 
 #endif

@@ -138,7 +138,7 @@ spawn() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin]" ]
-	[ "${#lines[@]}" -eq 5 ]
+	[ "${#lines[@]}" -eq 6 ]
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$USAGE" ]

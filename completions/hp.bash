@@ -53,6 +53,18 @@ _hp_names()
 	done
 }
 
+# Print the names of the node processes: type = node in their spec.
+_hp_node_names()
+{
+	local dir f
+	dir=$(_hp_state_dir)
+	for f in "$dir"/procs/*/spec; do
+		grep -qx 'type = node' "$f" 2>/dev/null || continue
+		f=${f%/spec}
+		printf '%s\n' "${f##*/}"
+	done
+}
+
 _hp_signals()
 {
 	local s
@@ -140,7 +152,7 @@ _hp_supervise()
 			    -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload"
+			    reload send"
 		fi
 		return
 	fi
@@ -153,6 +165,13 @@ _hp_supervise()
 			_hp_reply "$(_hp_signals "$cur")"
 		else
 			_hp_reply "$(_hp_names)"
+		fi ;;
+	send)
+		# A node process; then the message, which is the user's.
+		if ((n == 1)); then
+			_hp_reply "$(_hp_node_names)"
+		else
+			COMPREPLY=()
 		fi ;;
 	*)
 		COMPREPLY=() ;;
@@ -180,7 +199,7 @@ _hp_spawn()
 	-S|--state-dir|-C)
 		_hp_dirs; return ;;
 	-t)
-		_hp_reply "service system"; return ;;
+		_hp_reply "service system node"; return ;;
 	-r)
 		_hp_reply "no on-failure always"; return ;;
 	--stop-signal)

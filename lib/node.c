@@ -25,6 +25,7 @@
  */
 #define QUEUE_MAX	(64 * 1024)
 #define READ_MAX	4	/* reads of a channel a turn of the loop */
+#define DRAIN_MAX	64	/* reads of what is left, once it has exited */
 
 struct hp_chan {
 	int		 fd;
@@ -194,10 +195,7 @@ lines(struct hp_super *s, struct hp_proc *p, const char *buf, size_t n)
 	}
 }
 
-/*
- * Read what the program has sent, at most max reads (0: all there is,
- * as when it has exited). At EOF or an error the channel is closed.
- */
+/* Read what the program has sent; at EOF or an error, close the channel. */
 static void
 readin(struct hp_super *s, struct hp_proc *p, int max)
 {
@@ -205,7 +203,7 @@ readin(struct hp_super *s, struct hp_proc *p, int max)
 	ssize_t n;
 	int i;
 
-	for (i = 0; max == 0 || i < max; i++) {
+	for (i = 0; i < max; i++) {
 		n = hp_read(p->chan->fd, buf, sizeof buf);
 		if (n == -1 && errno == EAGAIN)
 			return;
@@ -266,8 +264,9 @@ hp_node_close(struct hp_super *s, struct hp_proc *p)
 {
 	if (p->chan == NULL)
 		return;
+	/* Bounded: what it left running may still hold the other end. */
 	if (s != NULL)
-		readin(s, p, 0);
+		readin(s, p, DRAIN_MAX);
 	if (p->chan == NULL)
 		return;
 	close(p->chan->fd);

@@ -69,6 +69,16 @@ once() {
 	    "$@"
 }
 
+unsupervised() {
+	! hp-supervise status >/dev/null 2>&1
+}
+
+# ended PID: no such process, or only its zombie.
+ended() {
+	case $(ps -o stat= -p "$1") in ""|Z*) return 0 ;; esac
+	return 1
+}
+
 # echo_up NAME: an echo.js program called NAME, started and listening.
 echo_up() {
 	spawn -n "$1" -t node "${@:2}" -- "$JS/echo.js" || return 1
@@ -217,8 +227,7 @@ echo_up() {
 	grep -F '"event":"process:stopped","name":"echo"' \
 	    "$HP_STATE_DIR/events.log" >ev
 	[ "$(json 'j.signal + " " + j.error' <ev)" = "TERM undefined" ]
-	[ ! -e "/proc/$PID" ] ||
-	    [ "$(awk '{ print $3 }' "/proc/$PID/stat")" = Z ]
+	ended "$PID"
 	# Started again, it is a new program with a new channel.
 	hp-supervise start echo
 	wait_until 10 count_is echo '{"ready":true,"n":1}' 2
@@ -238,6 +247,36 @@ echo_up() {
 	wait_until 10 st_is echo state exited
 	[ "$(st echo exit-code)" = 0 ]
 	sent echo "{\"echo\":{\"off\":true},\"pid\":$PID}"
+}
+
+@test "a program that closes its channel runs on; send says no-channel" {
+	echo_up echo
+	hp-supervise send echo '{"disconnect":true}'
+	wait_until 10 sent echo "{\"echo\":{\"disconnect\":true},\"pid\":$PID}"
+	# The supervisor sees its end closed, at once or at its next write.
+	closed() {
+		run --separate-stderr hp-supervise --json send echo '"x"'
+		[ "$status" -eq 1 ] &&
+		    [ "$(json 'j[0].error.code' <<<"$output")" = no-channel ]
+	}
+	wait_until 10 closed
+	[ "$stderr" = "hp-supervise: echo: its channel is closed" ]
+	[ "$(st echo state)" = running ]
+	[ "$(st echo pid)" = "$PID" ]
+}
+
+@test "after the supervisor is killed, the next one gives a new channel" {
+	echo_up echo
+	old=$(supervisor_pid)
+	kill -KILL "$old"
+	wait_until 10 unsupervised
+	# Its channel gone, a program with nothing else to do ends on its own.
+	wait_until 10 ended "$PID"
+	hp-supervise -b
+	wait_until 10 count_is echo '{"ready":true,"n":1}' 2
+	[ "$(st echo pid)" != "$PID" ]
+	hp-supervise send echo '{"ping":1}'
+	wait_until 10 sent echo "{\"echo\":{\"ping\":1},\"pid\":$(st echo pid)}"
 }
 
 @test "[node NAME] in hp.conf: node-args before the script, node = PATH" {

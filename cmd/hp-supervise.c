@@ -292,7 +292,8 @@ main(int argc, char **argv)
 	struct hp_getopt g = { 0 };
 	struct hp_state st;
 	struct stat sb;
-	const char *stdir = NULL, *v, *sig = NULL, *send = NULL;
+	const char *stdir = NULL, *v, *sig = NULL;
+	char *send = NULL;
 	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
 	struct hp_conf cf;
@@ -430,5 +431,7 @@ main(int argc, char **argv)
 	if (send != NULL && hp_super_pid(&st) <= 0)
 		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs "
 		    "for %s", st.dir);
-	return verb(&st, v, sig, send, argv + 1, argc - 1, timeout);
+	r = verb(&st, v, sig, send, argv + 1, argc - 1, timeout);
+	free(send);
+	return r;
 }

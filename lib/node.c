@@ -70,7 +70,7 @@ which(char *out, size_t n, const char *cmd, char **envp)
 		if (i)
 			return;
 	}
-	/* Not found: the exec fails, and says so ("node: not found"). */
+	/* Not found: the exec fails and says so: "node: command not found". */
 	hp_copy(out, n, cmd);
 }
 

@@ -21,7 +21,8 @@ static const char synopsis[] =
     "start|stop|restart|remove name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
-    "       hp-supervise [--json] [-S dir] status|reload";
+    "       hp-supervise [--json] [-S dir] status|reload\n"
+    "       hp-supervise [--json] [-S dir] send name json";
 
 enum { O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT };
 
@@ -33,6 +34,30 @@ static const struct hp_opt longopts[] = {
 	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
 	{ NULL, 0, 0 }
 };
+
+/* A message, with "ID send NAME ", must fit in one control line. */
+#define MSG_MAX	(HP_LINE_MAX - 100)
+
+/* send's message: one valid JSON value, made one line; or a usage error. */
+static char *
+message(const char *text)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char cmd[256];
+
+	if (!hp_json_valid(text, strlen(text)))
+		hp_usage(synopsis, "send: not valid JSON: %.60s", text);
+	hp_json_init(&j, &b);
+	hp_json_raw(&j, text, strlen(text));
+	if (b.len > MSG_MAX)
+		hp_usage(synopsis, "send: message too long (%zu bytes, at most "
+		    "%d)", b.len, MSG_MAX);
+	if (hp_json_get(b.p, "cmd", cmd, sizeof cmd) == 0 &&
+	    strncmp(cmd, "NODE_", 5) == 0)
+		hp_usage(synopsis, "send: a cmd of NODE_... is Node's own");
+	return hp_buf_str(&b);
+}
 
 /* How long a verb on NAME may take: its stop timeout and some. */
 static long long
@@ -112,10 +137,10 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_close(j, '}');
 }
 
-/* Send VERB for every name at once, then hear every answer. */
+/* Send VERB (with sig, or msg) for every name at once, hear each answer. */
 static int
-verb(struct hp_state *st, const char *v, const char *sig, char **names,
-    int n, long long timeout)
+verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
+    char **names, int n, long long timeout)
 {
 	struct hp_client c;
 	struct hp_buf b = { 0 };
@@ -123,7 +148,7 @@ verb(struct hp_state *st, const char *v, const char *sig, char **names,
 	char line[HP_LINE_MAX + 1], who[HP_NAME_MAX + 1], ok[8];
 	char **replies;
 	long long end, t;
-	int i, left, failed = 0;
+	int i, left, failed = 0, r;
 
 	if (hp_super_implicit(st) == -1)
 		hp_die("start a supervisor for %s", st->dir);
@@ -131,8 +156,13 @@ verb(struct hp_state *st, const char *v, const char *sig, char **names,
 		hp_die("%s/%s", st->dir, HP_EVENTS);
 	replies = hp_xcalloc((size_t)n, sizeof *replies);
 	for (i = 0, t = 0; i < n; i++) {
-		if ((sig ? hp_client_send(&c, "signal %s %s", sig, names[i]) :
-		    hp_client_send(&c, "%s %s", v, names[i])) == -1) {
+		if (sig != NULL)
+			r = hp_client_send(&c, "signal %s %s", sig, names[i]);
+		else if (msg != NULL)
+			r = hp_client_send(&c, "send %s %s", names[i], msg);
+		else
+			r = hp_client_send(&c, "%s %s", v, names[i]);
+		if (r == -1) {
 			hp_client_close(&c);
 			hp_die("%s: send", names[i]);
 		}
@@ -285,6 +315,7 @@ main(int argc, char **argv)
 	struct hp_state st;
 	struct stat sb;
 	const char *stdir = NULL, *v, *sig = NULL;
+	char *send = NULL;
 	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
 	struct hp_spec cmd;
@@ -397,6 +428,11 @@ main(int argc, char **argv)
 		sig = argv[1];
 		argv++;
 		argc--;
+	} else if (strcmp(v, "send") == 0) {
+		if (argc != 3)
+			hp_usage(synopsis, "send wants a name and a message");
+		send = message(argv[2]);
+		argc--;
 	} else if (strcmp(v, "start") == 0 || strcmp(v, "stop") == 0 ||
 	    strcmp(v, "restart") == 0 || strcmp(v, "remove") == 0) {
 		if (argc < 2)
@@ -413,7 +449,7 @@ main(int argc, char **argv)
 			return status(&st);
 		if (strcmp(v, "shutdown") == 0)
 			return shutdown_verb(&st, timeout);
-		if (strcmp(v, "reload") == 0)
+		if (strcmp(v, "reload") == 0 || send != NULL)
 			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
 			    "runs for %s", st.dir);
 	}
@@ -425,5 +461,11 @@ main(int argc, char **argv)
 		return shutdown_verb(&st, timeout);
 	if (strcmp(v, "reload") == 0)
 		return reload_verb(&st, timeout);
-	return verb(&st, v, sig, argv + 1, argc - 1, timeout);
+	/* A message is for a program that runs: no supervisor is started. */
+	if (send != NULL && hp_super_pid(&st) <= 0)
+		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs "
+		    "for %s", st.dir);
+	r = verb(&st, v, sig, send, argv + 1, argc - 1, timeout);
+	free(send);
+	return r;
 }

@@ -53,6 +53,18 @@ _hp_names()
 	done
 }
 
+# Print the names of the node processes: type = node in their spec.
+_hp_node_names()
+{
+	local dir f
+	dir=$(_hp_state_dir)
+	for f in "$dir"/procs/*/spec; do
+		grep -qx 'type = node' "$f" 2>/dev/null || continue
+		f=${f%/spec}
+		printf '%s\n' "${f##*/}"
+	done
+}
+
 _hp_signals()
 {
 	local s
@@ -140,7 +152,7 @@ _hp_supervise()
 			    --timeout -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload"
+			    reload send"
 		fi
 		return
 	fi
@@ -154,6 +166,13 @@ _hp_supervise()
 		else
 			_hp_reply "$(_hp_names)"
 		fi ;;
+	send)
+		# A node process; then the message, which is the user's.
+		if ((n == 1)); then
+			_hp_reply "$(_hp_node_names)"
+		else
+			COMPREPLY=()
+		fi ;;
 	*)
 		COMPREPLY=() ;;
 	esac
@@ -164,7 +183,8 @@ _hp_spec_keys="dir env clear-env restart stop-signal stop-timeout
 	backoff-min backoff-max backoff-reset max-restarts
 	restart-window circuit-reset log-size log-count ready-fd
 	ready-check ready-timeout after health health-interval
-	health-timeout health-start health-retries health-restart"
+	health-timeout health-start health-retries health-restart
+	node node-args"
 
 _hp_spawn()
 {
@@ -187,7 +207,7 @@ _hp_spawn()
 	-S|--state-dir|-C)
 		_hp_dirs; return ;;
 	-t)
-		_hp_reply "service system"; return ;;
+		_hp_reply "service system node"; return ;;
 	-r)
 		_hp_reply "no on-failure always"; return ;;
 	--stop-signal)

@@ -46,6 +46,15 @@ function __hp_names
     end
 end
 
+# Print the names of the node processes: type = node in their spec.
+function __hp_node_names
+    set -l dir (__hp_state_dir)
+    for f in $dir/procs/*/spec
+        grep -qx 'type = node' $f 2>/dev/null
+        and string replace -r -- '^.*/([^/]+)/spec$' '$1' $f
+    end
+end
+
 function __hp_signals
     set -l sigs HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 \
         PIPE ALRM TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM \
@@ -137,9 +146,11 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -a signal -d 'Send a signa
 complete -c hp-supervise -n __hp_supervise_needs_verb -a shutdown -d 'Stop everything and the supervisor'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a status -d 'Tell whether a supervisor runs'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the configuration file again'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a send -d 'Send a JSON message to a node process'
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove 0+' -a '(__hp_names)' -d Process
 complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d Signal
 complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_names)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d 'Node process'
 
 # hp-spawn
 # The keys of hp.conf(5) that -o takes.
@@ -148,7 +159,8 @@ function __hp_spec_keys
         backoff-min backoff-max backoff-reset max-restarts \
         restart-window circuit-reset log-size log-count ready-fd \
         ready-check ready-timeout after health health-interval \
-        health-timeout health-start health-retries health-restart
+        health-timeout health-start health-retries health-restart \
+        node node-args
 end
 
 complete -c hp-spawn -f
@@ -157,7 +169,7 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s w -d 'Wait, exit with
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l json -d 'Print the result as JSON'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s n -x -d 'Process name'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -x -a 'service system' -d Type
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -x -a 'service system node' -d Type
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s C -x -a '(__fish_complete_directories)' -d 'Working directory'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s e -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s r -x -a 'no on-failure always' -d 'Restart policy'

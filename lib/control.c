@@ -274,7 +274,10 @@ warnline(const char *why, const char *line)
 		hp_warnx("control: %s: %.60s", why, line);
 }
 
-/* One control line: "ID VERB ARG...", ID a FIFO in events/ or "-". */
+/*
+ * One control line: "ID VERB ARG...", ID a FIFO in events/ or "-"; for
+ * "ID send NAME JSON" the JSON is the rest of the line.
+ */
 static void
 command(struct hp_super *s, char *line)
 {
@@ -325,6 +328,11 @@ command(struct hp_super *s, char *line)
 	if (n < 3 || !hp_name_ok(w[2])) {
 		warnline("bad line", copy);
 		hp_super_reply(s, w[0], 0, NULL, "usage", "bad command");
+		return;
+	}
+	if (strcmp(w[1], "send") == 0 && n >= 4) {
+		/* The message is the rest of the line, as it came. */
+		hp_node_send(s, w[0], w[2], copy + (w[3] - line));
 		return;
 	}
 	if ((strcmp(w[1], "add") == 0 || strcmp(w[1], "start") == 0 ||

@@ -131,6 +131,9 @@ void	hp_json_kint(struct hp_json *, const char *, long long);
 void	hp_json_kbool(struct hp_json *, const char *, int);
 int	hp_json_get(const char *, const char *, char *, size_t);
 				/* top-level key's value; 0 found, -1 not */
+int	hp_json_valid(const char *, size_t);	/* 1: one JSON value */
+void	hp_json_raw(struct hp_json *, const char *, size_t);
+				/* as it is if valid JSON, else a string */
 
 /* kv.c: "key = value" files: spec and status */
 struct hp_kv {
@@ -209,13 +212,15 @@ int	hp_ident_kill(const struct hp_ident *, int, int);
 int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
 
+#define HP_SPAWN_EXTRA	2
 struct hp_spawn {
 	char	**argv;
 	char	**envp;		/* NULL: inherit */
 	const char *dir;	/* NULL: stay */
 	int	  fd[3];	/* child's 0, 1, 2; -1: /dev/null */
 	int	  setsid;
-	int	  extra[2];	/* fd extra[0] becomes the child's extra[1] */
+	int	  extra[HP_SPAWN_EXTRA][2];
+			/* fd [i][0] becomes the child's [i][1]; 0: none */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
@@ -279,7 +284,7 @@ void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
 
 /* spec.c: how a process is started, read from procs/NAME/spec */
-enum { HP_SERVICE, HP_SYSTEM };
+enum { HP_SERVICE, HP_SYSTEM, HP_NODE };
 enum { HP_RESTART_NO, HP_RESTART_ON_FAILURE, HP_RESTART_ALWAYS };
 struct hp_spec {
 	char		name[HP_NAME_MAX + 1];
@@ -311,6 +316,9 @@ struct hp_spec {
 	long long	health_start;	/* ms from ready to the first probe */
 	int		health_retries;	/* failures in a row: unhealthy */
 	int		health_restart;	/* unhealthy: restart it */
+	/* type node: the interpreter (NULL: node on PATH), its arguments */
+	char		*node;
+	char		**node_args;
 };
 const char *hp_type_name(int);
 int	hp_type_parse(const char *);		/* -1 unknown */

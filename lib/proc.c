@@ -159,46 +159,58 @@ execpath(char **argv, char **envp)
 }
 
 /*
- * In the child: descriptors 0-2 from fd[], the extra one where it is
- * wanted, the report pipe just above, and no more.
+ * In the child: descriptors 0-2 from fd[], the extra ones where they are
+ * wanted, the report pipe just above the highest, and no more. Every
+ * source is first moved above all the targets, so that no dup2() lands
+ * on a source still to be moved.
  */
 static void
 child(struct hp_spawn *sp, int ep)
 {
-	int src[3], i, devnull, hi, extra = -1, rp;
+	int src[3 + HP_SPAWN_EXTRA], i, k, devnull, top = 2, rp;
 
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
-	if ((hi = fcntl(ep, F_DUPFD_CLOEXEC, 10)) == -1)
+	for (k = 0; k < HP_SPAWN_EXTRA; k++)
+		if (sp->extra[k][1] > top)
+			top = sp->extra[k][1];
+	rp = top + 1;
+	if ((i = fcntl(ep, F_DUPFD_CLOEXEC, rp < 10 ? 10 : rp)) == -1)
 		report(ep, 2);
-	ep = hi;
+	ep = i;
 	for (i = 0; i < 3; i++) {
 		if (sp->fd[i] >= 0)
-			src[i] = fcntl(sp->fd[i], F_DUPFD, 10);
+			src[i] = fcntl(sp->fd[i], F_DUPFD, rp);
 		else if ((devnull = open("/dev/null", O_RDWR)) == -1)
 			report(ep, 2);
 		else {
-			src[i] = fcntl(devnull, F_DUPFD, 10);
+			src[i] = fcntl(devnull, F_DUPFD, rp);
 			close(devnull);
 		}
 		if (src[i] == -1)
 			report(ep, 2);
 	}
-	if (sp->extra[1] > 2 && (extra = fcntl(sp->extra[0], F_DUPFD,
-	    10)) == -1)
-		report(ep, 2);
+	for (k = 0; k < HP_SPAWN_EXTRA; k++)
+		if ((src[3 + k] = sp->extra[k][1] > 2 ?
+		    fcntl(sp->extra[k][0], F_DUPFD, rp) : -2) == -1)
+			report(ep, 2);
 	for (i = 0; i < 3; i++)
 		if (dup2(src[i], i) == -1)
 			report(ep, 2);
-	if (extra != -1 && dup2(extra, sp->extra[1]) == -1)
-		report(ep, 2);
-	rp = sp->extra[1] > 2 ? sp->extra[1] + 1 : 3;
+	for (k = 0; k < HP_SPAWN_EXTRA; k++)
+		if (src[3 + k] >= 0 && dup2(src[3 + k], sp->extra[k][1]) == -1)
+			report(ep, 2);
 	if (dup2(ep, rp) == -1 || hp_cloexec(rp) == -1)
 		report(ep, 2);
-	/* Between 2 and the extra one, nothing of ours stays open. */
-	for (i = 3; i < sp->extra[1]; i++)
-		close(i);
+	/* Between 2 and the report pipe, nothing of ours stays open. */
+	for (i = 3; i < rp; i++) {
+		for (k = 0; k < HP_SPAWN_EXTRA; k++)
+			if (sp->extra[k][1] == i)
+				break;
+		if (k == HP_SPAWN_EXTRA)
+			close(i);
+	}
 	hp_closefrom(rp + 1);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
 		report(rp, 1);

@@ -146,6 +146,7 @@ hp_sproc_free(struct hp_proc *p)
 	if (p->ready != -1)
 		close(p->ready);
 	hp_watch_ended(p);
+	hp_node_close(NULL, p);
 	hp_spec_free(&p->spec);
 	free(p);
 }

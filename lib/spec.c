@@ -10,18 +10,24 @@
 
 extern char **environ;
 
-static const char *types[] = { "service", "system" };
+static const char *types[] = { "service", "system", "node" };
+#define NTYPES	(int)(sizeof types / sizeof types[0])
 static const char *restarts[] = { "no", "on-failure", "always" };
 
-/* Inherited from an Electron parent, these break Node children. */
+/*
+ * Inherited from an Electron parent, these break Node children; so does
+ * a channel of Node's that was meant for us, not for them (node.c gives
+ * a node process a channel of its own).
+ */
 static const char *unsafe[] = {
-	"ELECTRON_RUN_AS_NODE", "ELECTRON_NO_ATTACH_CONSOLE", NULL
+	"ELECTRON_RUN_AS_NODE", "ELECTRON_NO_ATTACH_CONSOLE",
+	"NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", NULL
 };
 
 const char *
 hp_type_name(int t)
 {
-	return t >= 0 && t < 2 ? types[t] : "?";
+	return t >= 0 && t < NTYPES ? types[t] : "?";
 }
 
 int
@@ -29,7 +35,7 @@ hp_type_parse(const char *s)
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < NTYPES; i++)
 		if (strcmp(s, types[i]) == 0)
 			return i;
 	return -1;
@@ -216,6 +222,33 @@ watchkey(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	return 0;
 }
 
+/* node = PATH and node-args = WORDS, for a node process only. */
+static int
+nodekey(struct hp_spec *sp, const char *key, const char *v, char *msg,
+    size_t n)
+{
+	char **w;
+	int argc;
+
+	if (sp->type != HP_NODE)
+		return snprintf(msg, n, "%s: only for type node", key), -1;
+	if (hp_split(v, &w, &argc) == -1)
+		return snprintf(msg, n, "%s: %s", key, hp_split_error()), -1;
+	if (strcmp(key, "node-args") == 0) {
+		hp_argv_free(sp->node_args);
+		sp->node_args = w;
+		return 0;
+	}
+	if (argc != 1) {
+		hp_argv_free(w);
+		return snprintf(msg, n, "node: one path expected"), -1;
+	}
+	free(sp->node);
+	sp->node = hp_xstrdup(w[0]);
+	hp_argv_free(w);
+	return 0;
+}
+
 /* One key of a spec; the message says what is wrong with a bad one. */
 int
 hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
@@ -311,7 +344,9 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	} else if (strcmp(key, "config") == 0) {
 		free(sp->config);
 		sp->config = hp_xstrdup(v);
-	} else
+	} else if (strcmp(key, "node") == 0 || strcmp(key, "node-args") == 0)
+		return nodekey(sp, key, v, msg, n);
+	else
 		return watchkey(sp, key, v, msg, n);
 	return 0;
 }
@@ -404,6 +439,13 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		hp_kv_addi(b, "ready-fd", sp->ready_fd);
 	if (sp->config != NULL)
 		hp_kv_add(b, "config", sp->config);
+	if (sp->node != NULL) {
+		one[0] = sp->node;
+		one[1] = NULL;
+		addwords(b, "node", one);
+	}
+	if (sp->node_args != NULL && sp->node_args[0] != NULL)
+		addwords(b, "node-args", sp->node_args);
 	if (sp->ready_check != NULL)
 		hp_kv_add(b, "ready-check", sp->ready_check);
 	if (sp->ready_timeout > 0)
@@ -491,6 +533,9 @@ hp_spec_free(struct hp_spec *sp)
 	free(sp->ready_check);
 	free(sp->health);
 	hp_argv_free(sp->after);
-	sp->argv = sp->env = sp->after = NULL;
+	free(sp->node);
+	hp_argv_free(sp->node_args);
+	sp->argv = sp->env = sp->after = sp->node_args = NULL;
 	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
+	sp->node = NULL;
 }

@@ -77,7 +77,7 @@ fail(struct hp_proc *p, const char *code, const char *fmt, const char *a,
 static void
 setexec_error(struct hp_proc *p, const struct hp_spawn *sp, int err)
 {
-	const char *cmd = p->spec.argv[0];
+	const char *cmd = sp->argv[0];	/* what was run: node, for one */
 
 	if (sp->stage == 1)
 		fail(p, "exec-failed", "chdir %s: %s", p->spec.dir, err);
@@ -102,6 +102,7 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	struct hp_spawn sp;
 	char file[HP_PATH_MAX];
 	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, r[2] = { -1, -1 }, err;
+	int c[2] = { -1, -1 };
 	char **envp;
 	pid_t pid;
 
@@ -111,12 +112,15 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	p->state = HP_ST_STARTING;
 	memset(&sp, 0, sizeof sp);
 	if (hp_pipe(o, 0) == -1 || hp_pipe(e, 0) == -1 ||
-	    (p->spec.ready_fd > 0 && hp_pipe(r, 0) == -1)) {
+	    (p->spec.ready_fd > 0 && hp_pipe(r, 0) == -1) ||
+	    (p->spec.type == HP_NODE && hp_node_pair(c) == -1)) {
 		err = errno;
 		close(o[0]);
 		close(o[1]);
 		close(e[0]);
 		close(e[1]);
+		close(r[0]);
+		close(r[1]);
 		fail(p, "system", "%s: pipe: %s", p->spec.name, err);
 		p->exit_code = HP_EXIT_NOEXEC;
 		after_exit(s, p);
@@ -132,9 +136,11 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.fd[0] = -1;
 	sp.fd[1] = o[1];
 	sp.fd[2] = e[1];
-	sp.extra[0] = r[1];
-	sp.extra[1] = p->spec.ready_fd;
+	sp.extra[0][0] = r[1];
+	sp.extra[0][1] = p->spec.ready_fd;
 	sp.setsid = 1;
+	if (c[1] != -1)
+		hp_node_exec(&p->spec, &sp, c[1]);
 	pid = hp_spawn(&sp);
 	err = errno;
 	free(envp);
@@ -142,6 +148,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	close(e[1]);
 	if (r[1] != -1)
 		close(r[1]);
+	if (c[1] != -1)
+		close(c[1]);
 	p->started = hp_mono_ms();
 	p->started_wall = hp_wall_ms();
 	if (pid == -1) {
@@ -149,6 +157,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 		close(e[0]);
 		if (r[0] != -1)
 			close(r[0]);
+		if (c[0] != -1)
+			close(c[0]);
 		setexec_error(p, &sp, err);
 		hp_log_write(&p->log, 1, p->error, strlen(p->error));
 		hp_log_write(&p->log, 1, "\n", 1);
@@ -157,6 +167,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	}
 	p->out = o[0];
 	p->err = e[0];
+	if (c[0] != -1)
+		hp_node_open(p, c[0]);
 	if ((p->ready = r[0]) != -1)
 		hp_nonblock(p->ready);
 	p->orphan = 0;
@@ -267,6 +279,7 @@ drain(struct hp_super *s, struct hp_proc *p)
 {
 	hp_sproc_output(s, p, 0);
 	hp_sproc_output(s, p, 1);
+	hp_node_close(s, p);	/* its last messages first */
 	if (p->ready != -1) {
 		close(p->ready);
 		p->ready = -1;

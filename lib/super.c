@@ -329,36 +329,40 @@ watch(struct hp_super *s, struct pollfd *in)
 }
 
 #define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+#define PER	4	/* stdout, stderr, ready-fd, node channel */
 
 /*
- * The poll set: the base entries, three a process, then the entries of
+ * The poll set: the base entries, PER a process, then the entries of
  * the probes that run; at[i] is where process i's probe entries begin.
  */
 static int
 pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 {
-	int i, n, max = BASE + 3 * s->nproc;
+	struct pollfd *f;
+	int i, n, max = BASE + PER * s->nproc;
 
 	for (i = 0; i < s->nproc; i++)
 		max += hp_watch_nfds(s->procs[i]);
-	*fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
+	f = *fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
 	*at = hp_xrealloc(*at, (size_t)(s->nproc + 1) * sizeof **at);
-	(*fds)[0].fd = s->sigfd;
-	(*fds)[1].fd = s->ctlfd;
-	(*fds)[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
+	f[0].fd = s->sigfd;
+	f[1].fd = s->ctlfd;
+	f[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
 	for (i = 0; i < s->nproc; i++) {
-		(*fds)[BASE + 3 * i].fd = s->procs[i]->out;
-		(*fds)[BASE + 3 * i + 1].fd = s->procs[i]->err;
-		(*fds)[BASE + 3 * i + 2].fd = s->procs[i]->ready;
+		f[BASE + PER * i].fd = s->procs[i]->out;
+		f[BASE + PER * i + 1].fd = s->procs[i]->err;
+		f[BASE + PER * i + 2].fd = s->procs[i]->ready;
 	}
-	n = BASE + 3 * s->nproc;
+	n = BASE + PER * s->nproc;
 	for (i = 0; i < n; i++) {
-		(*fds)[i].events = POLLIN;
-		(*fds)[i].revents = 0;
+		f[i].events = POLLIN;
+		f[i].revents = 0;
 	}
+	for (i = 0; i < s->nproc; i++)
+		hp_node_pollfd(s->procs[i], &f[BASE + PER * i + 3]);
 	for (i = 0; i < s->nproc; i++) {
 		(*at)[i] = n;
-		n += hp_watch_fds(s->procs[i], *fds + n, max - n);
+		n += hp_watch_fds(s->procs[i], f + n, max - n);
 	}
 	(*at)[s->nproc] = n;
 	*nat = s->nproc;
@@ -368,7 +372,7 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 static void
 loop(struct hp_super *s)
 {
-	struct pollfd *fds = NULL;
+	struct pollfd *fds = NULL, *pf;
 	long long now, idle = 0;
 	int i, n, sig, wait, *at = NULL, nat;
 
@@ -398,15 +402,15 @@ loop(struct hp_super *s)
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
 		for (i = 0; i < nat; i++) {
-			if (fds[BASE + 3 * i].revents &&
-			    fds[BASE + 3 * i].fd == s->procs[i]->out)
+			pf = &fds[BASE + PER * i];
+			if (pf[0].revents && pf[0].fd == s->procs[i]->out)
 				hp_sproc_output(s, s->procs[i], 0);
-			if (fds[BASE + 3 * i + 1].revents &&
-			    fds[BASE + 3 * i + 1].fd == s->procs[i]->err)
+			if (pf[1].revents && pf[1].fd == s->procs[i]->err)
 				hp_sproc_output(s, s->procs[i], 1);
-			if (fds[BASE + 3 * i + 2].revents &&
-			    fds[BASE + 3 * i + 2].fd == s->procs[i]->ready)
+			if (pf[2].revents && pf[2].fd == s->procs[i]->ready)
 				hp_sproc_ready(s, s->procs[i]);
+			if (pf[3].revents)
+				hp_node_io(s, s->procs[i], &pf[3]);
 			hp_watch_step(s, s->procs[i], fds + at[i],
 			    at[i + 1] - at[i]);
 		}

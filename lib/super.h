@@ -49,6 +49,8 @@ struct hp_proc {
 	long long	 ready_by;	/* mono ms readiness is due, or 0 */
 	long long	 rgap;		/* ms between readiness probes */
 	int		 held;		/* its start waits for its after= */
+	/* node.c: a node process's IPC channel, or NULL */
+	struct hp_chan	*chan;
 };
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
@@ -113,6 +115,18 @@ void	hp_sproc_free(struct hp_proc *);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+/* node.c: a node process's interpreter and IPC channel */
+int	hp_node_pair(int [2]);		/* socketpair, ours [0]; -1 errno */
+void	hp_node_exec(const struct hp_spec *, struct hp_spawn *, int);
+				/* sp: node runs the script, fd the channel */
+void	hp_node_open(struct hp_proc *, int);	/* started: our end */
+void	hp_node_pollfd(const struct hp_proc *, struct pollfd *);
+void	hp_node_io(struct hp_super *, struct hp_proc *,
+	    const struct pollfd *);		/* what poll() said of it */
+void	hp_node_close(struct hp_super *, struct hp_proc *);
+				/* with s: what is left is read first */
+void	hp_node_send(struct hp_super *, const char *, const char *,
+	    const char *);			/* client, name, JSON */
 
 /* watch.c: readiness checks, health probes and dependencies */
 enum { HP_HEALTH_UNKNOWN, HP_HEALTH_HEALTHY, HP_HEALTH_UNHEALTHY };

@@ -188,7 +188,7 @@ EOF
 
 @test "bash: hp-supervise completes verbs, then names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
-	[ "$(sorted)" = "reload remove restart shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart send shutdown signal start status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
 	[ "$(sorted)" = "start status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
@@ -222,7 +222,7 @@ EOF
 
 @test "bash: hp-spawn completes types, policies and signals" {
 	bash_complete -- hp-spawn -t ''
-	[ "$output" = "$(printf 'service\nsystem')" ]
+	[ "$output" = "$(printf 'service\nsystem\nnode')" ]
 	bash_complete -- hp-spawn -E -r ''
 	[ "$output" = "$(printf 'no\non-failure\nalways')" ]
 	bash_complete -- hp-spawn -r on
@@ -314,7 +314,7 @@ EOF
 
 @test "fish: hp-supervise completes verbs, signals and names" {
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart send shutdown signal start status stop " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
 	[ "$(sorted)" = "api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
@@ -332,7 +332,7 @@ EOF
 
 @test "fish: hp-spawn completes values, and a command after --" {
 	fish_complete -- "hp-spawn -t "
-	[ "$(sorted)" = "service system " ]
+	[ "$(sorted)" = "node service system " ]
 	fish_complete -- "hp-spawn -w -r "
 	[ "$(sorted)" = "always no on-failure " ]
 	fish_complete -- "hp-spawn --stop-signal=KI"
@@ -387,7 +387,7 @@ EOF
 
 @test "zsh: hp-supervise completes verbs, signals and names" {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart send shutdown signal start status stop " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
 	[ "$output" = "db" ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
@@ -400,7 +400,7 @@ EOF
 	zsh_complete -- "hp-spawn -r "
 	[ "$(sorted)" = "always no on-failure " ]
 	zsh_complete -- "hp-spawn -E -t "
-	[ "$(sorted)" = "service system " ]
+	[ "$(sorted)" = "node service system " ]
 	zsh_complete -- "hp-spawn -n x -- hpfake"
 	[ "$output" = "hpfaketool" ]
 }
@@ -425,6 +425,29 @@ EOF
 	[ "$output" = "reload" ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise -S $STATE "
 	[[ " ${lines[*]} " == *" reload "* ]]
+}
+
+# hp-supervise send
+
+@test "hp-supervise send: bash, fish and zsh offer node processes only" {
+	printf 'type = node\nexec = api.js\n' >"$STATE/procs/api/spec"
+	printf 'type = service\nexec = web\n' >"$STATE/procs/web/spec"
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise se
+	[ "$output" = "send" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise send ''
+	[ "$output" = "api" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise send api ''
+	[ "$output" = "" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise se"
+	[ "$output" = "send" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise send "
+	[ "$output" = "api" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise send api "
+	[ "$output" = "" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise se"
+	[ "$output" = "send" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise send "
+	[ "$output" = "api" ]
 }
 
 # hp-health

@@ -18,7 +18,7 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin]" ]
-	[ "${#lines[@]}" -eq 6 ]
+	[ "${#lines[@]}" -eq 7 ]
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$USAGE" ]

@@ -360,6 +360,122 @@ reader(void)
 	hp_buf_free(&b);
 }
 
+/* What hp_json_raw writes for the text lit, alone. */
+static const char *
+rawj(struct hp_buf *b, const char *s, size_t n)
+{
+	struct hp_json j;
+
+	b->len = 0;
+	hp_json_init(&j, b);
+	hp_json_raw(&j, s, n);
+	return hp_buf_str(b);
+}
+
+#define RJ(b, lit)	rawj((b), (lit), sizeof(lit) - 1)
+#define VALID(lit)	hp_json_valid((lit), sizeof(lit) - 1)
+
+static void
+raw(void)
+{
+	static const char alphabet[] = "{}[]\":,01-9e.+Etrunlfas \\u\n"
+	    "\xe2\x80\xa8\xc3\xff";
+	struct hp_buf b = { 0 }, o = { 0 };
+	struct hp_json j;
+	char s[40], deep[200];
+	unsigned long x = 777;
+	size_t i, n, bad = 0;
+
+	/* Valid values go in as they are, compacted onto one line. */
+	CHECK_STR(RJ(&b, "{\"a\":1}"), "{\"a\":1}");
+	CHECK_STR(RJ(&b, " {\n \"a\" : [ 1 ,\t2 ] ,\"b c\":\" d \" }\r\n"),
+	    "{\"a\":[1,2],\"b c\":\" d \"}");
+	CHECK_STR(RJ(&b, "[1,2.5e-3,-0,0.5E+10,\"x\",true,false,null,{},[]]"),
+	    "[1,2.5e-3,-0,0.5E+10,\"x\",true,false,null,{},[]]");
+	CHECK_STR(RJ(&b, "\"s\""), "\"s\"");
+	CHECK_STR(RJ(&b, "0"), "0");
+	CHECK_STR(RJ(&b, "null"), "null");
+	CHECK_STR(RJ(&b, "\"\\u00e9\\n\\\"\\/\""), "\"\\u00e9\\n\\\"\\/\"");
+	CHECK_STR(RJ(&b, "\"caf\xc3\xa9\""), "\"caf\xc3\xa9\"");
+	CHECK_STR(RJ(&b, "[\"\xe2\x80\xa8\xe2\x80\xa9\"]"),
+	    "[\"\\u2028\\u2029\"]");
+	/* Anything else is a string. */
+	CHECK_STR(RJ(&b, "{a:1}"), "\"{a:1}\"");
+	CHECK_STR(RJ(&b, "{\"a\":1,}"), "\"{\\\"a\\\":1,}\"");
+	CHECK_STR(RJ(&b, "[1 2]"), "\"[1 2]\"");
+	CHECK_STR(RJ(&b, "{\"a\":1} {\"b\":2}"),
+	    "\"{\\\"a\\\":1} {\\\"b\\\":2}\"");
+	CHECK_STR(RJ(&b, ""), "\"\"");
+	CHECK_STR(RJ(&b, "hello"), "\"hello\"");
+	CHECK_STR(RJ(&b, "\"a\tb\""), "\"\\\"a\\tb\\\"\"");
+	CHECK_STR(RJ(&b, "\"a\0b\""), "\"\\\"a\\u0000b\\\"\"");
+	CHECK_STR(RJ(&b, "\"\xff\""), "\"\\\"\xef\xbf\xbd\\\"\"");
+	CHECK(!VALID("01"));
+	CHECK(!VALID("1."));
+	CHECK(!VALID(".5"));
+	CHECK(!VALID("+1"));
+	CHECK(!VALID("-"));
+	CHECK(!VALID("1e"));
+	CHECK(!VALID("1e+"));
+	CHECK(!VALID("tru"));
+	CHECK(!VALID("nul"));
+	CHECK(!VALID("truex"));
+	CHECK(!VALID("\"abc"));
+	CHECK(!VALID("\"\\q\""));
+	CHECK(!VALID("\"\\u12\""));
+	CHECK(!VALID("\"\\u12"));
+	CHECK(!VALID("\"\\"));
+	CHECK(!VALID("{\"a\"}"));
+	CHECK(!VALID("{\"a\":}"));
+	CHECK(!VALID("{1:2}"));
+	CHECK(!VALID("[1,]"));
+	CHECK(!VALID("["));
+	CHECK(!VALID("{"));
+	CHECK(!VALID("]"));
+	CHECK(!VALID(" "));
+	CHECK(!VALID("[1]]"));
+	CHECK(VALID(" [ ] "));
+	CHECK(VALID("-12.5e-7"));
+	CHECK(VALID("\"\\ud800\""));
+	/* Nesting: 64 deep is taken, 65 is a string. */
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	CHECK(hp_json_valid(deep, 128));
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	CHECK(!hp_json_valid(deep, 130));
+	CHECK(rawj(&b, deep, 130)[0] == '"');
+
+	/* Inside an object: commas right, after a fallback too. */
+	b.len = 0;
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_key(&j, "m");
+	hp_json_raw(&j, "{\"x\": [1]}", 10);
+	hp_json_key(&j, "bad");
+	hp_json_raw(&j, "[1,", 3);
+	hp_json_kint(&j, "n", 1);
+	hp_json_close(&j, '}');
+	CHECK_STR(hp_buf_str(&b),
+	    "{\"m\":{\"x\":[1]},\"bad\":\"[1,\",\"n\":1}");
+
+	/* Random text: always one valid value on one line. */
+	for (i = 0; i < 20000; i++) {
+		for (n = 0; n < i % sizeof s; n++) {
+			x = x * 1103515245 + 12345;
+			s[n] = alphabet[(x >> 16) % (sizeof alphabet - 1)];
+		}
+		rawj(&o, s, n);
+		bad += !hp_json_valid(o.p, o.len) ||
+		    memchr(o.p, '\n', o.len) != NULL ||
+		    (hp_json_valid(s, n) && o.p[0] == '"' && s[0] != '"' &&
+		    (s[0] != ' ' && s[0] != '\n'));
+	}
+	CHECK(bad == 0);
+	hp_buf_free(&o);
+	hp_buf_free(&b);
+}
+
 void
 test_json(void)
 {
@@ -367,4 +483,5 @@ test_json(void)
 	numbers();
 	strings();
 	reader();
+	raw();
 }

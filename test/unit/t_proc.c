@@ -137,9 +137,62 @@ test_spawn(void)
 	    &stage) == -1 && errno == ENOENT && stage == 1);
 }
 
+/*
+ * Two extra descriptors, each source sitting on the other's target: the
+ * child must still get each where it is wanted, and nothing else.
+ */
+static void
+test_extra(void)
+{
+	char *sh[] = { "sh", "-c", "echo x >&5; echo y >&6; "
+	    "for f in 3 4 7; do [ -e /proc/$$/fd/$f ] && echo $f >&5; done; "
+	    "exit 0", NULL };
+	struct hp_spawn sp;
+	int a[2], b[2], st, i, *e[4] = { &a[0], &a[1], &b[0], &b[1] };
+	char out[64];
+	ssize_t n;
+	pid_t pid;
+
+	if (hp_pipe(a, 0) == -1 || hp_pipe(b, 0) == -1) {
+		CHECK(!"pipes");
+		return;
+	}
+	/* The pipes out of the way, their write ends on 5 and 6. */
+	for (i = 0; i < 4; i++) {
+		st = fcntl(*e[i], F_DUPFD_CLOEXEC, 20);
+		close(*e[i]);
+		*e[i] = st;
+	}
+	CHECK(dup2(a[1], 5) == 5 && dup2(b[1], 6) == 6);
+	close(a[1]);
+	close(b[1]);
+	memset(&sp, 0, sizeof sp);
+	sp.argv = sh;
+	sp.fd[0] = sp.fd[1] = sp.fd[2] = -1;
+	sp.extra[0][0] = 6;
+	sp.extra[0][1] = 5;
+	sp.extra[1][0] = 5;
+	sp.extra[1][1] = 6;
+	pid = hp_spawn(&sp);
+	close(5);
+	close(6);
+	CHECK(pid > 0);
+	if (pid > 0)
+		hp_waitpid(pid, &st, 0);
+	n = hp_read(b[0], out, sizeof out - 1);
+	out[n > 0 ? n : 0] = '\0';
+	CHECK_STR(out, "x\n");
+	n = hp_read(a[0], out, sizeof out - 1);
+	out[n > 0 ? n : 0] = '\0';
+	CHECK_STR(out, "y\n");
+	close(a[0]);
+	close(b[0]);
+}
+
 void
 test_proc(void)
 {
 	test_ident();
 	test_spawn();
+	test_extra();
 }

@@ -378,6 +378,9 @@ struct hp_info {
 int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
 	    int);				/* 1: with metrics; -1 errno */
 void	hp_info_json(struct hp_json *, const struct hp_info *);
+int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
+	    unsigned long long *, long long *);
+		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
 
 /* url.c: health checks parsed from their text, and their addresses */
 enum { HP_CHECK_HTTP = 1, HP_CHECK_TCP, HP_CHECK_UNIX, HP_CHECK_PROC };

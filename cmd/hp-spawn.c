@@ -19,11 +19,14 @@ static const char synopsis[] =
     "[-e name=value]... [-r policy] [--stop-signal sig] "
     "[--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "
     "[--max-restarts n] [--restart-window dur] [--circuit-reset dur] "
-    "[--ready-fd n] [--wait-ready dur] -- command [arg ...]";
+    "[--ready-fd n] [--wait-ready dur] [--limit name=value]... "
+    "[--memory-max size] [--cpu-max percent] [--limit-interval dur] "
+    "-- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
-	O_RESET, O_READYFD, O_WAITREADY
+	O_RESET, O_READYFD, O_WAITREADY, O_LIMIT, O_MEMMAX, O_CPUMAX,
+	O_INTERVAL
 };
 
 static const struct hp_opt longopts[] = {
@@ -35,7 +38,9 @@ static const struct hp_opt longopts[] = {
 	{ "backoff-min", 1, O_BMIN }, { "backoff-max", 1, O_BMAX },
 	{ "max-restarts", 1, O_MAXR }, { "restart-window", 1, O_WINDOW },
 	{ "circuit-reset", 1, O_RESET }, { "ready-fd", 1, O_READYFD },
-	{ "wait-ready", 1, O_WAITREADY },
+	{ "wait-ready", 1, O_WAITREADY }, { "limit", 1, O_LIMIT },
+	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
+	{ "limit-interval", 1, O_INTERVAL },
 	{ NULL, 0, 0 }
 };
 
@@ -54,6 +59,25 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 
 	if (hp_spec_set(sp, key, val, msg, sizeof msg) == -1)
 		hp_usage(synopsis, "%s", msg);
+}
+
+/* --limit NAME=VALUE: the key limit-NAME of an rlimit. */
+static void
+setlimit(struct hp_spec *sp, const char *arg)
+{
+	static const char *names[] = { "as", "nofile", "cpu", "nproc", "core" };
+	char key[32];
+	size_t n = strcspn(arg, "=");
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strlen(names[i]) == n && strncmp(arg, names[i], n) == 0)
+			break;
+	if (i == 5 || arg[n] != '=')
+		hp_usage(synopsis, "--limit wants as, nofile, cpu, nproc or "
+		    "core=VALUE: %s", arg);
+	snprintf(key, sizeof key, "limit-%s", names[i]);
+	setspec(sp, key, arg + n + 1);
 }
 
 /* A name from the command: its base name, cut to what names allow. */
@@ -294,6 +318,7 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 {
 	char code[32], file[HP_PATH_MAX];
 	long long end = hp_mono_ms() + START_MS;
+	struct hp_admit a;
 	int try, r;
 
 	for (try = 0; hp_mono_ms() < end; try++) {
@@ -308,7 +333,10 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 				continue;	/* not listening, or full */
 			hp_die("%s: send to the supervisor", name);
 		}
-		while ((r = hp_client_line(c, out, n, 30000)) == 0) {
+		/* The answer may wait for a place in the supervisor's queue. */
+		hp_admit_read(c->st, &a);
+		while ((r = hp_client_line(c, out, n, 30000 +
+		    a.queue_timeout)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
 			seen(out);
@@ -436,6 +464,18 @@ main(int argc, char **argv)
 			break;
 		case O_RESET:
 			setspec(&spec, "circuit-reset", g.arg);
+			break;
+		case O_LIMIT:
+			setlimit(&spec, g.arg);
+			break;
+		case O_MEMMAX:
+			setspec(&spec, "memory-max", g.arg);
+			break;
+		case O_CPUMAX:
+			setspec(&spec, "cpu-max", g.arg);
+			break;
+		case O_INTERVAL:
+			setspec(&spec, "limit-interval", g.arg);
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);

@@ -70,6 +70,7 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->circuit_reset = 60000;
 	sp->log_size = 1024 * 1024;
 	sp->log_count = 3;
+	hp_limit_init(sp);
 }
 
 static int
@@ -220,7 +221,9 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	} else if (strcmp(key, "config") == 0) {
 		free(sp->config);
 		sp->config = hp_xstrdup(v);
-	} else
+	} else if ((i = hp_limit_set(sp, key, v, msg, n)) != 1)
+		return i;
+	else
 		return snprintf(msg, n, "unknown key: %s", key), -1;
 	return 0;
 }
@@ -313,6 +316,7 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		hp_kv_addi(b, "ready-fd", sp->ready_fd);
 	if (sp->config != NULL)
 		hp_kv_add(b, "config", sp->config);
+	hp_limit_write(sp, b);
 }
 
 /*

@@ -126,6 +126,7 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.extra[0] = r[1];
 	sp.extra[1] = p->spec.ready_fd;
 	sp.setsid = 1;
+	sp.rlim = p->spec.rlim;
 	pid = hp_spawn(&sp);
 	err = errno;
 	free(envp);

@@ -14,23 +14,62 @@
 
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
-    "[--parent pid] [--exit-with-stdin]\n"
+    "[--parent pid] [--exit-with-stdin] [--max-procs n] "
+    "[--max-memory size] [--max-load load] [--queue-timeout dur]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
     "       hp-supervise [--json] [-S dir] status|reload";
 
-enum { O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN };
+enum {
+	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_MAXPROCS, O_MAXMEM,
+	O_MAXLOAD, O_QTIMEOUT
+};
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
 	{ "state-dir", 1, 'S' }, { "background", 0, 'b' },
 	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
 	{ "config", 1, 'f' }, { "parent", 1, O_PARENT },
-	{ "exit-with-stdin", 0, O_STDIN },
+	{ "exit-with-stdin", 0, O_STDIN }, { "max-procs", 1, O_MAXPROCS },
+	{ "max-memory", 1, O_MAXMEM }, { "max-load", 1, O_MAXLOAD },
+	{ "queue-timeout", 1, O_QTIMEOUT },
 	{ NULL, 0, 0 }
 };
+
+/* The rules of admission (--max-procs ...), checked before any is used. */
+static void
+admission(struct hp_admit *a, int opt, const char *v)
+{
+	char *end;
+	long long n;
+
+	switch (opt) {
+	case O_MAXPROCS:
+		n = strtoll(v, &end, 10);
+		if (n < 1 || n > 100000 || *end != '\0' ||
+		    strspn(v, "0123456789") != strlen(v))
+			hp_usage(synopsis, "bad max-procs (1 to 100000): %s",
+			    v);
+		a->max_procs = (int)n;
+		break;
+	case O_MAXMEM:
+		if (hp_size(v, &a->max_memory) == -1 || a->max_memory <= 0)
+			hp_usage(synopsis, "bad max-memory: %s", v);
+		break;
+	case O_MAXLOAD:
+		a->max_load = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || strspn(v, "0123456789.") !=
+		    strlen(v) || a->max_load > 1e6)
+			hp_usage(synopsis, "bad max-load: %s", v);
+		break;
+	default:
+		if (hp_duration(v, &a->queue_timeout) == -1 ||
+		    a->queue_timeout <= 0 || a->queue_timeout > (1LL << 40))
+			hp_usage(synopsis, "bad queue-timeout: %s", v);
+	}
+}
 
 /* How long a verb on NAME may take: its stop timeout and some. */
 static long long
@@ -120,6 +159,7 @@ verb(struct hp_state *st, const char *v, const char *sig, char **names,
 	struct hp_json j;
 	char line[HP_LINE_MAX + 1], who[HP_NAME_MAX + 1], ok[8];
 	char **replies;
+	struct hp_admit a;
 	long long end, t;
 	int i, left, failed = 0;
 
@@ -137,6 +177,10 @@ verb(struct hp_state *st, const char *v, const char *sig, char **names,
 		if (patience(st, names[i]) > t)
 			t = patience(st, names[i]);
 	}
+	/* A start may wait in the supervisor's queue first. */
+	hp_admit_read(st, &a);
+	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0)
+		t += a.queue_timeout;
 	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	for (left = n; left > 0 && hp_client_line(&c, line, sizeof line,
 	    end - hp_mono_ms()) == 0; ) {
@@ -265,6 +309,7 @@ main(int argc, char **argv)
 	const char *stdir = NULL, *v, *sig = NULL;
 	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
+	struct hp_admit a;
 	struct hp_conf cf;
 	long long timeout = 0, n;
 	int ch, bg = 0, i, r;
@@ -272,6 +317,7 @@ main(int argc, char **argv)
 	hp_progname = "hp-supervise";
 	memset(&o, 0, sizeof o);
 	o.ready = -1;
+	hp_admit_default(&a);
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:f:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -313,6 +359,13 @@ main(int argc, char **argv)
 		case O_STDIN:
 			o.watch_stdin = 1;
 			break;
+		case O_MAXPROCS:
+		case O_MAXMEM:
+		case O_MAXLOAD:
+		case O_QTIMEOUT:
+			admission(&a, ch, g.arg);
+			o.admit = &a;
+			break;
 		case 't':
 			if (hp_duration(g.arg, &timeout) == -1 ||
 			    timeout <= 0 || timeout > (1LL << 40))
@@ -351,6 +404,9 @@ main(int argc, char **argv)
 	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg)
 		hp_usage(synopsis, "%s takes none of -b, -f, --parent, "
 		    "--exit-with-stdin", v);
+	if (o.admit != NULL)
+		hp_usage(synopsis, "%s takes none of --max-procs, "
+		    "--max-memory, --max-load, --queue-timeout", v);
 	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0 ||
 	    strcmp(v, "reload") == 0) {
 		if (argc != 1)

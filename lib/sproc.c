@@ -413,6 +413,13 @@ hp_sproc_stop(struct hp_super *s, struct hp_proc *p, int then)
 		p->then = then;
 	switch (p->state) {
 	case HP_ST_STARTING:
+		/* Queued, never started: it stops now, or waits on. */
+		if (p->queued) {
+			if (hp_queue_leave(s, p, then))
+				stopped(s, p);
+			break;
+		}
+		/* FALLTHROUGH */
 	case HP_ST_RUNNING:
 		p->error[0] = p->code[0] = '\0';
 		p->killed = 0;

@@ -40,6 +40,16 @@ struct hp_proc {
 	char		 code[24];	/* code word of the last failure */
 	char		 error[160];
 	struct hp_waiter *waiters;
+	/* limits and admission: slimit.c */
+	long long	 sample_at;	/* mono ms of its next sample */
+	pid_t		 sampled;	/* the pid of its last sample */
+	unsigned long long ticks;	/* the CPU of its tree then */
+	long long	 ticks_at;	/* mono ms of that sample */
+	int		 cpu_over;	/* above cpu-max, and said so */
+	int		 given_up;	/* over memory-max too often: failed */
+	unsigned long	 queued;	/* place in the queue; 0: not in it */
+	long long	 queue_end;	/* mono ms it stops waiting */
+	int		 queue_first;	/* a spawn's first start (see add) */
 };
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
@@ -62,6 +72,9 @@ struct hp_super {
 	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	/* admission: slimit.c */
+	struct hp_admit	 admit;
+	unsigned long	 arrivals;	/* starts queued so far */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
@@ -73,6 +86,8 @@ int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 void	hp_super_control(struct hp_super *);	/* read and act on lines */
 int	hp_super_apply(struct hp_super *, int, char *, size_t);
 		/* (re)read the conf; 1: first time; -1 + message */
+int	hp_super_first(struct hp_super *, struct hp_proc *);
+		/* a spawn's first start; -1: failed, and forgotten */
 int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
 void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
@@ -93,5 +108,15 @@ void	hp_sproc_free(struct hp_proc *);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+/* slimit.c: the limits the supervisor watches, its admission queue */
+int	hp_queue_add(struct hp_super *, struct hp_proc *, int);
+		/* p, a spawn's first start: 0 start it now, 1 queued */
+void	hp_queue_start(struct hp_super *, struct hp_proc *);
+		/* start p now, or once admitted */
+int	hp_queue_leave(struct hp_super *, struct hp_proc *, int);
+		/* stop queued p (then): 1 it is stopped now, 0 waits on */
+void	hp_slimit_tick(struct hp_super *, long long);	/* sample, admit */
+long long hp_slimit_next(const struct hp_super *, long long);
+		/* mono ms the tick is due, -1 never */
 
 #endif

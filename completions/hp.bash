@@ -116,13 +116,15 @@ _hp_supervise()
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	-t|--timeout|--parent|=) COMPREPLY=(); return ;;
+	-t|--timeout|--parent|--max-procs|--max-memory|--max-load|\
+	--queue-timeout|=) COMPREPLY=(); return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-S|-t|-f|--state-dir|--timeout|--config|--parent)
+		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
+		--max-memory|--max-load|--queue-timeout)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -137,6 +139,7 @@ _hp_supervise()
 		if [[ $cur == -* ]]; then
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin -t --timeout
+			    --max-procs --max-memory --max-load --queue-timeout
 			    -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
@@ -189,14 +192,19 @@ _hp_spawn()
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
+	--limit)
+		compopt -o nospace 2>/dev/null
+		_hp_reply "as= nofile= cpu= nproc= core="
+		return ;;
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
-	--restart-window|--circuit-reset|--ready-fd|--wait-ready|=)
+	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
+	--memory-max|--cpu-max|--limit-interval|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
-	    --restart-window --circuit-reset --ready-fd --wait-ready -h --help
-	    -V --version --"
+	    --restart-window --circuit-reset --ready-fd --wait-ready --limit
+	    --memory-max --cpu-max --limit-interval -h --help -V --version --"
 }
 
 _hp_ls()

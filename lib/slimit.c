@@ -139,10 +139,10 @@ hp_queue_leave(struct hp_super *s, struct hp_proc *p, int then)
 		return 0;
 	}
 	p->queued = 0;
-	hp_copy(p->code, sizeof p->code, s->shutdown ? "shutting-down" :
-	    "stopped");
-	snprintf(p->error, sizeof p->error, "stopped while it waited to "
-	    "start");
+	/* Not shutting-down: hp-spawn would start a supervisor anew. */
+	hp_copy(p->code, sizeof p->code, "stopped");
+	snprintf(p->error, sizeof p->error, "%s while it waited to start",
+	    s->shutdown ? "the supervisor shut down" : "stopped");
 	hp_sproc_reply(s, p, 0, HP_W_START);
 	p->error[0] = p->code[0] = '\0';
 	return 1;

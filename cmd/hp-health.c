@@ -24,8 +24,6 @@ static const struct hp_opt longopts[] = {
 	{ NULL, 0, 0 }
 };
 
-/* What the supervisor keeps at most; hp-supervise will own this figure. */
-#define PROC_LIMIT	50
 #define WAIT_FIRST	10	/* ms between the first rounds of --wait */
 #define WAIT_MAX	250	/* ms between rounds of --wait, at most */
 
@@ -286,7 +284,7 @@ service(struct hp_json *j, const struct hp_info *in, const char *why)
 }
 
 static void
-resources(struct hp_json *j, int nproc)
+resources(struct hp_json *j, int nproc, int limit)
 {
 	double load[3];
 	long long mem = hp_mem_available();
@@ -301,7 +299,7 @@ resources(struct hp_json *j, int nproc)
 			printf("%.1fG available, ", (double)mem / (1 << 30));
 		else if (mem >= 0)
 			printf("%.1fM available, ", (double)mem / (1 << 20));
-		printf("%d of %d processes\n", nproc, PROC_LIMIT);
+		printf("%d of %d processes\n", nproc, limit);
 		return;
 	}
 	hp_json_key(j, "resources");
@@ -320,8 +318,8 @@ resources(struct hp_json *j, int nproc)
 	else
 		hp_json_null(j);
 	hp_json_kint(j, "processes", nproc);
-	hp_json_kint(j, "process_limit", PROC_LIMIT);
-	hp_json_kbool(j, "healthy", nproc <= PROC_LIMIT);
+	hp_json_kint(j, "process_limit", limit);
+	hp_json_kbool(j, "healthy", nproc <= limit);
 	hp_json_close(j, '}');
 }
 
@@ -354,6 +352,7 @@ system_health(const char *stdir)
 	struct hp_state st;
 	struct hp_buf b = { 0 };
 	struct hp_json j;
+	struct hp_admit a;
 	struct hp_info *in;
 	const char **reason;
 	char **names = NULL, (*buf)[64];
@@ -369,7 +368,9 @@ system_health(const char *stdir)
 	in = hp_xcalloc((size_t)n + 1, sizeof *in);
 	reason = hp_xcalloc((size_t)n + 1, sizeof *reason);
 	buf = hp_xcalloc((size_t)n + 1, sizeof *buf);
-	ok = n <= PROC_LIMIT;
+	/* The running supervisor's max-procs, or the default one. */
+	hp_admit_read(&st, &a);
+	ok = n <= a.max_procs;
 	for (i = 0; i < n; i++) {
 		if (hp_info_load(&st, names[i], &in[i], 0) == -1)
 			hp_copy(in[i].name, sizeof in[i].name, names[i]);
@@ -381,7 +382,7 @@ system_health(const char *stdir)
 	hp_json_kbool(&j, "healthy", ok);
 	list(&j, in, reason, n, 0);
 	list(&j, in, reason, n, 1);
-	resources(&j, n);
+	resources(&j, n, a.max_procs);
 	hp_json_close(&j, '}');
 	printf("%s\n", hp_json_mode ? hp_buf_str(&b) :
 	    ok ? "healthy" : "unhealthy");

@@ -21,12 +21,13 @@ static const char synopsis[] =
     "[--max-restarts n] [--restart-window dur] [--circuit-reset dur] "
     "[--ready-fd n] [--ready-check check] [--ready-timeout dur] "
     "[--wait-ready dur] [--health check] [--after name]... "
-    "[-o key=value]... -- command [arg ...]";
+    "[--limit name=value]... [--memory-max size] [--cpu-max percent] "
+    "[--limit-interval dur] [-o key=value]... -- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
 	O_RESET, O_READYFD, O_WAITREADY, O_READYCHECK, O_READYTIME, O_HEALTH,
-	O_AFTER
+	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL
 };
 
 static const struct hp_opt longopts[] = {
@@ -41,6 +42,9 @@ static const struct hp_opt longopts[] = {
 	{ "wait-ready", 1, O_WAITREADY }, { "ready-check", 1, O_READYCHECK },
 	{ "ready-timeout", 1, O_READYTIME }, { "health", 1, O_HEALTH },
 	{ "after", 1, O_AFTER }, { "option", 1, 'o' },
+	{ "limit", 1, O_LIMIT },
+	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
+	{ "limit-interval", 1, O_INTERVAL },
 	{ NULL, 0, 0 }
 };
 
@@ -59,6 +63,25 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 
 	if (hp_spec_set(sp, key, val, msg, sizeof msg) == -1)
 		hp_usage(synopsis, "%s", msg);
+}
+
+/* --limit NAME=VALUE: the key limit-NAME of an rlimit. */
+static void
+setlimit(struct hp_spec *sp, const char *arg)
+{
+	static const char *names[] = { "as", "nofile", "cpu", "nproc", "core" };
+	char key[32];
+	size_t n = strcspn(arg, "=");
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strlen(names[i]) == n && strncmp(arg, names[i], n) == 0)
+			break;
+	if (i == 5 || arg[n] != '=')
+		hp_usage(synopsis, "--limit wants as, nofile, cpu, nproc or "
+		    "core=VALUE: %s", arg);
+	snprintf(key, sizeof key, "limit-%s", names[i]);
+	setspec(sp, key, arg + n + 1);
 }
 
 /* -o KEY=VALUE: any key of hp.conf(5) but those with options of their own. */
@@ -313,6 +336,7 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 {
 	char code[32], file[HP_PATH_MAX];
 	long long end = hp_mono_ms() + START_MS;
+	struct hp_admit a;
 	int try, r;
 
 	for (try = 0; hp_mono_ms() < end; try++) {
@@ -327,7 +351,10 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 				continue;	/* not listening, or full */
 			hp_die("%s: send to the supervisor", name);
 		}
-		while ((r = hp_client_line(c, out, n, 30000)) == 0) {
+		/* The answer may wait for a place in the supervisor's queue. */
+		hp_admit_read(c->st, &a);
+		while ((r = hp_client_line(c, out, n, 30000 +
+		    a.queue_timeout)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
 			seen(out);
@@ -470,6 +497,18 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			setkey(&spec, g.arg);
+			break;
+		case O_LIMIT:
+			setlimit(&spec, g.arg);
+			break;
+		case O_MEMMAX:
+			setspec(&spec, "memory-max", g.arg);
+			break;
+		case O_CPUMAX:
+			setspec(&spec, "cpu-max", g.arg);
+			break;
+		case O_INTERVAL:
+			setspec(&spec, "limit-interval", g.arg);
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);

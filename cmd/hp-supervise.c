@@ -14,7 +14,8 @@
 
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
-    "[--parent pid] [--exit-with-stdin]\n"
+    "[--parent pid] [--exit-with-stdin] [--max-procs n] "
+    "[--max-memory size] [--max-load load] [--queue-timeout dur]\n"
     "       hp-supervise --init [--json] [-S dir] [-f file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
@@ -24,7 +25,10 @@ static const char synopsis[] =
     "       hp-supervise [--json] [-S dir] status|reload\n"
     "       hp-supervise [--json] [-S dir] send name json";
 
-enum { O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT };
+enum {
+	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
+	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT
+};
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
@@ -32,8 +36,43 @@ static const struct hp_opt longopts[] = {
 	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
 	{ "config", 1, 'f' }, { "parent", 1, O_PARENT },
 	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
+	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
+	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
 	{ NULL, 0, 0 }
 };
+
+/* The rules of admission (--max-procs ...), checked before any is used. */
+static void
+admission(struct hp_admit *a, int opt, const char *v)
+{
+	char *end;
+	long long n;
+
+	switch (opt) {
+	case O_MAXPROCS:
+		n = strtoll(v, &end, 10);
+		if (n < 1 || n > 100000 || *end != '\0' ||
+		    strspn(v, "0123456789") != strlen(v))
+			hp_usage(synopsis, "bad max-procs (1 to 100000): %s",
+			    v);
+		a->max_procs = (int)n;
+		break;
+	case O_MAXMEM:
+		if (hp_size(v, &a->max_memory) == -1 || a->max_memory <= 0)
+			hp_usage(synopsis, "bad max-memory: %s", v);
+		break;
+	case O_MAXLOAD:
+		a->max_load = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || strspn(v, "0123456789.") !=
+		    strlen(v) || a->max_load > 1e6)
+			hp_usage(synopsis, "bad max-load: %s", v);
+		break;
+	default:
+		if (hp_duration(v, &a->queue_timeout) == -1 ||
+		    a->queue_timeout <= 0 || a->queue_timeout > (1LL << 40))
+			hp_usage(synopsis, "bad queue-timeout: %s", v);
+	}
+}
 
 /* A message, with "ID send NAME ", must fit in one control line. */
 #define MSG_MAX	(HP_LINE_MAX - 100)
@@ -147,6 +186,7 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	struct hp_json j;
 	char line[HP_LINE_MAX + 1], who[HP_NAME_MAX + 1], ok[8];
 	char **replies;
+	struct hp_admit a;
 	long long end, t;
 	int i, left, failed = 0, r;
 
@@ -169,6 +209,10 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 		if (patience(st, names[i]) > t)
 			t = patience(st, names[i]);
 	}
+	/* A start may wait in the supervisor's queue first. */
+	hp_admit_read(st, &a);
+	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0)
+		t += a.queue_timeout;
 	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	for (left = n; left > 0 && hp_client_line(&c, line, sizeof line,
 	    end - hp_mono_ms()) == 0; ) {
@@ -319,6 +363,7 @@ main(int argc, char **argv)
 	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
 	struct hp_spec cmd;
+	struct hp_admit a;
 	struct hp_conf cf;
 	long long timeout = 0, n;
 	int ch, bg = 0, i, r;
@@ -326,6 +371,7 @@ main(int argc, char **argv)
 	hp_progname = "hp-supervise";
 	memset(&o, 0, sizeof o);
 	o.ready = -1;
+	hp_admit_default(&a);
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:f:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -369,6 +415,13 @@ main(int argc, char **argv)
 			break;
 		case O_INIT:
 			o.init = 1;
+			break;
+		case O_MAXPROCS:
+		case O_MAXMEM:
+		case O_MAXLOAD:
+		case O_QTIMEOUT:
+			admission(&a, ch, g.arg);
+			o.admit = &a;
 			break;
 		case 't':
 			if (hp_duration(g.arg, &timeout) == -1 ||
@@ -416,6 +469,9 @@ main(int argc, char **argv)
 	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin", v);
+	if (o.admit != NULL)
+		hp_usage(synopsis, "%s takes none of --max-procs, "
+		    "--max-memory, --max-load, --queue-timeout", v);
 	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0 ||
 	    strcmp(v, "reload") == 0) {
 		if (argc != 1)

@@ -128,13 +128,15 @@ _hp_supervise()
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	-t|--timeout|--parent|=) COMPREPLY=(); return ;;
+	-t|--timeout|--parent|--max-procs|--max-memory|--max-load|\
+	--queue-timeout|=) COMPREPLY=(); return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-S|-t|-f|--state-dir|--timeout|--config|--parent)
+		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
+		--max-memory|--max-load|--queue-timeout)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -149,7 +151,8 @@ _hp_supervise()
 		if [[ $cur == -* ]]; then
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
-			    --timeout -h --help -V --version"
+			    --timeout --max-procs --max-memory --max-load
+			    --queue-timeout -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send"
@@ -184,7 +187,8 @@ _hp_spec_keys="dir env clear-env restart stop-signal stop-timeout
 	restart-window circuit-reset log-size log-count ready-fd
 	ready-check ready-timeout after health health-interval
 	health-timeout health-start health-retries health-restart
-	node node-args"
+	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
+	memory-max cpu-max limit-interval"
 
 _hp_spawn()
 {
@@ -223,16 +227,21 @@ _hp_spawn()
 		mapfile -t COMPREPLY < <(compgen -S = -W \
 		    "$_hp_spec_keys" -- "$cur")
 		return ;;
+	--limit)
+		compopt -o nospace 2>/dev/null
+		_hp_reply "as= nofile= cpu= nproc= core="
+		return ;;
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
 	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
-	--ready-check|--ready-timeout|--health|=)
+	--ready-check|--ready-timeout|--health|--memory-max|--cpu-max|\
+	--limit-interval|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
 	    --restart-window --circuit-reset --ready-fd --ready-check
-	    --ready-timeout --wait-ready --health --after -o --option -h
-	    --help -V --version --"
+	    --ready-timeout --wait-ready --health --after -o --option --limit
+	    --memory-max --cpu-max --limit-interval -h --help -V --version --"
 }
 
 _hp_ls()

@@ -73,7 +73,8 @@ function __hp_supervise_args
     set -e tokens[1]
     while set -q tokens[1]
         switch $tokens[1]
-            case -S -t -f --state-dir --timeout --config --parent
+            case -S -t -f --state-dir --timeout --config --parent \
+                --max-procs --max-memory --max-load --queue-timeout
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -136,6 +137,10 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l parent -x -d 'Shut down
 complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shut down at the end of stdin'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l max-procs -x -d 'Processes running at once'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l queue-timeout -x -d 'How long a start may wait'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s h -l help -d 'Print usage'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s V -l version -d 'Print version'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a start -d 'Start processes again'
@@ -160,7 +165,8 @@ function __hp_spec_keys
         restart-window circuit-reset log-size log-count ready-fd \
         ready-check ready-timeout after health health-interval \
         health-timeout health-start health-retries health-restart \
-        node node-args
+        node node-args limit-as limit-nofile limit-cpu limit-nproc \
+        limit-core memory-max cpu-max limit-interval
 end
 
 complete -c hp-spawn -f
@@ -187,6 +193,10 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-timeout -x -d '
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l health -x -d 'Probe its health with this check'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l after -x -a '(__hp_names)' -d 'Start once this process is ready'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s o -l option -x -a '(__hp_spec_keys)' -d 'Set a key of hp.conf'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit -x -a 'as= nofile= cpu= nproc= core=' -d 'An rlimit of the process'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l memory-max -x -d 'Restart it above this memory'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l cpu-max -x -d 'Report it above this CPU percent'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit-interval -x -d 'How often memory and CPU are sampled'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'

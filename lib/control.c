@@ -122,16 +122,33 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		p = hp_super_add(s, &spec);
 	p->restarts = p->attempt = 0;
 	hp_breaker_ok(&p->breaker);
+	/* Over a limit of the supervisor, it waits: so does the answer. */
+	if (hp_queue_add(s, p, 1) == 1) {
+		hp_sproc_wait(p, id, HP_W_START);
+		return;
+	}
+	n = hp_super_first(s, p);
+	hp_sproc_wait(p, id, HP_W_START);
+	hp_sproc_reply(s, p, n == 0, HP_W_START);
+}
+
+/* A spawn's first start. One that failed leaves no record: gone first. */
+int
+hp_super_first(struct hp_super *s, struct hp_proc *p)
+{
+	char dir[HP_PATH_MAX];
+	int n;
+
 	p->then = HP_THEN_REMOVE;	/* a failed first exec: no restart */
 	n = hp_sproc_start(s, p);
 	p->then = HP_THEN_STAY;
-	/* A spawn that failed leaves no record: gone before the answer. */
 	if (n == -1) {
-		hp_rmtree(dir);
+		if (hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS,
+		    p->spec.name) == 0)
+			hp_rmtree(dir);
 		p->state = -1;
 	}
-	hp_sproc_wait(p, id, HP_W_START);
-	hp_sproc_reply(s, p, n == 0, HP_W_START);
+	return n;
 }
 
 /* The spec as text, to tell a changed one from the same. */
@@ -207,7 +224,7 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 		if (fresh && hp_sproc_live(p))
 			hp_sproc_stop(s, p, HP_THEN_START);
 		else if ((fresh || first) && !hp_sproc_live(p) && !s->shutdown)
-			hp_sproc_start(s, p);
+			hp_queue_start(s, p);
 		free(old);
 		free(new);
 	}
@@ -354,6 +371,8 @@ command(struct hp_super *s, char *line)
 		if ((p = lookup(s, w[0], w[2])) == NULL)
 			return;
 		hp_sproc_wait(p, w[0], HP_W_START);
+		if (p->queued)
+			return;		/* answered once it starts */
 		if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
 			/* Runs already: say so, with its pid. */
 			hp_sproc_reply(s, p, 1, HP_W_START);
@@ -364,7 +383,7 @@ command(struct hp_super *s, char *line)
 		else {
 			p->restarts = p->attempt = 0;
 			hp_breaker_ok(&p->breaker);
-			hp_sproc_start(s, p);
+			hp_queue_start(s, p);
 		}
 	} else if (strcmp(w[1], "stop") == 0) {
 		if ((p = lookup(s, w[0], w[2])) == NULL)
@@ -375,7 +394,11 @@ command(struct hp_super *s, char *line)
 		if ((p = lookup(s, w[0], w[2])) == NULL)
 			return;
 		hp_sproc_wait(p, w[0], HP_W_START);
-		hp_sproc_stop(s, p, HP_THEN_START);
+		/* Not running: a new start, which may have to wait. */
+		if (p->state == HP_ST_STOPPED || p->state == HP_ST_EXITED)
+			hp_queue_start(s, p);
+		else
+			hp_sproc_stop(s, p, HP_THEN_START);
 	} else if (strcmp(w[1], "remove") == 0) {
 		if ((p = lookup(s, w[0], w[2])) == NULL)
 			return;

@@ -157,6 +157,7 @@ void	hp_kv_addi(struct hp_buf *, const char *, long long);
 #define HP_EVENTS	"events"
 #define HP_EVENTS_LOG	"events.log"
 #define HP_PROCS	"procs"
+#define HP_LIMITS	"limits"	/* the supervisor's, see limit.c */
 struct hp_state {
 	char	dir[HP_PATH_MAX];
 };
@@ -198,6 +199,7 @@ int	hp_subreaper(void);			/* -1 ENOSYS */
 int	hp_parent_death(int);			/* -1 ENOSYS */
 int	hp_loadavg(double *);			/* -1 ENOSYS */
 long long hp_mem_available(void);		/* bytes, or -1 */
+int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 
 /* proc.c: process identity and spawning with an exec-error pipe */
 struct hp_ident {
@@ -222,6 +224,8 @@ struct hp_spawn {
 	int	  extra[HP_SPAWN_EXTRA][2];
 			/* fd [i][0] becomes the child's [i][1]; 0: none */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
+	/* limits, set in the child */
+	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
@@ -283,6 +287,31 @@ int	hp_breaker_due(const struct hp_breaker *, long long, long long);
 void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
 
+/* limit.c: the limits of a process and of a supervisor (STATE/limits) */
+enum {
+	HP_RLIM_AS, HP_RLIM_NOFILE, HP_RLIM_CPU, HP_RLIM_NPROC, HP_RLIM_CORE,
+	HP_RLIM_N
+};
+#define HP_UNLIMITED	(-2)	/* an rlimit of RLIM_INFINITY */
+#define HP_MAX_PROCS	50	/* processes running at once, by default */
+#define HP_QUEUE_TIMEOUT 30000	/* ms a start may wait, by default */
+struct hp_spec;
+struct hp_admit {
+	int		max_procs;	/* processes running at once */
+	long long	max_memory;	/* bytes available to start; 0: any */
+	double		max_load;	/* 1-minute load to start; <0: any */
+	long long	queue_timeout;	/* ms a start waits, at most */
+};
+void	hp_limit_init(struct hp_spec *);
+int	hp_limit_set(struct hp_spec *, const char *, const char *, char *,
+	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
+void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
+int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
+void	hp_admit_default(struct hp_admit *);
+int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
+void	hp_admit_read(const struct hp_state *, struct hp_admit *);
+				/* the running supervisor's, or defaults */
+
 /* spec.c: how a process is started, read from procs/NAME/spec */
 enum { HP_SERVICE, HP_SYSTEM, HP_NODE };
 enum { HP_RESTART_NO, HP_RESTART_ON_FAILURE, HP_RESTART_ALWAYS };
@@ -319,6 +348,11 @@ struct hp_spec {
 	/* type node: the interpreter (NULL: node on PATH), its arguments */
 	char		*node;
 	char		**node_args;
+	/* limits: limit.c */
+	long long	rlim[HP_RLIM_N];	/* -1: not set */
+	long long	memory_max;	/* bytes its tree may hold; 0: any */
+	int		cpu_max;	/* percent of one CPU; 0: any */
+	long long	limit_interval;	/* ms between samples */
 };
 const char *hp_type_name(int);
 int	hp_type_parse(const char *);		/* -1 unknown */
@@ -354,6 +388,8 @@ struct hp_superopt {
 	int		 watch_stdin;	/* shut down at EOF on stdin */
 	int		 init;		/* PID 1: pass signals on, exit last */
 	struct hp_spec	*cmd;		/* a process to run, or NULL */
+	/* admission */
+	const struct hp_admit *admit;	/* NULL: the defaults */
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *);
 						/* exit status */
@@ -400,6 +436,9 @@ struct hp_info {
 int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
 	    int);				/* 1: with metrics; -1 errno */
 void	hp_info_json(struct hp_json *, const struct hp_info *);
+int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
+	    unsigned long long *, long long *);
+		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
 
 /* url.c: health checks parsed from their text, and their addresses */
 enum { HP_CHECK_HTTP = 1, HP_CHECK_TCP, HP_CHECK_UNIX, HP_CHECK_PROC };

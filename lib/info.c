@@ -10,41 +10,60 @@
 
 /*
  * Walk the tree below the leader breadth first, summing CPU ticks and
- * memory. The leader must still be the process of the pidfile (its start
- * time): else it is not running, whatever its pid says.
+ * memory: the processes in tree (at most max), -1 when the leader is
+ * gone or is no longer the one that started at start (ESRCH), or this
+ * system cannot tell (ENOSYS). hp-ls and the supervisor's limits use it.
  */
-static void
-metrics(struct hp_info *in, unsigned long long start)
+int
+hp_tree_stat(pid_t leader, unsigned long long start, pid_t *tree, int max,
+    unsigned long long *ticks, long long *rss)
 {
 	struct hp_pstat ps;
-	unsigned long long ticks = 0;
-	long hz = sysconf(_SC_CLK_TCK);
-	long long up;
-	int i, n;
+	int i, n, ntree = 0;
 
-	in->ntree = 0;
-	in->tree[in->ntree++] = in->pid;
-	for (i = 0; i < in->ntree; i++) {
-		if (hp_pstat(in->tree[i], &ps) == -1) {
-			if (i == 0 && errno != ENOSYS)
-				in->running = 0;
+	*ticks = 0;
+	*rss = 0;
+	tree[ntree++] = leader;
+	for (i = 0; i < ntree; i++) {
+		if (hp_pstat(tree[i], &ps) == -1) {
 			if (i == 0)
-				return;
+				return -1;
 			continue;
 		}
 		if (i == 0 && ps.start != start) {
-			in->running = 0;
-			return;
+			errno = ESRCH;
+			return -1;
 		}
-		ticks += ps.cpu;
-		in->rss += (long long)ps.rss;
-		n = hp_proc_children(in->tree[i], ps.threads,
-		    in->tree + in->ntree,
-		    (int)(sizeof in->tree / sizeof in->tree[0]) - in->ntree);
+		*ticks += ps.cpu;
+		*rss += (long long)ps.rss;
+		n = hp_proc_children(tree[i], ps.threads, tree + ntree,
+		    max - ntree);
 		if (n > 0)
-			in->ntree += n;
+			ntree += n;
 	}
-	/* Average over the leader's life, as ps(1) does. */
+	return ntree;
+}
+
+/* The tree's figures; CPU averaged over the leader's life, as ps(1) does. */
+static void
+metrics(struct hp_info *in, unsigned long long start)
+{
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	long long up;
+	int n;
+
+	n = hp_tree_stat(in->pid, start, in->tree,
+	    (int)(sizeof in->tree / sizeof in->tree[0]), &ticks, &in->rss);
+	if (n == -1) {
+		in->rss = 0;
+		if (errno == ENOSYS)
+			in->ntree = 1;	/* the leader, all we know */
+		else
+			in->running = 0;
+		return;
+	}
+	in->ntree = n;
 	up = in->started_wall > 0 ? hp_wall_ms() - in->started_wall : 0;
 	if (up > 0 && hz > 0)
 		in->cpu = (double)ticks * 1000.0 / (double)hz * 100.0 /

@@ -6,6 +6,7 @@
 #endif
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -206,6 +207,12 @@ hp_mem_available(void)
 	return strtoll(p + 13, NULL, 10) * 1024;
 }
 
+int
+hp_rlimit_nproc(void)
+{
+	return RLIMIT_NPROC;
+}
+
 #else /* the portable fallback */
 
 int
@@ -279,6 +286,18 @@ long long
 hp_mem_available(void)
 {
 	return -1;
+}
+
+/* Not POSIX, but most systems have it. */
+int
+hp_rlimit_nproc(void)
+{
+#ifdef RLIMIT_NPROC
+	return RLIMIT_NPROC;
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
 }
 
 #endif

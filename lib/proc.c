@@ -212,6 +212,9 @@ child(struct hp_spawn *sp, int ep)
 			close(i);
 	}
 	hp_closefrom(rp + 1);
+	/* Last: a low limit of open files must not stop the dup2 above. */
+	if (sp->rlim != NULL && hp_rlimit_apply(sp->rlim) == -1)
+		report(rp, 2);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
 		report(rp, 1);
 	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);

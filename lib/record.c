@@ -57,6 +57,8 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	hp_kv_add(&b, "health", hp_health_name(p->health));
 	if (p->error[0] != '\0')
 		hp_kv_add(&b, "error", p->error);
+	if (p->error[0] != '\0' && p->code[0] != '\0')
+		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
 	if (hp_sproc_path(s, p, file, sizeof file, "status") == -1 ||
 	    hp_file_write(file, b.p, b.len, 0600) == -1)

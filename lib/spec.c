@@ -79,6 +79,7 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->health_interval = 30000;
 	sp->health_timeout = HP_HEALTH_TIMEOUT;
 	sp->health_retries = 3;
+	hp_limit_init(sp);
 }
 
 static int
@@ -346,6 +347,8 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		sp->config = hp_xstrdup(v);
 	} else if (strcmp(key, "node") == 0 || strcmp(key, "node-args") == 0)
 		return nodekey(sp, key, v, msg, n);
+	else if ((i = hp_limit_set(sp, key, v, msg, n)) != 1)
+		return i;
 	else
 		return watchkey(sp, key, v, msg, n);
 	return 0;
@@ -439,6 +442,7 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		hp_kv_addi(b, "ready-fd", sp->ready_fd);
 	if (sp->config != NULL)
 		hp_kv_add(b, "config", sp->config);
+	hp_limit_write(sp, b);
 	if (sp->node != NULL) {
 		one[0] = sp->node;
 		one[1] = NULL;

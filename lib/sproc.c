@@ -141,6 +141,7 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.setsid = 1;
 	if (c[1] != -1)
 		hp_node_exec(&p->spec, &sp, c[1]);
+	sp.rlim = p->spec.rlim;
 	pid = hp_spawn(&sp);
 	err = errno;
 	free(envp);
@@ -463,6 +464,13 @@ hp_sproc_stop(struct hp_super *s, struct hp_proc *p, int then)
 	}
 	switch (p->state) {
 	case HP_ST_STARTING:
+		/* Queued, never started: it stops now, or waits on. */
+		if (p->queued) {
+			if (hp_queue_leave(s, p, then))
+				stopped(s, p);
+			break;
+		}
+		/* FALLTHROUGH */
 	case HP_ST_RUNNING:
 		p->error[0] = p->code[0] = '\0';
 		p->killed = 0;

@@ -207,7 +207,7 @@ recover(struct hp_super *s)
 			unlink(file);
 		}
 		if (live)
-			hp_sproc_start(s, p);
+			hp_queue_start(s, p);
 		else
 			hp_sproc_status(s, p);
 	}
@@ -271,10 +271,8 @@ supevent(struct hp_super *s, const char *name)
 static int
 timeout(struct hp_super *s, long long now, long long idle)
 {
-	long long next = -1;
+	long long next = -1, t;
 	int i;
-
-	long long t;
 
 	for (i = 0; i < s->nproc; i++) {
 		if (s->procs[i]->deadline > 0 &&
@@ -286,6 +284,8 @@ timeout(struct hp_super *s, long long now, long long idle)
 	}
 	if (idle > 0 && (next == -1 || idle < next))
 		next = idle;
+	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
+		next = t;
 	if (next == -1)
 		return -1;
 	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 :
@@ -419,6 +419,7 @@ loop(struct hp_super *s)
 			hp_sproc_timer(s, s->procs[i], now);
 			hp_watch_timer(s, s->procs[i], now);
 		}
+		hp_slimit_tick(s, now);
 		forget_removed(s);
 		if (anylive(s)) {
 			idle = 0;
@@ -517,6 +518,10 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	s.watch_stdin = o->watch_stdin;
 	s.init = o->init;
 	s.relay = o->init;
+	if (o->admit != NULL)
+		s.admit = *o->admit;
+	else
+		hp_admit_default(&s.admit);
 	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1)
 		hp_fail(HP_EXIT_FAIL, "not-found", "parent %ld: not running",
 		    (long)o->parent);
@@ -559,6 +564,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 		hp_nonblock(STDOUT_FILENO);
 		hp_nonblock(STDERR_FILENO);
 	}
+	if (hp_admit_write(st, &s.admit) == -1)
+		hp_warn("%s/%s", st->dir, HP_LIMITS);
 	supevent(&s, "supervisor:started");
 	recover(&s);
 	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
@@ -591,6 +598,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	hp_events_close(&s.ev);
 	close(s.ctlfd);
 	close(s.ctlw);
+	hp_state_path(st, file, sizeof file, HP_LIMITS);
+	unlink(file);
 	close(s.lockfd);
 	if (s.relay && fl[0] != -1)
 		(void)fcntl(STDOUT_FILENO, F_SETFL, fl[0]);

@@ -51,6 +51,16 @@ struct hp_proc {
 	int		 held;		/* its start waits for its after= */
 	/* node.c: a node process's IPC channel, or NULL */
 	struct hp_chan	*chan;
+	/* limits and admission: slimit.c */
+	long long	 sample_at;	/* mono ms of its next sample */
+	pid_t		 sampled;	/* the pid of its last sample */
+	unsigned long long ticks;	/* the CPU of its tree then */
+	long long	 ticks_at;	/* mono ms of that sample */
+	int		 cpu_over;	/* above cpu-max, and said so */
+	int		 given_up;	/* over memory-max too often: failed */
+	unsigned long	 queued;	/* place in the queue; 0: not in it */
+	long long	 queue_end;	/* mono ms it stops waiting */
+	int		 queue_first;	/* a spawn's first start (see add) */
 };
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
@@ -79,6 +89,9 @@ struct hp_super {
 	int		 last;		/* exit status of the last to end */
 	int		 relay;		/* output goes to ours too */
 	long long	 dropped;	/* bytes of it our output refused */
+	/* admission: slimit.c */
+	struct hp_admit	 admit;
+	unsigned long	 arrivals;	/* starts queued so far */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
@@ -92,6 +105,8 @@ void	hp_super_control(struct hp_super *);	/* read and act on lines */
 int	hp_super_apply(struct hp_super *, int, char *, size_t);
 		/* (re)read the conf; 1: first time; -1 + message */
 int	hp_super_writespec(struct hp_super *, const struct hp_spec *);
+int	hp_super_first(struct hp_super *, struct hp_proc *);
+		/* a spawn's first start; -1: failed, and forgotten */
 int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
 void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
@@ -143,5 +158,15 @@ void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
 int	hp_watch_hold(struct hp_super *, struct hp_proc *);
 				/* 1: its start must wait for after= */
 void	hp_watch_release(struct hp_super *);	/* start what may now */
+/* slimit.c: the limits the supervisor watches, its admission queue */
+int	hp_queue_add(struct hp_super *, struct hp_proc *, int);
+		/* p, a spawn's first start: 0 start it now, 1 queued */
+void	hp_queue_start(struct hp_super *, struct hp_proc *);
+		/* start p now, or once admitted */
+int	hp_queue_leave(struct hp_super *, struct hp_proc *, int);
+		/* stop queued p (then): 1 it is stopped now, 0 waits on */
+void	hp_slimit_tick(struct hp_super *, long long);	/* sample, admit */
+long long hp_slimit_next(const struct hp_super *, long long);
+		/* mono ms the tick is due, -1 never */
 
 #endif

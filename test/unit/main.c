@@ -23,6 +23,7 @@ static const struct {
 	{ "breaker", test_breaker },
 	{ "health", test_health },
 	{ "detect", test_detect },
+	{ "limit", test_limit },
 };
 
 int

@@ -35,5 +35,6 @@ void	test_event(void);
 void	test_breaker(void);
 void	test_health(void);
 void	test_detect(void);
+void	test_limit(void);
 
 #endif

@@ -29,12 +29,12 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 LIB = lib/libhp.a
 LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
-	lib/io.o lib/json.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
+	lib/io.o lib/json.o lib/jsonraw.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
 	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/record.o lib/sig.o \
 	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
-	lib/node.o lib/limit.o lib/slimit.o
+	lib/node.o lib/limit.o lib/slimit.o lib/init.o
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
@@ -61,8 +61,10 @@ FORCE:
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o: lib/hp.h build.flags
+lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o: \
+	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
-lib/node.o lib/slimit.o: lib/super.h
+lib/node.o lib/slimit.o lib/init.o: lib/super.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIB): $(LIBOBJ)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "detect.h"
 
 static const char synopsis[] =
     "hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login]"

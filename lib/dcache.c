@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "detect.h"
 
 /* What the cached answer depends on beside the binary: FNV-1a. */
 static unsigned long

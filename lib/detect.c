@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "detect.h"
 
 #define PROBE_MAX	(64 * 1024)	/* output beyond this is a flood */
 #define DEFAULT_RE	"([0-9]+\\.[0-9]+(\\.[0-9]+)?)"

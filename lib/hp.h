@@ -131,6 +131,9 @@ void	hp_json_kint(struct hp_json *, const char *, long long);
 void	hp_json_kbool(struct hp_json *, const char *, int);
 int	hp_json_get(const char *, const char *, char *, size_t);
 				/* top-level key's value; 0 found, -1 not */
+size_t	hp_utf8_len(const unsigned char *, size_t);
+				/* bytes of a valid UTF-8 sequence, or 0 */
+/* jsonraw.c: JSON from elsewhere, checked */
 int	hp_json_valid(const char *, size_t);	/* 1: one JSON value */
 void	hp_json_raw(struct hp_json *, const char *, size_t);
 				/* as it is if valid JSON, else a string */
@@ -519,37 +522,6 @@ void	hp_health_stop(struct hp_health *);	/* the rest: unhealthy */
 int	hp_health_run(struct hp_check *, int, const struct hp_state *);
 						/* checks unhealthy */
 
-/* tools.c: the registry of CLI tools (tools.conf, see hp-detect(1)) */
-#define HP_TOOLS_SYS	"/usr/local/share/hp/tools.conf"
-struct hp_tool {
-	char	 id[HP_NAME_MAX + 1];
-	char	*name;
-	char	**cmd;		/* command names, tried in order */
-	int	  ncmd;
-	char	**vargs;	/* version arguments; NULL: --version */
-	char	*regex;		/* ERE, subexpression 1 the version */
-	char	**dirs;		/* its own directories, ~ and $VAR/ allowed */
-	int	  ndirs;
-	char	**install;
-	char	**update;
-	char	**env;		/* NAME=VALUE added when it is launched */
-	int	  nenv;
-	int	  line;		/* of its [tool ID] */
-};
-struct hp_tools {
-	struct hp_tool	*t;
-	int		 n;
-	char		**err;	/* "FILE:LINE: message" of skipped entries */
-	int		 nerr;
-};
-int	hp_tools_parse(struct hp_tools *, char *, const char *);
-				/* text, file name; -1 EINVAL: ->err grew */
-int	hp_tools_load(struct hp_tools *, const char *);	/* -1 errno */
-void	hp_tools_default(struct hp_tools *, const char *);
-				/* shipped (NULL: HP_TOOLS_SYS), user, env */
-const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
-void	hp_tools_free(struct hp_tools *);
-
 /* envpath.c: the enhanced PATH, the login shell's PATH, the cache dir */
 struct hp_pathdir {
 	char		*dir;
@@ -582,67 +554,4 @@ int	hp_cache_dir(char *, size_t);	/* made 0700; -1 errno */
 int	hp_envpath_login(struct hp_login *, const char *, long long, int);
 				/* cache dir, timeout ms, use cache; -1 */
 
-/* detect.c: where a tool is, its version; probes in a pool, a cache */
-struct hp_cand {
-	char		 path[HP_PATH_MAX];
-	const char	*source;
-	const char	*why;		/* "selected", or why it was not */
-};
-struct hp_result {
-	const struct hp_tool *tool;
-	int		 installed;
-	char		 path[HP_PATH_MAX];
-	char		 real[HP_PATH_MAX];
-	const char	*source;	/* of the directory it was found in */
-	char		 version[64];	/* "" unknown */
-	char		 raw[256];	/* the line the version is on */
-	char		 error[160];	/* what went wrong with the probe */
-	long long	 probe_ms;
-	long long	 checked;	/* wall ms of the probe */
-	int		 cached;	/* the answer came from the cache */
-	long long	 size, mtime_ns;
-	struct hp_cand	*cand;		/* with all: every candidate */
-	int		 ncand;
-	/* while it is probed */
-	int		 state;		/* 0 new, 1 running, 2 ending, 3 done */
-	pid_t		 pid;
-	int		 fd, exited, status;
-	long long	 start, deadline;
-	struct hp_buf	 out;
-};
-struct hp_detect {
-	struct hp_result *r;		/* ->tool set by the caller */
-	int		 n;
-	int		 jobs;
-	long long	 timeout;	/* ms a probe may take */
-	long long	 ttl;		/* ms a cached answer lasts */
-	int		 usecache, all;
-	char		 cachedir[HP_PATH_MAX];	/* "": no cache */
-	void		(*done)(struct hp_result *, void *);
-	void		*arg;
-};
-struct hp_dcache {
-	char		 id[HP_NAME_MAX + 1];
-	unsigned long	 sig;
-	char		 path[HP_PATH_MAX];
-	long long	 size, mtime_ns, checked, probe_ms;
-	char		 real[HP_PATH_MAX];
-	char		 version[64];
-	char		 error[160];
-	char		 raw[256];
-};
-void	hp_detect_find(struct hp_result *, const struct hp_tool *,
-	    const struct hp_envpath *, int);	/* all: every candidate */
-int	hp_version_parse(const char *, const char *, char *, size_t, char *,
-	    size_t);		/* re, text -> version, raw; -1 no match */
-void	hp_detect_run(struct hp_detect *, const struct hp_envpath *);
-void	hp_detect_free(struct hp_detect *);
-
-/* dcache.c: the cache of hp-detect's answers (struct hp_dcache above) */
-int	hp_dcache_parse(struct hp_dcache *, char *);	/* line; -1 bad */
-int	hp_dcache_valid(const struct hp_dcache *, const struct hp_result *,
-	    long long, long long);		/* now, ttl: 1 usable */
-void	hp_dcache_line(struct hp_buf *, const struct hp_result *);
-void	hp_dcache_fill(struct hp_detect *);	/* from d->cachedir/detect */
-void	hp_dcache_save(struct hp_detect *);	/* write + rename */
 #endif

@@ -85,43 +85,6 @@ hp_super_shutdown(struct hp_super *s)
 }
 
 /*
- * With --init, what the processes write goes to our own output too, as
- * a container's runtime expects of its PID 1. Our output is non-blocking:
- * what it will not take now is dropped and counted, never waited for.
- */
-void
-hp_super_relay(struct hp_super *s, int stream, const char *buf, size_t n)
-{
-	int fd = stream ? STDERR_FILENO : STDOUT_FILENO;
-	ssize_t w;
-
-	if (stream == 0 && s->ev.echo)
-		return;		/* stdout carries the events */
-	while (n > 0) {
-		w = write(fd, buf, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			s->dropped += (long long)n;
-			return;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-}
-
-/* --init: a signal for us goes on to every process's group. */
-static void
-forward(struct hp_super *s, int sig)
-{
-	int i;
-
-	for (i = 0; i < s->nproc; i++)
-		if (s->procs[i]->id.pid > 0 && !s->procs[i]->orphan)
-			(void)hp_sproc_kill(s->procs[i], sig);
-}
-
-/*
  * Reap every child that has ended. Each exit is first looked at without
  * reaping: while the leader is a zombie its PID, and so its process
  * group ID, cannot be reused, and what is left of the group is killed
@@ -394,7 +357,7 @@ loop(struct hp_super *s)
 					s->stopsig = sig;
 				hp_super_shutdown(s);
 			} else if (sig == SIGHUP && s->init)
-				forward(s, sig);
+				hp_super_forward(s, sig);
 			else if (sig == SIGHUP)
 				reload(s);
 		}
@@ -473,34 +436,6 @@ sweep(void)
 	}
 }
 
-/* The process of the command line (--init -- COMMAND): kept, started. */
-static void
-runcmd(struct hp_super *s, struct hp_spec *spec)
-{
-	struct hp_proc *p;
-
-	if (hp_super_writespec(s, spec) == -1) {
-		hp_warn("%s: write spec", spec->name);
-		hp_spec_free(spec);
-		s->last = HP_EXIT_FAIL;
-		return;
-	}
-	if ((p = hp_super_find(s, spec->name)) != NULL) {
-		if (hp_sproc_live(p)) {
-			hp_warnx("%s: runs already", spec->name);
-			hp_spec_free(spec);
-			return;
-		}
-		hp_super_respec(p, spec);
-	} else
-		p = hp_super_add(s, spec);
-	/* One that cannot start says why, and leaves with 126 or 127. */
-	if (hp_sproc_start(s, p) == -1) {
-		hp_warnx("%s", p->error);
-		s->last = p->exit_code;
-	}
-}
-
 /* Run the supervisor of st until shutdown; ready gets a byte once it is. */
 int
 hp_super_run(struct hp_state *st, const struct hp_superopt *o)
@@ -571,7 +506,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
 		hp_warnx("%s", msg);
 	if (o->cmd != NULL)
-		runcmd(&s, o->cmd);
+		hp_super_runcmd(&s, o->cmd);
 	if (ready != -1) {
 		(void)!write(ready, "1", 1);
 		close(ready);

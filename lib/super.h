@@ -97,7 +97,11 @@ struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
 void	hp_super_respec(struct hp_proc *, struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
+/* init.c: --init */
 void	hp_super_relay(struct hp_super *, int, const char *, size_t);
+				/* stream, bytes: to our stdout or stderr */
+void	hp_super_forward(struct hp_super *, int);	/* to every group */
+void	hp_super_runcmd(struct hp_super *, struct hp_spec *);
 /* control.c: the commands of the control FIFO */
 int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hp.h"
+#include "detect.h"
 
 /*
  * The format (hp-detect(1), FILES), one entry a section:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../lib/hp.h"
+#include "../../lib/detect.h"
 #include "unit.h"
 
 static void

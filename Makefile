@@ -60,7 +60,8 @@ FORCE:
 
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
-test/bench/bench.o test/bench/detect.o: lib/hp.h build.flags
+test/bench/bench.o test/bench/detect.o test/bench/super.o: lib/hp.h build.flags
+test/bench/bench.o test/bench/super.o: test/bench/bench.h
 lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
@@ -85,9 +86,10 @@ cmd/hp-detect: cmd/hp-detect.o $(LIB)
 
 test/unit/run: $(UNITOBJ) $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
-test/bench/bench: test/bench/bench.o test/bench/detect.o $(LIB)
+test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
+    $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
-	    test/bench/detect.o $(LIB)
+	    test/bench/detect.o test/bench/super.o $(LIB)
 test/httpd: test/httpd.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(LIB)
 

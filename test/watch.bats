@@ -168,6 +168,7 @@ END
 	freeport
 	fg
 	spawn -n web --health "http://127.0.0.1:$PORT/health" \
+	    --ready-check "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=200ms -- "$HTTPD" -p "$PORT"
 	wait_until 10 st_is web health healthy
 	[ "$(evfield web process:health health)" = healthy ]
@@ -180,6 +181,7 @@ END
 	fg
 	# 500 four times, then 200: unhealthy after two, healthy again.
 	spawn -n web --health "http://127.0.0.1:$PORT/flaky/4" \
+	    --ready-check "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=100ms -o health-retries=2 -- \
 	    "$HTTPD" -p "$PORT"
 	wait_until 10 evcount_ge web process:health 2
@@ -195,6 +197,7 @@ END
 	freeport
 	fg
 	spawn -n web --health "http://127.0.0.1:$PORT/status/500" \
+	    --ready-check "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=100ms -o health-retries=2 \
 	    -o health-restart=yes -- "$HTTPD" -p "$PORT"
 	first=$PID
@@ -211,6 +214,7 @@ END
 	freeport
 	fg
 	spawn -n web --health "http://127.0.0.1:$PORT/never" \
+	    --ready-check "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=100ms -o health-retries=1 \
 	    -o health-timeout=300ms -- "$HTTPD" -p "$PORT"
 	spawn -n other -- sleep 60
@@ -228,6 +232,7 @@ END
 	freeport
 	fg
 	spawn -n web --health "tcp://127.0.0.1:$PORT" \
+	    --ready-check "tcp://127.0.0.1:$PORT" \
 	    -o health-start=400ms -- "$HTTPD" -p "$PORT"
 	wait_until 10 st_is web health healthy
 	node -e '
@@ -248,6 +253,7 @@ if (!(health - ready >= 400)) process.exit(1);
 	freeport
 	fg
 	spawn -n web --health "tcp://127.0.0.1:$PORT" \
+	    --ready-check "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=100ms -- "$HTTPD" -p "$PORT"
 	wait_until 10 st_is web health healthy
 	hp-supervise -t 5s stop web
@@ -260,6 +266,7 @@ if (!(health - ready >= 400)) process.exit(1);
 	for i in $(seq 1 20); do
 		freeport
 		spawn -n "web$i" --health "http://127.0.0.1:$PORT/health" \
+		    --ready-check "tcp://127.0.0.1:$PORT" \
 		    -o health-interval=100ms -- "$HTTPD" -p "$PORT"
 	done
 	for i in $(seq 1 20); do

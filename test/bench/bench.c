@@ -17,12 +17,10 @@
 
 #include "hp.h"
 
-#define RUNS	30
+#include "bench.h"
 
-void	bench_detect(const char *, const char *);	/* detect.c */
-
-static const char *bindir;
-static struct hp_state st;
+const char *bindir;
+struct hp_state st;
 
 static int
 cmp(const void *a, const void *b)
@@ -32,7 +30,7 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double
+double
 median(long long *v, int n)
 {
 	qsort(v, (size_t)n, sizeof *v, cmp);
@@ -40,7 +38,7 @@ median(long long *v, int n)
 }
 
 /* Start argv (a command of ours when it has no slash); wait unless bg. */
-static pid_t
+pid_t
 start(char **argv, int bg)
 {
 	char path[HP_PATH_MAX], *cmd = argv[0];
@@ -77,7 +75,7 @@ timed(char **argv)
 	return hp_mono_us() - t0;
 }
 
-static void
+void
 row(const char *what, double hp, double base, const char *unit,
     const char *bar)
 {
@@ -330,7 +328,7 @@ bench_stop(void)
 #define NCHECK	100
 
 /* test/httpd on 127.0.0.1; it tells its port on its first line. */
-static pid_t
+pid_t
 httpd(int *port)
 {
 	char path[HP_PATH_MAX], line[32], *argv[] = { path, NULL };
@@ -500,7 +498,8 @@ bench_health(void)
 int
 main(int argc, char **argv)
 {
-	char *sup[] = { "hp-supervise", "-b", "-S", NULL, NULL };
+	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S", NULL,
+	    NULL };
 	int have = 0;
 
 	hp_progname = "bench";
@@ -510,7 +509,7 @@ main(int argc, char **argv)
 	}
 	bindir = argv[1];
 	hp_state_need(&st, argv[2], 1);
-	sup[3] = st.dir;
+	sup[5] = st.dir;
 	start(sup, 0);
 	printf("%-34s %13s %13s %7s   %s\n", "figure", "hp", "baseline",
 	    "ratio", "bar");
@@ -521,6 +520,7 @@ main(int argc, char **argv)
 	bench_ls();
 	bench_stop();
 	bench_health();
+	bench_super();
 	bench_detect(bindir, argv[2]);
 	start(sup, 0);
 	have = 0;

@@ -1,0 +1,16 @@
+/* hp: see LICENSE. */
+/* bench.h: what the files of the bench share (bench.c has them). */
+
+#define RUNS	30
+
+extern const char *bindir;	/* where the commands are */
+extern struct hp_state st;	/* the bench's state directory */
+
+double	median(long long *, int);	/* of us values, in ms */
+pid_t	start(char **, int);	/* a command of ours or a path; 1: bg */
+void	row(const char *, double, double, const char *, const char *);
+				/* figure, hp, baseline, unit, bar */
+pid_t	httpd(int *);		/* test/httpd on 127.0.0.1: its port */
+
+void	bench_detect(const char *, const char *);	/* detect.c */
+void	bench_super(void);				/* super.c */

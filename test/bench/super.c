@@ -1,0 +1,190 @@
+/* hp: see LICENSE. */
+/* super.c: the supervisor under load: its loop while 100 services are
+ * probed for health, and a storm of 50 crashes at once. */
+
+#include <sys/wait.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "bench.h"
+
+#define NPROBED	100
+#define NSTORM	50
+
+/* Median time of a ping answered by the supervisor, and the worst, ms. */
+static double
+pings(double *worst)
+{
+	struct hp_client c;
+	char line[HP_LINE_MAX];
+	long long t[RUNS], t0;
+	double m;
+	int i;
+
+	if (hp_client_open(&c, &st) == -1)
+		hp_die("subscribe");
+	for (i = 0; i < RUNS; i++) {
+		t0 = hp_mono_us();
+		if (hp_client_send(&c, "ping") == -1)
+			hp_die("ping");
+		do
+			if (hp_client_line(&c, line, sizeof line, 5000) == -1)
+				hp_die("no answer to ping");
+		while (strncmp(line, "{\"ok\":", 6) != 0);
+		t[i] = hp_mono_us() - t0;
+		/* Spread over the probes' rounds, not all in one. */
+		poll(NULL, 0, 7);
+	}
+	hp_client_close(&c);
+	m = median(t, RUNS);
+	*worst = (double)t[RUNS - 1] / 1000.0;	/* sorted by median() */
+	return m;
+}
+
+/* A sleeper named name; health: its check, probed every 100 ms. */
+static void
+spawn(const char *name, const char *health)
+{
+	char *argv[] = { "hp-spawn", "-S", st.dir, "-n", (char *)name,
+	    "--backoff-min", "0", "--max-restarts", "0", "-o", NULL, "-o",
+	    NULL, "--", "/bin/sleep", "100000", NULL };
+	char opt[128];
+
+	snprintf(opt, sizeof opt, "health=%s", health);
+	argv[10] = health != NULL ? opt : "log-count=1";
+	argv[12] = health != NULL ? "health-interval=100ms" : "log-count=1";
+	start(argv, 0);
+}
+
+static void
+up(void)
+{
+	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S",
+	    st.dir, NULL };
+
+	start(sup, 0);
+}
+
+static void
+down(void)
+{
+	char *sd[] = { "hp-supervise", "-S", st.dir, "-t", "30s", "shutdown",
+	    NULL };
+
+	start(sd, 0);
+}
+
+/*
+ * A verb's answer while NPROBED services are probed every 100 ms (a
+ * thousand probes a second), beside the same with no probe at all.
+ */
+static void
+bench_probes(void)
+{
+	char name[32], url[64];
+	double bare, busy, wbare, wbusy;
+	pid_t srv;
+	int i, port;
+
+	up();
+	for (i = 0; i < NPROBED; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		spawn(name, NULL);
+	}
+	bare = pings(&wbare);
+	down();
+	up();
+	srv = httpd(&port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/health", port);
+	for (i = 0; i < NPROBED; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		spawn(name, url);
+	}
+	busy = pings(&wbusy);
+	row("answer, 100 probed every 100 ms", busy, bare, "ms",
+	    "a few ms more at most; base: unprobed");
+	row("  the slowest of 30 answers", wbusy, wbare, "ms", "");
+	down();
+	kill(srv, SIGTERM);
+	hp_waitpid(srv, NULL, 0);
+}
+
+/* Bare: kill n children of our own at once, reap and start each again. */
+static long long
+bare_storm(int n)
+{
+	char *sleeper[] = { "/bin/sleep", "100000", NULL };
+	pid_t pids[NSTORM];
+	long long t0, t;
+	int i;
+
+	for (i = 0; i < n; i++)
+		pids[i] = start(sleeper, 1);
+	t0 = hp_mono_us();
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	for (i = 0; i < n; i++) {
+		hp_waitpid(pids[i], NULL, 0);
+		pids[i] = start(sleeper, 1);
+	}
+	t = hp_mono_us() - t0;
+	for (i = 0; i < n; i++) {
+		kill(pids[i], SIGKILL);
+		hp_waitpid(pids[i], NULL, 0);
+	}
+	return t;
+}
+
+/* From SIGKILL to NSTORM services at once until each is started again. */
+static void
+bench_storm(void)
+{
+	char file[HP_PATH_MAX], name[32], line[HP_LINE_MAX];
+	struct hp_ident id[NSTORM];
+	struct hp_client c;
+	long long h[5], b[5], t0;
+	int i, k, n;
+
+	up();
+	for (i = 0; i < NSTORM; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		spawn(name, NULL);
+	}
+	if (hp_client_open(&c, &st) == -1)
+		hp_die("subscribe");
+	for (k = 0; k < 5; k++) {
+		for (i = 0; i < NSTORM; i++) {
+			hp_state_path(&st, file, sizeof file, "procs/c%d/pid",
+			    i);
+			if (hp_pidfile_read(file, &id[i]) == -1)
+				hp_die("%s", file);
+		}
+		t0 = hp_mono_us();
+		for (i = 0; i < NSTORM; i++)
+			hp_ident_kill(&id[i], SIGKILL, 0);
+		for (n = 0; n < NSTORM; )
+			if (hp_client_line(&c, line, sizeof line, 5000) == -1)
+				hp_die("restart storm: %d of %d back", n,
+				    NSTORM);
+			else if (strstr(line, "\"process:started\"") != NULL)
+				n++;
+		h[k] = hp_mono_us() - t0;
+		b[k] = bare_storm(NSTORM);
+	}
+	hp_client_close(&c);
+	row("restart storm, 50 at once", median(h, 5), median(b, 5), "ms",
+	    "base: kill, reap, fork+exec");
+	down();
+}
+
+void
+bench_super(void)
+{
+	bench_probes();
+	bench_storm();
+}

@@ -6,27 +6,12 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load supervise
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	JS="$ROOT/test/node"
 	USAGE=$(hp-supervise -h)
-}
-
-# spawn ARG...: hp-spawn, which must succeed; the pid in PID.
-spawn() {
-	local out
-	out=$(hp-spawn "$@") || return 1
-	PID=${out##* }
-}
-
-# st NAME KEY: a value from procs/NAME/status.
-st() {
-	sed -n "s/^$2 = //p" "$HP_STATE_DIR/procs/$1/status" 2>/dev/null
-}
-
-st_is() {
-	[ "$(st "$1" "$2")" = "$3" ]
 }
 
 # messages NAME: NAME's process:message events, one a line: the message
@@ -436,4 +421,30 @@ cloexec_sockets() {
 	    [ -e /proc/$$/fd/$f ] && echo $f; done; echo end'
 	[ "$status" -eq 0 ]
 	[ "$output" = end ]
+}
+
+@test "events.log rotates under a flood of messages, and loses none" {
+	cat >flood.js <<'END'
+for (let i = 0; i < 9000; i++) process.send({ i, pad: "x".repeat(60) });
+END
+	spawn -n flood -t node -r no -- flood.js
+	wait_until 60 st_is flood state exited
+	[ -s "$HP_STATE_DIR/events.log.1" ]
+	# Oldest first: every seq once, in order, and all 9000 messages.
+	node -e '
+const fs = require("fs");
+const dir = process.argv[1];
+let text = "";
+for (const f of ["events.log.3", "events.log.2", "events.log.1", "events.log"])
+	if (fs.existsSync(dir + "/" + f)) text += fs.readFileSync(dir + "/" + f, "utf8");
+let seq = 0, n = 0;
+for (const l of text.split("\n")) {
+	if (!l) continue;
+	const e = JSON.parse(l);
+	if (seq && e.seq !== seq + 1) throw new Error("gap after " + seq);
+	seq = e.seq;
+	if (e.event === "process:message" && e.message.i === n) n++;
+}
+if (n !== 9000) throw new Error(n + " messages in order");
+' "$HP_STATE_DIR"
 }

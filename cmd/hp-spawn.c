@@ -127,6 +127,7 @@ inherit(struct hp_spec *sp)
 	size_t i;
 
 	memset(&ours, 0, sizeof ours);
+	ours.env_allow = sp->env_allow;
 	envp = hp_spec_envp(&ours);
 	for (i = 0; envp[i] != NULL; i++)
 		hp_spec_addenv(sp, envp[i]);

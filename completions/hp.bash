@@ -182,7 +182,7 @@ _hp_supervise()
 }
 
 # The keys of hp.conf(5) that hp-spawn -o takes.
-_hp_spec_keys="dir env clear-env restart stop-signal stop-timeout
+_hp_spec_keys="dir env env-allow clear-env restart stop-signal stop-timeout
 	backoff-min backoff-max backoff-reset max-restarts
 	restart-window circuit-reset log-size log-count ready-fd
 	ready-check ready-timeout after health health-interval

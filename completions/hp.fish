@@ -160,7 +160,7 @@ complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d
 # hp-spawn
 # The keys of hp.conf(5) that -o takes.
 function __hp_spec_keys
-    printf '%s=\n' dir env clear-env restart stop-signal stop-timeout \
+    printf '%s=\n' dir env env-allow clear-env restart stop-signal stop-timeout \
         backoff-min backoff-max backoff-reset max-restarts \
         restart-window circuit-reset log-size log-count ready-fd \
         ready-check ready-timeout after health health-interval \

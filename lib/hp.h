@@ -348,6 +348,7 @@ struct hp_spec {
 	long long	health_start;	/* ms from ready to the first probe */
 	int		health_retries;	/* failures in a row: unhealthy */
 	int		health_restart;	/* unhealthy: restart it */
+	char		**env_allow;	/* what may be inherited; NULL: all */
 	/* type node: the interpreter (NULL: node on PATH), its arguments */
 	char		*node;
 	char		**node_args;

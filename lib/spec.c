@@ -250,6 +250,51 @@ nodekey(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	return 0;
 }
 
+/* env-allow = NAME ...: names of variables, or prefixes ending in '*'. */
+static int
+envallow(struct hp_spec *sp, const char *v, char *msg, size_t n)
+{
+	char **w;
+	size_t k, len;
+	int argc, i;
+
+	if (hp_split(v, &w, &argc) == -1)
+		return snprintf(msg, n, "env-allow: %s", hp_split_error()), -1;
+	for (i = 0; i < argc; i++) {
+		len = strlen(w[i]);
+		k = strspn(w[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (k == 0 || (w[i][0] >= '0' && w[i][0] <= '9') ||
+		    !(k == len || (k == len - 1 && w[i][k] == '*'))) {
+			snprintf(msg, n, "env-allow: not a variable name: %s",
+			    w[i]);
+			hp_argv_free(w);
+			return -1;
+		}
+	}
+	hp_argv_free(sp->env_allow);
+	sp->env_allow = w;
+	return 0;
+}
+
+/* Does the allow-list take NAME=VALUE? No list takes everything. */
+static int
+allowed(char **allow, const char *var)
+{
+	size_t n, len = strcspn(var, "=");
+
+	if (allow == NULL)
+		return 1;
+	for (; *allow != NULL; allow++) {
+		n = strlen(*allow);
+		if ((*allow)[n - 1] == '*' ? len >= n - 1 &&
+		    strncmp(var, *allow, n - 1) == 0 :
+		    n == len && strncmp(var, *allow, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* One key of a spec; the message says what is wrong with a bad one. */
 int
 hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
@@ -296,6 +341,8 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		free(sp->dir);
 		sp->dir = hp_xstrdup(w[0]);
 		hp_argv_free(w);
+	} else if (strcmp(key, "env-allow") == 0) {
+		return envallow(sp, v, msg, n);
 	} else if (strcmp(key, "clear-env") == 0) {
 		if (yesno(v, &sp->clear_env) == -1)
 			return snprintf(msg, n, "clear-env: yes or no"), -1;
@@ -422,6 +469,8 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		addwords(b, "dir", one);
 	}
 	hp_kv_add(b, "clear-env", sp->clear_env ? "yes" : "no");
+	if (sp->env_allow != NULL)
+		addwords(b, "env-allow", sp->env_allow);
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
 		one[0] = sp->env[i];
 		one[1] = NULL;
@@ -511,7 +560,7 @@ hp_spec_envp(const struct hp_spec *sp)
 			if (strncmp(base[i], unsafe[j], strlen(unsafe[j])) == 0
 			    && base[i][strlen(unsafe[j])] == '=')
 				break;
-		if (unsafe[j] == NULL)
+		if (unsafe[j] == NULL && allowed(sp->env_allow, base[i]))
 			out[k++] = base[i];
 	}
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
@@ -539,6 +588,8 @@ hp_spec_free(struct hp_spec *sp)
 	hp_argv_free(sp->after);
 	free(sp->node);
 	hp_argv_free(sp->node_args);
+	hp_argv_free(sp->env_allow);
+	sp->env_allow = NULL;
 	sp->argv = sp->env = sp->after = sp->node_args = NULL;
 	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
 	sp->node = NULL;

@@ -430,6 +430,32 @@ y'
 	[ "$status" -eq 0 ]
 }
 
+@test "env-allow: only the variables it names are inherited" {
+	local pid
+	cd "$BATS_TEST_TMPDIR"
+	run env SECRET_TOKEN=x LC_ALL=C LC_TIME=C HPX=1 hp-spawn -n e \
+	    -o "env-allow=PATH LC_* HPX HP_STATE_DIR" -e ADDED=1 -- sleep 100
+	[ "$status" -eq 0 ]
+	pid=${output#e }
+	environ_of "$pid" | sed 's/=.*//' | sort | tr '\n' ' ' >names
+	[ "$(cat names)" = "ADDED HPX HP_STATE_DIR LC_ALL LC_TIME PATH " ]
+	grep -qx 'env-allow = PATH "LC_\*" HPX HP_STATE_DIR' \
+	    "$HP_STATE_DIR/procs/e/spec"
+	run --separate-stderr hp-spawn -o "env-allow=A-B" -- true
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "hp-spawn: env-allow: not a variable name: A-B" ]
+}
+
+@test "env-allow in hp.conf: the supervisor's secrets stay with it" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '[service e]\nexec = sleep 100\nenv-allow = PATH HP_*\nenv = ADDED=1\n' >c.conf
+	SECRET_TOKEN=x hp-supervise -b -f c.conf
+	wait_until 10 test -s "$HP_STATE_DIR/procs/e/pid"
+	pid=$(cut -d' ' -f1 "$HP_STATE_DIR/procs/e/pid")
+	environ_of "$pid" | sed 's/=.*//' | sort | tr '\n' ' ' >names
+	[ "$(cat names)" = "ADDED HP_STATE_DIR PATH " ]
+}
+
 @test "hp-spawn: ELECTRON_RUN_AS_NODE of the caller is not passed on" {
 	local pid
 	run env ELECTRON_RUN_AS_NODE=1 ELECTRON_NO_ATTACH_CONSOLE=1 \

@@ -356,7 +356,7 @@ system_health(const char *stdir)
 	struct hp_info *in;
 	const char **reason;
 	char **names = NULL, (*buf)[64];
-	int n = 0, i, ok;
+	int n = 0, i, ok, live = 0;
 
 	if (hp_state_resolve(&st, stdir) == -1)
 		hp_fail(HP_EXIT_FAIL, "state-dir", "state directory: %s",
@@ -370,19 +370,21 @@ system_health(const char *stdir)
 	buf = hp_xcalloc((size_t)n + 1, sizeof *buf);
 	/* The running supervisor's max-procs, or the default one. */
 	hp_admit_read(&st, &a);
-	ok = n <= a.max_procs;
-	for (i = 0; i < n; i++) {
+	for (i = 0, ok = 1; i < n; i++) {
 		if (hp_info_load(&st, names[i], &in[i], 0) == -1)
 			hp_copy(in[i].name, sizeof in[i].name, names[i]);
 		reason[i] = verdict(&in[i], buf[i], sizeof buf[i]);
 		ok &= reason[i] == NULL;
+		live += in[i].running;
 	}
+	/* Against the limit count those that run, not every record. */
+	ok &= live <= a.max_procs;
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '{');
 	hp_json_kbool(&j, "healthy", ok);
 	list(&j, in, reason, n, 0);
 	list(&j, in, reason, n, 1);
-	resources(&j, n, a.max_procs);
+	resources(&j, live, a.max_procs);
 	hp_json_close(&j, '}');
 	printf("%s\n", hp_json_mode ? hp_buf_str(&b) :
 	    ok ? "healthy" : "unhealthy");

@@ -583,6 +583,9 @@ main(int argc, char **argv)
 		hp_client_close(&c);
 		if (hp_json_get(reply, "pid", val, sizeof val) == -1)
 			hp_copy(val, sizeof val, "0");
+		/* Held by --after: no process yet. */
+		if (strcmp(val, "0") == 0)
+			hp_copy(val, sizeof val, "waiting");
 		print_info(&st, name, val);
 		hp_stdout_close();
 		return 0;

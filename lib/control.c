@@ -68,6 +68,21 @@ lookup(struct hp_super *s, const char *id, const char *name)
 	return NULL;
 }
 
+/* Does spec start after a process nobody knows? Then it would wait ever. */
+static int
+unknown(struct hp_super *s, struct hp_spec *spec, char *msg, size_t n)
+{
+	char **a;
+
+	for (a = spec->after; a != NULL && *a != NULL; a++)
+		if (hp_super_find(s, *a) == NULL) {
+			snprintf(msg, n, "after: no such process: %s", *a);
+			hp_spec_free(spec);
+			return 1;
+		}
+	return 0;
+}
+
 /* "add NAME TMP [unique]": a spec written by hp-spawn, to start now. */
 static void
 add(struct hp_super *s, const char *id, const char *name, const char *tmp,
@@ -111,7 +126,8 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		hp_super_reply(s, id, 0, want, "system", msg);
 		return;
 	}
-	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1) {
+	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1 ||
+	    unknown(s, &spec, msg, sizeof msg)) {
 		hp_rmtree(dir);
 		hp_super_reply(s, id, 0, want, "usage", msg);
 		return;
@@ -389,6 +405,12 @@ command(struct hp_super *s, char *line)
 		if ((p = lookup(s, w[0], w[2])) == NULL)
 			return;
 		hp_sproc_wait(p, w[0], HP_W_STOP);
+		/* Asked for, it wins over a restart of ours under way. */
+		if (p->then == HP_THEN_START) {
+			p->then = HP_THEN_STAY;
+			p->error[0] = p->code[0] = '\0';
+		}
+		p->given_up = 0;
 		hp_sproc_stop(s, p, HP_THEN_STAY);
 	} else if (strcmp(w[1], "restart") == 0) {
 		if ((p = lookup(s, w[0], w[2])) == NULL)

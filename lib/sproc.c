@@ -221,6 +221,8 @@ hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
 	hp_copy(p->error, sizeof p->error, why);
 	hp_sproc_status(s, p);
 	signal_group(p, p->spec.stop_signal);
+	/* One that will not go either gets SIGKILL after its stop timeout. */
+	p->deadline = hp_mono_ms() + p->spec.stop_timeout;
 }
 
 /*
@@ -537,6 +539,10 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 		publish(s);
 		p->restarts++;
 		hp_sproc_start(s, p);
+		return;
+	}
+	if (p->state == HP_ST_STARTING && p->id.pid > 0) {
+		signal_group(p, SIGKILL);	/* not ready, and not gone */
 		return;
 	}
 	if (p->state != HP_ST_STOPPING)

@@ -356,7 +356,7 @@ loop(struct hp_super *s)
 				if (s->init)
 					s->stopsig = sig;
 				hp_super_shutdown(s);
-			} else if (sig == SIGHUP && s->init)
+			} else if (s->init)
 				hp_super_forward(s, sig);
 			else if (sig == SIGHUP)
 				reload(s);
@@ -388,9 +388,10 @@ loop(struct hp_super *s)
 			idle = 0;
 			continue;
 		}
-		if (s->shutdown)
+		/* PID 1 of a container: done once nothing is kept. */
+		if (s->shutdown || s->init)
 			break;
-		if (s->implicit || s->init) {
+		if (s->implicit) {
 			if (idle == 0)
 				idle = now + IDLE_MS;
 			else if (now >= idle) {
@@ -441,6 +442,10 @@ int
 hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
+	/* As PID 1, every other signal that can be caught is passed on. */
+	static const int isigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP,
+	    SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
+	    SIGTTOU, 0 };
 	struct hp_super s;
 	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
 	int i, n, ready = o->ready, implicit = o->implicit, fl[2];
@@ -452,7 +457,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	s.conf = o->conf;
 	s.watch_stdin = o->watch_stdin;
 	s.init = o->init;
-	s.relay = o->init;
+	/* With --json, our stdout is the events': output goes to stderr. */
+	s.relay = o->init ? (o->json ? RELAY_ERR : RELAY_ERR | RELAY_OUT) : 0;
 	if (o->admit != NULL)
 		s.admit = *o->admit;
 	else
@@ -481,7 +487,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	    hp_write_all(s.lockfd, pid, (size_t)n) == -1)
 		hp_warn("%s", file);
 	signal(SIGPIPE, SIG_IGN);
-	if ((s.sigfd = hp_sig_catch(sigs)) == -1)
+	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		hp_die("sigaction");
 	(void)hp_subreaper();
 	hp_state_path(st, file, sizeof file, HP_CONTROL);
@@ -495,10 +501,10 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	/* Our output may be a terminal shared with others: put back later. */
 	fl[0] = fcntl(STDOUT_FILENO, F_GETFL);
 	fl[1] = fcntl(STDERR_FILENO, F_GETFL);
-	if (s.relay) {
+	if (s.relay & RELAY_OUT)
 		hp_nonblock(STDOUT_FILENO);
+	if (s.relay & RELAY_ERR)
 		hp_nonblock(STDERR_FILENO);
-	}
 	if (hp_admit_write(st, &s.admit) == -1)
 		hp_warn("%s/%s", st->dir, HP_LIMITS);
 	supevent(&s, "supervisor:started");
@@ -536,9 +542,9 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	hp_state_path(st, file, sizeof file, HP_LIMITS);
 	unlink(file);
 	close(s.lockfd);
-	if (s.relay && fl[0] != -1)
+	if ((s.relay & RELAY_OUT) && fl[0] != -1)
 		(void)fcntl(STDOUT_FILENO, F_SETFL, fl[0]);
-	if (s.relay && fl[1] != -1)
+	if ((s.relay & RELAY_ERR) && fl[1] != -1)
 		(void)fcntl(STDERR_FILENO, F_SETFL, fl[1]);
 	return s.init ? s.last : HP_EXIT_OK;
 }

@@ -42,6 +42,7 @@ struct hp_proc {
 	struct hp_waiter *waiters;
 	/* its readiness check, health probes and dependencies: watch.c */
 	struct hp_check	*probe;		/* the check being run, or NULL */
+	struct hp_check	*chk[2];	/* readiness, health: parsed, kept */
 	struct hp_health run;
 	int		 health;	/* HP_HEALTH_* */
 	int		 hfails;	/* failed probes in a row */
@@ -87,7 +88,7 @@ struct hp_super {
 	int		 init;
 	int		 stopsig;	/* signal passed on at shutdown, or 0 */
 	int		 last;		/* exit status of the last to end */
-	int		 relay;		/* output goes to ours too */
+	int		 relay;		/* output goes to ours too: RELAY_* */
 	long long	 dropped;	/* bytes of it our output refused */
 	/* admission: slimit.c */
 	struct hp_admit	 admit;
@@ -98,6 +99,7 @@ struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
 void	hp_super_respec(struct hp_proc *, struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
 /* init.c: --init */
+enum { RELAY_OUT = 1, RELAY_ERR = 2 };
 void	hp_super_relay(struct hp_super *, int, const char *, size_t);
 				/* stream, bytes: to our stdout or stderr */
 void	hp_super_forward(struct hp_super *, int);	/* to every group */
@@ -170,6 +172,8 @@ void	hp_queue_start(struct hp_super *, struct hp_proc *);
 int	hp_queue_leave(struct hp_super *, struct hp_proc *, int);
 		/* stop queued p (then): 1 it is stopped now, 0 waits on */
 void	hp_slimit_tick(struct hp_super *, long long);	/* sample, admit */
+int	hp_slimit_restart(struct hp_super *, struct hp_proc *, long long);
+		/* a restart of ours, counted: 1 given up on (failed) */
 long long hp_slimit_next(const struct hp_super *, long long);
 		/* mono ms the tick is due, -1 never */
 

@@ -36,33 +36,40 @@ hp_health_name(int h)
 	return h >= 0 && h < 3 ? healths[h] : "?";
 }
 
-/* Stop the probe that runs, if one does. */
+/* Stop the probe that runs, if one does; its check is kept. */
 static void
 cancel(struct hp_proc *p)
 {
 	if (p->probe == NULL)
 		return;
 	hp_health_stop(&p->run);
-	hp_check_free(p->probe);
-	free(p->probe);
 	p->probe = NULL;
 }
 
+/*
+ * Start a probe of check k (0 readiness, 1 health). A check is parsed and
+ * its name resolved once a run of the process, then kept: a name is
+ * looked up in the loop only at its first probe (loopback names and
+ * numeric addresses never are).
+ */
 static void
-probe(struct hp_super *s, struct hp_proc *p, const char *text)
+probe(struct hp_super *s, struct hp_proc *p, int k, const char *text)
 {
 	char msg[256];
 
-	p->probe = hp_xcalloc(1, sizeof *p->probe);
-	/* The text was checked when the spec was read. */
-	if (hp_check_parse(p->probe, text, msg, sizeof msg) == -1) {
-		hp_warnx("%s: %s", p->spec.name, msg);
-		free(p->probe);
-		p->probe = NULL;
-		return;
+	if (p->chk[k] == NULL) {
+		p->chk[k] = hp_xcalloc(1, sizeof *p->chk[k]);
+		/* The text was checked when the spec was read. */
+		if (hp_check_parse(p->chk[k], text, msg, sizeof msg) == -1) {
+			hp_warnx("%s: %s", p->spec.name, msg);
+			free(p->chk[k]);
+			p->chk[k] = NULL;
+			return;
+		}
+		p->chk[k]->timeout = p->spec.health_timeout;
+		p->chk[k]->retries = 0;
 	}
-	p->probe->timeout = p->spec.health_timeout;
-	p->probe->retries = 0;
+	p->probe = p->chk[k];
 	hp_health_start(&p->run, p->probe, 1, s->st);
 }
 
@@ -97,7 +104,15 @@ hp_watch_ready(struct hp_super *s, struct hp_proc *p)
 void
 hp_watch_ended(struct hp_proc *p)
 {
+	int k;
+
 	cancel(p);
+	for (k = 0; k < 2; k++) {
+		if (p->chk[k] != NULL)
+			hp_check_free(p->chk[k]);
+		free(p->chk[k]);
+		p->chk[k] = NULL;
+	}
 	p->hnext = p->ready_by = 0;
 	p->hfails = 0;
 	p->health = HP_HEALTH_UNKNOWN;
@@ -169,14 +184,15 @@ judged(struct hp_super *s, struct hp_proc *p, const struct hp_check *c)
 	if (!p->spec.health_restart || p->state != HP_ST_RUNNING ||
 	    s->shutdown)
 		return;
-	/* What stops here starts again, as a restart of its own. */
-	hp_sproc_event(s, p, "process:restarting");
-	hp_json_kint(&s->j, "attempt", p->attempt + 1);
-	hp_json_kint(&s->j, "delay_ms", 0);
-	hp_json_kstr(&s->j, "reason", "unhealthy");
-	hp_event_publish(&s->ev, &s->j);
-	p->restarts++;
-	hp_sproc_stop(s, p, HP_THEN_START);
+	/* Restarted, as memory-max does: the breaker counts it. */
+	if (!hp_slimit_restart(s, p, hp_mono_ms())) {
+		hp_sproc_event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->breaker.n);
+		hp_json_kint(&s->j, "delay_ms", 0);
+		hp_json_kstr(&s->j, "reason", "unhealthy");
+		hp_event_publish(&s->ev, &s->j);
+	}
+	p->health = HP_HEALTH_UNHEALTHY;
 	hp_copy(p->code, sizeof p->code, "unhealthy");
 	snprintf(p->error, sizeof p->error, "unhealthy: %.140s", c->error);
 	hp_sproc_status(s, p);
@@ -234,9 +250,9 @@ hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	p->hnext = 0;
 	if (p->state == HP_ST_STARTING && p->spec.ready_check != NULL &&
 	    !p->held)
-		probe(s, p, p->spec.ready_check);
+		probe(s, p, 0, p->spec.ready_check);
 	else if (p->state == HP_ST_RUNNING && p->spec.health != NULL)
-		probe(s, p, p->spec.health);
+		probe(s, p, 1, p->spec.health);
 	/* A probe may be over at once: a proc: check, or no address. */
 	if (p->probe != NULL && p->run.pending == 0)
 		done(s, p);
@@ -273,6 +289,8 @@ hp_watch_hold(struct hp_super *s, struct hp_proc *p)
 		snprintf(p->error, sizeof p->error, "waiting for %s to be "
 		    "ready", name);
 		hp_sproc_status(s, p);
+		/* Who asked for the start hears it is under way. */
+		hp_sproc_reply(s, p, 1, HP_W_START);
 	}
 	return 1;
 }

@@ -330,10 +330,10 @@ END
 	# It ignores SIGTERM: the restart's stop takes its stop timeout.
 	spawn -n web --health "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=100ms -o health-retries=1 \
-	    -o health-restart=yes --stop-timeout 2s -- \
+	    -o health-restart=yes --stop-timeout 5s -- \
 	    sh -c 'trap "" TERM; exec sleep 60'
 	wait_until 10 evcount_ge web process:restarting 1
-	run hp-supervise -t 10s stop web
+	run hp-supervise -t 20s stop web
 	[ "$status" -eq 0 ]
 	[ "$(st web state)" = stopped ]
 	[ "$(evcount web process:started)" -eq 1 ]

@@ -367,10 +367,13 @@ int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* key, value; -1 + message */
 int	hp_spec_load(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* name, path; -1 + message */
-void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
-char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
 void	hp_spec_free(struct hp_spec *);
+/* specenv.c: the environment a spec gives its process */
+void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
+int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
+					/* env-allow's value; -1 + message */
+char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
 
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {

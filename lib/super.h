@@ -118,9 +118,7 @@ void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 void	hp_sproc_isready(struct hp_super *, struct hp_proc *);
-void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
 int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
 int	hp_sproc_live(const struct hp_proc *);
@@ -164,6 +162,9 @@ void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
 int	hp_watch_hold(struct hp_super *, struct hp_proc *);
 				/* 1: its start must wait for after= */
 void	hp_watch_release(struct hp_super *);	/* start what may now */
+void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
+				/* its ready-fd is readable */
+void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
 /* slimit.c: the limits the supervisor watches, its admission queue */
 int	hp_queue_add(struct hp_super *, struct hp_proc *, int);
 		/* p, a spawn's first start: 0 start it now, 1 queued */

@@ -1,11 +1,12 @@
 /* hp: see LICENSE. */
-/* watch.c: readiness checks, health probes and dependencies of processes. */
+/* watch.c: readiness (ready-fd, checks), health probes, dependencies. */
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp.h"
 #include "super.h"
@@ -305,4 +306,42 @@ hp_watch_release(struct hp_super *s)
 		if (s->procs[i]->held && !s->shutdown &&
 		    blocker(s, s->procs[i]) == NULL)
 			hp_sproc_start(s, s->procs[i]);
+}
+
+/* It will not be ready: it gets its stop signal, and its exit is a crash. */
+void
+hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
+{
+	hp_copy(p->code, sizeof p->code, "not-ready");
+	hp_copy(p->error, sizeof p->error, why);
+	hp_sproc_status(s, p);
+	hp_sproc_kill(p, p->spec.stop_signal);
+	/* One that will not go either gets SIGKILL after its stop timeout. */
+	p->deadline = hp_mono_ms() + p->spec.stop_timeout;
+}
+
+/*
+ * The process's ready-fd: a line on it is ready (running, process:ready);
+ * closing it unwritten is a failure to start: it gets its stop signal,
+ * and its exit is a crash like any other.
+ */
+void
+hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = hp_read(p->ready, buf, sizeof buf);
+	if (n == -1 && errno == EAGAIN)
+		return;
+	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		return;		/* a word, not yet a line */
+	close(p->ready);
+	p->ready = -1;
+	if (p->state != HP_ST_STARTING)
+		return;
+	if (n > 0)
+		hp_sproc_isready(s, p);
+	else
+		hp_sproc_notready(s, p, "closed its ready-fd unwritten");
 }

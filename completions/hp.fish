@@ -160,7 +160,7 @@ complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d
 # hp-spawn
 # The keys of hp.conf(5) that -o takes.
 function __hp_spec_keys
-    printf '%s=\n' dir env env-allow clear-env restart stop-signal stop-timeout \
+    printf '%s=\n' dir env env-allow clear-env user group umask restart stop-signal stop-timeout \
         backoff-min backoff-max backoff-reset max-restarts \
         restart-window circuit-reset log-size log-count ready-fd \
         ready-check ready-timeout after health health-interval \
@@ -197,6 +197,8 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit -x -a 'as= nofi
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l memory-max -x -d 'Restart it above this memory'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l cpu-max -x -d 'Report it above this CPU percent'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit-interval -x -d 'How often memory and CPU are sampled'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l umask -x -d 'File mode creation mask'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'

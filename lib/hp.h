@@ -203,6 +203,8 @@ int	hp_parent_death(int);			/* -1 ENOSYS */
 int	hp_loadavg(double *);			/* -1 ENOSYS */
 long long hp_mem_available(void);		/* bytes, or -1 */
 int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
+int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
+int	hp_no_new_privs(void);			/* -1 ENOSYS */
 
 /* proc.c: process identity and spawning with an exec-error pipe */
 struct hp_ident {
@@ -218,6 +220,7 @@ int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
 
 #define HP_SPAWN_EXTRA	2
+struct hp_user;
 struct hp_spawn {
 	char	**argv;
 	char	**envp;		/* NULL: inherit */
@@ -227,6 +230,9 @@ struct hp_spawn {
 	int	  extra[HP_SPAWN_EXTRA][2];
 			/* fd [i][0] becomes the child's [i][1]; 0: none */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
+	const struct hp_user *user;	/* become this user; NULL: stay */
+	int	  setumask;	/* 1: umask below */
+	mode_t	  umask;
 	/* limits, set in the child */
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
 };
@@ -309,6 +315,8 @@ void	hp_limit_init(struct hp_spec *);
 int	hp_limit_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
 void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
+int	hp_limit_arg(struct hp_spec *, const char *, char *, size_t);
+				/* --limit NAME=VALUE; -1 + message */
 int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
 void	hp_admit_default(struct hp_admit *);
 int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
@@ -349,6 +357,9 @@ struct hp_spec {
 	int		health_retries;	/* failures in a row: unhealthy */
 	int		health_restart;	/* unhealthy: restart it */
 	char		**env_allow;	/* what may be inherited; NULL: all */
+	char		*user;		/* run as this user, and group */
+	char		*group;
+	int		umask;		/* -1: the supervisor's */
 	/* type node: the interpreter (NULL: node on PATH), its arguments */
 	char		*node;
 	char		**node_args;
@@ -374,6 +385,23 @@ void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
 int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
 					/* env-allow's value; -1 + message */
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
+void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
+
+/* user.c: running a process as another user */
+struct hp_user {
+	uid_t	uid;
+	gid_t	gid;
+	int	nogroups;	/* a number the database does not know */
+	char	name[HP_NAME_MAX + 1];
+	char	home[HP_PATH_MAX];
+};
+int	hp_user_find(struct hp_user *, const char *, const char *, char *,
+	    size_t);		/* user, group or NULL; -1 + message */
+int	hp_user_allowed(const struct hp_user *, char *, size_t);
+				/* -1 + message: only root may */
+int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
+	    size_t);		/* 1 set, 0 none, -1 + message */
+int	hp_user_become(const struct hp_user *);	/* in the child; -1 */
 
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {

@@ -67,6 +67,7 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->health_interval = 30000;
 	sp->health_timeout = HP_HEALTH_TIMEOUT;
 	sp->health_retries = 3;
+	sp->umask = -1;
 	hp_limit_init(sp);
 }
 
@@ -213,6 +214,23 @@ nodekey(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	return 0;
 }
 
+/* user = NAME and group = NAME, by name or number, known to the system. */
+static int
+userkey(struct hp_spec *sp, const char *key, const char *v, char *msg,
+    size_t n)
+{
+	struct hp_user u;
+	char why[HP_NAME_MAX + 40];
+	char **to = key[0] == 'u' ? &sp->user : &sp->group;
+
+	if (hp_user_find(&u, key[0] == 'u' ? v : "0", key[0] == 'g' ? v :
+	    NULL, why, sizeof why) == -1)
+		return snprintf(msg, n, "%s", why), -1;
+	free(*to);
+	*to = hp_xstrdup(v);
+	return 0;
+}
+
 /* One key of a spec; the message says what is wrong with a bad one. */
 int
 hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
@@ -259,6 +277,13 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		free(sp->dir);
 		sp->dir = hp_xstrdup(w[0]);
 		hp_argv_free(w);
+	} else if (strcmp(key, "user") == 0 || strcmp(key, "group") == 0) {
+		return userkey(sp, key, v, msg, n);
+	} else if (strcmp(key, "umask") == 0) {
+		if (strlen(v) > 4 || strspn(v, "01234567") != strlen(v) ||
+		    *v == '\0')
+			return snprintf(msg, n, "umask: octal, as 022"), -1;
+		sp->umask = (int)strtol(v, NULL, 8);
 	} else if (strcmp(key, "env-allow") == 0) {
 		return hp_spec_envallow(sp, v, msg, n);
 	} else if (strcmp(key, "clear-env") == 0) {
@@ -389,6 +414,12 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 	hp_kv_add(b, "clear-env", sp->clear_env ? "yes" : "no");
 	if (sp->env_allow != NULL)
 		addwords(b, "env-allow", sp->env_allow);
+	if (sp->user != NULL)
+		hp_kv_add(b, "user", sp->user);
+	if (sp->group != NULL)
+		hp_kv_add(b, "group", sp->group);
+	if (sp->umask >= 0)
+		hp_buf_printf(b, "umask = %04o\n", (unsigned)sp->umask);
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
 		one[0] = sp->env[i];
 		one[1] = NULL;
@@ -447,6 +478,9 @@ hp_spec_free(struct hp_spec *sp)
 	hp_argv_free(sp->node_args);
 	hp_argv_free(sp->env_allow);
 	sp->env_allow = NULL;
+	free(sp->user);
+	free(sp->group);
+	sp->user = sp->group = NULL;
 	sp->argv = sp->env = sp->after = sp->node_args = NULL;
 	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
 	sp->node = NULL;

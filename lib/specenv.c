@@ -117,6 +117,34 @@ enhance(char **envp)
 	envp[i] = path;
 }
 
+/*
+ * A process run as another user gets that user's HOME, USER and LOGNAME
+ * in place of ours. out has room: it was sized for environ and spec.
+ */
+static void
+become(char **out, const struct hp_spec *sp)
+{
+	static char v[3][HP_PATH_MAX + 16];
+	static const char *names[] = { "HOME=", "USER=", "LOGNAME=" };
+	struct hp_user u;
+	char msg[128];
+	size_t i, k;
+
+	if (hp_user_find(&u, sp->user, sp->group, msg, sizeof msg) == -1)
+		return;
+	snprintf(v[0], sizeof v[0], "HOME=%s", u.home);
+	snprintf(v[1], sizeof v[1], "USER=%s", u.name);
+	snprintf(v[2], sizeof v[2], "LOGNAME=%s", u.name);
+	for (k = 0; k < 3; k++) {
+		for (i = 0; out[i] != NULL; i++)
+			if (strncmp(out[i], names[k], strlen(names[k])) == 0)
+				break;
+		if (out[i] == NULL)
+			out[i + 1] = NULL;
+		out[i] = v[k];
+	}
+}
+
 /* The child's environment: the spec's alone, or ours with the spec's on top. */
 char **
 hp_spec_envp(const struct hp_spec *sp)
@@ -128,7 +156,7 @@ hp_spec_envp(const struct hp_spec *sp)
 		n++;
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
 		n++;
-	out = hp_xcalloc(n + 1, sizeof *out);
+	out = hp_xcalloc(n + 4, sizeof *out);	/* 3 for become() */
 	for (i = 0; base != NULL && base[i] != NULL; i++) {
 		for (j = 0; unsafe[j] != NULL; j++)
 			if (strncmp(base[i], unsafe[j], strlen(unsafe[j])) == 0
@@ -147,5 +175,23 @@ hp_spec_envp(const struct hp_spec *sp)
 	}
 	out[k] = NULL;
 	enhance(out);
+	if (sp->user != NULL)
+		become(out, sp);
 	return out;
+}
+
+/* Our environment goes into the spec, so a restart gets the same one. */
+void
+hp_spec_inherit(struct hp_spec *sp)
+{
+	struct hp_spec ours;
+	char **envp;
+	size_t i;
+
+	memset(&ours, 0, sizeof ours);
+	ours.env_allow = sp->env_allow;
+	envp = hp_spec_envp(&ours);
+	for (i = 0; envp[i] != NULL; i++)
+		hp_spec_addenv(sp, envp[i]);
+	free(envp);
 }

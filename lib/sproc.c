@@ -170,14 +170,22 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 {
 	int pr[4][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } };
 	struct hp_spawn sp;
+	struct hp_user u;
 	char **envp;
 	pid_t pid;
-	int err;
+	int err, user;
 
 	if (hp_watch_hold(s, p))
 		return 0;
 	p->error[0] = p->code[0] = '\0';
 	p->state = HP_ST_STARTING;
+	if ((user = hp_user_spec(&p->spec, &u, p->error, sizeof p->error)) ==
+	    -1) {
+		hp_copy(p->code, sizeof p->code, "permission");
+		p->exit_code = HP_EXIT_NOEXEC;
+		after_exit(s, p);
+		return -1;
+	}
 	if (pairs(p, pr) == -1) {
 		fail(p, "system", "%s: pipe: %s", p->spec.name, errno);
 		p->exit_code = HP_EXIT_NOEXEC;
@@ -199,6 +207,9 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	if (pr[P_CHN][1] != -1)
 		hp_node_exec(&p->spec, &sp, pr[P_CHN][1]);
 	sp.rlim = p->spec.rlim;
+	sp.user = user ? &u : NULL;
+	sp.setumask = p->spec.umask >= 0;
+	sp.umask = (mode_t)(p->spec.umask >= 0 ? p->spec.umask : 0);
 	pid = hp_spawn(&sp);
 	err = errno;
 	free(envp);

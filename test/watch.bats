@@ -361,3 +361,16 @@ END
 	[ "$status" -eq 0 ]
 	[ "$output" = "b waiting" ]
 }
+
+@test "a proc: check inside the supervisor leaves its lock alone" {
+	fg
+	spawn -n db -- sleep 60
+	run --separate-stderr hp-spawn -n app --wait-ready 10s \
+	    --ready-check proc:db -- sleep 60
+	[ "$status" -eq 0 ]
+	[ "$(st app state)" = running ]
+	# The lock still says who supervises.
+	run hp-supervise status
+	[ "$status" -eq 0 ]
+	[ "$output" = "running $FG" ]
+}

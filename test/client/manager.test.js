@@ -1,0 +1,214 @@
+// hp: see LICENSE.
+// manager.test.js: ProcessManager against the real commands of cmd/.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, hp, waitUntil, alive, leftovers, setup,
+	rejects } = require('./helpers');
+
+// The events of pm, kept in order of arrival.
+function record(pm) {
+	const ev = [];
+	pm.on('event', (e) => ev.push(e));
+	return ev;
+}
+
+function names(ev, name) {
+	return ev.filter((e) => e.name === name).map((e) => e.event);
+}
+
+test('start() resolves with supervisor:started; events come in order',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	const started = [];
+	pm.on('process:started', (e) => started.push(e.name));
+	const e = await pm.start();
+	assert.strictEqual(e.event, 'supervisor:started');
+	assert.ok(alive(e.pid));
+	assert.strictEqual(pm.pid, e.pid);
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'] });
+	assert.strictEqual(web.state, 'running');
+	await pm.stop('web');
+	await waitUntil(() => names(ev, 'web').includes('process:stopped'));
+	assert.deepStrictEqual(names(ev, 'web'), ['process:started',
+		'process:ready', 'process:stopped']);
+	assert.deepStrictEqual(started, ['web']);
+	for (let i = 1; i < ev.length; i++)
+		assert.ok(ev[i].seq > ev[i - 1].seq, 'seq not increasing');
+	assert.match(ev[0].ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
+
+test('spawn, list, status, restart, stop answer with the JSON of the ' +
+    'commands', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'], env: { GREETING: 'hello world' },
+		stopTimeout: 2000 });
+	assert.strictEqual(web.name, 'web');
+	assert.ok(web.pid > 0);
+	const env = fs.readFileSync('/proc/' + web.pid + '/environ', 'utf8');
+	assert.ok(env.split('\0').includes('GREETING=hello world'));
+	const spec = fs.readFileSync(path.join(s.stateDir, 'procs', 'web',
+	    'spec'), 'utf8');
+	assert.match(spec, /^stop-timeout = 2000ms$/m);
+	const list = await pm.list();
+	assert.deepStrictEqual(list.map((p) => [p.name, p.state, p.pid]),
+	    [['web', 'running', web.pid]]);
+	const st = await pm.status('web');
+	assert.strictEqual(st.pid, web.pid);
+	const r = await pm.restart('web');
+	assert.strictEqual(r.ok, true);
+	assert.notStrictEqual(r.pid, web.pid);
+	assert.ok(!alive(web.pid));
+	const stop = await pm.stop(['web']);
+	assert.deepStrictEqual(stop.map((x) => [x.name, x.state]),
+	    [['web', 'stopped']]);
+	assert.strictEqual((await pm.status('web')).state, 'stopped');
+	const again = await pm.start('web');
+	assert.strictEqual(again.state, 'running');
+});
+
+test('a failure rejects with the code and exit status of the command',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'] });
+	let e = await rejects(pm.spawn({ name: 'web', command: 'sleep',
+		args: ['1'] }), 'exists', 1);
+	assert.match(e.message, /name in use/);
+	e = await rejects(pm.spawn({ name: 'bad', command: 'nonexistent-cmd' }),
+	    'exec-failed', 127);
+	assert.match(e.stderr, /command not found|No such file/);
+	fs.writeFileSync(path.join(s.tmp, 'plain'), 'x\n', { mode: 0o644 });
+	await rejects(pm.spawn({ name: 'bad2',
+		command: path.join(s.tmp, 'plain') }), 'exec-failed', 126);
+	await rejects(pm.stop('nope'), 'not-found', 1);
+	e = await rejects(pm.stop(['web', 'nope']), 'not-found', 1);
+	assert.deepStrictEqual(e.result.map((x) => x.ok), [true, false]);
+	await rejects(pm.status('no/such'), 'usage', 2);
+	await rejects(pm.spawn({ name: 'x' }), 'usage', 2);
+	await rejects(pm.spawn({ name: 'x', command: 'sleep',
+		restart: 'sometimes' }), 'usage', 2);
+	await rejects(pm.send('web', { hi: 1 }), 'not-node', 1);
+	await rejects(pm.start(), 'exists', 1);
+});
+
+test('a second supervisor on the same state directory is refused',
+    async (t) => {
+	const s = setup(t);
+	const a = s.manager();
+	await a.start();
+	const b = s.manager();
+	const e = await rejects(b.start(), 'exists', 1);
+	assert.match(e.message, /already supervised/);
+	assert.strictEqual(b.child, null);
+});
+
+test('health() answers for the state directory and for checks',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'] });
+	const h = await pm.health();
+	assert.strictEqual(h.healthy, true);
+	assert.deepStrictEqual(h.services.map((x) => x.name), ['web']);
+	const c = await pm.health(['proc:web', 'proc:nope']);
+	assert.deepStrictEqual(c.map((x) => [x.check, x.healthy]),
+	    [['proc:web', true], ['proc:nope', false]]);
+	await rejects(pm.health(['https://example.org/']), 'usage', 2);
+});
+
+test('send() reaches a node process; its answer is a process:message',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const got = [];
+	pm.on('process:message', (e) => got.push(e.message));
+	await pm.spawn({ name: 'echo', type: 'node',
+		command: path.join(ROOT, 'test', 'node', 'echo.js') });
+	await waitUntil(() => got.length > 0);
+	assert.deepStrictEqual(got[0], { ready: true, n: 1 });
+	const r = await pm.send('echo', { cmd: 'add', a: [1, 'two'] });
+	assert.ok(r);
+	await waitUntil(() => got.length > 1);
+	assert.deepStrictEqual(got[1].echo, { cmd: 'add', a: [1, 'two'] });
+});
+
+test('shutdown() stops everything and resolves once the supervisor ' +
+    'has exited', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	let exit = null;
+	pm.on('exit', (e) => { exit = e; });
+	const sup = await pm.start();
+	const a = await pm.spawn({ name: 'a', command: 'sleep',
+		args: ['100'] });
+	const b = await pm.spawn({ name: 'b', command: 'sleep',
+		args: ['100'] });
+	await pm.shutdown();
+	assert.deepStrictEqual(exit, { code: 0, signal: null });
+	assert.strictEqual(pm.child, null);
+	assert.strictEqual(pm.pid, null);
+	assert.strictEqual(ev[ev.length - 1].event, 'supervisor:shutdown');
+	for (const pid of [sup.pid, a.pid, b.pid])
+		assert.ok(!alive(pid));
+	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('without start(), hp-spawn starts a supervisor of its own',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const one = await pm.spawn({ name: 'one', command: 'sleep',
+		args: ['100'], restart: false });
+	assert.strictEqual(one.state, 'running');
+	await pm.stop('one');
+	// The implicit supervisor exits once it keeps nothing.
+	await waitUntil(() => leftovers(s.stateDir).length === 0);
+});
+
+test('the supervisor dies with the Node.js process that started it, ' +
+    'even by SIGKILL', async (t) => {
+	const s = setup(t);
+	const { spawn } = require('node:child_process');
+	const holder = spawn(process.execPath, [path.join(__dirname,
+	    'holder.js'), s.stateDir], { env: s.env,
+		stdio: ['ignore', 'pipe', 'inherit'] });
+	t.after(() => holder.kill('SIGKILL'));
+	const line = await new Promise((res, rej) => {
+		let out = '';
+		holder.stdout.on('data', (d) => {
+			out += d;
+			if (out.includes('\n'))
+				res(out);
+		});
+		holder.on('close', () => rej(new Error('holder: ' + out)));
+	});
+	const pids = JSON.parse(line);
+	for (const p of [pids.supervisor, pids.web, pids.worker])
+		assert.ok(alive(p));
+	holder.kill('SIGKILL');
+	await waitUntil(() => ![pids.supervisor, pids.web, pids.worker]
+	    .some(alive), 10000, 'everything ends');
+	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('the ES module exports the same client', async () => {
+	const m = await import(path.join(ROOT, 'share', 'hp', 'node',
+	    'index.mjs'));
+	assert.strictEqual(m.ProcessManager, hp.ProcessManager);
+	assert.strictEqual(m.default, hp);
+	assert.strictEqual(typeof m.terminal, 'function');
+});

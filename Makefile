@@ -22,6 +22,7 @@ SANITIZE = 0
 # make dist: static executables built with these, in a copy of the tree.
 DISTCC = musl-gcc
 DISTLDFLAGS = -static
+DISTDIR = dist
 SAN_0 =
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -115,7 +116,7 @@ bench: $(BIN) test/bench/bench test/httpd
 	@sh test/bench/run
 
 dist:
-	@sh dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)'
+	@sh dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)' '$(DISTDIR)'
 
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \

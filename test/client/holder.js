@@ -1,7 +1,7 @@
 // hp: see LICENSE.
-// holder.js: a Node.js program that keeps a supervisor and two
-// processes through the client, prints their pids as a JSON line, and
-// waits to be killed.
+// holder.js DIR [unref]: a Node.js program that keeps a supervisor and
+// two processes through the client, prints their pids as a JSON line,
+// and waits to be killed, or with unref ends.
 'use strict';
 
 const path = require('node:path');
@@ -17,7 +17,11 @@ const hp = require(path.join(__dirname, '..', '..', 'share', 'hp', 'node'));
 		args: ['-c', 'trap "" TERM; sleep 100'], stopTimeout: 500 });
 	process.stdout.write(JSON.stringify({ supervisor: sup.pid,
 		web: web.pid, worker: worker.pid }) + '\n');
-	setInterval(() => {}, 60000);
+	// unref: end once this is written; else wait to be killed.
+	if (process.argv[3] === 'unref')
+		pm.unref();
+	else
+		setInterval(() => {}, 60000);
 })().catch((e) => {
 	console.error('holder:', e.message);
 	process.exit(1);

@@ -59,6 +59,8 @@ test('spawn, list, status, restart, stop answer with the JSON of the ' +
 	const spec = fs.readFileSync(path.join(s.stateDir, 'procs', 'web',
 	    'spec'), 'utf8');
 	assert.match(spec, /^stop-timeout = 2000ms$/m);
+	// Not on the command line of hp-spawn, which anyone may read.
+	assert.doesNotMatch(spec, /hello world.*hello world/s);
 	const list = await pm.list();
 	assert.deepStrictEqual(list.map((p) => [p.name, p.state, p.pid]),
 	    [['web', 'running', web.pid]]);
@@ -74,6 +76,39 @@ test('spawn, list, status, restart, stop answer with the JSON of the ' +
 	assert.strictEqual((await pm.status('web')).state, 'stopped');
 	const again = await pm.start('web');
 	assert.strictEqual(again.state, 'running');
+});
+
+test('spawn() maps its options to hp-spawn; env given is meant, ' +
+    'ELECTRON_RUN_AS_NODE included', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	// What the ready check of app connects to.
+	const srv = require('node:net').createServer((c) => c.destroy());
+	await new Promise((res) => srv.listen(0, '127.0.0.1', res));
+	t.after(() => srv.close());
+	const tcp = 'tcp://127.0.0.1:' + srv.address().port;
+	await pm.spawn({ name: 'db', command: 'sleep', args: ['100'] });
+	const r = await pm.spawn({ name: 'app', command: 'sleep',
+		args: ['100'], cwd: s.tmp, restart: true, stopSignal: 'INT',
+		backoffMin: 50, backoffMax: '2s', maxRestarts: 3,
+		readyCheck: tcp, readyTimeout: 5000, after: 'db',
+		waitReady: 5000, limits: { nofile: 256 }, memoryMax: '1G',
+		options: { 'health-interval': '10s' },
+		env: { ELECTRON_RUN_AS_NODE: '1', ONE: 'x' } });
+	assert.strictEqual(r.state, 'running');
+	const spec = fs.readFileSync(path.join(s.stateDir, 'procs', 'app',
+	    'spec'), 'utf8');
+	for (const l of ['dir = ' + s.tmp, 'restart = always',
+		'stop-signal = INT', 'backoff-min = 50ms', 'max-restarts = 3',
+		'ready-check = ' + tcp, 'after = db', 'limit-nofile = 256',
+		'env = ELECTRON_RUN_AS_NODE=1', 'env = ONE=x'])
+		assert.ok(spec.split('\n').includes(l), l + ' in:\n' + spec);
+	const c = await pm.spawn({ name: 'clean', command: 'sleep',
+		args: ['100'], clearEnv: true, env: { ONLY: 'this' } });
+	const env = fs.readFileSync('/proc/' + c.pid + '/environ', 'utf8')
+	    .split('\0').filter(Boolean);
+	assert.deepStrictEqual(env, ['ONLY=this']);
 });
 
 test('a failure rejects with the code and exit status of the command',
@@ -157,7 +192,8 @@ test('shutdown() stops everything and resolves once the supervisor ' +
 		args: ['100'] });
 	const b = await pm.spawn({ name: 'b', command: 'sleep',
 		args: ['100'] });
-	await pm.shutdown();
+	const r = await pm.shutdown();
+	assert.deepStrictEqual(r, { running: false, code: 0, signal: null });
 	assert.deepStrictEqual(exit, { code: 0, signal: null });
 	assert.strictEqual(pm.child, null);
 	assert.strictEqual(pm.pid, null);
@@ -165,6 +201,20 @@ test('shutdown() stops everything and resolves once the supervisor ' +
 	for (const pid of [sup.pid, a.pid, b.pid])
 		assert.ok(!alive(pid));
 	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('shutdown() ends its supervisor even when the verb cannot reach ' +
+    'it', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const sup = await pm.start();
+	const a = await pm.spawn({ name: 'a', command: 'sleep',
+		args: ['100'] });
+	// Without its lock file, the supervisor looks gone to the verbs.
+	fs.unlinkSync(path.join(s.stateDir, 'lock'));
+	const r = await pm.shutdown();
+	assert.deepStrictEqual(r, { running: false, code: 0, signal: null });
+	assert.ok(!alive(sup.pid) && !alive(a.pid));
 });
 
 test('without start(), hp-spawn starts a supervisor of its own',
@@ -179,29 +229,46 @@ test('without start(), hp-spawn starts a supervisor of its own',
 	await waitUntil(() => leftovers(s.stateDir).length === 0);
 });
 
-test('the supervisor dies with the Node.js process that started it, ' +
-    'even by SIGKILL', async (t) => {
-	const s = setup(t);
+// holder(t, s, how): holder.js running; resolves with it and the pids
+// it printed, all alive.
+async function holder(t, s, how) {
 	const { spawn } = require('node:child_process');
-	const holder = spawn(process.execPath, [path.join(__dirname,
-	    'holder.js'), s.stateDir], { env: s.env,
+	const h = spawn(process.execPath, [path.join(__dirname, 'holder.js'),
+		s.stateDir].concat(how || []), { env: s.env,
 		stdio: ['ignore', 'pipe', 'inherit'] });
-	t.after(() => holder.kill('SIGKILL'));
+	t.after(() => h.kill('SIGKILL'));
 	const line = await new Promise((res, rej) => {
 		let out = '';
-		holder.stdout.on('data', (d) => {
+		h.stdout.on('data', (d) => {
 			out += d;
 			if (out.includes('\n'))
 				res(out);
 		});
-		holder.on('close', () => rej(new Error('holder: ' + out)));
+		h.on('close', () => rej(new Error('holder: ' + out)));
 	});
 	const pids = JSON.parse(line);
-	for (const p of [pids.supervisor, pids.web, pids.worker])
+	const all = [pids.supervisor, pids.web, pids.worker];
+	for (const p of all)
 		assert.ok(alive(p));
-	holder.kill('SIGKILL');
-	await waitUntil(() => ![pids.supervisor, pids.web, pids.worker]
-	    .some(alive), 10000, 'everything ends');
+	return { h, all };
+}
+
+test('the supervisor dies with the Node.js process that started it, ' +
+    'even by SIGKILL', async (t) => {
+	const s = setup(t);
+	const { h, all } = await holder(t, s);
+	h.kill('SIGKILL');
+	await waitUntil(() => !all.some(alive), 10000, 'everything ends');
+	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('after unref(), the Node.js process ends on its own, and the ' +
+    'supervisor with it', async (t) => {
+	const s = setup(t);
+	const { h, all } = await holder(t, s, 'unref');
+	await waitUntil(() => h.exitCode !== null, 10000, 'holder ends');
+	assert.strictEqual(h.exitCode, 0);
+	await waitUntil(() => !all.some(alive), 10000, 'everything ends');
 	assert.deepStrictEqual(leftovers(s.stateDir), []);
 });
 

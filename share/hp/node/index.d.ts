@@ -164,7 +164,11 @@ export class ProcessManager extends EventEmitter {
 	status(name: string): Promise<ProcessInfo>;
 	health(checks?: string[]): Promise<any>;
 	/** Shut the supervisor down; resolves once it has exited. */
-	shutdown(o?: VerbOptions): Promise<unknown>;
+	shutdown(o?: VerbOptions): Promise<{ running: false;
+	    code?: number | null; signal?: string | null }>;
+	/** Let this process end while the supervisor runs; the supervisor
+	 * shuts down with it. */
+	unref(): this;
 	detect(ids?: string[], o?: DetectOptions): Promise<ToolInfo[]>;
 	install(id: string, onProgress?: (e: InstallProgress) => void,
 	    o?: DetectOptions): Promise<ToolInfo & HpEvent>;

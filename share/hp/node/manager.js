@@ -32,6 +32,12 @@ function restartArg(r) {
 	return r === true ? 'always' : r === false ? 'no' : String(r);
 }
 
+// What hp-spawn leaves out of the environment it inherits, so that an
+// Electron main process does not pass them on by mistake; given in env,
+// they are meant, and go as -e.
+const DROPPED = ['ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE',
+	'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE'];
+
 // The argument vector of hp-spawn for spawn(options), and the
 // environment it runs with: the variables of env are given in its
 // environment, which it records, rather than on a command line that
@@ -51,13 +57,14 @@ function spawnArgs(s, o) {
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))
 		a.push('--limit', k + '=' + s.limits[k]);
-	let env = envOf(o);
-	if (s.clearEnv) {
+	const env = envOf(o);
+	if (s.clearEnv)
 		a.push('-E');
-		for (const k of Object.keys(s.env || {}))
+	for (const k of Object.keys(s.env || {})) {
+		if (s.clearEnv || DROPPED.includes(k))
 			a.push('-e', k + '=' + s.env[k]);
-	} else {
-		env = Object.assign(env, s.env || {});
+		else
+			env[k] = String(s.env[k]);
 	}
 	return { args: stateArgs(o).concat(a, '--', s.command, s.args || []),
 		env };
@@ -145,6 +152,19 @@ class ProcessManager extends EventEmitter {
 		});
 	}
 
+	// Let this process end while the supervisor runs: the supervisor
+	// then shuts down with everything it keeps (--parent, and the end of
+	// its standard input).
+	unref() {
+		const c = this.child;
+		if (c) {
+			c.unref();
+			for (const p of [c.stdin, c.stdout, c.stderr])
+				p.unref();
+		}
+		return this;
+	}
+
 	// The supervisor's own message lines (standard error), the last 4 KiB.
 	get stderr() {
 		return this._stderr;
@@ -211,12 +231,24 @@ class ProcessManager extends EventEmitter {
 		    checks || []), this.options, [0, 1]);
 	}
 
-	// Shut the supervisor down gracefully; resolves once it has exited.
+	// Shut the supervisor down gracefully; resolves once it has exited,
+	// with its exit status when it is ours ({running, code, signal}).
+	// Ours is also sent SIGTERM, which means the same to it, when the
+	// verb cannot reach it (its lock or FIFO gone), so that it never
+	// outlives this call.
 	shutdown(o) {
+		const child = this.child;
+		const verb = run('hp-supervise', stateArgs(this.options).concat(
+		    timeout(o), 'shutdown'), this.options);
+		if (!child)
+			return verb;
 		const done = this._exited;
-		return run('hp-supervise', stateArgs(this.options).concat(
-		    timeout(o), 'shutdown'), this.options).then((r) =>
-		    done && this.child ? done.then(() => r) : r);
+		return verb.catch((e) => e).then((r) => {
+			if (r instanceof Error || r.running === false)
+				child.kill('SIGTERM');
+			return done.then((x) => Object.assign(
+			    { running: false }, x));
+		});
 	}
 
 	detect(ids, o) {

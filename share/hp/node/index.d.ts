@@ -241,3 +241,17 @@ export function run(cmd: string, args: string[], o?: ClientOptions,
     ok?: number[]): Promise<any>;
 /** This machine as make dist names it: linux-x86_64 ... */
 export function platformName(): string;
+
+/** import hp from 'hp-client': the same as the named exports. */
+declare const hp: {
+	ProcessManager: typeof ProcessManager;
+	HpError: typeof HpError;
+	terminal: typeof terminal;
+	spawn: typeof terminal;
+	detect: typeof detect;
+	install: typeof install;
+	locate: typeof locate;
+	run: typeof run;
+	platformName: typeof platformName;
+};
+export default hp;

@@ -111,6 +111,36 @@ test('spawn() maps its options to hp-spawn; env given is meant, ' +
 	assert.deepStrictEqual(env, ['ONLY=this']);
 });
 
+test('a crash comes as process:crashed and process:restarting; ' +
+    'signal() and remove()', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	const crashed = [];
+	const restarting = [];
+	pm.on('process:crashed', (e) => crashed.push(e));
+	pm.on('process:restarting', (e) => restarting.push(e));
+	await pm.start();
+	const w = await pm.spawn({ name: 'w', command: 'sleep',
+		args: ['100'], backoffMin: 10, backoffMax: 20 });
+	const r = await pm.signal('KILL', 'w');
+	assert.strictEqual(r.ok, true);
+	await waitUntil(() => names(ev, 'w').filter((e) =>
+	    e === 'process:ready').length === 2, 10000, 'a restart');
+	assert.strictEqual(crashed.length, 1);
+	assert.strictEqual(restarting[0].attempt, 1);
+	assert.ok(restarting[0].delay_ms >= 0);
+	assert.deepStrictEqual(names(ev, 'w'), ['process:started',
+		'process:ready', 'process:exited', 'process:crashed',
+		'process:restarting', 'process:started', 'process:ready']);
+	const now = await pm.status('w');
+	assert.notStrictEqual(now.pid, w.pid);
+	assert.strictEqual(now.restarts, 1);
+	await pm.remove('w');
+	assert.deepStrictEqual(await pm.list(), []);
+	assert.ok(!alive(now.pid));
+});
+
 test('a failure rejects with the code and exit status of the command',
     async (t) => {
 	const s = setup(t);

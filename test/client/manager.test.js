@@ -176,6 +176,8 @@ test('a second supervisor on the same state directory is refused',
 	const e = await rejects(b.start(), 'exists', 1);
 	assert.match(e.message, /already supervised/);
 	assert.strictEqual(b.child, null);
+	const c = s.manager({ supervisorArgs: ['--max-procs', '0'] });
+	await rejects(c.start(), 'usage', 2);
 });
 
 test('health() answers for the state directory and for checks',

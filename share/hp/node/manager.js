@@ -114,6 +114,7 @@ class ProcessManager extends EventEmitter {
 		return new Promise((resolve, reject) => {
 			let started = null;
 			let error = null;
+			let refused;
 			child.on('error', (e) => {
 				error = execError('hp-supervise', file, e);
 			});
@@ -126,9 +127,7 @@ class ProcessManager extends EventEmitter {
 				if (!e || typeof e !== 'object')
 					return;
 				if (e.error && !e.event) {
-					error = error ||
-					    failure('hp-supervise', e, 1,
-					    this._stderr);
+					refused = e;
 					return;
 				}
 				this.emit('event', e);
@@ -145,7 +144,7 @@ class ProcessManager extends EventEmitter {
 				this.pid = null;
 				if (!started)
 					reject(error || failure('hp-supervise',
-					    undefined, code, this._stderr,
+					    refused, code, this._stderr,
 					    signal));
 				this.emit('exit', { code, signal });
 			});

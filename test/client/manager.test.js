@@ -262,7 +262,7 @@ test('without start(), hp-spawn starts a supervisor of its own',
 });
 
 // holder(t, s, how): holder.js running; resolves with it and the pids
-// it printed, all alive.
+// it printed.
 async function holder(t, s, how) {
 	const { spawn } = require('node:child_process');
 	const h = spawn(process.execPath, [path.join(__dirname, 'holder.js'),
@@ -280,8 +280,10 @@ async function holder(t, s, how) {
 	});
 	const pids = JSON.parse(line);
 	const all = [pids.supervisor, pids.web, pids.worker];
-	for (const p of all)
-		assert.ok(alive(p));
+	// After unref() the holder may end, and all with it, at once.
+	if (!how)
+		for (const p of all)
+			assert.ok(alive(p));
 	return { h, all };
 }
 

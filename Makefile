@@ -19,6 +19,10 @@ RANLIB = ranlib
 CFLAGS = -O2 -g
 LDFLAGS =
 SANITIZE = 0
+# make dist: static executables built with these, in a copy of the tree.
+DISTCC = musl-gcc
+DISTLDFLAGS = -static
+DISTDIR = dist
 SAN_0 =
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -38,6 +42,11 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
+# The Node.js client, installed in $(SHAREDIR)/node.
+NODE = share/hp/node/package.json share/hp/node/index.js \
+	share/hp/node/index.mjs share/hp/node/index.d.ts share/hp/node/run.js \
+	share/hp/node/manager.js share/hp/node/detect.js \
+	share/hp/node/terminal.js
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
@@ -106,10 +115,13 @@ demo: $(BIN)
 bench: $(BIN) test/bench/bench test/httpd
 	@sh test/bench/run
 
+dist:
+	@sh dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)' '$(DISTDIR)'
+
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
-	    $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(SHAREDIR)/node \
 	    $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	cp $(BIN) $(DESTDIR)$(BINDIR)/
 	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
@@ -124,6 +136,7 @@ install: $(BIN)
 	cp share/hp/demo.sh share/hp/example.conf share/hp/memory-service.js \
 	    share/hp/ws-backend.js $(DESTDIR)$(SHAREDIR)/
 	cp share/hp/tools.conf $(DESTDIR)$(SHAREDIR)/
+	cp $(NODE) $(DESTDIR)$(SHAREDIR)/node/
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-spawn
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-supervise
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
@@ -152,4 +165,4 @@ clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
 	    test/bench/*.o test/httpd.o build.flags build.flags.new
 
-.PHONY: all check lint demo bench install uninstall clean FORCE
+.PHONY: all check lint demo bench dist install uninstall clean FORCE

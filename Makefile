@@ -35,7 +35,7 @@ LIB = lib/libhp.a
 LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
 	lib/io.o lib/json.o lib/jsonraw.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
 	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/record.o lib/sig.o \
-	lib/spec.o lib/specenv.o lib/user.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
+	lib/spec.o lib/specenv.o lib/user.o lib/allow.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
 	lib/node.o lib/limit.o lib/slimit.o lib/init.o

@@ -124,7 +124,7 @@ _hp_supervise()
 	_hp_words
 	case $prev in
 	-S|--state-dir) _hp_dirs; return ;;
-	-f|--config)
+	-f|--config|--allow)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -136,7 +136,7 @@ _hp_supervise()
 		w=${COMP_WORDS[i]}
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
-		--max-memory|--max-load|--queue-timeout)
+		--max-memory|--max-load|--queue-timeout|--allow)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -152,7 +152,7 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout -h --help -V --version"
+			    --queue-timeout --allow -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send"

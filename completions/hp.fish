@@ -74,7 +74,7 @@ function __hp_supervise_args
     while set -q tokens[1]
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
-                --max-procs --max-memory --max-load --queue-timeout
+                --max-procs --max-memory --max-load --queue-timeout --allow
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -138,6 +138,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shu
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-procs -x -d 'Processes running at once'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l allow -r -F -d 'Run only the programs this file lists'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l queue-timeout -x -d 'How long a start may wait'

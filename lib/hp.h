@@ -387,6 +387,20 @@ int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
 void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
 
+/* allow.c: the programs a supervisor may run (--allow FILE) */
+struct hp_allow {
+	char	**path;		/* real paths */
+	int	  n;
+	int	  on;		/* a list was given: nothing else runs */
+	char	  file[HP_PATH_MAX];
+};
+int	hp_allow_load(struct hp_allow *, const char *, char *, size_t);
+						/* -1 + "FILE:LINE: message" */
+int	hp_allow_check(const struct hp_allow *, char **, char **,
+	    const char *, char *, size_t);
+				/* argv, envp, dir: 0 may run; -1 + message */
+void	hp_allow_free(struct hp_allow *);
+
 /* user.c: running a process as another user */
 struct hp_user {
 	uid_t	uid;
@@ -422,6 +436,7 @@ struct hp_superopt {
 	pid_t		 parent;	/* shut down when it is gone, or 0 */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
 	int		 init;		/* PID 1: pass signals on, exit last */
+	const char	*allow;		/* --allow FILE, or NULL */
 	struct hp_spec	*cmd;		/* a process to run, or NULL */
 	/* admission */
 	const struct hp_admit *admit;	/* NULL: the defaults */

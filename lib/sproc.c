@@ -206,6 +206,15 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.setsid = 1;
 	if (pr[P_CHN][1] != -1)
 		hp_node_exec(&p->spec, &sp, pr[P_CHN][1]);
+	if (hp_allow_check(&s->allow, sp.argv, envp, sp.dir, p->error,
+	    sizeof p->error) == -1) {
+		free(envp);
+		unpair(pr, -1);
+		hp_copy(p->code, sizeof p->code, "not-allowed");
+		p->exit_code = HP_EXIT_NOEXEC;
+		after_exit(s, p);
+		return -1;
+	}
 	sp.rlim = p->spec.rlim;
 	sp.user = user ? &u : NULL;
 	sp.setumask = p->spec.umask >= 0;

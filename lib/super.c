@@ -449,6 +449,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	struct hp_super s;
 	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
 	int i, n, ready = o->ready, implicit = o->implicit, fl[2];
+	const char *allow;
 	pid_t holder;
 
 	memset(&s, 0, sizeof s);
@@ -463,6 +464,12 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 		s.admit = *o->admit;
 	else
 		hp_admit_default(&s.admit);
+	/* HP_ALLOW for a supervisor that hp-spawn starts. */
+	if ((allow = o->allow) == NULL)
+		allow = getenv("HP_ALLOW");
+	if (allow != NULL && *allow != '\0' && hp_allow_load(&s.allow,
+	    allow, msg, sizeof msg) == -1)
+		hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
 	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1)
 		hp_fail(HP_EXIT_FAIL, "not-found", "parent %ld: not running",
 		    (long)o->parent);
@@ -535,6 +542,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	for (i = 0; i < s.nproc; i++)
 		hp_sproc_free(s.procs[i]);
 	free(s.procs);
+	hp_allow_free(&s.allow);
 	hp_buf_free(&s.jb);
 	hp_events_close(&s.ev);
 	close(s.ctlfd);

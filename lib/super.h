@@ -84,6 +84,7 @@ struct hp_super {
 	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	struct hp_allow	 allow;		/* --allow: what may run */
 	/* --init */
 	int		 init;
 	int		 stopsig;	/* signal passed on at shutdown, or 0 */

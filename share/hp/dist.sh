@@ -5,7 +5,7 @@
 # installs them with the pages, completions and the Node.js client into
 # DIR/hp-VERSION-OS-ARCH/, and packs that into a .tar.gz beside it.
 set -eu
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 version=$1
 cc=$2
 ldflags=$3
@@ -20,9 +20,11 @@ stage=$out/$name
 rm -rf "$build" "$stage" "$out/$name.tar.gz"
 mkdir -p "$build"
 cp -R Makefile LICENSE README.md cmd lib man completions share "$build/"
+# Static and plain, whatever the caller's make was given (SANITIZE=1 of
+# make check reaches us through MAKEFLAGS).
 make -s -C "$build" clean
-make -s -C "$build" CC="$cc" LDFLAGS="$ldflags" all
-make -s -C "$build" CC="$cc" LDFLAGS="$ldflags" install \
+make -s -C "$build" CC="$cc" LDFLAGS="$ldflags" SANITIZE=0 all
+make -s -C "$build" CC="$cc" LDFLAGS="$ldflags" SANITIZE=0 install \
     DESTDIR="$stage" PREFIX= >/dev/null
 for c in "$stage"/bin/hp-*; do
 	${STRIP:-strip} "$c"

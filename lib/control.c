@@ -48,6 +48,12 @@ hp_super_loadspec(struct hp_super *s, const char *name,
 		snprintf(msg, n, "%s: name too long", name);
 		return -1;
 	}
+	if (hp_state_proc(s->st, name) == -1 && errno != ENOENT) {
+		snprintf(msg, n, "%s/%s/%s: %s", s->st->dir, HP_PROCS, name,
+		    errno == ELOOP ? "a symbolic link: refused" :
+		    strerror(errno));
+		return -1;
+	}
 	return hp_spec_load(spec, name, file, msg, n);
 }
 
@@ -120,7 +126,7 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS, want);
 	hp_state_path(s->st, to, sizeof to, "%s/%s/spec", HP_PROCS, want);
 	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
-	    rename(from, to) == -1) {
+	    hp_state_proc(s->st, want) == -1 || rename(from, to) == -1) {
 		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
 		unlink(from);
 		hp_super_reply(s, id, 0, want, "system", msg);

@@ -169,6 +169,8 @@ int	hp_state_open(struct hp_state *, int);	/* 1: create; -1 errno */
 const char *hp_state_error(void);		/* why it was refused */
 int	hp_state_path(const struct hp_state *, char *, size_t,
 	    const char *, ...);			/* STATE/fmt */
+int	hp_state_proc(const struct hp_state *, const char *);
+				/* procs/NAME is ours, no link; -1 errno */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
 void	hp_state_need(struct hp_state *, const char *, int);

@@ -16,6 +16,7 @@
  */
 #define HELD_MAX	8
 static int held[HELD_MAX];
+static pid_t heldby[HELD_MAX];	/* a child inherits the fd, not the lock */
 static int nheld;
 
 /*
@@ -41,8 +42,10 @@ hp_lock_take(const char *path)
 		errno = e;
 		return -1;
 	}
-	if (nheld < HELD_MAX)
+	if (nheld < HELD_MAX) {
+		heldby[nheld] = getpid();
 		held[nheld++] = fd;
+	}
 	return fd;
 }
 
@@ -55,7 +58,8 @@ ours(const char *path)
 	if (stat(path, &sb) == -1)
 		return 0;
 	for (i = 0; i < nheld; i++)
-		if (fstat(held[i], &hb) == 0 && hb.st_dev == sb.st_dev &&
+		if (heldby[i] == getpid() && fstat(held[i], &hb) == 0 &&
+		    hb.st_dev == sb.st_dev &&
 		    hb.st_ino == sb.st_ino)
 			return 1;
 	return 0;

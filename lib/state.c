@@ -189,7 +189,8 @@ hp_state_names(const struct hp_state *st, char ***names, int *n)
 	if ((dir = opendir(path)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((d = readdir(dir)) != NULL) {
-		if (!hp_name_ok(d->d_name) || hp_state_proc(st, d->d_name) == -1)
+		if (!hp_name_ok(d->d_name) ||
+		    hp_state_proc(st, d->d_name) == -1)
 			continue;
 		if (len + 1 >= cap) {
 			cap = cap ? cap * 2 : 16;

@@ -249,6 +249,7 @@ struct hp_logger {
 	int		 mid[2];	/* the stream is in mid-line */
 	int		 last;		/* stream of the last byte */
 	int		 checked;	/* the file's last byte was looked at */
+	int		 failing;	/* writes that failed in a row */
 };
 int	hp_log_write(struct hp_logger *, int, const char *, size_t);
 void	hp_log_end(struct hp_logger *);	/* a new run: a new line */

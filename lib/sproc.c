@@ -266,7 +266,10 @@ hp_sproc_output(struct hp_super *s, struct hp_proc *p, int stream)
 	while (*fd != -1) {
 		n = hp_read(*fd, buf, sizeof buf);
 		if (n > 0) {
-			if (hp_log_write(&p->log, stream, buf, (size_t)n) == -1)
+			/* Said once, until the log can be written again. */
+			if (hp_log_write(&p->log, stream, buf, (size_t)n) == 0)
+				p->log.failing = 0;
+			else if (!p->log.failing++)
 				hp_warn("%s: write log", p->spec.name);
 			if (s->relay)
 				hp_super_relay(s, stream, buf, (size_t)n);

@@ -143,3 +143,19 @@ statuses_ok() {
 		[ "$r" -ge $((c - 1)) ]
 	done
 }
+
+@test "a log that cannot be written: a warning, the process and the rest go on" {
+	fg
+	spawn -n b -- sleep 300
+	spawn -n a -- sh -c 'while :; do echo tick; sleep 0.01; done'
+	# Its log becomes something no file can be written as.
+	rm -f "$HP_STATE_DIR/procs/a/log"
+	mkdir "$HP_STATE_DIR/procs/a/log"
+	wait_until 10 grep -q 'a: write log' fg.err
+	kill -0 "$FG"
+	[ "$(st a state)" = running ]
+	run hp-supervise -t 5s restart b
+	[ "$status" -eq 0 ]
+	# Said once, not at every line it writes (a hundred a second).
+	[ "$(grep -c 'a: write log' fg.err)" -eq 1 ]
+}

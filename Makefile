@@ -34,7 +34,7 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
-	lib/node.o lib/limit.o lib/slimit.o lib/init.o
+	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
@@ -42,7 +42,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
 	test/unit/t_breaker.o \
-	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o
+	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
+	test/unit/t_pty.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 all: $(BIN)

@@ -172,6 +172,8 @@ child(struct hp_spawn *sp, int ep)
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
+	if (sp->ctty != NULL && hp_pty_ctty(sp->ctty) == -1)
+		report(ep, 2);
 	for (k = 0; k < HP_SPAWN_EXTRA; k++)
 		if (sp->extra[k][1] > top)
 			top = sp->extra[k][1];

@@ -34,8 +34,10 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
-	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o
-BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect
+	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o \
+	lib/relay.o lib/keep.o
+BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
+	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
@@ -60,13 +62,16 @@ build.flags: FORCE
 FORCE:
 
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
-cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
+cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o test/bench/super.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o: test/bench/bench.h
-lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o: \
+lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o cmd/hp-pty.o \
+test/unit/t_detect.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o: lib/super.h
+lib/pty.o lib/relay.o lib/keep.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
+	lib/term.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIB): $(LIBOBJ)
@@ -84,6 +89,8 @@ cmd/hp-health: cmd/hp-health.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-health.o $(LIB)
 cmd/hp-detect: cmd/hp-detect.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-detect.o $(LIB)
+cmd/hp-pty: cmd/hp-pty.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-pty.o $(LIB)
 
 test/unit/run: $(UNITOBJ) $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)

@@ -235,27 +235,6 @@ struct hp_spawn {
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
 
-/* pty.c: pseudo-terminals, raw mode, the environment of a terminal */
-#ifdef __APPLE__
-#define HP_PTY_UTF8	"en_US.UTF-8"	/* the locale a C one becomes */
-#else
-#define HP_PTY_UTF8	"C.UTF-8"
-#endif
-struct hp_spec;
-struct hp_pty {
-	int	master;			/* ours: close-on-exec, non-blocking */
-	char	slave[HP_PATH_MAX];	/* the terminal's path */
-};
-int	hp_pty_open(struct hp_pty *, int, int);	/* cols, rows; -1 errno */
-int	hp_pty_slave(const struct hp_pty *);	/* fd; -1 errno */
-int	hp_pty_ctty(const char *);	/* after setsid, in a child; -1 */
-int	hp_pty_size_set(int, int, int);		/* fd, cols, rows; -1 */
-int	hp_pty_size_get(int, int *, int *);	/* -1 errno */
-int	hp_pty_resize(int, int, int);	/* set, and SIGWINCH even if same */
-int	hp_tty_raw(int);			/* -1 errno: not a terminal */
-void	hp_tty_restore(void);			/* as before hp_tty_raw */
-char	**hp_pty_envp(const struct hp_spec *);	/* free() the array */
-
 /* log.c: timestamped, rotated logs of stdout and stderr */
 struct hp_logger {
 	const char	*path;
@@ -430,6 +409,8 @@ struct hp_client {
 	char		 id[HP_NAME_MAX + 1];
 	char		 buf[HP_LINE_MAX * 4];
 	size_t		 len;
+	/* asking a process kept outside the supervisor */
+	const char	*keeper;	/* its lock; NULL: the supervisor's */
 };
 int	hp_super_detach(struct hp_state *, const struct hp_superopt *);
 			/* 0 started, 1 one runs already, -1 errno */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "term.h"
 
 extern char **environ;
 

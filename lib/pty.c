@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "term.h"
 
 /*
  * A new pair: our side close-on-exec and non-blocking in p->master, the
@@ -219,7 +220,8 @@ hp_pty_envp(const struct hp_spec *sp)
 			continue;
 		/* A C locale would hide the UTF-8 one: it goes. */
 		for (j = 0; fix && lc[j] != NULL; j++)
-			if (named(in[i], lc[j]) && plain(strchr(in[i], '=') + 1))
+			if (named(in[i], lc[j]) &&
+			    plain(strchr(in[i], '=') + 1))
 				break;
 		if (fix && lc[j] != NULL)
 			continue;

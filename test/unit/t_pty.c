@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../lib/hp.h"
+#include "../../lib/term.h"
 #include "unit.h"
 
 /* All the master gives until the terminal is closed on the other side. */

@@ -39,7 +39,7 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
 	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
-	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
+	man/hp-health.1 man/hp-detect.1 man/hp-pty.1 man/hp.conf.5
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
@@ -63,8 +63,10 @@ FORCE:
 
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
-test/bench/bench.o test/bench/detect.o test/bench/super.o: lib/hp.h build.flags
-test/bench/bench.o test/bench/super.o: test/bench/bench.h
+test/bench/bench.o test/bench/detect.o test/bench/super.o \
+test/bench/pty.o: lib/hp.h build.flags
+test/bench/bench.o test/bench/super.o test/bench/pty.o: test/bench/bench.h
+test/bench/pty.o: lib/term.h
 lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o cmd/hp-pty.o \
 test/unit/t_detect.o: \
 	lib/detect.h
@@ -95,9 +97,9 @@ cmd/hp-pty: cmd/hp-pty.o $(LIB)
 test/unit/run: $(UNITOBJ) $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
 test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
-    $(LIB)
+    test/bench/pty.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
-	    test/bench/detect.o test/bench/super.o $(LIB)
+	    test/bench/detect.o test/bench/super.o test/bench/pty.o $(LIB)
 test/httpd: test/httpd.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(LIB)
 
@@ -123,10 +125,12 @@ install: $(BIN)
 	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
 	chmod 755 $(DESTDIR)$(BINDIR)/hp-health
 	chmod 755 $(DESTDIR)$(BINDIR)/hp-detect
+	chmod 755 $(DESTDIR)$(BINDIR)/hp-pty
 	cp man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	    $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp-health.1 $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp-detect.1 $(DESTDIR)$(MANPREFIX)/man1/
+	cp man/hp-pty.1 $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp.conf.5 $(DESTDIR)$(MANPREFIX)/man5/
 	cp man/hp.7 $(DESTDIR)$(MANPREFIX)/man7/
 	cp share/hp/demo.sh share/hp/example.conf share/hp/memory-service.js \
@@ -137,6 +141,7 @@ install: $(BIN)
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-health
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-detect
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-pty
 	cp completions/_hp $(DESTDIR)$(ZSHDIR)/_hp
 	cp completions/hp.fish $(DESTDIR)$(FISHDIR)/hp.fish
 
@@ -144,16 +149,19 @@ uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f hp-spawn hp-supervise hp-ls
 	rm -f $(DESTDIR)$(BINDIR)/hp-health
 	rm -f $(DESTDIR)$(BINDIR)/hp-detect
+	rm -f $(DESTDIR)$(BINDIR)/hp-pty
 	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f hp-spawn.1 hp-supervise.1 \
 	    hp-ls.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-health.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-detect.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-pty.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man5/hp.conf.5
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/hp.7
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	cd $(DESTDIR)$(BASHDIR) && rm -f hp-spawn hp-supervise hp-ls
 	rm -f $(DESTDIR)$(BASHDIR)/hp-health
 	rm -f $(DESTDIR)$(BASHDIR)/hp-detect
+	rm -f $(DESTDIR)$(BASHDIR)/hp-pty
 	rm -f $(DESTDIR)$(ZSHDIR)/_hp $(DESTDIR)$(FISHDIR)/hp.fish
 
 clean:

@@ -133,8 +133,8 @@ out_count() {
 	    'echo "[${LINES-unset}][${COLUMNS-unset}] $TERM $COLORTERM"' \
 	    </dev/null
 	[ "$output" = $'[unset][unset] xterm-256color truecolor\r' ]
-	run hp-pty -T vt100 -e COLORTERM=24bit -- sh -c 'echo $TERM $COLORTERM' \
-	    </dev/null
+	run hp-pty -T vt100 -e COLORTERM=24bit -- \
+	    sh -c 'echo $TERM $COLORTERM' </dev/null
 	[ "$output" = $'vt100 24bit\r' ]
 }
 
@@ -220,8 +220,9 @@ out_count() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "hp-pty: nosuch: no such terminal" ]
 	kill -TERM "$PTY_PID"
-	run wait "$PTY_PID"
-	[ "$status" -eq 129 ]
+	st=0
+	wait "$PTY_PID" || st=$?
+	[ "$st" -eq 129 ]
 	[ ! -e "$HP_STATE_DIR/procs/rs" ]
 }
 
@@ -294,7 +295,10 @@ EOF
 	wait_until 10 pane_has first
 	pane_has '24 80'
 	tmux -L "$TMUX_SOCK" resize-window -x 100 -y 30
-	wait_until 10 test "$(tmux -L "$TMUX_SOCK" display -p '#{pane_width}')" = 100
+	wide() {
+		[ "$(tmux -L "$TMUX_SOCK" display -p '#{pane_width}')" = 100 ]
+	}
+	wait_until 10 wide
 	tmux -L "$TMUX_SOCK" send-keys Enter
 	wait_until 10 pane_has second
 	pane_has '30 100'
@@ -359,7 +363,8 @@ tools_env() {
 	mkdir -p "$T/bin"
 	printf '#!/bin/sh\necho "alpha $ALPHA_MODE $*"\n' >"$T/bin/alphatool"
 	chmod 755 "$T/bin/alphatool"
-	printf '[tool alpha]\nname = Alpha\ncommand = alphatool\nenv = ALPHA_MODE=on\n[tool beta]\ncommand = hp-no-beta\n' \
+	printf '%s\n' '[tool alpha]' 'name = Alpha' 'command = alphatool' \
+	    'env = ALPHA_MODE=on' '[tool beta]' 'command = hp-no-beta' \
 	    >"$T/tools.conf"
 	export HP_REGISTRY="$T/tools.conf" XDG_CONFIG_HOME="$T/config"
 	export XDG_CACHE_HOME="$T/cache" HOME="$T"

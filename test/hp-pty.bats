@@ -185,6 +185,19 @@ out_count() {
 	[ ! -e "$HP_STATE_DIR/procs/term1" ]
 }
 
+@test "hp-pty: hp-spawn cannot take the name of a terminal" {
+	start_fed -n shared -- sh -c 'echo ready; read x'
+	wait_until 10 out_has ready
+	run hp-spawn -n shared -- sleep 100
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-spawn: shared: name in use (kept by pid $PTY_PID)" ]
+	[ ! -e "$HP_STATE_DIR/procs/shared/spec" ]
+	run hp-ls shared
+	[[ "${lines[1]}" == "shared "*terminal*running* ]]
+	echo >&5
+	wait "$PTY_PID"
+}
+
 @test "hp-pty: a derived name is made unique" {
 	start_fed -- cat
 	wait_until 10 test -e "$HP_STATE_DIR/procs/cat/status"

@@ -123,6 +123,32 @@ out_count() {
 	[ "$(wc -c <"$T/got")" -ge 1048575 ]
 }
 
+@test "hp-pty: Ctrl-C gets through while stdout takes nothing" {
+	mkfifo "$T/in" "$T/outfifo"
+	hp-pty -- sh -c 'trap "exit 3" INT; echo $$ >"$1";
+	    while :; do echo flood; done' sh "$T/pid" \
+	    <"$T/in" >"$T/outfifo" &
+	PTY_PID=$!
+	track "$PTY_PID"
+	exec 5>"$T/in" 7<"$T/outfifo"
+	wait_until 10 test -s "$T/pid"
+	printf '\003' >&5
+	# Nothing was read yet: far more than the buffers hold is waiting.
+	kill -0 "$PTY_PID"
+	timeout 10 cat <&7 >/dev/null
+	st=0
+	wait "$PTY_PID" || st=$?
+	[ "$st" -eq 3 ]
+}
+
+@test "hp-pty: a name the supervisor keeps is refused" {
+	hp-spawn -n svc -- sleep 100
+	run hp-pty -n svc -- true </dev/null
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-pty: svc: name in use" ]
+	[ -e "$HP_STATE_DIR/procs/svc/spec" ]
+}
+
 @test "hp-pty: -c and -r set the size; LINES and COLUMNS are not passed on" {
 	run hp-pty -c 100 -r 40 -- stty size </dev/null
 	[ "$status" -eq 0 ]

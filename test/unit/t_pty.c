@@ -1,6 +1,8 @@
 /* hp: see LICENSE. */
 /* t_pty.c: a pty pair, its size, a controlling terminal, raw mode, environ. */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -189,10 +191,76 @@ test_envp(void)
 	unsetenv("LANG");
 }
 
+/* procs/NAME of a keeper: taken once, NAME-2 when asked, gone at drop. */
+static void
+test_keep(void)
+{
+	char base[] = "/tmp/hp-unit-XXXXXX", path[HP_PATH_MAX], buf[256];
+	struct hp_state st;
+	struct hp_keep k, k2;
+	struct hp_client c;
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	int p[2], q[2], st_;
+	pid_t pid;
+	char x;
+
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(st.dir, sizeof st.dir, "%s/s", base);
+	CHECK(hp_state_open(&st, 1) == 0);
+	CHECK(hp_pipe(p, 0) == 0 && hp_pipe(q, 0) == 0);
+	if ((pid = fork()) == 0) {
+		/* Another keeper holds "t" until told. */
+		x = hp_keep_take(&k, &st, "t", 0) == 0 ? 'y' : 'n';
+		(void)!write(p[1], &x, 1);
+		(void)!read(q[0], &x, 1);
+		_exit(0);
+	}
+	CHECK(hp_read(p[0], &x, 1) == 1 && x == 'y');
+	hp_state_path(&st, path, sizeof path, "procs/t/lock");
+	CHECK(hp_lock_holder(path) == pid);
+	CHECK(hp_keep_take(&k, &st, "t", 0) == -1 && errno == EEXIST);
+	CHECK(hp_keep_take(&k, &st, "t", 1) == 0);
+	CHECK_STR(k.name, "t-2");
+	CHECK(hp_keep_write(&k, "status", "type = terminal\n", 16) == 0);
+	hp_state_path(&st, path, sizeof path, "procs/t-2/status");
+	CHECK(hp_file_read(path, buf, sizeof buf) == 16);
+	/* An answer goes to the client's FIFO in events/, as one line. */
+	CHECK(hp_client_open(&c, &st) == 0);
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", 1);
+	hp_json_close(&j, '}');
+	hp_keep_reply(&k, c.id, &j);
+	CHECK(hp_read(c.fd, buf, sizeof buf) == 12 &&
+	    memcmp(buf, "{\"ok\":true}\n", 12) == 0);
+	hp_keep_reply(&k, "../x", &j);	/* not a client name: nothing */
+	hp_client_close(&c);
+	hp_buf_free(&b);
+	hp_keep_drop(&k);
+	hp_state_path(&st, path, sizeof path, "procs/t-2");
+	CHECK(access(path, F_OK) == -1);
+	hp_keep_drop(&k);		/* twice: nothing */
+	(void)!write(q[1], &x, 1);
+	CHECK(hp_waitpid(pid, &st_, 0) == pid);
+	/* A name with a spec is the supervisor's. */
+	hp_state_path(&st, path, sizeof path, "procs/svc");
+	CHECK(mkdir(path, 0700) == 0);
+	hp_state_path(&st, path, sizeof path, "procs/svc/spec");
+	CHECK(hp_file_write(path, "exec = x\n", 9, 0600) == 0);
+	CHECK(hp_keep_take(&k2, &st, "svc", 0) == -1 && errno == EEXIST);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	hp_rmtree(base);
+}
+
 void
 test_pty(void)
 {
 	test_pair();
 	test_ctty();
 	test_envp();
+	test_keep();
 }

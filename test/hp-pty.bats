@@ -68,6 +68,16 @@ out_count() {
 	[ "$output" = "hp-pty 0.1.0" ]
 }
 
+@test "hp-pty: the options of usage are those of the man page's SYNOPSIS" {
+	local man use
+	man=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$ROOT/man/hp-pty.1" |
+	    grep -o 'Fl [^ ]*' | sed 's/^Fl /-/' | LC_ALL=C sort -u | tr '\n' ' ')
+	use=$(hp-pty -h | grep -o '\[-[^] ]*' | sed 's/^\[//' |
+	    LC_ALL=C sort -u | tr '\n' ' ')
+	echo "man '$man' usage '$use'"
+	[ "$man" = "$use" ]
+}
+
 @test "hp-pty: passes on the program's status, 128+N for a signal" {
 	run hp-pty -- sh -c 'exit 7' </dev/null
 	[ "$status" -eq 7 ]

@@ -19,6 +19,10 @@ RANLIB = ranlib
 CFLAGS = -O2 -g
 LDFLAGS =
 SANITIZE = 0
+# make dist: static executables built with these, in a copy of the tree.
+DISTCC = musl-gcc
+DISTLDFLAGS = -static
+DISTDIR = dist
 SAN_0 =
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -31,7 +35,7 @@ LIB = lib/libhp.a
 LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
 	lib/io.o lib/json.o lib/jsonraw.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
 	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/record.o lib/sig.o \
-	lib/spec.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
+	lib/spec.o lib/specenv.o lib/user.o lib/allow.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
 	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o \
@@ -40,6 +44,11 @@ BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
 	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	man/hp-health.1 man/hp-detect.1 man/hp-pty.1 man/hp.conf.5
+# The Node.js client, installed in $(SHAREDIR)/node.
+NODE = share/hp/node/package.json share/hp/node/index.js \
+	share/hp/node/index.mjs share/hp/node/index.d.ts share/hp/node/run.js \
+	share/hp/node/manager.js share/hp/node/detect.js \
+	share/hp/node/terminal.js
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
@@ -116,10 +125,13 @@ demo: $(BIN)
 bench: $(BIN) test/bench/bench test/httpd
 	@sh test/bench/run
 
+dist:
+	@sh share/hp/dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)' '$(DISTDIR)'
+
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
-	    $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(SHAREDIR)/node \
 	    $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	cp $(BIN) $(DESTDIR)$(BINDIR)/
 	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
@@ -136,6 +148,7 @@ install: $(BIN)
 	cp share/hp/demo.sh share/hp/example.conf share/hp/memory-service.js \
 	    share/hp/ws-backend.js $(DESTDIR)$(SHAREDIR)/
 	cp share/hp/tools.conf $(DESTDIR)$(SHAREDIR)/
+	cp $(NODE) $(DESTDIR)$(SHAREDIR)/node/
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-spawn
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-supervise
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
@@ -168,4 +181,4 @@ clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
 	    test/bench/*.o test/httpd.o build.flags build.flags.new
 
-.PHONY: all check lint demo bench install uninstall clean FORCE
+.PHONY: all check lint demo bench dist install uninstall clean FORCE

@@ -103,7 +103,7 @@ tree(const struct hp_info *in)
 }
 
 static int
-list(struct hp_state *st, char **names, int n, int all)
+list(struct hp_state *st, char **names, int n, int all, int given)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
@@ -119,6 +119,9 @@ list(struct hp_state *st, char **names, int n, int all)
 		    "CPU", "MEM");
 	for (i = 0; i < n; i++) {
 		if (hp_info_load(st, names[i], &in, 1) == -1) {
+			/* Read from procs/, it came or went meanwhile. */
+			if (!given)
+				continue;
 			/* A failure, not a warning: the others still come. */
 			fprintf(stderr, "%s: %s: no such process\n",
 			    hp_progname, names[i]);
@@ -389,10 +392,10 @@ main(int argc, char **argv)
 	if (l)
 		return showlog(&st, argv[0], last, f);
 	if (argc > 0)
-		return list(&st, argv, argc, all);
+		return list(&st, argv, argc, all, 1);
 	if (hp_state_names(&st, &names, &n) == -1)
 		hp_die("%s/%s", st.dir, HP_PROCS);
-	r = list(&st, names, n, all);
+	r = list(&st, names, n, all, 0);
 	hp_argv_free(names);
 	return r;
 }

@@ -22,12 +22,13 @@ static const char synopsis[] =
     "[--ready-fd n] [--ready-check check] [--ready-timeout dur] "
     "[--wait-ready dur] [--health check] [--after name]... "
     "[--limit name=value]... [--memory-max size] [--cpu-max percent] "
-    "[--limit-interval dur] [-o key=value]... -- command [arg ...]";
+    "[--limit-interval dur] [-u user[:group]] [--umask mode] "
+    "[-o key=value]... -- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
 	O_RESET, O_READYFD, O_WAITREADY, O_READYCHECK, O_READYTIME, O_HEALTH,
-	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL
+	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK
 };
 
 static const struct hp_opt longopts[] = {
@@ -42,7 +43,7 @@ static const struct hp_opt longopts[] = {
 	{ "wait-ready", 1, O_WAITREADY }, { "ready-check", 1, O_READYCHECK },
 	{ "ready-timeout", 1, O_READYTIME }, { "health", 1, O_HEALTH },
 	{ "after", 1, O_AFTER }, { "option", 1, 'o' },
-	{ "limit", 1, O_LIMIT },
+	{ "limit", 1, O_LIMIT }, { "user", 1, 'u' }, { "umask", 1, O_UMASK },
 	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
 	{ "limit-interval", 1, O_INTERVAL },
 	{ NULL, 0, 0 }
@@ -65,23 +66,17 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 		hp_usage(synopsis, "%s", msg);
 }
 
-/* --limit NAME=VALUE: the key limit-NAME of an rlimit. */
+/* -u USER[:GROUP] */
 static void
-setlimit(struct hp_spec *sp, const char *arg)
+setuser(struct hp_spec *sp, char *arg)
 {
-	static const char *names[] = { "as", "nofile", "cpu", "nproc", "core" };
-	char key[32];
-	size_t n = strcspn(arg, "=");
-	int i;
+	char *colon = strchr(arg, ':');
 
-	for (i = 0; i < 5; i++)
-		if (strlen(names[i]) == n && strncmp(arg, names[i], n) == 0)
-			break;
-	if (i == 5 || arg[n] != '=')
-		hp_usage(synopsis, "--limit wants as, nofile, cpu, nproc or "
-		    "core=VALUE: %s", arg);
-	snprintf(key, sizeof key, "limit-%s", names[i]);
-	setspec(sp, key, arg + n + 1);
+	if (colon != NULL)
+		*colon = '\0';
+	setspec(sp, "user", arg);
+	if (colon != NULL)
+		setspec(sp, "group", colon + 1);
 }
 
 /* -o KEY=VALUE: any key of hp.conf(5) but those with options of their own. */
@@ -116,22 +111,6 @@ addafter(struct hp_spec *sp, const char *name)
 	hp_buf_adds(&b, name);
 	setspec(sp, "after", hp_buf_str(&b));
 	hp_buf_free(&b);
-}
-
-/* Our environment goes into the spec, so a restart gets the same one. */
-static void
-inherit(struct hp_spec *sp)
-{
-	struct hp_spec ours;
-	char **envp;
-	size_t i;
-
-	memset(&ours, 0, sizeof ours);
-	ours.env_allow = sp->env_allow;
-	envp = hp_spec_envp(&ours);
-	for (i = 0; envp[i] != NULL; i++)
-		hp_spec_addenv(sp, envp[i]);
-	free(envp);
 }
 
 /* The pid is the one that exec'd: it may be gone already. */
@@ -393,6 +372,7 @@ main(int argc, char **argv)
 	struct hp_buf b = { 0 };
 	char name[HP_NAME_MAX + 1], tmp[64], file[HP_PATH_MAX];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], val[16];
+	struct hp_user user;
 	const char *stdir = NULL, *opt_name = NULL, *envs[256];
 	char cwd[HP_PATH_MAX];
 	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0;
@@ -406,7 +386,7 @@ main(int argc, char **argv)
 		    "--type") == 0) && i + 1 < argc &&
 		    hp_type_parse(argv[i + 1]) >= 0)
 			hp_spec_init(&spec, "proc", hp_type_parse(argv[i + 1]));
-	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:",
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:u:",
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -500,7 +480,14 @@ main(int argc, char **argv)
 			setkey(&spec, g.arg);
 			break;
 		case O_LIMIT:
-			setlimit(&spec, g.arg);
+			if (hp_limit_arg(&spec, g.arg, msg, sizeof msg) == -1)
+				hp_usage(synopsis, "%s", msg);
+			break;
+		case 'u':
+			setuser(&spec, g.arg);
+			break;
+		case O_UMASK:
+			setspec(&spec, "umask", g.arg);
 			break;
 		case O_MEMMAX:
 			setspec(&spec, "memory-max", g.arg);
@@ -517,6 +504,8 @@ main(int argc, char **argv)
 	}
 	if (!g.dashdash)
 		hp_usage(synopsis, "missing -- before the command");
+	if (hp_user_spec(&spec, &user, msg, sizeof msg) == -1)
+		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
 	if (spec.ready_fd > 0 && spec.ready_check != NULL)
 		hp_usage(synopsis, "--ready-fd and --ready-check: choose one");
 	/* Waiting for the end of something that comes back makes no sense. */
@@ -531,7 +520,7 @@ main(int argc, char **argv)
 		spec.dir = hp_xstrdup(cwd);
 	spec.clear_env = 1;
 	if (!clear)
-		inherit(&spec);
+		hp_spec_inherit(&spec);
 	for (i = 0; i < nenv; i++)
 		hp_spec_addenv(&spec, envs[i]);
 	if (opt_name != NULL)
@@ -583,6 +572,9 @@ main(int argc, char **argv)
 		hp_client_close(&c);
 		if (hp_json_get(reply, "pid", val, sizeof val) == -1)
 			hp_copy(val, sizeof val, "0");
+		/* Held by --after: no process yet. */
+		if (strcmp(val, "0") == 0)
+			hp_copy(val, sizeof val, "waiting");
 		print_info(&st, name, val);
 		hp_stdout_close();
 		return 0;

@@ -15,8 +15,9 @@
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin] [--max-procs n] "
-    "[--max-memory size] [--max-load load] [--queue-timeout dur]\n"
-    "       hp-supervise --init [--json] [-S dir] [-f file] "
+    "[--max-memory size] [--max-load load] [--queue-timeout dur] "
+    "[--allow file]\n"
+    "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove name ...\n"
@@ -27,7 +28,7 @@ static const char synopsis[] =
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
-	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT
+	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW
 };
 
 static const struct hp_opt longopts[] = {
@@ -38,6 +39,7 @@ static const struct hp_opt longopts[] = {
 	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
 	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
 	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
+	{ "allow", 1, O_ALLOW },
 	{ NULL, 0, 0 }
 };
 
@@ -332,6 +334,22 @@ reload_verb(struct hp_state *st, long long timeout)
 	return HP_EXIT_OK;
 }
 
+/* A file given to the supervisor, made absolute: it works from / . */
+static const char *
+absolute(char *out, const char *path)
+{
+	char cwd[HP_PATH_MAX];
+	int r;
+
+	if (path[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+		r = hp_path(out, HP_PATH_MAX, "%s/%s", cwd, path);
+	else
+		r = hp_copy(out, HP_PATH_MAX, path);
+	if (r == -1)
+		hp_usage(synopsis, "path too long: %s", path);
+	return out;
+}
+
 /* --init -- COMMAND: a service of its own name, not restarted. */
 static struct hp_spec *
 command(struct hp_spec *sp, char **argv)
@@ -360,11 +378,12 @@ main(int argc, char **argv)
 	struct stat sb;
 	const char *stdir = NULL, *v, *sig = NULL;
 	char *send = NULL;
-	char conf[HP_PATH_MAX], cwd[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	char conf[HP_PATH_MAX], allow[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
 	struct hp_spec cmd;
 	struct hp_admit a;
 	struct hp_conf cf;
+	struct hp_allow al;
 	long long timeout = 0, n;
 	int ch, bg = 0, i, r;
 
@@ -393,15 +412,10 @@ main(int argc, char **argv)
 			o.implicit = 1;
 			break;
 		case 'f':
-			/* Made absolute: the supervisor works from / . */
-			if (g.arg[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
-				r = hp_path(conf, sizeof conf, "%s/%s", cwd,
-				    g.arg);
-			else
-				r = hp_copy(conf, sizeof conf, g.arg);
-			if (r == -1)
-				hp_usage(synopsis, "path too long: %s", g.arg);
-			o.conf = conf;
+			o.conf = absolute(conf, g.arg);
+			break;
+		case O_ALLOW:
+			o.allow = absolute(allow, g.arg);
 			break;
 		case O_PARENT:
 			n = strtoll(g.arg, NULL, 10);
@@ -447,6 +461,11 @@ main(int argc, char **argv)
 			hp_usage(synopsis, "-b and --exit-with-stdin: a "
 			    "detached supervisor has no stdin");
 		/* A bad file is refused whole, before anything starts. */
+		if (o.allow != NULL) {
+			if (hp_allow_load(&al, o.allow, msg, sizeof msg) == -1)
+				hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
+			hp_allow_free(&al);
+		}
 		if (o.conf != NULL) {
 			if (hp_conf_load(&cf, o.conf, msg, sizeof msg) == -1)
 				hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
@@ -466,7 +485,8 @@ main(int argc, char **argv)
 		return HP_EXIT_OK;
 	}
 	v = argv[0];
-	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init)
+	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init ||
+	    o.allow != NULL)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin", v);
 	if (o.admit != NULL)

@@ -124,7 +124,7 @@ _hp_supervise()
 	_hp_words
 	case $prev in
 	-S|--state-dir) _hp_dirs; return ;;
-	-f|--config)
+	-f|--config|--allow)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -136,7 +136,7 @@ _hp_supervise()
 		w=${COMP_WORDS[i]}
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
-		--max-memory|--max-load|--queue-timeout)
+		--max-memory|--max-load|--queue-timeout|--allow)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -152,7 +152,7 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout -h --help -V --version"
+			    --queue-timeout --allow -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send"
@@ -182,7 +182,7 @@ _hp_supervise()
 }
 
 # The keys of hp.conf(5) that hp-spawn -o takes.
-_hp_spec_keys="dir env env-allow clear-env restart stop-signal stop-timeout
+_hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal stop-timeout
 	backoff-min backoff-max backoff-reset max-restarts
 	restart-window circuit-reset log-size log-count ready-fd
 	ready-check ready-timeout after health health-interval
@@ -235,6 +235,9 @@ _hp_spawn()
 		mapfile -t COMPREPLY < <(compgen -S = -W \
 		    "$_hp_spec_keys" -- "$cur")
 		return ;;
+	-u|--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return ;;
 	--limit)
 		compopt -o nospace 2>/dev/null
 		_hp_reply "as= nofile= cpu= nproc= core="
@@ -242,14 +245,15 @@ _hp_spawn()
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
 	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
 	--ready-check|--ready-timeout|--health|--memory-max|--cpu-max|\
-	--limit-interval|=)
+	--limit-interval|--umask|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
 	    --restart-window --circuit-reset --ready-fd --ready-check
 	    --ready-timeout --wait-ready --health --after -o --option --limit
-	    --memory-max --cpu-max --limit-interval -h --help -V --version --"
+	    --memory-max --cpu-max --limit-interval -u --user --umask -h --help
+	    -V --version --"
 }
 
 _hp_ls()

@@ -74,7 +74,7 @@ function __hp_supervise_args
     while set -q tokens[1]
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
-                --max-procs --max-memory --max-load --queue-timeout
+                --max-procs --max-memory --max-load --queue-timeout --allow
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -138,6 +138,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shu
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-procs -x -d 'Processes running at once'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l allow -r -F -d 'Run only the programs this file lists'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l queue-timeout -x -d 'How long a start may wait'
@@ -160,7 +161,7 @@ complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d
 # hp-spawn
 # The keys of hp.conf(5) that -o takes.
 function __hp_spec_keys
-    printf '%s=\n' dir env env-allow clear-env restart stop-signal stop-timeout \
+    printf '%s=\n' dir env env-allow clear-env user group umask restart stop-signal stop-timeout \
         backoff-min backoff-max backoff-reset max-restarts \
         restart-window circuit-reset log-size log-count ready-fd \
         ready-check ready-timeout after health health-interval \
@@ -197,6 +198,8 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit -x -a 'as= nofi
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l memory-max -x -d 'Restart it above this memory'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l cpu-max -x -d 'Report it above this CPU percent'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit-interval -x -d 'How often memory and CPU are sampled'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l umask -x -d 'File mode creation mask'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'

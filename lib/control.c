@@ -48,6 +48,12 @@ hp_super_loadspec(struct hp_super *s, const char *name,
 		snprintf(msg, n, "%s: name too long", name);
 		return -1;
 	}
+	if (hp_state_proc(s->st, name) == -1 && errno != ENOENT) {
+		snprintf(msg, n, "%s/%s/%s: %s", s->st->dir, HP_PROCS, name,
+		    errno == ELOOP ? "a symbolic link: refused" :
+		    strerror(errno));
+		return -1;
+	}
 	return hp_spec_load(spec, name, file, msg, n);
 }
 
@@ -66,6 +72,21 @@ lookup(struct hp_super *s, const char *id, const char *name)
 	hp_super_reply(s, id, 0, name, "not-found", errno == ENOENT ?
 	    "no such process" : msg);
 	return NULL;
+}
+
+/* Does spec start after a process nobody knows? Then it would wait ever. */
+static int
+unknown(struct hp_super *s, struct hp_spec *spec, char *msg, size_t n)
+{
+	char **a;
+
+	for (a = spec->after; a != NULL && *a != NULL; a++)
+		if (hp_super_find(s, *a) == NULL) {
+			snprintf(msg, n, "after: no such process: %s", *a);
+			hp_spec_free(spec);
+			return 1;
+		}
+	return 0;
 }
 
 /* "add NAME TMP [unique]": a spec written by hp-spawn, to start now. */
@@ -113,13 +134,14 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS, want);
 	hp_state_path(s->st, to, sizeof to, "%s/%s/spec", HP_PROCS, want);
 	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
-	    rename(from, to) == -1) {
+	    hp_state_proc(s->st, want) == -1 || rename(from, to) == -1) {
 		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
 		unlink(from);
 		hp_super_reply(s, id, 0, want, "system", msg);
 		return;
 	}
-	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1) {
+	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1 ||
+	    unknown(s, &spec, msg, sizeof msg)) {
 		hp_rmtree(dir);
 		hp_super_reply(s, id, 0, want, "usage", msg);
 		return;
@@ -397,6 +419,12 @@ command(struct hp_super *s, char *line)
 		if ((p = lookup(s, w[0], w[2])) == NULL)
 			return;
 		hp_sproc_wait(p, w[0], HP_W_STOP);
+		/* Asked for, it wins over a restart of ours under way. */
+		if (p->then == HP_THEN_START) {
+			p->then = HP_THEN_STAY;
+			p->error[0] = p->code[0] = '\0';
+		}
+		p->given_up = 0;
 		hp_sproc_stop(s, p, HP_THEN_STAY);
 	} else if (strcmp(w[1], "restart") == 0) {
 		if ((p = lookup(s, w[0], w[2])) == NULL)

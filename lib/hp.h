@@ -169,6 +169,8 @@ int	hp_state_open(struct hp_state *, int);	/* 1: create; -1 errno */
 const char *hp_state_error(void);		/* why it was refused */
 int	hp_state_path(const struct hp_state *, char *, size_t,
 	    const char *, ...);			/* STATE/fmt */
+int	hp_state_proc(const struct hp_state *, const char *);
+				/* procs/NAME is ours, no link; -1 errno */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
 void	hp_state_need(struct hp_state *, const char *, int);
@@ -203,6 +205,8 @@ int	hp_parent_death(int);			/* -1 ENOSYS */
 int	hp_loadavg(double *);			/* -1 ENOSYS */
 long long hp_mem_available(void);		/* bytes, or -1 */
 int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
+int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
+int	hp_no_new_privs(void);			/* -1 ENOSYS */
 
 /* proc.c: process identity and spawning with an exec-error pipe */
 struct hp_ident {
@@ -218,6 +222,7 @@ int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
 
 #define HP_SPAWN_EXTRA	2
+struct hp_user;
 struct hp_spawn {
 	char	**argv;
 	char	**envp;		/* NULL: inherit */
@@ -227,10 +232,12 @@ struct hp_spawn {
 	int	  extra[HP_SPAWN_EXTRA][2];
 			/* fd [i][0] becomes the child's [i][1]; 0: none */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
+	const struct hp_user *user;	/* become this user; NULL: stay */
+	int	  setumask;	/* 1: umask below */
+	mode_t	  umask;
 	/* limits, set in the child */
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
-	/* a terminal: after setsid, its controlling terminal (pty.c) */
-	const char *ctty;	/* NULL: none */
+	const char *ctty;	/* after setsid, the terminal (pty.c) */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
@@ -311,6 +318,8 @@ void	hp_limit_init(struct hp_spec *);
 int	hp_limit_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
 void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
+int	hp_limit_arg(struct hp_spec *, const char *, char *, size_t);
+				/* --limit NAME=VALUE; -1 + message */
 int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
 void	hp_admit_default(struct hp_admit *);
 int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
@@ -351,6 +360,9 @@ struct hp_spec {
 	int		health_retries;	/* failures in a row: unhealthy */
 	int		health_restart;	/* unhealthy: restart it */
 	char		**env_allow;	/* what may be inherited; NULL: all */
+	char		*user;		/* run as this user, and group */
+	char		*group;
+	int		umask;		/* -1: the supervisor's */
 	/* type node: the interpreter (NULL: node on PATH), its arguments */
 	char		*node;
 	char		**node_args;
@@ -369,10 +381,44 @@ int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* key, value; -1 + message */
 int	hp_spec_load(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* name, path; -1 + message */
-void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
-char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
 void	hp_spec_free(struct hp_spec *);
+/* specenv.c: the environment a spec gives its process */
+void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
+int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
+					/* env-allow's value; -1 + message */
+char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
+void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
+
+/* allow.c: the programs a supervisor may run (--allow FILE) */
+struct hp_allow {
+	char	**path;		/* real paths */
+	int	  n;
+	int	  on;		/* a list was given: nothing else runs */
+	char	  file[HP_PATH_MAX];
+};
+int	hp_allow_load(struct hp_allow *, const char *, char *, size_t);
+						/* -1 + "FILE:LINE: message" */
+int	hp_allow_check(const struct hp_allow *, char **, char **,
+	    const char *, char *, size_t);
+				/* argv, envp, dir: 0 may run; -1 + message */
+void	hp_allow_free(struct hp_allow *);
+
+/* user.c: running a process as another user */
+struct hp_user {
+	uid_t	uid;
+	gid_t	gid;
+	int	nogroups;	/* a number the database does not know */
+	char	name[HP_NAME_MAX + 1];
+	char	home[HP_PATH_MAX];
+};
+int	hp_user_find(struct hp_user *, const char *, const char *, char *,
+	    size_t);		/* user, group or NULL; -1 + message */
+int	hp_user_allowed(const struct hp_user *, char *, size_t);
+				/* -1 + message: only root may */
+int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
+	    size_t);		/* 1 set, 0 none, -1 + message */
+int	hp_user_become(const struct hp_user *);	/* in the child; -1 */
 
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {
@@ -393,6 +439,7 @@ struct hp_superopt {
 	pid_t		 parent;	/* shut down when it is gone, or 0 */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
 	int		 init;		/* PID 1: pass signals on, exit last */
+	const char	*allow;		/* --allow FILE, or NULL */
 	struct hp_spec	*cmd;		/* a process to run, or NULL */
 	/* admission */
 	const struct hp_admit *admit;	/* NULL: the defaults */
@@ -409,8 +456,7 @@ struct hp_client {
 	char		 id[HP_NAME_MAX + 1];
 	char		 buf[HP_LINE_MAX * 4];
 	size_t		 len;
-	/* asking a process kept outside the supervisor */
-	const char	*keeper;	/* its lock; NULL: the supervisor's */
+	const char	*keeper;	/* lock of a keeper, else supervisor */
 };
 int	hp_super_detach(struct hp_state *, const struct hp_superopt *);
 			/* 0 started, 1 one runs already, -1 errno */

@@ -115,6 +115,8 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	int supervised = 0;
 
 	memset(in, 0, sizeof *in);
+	if (hp_state_proc(st, name) == -1)
+		return -1;
 	hp_copy(in->name, sizeof in->name, name);
 	hp_copy(in->state, sizeof in->state, "stopped");
 	hp_copy(in->health, sizeof in->health, "unknown");

@@ -2,6 +2,7 @@
 /* init.c: what hp-supervise --init does as well, as PID 1 of a container. */
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "hp.h"
@@ -18,7 +19,7 @@ hp_super_relay(struct hp_super *s, int stream, const char *buf, size_t n)
 	int fd = stream ? STDERR_FILENO : STDOUT_FILENO;
 	ssize_t w;
 
-	if (stream == 0 && s->ev.echo)
+	if (!(s->relay & (stream ? RELAY_ERR : RELAY_OUT)))
 		return;		/* stdout carries the events */
 	while (n > 0) {
 		w = write(fd, buf, n);
@@ -48,26 +49,30 @@ hp_super_forward(struct hp_super *s, int sig)
 void
 hp_super_runcmd(struct hp_super *s, struct hp_spec *spec)
 {
+	char name[HP_NAME_MAX + 1];
 	struct hp_proc *p;
+	int n;
 
+	/* A name the file keeps already: the command gets one of its own. */
+	hp_copy(name, sizeof name, spec->name);
+	for (n = 2; (p = hp_super_find(s, spec->name)) != NULL &&
+	    hp_sproc_live(p); n++)
+		if (snprintf(spec->name, sizeof spec->name, "%.*s-%d",
+		    HP_NAME_MAX - 8, name, n) >= (int)sizeof spec->name)
+			break;
 	if (hp_super_writespec(s, spec) == -1) {
 		hp_warn("%s: write spec", spec->name);
 		hp_spec_free(spec);
 		s->last = HP_EXIT_FAIL;
 		return;
 	}
-	if ((p = hp_super_find(s, spec->name)) != NULL) {
-		if (hp_sproc_live(p)) {
-			hp_warnx("%s: runs already", spec->name);
-			hp_spec_free(spec);
-			return;
-		}
+	if (p != NULL)
 		hp_super_respec(p, spec);
-	} else
+	else
 		p = hp_super_add(s, spec);
 	/* One that cannot start says why, and leaves with 126 or 127. */
 	if (hp_sproc_start(s, p) == -1) {
-		hp_warnx("%s", p->error);
+		fprintf(stderr, "%s: %s\n", hp_progname, p->error);
 		s->last = p->exit_code;
 	}
 }

@@ -200,6 +200,11 @@ hp_rmtree(const char *path)
 	struct stat sb;
 	DIR *dir;
 
+	/* A link is removed, never what it points to. */
+	if (lstat(path, &sb) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(sb.st_mode))
+		return unlink(path);
 	if ((dir = opendir(path)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((d = readdir(dir)) != NULL) {

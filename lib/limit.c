@@ -72,6 +72,25 @@ rvalue(int kind, const char *v, long long *out)
 	return 0;
 }
 
+/* --limit NAME=VALUE of hp-spawn: the key limit-NAME. */
+int
+hp_limit_arg(struct hp_spec *sp, const char *arg, char *msg, size_t n)
+{
+	char key[32];
+	size_t len = strcspn(arg, "=");
+	int i;
+
+	for (i = 0; i < HP_RLIM_N; i++)
+		if (strlen(rkeys[i].key) == len + 6 &&
+		    strncmp(arg, rkeys[i].key + 6, len) == 0)
+			break;
+	if (i == HP_RLIM_N || arg[len] != '=')
+		return snprintf(msg, n, "--limit wants as, nofile, cpu, nproc "
+		    "or core=VALUE: %s", arg), -1;
+	snprintf(key, sizeof key, "%s", rkeys[i].key);
+	return hp_limit_set(sp, key, arg + len + 1, msg, n);
+}
+
 int
 hp_limit_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
     size_t n)

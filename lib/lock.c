@@ -1,11 +1,23 @@
 /* hp: see LICENSE. */
 /* lock.c: fcntl write locks that show who keeps what. */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "hp.h"
+
+/*
+ * The locks this process holds. A process never sees its own lock with
+ * F_GETLK, and closing any descriptor of the file drops it: asking who
+ * holds one of ours must not open the file at all.
+ */
+#define HELD_MAX	8
+static int held[HELD_MAX];
+static pid_t heldby[HELD_MAX];	/* a child inherits the fd, not the lock */
+static int nheld;
 
 /*
  * Take the write lock on path and keep the descriptor for as long as the
@@ -30,7 +42,27 @@ hp_lock_take(const char *path)
 		errno = e;
 		return -1;
 	}
+	if (nheld < HELD_MAX) {
+		heldby[nheld] = getpid();
+		held[nheld++] = fd;
+	}
 	return fd;
+}
+
+static int
+ours(const char *path)
+{
+	struct stat sb, hb;
+	int i;
+
+	if (stat(path, &sb) == -1)
+		return 0;
+	for (i = 0; i < nheld; i++)
+		if (heldby[i] == getpid() && fstat(held[i], &hb) == 0 &&
+		    hb.st_dev == sb.st_dev &&
+		    hb.st_ino == sb.st_ino)
+			return 1;
+	return 0;
 }
 
 pid_t
@@ -39,6 +71,8 @@ hp_lock_holder(const char *path)
 	struct flock fl;
 	int fd, e;
 
+	if (ours(path))
+		return getpid();
 	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
 		return errno == ENOENT ? 0 : -1;
 	fl.l_type = F_WRLCK;

@@ -3,6 +3,10 @@
 
 #if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__APPLE__)
+#define _DARWIN_C_SOURCE
+#else
+#undef _POSIX_C_SOURCE		/* initgroups(), setgroups() are BSD's */
 #endif
 
 #include <sys/types.h>
@@ -12,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,3 +306,27 @@ hp_rlimit_nproc(void)
 }
 
 #endif
+
+/*
+ * The supplementary groups of name (NULL: none but gid), in a child about
+ * to become that user. Not POSIX, but every system has initgroups().
+ */
+int
+hp_groups_set(const char *name, gid_t gid)
+{
+	if (name == NULL)
+		return setgroups(1, &gid);
+	return initgroups(name, gid);
+}
+
+/* Set-uid programs no longer raise privileges, where that can be said. */
+int
+hp_no_new_privs(void)
+{
+#if defined(__linux__) && defined(PR_SET_NO_NEW_PRIVS)
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}

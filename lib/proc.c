@@ -1,6 +1,8 @@
 /* hp: see LICENSE. */
 /* proc.c: who a process is, and starting one that reports its exec error. */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -218,6 +220,11 @@ child(struct hp_spawn *sp, int ep)
 	/* Last: a low limit of open files must not stop the dup2 above. */
 	if (sp->rlim != NULL && hp_rlimit_apply(sp->rlim) == -1)
 		report(rp, 2);
+	/* Then who it is: the directory is entered as that user. */
+	if (sp->user != NULL && hp_user_become(sp->user) == -1)
+		report(rp, 2);
+	if (sp->setumask)
+		umask(sp->umask);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
 		report(rp, 1);
 	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);

@@ -23,7 +23,8 @@
 static int
 holds(const struct hp_proc *p)
 {
-	return !p->queued && (hp_sproc_live(p) ||
+	/* One held by after = has no process yet: it waits on another. */
+	return !p->queued && !p->held && (hp_sproc_live(p) ||
 	    (p->state == HP_ST_FAILED && p->deadline > 0));
 }
 
@@ -212,13 +213,13 @@ watched(const struct hp_proc *p)
 }
 
 /*
- * Above memory-max: stopped and started again, as a restart. Each counts
- * as a failure for the circuit breaker, so that a process that is always
- * above it is given up on (failed) rather than restarted without end.
+ * A restart the supervisor decides (above memory-max, unhealthy): p is
+ * stopped and started again. Each counts as a failure for the circuit
+ * breaker, so that a process that is always above its limit or always
+ * unhealthy is given up on (failed) rather than restarted without end.
  */
-static void
-over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
-    long long now)
+int
+hp_slimit_restart(struct hp_super *s, struct hp_proc *p, long long now)
 {
 	/* It stayed up a while: earlier failures are forgotten. */
 	if (now - p->started >= p->spec.backoff_reset)
@@ -228,6 +229,14 @@ over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
 	hp_sproc_stop(s, p, p->given_up ? HP_THEN_STAY : HP_THEN_START);
 	if (!p->given_up)
 		p->restarts++;
+	return p->given_up;
+}
+
+static void
+over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
+    long long now)
+{
+	hp_slimit_restart(s, p, now);
 	hp_copy(p->code, sizeof p->code, "memory-limit");
 	snprintf(p->error, sizeof p->error, "memory %lld bytes above "
 	    "memory-max %lld", rss, p->spec.memory_max);

@@ -8,21 +8,9 @@
 
 #include "hp.h"
 
-extern char **environ;
-
 static const char *types[] = { "service", "system", "node" };
 #define NTYPES	(int)(sizeof types / sizeof types[0])
 static const char *restarts[] = { "no", "on-failure", "always" };
-
-/*
- * Inherited from an Electron parent, these break Node children; so does
- * a channel of Node's that was meant for us, not for them (node.c gives
- * a node process a channel of its own).
- */
-static const char *unsafe[] = {
-	"ELECTRON_RUN_AS_NODE", "ELECTRON_NO_ATTACH_CONSOLE",
-	"NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", NULL
-};
 
 const char *
 hp_type_name(int t)
@@ -79,6 +67,7 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->health_interval = 30000;
 	sp->health_timeout = HP_HEALTH_TIMEOUT;
 	sp->health_retries = 3;
+	sp->umask = -1;
 	hp_limit_init(sp);
 }
 
@@ -94,31 +83,6 @@ yesno(const char *v, int *out)
 	else
 		return -1;
 	return 0;
-}
-
-static int
-envmatch(const char *a, const char *b)
-{
-	size_t n = strcspn(a, "=");
-
-	return strncmp(a, b, n) == 0 && b[n] == '=';
-}
-
-/* Add NAME=VALUE to the spec's environment, in place of an earlier NAME. */
-void
-hp_spec_addenv(struct hp_spec *sp, const char *word)
-{
-	size_t n = 0;
-
-	for (n = 0; sp->env != NULL && sp->env[n] != NULL; n++)
-		if (envmatch(word, sp->env[n])) {
-			free(sp->env[n]);
-			sp->env[n] = hp_xstrdup(word);
-			return;
-		}
-	sp->env = hp_xrealloc(sp->env, (n + 2) * sizeof *sp->env);
-	sp->env[n] = hp_xstrdup(word);
-	sp->env[n + 1] = NULL;
 }
 
 /* A duration of a spec; past 2^40 ms (34 years) clocks would overflow. */
@@ -250,48 +214,20 @@ nodekey(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	return 0;
 }
 
-/* env-allow = NAME ...: names of variables, or prefixes ending in '*'. */
+/* user = NAME and group = NAME, by name or number, known to the system. */
 static int
-envallow(struct hp_spec *sp, const char *v, char *msg, size_t n)
+userkey(struct hp_spec *sp, const char *key, const char *v, char *msg,
+    size_t n)
 {
-	char **w;
-	size_t k, len;
-	int argc, i;
+	struct hp_user u;
+	char why[HP_NAME_MAX + 40];
+	char **to = key[0] == 'u' ? &sp->user : &sp->group;
 
-	if (hp_split(v, &w, &argc) == -1)
-		return snprintf(msg, n, "env-allow: %s", hp_split_error()), -1;
-	for (i = 0; i < argc; i++) {
-		len = strlen(w[i]);
-		k = strspn(w[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz_0123456789");
-		if (k == 0 || (w[i][0] >= '0' && w[i][0] <= '9') ||
-		    !(k == len || (k == len - 1 && w[i][k] == '*'))) {
-			snprintf(msg, n, "env-allow: not a variable name: %s",
-			    w[i]);
-			hp_argv_free(w);
-			return -1;
-		}
-	}
-	hp_argv_free(sp->env_allow);
-	sp->env_allow = w;
-	return 0;
-}
-
-/* Does the allow-list take NAME=VALUE? No list takes everything. */
-static int
-allowed(char **allow, const char *var)
-{
-	size_t n, len = strcspn(var, "=");
-
-	if (allow == NULL)
-		return 1;
-	for (; *allow != NULL; allow++) {
-		n = strlen(*allow);
-		if ((*allow)[n - 1] == '*' ? len >= n - 1 &&
-		    strncmp(var, *allow, n - 1) == 0 :
-		    n == len && strncmp(var, *allow, n) == 0)
-			return 1;
-	}
+	if (hp_user_find(&u, key[0] == 'u' ? v : "0", key[0] == 'g' ? v :
+	    NULL, why, sizeof why) == -1)
+		return snprintf(msg, n, "%s", why), -1;
+	free(*to);
+	*to = hp_xstrdup(v);
 	return 0;
 }
 
@@ -341,8 +277,15 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		free(sp->dir);
 		sp->dir = hp_xstrdup(w[0]);
 		hp_argv_free(w);
+	} else if (strcmp(key, "user") == 0 || strcmp(key, "group") == 0) {
+		return userkey(sp, key, v, msg, n);
+	} else if (strcmp(key, "umask") == 0) {
+		if (strlen(v) > 4 || strspn(v, "01234567") != strlen(v) ||
+		    *v == '\0')
+			return snprintf(msg, n, "umask: octal, as 022"), -1;
+		sp->umask = (int)strtol(v, NULL, 8);
 	} else if (strcmp(key, "env-allow") == 0) {
-		return envallow(sp, v, msg, n);
+		return hp_spec_envallow(sp, v, msg, n);
 	} else if (strcmp(key, "clear-env") == 0) {
 		if (yesno(v, &sp->clear_env) == -1)
 			return snprintf(msg, n, "clear-env: yes or no"), -1;
@@ -471,6 +414,12 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 	hp_kv_add(b, "clear-env", sp->clear_env ? "yes" : "no");
 	if (sp->env_allow != NULL)
 		addwords(b, "env-allow", sp->env_allow);
+	if (sp->user != NULL)
+		hp_kv_add(b, "user", sp->user);
+	if (sp->group != NULL)
+		hp_kv_add(b, "group", sp->group);
+	if (sp->umask >= 0)
+		hp_buf_printf(b, "umask = %04o\n", (unsigned)sp->umask);
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
 		one[0] = sp->env[i];
 		one[1] = NULL;
@@ -515,67 +464,6 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 	hp_kv_add(b, "health-restart", sp->health_restart ? "yes" : "no");
 }
 
-/*
- * A child's PATH is the enhanced one (hp-detect(1)): its own, then where
- * package managers and version managers put programs, which a GUI
- * application's environment lacks. The string lives until the next call:
- * the environment is used at once, by a fork and exec.
- */
-static void
-enhance(char **envp)
-{
-	static char *path;
-	struct hp_envpath ep;
-	struct hp_buf b = { 0 };
-	size_t i;
-
-	for (i = 0; envp[i] != NULL; i++)
-		if (strncmp(envp[i], "PATH=", 5) == 0)
-			break;
-	if (envp[i] == NULL)
-		return;
-	hp_envpath_build(&ep, envp[i] + 5, NULL);
-	hp_buf_adds(&b, "PATH=");
-	hp_envpath_str(&ep, &b);
-	hp_envpath_free(&ep);
-	free(path);
-	path = hp_buf_str(&b);
-	envp[i] = path;
-}
-
-/* The child's environment: the spec's alone, or ours with the spec's on top. */
-char **
-hp_spec_envp(const struct hp_spec *sp)
-{
-	char **out, **base = sp->clear_env ? NULL : environ;
-	size_t n = 0, k = 0, i, j;
-
-	for (i = 0; base != NULL && base[i] != NULL; i++)
-		n++;
-	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
-		n++;
-	out = hp_xcalloc(n + 1, sizeof *out);
-	for (i = 0; base != NULL && base[i] != NULL; i++) {
-		for (j = 0; unsafe[j] != NULL; j++)
-			if (strncmp(base[i], unsafe[j], strlen(unsafe[j])) == 0
-			    && base[i][strlen(unsafe[j])] == '=')
-				break;
-		if (unsafe[j] == NULL && allowed(sp->env_allow, base[i]))
-			out[k++] = base[i];
-	}
-	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
-		for (j = 0; j < k; j++)
-			if (envmatch(sp->env[i], out[j]))
-				break;
-		out[j] = sp->env[i];
-		if (j == k)
-			k++;
-	}
-	out[k] = NULL;
-	enhance(out);
-	return out;
-}
-
 void
 hp_spec_free(struct hp_spec *sp)
 {
@@ -590,6 +478,9 @@ hp_spec_free(struct hp_spec *sp)
 	hp_argv_free(sp->node_args);
 	hp_argv_free(sp->env_allow);
 	sp->env_allow = NULL;
+	free(sp->user);
+	free(sp->group);
+	sp->user = sp->group = NULL;
 	sp->argv = sp->env = sp->after = sp->node_args = NULL;
 	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
 	sp->node = NULL;

@@ -96,81 +96,52 @@ setexec_error(struct hp_proc *p, const struct hp_spawn *sp, int err)
 static void after_exit(struct hp_super *, struct hp_proc *);
 static void readied(struct hp_super *, struct hp_proc *);
 
-int
-hp_sproc_start(struct hp_super *s, struct hp_proc *p)
-{
-	struct hp_spawn sp;
-	char file[HP_PATH_MAX];
-	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, r[2] = { -1, -1 }, err;
-	int c[2] = { -1, -1 };
-	char **envp;
-	pid_t pid;
+enum { P_OUT, P_ERR, P_RDY, P_CHN };	/* the pairs of a start; [0] ours */
 
-	if (hp_watch_hold(s, p))
+/* Close one side (0 ours, 1 the child's) of every pair, or both (-1). */
+static void
+unpair(int (*pr)[2], int side)
+{
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		if (side != 1 && pr[k][0] != -1)
+			close(pr[k][0]);
+		if (side != 0 && pr[k][1] != -1)
+			close(pr[k][1]);
+	}
+}
+
+/* Its stdout and stderr pipes, its ready-fd's, its node channel. */
+static int
+pairs(const struct hp_proc *p, int (*pr)[2])
+{
+	int err;
+
+	if (hp_pipe(pr[P_OUT], 0) == 0 && hp_pipe(pr[P_ERR], 0) == 0 &&
+	    (p->spec.ready_fd == 0 || hp_pipe(pr[P_RDY], 0) == 0) &&
+	    (p->spec.type != HP_NODE || hp_node_pair(pr[P_CHN]) == 0)) {
+		hp_nonblock(pr[P_OUT][0]);
+		hp_nonblock(pr[P_ERR][0]);
 		return 0;
-	p->error[0] = p->code[0] = '\0';
-	p->state = HP_ST_STARTING;
-	memset(&sp, 0, sizeof sp);
-	if (hp_pipe(o, 0) == -1 || hp_pipe(e, 0) == -1 ||
-	    (p->spec.ready_fd > 0 && hp_pipe(r, 0) == -1) ||
-	    (p->spec.type == HP_NODE && hp_node_pair(c) == -1)) {
-		err = errno;
-		close(o[0]);
-		close(o[1]);
-		close(e[0]);
-		close(e[1]);
-		close(r[0]);
-		close(r[1]);
-		fail(p, "system", "%s: pipe: %s", p->spec.name, err);
-		p->exit_code = HP_EXIT_NOEXEC;
-		after_exit(s, p);
-		return -1;
 	}
-	hp_nonblock(o[0]);
-	hp_nonblock(e[0]);
-	hp_log_end(&p->log);	/* a new run begins on a line of its own */
-	envp = hp_spec_envp(&p->spec);
-	sp.argv = p->spec.argv;
-	sp.envp = envp;
-	sp.dir = p->spec.dir;
-	sp.fd[0] = -1;
-	sp.fd[1] = o[1];
-	sp.fd[2] = e[1];
-	sp.extra[0][0] = r[1];
-	sp.extra[0][1] = p->spec.ready_fd;
-	sp.setsid = 1;
-	if (c[1] != -1)
-		hp_node_exec(&p->spec, &sp, c[1]);
-	sp.rlim = p->spec.rlim;
-	pid = hp_spawn(&sp);
 	err = errno;
-	free(envp);
-	close(o[1]);
-	close(e[1]);
-	if (r[1] != -1)
-		close(r[1]);
-	if (c[1] != -1)
-		close(c[1]);
-	p->started = hp_mono_ms();
-	p->started_wall = hp_wall_ms();
-	if (pid == -1) {
-		close(o[0]);
-		close(e[0]);
-		if (r[0] != -1)
-			close(r[0]);
-		if (c[0] != -1)
-			close(c[0]);
-		setexec_error(p, &sp, err);
-		hp_log_write(&p->log, 1, p->error, strlen(p->error));
-		hp_log_write(&p->log, 1, "\n", 1);
-		after_exit(s, p);
-		return -1;
-	}
-	p->out = o[0];
-	p->err = e[0];
-	if (c[0] != -1)
-		hp_node_open(p, c[0]);
-	if ((p->ready = r[0]) != -1)
+	unpair(pr, -1);
+	errno = err;
+	return -1;
+}
+
+/* The child has executed: keep our ends, record it, tell of it. */
+static void
+started(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
+{
+	char file[HP_PATH_MAX];
+
+	p->out = pr[P_OUT][0];
+	p->err = pr[P_ERR][0];
+	if (pr[P_CHN][0] != -1)
+		hp_node_open(p, pr[P_CHN][0]);
+	if ((p->ready = pr[P_RDY][0]) != -1)
 		hp_nonblock(p->ready);
 	p->orphan = 0;
 	if (hp_ident_get(pid, &p->id) == -1)
@@ -192,6 +163,77 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	hp_sproc_reply(s, p, 1, HP_W_START);
 	if (p->state == HP_ST_RUNNING)
 		readied(s, p);
+}
+
+int
+hp_sproc_start(struct hp_super *s, struct hp_proc *p)
+{
+	int pr[4][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	struct hp_spawn sp;
+	struct hp_user u;
+	char **envp;
+	pid_t pid;
+	int err, user;
+
+	if (hp_watch_hold(s, p))
+		return 0;
+	p->error[0] = p->code[0] = '\0';
+	p->state = HP_ST_STARTING;
+	if ((user = hp_user_spec(&p->spec, &u, p->error, sizeof p->error)) ==
+	    -1) {
+		hp_copy(p->code, sizeof p->code, "permission");
+		p->exit_code = HP_EXIT_NOEXEC;
+		after_exit(s, p);
+		return -1;
+	}
+	if (pairs(p, pr) == -1) {
+		fail(p, "system", "%s: pipe: %s", p->spec.name, errno);
+		p->exit_code = HP_EXIT_NOEXEC;
+		after_exit(s, p);
+		return -1;
+	}
+	hp_log_end(&p->log);	/* a new run begins on a line of its own */
+	envp = hp_spec_envp(&p->spec);
+	memset(&sp, 0, sizeof sp);
+	sp.argv = p->spec.argv;
+	sp.envp = envp;
+	sp.dir = p->spec.dir;
+	sp.fd[0] = -1;
+	sp.fd[1] = pr[P_OUT][1];
+	sp.fd[2] = pr[P_ERR][1];
+	sp.extra[0][0] = pr[P_RDY][1];
+	sp.extra[0][1] = p->spec.ready_fd;
+	sp.setsid = 1;
+	if (pr[P_CHN][1] != -1)
+		hp_node_exec(&p->spec, &sp, pr[P_CHN][1]);
+	if (hp_allow_check(&s->allow, sp.argv, envp, sp.dir, p->error,
+	    sizeof p->error) == -1) {
+		free(envp);
+		unpair(pr, -1);
+		hp_copy(p->code, sizeof p->code, "not-allowed");
+		p->exit_code = HP_EXIT_NOEXEC;
+		after_exit(s, p);
+		return -1;
+	}
+	sp.rlim = p->spec.rlim;
+	sp.user = user ? &u : NULL;
+	sp.setumask = p->spec.umask >= 0;
+	sp.umask = (mode_t)(p->spec.umask >= 0 ? p->spec.umask : 0);
+	pid = hp_spawn(&sp);
+	err = errno;
+	free(envp);
+	unpair(pr, 1);
+	p->started = hp_mono_ms();
+	p->started_wall = hp_wall_ms();
+	if (pid == -1) {
+		unpair(pr, 0);
+		setexec_error(p, &sp, err);
+		hp_log_write(&p->log, 1, p->error, strlen(p->error));
+		hp_log_write(&p->log, 1, "\n", 1);
+		after_exit(s, p);
+		return -1;
+	}
+	started(s, p, pid, pr);
 	return 0;
 }
 
@@ -211,42 +253,6 @@ hp_sproc_isready(struct hp_super *s, struct hp_proc *p)
 	p->state = HP_ST_RUNNING;
 	hp_sproc_status(s, p);
 	readied(s, p);
-}
-
-/* It will not be ready: it gets its stop signal, and its exit is a crash. */
-void
-hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
-{
-	hp_copy(p->code, sizeof p->code, "not-ready");
-	hp_copy(p->error, sizeof p->error, why);
-	hp_sproc_status(s, p);
-	signal_group(p, p->spec.stop_signal);
-}
-
-/*
- * The process's ready-fd: a line on it is ready (running, process:ready);
- * closing it unwritten is a failure to start: it gets its stop signal,
- * and its exit is a crash like any other.
- */
-void
-hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
-{
-	char buf[256];
-	ssize_t n;
-
-	n = hp_read(p->ready, buf, sizeof buf);
-	if (n == -1 && errno == EAGAIN)
-		return;
-	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
-		return;		/* a word, not yet a line */
-	close(p->ready);
-	p->ready = -1;
-	if (p->state != HP_ST_STARTING)
-		return;
-	if (n > 0)
-		hp_sproc_isready(s, p);
-	else
-		hp_sproc_notready(s, p, "closed its ready-fd unwritten");
 }
 
 /* Read what is waiting on one of p's pipes into its log. */
@@ -537,6 +543,10 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 		publish(s);
 		p->restarts++;
 		hp_sproc_start(s, p);
+		return;
+	}
+	if (p->state == HP_ST_STARTING && p->id.pid > 0) {
+		signal_group(p, SIGKILL);	/* not ready, and not gone */
 		return;
 	}
 	if (p->state != HP_ST_STOPPING)

@@ -148,6 +148,31 @@ cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Is procs/NAME a directory of ours that nobody else can write? Files in
+ * it are opened without following a link, but a directory that is a
+ * link, or someone else's, would hand over all of them.
+ */
+int
+hp_state_proc(const struct hp_state *st, const char *name)
+{
+	char path[HP_PATH_MAX];
+	struct stat sb;
+
+	if (hp_state_path(st, path, sizeof path, "%s/%s", HP_PROCS, name) ==
+	    -1 || lstat(path, &sb) == -1)
+		return -1;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
+		return -1;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
 int
 hp_state_names(const struct hp_state *st, char ***names, int *n)
 {
@@ -164,7 +189,8 @@ hp_state_names(const struct hp_state *st, char ***names, int *n)
 	if ((dir = opendir(path)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((d = readdir(dir)) != NULL) {
-		if (!hp_name_ok(d->d_name))
+		if (!hp_name_ok(d->d_name) ||
+		    hp_state_proc(st, d->d_name) == -1)
 			continue;
 		if (len + 1 >= cap) {
 			cap = cap ? cap * 2 : 16;

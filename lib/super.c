@@ -292,50 +292,80 @@ watch(struct hp_super *s, struct pollfd *in)
 }
 
 #define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
-#define PER	4	/* stdout, stderr, ready-fd, node channel */
+
+static void
+put(struct pollfd *f, int *n, int fd, short events)
+{
+	if (fd == -1)
+		return;
+	f[*n].fd = fd;
+	f[*n].events = events;
+	f[*n].revents = 0;
+	(*n)++;
+}
 
 /*
- * The poll set: the base entries, PER a process, then the entries of
- * the probes that run; at[i] is where process i's probe entries begin.
+ * The poll set: the base entries, then for each process i its open
+ * descriptors from at[2i] and the entries of its probe from at[2i + 1].
+ * Only open descriptors go in: poll() refuses a set larger than the
+ * limit of open files, and a supervisor near it must go on.
  */
 static int
 pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 {
-	struct pollfd *f;
-	int i, n, max = BASE + PER * s->nproc;
+	struct pollfd *f, chan;
+	struct hp_proc *p;
+	int i, n = 0, max = BASE + 4 * s->nproc;
 
 	for (i = 0; i < s->nproc; i++)
 		max += hp_watch_nfds(s->procs[i]);
 	f = *fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
-	*at = hp_xrealloc(*at, (size_t)(s->nproc + 1) * sizeof **at);
-	f[0].fd = s->sigfd;
-	f[1].fd = s->ctlfd;
-	f[2].fd = s->watch_stdin ? STDIN_FILENO : -1;
+	*at = hp_xrealloc(*at, (size_t)(2 * s->nproc + 1) * sizeof **at);
+	put(f, &n, s->sigfd, POLLIN);
+	put(f, &n, s->ctlfd, POLLIN);
+	f[n].fd = s->watch_stdin ? STDIN_FILENO : -1;	/* always at 2 */
+	f[n].events = POLLIN;
+	f[n++].revents = 0;
 	for (i = 0; i < s->nproc; i++) {
-		f[BASE + PER * i].fd = s->procs[i]->out;
-		f[BASE + PER * i + 1].fd = s->procs[i]->err;
-		f[BASE + PER * i + 2].fd = s->procs[i]->ready;
+		p = s->procs[i];
+		(*at)[2 * i] = n;
+		put(f, &n, p->out, POLLIN);
+		put(f, &n, p->err, POLLIN);
+		put(f, &n, p->ready, POLLIN);
+		hp_node_pollfd(p, &chan);
+		put(f, &n, chan.fd, chan.events);
+		(*at)[2 * i + 1] = n;
+		n += hp_watch_fds(p, f + n, max - n);
 	}
-	n = BASE + PER * s->nproc;
-	for (i = 0; i < n; i++) {
-		f[i].events = POLLIN;
-		f[i].revents = 0;
-	}
-	for (i = 0; i < s->nproc; i++)
-		hp_node_pollfd(s->procs[i], &f[BASE + PER * i + 3]);
-	for (i = 0; i < s->nproc; i++) {
-		(*at)[i] = n;
-		n += hp_watch_fds(s->procs[i], f + n, max - n);
-	}
-	(*at)[s->nproc] = n;
+	(*at)[2 * s->nproc] = n;
 	*nat = s->nproc;
 	return n;
+}
+
+/* What poll() said of process p's own descriptors. */
+static void
+events(struct hp_super *s, struct hp_proc *p, struct pollfd *f, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		if (f[k].revents == 0)
+			continue;
+		if (f[k].fd == p->out)
+			hp_sproc_output(s, p, 0);
+		else if (f[k].fd == p->err)
+			hp_sproc_output(s, p, 1);
+		else if (f[k].fd == p->ready)
+			hp_sproc_ready(s, p);
+		else
+			hp_node_io(s, p, &f[k]);
+	}
 }
 
 static void
 loop(struct hp_super *s)
 {
-	struct pollfd *fds = NULL, *pf;
+	struct pollfd *fds = NULL;
 	long long now, idle = 0;
 	int i, n, sig, wait, *at = NULL, nat;
 
@@ -346,8 +376,11 @@ loop(struct hp_super *s)
 		/* No word comes when a parent dies: look 4 times a second. */
 		if (s->parent.pid > 0 && (wait == -1 || wait > 250))
 			wait = 250;
-		if (poll(fds, (nfds_t)n, wait) == -1 && errno != EINTR)
-			hp_die("poll");
+		/* Short of memory, say: tell, breathe, go on keeping them. */
+		if (poll(fds, (nfds_t)n, wait) == -1 && errno != EINTR) {
+			hp_warn("poll");
+			poll(NULL, 0, 100);
+		}
 		while ((sig = hp_sig_next(s->sigfd)) != 0) {
 			if (sig == SIGCHLD)
 				reap(s);
@@ -356,7 +389,7 @@ loop(struct hp_super *s)
 				if (s->init)
 					s->stopsig = sig;
 				hp_super_shutdown(s);
-			} else if (sig == SIGHUP && s->init)
+			} else if (s->init)
 				hp_super_forward(s, sig);
 			else if (sig == SIGHUP)
 				reload(s);
@@ -365,17 +398,10 @@ loop(struct hp_super *s)
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
 		for (i = 0; i < nat; i++) {
-			pf = &fds[BASE + PER * i];
-			if (pf[0].revents && pf[0].fd == s->procs[i]->out)
-				hp_sproc_output(s, s->procs[i], 0);
-			if (pf[1].revents && pf[1].fd == s->procs[i]->err)
-				hp_sproc_output(s, s->procs[i], 1);
-			if (pf[2].revents && pf[2].fd == s->procs[i]->ready)
-				hp_sproc_ready(s, s->procs[i]);
-			if (pf[3].revents)
-				hp_node_io(s, s->procs[i], &pf[3]);
-			hp_watch_step(s, s->procs[i], fds + at[i],
-			    at[i + 1] - at[i]);
+			events(s, s->procs[i], fds + at[2 * i],
+			    at[2 * i + 1] - at[2 * i]);
+			hp_watch_step(s, s->procs[i], fds + at[2 * i + 1],
+			    at[2 * i + 2] - at[2 * i + 1]);
 		}
 		now = hp_mono_ms();
 		for (i = 0; i < s->nproc; i++) {
@@ -388,9 +414,10 @@ loop(struct hp_super *s)
 			idle = 0;
 			continue;
 		}
-		if (s->shutdown)
+		/* PID 1 of a container: done once nothing is kept. */
+		if (s->shutdown || s->init)
 			break;
-		if (s->implicit || s->init) {
+		if (s->implicit) {
 			if (idle == 0)
 				idle = now + IDLE_MS;
 			else if (now >= idle) {
@@ -441,9 +468,14 @@ int
 hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
+	/* As PID 1, every other signal that can be caught is passed on. */
+	static const int isigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP,
+	    SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
+	    SIGTTOU, 0 };
 	struct hp_super s;
 	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
 	int i, n, ready = o->ready, implicit = o->implicit, fl[2];
+	const char *allow;
 	pid_t holder;
 
 	memset(&s, 0, sizeof s);
@@ -452,11 +484,18 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	s.conf = o->conf;
 	s.watch_stdin = o->watch_stdin;
 	s.init = o->init;
-	s.relay = o->init;
+	/* With --json, our stdout is the events': output goes to stderr. */
+	s.relay = o->init ? (o->json ? RELAY_ERR : RELAY_ERR | RELAY_OUT) : 0;
 	if (o->admit != NULL)
 		s.admit = *o->admit;
 	else
 		hp_admit_default(&s.admit);
+	/* HP_ALLOW for a supervisor that hp-spawn starts. */
+	if ((allow = o->allow) == NULL)
+		allow = getenv("HP_ALLOW");
+	if (allow != NULL && *allow != '\0' && hp_allow_load(&s.allow,
+	    allow, msg, sizeof msg) == -1)
+		hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
 	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1)
 		hp_fail(HP_EXIT_FAIL, "not-found", "parent %ld: not running",
 		    (long)o->parent);
@@ -481,7 +520,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	    hp_write_all(s.lockfd, pid, (size_t)n) == -1)
 		hp_warn("%s", file);
 	signal(SIGPIPE, SIG_IGN);
-	if ((s.sigfd = hp_sig_catch(sigs)) == -1)
+	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		hp_die("sigaction");
 	(void)hp_subreaper();
 	hp_state_path(st, file, sizeof file, HP_CONTROL);
@@ -495,10 +534,10 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	/* Our output may be a terminal shared with others: put back later. */
 	fl[0] = fcntl(STDOUT_FILENO, F_GETFL);
 	fl[1] = fcntl(STDERR_FILENO, F_GETFL);
-	if (s.relay) {
+	if (s.relay & RELAY_OUT)
 		hp_nonblock(STDOUT_FILENO);
+	if (s.relay & RELAY_ERR)
 		hp_nonblock(STDERR_FILENO);
-	}
 	if (hp_admit_write(st, &s.admit) == -1)
 		hp_warn("%s/%s", st->dir, HP_LIMITS);
 	supevent(&s, "supervisor:started");
@@ -529,6 +568,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	for (i = 0; i < s.nproc; i++)
 		hp_sproc_free(s.procs[i]);
 	free(s.procs);
+	hp_allow_free(&s.allow);
 	hp_buf_free(&s.jb);
 	hp_events_close(&s.ev);
 	close(s.ctlfd);
@@ -536,9 +576,9 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o)
 	hp_state_path(st, file, sizeof file, HP_LIMITS);
 	unlink(file);
 	close(s.lockfd);
-	if (s.relay && fl[0] != -1)
+	if ((s.relay & RELAY_OUT) && fl[0] != -1)
 		(void)fcntl(STDOUT_FILENO, F_SETFL, fl[0]);
-	if (s.relay && fl[1] != -1)
+	if ((s.relay & RELAY_ERR) && fl[1] != -1)
 		(void)fcntl(STDERR_FILENO, F_SETFL, fl[1]);
 	return s.init ? s.last : HP_EXIT_OK;
 }

@@ -42,6 +42,7 @@ struct hp_proc {
 	struct hp_waiter *waiters;
 	/* its readiness check, health probes and dependencies: watch.c */
 	struct hp_check	*probe;		/* the check being run, or NULL */
+	struct hp_check	*chk[2];	/* readiness, health: parsed, kept */
 	struct hp_health run;
 	int		 health;	/* HP_HEALTH_* */
 	int		 hfails;	/* failed probes in a row */
@@ -83,11 +84,12 @@ struct hp_super {
 	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	struct hp_allow	 allow;		/* --allow: what may run */
 	/* --init */
 	int		 init;
 	int		 stopsig;	/* signal passed on at shutdown, or 0 */
 	int		 last;		/* exit status of the last to end */
-	int		 relay;		/* output goes to ours too */
+	int		 relay;		/* output goes to ours too: RELAY_* */
 	long long	 dropped;	/* bytes of it our output refused */
 	/* admission: slimit.c */
 	struct hp_admit	 admit;
@@ -98,6 +100,7 @@ struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
 void	hp_super_respec(struct hp_proc *, struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
 /* init.c: --init */
+enum { RELAY_OUT = 1, RELAY_ERR = 2 };
 void	hp_super_relay(struct hp_super *, int, const char *, size_t);
 				/* stream, bytes: to our stdout or stderr */
 void	hp_super_forward(struct hp_super *, int);	/* to every group */
@@ -116,9 +119,7 @@ void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 void	hp_sproc_isready(struct hp_super *, struct hp_proc *);
-void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
 int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
 int	hp_sproc_live(const struct hp_proc *);
@@ -162,6 +163,9 @@ void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
 int	hp_watch_hold(struct hp_super *, struct hp_proc *);
 				/* 1: its start must wait for after= */
 void	hp_watch_release(struct hp_super *);	/* start what may now */
+void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
+				/* its ready-fd is readable */
+void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
 /* slimit.c: the limits the supervisor watches, its admission queue */
 int	hp_queue_add(struct hp_super *, struct hp_proc *, int);
 		/* p, a spawn's first start: 0 start it now, 1 queued */
@@ -170,6 +174,8 @@ void	hp_queue_start(struct hp_super *, struct hp_proc *);
 int	hp_queue_leave(struct hp_super *, struct hp_proc *, int);
 		/* stop queued p (then): 1 it is stopped now, 0 waits on */
 void	hp_slimit_tick(struct hp_super *, long long);	/* sample, admit */
+int	hp_slimit_restart(struct hp_super *, struct hp_proc *, long long);
+		/* a restart of ours, counted: 1 given up on (failed) */
 long long hp_slimit_next(const struct hp_super *, long long);
 		/* mono ms the tick is due, -1 never */
 

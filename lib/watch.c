@@ -1,11 +1,12 @@
 /* hp: see LICENSE. */
-/* watch.c: readiness checks, health probes and dependencies of processes. */
+/* watch.c: readiness (ready-fd, checks), health probes, dependencies. */
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp.h"
 #include "super.h"
@@ -36,33 +37,40 @@ hp_health_name(int h)
 	return h >= 0 && h < 3 ? healths[h] : "?";
 }
 
-/* Stop the probe that runs, if one does. */
+/* Stop the probe that runs, if one does; its check is kept. */
 static void
 cancel(struct hp_proc *p)
 {
 	if (p->probe == NULL)
 		return;
 	hp_health_stop(&p->run);
-	hp_check_free(p->probe);
-	free(p->probe);
 	p->probe = NULL;
 }
 
+/*
+ * Start a probe of check k (0 readiness, 1 health). A check is parsed and
+ * its name resolved once a run of the process, then kept: a name is
+ * looked up in the loop only at its first probe (loopback names and
+ * numeric addresses never are).
+ */
 static void
-probe(struct hp_super *s, struct hp_proc *p, const char *text)
+probe(struct hp_super *s, struct hp_proc *p, int k, const char *text)
 {
 	char msg[256];
 
-	p->probe = hp_xcalloc(1, sizeof *p->probe);
-	/* The text was checked when the spec was read. */
-	if (hp_check_parse(p->probe, text, msg, sizeof msg) == -1) {
-		hp_warnx("%s: %s", p->spec.name, msg);
-		free(p->probe);
-		p->probe = NULL;
-		return;
+	if (p->chk[k] == NULL) {
+		p->chk[k] = hp_xcalloc(1, sizeof *p->chk[k]);
+		/* The text was checked when the spec was read. */
+		if (hp_check_parse(p->chk[k], text, msg, sizeof msg) == -1) {
+			hp_warnx("%s: %s", p->spec.name, msg);
+			free(p->chk[k]);
+			p->chk[k] = NULL;
+			return;
+		}
+		p->chk[k]->timeout = p->spec.health_timeout;
+		p->chk[k]->retries = 0;
 	}
-	p->probe->timeout = p->spec.health_timeout;
-	p->probe->retries = 0;
+	p->probe = p->chk[k];
 	hp_health_start(&p->run, p->probe, 1, s->st);
 }
 
@@ -97,7 +105,15 @@ hp_watch_ready(struct hp_super *s, struct hp_proc *p)
 void
 hp_watch_ended(struct hp_proc *p)
 {
+	int k;
+
 	cancel(p);
+	for (k = 0; k < 2; k++) {
+		if (p->chk[k] != NULL)
+			hp_check_free(p->chk[k]);
+		free(p->chk[k]);
+		p->chk[k] = NULL;
+	}
 	p->hnext = p->ready_by = 0;
 	p->hfails = 0;
 	p->health = HP_HEALTH_UNKNOWN;
@@ -169,14 +185,15 @@ judged(struct hp_super *s, struct hp_proc *p, const struct hp_check *c)
 	if (!p->spec.health_restart || p->state != HP_ST_RUNNING ||
 	    s->shutdown)
 		return;
-	/* What stops here starts again, as a restart of its own. */
-	hp_sproc_event(s, p, "process:restarting");
-	hp_json_kint(&s->j, "attempt", p->attempt + 1);
-	hp_json_kint(&s->j, "delay_ms", 0);
-	hp_json_kstr(&s->j, "reason", "unhealthy");
-	hp_event_publish(&s->ev, &s->j);
-	p->restarts++;
-	hp_sproc_stop(s, p, HP_THEN_START);
+	/* Restarted, as memory-max does: the breaker counts it. */
+	if (!hp_slimit_restart(s, p, hp_mono_ms())) {
+		hp_sproc_event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->breaker.n);
+		hp_json_kint(&s->j, "delay_ms", 0);
+		hp_json_kstr(&s->j, "reason", "unhealthy");
+		hp_event_publish(&s->ev, &s->j);
+	}
+	p->health = HP_HEALTH_UNHEALTHY;
 	hp_copy(p->code, sizeof p->code, "unhealthy");
 	snprintf(p->error, sizeof p->error, "unhealthy: %.140s", c->error);
 	hp_sproc_status(s, p);
@@ -234,9 +251,9 @@ hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	p->hnext = 0;
 	if (p->state == HP_ST_STARTING && p->spec.ready_check != NULL &&
 	    !p->held)
-		probe(s, p, p->spec.ready_check);
+		probe(s, p, 0, p->spec.ready_check);
 	else if (p->state == HP_ST_RUNNING && p->spec.health != NULL)
-		probe(s, p, p->spec.health);
+		probe(s, p, 1, p->spec.health);
 	/* A probe may be over at once: a proc: check, or no address. */
 	if (p->probe != NULL && p->run.pending == 0)
 		done(s, p);
@@ -273,6 +290,8 @@ hp_watch_hold(struct hp_super *s, struct hp_proc *p)
 		snprintf(p->error, sizeof p->error, "waiting for %s to be "
 		    "ready", name);
 		hp_sproc_status(s, p);
+		/* Who asked for the start hears it is under way. */
+		hp_sproc_reply(s, p, 1, HP_W_START);
 	}
 	return 1;
 }
@@ -287,4 +306,42 @@ hp_watch_release(struct hp_super *s)
 		if (s->procs[i]->held && !s->shutdown &&
 		    blocker(s, s->procs[i]) == NULL)
 			hp_sproc_start(s, s->procs[i]);
+}
+
+/* It will not be ready: it gets its stop signal, and its exit is a crash. */
+void
+hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
+{
+	hp_copy(p->code, sizeof p->code, "not-ready");
+	hp_copy(p->error, sizeof p->error, why);
+	hp_sproc_status(s, p);
+	hp_sproc_kill(p, p->spec.stop_signal);
+	/* One that will not go either gets SIGKILL after its stop timeout. */
+	p->deadline = hp_mono_ms() + p->spec.stop_timeout;
+}
+
+/*
+ * The process's ready-fd: a line on it is ready (running, process:ready);
+ * closing it unwritten is a failure to start: it gets its stop signal,
+ * and its exit is a crash like any other.
+ */
+void
+hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = hp_read(p->ready, buf, sizeof buf);
+	if (n == -1 && errno == EAGAIN)
+		return;
+	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		return;		/* a word, not yet a line */
+	close(p->ready);
+	p->ready = -1;
+	if (p->state != HP_ST_STARTING)
+		return;
+	if (n > 0)
+		hp_sproc_isready(s, p);
+	else
+		hp_sproc_notready(s, p, "closed its ready-fd unwritten");
 }

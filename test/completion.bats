@@ -250,6 +250,13 @@ EOF
 	[ "$got" = "$want" ]
 }
 
+@test "bash, fish: hp-spawn -u completes user names" {
+	bash_complete -- hp-spawn -u roo
+	[ "$output" = root ]
+	fish_complete -- 'hp-spawn -u roo'
+	[[ "$output" == *root* ]]
+}
+
 @test "bash: hp-spawn --after completes process names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-spawn --after ''
 	[ "$output" = "$(printf 'api\nweb')" ]

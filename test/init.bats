@@ -42,7 +42,7 @@ ended() {
 @test "--init: a command that cannot start exits 127 and says why" {
 	run -127 --separate-stderr hp-supervise --init -- no-such-command-here
 	[ "$status" -eq 127 ]
-	[ "$stderr" = "hp-supervise: warning: no-such-command-here: command not found" ]
+	[ "$stderr" = "hp-supervise: no-such-command-here: command not found" ]
 }
 
 @test "--init passes SIGINT and SIGTERM on, once, and exits with the status" {
@@ -125,4 +125,37 @@ ended() {
 	run --separate-stderr hp-supervise --init --
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "hp-supervise: no command after --" ]
+}
+
+@test "--init --json: events alone on stdout, stderr still relayed" {
+	run --separate-stderr hp-supervise --init --json -- \
+	    sh -c 'i=0; while [ $i -lt 50 ]; do echo RAW; echo ERR >&2
+	    i=$((i + 1)); done'
+	[ "$status" -eq 0 ]
+	echo "$output" | node -e '
+let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+	for (const l of s.trim().split("\n")) JSON.parse(l).event.length;
+});'
+	[ "$(echo "$stderr" | grep -c '^ERR$')" -eq 50 ]
+	grep -q 'RAW$' "$HP_STATE_DIR/procs/sh/log"
+}
+
+@test "--init -- COMMAND named as a service of the file gets a name of its own" {
+	printf '[service sleep]\nexec = sleep 0.5\nrestart = no\n' >c.conf
+	init -f c.conf -- sleep 0
+	ended
+	[ "$STATUS" -eq 0 ]
+	grep -qx 'exec = sleep 0' "$HP_STATE_DIR/procs/sleep-2/spec"
+	grep -qx 'exec = sleep 0.5' "$HP_STATE_DIR/procs/sleep/spec"
+}
+
+@test "--init passes SIGUSR1 on" {
+	init -- sh -c "trap 'echo usr1 >>got' USR1; touch ready; while :; do sleep 0.05; done"
+	wait_until 10 test -e ready
+	# $INIT is timeout(1)'s pid: the supervisor is the lock's.
+	kill -USR1 "$(supervisor_pid)"
+	wait_until 10 test -s got
+	kill -TERM "$INIT"
+	ended
+	[ "$STATUS" -eq 143 ]
 }

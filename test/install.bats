@@ -55,6 +55,40 @@ setup() {
 	[[ "$output" == *stop* ]]
 }
 
+@test "the installed Node.js client runs the installed commands" {
+	[ -f "$DEST/opt/hp/share/hp/node/index.d.ts" ]
+	run node -e '
+const hp = require(process.argv[1]);
+(async () => {
+	const pm = new hp.ProcessManager();
+	const r = await pm.spawn({ name: "viajs", command: "sleep",
+		args: ["100"] });
+	const list = await pm.list();
+	console.log(hp.locate("hp-spawn"));
+	console.log(r.name, r.state, list.map((p) => p.name).join(","));
+	await pm.stop("viajs");
+})().catch((e) => { console.error(e.message); process.exit(1); });
+' "$DEST/opt/hp/share/hp/node"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$DEST/opt/hp/bin/hp-spawn" ]
+	[ "${lines[1]}" = "viajs running viajs" ]
+}
+
+@test "the installed Node.js client loads by its package name, both ways" {
+	mkdir -p "$BATS_TEST_TMPDIR/app/node_modules"
+	ln -s "$DEST/opt/hp/share/hp/node" \
+	    "$BATS_TEST_TMPDIR/app/node_modules/hp-client"
+	cd "$BATS_TEST_TMPDIR/app"
+	run node -e 'console.log(typeof require("hp-client").ProcessManager)'
+	[ "$status" -eq 0 ]
+	[ "$output" = function ]
+	run node --input-type=module -e '
+import hp, { ProcessManager, terminal } from "hp-client";
+console.log(hp.ProcessManager === ProcessManager, typeof terminal);'
+	[ "$status" -eq 0 ]
+	[ "$output" = "true function" ]
+}
+
 @test "make uninstall removes what install put there" {
 	make -s -C "$ROOT" uninstall DESTDIR="$DEST" PREFIX=/opt/hp >/dev/null
 	[ -z "$(find "$DEST" -type f)" ]

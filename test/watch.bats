@@ -294,3 +294,83 @@ END
 	wait_until 10 running_not web "$pid"
 	grep -qx "health-retries = 5" "$HP_STATE_DIR/procs/web/spec"
 }
+
+@test "a service held by after = takes no slot of --max-procs" {
+	freeport
+	conf c.conf <<'END'
+[service b]
+exec = sleep 60
+after = a
+
+[service a]
+exec = @HTTPD@ -p @PORT@
+ready-check = tcp://127.0.0.1:@PORT@
+END
+	fg --max-procs 1 -f c.conf
+	# a is admitted although b came first: b waits on a, not on a slot.
+	wait_until 10 st_is a state running
+	wait_until 10 evcount_ge b process:started 1
+}
+
+@test "health-restart is counted by the circuit breaker" {
+	freeport
+	fg
+	spawn -n web --health "http://127.0.0.1:$PORT/status/500" \
+	    --ready-check "tcp://127.0.0.1:$PORT" -o health-interval=100ms \
+	    -o health-retries=1 -o health-restart=yes --max-restarts 2 \
+	    --circuit-reset 1h -- "$HTTPD" -p "$PORT"
+	wait_until 20 st_is web state failed
+	[ "$(evcount web process:failed)" -eq 1 ]
+	[ "$(evcount web process:restarting)" -le 2 ]
+}
+
+@test "a stop during a health restart stops it for good" {
+	freeport
+	fg
+	# It ignores SIGTERM: the restart's stop takes its stop timeout.
+	spawn -n web --health "tcp://127.0.0.1:$PORT" \
+	    -o health-interval=100ms -o health-retries=1 \
+	    -o health-restart=yes --stop-timeout 5s -- \
+	    sh -c 'trap "" TERM; exec sleep 60'
+	wait_until 10 evcount_ge web process:restarting 1
+	run hp-supervise -t 20s stop web
+	[ "$status" -eq 0 ]
+	[ "$(st web state)" = stopped ]
+	[ "$(evcount web process:started)" -eq 1 ]
+}
+
+@test "ready-timeout: one that ignores its stop signal gets SIGKILL" {
+	freeport
+	fg
+	spawn -n web --ready-check "tcp://127.0.0.1:$PORT" \
+	    --ready-timeout 200ms --stop-timeout 300ms --max-restarts 1 -- \
+	    sh -c 'trap "" TERM; exec sleep 60'
+	wait_until 10 evcount_ge web process:exited 1
+	evfield web process:exited signal | head -n 1 | grep -qx KILL
+}
+
+@test "--after: a process nobody knows is refused; a held one says waiting" {
+	fg
+	run --separate-stderr hp-spawn --after nobody -n b -- sleep 60
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-spawn: b: after: no such process: nobody" ]
+	[ ! -e "$HP_STATE_DIR/procs/b" ]
+	freeport
+	spawn -n a --ready-check "tcp://127.0.0.1:$PORT" -- sleep 60
+	run --separate-stderr hp-spawn --after a -n b -- sleep 60
+	[ "$status" -eq 0 ]
+	[ "$output" = "b waiting" ]
+}
+
+@test "a proc: check inside the supervisor leaves its lock alone" {
+	fg
+	spawn -n db -- sleep 60
+	run --separate-stderr hp-spawn -n app --wait-ready 10s \
+	    --ready-check proc:db -- sleep 60
+	[ "$status" -eq 0 ]
+	[ "$(st app state)" = running ]
+	# The lock still says who supervises.
+	run hp-supervise status
+	[ "$status" -eq 0 ]
+	[ "$output" = "running $FG" ]
+}

@@ -1,0 +1,257 @@
+// hp: see LICENSE.
+// index.d.ts: the types of the Node.js client of hp.
+/// <reference types="node" />
+import { EventEmitter } from 'node:events';
+
+/** Where the commands are and how they run. */
+export interface ClientOptions {
+	/** The directory of the hp commands; else PREFIX/bin beside this
+	 * module when installed, else PATH. */
+	bin?: string;
+	/** The state directory (-S); else the commands' default. */
+	stateDir?: string;
+	/** The environment of the commands; else process.env. */
+	env?: NodeJS.ProcessEnv;
+}
+
+export interface ManagerOptions extends ClientOptions {
+	/** More options of hp-supervise, such as ['--max-procs', '8']. */
+	supervisorArgs?: string[];
+}
+
+/** A duration: a number is milliseconds, a string as hp writes them. */
+export type Duration = number | string;
+
+export interface SpawnOptions {
+	command: string;
+	args?: string[];
+	name?: string;
+	type?: 'service' | 'system' | 'node';
+	cwd?: string;
+	/** Added to the environment; with clearEnv, the whole of it. */
+	env?: Record<string, string>;
+	clearEnv?: boolean;
+	/** true is 'always', false 'no'. */
+	restart?: 'no' | 'on-failure' | 'always' | boolean;
+	stopSignal?: string | number;
+	stopTimeout?: Duration;
+	backoffMin?: Duration;
+	backoffMax?: Duration;
+	maxRestarts?: number;
+	restartWindow?: Duration;
+	circuitReset?: Duration;
+	readyFd?: number;
+	/** A check as hp-health takes them: http://..., tcp://..., ... */
+	readyCheck?: string;
+	readyTimeout?: Duration;
+	/** Resolve only once the process is ready. */
+	waitReady?: Duration;
+	health?: string;
+	after?: string | string[];
+	/** Any key of hp.conf(5), as -o key=value. */
+	options?: Record<string, string | number>;
+	/** Resource limits: nofile, as, cpu, nproc, core. */
+	limits?: Record<string, string | number>;
+	memoryMax?: string | number;
+	cpuMax?: number;
+	limitInterval?: Duration;
+}
+
+/** One process, as hp-ls --json and hp-spawn --json print it. */
+export interface ProcessInfo {
+	name: string;
+	type: string;
+	state: 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' |
+	    'exited' | 'failed';
+	pid: number | null;
+	started: string | null;
+	uptime_ms: number | null;
+	restarts: number;
+	exit_code: number | null;
+	exit_signal: string | number | null;
+	health: 'healthy' | 'unhealthy' | 'unknown';
+	cpu_percent: number;
+	rss_bytes: number;
+	tree_pids: number[];
+}
+
+/** The answer of a verb for one name. */
+export interface VerbResult {
+	name: string;
+	ok: boolean;
+	state?: string;
+	pid?: number;
+	error?: { code: string; message: string };
+}
+
+/** An event: process:started, process:crashed, supervisor:started ... */
+export interface HpEvent {
+	seq?: number;
+	ts: string;
+	event: string;
+	name?: string;
+	pid?: number;
+	type?: string;
+	[key: string]: unknown;
+}
+
+export interface ToolInfo {
+	id: string;
+	name: string;
+	installed: boolean;
+	version: string | null;
+	raw_version: string | null;
+	path: string | null;
+	real_path: string | null;
+	source: string | null;
+	probe_ms: number | null;
+	cache: string | null;
+	error?: string;
+}
+
+export interface InstallProgress extends HpEvent {
+	event: 'cli-tool:install-progress';
+	id: string;
+	action: 'install' | 'update';
+	percent: number | null;
+	line: string;
+}
+
+export interface DetectOptions extends ClientOptions {
+	noCache?: boolean;
+	login?: boolean;
+	timeout?: Duration;
+	/** install(): update instead. */
+	update?: boolean;
+}
+
+export interface VerbOptions {
+	timeout?: Duration;
+}
+
+/** What every failure rejects with. */
+export class HpError extends Error {
+	/** The command's error code: not-found, exists, not-installed,
+	 * exec-failed, timeout, usage, ... */
+	code: string;
+	/** The command's exit status. */
+	status: number | null;
+	stderr?: string;
+	result?: unknown;
+}
+
+export class ProcessManager extends EventEmitter {
+	constructor(options?: ManagerOptions);
+	/** The supervisor's pid while it runs. */
+	pid: number | null;
+	/** The supervisor's last messages. */
+	readonly stderr: string;
+	/** Start hp-supervise --json --parent <this pid>. */
+	start(): Promise<HpEvent>;
+	/** The verb start. */
+	start(name: string, o?: VerbOptions): Promise<VerbResult>;
+	start(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	spawn(options: SpawnOptions): Promise<ProcessInfo>;
+	stop(name: string, o?: VerbOptions): Promise<VerbResult>;
+	stop(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	restart(name: string, o?: VerbOptions): Promise<VerbResult>;
+	restart(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	remove(name: string, o?: VerbOptions): Promise<VerbResult>;
+	remove(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	signal(sig: string | number, name: string): Promise<VerbResult>;
+	send(name: string, message: unknown): Promise<unknown>;
+	list(names?: string[]): Promise<ProcessInfo[]>;
+	status(name: string): Promise<ProcessInfo>;
+	health(checks?: string[]): Promise<any>;
+	/** Shut the supervisor down; resolves once it has exited. */
+	shutdown(o?: VerbOptions): Promise<{ running: false;
+	    code?: number | null; signal?: string | null }>;
+	/** Let this process end while the supervisor runs; the supervisor
+	 * shuts down with it. */
+	unref(): this;
+	detect(ids?: string[], o?: DetectOptions): Promise<ToolInfo[]>;
+	install(id: string, onProgress?: (e: InstallProgress) => void,
+	    o?: DetectOptions): Promise<ToolInfo & HpEvent>;
+	terminal(file?: string, args?: string[] | string,
+	    o?: TerminalOptions): IPty;
+
+	on(event: 'event', fn: (e: HpEvent) => void): this;
+	on(event: 'exit', fn: (e: { code: number | null;
+	    signal: string | null }) => void): this;
+	on(event: string, fn: (e: HpEvent) => void): this;
+}
+
+export interface TerminalOptions extends ClientOptions {
+	/** The terminal type, TERM, as node-pty's name. */
+	name?: string;
+	cols?: number;
+	rows?: number;
+	cwd?: string;
+	/** The program's environment; else process.env. */
+	env?: NodeJS.ProcessEnv;
+	/** null: onData gets Buffers. */
+	encoding?: string | null;
+	/** hp-pty's name of the terminal; made up when not given. */
+	id?: string;
+}
+
+export interface IDisposable {
+	dispose(): void;
+}
+
+/** The part of node-pty's IPty that terminal front ends use. */
+export interface IPty {
+	readonly pid: number;
+	cols: number;
+	rows: number;
+	readonly process: string;
+	/** hp-pty's name of the terminal. */
+	readonly id: string;
+	onData(fn: (data: string) => void): IDisposable;
+	onExit(fn: (e: { exitCode: number; signal?: number }) => void):
+	    IDisposable;
+	write(data: string | Buffer): void;
+	/** Settles once the size is set; may be ignored. */
+	resize(cols: number, rows: number): Promise<void>;
+	kill(signal?: string): void;
+	pause(): void;
+	resume(): void;
+	clear(): void;
+	on(event: 'data', fn: (data: string) => void): this;
+	on(event: 'exit', fn: (e: { exitCode: number; signal?: number })
+	    => void): this;
+}
+
+export type Terminal = IPty;
+
+export function terminal(file?: string, args?: string[] | string,
+    options?: TerminalOptions): IPty;
+/** node-pty's name for terminal(). */
+export const spawn: typeof terminal;
+export function detect(ids?: string[], o?: DetectOptions):
+    Promise<ToolInfo[]>;
+export function install(id: string,
+    onProgress?: (e: InstallProgress) => void, o?: DetectOptions):
+    Promise<ToolInfo & HpEvent>;
+/** The path of an hp command; throws HpError (not-installed,
+ * exec-failed). */
+export function locate(cmd: string, o?: ClientOptions): string;
+/** Run cmd --json args; ok: exit statuses that are answers. */
+export function run(cmd: string, args: string[], o?: ClientOptions,
+    ok?: number[]): Promise<any>;
+/** This machine as make dist names it: linux-x86_64 ... */
+export function platformName(): string;
+
+/** import hp from 'hp-client': the same as the named exports. */
+declare const hp: {
+	ProcessManager: typeof ProcessManager;
+	HpError: typeof HpError;
+	terminal: typeof terminal;
+	spawn: typeof terminal;
+	detect: typeof detect;
+	install: typeof install;
+	locate: typeof locate;
+	run: typeof run;
+	platformName: typeof platformName;
+};
+export default hp;

@@ -1,0 +1,9 @@
+// hp: see LICENSE.
+// index.mjs: the ES module entry point; the code is index.js.
+import hp from './index.js';
+
+export const {
+	ProcessManager, detect, install, terminal, spawn, Terminal, HpError,
+	locate, run, platformName,
+} = hp;
+export default hp;

@@ -1,0 +1,277 @@
+// hp: see LICENSE.
+// manager.js: ProcessManager, an EventEmitter over one hp-supervise that
+// lives as long as this Node.js process, and the verbs of the commands.
+'use strict';
+
+const { EventEmitter } = require('node:events');
+const { spawn } = require('node:child_process');
+const { HpError, locate, run, parse, failure, execError, envOf,
+	stateArgs, lines } = require('./run');
+const { detect, install } = require('./detect');
+
+// A duration: a number is milliseconds, a string goes as it is ("10s").
+function dur(v) {
+	return typeof v === 'number' ? Math.round(v) + 'ms' : String(v);
+}
+
+// hp-spawn's options that take one value, by their name in spawn().
+const VALUE = {
+	name: ['-n'], type: ['-t'], cwd: ['-C'], stopSignal: ['--stop-signal'],
+	stopTimeout: ['--stop-timeout', dur],
+	backoffMin: ['--backoff-min', dur],
+	backoffMax: ['--backoff-max', dur], maxRestarts: ['--max-restarts'],
+	restartWindow: ['--restart-window', dur],
+	circuitReset: ['--circuit-reset', dur], readyFd: ['--ready-fd'],
+	readyCheck: ['--ready-check'], readyTimeout: ['--ready-timeout', dur],
+	waitReady: ['--wait-ready', dur], health: ['--health'],
+	memoryMax: ['--memory-max'], cpuMax: ['--cpu-max'],
+	limitInterval: ['--limit-interval', dur],
+};
+
+function restartArg(r) {
+	return r === true ? 'always' : r === false ? 'no' : String(r);
+}
+
+// What hp-spawn leaves out of the environment it inherits, so that an
+// Electron main process does not pass them on by mistake; given in env,
+// they are meant, and go as -e.
+const DROPPED = ['ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE',
+	'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE'];
+
+// The argument vector of hp-spawn for spawn(options), and the
+// environment it runs with: the variables of env are given in its
+// environment, which it records, rather than on a command line that
+// every user can read; with clearEnv they must go as -e.
+function spawnArgs(s, o) {
+	if (!s || typeof s.command !== 'string' || s.command === '')
+		throw new HpError('spawn: command is required', 'usage', 2);
+	const a = [];
+	for (const k of Object.keys(VALUE))
+		if (s[k] !== undefined && s[k] !== null)
+			a.push(VALUE[k][0], (VALUE[k][1] || String)(s[k]));
+	if (s.restart !== undefined)
+		a.push('-r', restartArg(s.restart));
+	for (const n of [].concat(s.after || []))
+		a.push('--after', n);
+	for (const k of Object.keys(s.options || {}))
+		a.push('-o', k + '=' + s.options[k]);
+	for (const k of Object.keys(s.limits || {}))
+		a.push('--limit', k + '=' + s.limits[k]);
+	const env = envOf(o);
+	if (s.clearEnv)
+		a.push('-E');
+	for (const k of Object.keys(s.env || {})) {
+		if (s.clearEnv || DROPPED.includes(k))
+			a.push('-e', k + '=' + s.env[k]);
+		else
+			env[k] = String(s.env[k]);
+	}
+	return { args: stateArgs(o).concat(a, '--', s.command, s.args || []),
+		env };
+}
+
+class ProcessManager extends EventEmitter {
+	// options: bin (the directory of the commands), stateDir, env (of
+	// the commands), supervisorArgs (more options of hp-supervise).
+	constructor(options) {
+		super();
+		this.options = Object.assign({}, options);
+		this.child = null;
+		this.pid = null;
+		this._stderr = '';
+		this._exited = null;
+	}
+
+	// start(): the supervisor; start(name): the verb start.
+	start(name, o) {
+		return name === undefined ? this._launch() :
+		    this._verb('start', name, timeout(o));
+	}
+
+	// Start hp-supervise --json --parent <our pid>: it shuts down with
+	// everything it keeps when this process ends, even by SIGKILL; its
+	// standard input is a pipe from us too (--exit-with-stdin), closed
+	// by the kernel when we die. Resolves with supervisor:started.
+	_launch() {
+		if (this.child)
+			return Promise.reject(new HpError('start: the ' +
+			    'supervisor runs already', 'exists', 1));
+		const o = this.options;
+		let file;
+		try {
+			file = locate('hp-supervise', o);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+		const args = ['--json', '--parent', String(process.pid),
+			'--exit-with-stdin'].concat(stateArgs(o),
+			o.supervisorArgs || []);
+		const child = spawn(file, args, { env: envOf(o),
+			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+		this.child = child;
+		this._exited = new Promise((res) => child.once('close',
+		    (code, signal) => res({ code, signal })));
+		return new Promise((resolve, reject) => {
+			let started = null;
+			let error = null;
+			let refused;
+			child.on('error', (e) => {
+				error = execError('hp-supervise', file, e);
+			});
+			child.stderr.setEncoding('utf8');
+			child.stderr.on('data', (d) => {
+				this._stderr = (this._stderr + d).slice(-4096);
+			});
+			lines(child.stdout, (l) => {
+				const e = parse(l);
+				if (!e || typeof e !== 'object')
+					return;
+				if (e.error && !e.event) {
+					refused = e;
+					return;
+				}
+				this.emit('event', e);
+				this.emit(e.event, e);
+				if (!started &&
+				    e.event === 'supervisor:started') {
+					started = e;
+					this.pid = e.pid;
+					resolve(e);
+				}
+			});
+			child.once('close', (code, signal) => {
+				this.child = null;
+				this.pid = null;
+				if (!started)
+					reject(error || failure('hp-supervise',
+					    refused, code, this._stderr,
+					    signal));
+				this.emit('exit', { code, signal });
+			});
+		});
+	}
+
+	// Let this process end while the supervisor runs: the supervisor
+	// then shuts down with everything it keeps (--parent, and the end of
+	// its standard input).
+	unref() {
+		const c = this.child;
+		if (c) {
+			c.unref();
+			for (const p of [c.stdin, c.stdout, c.stderr])
+				p.unref();
+		}
+		return this;
+	}
+
+	// The supervisor's own message lines (standard error), the last 4 KiB.
+	get stderr() {
+		return this._stderr;
+	}
+
+	spawn(s) {
+		let r;
+		try {
+			r = spawnArgs(s, this.options);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+		return run('hp-spawn', r.args, Object.assign({}, this.options,
+		    { env: r.env }));
+	}
+
+	// A verb of hp-supervise on names: the answer for name, or the
+	// array of answers when names is an array.
+	_verb(verb, names, more) {
+		const list = [].concat(names);
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    more || [], verb, list), this.options).then((r) =>
+		    Array.isArray(names) ? r : r[0]);
+	}
+
+	stop(name, o) {
+		return this._verb('stop', name, timeout(o));
+	}
+
+	restart(name, o) {
+		return this._verb('restart', name, timeout(o));
+	}
+
+	remove(name, o) {
+		return this._verb('remove', name, timeout(o));
+	}
+
+	signal(sig, name) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    'signal', String(sig), [].concat(name)), this.options)
+		    .then((r) => Array.isArray(name) ? r : r[0]);
+	}
+
+	// Send message, any JSON value, to the node process name.
+	send(name, message) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    'send', name, JSON.stringify(message)), this.options);
+	}
+
+	// hp-ls --json: every process, or the named ones.
+	list(names) {
+		return run('hp-ls', stateArgs(this.options).concat(
+		    names === undefined ? [] : names), this.options);
+	}
+
+	status(name) {
+		return this.list([name]).then((r) => r[0]);
+	}
+
+	// hp-health --json: the checks' results, or with none the health of
+	// the whole state directory. Unhealthy is an answer, not an error.
+	health(checks) {
+		return run('hp-health', stateArgs(this.options).concat(
+		    checks || []), this.options, [0, 1]);
+	}
+
+	// Shut the supervisor down gracefully; resolves once it has exited,
+	// with its exit status when it is ours ({running, code, signal}).
+	// Ours is also sent SIGTERM, which means the same to it, when the
+	// verb cannot reach it (its lock or FIFO gone), so that it never
+	// outlives this call.
+	shutdown(o) {
+		const child = this.child;
+		const verb = run('hp-supervise', stateArgs(this.options).concat(
+		    timeout(o), 'shutdown'), this.options);
+		if (!child)
+			return verb;
+		const done = this._exited;
+		return verb.catch((e) => e).then((r) => {
+			if (r instanceof Error || r.running === false)
+				child.kill('SIGTERM');
+			return done.then((x) => Object.assign(
+			    { running: false }, x));
+		});
+	}
+
+	detect(ids, o) {
+		return detect(ids, Object.assign({}, this.options, o));
+	}
+
+	// install(id, onProgress): each progress event is also emitted.
+	install(id, onProgress, o) {
+		return install(id, (e) => {
+			this.emit('event', e);
+			this.emit(e.event, e);
+			if (onProgress)
+				onProgress(e);
+		}, Object.assign({}, this.options, o));
+	}
+
+	terminal(file, args, o) {
+		return require('./terminal').terminal(file, args,
+		    Object.assign({}, this.options, o));
+	}
+}
+
+function timeout(o) {
+	return o && o.timeout !== undefined ? ['-t', dur(o.timeout)] : [];
+}
+
+module.exports = { ProcessManager, spawnArgs, dur };

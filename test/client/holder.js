@@ -1,0 +1,28 @@
+// hp: see LICENSE.
+// holder.js DIR [unref]: a Node.js program that keeps a supervisor and
+// two processes through the client, prints their pids as a JSON line,
+// and waits to be killed, or with unref ends.
+'use strict';
+
+const path = require('node:path');
+const hp = require(path.join(__dirname, '..', '..', 'share', 'hp', 'node'));
+
+(async () => {
+	const pm = new hp.ProcessManager({ stateDir: process.argv[2],
+		bin: path.join(__dirname, '..', '..', 'cmd') });
+	const sup = await pm.start();
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'] });
+	const worker = await pm.spawn({ name: 'worker', command: 'sh',
+		args: ['-c', 'trap "" TERM; sleep 100'], stopTimeout: 500 });
+	process.stdout.write(JSON.stringify({ supervisor: sup.pid,
+		web: web.pid, worker: worker.pid }) + '\n');
+	// unref: end once this is written; else wait to be killed.
+	if (process.argv[3] === 'unref')
+		pm.unref();
+	else
+		setInterval(() => {}, 60000);
+})().catch((e) => {
+	console.error('holder:', e.message);
+	process.exit(1);
+});

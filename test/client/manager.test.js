@@ -1,0 +1,315 @@
+// hp: see LICENSE.
+// manager.test.js: ProcessManager against the real commands of cmd/.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, hp, waitUntil, alive, leftovers, setup,
+	rejects } = require('./helpers');
+
+// The events of pm, kept in order of arrival.
+function record(pm) {
+	const ev = [];
+	pm.on('event', (e) => ev.push(e));
+	return ev;
+}
+
+function names(ev, name) {
+	return ev.filter((e) => e.name === name).map((e) => e.event);
+}
+
+test('start() resolves with supervisor:started; events come in order',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	const started = [];
+	pm.on('process:started', (e) => started.push(e.name));
+	const e = await pm.start();
+	assert.strictEqual(e.event, 'supervisor:started');
+	assert.ok(alive(e.pid));
+	assert.strictEqual(pm.pid, e.pid);
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'] });
+	assert.strictEqual(web.state, 'running');
+	await pm.stop('web');
+	await waitUntil(() => names(ev, 'web').includes('process:stopped'));
+	assert.deepStrictEqual(names(ev, 'web'), ['process:started',
+		'process:ready', 'process:stopped']);
+	assert.deepStrictEqual(started, ['web']);
+	for (let i = 1; i < ev.length; i++)
+		assert.ok(ev[i].seq > ev[i - 1].seq, 'seq not increasing');
+	assert.match(ev[0].ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
+
+test('spawn, list, status, restart, stop answer with the JSON of the ' +
+    'commands', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'], env: { GREETING: 'hello world' },
+		stopTimeout: 2000 });
+	assert.strictEqual(web.name, 'web');
+	assert.ok(web.pid > 0);
+	const env = fs.readFileSync('/proc/' + web.pid + '/environ', 'utf8');
+	assert.ok(env.split('\0').includes('GREETING=hello world'));
+	const spec = fs.readFileSync(path.join(s.stateDir, 'procs', 'web',
+	    'spec'), 'utf8');
+	assert.match(spec, /^stop-timeout = 2000ms$/m);
+	// Not on the command line of hp-spawn, which anyone may read.
+	assert.doesNotMatch(spec, /hello world.*hello world/s);
+	const list = await pm.list();
+	assert.deepStrictEqual(list.map((p) => [p.name, p.state, p.pid]),
+	    [['web', 'running', web.pid]]);
+	const st = await pm.status('web');
+	assert.strictEqual(st.pid, web.pid);
+	const r = await pm.restart('web');
+	assert.strictEqual(r.ok, true);
+	assert.notStrictEqual(r.pid, web.pid);
+	assert.ok(!alive(web.pid));
+	const stop = await pm.stop(['web']);
+	assert.deepStrictEqual(stop.map((x) => [x.name, x.state]),
+	    [['web', 'stopped']]);
+	assert.strictEqual((await pm.status('web')).state, 'stopped');
+	const again = await pm.start('web');
+	assert.strictEqual(again.state, 'running');
+});
+
+test('spawn() maps its options to hp-spawn; env given is meant, ' +
+    'ELECTRON_RUN_AS_NODE included', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	// What the ready check of app connects to.
+	const srv = require('node:net').createServer((c) => c.destroy());
+	await new Promise((res) => srv.listen(0, '127.0.0.1', res));
+	t.after(() => srv.close());
+	const tcp = 'tcp://127.0.0.1:' + srv.address().port;
+	await pm.spawn({ name: 'db', command: 'sleep', args: ['100'] });
+	const r = await pm.spawn({ name: 'app', command: 'sleep',
+		args: ['100'], cwd: s.tmp, restart: true, stopSignal: 'INT',
+		backoffMin: 50, backoffMax: '2s', maxRestarts: 3,
+		readyCheck: tcp, readyTimeout: 5000, after: 'db',
+		waitReady: 5000, limits: { nofile: 256 }, memoryMax: '1G',
+		options: { 'health-interval': '10s' },
+		env: { ELECTRON_RUN_AS_NODE: '1', ONE: 'x' } });
+	assert.strictEqual(r.state, 'running');
+	const spec = fs.readFileSync(path.join(s.stateDir, 'procs', 'app',
+	    'spec'), 'utf8');
+	for (const l of ['dir = ' + s.tmp, 'restart = always',
+		'stop-signal = INT', 'backoff-min = 50ms', 'max-restarts = 3',
+		'ready-check = ' + tcp, 'after = db', 'limit-nofile = 256',
+		'env = ELECTRON_RUN_AS_NODE=1', 'env = ONE=x'])
+		assert.ok(spec.split('\n').includes(l), l + ' in:\n' + spec);
+	const c = await pm.spawn({ name: 'clean', command: 'sleep',
+		args: ['100'], clearEnv: true, env: { ONLY: 'this' } });
+	const env = fs.readFileSync('/proc/' + c.pid + '/environ', 'utf8')
+	    .split('\0').filter(Boolean);
+	assert.deepStrictEqual(env, ['ONLY=this']);
+});
+
+test('a crash comes as process:crashed and process:restarting; ' +
+    'signal() and remove()', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	const crashed = [];
+	const restarting = [];
+	pm.on('process:crashed', (e) => crashed.push(e));
+	pm.on('process:restarting', (e) => restarting.push(e));
+	await pm.start();
+	const w = await pm.spawn({ name: 'w', command: 'sleep',
+		args: ['100'], backoffMin: 10, backoffMax: 20 });
+	const r = await pm.signal('KILL', 'w');
+	assert.strictEqual(r.ok, true);
+	await waitUntil(() => names(ev, 'w').filter((e) =>
+	    e === 'process:ready').length === 2, 10000, 'a restart');
+	assert.strictEqual(crashed.length, 1);
+	assert.strictEqual(restarting[0].attempt, 1);
+	assert.ok(restarting[0].delay_ms >= 0);
+	assert.deepStrictEqual(names(ev, 'w'), ['process:started',
+		'process:ready', 'process:exited', 'process:crashed',
+		'process:restarting', 'process:started', 'process:ready']);
+	const now = await pm.status('w');
+	assert.notStrictEqual(now.pid, w.pid);
+	assert.strictEqual(now.restarts, 1);
+	await pm.remove('w');
+	assert.deepStrictEqual(await pm.list(), []);
+	assert.ok(!alive(now.pid));
+});
+
+test('a failure rejects with the code and exit status of the command',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'] });
+	let e = await rejects(pm.spawn({ name: 'web', command: 'sleep',
+		args: ['1'] }), 'exists', 1);
+	assert.match(e.message, /name in use/);
+	e = await rejects(pm.spawn({ name: 'bad', command: 'nonexistent-cmd' }),
+	    'exec-failed', 127);
+	assert.match(e.stderr, /command not found|No such file/);
+	fs.writeFileSync(path.join(s.tmp, 'plain'), 'x\n', { mode: 0o644 });
+	await rejects(pm.spawn({ name: 'bad2',
+		command: path.join(s.tmp, 'plain') }), 'exec-failed', 126);
+	await rejects(pm.stop('nope'), 'not-found', 1);
+	e = await rejects(pm.stop(['web', 'nope']), 'not-found', 1);
+	assert.deepStrictEqual(e.result.map((x) => x.ok), [true, false]);
+	await rejects(pm.status('no/such'), 'usage', 2);
+	await rejects(pm.spawn({ name: 'x' }), 'usage', 2);
+	await rejects(pm.spawn({ name: 'x', command: 'sleep',
+		restart: 'sometimes' }), 'usage', 2);
+	await rejects(pm.send('web', { hi: 1 }), 'not-node', 1);
+	await rejects(pm.start(), 'exists', 1);
+});
+
+test('a second supervisor on the same state directory is refused',
+    async (t) => {
+	const s = setup(t);
+	const a = s.manager();
+	await a.start();
+	const b = s.manager();
+	const e = await rejects(b.start(), 'exists', 1);
+	assert.match(e.message, /already supervised/);
+	assert.strictEqual(b.child, null);
+	const c = s.manager({ supervisorArgs: ['--max-procs', '0'] });
+	await rejects(c.start(), 'usage', 2);
+});
+
+test('health() answers for the state directory and for checks',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'] });
+	const h = await pm.health();
+	assert.strictEqual(h.healthy, true);
+	assert.deepStrictEqual(h.services.map((x) => x.name), ['web']);
+	const c = await pm.health(['proc:web', 'proc:nope']);
+	assert.deepStrictEqual(c.map((x) => [x.check, x.healthy]),
+	    [['proc:web', true], ['proc:nope', false]]);
+	await rejects(pm.health(['https://example.org/']), 'usage', 2);
+});
+
+test('send() reaches a node process; its answer is a process:message',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const got = [];
+	pm.on('process:message', (e) => got.push(e.message));
+	await pm.spawn({ name: 'echo', type: 'node',
+		command: path.join(ROOT, 'test', 'node', 'echo.js') });
+	await waitUntil(() => got.length > 0);
+	assert.deepStrictEqual(got[0], { ready: true, n: 1 });
+	const r = await pm.send('echo', { cmd: 'add', a: [1, 'two'] });
+	assert.ok(r);
+	await waitUntil(() => got.length > 1);
+	assert.deepStrictEqual(got[1].echo, { cmd: 'add', a: [1, 'two'] });
+});
+
+test('shutdown() stops everything and resolves once the supervisor ' +
+    'has exited', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	let exit = null;
+	pm.on('exit', (e) => { exit = e; });
+	const sup = await pm.start();
+	const a = await pm.spawn({ name: 'a', command: 'sleep',
+		args: ['100'] });
+	const b = await pm.spawn({ name: 'b', command: 'sleep',
+		args: ['100'] });
+	const r = await pm.shutdown();
+	assert.deepStrictEqual(r, { running: false, code: 0, signal: null });
+	assert.deepStrictEqual(exit, { code: 0, signal: null });
+	assert.strictEqual(pm.child, null);
+	assert.strictEqual(pm.pid, null);
+	assert.strictEqual(ev[ev.length - 1].event, 'supervisor:shutdown');
+	for (const pid of [sup.pid, a.pid, b.pid])
+		assert.ok(!alive(pid));
+	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('shutdown() ends its supervisor even when the verb cannot reach ' +
+    'it', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const sup = await pm.start();
+	const a = await pm.spawn({ name: 'a', command: 'sleep',
+		args: ['100'] });
+	// Without its lock file, the supervisor looks gone to the verbs.
+	fs.unlinkSync(path.join(s.stateDir, 'lock'));
+	const r = await pm.shutdown();
+	assert.deepStrictEqual(r, { running: false, code: 0, signal: null });
+	assert.ok(!alive(sup.pid) && !alive(a.pid));
+});
+
+test('without start(), hp-spawn starts a supervisor of its own',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const one = await pm.spawn({ name: 'one', command: 'sleep',
+		args: ['100'], restart: false });
+	assert.strictEqual(one.state, 'running');
+	await pm.stop('one');
+	// The implicit supervisor exits once it keeps nothing.
+	await waitUntil(() => leftovers(s.stateDir).length === 0);
+});
+
+// holder(t, s, how): holder.js running; resolves with it and the pids
+// it printed.
+async function holder(t, s, how) {
+	const { spawn } = require('node:child_process');
+	const h = spawn(process.execPath, [path.join(__dirname, 'holder.js'),
+		s.stateDir].concat(how || []), { env: s.env,
+		stdio: ['ignore', 'pipe', 'inherit'] });
+	t.after(() => h.kill('SIGKILL'));
+	const line = await new Promise((res, rej) => {
+		let out = '';
+		h.stdout.on('data', (d) => {
+			out += d;
+			if (out.includes('\n'))
+				res(out);
+		});
+		h.on('close', () => rej(new Error('holder: ' + out)));
+	});
+	const pids = JSON.parse(line);
+	const all = [pids.supervisor, pids.web, pids.worker];
+	// After unref() the holder may end, and all with it, at once.
+	if (!how)
+		for (const p of all)
+			assert.ok(alive(p));
+	return { h, all };
+}
+
+test('the supervisor dies with the Node.js process that started it, ' +
+    'even by SIGKILL', async (t) => {
+	const s = setup(t);
+	const { h, all } = await holder(t, s);
+	h.kill('SIGKILL');
+	await waitUntil(() => !all.some(alive), 10000, 'everything ends');
+	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('after unref(), the Node.js process ends on its own, and the ' +
+    'supervisor with it', async (t) => {
+	const s = setup(t);
+	const { h, all } = await holder(t, s, 'unref');
+	await waitUntil(() => h.exitCode !== null, 10000, 'holder ends');
+	assert.strictEqual(h.exitCode, 0);
+	await waitUntil(() => !all.some(alive), 10000, 'everything ends');
+	assert.deepStrictEqual(leftovers(s.stateDir), []);
+});
+
+test('the ES module exports the same client', async () => {
+	const m = await import(path.join(ROOT, 'share', 'hp', 'node',
+	    'index.mjs'));
+	assert.strictEqual(m.ProcessManager, hp.ProcessManager);
+	assert.strictEqual(m.default, hp);
+	assert.strictEqual(typeof m.terminal, 'function');
+});

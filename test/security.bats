@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# security.bats: what is inside the state directory is ours or refused:
+# links, other owners, modes; nothing is followed out of it.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load supervise
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	mkdir -m 0700 "$HP_STATE_DIR" "$HP_STATE_DIR/procs"
+	# A directory elsewhere, with a spec that must never run.
+	mkdir -p elsewhere/evil
+	printf 'exec = touch %s/pwned\nrestart = no\n' "$PWD" \
+	    >elsewhere/evil/spec
+	printf 'state = running\n' >elsewhere/evil/status
+	: >elsewhere/keep
+}
+
+@test "procs/NAME as a link: never followed, never run, never emptied" {
+	ln -s "$PWD/elsewhere/evil" "$HP_STATE_DIR/procs/evil"
+	fg
+	run hp-supervise -t 5s start evil
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a symbolic link: refused"* ]]
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run hp-ls evil
+	[ "$status" -eq 1 ]
+	# hp-spawn under that name is refused, and nothing of the target goes.
+	run --separate-stderr hp-spawn -n evil -- sleep 60
+	[ "$status" -eq 1 ]
+	[ ! -e pwned ]
+	[ -e elsewhere/evil/spec ] && [ -e elsewhere/keep ]
+}
+
+@test "procs/NAME of another owner or open to others is passed over" {
+	[ "$(id -u)" -eq 0 ] || skip "chown needs root"
+	cp -R elsewhere/evil "$HP_STATE_DIR/procs/theirs"
+	chown -R nobody "$HP_STATE_DIR/procs/theirs"
+	cp -R elsewhere/evil "$HP_STATE_DIR/procs/open"
+	chmod 0777 "$HP_STATE_DIR/procs/open"
+	fg
+	run --separate-stderr hp-ls
+	[ "${#lines[@]}" -eq 1 ]
+	run hp-supervise -t 5s start theirs
+	[ "$status" -eq 1 ]
+	run hp-supervise -t 5s start open
+	[ "$status" -eq 1 ]
+	[ ! -e pwned ]
+}
+
+@test "files in the state directory as links are refused, not followed" {
+	fg
+	spawn -n a -- sleep 60
+	# The status is replaced by a link: readers do not follow it.
+	rm "$HP_STATE_DIR/procs/a/status"
+	ln -s "$PWD/elsewhere/evil/status" "$HP_STATE_DIR/procs/a/status"
+	printf 'state = failed\nrestarts = 99\n' >elsewhere/evil/status
+	run hp-ls --json a
+	[ "$(echo "$output" | json 'j[0].restarts')" = 0 ]
+	# The next write replaces the link; its target is untouched.
+	hp-supervise -t 5s restart a
+	[ ! -L "$HP_STATE_DIR/procs/a/status" ]
+	[ "$(cat elsewhere/evil/status)" = "state = failed"$'\n'"restarts = 99" ]
+}
+
+@test "files the supervisor makes are its own alone" {
+	fg
+	spawn -n a -- sh -c 'echo hi; sleep 60'
+	wait_until 5 test -s "$HP_STATE_DIR/procs/a/log"
+	for f in lock events.log procs/a/spec procs/a/status procs/a/pid \
+	    procs/a/log; do
+		[ "$(stat -c %a "$HP_STATE_DIR/$f")" = 600 ]
+	done
+	[ "$(stat -c %a "$HP_STATE_DIR/control")" = 600 ]
+	[ "$(stat -c %a "$HP_STATE_DIR/procs/a")" = 700 ]
+}

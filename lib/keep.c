@@ -30,7 +30,9 @@ take(struct hp_keep *k)
 	if (hp_state_path(k->st, k->dir, sizeof k->dir, "%s/%s", HP_PROCS,
 	    k->name) == -1)
 		return -1;
-	if (mkdir(k->dir, 0700) == -1 && errno != EEXIST)
+	/* A link or another's directory would hand over what we write. */
+	if ((mkdir(k->dir, 0700) == -1 && errno != EEXIST) ||
+	    hp_state_proc(k->st, k->name) == -1)
 		return -1;
 	if (hp_path(file, sizeof file, "%s/spec", k->dir) == -1)
 		return -1;

@@ -289,6 +289,16 @@ out_count() {
 	[ ! -e "$HP_STATE_DIR/procs/old" ]
 }
 
+@test "hp-pty: a record that is a link is refused" {
+	mkdir -p "$HP_STATE_DIR/procs" "$T/elsewhere"
+	chmod 700 "$HP_STATE_DIR" "$HP_STATE_DIR/procs"
+	ln -s "$T/elsewhere" "$HP_STATE_DIR/procs/linked"
+	run hp-pty -n linked -- true </dev/null
+	[ "$status" -eq 1 ]
+	[[ "$output" == "hp-pty: $HP_STATE_DIR/procs/linked: "* ]]
+	[ -z "$(ls "$T/elsewhere")" ]
+}
+
 @test "hp-pty: an unsafe state directory is refused" {
 	mkdir -p "$HP_STATE_DIR"
 	chmod 777 "$HP_STATE_DIR"

@@ -38,10 +38,12 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 	lib/spec.o lib/specenv.o lib/user.o lib/allow.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
-	lib/node.o lib/limit.o lib/slimit.o lib/init.o
-BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect
+	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o \
+	lib/relay.o lib/keep.o
+BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
+	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
-	man/hp-health.1 man/hp-detect.1 man/hp.conf.5
+	man/hp-health.1 man/hp-detect.1 man/hp-pty.1 man/hp.conf.5
 # The Node.js client, installed in $(SHAREDIR)/node.
 NODE = share/hp/node/package.json share/hp/node/index.js \
 	share/hp/node/index.mjs share/hp/node/index.d.ts share/hp/node/run.js \
@@ -51,7 +53,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
 	test/unit/t_breaker.o \
-	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o
+	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
+	test/unit/t_pty.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 all: $(BIN)
@@ -68,13 +71,18 @@ build.flags: FORCE
 FORCE:
 
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
-cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
-test/bench/bench.o test/bench/detect.o test/bench/super.o: lib/hp.h build.flags
-test/bench/bench.o test/bench/super.o: test/bench/bench.h
-lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o: \
+cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
+test/bench/bench.o test/bench/detect.o test/bench/super.o \
+test/bench/pty.o: lib/hp.h build.flags
+test/bench/bench.o test/bench/super.o test/bench/pty.o: test/bench/bench.h
+test/bench/pty.o: lib/term.h
+lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o cmd/hp-pty.o \
+test/unit/t_detect.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o: lib/super.h
+lib/pty.o lib/relay.o lib/keep.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
+	lib/term.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIB): $(LIBOBJ)
@@ -92,13 +100,15 @@ cmd/hp-health: cmd/hp-health.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-health.o $(LIB)
 cmd/hp-detect: cmd/hp-detect.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-detect.o $(LIB)
+cmd/hp-pty: cmd/hp-pty.o $(LIB)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-pty.o $(LIB)
 
 test/unit/run: $(UNITOBJ) $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
 test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
-    $(LIB)
+    test/bench/pty.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
-	    test/bench/detect.o test/bench/super.o $(LIB)
+	    test/bench/detect.o test/bench/super.o test/bench/pty.o $(LIB)
 test/httpd: test/httpd.o $(LIB)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(LIB)
 
@@ -127,10 +137,12 @@ install: $(BIN)
 	cd $(DESTDIR)$(BINDIR) && chmod 755 hp-spawn hp-supervise hp-ls
 	chmod 755 $(DESTDIR)$(BINDIR)/hp-health
 	chmod 755 $(DESTDIR)$(BINDIR)/hp-detect
+	chmod 755 $(DESTDIR)$(BINDIR)/hp-pty
 	cp man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 	    $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp-health.1 $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp-detect.1 $(DESTDIR)$(MANPREFIX)/man1/
+	cp man/hp-pty.1 $(DESTDIR)$(MANPREFIX)/man1/
 	cp man/hp.conf.5 $(DESTDIR)$(MANPREFIX)/man5/
 	cp man/hp.7 $(DESTDIR)$(MANPREFIX)/man7/
 	cp share/hp/demo.sh share/hp/example.conf share/hp/memory-service.js \
@@ -142,6 +154,7 @@ install: $(BIN)
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-ls
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-health
 	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-detect
+	cp completions/hp.bash $(DESTDIR)$(BASHDIR)/hp-pty
 	cp completions/_hp $(DESTDIR)$(ZSHDIR)/_hp
 	cp completions/hp.fish $(DESTDIR)$(FISHDIR)/hp.fish
 
@@ -149,16 +162,19 @@ uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f hp-spawn hp-supervise hp-ls
 	rm -f $(DESTDIR)$(BINDIR)/hp-health
 	rm -f $(DESTDIR)$(BINDIR)/hp-detect
+	rm -f $(DESTDIR)$(BINDIR)/hp-pty
 	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f hp-spawn.1 hp-supervise.1 \
 	    hp-ls.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-health.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-detect.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man1/hp-pty.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man5/hp.conf.5
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/hp.7
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	cd $(DESTDIR)$(BASHDIR) && rm -f hp-spawn hp-supervise hp-ls
 	rm -f $(DESTDIR)$(BASHDIR)/hp-health
 	rm -f $(DESTDIR)$(BASHDIR)/hp-detect
+	rm -f $(DESTDIR)$(BASHDIR)/hp-pty
 	rm -f $(DESTDIR)$(ZSHDIR)/_hp $(DESTDIR)$(FISHDIR)/hp.fish
 
 clean:

@@ -137,49 +137,13 @@ done(struct hp_result *r, void *arg)
 	event_end(&j, &b);
 }
 
-/* The shipped registry: $HP_REGISTRY, else beside the binary, else ours. */
-static void
-registry(char *out, size_t n, const char *argv0)
-{
-	char dir[HP_PATH_MAX], *slash;
-	const char *e = getenv("HP_REGISTRY"), *p;
-	struct stat sb;
-	size_t k;
-
-	if (e != NULL && *e != '\0') {
-		hp_copy(out, n, e);
-		return;
-	}
-	hp_copy(out, n, HP_TOOLS_SYS);
-	if (strchr(argv0, '/') != NULL)
-		hp_copy(dir, sizeof dir, argv0);
-	else {
-		/* Found on PATH, as the shell did it. */
-		dir[0] = '\0';
-		for (p = getenv("PATH"); p != NULL && *p != '\0';
-		    p += k + (p[k] == ':')) {
-			k = strcspn(p, ":");
-			if (hp_path(dir, sizeof dir, "%.*s/%s", (int)k, p,
-			    argv0) == 0 && access(dir, X_OK) == 0)
-				break;
-			dir[0] = '\0';
-		}
-	}
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return;
-	*slash = '\0';
-	if (hp_path(dir + strlen(dir), sizeof dir - strlen(dir),
-	    "/../share/hp/tools.conf") == 0 && stat(dir, &sb) == 0)
-		hp_copy(out, n, dir);
-}
-
 static void
 load(struct hp_tools *ts, const char *argv0)
 {
 	char sys[HP_PATH_MAX];
 	int i;
 
-	registry(sys, sizeof sys, argv0);
+	hp_tools_registry(sys, sizeof sys, argv0);
 	hp_tools_default(ts, sys);
 	for (i = 0; i < ts->nerr; i++)
 		hp_warnx("%s: entry skipped", ts->err[i]);

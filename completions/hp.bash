@@ -1,6 +1,6 @@
 # hp: see LICENSE.
-# hp.bash: bash completion for hp-supervise, hp-spawn, hp-ls, hp-health and
-# hp-detect.
+# hp.bash: bash completion for hp-supervise, hp-spawn, hp-ls, hp-health,
+# hp-detect and hp-pty.
 #
 # Needs only bash 4; uses bash-completion's _command_offset after "--" in
 # hp-spawn when it is loaded.
@@ -190,10 +190,10 @@ _hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal 
 	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
 	memory-max cpu-max limit-interval"
 
-_hp_spawn()
+# After "--": the command, then its own arguments. 1: no "--" yet.
+_hp_command()
 {
-	local cur prev i
-	_hp_words
+	local cur i
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		[[ ${COMP_WORDS[i]} == -- ]] || continue
 		cur=${COMP_WORDS[COMP_CWORD]}
@@ -205,8 +205,16 @@ _hp_spawn()
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi
-		return
+		return 0
 	done
+	return 1
+}
+
+_hp_spawn()
+{
+	local cur prev
+	_hp_words
+	_hp_command && return
 	case $prev in
 	-S|--state-dir|-C)
 		_hp_dirs; return ;;
@@ -339,8 +347,62 @@ _hp_detect()
 	fi
 }
 
+# Print the names of the terminals: type = terminal in their status.
+_hp_term_names()
+{
+	local dir f
+	dir=$(_hp_state_dir)
+	for f in "$dir"/procs/*/status; do
+		[[ -f $f ]] && grep -qx 'type = terminal' "$f" || continue
+		f=${f%/status}
+		printf '%s\n' "${f##*/}"
+	done
+}
+
+# hp-pty: options, tool ids after -t, a command after "--"; the verb
+# resize, then the names of the terminals.
+_hp_pty()
+{
+	local cur prev i w ops=0
+	_hp_words
+	_hp_command && return
+	case $prev in
+	-S|--state-dir|-C|--dir)
+		_hp_dirs; return ;;
+	-t|--tool)
+		_hp_reply "$(hp-detect tools 2>/dev/null | cut -f 1)"; return ;;
+	-e|--env)
+		compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
+		return ;;
+	-n|--name|-c|--cols|-r|--rows|-T|--term|=)
+		COMPREPLY=(); return ;;
+	esac
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-S|--state-dir|-C|--dir|-t|--tool|-e|--env|-n|--name|-c|\
+		--cols|-r|--rows|-T|--term)
+			((i++)) ;;
+		-*|=) ;;
+		*)
+			((ops++)) ;;
+		esac
+	done
+	if [[ $cur == -* ]]; then
+		_hp_reply "-E --clear-env --eof-hangup --json -S --state-dir -n
+		    --name -c --cols -r --rows -C --dir -e --env -T --term -t
+		    --tool -h --help -V --version --"
+	elif ((ops == 0)); then
+		_hp_reply "resize --"
+	elif ((ops == 1)); then
+		_hp_reply "$(_hp_term_names)"
+	fi
+}
+
 complete -F _hp_supervise hp-supervise
 complete -F _hp_spawn hp-spawn
 complete -F _hp_ls hp-ls
 complete -F _hp_health hp-health
 complete -F _hp_detect hp-detect
+complete -F _hp_pty hp-pty

@@ -1,6 +1,6 @@
 # hp: see LICENSE.
-# hp.fish: fish completion for hp-supervise, hp-spawn, hp-ls, hp-health and
-# hp-detect.
+# hp.fish: fish completion for hp-supervise, hp-spawn, hp-ls, hp-health,
+# hp-detect and hp-pty.
 
 # Print the state directory of the line being completed: -S DIR, else
 # $HP_STATE_DIR, else $XDG_RUNTIME_DIR/hp, else ${TMPDIR:-/tmp}/hp-UID.
@@ -303,3 +303,55 @@ complete -c hp-detect -s V -l version -d 'Print version'
 complete -c hp-detect -n '__hp_detect_none; and not string match -q -- "-*" (commandline -ct)' \
     -a 'path install update tools' -d Verb
 complete -c hp-detect -a '(__hp_detect_tools)'
+
+# hp-pty: like hp-spawn before and after "--"; resize and the terminals.
+function __hp_pty_terms
+    set -l dir (__hp_state_dir)
+    for f in $dir/procs/*/status
+        if string match -q -- 'type = terminal' < $f
+            basename (dirname $f)
+        end
+    end
+end
+
+# The operands so far (the words after options that take one are theirs).
+function __hp_pty_ops
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    set -l n 0
+    for w in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case -S --state-dir -C --dir -t --tool -e --env -n --name \
+                -c --cols -r --rows -T --term
+                set skip 1
+            case '-*'
+            case '*'
+                set n (math $n + 1)
+        end
+    end
+    test $n -eq $argv[1]
+end
+
+set -l nd 'not __hp_spawn_after_dashdash'
+complete -c hp-pty -f
+complete -c hp-pty -n $nd -s E -l clear-env -d 'Start from an empty environment'
+complete -c hp-pty -n $nd -l eof-hangup -d 'Hang up at the end of input'
+complete -c hp-pty -n $nd -l json -d 'JSON output'
+complete -c hp-pty -n $nd -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c hp-pty -n $nd -s n -l name -x -d 'Name of the terminal'
+complete -c hp-pty -n $nd -s c -l cols -x -d 'Width'
+complete -c hp-pty -n $nd -s r -l rows -x -d 'Height'
+complete -c hp-pty -n $nd -s C -l dir -x -a '(__fish_complete_directories)' -d 'Working directory'
+complete -c hp-pty -n $nd -s e -l env -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
+complete -c hp-pty -n $nd -s T -l term -x -d 'TERM of the program'
+complete -c hp-pty -n $nd -s t -l tool -x -a '(hp-detect tools 2>/dev/null)' -d 'CLI tool of the registry'
+complete -c hp-pty -n $nd -s h -l help -d 'Print usage'
+complete -c hp-pty -n $nd -s V -l version -d 'Print version'
+complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'resize --' -d Verb
+complete -c hp-pty -n "$nd; and __hp_pty_ops 1" -a '(__hp_pty_terms)' -d Terminal
+complete -c hp-pty -n __hp_spawn_after_dashdash -x -a '(__hp_spawn_command)'

@@ -154,8 +154,8 @@ hp_client_send(struct hp_client *c, const char *fmt, ...)
 
 /*
  * The next line from the supervisor within ms (-1: forever). Every
- * 100 ms the lock is asked whether the supervisor still lives: if it is
- * gone, ESRCH, for no answer will come.
+ * 100 ms the lock is asked whether the supervisor (or c->keeper's
+ * holder) still lives: if it is gone, ESRCH, for no answer will come.
  */
 int
 hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
@@ -197,7 +197,8 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
 		}
 		if (r == -1 && errno != EAGAIN)
 			return -1;
-		if (hp_super_pid(c->st) == 0) {
+		if ((c->keeper != NULL ? hp_lock_holder(c->keeper) :
+		    hp_super_pid(c->st)) == 0) {
 			/* One last look: its final words may be here. */
 			r = hp_read(c->fd, c->buf + c->len,
 			    sizeof c->buf - c->len);

@@ -123,6 +123,14 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		hp_super_reply(s, id, 0, want, "exists", msg);
 		return;
 	}
+	/* A terminal of hp-pty(1) has it: its keeper holds procs/NAME/lock. */
+	if (hp_state_path(s->st, dir, sizeof dir, "%s/%s/%s", HP_PROCS, want,
+	    HP_LOCK) == 0 && (n = (int)hp_lock_holder(dir)) > 0) {
+		unlink(from);
+		snprintf(msg, sizeof msg, "name in use (kept by pid %d)", n);
+		hp_super_reply(s, id, 0, want, "exists", msg);
+		return;
+	}
 	hp_state_path(s->st, dir, sizeof dir, "%s/%s", HP_PROCS, want);
 	hp_state_path(s->st, to, sizeof to, "%s/%s/spec", HP_PROCS, want);
 	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||

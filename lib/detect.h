@@ -35,6 +35,8 @@ int	hp_tools_parse(struct hp_tools *, char *, const char *);
 int	hp_tools_load(struct hp_tools *, const char *);	/* -1 errno */
 void	hp_tools_default(struct hp_tools *, const char *);
 				/* shipped (NULL: HP_TOOLS_SYS), user, env */
+void	hp_tools_registry(char *, size_t, const char *);
+			/* the shipped one: $HP_REGISTRY, beside argv0, ours */
 const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
 void	hp_tools_free(struct hp_tools *);
 

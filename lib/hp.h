@@ -237,6 +237,7 @@ struct hp_spawn {
 	mode_t	  umask;
 	/* limits, set in the child */
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
+	const char *ctty;	/* after setsid, the terminal (pty.c) */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
@@ -456,6 +457,7 @@ struct hp_client {
 	char		 id[HP_NAME_MAX + 1];
 	char		 buf[HP_LINE_MAX * 4];
 	size_t		 len;
+	const char	*keeper;	/* lock of a keeper, else supervisor */
 };
 int	hp_super_detach(struct hp_state *, const struct hp_superopt *);
 			/* 0 started, 1 one runs already, -1 errno */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "term.h"
 
 extern char **environ;
 
@@ -173,6 +174,8 @@ child(struct hp_spawn *sp, int ep)
 
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
+		report(ep, 2);
+	if (sp->ctty != NULL && hp_pty_ctty(sp->ctty) == -1)
 		report(ep, 2);
 	for (k = 0; k < HP_SPAWN_EXTRA; k++)
 		if (sp->extra[k][1] > top)

@@ -2,12 +2,14 @@
 /* tools.c: the registry of CLI tools, read from tools.conf files. */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp.h"
 #include "detect.h"
@@ -285,6 +287,42 @@ hp_tools_default(struct hp_tools *ts, const char *sys)
 			    strerror(errno));
 			addword(&ts->err, &ts->nerr, buf);
 		}
+}
+
+/* The shipped registry: $HP_REGISTRY, else beside the binary, else ours. */
+void
+hp_tools_registry(char *out, size_t n, const char *argv0)
+{
+	char dir[HP_PATH_MAX], *slash;
+	const char *e = getenv("HP_REGISTRY"), *p;
+	struct stat sb;
+	size_t k;
+
+	if (e != NULL && *e != '\0') {
+		hp_copy(out, n, e);
+		return;
+	}
+	hp_copy(out, n, HP_TOOLS_SYS);
+	if (strchr(argv0, '/') != NULL)
+		hp_copy(dir, sizeof dir, argv0);
+	else {
+		/* Found on PATH, as the shell did it. */
+		dir[0] = '\0';
+		for (p = getenv("PATH"); p != NULL && *p != '\0';
+		    p += k + (p[k] == ':')) {
+			k = strcspn(p, ":");
+			if (hp_path(dir, sizeof dir, "%.*s/%s", (int)k, p,
+			    argv0) == 0 && access(dir, X_OK) == 0)
+				break;
+			dir[0] = '\0';
+		}
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if (hp_path(dir + strlen(dir), sizeof dir - strlen(dir),
+	    "/../share/hp/tools.conf") == 0 && stat(dir, &sb) == 0)
+		hp_copy(out, n, dir);
 }
 
 const struct hp_tool *

@@ -585,3 +585,59 @@ detect_env() {
 	zsh_complete "${DENV[@]}" -- "hp-detect alpha "
 	[ "$(sorted)" = "alpha beta-cli " ]
 }
+
+# hp-pty
+
+@test "hp-pty: bash, fish and zsh offer the options of its man page" {
+	local got want
+	want=$(man_options hp-pty)
+	bash_complete -- hp-pty -
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | grep -vx -- -- | LC_ALL=C sort |
+	    tr '\n' ' ')
+	echo "bash: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+	fish_complete -- "hp-pty -"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | grep -vx -- -- | LC_ALL=C sort |
+	    tr '\n' ' ')
+	echo "fish: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+	zsh_complete -- "hp-pty -"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s\n' "${lines[@]}" | grep -vx -- -- | LC_ALL=C sort -u |
+	    tr '\n' ' ')
+	echo "zsh: got '$got' want '$want'"
+	[ "$got" = "$want" ]
+}
+
+@test "hp-pty: resize, then the terminals; tools after -t; a command after --" {
+	printf 'name = web\ntype = terminal\n' >"$STATE/procs/web/status"
+	printf 'name = api\ntype = service\n' >"$STATE/procs/api/status"
+	detect_env
+	run bash --norc --noprofile -c 'source "$1" && complete -p hp-pty' \
+	    _ "$ROOT/completions/hp.bash"
+	[ "$output" = "complete -F _hp_pty hp-pty" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-pty ''
+	[ "$(sorted)" = "-- resize " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-pty -S "$STATE" resize ''
+	[ "$output" = "web" ]
+	bash_complete "${DENV[@]}" -- hp-pty -t ''
+	[ "$(sorted)" = "alpha beta-cli " ]
+	bash_complete -- hp-pty -c 80 -- hpfake
+	[ "$output" = "hpfaketool" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-pty "
+	[ "$(sorted)" = "-- resize " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-pty resize "
+	[ "$output" = "web" ]
+	fish_complete "${DENV[@]}" -- "hp-pty -t "
+	[ "$(sorted)" = "alpha beta-cli " ]
+	fish_complete -- "hp-pty -- hpfake"
+	[ "$output" = "hpfaketool" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-pty resize "
+	[ "$output" = "web" ]
+	zsh_complete "${DENV[@]}" -- "hp-pty -t "
+	[ "$(sorted)" = "alpha beta-cli " ]
+	zsh_complete -- "hp-pty -n x -- hpfake"
+	[ "$output" = "hpfaketool" ]
+}

@@ -10,7 +10,7 @@ setup() {
 }
 
 @test "make install honours DESTDIR and PREFIX" {
-	for c in hp-spawn hp-supervise hp-ls hp-health; do
+	for c in hp-spawn hp-supervise hp-ls hp-health hp-detect hp-pty; do
 		[ -x "$DEST/opt/hp/bin/$c" ]
 		run "$DEST/opt/hp/bin/$c" -V
 		[ "$status" -eq 0 ]
@@ -30,7 +30,7 @@ setup() {
 }
 
 @test "the installed man pages are found with man -M" {
-	for p in hp-spawn hp-supervise hp-ls hp-health; do
+	for p in hp-spawn hp-supervise hp-ls hp-health hp-detect hp-pty; do
 		run man -M "$DEST/opt/hp/share/man" -w "$p"
 		[ "$status" -eq 0 ]
 		[ "$output" = "$DEST/opt/hp/share/man/man1/$p.1" ]

@@ -522,6 +522,7 @@ main(int argc, char **argv)
 	bench_health();
 	bench_super();
 	bench_detect(bindir, argv[2]);
+	bench_pty();
 	start(sup, 0);
 	have = 0;
 	bench_memory(&have, 500);

@@ -14,3 +14,4 @@ pid_t	httpd(int *);		/* test/httpd on 127.0.0.1: its port */
 
 void	bench_detect(const char *, const char *);	/* detect.c */
 void	bench_super(void);				/* super.c */
+void	bench_pty(void);				/* pty.c */

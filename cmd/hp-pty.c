@@ -1,0 +1,433 @@
+/* hp: see LICENSE. */
+/* hp-pty: run a program in a pseudo-terminal and relay it; resize one. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "term.h"
+#include "detect.h"
+
+static const char synopsis[] =
+    "hp-pty [-E] [--eof-hangup] [--json] [-S dir] [-n name] [-c cols] "
+    "[-r rows] [-C dir] [-e name=value]... [-T term] [-t tool] "
+    "[-- command [arg ...]]\n"
+    "       hp-pty [--json] [-S dir] resize name cols rows";
+
+enum { O_JSON = 256, O_EOFHUP };
+
+static const struct hp_opt longopts[] = {
+	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
+	{ "state-dir", 1, 'S' }, { "name", 1, 'n' }, { "cols", 1, 'c' },
+	{ "rows", 1, 'r' }, { "dir", 1, 'C' }, { "env", 1, 'e' },
+	{ "clear-env", 0, 'E' }, { "term", 1, 'T' }, { "tool", 1, 't' },
+	{ "eof-hangup", 0, O_EOFHUP },
+	{ NULL, 0, 0 }
+};
+
+static struct hp_keep keep;
+static struct hp_ident ident;
+static struct hp_relay relay;
+static const char *ttyname_;
+
+static int
+number(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 65535)
+		hp_usage(synopsis, "bad %s: %s", what, s);
+	return (int)v;
+}
+
+/* procs/NAME/status of a terminal: what hp-ls reads. */
+static void
+status(int cols, int rows)
+{
+	struct hp_buf b = { 0 };
+	long long now = hp_wall_ms();
+	static long long started;
+
+	if (keep.lock == -1)
+		return;
+	if (started == 0)
+		started = now;
+	hp_kv_add(&b, "name", keep.name);
+	hp_kv_add(&b, "type", "terminal");
+	hp_kv_add(&b, "state", "running");
+	hp_kv_addi(&b, "pid", (long long)ident.pid);
+	hp_buf_printf(&b, "start = %llu\n", ident.start);
+	if (ident.boot[0] != '\0')
+		hp_kv_add(&b, "boot", ident.boot);
+	hp_kv_addi(&b, "since", now);
+	hp_kv_addi(&b, "started", started);
+	hp_kv_addi(&b, "restarts", 0);
+	hp_kv_addi(&b, "exit-code", -1);
+	hp_kv_addi(&b, "exit-signal", 0);
+	hp_kv_add(&b, "health", "unknown");
+	hp_kv_addi(&b, "keeper", (long long)getpid());
+	hp_kv_add(&b, "tty", ttyname_);
+	hp_kv_addi(&b, "cols", cols);
+	hp_kv_addi(&b, "rows", rows);
+	if (hp_keep_write(&keep, "status", b.p, b.len) == -1)
+		hp_warn("%s: write status", keep.name);
+	hp_buf_free(&b);
+}
+
+/* "ID resize COLS ROWS" on procs/NAME/control; the answer goes to ID. */
+static void
+control(struct hp_relay *r, char *line)
+{
+	char *id, *verb, *c, *w, *x, *end1, *end2;
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	long cols = 0, rows = 0;
+	const char *err = NULL;
+
+	id = strtok(line, " ");
+	verb = strtok(NULL, " ");
+	c = strtok(NULL, " ");
+	w = strtok(NULL, " ");
+	x = strtok(NULL, " ");
+	if (id == NULL || verb == NULL)
+		return;
+	if (strcmp(verb, "resize") != 0)
+		err = "unknown verb";
+	else if (c == NULL || w == NULL || x != NULL ||
+	    (cols = strtol(c, &end1, 10)) < 1 || *end1 != '\0' ||
+	    (rows = strtol(w, &end2, 10)) < 1 || *end2 != '\0' ||
+	    cols > 65535 || rows > 65535)
+		err = "resize wants COLS ROWS";
+	else if (hp_pty_resize(r->master, (int)cols, (int)rows) == -1)
+		err = strerror(errno);
+	else
+		status((int)cols, (int)rows);
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", err == NULL);
+	hp_json_kstr(&j, "name", keep.name);
+	if (err == NULL) {
+		hp_json_kint(&j, "cols", cols);
+		hp_json_kint(&j, "rows", rows);
+	} else {
+		hp_json_kstr(&j, "code", "usage");
+		hp_json_kstr(&j, "message", err);
+	}
+	hp_json_close(&j, '}');
+	hp_keep_reply(&keep, id, &j);
+	hp_buf_free(&b);
+}
+
+static int
+resize(struct hp_state *st, char **argv)
+{
+	char reply[HP_LINE_MAX + 1], code[32], msg[256];
+	int cols, rows;
+
+	if (!hp_name_ok(argv[0]))
+		hp_usage(synopsis, "invalid name: %s", argv[0]);
+	cols = number(argv[1], "cols");
+	rows = number(argv[2], "rows");
+	if (hp_state_open(st, 0) == -1 && errno != ENOENT)
+		hp_fail(HP_EXIT_FAIL, "state-dir", "%s: %s", st->dir,
+		    hp_state_error());
+	if (hp_keep_ask(st, argv[0], reply, sizeof reply, 5000,
+	    "resize %d %d", cols, rows) == -1) {
+		if (errno == ESRCH || errno == ENOENT)
+			hp_fail(HP_EXIT_FAIL, "not-running",
+			    "%s: no such terminal", argv[0]);
+		if (errno == ETIMEDOUT)
+			hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer",
+			    argv[0]);
+		hp_die("%s", argv[0]);
+	}
+	if (strstr(reply, "\"ok\":true") == NULL) {
+		if (hp_json_get(reply, "code", code, sizeof code) == -1)
+			hp_copy(code, sizeof code, "failed");
+		if (hp_json_get(reply, "message", msg, sizeof msg) == -1)
+			hp_copy(msg, sizeof msg, "failed");
+		hp_fail(HP_EXIT_FAIL, code, "%s: %s", argv[0], msg);
+	}
+	if (hp_json_mode)
+		printf("%s\n", reply);
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
+/* What cli-tool:launched tells of the tool. */
+static struct {
+	char	id[HP_NAME_MAX + 1];
+	char	name[128];
+	char	path[HP_PATH_MAX];
+	char	version[64];
+} launched;
+
+/*
+ * -t TOOL: where hp-detect's registry and cache say it is, into
+ * launched. Its own variables go into sp.
+ */
+static void
+tool(const char *id, const char *argv0, struct hp_spec *sp)
+{
+	struct hp_tools ts = { 0 };
+	const struct hp_tool *t;
+	struct hp_envpath ep;
+	struct hp_detect d;
+	char sys[HP_PATH_MAX];
+	int i;
+
+	if (!hp_name_ok(id))
+		hp_usage(synopsis, "invalid tool id: %s", id);
+	hp_tools_registry(sys, sizeof sys, argv0);
+	hp_tools_default(&ts, sys);
+	if ((t = hp_tools_find(&ts, id)) == NULL)
+		hp_fail(HP_EXIT_USAGE, "not-found", "%s: unknown tool", id);
+	memset(&d, 0, sizeof d);
+	d.r = hp_xcalloc(1, sizeof *d.r);
+	d.n = 1;
+	d.ttl = 3600000;
+	hp_envpath_build(&ep, getenv("PATH"), NULL);
+	hp_detect_find(&d.r[0], t, &ep, 0);
+	hp_envpath_free(&ep);
+	if (!d.r[0].installed)
+		hp_fail(HP_EXIT_FAIL, "not-installed", "%s: not installed",
+		    id);
+	/* The version only if the cache knows it: no probe before a launch. */
+	if (hp_cache_dir(d.cachedir, sizeof d.cachedir) == 0)
+		hp_dcache_fill(&d);
+	for (i = 0; i < t->nenv; i++)
+		hp_spec_addenv(sp, t->env[i]);
+	hp_copy(launched.id, sizeof launched.id, t->id);
+	hp_copy(launched.name, sizeof launched.name, t->name);
+	hp_copy(launched.path, sizeof launched.path, d.r[0].path);
+	hp_copy(launched.version, sizeof launched.version, d.r[0].version);
+	hp_detect_free(&d);
+	hp_tools_free(&ts);
+}
+
+/* The cli-tool:launched line: on stdout with --json, else on stderr. */
+static void
+announce(pid_t pid)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char ts[32];
+	FILE *f = hp_json_mode ? stdout : stderr;
+
+	hp_time_fmt(ts, hp_wall_ms());
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kstr(&j, "ts", ts);
+	hp_json_kstr(&j, "event", "cli-tool:launched");
+	hp_json_kstr(&j, "id", launched.id);
+	hp_json_kstr(&j, "tool", launched.name);
+	hp_json_kstr(&j, "path", launched.path);
+	hp_json_kstr(&j, "version", launched.version[0] ? launched.version :
+	    NULL);
+	hp_json_kint(&j, "pid", (long long)pid);
+	hp_json_kstr(&j, "terminal", keep.lock != -1 ? keep.name : NULL);
+	hp_json_close(&j, '}');
+	fprintf(f, "%s\n", hp_buf_str(&b));
+	fflush(f);
+	hp_buf_free(&b);
+}
+
+static void
+cleanup(void)
+{
+	hp_tty_restore();
+	hp_keep_drop(&keep);
+}
+
+/* Run the program in sp in a new terminal of cols x rows; relay it. */
+static int
+run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
+    const char *name, int unique, int cols, int rows)
+{
+	char file[HP_PATH_MAX];
+	struct hp_spawn sw;
+	struct hp_pty p;
+	int s, tty = isatty(0), c, w;
+	pid_t pid;
+
+	if (tty && cols == 0 && hp_pty_size_get(0, &c, &w) == 0 && c > 0)
+		cols = c, rows = rows ? rows : w;
+	if (tty && rows == 0 && hp_pty_size_get(0, &c, &w) == 0 && w > 0)
+		rows = w;
+	cols = cols ? cols : 80;
+	rows = rows ? rows : 24;
+	keep.lock = -1;
+	atexit(cleanup);
+	/* A pipe on stdin: somebody (Electron) will want to find us. */
+	if (!tty) {
+		hp_state_need(st, stdir, 1);
+		if (hp_keep_take(&keep, st, name, unique) == -1) {
+			if (errno == EEXIST)
+				hp_fail(HP_EXIT_FAIL, "exists",
+				    "%s: name in use", name);
+			hp_die("%s/%s/%s", st->dir, HP_PROCS, name);
+		}
+	}
+	if (hp_pty_open(&p, cols, rows) == -1 || (s = hp_pty_slave(&p)) == -1)
+		hp_die("open a pseudo-terminal");
+	ttyname_ = p.slave;
+	memset(&sw, 0, sizeof sw);
+	sw.argv = sp->argv;
+	sw.envp = hp_pty_envp(sp);
+	sw.dir = sp->dir;
+	sw.fd[0] = sw.fd[1] = sw.fd[2] = s;
+	sw.setsid = 1;
+	sw.ctty = p.slave;
+	if ((pid = hp_spawn(&sw)) == -1) {
+		if (sw.stage == 1)
+			hp_fail(HP_EXIT_FAIL, "exec-failed", "%s: %s: %s",
+			    sp->argv[0], sp->dir, strerror(errno));
+		hp_fail(hp_exec_status(errno), "exec-failed", "%s: %s",
+		    sp->argv[0], errno == ENOENT ? "command not found" :
+		    strerror(errno));
+	}
+	close(s);
+	free(sw.envp);
+	if (hp_ident_get(pid, &ident) == -1)
+		ident.pid = pid;
+	if (keep.lock != -1 && (hp_path(file, sizeof file, "%s/pid",
+	    keep.dir) == -1 || hp_pidfile_write(file, &ident) == -1))
+		hp_warn("%s: write pid", keep.name);
+	status(cols, rows);
+	if (launched.id[0] != '\0')
+		announce(pid);
+	if (tty && hp_tty_raw(0) == -1)
+		hp_warn("raw mode");
+	relay.in = 0;
+	relay.out = 1;
+	relay.master = p.master;
+	relay.ctl = keep.lock != -1 ? keep.ctl : -1;
+	relay.tty = tty;
+	relay.pid = pid;
+	relay.control = control;
+	if ((s = hp_relay_run(&relay)) == -1)
+		hp_die("relay");
+	cleanup();
+	return WIFSIGNALED(s) ? 128 + WTERMSIG(s) : WEXITSTATUS(s);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hp_getopt g = { 0 };
+	struct hp_spec spec;
+	struct hp_state st;
+	char name[HP_NAME_MAX + 1], cwd[HP_PATH_MAX], file[HP_PATH_MAX];
+	char term[HP_PATH_MAX], *shell[2];
+	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
+	int ch, cols = 0, rows = 0, i, n;
+
+	hp_progname = "hp-pty";
+	hp_spec_init(&spec, "pty", HP_SYSTEM);
+	while ((ch = hp_getopt(&g, argc, argv, "+hVS:n:c:r:C:e:ET:t:",
+	    longopts)) != -1) {
+		switch (ch) {
+		case 'h':
+			hp_help(synopsis);
+			break;
+		case 'V':
+			printf("hp-pty %s\n", HP_VERSION);
+			return 0;
+		case O_JSON:
+			hp_json_mode = 1;
+			break;
+		case O_EOFHUP:
+			relay.eof_hangup = 1;
+			break;
+		case 'S':
+			stdir = g.arg;
+			break;
+		case 'n':
+			if (!hp_name_ok(g.arg))
+				hp_usage(synopsis, "invalid name: %s", g.arg);
+			opt_name = g.arg;
+			break;
+		case 'c':
+			cols = number(g.arg, "cols");
+			break;
+		case 'r':
+			rows = number(g.arg, "rows");
+			break;
+		case 'C':
+			free(spec.dir);
+			if (g.arg[0] != '/' &&
+			    getcwd(cwd, sizeof cwd) != NULL &&
+			    hp_path(file, sizeof file, "%s/%s", cwd,
+			    g.arg) == 0)
+				spec.dir = hp_xstrdup(file);
+			else
+				spec.dir = hp_xstrdup(g.arg);
+			break;
+		case 'e':
+			if (strchr(g.arg, '=') == NULL || g.arg[0] == '=')
+				hp_usage(synopsis, "-e wants NAME=VALUE: %s",
+				    g.arg);
+			hp_spec_addenv(&spec, g.arg);
+			break;
+		case 'E':
+			spec.clear_env = 1;
+			break;
+		case 'T':
+			if (*g.arg == '\0' || snprintf(term, sizeof term,
+			    "TERM=%s", g.arg) >= (int)sizeof term)
+				hp_usage(synopsis, "bad terminal type: %s",
+				    g.arg);
+			hp_spec_addenv(&spec, term);
+			break;
+		case 't':
+			toolid = g.arg;
+			break;
+		default:
+			hp_usage(synopsis, "%s", g.bad);
+		}
+	}
+	if (!g.dashdash && g.ind < argc) {
+		if (strcmp(argv[g.ind], "resize") != 0)
+			hp_usage(synopsis, "unknown verb: %s (a command comes "
+			    "after --)", argv[g.ind]);
+		if (argc - g.ind != 4)
+			hp_usage(synopsis, "resize wants NAME COLS ROWS");
+		if (hp_state_resolve(&st, stdir) == -1)
+			hp_fail(HP_EXIT_FAIL, "state-dir", "state directory: "
+			    "%s", strerror(errno));
+		return resize(&st, argv + g.ind + 1);
+	}
+	if (toolid != NULL)
+		tool(toolid, argv[0], &spec);
+	n = argc - g.ind + (toolid != NULL);
+	if (n == 0) {
+		sh = getenv("SHELL");
+		shell[0] = (char *)(sh != NULL && sh[0] == '/' ? sh :
+		    "/bin/sh");
+		shell[1] = NULL;
+	}
+	spec.argv = hp_xcalloc((size_t)(n > 0 ? n : 1) + 1, sizeof *spec.argv);
+	i = 0;
+	if (toolid != NULL)
+		spec.argv[i++] = hp_xstrdup(launched.path);
+	for (; g.ind < argc; g.ind++)
+		spec.argv[i++] = hp_xstrdup(argv[g.ind]);
+	if (n == 0)
+		spec.argv[0] = hp_xstrdup(shell[0]);
+	if (opt_name != NULL)
+		hp_copy(name, sizeof name, opt_name);
+	else if (toolid != NULL)
+		hp_copy(name, sizeof name, toolid);
+	else
+		hp_name_derive(name, sizeof name, spec.argv[0]);
+	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows);
+	hp_spec_free(&spec);
+	return n;
+}

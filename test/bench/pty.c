@@ -1,0 +1,171 @@
+/* hp: see LICENSE. */
+/* pty.c: hp-pty's first byte and throughput beside a bare pty and script. */
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "term.h"
+
+#include "bench.h"
+
+#define BIG	(32 * 1024 * 1024)	/* bytes relayed for throughput */
+#define BIGRUNS	3
+
+/* One run: us until the first byte, us until the end, bytes read. */
+struct run {
+	long long	first, all, bytes;
+};
+
+/* Read fd to its end (EOF or EIO) from t0 on; then reap pid. */
+static void
+drain(int fd, pid_t pid, long long t0, struct run *r)
+{
+	static char buf[65536];
+	struct pollfd pfd;
+	ssize_t n;
+	int st;
+
+	r->first = -1;
+	r->bytes = 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, 10000) <= 0)
+			hp_fail(1, "bench", "no output within 10 s");
+		if ((n = read(fd, buf, sizeof buf)) == -1 && errno == EAGAIN)
+			continue;
+		if (n <= 0)
+			break;
+		if (r->first == -1)
+			r->first = hp_mono_us() - t0;
+		r->bytes += n;
+	}
+	r->all = hp_mono_us() - t0;
+	close(fd);
+	hp_waitpid(pid, &st, 0);
+}
+
+/* The baseline: a pty, and argv forked and exec'd on it, read bare. */
+static void
+bare(char **argv, struct run *r)
+{
+	long long t0 = hp_mono_us();
+	struct hp_spawn sp;
+	struct hp_pty p;
+	pid_t pid;
+	int s;
+
+	if (hp_pty_open(&p, 80, 24) == -1 || (s = hp_pty_slave(&p)) == -1)
+		hp_die("pty");
+	memset(&sp, 0, sizeof sp);
+	sp.argv = argv;
+	sp.fd[0] = sp.fd[1] = sp.fd[2] = s;
+	sp.setsid = 1;
+	sp.ctty = p.slave;
+	if ((pid = hp_spawn(&sp)) == -1)
+		hp_die("%s", argv[0]);
+	close(s);
+	drain(p.master, pid, t0, r);
+}
+
+/* argv with stdin /dev/null and stdout a pipe, as Electron runs it. */
+static void
+piped(char **argv, struct run *r)
+{
+	long long t0 = hp_mono_us();
+	struct hp_spawn sp;
+	pid_t pid;
+	int p[2];
+
+	if (hp_pipe(p, 0) == -1)
+		hp_die("pipe");
+	memset(&sp, 0, sizeof sp);
+	sp.argv = argv;
+	sp.fd[0] = -1;
+	sp.fd[1] = p[1];
+	sp.fd[2] = 2;
+	if ((pid = hp_spawn(&sp)) == -1)
+		hp_die("%s", argv[0]);
+	close(p[1]);
+	drain(p[0], pid, t0, r);
+}
+
+/* Median of RUNS first bytes (ms), or of BIGRUNS throughputs (MB/s). */
+static double
+first(void (*fn)(char **, struct run *), char **argv)
+{
+	long long v[RUNS];
+	struct run r;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		fn(argv, &r);
+		v[i] = r.first;
+	}
+	return median(v, RUNS);
+}
+
+static double
+rate(void (*fn)(char **, struct run *), char **argv)
+{
+	long long v[BIGRUNS];
+	struct run r;
+	int i;
+
+	for (i = 0; i < BIGRUNS; i++) {
+		fn(argv, &r);
+		if (r.bytes < BIG)
+			hp_fail(1, "bench", "%s: %lld bytes of %d", argv[0],
+			    r.bytes, BIG);
+		v[i] = r.bytes * 1000000LL / (r.all > 0 ? r.all : 1) / 1000;
+	}
+	/* median() is of us values in ms: v is in kB/s, so this is MB/s. */
+	return median(v, BIGRUNS);
+}
+
+void
+bench_pty(void)
+{
+	char path[HP_PATH_MAX], big[32];
+	char *echo[] = { "/bin/echo", "x", NULL };
+	char *head[] = { "/usr/bin/head", "-c", big, "/dev/zero", NULL };
+	char *hp[] = { path, "-S", st.dir, "--", NULL, NULL, NULL, NULL, NULL };
+	char *sc[] = { "/usr/bin/script", "-qfc", NULL, "/dev/null", NULL };
+	char cmd[64];
+	double b, h;
+	int have_script = access(sc[0], X_OK) == 0;
+
+	snprintf(big, sizeof big, "%d", BIG);
+	snprintf(path, sizeof path, "%s/hp-pty", bindir);
+	if (access(head[0], X_OK) == -1)
+		head[0] = "/bin/head";
+	hp[4] = echo[0];
+	hp[5] = echo[1];
+	b = first(bare, echo);
+	h = first(piped, hp);
+	row("hp-pty until the first byte", h, b, "ms",
+	    "within 2x of bare openpty+fork+exec");
+	if (have_script) {
+		sc[2] = "/bin/echo x";
+		row("script until the first byte", first(piped, sc), b, "ms",
+		    "peer");
+	}
+	memcpy(hp + 4, head, 4 * sizeof *hp);
+	b = rate(bare, head);
+	h = rate(piped, hp);
+	row("hp-pty relay throughput", h, b, "MB/s",
+	    "at least 90 % of the bare pty");
+	if (have_script) {
+		snprintf(cmd, sizeof cmd, "%s -c %d /dev/zero", head[0], BIG);
+		sc[2] = cmd;
+		row("script relay throughput", rate(piped, sc), b, "MB/s",
+		    "peer");
+	}
+}

@@ -81,6 +81,9 @@ test/unit/t_detect.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o: lib/super.h
+lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
+lib/node.o lib/slimit.o lib/init.o lib/spec.o lib/http.o lib/url.o \
+lib/health.o cmd/hp-health.o test/unit/t_health.o: lib/check.h
 lib/pty.o lib/relay.o lib/keep.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
 	lib/term.h
 $(UNITOBJ): test/unit/unit.h

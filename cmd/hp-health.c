@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hp.h"
+#include "check.h"
 
 static const char synopsis[] =
     "hp-health [-t dur] [-r n] [--expect code] [-i dur [-n count] | "

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "check.h"
 
 /*
  * A check goes through these phases; each fd it waits on is in the poll

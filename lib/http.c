@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hp.h"
+#include "check.h"
 
 /*
  * The response head is read a byte at a time through a state machine, so

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hp.h"
+#include "check.h"
 
 static const char *types[] = { "service", "system", "node" };
 #define NTYPES	(int)(sizeof types / sizeof types[0])

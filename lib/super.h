@@ -8,6 +8,8 @@
 #ifndef HP_SUPER_H
 #define HP_SUPER_H
 
+#include "check.h"
+
 /* sproc.c and super.c: a process, the supervisor */
 enum {
 	HP_ST_STARTING, HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING,

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "hp.h"
+#include "check.h"
 
 /* What a name resolved to, in the order the addresses are tried. */
 struct hp_addrs {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "check.h"
 #include "super.h"
 
 /*

@@ -15,17 +15,18 @@
 static const char synopsis[] =
     "hp-pty [-E] [--eof-hangup] [--json] [-S dir] [-n name] [-c cols] "
     "[-r rows] [-C dir] [-e name=value]... [-T term] [-t tool] "
-    "[-- command [arg ...]]\n"
+    "[-u user[:group]] [--umask mode] [-- command [arg ...]]\n"
     "       hp-pty [--json] [-S dir] resize name cols rows";
 
-enum { O_JSON = 256, O_EOFHUP };
+enum { O_JSON = 256, O_EOFHUP, O_UMASK };
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
 	{ "state-dir", 1, 'S' }, { "name", 1, 'n' }, { "cols", 1, 'c' },
 	{ "rows", 1, 'r' }, { "dir", 1, 'C' }, { "env", 1, 'e' },
 	{ "clear-env", 0, 'E' }, { "term", 1, 'T' }, { "tool", 1, 't' },
-	{ "eof-hangup", 0, O_EOFHUP },
+	{ "eof-hangup", 0, O_EOFHUP }, { "user", 1, 'u' },
+	{ "umask", 1, O_UMASK },
 	{ NULL, 0, 0 }
 };
 
@@ -253,6 +254,7 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 {
 	char file[HP_PATH_MAX];
 	struct hp_spawn sw;
+	struct hp_user u;
 	struct hp_pty p;
 	int s, tty = isatty(0), c, w;
 	pid_t pid;
@@ -285,6 +287,10 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	sw.fd[0] = sw.fd[1] = sw.fd[2] = s;
 	sw.setsid = 1;
 	sw.ctty = p.slave;
+	if (hp_user_spec(sp, &u, file, sizeof file) == 1)
+		sw.user = &u;
+	sw.setumask = sp->umask >= 0;
+	sw.umask = (mode_t)(sp->umask >= 0 ? sp->umask : 0);
 	if ((pid = hp_spawn(&sw)) == -1) {
 		if (sw.stage == 1)
 			hp_fail(HP_EXIT_FAIL, "exec-failed", "%s: %s: %s",
@@ -318,6 +324,31 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	return WIFSIGNALED(s) ? 128 + WTERMSIG(s) : WEXITSTATUS(s);
 }
 
+static void
+key(struct hp_spec *sp, const char *k, const char *v)
+{
+	char msg[256];
+
+	if (hp_spec_set(sp, k, v, msg, sizeof msg) == -1)
+		hp_usage(synopsis, "%s", msg);
+}
+
+/* -u USER[:GROUP]; only root may, checked before anything is made. */
+static void
+user(struct hp_spec *sp, char *arg)
+{
+	struct hp_user u;
+	char *colon = strchr(arg, ':'), msg[256];
+
+	if (colon != NULL)
+		*colon = '\0';
+	key(sp, "user", arg);
+	if (colon != NULL)
+		key(sp, "group", colon + 1);
+	if (hp_user_spec(sp, &u, msg, sizeof msg) == -1)
+		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -331,7 +362,7 @@ main(int argc, char **argv)
 
 	hp_progname = "hp-pty";
 	hp_spec_init(&spec, "pty", HP_SYSTEM);
-	while ((ch = hp_getopt(&g, argc, argv, "+hVS:n:c:r:C:e:ET:t:",
+	while ((ch = hp_getopt(&g, argc, argv, "+hVS:n:c:r:C:e:ET:t:u:",
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -388,6 +419,12 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			toolid = g.arg;
+			break;
+		case 'u':
+			user(&spec, g.arg);
+			break;
+		case O_UMASK:
+			key(&spec, "umask", g.arg);
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);

@@ -375,14 +375,17 @@ _hp_pty()
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
-	-n|--name|-c|--cols|-r|--rows|-T|--term|=)
+	-u|--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return ;;
+	-n|--name|-c|--cols|-r|--rows|-T|--term|--umask|=)
 		COMPREPLY=(); return ;;
 	esac
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
 		-S|--state-dir|-C|--dir|-t|--tool|-e|--env|-n|--name|-c|\
-		--cols|-r|--rows|-T|--term)
+		--cols|-r|--rows|-T|--term|-u|--user|--umask)
 			((i++)) ;;
 		-*|=) ;;
 		*)
@@ -392,7 +395,7 @@ _hp_pty()
 	if [[ $cur == -* ]]; then
 		_hp_reply "-E --clear-env --eof-hangup --json -S --state-dir -n
 		    --name -c --cols -r --rows -C --dir -e --env -T --term -t
-		    --tool -h --help -V --version --"
+		    --tool -u --user --umask -h --help -V --version --"
 	elif ((ops == 0)); then
 		_hp_reply "resize --"
 	elif ((ops == 1)); then

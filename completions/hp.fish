@@ -350,6 +350,8 @@ complete -c hp-pty -n $nd -s C -l dir -x -a '(__fish_complete_directories)' -d '
 complete -c hp-pty -n $nd -s e -l env -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
 complete -c hp-pty -n $nd -s T -l term -x -d 'TERM of the program'
 complete -c hp-pty -n $nd -s t -l tool -x -a '(hp-detect tools 2>/dev/null)' -d 'CLI tool of the registry'
+complete -c hp-pty -n $nd -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user'
+complete -c hp-pty -n $nd -l umask -x -d 'File mode creation mask'
 complete -c hp-pty -n $nd -s h -l help -d 'Print usage'
 complete -c hp-pty -n $nd -s V -l version -d 'Print version'
 complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'resize --' -d Verb

@@ -104,3 +104,15 @@ root() {
 	[ ! -e "$BATS_TEST_TMPDIR/n/ran" ]
 	[ ! -e "$BATS_TEST_TMPDIR/n/state" ]
 }
+
+@test "hp-pty -u: the terminal's program runs as the user" {
+	root
+	run --separate-stderr sh -c 'echo "id -u; umask; exit 4" |
+	    hp-pty -C / -u nobody --umask 077 -- sh'
+	[ "$status" -eq 4 ]
+	out=$(printf '%s' "$output" | tr -d '\r')
+	[[ "$out" == *"$(id -u nobody)"$'\n'0077* ]]
+	run --separate-stderr hp-pty -u no-such-user -- true
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "hp-pty: unknown user: no-such-user" ]
+}

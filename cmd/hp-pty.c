@@ -333,30 +333,15 @@ key(struct hp_spec *sp, const char *k, const char *v)
 		hp_usage(synopsis, "%s", msg);
 }
 
-/* -u USER[:GROUP]; only root may, checked before anything is made. */
-static void
-user(struct hp_spec *sp, char *arg)
-{
-	struct hp_user u;
-	char *colon = strchr(arg, ':'), msg[256];
-
-	if (colon != NULL)
-		*colon = '\0';
-	key(sp, "user", arg);
-	if (colon != NULL)
-		key(sp, "group", colon + 1);
-	if (hp_user_spec(sp, &u, msg, sizeof msg) == -1)
-		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct hp_getopt g = { 0 };
 	struct hp_spec spec;
 	struct hp_state st;
-	char name[HP_NAME_MAX + 1], cwd[HP_PATH_MAX], file[HP_PATH_MAX];
-	char term[HP_PATH_MAX], *shell[2];
+	char name[HP_NAME_MAX + 1];
+	char term[HP_PATH_MAX], *shell[2] = { NULL, NULL }, msg[256];
+	struct hp_user u;
 	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
 	int ch, cols = 0, rows = 0, i, n;
 
@@ -392,14 +377,9 @@ main(int argc, char **argv)
 			rows = number(g.arg, "rows");
 			break;
 		case 'C':
-			free(spec.dir);
-			if (g.arg[0] != '/' &&
-			    getcwd(cwd, sizeof cwd) != NULL &&
-			    hp_path(file, sizeof file, "%s/%s", cwd,
-			    g.arg) == 0)
-				spec.dir = hp_xstrdup(file);
-			else
-				spec.dir = hp_xstrdup(g.arg);
+		case 'u':
+			if (hp_spec_opt(&spec, ch, g.arg, msg, sizeof msg) == -1)
+				hp_usage(synopsis, "%s", msg);
 			break;
 		case 'e':
 			if (strchr(g.arg, '=') == NULL || g.arg[0] == '=')
@@ -420,9 +400,6 @@ main(int argc, char **argv)
 		case 't':
 			toolid = g.arg;
 			break;
-		case 'u':
-			user(&spec, g.arg);
-			break;
 		case O_UMASK:
 			key(&spec, "umask", g.arg);
 			break;
@@ -430,6 +407,9 @@ main(int argc, char **argv)
 			hp_usage(synopsis, "%s", g.bad);
 		}
 	}
+	/* Only root may be someone else: said before anything is made. */
+	if (hp_user_spec(&spec, &u, msg, sizeof msg) == -1)
+		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
 	if (!g.dashdash && g.ind < argc) {
 		if (strcmp(argv[g.ind], "resize") != 0)
 			hp_usage(synopsis, "unknown verb: %s (a command comes "

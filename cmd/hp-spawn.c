@@ -66,19 +66,6 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 		hp_usage(synopsis, "%s", msg);
 }
 
-/* -u USER[:GROUP] */
-static void
-setuser(struct hp_spec *sp, char *arg)
-{
-	char *colon = strchr(arg, ':');
-
-	if (colon != NULL)
-		*colon = '\0';
-	setspec(sp, "user", arg);
-	if (colon != NULL)
-		setspec(sp, "group", colon + 1);
-}
-
 /* -o KEY=VALUE: any key of hp.conf(5) but those with options of their own. */
 static void
 setkey(struct hp_spec *sp, char *kv)
@@ -410,12 +397,9 @@ main(int argc, char **argv)
 			setspec(&spec, "type", g.arg);
 			break;
 		case 'C':
-			if (g.arg[0] != '/' &&
-			    getcwd(cwd, sizeof cwd) != NULL) {
-				hp_path(file, sizeof file, "%s/%s", cwd, g.arg);
-				spec.dir = hp_xstrdup(file);
-			} else
-				spec.dir = hp_xstrdup(g.arg);
+		case 'u':
+			if (hp_spec_opt(&spec, ch, g.arg, msg, sizeof msg) == -1)
+				hp_usage(synopsis, "%s", msg);
 			break;
 		case 'e':
 			if (strchr(g.arg, '=') == NULL || g.arg[0] == '=')
@@ -482,9 +466,6 @@ main(int argc, char **argv)
 		case O_LIMIT:
 			if (hp_limit_arg(&spec, g.arg, msg, sizeof msg) == -1)
 				hp_usage(synopsis, "%s", msg);
-			break;
-		case 'u':
-			setuser(&spec, g.arg);
 			break;
 		case O_UMASK:
 			setspec(&spec, "umask", g.arg);

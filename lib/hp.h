@@ -382,6 +382,8 @@ int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* key, value; -1 + message */
 int	hp_spec_load(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* name, path; -1 + message */
+int	hp_spec_opt(struct hp_spec *, int, const char *, char *, size_t);
+				/* -C DIR, -u USER[:GROUP]; -1 + message */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 void	hp_spec_free(struct hp_spec *);
 /* specenv.c: the environment a spec gives its process */

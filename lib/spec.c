@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp.h"
 #include "check.h"
@@ -343,6 +344,33 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 	else
 		return watchkey(sp, key, v, msg, n);
 	return 0;
+}
+
+/*
+ * An option of the commands that start a process, as spec keys: -C DIR
+ * (made absolute: the process starts elsewhere) or -u USER[:GROUP].
+ */
+int
+hp_spec_opt(struct hp_spec *sp, int opt, const char *arg, char *msg,
+    size_t n)
+{
+	char cwd[HP_PATH_MAX], path[HP_PATH_MAX], user[HP_PATH_MAX];
+	const char *colon;
+
+	if (opt == 'C') {
+		if (arg[0] == '/' || getcwd(cwd, sizeof cwd) == NULL ||
+		    hp_path(path, sizeof path, "%s/%s", cwd, arg) == -1)
+			hp_copy(path, sizeof path, arg);
+		free(sp->dir);
+		sp->dir = hp_xstrdup(path);
+		return 0;
+	}
+	if ((colon = strchr(arg, ':')) == NULL)
+		return hp_spec_set(sp, "user", arg, msg, n);
+	snprintf(user, sizeof user, "%.*s", (int)(colon - arg), arg);
+	if (hp_spec_set(sp, "user", user, msg, n) == -1)
+		return -1;
+	return hp_spec_set(sp, "group", colon + 1, msg, n);
 }
 
 int

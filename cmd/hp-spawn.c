@@ -398,7 +398,8 @@ main(int argc, char **argv)
 			break;
 		case 'C':
 		case 'u':
-			if (hp_spec_opt(&spec, ch, g.arg, msg, sizeof msg) == -1)
+			if (hp_spec_opt(&spec, ch, g.arg, msg,
+			    sizeof msg) == -1)
 				hp_usage(synopsis, "%s", msg);
 			break;
 		case 'e':

@@ -51,7 +51,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
 	test/unit/t_breaker.o \
-	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o
+	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
+	test/unit/t_fuzz.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 all: $(BIN)

@@ -236,8 +236,8 @@ int
 hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
     size_t n)
 {
-	char **w;
-	int argc, i;
+	char **w = NULL;	/* a failed split sets neither */
+	int argc = -1, i;
 	long long sz;
 
 	if (strcmp(key, "type") == 0) {

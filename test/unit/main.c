@@ -24,6 +24,7 @@ static const struct {
 	{ "health", test_health },
 	{ "detect", test_detect },
 	{ "limit", test_limit },
+	{ "fuzz", test_fuzz },
 };
 
 int

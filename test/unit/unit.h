@@ -36,5 +36,6 @@ void	test_breaker(void);
 void	test_health(void);
 void	test_detect(void);
 void	test_limit(void);
+void	test_fuzz(void);
 
 #endif

@@ -1,6 +1,8 @@
 /* hp: see LICENSE. */
 /* t_fuzz.c: inputs that make fuzz found to break lib/, kept broken no more. */
 
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +32,35 @@ dir_bad_split(void)
 	CHECK_STR(msg, "hp.conf:3: dir: one path expected");
 }
 
+/* A real-time stop signal was written "?", which no one reads back. */
+static void
+rt_stop_signal(void)
+{
+#ifdef SIGRTMIN
+	struct hp_buf b = { 0 };
+	struct hp_spec sp;
+	struct hp_kv kv = { 0 };
+	char msg[256], num[16];
+
+	snprintf(num, sizeof num, "%d", (int)SIGRTMIN + 1);
+	hp_spec_init(&sp, "x", HP_SERVICE);
+	CHECK(hp_spec_set(&sp, "stop-signal", num, msg, sizeof msg) == 0);
+	hp_spec_write(&sp, &b);
+	hp_spec_free(&sp);
+	CHECK(hp_kv_parse(&kv, hp_buf_str(&b)) == 0);
+	CHECK_STR(hp_kv_get(&kv, "stop-signal"), num);
+	hp_spec_init(&sp, "x", HP_SERVICE);
+	CHECK(hp_spec_set(&sp, "stop-signal", hp_kv_get(&kv, "stop-signal"),
+	    msg, sizeof msg) == 0 && sp.stop_signal == SIGRTMIN + 1);
+	hp_spec_free(&sp);
+	hp_kv_free(&kv);
+	hp_buf_free(&b);
+#endif
+}
+
 void
 test_fuzz(void)
 {
 	dir_bad_split();
+	rt_stop_signal();
 }

@@ -72,7 +72,8 @@ $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o test/bench/super.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o: test/bench/bench.h
-lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o: \
+lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o \
+test/unit/t_fuzz.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o: lib/super.h

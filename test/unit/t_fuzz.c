@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../lib/hp.h"
+#include "../../lib/detect.h"
 #include "unit.h"
 
 /*
@@ -58,9 +59,34 @@ rt_stop_signal(void)
 #endif
 }
 
+/* Expressions glibc takes gigabytes to compile are refused first. */
+static void
+regex_blowup(void)
+{
+	char ver[64], raw[256], conf[] = "[tool x]\ncommand = x\n"
+	    "version-regex = ((a{99}){99}){99}\n";
+	struct hp_tools ts;
+
+	CHECK(hp_version_re_ok("([0-9]+\\.[0-9]+\\.[0-9]+(-[0-9a-f]+)?)"));
+	CHECK(hp_version_re_ok("go([0-9]+\\.[0-9]+(\\.[0-9]+)?)"));
+	CHECK(hp_version_re_ok("v([[:digit:]]{1,4}[]a.]*)|^\\(x+\\)"));
+	CHECK(!hp_version_re_ok("\v\n\n+++++++++++++++++++++++"));
+	CHECK(!hp_version_re_ok("a*?"));
+	CHECK(!hp_version_re_ok("((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+"));
+	CHECK(!hp_version_re_ok("((a{99}){99}){99}"));
+	CHECK(!hp_version_re_ok("[[:digit:]"));
+	CHECK(hp_version_parse("\v\n\n+++++++++++++++++++++++", "1.2.3",
+	    ver, sizeof ver, raw, sizeof raw) == -1);
+	memset(&ts, 0, sizeof ts);
+	CHECK(hp_tools_parse(&ts, conf, "t.conf") == -1 && ts.n == 0);
+	CHECK(ts.nerr == 1 && strstr(ts.err[0], "bad version-regex") != NULL);
+	hp_tools_free(&ts);
+}
+
 void
 test_fuzz(void)
 {
 	dir_bad_split();
 	rt_stop_signal();
+	regex_blowup();
 }

@@ -93,7 +93,7 @@ lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
-lib/node.o lib/slimit.o lib/init.o: lib/super.h
+lib/node.o lib/slimit.o lib/init.o test/unit/t_fuzz.o: lib/super.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIB): $(LIBOBJ)

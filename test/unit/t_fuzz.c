@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../lib/hp.h"
 #include "../../lib/detect.h"
+#include "../../lib/super.h"
 #include "unit.h"
 
 /*
@@ -83,10 +85,41 @@ regex_blowup(void)
 	hp_tools_free(&ts);
 }
 
+/* An add whose spec file is missing left an empty procs/NAME behind. */
+static void
+add_no_spec(void)
+{
+	static const char line[] = "- add web .spawn-1234 unique\n"
+	    "- add web .spawn-x\n";
+	struct hp_state st;
+	struct hp_super s;
+	char path[HP_PATH_MAX];
+	int p[2];
+
+	memset(&s, 0, sizeof s);
+	snprintf(st.dir, sizeof st.dir, "/tmp/hp-unit-control.XXXXXX");
+	CHECK(mkdtemp(st.dir) != NULL && hp_state_open(&st, 1) == 0);
+	CHECK(hp_events_open(&s.ev, &st) == 0);
+	s.st = &st;
+	s.lockfd = s.ctlw = s.sigfd = -1;
+	hp_admit_default(&s.admit);
+	CHECK(hp_pipe(p, 1) == 0);
+	CHECK(hp_write_all(p[1], line, sizeof line - 1) == 0);
+	close(p[1]);
+	s.ctlfd = p[0];
+	hp_super_control(&s);
+	close(p[0]);
+	hp_state_path(&st, path, sizeof path, "%s/web", HP_PROCS);
+	CHECK(access(path, F_OK) == -1 && s.nproc == 0);
+	hp_events_close(&s.ev);
+	CHECK(hp_rmtree(st.dir) == 0);
+}
+
 void
 test_fuzz(void)
 {
 	dir_bad_split();
 	rt_stop_signal();
 	regex_blowup();
+	add_no_spec();
 }

@@ -64,11 +64,12 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache
+	dcache control
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
-	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache
+	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
+	$(FUZZ_DIR)/control
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -159,6 +160,8 @@ $(FUZZ_DIR)/jsonget: test/fuzz/jsonget.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/jsonget.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/dcache: test/fuzz/dcache.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/dcache.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/control.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

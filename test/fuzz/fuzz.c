@@ -19,6 +19,22 @@ fuzz_str(const uint8_t *data, size_t size)
 	return s;
 }
 
+/*
+ * A directory of its own under $TMPDIR, which make fuzz points into its
+ * work directory: libFuzzer ends without running atexit handlers.
+ */
+void
+fuzz_tmpdir(char *dir, size_t n, const char *name)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (t == NULL || *t == '\0')
+		t = "/tmp";
+	if (hp_path(dir, n, "%s/hp-fuzz-%s.XXXXXX", t, name) == -1 ||
+	    mkdtemp(dir) == NULL)
+		fuzz_fail("a directory in %s", t);
+}
+
 /* libFuzzer takes an abort for a crash and keeps the input. */
 void
 fuzz_fail(const char *fmt, ...)

@@ -13,7 +13,7 @@
 #include "hp.h"
 #include "fuzz.h"
 
-static char dir[64], file[96];
+static char dir[HP_PATH_MAX], file[HP_PATH_MAX];
 
 static void
 cleanup(void)
@@ -42,10 +42,8 @@ reload(const struct hp_spec *sp, struct hp_buf *b)
 	char msg[512];
 
 	if (dir[0] == '\0') {
-		snprintf(dir, sizeof dir, "/tmp/hp-fuzz-spec.XXXXXX");
-		if (mkdtemp(dir) == NULL)
-			fuzz_fail("mkdtemp");
-		snprintf(file, sizeof file, "%s/spec", dir);
+		fuzz_tmpdir(dir, sizeof dir, "spec");
+		hp_path(file, sizeof file, "%s/spec", dir);
 		atexit(cleanup);
 	}
 	if (hp_file_write(file, b->p, b->len, 0600) == -1)

@@ -54,8 +54,26 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
 	test/unit/t_breaker.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
-	test/unit/t_pty.o
+	test/unit/t_pty.o test/unit/t_fuzz.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
+
+# make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
+FUZZCC = clang
+FUZZ_TIME = 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
+	-Werror -Ilib -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_DIR = test/fuzz/build
+FUZZ_LIB = $(FUZZ_DIR)/libhp.a
+FUZZ = conf tools kv spec http version split parse check json jsonget \
+	dcache control
+FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
+	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
+	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
+	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
+	$(FUZZ_DIR)/control
+FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
+FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
 all: $(BIN)
 
@@ -77,13 +95,14 @@ test/bench/pty.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o test/bench/pty.o: test/bench/bench.h
 test/bench/pty.o: lib/term.h
 lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o cmd/hp-pty.o \
-test/unit/t_detect.o: \
+test/unit/t_detect.o test/unit/t_fuzz.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
-lib/node.o lib/slimit.o lib/init.o: lib/super.h
+lib/node.o lib/slimit.o lib/init.o test/unit/t_fuzz.o: lib/super.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o lib/spec.o lib/http.o lib/url.o \
-lib/health.o cmd/hp-health.o test/unit/t_health.o: lib/check.h
+lib/health.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: \
+	lib/check.h
 lib/pty.o lib/relay.o lib/keep.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
 	lib/term.h
 $(UNITOBJ): test/unit/unit.h
@@ -117,6 +136,49 @@ test/httpd: test/httpd.o $(LIB)
 
 check: $(BIN) test/unit/run test/httpd
 	@sh test/run
+
+# The library again, with the fuzz flags, out of the way of lib/*.o.
+$(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/detect.h lib/super.h lib/check.h \
+    lib/term.h
+	rm -rf $(FUZZ_DIR)/lib
+	mkdir -p $(FUZZ_DIR)/lib
+	for f in $(LIBOBJ:.o=); do \
+	    $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c \
+	    -o $(FUZZ_DIR)/$$f.o $$f.c || exit 1; \
+	done
+	rm -f $@
+	$(AR) rc $@ $(FUZZ_DIR)/lib/*.o
+	$(RANLIB) $@
+$(FUZZ_DIR)/conf: test/fuzz/conf.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/conf.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/tools: test/fuzz/tools.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/tools.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/kv: test/fuzz/kv.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/kv.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/spec: test/fuzz/spec.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/spec.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/http: test/fuzz/http.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/http.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/version: test/fuzz/version.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/version.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/split: test/fuzz/split.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/split.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/parse: test/fuzz/parse.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/parse.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/check: test/fuzz/check.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/check.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/json: test/fuzz/json.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/json.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/jsonget: test/fuzz/jsonget.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/jsonget.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/dcache: test/fuzz/dcache.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/dcache.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/control.c test/fuzz/fuzz.c $(FUZZ_LIB)
+
+# Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
+fuzz: $(FUZZBIN)
+	@sh test/fuzz/run $(FUZZ_TIME) $(FUZZ)
 
 lint:
 	mandoc -Tlint -W warning $(MAN)
@@ -183,5 +245,6 @@ uninstall:
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
 	    test/bench/*.o test/httpd.o build.flags build.flags.new
+	rm -rf $(FUZZ_DIR)
 
-.PHONY: all check lint demo bench dist install uninstall clean FORCE
+.PHONY: all check fuzz lint demo bench dist install uninstall clean FORCE

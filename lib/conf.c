@@ -258,10 +258,22 @@ hp_conf_load(struct hp_conf *c, const char *path, char *msg, size_t n)
 		hp_buf_free(&b);
 		return -1;
 	}
-	i = parse(c, path, b.p, msg, n);
+	i = hp_conf_parse(c, b.p, path, msg, n);
+	hp_buf_free(&b);
+	return i;
+}
+
+/* The text of a file read already (it is cut up); path names it. */
+int
+hp_conf_parse(struct hp_conf *c, char *text, const char *path, char *msg,
+    size_t n)
+{
+	int i;
+
+	memset(c, 0, sizeof *c);
+	i = parse(c, path, text, msg, n);
 	if (i == 0)
 		i = depends(c, path, msg, n);
-	hp_buf_free(&b);
 	if (i == -1)
 		hp_conf_free(c);
 	else

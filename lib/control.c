@@ -137,6 +137,7 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	    hp_state_proc(s->st, want) == -1 || rename(from, to) == -1) {
 		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
 		unlink(from);
+		rmdir(dir);	/* made for nothing; one in use is not empty */
 		hp_super_reply(s, id, 0, want, "system", msg);
 		return;
 	}

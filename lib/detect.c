@@ -154,6 +154,111 @@ hp_detect_find(struct hp_result *r, const struct hp_tool *t,
 }
 
 /*
+ * A regex glibc can compile in reasonable memory: it copies the tree of
+ * an atom for each + and each count of an interval, so nested ones grow
+ * as a product ("((a+)+)+", "((a{99}){99}){99}" take gigabytes). Count
+ * those copies, at most RE_NODES, with RE_DEPTH groups at most; refuse
+ * adjacent duplications ("a+*"), which POSIX leaves undefined.
+ */
+#define RE_NODES	4096
+#define RE_DEPTH	16
+
+/* At a duplication symbol: how many copies of the atom it makes; 0 bad. */
+static long
+copies(const char **pp)
+{
+	const char *p = *pp;
+	long n = 0, m;
+
+	*pp = p + 1;
+	if (*p == '*' || *p == '?')
+		return 1;
+	if (*p == '+')
+		return 2;
+	for (p++; *p >= '0' && *p <= '9' && n <= RE_NODES; p++)
+		n = n * 10 + (*p - '0');
+	if (*p == ',') {
+		for (m = 0, p++; *p >= '0' && *p <= '9' && m <= RE_NODES; p++)
+			m = m * 10 + (*p - '0');
+		if (p[-1] != ',')
+			n = m;
+		n++;		/* {n,} is n copies and a star */
+	}
+	if (*p != '}' || n > RE_NODES)
+		return 0;
+	*pp = p + 1;
+	return n > 0 ? n : 1;
+}
+
+/* Past the bracket expression at p, or NULL if it does not end. */
+static const char *
+bracket(const char *p)
+{
+	const char *e;
+
+	p += p[1] == '^' ? 2 : 1;
+	if (*p == ']')
+		p++;
+	for (; *p != ']'; p++) {
+		if (*p == '\0')
+			return NULL;
+		if (*p == '[' && strchr(":.=", p[1]) != NULL && p[1] != '\0') {
+			e = p + 2;
+			while (*e != '\0' && (e[0] != p[1] || e[1] != ']'))
+				e++;
+			if (*e == '\0')
+				return NULL;
+			p = e + 1;
+		}
+	}
+	return p + 1;
+}
+
+int
+hp_version_re_ok(const char *re)
+{
+	long size[RE_DEPTH + 1], last = 0, k;
+	const char *p = re;
+	int depth = 0, dup = 0;
+
+	size[0] = 0;
+	while (*p != '\0') {
+		if (*p == '*' || *p == '+' || *p == '?' || (*p == '{' &&
+		    p[1] >= '0' && p[1] <= '9')) {
+			if (dup || (k = copies(&p)) == 0)
+				return 0;
+			size[depth] += last * (k - 1);
+			last *= k;
+			dup = 1;
+		} else if (*p == '(') {
+			if (++depth > RE_DEPTH)
+				return 0;
+			size[depth] = last = dup = 0;
+			p++;
+		} else {
+			last = 1;
+			if (*p == '[') {
+				if ((p = bracket(p)) == NULL)
+					return 0;
+			} else {
+				if (*p == ')' && depth > 0)
+					last += size[depth--];
+				else if (*p == '|')
+					last = 0;
+				else if (*p == '\\' && p[1] != '\0')
+					p++;
+				p++;
+			}
+			size[depth] += last;
+			dup = 0;
+		}
+		if (size[depth] > RE_NODES || last > RE_NODES)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * The version in text: subexpression 1 of re (NULL: the default) into
  * ver, the line it is on into raw. Without a match, raw is the first
  * line and ver empty: -1.
@@ -168,7 +273,9 @@ hp_version_parse(const char *re, const char *text, char *ver, size_t vn,
 	int ok;
 
 	ver[0] = raw[0] = '\0';
-	if (regcomp(&rx, re != NULL ? re : DEFAULT_RE, REG_EXTENDED) != 0)
+	if (re == NULL)
+		re = DEFAULT_RE;
+	if (!hp_version_re_ok(re) || regcomp(&rx, re, REG_EXTENDED) != 0)
 		return -1;
 	ok = regexec(&rx, text, 2, m, 0) == 0 && m[1].rm_so >= 0;
 	regfree(&rx);

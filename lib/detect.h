@@ -91,6 +91,7 @@ struct hp_dcache {
 };
 void	hp_detect_find(struct hp_result *, const struct hp_tool *,
 	    const struct hp_envpath *, int);	/* all: every candidate */
+int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
 int	hp_version_parse(const char *, const char *, char *, size_t, char *,
 	    size_t);		/* re, text -> version, raw; -1 no match */
 void	hp_detect_run(struct hp_detect *, const struct hp_envpath *);

@@ -431,6 +431,8 @@ struct hp_conf {
 };
 int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
 					/* -1 + "FILE:LINE: message" */
+int	hp_conf_parse(struct hp_conf *, char *, const char *, char *,
+	    size_t);			/* text, file name; as hp_conf_load */
 void	hp_conf_free(struct hp_conf *);
 
 /* super.c: the supervisor (hp-supervise, implicit in hp-spawn); super.h */

@@ -82,7 +82,8 @@ commit(struct hp_tools *ts, struct hp_tool *t, int bad, const char *file)
 		bad = 1;
 	}
 	if (!bad && t->regex != NULL) {
-		if (regcomp(&re, t->regex, REG_EXTENDED) != 0) {
+		if (!hp_version_re_ok(t->regex) ||
+		    regcomp(&re, t->regex, REG_EXTENDED) != 0) {
 			complain(ts, file, t->line, "bad version-regex", t->id);
 			bad = 1;
 		} else

@@ -25,6 +25,7 @@ static const struct {
 	{ "detect", test_detect },
 	{ "limit", test_limit },
 	{ "pty", test_pty },
+	{ "fuzz", test_fuzz },
 };
 
 int

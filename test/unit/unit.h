@@ -37,5 +37,6 @@ void	test_health(void);
 void	test_detect(void);
 void	test_limit(void);
 void	test_pty(void);
+void	test_fuzz(void);
 
 #endif

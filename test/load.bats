@@ -149,8 +149,9 @@ statuses_ok() {
 	spawn -n b -- sleep 300
 	spawn -n a -- sh -c 'while :; do echo tick; sleep 0.01; done'
 	# Its log becomes something no file can be written as.
-	rm -f "$HP_STATE_DIR/procs/a/log"
-	mkdir "$HP_STATE_DIR/procs/a/log"
+	# (it writes all the time: a new log may come between the two)
+	wait_until 5 sh -c 'rm -f "$1" && mkdir "$1"' sh \
+	    "$HP_STATE_DIR/procs/a/log"
 	wait_until 10 grep -q 'a: write log' fg.err
 	kill -0 "$FG"
 	[ "$(st a state)" = running ]

@@ -312,29 +312,18 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		return duration(v, &sp->restart_window, msg, n);
 	else if (strcmp(key, "circuit-reset") == 0)
 		return duration(v, &sp->circuit_reset, msg, n);
-	else if (strcmp(key, "max-restarts") == 0) {
-		i = atoi(v);
-		if (i < 0 || i > HP_BREAKER_MAX || strspn(v, "0123456789") !=
-		    strlen(v) || *v == '\0')
-			return snprintf(msg, n, "max-restarts: 0 to %d",
-			    HP_BREAKER_MAX), -1;
-		sp->max_restarts = i;
-	}
+	else if (strcmp(key, "max-restarts") == 0)
+		return count(key, v, 0, HP_BREAKER_MAX, &sp->max_restarts, msg,
+		    n);
 	else if (strcmp(key, "log-size") == 0) {
 		if (hp_size(v, &sz) == -1 || sz < 1024)
 			return snprintf(msg, n, "bad log size: %s", v), -1;
 		sp->log_size = sz;
-	} else if (strcmp(key, "log-count") == 0) {
-		i = atoi(v);
-		if (i < 1 || i > 100)
-			return snprintf(msg, n, "log-count: 1 to 100"), -1;
-		sp->log_count = i;
-	} else if (strcmp(key, "ready-fd") == 0) {
-		i = atoi(v);
-		if (i < 3 || i > 255 || strspn(v, "0123456789") != strlen(v))
-			return snprintf(msg, n, "ready-fd: 3 to 255"), -1;
-		sp->ready_fd = i;
-	} else if (strcmp(key, "config") == 0) {
+	} else if (strcmp(key, "log-count") == 0)
+		return count(key, v, 1, 100, &sp->log_count, msg, n);
+	else if (strcmp(key, "ready-fd") == 0)
+		return count(key, v, 3, 255, &sp->ready_fd, msg, n);
+	else if (strcmp(key, "config") == 0) {
 		free(sp->config);
 		sp->config = hp_xstrdup(v);
 	} else if (strcmp(key, "node") == 0 || strcmp(key, "node-args") == 0)

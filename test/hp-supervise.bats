@@ -860,3 +860,14 @@ CONF
 	run hp-supervise stop rec
 	[ "$status" -eq 0 ]
 }
+
+@test "numbers past their range are refused, not wrapped" {
+	for kv in "log-count = 4294967297:log-count: 1 to 100" \
+	    "max-restarts = 4294967296:max-restarts: 0 to 64" \
+	    "ready-fd = 4294967299:ready-fd: 3 to 255"; do
+		printf '[service a]\nexec = true\n%s\n' "${kv%%:*}" >c.conf
+		run --separate-stderr hp-supervise -f c.conf
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "hp-supervise: $PWD/c.conf:3: ${kv#*:}" ]
+	done
+}

@@ -35,12 +35,29 @@ struct why {
 	char		 msg[96];
 };
 
+/*
+ * The machine's available memory and load, read again at most every
+ * RECHECK_MS: the queue is looked at on every turn of the loop, and
+ * /proc need not be.
+ */
+static void
+machine(struct hp_super *s)
+{
+	long long now = hp_mono_ms();
+	double load[3];
+
+	if (s->machine_at != 0 && now - s->machine_at < RECHECK_MS)
+		return;
+	s->machine_at = now;
+	s->mem = s->admit.max_memory > 0 ? hp_mem_available() : -1;
+	s->load = s->admit.max_load >= 0 && hp_loadavg(load) == 0 ?
+	    load[0] : -1;
+}
+
 static int
 blocked(struct hp_super *s, struct why *w)
 {
 	const struct hp_admit *a = &s->admit;
-	double load[3];
-	long long mem;
 	int i, n = 0;
 
 	for (i = 0; i < s->nproc; i++)
@@ -52,20 +69,22 @@ blocked(struct hp_super *s, struct why *w)
 		w->max = a->max_procs;
 		snprintf(w->msg, sizeof w->msg, "%d of %d processes run "
 		    "(max-procs)", n, a->max_procs);
-	} else if (a->max_memory > 0 && (mem = hp_mem_available()) >= 0 &&
-	    mem < a->max_memory) {
+		return 1;
+	}
+	machine(s);
+	if (a->max_memory > 0 && s->mem >= 0 && s->mem < a->max_memory) {
 		w->rule = "max-memory";
-		w->value = (double)mem;
+		w->value = (double)s->mem;
 		w->max = (double)a->max_memory;
 		snprintf(w->msg, sizeof w->msg, "%lld bytes available, "
-		    "%lld wanted (max-memory)", mem, a->max_memory);
-	} else if (a->max_load >= 0 && hp_loadavg(load) == 0 &&
-	    load[0] > a->max_load) {
+		    "%lld wanted (max-memory)", s->mem, a->max_memory);
+	} else if (a->max_load >= 0 && s->load >= 0 &&
+	    s->load > a->max_load) {
 		w->rule = "max-load";
-		w->value = load[0];
+		w->value = s->load;
 		w->max = a->max_load;
 		snprintf(w->msg, sizeof w->msg, "load %.2f above %.2f "
-		    "(max-load)", load[0], a->max_load);
+		    "(max-load)", s->load, a->max_load);
 	}
 	return w->rule != NULL;
 }

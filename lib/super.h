@@ -96,6 +96,9 @@ struct hp_super {
 	/* admission: slimit.c */
 	struct hp_admit	 admit;
 	unsigned long	 arrivals;	/* starts queued so far */
+	long long	 mem;		/* available memory, -1 unknown ... */
+	double		 load;		/* ... the load, -1 unknown ... */
+	long long	 machine_at;	/* ... read then (mono ms), 0 never */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);

@@ -39,7 +39,7 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
 	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o \
-	lib/relay.o lib/keep.o
+	lib/relay.o lib/keep.o lib/sterm.o lib/tact.o lib/attach.o lib/launch.o
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
 	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
@@ -94,16 +94,17 @@ test/bench/bench.o test/bench/detect.o test/bench/super.o \
 test/bench/pty.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o test/bench/pty.o: test/bench/bench.h
 test/bench/pty.o: lib/term.h
-lib/tools.o lib/detect.o lib/dcache.o cmd/hp-detect.o cmd/hp-pty.o \
+lib/tools.o lib/detect.o lib/dcache.o lib/launch.o cmd/hp-detect.o cmd/hp-pty.o \
 test/unit/t_detect.o test/unit/t_fuzz.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o test/unit/t_fuzz.o: lib/super.h
+lib/sterm.o lib/tact.o: lib/super.h lib/sterm.h lib/term.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o lib/spec.o lib/http.o lib/url.o \
 lib/health.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: \
 	lib/check.h
-lib/pty.o lib/relay.o lib/keep.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
+lib/pty.o lib/relay.o lib/keep.o lib/attach.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
 	lib/term.h
 $(UNITOBJ): test/unit/unit.h
 

@@ -13,12 +13,19 @@
 #include "detect.h"
 
 static const char synopsis[] =
-    "hp-pty [-E] [--eof-hangup] [--json] [-S dir] [-n name] [-c cols] "
+    "hp-pty [-dE] [--eof-hangup] [--json] [-S dir] [-n name] [-c cols] "
     "[-r rows] [-C dir] [-e name=value]... [-T term] [-t tool] "
-    "[-u user[:group]] [--umask mode] [-- command [arg ...]]\n"
+    "[-u user[:group]] [--umask mode] [--scrollback size] "
+    "[--quiet dur] [-o key=value]... [-- command [arg ...]]\n"
+    "       hp-pty [--json] [-S dir] [-c cols] [-r rows] "
+    "[--detach-key key] [--replay size] attach name\n"
+    "       hp-pty [--json] [-S dir] [--no-newline] send name [text ...]\n"
     "       hp-pty [--json] [-S dir] resize name cols rows";
 
-enum { O_JSON = 256, O_EOFHUP, O_UMASK };
+enum {
+	O_JSON = 256, O_EOFHUP, O_UMASK, O_SCROLL, O_QUIET, O_DKEY, O_REPLAY,
+	O_NONL
+};
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
@@ -26,7 +33,10 @@ static const struct hp_opt longopts[] = {
 	{ "rows", 1, 'r' }, { "dir", 1, 'C' }, { "env", 1, 'e' },
 	{ "clear-env", 0, 'E' }, { "term", 1, 'T' }, { "tool", 1, 't' },
 	{ "eof-hangup", 0, O_EOFHUP }, { "user", 1, 'u' },
-	{ "umask", 1, O_UMASK },
+	{ "umask", 1, O_UMASK }, { "detach", 0, 'd' },
+	{ "scrollback", 1, O_SCROLL }, { "quiet", 1, O_QUIET },
+	{ "option", 1, 'o' }, { "detach-key", 1, O_DKEY },
+	{ "replay", 1, O_REPLAY }, { "no-newline", 0, O_NONL },
 	{ NULL, 0, 0 }
 };
 
@@ -126,119 +136,125 @@ control(struct hp_relay *r, char *line)
 	hp_buf_free(&b);
 }
 
-static int
-resize(struct hp_state *st, char **argv)
+/* A reply that says no: its code and message, and exit 1. */
+static void
+refused(const char *name, const char *reply)
 {
-	char reply[HP_LINE_MAX + 1], code[32], msg[256];
-	int cols, rows;
+	char code[32], msg[256];
 
-	if (!hp_name_ok(argv[0]))
-		hp_usage(synopsis, "invalid name: %s", argv[0]);
-	cols = number(argv[1], "cols");
-	rows = number(argv[2], "rows");
-	if (hp_state_open(st, 0) == -1 && errno != ENOENT)
-		hp_fail(HP_EXIT_FAIL, "state-dir", "%s: %s", st->dir,
-		    hp_state_error());
-	if (hp_keep_ask(st, argv[0], reply, sizeof reply, 5000,
-	    "resize %d %d", cols, rows) == -1) {
-		if (errno == ESRCH || errno == ENOENT)
-			hp_fail(HP_EXIT_FAIL, "not-running",
-			    "%s: no such terminal", argv[0]);
-		if (errno == ETIMEDOUT)
-			hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer",
-			    argv[0]);
-		hp_die("%s", argv[0]);
-	}
-	if (strstr(reply, "\"ok\":true") == NULL) {
-		if (hp_json_get(reply, "code", code, sizeof code) == -1)
-			hp_copy(code, sizeof code, "failed");
-		if (hp_json_get(reply, "message", msg, sizeof msg) == -1)
-			hp_copy(msg, sizeof msg, "failed");
-		hp_fail(HP_EXIT_FAIL, code, "%s: %s", argv[0], msg);
-	}
+	if (hp_json_get(reply, "code", code, sizeof code) == -1)
+		hp_copy(code, sizeof code, "failed");
+	if (hp_json_get(reply, "message", msg, sizeof msg) == -1)
+		hp_copy(msg, sizeof msg, "failed");
+	hp_fail(HP_EXIT_FAIL, code, "%s: %s", name, msg);
+}
+
+static void
+answered(const char *name, const char *reply)
+{
+	if (strstr(reply, "\"ok\":true") == NULL)
+		refused(name, reply);
 	if (hp_json_mode)
 		printf("%s\n", reply);
 	hp_stdout_close();
+}
+
+/* The state directory of a verb on a terminal that must exist. */
+static void
+verbstate(struct hp_state *st, const char *stdir, const char *name)
+{
+	if (!hp_name_ok(name))
+		hp_usage(synopsis, "invalid name: %s", name);
+	if (hp_state_resolve(st, stdir) == -1)
+		hp_fail(HP_EXIT_FAIL, "state-dir", "state directory: %s",
+		    strerror(errno));
+	if (hp_state_open(st, 0) == -1) {
+		if (errno == ENOENT)
+			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
+			    "terminal", name);
+		hp_fail(HP_EXIT_FAIL, "state-dir", "%s: %s", st->dir,
+		    hp_state_error());
+	}
+}
+
+/* A foreground terminal answers on its own FIFO, a detached one ours. */
+static int
+resize(struct hp_state *st, char **argv)
+{
+	char reply[HP_LINE_MAX + 1];
+	struct hp_client c;
+	int cols, rows;
+
+	cols = number(argv[1], "cols");
+	rows = number(argv[2], "rows");
+	if (hp_keep_ask(st, argv[0], reply, sizeof reply, 5000,
+	    "resize %d %d", cols, rows) == -1) {
+		if (errno == ETIMEDOUT)
+			hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer",
+			    argv[0]);
+		if (errno != ESRCH && errno != ENOENT)
+			hp_die("%s", argv[0]);
+		if (hp_super_pid(st) <= 0)
+			hp_fail(HP_EXIT_FAIL, "not-running",
+			    "%s: no such terminal", argv[0]);
+		if (hp_client_open(&c, st) == -1)
+			hp_die("%s/%s", st->dir, HP_EVENTS);
+		if (hp_term_ask(&c, argv[0], reply, sizeof reply,
+		    "resize %s %d %d", argv[0], cols, rows) == -1)
+			hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer",
+			    argv[0]);
+		hp_client_close(&c);
+	}
+	answered(argv[0], reply);
 	return HP_EXIT_OK;
 }
 
-/* What cli-tool:launched tells of the tool. */
-static struct {
-	char	id[HP_NAME_MAX + 1];
-	char	name[128];
-	char	path[HP_PATH_MAX];
-	char	version[64];
-} launched;
-
-/*
- * -t TOOL: where hp-detect's registry and cache say it is, into
- * launched. Its own variables go into sp.
- */
-static void
-tool(const char *id, const char *argv0, struct hp_spec *sp)
+/* send NAME [TEXT...]: the words and a newline, or what stdin has. */
+static int
+send(struct hp_state *st, char **argv, int argc, int newline)
 {
-	struct hp_tools ts = { 0 };
-	const struct hp_tool *t;
-	struct hp_envpath ep;
-	struct hp_detect d;
-	char sys[HP_PATH_MAX];
-	int i;
-
-	if (!hp_name_ok(id))
-		hp_usage(synopsis, "invalid tool id: %s", id);
-	hp_tools_registry(sys, sizeof sys, argv0);
-	hp_tools_default(&ts, sys);
-	if ((t = hp_tools_find(&ts, id)) == NULL)
-		hp_fail(HP_EXIT_USAGE, "not-found", "%s: unknown tool", id);
-	memset(&d, 0, sizeof d);
-	d.r = hp_xcalloc(1, sizeof *d.r);
-	d.n = 1;
-	d.ttl = 3600000;
-	hp_envpath_build(&ep, getenv("PATH"), NULL);
-	hp_detect_find(&d.r[0], t, &ep, 0);
-	hp_envpath_free(&ep);
-	if (!d.r[0].installed)
-		hp_fail(HP_EXIT_FAIL, "not-installed", "%s: not installed",
-		    id);
-	/* The version only if the cache knows it: no probe before a launch. */
-	if (hp_cache_dir(d.cachedir, sizeof d.cachedir) == 0)
-		hp_dcache_fill(&d);
-	for (i = 0; i < t->nenv; i++)
-		hp_spec_addenv(sp, t->env[i]);
-	hp_copy(launched.id, sizeof launched.id, t->id);
-	hp_copy(launched.name, sizeof launched.name, t->name);
-	hp_copy(launched.path, sizeof launched.path, d.r[0].path);
-	hp_copy(launched.version, sizeof launched.version, d.r[0].version);
-	hp_detect_free(&d);
-	hp_tools_free(&ts);
-}
-
-/* The cli-tool:launched line: on stdout with --json, else on stderr. */
-static void
-announce(pid_t pid)
-{
+	char reply[HP_LINE_MAX + 1], buf[65536];
 	struct hp_buf b = { 0 };
-	struct hp_json j;
-	char ts[32];
-	FILE *f = hp_json_mode ? stdout : stderr;
+	ssize_t n;
+	int i, r;
 
-	hp_time_fmt(ts, hp_wall_ms());
-	hp_json_init(&j, &b);
-	hp_json_open(&j, '{');
-	hp_json_kstr(&j, "ts", ts);
-	hp_json_kstr(&j, "event", "cli-tool:launched");
-	hp_json_kstr(&j, "id", launched.id);
-	hp_json_kstr(&j, "tool", launched.name);
-	hp_json_kstr(&j, "path", launched.path);
-	hp_json_kstr(&j, "version", launched.version[0] ? launched.version :
-	    NULL);
-	hp_json_kint(&j, "pid", (long long)pid);
-	hp_json_kstr(&j, "terminal", keep.lock != -1 ? keep.name : NULL);
-	hp_json_close(&j, '}');
-	fprintf(f, "%s\n", hp_buf_str(&b));
-	fflush(f);
+	for (i = 1; i < argc; i++) {
+		hp_buf_add(&b, argv[i], strlen(argv[i]));
+		if (i + 1 < argc || newline)
+			hp_buf_addc(&b, i + 1 < argc ? ' ' : '\n');
+	}
+	while (argc == 1 && (n = hp_read(0, buf, sizeof buf)) > 0)
+		hp_buf_add(&b, buf, (size_t)n);
+	if (argc == 1 && n == -1)
+		hp_die("read");
+	if (hp_super_pid(st) <= 0)
+		hp_fail(HP_EXIT_FAIL, "not-running", "%s: no such detached "
+		    "terminal", argv[0]);
+	r = hp_term_send(st, argv[0], b.p, b.len, reply, sizeof reply);
 	hp_buf_free(&b);
+	if (r == -1)
+		hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer", argv[0]);
+	answered(argv[0], reply);
+	return HP_EXIT_OK;
 }
+
+/* ^\, ^A ...: a control key; a single byte as it is; none. */
+static int
+detachkey(const char *v)
+{
+	if (strcmp(v, "none") == 0)
+		return -1;
+	if (v[0] == '^' && v[1] != '\0' && v[2] == '\0' &&
+	    ((v[1] >= '@' && v[1] <= '_') || (v[1] >= 'a' && v[1] <= 'z')))
+		return (v[1] & 0x1f);
+	if (v[0] != '\0' && v[1] == '\0')
+		return (unsigned char)v[0];
+	hp_usage(synopsis, "bad detach key (^X, one character, or none): "
+	    "%s", v);
+	return -1;
+}
+
+static struct hp_launch launched;
 
 static void
 cleanup(void)
@@ -308,7 +324,8 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 		hp_warn("%s: write pid", keep.name);
 	status(cols, rows);
 	if (launched.id[0] != '\0')
-		announce(pid);
+		hp_launch_announce(&launched, pid, keep.lock != -1 ?
+		    keep.name : NULL);
 	if (tty && hp_tty_raw(0) == -1)
 		hp_warn("raw mode");
 	relay.in = 0;
@@ -322,6 +339,53 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 		hp_die("relay");
 	cleanup();
 	return WIFSIGNALED(s) ? 128 + WTERMSIG(s) : WEXITSTATUS(s);
+}
+
+/* -d: the supervisor keeps the terminal (type terminal); say its name. */
+static int
+detached(struct hp_spec *sp, struct hp_state *st, const char *stdir,
+    const char *name, int unique)
+{
+	char tmp[64], file[HP_PATH_MAX], reply[HP_LINE_MAX + 1];
+	char cwd[HP_PATH_MAX];
+	char got[HP_NAME_MAX + 1], pid[24];
+	struct hp_client c;
+	struct hp_buf b = { 0 };
+
+	sp->type = HP_TERMINAL;
+	if (sp->dir == NULL && getcwd(cwd, sizeof cwd) != NULL)
+		sp->dir = hp_xstrdup(cwd);
+	hp_state_need(st, stdir, 1);
+	if (snprintf(tmp, sizeof tmp, ".spawn-pty-%ld", (long)getpid()) >=
+	    (int)sizeof tmp || hp_state_path(st, file, sizeof file, "%s/%s",
+	    HP_PROCS, tmp) == -1)
+		hp_die("spec file name");
+	hp_spec_write(sp, &b);
+	if (hp_file_write(file, b.p, b.len, 0600) == -1)
+		hp_die("%s", file);
+	hp_buf_free(&b);
+	if (hp_client_open(&c, st) == -1) {
+		unlink(file);
+		hp_die("%s/%s", st->dir, HP_EVENTS);
+	}
+	hp_client_add(&c, name, tmp, unique, reply, sizeof reply, NULL);
+	unlink(file);
+	hp_client_close(&c);
+	if (hp_json_get(reply, "name", got, sizeof got) == -1)
+		hp_copy(got, sizeof got, name);
+	if (strstr(reply, "\"ok\":true") == NULL)
+		refused(got, reply);
+	hp_copy(keep.name, sizeof keep.name, got);
+	if (hp_json_get(reply, "pid", pid, sizeof pid) == -1)
+		hp_copy(pid, sizeof pid, "0");
+	if (launched.id[0] != '\0')
+		hp_launch_announce(&launched, (pid_t)atol(pid), got);
+	if (hp_json_mode)
+		printf("%s\n", reply);
+	else
+		printf("%s\n", got);
+	hp_stdout_close();
+	return HP_EXIT_OK;
 }
 
 static void
@@ -343,11 +407,15 @@ main(int argc, char **argv)
 	char term[HP_PATH_MAX], *shell[2] = { NULL, NULL }, msg[256];
 	struct hp_user u;
 	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
-	int ch, cols = 0, rows = 0, i, n;
+	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1;
+	struct hp_attach *a = hp_xcalloc(1, sizeof *a);
+	char *eq, **envp;
 
 	hp_progname = "hp-pty";
 	hp_spec_init(&spec, "pty", HP_SYSTEM);
-	while ((ch = hp_getopt(&g, argc, argv, "+hVS:n:c:r:C:e:ET:t:u:",
+	a->detach = 0x1c;	/* Ctrl-\\ */
+	a->replay = -1;
+	while ((ch = hp_getopt(&g, argc, argv, "+hVS:n:c:r:C:e:ET:t:u:do:",
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -404,6 +472,35 @@ main(int argc, char **argv)
 		case O_UMASK:
 			key(&spec, "umask", g.arg);
 			break;
+		case 'd':
+			detach = 1;
+			break;
+		case O_SCROLL:
+			key(&spec, "scrollback", g.arg);
+			break;
+		case O_QUIET:
+			key(&spec, "quiet", g.arg);
+			break;
+		case 'o':
+			if ((eq = strchr(g.arg, '=')) == NULL || eq == g.arg)
+				hp_usage(synopsis, "-o wants KEY=VALUE: %s",
+				    g.arg);
+			*eq = '\0';
+			key(&spec, g.arg, eq + 1);
+			break;
+		case O_DKEY:
+			a->detach = detachkey(g.arg);
+			break;
+		case O_REPLAY:
+			if (strcmp(g.arg, "all") == 0)
+				a->replay = -1;
+			else if (hp_size(g.arg, &a->replay) == -1 ||
+			    a->replay < 0)
+				hp_usage(synopsis, "bad size: %s", g.arg);
+			break;
+		case O_NONL:
+			newline = 0;
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -412,18 +509,35 @@ main(int argc, char **argv)
 	if (hp_user_spec(&spec, &u, msg, sizeof msg) == -1)
 		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
 	if (!g.dashdash && g.ind < argc) {
-		if (strcmp(argv[g.ind], "resize") != 0)
+		n = argc - g.ind;
+		if (strcmp(argv[g.ind], "resize") == 0 && n != 4)
+			hp_usage(synopsis, "resize wants NAME COLS ROWS");
+		if (strcmp(argv[g.ind], "attach") == 0 && n != 2)
+			hp_usage(synopsis, "attach wants NAME");
+		if (strcmp(argv[g.ind], "send") == 0 && n < 2)
+			hp_usage(synopsis, "send wants NAME [TEXT...]");
+		if (strcmp(argv[g.ind], "resize") != 0 &&
+		    strcmp(argv[g.ind], "attach") != 0 &&
+		    strcmp(argv[g.ind], "send") != 0)
 			hp_usage(synopsis, "unknown verb: %s (a command comes "
 			    "after --)", argv[g.ind]);
-		if (argc - g.ind != 4)
-			hp_usage(synopsis, "resize wants NAME COLS ROWS");
-		if (hp_state_resolve(&st, stdir) == -1)
-			hp_fail(HP_EXIT_FAIL, "state-dir", "state directory: "
-			    "%s", strerror(errno));
-		return resize(&st, argv + g.ind + 1);
+		if (argv[g.ind][0] == 'r') {	/* said before anything is read */
+			number(argv[g.ind + 2], "cols");
+			number(argv[g.ind + 3], "rows");
+		}
+		verbstate(&st, stdir, argv[g.ind + 1]);
+		if (argv[g.ind][0] == 'r')
+			return resize(&st, argv + g.ind + 1);
+		if (argv[g.ind][0] == 's')
+			return send(&st, argv + g.ind + 1, n - 1, newline);
+		a->in = 0;
+		a->out = 1;
+		a->cols = cols;
+		a->rows = rows;
+		return hp_attach_run(&st, argv[g.ind + 1], a);
 	}
 	if (toolid != NULL)
-		tool(toolid, argv[0], &spec);
+		hp_launch_find(&launched, toolid, argv[0], &spec);
 	n = argc - g.ind + (toolid != NULL);
 	if (n == 0) {
 		sh = getenv("SHELL");
@@ -445,6 +559,21 @@ main(int argc, char **argv)
 		hp_copy(name, sizeof name, toolid);
 	else
 		hp_name_derive(name, sizeof name, spec.argv[0]);
+	if (detach) {
+		if (cols == 0 && isatty(0))
+			(void)hp_pty_size_get(0, &cols, &rows);
+		spec.cols = cols > 0 ? cols : 80;
+		spec.rows = rows > 0 ? rows : 24;
+		/* Its environment is ours, not the supervisor's. */
+		envp = hp_pty_envp(&spec);
+		hp_argv_free(spec.env);
+		spec.env = NULL;
+		for (i = 0; envp[i] != NULL; i++)
+			hp_spec_addenv(&spec, envp[i]);
+		free(envp);
+		spec.clear_env = 1;
+		return detached(&spec, &st, stdir, name, opt_name == NULL);
+	}
 	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows);
 	hp_spec_free(&spec);
 	return n;

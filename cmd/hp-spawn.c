@@ -290,65 +290,6 @@ waitfor(struct hp_client *c, const char *name, long long ms)
 	}
 }
 
-#define START_MS	10000	/* for a supervisor to come and take the spec */
-
-/*
- * Ask the supervisor to add the spec in tmp; the reply line is in out.
- * A supervisor that holds the lock may not listen yet (another hp-spawn
- * has just started it), or may be on its way out: try again, for a while.
- */
-static void
-ask(struct hp_client *c, const char *name, const char *tmp, int unique,
-    char *out, size_t n)
-{
-	char code[32], file[HP_PATH_MAX];
-	long long end = hp_mono_ms() + START_MS;
-	struct hp_admit a;
-	int try, r;
-
-	for (try = 0; hp_mono_ms() < end; try++) {
-		if (try > 0)
-			poll(NULL, 0, try < 10 ? 1 : 10);
-		if (hp_super_implicit(c->st) == -1)
-			hp_die("start a supervisor for %s", c->st->dir);
-		if (hp_client_send(c, "add %s %s%s", name, tmp,
-		    unique ? " unique" : "") == -1) {
-			if (errno == ENXIO || errno == ENOENT ||
-			    errno == EAGAIN)
-				continue;	/* not listening, or full */
-			hp_die("%s: send to the supervisor", name);
-		}
-		/* The answer may wait for a place in the supervisor's queue. */
-		hp_admit_read(c->st, &a);
-		while ((r = hp_client_line(c, out, n, 30000 +
-		    a.queue_timeout)) == 0) {
-			if (hp_json_get(out, "ok", code, sizeof code) == 0)
-				break;
-			seen(out);
-		}
-		if (r == -1) {
-			if (errno == ETIMEDOUT)
-				hp_fail(HP_EXIT_FAIL, "timeout",
-				    "%s: no answer from the supervisor", name);
-			hp_state_path(c->st, file, sizeof file, "%s/%s",
-			    HP_PROCS, tmp);
-			if (access(file, F_OK) == -1)
-				hp_fail(HP_EXIT_FAIL, "system", "%s: the "
-				    "supervisor went away", name);
-			continue;
-		}
-		if (hp_json_get(out, "code", code, sizeof code) == 0 &&
-		    strcmp(code, "shutting-down") == 0) {
-			while (hp_super_pid(c->st) > 0 && hp_mono_ms() < end)
-				hp_client_line(c, code, sizeof code, 10);
-			continue;
-		}
-		return;
-	}
-	hp_fail(HP_EXIT_FAIL, "system", "%s: the supervisor did not take it",
-	    name);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -531,7 +472,8 @@ main(int argc, char **argv)
 	}
 	if (wait && opt_name != NULL)
 		off = logsize(&st, name);
-	ask(&c, name, tmp, opt_name == NULL, reply, sizeof reply);
+	hp_client_add(&c, name, tmp, opt_name == NULL, reply, sizeof reply,
+	    seen);
 	unlink(file);
 	if (hp_json_get(reply, "name", name, sizeof name) == -1)
 		hp_copy(name, sizeof name, "?");

@@ -378,6 +378,8 @@ command(struct hp_super *s, char *line)
 		hp_super_reply(s, w[0], 0, NULL, "usage", "bad command");
 		return;
 	}
+	if (hp_term_command(s, w, n))
+		return;
 	if (strcmp(w[1], "send") == 0 && n >= 4) {
 		/* The message is the rest of the line, as it came. */
 		hp_node_send(s, w[0], w[2], copy + (w[3] - line));

@@ -105,4 +105,16 @@ void	hp_dcache_line(struct hp_buf *, const struct hp_result *);
 void	hp_dcache_fill(struct hp_detect *);	/* from d->cachedir/detect */
 void	hp_dcache_save(struct hp_detect *);	/* write + rename */
 
+/* launch.c: a tool to run in a terminal (hp-pty -t) */
+struct hp_launch {
+	char	id[HP_NAME_MAX + 1];
+	char	name[128];
+	char	path[HP_PATH_MAX];
+	char	version[64];		/* if the cache knows it */
+};
+void	hp_launch_find(struct hp_launch *, const char *, const char *,
+	    struct hp_spec *);	/* id, argv[0]: found, or exit */
+void	hp_launch_announce(const struct hp_launch *, pid_t, const char *);
+				/* cli-tool:launched; terminal name */
+
 #endif

@@ -98,6 +98,7 @@ void	hp_time_fmt(char [32], long long);	/* wall ms -> ...Z */
 
 /* parse.c: names, durations, sizes, signals, exec-line words */
 int	hp_name_ok(const char *);		/* 1 valid, 0 not */
+int	hp_hexval(int);			/* 0-15, -1 not a hex digit */
 void	hp_name_derive(char *, size_t, const char *);	/* from a command */
 int	hp_duration(const char *, long long *);	/* ms; -1 bad */
 int	hp_size(const char *, long long *);	/* bytes; -1 bad */
@@ -189,6 +190,7 @@ int	hp_fifo_send(const char *, const char *); /* one line; ENXIO: none */
 struct hp_pstat {
 	pid_t		ppid;
 	pid_t		pgid;
+	pid_t		sid;
 	unsigned long long start;	/* start time, clock ticks since boot */
 	unsigned long long cpu;		/* user+system, clock ticks */
 	unsigned long long rss;		/* bytes */
@@ -198,6 +200,8 @@ struct hp_pstat {
 int	hp_pstat(pid_t, struct hp_pstat *);	/* -1 ESRCH or ENOSYS */
 int	hp_proc_children(pid_t, int, pid_t *, int);
 				/* pid, its threads: count, -1 ENOSYS */
+int	hp_proc_session(pid_t, pid_t *, int);	/* sid: count, -1 ENOSYS */
+int	hp_proc_comm(pid_t, char *, size_t);	/* its name; -1 */
 int	hp_boot_id(char *, size_t);		/* -1 ENOSYS */
 void	hp_closefrom(int);
 int	hp_subreaper(void);			/* -1 ENOSYS */
@@ -322,13 +326,18 @@ void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
 int	hp_limit_arg(struct hp_spec *, const char *, char *, size_t);
 				/* --limit NAME=VALUE; -1 + message */
 int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
+/* pty.c: the keys of a terminal: cols, rows, scrollback, quiet */
+void	hp_pty_init(struct hp_spec *);
+int	hp_pty_set(struct hp_spec *, const char *, const char *, char *,
+	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
+void	hp_pty_write(const struct hp_spec *, struct hp_buf *);
 void	hp_admit_default(struct hp_admit *);
 int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
 void	hp_admit_read(const struct hp_state *, struct hp_admit *);
 				/* the running supervisor's, or defaults */
 
 /* spec.c: how a process is started, read from procs/NAME/spec */
-enum { HP_SERVICE, HP_SYSTEM, HP_NODE };
+enum { HP_SERVICE, HP_SYSTEM, HP_NODE, HP_TERMINAL };
 enum { HP_RESTART_NO, HP_RESTART_ON_FAILURE, HP_RESTART_ALWAYS };
 struct hp_spec {
 	char		name[HP_NAME_MAX + 1];
@@ -372,6 +381,10 @@ struct hp_spec {
 	long long	memory_max;	/* bytes its tree may hold; 0: any */
 	int		cpu_max;	/* percent of one CPU; 0: any */
 	long long	limit_interval;	/* ms between samples */
+	/* type terminal: pty.c */
+	int		cols, rows;	/* its size when it starts */
+	long long	scrollback;	/* bytes of output kept */
+	long long	quiet;		/* ms of silence that is "quiet" */
 };
 const char *hp_type_name(int);
 int	hp_type_parse(const char *);		/* -1 unknown */
@@ -473,6 +486,9 @@ int	hp_client_send(struct hp_client *, const char *, ...);
 						/* "VERB ARG..."; -1 errno */
 int	hp_client_line(struct hp_client *, char *, size_t, long long);
 			/* next line within ms; 0 line, -1 timeout/errno */
+void	hp_client_add(struct hp_client *, const char *, const char *, int,
+	    char *, size_t, void (*)(const char *));
+		/* name, procs/TMP spec, unique: the answer; seen: others */
 
 /* info.c: what hp-ls and hp-spawn tell of a process */
 struct hp_info {

@@ -74,8 +74,8 @@ isspace_c(int c)
 	    c == '\v' || c == '\f';
 }
 
-static int
-hexval(int c)
+int
+hp_hexval(int c)
 {
 	if (isdig(c))
 		return c - '0';
@@ -288,8 +288,8 @@ dq_escape(struct hp_buf *w, const char *p)
 	case '$':
 	case '`':	hp_buf_addc(w, *p); return 1;
 	case 'x':
-		if ((hi = hexval((unsigned char)p[1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[2])) >= 0) {
+		if ((hi = hp_hexval((unsigned char)p[1])) >= 0 &&
+		    (lo = hp_hexval((unsigned char)p[2])) >= 0) {
 			if (hi == 0 && lo == 0) {
 				split_err = "\\x00 in double quotes";
 				return -1;

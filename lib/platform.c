@@ -78,6 +78,7 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 	}
 	ps->ppid = (pid_t)f[0];
 	ps->pgid = (pid_t)f[1];
+	ps->sid = (pid_t)f[2];
 	ps->cpu = f[10] + f[11];
 	ps->threads = (int)f[16];
 	ps->start = f[18];
@@ -132,6 +133,43 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 	}
 	closedir(dir);
 	return n;
+}
+
+/* Every process of session sid, from /proc. */
+int
+hp_proc_session(pid_t sid, pid_t *out, int max)
+{
+	struct hp_pstat ps;
+	struct dirent *d;
+	DIR *dir;
+	char *end;
+	long pid;
+	int n = 0;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return errno = ENOSYS, -1;
+	while ((d = readdir(dir)) != NULL && n < max) {
+		pid = strtol(d->d_name, &end, 10);
+		if (pid > 0 && *end == '\0' && hp_pstat((pid_t)pid, &ps) == 0 &&
+		    ps.sid == sid)
+			out[n++] = (pid_t)pid;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* The name of pid's command, as the kernel keeps it (15 bytes). */
+int
+hp_proc_comm(pid_t pid, char *buf, size_t n)
+{
+	char path[64];
+	ssize_t r;
+
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	if ((r = hp_file_read(path, buf, n)) <= 0)
+		return -1;
+	buf[r - 1] = buf[r - 1] == '\n' ? '\0' : buf[r - 1];
+	return 0;
 }
 
 /* The boot does not change under a running process: read it once. */
@@ -234,6 +272,26 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 {
 	(void)pid;
 	(void)threads;
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_comm(pid_t pid, char *buf, size_t n)
+{
+	(void)pid;
+	(void)buf;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_session(pid_t sid, pid_t *out, int max)
+{
+	(void)sid;
 	(void)out;
 	(void)max;
 	errno = ENOSYS;

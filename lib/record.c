@@ -1,6 +1,7 @@
 /* hp: see LICENSE. */
 /* record.c: what the supervisor writes and says of a process. */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +61,39 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	if (p->error[0] != '\0' && p->code[0] != '\0')
 		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
+	hp_term_status(p, &b);
 	if (hp_sproc_path(s, p, file, sizeof file, "status") == -1 ||
 	    hp_file_write(file, b.p, b.len, 0600) == -1)
 		hp_warn("%s: write status", p->spec.name);
 	hp_buf_free(&b);
+}
+
+void
+hp_sproc_fail(struct hp_proc *p, const char *code, const char *fmt,
+    const char *a, int err)
+{
+	hp_copy(p->code, sizeof p->code, code);
+	snprintf(p->error, sizeof p->error, fmt, a, strerror(err));
+}
+
+void
+hp_sproc_execfail(struct hp_proc *p, const struct hp_spawn *sp, int err)
+{
+	const char *cmd = sp->argv[0];	/* what was run: node, for one */
+
+	if (sp->stage == 1)
+		hp_sproc_fail(p, "exec-failed", "chdir %s: %s", p->spec.dir,
+		    err);
+	else if (sp->stage == 2)
+		hp_sproc_fail(p, "exec-failed", "%s: %s", "set-up", err);
+	else if (err == ENOENT && strchr(cmd, '/') == NULL) {
+		hp_copy(p->code, sizeof p->code, "exec-failed");
+		snprintf(p->error, sizeof p->error, "%s: command not found",
+		    cmd);
+	} else
+		hp_sproc_fail(p, "exec-failed", "%s: %s", cmd, err);
+	p->exit_code = sp->stage == 0 ? hp_exec_status(err) : HP_EXIT_NOEXEC;
+	p->exit_signal = 0;
 }
 
 /* Start an event about p: the caller adds fields and publishes. */
@@ -119,6 +149,9 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 			hp_json_kint(&j, "exit_code", p->exit_code);
 		if (p->exit_signal > 0)
 			hp_json_kint(&j, "exit_signal", p->exit_signal);
+		if ((mask & HP_W_STOP) && p->stopby > 0)
+			hp_json_kstr(&j, "stopped_by",
+			    hp_signame(p->stopby));
 		if (!ok || p->error[0] != '\0') {
 			hp_json_kstr(&j, "code", p->code[0] ? p->code :
 			    "failed");
@@ -149,6 +182,7 @@ hp_sproc_free(struct hp_proc *p)
 		close(p->ready);
 	hp_watch_ended(p);
 	hp_node_close(NULL, p);
+	hp_term_free(p);
 	hp_spec_free(&p->spec);
 	free(p);
 }

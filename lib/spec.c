@@ -10,7 +10,7 @@
 #include "hp.h"
 #include "check.h"
 
-static const char *types[] = { "service", "system", "node" };
+static const char *types[] = { "service", "system", "node", "terminal" };
 #define NTYPES	(int)(sizeof types / sizeof types[0])
 static const char *restarts[] = { "no", "on-failure", "always" };
 
@@ -54,8 +54,8 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	memset(sp, 0, sizeof *sp);
 	hp_copy(sp->name, sizeof sp->name, name);
 	sp->type = type;
-	sp->restart = type == HP_SYSTEM ? HP_RESTART_NO :
-	    HP_RESTART_ON_FAILURE;
+	sp->restart = type == HP_SYSTEM || type == HP_TERMINAL ?
+	    HP_RESTART_NO : HP_RESTART_ON_FAILURE;
 	sp->stop_signal = SIGTERM;
 	sp->stop_timeout = 10000;
 	sp->backoff_min = 100;
@@ -71,6 +71,7 @@ hp_spec_init(struct hp_spec *sp, const char *name, int type)
 	sp->health_retries = 3;
 	sp->umask = -1;
 	hp_limit_init(sp);
+	hp_pty_init(sp);
 }
 
 static int
@@ -330,6 +331,8 @@ hp_spec_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
 		return nodekey(sp, key, v, msg, n);
 	else if ((i = hp_limit_set(sp, key, v, msg, n)) != 1)
 		return i;
+	else if ((i = hp_pty_set(sp, key, v, msg, n)) != 1)
+		return i;
 	else
 		return watchkey(sp, key, v, msg, n);
 	return 0;
@@ -462,6 +465,7 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 	if (sp->config != NULL)
 		hp_kv_add(b, "config", sp->config);
 	hp_limit_write(sp, b);
+	hp_pty_write(sp, b);
 	if (sp->node != NULL) {
 		one[0] = sp->node;
 		one[1] = NULL;

@@ -54,8 +54,11 @@ signal_group(struct hp_proc *p, int sig)
 		return -1;
 	r = hp_ident_alive(&p->id);
 	/* Where identity cannot be read, an unreaped child is still ours. */
-	if (r == 1 || (r == -1 && !p->orphan))
-		return kill(-p->id.pid, sig);
+	if (r == 1 || (r == -1 && !p->orphan)) {
+		r = kill(-p->id.pid, sig);
+		hp_term_session(p, sig);	/* a terminal's whole session */
+		return r;
+	}
 	errno = ESRCH;
 	return -1;
 }
@@ -64,33 +67,6 @@ int
 hp_sproc_kill(struct hp_proc *p, int sig)
 {
 	return signal_group(p, sig);
-}
-
-static void
-fail(struct hp_proc *p, const char *code, const char *fmt, const char *a,
-    int err)
-{
-	hp_copy(p->code, sizeof p->code, code);
-	snprintf(p->error, sizeof p->error, fmt, a, strerror(err));
-}
-
-static void
-setexec_error(struct hp_proc *p, const struct hp_spawn *sp, int err)
-{
-	const char *cmd = sp->argv[0];	/* what was run: node, for one */
-
-	if (sp->stage == 1)
-		fail(p, "exec-failed", "chdir %s: %s", p->spec.dir, err);
-	else if (sp->stage == 2)
-		fail(p, "exec-failed", "%s: %s", "set-up", err);
-	else if (err == ENOENT && strchr(cmd, '/') == NULL) {
-		hp_copy(p->code, sizeof p->code, "exec-failed");
-		snprintf(p->error, sizeof p->error, "%s: command not found",
-		    cmd);
-	} else
-		fail(p, "exec-failed", "%s: %s", cmd, err);
-	p->exit_code = sp->stage == 0 ? hp_exec_status(err) : HP_EXIT_NOEXEC;
-	p->exit_signal = 0;
 }
 
 static void after_exit(struct hp_super *, struct hp_proc *);
@@ -114,10 +90,12 @@ unpair(int (*pr)[2], int side)
 
 /* Its stdout and stderr pipes, its ready-fd's, its node channel. */
 static int
-pairs(const struct hp_proc *p, int (*pr)[2])
+pairs(struct hp_super *s, struct hp_proc *p, int (*pr)[2])
 {
 	int err;
 
+	if (p->spec.type == HP_TERMINAL)	/* its pty */
+		return hp_term_open(s, p, pr[P_OUT]);
 	if (hp_pipe(pr[P_OUT], 0) == 0 && hp_pipe(pr[P_ERR], 0) == 0 &&
 	    (p->spec.ready_fd == 0 || hp_pipe(pr[P_RDY], 0) == 0) &&
 	    (p->spec.type != HP_NODE || hp_node_pair(pr[P_CHN]) == 0)) {
@@ -137,6 +115,10 @@ started(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
 {
 	char file[HP_PATH_MAX];
 
+	if (p->term != NULL) {
+		hp_term_started(p, pr[P_OUT][0]);
+		pr[P_OUT][0] = -1;
+	}
 	p->out = pr[P_OUT][0];
 	p->err = pr[P_ERR][0];
 	if (pr[P_CHN][0] != -1)
@@ -178,6 +160,7 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	if (hp_watch_hold(s, p))
 		return 0;
 	p->error[0] = p->code[0] = '\0';
+	p->stopby = 0;
 	p->state = HP_ST_STARTING;
 	if ((user = hp_user_spec(&p->spec, &u, p->error, sizeof p->error)) ==
 	    -1) {
@@ -186,8 +169,9 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 		after_exit(s, p);
 		return -1;
 	}
-	if (pairs(p, pr) == -1) {
-		fail(p, "system", "%s: pipe: %s", p->spec.name, errno);
+	if (pairs(s, p, pr) == -1) {
+		hp_sproc_fail(p, "system", "%s: pipe: %s", p->spec.name,
+		    errno);
 		p->exit_code = HP_EXIT_NOEXEC;
 		after_exit(s, p);
 		return -1;
@@ -206,6 +190,8 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	sp.setsid = 1;
 	if (pr[P_CHN][1] != -1)
 		hp_node_exec(&p->spec, &sp, pr[P_CHN][1]);
+	if (p->term != NULL)
+		hp_term_exec(p, &sp, pr[P_OUT][1]);
 	if (hp_allow_check(&s->allow, sp.argv, envp, sp.dir, p->error,
 	    sizeof p->error) == -1) {
 		free(envp);
@@ -227,7 +213,7 @@ hp_sproc_start(struct hp_super *s, struct hp_proc *p)
 	p->started_wall = hp_wall_ms();
 	if (pid == -1) {
 		unpair(pr, 0);
-		setexec_error(p, &sp, err);
+		hp_sproc_execfail(p, &sp, err);
 		hp_log_write(&p->log, 1, p->error, strlen(p->error));
 		hp_log_write(&p->log, 1, "\n", 1);
 		after_exit(s, p);
@@ -331,6 +317,8 @@ stopped(struct hp_super *s, struct hp_proc *p)
 		hp_json_kint(&s->j, "exit_code", p->exit_code);
 	if (p->exit_signal > 0)
 		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
+	if (p->stopby > 0)
+		hp_json_kstr(&s->j, "stopped_by", hp_signame(p->stopby));
 	if (p->error[0] != '\0')
 		hp_json_kstr(&s->j, "error", p->error);
 	publish(s);
@@ -446,6 +434,7 @@ hp_sproc_exited(struct hp_super *s, struct hp_proc *p, int status)
 		p->exit_code = WEXITSTATUS(status);
 		p->exit_signal = 0;
 	}
+	hp_term_ended(s, p);
 	if (p->state == HP_ST_STOPPING) {
 		p->id.pid = 0;
 		if (p->killed == 0)
@@ -483,14 +472,17 @@ hp_sproc_stop(struct hp_super *s, struct hp_proc *p, int then)
 	case HP_ST_RUNNING:
 		p->error[0] = p->code[0] = '\0';
 		p->killed = 0;
-		if (signal_group(p, s->stopsig > 0 ? s->stopsig :
-		    p->spec.stop_signal) == -1) {
+		/* A terminal is hung up first, as when its window closes. */
+		p->stopby = p->term != NULL ? SIGHUP : s->stopsig > 0 ?
+		    s->stopsig : p->spec.stop_signal;
+		if (signal_group(p, p->stopby) == -1) {
 			/* Gone already: its exit is on its way to us. */
 			p->killed = now;
 		}
 		p->state = HP_ST_STOPPING;
 		p->stop_at = now + p->spec.stop_timeout;
-		p->deadline = p->orphan ? now + POLL_MS : p->stop_at;
+		p->deadline = p->orphan ? now + POLL_MS : p->term != NULL ?
+		    now + p->spec.stop_timeout / 2 : p->stop_at;
 		hp_sproc_status(s, p);
 		break;
 	case HP_ST_STOPPING:
@@ -566,11 +558,17 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 			return;
 		}
 		if (p->killed == 0 && now >= p->stop_at) {
-			signal_group(p, SIGKILL);
+			signal_group(p, p->stopby = SIGKILL);
 			p->killed = now;
 		}
+	} else if (p->term != NULL && p->stopby == SIGHUP) {
+		/* Then the stop signal, for what ignores a hang-up. */
+		p->stopby = p->spec.stop_signal;
+		signal_group(p, p->stopby);
+		p->deadline = p->stop_at;
+		return;
 	} else if (p->killed == 0) {
-		signal_group(p, SIGKILL);
+		signal_group(p, p->stopby = SIGKILL);
 		p->killed = now;
 	}
 	if (p->killed != 0 && now - p->killed >= KILL_GRACE) {

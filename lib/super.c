@@ -102,8 +102,10 @@ reap(struct hp_super *s)
 		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
 		    si.si_pid == 0)
 			return;
-		if ((p = byleader(s, si.si_pid)) != NULL)
+		if ((p = byleader(s, si.si_pid)) != NULL) {
 			kill(-si.si_pid, SIGKILL);
+			hp_term_session(p, SIGKILL);
+		}
 		if (hp_waitpid(si.si_pid, &status, 0) == -1)
 			return;
 		if (p == NULL)
@@ -244,6 +246,9 @@ timeout(struct hp_super *s, long long now, long long idle)
 		t = hp_watch_next(s->procs[i]);
 		if (t != -1 && (next == -1 || t < next))
 			next = t;
+		t = hp_term_next(s->procs[i]);
+		if (t != -1 && (next == -1 || t < next))
+			next = t;
 	}
 	if (idle > 0 && (next == -1 || idle < next))
 		next = idle;
@@ -318,7 +323,7 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 	int i, n = 0, max = BASE + 4 * s->nproc;
 
 	for (i = 0; i < s->nproc; i++)
-		max += hp_watch_nfds(s->procs[i]);
+		max += hp_watch_nfds(s->procs[i]) + hp_term_nfds(s->procs[i]);
 	f = *fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
 	*at = hp_xrealloc(*at, (size_t)(2 * s->nproc + 1) * sizeof **at);
 	put(f, &n, s->sigfd, POLLIN);
@@ -334,6 +339,7 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 		put(f, &n, p->ready, POLLIN);
 		hp_node_pollfd(p, &chan);
 		put(f, &n, chan.fd, chan.events);
+		n += hp_term_fds(p, f + n);
 		(*at)[2 * i + 1] = n;
 		n += hp_watch_fds(p, f + n, max - n);
 	}
@@ -348,6 +354,10 @@ events(struct hp_super *s, struct hp_proc *p, struct pollfd *f, int n)
 {
 	int k;
 
+	if (p->term != NULL) {
+		hp_term_io(s, p, f, n);
+		return;
+	}
 	for (k = 0; k < n; k++) {
 		if (f[k].revents == 0)
 			continue;
@@ -407,6 +417,7 @@ loop(struct hp_super *s)
 		for (i = 0; i < s->nproc; i++) {
 			hp_sproc_timer(s, s->procs[i], now);
 			hp_watch_timer(s, s->procs[i], now);
+			hp_term_timer(s, s->procs[i], now);
 		}
 		hp_slimit_tick(s, now);
 		forget_removed(s);

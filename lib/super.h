@@ -64,6 +64,9 @@ struct hp_proc {
 	unsigned long	 queued;	/* place in the queue; 0: not in it */
 	long long	 queue_end;	/* mono ms it stops waiting */
 	int		 queue_first;	/* a spawn's first start (see add) */
+	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
+	struct hp_term	*term;
+	int		 stopby;	/* the last signal of a stop */
 };
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
@@ -137,6 +140,10 @@ int	hp_sproc_path(const struct hp_super *, const struct hp_proc *, char *,
 struct hp_json *hp_sproc_event(struct hp_super *, struct hp_proc *,
 	    const char *);			/* begun; add, then publish */
 void	hp_sproc_free(struct hp_proc *);
+void	hp_sproc_fail(struct hp_proc *, const char *, const char *,
+	    const char *, int);		/* code, "fmt %s: %s", a, errno */
+void	hp_sproc_execfail(struct hp_proc *, const struct hp_spawn *, int);
+				/* what the spawn said, as the exit */
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
@@ -152,6 +159,23 @@ void	hp_node_close(struct hp_super *, struct hp_proc *);
 				/* with s: what is left is read first */
 void	hp_node_send(struct hp_super *, const char *, const char *,
 	    const char *);			/* client, name, JSON */
+/* sterm.c: terminals: the pty, its scrollback, its clients */
+struct hp_term;
+int	hp_term_open(struct hp_super *, struct hp_proc *, int [2]);
+				/* its pty: [0] ours, [1] its side; -1 errno */
+void	hp_term_exec(struct hp_proc *, struct hp_spawn *, int);
+void	hp_term_started(struct hp_proc *, int);	/* the master */
+void	hp_term_session(struct hp_proc *, int);	/* the rest of it */
+void	hp_term_ended(struct hp_super *, struct hp_proc *);
+void	hp_term_free(struct hp_proc *);
+int	hp_term_nfds(const struct hp_proc *);
+int	hp_term_fds(const struct hp_proc *, struct pollfd *);
+void	hp_term_io(struct hp_super *, struct hp_proc *, struct pollfd *,
+	    int);
+long long hp_term_next(const struct hp_proc *);	/* mono ms, or -1 */
+void	hp_term_timer(struct hp_super *, struct hp_proc *, long long);
+int	hp_term_command(struct hp_super *, char **, int);  /* 1: its verb */
+void	hp_term_status(const struct hp_proc *, struct hp_buf *);
 
 /* watch.c: readiness checks, health probes and dependencies */
 enum { HP_HEALTH_UNKNOWN, HP_HEALTH_HEALTHY, HP_HEALTH_UNHEALTHY };

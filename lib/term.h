@@ -71,4 +71,26 @@ int	hp_keep_ask(struct hp_state *, const char *, char *, size_t,
 	    long long, const char *, ...);
 		/* name, answer, ms, "VERB ARG..."; -1 ESRCH, ETIMEDOUT */
 
+/* attach.c: a client of a terminal the supervisor keeps (sterm.c) */
+struct hp_attach {
+	int	 in, out;	/* ours: keys from (-1: none), output to */
+	int	 detach;	/* the byte that detaches, or -1 */
+	long long replay;	/* bytes of scrollback first; -1 all kept */
+	int	 cols, rows;	/* 0: our terminal's, if we are on one */
+	/* inside */
+	char	 id[32];
+	int	 frames, keys;
+	long long lost;		/* bytes we missed */
+	char	 end[128];	/* how it ended, as JSON */
+	size_t	 len;
+	char	 buf[3 + 65535];
+};
+int	hp_attach_run(struct hp_state *, const char *, struct hp_attach *);
+					/* name: an exit status */
+int	hp_term_ask(struct hp_client *, const char *, char *, size_t,
+	    const char *, ...);		/* name, answer, "VERB NAME ..." */
+int	hp_term_status_of(const char *);	/* end JSON: exit status */
+int	hp_term_send(struct hp_state *, const char *, const char *, size_t,
+	    char *, size_t);	/* name, bytes: answer; 1 refused, -1 errno */
+
 #endif

@@ -1,0 +1,691 @@
+/* hp: see LICENSE. */
+/* sterm.c: terminals the supervisor keeps: scrollback, clients, activity. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super.h"
+#include "term.h"
+#include "sterm.h"
+
+/*
+ * A detached terminal: the supervisor holds the pty's master side in
+ * its poll() loop. What the program writes goes into a ring (the
+ * scrollback) and from there to every attached client, each at its own
+ * pace: a client is a cursor into the ring, so a client that stops
+ * reading holds up nobody, and when the ring has moved past its cursor
+ * it is told how many bytes it missed. A client is a pair of FIFOs it
+ * makes in procs/NAME/clients/: ID, which we write frames to, and
+ * ID.in, which it writes its keys to (end of file: it has detached).
+ *
+ * A frame is one write of at most PIPE_BUF bytes, so never interleaved
+ * or cut: a kind byte, two bytes of length (big-endian), the payload.
+ * 'o' output; 'l' bytes lost, in decimal; 'x' the program's end, as
+ * JSON ({"code":N} or {"signal":"NAME"}), after which we close.
+ */
+#ifdef PIPE_BUF
+#define FRAME		PIPE_BUF
+#else
+#define FRAME		512
+#endif
+#define HDR		3
+#define ROOM		(64 * 1024)	/* the ring at least; typed bytes */
+#define READS		4		/* reads of the master a turn */
+#define CLIENTS_MAX	64
+#define LINGER		5000	/* ms a client has to take the end */
+
+/* The bytes the program wrote, into the ring; the oldest go. */
+static void
+keep(struct hp_term *t, const char *b, size_t n)
+{
+	size_t cap, k, at;
+	char *r;
+
+	if (t->len + n > t->cap && t->cap < t->max) {
+		/* Grown only as output comes: an idle terminal stays small. */
+		for (cap = t->cap ? t->cap : 4096; cap < t->len + n &&
+		    cap < t->max; cap *= 2)
+			;
+		cap = cap < t->max ? cap : t->max;
+		r = hp_xcalloc(1, cap);
+		k = t->cap - t->start < t->len ? t->cap - t->start : t->len;
+		if (t->len > 0) {
+			memcpy(r, t->ring + t->start, k);
+			memcpy(r + k, t->ring, t->len - k);
+		}
+		free(t->ring);
+		t->ring = r;
+		t->cap = cap;
+		t->start = 0;
+	}
+	if (n > t->cap) {
+		t->head += n - t->cap;
+		b += n - t->cap;
+		n = t->cap;
+	}
+	while (n > 0) {
+		if (t->len == t->cap) {
+			k = n < t->cap ? n : t->cap;
+			t->start = (t->start + k) % t->cap;
+			t->len -= k;
+		}
+		at = (t->start + t->len) % t->cap;
+		k = t->cap - at < t->cap - t->len ? t->cap - at :
+		    t->cap - t->len;
+		k = k < n ? k : n;
+		memcpy(t->ring + at, b, k);
+		t->len += k;
+		t->head += k;
+		b += k;
+		n -= k;
+	}
+}
+
+/* One frame: 1 written, 0 the pipe is full, -1 the client has gone. */
+static int
+put(struct tclient *c, int kind, char *f, size_t n)
+{
+	ssize_t w;
+
+	f[0] = (char)kind;
+	f[1] = (char)(n >> 8);
+	f[2] = (char)(n & 0xff);
+	do
+		w = write(c->out, f, n + HDR);
+	while (w == -1 && errno == EINTR);
+	if (w == (ssize_t)(n + HDR))
+		return 1;
+	return w == -1 && errno == EAGAIN ? 0 : -1;
+}
+
+/* Send c what it has not had, as far as its pipe takes it; -1: done. */
+static int
+flush(struct hp_term *t, struct tclient *c)
+{
+	char f[FRAME];
+	unsigned long long old = t->head - t->len;
+	size_t k, at;
+	int r, n;
+
+	if (c->pos < old) {
+		c->lost += old - c->pos;
+		c->pos = old;
+	}
+	for (;;) {
+		if (c->lost > 0) {
+			n = snprintf(f + HDR, sizeof f - HDR, "%llu", c->lost);
+			if ((r = put(c, 'l', f, (size_t)n)) != 1)
+				return r;
+			c->lost = 0;
+		}
+		if (c->pos == t->head)
+			break;
+		at = (t->start + (size_t)(c->pos - old)) % t->cap;
+		k = t->cap - at;
+		if (k > t->head - c->pos)
+			k = (size_t)(t->head - c->pos);
+		if (k > sizeof f - HDR)
+			k = sizeof f - HDR;
+		memcpy(f + HDR, t->ring + at, k);
+		if ((r = put(c, 'o', f, k)) != 1)
+			return r;
+		c->pos += k;
+	}
+	if (!t->ended || c->told)
+		return 0;
+	if (t->sig > 0)
+		n = snprintf(f + HDR, sizeof f - HDR, "{\"signal\":\"%s\"}",
+		    hp_signame(t->sig));
+	else
+		n = snprintf(f + HDR, sizeof f - HDR, "{\"code\":%d}", t->code);
+	if ((r = put(c, 'x', f, (size_t)n)) != 1)
+		return r;
+	c->told = 1;
+	return -1;
+}
+
+static void
+drop(struct hp_term *t, struct tclient *c)
+{
+	struct tclient **cp;
+	char file[HP_PATH_MAX];
+
+	for (cp = &t->clients; *cp != NULL; cp = &(*cp)->next)
+		if (*cp == c) {
+			*cp = c->next;
+			break;
+		}
+	t->nclients--;
+	close(c->out);
+	close(c->in);
+	/* Its FIFOs, in case it went without taking them away. */
+	if (hp_path(file, sizeof file, "%s/%s", t->dir, c->id) == 0)
+		unlink(file);
+	if (hp_path(file, sizeof file, "%s/%s.in", t->dir, c->id) == 0)
+		unlink(file);
+	free(c);
+}
+
+static void
+flushall(struct hp_proc *p)
+{
+	struct tclient *c, *next;
+
+	for (c = p->term->clients; c != NULL; c = next) {
+		next = c->next;
+		if (flush(p->term, c) == -1)
+			drop(p->term, c);
+	}
+}
+
+/* Read what the program wrote: at most max reads, or to its end. */
+static void
+readout(struct hp_super *s, struct hp_proc *p, int max)
+{
+	struct hp_term *t = p->term;
+	char buf[16384];
+	ssize_t n;
+	int i, got = 0;
+
+	for (i = 0; i < max && t->master != -1; i++) {
+		n = read(t->master, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			/* EIO: nobody holds the terminal any more. */
+			close(t->master);
+			t->master = -1;
+			break;
+		}
+		keep(t, buf, (size_t)n);
+		hp_tact_output(s, p, buf, (size_t)n);
+		got = 1;
+	}
+	if (got)
+		flushall(p);
+}
+
+/* Keys for the program: written now, or kept until it reads. */
+static int
+type(struct hp_term *t, const char *b, size_t n)
+{
+	ssize_t w = 0;
+
+	if (t->typed.len - t->off + n > ROOM)
+		return -1;
+	if (t->typed.len == t->off) {
+		t->typed.len = t->off = 0;
+		do
+			w = write(t->master, b, n);
+		while (w == -1 && errno == EINTR);
+		if (w < 0)
+			w = 0;
+	}
+	hp_buf_add(&t->typed, b + w, n - (size_t)w);
+	return 0;
+}
+
+static void
+typeout(struct hp_term *t)
+{
+	ssize_t w;
+
+	while (t->off < t->typed.len) {
+		w = write(t->master, t->typed.p + t->off,
+		    t->typed.len - t->off);
+		if (w > 0)
+			t->off += (size_t)w;
+		else if (w == -1 && errno == EINTR)
+			continue;
+		else
+			return;
+	}
+	t->typed.len = t->off = 0;
+}
+
+/* A client's keys; at its end, it has detached. */
+static void
+keys(struct hp_proc *p, struct tclient *c)
+{
+	struct hp_term *t = p->term;
+	char buf[4096];
+	size_t room = ROOM - (t->typed.len - t->off);
+	ssize_t n;
+
+	n = read(c->in, buf, room < sizeof buf ? room : sizeof buf);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		drop(p->term, c);
+		return;
+	}
+	if (t->master != -1 && !t->ended)
+		(void)type(t, buf, (size_t)n);
+}
+
+/* A terminal is about to start: its pty; pr[0] ours, pr[1] its side. */
+int
+hp_term_open(struct hp_super *s, struct hp_proc *p, int pr[2])
+{
+	struct hp_term *t;
+	struct hp_pty pty;
+	char dir[HP_PATH_MAX];
+	struct stat sb;
+
+	if (p->term == NULL) {
+		t = p->term = hp_xcalloc(1, sizeof *t);
+		t->master = -1;
+		t->cols = p->spec.cols;
+		t->rows = p->spec.rows;
+	}
+	t = p->term;
+	t->max = (size_t)(p->spec.scrollback > ROOM ? p->spec.scrollback :
+	    ROOM);
+	if (hp_sproc_path(s, p, dir, sizeof dir, "clients") == -1 ||
+	    (mkdir(dir, 0700) == -1 && errno != EEXIST))
+		return -1;
+	if (lstat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != geteuid()) {
+		errno = EPERM;
+		return -1;
+	}
+	if (t->dir == NULL)
+		t->dir = hp_xstrdup(dir);
+	if (hp_pty_open(&pty, t->cols, t->rows) == -1)
+		return -1;
+	if ((pr[1] = hp_pty_slave(&pty)) == -1) {
+		close(pty.master);
+		return -1;
+	}
+	pr[0] = pty.master;
+	hp_copy(t->tty, sizeof t->tty, pty.slave);
+	return 0;
+}
+
+/* The spawn of a terminal: the pty on 0, 1 and 2, its environment. */
+void
+hp_term_exec(struct hp_proc *p, struct hp_spawn *sp, int slave)
+{
+	static char **envp;
+
+	free(envp);
+	envp = hp_pty_envp(&p->spec);
+	sp->envp = envp;
+	sp->fd[0] = sp->fd[1] = sp->fd[2] = slave;
+	sp->ctty = p->term->tty;
+}
+
+/* It has started: the master is ours to read. */
+void
+hp_term_started(struct hp_proc *p, int master)
+{
+	struct hp_term *t = p->term;
+
+	t->master = master;
+	t->ended = t->busy = 0;
+	t->fg = 0;
+	t->typed.len = t->off = 0;
+	t->linger = 0;
+}
+
+/* Signal the rest of its session: its foreground group and its members. */
+void
+hp_term_session(struct hp_proc *p, int sig)
+{
+	pid_t pids[512], fg;
+	int i, n;
+
+	if (p->term == NULL || p->id.pid <= 0)
+		return;
+	if (p->term->master != -1 && (fg = tcgetpgrp(p->term->master)) > 1 &&
+	    fg != p->id.pid)
+		kill(-fg, sig);
+	n = hp_proc_session(p->id.pid, pids, 512);
+	for (i = 0; i < n; i++)
+		if (pids[i] != p->id.pid)
+			kill(pids[i], sig);
+}
+
+/* The program has ended (and been reaped): its last bytes, its end. */
+void
+hp_term_ended(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_term *t = p->term;
+	struct hp_json *j;
+
+	if (t == NULL)
+		return;
+	readout(s, p, 64);
+	if (t->master != -1)
+		close(t->master);
+	t->master = -1;
+	t->ended = 1;
+	t->code = p->exit_code;
+	t->sig = p->exit_signal;
+	t->busy = 0;
+	j = hp_tact_event(s, p, "exit");
+	if (t->sig > 0)
+		hp_json_kstr(j, "signal", hp_signame(t->sig));
+	else
+		hp_json_kint(j, "code", t->code);
+	hp_event_publish(&s->ev, j);
+	flushall(p);
+	t->linger = hp_mono_ms() + LINGER;
+}
+
+void
+hp_term_free(struct hp_proc *p)
+{
+	if (p->term == NULL)
+		return;
+	while (p->term->clients != NULL)
+		drop(p->term, p->term->clients);
+	if (p->term->master != -1)
+		close(p->term->master);
+	free(p->term->ring);
+	free(p->term->dir);
+	hp_buf_free(&p->term->typed);
+	free(p->term);
+	p->term = NULL;
+}
+
+int
+hp_term_nfds(const struct hp_proc *p)
+{
+	return p->term != NULL ? 1 + 2 * p->term->nclients : 0;
+}
+
+int
+hp_term_fds(const struct hp_proc *p, struct pollfd *f)
+{
+	struct hp_term *t = p->term;
+	struct tclient *c;
+	int n = 0;
+
+	if (t == NULL)
+		return 0;
+	if (t->master != -1) {
+		f[n].fd = t->master;
+		f[n].events = POLLIN | (t->off < t->typed.len ? POLLOUT : 0);
+		f[n++].revents = 0;
+	}
+	for (c = t->clients; c != NULL; c = c->next) {
+		f[n].fd = c->in;
+		f[n].events = t->typed.len - t->off < ROOM ? POLLIN : 0;
+		f[n++].revents = 0;
+		f[n].fd = c->out;
+		f[n].events = c->pos < t->head || (t->ended && !c->told) ?
+		    POLLOUT : 0;
+		f[n++].revents = 0;
+	}
+	return n;
+}
+
+/* What poll() said of its descriptors. */
+void
+hp_term_io(struct hp_super *s, struct hp_proc *p, struct pollfd *f, int n)
+{
+	struct hp_term *t = p->term;
+	struct tclient *c;
+	int k;
+
+	for (k = 0; k < n && p->term != NULL; k++) {
+		if (f[k].revents == 0)
+			continue;
+		if (f[k].fd == t->master) {
+			if (f[k].revents & POLLOUT)
+				typeout(t);
+			if (f[k].revents & (POLLIN | POLLHUP | POLLERR))
+				readout(s, p, READS);
+			continue;
+		}
+		for (c = t->clients; c != NULL; c = c->next)
+			if (f[k].fd == c->in || f[k].fd == c->out)
+				break;
+		if (c == NULL)
+			continue;
+		if (f[k].fd == c->in)
+			keys(p, c);
+		else if (flush(t, c) == -1)
+			drop(p->term, c);
+	}
+}
+
+long long
+hp_term_next(const struct hp_proc *p)
+{
+	const struct hp_term *t = p->term;
+
+	if (t == NULL)
+		return -1;
+	if (t->busy)
+		return t->quiet_at;
+	return t->clients != NULL && t->ended ? t->linger : -1;
+}
+
+void
+hp_term_timer(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	struct hp_term *t = p->term;
+
+	if (t == NULL)
+		return;
+	hp_tact_quiet(s, p, now);
+	/* Those that would not take the end in time go without it. */
+	while (t->ended && t->clients != NULL && now >= t->linger)
+		drop(t, t->clients);
+}
+
+/* One of the FIFOs of client cid, opened as flags; -1 with a reason. */
+static int
+fifo(struct hp_proc *p, const char *cid,
+    const char *ext, int flags)
+{
+	char file[HP_PATH_MAX];
+	struct stat sb;
+	int fd;
+
+	if (hp_path(file, sizeof file, "%s/%s%s", p->term->dir, cid,
+	    ext) == -1 || (fd = hp_open(file,
+	    flags | O_NONBLOCK | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	/* Only a FIFO of our own: what we write goes nowhere else. */
+	if (fstat(fd, &sb) == -1 || !S_ISFIFO(sb.st_mode) ||
+	    sb.st_uid != geteuid()) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+answer(struct hp_super *s, const char *id, struct hp_proc *p,
+    const char *code, const char *msg)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", code == NULL);
+	hp_json_kstr(&j, "name", p->spec.name);
+	if (code == NULL) {
+		hp_json_kstr(&j, "state", hp_state_name(p->state));
+		hp_json_kint(&j, "pid", (long long)p->id.pid);
+		hp_json_kint(&j, "cols", p->term->cols);
+		hp_json_kint(&j, "rows", p->term->rows);
+	} else {
+		hp_json_kstr(&j, "code", code);
+		hp_json_kstr(&j, "message", msg);
+	}
+	hp_json_close(&j, '}');
+	hp_event_reply(&s->ev, id, &j);
+	hp_buf_free(&b);
+}
+
+static int
+number(const char *v, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(v, &end, 10);
+	return *v != '\0' && *end == '\0' && errno == 0 && *out >= lo &&
+	    *out <= hi ? 0 : -1;
+}
+
+/* A new size, and SIGWINCH even when it is the same: it redraws. */
+static const char *
+resize(struct hp_super *s, struct hp_proc *p, const char *c, const char *r)
+{
+	long cols, rows;
+
+	if (number(c, 0, 65535, &cols) == -1 ||
+	    number(r, 0, 65535, &rows) == -1 || (cols == 0) != (rows == 0))
+		return "cols and rows: 1 to 65535";
+	if (cols == 0)
+		return NULL;
+	p->term->cols = (int)cols;
+	p->term->rows = (int)rows;
+	if (p->term->master != -1 && hp_pty_resize(p->term->master,
+	    (int)cols, (int)rows) == -1)
+		return strerror(errno);
+	hp_sproc_status(s, p);
+	return NULL;
+}
+
+/* "attach NAME CID COLS ROWS REPLAY": REPLAY bytes of it, -1 all kept. */
+static const char *
+attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
+{
+	struct hp_term *t = p->term;
+	struct tclient *c;
+	long replay;
+	const char *why;
+	int out, in;
+
+	*code = "usage";
+	if (!hp_name_ok(w[0]) || number(w[3], -1, LONG_MAX, &replay) == -1)
+		return "attach wants CLIENT COLS ROWS REPLAY";
+	*code = "too-many";
+	if (t->nclients >= CLIENTS_MAX)
+		return "too many clients";
+	*code = "client";
+	/* It reads before it asks, so its FIFO has a reader now. */
+	if ((out = fifo(p, w[0], "", O_WRONLY)) == -1)
+		return strerror(errno);
+	if ((in = fifo(p, w[0], ".in", O_RDONLY)) == -1) {
+		close(out);
+		return strerror(errno);
+	}
+	*code = "usage";
+	if (!t->ended && (why = resize(s, p, w[1], w[2])) != NULL) {
+		close(out);
+		close(in);
+		return why;
+	}
+	c = hp_xcalloc(1, sizeof *c);
+	hp_copy(c->id, sizeof c->id, w[0]);
+	c->out = out;
+	c->in = in;
+	if (replay < 0 || replay > p->spec.scrollback)
+		replay = (long)p->spec.scrollback;
+	c->pos = t->head - ((unsigned long long)replay < t->len ?
+	    (unsigned long long)replay : t->len);
+	c->next = t->clients;
+	t->clients = c;
+	t->nclients++;
+	if (t->ended)
+		t->linger = hp_mono_ms() + LINGER;
+	return NULL;
+}
+
+/* "write NAME HEX": bytes for the terminal, as if typed. */
+static const char *
+typehex(struct hp_proc *p, const char *hex, const char **code)
+{
+	char buf[HP_LINE_MAX / 2];
+	size_t i, n = strlen(hex);
+	int hi, lo;
+
+	*code = "usage";
+	if (n % 2 != 0 || n / 2 > sizeof buf)
+		return "write wants hexadecimal bytes";
+	for (i = 0; i < n; i += 2) {
+		hi = hp_hexval(hex[i]);
+		lo = hp_hexval(hex[i + 1]);
+		if (hi < 0 || lo < 0)
+			return "write wants hexadecimal bytes";
+		buf[i / 2] = (char)(hi << 4 | lo);
+	}
+	*code = "full";
+	if (type(p->term, buf, n / 2) == -1)
+		return "the terminal is not reading its input";
+	return NULL;
+}
+
+/*
+ * The verbs of terminals: "ID attach NAME CID COLS ROWS REPLAY", "ID
+ * resize NAME COLS ROWS", "ID write NAME HEX". 0: not one of them.
+ */
+int
+hp_term_command(struct hp_super *s, char **w, int n)
+{
+	struct hp_proc *p;
+	const char *why = NULL, *code = NULL;
+	int a = strcmp(w[1], "attach") == 0, r = strcmp(w[1], "resize") == 0;
+
+	if (!(a && n == 7) && !(r && n == 5) &&
+	    !(strcmp(w[1], "write") == 0 && n == 4))
+		return 0;
+	if ((p = hp_super_find(s, w[2])) == NULL) {
+		hp_super_reply(s, w[0], 0, w[2], "not-found",
+		    "no such process");
+		return 1;
+	}
+	if (p->spec.type != HP_TERMINAL || p->term == NULL) {
+		hp_super_reply(s, w[0], 0, w[2], p->spec.type != HP_TERMINAL ?
+		    "not-terminal" : "not-running", p->spec.type !=
+		    HP_TERMINAL ? "not a terminal" : "never started");
+		return 1;
+	}
+	if (a)
+		why = attach(s, p, w + 3, &code);
+	else if (p->term->ended || p->term->master == -1) {
+		code = "not-running";
+		why = "not running";
+	} else if (r) {
+		code = "usage";
+		why = resize(s, p, w[3], w[4]);
+	} else
+		why = typehex(p, w[3], &code);
+	answer(s, w[0], p, why == NULL ? NULL : code, why);
+	if (a && why == NULL)
+		flushall(p);
+	return 1;
+}
+
+/* What a terminal's status adds: its terminal, size and clients. */
+void
+hp_term_status(const struct hp_proc *p, struct hp_buf *b)
+{
+	if (p->term == NULL)
+		return;
+	hp_kv_add(b, "tty", p->term->tty);
+	hp_kv_addi(b, "cols", p->term->cols);
+	hp_kv_addi(b, "rows", p->term->rows);
+	hp_kv_addi(b, "clients", p->term->nclients);
+}

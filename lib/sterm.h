@@ -1,0 +1,53 @@
+/* hp: see LICENSE. */
+/*
+ * sterm.h: the insides of a terminal the supervisor keeps, shared by
+ * sterm.c (its pty, scrollback and clients) and tact.c (its activity);
+ * after hp.h and super.h.
+ */
+
+#ifndef HP_STERM_H
+#define HP_STERM_H
+
+struct tclient {
+	char		 id[HP_NAME_MAX + 1];
+	int		 out, in;
+	unsigned long long pos;		/* next byte it gets */
+	unsigned long long lost;	/* to be told of */
+	int		 told;		/* it has had the end */
+	struct tclient	*next;
+};
+
+enum { O_NONE, O_ESC, O_NUM, O_TITLE, O_OTHER, O_TITLE_ESC, O_OTHER_ESC };
+
+struct hp_term {
+	int		 master;
+	char		 tty[64];
+	char		*dir;		/* procs/NAME/clients */
+	int		 cols, rows;
+	char		*ring;
+	size_t		 cap, start, len, max;
+	unsigned long long head;	/* bytes the program has written */
+	struct tclient	*clients;
+	int		 nclients;
+	struct hp_buf	 typed;		/* for the terminal, not taken yet */
+	size_t		 off;
+	int		 ended, code, sig;	/* the program's end */
+	long long	 linger;	/* mono ms: clients that lag go */
+	/* activity */
+	int		 busy;
+	long long	 quiet_at, tick_at;
+	unsigned long long burst, told;
+	pid_t		 fg;
+	int		 osc;
+	size_t		 olen;
+	char		 obuf[256], title[256];
+};
+
+struct hp_json *hp_tact_event(struct hp_super *, struct hp_proc *,
+	    const char *);			/* terminal:activity, begun */
+void	hp_tact_output(struct hp_super *, struct hp_proc *, const char *,
+	    size_t);				/* what it wrote: told of */
+void	hp_tact_quiet(struct hp_super *, struct hp_proc *, long long);
+void	hp_tact_foreground(struct hp_super *, struct hp_proc *);
+
+#endif

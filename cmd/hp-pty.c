@@ -401,7 +401,7 @@ int
 main(int argc, char **argv)
 {
 	struct hp_getopt g = { 0 };
-	struct hp_spec spec;
+	struct hp_spec spec, copy;
 	struct hp_state st;
 	char name[HP_NAME_MAX + 1];
 	char term[HP_PATH_MAX], *shell[2] = { NULL, NULL }, msg[256];
@@ -565,12 +565,13 @@ main(int argc, char **argv)
 		spec.cols = cols > 0 ? cols : 80;
 		spec.rows = rows > 0 ? rows : 24;
 		/* Its environment is ours, not the supervisor's. */
-		envp = hp_pty_envp(&spec);
-		hp_argv_free(spec.env);
-		spec.env = NULL;
+		envp = hp_pty_envp(&spec);	/* may point into spec.env */
+		memset(&copy, 0, sizeof copy);
 		for (i = 0; envp[i] != NULL; i++)
-			hp_spec_addenv(&spec, envp[i]);
+			hp_spec_addenv(&copy, envp[i]);
 		free(envp);
+		hp_argv_free(spec.env);
+		spec.env = copy.env;
 		spec.clear_env = 1;
 		return detached(&spec, &st, stdir, name, opt_name == NULL);
 	}

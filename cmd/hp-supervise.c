@@ -140,7 +140,7 @@ status(struct hp_state *st)
 static void
 result(struct hp_json *j, const char *reply, const char *name, int *failed)
 {
-	char ok[8], code[32], msg[512], state[16], pid[24];
+	char ok[8], code[32], msg[512], state[16], pid[24], by[16];
 
 	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
 		hp_copy(ok, sizeof ok, "false");
@@ -153,6 +153,8 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 		state[0] = '\0';
 	if (hp_json_get(reply, "pid", pid, sizeof pid) == -1)
 		hp_copy(pid, sizeof pid, "0");
+	if (hp_json_get(reply, "stopped_by", by, sizeof by) == -1)
+		by[0] = '\0';
 	if (strcmp(ok, "true") != 0) {
 		*failed = 1;
 		fprintf(stderr, "hp-supervise: %s: %s\n", name, msg);
@@ -168,6 +170,8 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	if (state[0] != '\0')
 		hp_json_kstr(j, "state", state);
 	hp_json_kint(j, "pid", atoll(pid));
+	if (by[0] != '\0')
+		hp_json_kstr(j, "stopped_by", by);
 	if (strcmp(ok, "true") != 0) {
 		hp_json_key(j, "error");
 		hp_json_open(j, '{');

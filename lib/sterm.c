@@ -43,6 +43,8 @@
 #define READS		4		/* reads of the master a turn */
 #define CLIENTS_MAX	64
 #define LINGER		5000	/* ms a client has to take the end */
+#define FG_DELAY	200	/* ms after input to look at who has it */
+#define STALL		250	/* ms without taking a frame: stalled */
 
 /* The bytes the program wrote, into the ring; the oldest go. */
 static void
@@ -103,8 +105,10 @@ put(struct tclient *c, int kind, char *f, size_t n)
 	do
 		w = write(c->out, f, n + HDR);
 	while (w == -1 && errno == EINTR);
-	if (w == (ssize_t)(n + HDR))
+	if (w == (ssize_t)(n + HDR)) {
+		c->took = hp_mono_ms();
 		return 1;
+	}
 	return w == -1 && errno == EAGAIN ? 0 : -1;
 }
 
@@ -166,6 +170,7 @@ drop(struct hp_term *t, struct tclient *c)
 			break;
 		}
 	t->nclients--;
+	t->dirty = 1;
 	close(c->out);
 	close(c->in);
 	/* Its FIFOs, in case it went without taking them away. */
@@ -225,6 +230,8 @@ type(struct hp_term *t, const char *b, size_t n)
 
 	if (t->typed.len - t->off + n > ROOM)
 		return -1;
+	/* What was typed may start a program: who has it then? */
+	t->fg_at = hp_mono_ms() + FG_DELAY;
 	if (t->typed.len == t->off) {
 		t->typed.len = t->off = 0;
 		do
@@ -401,6 +408,23 @@ hp_term_free(struct hp_proc *p)
 	p->term = NULL;
 }
 
+/*
+ * A client far behind that still reads holds the program back, as a
+ * slow terminal would: it loses nothing. One that has taken nothing
+ * for STALL ms holds back nobody; it will be told what it missed.
+ * Returns when to look again, or 0: nobody holds it back.
+ */
+static long long
+held(const struct hp_term *t, long long now)
+{
+	const struct tclient *c;
+
+	for (c = t->clients; c != NULL; c = c->next)
+		if (t->head - c->pos > t->max / 2 && now - c->took < STALL)
+			return c->took + STALL;
+	return 0;
+}
+
 int
 hp_term_nfds(const struct hp_proc *p)
 {
@@ -418,7 +442,8 @@ hp_term_fds(const struct hp_proc *p, struct pollfd *f)
 		return 0;
 	if (t->master != -1) {
 		f[n].fd = t->master;
-		f[n].events = POLLIN | (t->off < t->typed.len ? POLLOUT : 0);
+		f[n].events = (held(t, hp_mono_ms()) ? 0 : POLLIN) |
+		    (t->off < t->typed.len ? POLLOUT : 0);
 		f[n++].revents = 0;
 	}
 	for (c = t->clients; c != NULL; c = c->next) {
@@ -431,6 +456,16 @@ hp_term_fds(const struct hp_proc *p, struct pollfd *f)
 		f[n++].revents = 0;
 	}
 	return n;
+}
+
+/* Its clients have changed: so does its status. */
+static void
+restatus(struct hp_super *s, struct hp_proc *p)
+{
+	if (p->term != NULL && p->term->dirty) {
+		p->term->dirty = 0;
+		hp_sproc_status(s, p);
+	}
 }
 
 /* What poll() said of its descriptors. */
@@ -461,6 +496,7 @@ hp_term_io(struct hp_super *s, struct hp_proc *p, struct pollfd *f, int n)
 		else if (flush(t, c) == -1)
 			drop(p->term, c);
 	}
+	restatus(s, p);
 }
 
 long long
@@ -468,11 +504,19 @@ hp_term_next(const struct hp_proc *p)
 {
 	const struct hp_term *t = p->term;
 
+	long long next = -1, h;
+
 	if (t == NULL)
 		return -1;
 	if (t->busy)
-		return t->quiet_at;
-	return t->clients != NULL && t->ended ? t->linger : -1;
+		next = t->quiet_at;
+	if (t->fg_at > 0 && (next == -1 || t->fg_at < next))
+		next = t->fg_at;
+	if ((h = held(t, hp_mono_ms())) > 0 && (next == -1 || h < next))
+		next = h;
+	if (t->clients != NULL && t->ended && (next == -1 || t->linger < next))
+		next = t->linger;
+	return next;
 }
 
 void
@@ -483,9 +527,14 @@ hp_term_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	if (t == NULL)
 		return;
 	hp_tact_quiet(s, p, now);
+	if (t->fg_at > 0 && now >= t->fg_at) {
+		t->fg_at = 0;
+		hp_tact_foreground(s, p);
+	}
 	/* Those that would not take the end in time go without it. */
 	while (t->ended && t->clients != NULL && now >= t->linger)
 		drop(t, t->clients);
+	restatus(s, p);
 }
 
 /* One of the FIFOs of client cid, opened as flags; -1 with a reason. */
@@ -601,6 +650,7 @@ attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
 	hp_copy(c->id, sizeof c->id, w[0]);
 	c->out = out;
 	c->in = in;
+	c->took = hp_mono_ms();
 	if (replay < 0 || replay > p->spec.scrollback)
 		replay = (long)p->spec.scrollback;
 	c->pos = t->head - ((unsigned long long)replay < t->len ?
@@ -608,6 +658,7 @@ attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
 	c->next = t->clients;
 	t->clients = c;
 	t->nclients++;
+	t->dirty = 1;
 	if (t->ended)
 		t->linger = hp_mono_ms() + LINGER;
 	return NULL;
@@ -672,9 +723,10 @@ hp_term_command(struct hp_super *s, char **w, int n)
 		why = resize(s, p, w[3], w[4]);
 	} else
 		why = typehex(p, w[3], &code);
-	answer(s, w[0], p, why == NULL ? NULL : code, why);
 	if (a && why == NULL)
 		flushall(p);
+	restatus(s, p);
+	answer(s, w[0], p, why == NULL ? NULL : code, why);
 	return 1;
 }
 

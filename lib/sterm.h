@@ -14,6 +14,7 @@ struct tclient {
 	unsigned long long pos;		/* next byte it gets */
 	unsigned long long lost;	/* to be told of */
 	int		 told;		/* it has had the end */
+	long long	 took;		/* mono ms it last took a frame */
 	struct tclient	*next;
 };
 
@@ -29,6 +30,7 @@ struct hp_term {
 	unsigned long long head;	/* bytes the program has written */
 	struct tclient	*clients;
 	int		 nclients;
+	int		 dirty;		/* its status is to be written again */
 	struct hp_buf	 typed;		/* for the terminal, not taken yet */
 	size_t		 off;
 	int		 ended, code, sig;	/* the program's end */
@@ -38,6 +40,7 @@ struct hp_term {
 	long long	 quiet_at, tick_at;
 	unsigned long long burst, told;
 	pid_t		 fg;
+	long long	 fg_at;		/* mono ms to look at it again, or 0 */
 	int		 osc;
 	size_t		 olen;
 	char		 obuf[256], title[256];

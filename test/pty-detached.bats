@@ -1,0 +1,368 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# pty-detached.bats: terminals the supervisor keeps: hp-pty -d, attach,
+# send, resize, stop, activity, from pipes and from tmux.
+
+load helpers
+load supervise
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	TMUX_SOCK=hpd-$BATS_TEST_NUMBER
+	N=0
+}
+
+teardown() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	hp_teardown
+}
+
+# client NAME [OPTIONS]: attach with stdin from a FIFO we hold open on fd
+# 10+N; its output in $T/cN.out, its stderr in $T/cN.err, its pid in
+# CPID, its number in C.
+client() {
+	local name=$1
+	shift
+	N=$((N + 1))
+	C=$N
+	mkfifo "$T/c$C.in"
+	hp-pty "$@" attach "$name" <"$T/c$C.in" >"$T/c$C.out" \
+	    2>"$T/c$C.err" &
+	CPID=$!
+	track "$CPID"
+	eval "exec $((4 + C))>\"\$T/c\$C.in\""
+	wait_until 10 attached "$name"
+}
+
+# attached NAME: the last client has made its FIFOs, and the status of
+# NAME counts as many clients as there are.
+attached() {
+	local d="$HP_STATE_DIR/procs/$1/clients"
+	[ -p "$d/a$CPID.in" ] &&
+	    [ "$(statusof "$1" clients)" -ge "$(ls "$d" | grep -c '\.in$')" ]
+}
+
+statusof() {
+	sed -n "s/^$2 = //p" "$HP_STATE_DIR/procs/$1/status"
+}
+
+has_out() {
+	grep -q -- "$2" "$T/c$1.out"
+}
+
+# hangup CLIENT: its stdin ends: it detaches.
+hangup() {
+	eval "exec $((4 + $1))>&-"
+}
+
+activity() {
+	grep '"event":"terminal:activity"' "$HP_STATE_DIR/events.log" |
+	    grep -c "\"activity\":\"$1\"$2"
+}
+
+activity_ge() {
+	[ "$(activity "$1" "$2")" -ge "$3" ]
+}
+
+@test "hp-pty -d: the supervisor keeps it, it prints its name" {
+	run hp-pty -d -n t1 -e HP_MINE=yes -c 91 -r 33 -- sh -c \
+	    'echo "$TERM $HP_MINE $COLORTERM"; stty size; exec sleep 600'
+	[ "$status" -eq 0 ]
+	[ "$output" = t1 ]
+	wait_until 10 st_is t1 state running
+	[ "$(statusof t1 type)" = terminal ]
+	[[ "$(statusof t1 tty)" == /dev/* ]]
+	[ "$(statusof t1 cols)" = 91 ]
+	hp-ls | grep -q '^t1 *terminal *running'
+	client t1
+	wait_until 10 has_out 1 '33 91'
+	has_out 1 'xterm-256color yes truecolor'
+	# A name not given is derived, and made unique.
+	run hp-pty -d -- sleep 600
+	[ "$output" = sleep ]
+	run hp-pty -d -- sleep 600
+	[ "$output" = sleep-2 ]
+	run hp-pty --json -d -n t1 -- true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"code":"exists"'* ]]
+}
+
+@test "hp-pty -d: its environment is the caller's, made fit for a terminal" {
+	LANG=C HP_FROM_CALLER=here LINES=5 hp-pty -d -n env -- sh -c \
+	    'echo "[$LANG][$HP_FROM_CALLER][$LINES]"; exec sleep 600'
+	client env
+	wait_until 10 has_out 1 '^\[C.UTF-8\]\[here\]\[\]'
+}
+
+@test "attach: replays what it wrote, types into it, and ends with it" {
+	hp-pty -d -n t -- sh -c 'echo before; read x; echo "got $x"; exit 3'
+	client t
+	wait_until 10 has_out 1 before
+	echo hello >&5
+	wait_until 10 has_out 1 'got hello'
+	wait "$CPID" || status=$?
+	[ "$status" -eq 3 ]
+	# The end is there for whoever comes later: replay, then its status.
+	run -3 hp-pty attach t </dev/null
+	[[ "$output" == *before*"got hello"* ]]
+	evcount_ge t terminal:activity 3
+	[ "$(activity exit ',"code":3')" -eq 1 ]
+}
+
+@test "attach: end of input detaches, the program goes on" {
+	hp-pty -d -n t -- sh -c 'while read x; do echo "line $x"; done'
+	client t
+	echo one >&5
+	wait_until 10 has_out 1 'line one'
+	hangup 1
+	wait "$CPID"
+	st_is t state running
+	wait_until 10 st_is t clients 0
+	# Its FIFOs went with it.
+	[ -z "$(ls "$HP_STATE_DIR/procs/t/clients")" ]
+	client t
+	echo two >&6
+	wait_until 10 has_out 2 'line two'
+}
+
+@test "attach: --replay bounds what comes first, the scrollback what is kept" {
+	hp-pty -d -n t --scrollback 4k -- sh -c \
+	    'i=0; while [ $i -lt 400 ]; do echo "line-$i"; i=$((i+1)); done;
+	     echo last-line; exec sleep 600'
+	wait_until 10 activity_ge quiet '' 1
+	client t
+	wait_until 10 has_out 1 last-line
+	! has_out 1 'line-0$'
+	[ "$(wc -c <"$T/c1.out")" -le 4096 ]
+	client t --replay 20
+	wait_until 10 has_out 2 last-line
+	[ "$(wc -c <"$T/c2.out")" -le 20 ]
+	client t --replay 0
+	hp-pty send t x
+	[ ! -s "$T/c3.out" ] || ! has_out 3 last-line
+}
+
+@test "two clients at once: both see it, both can type" {
+	hp-pty -d -n t -- sh -c 'while read x; do echo "said $x"; done'
+	client t
+	client t
+	echo from-one >&5
+	echo from-two >&6
+	wait_until 10 has_out 1 'said from-two'
+	wait_until 10 has_out 2 'said from-one'
+	[ "$(statusof t clients)" = 2 ]
+}
+
+big() {
+	[ "$(wc -c <"$1")" -ge 3000000 ]
+}
+
+@test "a client that stops reading stalls nobody and is told what it missed" {
+	hp-pty -d -n t -- sh -c 'read x; head -c 3000000 /dev/zero |
+	    tr "\0" x; echo; echo done >"$0"; read y; echo bye' "$T/marker"
+	mkfifo "$T/stall"
+	exec 9<>"$T/stall"
+	mkfifo "$T/sin"
+	hp-pty attach t <"$T/sin" >"$T/stall" 2>"$T/stall.err" &
+	SPID=$!
+	track "$SPID"
+	exec 8>"$T/sin"
+	C=1
+	N=1
+	CPID=$SPID
+	wait_until 10 attached t
+	client t
+	echo go >&8
+	# The program wrote it all although one client reads nothing.
+	wait_until 30 test -e "$T/marker"
+	wait_until 30 big "$T/c2.out"
+	timeout 20 cat <&9 >/dev/null &
+	track $!
+	wait_until 20 grep -q 'bytes missed' "$T/stall.err"
+	n=$(sed -n 's/.*: \([0-9]*\) bytes missed.*/\1/p' "$T/stall.err" |
+	    head -1)
+	[ "$n" -gt 1000000 ]
+	hp-pty send t y
+	wait "$SPID"
+	exec 9>&- 8>&-
+}
+
+@test "send: words and a newline, or stdin as it is" {
+	hp-pty -d -n t -- sh -c 'stty -echo; while read -r x; do
+	    printf "<%s>\n" "$x"; done'
+	client t
+	hp-pty send t hello 'big world'
+	wait_until 10 has_out 1 '<hello big world>'
+	printf 'a\\b\nc' | hp-pty send t
+	hp-pty --no-newline send t d
+	hp-pty send t ''
+	wait_until 10 has_out 1 '<a\\b>'
+	wait_until 10 has_out 1 '<cd>'
+	run hp-pty --json send t x
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"ok":true'* ]]
+}
+
+@test "send and attach: what is not a detached terminal is refused" {
+	run hp-pty attach nosuch
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"nosuch: no such"* ]]
+	hp-spawn -n svc -- sleep 600 >/dev/null
+	run hp-pty --json send svc hi
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"code":"not-terminal"'* ]]
+	run hp-pty attach svc
+	[ "$status" -eq 1 ]
+	run hp-pty --detach-key '^^^' attach svc
+	[ "$status" -eq 2 ]
+	run hp-pty attach
+	[ "$status" -eq 2 ]
+	run hp-pty send
+	[ "$status" -eq 2 ]
+	run hp-pty --replay lots attach svc
+	[ "$status" -eq 2 ]
+	run hp-pty -d --scrollback 2G -- sh
+	[ "$status" -eq 2 ]
+	run hp-pty -d --quiet 1ms -- sh
+	[ "$status" -eq 2 ]
+}
+
+@test "resize: a detached terminal gets the size and SIGWINCH" {
+	hp-pty -d -n t -- sh -c 'trap "echo winch" WINCH; while :; do
+	    read x; stty size; done'
+	client t
+	run hp-pty --json resize t 120 40
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"cols":120'* ]]
+	[ "$(statusof t rows)" = 40 ]
+	hp-pty send t ''
+	wait_until 10 has_out 1 '40 120'
+	# The same size again still gets a SIGWINCH: a redraw.
+	hp-pty resize t 120 40
+	wait_until 10 has_out 1 winch
+	# A client's size is applied when it attaches.
+	client t -c 70 -r 20
+	hp-pty send t ''
+	wait_until 10 has_out 2 '20 70'
+}
+
+@test "stop: a hang-up first, and the answer says what ended it" {
+	hp-pty -d -n t -- sh -c 'exec sleep 600'
+	client t
+	run hp-supervise --json stop t
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"stopped_by":"HUP"'* ]]
+	# The client was told of the end.
+	wait "$CPID" || status=$?
+	[ "$status" -eq 129 ]
+	evfield t process:stopped stopped_by | grep -q HUP
+}
+
+@test "stop: what ignores SIGHUP gets SIGTERM, then SIGKILL" {
+	hp-pty -d -n t1 -- sh -c 'trap "" HUP; echo ready; exec sleep 600'
+	hp-pty -d -n t2 -o stop-timeout=1s -- sh -c \
+	    'trap "" HUP TERM; echo ready; while :; do sleep 1; done'
+	client t1
+	wait_until 10 has_out 1 ready
+	client t2
+	wait_until 10 has_out 2 ready
+	run hp-supervise --json stop t1
+	[[ "$output" == *'"stopped_by":"TERM"'* ]]
+	run hp-supervise --json stop t2
+	[[ "$output" == *'"stopped_by":"KILL"'* ]]
+	st_is t2 state stopped
+}
+
+@test "stop: the whole session goes, jobs in other groups too" {
+	hp-pty -d -n t -- sh -c 'set -m; sleep 600 & echo $! >"$0";
+	    sleep 600; wait' "$T/job"
+	wait_until 10 test -s "$T/job"
+	job=$(cat "$T/job")
+	leader=$(statusof t pid)
+	[ "$(ps -o pgid= -p "$job" | tr -d ' ')" != "$leader" ]
+	[ "$(ps -o sid= -p "$job" | tr -d ' ')" = "$leader" ]
+	hp-supervise stop t >/dev/null
+	wait_until 10 gone "$job"
+}
+
+@test "activity: output, quiet, foreground, title and exit as events" {
+	hp-pty -d -n t --quiet 200ms -- sh -c 'set -m; echo ready; read x;
+	    printf "\033]0;my title\007working\n"; sleep 1; echo after;
+	    read y; exit 4'
+	client t
+	wait_until 10 activity_ge foreground ',"pid":[0-9]*,"command":"sh"' 1
+	hp-pty send t go
+	wait_until 10 activity_ge title ',"title":"my title"' 1
+	wait_until 10 activity_ge foreground ',"pid":[0-9]*,"command":"sleep"' 1
+	wait_until 10 has_out 1 after
+	wait_until 10 activity_ge quiet ',"bytes":[0-9]*,"quiet_ms":200' 2
+	activity_ge output ',"bytes":[0-9]*' 2
+	hp-pty send t ''
+	wait_until 10 activity_ge exit ',"code":4' 1
+}
+
+@test "hp-spawn -t terminal and [terminal] sections make terminals too" {
+	printf '%s\n' '[terminal conf]' 'exec = sh -c "echo from-conf; exec sleep 600"' \
+	    'cols = 100' 'rows = 30' 'scrollback = 64k' >"$T/hp.conf"
+	fg -f "$T/hp.conf"
+	wait_until 10 st_is conf state running
+	[ "$(statusof conf cols)" = 100 ]
+	client conf
+	wait_until 10 has_out 1 from-conf
+	hp-spawn -n sp -t terminal -- sh -c 'echo spawned; exec sleep 600' \
+	    >/dev/null
+	client sp
+	wait_until 10 has_out 2 spawned
+}
+
+# tmux: a real terminal on our side
+
+tmux_run() {
+	tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 100 -y 30 \
+	    "env PATH='$PATH' HP_STATE_DIR='$HP_STATE_DIR' sh '$1'"
+}
+
+pane() {
+	tmux -L "$TMUX_SOCK" capture-pane -p
+}
+
+pane_has() {
+	pane | grep -q -- "$1"
+}
+
+@test "attach in tmux: raw keys reach it, its size is the pane's, Ctrl-\\ detaches" {
+	hp-pty -d -n t -- sh -c 'while read -r x; do
+	    echo "typed[$x]"; stty size; done'
+	cat >"$T/run.sh" <<EOF
+stty -g >"$T/before"
+hp-pty attach t
+echo "status \$?" >"$T/status"
+stty -g >"$T/after"
+read x
+EOF
+	tmux_run "$T/run.sh"
+	wait_until 10 st_is t clients 1
+	tmux -L "$TMUX_SOCK" send-keys 'abc' Enter
+	wait_until 10 pane_has 'typed\[abc\]'
+	wait_until 10 pane_has '^30 100'
+	tmux -L "$TMUX_SOCK" send-keys 'C-\'
+	wait_until 10 test -e "$T/status"
+	[ "$(cat "$T/status")" = "status 0" ]
+	[ "$(cat "$T/after")" = "$(cat "$T/before")" ]
+	wait_until 10 pane_has 'detached from t'
+	st_is t state running
+}
+
+@test "attach in tmux: a pane's new size reaches the program" {
+	hp-pty -d -n t -- sh -c 'trap "stty size" WINCH; while :; do
+	    read x; done'
+	tmux_run "$(printf 'hp-pty --detach-key none attach t\n' >"$T/r.sh";
+	    echo "$T/r.sh")"
+	wait_until 10 st_is t clients 1
+	wait_until 10 pane_has '^30 100'
+	tmux -L "$TMUX_SOCK" resize-window -x 90 -y 25
+	wait_until 10 pane_has '^25 90'
+	wait_until 10 st_is t cols 90
+}

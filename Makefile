@@ -39,7 +39,7 @@ LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event
 	lib/url.o lib/http.o lib/health.o \
 	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
 	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o \
-	lib/relay.o lib/keep.o lib/sterm.o lib/tact.o lib/attach.o lib/launch.o
+	lib/relay.o lib/keep.o lib/sterm.o lib/tact.o lib/tctl.o lib/attach.o lib/launch.o
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
 	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
@@ -99,7 +99,7 @@ test/unit/t_detect.o test/unit/t_fuzz.o: \
 	lib/detect.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o test/unit/t_fuzz.o: lib/super.h
-lib/sterm.o lib/tact.o: lib/super.h lib/sterm.h lib/term.h
+lib/sterm.o lib/tact.o lib/tctl.o: lib/super.h lib/sterm.h lib/term.h
 lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
 lib/node.o lib/slimit.o lib/init.o lib/spec.o lib/http.o lib/url.o \
 lib/health.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: \

@@ -521,7 +521,8 @@ main(int argc, char **argv)
 		    strcmp(argv[g.ind], "send") != 0)
 			hp_usage(synopsis, "unknown verb: %s (a command comes "
 			    "after --)", argv[g.ind]);
-		if (argv[g.ind][0] == 'r') {	/* said before anything is read */
+		/* Numbers are checked before anything is read. */
+		if (argv[g.ind][0] == 'r') {
 			number(argv[g.ind + 2], "cols");
 			number(argv[g.ind + 3], "rows");
 		}

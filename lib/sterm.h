@@ -40,12 +40,22 @@ struct hp_term {
 	long long	 quiet_at, tick_at;
 	unsigned long long burst, told;
 	pid_t		 fg;
+	char		 fgcomm[64];	/* its name, as last seen */
 	long long	 fg_at;		/* mono ms to look at it again, or 0 */
 	int		 osc;
 	size_t		 olen;
 	char		 obuf[256], title[256];
 };
 
+#define LINGER		5000	/* ms a client has to take the end */
+
+/* sterm.c */
+void	hp_term_flushall(struct hp_proc *);	/* to each client */
+int	hp_term_type(struct hp_term *, const char *, size_t);
+				/* bytes for the terminal; -1 too many */
+void	hp_term_restatus(struct hp_super *, struct hp_proc *);
+				/* the status again, if its clients changed */
+/* tact.c */
 struct hp_json *hp_tact_event(struct hp_super *, struct hp_proc *,
 	    const char *);			/* terminal:activity, begun */
 void	hp_tact_output(struct hp_super *, struct hp_proc *, const char *,

@@ -26,16 +26,21 @@ hp_tact_foreground(struct hp_super *s, struct hp_proc *p)
 {
 	struct hp_term *t = p->term;
 	struct hp_json *j;
-	char comm[64];
+	char comm[sizeof t->fgcomm];
 	pid_t fg;
 
-	if (t->master == -1 || (fg = tcgetpgrp(t->master)) <= 0 ||
-	    fg == t->fg)
+	if (t->master == -1 || (fg = tcgetpgrp(t->master)) <= 0)
+		return;
+	/* The group may be seen between its fork and its exec: both count. */
+	if (hp_proc_comm(fg, comm, sizeof comm) == -1)
+		comm[0] = '\0';
+	if (fg == t->fg && strcmp(comm, t->fgcomm) == 0)
 		return;
 	t->fg = fg;
+	hp_copy(t->fgcomm, sizeof t->fgcomm, comm);
 	j = hp_tact_event(s, p, "foreground");
 	hp_json_kint(j, "pid", (long long)fg);
-	if (hp_proc_comm(fg, comm, sizeof comm) == 0)
+	if (comm[0] != '\0')
 		hp_json_kstr(j, "command", comm);
 	hp_event_publish(&s->ev, j);
 }

@@ -178,7 +178,7 @@ bench_restart(void)
 }
 
 /* Resident and proportional memory of pid, in KiB, from smaps_rollup. */
-static void
+void
 memory(pid_t pid, long long *rss, long long *pss)
 {
 	char path[64], buf[4096], *p;
@@ -200,7 +200,7 @@ supervisor(void)
 }
 
 /* A bare process for scale: a child of ours that only waits. */
-static void
+void
 bare_memory(long long *rss, long long *pss)
 {
 	int p[2];
@@ -523,6 +523,7 @@ main(int argc, char **argv)
 	bench_super();
 	bench_detect(bindir, argv[2]);
 	bench_pty();
+	bench_terminals();
 	start(sup, 0);
 	have = 0;
 	bench_memory(&have, 500);

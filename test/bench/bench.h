@@ -11,7 +11,10 @@ pid_t	start(char **, int);	/* a command of ours or a path; 1: bg */
 void	row(const char *, double, double, const char *, const char *);
 				/* figure, hp, baseline, unit, bar */
 pid_t	httpd(int *);		/* test/httpd on 127.0.0.1: its port */
+void	memory(pid_t, long long *, long long *);	/* RSS, PSS KiB */
+void	bare_memory(long long *, long long *);	/* of a bare process */
 
 void	bench_detect(const char *, const char *);	/* detect.c */
 void	bench_super(void);				/* super.c */
 void	bench_pty(void);				/* pty.c */
+void	bench_terminals(void);				/* pty.c */

@@ -169,3 +169,72 @@ bench_pty(void)
 		    "peer");
 	}
 }
+
+#define TERMS	20
+
+/* Terminals the supervisor keeps that have said something: n or more. */
+static int
+spoke(int n)
+{
+	char file[HP_PATH_MAX], buf[1 << 16], *p;
+	ssize_t r;
+	int k = 0;
+
+	if (hp_state_path(&st, file, sizeof file, HP_EVENTS_LOG) == -1 ||
+	    (r = hp_file_read(file, buf, sizeof buf)) <= 0)
+		return 0;
+	for (p = buf; (p = strstr(p, "\"activity\":\"quiet\"")) != NULL; p++)
+		k++;
+	return k >= n;
+}
+
+/* Start terminal name, printing bytes of output; wait until it is quiet. */
+static void
+terminal(const char *name, const char *bytes, int n)
+{
+	char path[HP_PATH_MAX], cmd[128];
+	char *hp[] = { path, "-S", st.dir, "-d", "--quiet", "100ms", "-n",
+	    (char *)name, "--", "/bin/sh", "-c", cmd, NULL };
+	long long end = hp_mono_ms() + 10000;
+
+	snprintf(path, sizeof path, "%s/hp-pty", bindir);
+	snprintf(cmd, sizeof cmd, "head -c %s /dev/zero | tr '\\0' x; "
+	    "exec sleep 100000", bytes);
+	start(hp, 0);
+	while (!spoke(n) && hp_mono_ms() < end)
+		poll(NULL, 0, 10);
+}
+
+/*
+ * The memory a detached terminal costs the supervisor: its PSS with one
+ * terminal, then with TERMS more, idle (100 bytes written) and after
+ * 200 KiB of output each (the scrollback grows with what comes).
+ */
+void
+bench_terminals(void)
+{
+	char name[32], *down[] = { "hp-supervise", "-S", st.dir, "shutdown",
+	    NULL };
+	long long rss, one, pss, brss, bpss;
+	int i;
+
+	terminal("t0", "100", 1);
+	memory(hp_super_pid(&st), &rss, &one);
+	for (i = 1; i <= TERMS; i++) {
+		snprintf(name, sizeof name, "t%d", i);
+		terminal(name, "100", i + 1);
+	}
+	memory(hp_super_pid(&st), &rss, &pss);
+	bare_memory(&brss, &bpss);
+	row("detached terminal, idle (PSS)", (double)(pss - one) / TERMS,
+	    (double)bpss, "KiB", "under 150 kB; base: a bare process");
+	one = pss;
+	for (i = 0; i < TERMS; i++) {
+		snprintf(name, sizeof name, "u%d", i);
+		terminal(name, "204800", TERMS + 2 + i);
+	}
+	memory(hp_super_pid(&st), &rss, &pss);
+	row("detached terminal, 200 KiB said", (double)(pss - one) / TERMS,
+	    (double)bpss, "KiB", "scrollback grows as output comes");
+	start(down, 0);
+}

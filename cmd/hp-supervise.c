@@ -140,7 +140,7 @@ status(struct hp_state *st)
 static void
 result(struct hp_json *j, const char *reply, const char *name, int *failed)
 {
-	char ok[8], code[32], msg[512], state[16], pid[24];
+	char ok[8], code[32], msg[512], state[16], pid[24], by[16];
 
 	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
 		hp_copy(ok, sizeof ok, "false");
@@ -168,6 +168,9 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	if (state[0] != '\0')
 		hp_json_kstr(j, "state", state);
 	hp_json_kint(j, "pid", atoll(pid));
+	/* Which signal of a stop ended it: HUP, TERM, KILL... */
+	if (hp_json_get(reply, "stopped_by", by, sizeof by) == 0)
+		hp_json_kstr(j, "stopped_by", by);
 	if (strcmp(ok, "true") != 0) {
 		hp_json_key(j, "error");
 		hp_json_open(j, '{');

@@ -157,11 +157,15 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 	struct hp_client c;
 	struct pollfd pfd[3];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], buf[4096];
-	int sig, sfd, tty = isatty(0), cols = a->cols, rows = a->rows, r;
+	int sig, sfd, tty = isatty(0), cols = a->cols, rows = a->rows, r, w, h;
 	ssize_t n;
 
-	if (tty && cols == 0 && hp_pty_size_get(0, &cols, &rows) == -1)
-		cols = rows = 0;
+	/* A side not given is our terminal's. */
+	if (tty && (cols == 0 || rows == 0) &&
+	    hp_pty_size_get(0, &w, &h) == 0 && w > 0 && h > 0) {
+		cols = cols ? cols : w;
+		rows = rows ? rows : h;
+	}
 	if (make(st, name, a) == -1) {
 		if (errno == ENOENT)
 			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "

@@ -30,6 +30,12 @@ man_options() {
 	    sed 's/^Fl /-/' | LC_ALL=C sort -u | tr '\n' ' '
 }
 
+# The keys of hp.conf(5) that -o takes, as "KEY=" lines, sorted.
+conf_keys() {
+	sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' "$ROOT/man/hp.conf.5" |
+	    grep -v '^exec=$' | sort
+}
+
 # bash_complete [NAME=VALUE ...] -- WORD ...: complete the last WORD (may be
 # empty) of the command line WORD ... in bash, one candidate a line.
 bash_complete() {
@@ -236,8 +242,7 @@ EOF
 }
 
 @test "bash, fish, zsh: hp-spawn -o offers every key of hp.conf(5)" {
-	want=$(sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' \
-	    "$ROOT/man/hp.conf.5" | grep -v '^exec=$' | sort)
+	want=$(conf_keys)
 	bash_complete -- hp-spawn -o ''
 	[ "$(echo "$output" | sort)" = "$want" ]
 	bash_complete -- hp-spawn --option health-r
@@ -671,8 +676,7 @@ detect_env() {
 }
 
 @test "hp-pty: --detach-key values, and -o the keys of hp.conf(5)" {
-	want=$(sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' \
-	    "$ROOT/man/hp.conf.5" | grep -v '^exec=$' | sort)
+	want=$(conf_keys)
 	bash_complete -- hp-pty --detach-key ''
 	[ "$(sorted)" = "'^\\' '^]' none " ]
 	bash_complete -- hp-pty --detach-key n

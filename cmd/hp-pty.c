@@ -408,7 +408,8 @@ main(int argc, char **argv)
 	struct hp_user u;
 	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
 	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1, c, w;
-	struct hp_attach *a = hp_xcalloc(1, sizeof *a);
+	static struct hp_attach att;	/* 64 KiB: not on the stack */
+	struct hp_attach *a = &att;
 	char *eq, **envp;
 
 	hp_progname = "hp-pty";
@@ -581,7 +582,9 @@ main(int argc, char **argv)
 			hp_spec_addenv(&spec, envp[i]);
 		free(envp);
 		spec.clear_env = 1;
-		return detached(&spec, &st, stdir, name, opt_name == NULL);
+		n = detached(&spec, &st, stdir, name, opt_name == NULL);
+		hp_spec_free(&spec);
+		return n;
 	}
 	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows);
 	hp_spec_free(&spec);

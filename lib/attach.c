@@ -270,7 +270,10 @@ hp_term_send(struct hp_state *st, const char *name, const char *b, size_t n,
 
 	if (hp_client_open(&c, st) == -1)
 		return -1;
-	snprintf(reply, rn, "{\"ok\":true,\"name\":\"%s\"}", name);
+	/* Nothing to type: still, the terminal must be there and running. */
+	if (n == 0 && hp_term_ask(&c, name, reply, rn, "resize %s 0 0",
+	    name) == -1)
+		r = -1;
 	for (i = 0; i < n && r == 0; i += k) {
 		for (k = 0; k < 1024 && i + k < n; k++) {
 			line[2 * k] = hex[(unsigned char)b[i + k] >> 4];

@@ -494,3 +494,19 @@ tools_env() {
 	grep -q '"event":"process:stopped","name":"kill".*"stopped_by":"KILL"' \
 	    "$HP_STATE_DIR/events.log"
 }
+
+@test "hp-pty send: nothing to send still wants a running terminal" {
+	hp-pty -d -n t -- sh -c 'read x; exit 3' </dev/null
+	run hp-pty --no-newline send nosuch ''
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-pty: nosuch: no such process" ]
+	run hp-pty send t </dev/null
+	[ "$status" -eq 0 ]
+	run hp-pty --json send t go
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.ok + " " + j.name')" = "true t" ]
+	wait_until 10 grep -q 'state = exited' "$HP_STATE_DIR/procs/t/status"
+	run sh -c 'hp-pty --json send t </dev/null 2>/dev/null'
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = "not-running" ]
+}

@@ -407,8 +407,9 @@ main(int argc, char **argv)
 	char term[HP_PATH_MAX], *shell[2] = { NULL, NULL }, msg[256];
 	struct hp_user u;
 	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
-	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1;
-	struct hp_attach *a = hp_xcalloc(1, sizeof *a);
+	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1, c, w;
+	static struct hp_attach att;	/* 64 KiB: not on the stack */
+	struct hp_attach *a = &att;
 	char *eq, **envp;
 
 	hp_progname = "hp-pty";
@@ -487,6 +488,11 @@ main(int argc, char **argv)
 				    g.arg);
 			*eq = '\0';
 			key(&spec, g.arg, eq + 1);
+			/* -o cols=N is -c N: the last of them wins. */
+			if (strcmp(g.arg, "cols") == 0)
+				cols = spec.cols;
+			if (strcmp(g.arg, "rows") == 0)
+				rows = spec.rows;
 			break;
 		case O_DKEY:
 			a->detach = detachkey(g.arg);
@@ -531,6 +537,8 @@ main(int argc, char **argv)
 			return resize(&st, argv + g.ind + 1);
 		if (argv[g.ind][0] == 's')
 			return send(&st, argv + g.ind + 1, n - 1, newline);
+		if ((cols == 0) != (rows == 0) && !isatty(0))
+			hp_usage(synopsis, "attach wants -c and -r together");
 		a->in = 0;
 		a->out = 1;
 		a->cols = cols;
@@ -561,8 +569,10 @@ main(int argc, char **argv)
 	else
 		hp_name_derive(name, sizeof name, spec.argv[0]);
 	if (detach) {
-		if (cols == 0 && isatty(0))
-			(void)hp_pty_size_get(0, &cols, &rows);
+		if (isatty(0) && hp_pty_size_get(0, &c, &w) == 0) {
+			cols = cols ? cols : c;
+			rows = rows ? rows : w;
+		}
 		spec.cols = cols > 0 ? cols : 80;
 		spec.rows = rows > 0 ? rows : 24;
 		/* Its environment is ours, not the supervisor's. */
@@ -574,7 +584,9 @@ main(int argc, char **argv)
 		hp_argv_free(spec.env);
 		spec.env = copy.env;
 		spec.clear_env = 1;
-		return detached(&spec, &st, stdir, name, opt_name == NULL);
+		n = detached(&spec, &st, stdir, name, opt_name == NULL);
+		hp_spec_free(&spec);
+		return n;
 	}
 	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows);
 	hp_spec_free(&spec);

@@ -188,7 +188,7 @@ _hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal 
 	ready-check ready-timeout after health health-interval
 	health-timeout health-start health-retries health-restart
 	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
-	memory-max cpu-max limit-interval"
+	memory-max cpu-max limit-interval cols rows scrollback quiet"
 
 # After "--": the command, then its own arguments. 1: no "--" yet.
 _hp_command()
@@ -219,7 +219,7 @@ _hp_spawn()
 	-S|--state-dir|-C)
 		_hp_dirs; return ;;
 	-t)
-		_hp_reply "service system node"; return ;;
+		_hp_reply "service system node terminal"; return ;;
 	-r)
 		_hp_reply "no on-failure always"; return ;;
 	--stop-signal)
@@ -359,11 +359,11 @@ _hp_term_names()
 	done
 }
 
-# hp-pty: options, tool ids after -t, a command after "--"; the verb
-# resize, then the names of the terminals.
+# hp-pty: options, tool ids after -t, a command after "--"; the verbs
+# attach, send and resize, then the names of the terminals.
 _hp_pty()
 {
-	local cur prev i w ops=0
+	local cur prev i w k ops=0
 	_hp_words
 	_hp_command && return
 	case $prev in
@@ -378,14 +378,30 @@ _hp_pty()
 	-u|--user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return ;;
-	-n|--name|-c|--cols|-r|--rows|-T|--term|--umask|=)
+	-o|--option)
+		compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -S = -W \
+		    "$_hp_spec_keys" -- "$cur")
+		return ;;
+	--detach-key)
+		# Quoted: a backslash alone would escape what follows it.
+		COMPREPLY=()
+		for k in "'^\\'" "'^]'" none; do
+			[[ $k == "$cur"* || ${k#\'} == "$cur"* ]] &&
+			    COMPREPLY+=("$k")
+		done
+		return ;;
+	-n|--name|-c|--cols|-r|--rows|-T|--term|--umask|--scrollback|\
+	--quiet|--replay|=)
 		COMPREPLY=(); return ;;
 	esac
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
 		-S|--state-dir|-C|--dir|-t|--tool|-e|--env|-n|--name|-c|\
-		--cols|-r|--rows|-T|--term|-u|--user|--umask)
+		--cols|-r|--rows|-T|--term|-u|--user|--umask|-o|--option|\
+		--scrollback|--quiet|--detach-key|--replay)
+			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		-*|=) ;;
 		*)
@@ -393,11 +409,13 @@ _hp_pty()
 		esac
 	done
 	if [[ $cur == -* ]]; then
-		_hp_reply "-E --clear-env --eof-hangup --json -S --state-dir -n
-		    --name -c --cols -r --rows -C --dir -e --env -T --term -t
-		    --tool -u --user --umask -h --help -V --version --"
+		_hp_reply "-d --detach -E --clear-env --eof-hangup --json -S
+		    --state-dir -n --name -c --cols -r --rows -C --dir -e --env
+		    -T --term -t --tool -u --user --umask --scrollback --quiet
+		    -o --option --detach-key --replay --no-newline -h --help -V
+		    --version --"
 	elif ((ops == 0)); then
-		_hp_reply "resize --"
+		_hp_reply "attach send resize --"
 	elif ((ops == 1)); then
 		_hp_reply "$(_hp_term_names)"
 	fi

@@ -167,7 +167,8 @@ function __hp_spec_keys
         ready-check ready-timeout after health health-interval \
         health-timeout health-start health-retries health-restart \
         node node-args limit-as limit-nofile limit-cpu limit-nproc \
-        limit-core memory-max cpu-max limit-interval
+        limit-core memory-max cpu-max limit-interval cols rows scrollback \
+        quiet
 end
 
 complete -c hp-spawn -f
@@ -176,7 +177,7 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s w -d 'Wait, exit with
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l json -d 'Print the result as JSON'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s n -x -d 'Process name'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -x -a 'service system node' -d Type
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -x -a 'service system node terminal' -d Type
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s C -x -a '(__fish_complete_directories)' -d 'Working directory'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s e -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s r -x -a 'no on-failure always' -d 'Restart policy'
@@ -304,7 +305,8 @@ complete -c hp-detect -n '__hp_detect_none; and not string match -q -- "-*" (com
     -a 'path install update tools' -d Verb
 complete -c hp-detect -a '(__hp_detect_tools)'
 
-# hp-pty: like hp-spawn before and after "--"; resize and the terminals.
+# hp-pty: like hp-spawn before and after "--"; the verbs attach, send and
+# resize, and the terminals.
 function __hp_pty_terms
     set -l dir (__hp_state_dir)
     for f in $dir/procs/*/status
@@ -327,7 +329,8 @@ function __hp_pty_ops
         end
         switch $w
             case -S --state-dir -C --dir -t --tool -e --env -n --name \
-                -c --cols -r --rows -T --term
+                -c --cols -r --rows -T --term -u --user --umask -o \
+                --option --scrollback --quiet --detach-key --replay
                 set skip 1
             case '-*'
             case '*'
@@ -339,6 +342,7 @@ end
 
 set -l nd 'not __hp_spawn_after_dashdash'
 complete -c hp-pty -f
+complete -c hp-pty -n $nd -s d -l detach -d 'Hand the terminal to the supervisor'
 complete -c hp-pty -n $nd -s E -l clear-env -d 'Start from an empty environment'
 complete -c hp-pty -n $nd -l eof-hangup -d 'Hang up at the end of input'
 complete -c hp-pty -n $nd -l json -d 'JSON output'
@@ -352,8 +356,14 @@ complete -c hp-pty -n $nd -s T -l term -x -d 'TERM of the program'
 complete -c hp-pty -n $nd -s t -l tool -x -a '(hp-detect tools 2>/dev/null)' -d 'CLI tool of the registry'
 complete -c hp-pty -n $nd -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user'
 complete -c hp-pty -n $nd -l umask -x -d 'File mode creation mask'
+complete -c hp-pty -n $nd -l scrollback -x -d 'Output kept for attach'
+complete -c hp-pty -n $nd -l quiet -x -d 'Silence before a quiet event'
+complete -c hp-pty -n $nd -s o -l option -x -a '(__hp_spec_keys)' -d 'Set a key of hp.conf'
+complete -c hp-pty -n $nd -l detach-key -x -a "none '^\\\\' '^]'" -d 'Key that detaches'
+complete -c hp-pty -n $nd -l replay -x -d 'Scrollback replayed on attach'
+complete -c hp-pty -n $nd -l no-newline -d 'Send no newline'
 complete -c hp-pty -n $nd -s h -l help -d 'Print usage'
 complete -c hp-pty -n $nd -s V -l version -d 'Print version'
-complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'resize --' -d Verb
+complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'attach send resize --' -d Verb
 complete -c hp-pty -n "$nd; and __hp_pty_ops 1" -a '(__hp_pty_terms)' -d Terminal
 complete -c hp-pty -n __hp_spawn_after_dashdash -x -a '(__hp_spawn_command)'

@@ -157,11 +157,15 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 	struct hp_client c;
 	struct pollfd pfd[3];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], buf[4096];
-	int sig, sfd, tty = isatty(0), cols = a->cols, rows = a->rows, r;
+	int sig, sfd, tty = isatty(0), cols = a->cols, rows = a->rows, r, w, h;
 	ssize_t n;
 
-	if (tty && cols == 0 && hp_pty_size_get(0, &cols, &rows) == -1)
-		cols = rows = 0;
+	/* A side not given is our terminal's. */
+	if (tty && (cols == 0 || rows == 0) &&
+	    hp_pty_size_get(0, &w, &h) == 0 && w > 0 && h > 0) {
+		cols = cols ? cols : w;
+		rows = rows ? rows : h;
+	}
 	if (make(st, name, a) == -1) {
 		if (errno == ENOENT)
 			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
@@ -266,7 +270,10 @@ hp_term_send(struct hp_state *st, const char *name, const char *b, size_t n,
 
 	if (hp_client_open(&c, st) == -1)
 		return -1;
-	snprintf(reply, rn, "{\"ok\":true,\"name\":\"%s\"}", name);
+	/* Nothing to type: still, the terminal must be there and running. */
+	if (n == 0 && hp_term_ask(&c, name, reply, rn, "resize %s 0 0",
+	    name) == -1)
+		r = -1;
 	for (i = 0; i < n && r == 0; i += k) {
 		for (k = 0; k < 1024 && i + k < n; k++) {
 			line[2 * k] = hex[(unsigned char)b[i + k] >> 4];

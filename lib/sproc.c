@@ -561,7 +561,8 @@ hp_sproc_timer(struct hp_super *s, struct hp_proc *p, long long now)
 			signal_group(p, p->stopby = SIGKILL);
 			p->killed = now;
 		}
-	} else if (p->term != NULL && p->stopby == SIGHUP) {
+	} else if (p->term != NULL && p->stopby == SIGHUP &&
+	    now < p->stop_at) {
 		/* Then the stop signal, for what ignores a hang-up. */
 		p->stopby = p->spec.stop_signal;
 		signal_group(p, p->stopby);

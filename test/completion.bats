@@ -30,6 +30,12 @@ man_options() {
 	    sed 's/^Fl /-/' | LC_ALL=C sort -u | tr '\n' ' '
 }
 
+# The keys of hp.conf(5) that -o takes, as "KEY=" lines, sorted.
+conf_keys() {
+	sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' "$ROOT/man/hp.conf.5" |
+	    grep -v '^exec=$' | sort
+}
+
 # bash_complete [NAME=VALUE ...] -- WORD ...: complete the last WORD (may be
 # empty) of the command line WORD ... in bash, one candidate a line.
 bash_complete() {
@@ -222,7 +228,7 @@ EOF
 
 @test "bash: hp-spawn completes types, policies and signals" {
 	bash_complete -- hp-spawn -t ''
-	[ "$output" = "$(printf 'service\nsystem\nnode')" ]
+	[ "$output" = "$(printf 'service\nsystem\nnode\nterminal')" ]
 	bash_complete -- hp-spawn -E -r ''
 	[ "$output" = "$(printf 'no\non-failure\nalways')" ]
 	bash_complete -- hp-spawn -r on
@@ -236,8 +242,7 @@ EOF
 }
 
 @test "bash, fish, zsh: hp-spawn -o offers every key of hp.conf(5)" {
-	want=$(sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' \
-	    "$ROOT/man/hp.conf.5" | grep -v '^exec=$' | sort)
+	want=$(conf_keys)
 	bash_complete -- hp-spawn -o ''
 	[ "$(echo "$output" | sort)" = "$want" ]
 	bash_complete -- hp-spawn --option health-r
@@ -339,7 +344,7 @@ EOF
 
 @test "fish: hp-spawn completes values, and a command after --" {
 	fish_complete -- "hp-spawn -t "
-	[ "$(sorted)" = "node service system " ]
+	[ "$(sorted)" = "node service system terminal " ]
 	fish_complete -- "hp-spawn -w -r "
 	[ "$(sorted)" = "always no on-failure " ]
 	fish_complete -- "hp-spawn --stop-signal=KI"
@@ -407,7 +412,7 @@ EOF
 	zsh_complete -- "hp-spawn -r "
 	[ "$(sorted)" = "always no on-failure " ]
 	zsh_complete -- "hp-spawn -E -t "
-	[ "$(sorted)" = "node service system " ]
+	[ "$(sorted)" = "node service system terminal " ]
 	zsh_complete -- "hp-spawn -n x -- hpfake"
 	[ "$output" = "hpfaketool" ]
 }
@@ -619,7 +624,7 @@ detect_env() {
 	    _ "$ROOT/completions/hp.bash"
 	[ "$output" = "complete -F _hp_pty hp-pty" ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-pty ''
-	[ "$(sorted)" = "-- resize " ]
+	[ "$(sorted)" = "-- attach resize send " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-pty -S "$STATE" resize ''
 	[ "$output" = "web" ]
 	bash_complete "${DENV[@]}" -- hp-pty -t ''
@@ -627,7 +632,7 @@ detect_env() {
 	bash_complete -- hp-pty -c 80 -- hpfake
 	[ "$output" = "hpfaketool" ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-pty "
-	[ "$(sorted)" = "-- resize " ]
+	[ "$(sorted)" = "-- attach resize send " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-pty resize "
 	[ "$output" = "web" ]
 	fish_complete "${DENV[@]}" -- "hp-pty -t "
@@ -640,4 +645,55 @@ detect_env() {
 	[ "$(sorted)" = "alpha beta-cli " ]
 	zsh_complete -- "hp-pty -n x -- hpfake"
 	[ "$output" = "hpfaketool" ]
+}
+
+@test "hp-pty: attach, send and resize complete terminals in every shell" {
+	printf 'name = web\ntype = terminal\n' >"$STATE/procs/web/status"
+	printf 'name = api\ntype = service\n' >"$STATE/procs/api/status"
+	local verb
+	for verb in attach send resize; do
+		bash_complete HP_STATE_DIR="$STATE" -- hp-pty "$verb" ''
+		[ "$output" = "web" ]
+		fish_complete HP_STATE_DIR="$STATE" -- "hp-pty $verb "
+		[ "$output" = "web" ]
+		zsh_complete HP_STATE_DIR="$STATE" -- "hp-pty $verb "
+		[ "$output" = "web" ]
+	done
+	# The words after options that take one are not operands.
+	bash_complete HP_STATE_DIR="$STATE" -- hp-pty --replay 0 \
+	    --detach-key none -c 80 -r 24 attach ''
+	[ "$output" = "web" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-pty --replay = 0 attach ''
+	[ "$output" = "web" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-pty -u root ''
+	[ "$(sorted)" = "-- attach resize send " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-pty --replay 0 -u root attach "
+	[ "$output" = "web" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-pty --replay 0 attach "
+	[ "$output" = "web" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-pty "
+	[ "$(sorted)" = "-- attach resize send " ]
+}
+
+@test "hp-pty: --detach-key values, and -o the keys of hp.conf(5)" {
+	want=$(conf_keys)
+	bash_complete -- hp-pty --detach-key ''
+	[ "$(sorted)" = "'^\\' '^]' none " ]
+	bash_complete -- hp-pty --detach-key n
+	[ "$output" = "none" ]
+	bash_complete -- hp-pty --detach-key '^'
+	[ "$(sorted)" = "'^\\' '^]' " ]
+	fish_complete -- "hp-pty --detach-key "
+	[ "$(sorted)" = "^\\ ^] none " ]
+	# zsh quotes them as it would insert them.
+	zsh_complete -- "hp-pty --detach-key="
+	[ "$(sorted)" = '\^\\ \^\] none ' ]
+	bash_complete -- hp-pty -d -o ''
+	[ "$(echo "$output" | sort)" = "$want" ]
+	bash_complete -- hp-pty --option sc
+	[ "$output" = "scrollback=" ]
+	fish_complete -- 'hp-pty -d -o '
+	[ "$(echo "$output" | sort)" = "$want" ]
+	zsh_complete -- "hp-pty -d -o "
+	[ "$(echo "$output" | sed 's/$/=/' | sort)" = "$want" ]
 }

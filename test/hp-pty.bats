@@ -456,3 +456,57 @@ tools_env() {
 	[ "$status" -eq 2 ]
 	[ "$output" = "hp-pty: gamma: unknown tool" ]
 }
+
+@test "hp-pty -d: -o cols and rows are the size, as -c and -r are" {
+	run hp-pty -d -n oc -o cols=100 -o rows=40 -- sh </dev/null
+	[ "$status" -eq 0 ]
+	grep -qx 'cols = 100' "$HP_STATE_DIR/procs/oc/status"
+	grep -qx 'rows = 40' "$HP_STATE_DIR/procs/oc/status"
+	hp-pty -d -n r -r 30 -- sh </dev/null
+	grep -qx 'cols = 80' "$HP_STATE_DIR/procs/r/status"
+	grep -qx 'rows = 30' "$HP_STATE_DIR/procs/r/status"
+}
+
+@test "hp-pty attach: -c without -r off a terminal is a usage error" {
+	hp-pty -d -n t -- sh </dev/null
+	run hp-pty -c 100 attach t </dev/null
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "hp-pty: attach wants -c and -r together" ]]
+	run hp-pty -c 100 -r 30 attach t </dev/null
+	[ "$status" -eq 0 ]
+	grep -qx 'cols = 100' "$HP_STATE_DIR/procs/t/status"
+	grep -qx 'rows = 30' "$HP_STATE_DIR/procs/t/status"
+}
+
+@test "hp-pty -d: a stop says which signal ended it: HUP, TERM or KILL" {
+	hp-pty -d -n hup -- sh </dev/null
+	hp-pty -d -n term -o stop-timeout=1s -- sh -c \
+	    "trap '' HUP; echo >'$T/term'; sleep 100 & wait" </dev/null
+	# Its stop signal is HUP, which it ignores: KILL all the same.
+	hp-pty -d -n kill -o stop-timeout=1s -o stop-signal=HUP -- sh -c \
+	    "trap '' HUP; echo >'$T/kill'; sleep 100 & wait" </dev/null
+	wait_until 10 test -e "$T/term"
+	wait_until 10 test -e "$T/kill"
+	run hp-supervise --json stop hup term kill
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.map(x => x.stopped_by).join(" ")')" = \
+	    "HUP TERM KILL" ]
+	grep -q '"event":"process:stopped","name":"kill".*"stopped_by":"KILL"' \
+	    "$HP_STATE_DIR/events.log"
+}
+
+@test "hp-pty send: nothing to send still wants a running terminal" {
+	hp-pty -d -n t -- sh -c 'read x; exit 3' </dev/null
+	run hp-pty --no-newline send nosuch ''
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-pty: nosuch: no such process" ]
+	run hp-pty send t </dev/null
+	[ "$status" -eq 0 ]
+	run hp-pty --json send t go
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.ok + " " + j.name')" = "true t" ]
+	wait_until 10 grep -q 'state = exited' "$HP_STATE_DIR/procs/t/status"
+	run sh -c 'hp-pty --json send t </dev/null 2>/dev/null'
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = "not-running" ]
+}

@@ -140,13 +140,18 @@ control(struct hp_relay *r, char *line)
 static void
 refused(const char *name, const char *reply)
 {
-	char code[32], msg[256];
+	char code[32], msg[256], val[16];
+	int status = HP_EXIT_FAIL;
 
 	if (hp_json_get(reply, "code", code, sizeof code) == -1)
 		hp_copy(code, sizeof code, "failed");
 	if (hp_json_get(reply, "message", msg, sizeof msg) == -1)
 		hp_copy(msg, sizeof msg, "failed");
-	hp_fail(HP_EXIT_FAIL, code, "%s: %s", name, msg);
+	/* Not started: 127 not found, 126 not executable, as hp-spawn. */
+	if (strcmp(code, "exec-failed") == 0 && hp_json_get(reply,
+	    "exit_code", val, sizeof val) == 0)
+		status = atoi(val);
+	hp_fail(status, code, "%s: %s", name, msg);
 }
 
 static void
@@ -209,7 +214,7 @@ resize(struct hp_state *st, char **argv)
 	return HP_EXIT_OK;
 }
 
-/* send NAME [TEXT...]: the words and a newline, or what stdin has. */
+/* send NAME [TEXT...]: the words and Enter (CR), or what stdin has. */
 static int
 send(struct hp_state *st, char **argv, int argc, int newline)
 {
@@ -221,7 +226,7 @@ send(struct hp_state *st, char **argv, int argc, int newline)
 	for (i = 1; i < argc; i++) {
 		hp_buf_add(&b, argv[i], strlen(argv[i]));
 		if (i + 1 < argc || newline)
-			hp_buf_addc(&b, i + 1 < argc ? ' ' : '\n');
+			hp_buf_addc(&b, i + 1 < argc ? ' ' : '\r');
 	}
 	while (argc == 1 && (n = hp_read(0, buf, sizeof buf)) > 0)
 		hp_buf_add(&b, buf, (size_t)n);
@@ -401,7 +406,7 @@ int
 main(int argc, char **argv)
 {
 	struct hp_getopt g = { 0 };
-	struct hp_spec spec, copy;
+	struct hp_spec spec;
 	struct hp_state st;
 	char name[HP_NAME_MAX + 1];
 	char term[HP_PATH_MAX], *shell[2] = { NULL, NULL }, msg[256];
@@ -410,7 +415,7 @@ main(int argc, char **argv)
 	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1, c, w;
 	static struct hp_attach att;	/* 64 KiB: not on the stack */
 	struct hp_attach *a = &att;
-	char *eq, **envp;
+	char *eq;
 
 	hp_progname = "hp-pty";
 	hp_spec_init(&spec, "pty", HP_SYSTEM);
@@ -576,14 +581,7 @@ main(int argc, char **argv)
 		spec.cols = cols > 0 ? cols : 80;
 		spec.rows = rows > 0 ? rows : 24;
 		/* Its environment is ours, not the supervisor's. */
-		envp = hp_pty_envp(&spec);	/* may point into spec.env */
-		memset(&copy, 0, sizeof copy);
-		for (i = 0; envp[i] != NULL; i++)
-			hp_spec_addenv(&copy, envp[i]);
-		free(envp);
-		hp_argv_free(spec.env);
-		spec.env = copy.env;
-		spec.clear_env = 1;
+		hp_pty_specenv(&spec);
 		n = detached(&spec, &st, stdir, name, opt_name == NULL);
 		hp_spec_free(&spec);
 		return n;

@@ -442,10 +442,15 @@ main(int argc, char **argv)
 	if (spec.dir == NULL && getcwd(cwd, sizeof cwd) != NULL)
 		spec.dir = hp_xstrdup(cwd);
 	spec.clear_env = 1;
-	if (!clear)
+	if (!clear && spec.type != HP_TERMINAL)
 		hp_spec_inherit(&spec);
 	for (i = 0; i < nenv; i++)
 		hp_spec_addenv(&spec, envs[i]);
+	/* A terminal's: TERM, locale... as hp-pty -d makes it. */
+	if (spec.type == HP_TERMINAL) {
+		spec.clear_env = clear;
+		hp_pty_specenv(&spec);
+	}
 	if (opt_name != NULL)
 		hp_copy(name, sizeof name, opt_name);
 	else

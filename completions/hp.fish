@@ -361,7 +361,7 @@ complete -c hp-pty -n $nd -l quiet -x -d 'Silence before a quiet event'
 complete -c hp-pty -n $nd -s o -l option -x -a '(__hp_spec_keys)' -d 'Set a key of hp.conf'
 complete -c hp-pty -n $nd -l detach-key -x -a "none '^\\\\' '^]'" -d 'Key that detaches'
 complete -c hp-pty -n $nd -l replay -x -d 'Scrollback replayed on attach'
-complete -c hp-pty -n $nd -l no-newline -d 'Send no newline'
+complete -c hp-pty -n $nd -l no-newline -d 'Send no Enter after the text'
 complete -c hp-pty -n $nd -s h -l help -d 'Print usage'
 complete -c hp-pty -n $nd -s V -l version -d 'Print version'
 complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'attach send resize --' -d Verb

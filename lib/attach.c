@@ -100,7 +100,22 @@ winch(struct hp_client *c, const char *name)
 		(void)hp_client_send(c, "resize %s %d %d", name, cols, rows);
 }
 
-/* Frames from the supervisor; 1 once the end has come. */
+/* Bytes we missed: said at once, then at most once a second. */
+static void
+missed(struct hp_attach *a, const char *name, int last)
+{
+	long long now = hp_mono_ms();
+
+	if (a->lost == a->told || (!last && a->told > 0 &&
+	    now - a->told_at < 1000))
+		return;
+	hp_warnx("%s: %lld bytes missed: we did not read them in time",
+	    name, a->lost);
+	a->told = a->lost;
+	a->told_at = now;
+}
+
+/* Frames from the supervisor; 1 once the end has come, 2 to detach. */
 static int
 frames(struct hp_attach *a, const char *name)
 {
@@ -118,8 +133,7 @@ frames(struct hp_attach *a, const char *name)
 			snprintf(num, sizeof num, "%.*s",
 			    (int)(n < 20 ? n : 20), a->buf + 3);
 			a->lost += strtoll(num, NULL, 10);
-			hp_warnx("%s: %s bytes missed: we did not read them in "
-			    "time", name, num);
+			missed(a, name, 0);
 		}
 		if (f[0] == 'x') {
 			snprintf(a->end, sizeof a->end, "%.*s",
@@ -129,6 +143,9 @@ frames(struct hp_attach *a, const char *name)
 		}
 		a->len -= 3 + n;
 		memmove(a->buf, a->buf + 3 + n, a->len);
+		/* Input that ended at once waited for the replay. */
+		if (f[0] == 'r' && (a->replayed = 1) && a->eof)
+			return 2;
 	}
 	return 0;
 }
@@ -166,6 +183,9 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 		cols = cols ? cols : w;
 		rows = rows ? rows : h;
 	}
+	if (hp_super_pid(st) <= 0)
+		hp_fail(HP_EXIT_FAIL, "not-running", "%s: no supervisor keeps "
+		    "it", name);
 	if (make(st, name, a) == -1) {
 		if (errno == ENOENT)
 			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
@@ -222,8 +242,12 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 		}
 		if (r == 0 && a->in != -1 && pfd[2].revents) {
 			n = hp_read(a->in, buf, sizeof buf);
-			if (n == 0 || (n == -1 && errno != EAGAIN))
-				r = 2;	/* end of our input: detach */
+			if (n == 0 || (n == -1 && errno != EAGAIN)) {
+				/* End of input: detach, once replayed. */
+				a->in = -1;
+				a->eof = 1;
+				r = a->replayed ? 2 : 0;
+			}
 			else if (n > 0)
 				r = typed(a, buf, (size_t)n) ? 2 : 0;
 		}
@@ -231,6 +255,7 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 	unmake();
 	close(a->keys);
 	close(a->frames);
+	missed(a, name, 1);
 	if (r == 1)
 		return hp_term_status_of(a->end);
 	if (r == -1)

@@ -331,6 +331,7 @@ void	hp_pty_init(struct hp_spec *);
 int	hp_pty_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
 void	hp_pty_write(const struct hp_spec *, struct hp_buf *);
+void	hp_pty_specenv(struct hp_spec *);	/* ours, fit for a terminal */
 void	hp_admit_default(struct hp_admit *);
 int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
 void	hp_admit_read(const struct hp_state *, struct hp_admit *);

@@ -242,6 +242,28 @@ hp_pty_envp(const struct hp_spec *sp)
 	return out;
 }
 
+/*
+ * A terminal another process will start (the supervisor): its whole
+ * environment goes into the spec now, worked out from ours as for one
+ * we start (hp_pty_envp), and the spec clears the rest.
+ */
+void
+hp_pty_specenv(struct hp_spec *sp)
+{
+	struct hp_spec copy;
+	char **envp;
+	size_t i;
+
+	envp = hp_pty_envp(sp);		/* may point into sp->env */
+	memset(&copy, 0, sizeof copy);
+	for (i = 0; envp[i] != NULL; i++)
+		hp_spec_addenv(&copy, envp[i]);
+	free(envp);
+	hp_argv_free(sp->env);
+	sp->env = copy.env;
+	sp->clear_env = 1;
+}
+
 #define SCROLLBACK	(256 * 1024)
 #define QUIET		2000
 

@@ -30,8 +30,9 @@
  *
  * A frame is one write of at most PIPE_BUF bytes, so never interleaved
  * or cut: a kind byte, two bytes of length (big-endian), the payload.
- * 'o' output; 'l' bytes lost, in decimal; 'x' the program's end, as
- * JSON ({"code":N} or {"signal":"NAME"}), after which we close.
+ * 'o' output; 'r' (empty) the replay is over; 'l' bytes lost, in
+ * decimal; 'x' the program's end, as JSON ({"code":N} or
+ * {"signal":"NAME"}), after which we close.
  */
 #ifdef PIPE_BUF
 #define FRAME		PIPE_BUF
@@ -142,6 +143,12 @@ flush(struct hp_term *t, struct tclient *c)
 		if ((r = put(c, 'o', f, k)) != 1)
 			return r;
 		c->pos += k;
+	}
+	/* An empty 'r': what came before was the replay. */
+	if (!c->marked && c->pos >= c->mark) {
+		if ((r = put(c, 'r', f, 0)) != 1)
+			return r;
+		c->marked = 1;
 	}
 	if (!t->ended || c->told)
 		return 0;

@@ -15,6 +15,8 @@ struct tclient {
 	unsigned long long lost;	/* to be told of */
 	int		 told;		/* it has had the end */
 	long long	 took;		/* mono ms it last took a frame */
+	unsigned long long mark;	/* where its replay ends */
+	int		 marked;	/* it has been told so */
 	struct tclient	*next;
 };
 

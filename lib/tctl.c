@@ -136,6 +136,7 @@ attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
 		replay = (long)p->spec.scrollback;
 	c->pos = t->head - ((unsigned long long)replay < t->len ?
 	    (unsigned long long)replay : t->len);
+	c->mark = t->head;
 	c->next = t->clients;
 	t->clients = c;
 	t->nclients++;

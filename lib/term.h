@@ -80,7 +80,10 @@ struct hp_attach {
 	/* inside */
 	char	 id[32];
 	int	 frames, keys;
-	long long lost;		/* bytes we missed */
+	long long lost;		/* bytes we missed ... */
+	long long told, told_at;	/* ... said so far, and when */
+	int	 replayed;	/* the replay is over */
+	int	 eof;		/* our input has ended: detach after it */
 	char	 end[128];	/* how it ended, as JSON */
 	size_t	 len;
 	char	 buf[3 + 65535];

@@ -104,9 +104,12 @@ activity_ge() {
 	wait_until 10 has_out 1 'got hello'
 	wait "$CPID" || status=$?
 	[ "$status" -eq 3 ]
-	# The end is there for whoever comes later: replay, then its status.
-	run -3 hp-pty attach t </dev/null
-	[[ "$output" == *before*"got hello"* ]]
+	# The end is there for whoever comes later: replay, then its status,
+	# even when its input ends at once.
+	for i in 1 2 3 4 5; do
+		run -3 hp-pty attach t </dev/null
+		[[ "$output" == *before*"got hello"* ]]
+	done
 	evcount_ge t terminal:activity 3
 	[ "$(activity exit ',"code":3')" -eq 1 ]
 }
@@ -189,7 +192,15 @@ big() {
 	exec 9>&- 8>&-
 }
 
-@test "send: words and a newline, or stdin as it is" {
+@test "send: the words end with Enter, a CR, as a terminal sends it" {
+	hp-pty -d -n t -- sh -c 'stty raw -echo; head -c 3 | od -An -c;
+	    exec sleep 600'
+	client t
+	hp-pty send t hi
+	wait_until 10 has_out 1 'h   i  \\r'
+}
+
+@test "send: words and Enter, or stdin as it is" {
 	hp-pty -d -n t -- sh -c 'stty -echo; while read -r x; do
 	    printf "<%s>\n" "$x"; done'
 	client t
@@ -227,6 +238,11 @@ big() {
 	[ "$status" -eq 2 ]
 	run hp-pty -d --quiet 1ms -- sh
 	[ "$status" -eq 2 ]
+	run -127 hp-pty -d -- /nonexistent/program
+	hp-supervise shutdown >/dev/null
+	run hp-pty attach svc
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no supervisor keeps it"* ]]
 }
 
 @test "resize: a detached terminal gets the size and SIGWINCH" {
@@ -311,10 +327,10 @@ big() {
 	[ "$(statusof conf cols)" = 100 ]
 	client conf
 	wait_until 10 has_out 1 from-conf
-	hp-spawn -n sp -t terminal -- sh -c 'echo spawned; exec sleep 600' \
-	    >/dev/null
+	TERM=dumb LANG=C hp-spawn -n sp -t terminal -- sh -c \
+	    'echo "spawned $TERM $LANG"; exec sleep 600' >/dev/null
 	client sp
-	wait_until 10 has_out 2 spawned
+	wait_until 10 has_out 2 'spawned xterm-256color C.UTF-8'
 }
 
 # tmux: a real terminal on our side

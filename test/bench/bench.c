@@ -498,8 +498,8 @@ bench_health(void)
 int
 main(int argc, char **argv)
 {
-	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S", NULL,
-	    NULL };
+	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S",
+	    NULL, NULL };
 	int have = 0;
 
 	hp_progname = "bench";

@@ -147,6 +147,26 @@ activity_ge() {
 	[ ! -s "$T/c3.out" ] || ! has_out 3 last-line
 }
 
+# consecutive FILE LAST: the whole lines of FILE (CR stripped, the first
+# may be cut) count up one by one to line-LAST, which ends it.
+consecutive() {
+	tr -d '\r' <"$1" | awk -v last="$2" 'NR > 1 {
+		n = substr($0, 6) + 0
+		if (NR > 2 && n != prev + 1) { print "gap at " $0; exit 1 }
+		prev = n
+	} END { if (prev != last) { print "ends at " prev; exit 1 } }'
+}
+
+@test "the scrollback wraps: what is replayed is the newest, whole, in order" {
+	hp-pty -d -n t -- sh -c 'seq -f "line-%06g" 0 29999; exec sleep 600'
+	wait_until 20 activity_ge quiet '' 1
+	client t
+	wait_until 10 has_out 1 line-029999
+	consecutive "$T/c1.out" 29999
+	n=$(wc -c <"$T/c1.out")
+	[ "$n" -le $((256 * 1024)) ] && [ "$n" -gt $((250 * 1024)) ]
+}
+
 @test "two clients at once: both see it, both can type" {
 	hp-pty -d -n t -- sh -c 'while read x; do echo "said $x"; done'
 	client t

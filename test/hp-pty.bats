@@ -444,6 +444,19 @@ tools_env() {
 	[ "${lines[1]}" = $'alpha on \r' ]
 }
 
+@test "hp-pty -d -t: the supervisor keeps the tool's terminal" {
+	tools_env
+	# A supervisor that stays: the tool's end is still there to attach.
+	hp-supervise -b
+	hp-pty -d -t alpha -- three 2>"$T/err" >"$T/name"
+	[ "$(cat "$T/name")" = alpha ]
+	[ "$(json 'j.event + " " + j.id + " " + j.terminal + " " + (j.pid > 0)' \
+	    <"$T/err")" = "cli-tool:launched alpha alpha true" ]
+	run hp-pty attach alpha </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"alpha on three"* ]]
+}
+
 @test "hp-pty -t: a tool not installed is 1 not-installed, unknown is 2" {
 	tools_env
 	run hp-pty -t beta </dev/null

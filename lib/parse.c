@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +224,8 @@ hp_size(const char *s, long long *bytes)
 	return 0;
 }
 
+static int rtsignal(const char *);
+
 int
 hp_signal(const char *s)
 {
@@ -251,17 +254,58 @@ hp_signal(const char *s)
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		if (eqi(s, sigs[i].name))
 			return sigs[i].num;
+	return rtsignal(s);
+}
+
+/* RTMIN, RTMIN+N, RTMAX-N: the real-time signals, where there are. */
+static int
+rtsignal(const char *s)
+{
+#ifdef SIGRTMIN
+	long long n = 0;
+	const char *p = s + 5;
+	int base;
+
+	if (strncmp(s, "RTMIN", 5) == 0 || strncmp(s, "rtmin", 5) == 0)
+		base = SIGRTMIN;
+	else if (strncmp(s, "RTMAX", 5) == 0 || strncmp(s, "rtmax", 5) == 0)
+		base = SIGRTMAX;
+	else
+		return -1;
+	if (*p != '\0' && (*p != (base == SIGRTMIN ? '+' : '-') ||
+	    (p = digits(p + 1, &n)) == NULL || *p != '\0' || n > 64))
+		return -1;
+	n = base == SIGRTMIN ? base + n : base - n;
+	return n >= SIGRTMIN && n <= SIGRTMAX ? (int)n : -1;
+#else
+	(void)s;
 	return -1;
+#endif
 }
 
 const char *
 hp_signame(int sig)
 {
+	static char rt[65][12];
 	size_t i;
 
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		if (sigs[i].num == sig)
 			return sigs[i].name;
+#ifdef SIGRTMIN
+	/* Each its own buffer: two names may be used at once. */
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX && sig - SIGRTMIN < 65) {
+		i = (size_t)(sig - SIGRTMIN);
+		if (rt[i][0] == '\0') {
+			if (i == 0)
+				snprintf(rt[i], sizeof rt[i], "RTMIN");
+			else
+				snprintf(rt[i], sizeof rt[i], "RTMIN+%d",
+				    (int)i);
+		}
+		return rt[i];
+	}
+#endif
 	return "?";
 }
 

@@ -447,10 +447,7 @@ hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
 		addwords(b, "env", one);
 	}
 	hp_kv_add(b, "restart", hp_restart_name(sp->restart));
-	if (strcmp(hp_signame(sp->stop_signal), "?") == 0)
-		hp_kv_addi(b, "stop-signal", sp->stop_signal);	/* SIGRT* */
-	else
-		hp_kv_add(b, "stop-signal", hp_signame(sp->stop_signal));
+	hp_kv_add(b, "stop-signal", hp_signame(sp->stop_signal));
 	hp_buf_printf(b, "stop-timeout = %lldms\n", sp->stop_timeout);
 	hp_buf_printf(b, "backoff-min = %lldms\n", sp->backoff_min);
 	hp_buf_printf(b, "backoff-max = %lldms\n", sp->backoff_max);

@@ -35,7 +35,7 @@ dir_bad_split(void)
 	CHECK_STR(msg, "hp.conf:3: dir: one path expected");
 }
 
-/* A real-time stop signal was written "?", which no one reads back. */
+/* A real-time stop signal was written "?", which no one read back. */
 static void
 rt_stop_signal(void)
 {
@@ -51,7 +51,7 @@ rt_stop_signal(void)
 	hp_spec_write(&sp, &b);
 	hp_spec_free(&sp);
 	CHECK(hp_kv_parse(&kv, hp_buf_str(&b)) == 0);
-	CHECK_STR(hp_kv_get(&kv, "stop-signal"), num);
+	CHECK_STR(hp_kv_get(&kv, "stop-signal"), "RTMIN+1");
 	hp_spec_init(&sp, "x", HP_SERVICE);
 	CHECK(hp_spec_set(&sp, "stop-signal", hp_kv_get(&kv, "stop-signal"),
 	    msg, sizeof msg) == 0 && sp.stop_signal == SIGRTMIN + 1);

@@ -162,6 +162,21 @@ signals(void)
 	CHECK(hp_signal("WINCH") == SIGWINCH);
 	CHECK_STR(hp_signame(SIGWINCH), "WINCH");
 #endif
+#ifdef SIGRTMIN
+	/* Real-time signals have names too, both ways. */
+	CHECK(hp_signal("RTMIN") == SIGRTMIN);
+	CHECK(hp_signal("SIGRTMIN+3") == SIGRTMIN + 3);
+	CHECK(hp_signal("rtmax-1") == SIGRTMAX - 1);
+	CHECK(hp_signal("RTMAX") == SIGRTMAX);
+	CHECK_STR(hp_signame(SIGRTMIN), "RTMIN");
+	CHECK_STR(hp_signame(SIGRTMIN + 2), "RTMIN+2");
+	CHECK(hp_signal(hp_signame(SIGRTMAX)) == SIGRTMAX);
+	CHECK(hp_signal("RTMIN+999") == -1);
+	CHECK(hp_signal("RTMIN-1") == -1);
+	CHECK(hp_signal("RTMAX+1") == -1);
+	CHECK(hp_signal("RTMIN+") == -1);
+	CHECK(hp_signal("RTMINX") == -1);
+#endif
 	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
 		n = hp_signal(all[i]);
 		CHECK(n > 0);

@@ -158,7 +158,8 @@ hp_detect_find(struct hp_result *r, const struct hp_tool *t,
  * an atom for each + and each count of an interval, so nested ones grow
  * as a product ("((a+)+)+", "((a{99}){99}){99}" take gigabytes). Count
  * those copies, at most RE_NODES, with RE_DEPTH groups at most; refuse
- * adjacent duplications ("a+*"), which POSIX leaves undefined.
+ * adjacent duplications ("a+*") and back-references (\\1), which POSIX
+ * leaves undefined in an ERE and which match in exponential time.
  */
 #define RE_NODES	4096
 #define RE_DEPTH	16
@@ -245,6 +246,9 @@ hp_version_re_ok(const char *re)
 					last += size[depth--];
 				else if (*p == '|')
 					last = 0;
+				else if (*p == '\\' && p[1] >= '1' &&
+				    p[1] <= '9')
+					return 0;	/* back-reference */
 				else if (*p == '\\' && p[1] != '\0')
 					p++;
 				p++;

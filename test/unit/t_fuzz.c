@@ -77,6 +77,10 @@ regex_blowup(void)
 	CHECK(!hp_version_re_ok("((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+"));
 	CHECK(!hp_version_re_ok("((a{99}){99}){99}"));
 	CHECK(!hp_version_re_ok("[[:digit:]"));
+	/* Back-references: undefined in an ERE, exponential to match. */
+	CHECK(!hp_version_re_ok("(a*)*\\1"));
+	CHECK(!hp_version_re_ok("(x)\\9"));
+	CHECK(hp_version_re_ok("a\\.b\\\\0"));
 	CHECK(hp_version_parse("\v\n\n+++++++++++++++++++++++", "1.2.3",
 	    ver, sizeof ver, raw, sizeof raw) == -1);
 	memset(&ts, 0, sizeof ts);

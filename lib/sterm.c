@@ -131,8 +131,10 @@ flush(struct hp_term *t, struct tclient *c)
 				return r;
 			c->lost = 0;
 		}
-		if (c->pos == t->head)
+		if (c->pos == t->head) {
+			c->took = hp_mono_ms();	/* it has all: not stalled */
 			break;
+		}
 		at = (t->start + (size_t)(c->pos - old)) % t->cap;
 		k = t->cap - at;
 		if (k > t->head - c->pos)

@@ -213,11 +213,15 @@ anylive(struct hp_super *s)
 {
 	int i;
 
-	/* A failed process waiting for its trial is still kept. */
+	/*
+	 * A failed process waiting for its trial is still kept, and so is
+	 * a terminal whose clients are still to hear of its end.
+	 */
 	for (i = 0; i < s->nproc; i++)
 		if (hp_sproc_live(s->procs[i]) ||
 		    (s->procs[i]->state == HP_ST_FAILED &&
-		    s->procs[i]->deadline > 0))
+		    s->procs[i]->deadline > 0) ||
+		    hp_term_next(s->procs[i]) != -1)
 			return 1;
 	return 0;
 }

@@ -28,25 +28,12 @@ function listen(em, ev, fn) {
 class Terminal extends EventEmitter {
 	constructor(file, args, o) {
 		super();
-		this.cols = size(o.cols, 80, 'cols');
-		this.rows = size(o.rows, 24, 'rows');
-		// hp-pty's name of the terminal, for resize; node-pty's name
-		// is the terminal type, TERM.
-		this.id = o.id || 'pty-' + process.pid + '-' + ++serial;
-		this.process = file || os.userInfo().shell || 'sh';
 		this._o = o;
 		this._bin = locate('hp-pty', o);
 		this._want = null;
 		this._resizing = null;
 		this._done = false;
-		const a = stateArgs(o).concat('-n', this.id, '-c',
-		    String(this.cols), '-r', String(this.rows));
-		if (o.cwd)
-			a.push('-C', o.cwd);
-		if (o.name)
-			a.push('-T', o.name);
-		if (file)
-			a.push('--', file, ...[].concat(args || []));
+		const a = stateArgs(o).concat(this._argv(file, args, o));
 		// env is the program's whole environment, as with node-pty; it
 		// goes in hp-pty's environment, not on its command line.
 		const c = spawn(this._bin, a, { env: o.env || process.env,
@@ -57,7 +44,7 @@ class Terminal extends EventEmitter {
 			c.stdout.setEncoding(o.encoding || 'utf8');
 			c.stderr.setEncoding(o.encoding || 'utf8');
 		}
-		c.stdout.on('data', (d) => this.emit('data', d));
+		c.stdout.on('data', (d) => this._output(d));
 		// hp-pty's own messages (a command not found ...) are shown
 		// in the terminal, as a program's would be.
 		c.stderr.on('data', (d) => this.emit('data',
@@ -71,12 +58,41 @@ class Terminal extends EventEmitter {
 		// program wrote is delivered before its exit.
 		c.on('close', (code, signal) => {
 			this._done = true;
-			const sig = signal ? os.constants.signals[signal] : 0;
-			this.emit('exit', failed ?
-			    { exitCode: failed.status, signal: 0 } :
-			    { exitCode: code === null ? 0 : code,
-				    signal: sig });
+			this.emit('exit', this._status(code, signal, failed));
 		});
+	}
+
+	// hp-pty's arguments after -S: those of the foreground.
+	_argv(file, args, o) {
+		this.cols = size(o.cols, 80, 'cols');
+		this.rows = size(o.rows, 24, 'rows');
+		// hp-pty's name of the terminal, for resize; node-pty's name
+		// is the terminal type, TERM.
+		this.id = o.id || 'pty-' + process.pid + '-' + ++serial;
+		this.process = file || os.userInfo().shell || 'sh';
+		const a = ['-n', this.id, '-c', String(this.cols), '-r',
+			String(this.rows)];
+		if (o.cwd)
+			a.push('-C', o.cwd);
+		if (o.name)
+			a.push('-T', o.name);
+		if (file)
+			a.push('--', file, ...[].concat(args || []));
+		return a;
+	}
+
+	// A chunk of hp-pty's standard output.
+	_output(d) {
+		this.emit('data', d);
+	}
+
+	// What onExit gets once hp-pty has ended: code or signal is its
+	// own, failed an HpError when it could not be run.
+	_status(code, signal, failed) {
+		if (failed)
+			return { exitCode: failed.status, signal: 0 };
+		return { exitCode: code === null ? 0 : code,
+			signal: signal ? os.constants.signals[signal] : 0 };
 	}
 
 	onData(fn) {

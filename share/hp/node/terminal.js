@@ -6,6 +6,7 @@
 const { EventEmitter } = require('node:events');
 const { spawn } = require('node:child_process');
 const os = require('node:os');
+const { StringDecoder } = require('node:string_decoder');
 const { HpError, locate, run, execError, stateArgs } = require('./run');
 
 let serial = 0;
@@ -17,6 +18,15 @@ function size(v, def, what) {
 		throw new HpError('terminal: bad ' + what + ': ' + v, 'usage',
 		    2);
 	return v;
+}
+
+// A decoder of chunks to text in enc, or none (null): Buffers as they
+// are; null flushes it.
+function decoder(enc) {
+	if (!enc)
+		return (b) => b === null ? '' : b;
+	const d = new StringDecoder(enc);
+	return (b) => b === null ? d.end() : d.write(b);
 }
 
 // An IDisposable, as node-pty's onData and onExit return.
@@ -40,15 +50,17 @@ class Terminal extends EventEmitter {
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
 		this._child = c;
 		this.pid = c.pid;
-		if (o.encoding !== null) {
-			c.stdout.setEncoding(o.encoding || 'utf8');
-			c.stderr.setEncoding(o.encoding || 'utf8');
-		}
-		c.stdout.on('data', (d) => this._output(d));
+		const enc = o.encoding === null ? null : o.encoding || 'utf8';
+		this._text = decoder(enc);
+		const err = decoder(enc);
+		c.stdout.on('data', (b) => this._output(b));
 		// hp-pty's own messages (a command not found ...) are shown
 		// in the terminal, as a program's would be.
-		c.stderr.on('data', (d) => this.emit('data',
-		    typeof d === 'string' ? d.replace(/\r?\n/g, '\r\n') : d));
+		c.stderr.on('data', (b) => {
+			const d = err(b);
+			this._data(typeof d === 'string' ?
+			    d.replace(/\r?\n/g, '\r\n') : d);
+		});
 		c.stdin.on('error', () => {});
 		let failed = null;
 		c.on('error', (e) => {
@@ -57,6 +69,7 @@ class Terminal extends EventEmitter {
 		// 'close' comes after the last byte of stdout: every byte the
 		// program wrote is delivered before its exit.
 		c.on('close', (code, signal) => {
+			this._data(this._text(null));
 			this._done = true;
 			this.emit('exit', this._status(code, signal, failed));
 		});
@@ -81,9 +94,14 @@ class Terminal extends EventEmitter {
 		return a;
 	}
 
-	// A chunk of hp-pty's standard output.
-	_output(d) {
-		this.emit('data', d);
+	// A chunk of hp-pty's standard output, a Buffer.
+	_output(b) {
+		this._data(this._text(b));
+	}
+
+	_data(d) {
+		if (d.length > 0)
+			this.emit('data', d);
 	}
 
 	// What onExit gets once hp-pty has ended: code or signal is its
@@ -184,4 +202,4 @@ function terminal(file, args, o) {
 	return new Terminal(file, args, o || {});
 }
 
-module.exports = { Terminal, terminal, spawn: terminal };
+module.exports = { Terminal, terminal, spawn: terminal, size };

@@ -48,7 +48,7 @@ MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
 NODE = share/hp/node/package.json share/hp/node/index.js \
 	share/hp/node/index.mjs share/hp/node/index.d.ts share/hp/node/run.js \
 	share/hp/node/manager.js share/hp/node/detect.js \
-	share/hp/node/terminal.js
+	share/hp/node/terminal.js share/hp/node/detached.js
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \

@@ -122,8 +122,10 @@ frames(struct hp_attach *a, const char *name)
 	unsigned char *f = (unsigned char *)a->buf;
 	char num[32];
 	size_t n;
+	int kind;
 
 	while (a->len >= 3) {
+		kind = f[0];
 		n = (size_t)f[1] << 8 | f[2];
 		if (a->len < 3 + n)
 			break;
@@ -143,8 +145,9 @@ frames(struct hp_attach *a, const char *name)
 		}
 		a->len -= 3 + n;
 		memmove(a->buf, a->buf + 3 + n, a->len);
-		/* Input that ended at once waited for the replay. */
-		if (f[0] == 'r' && (a->replayed = 1) && a->eof)
+		/* Input that ended at once waited for the replay. The
+		 * kind is the frame's, not that of the one moved here. */
+		if (kind == 'r' && (a->replayed = 1) && a->eof)
 			return 2;
 	}
 	return 0;

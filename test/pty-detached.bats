@@ -167,6 +167,36 @@ consecutive() {
 	[ "$n" -le $((256 * 1024)) ] && [ "$n" -gt $((250 * 1024)) ]
 }
 
+@test "attach: the end of the replay read with the output after it ends it" {
+	# A pipe of 16 pages of 4 KiB is filled: its writer then blocks.
+	[ "$(uname)" = Linux ] && [ "$(getconf PAGESIZE)" = 4096 ] ||
+	    skip "fills a pipe of 64 KiB"
+	hp-pty -d -n t -- sh -c 'while read x; do echo "line $x"; done'
+	client t
+	# Client 2 blocks printing its answer (--json) into a full pipe, so
+	# the end of its replay and the output after it wait in its FIFO,
+	# to be read at once.
+	mkfifo "$T/full" "$T/sin"
+	exec 9<>"$T/full"
+	head -c 65536 /dev/zero >&9
+	hp-pty --json --replay 0 attach t <"$T/sin" >"$T/full" &
+	SPID=$!
+	track "$SPID"
+	exec 8>"$T/sin"
+	wait_until 10 st_is t clients 2
+	hp-pty send t one
+	wait_until 10 has_out 1 'line one'
+	# Its input ends before it has read anything: it detaches once it
+	# has the end of the replay, which came first.
+	exec 8>&-
+	timeout 20 cat <&9 >"$T/c2.out" &
+	track $!
+	wait_until 10 has_out 2 'line one'
+	wait_until 10 st_is t clients 1
+	wait "$SPID"
+	exec 9>&-
+}
+
 @test "two clients at once: both see it, both can type" {
 	hp-pty -d -n t -- sh -c 'while read x; do echo "said $x"; done'
 	client t

@@ -61,7 +61,8 @@ function leftovers(dir) {
 
 // setup(t): a fresh state directory; the options of a client for it
 // (bin, stateDir, env with HP_STATE_DIR so that every process started
-// carries it); after the test, what is left is killed and fails it.
+// carries it); after the test, its atEnd functions are run, its managers
+// shut down, and what is left is killed and fails it.
 function setup(t) {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-client-'));
 	const stateDir = path.join(tmp, 'state');
@@ -70,7 +71,10 @@ function setup(t) {
 		HP_STATE_DIR: stateDir };
 	const opts = { bin: BIN, stateDir, env };
 	const managers = [];
+	const ends = [];
 	t.after(async () => {
+		for (const fn of ends)
+			await fn().catch(() => {});
 		for (const pm of managers)
 			if (pm.child)
 				await pm.shutdown({ timeout: '15s' })
@@ -93,6 +97,11 @@ function setup(t) {
 			    more));
 			managers.push(pm);
 			return pm;
+		},
+		// fn, a function returning a promise, is run after the
+		// test, before what is left is looked for.
+		atEnd(fn) {
+			ends.push(fn);
 		},
 	};
 }

@@ -95,6 +95,29 @@ export interface HpEvent {
 	[key: string]: unknown;
 }
 
+/** What a detached terminal does, as hp-pty(1) tells it: facts from
+ * which to tell whether a program is busy, waits for input or is idle. */
+export interface TerminalActivity extends HpEvent {
+	event: 'terminal:activity';
+	name: string;
+	type: 'terminal';
+	activity: 'output' | 'quiet' | 'foreground' | 'title' | 'exit';
+	/** output: bytes since the last output event; quiet: since the
+	 * last silence. */
+	bytes?: number;
+	/** quiet: the silence that was waited for (the quiet option). */
+	quiet_ms?: number;
+	/** foreground: the process group that has the terminal now, and
+	 * on Linux the name of its leader. */
+	pid?: number;
+	command?: string;
+	/** title: the window title the program set (OSC 0 or 2). */
+	title?: string;
+	/** exit: the program's exit status, or the name of its signal. */
+	code?: number;
+	signal?: string;
+}
+
 export interface ToolInfo {
 	id: string;
 	name: string;
@@ -174,8 +197,16 @@ export class ProcessManager extends EventEmitter {
 	    o?: DetectOptions): Promise<ToolInfo & HpEvent>;
 	terminal(file?: string, args?: string[] | string,
 	    o?: TerminalOptions): IPty;
+	/** detached() and attach() with the options of this manager. */
+	detached(file?: string, args?: string[] | string,
+	    o?: DetachedOptions): Promise<DetachedInfo>;
+	attach(name: string, o?: AttachOptions): AttachedPty;
 
 	on(event: 'event', fn: (e: HpEvent) => void): this;
+	/** Only while this manager's supervisor is the one that keeps the
+	 * terminals: start() it before detached(). */
+	on(event: 'terminal:activity', fn: (e: TerminalActivity) => void):
+	    this;
 	on(event: 'exit', fn: (e: { code: number | null;
 	    signal: string | null }) => void): this;
 	on(event: string, fn: (e: HpEvent) => void): this;
@@ -224,10 +255,114 @@ export interface IPty {
 
 export type Terminal = IPty;
 
+export interface DetachedOptions extends ClientOptions {
+	/** hp-pty's name of the terminal (-n); else derived from the
+	 * command, with -2, -3 ... added when it is taken. */
+	id?: string;
+	/** The terminal type, TERM (-T). */
+	name?: string;
+	/** The size; 80 by 24 when not given. */
+	cols?: number;
+	rows?: number;
+	cwd?: string;
+	/** The program's environment; else process.env. */
+	env?: NodeJS.ProcessEnv;
+	/** How much of its output the supervisor keeps for a replay:
+	 * bytes, or a size as '64K'; 256K when not given. */
+	scrollback?: number | string;
+	/** The silence after which a quiet activity comes; 2s when not
+	 * given, 100ms at least. */
+	quiet?: Duration;
+	/** Any key of hp.conf(5), as -o key=value: restart,
+	 * stop-timeout ... */
+	options?: Record<string, string | number>;
+}
+
+/** The supervisor's answer to hp-pty -d. */
+export interface DetachedInfo {
+	name: string;
+	pid: number;
+	state: string;
+}
+
+export interface AttachOptions extends ClientOptions {
+	/** The size given to the terminal as we attach, both or neither;
+	 * else it stays as it is. */
+	cols?: number;
+	rows?: number;
+	/** How much of the scrollback comes first: bytes, a size as
+	 * '64K', 0 for none, or 'all' (the default). */
+	replay?: number | string;
+	/** null: onData gets Buffers. */
+	encoding?: string | null;
+}
+
+/** The supervisor's answer to attach. */
+export interface AttachAnswer {
+	ok: true;
+	name: string;
+	state: string;
+	/** The program's pid. */
+	pid: number;
+	cols: number;
+	rows: number;
+}
+
+/** How a client of a detached terminal ended. */
+export interface AttachExit {
+	/** The program's status (128+N for signal N); 0 when detached;
+	 * hp-pty's (1 ...) when it could not attach. */
+	exitCode: number;
+	signal?: number;
+	/** Our client ended (detach(), or hp-pty attach was signalled);
+	 * the program goes on. */
+	detached?: true;
+	/** We never attached: what attached rejected with. */
+	error?: HpError;
+}
+
+/** A client of a detached terminal, over hp-pty attach. pid is that of
+ * hp-pty attach, process and id the terminal's name. */
+export interface AttachedPty extends IPty {
+	/** The supervisor's answer; rejects with an HpError (not-found,
+	 * not-running, too-many ...) when we could not attach. */
+	readonly attached: Promise<AttachAnswer>;
+	/** End our client only: the program goes on. Resolves with what
+	 * onExit gets. */
+	detach(): Promise<AttachExit>;
+	/** Stop the program through the supervisor (hang-up, its stop
+	 * signal, SIGKILL), or with signal, send it that; resolves with
+	 * the supervisor's answer. The client ends when the program does. */
+	kill(signal?: string | number): Promise<VerbResult>;
+	onExit(fn: (e: AttachExit) => void): IDisposable;
+	on(event: 'data', fn: (data: string) => void): this;
+	on(event: 'exit', fn: (e: AttachExit) => void): this;
+}
+
+export type Attached = AttachedPty;
+
+export interface SendOptions extends ClientOptions {
+	/** Add Enter, a carriage return, after the text. */
+	enter?: boolean;
+}
+
 export function terminal(file?: string, args?: string[] | string,
     options?: TerminalOptions): IPty;
 /** node-pty's name for terminal(). */
 export const spawn: typeof terminal;
+/** Hand a terminal running file (else the user's shell) to the
+ * supervisor, started when none runs; rejects with an HpError (exists,
+ * exec-failed, usage ...). */
+export function detached(file?: string, args?: string[] | string,
+    options?: DetachedOptions): Promise<DetachedInfo>;
+/** A client of the detached terminal name. */
+export function attach(name: string, options?: AttachOptions):
+    AttachedPty;
+/** Type text into the detached terminal name, byte for byte; resolves
+ * once it is written or queued (64 KiB at most: code full beyond). */
+export function send(name: string, text?: string | Uint8Array,
+    options?: SendOptions): Promise<{ ok: true; name: string;
+    state?: string; pid?: number }>;
 export function detect(ids?: string[], o?: DetectOptions):
     Promise<ToolInfo[]>;
 export function install(id: string,
@@ -236,8 +371,10 @@ export function install(id: string,
 /** The path of an hp command; throws HpError (not-installed,
  * exec-failed). */
 export function locate(cmd: string, o?: ClientOptions): string;
-/** Run cmd --json args; ok: exit statuses that are answers. */
-export function run(cmd: string, args: string[], o?: ClientOptions,
+/** Run cmd --json args; ok: exit statuses that are answers; input goes
+ * to its standard input. */
+export function run(cmd: string, args: string[],
+    o?: ClientOptions & { input?: string | Uint8Array },
     ok?: number[]): Promise<any>;
 /** This machine as make dist names it: linux-x86_64 ... */
 export function platformName(): string;
@@ -248,6 +385,9 @@ declare const hp: {
 	HpError: typeof HpError;
 	terminal: typeof terminal;
 	spawn: typeof terminal;
+	detached: typeof detached;
+	attach: typeof attach;
+	send: typeof send;
 	detect: typeof detect;
 	install: typeof install;
 	locate: typeof locate;

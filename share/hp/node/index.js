@@ -9,6 +9,7 @@ const { HpError, locate, run, platformName } = require('./run');
 const { ProcessManager } = require('./manager');
 const { detect, install } = require('./detect');
 const { Terminal, terminal } = require('./terminal');
+const { Attached, attach, detached, send } = require('./detached');
 
 module.exports = {
 	ProcessManager,
@@ -19,6 +20,11 @@ module.exports = {
 	// only its require changed.
 	spawn: terminal,
 	Terminal,
+	// Terminals the supervisor keeps, and their clients.
+	detached,
+	attach,
+	send,
+	Attached,
 	HpError,
 	locate,
 	run,

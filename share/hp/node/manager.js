@@ -6,13 +6,8 @@
 const { EventEmitter } = require('node:events');
 const { spawn } = require('node:child_process');
 const { HpError, locate, run, parse, failure, execError, envOf,
-	stateArgs, lines } = require('./run');
+	stateArgs, lines, dur } = require('./run');
 const { detect, install } = require('./detect');
-
-// A duration: a number is milliseconds, a string goes as it is ("10s").
-function dur(v) {
-	return typeof v === 'number' ? Math.round(v) + 'ms' : String(v);
-}
 
 // hp-spawn's options that take one value, by their name in spawn().
 const VALUE = {
@@ -266,6 +261,18 @@ class ProcessManager extends EventEmitter {
 
 	terminal(file, args, o) {
 		return require('./terminal').terminal(file, args,
+		    Object.assign({}, this.options, o));
+	}
+
+	// A detached terminal of this supervisor, and a client of one;
+	// their terminal:activity events come as the others do.
+	detached(file, args, o) {
+		return require('./detached').detached(file, args,
+		    Object.assign({}, this.options, o));
+	}
+
+	attach(name, o) {
+		return require('./detached').attach(name,
 		    Object.assign({}, this.options, o));
 	}
 }

@@ -199,12 +199,13 @@ function failure(cmd, out, status, stderr, signal) {
 
 // run(cmd, args, o, ok): the JSON that cmd --json ARGS prints. ok lists
 // the exit statuses that are answers (1 is "no" to hp-health and
-// hp-detect); any other rejects with an HpError.
+// hp-detect); any other rejects with an HpError. o.input, a string or a
+// Buffer, is written to its standard input, which is then closed.
 function run(cmd, args, o, ok) {
 	o = o || {};
 	return new Promise((resolve, reject) => {
 		const file = locate(cmd, o);
-		execFile(file, ['--json'].concat(args), {
+		const child = execFile(file, ['--json'].concat(args), {
 			env: envOf(o, cmd === 'hp-detect'),
 			cwd: o.cwd,
 			maxBuffer: 64 * 1024 * 1024,
@@ -220,7 +221,17 @@ function run(cmd, args, o, ok) {
 			reject(failure(cmd, out, status, stderr,
 			    e && e.signal));
 		});
+		if (o.input !== undefined) {
+			// A command that ends first is told by its status.
+			child.stdin.on('error', () => {});
+			child.stdin.end(o.input);
+		}
 	});
+}
+
+// A duration: a number is milliseconds, a string goes as it is ("10s").
+function dur(v) {
+	return typeof v === 'number' ? Math.round(v) + 'ms' : String(v);
 }
 
 // stateArgs(o): -S DIR when the client was given a state directory.
@@ -250,4 +261,4 @@ function lines(stream, fn) {
 }
 
 module.exports = { HpError, locate, run, parse, failure, execError, envOf,
-	stateArgs, platformName, lines };
+	stateArgs, platformName, lines, dur };

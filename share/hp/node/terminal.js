@@ -6,6 +6,7 @@
 const { EventEmitter } = require('node:events');
 const { spawn } = require('node:child_process');
 const os = require('node:os');
+const { StringDecoder } = require('node:string_decoder');
 const { HpError, locate, run, execError, stateArgs } = require('./run');
 
 let serial = 0;
@@ -19,6 +20,15 @@ function size(v, def, what) {
 	return v;
 }
 
+// A decoder of chunks to text in enc, or none (null): Buffers as they
+// are; null flushes it.
+function decoder(enc) {
+	if (!enc)
+		return (b) => b === null ? '' : b;
+	const d = new StringDecoder(enc);
+	return (b) => b === null ? d.end() : d.write(b);
+}
+
 // An IDisposable, as node-pty's onData and onExit return.
 function listen(em, ev, fn) {
 	em.on(ev, fn);
@@ -28,40 +38,29 @@ function listen(em, ev, fn) {
 class Terminal extends EventEmitter {
 	constructor(file, args, o) {
 		super();
-		this.cols = size(o.cols, 80, 'cols');
-		this.rows = size(o.rows, 24, 'rows');
-		// hp-pty's name of the terminal, for resize; node-pty's name
-		// is the terminal type, TERM.
-		this.id = o.id || 'pty-' + process.pid + '-' + ++serial;
-		this.process = file || os.userInfo().shell || 'sh';
 		this._o = o;
 		this._bin = locate('hp-pty', o);
 		this._want = null;
 		this._resizing = null;
 		this._done = false;
-		const a = stateArgs(o).concat('-n', this.id, '-c',
-		    String(this.cols), '-r', String(this.rows));
-		if (o.cwd)
-			a.push('-C', o.cwd);
-		if (o.name)
-			a.push('-T', o.name);
-		if (file)
-			a.push('--', file, ...[].concat(args || []));
+		const a = stateArgs(o).concat(this._argv(file, args, o));
 		// env is the program's whole environment, as with node-pty; it
 		// goes in hp-pty's environment, not on its command line.
 		const c = spawn(this._bin, a, { env: o.env || process.env,
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
 		this._child = c;
 		this.pid = c.pid;
-		if (o.encoding !== null) {
-			c.stdout.setEncoding(o.encoding || 'utf8');
-			c.stderr.setEncoding(o.encoding || 'utf8');
-		}
-		c.stdout.on('data', (d) => this.emit('data', d));
+		const enc = o.encoding === null ? null : o.encoding || 'utf8';
+		this._text = decoder(enc);
+		const err = decoder(enc);
+		c.stdout.on('data', (b) => this._output(b));
 		// hp-pty's own messages (a command not found ...) are shown
 		// in the terminal, as a program's would be.
-		c.stderr.on('data', (d) => this.emit('data',
-		    typeof d === 'string' ? d.replace(/\r?\n/g, '\r\n') : d));
+		c.stderr.on('data', (b) => {
+			const d = err(b);
+			this._data(typeof d === 'string' ?
+			    d.replace(/\r?\n/g, '\r\n') : d);
+		});
 		c.stdin.on('error', () => {});
 		let failed = null;
 		c.on('error', (e) => {
@@ -70,13 +69,48 @@ class Terminal extends EventEmitter {
 		// 'close' comes after the last byte of stdout: every byte the
 		// program wrote is delivered before its exit.
 		c.on('close', (code, signal) => {
+			this._data(this._text(null));
 			this._done = true;
-			const sig = signal ? os.constants.signals[signal] : 0;
-			this.emit('exit', failed ?
-			    { exitCode: failed.status, signal: 0 } :
-			    { exitCode: code === null ? 0 : code,
-				    signal: sig });
+			this.emit('exit', this._status(code, signal, failed));
 		});
+	}
+
+	// hp-pty's arguments after -S: those of the foreground.
+	_argv(file, args, o) {
+		this.cols = size(o.cols, 80, 'cols');
+		this.rows = size(o.rows, 24, 'rows');
+		// hp-pty's name of the terminal, for resize; node-pty's name
+		// is the terminal type, TERM.
+		this.id = o.id || 'pty-' + process.pid + '-' + ++serial;
+		this.process = file || os.userInfo().shell || 'sh';
+		const a = ['-n', this.id, '-c', String(this.cols), '-r',
+			String(this.rows)];
+		if (o.cwd)
+			a.push('-C', o.cwd);
+		if (o.name)
+			a.push('-T', o.name);
+		if (file)
+			a.push('--', file, ...[].concat(args || []));
+		return a;
+	}
+
+	// A chunk of hp-pty's standard output, a Buffer.
+	_output(b) {
+		this._data(this._text(b));
+	}
+
+	_data(d) {
+		if (d.length > 0)
+			this.emit('data', d);
+	}
+
+	// What onExit gets once hp-pty has ended: code or signal is its
+	// own, failed an HpError when it could not be run.
+	_status(code, signal, failed) {
+		if (failed)
+			return { exitCode: failed.status, signal: 0 };
+		return { exitCode: code === null ? 0 : code,
+			signal: signal ? os.constants.signals[signal] : 0 };
 	}
 
 	onData(fn) {
@@ -168,4 +202,4 @@ function terminal(file, args, o) {
 	return new Terminal(file, args, o || {});
 }
 
-module.exports = { Terminal, terminal, spawn: terminal };
+module.exports = { Terminal, terminal, spawn: terminal, size };

@@ -424,11 +424,19 @@ EOF
 @test "attach in tmux: a pane's new size reaches the program" {
 	hp-pty -d -n t -- sh -c 'trap "stty size" WINCH; while :; do
 	    read x; done'
-	tmux_run "$(printf 'hp-pty --detach-key none attach t\n' >"$T/r.sh";
-	    echo "$T/r.sh")"
+	cat >"$T/r.sh" <<EOF
+hp-pty --detach-key none attach t
+echo "status \$?" >"$T/status"
+read x
+EOF
+	tmux_run "$T/r.sh"
 	wait_until 10 st_is t clients 1
 	wait_until 10 pane_has '^30 100'
 	tmux -L "$TMUX_SOCK" resize-window -x 90 -y 25
 	wait_until 10 pane_has '^25 90'
 	wait_until 10 st_is t cols 90
+	# It ends before the pane does: the end of the program ends it.
+	hp-supervise stop t >/dev/null
+	wait_until 10 test -e "$T/status"
+	[ "$(cat "$T/status")" = "status 129" ]
 }

@@ -156,6 +156,7 @@ cmp(const void *a, const void *b)
 int
 hp_state_proc(const struct hp_state *st, const char *name)
 {
+	static uid_t me = (uid_t)-1;	/* asked once: hp-ls asks for each */
 	char path[HP_PATH_MAX];
 	struct stat sb;
 
@@ -166,7 +167,9 @@ hp_state_proc(const struct hp_state *st, const char *name)
 		errno = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
 		return -1;
 	}
-	if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0) {
+	if (me == (uid_t)-1)
+		me = geteuid();
+	if (sb.st_uid != me || (sb.st_mode & 022) != 0) {
 		errno = EPERM;
 		return -1;
 	}

@@ -528,7 +528,8 @@ EOF
 detect_env() {
 	printf '[tool alpha]\ncommand = alpha\n[tool beta-cli]\nname = Beta\ncommand = beta\n' \
 	    >"$BATS_TEST_TMPDIR/tools.conf"
-	DENV=(PATH="$ROOT/cmd:$TPATH" HP_REGISTRY="$BATS_TEST_TMPDIR/tools.conf")
+	DENV=(PATH="${HP_TEST_BIN:-$ROOT/cmd}:$TPATH"
+	    HP_REGISTRY="$BATS_TEST_TMPDIR/tools.conf")
 }
 
 @test "hp-detect: bash, fish and zsh offer the options of its man page" {

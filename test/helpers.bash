@@ -3,7 +3,9 @@
 # and a teardown that ends every process it started, or fails.
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-export PATH="$ROOT/cmd:/usr/local/bin:/usr/bin:/bin"
+# HP_TEST_BIN: the commands from elsewhere (make memcheck's wrappers).
+HPBIN=${HP_TEST_BIN:-$ROOT/cmd}
+export PATH="$HPBIN:/usr/local/bin:/usr/bin:/bin"
 export HP_STATE_DIR="$BATS_TEST_TMPDIR/state"
 export LC_ALL=C
 unset XDG_RUNTIME_DIR NO_COLOR HP_TOOLS
@@ -18,11 +20,12 @@ track() {
 }
 
 # wait_until SECONDS COMMAND...: poll COMMAND every 10 ms until it
-# succeeds; fail when SECONDS of wall time pass first.
+# succeeds; fail when SECONDS of wall time pass first. HP_TEST_SLOW
+# multiplies SECONDS, for commands that run slowly (under valgrind).
 wait_until() {
 	local limit=$1 end
 	shift
-	end=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
+	end=$(( $(date +%s%N) / 1000000 + limit * 1000 * ${HP_TEST_SLOW:-1} ))
 	while ! "$@"; do
 		if [ $(( $(date +%s%N) / 1000000 )) -ge "$end" ]; then
 			echo "wait_until: timed out after ${limit}s: $*" >&2

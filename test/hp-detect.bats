@@ -14,7 +14,7 @@ setup() {
 	export HP_REGISTRY="$BATS_TEST_TMPDIR/tools.conf"
 	BIN="$BATS_TEST_TMPDIR/bin"
 	mkdir -p "$HOME" "$BIN"
-	export PATH="$ROOT/cmd:$BIN:/usr/bin:/bin"
+	export PATH="$HPBIN:$BIN:/usr/bin:/bin"
 	unset SHELL NVM_BIN NVM_DIR NPM_CONFIG_PREFIX npm_config_prefix \
 	    PNPM_HOME BUN_INSTALL VOLTA_HOME ASDF_DATA_DIR CARGO_HOME GOBIN \
 	    GOPATH
@@ -142,9 +142,9 @@ hd() {
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | json 'j.map(r => r.source + ":" + r.version).join(" ")')" = "static:3.1 static:0.9 nvm:6.0" ]
 	hd path
-	[ "$output" = "$ROOT/cmd:$BIN:/usr/bin:/bin:/usr/local/bin:$HOME/.local/bin:$HOME/.nvm/versions/node/v18.10.1/bin" ]
+	[ "$output" = "$HPBIN:$BIN:/usr/bin:/bin:/usr/local/bin:$HOME/.local/bin:$HOME/.nvm/versions/node/v18.10.1/bin" ]
 	NVM_BIN=/usr/bin VOLTA_HOME="$HOME/v" hd path
-	[ "$output" = "$ROOT/cmd:$BIN:/usr/bin:/bin:/usr/local/bin:$HOME/.local/bin" ]
+	[ "$output" = "$HPBIN:$BIN:/usr/bin:/bin:/usr/local/bin:$HOME/.local/bin" ]
 	mkdir -p "$HOME/v/bin" "$HOME/.cargo/bin" "$HOME/npmg/bin"
 	printf 'prefix = %s\n' "$HOME/npmg" >"$HOME/.npmrc"
 	hd --json path
@@ -366,7 +366,7 @@ printf '#!/bin/sh\\necho lambda 4.2.0\\n' >'$BIN/lambda'; chmod 755 '$BIN/lambda
 
 @test "the real tools here: git, node, npm, make, python3, at their versions" {
 	unset HP_REGISTRY
-	export PATH="$ROOT/cmd:/usr/local/bin:/usr/bin:/bin"
+	export PATH="$HPBIN:/usr/local/bin:/usr/bin:/bin"
 	hd --json git node npm make python3
 	[ "$status" -eq 0 ]
 	local id path want got

@@ -383,8 +383,8 @@ tcp://127.0.0.1:$CLOSED|false|||connection refused" ]
 
 @test "no environment, no shell: as a container HEALTHCHECK runs it" {
 	serve web
-	run env -i "$ROOT/cmd/hp-health" "http://127.0.0.1:$PORT/health"
+	run env -i "$HPBIN/hp-health" "http://127.0.0.1:$PORT/health"
 	[ "$status" -eq 0 ]
-	run env -i "$ROOT/cmd/hp-health" "http://127.0.0.1:$PORT/500"
+	run env -i "$HPBIN/hp-health" "http://127.0.0.1:$PORT/500"
 	[ "$status" -eq 1 ]
 }

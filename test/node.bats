@@ -316,12 +316,12 @@ echo_up() {
 	[ ! -e /usr/local/bin/node ] || skip "node in /usr/local/bin"
 	mkdir home
 	run -127 --separate-stderr env PATH=/nonexistent HOME="$PWD/home" \
-	    "$ROOT/cmd/hp-spawn" -n app -t node -- app.js
+	    "$HPBIN/hp-spawn" -n app -t node -- app.js
 	[ "$status" -eq 127 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "hp-spawn: app: node: command not found" ]
 	run -127 --separate-stderr env PATH=/nonexistent HOME="$PWD/home" \
-	    "$ROOT/cmd/hp-spawn" --json -n app -t node -- app.js
+	    "$HPBIN/hp-spawn" --json -n app -t node -- app.js
 	[ "$status" -eq 127 ]
 	[ "$(json 'j.error.code' <<<"$output")" = exec-failed ]
 	# node = NAME is looked for the same way.

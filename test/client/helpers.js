@@ -10,13 +10,15 @@ const path = require('node:path');
 const assert = require('node:assert');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'cmd');
+// HP_TEST_BIN: the commands from elsewhere (make memcheck's wrappers).
+const BIN = process.env.HP_TEST_BIN || path.join(ROOT, 'cmd');
 const hp = require(path.join(ROOT, 'share', 'hp', 'node'));
 
 // waitUntil(fn, ms): poll fn every 10 ms until it returns true (or a
-// promise of true); reject when ms pass first.
+// promise of true); reject when ms pass first (times HP_TEST_SLOW).
 async function waitUntil(fn, ms, what) {
-	const end = Date.now() + (ms || 10000);
+	const end = Date.now() + (ms || 10000) *
+	    (Number(process.env.HP_TEST_SLOW) || 1);
 	for (;;) {
 		if (await fn())
 			return;

@@ -9,7 +9,8 @@ const hp = require(path.join(__dirname, '..', '..', 'share', 'hp', 'node'));
 
 (async () => {
 	const pm = new hp.ProcessManager({ stateDir: process.argv[2],
-		bin: path.join(__dirname, '..', '..', 'cmd') });
+		bin: process.env.HP_TEST_BIN ||
+		    path.join(__dirname, '..', '..', 'cmd') });
 	const sup = await pm.start();
 	const web = await pm.spawn({ name: 'web', command: 'sleep',
 		args: ['100'] });

@@ -181,6 +181,10 @@ $(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
 fuzz: $(FUZZBIN)
 	@sh test/fuzz/run $(FUZZ_TIME) $(FUZZ)
 
+# make memcheck: make check with every command under valgrind.
+memcheck: $(BIN) test/unit/run test/httpd
+	@sh test/memcheck
+
 lint:
 	mandoc -Tlint -W warning $(MAN)
 	shellcheck -s bash -S warning completions/hp.bash
@@ -248,4 +252,5 @@ clean:
 	    test/bench/*.o test/httpd.o build.flags build.flags.new
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all check fuzz lint demo bench dist install uninstall clean FORCE
+.PHONY: all check fuzz memcheck lint demo bench dist install uninstall \
+	clean FORCE

@@ -60,6 +60,8 @@ TESTBIN = test/unit/run test/bench/bench test/httpd
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
 FUZZCC = clang
 FUZZ_TIME = 60
+SOAK_TIME = 180
+SOAK_PROCS = 500
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 	-Werror -Ilib -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
@@ -181,6 +183,11 @@ $(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
 fuzz: $(FUZZBIN)
 	@sh test/fuzz/run $(FUZZ_TIME) $(FUZZ)
 
+# make soak: SOAK_PROCS services under one supervisor crash at random
+# for SOAK_TIME seconds; nothing may be lost or leak (test/soak).
+soak: $(BIN)
+	@bash test/soak $(SOAK_TIME) $(SOAK_PROCS)
+
 # make memcheck: make check with every command under valgrind.
 memcheck: $(BIN) test/unit/run test/httpd
 	@sh test/memcheck
@@ -252,5 +259,5 @@ clean:
 	    test/bench/*.o test/httpd.o build.flags build.flags.new
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all check fuzz memcheck lint demo bench dist install uninstall \
+.PHONY: all check fuzz soak memcheck lint demo bench dist install uninstall \
 	clean FORCE

@@ -12,22 +12,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# fds PID: how many descriptors PID has open.
-fds() {
-	ls "/proc/$1/fd" | wc -l
-}
-
-# zombies PID: children of PID that are zombies.
-zombies() {
-	local n=0 f
-	for f in /proc/[0-9]*/stat; do
-		case $(cat "$f" 2>/dev/null) in
-		*") Z $1 "*) n=$((n + 1)) ;;
-		esac
-	done
-	echo "$n"
-}
-
 # statuses_ok: every status file parses: one key = value a line.
 statuses_ok() {
 	local f

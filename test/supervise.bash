@@ -65,6 +65,22 @@ exists() {
 	[ -e "$1" ]
 }
 
+# fds PID: how many descriptors PID has open.
+fds() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+# zombies PID: children of PID that are zombies.
+zombies() {
+	local n=0 f
+	for f in /proc/[0-9]*/stat; do
+		case $(cat "$f" 2>/dev/null) in
+		*") Z $1 "*) n=$((n + 1)) ;;
+		esac
+	done
+	echo "$n"
+}
+
 # has FILE TEXT: FILE contains the line TEXT.
 has() {
 	grep -qxF "$2" "$1" 2>/dev/null

@@ -235,7 +235,8 @@ struct hp_spawn {
 	int	  setsid;
 	int	  extra[HP_SPAWN_EXTRA][2];
 			/* fd [i][0] becomes the child's [i][1]; 0: none */
-	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed */
+	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed,
+				   3 pipe, 4 fork: no child at all */
 	const struct hp_user *user;	/* become this user; NULL: stay */
 	int	  setumask;	/* 1: umask below */
 	mode_t	  umask;

@@ -234,8 +234,9 @@ child(struct hp_spawn *sp, int ep)
 /*
  * Start argv and return its pid once it has exec'd. A failed exec (or
  * chdir) comes back as -1 with the child's errno, and sp->stage says
- * which: 0 exec, 1 chdir, 2 setting up. The pipe is close-on-exec, so
- * EOF is success.
+ * which: 0 exec, 1 chdir, 2 setting up; 3 and 4: our pipe or fork failed
+ * (out of processes: EAGAIN). The pipe is close-on-exec, so EOF is
+ * success.
  */
 pid_t
 hp_spawn(struct hp_spawn *sp)
@@ -246,8 +247,10 @@ hp_spawn(struct hp_spawn *sp)
 	pid_t pid;
 	int ep[2], e, st;
 
-	if (hp_pipe(ep, 0) == -1)
+	if (hp_pipe(ep, 0) == -1) {
+		sp->stage = 3;
 		return -1;
+	}
 	hp_sig_block(&old);
 	pid = fork();
 	if (pid == 0) {
@@ -259,6 +262,7 @@ hp_spawn(struct hp_spawn *sp)
 	close(ep[1]);
 	if (pid == -1) {
 		close(ep[0]);
+		sp->stage = 4;
 		errno = e;
 		return -1;
 	}

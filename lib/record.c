@@ -86,6 +86,9 @@ hp_sproc_execfail(struct hp_proc *p, const struct hp_spawn *sp, int err)
 		    err);
 	else if (sp->stage == 2)
 		hp_sproc_fail(p, "exec-failed", "%s: %s", "set-up", err);
+	else if (sp->stage >= 3)	/* ours, not the command's */
+		hp_sproc_fail(p, "system", "%s: %s", sp->stage == 3 ? "pipe" :
+		    "fork", err);
 	else if (err == ENOENT && strchr(cmd, '/') == NULL) {
 		hp_copy(p->code, sizeof p->code, "exec-failed");
 		snprintf(p->error, sizeof p->error, "%s: command not found",

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, hp, waitUntil, alive, leftovers, setup,
+const { ROOT, BIN, hp, waitUntil, alive, leftovers, setup,
 	rejects } = require('./helpers');
 
 // The events of pm, kept in order of arrival.
@@ -266,7 +266,8 @@ test('without start(), hp-spawn starts a supervisor of its own',
 async function holder(t, s, how) {
 	const { spawn } = require('node:child_process');
 	const h = spawn(process.execPath, [path.join(__dirname, 'holder.js'),
-		s.stateDir].concat(how || []), { env: s.env,
+		s.stateDir].concat(how || []),
+		{ env: Object.assign({ HP_TEST_BIN: BIN }, s.env),
 		stdio: ['ignore', 'pipe', 'inherit'] });
 	t.after(() => h.kill('SIGKILL'));
 	const line = await new Promise((res, rej) => {

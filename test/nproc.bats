@@ -78,6 +78,7 @@ failed_with() {
 	wait_until 10 failed_with c "fork: Resource temporarily unavailable"
 	wait_until 10 evcount_ge c process:restarting 2
 	[ "$(st c code)" = system ]
+	[ "$(st c error)" = "fork: Resource temporarily unavailable" ]
 	for d in $(evfield c process:restarting delay_ms); do
 		[ "$d" -ge 100 ]
 	done

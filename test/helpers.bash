@@ -4,11 +4,9 @@
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # HP_TEST_BIN: the commands from elsewhere (make memcheck's wrappers);
-# HP_TEST_SLOW: how much slower they are. Kept from the commands' sight:
-# tests count the variables they pass on.
+# HP_TEST_SLOW: how much slower they are.
 HPBIN=${HP_TEST_BIN:-$ROOT/cmd}
 SLOW=${HP_TEST_SLOW:-1}
-unset HP_TEST_BIN HP_TEST_SLOW HP_TEST_UNIT
 export PATH="$HPBIN:/usr/local/bin:/usr/bin:/bin"
 export HP_STATE_DIR="$BATS_TEST_TMPDIR/state"
 export LC_ALL=C

@@ -53,25 +53,24 @@ failed_with() {
 }
 
 @test "out of processes: a clear error, the rest go on, starts come back" {
-	cat >c.conf <<-EOF
-	[service a]
-	exec = sleep 300
-	[service b]
-	exec = sleep 300
-	[service c]
-	exec = sleep 300
-	backoff-min = 100ms
-	backoff-max = 400ms
-	max-restarts = 0
-	EOF
-	# Three processes of U: the supervisor, then a and b; not c.
-	(ulimit -S -u 3; exec setpriv --reuid="$U" --regid="$U" --clear-groups \
-	    -- hp-supervise --json -f c.conf) >fg.out 2>fg.err 3>&- &
+	printf '[service a]\nexec = sleep 300\n[service b]\nexec = sleep 300\n' \
+	    >c.conf
+	# (not through as(): FG is the supervisor itself)
+	setpriv --reuid="$U" --regid="$U" --clear-groups -- \
+	    hp-supervise --json -f c.conf >fg.out 2>fg.err 3>&- &
 	FG=$!
 	track "$FG"
 	wait_until 10 supervised
 	wait_until 10 st_is a state running
 	wait_until 10 st_is b state running
+	# Three processes of U from now on: the supervisor, a and b. (Not
+	# before: a client of U meanwhile would have taken a place.)
+	as prlimit --pid "$FG" --nproc=3:
+	# One more, which does not fit.
+	printf '[service c]\nexec = sleep 300\nbackoff-min = 100ms\n' >>c.conf
+	printf 'backoff-max = 400ms\nmax-restarts = 0\n' >>c.conf
+	run as hp-supervise -t 10s reload
+	[ "$status" -eq 0 ]
 	a=$(st a pid)
 	b=$(st b pid)
 	# c cannot fork: said so, and tried again with a backoff.

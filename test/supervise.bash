@@ -86,10 +86,11 @@ has() {
 	grep -qxF "$2" "$1" 2>/dev/null
 }
 
-# evcount NAME EVENT: how many EVENTs of NAME events.log holds.
+# evcount NAME EVENT: how many EVENTs of NAME events.log holds, with
+# its rotations (a slow run, as under valgrind, fills it).
 evcount() {
-	grep -cF "\"event\":\"$2\",\"name\":\"$1\"" \
-	    "$HP_STATE_DIR/events.log" 2>/dev/null
+	cat "$HP_STATE_DIR"/events.log.[1-9] "$HP_STATE_DIR/events.log" \
+	    2>/dev/null | grep -cF "\"event\":\"$2\",\"name\":\"$1\""
 }
 
 evcount_ge() {

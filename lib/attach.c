@@ -225,6 +225,7 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 		pfd[1].fd = a->frames;
 		pfd[2].fd = a->in;
 		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
 		if (poll(pfd, a->in == -1 ? 2 : 3, -1) == -1 &&
 		    errno != EINTR)
 			hp_die("poll");

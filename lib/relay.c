@@ -209,6 +209,9 @@ events(struct hp_relay *r, struct pollfd *p)
 	p[P_OUT].events = POLLOUT;
 	p[P_CTL].fd = r->ctl;
 	p[P_CTL].events = POLLIN;
+	/* A poll() cut short by a signal says nothing: nor must they. */
+	for (ready = 0; ready < P_N; ready++)
+		p[ready].revents = 0;
 }
 
 /*

@@ -351,30 +351,17 @@ static int
 detached(struct hp_spec *sp, struct hp_state *st, const char *stdir,
     const char *name, int unique)
 {
-	char tmp[64], file[HP_PATH_MAX], reply[HP_LINE_MAX + 1];
-	char cwd[HP_PATH_MAX];
+	char reply[HP_LINE_MAX + 1], cwd[HP_PATH_MAX];
 	char got[HP_NAME_MAX + 1], pid[24];
 	struct hp_client c;
-	struct hp_buf b = { 0 };
 
 	sp->type = HP_TERMINAL;
 	if (sp->dir == NULL && getcwd(cwd, sizeof cwd) != NULL)
 		sp->dir = hp_xstrdup(cwd);
 	hp_state_need(st, stdir, 1);
-	if (snprintf(tmp, sizeof tmp, ".spawn-pty-%ld", (long)getpid()) >=
-	    (int)sizeof tmp || hp_state_path(st, file, sizeof file, "%s/%s",
-	    HP_PROCS, tmp) == -1)
-		hp_die("spec file name");
-	hp_spec_write(sp, &b);
-	if (hp_file_write(file, b.p, b.len, 0600) == -1)
-		hp_die("%s", file);
-	hp_buf_free(&b);
-	if (hp_client_open(&c, st) == -1) {
-		unlink(file);
+	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/%s", st->dir, HP_EVENTS);
-	}
-	hp_client_add(&c, name, tmp, unique, reply, sizeof reply, NULL);
-	unlink(file);
+	hp_client_add(&c, sp, name, unique, reply, sizeof reply, NULL);
 	hp_client_close(&c);
 	if (hp_json_get(reply, "name", got, sizeof got) == -1)
 		hp_copy(got, sizeof got, name);

@@ -297,8 +297,7 @@ main(int argc, char **argv)
 	struct hp_spec spec;
 	struct hp_state st;
 	struct hp_client c;
-	struct hp_buf b = { 0 };
-	char name[HP_NAME_MAX + 1], tmp[64], file[HP_PATH_MAX];
+	char name[HP_NAME_MAX + 1];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], val[16];
 	struct hp_user user;
 	const char *stdir = NULL, *opt_name = NULL, *envs[256];
@@ -461,25 +460,13 @@ main(int argc, char **argv)
 			    name);
 
 	hp_state_need(&st, stdir, 1);
-	if (snprintf(tmp, sizeof tmp, ".spawn-%ld", (long)getpid()) >=
-	    (int)sizeof tmp || hp_state_path(&st, file, sizeof file, "%s/%s",
-	    HP_PROCS, tmp) == -1)
-		hp_die("spec file name");
-	hp_spec_write(&spec, &b);
-	if (hp_file_write(file, b.p, b.len, 0600) == -1)
-		hp_die("%s", file);
-	hp_buf_free(&b);
-	/* The spec is on disk: a supervisor forked from us needs none. */
-	hp_spec_free(&spec);
-	if (hp_client_open(&c, &st) == -1) {
-		unlink(file);
+	if (hp_client_open(&c, &st) == -1)
 		hp_die("%s/%s", st.dir, HP_EVENTS);
-	}
 	if (wait && opt_name != NULL)
 		off = logsize(&st, name);
-	hp_client_add(&c, name, tmp, opt_name == NULL, reply, sizeof reply,
+	hp_client_add(&c, &spec, name, opt_name == NULL, reply, sizeof reply,
 	    seen);
-	unlink(file);
+	hp_spec_free(&spec);
 	if (hp_json_get(reply, "name", name, sizeof name) == -1)
 		hp_copy(name, sizeof name, "?");
 	if (hp_json_get(reply, "ok", val, sizeof val) == -1 ||

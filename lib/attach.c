@@ -35,6 +35,22 @@ unmake(void)
 	hp_tty_restore();
 }
 
+/*
+ * SIGTERM, SIGINT, SIGHUP: we detach at once, even from the middle of a
+ * write to an output that takes nothing: only async-signal-safe calls.
+ */
+static void
+bye(int sig)
+{
+	(void)sig;
+	hp_tty_restore();
+	if (paths[0][0] != '\0')
+		unlink(paths[0]);
+	if (paths[1][0] != '\0')
+		unlink(paths[1]);
+	_exit(HP_EXIT_OK);
+}
+
 /* The FIFOs, and our ends of them: a->frames, a->keys. */
 static int
 make(struct hp_state *st, const char *name, struct hp_attach *a)
@@ -173,7 +189,8 @@ typed(struct hp_attach *a, const char *b, size_t n)
 int
 hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 {
-	static const int sigs[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP, 0 };
+	static const int sigs[] = { SIGWINCH, 0 };
+	struct sigaction sa;
 	struct hp_client c;
 	struct pollfd pfd[3];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], buf[4096];
@@ -217,6 +234,12 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 		printf("%s\n", reply), fflush(stdout);
 	if ((sfd = hp_sig_catch(sigs)) == -1)
 		hp_die("sigaction");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = bye;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (tty && hp_tty_raw(0) == -1)
 		hp_warn("raw mode");
@@ -230,10 +253,8 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 		    errno != EINTR)
 			hp_die("poll");
 		while ((sig = hp_sig_next(sfd)) != 0)
-			if (sig == SIGWINCH && tty)
+			if (tty)
 				winch(&c, name);
-			else if (sig != SIGWINCH)
-				r = 2;
 		if (pfd[1].revents) {
 			n = hp_read(a->frames, a->buf + a->len,
 			    sizeof a->buf - a->len);

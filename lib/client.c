@@ -219,8 +219,8 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
  * A supervisor that holds the lock may not listen yet (another hp-spawn
  * has just started it), or may be on its way out: try again, for a while.
  */
-void
-hp_client_add(struct hp_client *c, const char *name, const char *tmp,
+static void
+ask(struct hp_client *c, const char *name, const char *tmp,
     int unique, char *out, size_t n, void (*seen)(const char *))
 {
 	char code[32], file[HP_PATH_MAX];
@@ -270,4 +270,29 @@ hp_client_add(struct hp_client *c, const char *name, const char *tmp,
 	}
 	hp_fail(HP_EXIT_FAIL, "system", "%s: the supervisor did not take it",
 	    name);
+}
+
+/*
+ * Hand spec to the supervisor as name (unique: NAME-2 ... when taken):
+ * written to procs/.spawn-PID, added, and the file gone again. The
+ * answer is in out; lines that came before it go to seen.
+ */
+void
+hp_client_add(struct hp_client *c, const struct hp_spec *sp,
+    const char *name, int unique, char *out, size_t n,
+    void (*seen)(const char *))
+{
+	char tmp[64], file[HP_PATH_MAX];
+	struct hp_buf b = { 0 };
+
+	if (snprintf(tmp, sizeof tmp, ".spawn-%ld", (long)getpid()) >=
+	    (int)sizeof tmp || hp_state_path(c->st, file, sizeof file,
+	    "%s/%s", HP_PROCS, tmp) == -1)
+		hp_die("spec file name");
+	hp_spec_write(sp, &b);
+	if (hp_file_write(file, b.p, b.len, 0600) == -1)
+		hp_die("%s", file);
+	hp_buf_free(&b);
+	ask(c, name, tmp, unique, out, n, seen);
+	unlink(file);
 }

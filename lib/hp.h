@@ -488,9 +488,10 @@ int	hp_client_send(struct hp_client *, const char *, ...);
 						/* "VERB ARG..."; -1 errno */
 int	hp_client_line(struct hp_client *, char *, size_t, long long);
 			/* next line within ms; 0 line, -1 timeout/errno */
-void	hp_client_add(struct hp_client *, const char *, const char *, int,
-	    char *, size_t, void (*)(const char *));
-		/* name, procs/TMP spec, unique: the answer; seen: others */
+struct hp_spec;
+void	hp_client_add(struct hp_client *, const struct hp_spec *,
+	    const char *, int, char *, size_t, void (*)(const char *));
+		/* spec, name, unique: the answer; seen: lines before it */
 
 /* info.c: what hp-ls and hp-spawn tell of a process */
 struct hp_info {

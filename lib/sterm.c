@@ -42,7 +42,6 @@
 #define HDR		3
 #define ROOM		(64 * 1024)	/* the ring at least; typed bytes */
 #define READS		4		/* reads of the master a turn */
-#define FG_DELAY	200	/* ms after input to look at who has it */
 #define STALL		250	/* ms without taking a frame: stalled */
 
 /* The bytes the program wrote, into the ring; the oldest go. */
@@ -537,7 +536,7 @@ hp_term_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	hp_tact_quiet(s, p, now);
 	if (t->fg_at > 0 && now >= t->fg_at) {
 		t->fg_at = 0;
-		hp_tact_foreground(s, p);
+		hp_tact_foreground(s, p, 1);
 	}
 	/* Those that would not take the end in time go without it. */
 	while (t->ended && t->clients != NULL && now >= t->linger)

@@ -50,6 +50,7 @@ struct hp_term {
 };
 
 #define LINGER		5000	/* ms a client has to take the end */
+#define FG_DELAY	200	/* ms to look again at who has the terminal */
 
 /* sterm.c */
 void	hp_term_flushall(struct hp_proc *);	/* to each client */
@@ -63,6 +64,7 @@ struct hp_json *hp_tact_event(struct hp_super *, struct hp_proc *,
 void	hp_tact_output(struct hp_super *, struct hp_proc *, const char *,
 	    size_t);				/* what it wrote: told of */
 void	hp_tact_quiet(struct hp_super *, struct hp_proc *, long long);
-void	hp_tact_foreground(struct hp_super *, struct hp_proc *);
+void	hp_tact_foreground(struct hp_super *, struct hp_proc *, int);
+				/* 1: its name again, the group the same */
 
 #endif

@@ -20,18 +20,24 @@ hp_tact_event(struct hp_super *s, struct hp_proc *p, const char *what)
 	return j;
 }
 
-/* Who has the terminal now: told when it changes. */
+/*
+ * Who has the terminal now: told when it changes. Its name is read only
+ * when the group changes, and again when asked (again): a group seen
+ * between its fork and its exec is looked at once more FG_DELAY later.
+ */
 void
-hp_tact_foreground(struct hp_super *s, struct hp_proc *p)
+hp_tact_foreground(struct hp_super *s, struct hp_proc *p, int again)
 {
 	struct hp_term *t = p->term;
 	struct hp_json *j;
 	char comm[sizeof t->fgcomm];
 	pid_t fg;
 
-	if (t->master == -1 || (fg = tcgetpgrp(t->master)) <= 0)
+	if (t->master == -1 || (fg = tcgetpgrp(t->master)) <= 0 ||
+	    (fg == t->fg && !again))
 		return;
-	/* The group may be seen between its fork and its exec: both count. */
+	if (fg != t->fg)
+		t->fg_at = hp_mono_ms() + FG_DELAY;
 	if (hp_proc_comm(fg, comm, sizeof comm) == -1)
 		comm[0] = '\0';
 	if (fg == t->fg && strcmp(comm, t->fgcomm) == 0)
@@ -139,7 +145,7 @@ hp_tact_output(struct hp_super *s, struct hp_proc *p, const char *b,
 {
 	busy(s, p, n);
 	scan(s, p, b, n);
-	hp_tact_foreground(s, p);
+	hp_tact_foreground(s, p, 0);
 }
 
 /* Quiet once nothing has come for a while. */
@@ -163,5 +169,5 @@ hp_tact_quiet(struct hp_super *s, struct hp_proc *p, long long now)
 	hp_json_kint(j, "quiet_ms", p->spec.quiet);
 	hp_event_publish(&s->ev, j);
 	t->burst = 0;
-	hp_tact_foreground(s, p);
+	hp_tact_foreground(s, p, 1);
 }

@@ -195,6 +195,7 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 	struct pollfd pfd[3];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], buf[4096];
 	int sig, sfd, tty = isatty(0), cols = a->cols, rows = a->rows, r, w, h;
+	int wait;
 	ssize_t n;
 
 	/* A side not given is our terminal's. */
@@ -249,9 +250,13 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a)
 		pfd[2].fd = a->in;
 		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
-		if (poll(pfd, a->in == -1 ? 2 : 3, -1) == -1 &&
-		    errno != EINTR)
+		/* A count of missed bytes held back is said within 1 s. */
+		wait = a->lost == a->told ? -1 : (int)(a->told_at + 1000 -
+		    hp_mono_ms());
+		if (poll(pfd, a->in == -1 ? 2 : 3, wait < -1 ? 0 : wait) ==
+		    -1 && errno != EINTR)
 			hp_die("poll");
+		missed(a, name, 0);
 		while ((sig = hp_sig_next(sfd)) != 0)
 			if (tty)
 				winch(&c, name);

@@ -31,15 +31,33 @@ HP_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 	-Werror -Ilib $(SAN_$(SANITIZE))
 HP_LDFLAGS = $(SAN_$(SANITIZE))
 
-LIB = lib/libhp.a
-LIBOBJ = lib/breaker.o lib/client.o lib/conf.o lib/control.o lib/err.o lib/event.o lib/fifo.o lib/info.o \
-	lib/io.o lib/json.o lib/jsonraw.o lib/kv.o lib/lock.o lib/log.o lib/mem.o \
-	lib/opt.o lib/parse.o lib/platform.o lib/proc.o lib/record.o lib/sig.o \
-	lib/spec.o lib/specenv.o lib/user.o lib/allow.o lib/sproc.o lib/state.o lib/super.o lib/time.o \
-	lib/url.o lib/http.o lib/health.o \
-	lib/tools.o lib/envpath.o lib/detect.o lib/dcache.o lib/watch.o \
-	lib/node.o lib/limit.o lib/slimit.o lib/init.o lib/pty.o \
-	lib/relay.o lib/keep.o lib/sterm.o lib/tact.o lib/tctl.o lib/attach.o lib/launch.o
+# lib/ is four layers, one archive each, linked top-down: a call from a
+# layer to a later one in this list fails to link (hp.h; make lint).
+BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/opt.o lib/base/io.o \
+	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
+	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
+	lib/base/proc.o lib/base/tty.o lib/base/log.o lib/base/sig.o \
+	lib/base/user.o lib/base/breaker.o
+MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/specenv.o \
+	lib/model/termenv.o lib/model/limit.o lib/model/allow.o \
+	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
+	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
+CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
+	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
+	lib/client/dcache.o lib/client/launch.o
+SUPEROBJ = lib/super/super.o lib/super/sproc.o lib/super/control.o \
+	lib/super/record.o lib/super/watch.o lib/super/node.o \
+	lib/super/slimit.o lib/super/init.o lib/super/sterm.o \
+	lib/super/tact.o lib/super/tctl.o
+LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
+LIBBASE = lib/base/libbase.a
+LIBMODEL = lib/model/libmodel.a
+LIBCLIENT = lib/client/libclient.a
+LIBSUPER = lib/super/libsuper.a
+LIBA = $(LIBSUPER) $(LIBCLIENT) $(LIBMODEL) $(LIBBASE)
+# What a command links: the supervisor only for hp-supervise.
+CLIENTLIBS = $(LIBCLIENT) $(LIBMODEL) $(LIBBASE)
+SUPERLIBS = $(LIBSUPER) $(CLIENTLIBS)
 BIN = cmd/hp-spawn cmd/hp-supervise cmd/hp-ls cmd/hp-health cmd/hp-detect \
 	cmd/hp-pty
 MAN = man/hp.7 man/hp-spawn.1 man/hp-supervise.1 man/hp-ls.1 \
@@ -95,62 +113,74 @@ cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o test/bench/super.o \
 test/bench/pty.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o test/bench/pty.o: test/bench/bench.h
-test/bench/pty.o: lib/term.h
-lib/tools.o lib/detect.o lib/dcache.o lib/launch.o cmd/hp-detect.o cmd/hp-pty.o \
-test/unit/t_detect.o test/unit/t_fuzz.o: \
-	lib/detect.h
-lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
-lib/node.o lib/slimit.o lib/init.o test/unit/t_fuzz.o: lib/super.h
-lib/sterm.o lib/tact.o lib/tctl.o: lib/super.h lib/sterm.h lib/term.h
-lib/super.o lib/sproc.o lib/control.o lib/record.o lib/watch.o \
-lib/node.o lib/slimit.o lib/init.o lib/spec.o lib/http.o lib/url.o \
-lib/health.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: \
-	lib/check.h
-lib/pty.o lib/relay.o lib/keep.o lib/attach.o lib/proc.o cmd/hp-pty.o test/unit/t_pty.o: \
-	lib/term.h
+test/bench/pty.o: lib/client/term.h
+lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
+lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
+test/unit/t_fuzz.o: lib/client/detect.h
+$(SUPEROBJ) test/unit/t_fuzz.o: lib/super/super.h lib/model/check.h
+lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
+	lib/client/term.h
+lib/model/spec.o lib/model/http.o lib/model/url.o lib/model/health.o \
+cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
+lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
+test/unit/t_pty.o: lib/client/term.h
 $(UNITOBJ): test/unit/unit.h
 
-$(LIB): $(LIBOBJ)
+$(LIBBASE): $(BASEOBJ)
 	rm -f $@
-	$(AR) rc $@ $(LIBOBJ)
+	$(AR) rc $@ $(BASEOBJ)
+	$(RANLIB) $@
+$(LIBMODEL): $(MODELOBJ)
+	rm -f $@
+	$(AR) rc $@ $(MODELOBJ)
+	$(RANLIB) $@
+$(LIBCLIENT): $(CLIENTOBJ)
+	rm -f $@
+	$(AR) rc $@ $(CLIENTOBJ)
+	$(RANLIB) $@
+$(LIBSUPER): $(SUPEROBJ)
+	rm -f $@
+	$(AR) rc $@ $(SUPEROBJ)
 	$(RANLIB) $@
 
-cmd/hp-spawn: cmd/hp-spawn.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-spawn.o $(LIB)
-cmd/hp-supervise: cmd/hp-supervise.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-supervise.o $(LIB)
-cmd/hp-ls: cmd/hp-ls.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-ls.o $(LIB)
-cmd/hp-health: cmd/hp-health.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-health.o $(LIB)
-cmd/hp-detect: cmd/hp-detect.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-detect.o $(LIB)
-cmd/hp-pty: cmd/hp-pty.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-pty.o $(LIB)
+cmd/hp-spawn: cmd/hp-spawn.o $(CLIENTLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-spawn.o $(CLIENTLIBS)
+cmd/hp-supervise: cmd/hp-supervise.o $(SUPERLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-supervise.o $(SUPERLIBS)
+cmd/hp-ls: cmd/hp-ls.o $(CLIENTLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-ls.o $(CLIENTLIBS)
+cmd/hp-health: cmd/hp-health.o $(CLIENTLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-health.o $(CLIENTLIBS)
+cmd/hp-detect: cmd/hp-detect.o $(CLIENTLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-detect.o $(CLIENTLIBS)
+cmd/hp-pty: cmd/hp-pty.o $(CLIENTLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-pty.o $(CLIENTLIBS)
 
-test/unit/run: $(UNITOBJ) $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(LIB)
+test/unit/run: $(UNITOBJ) $(SUPERLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(SUPERLIBS)
 test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
-    test/bench/pty.o $(LIB)
+    test/bench/pty.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
-	    test/bench/detect.o test/bench/super.o test/bench/pty.o $(LIB)
-test/httpd: test/httpd.o $(LIB)
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(LIB)
+	    test/bench/detect.o test/bench/super.o test/bench/pty.o \
+	    $(CLIENTLIBS)
+test/httpd: test/httpd.o $(CLIENTLIBS)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(CLIENTLIBS)
 
 check: $(BIN) test/unit/run test/httpd
 	@sh test/run
 
 # The library again, with the fuzz flags, out of the way of lib/*.o.
-$(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/detect.h lib/super.h lib/check.h \
-    lib/term.h
+$(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/client/detect.h lib/super/super.h \
+    lib/model/check.h lib/client/term.h lib/super/sterm.h
 	rm -rf $(FUZZ_DIR)/lib
-	mkdir -p $(FUZZ_DIR)/lib
+	mkdir -p $(FUZZ_DIR)/lib/base $(FUZZ_DIR)/lib/model \
+	    $(FUZZ_DIR)/lib/client $(FUZZ_DIR)/lib/super
 	for f in $(LIBOBJ:.o=); do \
 	    $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c \
 	    -o $(FUZZ_DIR)/$$f.o $$f.c || exit 1; \
 	done
 	rm -f $@
-	$(AR) rc $@ $(FUZZ_DIR)/lib/*.o
+	$(AR) rc $@ $(FUZZ_DIR)/lib/*/*.o
 	$(RANLIB) $@
 $(FUZZ_DIR)/conf: test/fuzz/conf.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/conf.c test/fuzz/fuzz.c $(FUZZ_LIB)
@@ -192,8 +222,11 @@ soak: $(BIN)
 memcheck: $(BIN) test/unit/run test/httpd
 	@sh test/memcheck
 
-lint:
+# The layers hold (no call to a later layer, no circle outside super/),
+# and only the commands exit: from the objects themselves (test/layers).
+lint: $(LIBOBJ)
 	mandoc -Tlint -W warning $(MAN)
+	sh test/layers '$(BASEOBJ)' '$(MODELOBJ)' '$(CLIENTOBJ)' '$(SUPEROBJ)'
 	shellcheck -s bash -S warning completions/hp.bash
 
 demo: $(BIN)
@@ -255,7 +288,7 @@ uninstall:
 	rm -f $(DESTDIR)$(ZSHDIR)/_hp $(DESTDIR)$(FISHDIR)/hp.fish
 
 clean:
-	rm -f $(LIB) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
+	rm -f $(LIBA) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
 	    test/bench/*.o test/httpd.o build.flags build.flags.new
 	rm -rf $(FUZZ_DIR)
 

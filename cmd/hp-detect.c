@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "hp.h"
-#include "detect.h"
+#include "client/detect.h"
+
 
 static const char synopsis[] =
     "hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login]"

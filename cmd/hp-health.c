@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "hp.h"
-#include "check.h"
+#include "model/check.h"
 
 static const char synopsis[] =
     "hp-health [-t dur] [-r n] [--expect code] [-i dur [-n count] | "
@@ -365,7 +365,7 @@ system_health(const char *stdir)
 	if (hp_state_open(&st, 0) == -1 && errno != ENOENT)
 		hp_fail(HP_EXIT_FAIL, "state-dir", "%s", hp_state_error());
 	if (hp_state_names(&st, &names, &n) == -1)
-		hp_die("%s/%s", st.dir, HP_PROCS);
+		hp_die("%s/procs", st.dir);
 	in = hp_xcalloc((size_t)n + 1, sizeof *in);
 	reason = hp_xcalloc((size_t)n + 1, sizeof *reason);
 	buf = hp_xcalloc((size_t)n + 1, sizeof *buf);

@@ -14,6 +14,8 @@
 
 #include "hp.h"
 
+static struct hp_error error;	/* what lib/ handed up, to say */
+
 static const char synopsis[] =
     "hp-ls [-a] [--json] [-S dir] [name ...]\n"
     "       hp-ls -w [-S dir]\n"
@@ -182,7 +184,7 @@ watch(struct hp_state *st)
 
 	catch();
 	if (hp_client_open(&c, st) == -1)
-		hp_die("%s/%s", st->dir, HP_EVENTS);
+		hp_die("%s/events", st->dir);
 	/* Say we listen, so a caller can wait for that before acting. */
 	while (!done) {
 		if (hp_client_line(&c, line, sizeof line, 200) == -1) {
@@ -272,12 +274,16 @@ showlog(struct hp_state *st, const char *name, long long last, int follow)
 	int k, fd = -1;
 	ssize_t n;
 
-	if (hp_state_path(st, dir, sizeof dir, "%s/%s", HP_PROCS,
-	    name) == -1 || lstat(dir, &sb) == -1 ||
-	    hp_path(base, sizeof base, "%s/log", dir) == -1)
+	if (hp_proc_file(st, dir, sizeof dir, name, HP_P_DIR) == -1 ||
+	    lstat(dir, &sb) == -1 || hp_proc_log(st, base, sizeof base, name,
+	    0) == -1)
 		hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such process", name);
-	for (k = 9; k >= 1; k--) {
-		hp_path(file, sizeof file, "%s.%d", base, k);
+	/* The rotated files are log.1 (newest) to log.K, K below log-count. */
+	for (k = 1; hp_proc_log(st, file, sizeof file, name, k) == 0 &&
+	    lstat(file, &sb) == 0; k++)
+		;
+	while (--k >= 1) {
+		hp_proc_log(st, file, sizeof file, name, k);
 		slurp(&b, file);
 	}
 	fd = hp_open(base, O_RDONLY | O_NOFOLLOW, 0);
@@ -376,7 +382,8 @@ main(int argc, char **argv)
 		if (!hp_name_ok(argv[r]))
 			hp_usage(synopsis, "invalid name: %s", argv[r]);
 	if (w) {
-		hp_state_need(&st, stdir, 1);
+		if (hp_state_need(&st, stdir, 1, &error) == -1)
+			hp_fail_error(&error);
 		return watch(&st);
 	}
 	if (hp_state_resolve(&st, stdir) == -1)
@@ -394,7 +401,7 @@ main(int argc, char **argv)
 	if (argc > 0)
 		return list(&st, argv, argc, all, 1);
 	if (hp_state_names(&st, &names, &n) == -1)
-		hp_die("%s/%s", st.dir, HP_PROCS);
+		hp_die("%s/procs", st.dir);
 	r = list(&st, names, n, all, 0);
 	hp_argv_free(names);
 	return r;

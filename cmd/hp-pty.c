@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "hp.h"
-#include "term.h"
-#include "detect.h"
+#include "client/term.h"
+#include "client/detect.h"
+
+static struct hp_error error;	/* what lib/ handed up, to say */
 
 static const char synopsis[] =
     "hp-pty [-dE] [--eof-hangup] [--json] [-S dir] [-n name] [-c cols] "
@@ -87,7 +89,7 @@ status(int cols, int rows)
 	hp_kv_add(&b, "tty", ttyname_);
 	hp_kv_addi(&b, "cols", cols);
 	hp_kv_addi(&b, "rows", rows);
-	if (hp_keep_write(&keep, "status", b.p, b.len) == -1)
+	if (hp_keep_write(&keep, HP_P_STATUS, b.p, b.len) == -1)
 		hp_warn("%s: write status", keep.name);
 	hp_buf_free(&b);
 }
@@ -199,11 +201,11 @@ resize(struct hp_state *st, char **argv)
 			    argv[0]);
 		if (errno != ESRCH && errno != ENOENT)
 			hp_die("%s", argv[0]);
-		if (hp_super_pid(st) <= 0)
+		if (hp_state_supervisor(st) <= 0)
 			hp_fail(HP_EXIT_FAIL, "not-running",
 			    "%s: no such terminal", argv[0]);
 		if (hp_client_open(&c, st) == -1)
-			hp_die("%s/%s", st->dir, HP_EVENTS);
+			hp_die("%s/events", st->dir);
 		if (hp_term_ask(&c, argv[0], reply, sizeof reply,
 		    "resize %s %d %d", argv[0], cols, rows) == -1)
 			hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer",
@@ -232,7 +234,7 @@ send(struct hp_state *st, char **argv, int argc, int newline)
 		hp_buf_add(&b, buf, (size_t)n);
 	if (argc == 1 && n == -1)
 		hp_die("read");
-	if (hp_super_pid(st) <= 0)
+	if (hp_state_supervisor(st) <= 0)
 		hp_fail(HP_EXIT_FAIL, "not-running", "%s: no such detached "
 		    "terminal", argv[0]);
 	r = hp_term_send(st, argv[0], b.p, b.len, reply, sizeof reply);
@@ -290,12 +292,13 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	atexit(cleanup);
 	/* A pipe on stdin: somebody (Electron) will want to find us. */
 	if (!tty) {
-		hp_state_need(st, stdir, 1);
+		if (hp_state_need(st, stdir, 1, &error) == -1)
+			hp_fail_error(&error);
 		if (hp_keep_take(&keep, st, name, unique) == -1) {
 			if (errno == EEXIST)
 				hp_fail(HP_EXIT_FAIL, "exists",
 				    "%s: name in use", name);
-			hp_die("%s/%s/%s", st->dir, HP_PROCS, name);
+			hp_die("%s/procs/%s", st->dir, name);
 		}
 	}
 	if (hp_pty_open(&p, cols, rows) == -1 || (s = hp_pty_slave(&p)) == -1)
@@ -324,8 +327,8 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	free(sw.envp);
 	if (hp_ident_get(pid, &ident) == -1)
 		ident.pid = pid;
-	if (keep.lock != -1 && (hp_path(file, sizeof file, "%s/pid",
-	    keep.dir) == -1 || hp_pidfile_write(file, &ident) == -1))
+	if (keep.lock != -1 && (hp_proc_file(st, file, sizeof file, keep.name,
+	    HP_P_PID) == -1 || hp_pidfile_write(file, &ident) == -1))
 		hp_warn("%s: write pid", keep.name);
 	status(cols, rows);
 	if (launched.id[0] != '\0')
@@ -358,10 +361,15 @@ detached(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	sp->type = HP_TERMINAL;
 	if (sp->dir == NULL && getcwd(cwd, sizeof cwd) != NULL)
 		sp->dir = hp_xstrdup(cwd);
-	hp_state_need(st, stdir, 1);
+	if (hp_state_need(st, stdir, 1, &error) == -1)
+		hp_fail_error(&error);
 	if (hp_client_open(&c, st) == -1)
-		hp_die("%s/%s", st->dir, HP_EVENTS);
-	hp_client_add(&c, sp, name, unique, reply, sizeof reply, NULL);
+		hp_die("%s/events", st->dir);
+	if (hp_client_add(&c, sp, name, unique, reply, sizeof reply, NULL,
+	    &error) == -1) {
+		hp_client_close(&c);
+		hp_fail_error(&error);
+	}
 	hp_client_close(&c);
 	if (hp_json_get(reply, "name", got, sizeof got) == -1)
 		hp_copy(got, sizeof got, name);
@@ -405,6 +413,7 @@ main(int argc, char **argv)
 	char *eq;
 
 	hp_progname = "hp-pty";
+	hp_argv0 = argv[0];
 	hp_spec_init(&spec, "pty", HP_SYSTEM);
 	a->detach = 0x1c;	/* Ctrl-\\ */
 	a->replay = -1;
@@ -535,10 +544,13 @@ main(int argc, char **argv)
 		a->out = 1;
 		a->cols = cols;
 		a->rows = rows;
-		return hp_attach_run(&st, argv[g.ind + 1], a);
+		if ((n = hp_attach_run(&st, argv[g.ind + 1], a, &error)) == -1)
+			hp_fail_error(&error);
+		return n;
 	}
-	if (toolid != NULL)
-		hp_launch_find(&launched, toolid, argv[0], &spec);
+	if (toolid != NULL && hp_launch_find(&launched, toolid, argv[0],
+	    &spec, &error) == -1)
+		hp_fail_error(&error);
 	n = argc - g.ind + (toolid != NULL);
 	if (n == 0) {
 		sh = getenv("SHELL");

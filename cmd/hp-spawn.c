@@ -14,6 +14,8 @@
 
 #include "hp.h"
 
+static struct hp_error error;	/* what lib/ handed up, to say */
+
 static const char synopsis[] =
     "hp-spawn [-Ew] [--json] [-S dir] [-n name] [-t type] [-C dir] "
     "[-e name=value]... [-r policy] [--stop-signal sig] "
@@ -164,8 +166,7 @@ openlog(struct hp_state *st, const char *name)
 {
 	char file[HP_PATH_MAX];
 
-	if (hp_state_path(st, file, sizeof file, "%s/%s/log", HP_PROCS,
-	    name) == -1)
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1)
 		return -1;
 	return hp_open(file, O_RDONLY | O_NOFOLLOW, 0);
 }
@@ -230,8 +231,8 @@ logsize(struct hp_state *st, const char *name)
 	char file[HP_PATH_MAX];
 	struct stat sb;
 
-	if (hp_state_path(st, file, sizeof file, "%s/%s/log", HP_PROCS,
-	    name) == -1 || stat(file, &sb) == -1)
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1 ||
+	    stat(file, &sb) == -1)
 		return 0;
 	return (long long)sb.st_size;
 }
@@ -306,6 +307,7 @@ main(int argc, char **argv)
 	long long off = 0, waitready = 0;
 
 	hp_progname = "hp-spawn";
+	hp_argv0 = argv[0];
 	hp_spec_init(&spec, "proc", HP_SERVICE);
 	/* The type sets defaults: find it first. */
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -459,13 +461,17 @@ main(int argc, char **argv)
 			hp_usage(synopsis, "%s cannot start after itself",
 			    name);
 
-	hp_state_need(&st, stdir, 1);
+	if (hp_state_need(&st, stdir, 1, &error) == -1)
+		hp_fail_error(&error);
 	if (hp_client_open(&c, &st) == -1)
-		hp_die("%s/%s", st.dir, HP_EVENTS);
+		hp_die("%s/events", st.dir);
 	if (wait && opt_name != NULL)
 		off = logsize(&st, name);
-	hp_client_add(&c, &spec, name, opt_name == NULL, reply, sizeof reply,
-	    seen);
+	if (hp_client_add(&c, &spec, name, opt_name == NULL, reply,
+	    sizeof reply, seen, &error) == -1) {
+		hp_client_close(&c);
+		hp_fail_error(&error);
+	}
 	hp_spec_free(&spec);
 	if (hp_json_get(reply, "name", name, sizeof name) == -1)
 		hp_copy(name, sizeof name, "?");

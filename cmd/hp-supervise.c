@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,13 @@
 
 #include "hp.h"
 
+static struct hp_error error;	/* what lib/ handed up, to say */
+
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin] [--max-procs n] "
     "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file]\n"
+    "[--allow file] [--ready-fd n]\n"
     "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
@@ -28,7 +31,7 @@ static const char synopsis[] =
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
-	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW
+	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD
 };
 
 static const struct hp_opt longopts[] = {
@@ -39,7 +42,7 @@ static const struct hp_opt longopts[] = {
 	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
 	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
 	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
-	{ "allow", 1, O_ALLOW },
+	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
 	{ NULL, 0, 0 }
 };
 
@@ -108,8 +111,8 @@ patience(struct hp_state *st, const char *name)
 	struct hp_spec spec;
 	long long t = 10000;
 
-	if (hp_state_path(st, file, sizeof file, "%s/%s/spec", HP_PROCS,
-	    name) == 0 && hp_spec_load(&spec, name, file, msg,
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_SPEC) == 0 &&
+	    hp_spec_load(&spec, name, file, msg,
 	    sizeof msg) == 0) {
 		t = spec.stop_timeout;
 		hp_spec_free(&spec);
@@ -121,7 +124,7 @@ static int
 status(struct hp_state *st)
 {
 	char **names;
-	pid_t pid = hp_super_pid(st);
+	pid_t pid = hp_state_supervisor(st);
 	int n = 0;
 
 	if (pid > 0 && hp_state_names(st, &names, &n) == 0)
@@ -196,10 +199,10 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	long long end, t;
 	int i, left, failed = 0, r;
 
-	if (hp_super_implicit(st) == -1)
-		hp_die("start a supervisor for %s", st->dir);
+	if (hp_client_start(st, &error) == -1)
+		hp_fail_error(&error);
 	if (hp_client_open(&c, st) == -1)
-		hp_die("%s/%s", st->dir, HP_EVENTS);
+		hp_die("%s/events", st->dir);
 	replies = hp_xcalloc((size_t)n, sizeof *replies);
 	for (i = 0, t = 0; i < n; i++) {
 		if (sig != NULL)
@@ -256,7 +259,7 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	long long end, t = 15000;
 	int i, n;
 
-	if (hp_super_pid(st) <= 0) {
+	if (hp_state_supervisor(st) <= 0) {
 		if (hp_json_mode)
 			printf("{\"running\":false}\n");
 		return HP_EXIT_OK;
@@ -268,7 +271,7 @@ shutdown_verb(struct hp_state *st, long long timeout)
 		hp_argv_free(names);
 	}
 	if (hp_client_open(&c, st) == -1)
-		hp_die("%s/%s", st->dir, HP_EVENTS);
+		hp_die("%s/events", st->dir);
 	if (hp_client_send(&c, "shutdown") == -1 && errno != ENXIO) {
 		hp_client_close(&c);
 		hp_die("send shutdown");
@@ -280,12 +283,12 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	 */
 	while (hp_client_line(&c, line, sizeof line, end - hp_mono_ms()) == 0)
 		if (hp_json_get(line, "ok", ok, sizeof ok) == 0) {
-			while (hp_super_pid(st) > 0 && hp_mono_ms() < end)
+			while (hp_state_supervisor(st) > 0 && hp_mono_ms() < end)
 				poll(NULL, 0, 1);
 			break;
 		}
 	hp_client_close(&c);
-	if (hp_super_pid(st) > 0)
+	if (hp_state_supervisor(st) > 0)
 		hp_fail(HP_EXIT_FAIL, "timeout", "shutdown: still running "
 		    "after %lld ms", timeout > 0 ? timeout : t);
 	if (hp_json_mode)
@@ -302,11 +305,11 @@ reload_verb(struct hp_state *st, long long timeout)
 	char line[HP_LINE_MAX + 1], ok[8], code[32], msg[HP_PATH_MAX + 256];
 	long long end = hp_mono_ms() + (timeout > 0 ? timeout : 15000);
 
-	if (hp_super_pid(st) <= 0)
+	if (hp_state_supervisor(st) <= 0)
 		hp_fail(HP_EXIT_FAIL, "not-running",
 		    "no supervisor runs for %s", st->dir);
 	if (hp_client_open(&c, st) == -1)
-		hp_die("%s/%s", st->dir, HP_EVENTS);
+		hp_die("%s/events", st->dir);
 	if (hp_client_send(&c, "reload") == -1) {
 		hp_client_close(&c);
 		hp_die("send reload");
@@ -354,6 +357,27 @@ absolute(char *out, const char *path)
 	return out;
 }
 
+/* -b: the supervisor, detached; it says on fd when it is ready. */
+static struct hp_state *bgstate;
+static struct hp_superopt *bgopt;
+
+static int
+background(void *arg, int fd)
+{
+	int r;
+
+	(void)arg;
+	bgopt->ready = fd;
+	bgopt->json = 0;
+	bgopt->watch_stdin = 0;
+	hp_json_mode = 0;
+	if ((r = hp_super_run(bgstate, bgopt, &error)) == -1) {
+		hp_say(error.code, "%s", error.msg);
+		return error.status;
+	}
+	return r;
+}
+
 /* --init -- COMMAND: a service of its own name, not restarted. */
 static struct hp_spec *
 command(struct hp_spec *sp, char **argv)
@@ -392,6 +416,7 @@ main(int argc, char **argv)
 	int ch, bg = 0, i, r;
 
 	hp_progname = "hp-supervise";
+	hp_argv0 = argv[0];
 	memset(&o, 0, sizeof o);
 	o.ready = -1;
 	hp_admit_default(&a);
@@ -431,6 +456,15 @@ main(int argc, char **argv)
 		case O_STDIN:
 			o.watch_stdin = 1;
 			break;
+		case O_READYFD:
+			n = strtoll(g.arg, NULL, 10);
+			if (n < 3 || n > 1024 || strspn(g.arg, "0123456789") !=
+			    strlen(g.arg) || fcntl((int)n, F_GETFD) == -1)
+				hp_usage(synopsis, "bad ready-fd (an open "
+				    "descriptor, 3 or above): %s", g.arg);
+			o.ready = (int)n;
+			(void)hp_cloexec(o.ready);	/* not for children */
+			break;
 		case O_INIT:
 			o.init = 1;
 			break;
@@ -461,6 +495,9 @@ main(int argc, char **argv)
 	if (g.dashdash)
 		o.cmd = command(&cmd, argv);
 	if (argc == 0 || o.cmd != NULL) {
+		if (bg && o.ready != -1)
+			hp_usage(synopsis, "-b and --ready-fd: -b says it "
+			    "itself");
 		if (bg && o.watch_stdin)
 			hp_usage(synopsis, "-b and --exit-with-stdin: a "
 			    "detached supervisor has no stdin");
@@ -475,22 +512,27 @@ main(int argc, char **argv)
 				hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
 			hp_conf_free(&cf);
 		}
-		hp_state_need(&st, stdir, 1);
+		if (hp_state_need(&st, stdir, 1, &error) == -1)
+			hp_fail_error(&error);
 		o.json = hp_json_mode;
-		if (!bg)
-			return hp_super_run(&st, &o);
-		r = hp_super_detach(&st, &o);
-		if (r == -1)
-			hp_die("start the supervisor");
+		if (!bg) {
+			if ((r = hp_super_run(&st, &o, &error)) == -1)
+				hp_fail_error(&error);
+			return r;
+		}
+		bgstate = &st;
+		bgopt = &o;
+		if ((r = hp_client_detach(&st, background, NULL, &error)) == -1)
+			hp_fail_error(&error);
 		if (r == 1)
 			hp_fail(HP_EXIT_FAIL, "exists", "%s: already "
 			    "supervised by PID %ld", st.dir,
-			    (long)hp_super_pid(&st));
+			    (long)hp_state_supervisor(&st));
 		return HP_EXIT_OK;
 	}
 	v = argv[0];
 	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init ||
-	    o.allow != NULL)
+	    o.allow != NULL || o.ready != -1)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin", v);
 	if (o.admit != NULL)
@@ -533,8 +575,9 @@ main(int argc, char **argv)
 			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
 			    "runs for %s", st.dir);
 	}
-	hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
-	    strcmp(v, "restart") == 0);
+	if (hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
+	    strcmp(v, "restart") == 0, &error) == -1)
+		hp_fail_error(&error);
 	if (strcmp(v, "status") == 0)
 		return status(&st);
 	if (strcmp(v, "shutdown") == 0)
@@ -542,7 +585,7 @@ main(int argc, char **argv)
 	if (strcmp(v, "reload") == 0)
 		return reload_verb(&st, timeout);
 	/* A message is for a program that runs: no supervisor is started. */
-	if (send != NULL && hp_super_pid(&st) <= 0)
+	if (send != NULL && hp_state_supervisor(&st) <= 0)
 		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs "
 		    "for %s", st.dir);
 	r = verb(&st, v, sig, send, argv + 1, argc - 1, timeout);

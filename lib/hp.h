@@ -1,5 +1,22 @@
 /* hp: see LICENSE. */
-/* hp.h: the one header of libhp, one block per lib/ file, in file order. */
+/*
+ * hp.h: the one header of libhp: its table of contents, one block per
+ * lib/ file, grouped by layer. Each layer is a folder and an archive and
+ * calls only the layers above it in this file:
+ *
+ *	base/	bytes, descriptors, errors, clocks, processes: nothing of hp
+ *	model/	what hp knows: the state directory and its layout, specs and
+ *		their keys, configuration, events, checks, what a process is
+ *	client/	what the commands use to ask and to read: the control FIFO,
+ *		starting a supervisor, terminals, CLI tools
+ *	super/	the supervisor: its poll() loop and the life of a process
+ *		(super/super.h, only hp-supervise links it)
+ *
+ * The commands link top-down (super, client, model, base), so a call to
+ * a later layer fails to link; `make lint` finds any that would link.
+ * Only the commands exit: lib/ returns errors (struct hp_error) and the
+ * commands report them with the macros of err.c's block.
+ */
 
 #ifndef HP_H
 #define HP_H
@@ -7,6 +24,7 @@
 #include <sys/types.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #define HP_VERSION "0.1.0"
 
@@ -21,29 +39,58 @@
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
 
-/* The error exits do not return: let the compiler know, where it can. */
+/* The out-of-memory death does not return: let the compiler know. */
 #if defined(__GNUC__) || defined(__clang__)
 #define HP_DEAD	__attribute__((__noreturn__))
 #else
 #define HP_DEAD
 #endif
 
-/* err.c: messages, exits, the JSON error object */
-extern const char *hp_progname;
+/* ================================ base ================================ */
+
+/* err.c: messages, errors handed up, the JSON error object */
+extern const char *hp_progname;		/* set by main from a literal */
+extern const char *hp_argv0;		/* main's argv[0], or NULL */
 extern int hp_json_mode;		/* --json: errors go to stdout too */
-void	hp_die(const char *, ...) HP_DEAD;	/* msg: strerror, exit 1 */
-void	hp_fail(int, const char *, const char *, ...) HP_DEAD;
-						/* status, code, msg */
+struct hp_error {
+	int	 status;		/* the exit status it calls for */
+	char	 code[24];		/* not-found, system, ... */
+	char	 msg[1024];
+};
+int	hp_error_set(struct hp_error *, int, const char *, const char *, ...);
+				/* status, code, msg: always -1 */
+int	hp_error_sys(struct hp_error *, const char *, ...);
+				/* msg: strerror, code of errno: always -1 */
+void	hp_say(const char *, const char *, ...);   /* code, msg: stderr
+						      (and JSON) */
+void	hp_say_errno(const char *, ...);	/* msg: strerror */
+void	hp_say_usage(const char *, const char *, ...);	/* synopsis, msg */
+void	hp_help_print(const char *);		/* -h: usage on stdout */
 void	hp_warn(const char *, ...);
 void	hp_warnx(const char *, ...);
-void	hp_usage(const char *, const char *, ...) HP_DEAD;
-						/* synopsis, msg; exit 2 */
-void	hp_help(const char *) HP_DEAD;	/* -h: usage on stdout, exit 0 */
-void	hp_error_json(const char *, const char *);  /* code, message */
+void	hp_error_json(const char *, const char *);  /* code, message;
+						       allocates nothing */
 int	hp_errno_code(int, char *, size_t);	/* errno -> code word */
-void	hp_stdout_close(void);			/* exit 1 if stdout failed */
+int	hp_stdout_flush(void);		/* -1: stdout failed (said) */
+void	hp_oom(void) HP_DEAD;		/* a fixed message, exit 1 */
+size_t	hp_utf8_len(const unsigned char *, size_t);
+				/* bytes of a valid UTF-8 sequence, or 0 */
+/*
+ * The exits, for cmd/ only (make lint fails on a lib/ object that calls
+ * exit): a message on stderr, with --json the error object on stdout.
+ */
+#define hp_die(...)	(hp_say_errno(__VA_ARGS__), exit(HP_EXIT_FAIL))
+#define hp_fail(st, code, ...)	(hp_say((code), __VA_ARGS__), exit(st))
+#define hp_fail_error(e)	(hp_say((e)->code, "%s", (e)->msg), \
+	exit((e)->status))
+#define hp_usage(syn, ...)	(hp_say_usage((syn), __VA_ARGS__), \
+	exit(HP_EXIT_USAGE))
+#define hp_help(syn)	(hp_help_print(syn), \
+	exit(hp_stdout_flush() == 0 ? HP_EXIT_OK : HP_EXIT_FAIL))
+#define hp_stdout_close()	(hp_stdout_flush() == 0 ? (void)0 : \
+	exit(HP_EXIT_FAIL))
 
-/* mem.c: allocation that dies on failure, a growable buffer */
+/* mem.c: allocation that dies on failure (hp_oom), a growable buffer */
 struct hp_buf {
 	char	*p;
 	size_t	 len;
@@ -132,8 +179,6 @@ void	hp_json_kint(struct hp_json *, const char *, long long);
 void	hp_json_kbool(struct hp_json *, const char *, int);
 int	hp_json_get(const char *, const char *, char *, size_t);
 				/* top-level key's value; 0 found, -1 not */
-size_t	hp_utf8_len(const unsigned char *, size_t);
-				/* bytes of a valid UTF-8 sequence, or 0 */
 /* jsonraw.c: JSON from elsewhere, checked */
 int	hp_json_valid(const char *, size_t);	/* 1: one JSON value */
 void	hp_json_raw(struct hp_json *, const char *, size_t);
@@ -154,28 +199,6 @@ long long hp_kv_int(const struct hp_kv *, const char *, long long);
 void	hp_kv_free(struct hp_kv *);
 void	hp_kv_add(struct hp_buf *, const char *, const char *);
 void	hp_kv_addi(struct hp_buf *, const char *, long long);
-
-/* state.c: the state directory and the names inside it */
-#define HP_LOCK		"lock"
-#define HP_CONTROL	"control"
-#define HP_EVENTS	"events"
-#define HP_EVENTS_LOG	"events.log"
-#define HP_PROCS	"procs"
-#define HP_LIMITS	"limits"	/* the supervisor's, see limit.c */
-struct hp_state {
-	char	dir[HP_PATH_MAX];
-};
-int	hp_state_resolve(struct hp_state *, const char *); /* -S or env */
-int	hp_state_open(struct hp_state *, int);	/* 1: create; -1 errno */
-const char *hp_state_error(void);		/* why it was refused */
-int	hp_state_path(const struct hp_state *, char *, size_t,
-	    const char *, ...);			/* STATE/fmt */
-int	hp_state_proc(const struct hp_state *, const char *);
-				/* procs/NAME is ours, no link; -1 errno */
-int	hp_state_names(const struct hp_state *, char ***, int *);
-						/* sorted procs/ names */
-void	hp_state_need(struct hp_state *, const char *, int);
-				/* resolve + open, or die with state-dir */
 
 /* lock.c: fcntl write locks */
 int	hp_lock_take(const char *);	/* fd held; -1 errno (EAGAIN: busy) */
@@ -211,6 +234,7 @@ long long hp_mem_available(void);		/* bytes, or -1 */
 int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
+int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 
 /* proc.c: process identity and spawning with an exec-error pipe */
 struct hp_ident {
@@ -224,6 +248,13 @@ int	hp_ident_kill(const struct hp_ident *, int, int);
 				/* sig, 1: its group; -1 ESRCH if not ours */
 int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
+
+enum {
+	HP_RLIM_AS, HP_RLIM_NOFILE, HP_RLIM_CPU, HP_RLIM_NPROC, HP_RLIM_CORE,
+	HP_RLIM_N
+};
+#define HP_UNLIMITED	(-2)	/* an rlimit of RLIM_INFINITY */
+int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
 
 #define HP_SPAWN_EXTRA	2
 struct hp_user;
@@ -242,10 +273,24 @@ struct hp_spawn {
 	mode_t	  umask;
 	/* limits, set in the child */
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
-	const char *ctty;	/* after setsid, the terminal (pty.c) */
+	const char *ctty;	/* after setsid, the terminal (tty.c) */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
+
+/* tty.c: pseudo-terminals, their size, raw mode */
+struct hp_pty {
+	int	master;			/* ours: close-on-exec, non-blocking */
+	char	slave[HP_PATH_MAX];	/* the terminal's path */
+};
+int	hp_pty_open(struct hp_pty *, int, int);	/* cols, rows; -1 errno */
+int	hp_pty_slave(const struct hp_pty *);	/* fd; -1 errno */
+int	hp_pty_ctty(const char *);	/* after setsid, in a child; -1 */
+int	hp_pty_size_set(int, int, int);		/* fd, cols, rows; -1 */
+int	hp_pty_size_get(int, int *, int *);	/* -1 errno */
+int	hp_pty_resize(int, int, int);	/* set, and SIGWINCH even if same */
+int	hp_tty_raw(int);			/* -1 errno: not a terminal */
+void	hp_tty_restore(void);			/* as before hp_tty_raw */
 
 /* log.c: timestamped, rotated logs of stdout and stderr */
 struct hp_logger {
@@ -270,25 +315,20 @@ void	hp_sig_default(void);		/* in a child: defaults, mask clear */
 void	hp_sig_block(sigset_t *);	/* block all, save old */
 void	hp_sig_restore(const sigset_t *);
 
-/* event.c: publishing events and following them */
-struct hp_events {
-	const struct hp_state *st;
-	unsigned long long seq;
-	int		 logfd;
-	long long	 logmax;
-	int		 logcount;
-	long long	 dirmtime;
-	int		 nsub;
-	struct hp_sub	*sub;
-	int		 echo;		/* also to stdout, one line each */
+/* user.c: running a process as another user */
+struct hp_user {
+	uid_t	uid;
+	gid_t	gid;
+	int	nogroups;	/* a number the database does not know */
+	char	name[HP_NAME_MAX + 1];
+	char	home[HP_PATH_MAX];
 };
-int	hp_events_open(struct hp_events *, const struct hp_state *);
-void	hp_events_close(struct hp_events *);
-void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
-void	hp_event_publish(struct hp_events *, struct hp_json *);
-void	hp_event_reply(struct hp_events *, const char *, struct hp_json *);
-int	hp_events_subscribe(const struct hp_state *, char *, size_t);
-						/* read fd, FIFO path out */
+int	hp_user_find(struct hp_user *, const char *, const char *, char *,
+	    size_t);		/* user, group or NULL; -1 + message */
+int	hp_user_allowed(const struct hp_user *, char *, size_t);
+				/* -1 + message: only root may */
+int	hp_user_become(const struct hp_user *);	/* in the child; -1 */
+
 /* breaker.c: give up on a process that keeps failing, try it again later */
 #define HP_BREAKER_MAX	64
 enum { HP_CIRCUIT_CLOSED, HP_CIRCUIT_OPEN, HP_CIRCUIT_HALF };
@@ -305,38 +345,63 @@ int	hp_breaker_due(const struct hp_breaker *, long long, long long);
 void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
 
-/* limit.c: the limits of a process and of a supervisor (STATE/limits) */
-enum {
-	HP_RLIM_AS, HP_RLIM_NOFILE, HP_RLIM_CPU, HP_RLIM_NPROC, HP_RLIM_CORE,
-	HP_RLIM_N
+
+/* ================================ model =============================== */
+
+/*
+ * state.c: the state directory: where it is, whether it is ours, and its
+ * layout. Every path inside it is made here (hp(7), FILES), nowhere else.
+ */
+struct hp_state {
+	char	dir[HP_PATH_MAX];
 };
-#define HP_UNLIMITED	(-2)	/* an rlimit of RLIM_INFINITY */
-#define HP_MAX_PROCS	50	/* processes running at once, by default */
-#define HP_QUEUE_TIMEOUT 30000	/* ms a start may wait, by default */
-struct hp_spec;
-struct hp_admit {
-	int		max_procs;	/* processes running at once */
-	long long	max_memory;	/* bytes available to start; 0: any */
-	double		max_load;	/* 1-minute load to start; <0: any */
-	long long	queue_timeout;	/* ms a start waits, at most */
+enum {					/* STATE/... */
+	HP_F_LOCK,			/* lock: held by the supervisor */
+	HP_F_CONTROL,			/* control: its FIFO */
+	HP_F_EVENTS,			/* events/: subscribers' FIFOs */
+	HP_F_EVENTS_LOG,		/* events.log */
+	HP_F_PROCS,			/* procs/ */
+	HP_F_LIMITS,			/* limits: the supervisor's */
+	HP_F_SUPERVISE_LOG,		/* supervise.log: a detached one's */
+	HP_F_CACHE,			/* cache/: hp-detect's, at need */
+	HP_F_N
 };
-void	hp_limit_init(struct hp_spec *);
-int	hp_limit_set(struct hp_spec *, const char *, const char *, char *,
-	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
-void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
-int	hp_limit_arg(struct hp_spec *, const char *, char *, size_t);
-				/* --limit NAME=VALUE; -1 + message */
-int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
-/* pty.c: the keys of a terminal: cols, rows, scrollback, quiet */
-void	hp_pty_init(struct hp_spec *);
-int	hp_pty_set(struct hp_spec *, const char *, const char *, char *,
-	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
-void	hp_pty_write(const struct hp_spec *, struct hp_buf *);
-void	hp_pty_specenv(struct hp_spec *);	/* ours, fit for a terminal */
-void	hp_admit_default(struct hp_admit *);
-int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
-void	hp_admit_read(const struct hp_state *, struct hp_admit *);
-				/* the running supervisor's, or defaults */
+enum {					/* STATE/procs/NAME/... */
+	HP_P_DIR,			/* the directory itself */
+	HP_P_SPEC,			/* spec */
+	HP_P_LOCK,			/* lock: a keeper outside */
+	HP_P_PID,			/* pid */
+	HP_P_STATUS,			/* status */
+	HP_P_CONTROL,			/* control: a keeper outside */
+	HP_P_LOG,			/* log */
+	HP_P_CLIENTS,			/* clients/: a terminal's */
+	HP_P_N
+};
+int	hp_state_resolve(struct hp_state *, const char *); /* -S or env */
+int	hp_state_open(struct hp_state *, int);	/* 1: create; -1 errno */
+const char *hp_state_error(void);		/* why it was refused */
+int	hp_state_need(struct hp_state *, const char *, int,
+	    struct hp_error *);		/* resolve + open; -1 state-dir */
+int	hp_state_file(const struct hp_state *, char *, size_t, int);
+				/* STATE/HP_F_*; -1 ENAMETOOLONG */
+int	hp_proc_file(const struct hp_state *, char *, size_t, const char *,
+	    int);		/* procs/NAME/HP_P_*; -1 ENAMETOOLONG */
+int	hp_proc_log(const struct hp_state *, char *, size_t, const char *,
+	    int);		/* procs/NAME/log, or log.K for K > 0 */
+int	hp_proc_client(const struct hp_state *, char *, size_t,
+	    const char *, const char *, int);
+			/* procs/NAME/clients/ID, or ID.in (1) */
+int	hp_proc_spawnfile(const struct hp_state *, char *, size_t, char *,
+	    size_t);	/* procs/.spawn-PID, and its name within procs/ */
+int	hp_proc_spawnname(const char *);	/* 1: a name made so */
+int	hp_state_subscriber(const struct hp_state *, char *, size_t,
+	    const char *);		/* events/ID: a subscriber's FIFO */
+int	hp_state_proc(const struct hp_state *, const char *);
+				/* procs/NAME is ours, no link; -1 errno */
+int	hp_state_names(const struct hp_state *, char ***, int *);
+						/* sorted procs/ names */
+pid_t	hp_state_supervisor(const struct hp_state *);
+				/* the lock's holder: 0 none, -1 errno */
 
 /* spec.c: how a process is started, read from procs/NAME/spec */
 enum { HP_SERVICE, HP_SYSTEM, HP_NODE, HP_TERMINAL };
@@ -383,7 +448,7 @@ struct hp_spec {
 	long long	memory_max;	/* bytes its tree may hold; 0: any */
 	int		cpu_max;	/* percent of one CPU; 0: any */
 	long long	limit_interval;	/* ms between samples */
-	/* type terminal: pty.c */
+	/* type terminal: termenv.c */
 	int		cols, rows;	/* its size when it starts */
 	long long	scrollback;	/* bytes of output kept */
 	long long	quiet;		/* ms of silence that is "quiet" */
@@ -408,6 +473,42 @@ int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
 void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
 
+int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
+	    size_t);		/* 1 set, 0 none, -1 + message */
+
+/* termenv.c: a terminal's environment and keys: cols, rows, scrollback */
+#ifdef __APPLE__
+#define HP_PTY_UTF8	"en_US.UTF-8"	/* the locale a C one becomes */
+#else
+#define HP_PTY_UTF8	"C.UTF-8"
+#endif
+char	**hp_pty_envp(const struct hp_spec *);	/* free() the array */
+void	hp_pty_specenv(struct hp_spec *);	/* ours, fit for a terminal */
+void	hp_pty_init(struct hp_spec *);
+int	hp_pty_set(struct hp_spec *, const char *, const char *, char *,
+	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
+void	hp_pty_write(const struct hp_spec *, struct hp_buf *);
+
+/* limit.c: the limits of a process and of a supervisor (STATE/limits) */
+#define HP_MAX_PROCS	50	/* processes running at once, by default */
+#define HP_QUEUE_TIMEOUT 30000	/* ms a start may wait, by default */
+struct hp_admit {
+	int		max_procs;	/* processes running at once */
+	long long	max_memory;	/* bytes available to start; 0: any */
+	double		max_load;	/* 1-minute load to start; <0: any */
+	long long	queue_timeout;	/* ms a start waits, at most */
+};
+void	hp_limit_init(struct hp_spec *);
+int	hp_limit_set(struct hp_spec *, const char *, const char *, char *,
+	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
+void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
+int	hp_limit_arg(struct hp_spec *, const char *, char *, size_t);
+				/* --limit NAME=VALUE; -1 + message */
+void	hp_admit_default(struct hp_admit *);
+int	hp_admit_write(const struct hp_state *, const struct hp_admit *);
+void	hp_admit_read(const struct hp_state *, struct hp_admit *);
+				/* the running supervisor's, or defaults */
+
 /* allow.c: the programs a supervisor may run (--allow FILE) */
 struct hp_allow {
 	char	**path;		/* real paths */
@@ -422,22 +523,6 @@ int	hp_allow_check(const struct hp_allow *, char **, char **,
 				/* argv, envp, dir: 0 may run; -1 + message */
 void	hp_allow_free(struct hp_allow *);
 
-/* user.c: running a process as another user */
-struct hp_user {
-	uid_t	uid;
-	gid_t	gid;
-	int	nogroups;	/* a number the database does not know */
-	char	name[HP_NAME_MAX + 1];
-	char	home[HP_PATH_MAX];
-};
-int	hp_user_find(struct hp_user *, const char *, const char *, char *,
-	    size_t);		/* user, group or NULL; -1 + message */
-int	hp_user_allowed(const struct hp_user *, char *, size_t);
-				/* -1 + message: only root may */
-int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
-	    size_t);		/* 1 set, 0 none, -1 + message */
-int	hp_user_become(const struct hp_user *);	/* in the child; -1 */
-
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {
 	struct hp_spec	*spec;
@@ -449,74 +534,6 @@ int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
 int	hp_conf_parse(struct hp_conf *, char *, const char *, char *,
 	    size_t);			/* text, file name; as hp_conf_load */
 void	hp_conf_free(struct hp_conf *);
-
-/* super.c: the supervisor (hp-supervise, implicit in hp-spawn); super.h */
-struct hp_superopt {
-	int		 implicit;	/* exit once nothing is kept */
-	int		 json;		/* events on stdout too */
-	int		 ready;		/* fd told once ready, or -1 */
-	const char	*conf;		/* hp.conf(5) to keep, or NULL */
-	pid_t		 parent;	/* shut down when it is gone, or 0 */
-	int		 watch_stdin;	/* shut down at EOF on stdin */
-	int		 init;		/* PID 1: pass signals on, exit last */
-	const char	*allow;		/* --allow FILE, or NULL */
-	struct hp_spec	*cmd;		/* a process to run, or NULL */
-	/* admission */
-	const struct hp_admit *admit;	/* NULL: the defaults */
-};
-int	hp_super_run(struct hp_state *, const struct hp_superopt *);
-						/* exit status */
-
-/* client.c: asking the supervisor and waiting for its answer */
-struct hp_client {
-	struct hp_state	*st;
-	int		 fd;
-	int		 wfd;		/* ours too: never EOF, never POLLHUP */
-	char		 path[HP_PATH_MAX];
-	char		 id[HP_NAME_MAX + 1];
-	char		 buf[HP_LINE_MAX * 4];
-	size_t		 len;
-	const char	*keeper;	/* lock of a keeper, else supervisor */
-};
-int	hp_super_detach(struct hp_state *, const struct hp_superopt *);
-			/* 0 started, 1 one runs already, -1 errno */
-int	hp_super_implicit(struct hp_state *);	/* detach, implicit */
-pid_t	hp_super_pid(const struct hp_state *);	/* 0 none, -1 errno */
-int	hp_client_open(struct hp_client *, struct hp_state *);
-void	hp_client_close(struct hp_client *);
-int	hp_client_send(struct hp_client *, const char *, ...);
-						/* "VERB ARG..."; -1 errno */
-int	hp_client_line(struct hp_client *, char *, size_t, long long);
-			/* next line within ms; 0 line, -1 timeout/errno */
-struct hp_spec;
-void	hp_client_add(struct hp_client *, const struct hp_spec *,
-	    const char *, int, char *, size_t, void (*)(const char *));
-		/* spec, name, unique: the answer; seen: lines before it */
-
-/* info.c: what hp-ls and hp-spawn tell of a process */
-struct hp_info {
-	char		name[HP_NAME_MAX + 1];
-	char		type[16];
-	char		state[16];
-	char		health[16];
-	pid_t		pid;
-	long long	started_wall;
-	int		restarts;
-	int		exit_code;
-	int		exit_signal;
-	int		running;	/* the pid is alive and ours */
-	int		ntree;		/* processes in its tree */
-	double		cpu;		/* percent, of one CPU */
-	long long	rss;		/* bytes, whole tree */
-	pid_t		tree[256];
-	char		error[160];
-};
-int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
-	    int);				/* 1: with metrics; -1 errno */
-void	hp_info_json(struct hp_json *, const struct hp_info *);
-int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
-	    unsigned long long *, long long *);
-		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
 
 /* envpath.c: the enhanced PATH, the login shell's PATH, the cache dir */
 struct hp_pathdir {
@@ -549,5 +566,99 @@ char	**hp_envpath_environ(const struct hp_envpath *, struct hp_buf *);
 int	hp_cache_dir(char *, size_t);	/* made 0700; -1 errno */
 int	hp_envpath_login(struct hp_login *, const char *, long long, int);
 				/* cache dir, timeout ms, use cache; -1 */
+
+/* event.c: publishing events and following them */
+struct hp_events {
+	const struct hp_state *st;
+	unsigned long long seq;
+	int		 logfd;
+	long long	 logmax;
+	int		 logcount;
+	long long	 dirmtime;
+	int		 nsub;
+	struct hp_sub	*sub;
+	int		 echo;		/* also to stdout, one line each */
+};
+int	hp_events_open(struct hp_events *, const struct hp_state *);
+void	hp_events_close(struct hp_events *);
+void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
+void	hp_event_publish(struct hp_events *, struct hp_json *);
+void	hp_event_reply(struct hp_events *, const char *, struct hp_json *);
+int	hp_events_subscribe(const struct hp_state *, char *, size_t);
+						/* read fd, FIFO path out */
+
+/* info.c: what hp-ls and hp-spawn tell of a process */
+struct hp_info {
+	char		name[HP_NAME_MAX + 1];
+	char		type[16];
+	char		state[16];
+	char		health[16];
+	pid_t		pid;
+	long long	started_wall;
+	int		restarts;
+	int		exit_code;
+	int		exit_signal;
+	int		running;	/* the pid is alive and ours */
+	int		ntree;		/* processes in its tree */
+	double		cpu;		/* percent, of one CPU */
+	long long	rss;		/* bytes, whole tree */
+	pid_t		tree[256];
+	char		error[160];
+};
+int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
+	    int);				/* 1: with metrics; -1 errno */
+void	hp_info_json(struct hp_json *, const struct hp_info *);
+int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
+	    unsigned long long *, long long *);
+		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
+
+/* =============================== client =============================== */
+
+/* client.c: starting a supervisor, asking it, waiting for its answer */
+struct hp_client {
+	struct hp_state	*st;
+	int		 fd;
+	int		 wfd;		/* ours too: never EOF, never POLLHUP */
+	char		 path[HP_PATH_MAX];
+	char		 id[HP_NAME_MAX + 1];
+	char		 buf[HP_LINE_MAX * 4];
+	size_t		 len;
+	const char	*keeper;	/* lock of a keeper, else supervisor */
+};
+int	hp_client_detach(const struct hp_state *, int (*)(void *, int),
+	    void *, struct hp_error *);
+		/* run(arg, ready fd) detached, unless a supervisor runs:
+		   0 it is ready, 1 one runs already, -1 + error */
+int	hp_client_start(const struct hp_state *, struct hp_error *);
+		/* the hp-supervise beside us, implicit, unless one runs */
+int	hp_client_open(struct hp_client *, struct hp_state *);
+void	hp_client_close(struct hp_client *);
+int	hp_client_send(struct hp_client *, const char *, ...);
+						/* "VERB ARG..."; -1 errno */
+int	hp_client_line(struct hp_client *, char *, size_t, long long);
+			/* next line within ms; 0 line, -1 timeout/errno */
+int	hp_client_add(struct hp_client *, const struct hp_spec *,
+	    const char *, int, char *, size_t, void (*)(const char *),
+	    struct hp_error *);
+		/* spec, name, unique: the answer; seen: lines before it */
+
+/* ================================ super =============================== */
+
+/* super.c: the supervisor (hp-supervise; its insides in super/super.h) */
+struct hp_superopt {
+	int		 implicit;	/* exit once nothing is kept */
+	int		 json;		/* events on stdout too */
+	int		 ready;		/* fd told once ready, or -1 */
+	const char	*conf;		/* hp.conf(5) to keep, or NULL */
+	pid_t		 parent;	/* shut down when it is gone, or 0 */
+	int		 watch_stdin;	/* shut down at EOF on stdin */
+	int		 init;		/* PID 1: pass signals on, exit last */
+	const char	*allow;		/* --allow FILE, or NULL */
+	struct hp_spec	*cmd;		/* a process to run, or NULL */
+	/* admission */
+	const struct hp_admit *admit;	/* NULL: the defaults */
+};
+int	hp_super_run(struct hp_state *, const struct hp_superopt *,
+	    struct hp_error *);	/* exit status; -1 + error: not started */
 
 #endif

@@ -238,6 +238,28 @@ hp-ls: other: no such process" ]
 	    <"$BATS_TEST_TMPDIR/out"
 }
 
+@test "hp-ls --json out of memory at any point: one error object, exit 1" {
+	local n out=0 fine=0
+	hp-spawn -n a -- sleep 100 >/dev/null
+	hp-spawn -n b -- sleep 100 >/dev/null
+	# HP_FAIL_ALLOC=N: the Nth allocation fails, as when memory runs out.
+	for n in $(seq 1 80); do
+		HP_FAIL_ALLOC=$n run --separate-stderr hp-ls --json
+		if [ "$status" -eq 0 ]; then
+			[ "$(echo "$output" | json 'j.length')" = 2 ]
+			fine=$((fine + 1))
+			continue
+		fi
+		echo "$n: $status: $output / $stderr"
+		[ "$status" -eq 1 ]
+		[ "$output" = '{"error":{"code":"system","message":"out of memory"}}' ]
+		[ "$stderr" = "hp-ls: out of memory" ]
+		out=$((out + 1))
+	done
+	[ "$out" -gt 0 ]
+	[ "$fine" -gt 0 ]
+}
+
 @test "hp-ls: CPU and memory are summed over the process tree" {
 	local pid child
 	run hp-spawn -n busy -- sh -c 'sh -c "while :; do :; done" & wait'
@@ -369,6 +391,25 @@ out é "q" \' ]
 	run hp-ls -l t
 	[ "${#lines[@]}" -eq 5 ]
 	[ "${lines[0]#* out }" = "line 1" ]
+}
+
+@test "hp-ls -l reads every rotated log that log-count keeps, oldest first" {
+	local k dir=$HP_STATE_DIR/procs/t files=""
+	hp-spawn -w -n t -o log-count=40 -- echo now >/dev/null
+	# As rotation leaves them: log.1 the newest, log.25 the oldest.
+	for k in $(seq 1 25); do
+		printf '2026-01-01T00:00:%02d.000Z out line %d\n' $((60 - k)) \
+		    $((26 - k)) >"$dir/log.$k"
+		files="$dir/log.$k $files"
+	done
+	run --separate-stderr hp-ls -l t
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 26 ]
+	[ "${lines[0]#* out }" = "line 1" ]
+	[ "${lines[24]#* out }" = "line 25" ]
+	[ "${lines[25]#* out }" = now ]
+	# shellcheck disable=SC2086
+	[ "$output" = "$(cat $files "$dir/log")" ]
 }
 
 @test "hp-ls -l: a last line without a newline is shown" {

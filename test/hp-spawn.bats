@@ -720,6 +720,40 @@ let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
 	[ ! -e "$HP_STATE_DIR/events/99999999.1" ]
 }
 
+@test "hp-spawn: a directory where STATE/control goes: a clear error, nothing left" {
+	mkdir -m 700 "$HP_STATE_DIR" "$HP_STATE_DIR/procs" "$HP_STATE_DIR/events"
+	mkdir -m 700 "$HP_STATE_DIR/control"
+	run --separate-stderr hp-spawn -n web -- sleep 100
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "hp-spawn: start a supervisor for $HP_STATE_DIR: \
+$HP_STATE_DIR/control: not a FIFO of ours" ]
+	run --separate-stderr hp-spawn --json -n web -- sleep 100
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = state-dir ]
+	# Not the spec that was to be handed over, with our environment.
+	[ -z "$(ls -A "$HP_STATE_DIR/procs")" ]
+	run hp-supervise status
+	[ "$output" = "not running" ]
+}
+
+@test "hp-spawn: the implicit supervisor is the hp-supervise beside it, as ps shows" {
+	local bin=$BATS_TEST_TMPDIR/bin fake=$BATS_TEST_TMPDIR/fake pid
+	mkdir -p "$bin" "$fake"
+	cp "$HPBIN/hp-spawn" "$HPBIN/hp-supervise" "$HPBIN/hp-ls" "$bin/"
+	# One on PATH, ahead of ours, is never the one started.
+	printf '#!/bin/sh\ntouch "%s/ran"\nexit 1\n' "$fake" >"$fake/hp-supervise"
+	chmod 755 "$fake/hp-supervise"
+	PATH="$fake:$PATH" run --separate-stderr "$bin/hp-spawn" -n web -- sleep 100
+	[ "$status" -eq 0 ]
+	[ ! -e "$fake/ran" ]
+	pid=$(supervisor_pid)
+	[ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$bin/hp-supervise")" ]
+	[ "$(cat "/proc/$pid/comm")" = hp-supervise ]
+	[ "$(ps -o args= -p "$pid")" = \
+	    "$bin/hp-supervise --implicit --ready-fd 3 -S $HP_STATE_DIR" ]
+}
+
 @test "hp-spawn: stdout and stderr close promptly, the supervisor keeps neither" {
 	local t=$BATS_TEST_TMPDIR p
 	(hp-spawn -n s -- sleep 100 2>&1 | cat >"$t/out"; echo done >"$t/done") 3>&- &

@@ -129,7 +129,7 @@ pidof(const char *name)
 	char file[HP_PATH_MAX];
 	struct hp_ident id;
 
-	hp_state_path(&st, file, sizeof file, "procs/%s/pid", name);
+	hp_proc_file(&st, file, sizeof file, name, HP_P_PID);
 	return hp_pidfile_read(file, &id) == 0 ? id.pid : 0;
 }
 
@@ -196,7 +196,7 @@ memory(pid_t pid, long long *rss, long long *pss)
 static pid_t
 supervisor(void)
 {
-	return hp_super_pid(&st);
+	return hp_state_supervisor(&st);
 }
 
 /* A bare process for scale: a child of ours that only waits. */
@@ -500,6 +500,7 @@ main(int argc, char **argv)
 {
 	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S",
 	    NULL, NULL };
+	struct hp_error e;
 	int have = 0;
 
 	hp_progname = "bench";
@@ -508,7 +509,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	bindir = argv[1];
-	hp_state_need(&st, argv[2], 1);
+	if (hp_state_need(&st, argv[2], 1, &e) == -1)
+		hp_fail_error(&e);
 	sup[5] = st.dir;
 	start(sup, 0);
 	printf("%-34s %13s %13s %7s   %s\n", "figure", "hp", "baseline",

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "hp.h"
-#include "term.h"
+#include "client/term.h"
 
 #include "bench.h"
 
@@ -180,7 +180,7 @@ spoke(int n)
 	ssize_t r;
 	int k = 0;
 
-	if (hp_state_path(&st, file, sizeof file, HP_EVENTS_LOG) == -1 ||
+	if (hp_state_file(&st, file, sizeof file, HP_F_EVENTS_LOG) == -1 ||
 	    (r = hp_file_read(file, buf, sizeof buf)) <= 0)
 		return 0;
 	for (p = buf; (p = strstr(p, "\"activity\":\"quiet\"")) != NULL; p++)
@@ -219,12 +219,12 @@ bench_terminals(void)
 	int i;
 
 	terminal("t0", "100", 1);
-	memory(hp_super_pid(&st), &rss, &one);
+	memory(hp_state_supervisor(&st), &rss, &one);
 	for (i = 1; i <= TERMS; i++) {
 		snprintf(name, sizeof name, "t%d", i);
 		terminal(name, "100", i + 1);
 	}
-	memory(hp_super_pid(&st), &rss, &pss);
+	memory(hp_state_supervisor(&st), &rss, &pss);
 	bare_memory(&brss, &bpss);
 	row("detached terminal, idle (PSS)", (double)(pss - one) / TERMS,
 	    (double)bpss, "KiB", "under 150 kB; base: a bare process");
@@ -233,7 +233,7 @@ bench_terminals(void)
 		snprintf(name, sizeof name, "u%d", i);
 		terminal(name, "204800", TERMS + 2 + i);
 	}
-	memory(hp_super_pid(&st), &rss, &pss);
+	memory(hp_state_supervisor(&st), &rss, &pss);
 	row("detached terminal, 200 KiB said", (double)(pss - one) / TERMS,
 	    (double)bpss, "KiB", "scrollback grows as output comes");
 	start(down, 0);

@@ -159,8 +159,8 @@ bench_storm(void)
 		hp_die("subscribe");
 	for (k = 0; k < 5; k++) {
 		for (i = 0; i < NSTORM; i++) {
-			hp_state_path(&st, file, sizeof file, "procs/c%d/pid",
-			    i);
+			snprintf(name, sizeof name, "c%d", i);
+			hp_proc_file(&st, file, sizeof file, name, HP_P_PID);
 			if (hp_pidfile_read(file, &id[i]) == -1)
 				hp_die("%s", file);
 		}

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "hp.h"
-#include "check.h"
+#include "model/check.h"
 #include "fuzz.h"
 
 int

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "hp.h"
-#include "super.h"
+#include "super/super.h"
 #include "fuzz.h"
 
 static struct hp_state st;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "hp.h"
-#include "detect.h"
+#include "client/detect.h"
 #include "fuzz.h"
 
 int

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "hp.h"
-#include "check.h"
+#include "model/check.h"
 #include "fuzz.h"
 
 static int

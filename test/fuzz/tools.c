@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "hp.h"
-#include "detect.h"
+#include "client/detect.h"
 #include "fuzz.h"
 
 int

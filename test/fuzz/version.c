@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hp.h"
-#include "detect.h"
+#include "client/detect.h"
 #include "fuzz.h"
 
 #define TEXT_MAX	4096	/* glibc's matcher is slow on long texts */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../../lib/hp.h"
-#include "../../lib/detect.h"
+#include "client/detect.h"
 #include "unit.h"
 
 static void

@@ -43,7 +43,7 @@ test_event(void)
 	CHECK(hp_state_open(&st, 1) == 0);
 	CHECK(hp_events_open(&ev, &st) == 0);
 	/* A FIFO with no reader, left by a dead process, is not waited on. */
-	hp_state_path(&st, stale, sizeof stale, "events/999999.1");
+	hp_state_subscriber(&st, stale, sizeof stale, "999999.1");
 	CHECK(mkfifo(stale, 0600) == 0);
 	fd = hp_events_subscribe(&st, path, sizeof path);
 	CHECK(fd >= 0);

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "../../lib/hp.h"
-#include "../../lib/detect.h"
-#include "../../lib/super.h"
+#include "client/detect.h"
+#include "super/super.h"
 #include "unit.h"
 
 /*
@@ -113,7 +113,7 @@ add_no_spec(void)
 	s.ctlfd = p[0];
 	hp_super_control(&s);
 	close(p[0]);
-	hp_state_path(&st, path, sizeof path, "%s/web", HP_PROCS);
+	hp_proc_file(&st, path, sizeof path, "web", HP_P_DIR);
 	CHECK(access(path, F_OK) == -1 && s.nproc == 0);
 	hp_events_close(&s.ev);
 	CHECK(hp_rmtree(st.dir) == 0);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "../../lib/hp.h"
-#include "../../lib/check.h"
+#include "model/check.h"
 #include "unit.h"
 
 static struct hp_check c;

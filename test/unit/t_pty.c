@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "../../lib/hp.h"
-#include "../../lib/term.h"
+#include "client/term.h"
 #include "unit.h"
 
 /* All the master gives until the terminal is closed on the other side. */
@@ -217,13 +217,13 @@ test_keep(void)
 		_exit(0);
 	}
 	CHECK(hp_read(p[0], &x, 1) == 1 && x == 'y');
-	hp_state_path(&st, path, sizeof path, "procs/t/lock");
+	hp_proc_file(&st, path, sizeof path, "t", HP_P_LOCK);
 	CHECK(hp_lock_holder(path) == pid);
 	CHECK(hp_keep_take(&k, &st, "t", 0) == -1 && errno == EEXIST);
 	CHECK(hp_keep_take(&k, &st, "t", 1) == 0);
 	CHECK_STR(k.name, "t-2");
-	CHECK(hp_keep_write(&k, "status", "type = terminal\n", 16) == 0);
-	hp_state_path(&st, path, sizeof path, "procs/t-2/status");
+	CHECK(hp_keep_write(&k, HP_P_STATUS, "type = terminal\n", 16) == 0);
+	hp_proc_file(&st, path, sizeof path, "t-2", HP_P_STATUS);
 	CHECK(hp_file_read(path, buf, sizeof buf) == 16);
 	/* An answer goes to the client's FIFO in events/, as one line. */
 	CHECK(hp_client_open(&c, &st) == 0);
@@ -238,15 +238,15 @@ test_keep(void)
 	hp_client_close(&c);
 	hp_buf_free(&b);
 	hp_keep_drop(&k);
-	hp_state_path(&st, path, sizeof path, "procs/t-2");
+	hp_proc_file(&st, path, sizeof path, "t-2", HP_P_DIR);
 	CHECK(access(path, F_OK) == -1);
 	hp_keep_drop(&k);		/* twice: nothing */
 	(void)!write(q[1], &x, 1);
 	CHECK(hp_waitpid(pid, &st_, 0) == pid);
 	/* A name with a spec is the supervisor's. */
-	hp_state_path(&st, path, sizeof path, "procs/svc");
+	hp_proc_file(&st, path, sizeof path, "svc", HP_P_DIR);
 	CHECK(mkdir(path, 0700) == 0);
-	hp_state_path(&st, path, sizeof path, "procs/svc/spec");
+	hp_proc_file(&st, path, sizeof path, "svc", HP_P_SPEC);
 	CHECK(hp_file_write(path, "exec = x\n", 9, 0600) == 0);
 	CHECK(hp_keep_take(&k2, &st, "svc", 0) == -1 && errno == EEXIST);
 	close(p[0]);

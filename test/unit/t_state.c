@@ -59,11 +59,11 @@ test_open(void)
 	CHECK(hp_state_open(&st, 1) == 0);
 	CHECK(stat(st.dir, &sb) == 0 && (sb.st_mode & 0777) == 0700);
 	CHECK(hp_state_names(&st, &names, &n) == 0 && n == 0);
-	CHECK(hp_state_path(&st, link, sizeof link, "procs/b") == 0 &&
+	CHECK(hp_proc_file(&st, link, sizeof link, "b", HP_P_DIR) == 0 &&
 	    mkdir(link, 0700) == 0);
-	CHECK(hp_state_path(&st, link, sizeof link, "procs/a") == 0 &&
+	CHECK(hp_proc_file(&st, link, sizeof link, "a", HP_P_DIR) == 0 &&
 	    mkdir(link, 0700) == 0);
-	CHECK(hp_state_path(&st, link, sizeof link, "procs/.spawn-1") == 0 &&
+	CHECK(hp_proc_file(&st, link, sizeof link, ".spawn-1", HP_P_DIR) == 0 &&
 	    mkdir(link, 0700) == 0);
 	CHECK(hp_state_names(&st, &names, &n) == 0 && n == 2);
 	if (n == 2) {

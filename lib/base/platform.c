@@ -1,0 +1,442 @@
+/* hp: see LICENSE. */
+/* platform.c: what only some systems have; elsewhere ENOSYS or a loop. */
+
+#if defined(__linux__)
+#define _GNU_SOURCE
+#elif defined(__APPLE__)
+#define _DARWIN_C_SOURCE
+#else
+#undef _POSIX_C_SOURCE		/* initgroups(), setgroups() are BSD's */
+#endif
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
+#if defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+#define HAVE_CLOSEFROM 1
+#endif
+
+#include "hp.h"
+
+#if defined(__linux__)
+
+static long
+pagesize(void)
+{
+	static long ps;
+
+	if (ps == 0)
+		ps = sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+/* /proc/PID/stat: the fields after "(comm)", which may hold anything. */
+int
+hp_pstat(pid_t pid, struct hp_pstat *ps)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long f[24];
+	ssize_t n;
+	int i;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((n = hp_file_read(path, buf, sizeof buf)) <= 0) {
+		/* No /proc mounted: this system cannot tell, not "gone". */
+		errno = access("/proc/self/stat", F_OK) == 0 ? ESRCH : ENOSYS;
+		return -1;
+	}
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ') {
+		errno = ESRCH;
+		return -1;
+	}
+	ps->state = p[2];
+	p += 3;
+	/* f[0] is field 4 (ppid), f[20] is field 24 (rss). */
+	for (i = 0; i < 21; i++) {
+		char *end;
+
+		f[i] = strtoull(p, &end, 10);
+		if (end == p && *p != '-') {
+			errno = ESRCH;
+			return -1;
+		}
+		p = end;
+	}
+	ps->ppid = (pid_t)f[0];
+	ps->pgid = (pid_t)f[1];
+	ps->sid = (pid_t)f[2];
+	ps->cpu = f[10] + f[11];
+	ps->threads = (int)f[16];
+	ps->start = f[18];
+	ps->rss = f[20] * (unsigned long long)pagesize();
+	return 0;
+}
+
+/* Children of every thread of pid, from /proc/PID/task/TID/children. */
+int
+hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
+{
+	char path[96], buf[4096], *p, *end;
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+	long c;
+
+	/* One thread: its children file alone, without the directory. */
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if (threads == 1 && hp_file_read(path, buf, sizeof buf) >= 0) {
+		for (p = buf; n < max; p = end) {
+			c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			out[n++] = (pid_t)c;
+		}
+		return n;
+	}
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/children",
+		    (long)pid, d->d_name);
+		if (hp_file_read(path, buf, sizeof buf) == -1) {
+			if (errno == ENOENT && n == 0) {
+				closedir(dir);
+				errno = ENOSYS;
+				return -1;
+			}
+			continue;
+		}
+		for (p = buf; n < max; p = end) {
+			c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			out[n++] = (pid_t)c;
+		}
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Every process of session sid, from /proc. */
+int
+hp_proc_session(pid_t sid, pid_t *out, int max)
+{
+	struct hp_pstat ps;
+	struct dirent *d;
+	DIR *dir;
+	char *end;
+	long pid;
+	int n = 0;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return errno = ENOSYS, -1;
+	while ((d = readdir(dir)) != NULL && n < max) {
+		pid = strtol(d->d_name, &end, 10);
+		if (pid > 0 && *end == '\0' && hp_pstat((pid_t)pid, &ps) == 0 &&
+		    ps.sid == sid)
+			out[n++] = (pid_t)pid;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* The name of pid's command, as the kernel keeps it (15 bytes). */
+int
+hp_proc_comm(pid_t pid, char *buf, size_t n)
+{
+	char path[64];
+	ssize_t r;
+
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	if ((r = hp_file_read(path, buf, n)) <= 0)
+		return -1;
+	buf[r - 1] = buf[r - 1] == '\n' ? '\0' : buf[r - 1];
+	return 0;
+}
+
+/* The boot does not change under a running process: read it once. */
+int
+hp_boot_id(char *buf, size_t n)
+{
+	static char id[64];
+
+	if (id[0] == '\0') {
+		if (hp_file_read("/proc/sys/kernel/random/boot_id", id,
+		    sizeof id) <= 0) {
+			id[0] = '\0';
+			return -1;
+		}
+		id[strcspn(id, "\n")] = '\0';
+	}
+	return hp_copy(buf, n, id);
+}
+
+void
+hp_closefrom(int low)
+{
+	DIR *dir;
+	struct dirent *d;
+	long fd;
+	int dfd;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)low, ~0U, 0) == 0)
+		return;
+#endif
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		dfd = dirfd(dir);
+		while ((d = readdir(dir)) != NULL) {
+			fd = strtol(d->d_name, NULL, 10);
+			if (fd >= low && fd != dfd && d->d_name[0] != '.')
+				close((int)fd);
+		}
+		closedir(dir);
+		return;
+	}
+	for (fd = low; fd < sysconf(_SC_OPEN_MAX) && fd < 65536; fd++)
+		close((int)fd);
+}
+
+int
+hp_subreaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int
+hp_parent_death(int sig)
+{
+	return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+}
+
+int
+hp_loadavg(double *load)
+{
+	char buf[128];
+
+	if (hp_file_read("/proc/loadavg", buf, sizeof buf) <= 0)
+		return -1;
+	return sscanf(buf, "%lf %lf %lf", &load[0], &load[1], &load[2]) == 3 ?
+	    0 : -1;
+}
+
+long long
+hp_mem_available(void)
+{
+	char buf[4096], *p;
+
+	if (hp_file_read("/proc/meminfo", buf, sizeof buf) <= 0)
+		return -1;
+	if ((p = strstr(buf, "MemAvailable:")) == NULL)
+		return -1;
+	return strtoll(p + 13, NULL, 10) * 1024;
+}
+
+int
+hp_rlimit_nproc(void)
+{
+	return RLIMIT_NPROC;
+}
+
+#else /* the portable fallback */
+
+int
+hp_pstat(pid_t pid, struct hp_pstat *ps)
+{
+	(void)pid;
+	(void)ps;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
+{
+	(void)pid;
+	(void)threads;
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_comm(pid_t pid, char *buf, size_t n)
+{
+	(void)pid;
+	(void)buf;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_session(pid_t sid, pid_t *out, int max)
+{
+	(void)sid;
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_boot_id(char *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
+void
+hp_closefrom(int low)
+{
+#ifdef HAVE_CLOSEFROM
+	closefrom(low);
+#else
+	long fd, max = sysconf(_SC_OPEN_MAX);
+
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = low; fd < max; fd++)
+		close((int)fd);
+#endif
+}
+
+int
+hp_subreaper(void)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_parent_death(int sig)
+{
+	(void)sig;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_loadavg(double *load)
+{
+	(void)load;
+	errno = ENOSYS;
+	return -1;
+}
+
+long long
+hp_mem_available(void)
+{
+	return -1;
+}
+
+/* Not POSIX, but most systems have it. */
+int
+hp_rlimit_nproc(void)
+{
+#ifdef RLIMIT_NPROC
+	return RLIMIT_NPROC;
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+#endif
+
+/*
+ * The supplementary groups of name (NULL: none but gid), in a child about
+ * to become that user. Not POSIX, but every system has initgroups().
+ */
+int
+hp_groups_set(const char *name, gid_t gid)
+{
+	if (name == NULL)
+		return setgroups(1, &gid);
+	return initgroups(name, gid);
+}
+
+/* Set-uid programs no longer raise privileges, where that can be said. */
+int
+hp_no_new_privs(void)
+{
+#if defined(__linux__) && defined(PR_SET_NO_NEW_PRIVS)
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * Where our executable is, made absolute: /proc/self/exe on Linux; else
+ * (and where /proc is not mounted) argv[0] if it has a slash, else the
+ * first directory of PATH that holds it, as the shell found it.
+ */
+int
+hp_self_path(char *buf, size_t n)
+{
+	char path[HP_PATH_MAX], *real;
+	const char *a = hp_argv0, *p, *e;
+	ssize_t r;
+
+#if defined(__linux__)
+	if ((r = readlink("/proc/self/exe", path, sizeof path - 1)) > 0 &&
+	    path[0] == '/') {
+		path[r] = '\0';
+		return hp_copy(buf, n, path);
+	}
+#else
+	(void)r;
+#endif
+	if (a == NULL || *a == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	if (strchr(a, '/') != NULL) {
+		if (hp_copy(path, sizeof path, a) == -1)
+			return -1;
+	} else {
+		if ((p = getenv("PATH")) == NULL)
+			p = "/usr/bin:/bin";
+		for (;; p = e + 1) {
+			e = strchr(p, ':');
+			if (e == NULL)
+				e = p + strlen(p);
+			if (hp_path(path, sizeof path, "%.*s/%s", e > p ?
+			    (int)(e - p) : 1, e > p ? p : ".", a) == 0 &&
+			    access(path, X_OK) == 0)
+				break;
+			if (*e == '\0') {
+				errno = ENOENT;
+				return -1;
+			}
+		}
+	}
+	if ((real = realpath(path, NULL)) == NULL)
+		return -1;
+	r = hp_copy(buf, n, real);
+	free(real);
+	return (int)r;
+}

@@ -1,0 +1,324 @@
+/* hp: see LICENSE. */
+/* proc.c: who a process is, and starting one that reports its exec error. */
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+extern char **environ;
+
+int
+hp_ident_get(pid_t pid, struct hp_ident *id)
+{
+	struct hp_pstat ps;
+
+	memset(id, 0, sizeof *id);
+	id->pid = pid;
+	if (hp_pstat(pid, &ps) == -1)
+		return errno == ENOSYS ? 0 : -1;
+	id->start = ps.start;
+	if (hp_boot_id(id->boot, sizeof id->boot) == -1)
+		id->boot[0] = '\0';
+	return 0;
+}
+
+/*
+ * Is the process still the one we recorded? A PID alone proves nothing:
+ * it is reused. The start time (and the boot, where the system has an id
+ * for it) tells a reused PID apart. -1 with ENOSYS: this system cannot tell.
+ */
+int
+hp_ident_alive(const struct hp_ident *id)
+{
+	struct hp_pstat ps;
+	char boot[40];
+
+	if (id->pid <= 1)
+		return 0;
+	if (hp_pstat(id->pid, &ps) == -1)
+		return errno == ENOSYS ? -1 : 0;
+	if (id->start == 0 || ps.start != id->start)
+		return 0;
+	if (id->boot[0] != '\0' && hp_boot_id(boot, sizeof boot) == 0 &&
+	    strcmp(boot, id->boot) != 0)
+		return 0;
+	return 1;
+}
+
+int
+hp_ident_kill(const struct hp_ident *id, int sig, int group)
+{
+	if (hp_ident_alive(id) != 1) {
+		errno = ESRCH;
+		return -1;
+	}
+	return kill(group ? -id->pid : id->pid, sig);
+}
+
+int
+hp_pidfile_read(const char *path, struct hp_ident *id)
+{
+	char buf[128];
+	char *end;
+	long pid;
+
+	memset(id, 0, sizeof *id);
+	if (hp_file_read(path, buf, sizeof buf) == -1)
+		return -1;
+	pid = strtol(buf, &end, 10);
+	if (end == buf || pid <= 1 || *end != ' ') {
+		errno = EINVAL;
+		return -1;
+	}
+	id->pid = (pid_t)pid;
+	id->start = strtoull(end + 1, NULL, 10);
+	return 0;
+}
+
+int
+hp_pidfile_write(const char *path, const struct hp_ident *id)
+{
+	char buf[64];
+	int n;
+
+	n = snprintf(buf, sizeof buf, "%ld %llu\n", (long)id->pid, id->start);
+	return hp_file_write(path, buf, (size_t)n, 0600);
+}
+
+int
+hp_exec_status(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG ?
+	    HP_EXIT_NOTFOUND : HP_EXIT_NOEXEC;
+}
+
+/* What the child writes into the error pipe when it cannot go on. */
+struct report {
+	int	stage;
+	int	err;
+};
+
+static void
+report(int fd, int stage)
+{
+	struct report r;
+
+	r.stage = stage;
+	r.err = errno;
+	(void)!write(fd, &r, sizeof r);
+	_exit(HP_EXIT_NOEXEC);
+}
+
+static const char *
+getpath(char **envp)
+{
+	size_t i;
+
+	for (i = 0; envp != NULL && envp[i] != NULL; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			return envp[i] + 5;
+	return "/usr/local/bin:/usr/bin:/bin";
+}
+
+/* execvp with the child's own PATH; no shell for ENOEXEC. */
+static void
+execpath(char **argv, char **envp)
+{
+	char path[HP_PATH_MAX];
+	const char *p, *end;
+	int seen_eacces = 0;
+	size_t len;
+
+	if (strchr(argv[0], '/') != NULL) {
+		execve(argv[0], argv, envp);
+		return;
+	}
+	for (p = getpath(envp); ; p = end + 1) {
+		end = strchr(p, ':');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0)
+			snprintf(path, sizeof path, "%s", argv[0]);
+		else
+			snprintf(path, sizeof path, "%.*s/%s", (int)len, p,
+			    argv[0]);
+		execve(path, argv, envp);
+		if (errno == EACCES)
+			seen_eacces = 1;
+		else if (errno != ENOENT && errno != ENOTDIR &&
+		    errno != ENAMETOOLONG)
+			return;
+		if (end == NULL)
+			break;
+	}
+	errno = seen_eacces ? EACCES : ENOENT;
+}
+
+static int
+resource(int i)
+{
+	switch (i) {
+	case HP_RLIM_AS:
+		return RLIMIT_AS;
+	case HP_RLIM_NOFILE:
+		return RLIMIT_NOFILE;
+	case HP_RLIM_CPU:
+		return RLIMIT_CPU;
+	case HP_RLIM_NPROC:
+		return hp_rlimit_nproc();
+	default:
+		return RLIMIT_CORE;
+	}
+}
+
+/*
+ * In the child, between fork and exec: both the soft and the hard limit,
+ * so that the program cannot raise them again. Only system calls here.
+ */
+int
+hp_rlimit_apply(const long long *rlim)
+{
+	struct rlimit rl;
+	int i, r;
+
+	for (i = 0; i < HP_RLIM_N; i++) {
+		if (rlim[i] == -1)
+			continue;
+		if ((r = resource(i)) == -1)
+			return -1;
+		rl.rlim_cur = rl.rlim_max = rlim[i] == HP_UNLIMITED ?
+		    RLIM_INFINITY : (rlim_t)rlim[i];
+		if (setrlimit(r, &rl) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * In the child: descriptors 0-2 from fd[], the extra ones where they are
+ * wanted, the report pipe just above the highest, and no more. Every
+ * source is first moved above all the targets, so that no dup2() lands
+ * on a source still to be moved.
+ */
+static void
+child(struct hp_spawn *sp, int ep)
+{
+	int src[3 + HP_SPAWN_EXTRA], i, k, devnull, top = 2, rp;
+
+	hp_sig_default();
+	if (sp->setsid && setsid() == -1)
+		report(ep, 2);
+	if (sp->ctty != NULL && hp_pty_ctty(sp->ctty) == -1)
+		report(ep, 2);
+	for (k = 0; k < HP_SPAWN_EXTRA; k++)
+		if (sp->extra[k][1] > top)
+			top = sp->extra[k][1];
+	rp = top + 1;
+	if ((i = fcntl(ep, F_DUPFD_CLOEXEC, rp < 10 ? 10 : rp)) == -1)
+		report(ep, 2);
+	ep = i;
+	for (i = 0; i < 3; i++) {
+		if (sp->fd[i] >= 0)
+			src[i] = fcntl(sp->fd[i], F_DUPFD, rp);
+		else if ((devnull = open("/dev/null", O_RDWR)) == -1)
+			report(ep, 2);
+		else {
+			src[i] = fcntl(devnull, F_DUPFD, rp);
+			close(devnull);
+		}
+		if (src[i] == -1)
+			report(ep, 2);
+	}
+	for (k = 0; k < HP_SPAWN_EXTRA; k++)
+		if ((src[3 + k] = sp->extra[k][1] > 2 ?
+		    fcntl(sp->extra[k][0], F_DUPFD, rp) : -2) == -1)
+			report(ep, 2);
+	for (i = 0; i < 3; i++)
+		if (dup2(src[i], i) == -1)
+			report(ep, 2);
+	for (k = 0; k < HP_SPAWN_EXTRA; k++)
+		if (src[3 + k] >= 0 && dup2(src[3 + k], sp->extra[k][1]) == -1)
+			report(ep, 2);
+	if (dup2(ep, rp) == -1 || hp_cloexec(rp) == -1)
+		report(ep, 2);
+	/* Between 2 and the report pipe, nothing of ours stays open. */
+	for (i = 3; i < rp; i++) {
+		for (k = 0; k < HP_SPAWN_EXTRA; k++)
+			if (sp->extra[k][1] == i)
+				break;
+		if (k == HP_SPAWN_EXTRA)
+			close(i);
+	}
+	hp_closefrom(rp + 1);
+	/* Last: a low limit of open files must not stop the dup2 above. */
+	if (sp->rlim != NULL && hp_rlimit_apply(sp->rlim) == -1)
+		report(rp, 2);
+	/* Then who it is: the directory is entered as that user. */
+	if (sp->user != NULL && hp_user_become(sp->user) == -1)
+		report(rp, 2);
+	if (sp->setumask)
+		umask(sp->umask);
+	if (sp->dir != NULL && chdir(sp->dir) == -1)
+		report(rp, 1);
+	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);
+	report(rp, 0);
+}
+
+/*
+ * Start argv and return its pid once it has exec'd. A failed exec (or
+ * chdir) comes back as -1 with the child's errno, and sp->stage says
+ * which: 0 exec, 1 chdir, 2 setting up; 3 and 4: our pipe or fork failed
+ * (out of processes: EAGAIN). The pipe is close-on-exec, so EOF is
+ * success.
+ */
+pid_t
+hp_spawn(struct hp_spawn *sp)
+{
+	struct report r;
+	sigset_t old;
+	ssize_t n;
+	pid_t pid;
+	int ep[2], e, st;
+
+	if (hp_pipe(ep, 0) == -1) {
+		sp->stage = 3;
+		return -1;
+	}
+	hp_sig_block(&old);
+	pid = fork();
+	if (pid == 0) {
+		close(ep[0]);
+		child(sp, ep[1]);
+	}
+	e = errno;
+	hp_sig_restore(&old);
+	close(ep[1]);
+	if (pid == -1) {
+		close(ep[0]);
+		sp->stage = 4;
+		errno = e;
+		return -1;
+	}
+	n = hp_read(ep[0], &r, sizeof r);
+	close(ep[0]);
+	if (n == 0) {
+		sp->stage = 0;
+		return pid;
+	}
+	hp_waitpid(pid, &st, 0);
+	if (n != (ssize_t)sizeof r) {
+		sp->stage = 2;
+		errno = EIO;
+		return -1;
+	}
+	sp->stage = r.stage;
+	errno = r.err;
+	return -1;
+}

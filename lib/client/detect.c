@@ -1,0 +1,548 @@
+/* hp: see LICENSE. */
+/* detect.c: find tools on the enhanced PATH, probe versions in a pool. */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "client/detect.h"
+
+#define PROBE_MAX	(64 * 1024)	/* output beyond this is a flood */
+#define DEFAULT_RE	"([0-9]+\\.[0-9]+(\\.[0-9]+)?)"
+#define EXEC_MARK	"hp-detect: exec failed: "
+
+static void
+cand(struct hp_result *r, const char *path, const char *source,
+    const char *why)
+{
+	r->cand = hp_xrealloc(r->cand, (size_t)(r->ncand + 1) *
+	    sizeof *r->cand);
+	hp_copy(r->cand[r->ncand].path, sizeof r->cand[0].path, path);
+	r->cand[r->ncand].source = source;
+	r->cand[r->ncand].why = why;
+	r->ncand++;
+}
+
+/* Drop "." and "name/.." from an absolute path, in place. */
+static void
+tidy(char *p)
+{
+	char *r = p, *w = p;
+
+	while (*r != '\0') {
+		if (r[0] == '/' && r[1] == '.' && (r[2] == '/' || r[2] == '\0'))
+			r += 2;
+		else if (r[0] == '/' && r[1] == '.' && r[2] == '.' &&
+		    (r[3] == '/' || r[3] == '\0')) {
+			while (w > p && *--w != '/')
+				;
+			r += 3;
+		} else if (r[0] == '/' && r[1] == '/')
+			r++;
+		else
+			*w++ = *r++;
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = '\0';
+}
+
+/*
+ * path with its symbolic links followed, in real; realpath(3) is XSI.
+ * The directories on the way are taken as they are.
+ */
+static void
+resolve(const char *path, char *real, size_t n)
+{
+	char link[HP_PATH_MAX], cur[HP_PATH_MAX], tmp[HP_PATH_MAX], *slash;
+	ssize_t k;
+	int i;
+
+	hp_copy(cur, sizeof cur, path);
+	for (i = 0; i < 40; i++) {
+		if ((k = readlink(cur, link, sizeof link - 1)) <= 0)
+			break;
+		link[k] = '\0';
+		if (link[0] == '/')
+			hp_copy(cur, sizeof cur, link);
+		else if ((slash = strrchr(cur, '/')) != NULL) {
+			slash[1] = '\0';
+			if (hp_path(tmp, sizeof tmp, "%s%s", cur, link) == -1)
+				break;
+			hp_copy(cur, sizeof cur, tmp);
+		}
+		tidy(cur);
+	}
+	hp_copy(real, n, cur);
+}
+
+static void
+look(struct hp_result *r, const char *dir, const char *name,
+    const char *source, int all)
+{
+	char path[HP_PATH_MAX];
+	struct stat sb, sel;
+
+	if (hp_path(path, sizeof path, "%s/%s", dir, name) == -1 ||
+	    stat(path, &sb) == -1)
+		return;
+	if (!S_ISREG(sb.st_mode)) {
+		if (all)
+			cand(r, path, source, "not a regular file");
+		return;
+	}
+	if (access(path, X_OK) == -1) {
+		if (all)
+			cand(r, path, source, "not executable");
+		return;
+	}
+	if (r->installed) {
+		if (all)
+			cand(r, path, source, stat(r->path, &sel) == 0 &&
+			    sel.st_dev == sb.st_dev && sel.st_ino == sb.st_ino ?
+			    "same file as the selected one" :
+			    "shadowed by the selected one");
+		return;
+	}
+	r->installed = 1;
+	hp_copy(r->path, sizeof r->path, path);
+	resolve(path, r->real, sizeof r->real);
+	r->source = source;
+	r->size = (long long)sb.st_size;
+	r->mtime_ns = (long long)sb.st_mtime * 1000000000LL +
+	    sb.st_mtim.tv_nsec;
+	if (all)
+		cand(r, path, source, "selected");
+}
+
+/*
+ * Where t is: each command name in turn, in each directory of ep, then in
+ * the tool's own directories; the first executable regular file wins, as
+ * in the shell. all: keep every candidate, with the reason.
+ */
+void
+hp_detect_find(struct hp_result *r, const struct hp_tool *t,
+    const struct hp_envpath *ep, int all)
+{
+	struct hp_envpath own = { 0 };
+	int c, i;
+
+	memset(r, 0, sizeof *r);
+	r->tool = t;
+	r->fd = -1;
+	for (i = 0; i < t->ndirs; i++)
+		hp_envpath_add(&own, t->dirs[i], strstr(t->dirs[i], ".app/") ?
+		    "app-bundle" : "static");
+	for (c = 0; c < t->ncmd && (all || !r->installed); c++) {
+		for (i = 0; i < ep->n && (all || !r->installed); i++)
+			look(r, ep->d[i].dir, t->cmd[c], ep->d[i].source, all);
+		for (i = 0; i < own.n && (all || !r->installed); i++)
+			look(r, own.d[i].dir, t->cmd[c], own.d[i].source, all);
+	}
+	hp_envpath_free(&own);
+}
+
+/*
+ * A regex glibc can compile in reasonable memory: it copies the tree of
+ * an atom for each + and each count of an interval, so nested ones grow
+ * as a product ("((a+)+)+", "((a{99}){99}){99}" take gigabytes). Count
+ * those copies, at most RE_NODES, with RE_DEPTH groups at most; refuse
+ * adjacent duplications ("a+*") and back-references (\\1), which POSIX
+ * leaves undefined in an ERE and which match in exponential time.
+ */
+#define RE_NODES	4096
+#define RE_DEPTH	16
+
+/* At a duplication symbol: how many copies of the atom it makes; 0 bad. */
+static long
+copies(const char **pp)
+{
+	const char *p = *pp;
+	long n = 0, m;
+
+	*pp = p + 1;
+	if (*p == '*' || *p == '?')
+		return 1;
+	if (*p == '+')
+		return 2;
+	for (p++; *p >= '0' && *p <= '9' && n <= RE_NODES; p++)
+		n = n * 10 + (*p - '0');
+	if (*p == ',') {
+		for (m = 0, p++; *p >= '0' && *p <= '9' && m <= RE_NODES; p++)
+			m = m * 10 + (*p - '0');
+		if (p[-1] != ',')
+			n = m;
+		n++;		/* {n,} is n copies and a star */
+	}
+	if (*p != '}' || n > RE_NODES)
+		return 0;
+	*pp = p + 1;
+	return n > 0 ? n : 1;
+}
+
+/* Past the bracket expression at p, or NULL if it does not end. */
+static const char *
+bracket(const char *p)
+{
+	const char *e;
+
+	p += p[1] == '^' ? 2 : 1;
+	if (*p == ']')
+		p++;
+	for (; *p != ']'; p++) {
+		if (*p == '\0')
+			return NULL;
+		if (*p == '[' && strchr(":.=", p[1]) != NULL && p[1] != '\0') {
+			e = p + 2;
+			while (*e != '\0' && (e[0] != p[1] || e[1] != ']'))
+				e++;
+			if (*e == '\0')
+				return NULL;
+			p = e + 1;
+		}
+	}
+	return p + 1;
+}
+
+int
+hp_version_re_ok(const char *re)
+{
+	long size[RE_DEPTH + 1], last = 0, k;
+	const char *p = re;
+	int depth = 0, dup = 0;
+
+	size[0] = 0;
+	while (*p != '\0') {
+		if (*p == '*' || *p == '+' || *p == '?' || (*p == '{' &&
+		    p[1] >= '0' && p[1] <= '9')) {
+			if (dup || (k = copies(&p)) == 0)
+				return 0;
+			size[depth] += last * (k - 1);
+			last *= k;
+			dup = 1;
+		} else if (*p == '(') {
+			if (++depth > RE_DEPTH)
+				return 0;
+			size[depth] = last = dup = 0;
+			p++;
+		} else {
+			last = 1;
+			if (*p == '[') {
+				if ((p = bracket(p)) == NULL)
+					return 0;
+			} else {
+				if (*p == ')' && depth > 0)
+					last += size[depth--];
+				else if (*p == '|')
+					last = 0;
+				else if (*p == '\\' && p[1] >= '1' &&
+				    p[1] <= '9')
+					return 0;	/* back-reference */
+				else if (*p == '\\' && p[1] != '\0')
+					p++;
+				p++;
+			}
+			size[depth] += last;
+			dup = 0;
+		}
+		if (size[depth] > RE_NODES || last > RE_NODES)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The version in text: subexpression 1 of re (NULL: the default) into
+ * ver, the line it is on into raw. Without a match, raw is the first
+ * line and ver empty: -1.
+ */
+int
+hp_version_parse(const char *re, const char *text, char *ver, size_t vn,
+    char *raw, size_t rn)
+{
+	const char *ls, *le;
+	regmatch_t m[2];
+	regex_t rx;
+	int ok;
+
+	ver[0] = raw[0] = '\0';
+	if (re == NULL)
+		re = DEFAULT_RE;
+	if (!hp_version_re_ok(re) || regcomp(&rx, re, REG_EXTENDED) != 0)
+		return -1;
+	ok = regexec(&rx, text, 2, m, 0) == 0 && m[1].rm_so >= 0;
+	regfree(&rx);
+	if (ok) {
+		snprintf(ver, vn, "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
+		    text + m[1].rm_so);
+		for (ls = text + m[1].rm_so; ls > text && ls[-1] != '\n'; ls--)
+			;
+	} else
+		for (ls = text; *ls == '\n' || *ls == '\r'; ls++)
+			;
+	while (*ls == ' ' || *ls == '\t')
+		ls++;
+	le = ls + strcspn(ls, "\r\n");
+	while (le > ls && (le[-1] == ' ' || le[-1] == '\t'))
+		le--;
+	snprintf(raw, rn, "%.*s", (int)(le - ls), ls);
+	for (; *raw != '\0'; raw++)
+		if ((unsigned char)*raw < ' ')
+			*raw = ' ';
+	return ok ? 0 : -1;
+}
+
+/*
+ * In the child: its own session, stdin /dev/null, stdout and stderr to
+ * the pipe. Not hp_spawn: it waits for each exec, which would start the
+ * probes one after the other; an exec that fails says so on the pipe.
+ */
+static void
+child(char **argv, char **envp, int out)
+{
+	int null;
+
+	hp_sig_default();
+	setsid();
+	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
+	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(out, 2) == -1)
+		_exit(126);
+	hp_closefrom(3);
+	execve(argv[0], argv, envp);
+	dprintf(2, "%s%s\n", EXEC_MARK, strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static void
+start(struct hp_detect *d, struct hp_result *r, char **envp)
+{
+	char *argv[64], *def[] = { "--version", NULL }, **va;
+	sigset_t old;
+	int p[2], i, n = 0;
+
+	argv[n++] = r->path;
+	va = r->tool->vargs != NULL ? r->tool->vargs : def;
+	for (i = 0; va[i] != NULL && n < 63; i++)
+		argv[n++] = va[i];
+	argv[n] = NULL;
+	r->start = hp_mono_ms();
+	r->deadline = r->start + d->timeout;
+	r->state = 1;
+	if (hp_pipe(p, 0) == -1 || hp_nonblock(p[0]) == -1) {
+		snprintf(r->error, sizeof r->error, "pipe: %s",
+		    strerror(errno));
+		r->state = 2;
+		return;
+	}
+	hp_sig_block(&old);
+	if ((r->pid = fork()) == 0)
+		child(argv, envp, p[1]);
+	i = errno;
+	hp_sig_restore(&old);
+	close(p[1]);
+	if (r->pid == -1) {
+		snprintf(r->error, sizeof r->error, "fork: %s", strerror(i));
+		close(p[0]);
+		r->state = 2;
+		return;
+	}
+	r->fd = p[0];
+}
+
+/* Read what is there; a flood ends the probe. */
+static void
+drain(struct hp_result *r)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while (r->fd != -1 && (n = hp_read(r->fd, buf, sizeof buf)) != 0) {
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			break;
+		}
+		hp_buf_add(&r->out, buf, (size_t)n);
+		if (r->out.len > PROBE_MAX) {
+			snprintf(r->error, sizeof r->error,
+			    "output flood: more than %d bytes", PROBE_MAX);
+			r->state = 2;
+			return;
+		}
+	}
+	close(r->fd);
+	r->fd = -1;
+}
+
+/* The probe is over: kill what is left of its group, reap, parse. */
+static void
+finish(struct hp_detect *d, struct hp_result *r)
+{
+	int st;
+
+	if (r->pid > 0) {
+		if (r->exited == 0) {
+			kill(-r->pid, SIGKILL);
+			hp_waitpid(r->pid, &st, 0);
+			r->status = st;
+		} else if (kill(-r->pid, 0) == 0) {
+			kill(-r->pid, SIGKILL);
+			if (r->error[0] == '\0')
+				snprintf(r->error, sizeof r->error,
+				    "left processes behind: killed");
+		}
+	}
+	if (r->fd != -1)
+		close(r->fd);
+	r->fd = -1;
+	r->probe_ms = hp_mono_ms() - r->start;
+	r->checked = hp_wall_ms();
+	if (r->out.len > 0 && strncmp(r->out.p, EXEC_MARK,
+	    strlen(EXEC_MARK)) == 0) {
+		snprintf(r->error, sizeof r->error, "exec: %.*s",
+		    (int)strcspn(r->out.p + strlen(EXEC_MARK), "\n"),
+		    r->out.p + strlen(EXEC_MARK));
+		r->out.len = 0;
+	}
+	if (hp_version_parse(r->tool->regex, hp_buf_str(&r->out), r->version,
+	    sizeof r->version, r->raw, sizeof r->raw) == -1 &&
+	    r->error[0] == '\0' && r->pid > 0) {
+		if (WIFSIGNALED(r->status))
+			snprintf(r->error, sizeof r->error, "killed by SIG%s",
+			    hp_signame(WTERMSIG(r->status)));
+		else if (WEXITSTATUS(r->status) != 0)
+			snprintf(r->error, sizeof r->error, "exit %d",
+			    WEXITSTATUS(r->status));
+		else
+			snprintf(r->error, sizeof r->error,
+			    "no version in its output");
+	}
+	hp_buf_free(&r->out);
+	r->state = 3;
+	if (d->done != NULL)
+		d->done(r, d->arg);
+}
+
+/* One turn of the loop over the running probes. */
+static void
+step(struct hp_detect *d, int *running)
+{
+	struct pollfd pfd[256];
+	struct hp_result *on[256];
+	long long now = hp_mono_ms(), wait = -1, left;
+	int i, n = 0, st;
+	pid_t w;
+
+	for (i = 0; i < d->n && n < 256; i++) {
+		struct hp_result *r = &d->r[i];
+
+		if (r->state != 1)
+			continue;
+		on[n] = r;
+		pfd[n].fd = r->fd;
+		pfd[n].events = POLLIN;
+		left = r->fd == -1 ? 1 : r->deadline - now;
+		if (left < 0)
+			left = 0;
+		if (wait == -1 || left < wait)
+			wait = left;
+		n++;
+	}
+	/* Short of memory, say: tell, breathe; the deadlines still come. */
+	if (poll(pfd, (nfds_t)n, (int)wait) == -1 && errno != EINTR) {
+		hp_warn("poll");
+		poll(NULL, 0, 10);
+	}
+	now = hp_mono_ms();
+	for (i = 0; i < n; i++) {
+		struct hp_result *r = on[i];
+
+		if (r->fd != -1 && pfd[i].revents != 0)
+			drain(r);
+		if (r->state == 1 && !r->exited && (w = hp_waitpid(r->pid,
+		    &st, WNOHANG)) == r->pid) {
+			r->exited = 1;
+			r->status = st;
+			drain(r);
+			r->state = 2;
+		}
+		if (r->state == 1 && now >= r->deadline) {
+			snprintf(r->error, sizeof r->error,
+			    "timed out after %lld ms", d->timeout);
+			drain(r);
+			r->state = 2;
+		}
+		if (r->state == 2) {
+			finish(d, r);
+			(*running)--;
+		}
+	}
+}
+
+/*
+ * Find every result's tool (r[i].tool set by the caller), answer from
+ * the cache what it can, probe the rest, d->jobs at a time, each in its
+ * own session with stdin /dev/null. d->done hears of each as it ends.
+ */
+void
+hp_detect_run(struct hp_detect *d, const struct hp_envpath *ep)
+{
+	struct hp_buf pathvar = { 0 };
+	char **envp;
+	int i, next = 0, running = 0, jobs = d->jobs > 0 ? d->jobs : 1;
+
+	if (jobs > 256)
+		jobs = 256;
+	for (i = 0; i < d->n; i++)
+		hp_detect_find(&d->r[i], d->r[i].tool, ep, d->all);
+	if (d->usecache && d->cachedir[0] != '\0')
+		hp_dcache_fill(d);
+	for (i = 0; i < d->n; i++)
+		if (!d->r[i].installed || d->r[i].state == 3) {
+			d->r[i].state = 3;
+			if (d->done != NULL)
+				d->done(&d->r[i], d->arg);
+		}
+	envp = hp_envpath_environ(ep, &pathvar);
+	for (;;) {
+		for (; next < d->n && running < jobs; next++) {
+			if (d->r[next].state != 0)
+				continue;
+			start(d, &d->r[next], envp);
+			if (d->r[next].state == 2)
+				finish(d, &d->r[next]);
+			else
+				running++;
+		}
+		if (running == 0 && next >= d->n)
+			break;
+		step(d, &running);
+	}
+	free(envp);
+	hp_buf_free(&pathvar);
+	if (d->cachedir[0] != '\0')
+		hp_dcache_save(d);
+}
+
+void
+hp_detect_free(struct hp_detect *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->r[i].cand);
+	free(d->r);
+	d->r = NULL;
+	d->n = 0;
+}

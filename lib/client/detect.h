@@ -1,0 +1,121 @@
+/* hp: see LICENSE. */
+/*
+ * detect.h: CLI tools: their registry, where they are and at which
+ * version, and the cache of those answers (hp-detect(1)); after hp.h.
+ */
+
+#ifndef HP_DETECT_H
+#define HP_DETECT_H
+
+/* tools.c: the registry of CLI tools (tools.conf, see hp-detect(1)) */
+#define HP_TOOLS_SYS	"/usr/local/share/hp/tools.conf"
+struct hp_tool {
+	char	 id[HP_NAME_MAX + 1];
+	char	*name;
+	char	**cmd;		/* command names, tried in order */
+	int	  ncmd;
+	char	**vargs;	/* version arguments; NULL: --version */
+	char	*regex;		/* ERE, subexpression 1 the version */
+	char	**dirs;		/* its own directories, ~ and $VAR/ allowed */
+	int	  ndirs;
+	char	**install;
+	char	**update;
+	char	**env;		/* NAME=VALUE added when it is launched */
+	int	  nenv;
+	int	  line;		/* of its [tool ID] */
+};
+struct hp_tools {
+	struct hp_tool	*t;
+	int		 n;
+	char		**err;	/* "FILE:LINE: message" of skipped entries */
+	int		 nerr;
+};
+int	hp_tools_parse(struct hp_tools *, char *, const char *);
+				/* text, file name; -1 EINVAL: ->err grew */
+int	hp_tools_load(struct hp_tools *, const char *);	/* -1 errno */
+void	hp_tools_default(struct hp_tools *, const char *);
+				/* shipped (NULL: HP_TOOLS_SYS), user, env */
+void	hp_tools_registry(char *, size_t, const char *);
+			/* the shipped one: $HP_REGISTRY, beside argv0, ours */
+const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
+void	hp_tools_free(struct hp_tools *);
+
+/* detect.c: where a tool is, its version; probes in a pool, a cache */
+struct hp_cand {
+	char		 path[HP_PATH_MAX];
+	const char	*source;
+	const char	*why;		/* "selected", or why it was not */
+};
+struct hp_result {
+	const struct hp_tool *tool;
+	int		 installed;
+	char		 path[HP_PATH_MAX];
+	char		 real[HP_PATH_MAX];
+	const char	*source;	/* of the directory it was found in */
+	char		 version[64];	/* "" unknown */
+	char		 raw[256];	/* the line the version is on */
+	char		 error[160];	/* what went wrong with the probe */
+	long long	 probe_ms;
+	long long	 checked;	/* wall ms of the probe */
+	int		 cached;	/* the answer came from the cache */
+	long long	 size, mtime_ns;
+	struct hp_cand	*cand;		/* with all: every candidate */
+	int		 ncand;
+	/* while it is probed */
+	int		 state;		/* 0 new, 1 running, 2 ending, 3 done */
+	pid_t		 pid;
+	int		 fd, exited, status;
+	long long	 start, deadline;
+	struct hp_buf	 out;
+};
+struct hp_detect {
+	struct hp_result *r;		/* ->tool set by the caller */
+	int		 n;
+	int		 jobs;
+	long long	 timeout;	/* ms a probe may take */
+	long long	 ttl;		/* ms a cached answer lasts */
+	int		 usecache, all;
+	char		 cachedir[HP_PATH_MAX];	/* "": no cache */
+	void		(*done)(struct hp_result *, void *);
+	void		*arg;
+};
+struct hp_dcache {
+	char		 id[HP_NAME_MAX + 1];
+	unsigned long	 sig;
+	char		 path[HP_PATH_MAX];
+	long long	 size, mtime_ns, checked, probe_ms;
+	char		 real[HP_PATH_MAX];
+	char		 version[64];
+	char		 error[160];
+	char		 raw[256];
+};
+void	hp_detect_find(struct hp_result *, const struct hp_tool *,
+	    const struct hp_envpath *, int);	/* all: every candidate */
+int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
+int	hp_version_parse(const char *, const char *, char *, size_t, char *,
+	    size_t);		/* re, text -> version, raw; -1 no match */
+void	hp_detect_run(struct hp_detect *, const struct hp_envpath *);
+void	hp_detect_free(struct hp_detect *);
+
+/* dcache.c: the cache of hp-detect's answers (struct hp_dcache above) */
+int	hp_dcache_parse(struct hp_dcache *, char *);	/* line; -1 bad */
+int	hp_dcache_valid(const struct hp_dcache *, const struct hp_result *,
+	    long long, long long);		/* now, ttl: 1 usable */
+void	hp_dcache_line(struct hp_buf *, const struct hp_result *);
+void	hp_dcache_fill(struct hp_detect *);	/* from d->cachedir/detect */
+void	hp_dcache_save(struct hp_detect *);	/* write + rename */
+
+/* launch.c: a tool to run in a terminal (hp-pty -t) */
+struct hp_launch {
+	char	id[HP_NAME_MAX + 1];
+	char	name[128];
+	char	path[HP_PATH_MAX];
+	char	version[64];		/* if the cache knows it */
+};
+int	hp_launch_find(struct hp_launch *, const char *, const char *,
+	    struct hp_spec *, struct hp_error *);
+				/* id, argv[0]: 0 found; -1 + error */
+void	hp_launch_announce(const struct hp_launch *, pid_t, const char *);
+				/* cli-tool:launched; terminal name */
+
+#endif

@@ -1,0 +1,266 @@
+/* hp: see LICENSE. */
+/* relay.c: a terminal's bytes between our stdin and stdout and its master. */
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "client/term.h"
+
+/*
+ * After the program has exited, the terminal is read to its end: EIO
+ * (or EOF) once every process that had it open has closed it. Processes
+ * it left behind may hold it open for ever: once they have been quiet
+ * this long, we stop.
+ */
+#define QUIET_MS	250
+
+enum { P_SIG, P_IN, P_MASTER, P_OUT, P_CTL, P_N };
+
+/* The session's groups hear sig: the program's, and the foreground. */
+static void
+hangup(struct hp_relay *r, int sig)
+{
+	pid_t fg;
+
+	/* Not reaped yet: the pid and its group cannot be anyone else. */
+	if (r->exited)
+		return;
+	fg = tcgetpgrp(r->master);
+	kill(-r->pid, sig);
+	if (fg > 1 && fg != r->pid)
+		kill(-fg, sig);
+	if (sig == SIGHUP) {
+		kill(-r->pid, SIGCONT);
+		if (fg > 1 && fg != r->pid)
+			kill(-fg, SIGCONT);
+	}
+}
+
+static void
+reap(struct hp_relay *r)
+{
+	pid_t p;
+	int st;
+
+	while ((p = hp_waitpid(-1, &st, WNOHANG)) > 0)
+		if (p == r->pid) {
+			r->status = st;
+			r->exited = 1;
+		}
+}
+
+static void
+onsig(struct hp_relay *r, int sig)
+{
+	int c, w;
+
+	switch (sig) {
+	case SIGCHLD:
+		reap(r);
+		break;
+	case SIGWINCH:
+		if (r->tty && hp_pty_size_get(r->in, &c, &w) == 0)
+			hp_pty_size_set(r->master, c, w);
+		break;
+	default:
+		/* We are asked to go: the terminal hangs up, then no mercy. */
+		hangup(r, r->hungup++ ? SIGKILL : SIGHUP);
+	}
+}
+
+/* Control lines, each handed to r->control whole. */
+static void
+control(struct hp_relay *r)
+{
+	char *nl;
+	ssize_t n;
+
+	n = hp_read(r->ctl, r->line + r->linelen,
+	    sizeof r->line - 1 - r->linelen);
+	if (n <= 0)
+		return;
+	r->linelen += (size_t)n;
+	while ((nl = memchr(r->line, '\n', r->linelen)) != NULL) {
+		*nl = '\0';
+		if (r->control != NULL)
+			r->control(r, r->line);
+		r->linelen -= (size_t)(nl + 1 - r->line);
+		memmove(r->line, nl + 1, r->linelen);
+	}
+	if (r->linelen == sizeof r->line - 1)
+		r->linelen = 0;		/* longer than any command: junk */
+}
+
+static void
+fromin(struct hp_relay *r)
+{
+	ssize_t n;
+
+	n = hp_read(r->in, r->up + r->uplen, sizeof r->up - r->uplen);
+	if (n > 0) {
+		r->uplen += (size_t)n;
+		return;
+	}
+	if (n == -1 && errno == EAGAIN)
+		return;
+	/* EOF: the program goes on, unless it is to hang up with us. */
+	r->in = -1;
+	if (r->eof_hangup)
+		hangup(r, SIGHUP);
+}
+
+static void
+tomaster(struct hp_relay *r)
+{
+	ssize_t n;
+
+	n = write(r->master, r->up, r->uplen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
+		r->uplen = 0;	/* nobody reads the terminal any more */
+		return;
+	}
+	r->uplen -= (size_t)n;
+	memmove(r->up, r->up + n, r->uplen);
+}
+
+static void
+frommaster(struct hp_relay *r)
+{
+	ssize_t n;
+
+	if (r->downoff == r->downlen)
+		r->downoff = r->downlen = 0;
+	if (r->downlen == sizeof r->down)
+		return;		/* full: POLLHUP is no end yet */
+	n = read(r->master, r->down + r->downlen,
+	    sizeof r->down - r->downlen);
+	if (n > 0) {
+		r->downlen += (size_t)n;
+		r->bytes += n;
+		r->last = hp_mono_ms();
+		return;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	r->ended = 1;	/* EIO or EOF: every writer has closed it */
+}
+
+/*
+ * A write of PIPE_BUF bytes at most after POLLOUT does not block on a
+ * pipe, and our stdout stays as it was given to us (blocking: it may be
+ * shared with the shell).
+ */
+static void
+toout(struct hp_relay *r)
+{
+	size_t len = r->downlen - r->downoff;
+	ssize_t n;
+
+	if (len > PIPE_BUF)
+		len = PIPE_BUF;
+	n = write(r->out, r->down + r->downoff, len);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
+		/* Nobody reads us: the terminal is hung up. */
+		r->out = -1;
+		r->downoff = r->downlen = 0;
+		hangup(r, SIGHUP);
+		return;
+	}
+	r->downoff += (size_t)n;
+	if (r->downoff == r->downlen)
+		r->downoff = r->downlen = 0;
+	else if (r->downoff >= sizeof r->down / 2) {
+		memmove(r->down, r->down + r->downoff, r->downlen - r->downoff);
+		r->downlen -= r->downoff;
+		r->downoff = 0;
+	}
+	/* Quiet is counted from when we could read again. */
+	r->last = hp_mono_ms();
+}
+
+static void
+events(struct hp_relay *r, struct pollfd *p)
+{
+	int ready = r->downlen < sizeof r->down;
+
+	p[P_SIG].fd = r->sig;
+	p[P_SIG].events = POLLIN;
+	p[P_IN].fd = r->in != -1 && r->uplen < sizeof r->up && !r->ended ?
+	    r->in : -1;
+	p[P_IN].events = POLLIN;
+	p[P_MASTER].fd = r->ended ? -1 : r->master;
+	/* Flow control: no room for what it writes, no reading. */
+	p[P_MASTER].events = (short)((ready ? POLLIN : 0) |
+	    (r->uplen > 0 ? POLLOUT : 0));
+	if (p[P_MASTER].events == 0)
+		p[P_MASTER].fd = -1;
+	p[P_OUT].fd = r->out != -1 && r->downlen > r->downoff ? r->out : -1;
+	p[P_OUT].events = POLLOUT;
+	p[P_CTL].fd = r->ctl;
+	p[P_CTL].events = POLLIN;
+	/* A poll() cut short by a signal says nothing: nor must they. */
+	for (ready = 0; ready < P_N; ready++)
+		p[ready].revents = 0;
+}
+
+/*
+ * Relay until the program has exited, the terminal is read to its end
+ * and everything read is written out. The wait status of the program.
+ */
+int
+hp_relay_run(struct hp_relay *r)
+{
+	static const int sigs[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGINT,
+	    SIGHUP, 0 };
+	struct pollfd p[P_N];
+	struct sigaction sa;
+	int sig, timeout;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	if ((r->sig = hp_sig_catch(sigs)) == -1)
+		return -1;
+	reap(r);	/* it may have gone before we listened */
+	r->last = hp_mono_ms();
+	for (;;) {
+		if (r->exited && (r->ended || (r->downlen == r->downoff &&
+		    hp_mono_ms() - r->last >= QUIET_MS)) &&
+		    (r->out == -1 || r->downlen == r->downoff))
+			break;
+		events(r, p);
+		timeout = !r->exited || r->ended ? -1 :
+		    (int)(QUIET_MS - (hp_mono_ms() - r->last));
+		if (timeout < -1)
+			timeout = 0;
+		if (poll(p, P_N, timeout) == -1 && errno != EINTR)
+			return -1;
+		if (p[P_SIG].revents & POLLIN)
+			while ((sig = hp_sig_next(r->sig)) > 0)
+				onsig(r, sig);
+		if (p[P_CTL].fd != -1 && (p[P_CTL].revents & POLLIN))
+			control(r);
+		if (p[P_IN].fd != -1 && p[P_IN].revents)
+			fromin(r);
+		if (p[P_MASTER].fd != -1 && p[P_MASTER].revents & (POLLIN |
+		    POLLHUP | POLLERR))
+			frommaster(r);
+		if (r->uplen > 0 && p[P_MASTER].fd != -1 &&
+		    (p[P_MASTER].revents & POLLOUT))
+			tomaster(r);
+		if (p[P_OUT].fd != -1 && p[P_OUT].revents)
+			toout(r);
+	}
+	return r->status;
+}

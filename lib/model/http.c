@@ -1,0 +1,187 @@
+/* hp: see LICENSE. */
+/* http.c: the HTTP/1.1 request of a check, and the head of its response. */
+
+#include <string.h>
+
+#include "hp.h"
+#include "model/check.h"
+
+/*
+ * The response head is read a byte at a time through a state machine, so
+ * a status line split over many writes parses like a whole one, and
+ * nothing but a few counters is kept: the status line, then header lines,
+ * then an empty line. Lines end in CRLF or a bare LF (RFC 9112, 2.2).
+ * Interim responses (1xx but 101) are skipped; at most HP_HTTP_HEAD_MAX
+ * bytes are taken in all.
+ */
+enum {
+	H_STATUS,	/* in the status line */
+	H_STATUS_CR,
+	H_LINE,		/* at the start of a header line */
+	H_HEADER,	/* in a header line */
+	H_HEADER_CR,
+	H_END_CR,	/* the CR of the empty line */
+	H_DONE,
+	H_BAD
+};
+
+static const char proto[] = "HTTP/";
+
+void
+hp_http_request(struct hp_buf *b, const struct hp_check *c)
+{
+	int v6 = strchr(c->host, ':') != NULL;
+
+	hp_buf_printf(b, "GET %s HTTP/1.1\r\nHost: %s%s%s", c->path,
+	    v6 ? "[" : "", c->host, v6 ? "]" : "");
+	if (strcmp(c->port, "80") != 0)
+		hp_buf_printf(b, ":%s", c->port);
+	hp_buf_printf(b, "\r\nUser-Agent: hp-health/%s\r\nAccept: */*\r\n"
+	    "Connection: close\r\n\r\n", HP_VERSION);
+}
+
+void
+hp_http_init(struct hp_http *h)
+{
+	memset(h, 0, sizeof *h);
+	h->state = H_STATUS;
+}
+
+static int
+fail(struct hp_http *h, const char *why)
+{
+	h->state = H_BAD;
+	h->error = why;
+	return -1;
+}
+
+static int
+ctl(int ch)
+{
+	return (ch < ' ' && ch != '\t') || ch == 0x7f;
+}
+
+/* One byte of the status line, at column h->col. */
+static int
+status(struct hp_http *h, int ch)
+{
+	size_t i = h->col++;
+
+	if (i < sizeof proto - 1) {
+		if (ch != proto[i])
+			return fail(h, "not an HTTP response");
+		return 0;
+	}
+	if ((i == 5 || i == 7 || (i >= 9 && i <= 11)) &&
+	    (ch < '0' || ch > '9'))
+		return fail(h, "bad status line");
+	if ((i == 6 && ch != '.') || (i == 8 && ch != ' '))
+		return fail(h, "bad status line");
+	if (i >= 9 && i <= 11)
+		h->code = h->code * 10 + (ch - '0');
+	if (ch == '\r' || ch == '\n') {
+		if (i < 12)
+			return fail(h, "bad status line");
+		h->state = ch == '\r' ? H_STATUS_CR : H_LINE;
+		return 0;
+	}
+	if (i == 12 && ch != ' ')
+		return fail(h, "bad status line");
+	if (ctl(ch))
+		return fail(h, "bad status line");
+	return 0;
+}
+
+/* The head of a response is over: the final one, or an interim one. */
+static int
+head(struct hp_http *h)
+{
+	if (h->code >= 100 && h->code < 200 && h->code != 101) {
+		h->state = H_STATUS;
+		h->col = 0;
+		h->code = 0;
+		return 0;
+	}
+	if (h->code < 100)
+		return fail(h, "bad status line");
+	h->status = h->code;
+	h->state = H_DONE;
+	return 1;
+}
+
+static int
+byte(struct hp_http *h, int ch)
+{
+	switch (h->state) {
+	case H_STATUS:
+		return status(h, ch);
+	case H_STATUS_CR:
+	case H_HEADER_CR:
+		if (ch != '\n')
+			return fail(h, h->state == H_STATUS_CR ?
+			    "bad status line" : "bad header line");
+		h->state = H_LINE;
+		return 0;
+	case H_LINE:
+		if (ch == '\r' || ch == '\n') {
+			if (ch == '\r') {
+				h->state = H_END_CR;
+				return 0;
+			}
+			return head(h);
+		}
+		if (ch == ':' || ctl(ch))
+			return fail(h, "bad header line");
+		/* A line starting with a blank continues the last one. */
+		h->colon = ch == ' ' || ch == '\t';
+		h->state = H_HEADER;
+		return 0;
+	case H_HEADER:
+		if (ch == '\r' || ch == '\n') {
+			if (!h->colon)
+				return fail(h, "bad header line");
+			h->state = ch == '\r' ? H_HEADER_CR : H_LINE;
+			return 0;
+		}
+		if (ctl(ch))
+			return fail(h, "bad header line");
+		if (ch == ':')
+			h->colon = 1;
+		return 0;
+	case H_END_CR:
+		if (ch != '\n')
+			return fail(h, "bad header line");
+		return head(h);
+	}
+	return h->state == H_DONE ? 1 : -1;
+}
+
+int
+hp_http_feed(struct hp_http *h, const char *p, size_t n)
+{
+	size_t i;
+	int r;
+
+	if (h->state == H_DONE)
+		return 1;
+	if (h->state == H_BAD)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (h->len++ >= HP_HTTP_HEAD_MAX)
+			return fail(h, "response head longer than 16384 bytes");
+		if ((r = byte(h, (unsigned char)p[i])) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+hp_http_eof(struct hp_http *h)
+{
+	if (h->state == H_DONE)
+		return 1;
+	if (h->state == H_BAD)
+		return -1;
+	return fail(h, h->len == 0 ? "connection closed before a response" :
+	    "connection closed within the response head");
+}

@@ -1,0 +1,210 @@
+/* hp: see LICENSE. */
+/* specenv.c: the environment a spec gives its process. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hp.h"
+
+extern char **environ;
+
+/*
+ * Inherited from an Electron parent, these break Node children; so does
+ * a channel of Node's that was meant for us, not for them (node.c gives
+ * a node process a channel of its own).
+ */
+static const char *unsafe[] = {
+	"ELECTRON_RUN_AS_NODE", "ELECTRON_NO_ATTACH_CONSOLE",
+	"NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", NULL
+};
+
+static int
+envmatch(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return strncmp(a, b, n) == 0 && b[n] == '=';
+}
+
+/* Add NAME=VALUE to the spec's environment, in place of an earlier NAME. */
+void
+hp_spec_addenv(struct hp_spec *sp, const char *word)
+{
+	size_t n = 0;
+
+	for (n = 0; sp->env != NULL && sp->env[n] != NULL; n++)
+		if (envmatch(word, sp->env[n])) {
+			free(sp->env[n]);
+			sp->env[n] = hp_xstrdup(word);
+			return;
+		}
+	sp->env = hp_xrealloc(sp->env, (n + 2) * sizeof *sp->env);
+	sp->env[n] = hp_xstrdup(word);
+	sp->env[n + 1] = NULL;
+}
+
+/* env-allow = NAME ...: names of variables, or prefixes ending in '*'. */
+int
+hp_spec_envallow(struct hp_spec *sp, const char *v, char *msg, size_t n)
+{
+	char **w;
+	size_t k, len;
+	int argc, i;
+
+	if (hp_split(v, &w, &argc) == -1)
+		return snprintf(msg, n, "env-allow: %s", hp_split_error()), -1;
+	for (i = 0; i < argc; i++) {
+		len = strlen(w[i]);
+		k = strspn(w[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (k == 0 || (w[i][0] >= '0' && w[i][0] <= '9') ||
+		    !(k == len || (k == len - 1 && w[i][k] == '*'))) {
+			snprintf(msg, n, "env-allow: not a variable name: %s",
+			    w[i]);
+			hp_argv_free(w);
+			return -1;
+		}
+	}
+	hp_argv_free(sp->env_allow);
+	sp->env_allow = w;
+	return 0;
+}
+
+/* Does the allow-list take NAME=VALUE? No list takes everything. */
+static int
+allowed(char **allow, const char *var)
+{
+	size_t n, len = strcspn(var, "=");
+
+	if (allow == NULL)
+		return 1;
+	for (; *allow != NULL; allow++) {
+		n = strlen(*allow);
+		if ((*allow)[n - 1] == '*' ? len >= n - 1 &&
+		    strncmp(var, *allow, n - 1) == 0 :
+		    n == len && strncmp(var, *allow, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A child's PATH is the enhanced one (hp-detect(1)): its own, then where
+ * package managers and version managers put programs, which a GUI
+ * application's environment lacks. The string lives until the next call:
+ * the environment is used at once, by a fork and exec.
+ */
+static void
+enhance(char **envp)
+{
+	static char *path;
+	struct hp_envpath ep;
+	struct hp_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			break;
+	if (envp[i] == NULL)
+		return;
+	hp_envpath_build(&ep, envp[i] + 5, NULL);
+	hp_buf_adds(&b, "PATH=");
+	hp_envpath_str(&ep, &b);
+	hp_envpath_free(&ep);
+	free(path);
+	path = hp_buf_str(&b);
+	envp[i] = path;
+}
+
+/*
+ * A process run as another user gets that user's HOME, USER and LOGNAME
+ * in place of ours. out has room: it was sized for environ and spec.
+ */
+static void
+become(char **out, const struct hp_spec *sp)
+{
+	static char v[3][HP_PATH_MAX + 16];
+	static const char *names[] = { "HOME=", "USER=", "LOGNAME=" };
+	struct hp_user u;
+	char msg[128];
+	size_t i, k;
+
+	if (hp_user_find(&u, sp->user, sp->group, msg, sizeof msg) == -1)
+		return;
+	snprintf(v[0], sizeof v[0], "HOME=%s", u.home);
+	snprintf(v[1], sizeof v[1], "USER=%s", u.name);
+	snprintf(v[2], sizeof v[2], "LOGNAME=%s", u.name);
+	for (k = 0; k < 3; k++) {
+		for (i = 0; out[i] != NULL; i++)
+			if (strncmp(out[i], names[k], strlen(names[k])) == 0)
+				break;
+		if (out[i] == NULL)
+			out[i + 1] = NULL;
+		out[i] = v[k];
+	}
+}
+
+/* The child's environment: the spec's alone, or ours with the spec's on top. */
+char **
+hp_spec_envp(const struct hp_spec *sp)
+{
+	char **out, **base = sp->clear_env ? NULL : environ;
+	size_t n = 0, k = 0, i, j;
+
+	for (i = 0; base != NULL && base[i] != NULL; i++)
+		n++;
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
+		n++;
+	out = hp_xcalloc(n + 4, sizeof *out);	/* 3 for become() */
+	for (i = 0; base != NULL && base[i] != NULL; i++) {
+		for (j = 0; unsafe[j] != NULL; j++)
+			if (strncmp(base[i], unsafe[j], strlen(unsafe[j])) == 0
+			    && base[i][strlen(unsafe[j])] == '=')
+				break;
+		if (unsafe[j] == NULL && allowed(sp->env_allow, base[i]))
+			out[k++] = base[i];
+	}
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
+		for (j = 0; j < k; j++)
+			if (envmatch(sp->env[i], out[j]))
+				break;
+		out[j] = sp->env[i];
+		if (j == k)
+			k++;
+	}
+	out[k] = NULL;
+	enhance(out);
+	if (sp->user != NULL)
+		become(out, sp);
+	return out;
+}
+
+/* Our environment goes into the spec, so a restart gets the same one. */
+void
+hp_spec_inherit(struct hp_spec *sp)
+{
+	struct hp_spec ours;
+	char **envp;
+	size_t i;
+
+	memset(&ours, 0, sizeof ours);
+	ours.env_allow = sp->env_allow;
+	envp = hp_spec_envp(&ours);
+	for (i = 0; envp[i] != NULL; i++)
+		hp_spec_addenv(sp, envp[i]);
+	free(envp);
+}
+
+/* The user a spec asks for, looked up and allowed: 1; none: 0; -1. */
+int
+hp_user_spec(const struct hp_spec *sp, struct hp_user *u, char *msg,
+    size_t n)
+{
+	if (sp->user == NULL)
+		return 0;
+	if (hp_user_find(u, sp->user, sp->group, msg, n) == -1 ||
+	    hp_user_allowed(u, msg, n) == -1)
+		return -1;
+	return 1;
+}

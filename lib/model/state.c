@@ -1,0 +1,314 @@
+/* hp: see LICENSE. */
+/* state.c: the state directory: finding and vetting it, and its layout. */
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+static char why[HP_PATH_MAX + 128];
+
+const char *
+hp_state_error(void)
+{
+	return why;
+}
+
+/* -S, else $HP_STATE_DIR, else $XDG_RUNTIME_DIR/hp, else $TMPDIR/hp-UID. */
+int
+hp_state_resolve(struct hp_state *st, const char *opt)
+{
+	char cwd[HP_PATH_MAX], dir[HP_PATH_MAX];
+	const char *e;
+	size_t n;
+	int r;
+
+	if (opt != NULL && *opt != '\0')
+		r = hp_copy(dir, sizeof dir, opt);
+	else if ((e = getenv("HP_STATE_DIR")) != NULL && *e != '\0')
+		r = hp_copy(dir, sizeof dir, e);
+	else if ((e = getenv("XDG_RUNTIME_DIR")) != NULL && *e == '/')
+		r = hp_path(dir, sizeof dir, "%s/hp", e);
+	else {
+		e = getenv("TMPDIR");
+		if (e == NULL || *e != '/')
+			e = "/tmp";
+		r = hp_path(dir, sizeof dir, "%s/hp-%ld", e, (long)geteuid());
+	}
+	if (r == -1)
+		return -1;
+	/* "link/" would make lstat() follow the link: no trailing slash. */
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	/* Children and a detached supervisor change directory: be absolute. */
+	if (dir[0] != '/') {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return -1;
+		if (hp_path(st->dir, sizeof st->dir, "%s/%s", cwd, dir) == -1)
+			return -1;
+	} else if (hp_copy(st->dir, sizeof st->dir, dir) == -1)
+		return -1;
+	return 0;
+}
+
+/* A directory we own, not a link, closed to group and others. */
+static int
+vet(const char *path, int create)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1) {
+		if (errno != ENOENT || !create) {
+			snprintf(why, sizeof why, "%s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			snprintf(why, sizeof why, "%s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (lstat(path, &sb) == -1) {
+			snprintf(why, sizeof why, "%s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		snprintf(why, sizeof why, "%s: is a symbolic link", path);
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(why, sizeof why, "%s: not a directory", path);
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (sb.st_uid != geteuid()) {
+		snprintf(why, sizeof why, "%s: owned by uid %ld, not us", path,
+		    (long)sb.st_uid);
+		errno = EACCES;
+		return -1;
+	}
+	if (sb.st_mode & 077) {
+		snprintf(why, sizeof why, "%s: open to group or others "
+		    "(mode %04o)", path, (unsigned)(sb.st_mode & 07777));
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+int
+hp_state_open(struct hp_state *st, int create)
+{
+	char sub[HP_PATH_MAX];
+	mode_t old;
+	int r;
+
+	old = umask(077);
+	r = vet(st->dir, create);
+	if (r == 0 && hp_state_file(st, sub, sizeof sub, HP_F_PROCS) == 0)
+		r = vet(sub, create);
+	if (r == 0 && hp_state_file(st, sub, sizeof sub, HP_F_EVENTS) == 0)
+		r = vet(sub, create);
+	umask(old);
+	return r;
+}
+
+/*
+ * The layout (hp(7), FILES). Every path inside the state directory is
+ * made below, from these names; no other file spells one.
+ *
+ *	STATE/lock control events/ events.log limits supervise.log cache/
+ *	STATE/procs/NAME/spec lock pid status control log log.K clients/
+ *	STATE/procs/NAME/clients/ID ID.in	a terminal's attached clients
+ *	STATE/procs/.spawn-PID			a spec on its way to add
+ *	STATE/events/PID.N			a subscriber's FIFO
+ */
+static const char *files[HP_F_N] = {
+	"lock", "control", "events", "events.log", "procs", "limits",
+	"supervise.log", "cache"
+};
+static const char *procfiles[HP_P_N] = {
+	"", "spec", "lock", "pid", "status", "control", "log", "clients"
+};
+#define SPAWN_PREFIX	".spawn-"
+
+/* STATE/fmt... */
+static int
+mkpath(const struct hp_state *st, char *buf, size_t n, const char *fmt, ...)
+{
+	char rel[HP_PATH_MAX];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(rel, sizeof rel, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= sizeof rel) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return hp_path(buf, n, "%s/%s", st->dir, rel);
+}
+
+int
+hp_state_file(const struct hp_state *st, char *buf, size_t n, int f)
+{
+	return mkpath(st, buf, n, "%s", files[f]);
+}
+
+int
+hp_proc_file(const struct hp_state *st, char *buf, size_t n,
+    const char *name, int f)
+{
+	if (f == HP_P_DIR)
+		return mkpath(st, buf, n, "%s/%s", files[HP_F_PROCS], name);
+	return mkpath(st, buf, n, "%s/%s/%s", files[HP_F_PROCS], name,
+	    procfiles[f]);
+}
+
+int
+hp_proc_log(const struct hp_state *st, char *buf, size_t n,
+    const char *name, int k)
+{
+	if (k <= 0)
+		return hp_proc_file(st, buf, n, name, HP_P_LOG);
+	return mkpath(st, buf, n, "%s/%s/%s.%d", files[HP_F_PROCS], name,
+	    procfiles[HP_P_LOG], k);
+}
+
+int
+hp_proc_client(const struct hp_state *st, char *buf, size_t n,
+    const char *name, const char *id, int in)
+{
+	return mkpath(st, buf, n, "%s/%s/%s/%s%s", files[HP_F_PROCS], name,
+	    procfiles[HP_P_CLIENTS], id, in ? ".in" : "");
+}
+
+/* A spec written for the supervisor to take: its path and its name. */
+int
+hp_proc_spawnfile(const struct hp_state *st, char *buf, size_t n,
+    char *name, size_t nn)
+{
+	if (snprintf(name, nn, "%s%ld", SPAWN_PREFIX, (long)getpid()) >=
+	    (int)nn) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkpath(st, buf, n, "%s/%s", files[HP_F_PROCS], name);
+}
+
+int
+hp_proc_spawnname(const char *name)
+{
+	return strncmp(name, SPAWN_PREFIX, strlen(SPAWN_PREFIX)) == 0 &&
+	    strchr(name, '/') == NULL && strlen(name) <= HP_NAME_MAX;
+}
+
+int
+hp_state_subscriber(const struct hp_state *st, char *buf, size_t n,
+    const char *id)
+{
+	return mkpath(st, buf, n, "%s/%s", files[HP_F_EVENTS], id);
+}
+
+pid_t
+hp_state_supervisor(const struct hp_state *st)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_state_file(st, file, sizeof file, HP_F_LOCK) == -1)
+		return -1;
+	return hp_lock_holder(file);
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Is procs/NAME a directory of ours that nobody else can write? Files in
+ * it are opened without following a link, but a directory that is a
+ * link, or someone else's, would hand over all of them.
+ */
+int
+hp_state_proc(const struct hp_state *st, const char *name)
+{
+	static uid_t me = (uid_t)-1;	/* asked once: hp-ls asks for each */
+	char path[HP_PATH_MAX];
+	struct stat sb;
+
+	if (hp_proc_file(st, path, sizeof path, name, HP_P_DIR) == -1 ||
+	    lstat(path, &sb) == -1)
+		return -1;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
+		return -1;
+	}
+	if (me == (uid_t)-1)
+		me = geteuid();
+	if (sb.st_uid != me || (sb.st_mode & 022) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+hp_state_names(const struct hp_state *st, char ***names, int *n)
+{
+	char path[HP_PATH_MAX];
+	struct dirent *d;
+	char **v = NULL;
+	int len = 0, cap = 0;
+	DIR *dir;
+
+	*names = NULL;
+	*n = 0;
+	if (hp_state_file(st, path, sizeof path, HP_F_PROCS) == -1)
+		return -1;
+	if ((dir = opendir(path)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (!hp_name_ok(d->d_name) ||
+		    hp_state_proc(st, d->d_name) == -1)
+			continue;
+		if (len + 1 >= cap) {
+			cap = cap ? cap * 2 : 16;
+			v = hp_xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		v[len++] = hp_xstrdup(d->d_name);
+	}
+	closedir(dir);
+	if (len > 0)
+		qsort(v, (size_t)len, sizeof *v, cmp);
+	if (v != NULL)
+		v[len] = NULL;
+	*names = v;
+	*n = len;
+	return 0;
+}
+
+int
+hp_state_need(struct hp_state *st, const char *opt, int create,
+    struct hp_error *e)
+{
+	if (hp_state_resolve(st, opt) == -1)
+		return hp_error_set(e, HP_EXIT_FAIL, "state-dir",
+		    "state directory: %s", strerror(errno));
+	if (hp_state_open(st, create) == -1)
+		return hp_error_set(e, HP_EXIT_FAIL, "state-dir", "%s", why);
+	return 0;
+}

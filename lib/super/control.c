@@ -1,0 +1,488 @@
+/* hp: see LICENSE. */
+/* control.c: the supervisor's control FIFO: one command a line, answered. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super/super.h"
+
+#define WARN_MAX	10	/* control warnings a second, at most */
+
+void
+hp_super_reply(struct hp_super *s, const char *client, int ok,
+    const char *name, const char *code, const char *msg)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+
+	if (strcmp(client, "-") == 0)
+		return;
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", ok);
+	if (name != NULL)
+		hp_json_kstr(&j, "name", name);
+	if (code != NULL)
+		hp_json_kstr(&j, "code", code);
+	if (msg != NULL)
+		hp_json_kstr(&j, "message", msg);
+	hp_json_close(&j, '}');
+	hp_event_reply(&s->ev, client, &j);
+	hp_buf_free(&b);
+}
+
+int
+hp_super_loadspec(struct hp_super *s, const char *name,
+    struct hp_spec *spec, char *msg, size_t n)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_proc_file(s->st, file, sizeof file, name, HP_P_SPEC) == -1) {
+		snprintf(msg, n, "%s: name too long", name);
+		return -1;
+	}
+	if (hp_state_proc(s->st, name) == -1 && errno != ENOENT) {
+		hp_proc_file(s->st, file, sizeof file, name, HP_P_DIR);
+		snprintf(msg, n, "%s: %s", file, errno == ELOOP ? "a symbolic link: refused" :
+		    strerror(errno));
+		return -1;
+	}
+	return hp_spec_load(spec, name, file, msg, n);
+}
+
+/* The process NAME, from the table or, failing that, from its spec. */
+static struct hp_proc *
+lookup(struct hp_super *s, const char *id, const char *name)
+{
+	struct hp_proc *p;
+	struct hp_spec spec;
+	char msg[512];
+
+	if ((p = hp_super_find(s, name)) != NULL)
+		return p;
+	if (hp_super_loadspec(s, name, &spec, msg, sizeof msg) == 0)
+		return hp_super_add(s, &spec);
+	hp_super_reply(s, id, 0, name, "not-found", errno == ENOENT ?
+	    "no such process" : msg);
+	return NULL;
+}
+
+/* Does spec start after a process nobody knows? Then it would wait ever. */
+static int
+unknown(struct hp_super *s, struct hp_spec *spec, char *msg, size_t n)
+{
+	char **a;
+
+	for (a = spec->after; a != NULL && *a != NULL; a++)
+		if (hp_super_find(s, *a) == NULL) {
+			snprintf(msg, n, "after: no such process: %s", *a);
+			hp_spec_free(spec);
+			return 1;
+		}
+	return 0;
+}
+
+/* "add NAME TMP [unique]": a spec written by hp-spawn, to start now. */
+static void
+add(struct hp_super *s, const char *id, const char *name, const char *tmp,
+    int unique)
+{
+	char want[HP_NAME_MAX + 1], dir[HP_PATH_MAX], from[HP_PATH_MAX];
+	char to[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	struct hp_spec spec;
+	struct hp_proc *p;
+	struct stat sb;
+	int n;
+
+	if (!hp_proc_spawnname(tmp) || hp_proc_file(s->st, from, sizeof from,
+	    tmp, HP_P_DIR) == -1) {
+		hp_super_reply(s, id, 0, name, "usage", "bad spec file");
+		return;
+	}
+	hp_copy(want, sizeof want, name);
+	for (n = 2; unique; n++) {
+		hp_proc_file(s->st, dir, sizeof dir, want, HP_P_DIR);
+		if (hp_super_find(s, want) == NULL && lstat(dir, &sb) == -1)
+			break;
+		if (snprintf(want, sizeof want, "%.*s-%d", HP_NAME_MAX - 8,
+		    name, n) >= (int)sizeof want)
+			break;
+	}
+	if ((p = hp_super_find(s, want)) != NULL && hp_sproc_live(p)) {
+		unlink(from);
+		snprintf(msg, sizeof msg, "name in use (pid %ld)",
+		    (long)p->id.pid);
+		hp_super_reply(s, id, 0, want, "exists", msg);
+		return;
+	}
+	/* A terminal of hp-pty(1) has it: its keeper holds procs/NAME/lock. */
+	if (hp_proc_file(s->st, dir, sizeof dir, want, HP_P_LOCK) == 0 &&
+	    (n = (int)hp_lock_holder(dir)) > 0) {
+		unlink(from);
+		snprintf(msg, sizeof msg, "name in use (kept by pid %d)", n);
+		hp_super_reply(s, id, 0, want, "exists", msg);
+		return;
+	}
+	hp_proc_file(s->st, dir, sizeof dir, want, HP_P_DIR);
+	hp_proc_file(s->st, to, sizeof to, want, HP_P_SPEC);
+	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	    hp_state_proc(s->st, want) == -1 || rename(from, to) == -1) {
+		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
+		unlink(from);
+		rmdir(dir);	/* made for nothing; one in use is not empty */
+		hp_super_reply(s, id, 0, want, "system", msg);
+		return;
+	}
+	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1 ||
+	    unknown(s, &spec, msg, sizeof msg)) {
+		hp_rmtree(dir);
+		hp_super_reply(s, id, 0, want, "usage", msg);
+		return;
+	}
+	if (p != NULL)
+		hp_super_respec(p, &spec);
+	else
+		p = hp_super_add(s, &spec);
+	p->restarts = p->attempt = 0;
+	hp_breaker_ok(&p->breaker);
+	/* Over a limit of the supervisor, it waits: so does the answer. */
+	if (hp_queue_add(s, p, 1) == 1) {
+		hp_sproc_wait(p, id, HP_W_START);
+		return;
+	}
+	n = hp_super_first(s, p);
+	hp_sproc_wait(p, id, HP_W_START);
+	hp_sproc_reply(s, p, n == 0, HP_W_START);
+}
+
+/* A spawn's first start. One that failed leaves no record: gone first. */
+int
+hp_super_first(struct hp_super *s, struct hp_proc *p)
+{
+	char dir[HP_PATH_MAX];
+	int n;
+
+	p->then = HP_THEN_REMOVE;	/* a failed first exec: no restart */
+	n = hp_sproc_start(s, p);
+	p->then = HP_THEN_STAY;
+	if (n == -1) {
+		if (hp_proc_file(s->st, dir, sizeof dir, p->spec.name,
+		    HP_P_DIR) == 0)
+			hp_rmtree(dir);
+		p->state = -1;
+	}
+	return n;
+}
+
+/* The spec as text, to tell a changed one from the same. */
+static char *
+spectext(const struct hp_spec *sp)
+{
+	struct hp_buf b = { 0 };
+
+	hp_spec_write(sp, &b);
+	return hp_buf_str(&b);
+}
+
+int
+hp_super_writespec(struct hp_super *s, const struct hp_spec *sp)
+{
+	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	struct hp_buf b = { 0 };
+	int r;
+
+	if (hp_proc_file(s->st, dir, sizeof dir, sp->name, HP_P_DIR) == -1 ||
+	    hp_proc_file(s->st, file, sizeof file, sp->name, HP_P_SPEC) == -1)
+		return -1;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	hp_spec_write(sp, &b);
+	r = hp_file_write(file, b.p, b.len, 0600);
+	hp_buf_free(&b);
+	return r;
+}
+
+/*
+ * Bring the processes in line with the configuration file: new sections
+ * start, removed ones stop and go, changed ones restart, and the same
+ * ones are not touched. The first time, every process of the file that
+ * is not running is started. A file with any error changes nothing.
+ */
+int
+hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
+{
+	struct hp_conf c;
+	struct hp_proc *p;
+	char *old, *new, (*names)[HP_NAME_MAX + 1];
+	int i, k, add = 0, change = 0, same = 0, gone = 0, fresh;
+
+	if (s->conf == NULL)
+		return snprintf(msg, n, "no configuration file"), -1;
+	if (hp_conf_load(&c, s->conf, msg, n) == -1)
+		return -1;
+	names = hp_xcalloc((size_t)c.n, sizeof *names);
+	for (i = 0; i < c.n; i++) {
+		hp_copy(names[i], sizeof names[i], c.spec[i].name);
+		c.spec[i].config = hp_xstrdup(s->conf);
+		if (hp_super_writespec(s, &c.spec[i]) == -1) {
+			hp_warn("%s: write spec", c.spec[i].name);
+			continue;
+		}
+		new = spectext(&c.spec[i]);
+		p = hp_super_find(s, c.spec[i].name);
+		old = p != NULL ? spectext(&p->spec) : NULL;
+		if (p == NULL) {
+			p = hp_super_add(s, &c.spec[i]);
+			add++;
+		} else if (strcmp(old, new) != 0) {
+			hp_super_respec(p, &c.spec[i]);
+			change++;
+		} else {
+			hp_spec_free(&c.spec[i]);
+			same++;
+		}
+		fresh = old == NULL || strcmp(old, new) != 0;
+		memset(&c.spec[i], 0, sizeof c.spec[i]);
+		if (fresh && hp_sproc_live(p))
+			hp_sproc_stop(s, p, HP_THEN_START);
+		else if ((fresh || first) && !hp_sproc_live(p) && !s->shutdown)
+			hp_queue_start(s, p);
+		free(old);
+		free(new);
+	}
+	/* What the file kept before and no longer names goes. */
+	for (k = 0; k < s->nproc; k++) {
+		p = s->procs[k];
+		if (p->spec.config == NULL || strcmp(p->spec.config, s->conf))
+			continue;
+		for (i = 0; i < c.n; i++)
+			if (strcmp(names[i], p->spec.name) == 0)
+				break;
+		if (i == c.n) {
+			hp_sproc_stop(s, p, HP_THEN_REMOVE);
+			gone++;
+		}
+	}
+	free(names);
+	hp_conf_free(&c);
+	snprintf(msg, n, "%d added, %d changed, %d removed, %d unchanged",
+	    add, change, gone, same);
+	return 0;
+}
+
+static void
+sendsig(struct hp_super *s, const char *id, const char *sig,
+    const char *name)
+{
+	struct hp_proc *p;
+	int n = hp_signal(sig), r;
+
+	if (n < 0) {
+		hp_super_reply(s, id, 0, name, "usage", "unknown signal");
+		return;
+	}
+	if ((p = lookup(s, id, name)) == NULL)
+		return;
+	if (p->id.pid <= 0 || p->state == HP_ST_BACKOFF) {
+		hp_super_reply(s, id, 0, name, "not-running", "not running");
+		return;
+	}
+	r = hp_ident_alive(&p->id);
+	if (r == 1 || (r == -1 && !p->orphan))
+		r = kill(-p->id.pid, n);
+	else {
+		r = -1;
+		errno = ESRCH;
+	}
+	hp_super_reply(s, id, r == 0, name, r == 0 ? NULL : "not-running",
+	    r == 0 ? NULL : strerror(errno));
+}
+
+static void
+warnline(const char *why, const char *line)
+{
+	static long long second;
+	static int count;
+	long long now = hp_mono_ms() / 1000;
+
+	if (now != second) {
+		second = now;
+		count = 0;
+	}
+	if (count++ < WARN_MAX)
+		hp_warnx("control: %s: %.60s", why, line);
+}
+
+/*
+ * One control line: "ID VERB ARG...", ID a FIFO in events/ or "-"; for
+ * "ID send NAME JSON" the JSON is the rest of the line.
+ */
+static void
+command(struct hp_super *s, char *line)
+{
+	char *w[8], *save = NULL, *t, copy[HP_LINE_MAX + 2];
+	struct hp_proc *p;
+	int n = 0;
+
+	hp_copy(copy, sizeof copy, line);
+	for (t = strtok_r(line, " \t", &save); t != NULL && n < 8;
+	    t = strtok_r(NULL, " \t", &save))
+		w[n++] = t;
+	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
+		warnline("bad line", copy);
+		return;
+	}
+	if (strcmp(w[1], "shutdown") == 0 && n == 2) {
+		if (strcmp(w[0], "-") != 0) {
+			s->waiting = hp_xrealloc(s->waiting,
+			    (size_t)(s->nwaiting + 1) * sizeof *s->waiting);
+			s->waiting[s->nwaiting++] = hp_xstrdup(w[0]);
+		}
+		hp_super_shutdown(s);
+		return;
+	}
+	if (strcmp(w[1], "reload") == 0 && n == 2) {
+		char msg[HP_PATH_MAX + 256];
+		int r = s->shutdown ? -1 : hp_super_apply(s, 0, msg,
+		    sizeof msg);
+
+		if (s->shutdown)
+			snprintf(msg, sizeof msg, "shutting down");
+		hp_super_reply(s, w[0], r == 0, NULL, r == 0 ? NULL :
+		    s->shutdown ? "shutting-down" : s->conf == NULL ?
+		    "not-configured" : "config", msg);
+		return;
+	}
+	if (strcmp(w[1], "ping") == 0 && n == 2) {
+		hp_super_reply(s, w[0], 1, NULL, NULL, NULL);
+		return;
+	}
+	if (strcmp(w[1], "signal") == 0 && n == 4) {
+		if (hp_name_ok(w[3]))
+			sendsig(s, w[0], w[2], w[3]);
+		else
+			hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
+		return;
+	}
+	if (n < 3 || !hp_name_ok(w[2])) {
+		warnline("bad line", copy);
+		hp_super_reply(s, w[0], 0, NULL, "usage", "bad command");
+		return;
+	}
+	if (hp_term_command(s, w, n))
+		return;
+	if (strcmp(w[1], "send") == 0 && n >= 4) {
+		/* The message is the rest of the line, as it came. */
+		hp_node_send(s, w[0], w[2], copy + (w[3] - line));
+		return;
+	}
+	if ((strcmp(w[1], "add") == 0 || strcmp(w[1], "start") == 0 ||
+	    strcmp(w[1], "restart") == 0) && s->shutdown) {
+		hp_super_reply(s, w[0], 0, w[2], "shutting-down",
+		    "the supervisor is shutting down");
+		return;
+	}
+	if (strcmp(w[1], "add") == 0 && (n == 4 || n == 5)) {
+		add(s, w[0], w[2], w[3], n == 5 && strcmp(w[4], "unique") == 0);
+		return;
+	}
+	if (n != 3) {
+		warnline("bad line", copy);
+		hp_super_reply(s, w[0], 0, w[2], "usage", "bad command");
+		return;
+	}
+	if (strcmp(w[1], "start") == 0) {
+		if ((p = lookup(s, w[0], w[2])) == NULL)
+			return;
+		hp_sproc_wait(p, w[0], HP_W_START);
+		if (p->queued)
+			return;		/* answered once it starts */
+		if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
+			/* Runs already: say so, with its pid. */
+			hp_sproc_reply(s, p, 1, HP_W_START);
+			return;
+		}
+		if (p->state == HP_ST_STOPPING)
+			p->then = HP_THEN_START;
+		else {
+			p->restarts = p->attempt = 0;
+			hp_breaker_ok(&p->breaker);
+			hp_queue_start(s, p);
+		}
+	} else if (strcmp(w[1], "stop") == 0) {
+		if ((p = lookup(s, w[0], w[2])) == NULL)
+			return;
+		hp_sproc_wait(p, w[0], HP_W_STOP);
+		/* Asked for, it wins over a restart of ours under way. */
+		if (p->then == HP_THEN_START) {
+			p->then = HP_THEN_STAY;
+			p->error[0] = p->code[0] = '\0';
+		}
+		p->given_up = 0;
+		hp_sproc_stop(s, p, HP_THEN_STAY);
+	} else if (strcmp(w[1], "restart") == 0) {
+		if ((p = lookup(s, w[0], w[2])) == NULL)
+			return;
+		hp_sproc_wait(p, w[0], HP_W_START);
+		/* Not running: a new start, which may have to wait. */
+		if (p->state == HP_ST_STOPPED || p->state == HP_ST_EXITED)
+			hp_queue_start(s, p);
+		else
+			hp_sproc_stop(s, p, HP_THEN_START);
+	} else if (strcmp(w[1], "remove") == 0) {
+		if ((p = lookup(s, w[0], w[2])) == NULL)
+			return;
+		hp_sproc_wait(p, w[0], HP_W_REMOVE);
+		hp_sproc_stop(s, p, HP_THEN_REMOVE);
+	} else {
+		warnline("unknown verb", copy);
+		hp_super_reply(s, w[0], 0, w[2], "usage", "unknown verb");
+	}
+}
+
+/* Read the control FIFO; act on each whole line, drop overlong ones. */
+void
+hp_super_control(struct hp_super *s)
+{
+	char buf[4096];
+	size_t i;
+	ssize_t n;
+
+	while ((n = hp_read(s->ctlfd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < (size_t)n; i++) {
+			if (buf[i] != '\n') {
+				if (s->linelen < HP_LINE_MAX)
+					s->line[s->linelen++] = buf[i];
+				else if (!s->skipping) {
+					s->skipping = 1;
+					s->line[s->linelen] = '\0';
+					warnline("line too long", s->line);
+				}
+				continue;
+			}
+			s->line[s->linelen] = '\0';
+			if (!s->skipping && s->linelen > 0)
+				command(s, s->line);
+			s->linelen = 0;
+			s->skipping = 0;
+		}
+	}
+	/*
+	 * A client's line comes in one write below PIPE_BUF, so it is never
+	 * left half read once the FIFO is empty: a partial line here is
+	 * junk from some other writer. Drop it, or it would eat the front
+	 * of the next client's command.
+	 */
+	if (s->linelen > 0 && !s->skipping) {
+		s->line[s->linelen] = '\0';
+		warnline("partial line", s->line);
+	}
+	s->linelen = 0;
+	s->skipping = 0;
+}

@@ -1,0 +1,190 @@
+/* hp: see LICENSE. */
+/* record.c: what the supervisor writes and says of a process. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super/super.h"
+
+static const char *states[] = {
+	"starting", "running", "backoff", "stopping", "stopped", "exited",
+	"failed"
+};
+
+struct hp_waiter {
+	char		 client[HP_NAME_MAX + 1];
+	int		 verb;
+	struct hp_waiter *next;
+};
+
+
+const char *
+hp_state_name(int st)
+{
+	return st >= 0 && st < 7 ? states[st] : "?";
+}
+
+int
+hp_sproc_path(const struct hp_super *s, const struct hp_proc *p, char *buf,
+    size_t n, int file)
+{
+	return hp_proc_file(s->st, buf, n, p->spec.name, file);
+}
+
+void
+hp_sproc_status(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_buf b = { 0 };
+	char file[HP_PATH_MAX];
+
+	p->since_wall = hp_wall_ms();
+	hp_kv_add(&b, "name", p->spec.name);
+	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
+	hp_kv_add(&b, "state", hp_state_name(p->state));
+	hp_kv_addi(&b, "pid", (long long)p->id.pid);
+	hp_buf_printf(&b, "start = %llu\n", p->id.start);
+	if (p->id.boot[0] != '\0')
+		hp_kv_add(&b, "boot", p->id.boot);
+	hp_kv_addi(&b, "since", p->since_wall);
+	hp_kv_addi(&b, "started", p->started_wall);
+	hp_kv_addi(&b, "restarts", p->restarts);
+	hp_kv_addi(&b, "exit-code", p->exit_code);
+	hp_kv_addi(&b, "exit-signal", p->exit_signal);
+	hp_kv_add(&b, "health", hp_health_name(p->health));
+	if (p->error[0] != '\0')
+		hp_kv_add(&b, "error", p->error);
+	if (p->error[0] != '\0' && p->code[0] != '\0')
+		hp_kv_add(&b, "code", p->code);
+	hp_kv_addi(&b, "supervisor", (long long)getpid());
+	hp_term_status(p, &b);
+	if (hp_sproc_path(s, p, file, sizeof file, HP_P_STATUS) == -1 ||
+	    hp_file_write(file, b.p, b.len, 0600) == -1)
+		hp_warn("%s: write status", p->spec.name);
+	hp_buf_free(&b);
+}
+
+void
+hp_sproc_fail(struct hp_proc *p, const char *code, const char *fmt,
+    const char *a, int err)
+{
+	hp_copy(p->code, sizeof p->code, code);
+	snprintf(p->error, sizeof p->error, fmt, a, strerror(err));
+}
+
+void
+hp_sproc_execfail(struct hp_proc *p, const struct hp_spawn *sp, int err)
+{
+	const char *cmd = sp->argv[0];	/* what was run: node, for one */
+
+	if (sp->stage == 1)
+		hp_sproc_fail(p, "exec-failed", "chdir %s: %s", p->spec.dir,
+		    err);
+	else if (sp->stage == 2)
+		hp_sproc_fail(p, "exec-failed", "%s: %s", "set-up", err);
+	else if (sp->stage >= 3)	/* ours, not the command's */
+		hp_sproc_fail(p, "system", "%s: %s", sp->stage == 3 ? "pipe" :
+		    "fork", err);
+	else if (err == ENOENT && strchr(cmd, '/') == NULL) {
+		hp_copy(p->code, sizeof p->code, "exec-failed");
+		snprintf(p->error, sizeof p->error, "%s: command not found",
+		    cmd);
+	} else
+		hp_sproc_fail(p, "exec-failed", "%s: %s", cmd, err);
+	p->exit_code = sp->stage == 0 ? hp_exec_status(err) : HP_EXIT_NOEXEC;
+	p->exit_signal = 0;
+}
+
+/* Start an event about p: the caller adds fields and publishes. */
+struct hp_json *
+hp_sproc_event(struct hp_super *s, struct hp_proc *p, const char *name)
+{
+	s->jb.len = 0;
+	hp_json_init(&s->j, &s->jb);
+	hp_event_begin(&s->ev, &s->j, name);
+	hp_json_kstr(&s->j, "name", p->spec.name);
+	hp_json_kstr(&s->j, "type", hp_type_name(p->spec.type));
+	return &s->j;
+}
+
+void
+hp_sproc_wait(struct hp_proc *p, const char *client, int verb)
+{
+	struct hp_waiter *w;
+
+	if (strcmp(client, "-") == 0)
+		return;
+	w = hp_xcalloc(1, sizeof *w);
+	hp_copy(w->client, sizeof w->client, client);
+	w->verb = verb;
+	w->next = p->waiters;
+	p->waiters = w;
+}
+
+/* Answer every client waiting on p for one of the verbs in mask. */
+void
+hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
+{
+	struct hp_waiter **wp = &p->waiters, *w;
+	struct hp_json j;
+	struct hp_buf b = { 0 };
+
+	while ((w = *wp) != NULL) {
+		if (!(w->verb & mask)) {
+			wp = &w->next;
+			continue;
+		}
+		*wp = w->next;
+		b.len = 0;
+		hp_json_init(&j, &b);
+		hp_json_open(&j, '{');
+		hp_json_kbool(&j, "ok", ok);
+		hp_json_kstr(&j, "name", p->spec.name);
+		/* State -1: the supervisor is about to forget p (remove). */
+		hp_json_kstr(&j, "state", p->state == -1 ? "removed" :
+		    hp_state_name(p->state));
+		hp_json_kint(&j, "pid", (long long)p->id.pid);
+		if (p->exit_code >= 0)
+			hp_json_kint(&j, "exit_code", p->exit_code);
+		if (p->exit_signal > 0)
+			hp_json_kint(&j, "exit_signal", p->exit_signal);
+		if ((mask & HP_W_STOP) && p->stopby > 0)
+			hp_json_kstr(&j, "stopped_by",
+			    hp_signame(p->stopby));
+		if (!ok || p->error[0] != '\0') {
+			hp_json_kstr(&j, "code", p->code[0] ? p->code :
+			    "failed");
+			hp_json_kstr(&j, "message", p->error);
+		}
+		hp_json_close(&j, '}');
+		hp_event_reply(&s->ev, w->client, &j);
+		free(w);
+	}
+	hp_buf_free(&b);
+}
+
+/* Signal p's process group, if p is provably still the one we started. */
+void
+hp_sproc_free(struct hp_proc *p)
+{
+	struct hp_waiter *w;
+
+	while ((w = p->waiters) != NULL) {
+		p->waiters = w->next;
+		free(w);
+	}
+	if (p->out != -1)
+		close(p->out);
+	if (p->err != -1)
+		close(p->err);
+	if (p->ready != -1)
+		close(p->ready);
+	hp_watch_ended(p);
+	hp_node_close(NULL, p);
+	hp_term_free(p);
+	hp_spec_free(&p->spec);
+	free(p);
+}

@@ -1,0 +1,372 @@
+/* hp: see LICENSE. */
+/* slimit.c: what the supervisor watches (memory, CPU), its admission queue. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super/super.h"
+
+#define RECHECK_MS	250	/* a queue waiting on the machine looks again */
+#define TREE_MAX	256	/* processes of a tree sampled, at most */
+
+/*
+ * Admission. A process takes a slot when it is admitted and keeps it
+ * until it has ended for good (stopped, exited, removed): a failed one
+ * keeps it for its trial. Its restarts (backoff, the restart verb, a
+ * reload, memory-max, a trial) go through hp_sproc_start() and are never
+ * queued: a restart cannot wait behind new starts that wait for its slot.
+ * Only new starts (hp-spawn, start, a configuration, recovery) ask here;
+ * they wait in order of arrival.
+ */
+static int
+holds(const struct hp_proc *p)
+{
+	/* One held by after = has no process yet: it waits on another. */
+	return !p->queued && !p->held && (hp_sproc_live(p) ||
+	    (p->state == HP_ST_FAILED && p->deadline > 0));
+}
+
+/* Why a start must wait now: the rule, its figures and a message. */
+struct why {
+	const char	*rule;
+	double		 value, max;
+	char		 msg[96];
+};
+
+/*
+ * The machine's available memory and load, read again at most every
+ * RECHECK_MS: the queue is looked at on every turn of the loop, and
+ * /proc need not be.
+ */
+static void
+machine(struct hp_super *s)
+{
+	long long now = hp_mono_ms();
+	double load[3];
+
+	if (s->machine_at != 0 && now - s->machine_at < RECHECK_MS)
+		return;
+	s->machine_at = now;
+	s->mem = s->admit.max_memory > 0 ? hp_mem_available() : -1;
+	s->load = s->admit.max_load >= 0 && hp_loadavg(load) == 0 ?
+	    load[0] : -1;
+}
+
+static int
+blocked(struct hp_super *s, struct why *w)
+{
+	const struct hp_admit *a = &s->admit;
+	int i, n = 0;
+
+	for (i = 0; i < s->nproc; i++)
+		n += holds(s->procs[i]);
+	w->rule = NULL;
+	if (n >= a->max_procs) {
+		w->rule = "max-procs";
+		w->value = n;
+		w->max = a->max_procs;
+		snprintf(w->msg, sizeof w->msg, "%d of %d processes run "
+		    "(max-procs)", n, a->max_procs);
+		return 1;
+	}
+	machine(s);
+	if (a->max_memory > 0 && s->mem >= 0 && s->mem < a->max_memory) {
+		w->rule = "max-memory";
+		w->value = (double)s->mem;
+		w->max = (double)a->max_memory;
+		snprintf(w->msg, sizeof w->msg, "%lld bytes available, "
+		    "%lld wanted (max-memory)", s->mem, a->max_memory);
+	} else if (a->max_load >= 0 && s->load >= 0 &&
+	    s->load > a->max_load) {
+		w->rule = "max-load";
+		w->value = s->load;
+		w->max = a->max_load;
+		snprintf(w->msg, sizeof w->msg, "load %.2f above %.2f "
+		    "(max-load)", s->load, a->max_load);
+	}
+	return w->rule != NULL;
+}
+
+static struct hp_proc *
+head(struct hp_super *s)
+{
+	struct hp_proc *p = NULL;
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->queued && (p == NULL ||
+		    s->procs[i]->queued < p->queued))
+			p = s->procs[i];
+	return p;
+}
+
+static void
+limit_event(struct hp_super *s, struct hp_proc *p, const char *limit,
+    double value, double max)
+{
+	struct hp_json *j = hp_sproc_event(s, p, "process:limit");
+
+	hp_json_kstr(j, "limit", limit);
+	hp_json_key(j, "value");
+	hp_json_num(j, value);
+	hp_json_key(j, "max");
+	hp_json_num(j, max);
+}
+
+int
+hp_queue_add(struct hp_super *s, struct hp_proc *p, int first)
+{
+	struct why w;
+	int others = head(s) != NULL;
+
+	if (p->queued)
+		return 1;
+	if (holds(p) || (!blocked(s, &w) && !others))
+		return 0;
+	if (w.rule == NULL) {
+		/* Behind others that wait, for no rule of its own. */
+		w.rule = "max-procs";
+		w.value = w.max = s->admit.max_procs;
+	}
+	p->queued = ++s->arrivals;
+	p->queue_end = hp_mono_ms() + s->admit.queue_timeout;
+	p->queue_first = first;
+	p->state = HP_ST_STARTING;
+	p->deadline = 0;
+	p->error[0] = p->code[0] = '\0';
+	hp_sproc_status(s, p);
+	limit_event(s, p, w.rule, w.value, w.max);
+	hp_json_kbool(&s->j, "queued", 1);
+	hp_event_publish(&s->ev, &s->j);
+	return 1;
+}
+
+void
+hp_queue_start(struct hp_super *s, struct hp_proc *p)
+{
+	if (hp_queue_add(s, p, 0) == 0)
+		hp_sproc_start(s, p);
+}
+
+/* A stop of a queued process: it never ran. A restart leaves it waiting. */
+int
+hp_queue_leave(struct hp_super *s, struct hp_proc *p, int then)
+{
+	if (then == HP_THEN_START) {
+		p->then = HP_THEN_STAY;
+		return 0;
+	}
+	p->queued = 0;
+	/* Not shutting-down: hp-spawn would start a supervisor anew. */
+	hp_copy(p->code, sizeof p->code, "stopped");
+	snprintf(p->error, sizeof p->error, "%s while it waited to start",
+	    s->shutdown ? "the supervisor shut down" : "stopped");
+	hp_sproc_reply(s, p, 0, HP_W_START);
+	p->error[0] = p->code[0] = '\0';
+	return 1;
+}
+
+/* Its turn: started as it would have been, had it not waited. */
+static void
+admit(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_waiter *w = p->waiters;
+	int n;
+
+	p->queued = 0;
+	if (!p->queue_first) {
+		hp_sproc_start(s, p);
+		return;
+	}
+	/* As add() does: the record of one that failed goes, then it hears. */
+	p->waiters = NULL;
+	n = hp_super_first(s, p);
+	p->waiters = w;
+	hp_sproc_reply(s, p, n == 0, HP_W_START);
+}
+
+/* It waited long enough: it ends, never started, with why. */
+static void
+give_up(struct hp_super *s, struct hp_proc *p, const struct why *w)
+{
+	p->queued = 0;
+	p->state = HP_ST_EXITED;
+	p->exit_code = -1;
+	p->exit_signal = 0;
+	hp_copy(p->code, sizeof p->code, "queue-timeout");
+	snprintf(p->error, sizeof p->error, "not started after %lld ms in "
+	    "the queue: %s", s->admit.queue_timeout, w->rule != NULL ?
+	    w->msg : "others first");
+	hp_sproc_status(s, p);
+	hp_sproc_event(s, p, "process:exited");
+	hp_json_kstr(&s->j, "state", hp_state_name(p->state));
+	hp_json_kstr(&s->j, "error", p->error);
+	hp_event_publish(&s->ev, &s->j);
+	hp_sproc_reply(s, p, 0, HP_W_START);
+}
+
+static void
+queue_tick(struct hp_super *s, long long now)
+{
+	struct hp_proc *p;
+	struct why w = { NULL, 0, 0, "" };
+	int i;
+
+	while ((p = head(s)) != NULL && !blocked(s, &w))
+		admit(s, p);
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (p->queued && now >= p->queue_end)
+			give_up(s, p, &w);
+	}
+}
+
+static int
+watched(const struct hp_proc *p)
+{
+	return (p->spec.memory_max > 0 || p->spec.cpu_max > 0) &&
+	    (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) &&
+	    p->id.pid > 0 && !p->orphan && !p->queued;
+}
+
+/*
+ * A restart the supervisor decides (above memory-max, unhealthy): p is
+ * stopped and started again. Each counts as a failure for the circuit
+ * breaker, so that a process that is always above its limit or always
+ * unhealthy is given up on (failed) rather than restarted without end.
+ */
+int
+hp_slimit_restart(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	/* It stayed up a while: earlier failures are forgotten. */
+	if (now - p->started >= p->spec.backoff_reset)
+		hp_breaker_ok(&p->breaker);
+	p->given_up = hp_breaker_fail(&p->breaker, now, p->spec.max_restarts,
+	    p->spec.restart_window) == HP_CIRCUIT_OPEN;
+	hp_sproc_stop(s, p, p->given_up ? HP_THEN_STAY : HP_THEN_START);
+	if (!p->given_up)
+		p->restarts++;
+	return p->given_up;
+}
+
+static void
+over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
+    long long now)
+{
+	hp_slimit_restart(s, p, now);
+	hp_copy(p->code, sizeof p->code, "memory-limit");
+	snprintf(p->error, sizeof p->error, "memory %lld bytes above "
+	    "memory-max %lld", rss, p->spec.memory_max);
+	hp_sproc_status(s, p);
+	limit_event(s, p, "memory", (double)rss, (double)p->spec.memory_max);
+	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+	hp_event_publish(&s->ev, &s->j);
+}
+
+/* Once stopped, one given up on is failed: a trial after circuit-reset. */
+static void
+fail_stopped(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	if (p->state == HP_ST_STOPPING)
+		return;
+	p->given_up = 0;
+	if (p->state != HP_ST_STOPPED)
+		return;		/* started again meanwhile */
+	p->state = HP_ST_FAILED;
+	p->deadline = now + p->spec.circuit_reset;
+	hp_sproc_status(s, p);
+	hp_sproc_event(s, p, "process:failed");
+	hp_json_kint(&s->j, "failures", p->breaker.n);
+	hp_json_kint(&s->j, "restarts", p->restarts);
+	hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
+	hp_event_publish(&s->ev, &s->j);
+}
+
+/*
+ * One sample of p's tree: its memory against memory-max, its CPU since
+ * the last sample against cpu-max. Going above cpu-max is said once, and
+ * again only after a sample below it.
+ */
+static void
+sample(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	pid_t tree[TREE_MAX];
+	unsigned long long ticks;
+	long long rss;
+	long hz = sysconf(_SC_CLK_TCK);
+	double pc;
+	int first;
+
+	p->sample_at = now + p->spec.limit_interval;
+	first = p->sampled != p->id.pid;
+	p->sampled = p->id.pid;
+	/* Gone (its exit is on its way), or this system cannot tell. */
+	if (hp_tree_stat(p->id.pid, p->id.start, tree, TREE_MAX, &ticks,
+	    &rss) == -1) {
+		p->ticks_at = 0;
+		return;
+	}
+	if (first)
+		p->cpu_over = 0;
+	else if (p->spec.cpu_max > 0 && p->ticks_at > 0 && now > p->ticks_at &&
+	    hz > 0) {
+		pc = ticks < p->ticks ? 0 : (double)(ticks - p->ticks) *
+		    100000.0 / (double)hz / (double)(now - p->ticks_at);
+		if (pc <= p->spec.cpu_max)
+			p->cpu_over = 0;
+		else if (!p->cpu_over) {
+			p->cpu_over = 1;
+			limit_event(s, p, "cpu", pc, p->spec.cpu_max);
+			hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+			hp_event_publish(&s->ev, &s->j);
+		}
+	}
+	p->ticks = ticks;
+	p->ticks_at = now;
+	if (p->spec.memory_max > 0 && rss > p->spec.memory_max)
+		over_memory(s, p, rss, now);
+}
+
+/* Once a loop: the samples that are due, then the queue. */
+void
+hp_slimit_tick(struct hp_super *s, long long now)
+{
+	struct hp_proc *p;
+	int i;
+
+	if (s->shutdown)
+		return;
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (p->given_up)
+			fail_stopped(s, p, now);
+		else if (watched(p) && (p->sampled != p->id.pid ||
+		    now >= p->sample_at))
+			sample(s, p, now);
+	}
+	queue_tick(s, now);
+}
+
+long long
+hp_slimit_next(const struct hp_super *s, long long now)
+{
+	const struct hp_proc *p;
+	long long next = -1, t;
+	int i;
+
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (p->queued)
+			t = p->queue_end < now + RECHECK_MS ? p->queue_end :
+			    now + RECHECK_MS;
+		else if (watched(p))
+			t = p->sampled != p->id.pid ? now : p->sample_at;
+		else
+			continue;
+		if (next == -1 || t < next)
+			next = t;
+	}
+	return next;
+}

@@ -1,0 +1,632 @@
+/* hp: see LICENSE. */
+/* super.c: the supervisor's poll() loop, reaping, recovery and shutdown. */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super/super.h"
+
+#define IDLE_MS		1000	/* an implicit supervisor lingers this long */
+
+struct hp_proc *
+hp_super_find(struct hp_super *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (strcmp(s->procs[i]->spec.name, name) == 0)
+			return s->procs[i];
+	return NULL;
+}
+
+static struct hp_proc *
+byleader(struct hp_super *s, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->id.pid == pid && !s->procs[i]->orphan)
+			return s->procs[i];
+	return NULL;
+}
+
+struct hp_proc *
+hp_super_add(struct hp_super *s, struct hp_spec *spec)
+{
+	struct hp_proc *p = hp_xcalloc(1, sizeof *p);
+
+	p->spec = *spec;
+	p->out = p->err = p->ready = -1;
+	p->exit_code = -1;
+	p->state = HP_ST_STOPPED;
+	hp_proc_file(s->st, p->logpath, sizeof p->logpath, spec->name,
+	    HP_P_LOG);
+	p->log.path = p->logpath;
+	p->log.max = spec->log_size;
+	p->log.count = spec->log_count;
+	s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc + 1) *
+	    sizeof *s->procs);
+	s->procs[s->nproc++] = p;
+	return p;
+}
+
+void
+hp_super_respec(struct hp_proc *p, struct hp_spec *spec)
+{
+	hp_spec_free(&p->spec);
+	p->spec = *spec;
+	p->log.max = spec->log_size;
+	p->log.count = spec->log_count;
+}
+
+void
+hp_super_shutdown(struct hp_super *s)
+{
+	int i;
+
+	if (s->shutdown)
+		return;
+	s->shutdown = 1;
+	for (i = 0; i < s->nproc; i++) {
+		if (hp_sproc_live(s->procs[i]))
+			hp_sproc_stop(s, s->procs[i], HP_THEN_STAY);
+		else if (s->procs[i]->state == HP_ST_FAILED)
+			s->procs[i]->deadline = 0;	/* no trial now */
+	}
+}
+
+/*
+ * Reap every child that has ended. Each exit is first looked at without
+ * reaping: while the leader is a zombie its PID, and so its process
+ * group ID, cannot be reused, and what is left of the group is killed
+ * before the leader is reaped.
+ */
+static void
+reap(struct hp_super *s)
+{
+	struct hp_proc *p;
+	siginfo_t si;
+	int status;
+
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+		    si.si_pid == 0)
+			return;
+		if ((p = byleader(s, si.si_pid)) != NULL) {
+			kill(-si.si_pid, SIGKILL);
+			hp_term_session(p, SIGKILL);
+		}
+		if (hp_waitpid(si.si_pid, &status, 0) == -1)
+			return;
+		if (p == NULL)
+			continue;
+		s->last = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+		    WEXITSTATUS(status);
+		hp_sproc_exited(s, p, status);
+	}
+}
+
+/* Take back what an earlier supervisor left: stop its orphans, go on. */
+static void
+recover(struct hp_super *s)
+{
+	char **names, file[HP_PATH_MAX], msg[512];
+	struct hp_kv kv = { 0 };
+	struct hp_spec spec;
+	struct hp_ident id;
+	struct hp_proc *p;
+	const char *st, *boot;
+	int n, i, live;
+
+	if (hp_state_names(s->st, &names, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (hp_super_loadspec(s, names[i], &spec, msg,
+		    sizeof msg) == -1) {
+			if (errno != ENOENT)
+				hp_warnx("%s", msg);
+			continue;
+		}
+		p = hp_super_add(s, &spec);
+		hp_proc_file(s->st, file, sizeof file, names[i], HP_P_STATUS);
+		hp_kv_free(&kv);
+		st = boot = NULL;
+		if (hp_kv_load(&kv, file) == 0) {
+			st = hp_kv_get(&kv, "state");
+			boot = hp_kv_get(&kv, "boot");
+			p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
+			p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
+			p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
+			p->started_wall = hp_kv_int(&kv, "started", 0);
+		}
+		live = st != NULL && (strcmp(st, "starting") == 0 ||
+		    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0);
+		if (st != NULL && strcmp(st, "failed") == 0)
+			p->state = HP_ST_FAILED;
+		else if (st != NULL && strcmp(st, "exited") == 0)
+			p->state = HP_ST_EXITED;
+		hp_proc_file(s->st, file, sizeof file, names[i], HP_P_PID);
+		if (hp_pidfile_read(file, &id) == 0) {
+			if (boot != NULL)
+				hp_copy(id.boot, sizeof id.boot, boot);
+			if (hp_ident_alive(&id) == 1) {
+				p->id = id;
+				p->orphan = 1;
+				p->state = HP_ST_RUNNING;
+				hp_sproc_stop(s, p, live ? HP_THEN_START :
+				    HP_THEN_STAY);
+				continue;
+			}
+			unlink(file);
+		}
+		if (live)
+			hp_queue_start(s, p);
+		else
+			hp_sproc_status(s, p);
+	}
+	hp_kv_free(&kv);
+	hp_argv_free(names);
+}
+
+static void
+forget(struct hp_super *s, int i)
+{
+	struct hp_proc *p = s->procs[i];
+	char dir[HP_PATH_MAX];
+
+	hp_proc_file(s->st, dir, sizeof dir, p->spec.name, HP_P_DIR);
+	if (hp_rmtree(dir) == -1)
+		hp_warn("remove %s", dir);
+	hp_sproc_reply(s, p, 1, HP_W_REMOVE | HP_W_START);
+	hp_sproc_free(p);
+	s->procs[i] = s->procs[--s->nproc];
+}
+
+/* Processes removed by a verb: their records go, their clients hear. */
+static void
+forget_removed(struct hp_super *s)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; )
+		if (s->procs[i]->state == -1)
+			forget(s, i);
+		else
+			i++;
+}
+
+static int
+anylive(struct hp_super *s)
+{
+	int i;
+
+	/*
+	 * A failed process waiting for its trial is still kept, and so is
+	 * a terminal whose clients are still to hear of its end.
+	 */
+	for (i = 0; i < s->nproc; i++)
+		if (hp_sproc_live(s->procs[i]) ||
+		    (s->procs[i]->state == HP_ST_FAILED &&
+		    s->procs[i]->deadline > 0) ||
+		    hp_term_next(s->procs[i]) != -1)
+			return 1;
+	return 0;
+}
+
+static void
+supevent(struct hp_super *s, const char *name)
+{
+	s->jb.len = 0;
+	hp_json_init(&s->j, &s->jb);
+	hp_event_begin(&s->ev, &s->j, name);
+	hp_json_kint(&s->j, "pid", (long long)getpid());
+	hp_json_kint(&s->j, "processes", s->nproc);
+	hp_event_publish(&s->ev, &s->j);
+}
+
+static int
+timeout(struct hp_super *s, long long now, long long idle)
+{
+	long long next = -1, t;
+	int i;
+
+	for (i = 0; i < s->nproc; i++) {
+		if (s->procs[i]->deadline > 0 &&
+		    (next == -1 || s->procs[i]->deadline < next))
+			next = s->procs[i]->deadline;
+		t = hp_watch_next(s->procs[i]);
+		if (t != -1 && (next == -1 || t < next))
+			next = t;
+		t = hp_term_next(s->procs[i]);
+		if (t != -1 && (next == -1 || t < next))
+			next = t;
+	}
+	if (idle > 0 && (next == -1 || idle < next))
+		next = idle;
+	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
+		next = t;
+	if (next == -1)
+		return -1;
+	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 :
+	    next - now);
+}
+
+/* SIGHUP: read the configuration again; a bad one changes nothing. */
+static void
+reload(struct hp_super *s)
+{
+	char msg[HP_PATH_MAX + 256];
+
+	if (s->conf != NULL && hp_super_apply(s, 0, msg, sizeof msg) == -1)
+		hp_warnx("reload: %s", msg);
+}
+
+/* Is whoever we were started for still there? */
+static void
+watch(struct hp_super *s, struct pollfd *in)
+{
+	char buf[512];
+	ssize_t r;
+	int alive;
+
+	if (s->parent.pid > 0) {
+		alive = hp_ident_alive(&s->parent);
+		if (alive == -1)
+			alive = kill(s->parent.pid, 0) == 0 || errno == EPERM;
+		if (!alive) {
+			s->parent.pid = 0;
+			hp_super_shutdown(s);
+		}
+	}
+	if (s->watch_stdin && in->revents) {
+		r = hp_read(STDIN_FILENO, buf, sizeof buf);
+		if (r == 0 || (r == -1 && errno != EAGAIN)) {
+			s->watch_stdin = 0;
+			hp_super_shutdown(s);
+		}
+	}
+}
+
+#define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+
+static void
+put(struct pollfd *f, int *n, int fd, short events)
+{
+	if (fd == -1)
+		return;
+	f[*n].fd = fd;
+	f[*n].events = events;
+	f[*n].revents = 0;
+	(*n)++;
+}
+
+/*
+ * The poll set: the base entries, then for each process i its open
+ * descriptors from at[2i] and the entries of its probe from at[2i + 1].
+ * Only open descriptors go in: poll() refuses a set larger than the
+ * limit of open files, and a supervisor near it must go on.
+ */
+static int
+pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
+{
+	struct pollfd *f, chan;
+	struct hp_proc *p;
+	int i, n = 0, max = BASE + 4 * s->nproc;
+
+	for (i = 0; i < s->nproc; i++)
+		max += hp_watch_nfds(s->procs[i]) + hp_term_nfds(s->procs[i]);
+	f = *fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
+	*at = hp_xrealloc(*at, (size_t)(2 * s->nproc + 1) * sizeof **at);
+	put(f, &n, s->sigfd, POLLIN);
+	put(f, &n, s->ctlfd, POLLIN);
+	f[n].fd = s->watch_stdin ? STDIN_FILENO : -1;	/* always at 2 */
+	f[n].events = POLLIN;
+	f[n++].revents = 0;
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		(*at)[2 * i] = n;
+		put(f, &n, p->out, POLLIN);
+		put(f, &n, p->err, POLLIN);
+		put(f, &n, p->ready, POLLIN);
+		hp_node_pollfd(p, &chan);
+		put(f, &n, chan.fd, chan.events);
+		n += hp_term_fds(p, f + n);
+		(*at)[2 * i + 1] = n;
+		n += hp_watch_fds(p, f + n, max - n);
+	}
+	(*at)[2 * s->nproc] = n;
+	*nat = s->nproc;
+	return n;
+}
+
+/* What poll() said of process p's own descriptors. */
+static void
+events(struct hp_super *s, struct hp_proc *p, struct pollfd *f, int n)
+{
+	int k;
+
+	if (p->term != NULL) {
+		hp_term_io(s, p, f, n);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		if (f[k].revents == 0)
+			continue;
+		if (f[k].fd == p->out)
+			hp_sproc_output(s, p, 0);
+		else if (f[k].fd == p->err)
+			hp_sproc_output(s, p, 1);
+		else if (f[k].fd == p->ready)
+			hp_sproc_ready(s, p);
+		else
+			hp_node_io(s, p, &f[k]);
+	}
+}
+
+static void
+loop(struct hp_super *s)
+{
+	struct pollfd *fds = NULL;
+	long long now, idle = 0;
+	int i, n, sig, wait, *at = NULL, nat;
+
+	for (;;) {
+		n = pollset(s, &fds, &at, &nat);
+		now = hp_mono_ms();
+		wait = timeout(s, now, idle);
+		/* No word comes when a parent dies: look 4 times a second. */
+		if (s->parent.pid > 0 && (wait == -1 || wait > 250))
+			wait = 250;
+		/* Short of memory, say: tell, breathe, go on keeping them. */
+		if (poll(fds, (nfds_t)n, wait) == -1 && errno != EINTR) {
+			hp_warn("poll");
+			poll(NULL, 0, 100);
+		}
+		while ((sig = hp_sig_next(s->sigfd)) != 0) {
+			if (sig == SIGCHLD)
+				reap(s);
+			else if (sig == SIGTERM || sig == SIGINT) {
+				/* As PID 1: the signal that came goes on. */
+				if (s->init)
+					s->stopsig = sig;
+				hp_super_shutdown(s);
+			} else if (s->init)
+				hp_super_forward(s, sig);
+			else if (sig == SIGHUP)
+				reload(s);
+		}
+		watch(s, &fds[2]);
+		if (fds[1].revents & POLLIN)
+			hp_super_control(s);
+		for (i = 0; i < nat; i++) {
+			events(s, s->procs[i], fds + at[2 * i],
+			    at[2 * i + 1] - at[2 * i]);
+			hp_watch_step(s, s->procs[i], fds + at[2 * i + 1],
+			    at[2 * i + 2] - at[2 * i + 1]);
+		}
+		now = hp_mono_ms();
+		for (i = 0; i < s->nproc; i++) {
+			hp_sproc_timer(s, s->procs[i], now);
+			hp_watch_timer(s, s->procs[i], now);
+			hp_term_timer(s, s->procs[i], now);
+		}
+		hp_slimit_tick(s, now);
+		forget_removed(s);
+		if (anylive(s)) {
+			idle = 0;
+			continue;
+		}
+		/* PID 1 of a container: done once nothing is kept. */
+		if (s->shutdown || s->init)
+			break;
+		if (s->implicit) {
+			if (idle == 0)
+				idle = now + IDLE_MS;
+			else if (now >= idle) {
+				/* A last word for us? */
+				hp_super_control(s);
+				forget_removed(s);
+				if (!anylive(s))
+					break;
+			}
+		}
+	}
+	free(fds);
+	free(at);
+}
+
+/*
+ * Processes adopted as a subreaper (what a service left behind in
+ * another session) are children of ours: their PIDs cannot be reused
+ * before we reap them. At the end they go too: SIGTERM, then SIGKILL.
+ */
+static void
+sweep(void)
+{
+	pid_t kids[256];
+	long long end;
+	int i, n, sig;
+
+	for (sig = SIGTERM; ; sig = SIGKILL) {
+		n = hp_proc_children(getpid(), 1, kids, 256);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++)
+			kill(kids[i], sig);
+		for (end = hp_mono_ms() + 500; hp_mono_ms() < end; ) {
+			while (hp_waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			if (hp_proc_children(getpid(), 1, kids, 1) <= 0)
+				return;
+			poll(NULL, 0, 10);
+		}
+		if (sig == SIGKILL)
+			return;
+	}
+}
+
+/*
+ * It cannot start: why goes to the ready descriptor too, as "CODE
+ * message", for whoever waits there (hp_client_detach), and e to the
+ * command to say.
+ */
+static int
+unready(int ready, struct hp_error *e)
+{
+	if (ready != -1) {
+		(void)hp_write_all(ready, e->code, strlen(e->code));
+		(void)hp_write_all(ready, " ", 1);
+		(void)hp_write_all(ready, e->msg, strlen(e->msg));
+	}
+	/* Not closed: its end comes as we exit, with the lock let go. */
+	return -1;
+}
+
+/*
+ * Run the supervisor of st until shutdown: its exit status. The ready
+ * descriptor gets "1" once it is ready, "0" when another supervisor has
+ * the lock, else why it could not start (-1 and e).
+ */
+int
+hp_super_run(struct hp_state *st, const struct hp_superopt *o,
+    struct hp_error *e)
+{
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
+	/* As PID 1, every other signal that can be caught is passed on. */
+	static const int isigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP,
+	    SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
+	    SIGTTOU, 0 };
+	struct hp_super s;
+	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
+	int i, n, ready = o->ready, implicit = o->implicit, fl[2];
+	const char *allow;
+	pid_t holder;
+
+	memset(&s, 0, sizeof s);
+	s.st = st;
+	s.implicit = implicit;
+	s.conf = o->conf;
+	s.watch_stdin = o->watch_stdin;
+	s.init = o->init;
+	/* With --json, our stdout is the events': output goes to stderr. */
+	s.relay = o->init ? (o->json ? RELAY_ERR : RELAY_ERR | RELAY_OUT) : 0;
+	if (o->admit != NULL)
+		s.admit = *o->admit;
+	else
+		hp_admit_default(&s.admit);
+	/* HP_ALLOW for a supervisor that hp-spawn starts. */
+	if ((allow = o->allow) == NULL)
+		allow = getenv("HP_ALLOW");
+	if (allow != NULL && *allow != '\0' && hp_allow_load(&s.allow,
+	    allow, msg, sizeof msg) == -1)
+		return unready(ready, (hp_error_set(e, HP_EXIT_USAGE, "config",
+		    "%s", msg), e));
+	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1) {
+		hp_allow_free(&s.allow);
+		return unready(ready, (hp_error_set(e, HP_EXIT_FAIL,
+		    "not-found", "parent %ld: not running", (long)o->parent),
+		    e));
+	}
+	/* When the parent is ours, the kernel can tell us it died. */
+	if (o->parent > 0 && o->parent == getppid())
+		(void)hp_parent_death(SIGTERM);
+	s.rnd = (unsigned)getpid() ^ (unsigned)hp_mono_us();
+	hp_state_file(st, file, sizeof file, HP_F_LOCK);
+	if ((s.lockfd = hp_lock_take(file)) == -1) {
+		hp_allow_free(&s.allow);
+		if (errno != EAGAIN)
+			return unready(ready, (hp_error_sys(e, "%s", file), e));
+		holder = hp_lock_holder(file);
+		if (ready != -1) {
+			(void)!write(ready, "0", 1);
+			close(ready);
+		}
+		if (implicit)
+			return HP_EXIT_OK;
+		return hp_error_set(e, HP_EXIT_FAIL, "exists", "%s: already "
+		    "supervised by PID %ld", st->dir, (long)holder);
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(s.lockfd, 0) == -1 ||
+	    hp_write_all(s.lockfd, pid, (size_t)n) == -1)
+		hp_warn("%s", file);
+	signal(SIGPIPE, SIG_IGN);
+	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
+		return unready(ready, (hp_error_sys(e, "sigaction"), e));
+	(void)hp_subreaper();
+	hp_state_file(st, file, sizeof file, HP_F_CONTROL);
+	if ((s.ctlfd = hp_fifo_listen(file, &s.ctlw)) == -1) {
+		if (errno == EEXIST)
+			hp_error_set(e, HP_EXIT_FAIL, "state-dir", "%s: not a "
+			    "FIFO of ours", file);
+		else
+			hp_error_sys(e, "%s", file);
+		return unready(ready, e);
+	}
+	if (hp_events_open(&s.ev, st) == -1)
+		return unready(ready, (hp_error_sys(e, "%s/events.log",
+		    st->dir), e));
+	s.ev.echo = o->json;
+	if (s.watch_stdin)
+		hp_nonblock(STDIN_FILENO);
+	/* Our output may be a terminal shared with others: put back later. */
+	fl[0] = fcntl(STDOUT_FILENO, F_GETFL);
+	fl[1] = fcntl(STDERR_FILENO, F_GETFL);
+	if (s.relay & RELAY_OUT)
+		hp_nonblock(STDOUT_FILENO);
+	if (s.relay & RELAY_ERR)
+		hp_nonblock(STDERR_FILENO);
+	if (hp_admit_write(st, &s.admit) == -1)
+		hp_warn("%s/limits", st->dir);
+	supevent(&s, "supervisor:started");
+	recover(&s);
+	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
+		hp_warnx("%s", msg);
+	if (o->cmd != NULL)
+		hp_super_runcmd(&s, o->cmd);
+	if (ready != -1) {
+		(void)!write(ready, "1", 1);
+		close(ready);
+	}
+	loop(&s);
+	/* Whatever is still queued is refused: nobody is left to do it. */
+	s.shutdown = 1;
+	hp_super_control(&s);
+	forget_removed(&s);
+	sweep();
+	supevent(&s, "supervisor:shutdown");
+	if (s.dropped > 0)
+		hp_warnx("%lld bytes of output dropped: ours would not take "
+		    "them (they are in the logs)", s.dropped);
+	for (i = 0; i < s.nwaiting; i++) {
+		hp_super_reply(&s, s.waiting[i], 1, NULL, NULL, NULL);
+		free(s.waiting[i]);
+	}
+	free(s.waiting);
+	for (i = 0; i < s.nproc; i++)
+		hp_sproc_free(s.procs[i]);
+	free(s.procs);
+	hp_allow_free(&s.allow);
+	hp_buf_free(&s.jb);
+	hp_events_close(&s.ev);
+	close(s.ctlfd);
+	close(s.ctlw);
+	hp_state_file(st, file, sizeof file, HP_F_LIMITS);
+	unlink(file);
+	close(s.lockfd);
+	if ((s.relay & RELAY_OUT) && fl[0] != -1)
+		(void)fcntl(STDOUT_FILENO, F_SETFL, fl[0]);
+	if ((s.relay & RELAY_ERR) && fl[1] != -1)
+		(void)fcntl(STDERR_FILENO, F_SETFL, fl[1]);
+	return s.init ? s.last : HP_EXIT_OK;
+}

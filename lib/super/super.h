@@ -1,0 +1,211 @@
+/* hp: see LICENSE. */
+/*
+ * super.h: the supervisor's insides, shared by super.c, sproc.c,
+ * control.c and record.c; include after hp.h. Its face to the commands,
+ * struct hp_superopt and hp_super_run(), is in hp.h.
+ */
+
+#ifndef HP_SUPER_H
+#define HP_SUPER_H
+
+#include "model/check.h"
+
+/* sproc.c and super.c: a process, the supervisor */
+enum {
+	HP_ST_STARTING, HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING,
+	HP_ST_STOPPED, HP_ST_EXITED, HP_ST_FAILED
+};
+const char *hp_state_name(int);
+struct hp_waiter;
+struct hp_proc {
+	struct hp_spec	 spec;
+	int		 state;
+	struct hp_ident	 id;		/* id.pid 0: no process */
+	int		 orphan;	/* left by an earlier supervisor */
+	pid_t		 group;		/* process group still to watch */
+	int		 out, err;	/* read ends of its stdout, stderr */
+	int		 ready;		/* read end of its ready-fd, or -1 */
+	struct hp_logger log;
+	char		 logpath[HP_PATH_MAX];
+	long long	 deadline;	/* mono ms of the next timed step */
+	long long	 started;	/* mono ms of the last start */
+	long long	 started_wall;
+	long long	 since_wall;
+	long long	 killed;	/* mono ms SIGKILL was sent, or 0 */
+	long long	 stop_at;	/* mono ms to give up on the signal */
+	int		 attempt;	/* restarts since it last stayed up */
+	struct hp_breaker breaker;
+	int		 restarts;
+	int		 exit_code;	/* -1: none */
+	int		 exit_signal;
+	int		 then;		/* after stopping: HP_THEN_* */
+	char		 code[24];	/* code word of the last failure */
+	char		 error[160];
+	struct hp_waiter *waiters;
+	/* its readiness check, health probes and dependencies: watch.c */
+	struct hp_check	*probe;		/* the check being run, or NULL */
+	struct hp_check	*chk[2];	/* readiness, health: parsed, kept */
+	struct hp_health run;
+	int		 health;	/* HP_HEALTH_* */
+	int		 hfails;	/* failed probes in a row */
+	long long	 hnext;		/* mono ms of the next probe, or 0 */
+	long long	 ready_by;	/* mono ms readiness is due, or 0 */
+	long long	 rgap;		/* ms between readiness probes */
+	int		 held;		/* its start waits for its after= */
+	/* node.c: a node process's IPC channel, or NULL */
+	struct hp_chan	*chan;
+	/* limits and admission: slimit.c */
+	long long	 sample_at;	/* mono ms of its next sample */
+	pid_t		 sampled;	/* the pid of its last sample */
+	unsigned long long ticks;	/* the CPU of its tree then */
+	long long	 ticks_at;	/* mono ms of that sample */
+	int		 cpu_over;	/* above cpu-max, and said so */
+	int		 given_up;	/* over memory-max too often: failed */
+	unsigned long	 queued;	/* place in the queue; 0: not in it */
+	long long	 queue_end;	/* mono ms it stops waiting */
+	int		 queue_first;	/* a spawn's first start (see add) */
+	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
+	struct hp_term	*term;
+	int		 stopby;	/* the last signal of a stop */
+};
+enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
+enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
+struct hp_super {
+	struct hp_state	*st;
+	struct hp_events ev;
+	struct hp_json	 j;
+	struct hp_buf	 jb;
+	int		 lockfd, ctlfd, ctlw, sigfd;
+	struct hp_proc	**procs;
+	int		 nproc;
+	int		 implicit;
+	int		 shutdown;
+	char		**waiting;	/* clients of the shutdown */
+	int		 nwaiting;
+	char		 line[HP_LINE_MAX + 2];
+	size_t		 linelen;
+	int		 skipping;	/* discarding an overlong line */
+	unsigned	 rnd;
+	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
+	struct hp_ident	 parent;	/* shut down once it is gone */
+	int		 watch_stdin;	/* shut down at EOF on stdin */
+	struct hp_allow	 allow;		/* --allow: what may run */
+	/* --init */
+	int		 init;
+	int		 stopsig;	/* signal passed on at shutdown, or 0 */
+	int		 last;		/* exit status of the last to end */
+	int		 relay;		/* output goes to ours too: RELAY_* */
+	long long	 dropped;	/* bytes of it our output refused */
+	/* admission: slimit.c */
+	struct hp_admit	 admit;
+	unsigned long	 arrivals;	/* starts queued so far */
+	long long	 mem;		/* available memory, -1 unknown ... */
+	double		 load;		/* ... the load, -1 unknown ... */
+	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+};
+struct hp_proc *hp_super_find(struct hp_super *, const char *);
+struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
+void	hp_super_respec(struct hp_proc *, struct hp_spec *);
+void	hp_super_shutdown(struct hp_super *);
+/* init.c: --init */
+enum { RELAY_OUT = 1, RELAY_ERR = 2 };
+void	hp_super_relay(struct hp_super *, int, const char *, size_t);
+				/* stream, bytes: to our stdout or stderr */
+void	hp_super_forward(struct hp_super *, int);	/* to every group */
+void	hp_super_runcmd(struct hp_super *, struct hp_spec *);
+/* control.c: the commands of the control FIFO */
+int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
+	    char *, size_t);			/* -1 + message */
+void	hp_super_control(struct hp_super *);	/* read and act on lines */
+int	hp_super_apply(struct hp_super *, int, char *, size_t);
+		/* (re)read the conf; 1: first time; -1 + message */
+int	hp_super_writespec(struct hp_super *, const struct hp_spec *);
+int	hp_super_first(struct hp_super *, struct hp_proc *);
+		/* a spawn's first start; -1: failed, and forgotten */
+int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
+void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
+void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
+void	hp_sproc_isready(struct hp_super *, struct hp_proc *);
+int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
+void	hp_sproc_status(struct hp_super *, struct hp_proc *);
+int	hp_sproc_live(const struct hp_proc *);
+void	hp_sproc_wait(struct hp_proc *, const char *, int);
+void	hp_sproc_reply(struct hp_super *, struct hp_proc *, int, int);
+					/* ok, which verbs (bit mask) */
+/* record.c: the status, the events and the answers about a process */
+int	hp_sproc_path(const struct hp_super *, const struct hp_proc *, char *,
+	    size_t, int);		/* procs/NAME/FILE, HP_P_* */
+struct hp_json *hp_sproc_event(struct hp_super *, struct hp_proc *,
+	    const char *);			/* begun; add, then publish */
+void	hp_sproc_free(struct hp_proc *);
+void	hp_sproc_fail(struct hp_proc *, const char *, const char *,
+	    const char *, int);		/* code, "fmt %s: %s", a, errno */
+void	hp_sproc_execfail(struct hp_proc *, const struct hp_spawn *, int);
+				/* what the spawn said, as the exit */
+void	hp_super_reply(struct hp_super *, const char *, int, const char *,
+	    const char *, const char *);
+				/* client, ok, name, code, msg */
+/* node.c: a node process's interpreter and IPC channel */
+int	hp_node_pair(int [2]);		/* socketpair, ours [0]; -1 errno */
+void	hp_node_exec(const struct hp_spec *, struct hp_spawn *, int);
+				/* sp: node runs the script, fd the channel */
+void	hp_node_open(struct hp_proc *, int);	/* started: our end */
+void	hp_node_pollfd(const struct hp_proc *, struct pollfd *);
+void	hp_node_io(struct hp_super *, struct hp_proc *,
+	    const struct pollfd *);		/* what poll() said of it */
+void	hp_node_close(struct hp_super *, struct hp_proc *);
+				/* with s: what is left is read first */
+void	hp_node_send(struct hp_super *, const char *, const char *,
+	    const char *);			/* client, name, JSON */
+/* sterm.c: terminals: the pty, its scrollback, its clients */
+struct hp_term;
+int	hp_term_open(struct hp_super *, struct hp_proc *, int [2]);
+				/* its pty: [0] ours, [1] its side; -1 errno */
+void	hp_term_exec(struct hp_proc *, struct hp_spawn *, int);
+void	hp_term_started(struct hp_proc *, int);	/* the master */
+void	hp_term_session(struct hp_proc *, int);	/* the rest of it */
+void	hp_term_ended(struct hp_super *, struct hp_proc *);
+void	hp_term_free(struct hp_proc *);
+int	hp_term_nfds(const struct hp_proc *);
+int	hp_term_fds(const struct hp_proc *, struct pollfd *);
+void	hp_term_io(struct hp_super *, struct hp_proc *, struct pollfd *,
+	    int);
+long long hp_term_next(const struct hp_proc *);	/* mono ms, or -1 */
+void	hp_term_timer(struct hp_super *, struct hp_proc *, long long);
+int	hp_term_command(struct hp_super *, char **, int);  /* 1: its verb */
+void	hp_term_status(const struct hp_proc *, struct hp_buf *);
+
+/* watch.c: readiness checks, health probes and dependencies */
+enum { HP_HEALTH_UNKNOWN, HP_HEALTH_HEALTHY, HP_HEALTH_UNHEALTHY };
+const char *hp_health_name(int);
+void	hp_watch_started(struct hp_super *, struct hp_proc *);
+void	hp_watch_ready(struct hp_super *, struct hp_proc *);
+void	hp_watch_ended(struct hp_proc *);
+long long hp_watch_next(const struct hp_proc *);  /* mono ms, or -1 */
+int	hp_watch_nfds(const struct hp_proc *);
+int	hp_watch_fds(struct hp_proc *, struct pollfd *, int);
+void	hp_watch_step(struct hp_super *, struct hp_proc *, struct pollfd *,
+	    int);			/* after poll: its entries */
+void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
+int	hp_watch_hold(struct hp_super *, struct hp_proc *);
+				/* 1: its start must wait for after= */
+void	hp_watch_release(struct hp_super *);	/* start what may now */
+void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
+				/* its ready-fd is readable */
+void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
+/* slimit.c: the limits the supervisor watches, its admission queue */
+int	hp_queue_add(struct hp_super *, struct hp_proc *, int);
+		/* p, a spawn's first start: 0 start it now, 1 queued */
+void	hp_queue_start(struct hp_super *, struct hp_proc *);
+		/* start p now, or once admitted */
+int	hp_queue_leave(struct hp_super *, struct hp_proc *, int);
+		/* stop queued p (then): 1 it is stopped now, 0 waits on */
+void	hp_slimit_tick(struct hp_super *, long long);	/* sample, admit */
+int	hp_slimit_restart(struct hp_super *, struct hp_proc *, long long);
+		/* a restart of ours, counted: 1 given up on (failed) */
+long long hp_slimit_next(const struct hp_super *, long long);
+		/* mono ms the tick is due, -1 never */
+
+#endif

@@ -1,0 +1,225 @@
+/* hp: see LICENSE. */
+/* tctl.c: the verbs of terminals: attach, resize, write; their status. */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super/super.h"
+#include "client/term.h"
+#include "super/sterm.h"
+
+#define CLIENTS_MAX	64
+
+/* One of the FIFOs of client cid, opened as flags; -1 with a reason. */
+static int
+fifo(struct hp_proc *p, const char *cid,
+    int in, int flags)
+{
+	char file[HP_PATH_MAX];
+	struct stat sb;
+	int fd;
+
+	if (hp_proc_client(p->term->st, file, sizeof file, p->spec.name, cid,
+	    in) == -1 || (fd = hp_open(file,
+	    flags | O_NONBLOCK | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	/* Only a FIFO of our own: what we write goes nowhere else. */
+	if (fstat(fd, &sb) == -1 || !S_ISFIFO(sb.st_mode) ||
+	    sb.st_uid != geteuid()) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+answer(struct hp_super *s, const char *id, struct hp_proc *p,
+    const char *code, const char *msg)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", code == NULL);
+	hp_json_kstr(&j, "name", p->spec.name);
+	if (code == NULL) {
+		hp_json_kstr(&j, "state", hp_state_name(p->state));
+		hp_json_kint(&j, "pid", (long long)p->id.pid);
+		hp_json_kint(&j, "cols", p->term->cols);
+		hp_json_kint(&j, "rows", p->term->rows);
+	} else {
+		hp_json_kstr(&j, "code", code);
+		hp_json_kstr(&j, "message", msg);
+	}
+	hp_json_close(&j, '}');
+	hp_event_reply(&s->ev, id, &j);
+	hp_buf_free(&b);
+}
+
+static int
+number(const char *v, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(v, &end, 10);
+	return *v != '\0' && *end == '\0' && errno == 0 && *out >= lo &&
+	    *out <= hi ? 0 : -1;
+}
+
+/* A new size, and SIGWINCH even when it is the same: it redraws. */
+static const char *
+resize(struct hp_super *s, struct hp_proc *p, const char *c, const char *r)
+{
+	long cols, rows;
+
+	if (number(c, 0, 65535, &cols) == -1 ||
+	    number(r, 0, 65535, &rows) == -1 || (cols == 0) != (rows == 0))
+		return "cols and rows: 1 to 65535";
+	if (cols == 0)
+		return NULL;
+	p->term->cols = (int)cols;
+	p->term->rows = (int)rows;
+	if (p->term->master != -1 && hp_pty_resize(p->term->master,
+	    (int)cols, (int)rows) == -1)
+		return strerror(errno);
+	hp_sproc_status(s, p);
+	return NULL;
+}
+
+/* "attach NAME CID COLS ROWS REPLAY": REPLAY bytes of it, -1 all kept. */
+static const char *
+attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
+{
+	struct hp_term *t = p->term;
+	struct tclient *c;
+	long replay;
+	const char *why;
+	int out, in;
+
+	*code = "usage";
+	if (!hp_name_ok(w[0]) || number(w[3], -1, LONG_MAX, &replay) == -1)
+		return "attach wants CLIENT COLS ROWS REPLAY";
+	*code = "too-many";
+	if (t->nclients >= CLIENTS_MAX)
+		return "too many clients";
+	*code = "client";
+	/* It reads before it asks, so its FIFO has a reader now. */
+	if ((out = fifo(p, w[0], 0, O_WRONLY)) == -1)
+		return strerror(errno);
+	if ((in = fifo(p, w[0], 1, O_RDONLY)) == -1) {
+		close(out);
+		return strerror(errno);
+	}
+	*code = "usage";
+	if (!t->ended && (why = resize(s, p, w[1], w[2])) != NULL) {
+		close(out);
+		close(in);
+		return why;
+	}
+	c = hp_xcalloc(1, sizeof *c);
+	hp_copy(c->id, sizeof c->id, w[0]);
+	c->out = out;
+	c->in = in;
+	c->took = hp_mono_ms();
+	if (replay < 0 || replay > p->spec.scrollback)
+		replay = (long)p->spec.scrollback;
+	c->pos = t->head - ((unsigned long long)replay < t->len ?
+	    (unsigned long long)replay : t->len);
+	c->mark = t->head;
+	c->next = t->clients;
+	t->clients = c;
+	t->nclients++;
+	t->dirty = 1;
+	if (t->ended)
+		t->linger = hp_mono_ms() + LINGER;
+	return NULL;
+}
+
+/* "write NAME HEX": bytes for the terminal, as if typed. */
+static const char *
+typehex(struct hp_proc *p, const char *hex, const char **code)
+{
+	char buf[HP_LINE_MAX / 2];
+	size_t i, n = strlen(hex);
+	int hi, lo;
+
+	*code = "usage";
+	if (n % 2 != 0 || n / 2 > sizeof buf)
+		return "write wants hexadecimal bytes";
+	for (i = 0; i < n; i += 2) {
+		hi = hp_hexval(hex[i]);
+		lo = hp_hexval(hex[i + 1]);
+		if (hi < 0 || lo < 0)
+			return "write wants hexadecimal bytes";
+		buf[i / 2] = (char)(hi << 4 | lo);
+	}
+	*code = "full";
+	if (hp_term_type(p->term, buf, n / 2) == -1)
+		return "the terminal is not reading its input";
+	return NULL;
+}
+
+/*
+ * The verbs of terminals: "ID attach NAME CID COLS ROWS REPLAY", "ID
+ * resize NAME COLS ROWS", "ID write NAME HEX". 0: not one of them.
+ */
+int
+hp_term_command(struct hp_super *s, char **w, int n)
+{
+	struct hp_proc *p;
+	const char *why = NULL, *code = NULL;
+	int a = strcmp(w[1], "attach") == 0, r = strcmp(w[1], "resize") == 0;
+
+	if (!(a && n == 7) && !(r && n == 5) &&
+	    !(strcmp(w[1], "write") == 0 && n == 4))
+		return 0;
+	if ((p = hp_super_find(s, w[2])) == NULL) {
+		hp_super_reply(s, w[0], 0, w[2], "not-found",
+		    "no such process");
+		return 1;
+	}
+	if (p->spec.type != HP_TERMINAL || p->term == NULL) {
+		hp_super_reply(s, w[0], 0, w[2], p->spec.type != HP_TERMINAL ?
+		    "not-terminal" : "not-running", p->spec.type !=
+		    HP_TERMINAL ? "not a terminal" : "never started");
+		return 1;
+	}
+	if (a)
+		why = attach(s, p, w + 3, &code);
+	else if (p->term->ended || p->term->master == -1) {
+		code = "not-running";
+		why = "not running";
+	} else if (r) {
+		code = "usage";
+		why = resize(s, p, w[3], w[4]);
+	} else
+		why = typehex(p, w[3], &code);
+	if (a && why == NULL)
+		hp_term_flushall(p);
+	hp_term_restatus(s, p);
+	answer(s, w[0], p, why == NULL ? NULL : code, why);
+	return 1;
+}
+
+/* What a terminal's status adds: its terminal, size and clients. */
+void
+hp_term_status(const struct hp_proc *p, struct hp_buf *b)
+{
+	if (p->term == NULL)
+		return;
+	hp_kv_add(b, "tty", p->term->tty);
+	hp_kv_addi(b, "cols", p->term->cols);
+	hp_kv_addi(b, "rows", p->term->rows);
+	hp_kv_addi(b, "clients", p->term->nclients);
+}

@@ -1,0 +1,348 @@
+/* hp: see LICENSE. */
+/* watch.c: readiness (ready-fd, checks), health probes, dependencies. */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "model/check.h"
+#include "super/super.h"
+
+/*
+ * A process is watched in two phases, each with at most one probe of
+ * health.c running at a time inside the supervisor's poll() loop:
+ *
+ *	starting, ready-check	probe soon, then ever less often (up
+ *				to READY_GAP_MAX) until one passes: ready
+ *	running, health		probe health-start after it became ready,
+ *				then every health-interval; health-retries
+ *				failures in a row: unhealthy, and with
+ *				health-restart, a restart
+ *
+ * Either probe ends when the process does. A process with "after =" is
+ * held before it starts until each process it names is ready.
+ */
+
+#define READY_GAP_MIN	20	/* ms before the first readiness probe */
+#define READY_GAP_MAX	250	/* ms between readiness probes, at most */
+
+static const char *healths[] = { "unknown", "healthy", "unhealthy" };
+
+const char *
+hp_health_name(int h)
+{
+	return h >= 0 && h < 3 ? healths[h] : "?";
+}
+
+/* Stop the probe that runs, if one does; its check is kept. */
+static void
+cancel(struct hp_proc *p)
+{
+	if (p->probe == NULL)
+		return;
+	hp_health_stop(&p->run);
+	p->probe = NULL;
+}
+
+/*
+ * Start a probe of check k (0 readiness, 1 health). A check is parsed and
+ * its name resolved once a run of the process, then kept: a name is
+ * looked up in the loop only at its first probe (loopback names and
+ * numeric addresses never are).
+ */
+static void
+probe(struct hp_super *s, struct hp_proc *p, int k, const char *text)
+{
+	char msg[256];
+
+	if (p->chk[k] == NULL) {
+		p->chk[k] = hp_xcalloc(1, sizeof *p->chk[k]);
+		/* The text was checked when the spec was read. */
+		if (hp_check_parse(p->chk[k], text, msg, sizeof msg) == -1) {
+			hp_warnx("%s: %s", p->spec.name, msg);
+			free(p->chk[k]);
+			p->chk[k] = NULL;
+			return;
+		}
+		p->chk[k]->timeout = p->spec.health_timeout;
+		p->chk[k]->retries = 0;
+	}
+	p->probe = p->chk[k];
+	hp_health_start(&p->run, p->probe, 1, s->st);
+}
+
+void
+hp_watch_started(struct hp_super *s, struct hp_proc *p)
+{
+	long long now = hp_mono_ms();
+
+	(void)s;
+	p->health = HP_HEALTH_UNKNOWN;
+	p->hfails = 0;
+	p->hnext = 0;
+	p->ready_by = p->spec.ready_timeout > 0 ? now +
+	    p->spec.ready_timeout : 0;
+	if (p->spec.ready_check != NULL) {
+		p->rgap = READY_GAP_MIN;
+		p->hnext = now + p->rgap;
+	}
+}
+
+/* It is ready: health probes begin, and what waited for it may start. */
+void
+hp_watch_ready(struct hp_super *s, struct hp_proc *p)
+{
+	cancel(p);
+	p->ready_by = 0;
+	p->hnext = p->spec.health != NULL ? hp_mono_ms() +
+	    p->spec.health_start : 0;
+	hp_watch_release(s);
+}
+
+void
+hp_watch_ended(struct hp_proc *p)
+{
+	int k;
+
+	cancel(p);
+	for (k = 0; k < 2; k++) {
+		if (p->chk[k] != NULL)
+			hp_check_free(p->chk[k]);
+		free(p->chk[k]);
+		p->chk[k] = NULL;
+	}
+	p->hnext = p->ready_by = 0;
+	p->hfails = 0;
+	p->health = HP_HEALTH_UNKNOWN;
+}
+
+long long
+hp_watch_next(const struct hp_proc *p)
+{
+	long long t = -1, d;
+
+	if (p->probe != NULL && (d = hp_health_next(&p->run)) != -1)
+		t = d;
+	if (p->hnext > 0 && p->probe == NULL && (t == -1 || p->hnext < t))
+		t = p->hnext;
+	if (p->ready_by > 0 && (t == -1 || p->ready_by < t))
+		t = p->ready_by;
+	return t;
+}
+
+int
+hp_watch_nfds(const struct hp_proc *p)
+{
+	return p->probe != NULL ? hp_health_nfds(&p->run) : 0;
+}
+
+int
+hp_watch_fds(struct hp_proc *p, struct pollfd *pfd, int max)
+{
+	return p->probe != NULL ? hp_health_fds(&p->run, pfd, max) : 0;
+}
+
+static void
+healthevent(struct hp_super *s, struct hp_proc *p, const struct hp_check *c)
+{
+	struct hp_json *j;
+
+	hp_sproc_status(s, p);
+	j = hp_sproc_event(s, p, "process:health");
+	hp_json_kstr(j, "health", hp_health_name(p->health));
+	hp_json_kstr(j, "check", c->text);
+	hp_json_kint(j, "failures", p->hfails);
+	if (c->healthy) {
+		hp_json_key(j, "latency_ms");
+		hp_json_num(j, (double)c->latency_us / 1000.0);
+	} else
+		hp_json_kstr(j, "error", c->error);
+	hp_event_publish(&s->ev, j);
+}
+
+/* A health probe has ended: count it, and act on a change. */
+static void
+judged(struct hp_super *s, struct hp_proc *p, const struct hp_check *c)
+{
+	int was = p->health;
+
+	p->hnext = hp_mono_ms() + p->spec.health_interval;
+	if (c->healthy) {
+		p->hfails = 0;
+		p->health = HP_HEALTH_HEALTHY;
+		if (was != p->health)
+			healthevent(s, p, c);
+		return;
+	}
+	if (++p->hfails < p->spec.health_retries)
+		return;
+	p->health = HP_HEALTH_UNHEALTHY;
+	if (was != p->health)
+		healthevent(s, p, c);
+	if (!p->spec.health_restart || p->state != HP_ST_RUNNING ||
+	    s->shutdown)
+		return;
+	/* Restarted, as memory-max does: the breaker counts it. */
+	if (!hp_slimit_restart(s, p, hp_mono_ms())) {
+		hp_sproc_event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->breaker.n);
+		hp_json_kint(&s->j, "delay_ms", 0);
+		hp_json_kstr(&s->j, "reason", "unhealthy");
+		hp_event_publish(&s->ev, &s->j);
+	}
+	p->health = HP_HEALTH_UNHEALTHY;
+	hp_copy(p->code, sizeof p->code, "unhealthy");
+	snprintf(p->error, sizeof p->error, "unhealthy: %.140s", c->error);
+	hp_sproc_status(s, p);
+}
+
+/* The probe of p is done: ready, or a verdict on its health. */
+static void
+done(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_check c = *p->probe;
+
+	c.addrs = NULL;
+	c.pr = NULL;
+	cancel(p);
+	if (p->state == HP_ST_STARTING) {
+		if (c.healthy) {
+			hp_sproc_isready(s, p);
+			return;
+		}
+		p->rgap = p->rgap * 2 > READY_GAP_MAX ? READY_GAP_MAX :
+		    p->rgap * 2;
+		p->hnext = hp_mono_ms() + p->rgap;
+		return;
+	}
+	if (p->state == HP_ST_RUNNING)
+		judged(s, p, &c);
+}
+
+void
+hp_watch_step(struct hp_super *s, struct hp_proc *p, struct pollfd *pfd,
+    int n)
+{
+	if (p->probe != NULL && hp_health_step(&p->run, pfd, n) == 0)
+		done(s, p);
+}
+
+void
+hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	char msg[80];
+
+	if (p->ready_by > 0 && now >= p->ready_by) {
+		p->ready_by = 0;
+		if (p->state == HP_ST_STARTING && !p->held) {
+			cancel(p);
+			p->hnext = 0;
+			snprintf(msg, sizeof msg, "not ready within %lld ms",
+			    p->spec.ready_timeout);
+			hp_sproc_notready(s, p, msg);
+			return;
+		}
+	}
+	if (p->probe != NULL || p->hnext == 0 || now < p->hnext)
+		return;
+	p->hnext = 0;
+	if (p->state == HP_ST_STARTING && p->spec.ready_check != NULL &&
+	    !p->held)
+		probe(s, p, 0, p->spec.ready_check);
+	else if (p->state == HP_ST_RUNNING && p->spec.health != NULL)
+		probe(s, p, 1, p->spec.health);
+	/* A probe may be over at once: a proc: check, or no address. */
+	if (p->probe != NULL && p->run.pending == 0)
+		done(s, p);
+}
+
+/* The first process p is started after and that is not ready, or NULL. */
+static const char *
+blocker(struct hp_super *s, const struct hp_proc *p)
+{
+	struct hp_proc *q;
+	size_t i;
+
+	for (i = 0; p->spec.after != NULL && p->spec.after[i] != NULL; i++)
+		if ((q = hp_super_find(s, p->spec.after[i])) == NULL ||
+		    q->state != HP_ST_RUNNING)
+			return p->spec.after[i];
+	return NULL;
+}
+
+int
+hp_watch_hold(struct hp_super *s, struct hp_proc *p)
+{
+	const char *name = blocker(s, p);
+
+	if (name == NULL) {
+		p->held = 0;
+		return 0;
+	}
+	if (!p->held || p->state != HP_ST_STARTING) {
+		p->held = 1;
+		p->state = HP_ST_STARTING;
+		p->id.pid = 0;
+		hp_copy(p->code, sizeof p->code, "waiting");
+		snprintf(p->error, sizeof p->error, "waiting for %s to be "
+		    "ready", name);
+		hp_sproc_status(s, p);
+		/* Who asked for the start hears it is under way. */
+		hp_sproc_reply(s, p, 1, HP_W_START);
+	}
+	return 1;
+}
+
+/* Start every held process whose dependencies are all ready now. */
+void
+hp_watch_release(struct hp_super *s)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->held && !s->shutdown &&
+		    blocker(s, s->procs[i]) == NULL)
+			hp_sproc_start(s, s->procs[i]);
+}
+
+/* It will not be ready: it gets its stop signal, and its exit is a crash. */
+void
+hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
+{
+	hp_copy(p->code, sizeof p->code, "not-ready");
+	hp_copy(p->error, sizeof p->error, why);
+	hp_sproc_status(s, p);
+	hp_sproc_kill(p, p->spec.stop_signal);
+	/* One that will not go either gets SIGKILL after its stop timeout. */
+	p->deadline = hp_mono_ms() + p->spec.stop_timeout;
+}
+
+/*
+ * The process's ready-fd: a line on it is ready (running, process:ready);
+ * closing it unwritten is a failure to start: it gets its stop signal,
+ * and its exit is a crash like any other.
+ */
+void
+hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = hp_read(p->ready, buf, sizeof buf);
+	if (n == -1 && errno == EAGAIN)
+		return;
+	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		return;		/* a word, not yet a line */
+	close(p->ready);
+	p->ready = -1;
+	if (p->state != HP_ST_STARTING)
+		return;
+	if (n > 0)
+		hp_sproc_isready(s, p);
+	else
+		hp_sproc_notready(s, p, "closed its ready-fd unwritten");
+}

@@ -129,14 +129,14 @@ _hp_supervise()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	-t|--timeout|--parent|--max-procs|--max-memory|--max-load|\
-	--queue-timeout|=) COMPREPLY=(); return ;;
+	--queue-timeout|--ready-fd|=) COMPREPLY=(); return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
-		--max-memory|--max-load|--queue-timeout|--allow)
+		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -152,7 +152,8 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout --allow -h --help -V --version"
+			    --queue-timeout --allow --ready-fd -h --help -V
+			    --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send"

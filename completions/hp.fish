@@ -138,6 +138,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shu
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-procs -x -d 'Processes running at once'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l ready-fd -x -d 'Say on this descriptor when ready'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l allow -r -F -d 'Run only the programs this file lists'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'

@@ -382,6 +382,8 @@ int	hp_state_open(struct hp_state *, int);	/* 1: create; -1 errno */
 const char *hp_state_error(void);		/* why it was refused */
 int	hp_state_need(struct hp_state *, const char *, int,
 	    struct hp_error *);		/* resolve + open; -1 state-dir */
+const char *hp_state_filename(int);		/* HP_F_*: its name */
+const char *hp_proc_filename(int);		/* HP_P_*: its name */
 int	hp_state_file(const struct hp_state *, char *, size_t, int);
 				/* STATE/HP_F_*; -1 ENAMETOOLONG */
 int	hp_proc_file(const struct hp_state *, char *, size_t, const char *,

@@ -143,6 +143,18 @@ static const char *procfiles[HP_P_N] = {
 };
 #define SPAWN_PREFIX	".spawn-"
 
+const char *
+hp_state_filename(int f)
+{
+	return f >= 0 && f < HP_F_N ? files[f] : NULL;
+}
+
+const char *
+hp_proc_filename(int f)
+{
+	return f > HP_P_DIR && f < HP_P_N ? procfiles[f] : NULL;
+}
+
 /* STATE/fmt... */
 static int
 mkpath(const struct hp_state *st, char *buf, size_t n, const char *fmt, ...)

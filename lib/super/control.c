@@ -276,12 +276,13 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 	return 0;
 }
 
+/* "signal SIG NAME": to its process group, if it is still the one. */
 static void
-sendsig(struct hp_super *s, const char *id, const char *sig,
-    const char *name)
+verb_signal(struct hp_super *s, const struct hp_request *r)
 {
+	const char *id = r->client, *name = r->arg[1];
 	struct hp_proc *p;
-	int n = hp_signal(sig), r;
+	int n = hp_signal(r->arg[0]), k;
 
 	if (n < 0) {
 		hp_super_reply(s, id, 0, name, "usage", "unknown signal");
@@ -293,16 +294,179 @@ sendsig(struct hp_super *s, const char *id, const char *sig,
 		hp_super_reply(s, id, 0, name, "not-running", "not running");
 		return;
 	}
-	r = hp_ident_alive(&p->id);
-	if (r == 1 || (r == -1 && !p->orphan))
-		r = kill(-p->id.pid, n);
+	k = hp_ident_alive(&p->id);
+	if (k == 1 || (k == -1 && !p->orphan))
+		k = kill(-p->id.pid, n);
 	else {
-		r = -1;
+		k = -1;
 		errno = ESRCH;
 	}
-	hp_super_reply(s, id, r == 0, name, r == 0 ? NULL : "not-running",
-	    r == 0 ? NULL : strerror(errno));
+	hp_super_reply(s, id, k == 0, name, k == 0 ? NULL : "not-running",
+	    k == 0 ? NULL : strerror(errno));
 }
+
+static void
+verb_shutdown(struct hp_super *s, const struct hp_request *r)
+{
+	if (strcmp(r->client, "-") != 0) {
+		s->waiting = hp_xrealloc(s->waiting,
+		    (size_t)(s->nwaiting + 1) * sizeof *s->waiting);
+		s->waiting[s->nwaiting++] = hp_xstrdup(r->client);
+	}
+	hp_super_shutdown(s);
+}
+
+static void
+verb_reload(struct hp_super *s, const struct hp_request *r)
+{
+	char msg[HP_PATH_MAX + 256];
+	int k = s->shutdown ? -1 : hp_super_apply(s, 0, msg, sizeof msg);
+
+	if (s->shutdown)
+		snprintf(msg, sizeof msg, "shutting down");
+	hp_super_reply(s, r->client, k == 0, NULL, k == 0 ? NULL :
+	    s->shutdown ? "shutting-down" : s->conf == NULL ?
+	    "not-configured" : "config", msg);
+}
+
+static void
+verb_ping(struct hp_super *s, const struct hp_request *r)
+{
+	hp_super_reply(s, r->client, 1, NULL, NULL, NULL);
+}
+
+static void
+verb_add(struct hp_super *s, const struct hp_request *r)
+{
+	add(s, r->client, r->arg[0], r->arg[1], r->narg == 3 &&
+	    strcmp(r->arg[2], "unique") == 0);
+}
+
+static void
+verb_start(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+
+	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
+		return;
+	hp_sproc_wait(p, r->client, HP_W_START);
+	if (p->queued)
+		return;		/* answered once it starts */
+	if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
+		/* Runs already: say so, with its pid. */
+		hp_sproc_reply(s, p, 1, HP_W_START);
+		return;
+	}
+	if (p->state == HP_ST_STOPPING)
+		p->then = HP_THEN_START;
+	else {
+		p->restarts = p->attempt = 0;
+		hp_breaker_ok(&p->breaker);
+		hp_queue_start(s, p);
+	}
+}
+
+static void
+verb_stop(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+
+	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
+		return;
+	hp_sproc_wait(p, r->client, HP_W_STOP);
+	/* Asked for, it wins over a restart of ours under way. */
+	if (p->then == HP_THEN_START) {
+		p->then = HP_THEN_STAY;
+		p->error[0] = p->code[0] = '\0';
+	}
+	p->given_up = 0;
+	hp_sproc_stop(s, p, HP_THEN_STAY);
+}
+
+static void
+verb_restart(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+
+	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
+		return;
+	hp_sproc_wait(p, r->client, HP_W_START);
+	/* Not running: a new start, which may have to wait. */
+	if (p->state == HP_ST_STOPPED || p->state == HP_ST_EXITED)
+		hp_queue_start(s, p);
+	else
+		hp_sproc_stop(s, p, HP_THEN_START);
+}
+
+static void
+verb_remove(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+
+	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
+		return;
+	hp_sproc_wait(p, r->client, HP_W_REMOVE);
+	hp_sproc_stop(s, p, HP_THEN_REMOVE);
+}
+
+/*
+ * The verbs of the control FIFO, one line each: "ID VERB ARG...", ID a
+ * FIFO in events/ that gets the answer, or "-" for none (hp(7),
+ * control). min and max count the words after the verb; a NAME is a
+ * process name at arg[name]; REST takes the rest of the line, as it came,
+ * from its last word on; STARTS are refused while shutting down.
+ */
+enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_STARTS = 8 };
+static const struct verb {
+	const char	*name;
+	int		 min, max;
+	int		 flags;
+	void		(*run)(struct hp_super *, const struct hp_request *);
+	const char	*help;
+} verbs[] = {
+	{ "add", 2, 3, V_NAME0 | V_STARTS, verb_add,
+	    "NAME SPECFILE [unique]: start the spec hp-spawn wrote" },
+	{ "start", 1, 1, V_NAME0 | V_STARTS, verb_start,
+	    "NAME: start it, unless it runs" },
+	{ "stop", 1, 1, V_NAME0, verb_stop, "NAME: stop it for good" },
+	{ "restart", 1, 1, V_NAME0 | V_STARTS, verb_restart,
+	    "NAME: stop it, then start it" },
+	{ "remove", 1, 1, V_NAME0, verb_remove,
+	    "NAME: stop it and forget it" },
+	{ "signal", 2, 2, V_NAME1, verb_signal,
+	    "SIG NAME: a signal to its process group" },
+	{ "send", 2, 2, V_NAME0 | V_REST, hp_node_send,
+	    "NAME JSON: a message to a node process" },
+	{ "attach", 5, 5, V_NAME0, hp_term_attach,
+	    "NAME CLIENT COLS ROWS REPLAY: a client of a terminal" },
+	{ "resize", 3, 3, V_NAME0, hp_term_resize,
+	    "NAME COLS ROWS: a terminal's new size" },
+	{ "write", 2, 2, V_NAME0, hp_term_write,
+	    "NAME HEX: bytes for a terminal, as typed" },
+	{ "reload", 0, 0, 0, verb_reload,
+	    "read the configuration file again" },
+	{ "shutdown", 0, 0, 0, verb_shutdown,
+	    "stop everything, then exit" },
+	{ "ping", 0, 0, 0, verb_ping, "answer, and do nothing" },
+};
+#define NVERBS	(int)(sizeof verbs / sizeof verbs[0])
+
+int
+hp_verb_count(void)
+{
+	return NVERBS;
+}
+
+const char *
+hp_verb_name(int i, const char **help)
+{
+	if (i < 0 || i >= NVERBS)
+		return NULL;
+	if (help != NULL)
+		*help = verbs[i].help;
+	return verbs[i].name;
+}
+#define WORDS	8	/* the words of a line taken apart, at most */
 
 static void
 warnline(const char *why, const char *line)
@@ -319,131 +483,55 @@ warnline(const char *why, const char *line)
 		hp_warnx("control: %s: %.60s", why, line);
 }
 
-/*
- * One control line: "ID VERB ARG...", ID a FIFO in events/ or "-"; for
- * "ID send NAME JSON" the JSON is the rest of the line.
- */
+/* One control line, taken apart and checked against its verb's row. */
 static void
 command(struct hp_super *s, char *line)
 {
-	char *w[8], *save = NULL, *t, copy[HP_LINE_MAX + 2];
-	struct hp_proc *p;
-	int n = 0;
+	char *w[WORDS], *save = NULL, *t, copy[HP_LINE_MAX + 2];
+	const char *name;
+	const struct verb *v;
+	struct hp_request r;
+	int n = 0, i;
 
 	hp_copy(copy, sizeof copy, line);
-	for (t = strtok_r(line, " \t", &save); t != NULL && n < 8;
+	for (t = strtok_r(line, " \t", &save); t != NULL && n < WORDS;
 	    t = strtok_r(NULL, " \t", &save))
 		w[n++] = t;
 	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
 		warnline("bad line", copy);
 		return;
 	}
-	if (strcmp(w[1], "shutdown") == 0 && n == 2) {
-		if (strcmp(w[0], "-") != 0) {
-			s->waiting = hp_xrealloc(s->waiting,
-			    (size_t)(s->nwaiting + 1) * sizeof *s->waiting);
-			s->waiting[s->nwaiting++] = hp_xstrdup(w[0]);
-		}
-		hp_super_shutdown(s);
+	name = n >= 3 && hp_name_ok(w[2]) ? w[2] : NULL;
+	for (i = 0; i < NVERBS && strcmp(verbs[i].name, w[1]) != 0; i++)
+		;
+	if (i == NVERBS) {
+		warnline("unknown verb", copy);
+		hp_super_reply(s, w[0], 0, name, "usage", "unknown verb");
 		return;
 	}
-	if (strcmp(w[1], "reload") == 0 && n == 2) {
-		char msg[HP_PATH_MAX + 256];
-		int r = s->shutdown ? -1 : hp_super_apply(s, 0, msg,
-		    sizeof msg);
-
-		if (s->shutdown)
-			snprintf(msg, sizeof msg, "shutting down");
-		hp_super_reply(s, w[0], r == 0, NULL, r == 0 ? NULL :
-		    s->shutdown ? "shutting-down" : s->conf == NULL ?
-		    "not-configured" : "config", msg);
-		return;
-	}
-	if (strcmp(w[1], "ping") == 0 && n == 2) {
-		hp_super_reply(s, w[0], 1, NULL, NULL, NULL);
-		return;
-	}
-	if (strcmp(w[1], "signal") == 0 && n == 4) {
-		if (hp_name_ok(w[3]))
-			sendsig(s, w[0], w[2], w[3]);
-		else
-			hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
-		return;
-	}
-	if (n < 3 || !hp_name_ok(w[2])) {
+	v = &verbs[i];
+	if (n - 2 < v->min || (n - 2 > v->max && !(v->flags & V_REST))) {
 		warnline("bad line", copy);
-		hp_super_reply(s, w[0], 0, NULL, "usage", "bad command");
+		hp_super_reply(s, w[0], 0, name, "usage", "bad command");
 		return;
 	}
-	if (hp_term_command(s, w, n))
-		return;
-	if (strcmp(w[1], "send") == 0 && n >= 4) {
-		/* The message is the rest of the line, as it came. */
-		hp_node_send(s, w[0], w[2], copy + (w[3] - line));
+	if (((v->flags & V_NAME0) && !hp_name_ok(w[2])) ||
+	    ((v->flags & V_NAME1) && !hp_name_ok(w[3]))) {
+		hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
 		return;
 	}
-	if ((strcmp(w[1], "add") == 0 || strcmp(w[1], "start") == 0 ||
-	    strcmp(w[1], "restart") == 0) && s->shutdown) {
-		hp_super_reply(s, w[0], 0, w[2], "shutting-down",
+	if ((v->flags & V_STARTS) && s->shutdown) {
+		hp_super_reply(s, w[0], 0, name, "shutting-down",
 		    "the supervisor is shutting down");
 		return;
 	}
-	if (strcmp(w[1], "add") == 0 && (n == 4 || n == 5)) {
-		add(s, w[0], w[2], w[3], n == 5 && strcmp(w[4], "unique") == 0);
-		return;
-	}
-	if (n != 3) {
-		warnline("bad line", copy);
-		hp_super_reply(s, w[0], 0, w[2], "usage", "bad command");
-		return;
-	}
-	if (strcmp(w[1], "start") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_START);
-		if (p->queued)
-			return;		/* answered once it starts */
-		if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
-			/* Runs already: say so, with its pid. */
-			hp_sproc_reply(s, p, 1, HP_W_START);
-			return;
-		}
-		if (p->state == HP_ST_STOPPING)
-			p->then = HP_THEN_START;
-		else {
-			p->restarts = p->attempt = 0;
-			hp_breaker_ok(&p->breaker);
-			hp_queue_start(s, p);
-		}
-	} else if (strcmp(w[1], "stop") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_STOP);
-		/* Asked for, it wins over a restart of ours under way. */
-		if (p->then == HP_THEN_START) {
-			p->then = HP_THEN_STAY;
-			p->error[0] = p->code[0] = '\0';
-		}
-		p->given_up = 0;
-		hp_sproc_stop(s, p, HP_THEN_STAY);
-	} else if (strcmp(w[1], "restart") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_START);
-		/* Not running: a new start, which may have to wait. */
-		if (p->state == HP_ST_STOPPED || p->state == HP_ST_EXITED)
-			hp_queue_start(s, p);
-		else
-			hp_sproc_stop(s, p, HP_THEN_START);
-	} else if (strcmp(w[1], "remove") == 0) {
-		if ((p = lookup(s, w[0], w[2])) == NULL)
-			return;
-		hp_sproc_wait(p, w[0], HP_W_REMOVE);
-		hp_sproc_stop(s, p, HP_THEN_REMOVE);
-	} else {
-		warnline("unknown verb", copy);
-		hp_super_reply(s, w[0], 0, w[2], "usage", "unknown verb");
-	}
+	r.client = w[0];
+	r.verb = w[1];
+	r.arg = w + 2;
+	r.narg = n - 2;
+	/* From its last word on, as it came: a message may hold spaces. */
+	r.rest = v->flags & V_REST ? copy + (w[1 + v->max] - line) : NULL;
+	v->run(s, &r);
 }
 
 /* Read the control FIFO; act on each whole line, drop overlong ones. */

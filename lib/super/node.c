@@ -297,9 +297,9 @@ queue(struct hp_chan *c, const char *text, size_t n)
 
 /* "send NAME JSON": a message for the program's process.on('message'). */
 void
-hp_node_send(struct hp_super *s, const char *id, const char *name,
-    const char *text)
+hp_node_send(struct hp_super *s, const struct hp_request *r)
 {
+	const char *id = r->client, *name = r->arg[0], *text = r->rest;
 	struct hp_proc *p = hp_super_find(s, name);
 	const char *code = NULL, *why = NULL;
 	size_t n = strlen(text);

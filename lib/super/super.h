@@ -113,7 +113,16 @@ void	hp_super_relay(struct hp_super *, int, const char *, size_t);
 				/* stream, bytes: to our stdout or stderr */
 void	hp_super_forward(struct hp_super *, int);	/* to every group */
 void	hp_super_runcmd(struct hp_super *, struct hp_spec *);
-/* control.c: the commands of the control FIFO */
+/* control.c: the requests of the control FIFO, a table of verbs */
+struct hp_request {
+	const char	*client;	/* a FIFO in events/, or "-": no answer */
+	const char	*verb;
+	char		**arg;		/* the words after the verb */
+	int		 narg;
+	const char	*rest;		/* REST verbs: the line from the last */
+};
+int	hp_verb_count(void);
+const char *hp_verb_name(int, const char **);	/* i -> name, help */
 int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */
 void	hp_super_control(struct hp_super *);	/* read and act on lines */
@@ -157,8 +166,8 @@ void	hp_node_io(struct hp_super *, struct hp_proc *,
 	    const struct pollfd *);		/* what poll() said of it */
 void	hp_node_close(struct hp_super *, struct hp_proc *);
 				/* with s: what is left is read first */
-void	hp_node_send(struct hp_super *, const char *, const char *,
-	    const char *);			/* client, name, JSON */
+void	hp_node_send(struct hp_super *, const struct hp_request *);
+				/* "send NAME JSON" */
 /* sterm.c: terminals: the pty, its scrollback, its clients */
 struct hp_term;
 int	hp_term_open(struct hp_super *, struct hp_proc *, int [2]);
@@ -174,7 +183,9 @@ void	hp_term_io(struct hp_super *, struct hp_proc *, struct pollfd *,
 	    int);
 long long hp_term_next(const struct hp_proc *);	/* mono ms, or -1 */
 void	hp_term_timer(struct hp_super *, struct hp_proc *, long long);
-int	hp_term_command(struct hp_super *, char **, int);  /* 1: its verb */
+void	hp_term_attach(struct hp_super *, const struct hp_request *);
+void	hp_term_resize(struct hp_super *, const struct hp_request *);
+void	hp_term_write(struct hp_super *, const struct hp_request *);
 void	hp_term_status(const struct hp_proc *, struct hp_buf *);
 
 /* watch.c: readiness checks, health probes and dependencies */

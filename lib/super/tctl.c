@@ -170,46 +170,78 @@ typehex(struct hp_proc *p, const char *hex, const char **code)
 	return NULL;
 }
 
-/*
- * The verbs of terminals: "ID attach NAME CID COLS ROWS REPLAY", "ID
- * resize NAME COLS ROWS", "ID write NAME HEX". 0: not one of them.
- */
-int
-hp_term_command(struct hp_super *s, char **w, int n)
+/* The terminal a verb names, or NULL: the client has heard why. */
+static struct hp_proc *
+terminal(struct hp_super *s, const struct hp_request *r)
 {
 	struct hp_proc *p;
-	const char *why = NULL, *code = NULL;
-	int a = strcmp(w[1], "attach") == 0, r = strcmp(w[1], "resize") == 0;
 
-	if (!(a && n == 7) && !(r && n == 5) &&
-	    !(strcmp(w[1], "write") == 0 && n == 4))
-		return 0;
-	if ((p = hp_super_find(s, w[2])) == NULL) {
-		hp_super_reply(s, w[0], 0, w[2], "not-found",
+	if ((p = hp_super_find(s, r->arg[0])) == NULL) {
+		hp_super_reply(s, r->client, 0, r->arg[0], "not-found",
 		    "no such process");
-		return 1;
+		return NULL;
 	}
 	if (p->spec.type != HP_TERMINAL || p->term == NULL) {
-		hp_super_reply(s, w[0], 0, w[2], p->spec.type != HP_TERMINAL ?
-		    "not-terminal" : "not-running", p->spec.type !=
+		hp_super_reply(s, r->client, 0, r->arg[0], p->spec.type !=
+		    HP_TERMINAL ? "not-terminal" : "not-running", p->spec.type !=
 		    HP_TERMINAL ? "not a terminal" : "never started");
-		return 1;
+		return NULL;
 	}
-	if (a)
-		why = attach(s, p, w + 3, &code);
-	else if (p->term->ended || p->term->master == -1) {
-		code = "not-running";
-		why = "not running";
-	} else if (r) {
-		code = "usage";
-		why = resize(s, p, w[3], w[4]);
-	} else
-		why = typehex(p, w[3], &code);
-	if (a && why == NULL)
-		hp_term_flushall(p);
+	return p;
+}
+
+/* What a verb did to terminal p, its status again, the answer. */
+static void
+done(struct hp_super *s, const struct hp_request *r, struct hp_proc *p,
+    const char *code, const char *why)
+{
 	hp_term_restatus(s, p);
-	answer(s, w[0], p, why == NULL ? NULL : code, why);
-	return 1;
+	answer(s, r->client, p, why == NULL ? NULL : code, why);
+}
+
+/* "attach NAME CID COLS ROWS REPLAY" */
+void
+hp_term_attach(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+	const char *why, *code = NULL;
+
+	if ((p = terminal(s, r)) == NULL)
+		return;
+	if ((why = attach(s, p, r->arg + 1, &code)) == NULL)
+		hp_term_flushall(p);
+	done(s, r, p, code, why);
+}
+
+/* "resize NAME COLS ROWS" */
+void
+hp_term_resize(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+
+	if ((p = terminal(s, r)) == NULL)
+		return;
+	if (p->term->ended || p->term->master == -1)
+		done(s, r, p, "not-running", "not running");
+	else
+		done(s, r, p, "usage", resize(s, p, r->arg[1], r->arg[2]));
+}
+
+/* "write NAME HEX" */
+void
+hp_term_write(struct hp_super *s, const struct hp_request *r)
+{
+	struct hp_proc *p;
+	const char *code = NULL, *why;
+
+	if ((p = terminal(s, r)) == NULL)
+		return;
+	if (p->term->ended || p->term->master == -1)
+		done(s, r, p, "not-running", "not running");
+	else {
+		why = typehex(p, r->arg[1], &code);
+		done(s, r, p, code, why);
+	}
 }
 
 /* What a terminal's status adds: its terminal, size and clients. */

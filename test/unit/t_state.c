@@ -12,6 +12,57 @@
 #include "../../lib/hp.h"
 #include "unit.h"
 
+/* Does the layout of hp(7) list name (a line of its own, first word)? */
+static int
+listed(const char *layout, const char *name)
+{
+	const char *p = layout, *w;
+	size_t n = strlen(name);
+
+	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p += p != NULL) {
+		for (w = p; *w == ' '; w++)
+			;
+		if (strncmp(w, name, n) == 0 && (w[n] == ' ' || w[n] == '/' ||
+		    w[n] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every file state.c makes is in the layout that hp(7) draws. */
+static void
+test_layout(void)
+{
+	static char page[65536];
+	char *a, *b;
+	int f, missing = 0;
+
+	CHECK(hp_file_read("man/hp.7", page, sizeof page) > 0);
+	a = strstr(page, "The layout is:\n.Bd -literal");
+	b = a != NULL ? strstr(a, "\n.Ed\n") : NULL;
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		return;
+	*b = '\0';
+	for (f = 0; f < HP_F_N; f++)
+		if (!listed(a, hp_state_filename(f))) {
+			fprintf(stderr, "hp(7) lacks STATE/%s\n",
+			    hp_state_filename(f));
+			missing++;
+		}
+	for (f = HP_P_DIR + 1; f < HP_P_N; f++)
+		if (!listed(a, hp_proc_filename(f))) {
+			fprintf(stderr, "hp(7) lacks procs/NAME/%s\n",
+			    hp_proc_filename(f));
+			missing++;
+		}
+	CHECK(missing == 0);
+	CHECK(listed(a, "procs/NAME") && listed(a, "procs/.spawn-PID") &&
+	    listed(a, "log.1") && listed(a, "ID.in") && listed(a, "PID.N"));
+	CHECK(hp_state_filename(HP_F_N) == NULL &&
+	    hp_proc_filename(HP_P_DIR) == NULL);
+}
+
 static void
 test_resolve(void)
 {
@@ -126,4 +177,5 @@ test_state(void)
 	test_resolve();
 	test_open();
 	test_lock();
+	test_layout();
 }

@@ -38,8 +38,9 @@ BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/opt.o lib/base/io.o \
 	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
 	lib/base/proc.o lib/base/tty.o lib/base/log.o lib/base/sig.o \
 	lib/base/user.o lib/base/breaker.o
-MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/specenv.o \
-	lib/model/termenv.o lib/model/limit.o lib/model/allow.o \
+MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
+	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
+	lib/model/allow.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
@@ -72,7 +73,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
 	test/unit/t_breaker.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
-	test/unit/t_pty.o test/unit/t_fuzz.o
+	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
+	test/unit/tables.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
@@ -117,10 +119,11 @@ test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
-$(SUPEROBJ) test/unit/t_fuzz.o: lib/super/super.h lib/model/check.h
+$(SUPEROBJ) test/unit/t_fuzz.o test/unit/tables.o: lib/super/super.h \
+	lib/model/check.h
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
-lib/model/spec.o lib/model/http.o lib/model/url.o lib/model/health.o \
+lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
 cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
 test/unit/t_pty.o: lib/client/term.h

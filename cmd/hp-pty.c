@@ -410,7 +410,6 @@ main(int argc, char **argv)
 	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1, c, w;
 	static struct hp_attach att;	/* 64 KiB: not on the stack */
 	struct hp_attach *a = &att;
-	char *eq;
 
 	hp_progname = "hp-pty";
 	hp_argv0 = argv[0];
@@ -484,15 +483,12 @@ main(int argc, char **argv)
 			key(&spec, "quiet", g.arg);
 			break;
 		case 'o':
-			if ((eq = strchr(g.arg, '=')) == NULL || eq == g.arg)
-				hp_usage(synopsis, "-o wants KEY=VALUE: %s",
-				    g.arg);
-			*eq = '\0';
-			key(&spec, g.arg, eq + 1);
+			if (hp_spec_option(&spec, g.arg, msg, sizeof msg) == -1)
+				hp_usage(synopsis, "%s", msg);
 			/* -o cols=N is -c N: the last of them wins. */
-			if (strcmp(g.arg, "cols") == 0)
+			if (strncmp(g.arg, "cols=", 5) == 0)
 				cols = spec.cols;
-			if (strcmp(g.arg, "rows") == 0)
+			if (strncmp(g.arg, "rows=", 5) == 0)
 				rows = spec.rows;
 			break;
 		case O_DKEY:

@@ -68,20 +68,14 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 		hp_usage(synopsis, "%s", msg);
 }
 
-/* -o KEY=VALUE: any key of hp.conf(5) but those with options of their own. */
+/* -o KEY=VALUE: a key of hp.conf(5) that -o takes (keys.c). */
 static void
-setkey(struct hp_spec *sp, char *kv)
+setkey(struct hp_spec *sp, const char *kv)
 {
-	char *eq = strchr(kv, '=');
+	char msg[256];
 
-	if (eq == NULL || eq == kv)
-		hp_usage(synopsis, "-o wants KEY=VALUE: %s", kv);
-	*eq = '\0';
-	if (strcmp(kv, "type") == 0 || strcmp(kv, "exec") == 0 ||
-	    strcmp(kv, "config") == 0)
-		hp_usage(synopsis, "-o %s: not a key here", kv);
-	setspec(sp, kv, eq + 1);
-	*eq = '=';
+	if (hp_spec_option(sp, kv, msg, sizeof msg) == -1)
+		hp_usage(synopsis, "%s", msg);
 }
 
 /* --after NAME, again and again: the names add up. */

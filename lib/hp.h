@@ -464,9 +464,10 @@ int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* key, value; -1 + message */
 int	hp_spec_load(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* name, path; -1 + message */
+int	hp_spec_option(struct hp_spec *, const char *, char *, size_t);
+				/* -o KEY=VALUE; -1 + message */
 int	hp_spec_opt(struct hp_spec *, int, const char *, char *, size_t);
 				/* -C DIR, -u USER[:GROUP]; -1 + message */
-void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 void	hp_spec_free(struct hp_spec *);
 /* specenv.c: the environment a spec gives its process */
 void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
@@ -478,7 +479,27 @@ void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
 int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
 	    size_t);		/* 1 set, 0 none, -1 + message */
 
-/* termenv.c: a terminal's environment and keys: cols, rows, scrollback */
+/* keys.c: the keys of a spec, one table (hp.conf(5), spec, hp-spawn -o) */
+struct hp_key;
+struct hp_keyinfo {
+	const char	*name;
+	const char	*arg;		/* its value, as hp.conf(5) says it */
+	const char	*def;		/* its default, as written; NULL none */
+	const char	*help;		/* one line */
+	int		 types;		/* 1 << HP_SERVICE ...: what it is for */
+	int		 conf;		/* hp.conf(5) takes it */
+	int		 opt;		/* hp-spawn -o takes it */
+};
+const struct hp_key *hp_key_find(const char *);	/* NULL: no such key */
+const struct hp_key *hp_key_at(int);		/* in order; NULL: the end */
+void	hp_key_about(const struct hp_key *, struct hp_keyinfo *);
+int	hp_key_set(struct hp_spec *, const struct hp_key *, const char *,
+	    char *, size_t);			/* value; -1 + message */
+int	hp_key_defaults(struct hp_spec *);	/* every default; -1 a bad row */
+void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
+					/* every key, in the table's order */
+
+/* termenv.c: the environment of a program in a terminal */
 #ifdef __APPLE__
 #define HP_PTY_UTF8	"en_US.UTF-8"	/* the locale a C one becomes */
 #else
@@ -486,10 +507,6 @@ int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
 #endif
 char	**hp_pty_envp(const struct hp_spec *);	/* free() the array */
 void	hp_pty_specenv(struct hp_spec *);	/* ours, fit for a terminal */
-void	hp_pty_init(struct hp_spec *);
-int	hp_pty_set(struct hp_spec *, const char *, const char *, char *,
-	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
-void	hp_pty_write(const struct hp_spec *, struct hp_buf *);
 
 /* limit.c: the limits of a process and of a supervisor (STATE/limits) */
 #define HP_MAX_PROCS	50	/* processes running at once, by default */
@@ -500,10 +517,6 @@ struct hp_admit {
 	double		max_load;	/* 1-minute load to start; <0: any */
 	long long	queue_timeout;	/* ms a start waits, at most */
 };
-void	hp_limit_init(struct hp_spec *);
-int	hp_limit_set(struct hp_spec *, const char *, const char *, char *,
-	    size_t);		/* 0 set, -1 bad + message, 1 not ours */
-void	hp_limit_write(const struct hp_spec *, struct hp_buf *);
 int	hp_limit_arg(struct hp_spec *, const char *, char *, size_t);
 				/* --limit NAME=VALUE; -1 + message */
 void	hp_admit_default(struct hp_admit *);

@@ -97,6 +97,8 @@ static int
 parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 {
 	char name[HP_NAME_MAX + 1], why[256], *line, *next, *eq, *k;
+	const struct hp_key *key;
+	struct hp_keyinfo ki;
 	int no = 0, start = 0, type;
 
 	for (line = text; line != NULL; line = next) {
@@ -134,7 +136,8 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 			snprintf(why, sizeof why, "%s outside a section", k);
 			goto bad;
 		}
-		if (strcmp(k, "type") == 0 || strcmp(k, "config") == 0) {
+		if ((key = hp_key_find(k)) != NULL &&
+		    (hp_key_about(key, &ki), !ki.conf)) {
 			snprintf(why, sizeof why, "%s is not set here", k);
 			goto bad;
 		}

@@ -1,7 +1,5 @@
 /* hp: see LICENSE. */
-/* limit.c: a process's limits (spec keys, rlimits) and its supervisor's. */
-
-#include <sys/resource.h>
+/* limit.c: hp-spawn --limit, and the supervisor's limits (STATE/limits). */
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,151 +8,24 @@
 
 #include "hp.h"
 
-/* The rlimit keys, in the order of HP_RLIM_*: a size, number or duration. */
-static const struct {
-	const char	*key;
-	int		 kind;
-	const char	*what;
-} rkeys[HP_RLIM_N] = {
-	{ "limit-as", 's', "size" }, { "limit-nofile", 'n', "number" },
-	{ "limit-cpu", 'd', "duration" }, { "limit-nproc", 'n', "number" },
-	{ "limit-core", 's', "size" }
-};
-
-#define INTERVAL	1000	/* ms between samples, by default */
-#define INTERVAL_MIN	50
-
-void
-hp_limit_init(struct hp_spec *sp)
-{
-	int i;
-
-	for (i = 0; i < HP_RLIM_N; i++)
-		sp->rlim[i] = -1;
-	sp->memory_max = 0;
-	sp->cpu_max = 0;
-	sp->limit_interval = INTERVAL;
-}
-
-/* A whole number from lo to hi, or -1. */
-static long long
-number(const char *v, long long lo, long long hi)
-{
-	long long n = 0;
-	const char *p;
-
-	for (p = v; *p >= '0' && *p <= '9' && n <= hi; p++)
-		n = n * 10 + (*p - '0');
-	return *v == '\0' || *p != '\0' || n < lo || n > hi ? -1 : n;
-}
-
-/* The value of an rlimit key: bytes, a count, or seconds rounded up. */
-static int
-rvalue(int kind, const char *v, long long *out)
-{
-	long long n;
-
-	if (strcmp(v, "unlimited") == 0) {
-		*out = HP_UNLIMITED;
-		return 0;
-	}
-	if (kind == 's')
-		return hp_size(v, out);
-	if (kind == 'n')
-		n = number(v, 1, 1LL << 40);
-	else if (hp_duration(v, &n) == -1 || n <= 0 || n > (1LL << 40))
-		n = -1;
-	else
-		n = (n + 999) / 1000;
-	if (n == -1)
-		return -1;
-	*out = n;
-	return 0;
-}
-
 /* --limit NAME=VALUE of hp-spawn: the key limit-NAME. */
 int
 hp_limit_arg(struct hp_spec *sp, const char *arg, char *msg, size_t n)
 {
+	static const char *names[] = { "as", "nofile", "cpu", "nproc", "core",
+	    NULL };
 	char key[32];
 	size_t len = strcspn(arg, "=");
 	int i;
 
-	for (i = 0; i < HP_RLIM_N; i++)
-		if (strlen(rkeys[i].key) == len + 6 &&
-		    strncmp(arg, rkeys[i].key + 6, len) == 0)
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
 			break;
-	if (i == HP_RLIM_N || arg[len] != '=')
+	if (names[i] == NULL || arg[len] != '=')
 		return snprintf(msg, n, "--limit wants as, nofile, cpu, nproc "
 		    "or core=VALUE: %s", arg), -1;
-	snprintf(key, sizeof key, "%s", rkeys[i].key);
-	return hp_limit_set(sp, key, arg + len + 1, msg, n);
-}
-
-int
-hp_limit_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
-    size_t n)
-{
-	long long x;
-	int i;
-
-	for (i = 0; i < HP_RLIM_N; i++)
-		if (strcmp(key, rkeys[i].key) == 0)
-			break;
-	if (i < HP_RLIM_N) {
-		if (rvalue(rkeys[i].kind, v, &sp->rlim[i]) == -1)
-			return snprintf(msg, n, "%s: bad %s: %s", key,
-			    rkeys[i].what, v), -1;
-	} else if (strcmp(key, "memory-max") == 0) {
-		if (hp_size(v, &x) == -1 || x <= 0)
-			return snprintf(msg, n, "memory-max: bad size: %s", v),
-			    -1;
-		sp->memory_max = x;
-	} else if (strcmp(key, "cpu-max") == 0) {
-		char pc[16];
-
-		/* "50" or "50%"; above 100 for a tree on several CPUs. */
-		if (hp_copy(pc, sizeof pc, v) == -1)
-			pc[0] = '\0';
-		if (pc[0] != '\0' && pc[strlen(pc) - 1] == '%')
-			pc[strlen(pc) - 1] = '\0';
-		if ((x = number(pc, 1, 100000)) == -1)
-			return snprintf(msg, n, "cpu-max: a percent from 1 to "
-			    "100000: %s", v), -1;
-		sp->cpu_max = (int)x;
-	} else if (strcmp(key, "limit-interval") == 0) {
-		if (hp_duration(v, &x) == -1 || x < INTERVAL_MIN ||
-		    x > (1LL << 40))
-			return snprintf(msg, n, "limit-interval: bad duration "
-			    "(%dms or more): %s", INTERVAL_MIN, v), -1;
-		sp->limit_interval = x;
-	} else
-		return 1;
-	return 0;
-}
-
-/* Only the limits that are set: a spec without any reads as before. */
-void
-hp_limit_write(const struct hp_spec *sp, struct hp_buf *b)
-{
-	int i;
-
-	for (i = 0; i < HP_RLIM_N; i++) {
-		if (sp->rlim[i] == HP_UNLIMITED)
-			hp_kv_add(b, rkeys[i].key, "unlimited");
-		else if (sp->rlim[i] >= 0 && rkeys[i].kind == 'd')
-			hp_buf_printf(b, "%s = %llds\n", rkeys[i].key,
-			    sp->rlim[i]);
-		else if (sp->rlim[i] >= 0)
-			hp_kv_addi(b, rkeys[i].key, sp->rlim[i]);
-	}
-	if (sp->memory_max > 0)
-		hp_kv_addi(b, "memory-max", sp->memory_max);
-	if (sp->cpu_max > 0)
-		hp_kv_addi(b, "cpu-max", sp->cpu_max);
-	if (sp->limit_interval != INTERVAL)
-		hp_buf_printf(b, "limit-interval = %lldms\n",
-		    sp->limit_interval);
+	snprintf(key, sizeof key, "limit-%s", names[i]);
+	return hp_spec_set(sp, key, arg + len + 1, msg, n);
 }
 
 void

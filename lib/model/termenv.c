@@ -1,5 +1,5 @@
 /* hp: see LICENSE. */
-/* termenv.c: a terminal's spec: its environment, its keys. */
+/* termenv.c: the environment of a program in a terminal. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -116,72 +116,4 @@ hp_pty_specenv(struct hp_spec *sp)
 	hp_argv_free(sp->env);
 	sp->env = copy.env;
 	sp->clear_env = 1;
-}
-
-#define SCROLLBACK	(256 * 1024)
-#define QUIET		2000
-
-/* The keys of a terminal, set for every spec: only a terminal uses them. */
-void
-hp_pty_init(struct hp_spec *sp)
-{
-	sp->cols = 80;
-	sp->rows = 24;
-	sp->scrollback = SCROLLBACK;
-	sp->quiet = QUIET;
-}
-
-static int
-side(const char *v, int *out)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || x < 1 ||
-	    x > 65535)
-		return -1;
-	*out = (int)x;
-	return 0;
-}
-
-int
-hp_pty_set(struct hp_spec *sp, const char *key, const char *v, char *msg,
-    size_t n)
-{
-	long long x;
-
-	if (strcmp(key, "cols") == 0 || strcmp(key, "rows") == 0) {
-		if (side(v, key[0] == 'c' ? &sp->cols : &sp->rows) == -1)
-			return snprintf(msg, n, "%s: 1 to 65535: %s", key, v),
-			    -1;
-	} else if (strcmp(key, "scrollback") == 0) {
-		/* 0 keeps nothing: an attach then shows only what comes. */
-		if (hp_size(v, &x) == -1 || x < 0 || x > (1LL << 30))
-			return snprintf(msg, n, "scrollback: bad size (at "
-			    "most 1G): %s", v), -1;
-		sp->scrollback = x;
-	} else if (strcmp(key, "quiet") == 0) {
-		if (hp_duration(v, &x) == -1 || x < 100 || x > (1LL << 40))
-			return snprintf(msg, n, "quiet: bad duration (100ms "
-			    "or more): %s", v), -1;
-		sp->quiet = x;
-	} else
-		return 1;
-	return 0;
-}
-
-/* Only for a terminal, and only what is not the default. */
-void
-hp_pty_write(const struct hp_spec *sp, struct hp_buf *b)
-{
-	if (sp->type != HP_TERMINAL)
-		return;
-	hp_kv_addi(b, "cols", sp->cols);
-	hp_kv_addi(b, "rows", sp->rows);
-	if (sp->scrollback != SCROLLBACK)
-		hp_kv_addi(b, "scrollback", sp->scrollback);
-	if (sp->quiet != QUIET)
-		hp_buf_printf(b, "quiet = %lldms\n", sp->quiet);
 }

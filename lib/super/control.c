@@ -419,35 +419,36 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
 enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_STARTS = 8 };
 static const struct verb {
 	const char	*name;
+	const char	*args;		/* as hp(7) shows them */
 	int		 min, max;
 	int		 flags;
 	void		(*run)(struct hp_super *, const struct hp_request *);
 	const char	*help;
 } verbs[] = {
-	{ "add", 2, 3, V_NAME0 | V_STARTS, verb_add,
-	    "NAME SPECFILE [unique]: start the spec hp-spawn wrote" },
-	{ "start", 1, 1, V_NAME0 | V_STARTS, verb_start,
-	    "NAME: start it, unless it runs" },
-	{ "stop", 1, 1, V_NAME0, verb_stop, "NAME: stop it for good" },
-	{ "restart", 1, 1, V_NAME0 | V_STARTS, verb_restart,
-	    "NAME: stop it, then start it" },
-	{ "remove", 1, 1, V_NAME0, verb_remove,
-	    "NAME: stop it and forget it" },
-	{ "signal", 2, 2, V_NAME1, verb_signal,
-	    "SIG NAME: a signal to its process group" },
-	{ "send", 2, 2, V_NAME0 | V_REST, hp_node_send,
-	    "NAME JSON: a message to a node process" },
-	{ "attach", 5, 5, V_NAME0, hp_term_attach,
-	    "NAME CLIENT COLS ROWS REPLAY: a client of a terminal" },
-	{ "resize", 3, 3, V_NAME0, hp_term_resize,
-	    "NAME COLS ROWS: a terminal's new size" },
-	{ "write", 2, 2, V_NAME0, hp_term_write,
-	    "NAME HEX: bytes for a terminal, as typed" },
-	{ "reload", 0, 0, 0, verb_reload,
+	{ "add", "NAME SPECFILE [unique]", 2, 3, V_NAME0 | V_STARTS, verb_add,
+	    "start the spec hp-spawn wrote in procs/" },
+	{ "start", "NAME", 1, 1, V_NAME0 | V_STARTS, verb_start,
+	    "start it, unless it runs" },
+	{ "stop", "NAME", 1, 1, V_NAME0, verb_stop, "stop it for good" },
+	{ "restart", "NAME", 1, 1, V_NAME0 | V_STARTS, verb_restart,
+	    "stop it, then start it" },
+	{ "remove", "NAME", 1, 1, V_NAME0, verb_remove,
+	    "stop it and forget it" },
+	{ "signal", "SIG NAME", 2, 2, V_NAME1, verb_signal,
+	    "a signal to its process group" },
+	{ "send", "NAME JSON", 2, 2, V_NAME0 | V_REST, hp_node_send,
+	    "a message to a node process" },
+	{ "attach", "NAME CLIENT COLS ROWS REPLAY", 5, 5, V_NAME0,
+	    hp_term_attach, "a client of a terminal" },
+	{ "resize", "NAME COLS ROWS", 3, 3, V_NAME0, hp_term_resize,
+	    "a terminal's new size" },
+	{ "write", "NAME HEX", 2, 2, V_NAME0, hp_term_write,
+	    "bytes for a terminal, as typed" },
+	{ "reload", "", 0, 0, 0, verb_reload,
 	    "read the configuration file again" },
-	{ "shutdown", 0, 0, 0, verb_shutdown,
+	{ "shutdown", "", 0, 0, 0, verb_shutdown,
 	    "stop everything, then exit" },
-	{ "ping", 0, 0, 0, verb_ping, "answer, and do nothing" },
+	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
 };
 #define NVERBS	(int)(sizeof verbs / sizeof verbs[0])
 
@@ -458,12 +459,12 @@ hp_verb_count(void)
 }
 
 const char *
-hp_verb_name(int i, const char **help)
+hp_verb_name(int i, const char **args, const char **help)
 {
 	if (i < 0 || i >= NVERBS)
 		return NULL;
-	if (help != NULL)
-		*help = verbs[i].help;
+	*args = verbs[i].args;
+	*help = verbs[i].help;
 	return verbs[i].name;
 }
 #define WORDS	8	/* the words of a line taken apart, at most */

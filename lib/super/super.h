@@ -122,7 +122,8 @@ struct hp_request {
 	const char	*rest;		/* REST verbs: the line from the last */
 };
 int	hp_verb_count(void);
-const char *hp_verb_name(int, const char **);	/* i -> name, help */
+const char *hp_verb_name(int, const char **, const char **);
+				/* i -> name, its arguments, help; NULL */
 int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */
 void	hp_super_control(struct hp_super *);	/* read and act on lines */

@@ -26,15 +26,19 @@ static const struct {
 	{ "limit", test_limit },
 	{ "pty", test_pty },
 	{ "fuzz", test_fuzz },
+	{ "keys", test_keys },
 };
 
+/* run: every test; run TABLE: print one of lib/'s tables (tables.c). */
 int
-main(void)
+main(int argc, char **argv)
 {
 	size_t i;
 	int p, f;
 
 	hp_progname = "unit";
+	if (argc == 2)
+		return unit_tables(argv[1]);
 	for (i = 0; i < sizeof tests / sizeof tests[0]; i++) {
 		p = unit_pass;
 		f = unit_fail;

@@ -38,5 +38,7 @@ void	test_detect(void);
 void	test_limit(void);
 void	test_pty(void);
 void	test_fuzz(void);
+void	test_keys(void);
+int	unit_tables(const char *);	/* print a table: 0, 2 unknown */
 
 #endif

@@ -1,0 +1,57 @@
+/* hp: see LICENSE. */
+/*
+ * tables.c: lib/'s tables printed (run keys, run verbs), for
+ * test/tables.bats to hold the pages, completions and Node client to.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/hp.h"
+#include "super/super.h"
+#include "unit.h"
+
+/* "NAME ARG DEFAULT TYPES CONF OPT HELP", one key a line, in order. */
+static void
+keys(void)
+{
+	const struct hp_key *k;
+	struct hp_keyinfo ki;
+	int i, t;
+
+	for (i = 0; (k = hp_key_at(i)) != NULL; i++) {
+		hp_key_about(k, &ki);
+		printf("%s\t%s\t%s\t", ki.name, ki.arg, ki.def ? ki.def : "-");
+		for (t = 0; t <= HP_TERMINAL; t++)
+			if (ki.types & (1 << t))
+				printf("%s%s", hp_type_name(t),
+				    ki.types >> (t + 1) ? "," : "");
+		printf("\t%s\t%s\t%s\n", ki.conf ? "conf" : "-",
+		    ki.opt ? "opt" : "-", ki.help);
+	}
+}
+
+/* "ID VERB ARGS", then a tab and its help, one verb a line. */
+static void
+verbs(void)
+{
+	const char *name, *args, *help;
+	int i;
+
+	for (i = 0; (name = hp_verb_name(i, &args, &help)) != NULL; i++)
+		printf("ID %s%s%s\t%s\n", name, *args ? " " : "", args, help);
+}
+
+int
+unit_tables(const char *which)
+{
+	if (strcmp(which, "keys") == 0)
+		keys();
+	else if (strcmp(which, "verbs") == 0)
+		verbs();
+	else {
+		fprintf(stderr, "usage: run [keys|verbs]\n");
+		return 2;
+	}
+	return 0;
+}

@@ -46,10 +46,10 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o
-SUPEROBJ = lib/super/super.o lib/super/sproc.o lib/super/control.o \
-	lib/super/record.o lib/super/watch.o lib/super/node.o \
-	lib/super/slimit.o lib/super/init.o lib/super/sterm.o \
-	lib/super/tact.o lib/super/tctl.o
+SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
+	lib/super/control.o lib/super/record.o lib/super/watch.o \
+	lib/super/node.o lib/super/slimit.o lib/super/init.o \
+	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o
 LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
 LIBBASE = lib/base/libbase.a
 LIBMODEL = lib/model/libmodel.a

@@ -126,3 +126,35 @@ console.log(n);
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "life: hp(7)'s STATES shows the supervisor's table, row by row" {
+	run diff <("$UNIT" life | grep -v '^timer ') <(awk '
+	    /^\.Ss Transitions/ { on = 1 }
+	    on && /^\.It .* \+ .* \\\(-> / {
+		sub(/^\.It /, ""); split($0, a, / \+ | \\\(-> /)
+		n = a[3] == "\\(em" ? "-" : a[3]
+		getline what
+		printf "%s\t%s\t%s\t%s\n", a[1], a[2], n, what
+	    }
+	    on && /^After a stop/ { exit }' "$ROOT/man/hp.7")
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$("$UNIT" life | grep -vc '^timer ')" -gt 30 ]
+}
+
+@test "life: hp(7) names each timer and the event it is" {
+	run diff <("$UNIT" life | grep '^timer ' | sort) <(awk '
+	    /^Each timer has one purpose/ { on = 1 }
+	    on && /^\.It Cm / { t = $3 }
+	    on && /^\.Pq Cm / { print "timer " t " " $3 }
+	    on && /^\.El/ { exit }' "$ROOT/man/hp.7" | sort)
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "life: no state is set outside life.c" {
+	run grep -n -E -- '->state = |\.state = ' "$ROOT"/lib/super/*.c
+	echo "$output"
+	[ "$(echo "$output" | grep -v '^[^:]*/life\.c:')" = "" ]
+	[ "$(echo "$output" | grep -c 'life\.c:')" -eq 1 ]
+}

@@ -327,11 +327,12 @@ END
 @test "a stop during a health restart stops it for good" {
 	freeport
 	fg
-	# It ignores SIGTERM: the restart's stop takes its stop timeout.
+	# It ignores SIGTERM: the restart's stop takes its stop timeout. It
+	# says it is ready once it does, so that no probe comes before.
 	spawn -n web --health "tcp://127.0.0.1:$PORT" \
 	    -o health-interval=100ms -o health-retries=1 \
-	    -o health-restart=yes --stop-timeout 5s -- \
-	    sh -c 'trap "" TERM; exec sleep 60'
+	    -o health-restart=yes --stop-timeout 5s --ready-fd 3 -- \
+	    sh -c 'trap "" TERM; echo >&3; exec sleep 60 3>&-'
 	wait_until 10 evcount_ge web process:restarting 1
 	run hp-supervise -t 20s stop web
 	[ "$status" -eq 0 ]

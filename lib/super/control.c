@@ -114,7 +114,7 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		    name, n) >= (int)sizeof want)
 			break;
 	}
-	if ((p = hp_super_find(s, want)) != NULL && hp_sproc_live(p)) {
+	if ((p = hp_super_find(s, want)) != NULL && hp_life_live(p)) {
 		unlink(from);
 		snprintf(msg, sizeof msg, "name in use (pid %ld)",
 		    (long)p->id.pid);
@@ -149,35 +149,14 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		hp_super_respec(p, &spec);
 	else
 		p = hp_super_add(s, &spec);
-	p->restarts = p->attempt = 0;
-	hp_breaker_ok(&p->breaker);
-	/* Over a limit of the supervisor, it waits: so does the answer. */
-	if (hp_queue_add(s, p, 1) == 1) {
-		hp_sproc_wait(p, id, HP_W_START);
-		return;
-	}
-	n = hp_super_first(s, p);
+	/*
+	 * A spawn's first start: answered once it has exec'd, or is held
+	 * by its after=, or waited for its place; one that cannot exec
+	 * leaves no record (life.c, spawn).
+	 */
 	hp_sproc_wait(p, id, HP_W_START);
-	hp_sproc_reply(s, p, n == 0, HP_W_START);
-}
-
-/* A spawn's first start. One that failed leaves no record: gone first. */
-int
-hp_super_first(struct hp_super *s, struct hp_proc *p)
-{
-	char dir[HP_PATH_MAX];
-	int n;
-
-	p->then = HP_THEN_REMOVE;	/* a failed first exec: no restart */
-	n = hp_sproc_start(s, p);
-	p->then = HP_THEN_STAY;
-	if (n == -1) {
-		if (hp_proc_file(s->st, dir, sizeof dir, p->spec.name,
-		    HP_P_DIR) == 0)
-			hp_rmtree(dir);
-		p->state = -1;
-	}
-	return n;
+	p->first = 1;
+	hp_life(s, p, HP_EV_START);
 }
 
 /* The spec as text, to tell a changed one from the same. */
@@ -249,10 +228,10 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 		}
 		fresh = old == NULL || strcmp(old, new) != 0;
 		memset(&c.spec[i], 0, sizeof c.spec[i]);
-		if (fresh && hp_sproc_live(p))
-			hp_sproc_stop(s, p, HP_THEN_START);
-		else if ((fresh || first) && !hp_sproc_live(p) && !s->shutdown)
-			hp_queue_start(s, p);
+		if (fresh && hp_life_live(p))
+			hp_life(s, p, HP_EV_RESTART);
+		else if ((fresh || first) && !hp_life_live(p) && !s->shutdown)
+			hp_life(s, p, HP_EV_RESUME);
 		free(old);
 		free(new);
 	}
@@ -265,7 +244,7 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 			if (strcmp(names[i], p->spec.name) == 0)
 				break;
 		if (i == c.n) {
-			hp_sproc_stop(s, p, HP_THEN_REMOVE);
+			hp_life(s, p, HP_EV_REMOVE);
 			gone++;
 		}
 	}
@@ -350,20 +329,7 @@ verb_start(struct hp_super *s, const struct hp_request *r)
 	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
 		return;
 	hp_sproc_wait(p, r->client, HP_W_START);
-	if (p->queued)
-		return;		/* answered once it starts */
-	if (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) {
-		/* Runs already: say so, with its pid. */
-		hp_sproc_reply(s, p, 1, HP_W_START);
-		return;
-	}
-	if (p->state == HP_ST_STOPPING)
-		p->then = HP_THEN_START;
-	else {
-		p->restarts = p->attempt = 0;
-		hp_breaker_ok(&p->breaker);
-		hp_queue_start(s, p);
-	}
+	hp_life(s, p, HP_EV_START);
 }
 
 static void
@@ -375,12 +341,11 @@ verb_stop(struct hp_super *s, const struct hp_request *r)
 		return;
 	hp_sproc_wait(p, r->client, HP_W_STOP);
 	/* Asked for, it wins over a restart of ours under way. */
-	if (p->then == HP_THEN_START) {
-		p->then = HP_THEN_STAY;
+	if (p->then == HP_THEN_START)
 		p->error[0] = p->code[0] = '\0';
-	}
-	p->given_up = 0;
-	hp_sproc_stop(s, p, HP_THEN_STAY);
+	if (p->then == HP_THEN_START || p->then == HP_THEN_FAIL)
+		p->then = HP_THEN_STAY;
+	hp_life(s, p, HP_EV_STOP);
 }
 
 static void
@@ -391,11 +356,7 @@ verb_restart(struct hp_super *s, const struct hp_request *r)
 	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
 		return;
 	hp_sproc_wait(p, r->client, HP_W_START);
-	/* Not running: a new start, which may have to wait. */
-	if (p->state == HP_ST_STOPPED || p->state == HP_ST_EXITED)
-		hp_queue_start(s, p);
-	else
-		hp_sproc_stop(s, p, HP_THEN_START);
+	hp_life(s, p, HP_EV_RESTART);
 }
 
 static void
@@ -406,7 +367,7 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
 	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
 		return;
 	hp_sproc_wait(p, r->client, HP_W_REMOVE);
-	hp_sproc_stop(s, p, HP_THEN_REMOVE);
+	hp_life(s, p, HP_EV_REMOVE);
 }
 
 /*

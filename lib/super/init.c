@@ -56,7 +56,7 @@ hp_super_runcmd(struct hp_super *s, struct hp_spec *spec)
 	/* A name the file keeps already: the command gets one of its own. */
 	hp_copy(name, sizeof name, spec->name);
 	for (n = 2; (p = hp_super_find(s, spec->name)) != NULL &&
-	    hp_sproc_live(p); n++)
+	    hp_life_live(p); n++)
 		if (snprintf(spec->name, sizeof spec->name, "%.*s-%d",
 		    HP_NAME_MAX - 8, name, n) >= (int)sizeof spec->name)
 			break;
@@ -71,7 +71,7 @@ hp_super_runcmd(struct hp_super *s, struct hp_spec *spec)
 	else
 		p = hp_super_add(s, spec);
 	/* One that cannot start says why, and leaves with 126 or 127. */
-	if (hp_sproc_start(s, p) == -1) {
+	if (hp_life(s, p, HP_EV_SPAWN) == -1) {
 		fprintf(stderr, "%s: %s\n", hp_progname, p->error);
 		s->last = p->exit_code;
 	}

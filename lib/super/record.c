@@ -10,23 +10,11 @@
 #include "hp.h"
 #include "super/super.h"
 
-static const char *states[] = {
-	"starting", "running", "backoff", "stopping", "stopped", "exited",
-	"failed"
-};
-
 struct hp_waiter {
 	char		 client[HP_NAME_MAX + 1];
 	int		 verb;
 	struct hp_waiter *next;
 };
-
-
-const char *
-hp_state_name(int st)
-{
-	return st >= 0 && st < 7 ? states[st] : "?";
-}
 
 int
 hp_sproc_path(const struct hp_super *s, const struct hp_proc *p, char *buf,
@@ -110,6 +98,87 @@ hp_sproc_event(struct hp_super *s, struct hp_proc *p, const char *name)
 	return &s->j;
 }
 
+/* process:started or process:ready, with its pid. */
+void
+hp_record_pid(struct hp_super *s, struct hp_proc *p, const char *event)
+{
+	hp_json_kint(hp_sproc_event(s, p, event), "pid", (long long)p->id.pid);
+	hp_event_publish(&s->ev, &s->j);
+}
+
+/* It ended: the record, process:exited and :crashed, the answers. */
+void
+hp_record_exited(struct hp_super *s, struct hp_proc *p)
+{
+	char file[HP_PATH_MAX];
+	int failed = p->exit_signal != 0 || p->exit_code != 0;
+
+	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == 0)
+		unlink(file);
+	hp_sproc_status(s, p);
+	hp_sproc_event(s, p, "process:exited");
+	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+	if (p->exit_signal > 0)
+		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
+	else
+		hp_json_kint(&s->j, "code", p->exit_code);
+	hp_json_kstr(&s->j, "state", hp_state_name(p->state));
+	if (p->error[0] != '\0')
+		hp_json_kstr(&s->j, "error", p->error);
+	hp_event_publish(&s->ev, &s->j);
+	if (failed) {
+		hp_sproc_event(s, p, "process:crashed");
+		hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+		hp_event_publish(&s->ev, &s->j);
+	}
+	p->id.pid = 0;
+	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP);
+}
+
+/* The circuit is open: process:failed. */
+void
+hp_record_failed(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_event(s, p, "process:failed");
+	hp_json_kint(&s->j, "failures", p->breaker.n);
+	hp_json_kint(&s->j, "restarts", p->restarts);
+	hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
+	hp_event_publish(&s->ev, &s->j);
+}
+
+/* Stopped: its pid file gone, its status, process:stopped. */
+void
+hp_record_stopped(struct hp_super *s, struct hp_proc *p)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == 0)
+		unlink(file);
+	hp_sproc_status(s, p);
+	hp_sproc_event(s, p, "process:stopped");
+	if (p->exit_code >= 0)
+		hp_json_kint(&s->j, "exit_code", p->exit_code);
+	if (p->exit_signal > 0)
+		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
+	if (p->stopby > 0)
+		hp_json_kstr(&s->j, "stopped_by", hp_signame(p->stopby));
+	if (p->error[0] != '\0')
+		hp_json_kstr(&s->j, "error", p->error);
+	hp_event_publish(&s->ev, &s->j);
+}
+
+/* It never started (it waited too long for a slot): exited, and why. */
+void
+hp_record_unstarted(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_status(s, p);
+	hp_sproc_event(s, p, "process:exited");
+	hp_json_kstr(&s->j, "state", hp_state_name(p->state));
+	hp_json_kstr(&s->j, "error", p->error);
+	hp_event_publish(&s->ev, &s->j);
+	hp_sproc_reply(s, p, 0, HP_W_START);
+}
+
 void
 hp_sproc_wait(struct hp_proc *p, const char *client, int verb)
 {
@@ -143,9 +212,8 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 		hp_json_open(&j, '{');
 		hp_json_kbool(&j, "ok", ok);
 		hp_json_kstr(&j, "name", p->spec.name);
-		/* State -1: the supervisor is about to forget p (remove). */
-		hp_json_kstr(&j, "state", p->state == -1 ? "removed" :
-		    hp_state_name(p->state));
+		/* Removed: the supervisor is about to forget p. */
+		hp_json_kstr(&j, "state", hp_state_name(p->state));
 		hp_json_kint(&j, "pid", (long long)p->id.pid);
 		if (p->exit_code >= 0)
 			hp_json_kint(&j, "exit_code", p->exit_code);
@@ -166,7 +234,6 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 	hp_buf_free(&b);
 }
 
-/* Signal p's process group, if p is provably still the one we started. */
 void
 hp_sproc_free(struct hp_proc *p)
 {

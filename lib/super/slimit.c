@@ -15,7 +15,7 @@
  * Admission. A process takes a slot when it is admitted and keeps it
  * until it has ended for good (stopped, exited, removed): a failed one
  * keeps it for its trial. Its restarts (backoff, the restart verb, a
- * reload, memory-max, a trial) go through hp_sproc_start() and are never
+ * reload, memory-max, a trial) are spawned at once (life.c) and never
  * queued: a restart cannot wait behind new starts that wait for its slot.
  * Only new starts (hp-spawn, start, a configuration, recovery) ask here;
  * they wait in order of arrival.
@@ -24,8 +24,9 @@ static int
 holds(const struct hp_proc *p)
 {
 	/* One held by after = has no process yet: it waits on another. */
-	return !p->queued && !p->held && (hp_sproc_live(p) ||
-	    (p->state == HP_ST_FAILED && p->deadline > 0));
+	return p->state != HP_ST_QUEUED && p->state != HP_ST_HELD &&
+	    (hp_life_live(p) || (p->state == HP_ST_FAILED &&
+	    p->timer[HP_T_TRIAL] > 0));
 }
 
 /* Why a start must wait now: the rule, its figures and a message. */
@@ -115,96 +116,48 @@ limit_event(struct hp_super *s, struct hp_proc *p, const char *limit,
 	hp_json_num(j, max);
 }
 
+/* Must a start of p wait for its place? Not if it has one, or is first. */
 int
-hp_queue_add(struct hp_super *s, struct hp_proc *p, int first)
+hp_queue_wait(struct hp_super *s, const struct hp_proc *p)
 {
 	struct why w;
-	int others = head(s) != NULL;
 
-	if (p->queued)
+	if (p->state == HP_ST_QUEUED)
 		return 1;
-	if (holds(p) || (!blocked(s, &w) && !others))
+	if (holds(p))
 		return 0;
-	if (w.rule == NULL) {
+	return blocked(s, &w) || head(s) != NULL;
+}
+
+/* p waits in the queue now (life.c): its place, and why, told. */
+void
+hp_queue_enter(struct hp_super *s, struct hp_proc *p)
+{
+	struct why w;
+
+	if (!blocked(s, &w)) {
 		/* Behind others that wait, for no rule of its own. */
 		w.rule = "max-procs";
 		w.value = w.max = s->admit.max_procs;
 	}
 	p->queued = ++s->arrivals;
 	p->queue_end = hp_mono_ms() + s->admit.queue_timeout;
-	p->queue_first = first;
-	p->state = HP_ST_STARTING;
-	p->deadline = 0;
 	p->error[0] = p->code[0] = '\0';
 	hp_sproc_status(s, p);
 	limit_event(s, p, w.rule, w.value, w.max);
 	hp_json_kbool(&s->j, "queued", 1);
 	hp_event_publish(&s->ev, &s->j);
-	return 1;
 }
 
-void
-hp_queue_start(struct hp_super *s, struct hp_proc *p)
-{
-	if (hp_queue_add(s, p, 0) == 0)
-		hp_sproc_start(s, p);
-}
-
-/* A stop of a queued process: it never ran. A restart leaves it waiting. */
-int
-hp_queue_leave(struct hp_super *s, struct hp_proc *p, int then)
-{
-	if (then == HP_THEN_START) {
-		p->then = HP_THEN_STAY;
-		return 0;
-	}
-	p->queued = 0;
-	/* Not shutting-down: hp-spawn would start a supervisor anew. */
-	hp_copy(p->code, sizeof p->code, "stopped");
-	snprintf(p->error, sizeof p->error, "%s while it waited to start",
-	    s->shutdown ? "the supervisor shut down" : "stopped");
-	hp_sproc_reply(s, p, 0, HP_W_START);
-	p->error[0] = p->code[0] = '\0';
-	return 1;
-}
-
-/* Its turn: started as it would have been, had it not waited. */
-static void
-admit(struct hp_super *s, struct hp_proc *p)
-{
-	struct hp_waiter *w = p->waiters;
-	int n;
-
-	p->queued = 0;
-	if (!p->queue_first) {
-		hp_sproc_start(s, p);
-		return;
-	}
-	/* As add() does: the record of one that failed goes, then it hears. */
-	p->waiters = NULL;
-	n = hp_super_first(s, p);
-	p->waiters = w;
-	hp_sproc_reply(s, p, n == 0, HP_W_START);
-}
-
-/* It waited long enough: it ends, never started, with why. */
+/* It waited long enough (w says for what): it ends, never started. */
 static void
 give_up(struct hp_super *s, struct hp_proc *p, const struct why *w)
 {
-	p->queued = 0;
-	p->state = HP_ST_EXITED;
-	p->exit_code = -1;
-	p->exit_signal = 0;
 	hp_copy(p->code, sizeof p->code, "queue-timeout");
 	snprintf(p->error, sizeof p->error, "not started after %lld ms in "
 	    "the queue: %s", s->admit.queue_timeout, w->rule != NULL ?
 	    w->msg : "others first");
-	hp_sproc_status(s, p);
-	hp_sproc_event(s, p, "process:exited");
-	hp_json_kstr(&s->j, "state", hp_state_name(p->state));
-	hp_json_kstr(&s->j, "error", p->error);
-	hp_event_publish(&s->ev, &s->j);
-	hp_sproc_reply(s, p, 0, HP_W_START);
+	hp_life(s, p, HP_EV_WAITED);
 }
 
 static void
@@ -215,10 +168,10 @@ queue_tick(struct hp_super *s, long long now)
 	int i;
 
 	while ((p = head(s)) != NULL && !blocked(s, &w))
-		admit(s, p);
+		hp_life(s, p, HP_EV_SPAWN);	/* its turn: admitted */
 	for (i = 0; i < s->nproc; i++) {
 		p = s->procs[i];
-		if (p->queued && now >= p->queue_end)
+		if (p->state == HP_ST_QUEUED && now >= p->queue_end)
 			give_up(s, p, &w);
 	}
 }
@@ -228,7 +181,7 @@ watched(const struct hp_proc *p)
 {
 	return (p->spec.memory_max > 0 || p->spec.cpu_max > 0) &&
 	    (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) &&
-	    p->id.pid > 0 && !p->orphan && !p->queued;
+	    p->id.pid > 0 && !p->orphan;
 }
 
 /*
@@ -240,15 +193,18 @@ watched(const struct hp_proc *p)
 int
 hp_slimit_restart(struct hp_super *s, struct hp_proc *p, long long now)
 {
+	int open;
+
 	/* It stayed up a while: earlier failures are forgotten. */
 	if (now - p->started >= p->spec.backoff_reset)
 		hp_breaker_ok(&p->breaker);
-	p->given_up = hp_breaker_fail(&p->breaker, now, p->spec.max_restarts,
+	open = hp_breaker_fail(&p->breaker, now, p->spec.max_restarts,
 	    p->spec.restart_window) == HP_CIRCUIT_OPEN;
-	hp_sproc_stop(s, p, p->given_up ? HP_THEN_STAY : HP_THEN_START);
-	if (!p->given_up)
+	/* Given up on: once stopped, it is failed, with a trial later. */
+	hp_life(s, p, open ? HP_EV_RETIRE : HP_EV_RESTART);
+	if (!open)
 		p->restarts++;
-	return p->given_up;
+	return open;
 }
 
 static void
@@ -262,25 +218,6 @@ over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
 	hp_sproc_status(s, p);
 	limit_event(s, p, "memory", (double)rss, (double)p->spec.memory_max);
 	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
-	hp_event_publish(&s->ev, &s->j);
-}
-
-/* Once stopped, one given up on is failed: a trial after circuit-reset. */
-static void
-fail_stopped(struct hp_super *s, struct hp_proc *p, long long now)
-{
-	if (p->state == HP_ST_STOPPING)
-		return;
-	p->given_up = 0;
-	if (p->state != HP_ST_STOPPED)
-		return;		/* started again meanwhile */
-	p->state = HP_ST_FAILED;
-	p->deadline = now + p->spec.circuit_reset;
-	hp_sproc_status(s, p);
-	hp_sproc_event(s, p, "process:failed");
-	hp_json_kint(&s->j, "failures", p->breaker.n);
-	hp_json_kint(&s->j, "restarts", p->restarts);
-	hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
 	hp_event_publish(&s->ev, &s->j);
 }
 
@@ -340,9 +277,7 @@ hp_slimit_tick(struct hp_super *s, long long now)
 		return;
 	for (i = 0; i < s->nproc; i++) {
 		p = s->procs[i];
-		if (p->given_up)
-			fail_stopped(s, p, now);
-		else if (watched(p) && (p->sampled != p->id.pid ||
+		if (watched(p) && (p->sampled != p->id.pid ||
 		    now >= p->sample_at))
 			sample(s, p, now);
 	}
@@ -358,7 +293,7 @@ hp_slimit_next(const struct hp_super *s, long long now)
 
 	for (i = 0; i < s->nproc; i++) {
 		p = s->procs[i];
-		if (p->queued)
+		if (p->state == HP_ST_QUEUED)
 			t = p->queue_end < now + RECHECK_MS ? p->queue_end :
 			    now + RECHECK_MS;
 		else if (watched(p))

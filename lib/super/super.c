@@ -46,8 +46,7 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 
 	p->spec = *spec;
 	p->out = p->err = p->ready = -1;
-	p->exit_code = -1;
-	p->state = HP_ST_STOPPED;
+	p->exit_code = -1;		/* stopped: calloc's zero */
 	hp_proc_file(s->st, p->logpath, sizeof p->logpath, spec->name,
 	    HP_P_LOG);
 	p->log.path = p->logpath;
@@ -76,12 +75,9 @@ hp_super_shutdown(struct hp_super *s)
 	if (s->shutdown)
 		return;
 	s->shutdown = 1;
-	for (i = 0; i < s->nproc; i++) {
-		if (hp_sproc_live(s->procs[i]))
-			hp_sproc_stop(s, s->procs[i], HP_THEN_STAY);
-		else if (s->procs[i]->state == HP_ST_FAILED)
-			s->procs[i]->deadline = 0;	/* no trial now */
-	}
+	for (i = 0; i < s->nproc; i++)
+		hp_life(s, s->procs[i], hp_life_live(s->procs[i]) ?
+		    HP_EV_STOP : HP_EV_SHUTDOWN);
 }
 
 /*
@@ -151,26 +147,26 @@ recover(struct hp_super *s)
 		}
 		live = st != NULL && (strcmp(st, "starting") == 0 ||
 		    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0);
-		if (st != NULL && strcmp(st, "failed") == 0)
-			p->state = HP_ST_FAILED;
-		else if (st != NULL && strcmp(st, "exited") == 0)
-			p->state = HP_ST_EXITED;
 		hp_proc_file(s->st, file, sizeof file, names[i], HP_P_PID);
 		if (hp_pidfile_read(file, &id) == 0) {
 			if (boot != NULL)
 				hp_copy(id.boot, sizeof id.boot, boot);
 			if (hp_ident_alive(&id) == 1) {
+				/* Ours now, and stopped: started anew. */
 				p->id = id;
-				p->orphan = 1;
-				p->state = HP_ST_RUNNING;
-				hp_sproc_stop(s, p, live ? HP_THEN_START :
-				    HP_THEN_STAY);
+				hp_life(s, p, HP_EV_ADOPT);
+				hp_life(s, p, live ? HP_EV_RESTART :
+				    HP_EV_STOP);
 				continue;
 			}
 			unlink(file);
 		}
+		if (st != NULL && strcmp(st, "failed") == 0)
+			hp_life(s, p, HP_EV_WASFAILED);
+		else if (st != NULL && strcmp(st, "exited") == 0)
+			hp_life(s, p, HP_EV_WASEXITED);
 		if (live)
-			hp_queue_start(s, p);
+			hp_life(s, p, HP_EV_RESUME);
 		else
 			hp_sproc_status(s, p);
 	}
@@ -199,7 +195,7 @@ forget_removed(struct hp_super *s)
 	int i;
 
 	for (i = 0; i < s->nproc; )
-		if (s->procs[i]->state == -1)
+		if (s->procs[i]->state == HP_ST_REMOVED)
 			forget(s, i);
 		else
 			i++;
@@ -215,9 +211,9 @@ anylive(struct hp_super *s)
 	 * a terminal whose clients are still to hear of its end.
 	 */
 	for (i = 0; i < s->nproc; i++)
-		if (hp_sproc_live(s->procs[i]) ||
+		if (hp_life_live(s->procs[i]) ||
 		    (s->procs[i]->state == HP_ST_FAILED &&
-		    s->procs[i]->deadline > 0) ||
+		    s->procs[i]->timer[HP_T_TRIAL] > 0) ||
 		    hp_term_next(s->procs[i]) != -1)
 			return 1;
 	return 0;
@@ -241,9 +237,9 @@ timeout(struct hp_super *s, long long now, long long idle)
 	int i;
 
 	for (i = 0; i < s->nproc; i++) {
-		if (s->procs[i]->deadline > 0 &&
-		    (next == -1 || s->procs[i]->deadline < next))
-			next = s->procs[i]->deadline;
+		t = hp_life_next(s->procs[i]);
+		if (t != -1 && (next == -1 || t < next))
+			next = t;
 		t = hp_watch_next(s->procs[i]);
 		if (t != -1 && (next == -1 || t < next))
 			next = t;
@@ -416,7 +412,7 @@ loop(struct hp_super *s)
 		}
 		now = hp_mono_ms();
 		for (i = 0; i < s->nproc; i++) {
-			hp_sproc_timer(s, s->procs[i], now);
+			hp_life_timers(s, s->procs[i], now);
 			hp_watch_timer(s, s->procs[i], now);
 			hp_term_timer(s, s->procs[i], now);
 		}

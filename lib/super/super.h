@@ -10,12 +10,35 @@
 
 #include "model/check.h"
 
-/* sproc.c and super.c: a process, the supervisor */
+/*
+ * life.c: the states of a process, its events, its timers (hp(7),
+ * STATES). Queued and held show as starting; removed is never shown.
+ */
 enum {
-	HP_ST_STARTING, HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING,
-	HP_ST_STOPPED, HP_ST_EXITED, HP_ST_FAILED
+	HP_ST_STOPPED, HP_ST_QUEUED, HP_ST_HELD, HP_ST_STARTING,
+	HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING, HP_ST_EXITED,
+	HP_ST_FAILED, HP_ST_REMOVED, HP_ST_N
 };
-const char *hp_state_name(int);
+enum {
+	HP_EV_START, HP_EV_RESUME, HP_EV_QUEUE, HP_EV_SPAWN, HP_EV_HOLD,
+	HP_EV_EXEC, HP_EV_UP, HP_EV_READY, HP_EV_NOTREADY, HP_EV_KILL,
+	HP_EV_EXIT, HP_EV_RETRY, HP_EV_GIVEUP, HP_EV_END, HP_EV_STOP,
+	HP_EV_RESTART, HP_EV_REMOVE, HP_EV_RETIRE, HP_EV_ESCALATE,
+	HP_EV_ORPHAN, HP_EV_GROUP, HP_EV_DOWN, HP_EV_FAIL, HP_EV_TRIAL,
+	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
+	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_N
+};
+enum {
+	HP_T_BACKOFF,		/* backoff: the next start */
+	HP_T_TRIAL,		/* failed: the circuit's trial */
+	HP_T_STOP,		/* stopping: the next signal, then survivors */
+	HP_T_ORPHAN,		/* stopping: is the orphan still there? */
+	HP_T_GROUP,		/* stopping: is its group gone? */
+	HP_T_NOTREADY,		/* starting, not ready: SIGKILL */
+	HP_T_N
+};
+/* After a stop: stay, start again, be removed, be failed. */
+enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE, HP_THEN_FAIL };
 struct hp_waiter;
 struct hp_proc {
 	struct hp_spec	 spec;
@@ -27,7 +50,9 @@ struct hp_proc {
 	int		 ready;		/* read end of its ready-fd, or -1 */
 	struct hp_logger log;
 	char		 logpath[HP_PATH_MAX];
-	long long	 deadline;	/* mono ms of the next timed step */
+	long long	 timer[HP_T_N];	/* mono ms each is due; 0: not set */
+	int		 then;		/* after stopping: HP_THEN_* */
+	int		 first;		/* a spawn's first start (add) */
 	long long	 started;	/* mono ms of the last start */
 	long long	 started_wall;
 	long long	 since_wall;
@@ -38,7 +63,6 @@ struct hp_proc {
 	int		 restarts;
 	int		 exit_code;	/* -1: none */
 	int		 exit_signal;
-	int		 then;		/* after stopping: HP_THEN_* */
 	char		 code[24];	/* code word of the last failure */
 	char		 error[160];
 	struct hp_waiter *waiters;
@@ -51,7 +75,6 @@ struct hp_proc {
 	long long	 hnext;		/* mono ms of the next probe, or 0 */
 	long long	 ready_by;	/* mono ms readiness is due, or 0 */
 	long long	 rgap;		/* ms between readiness probes */
-	int		 held;		/* its start waits for its after= */
 	/* node.c: a node process's IPC channel, or NULL */
 	struct hp_chan	*chan;
 	/* limits and admission: slimit.c */
@@ -60,15 +83,12 @@ struct hp_proc {
 	unsigned long long ticks;	/* the CPU of its tree then */
 	long long	 ticks_at;	/* mono ms of that sample */
 	int		 cpu_over;	/* above cpu-max, and said so */
-	int		 given_up;	/* over memory-max too often: failed */
 	unsigned long	 queued;	/* place in the queue; 0: not in it */
 	long long	 queue_end;	/* mono ms it stops waiting */
-	int		 queue_first;	/* a spawn's first start (see add) */
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
 };
-enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
 struct hp_super {
 	struct hp_state	*st;
@@ -130,17 +150,29 @@ void	hp_super_control(struct hp_super *);	/* read and act on lines */
 int	hp_super_apply(struct hp_super *, int, char *, size_t);
 		/* (re)read the conf; 1: first time; -1 + message */
 int	hp_super_writespec(struct hp_super *, const struct hp_spec *);
-int	hp_super_first(struct hp_super *, struct hp_proc *);
-		/* a spawn's first start; -1: failed, and forgotten */
-int	hp_sproc_start(struct hp_super *, struct hp_proc *); /* -1: exec */
-void	hp_sproc_stop(struct hp_super *, struct hp_proc *, int);
+/* life.c: the one table; the only code that sets a state */
+int	hp_life(struct hp_super *, struct hp_proc *, int);
+		/* an event: 0; -1 a spawn did not exec; 1 queued */
+int	hp_life_live(const struct hp_proc *);	/* kept: a process, or one
+						   to come */
+const char *hp_state_name(int);		/* as status and answers show it */
+void	hp_life_timers(struct hp_super *, struct hp_proc *, long long);
+				/* now: the timers due, as their events */
+long long hp_life_next(const struct hp_proc *);	/* mono ms, or -1 */
+int	hp_life_row(int, unsigned *, unsigned long long *, int *,
+	    const char **);	/* row i: states, events, next, what; -1 */
+const char *hp_life_state_name(int);	/* its name in the table */
+const char *hp_life_event_name(int);
+const char *hp_life_timer_name(int, int *);	/* and its event */
+/* sproc.c: a process's mechanics: spawn, output, signals, exit */
+int	hp_sproc_spawn(struct hp_super *, struct hp_proc *);
+		/* fork and exec: 0 it runs; -1 why it did not, as an exit */
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_timer(struct hp_super *, struct hp_proc *, long long);
+				/* reaped with this status: the exit event */
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
-void	hp_sproc_isready(struct hp_super *, struct hp_proc *);
 int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
+int	hp_sproc_orphan_alive(const struct hp_proc *);
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
-int	hp_sproc_live(const struct hp_proc *);
 void	hp_sproc_wait(struct hp_proc *, const char *, int);
 void	hp_sproc_reply(struct hp_super *, struct hp_proc *, int, int);
 					/* ok, which verbs (bit mask) */
@@ -157,6 +189,11 @@ void	hp_sproc_execfail(struct hp_proc *, const struct hp_spawn *, int);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+void	hp_record_pid(struct hp_super *, struct hp_proc *, const char *);
+void	hp_record_exited(struct hp_super *, struct hp_proc *);
+void	hp_record_failed(struct hp_super *, struct hp_proc *);
+void	hp_record_stopped(struct hp_super *, struct hp_proc *);
+void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 /* node.c: a node process's interpreter and IPC channel */
 int	hp_node_pair(int [2]);		/* socketpair, ours [0]; -1 errno */
 void	hp_node_exec(const struct hp_spec *, struct hp_spawn *, int);
@@ -201,19 +238,16 @@ int	hp_watch_fds(struct hp_proc *, struct pollfd *, int);
 void	hp_watch_step(struct hp_super *, struct hp_proc *, struct pollfd *,
 	    int);			/* after poll: its entries */
 void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
-int	hp_watch_hold(struct hp_super *, struct hp_proc *);
-				/* 1: its start must wait for after= */
+const char *hp_watch_blocker(struct hp_super *, const struct hp_proc *);
+		/* the first of its after= not ready, or NULL: may start */
 void	hp_watch_release(struct hp_super *);	/* start what may now */
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 				/* its ready-fd is readable */
-void	hp_sproc_notready(struct hp_super *, struct hp_proc *, const char *);
 /* slimit.c: the limits the supervisor watches, its admission queue */
-int	hp_queue_add(struct hp_super *, struct hp_proc *, int);
-		/* p, a spawn's first start: 0 start it now, 1 queued */
-void	hp_queue_start(struct hp_super *, struct hp_proc *);
-		/* start p now, or once admitted */
-int	hp_queue_leave(struct hp_super *, struct hp_proc *, int);
-		/* stop queued p (then): 1 it is stopped now, 0 waits on */
+int	hp_queue_wait(struct hp_super *, const struct hp_proc *);
+		/* 1: a start of p must wait for its place */
+void	hp_queue_enter(struct hp_super *, struct hp_proc *);
+		/* its place in the queue, told (process:limit) */
 void	hp_slimit_tick(struct hp_super *, long long);	/* sample, admit */
 int	hp_slimit_restart(struct hp_super *, struct hp_proc *, long long);
 		/* a restart of ours, counted: 1 given up on (failed) */

@@ -211,7 +211,7 @@ done(struct hp_super *s, struct hp_proc *p)
 	cancel(p);
 	if (p->state == HP_ST_STARTING) {
 		if (c.healthy) {
-			hp_sproc_isready(s, p);
+			hp_life(s, p, HP_EV_READY);
 			return;
 		}
 		p->rgap = p->rgap * 2 > READY_GAP_MAX ? READY_GAP_MAX :
@@ -234,24 +234,22 @@ hp_watch_step(struct hp_super *s, struct hp_proc *p, struct pollfd *pfd,
 void
 hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 {
-	char msg[80];
-
 	if (p->ready_by > 0 && now >= p->ready_by) {
 		p->ready_by = 0;
-		if (p->state == HP_ST_STARTING && !p->held) {
+		if (p->state == HP_ST_STARTING) {
 			cancel(p);
 			p->hnext = 0;
-			snprintf(msg, sizeof msg, "not ready within %lld ms",
-			    p->spec.ready_timeout);
-			hp_sproc_notready(s, p, msg);
+			hp_copy(p->code, sizeof p->code, "not-ready");
+			snprintf(p->error, sizeof p->error,
+			    "not ready within %lld ms", p->spec.ready_timeout);
+			hp_life(s, p, HP_EV_NOTREADY);
 			return;
 		}
 	}
 	if (p->probe != NULL || p->hnext == 0 || now < p->hnext)
 		return;
 	p->hnext = 0;
-	if (p->state == HP_ST_STARTING && p->spec.ready_check != NULL &&
-	    !p->held)
+	if (p->state == HP_ST_STARTING && p->spec.ready_check != NULL)
 		probe(s, p, 0, p->spec.ready_check);
 	else if (p->state == HP_ST_RUNNING && p->spec.health != NULL)
 		probe(s, p, 1, p->spec.health);
@@ -261,8 +259,8 @@ hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 }
 
 /* The first process p is started after and that is not ready, or NULL. */
-static const char *
-blocker(struct hp_super *s, const struct hp_proc *p)
+const char *
+hp_watch_blocker(struct hp_super *s, const struct hp_proc *p)
 {
 	struct hp_proc *q;
 	size_t i;
@@ -274,29 +272,6 @@ blocker(struct hp_super *s, const struct hp_proc *p)
 	return NULL;
 }
 
-int
-hp_watch_hold(struct hp_super *s, struct hp_proc *p)
-{
-	const char *name = blocker(s, p);
-
-	if (name == NULL) {
-		p->held = 0;
-		return 0;
-	}
-	if (!p->held || p->state != HP_ST_STARTING) {
-		p->held = 1;
-		p->state = HP_ST_STARTING;
-		p->id.pid = 0;
-		hp_copy(p->code, sizeof p->code, "waiting");
-		snprintf(p->error, sizeof p->error, "waiting for %s to be "
-		    "ready", name);
-		hp_sproc_status(s, p);
-		/* Who asked for the start hears it is under way. */
-		hp_sproc_reply(s, p, 1, HP_W_START);
-	}
-	return 1;
-}
-
 /* Start every held process whose dependencies are all ready now. */
 void
 hp_watch_release(struct hp_super *s)
@@ -304,21 +279,9 @@ hp_watch_release(struct hp_super *s)
 	int i;
 
 	for (i = 0; i < s->nproc; i++)
-		if (s->procs[i]->held && !s->shutdown &&
-		    blocker(s, s->procs[i]) == NULL)
-			hp_sproc_start(s, s->procs[i]);
-}
-
-/* It will not be ready: it gets its stop signal, and its exit is a crash. */
-void
-hp_sproc_notready(struct hp_super *s, struct hp_proc *p, const char *why)
-{
-	hp_copy(p->code, sizeof p->code, "not-ready");
-	hp_copy(p->error, sizeof p->error, why);
-	hp_sproc_status(s, p);
-	hp_sproc_kill(p, p->spec.stop_signal);
-	/* One that will not go either gets SIGKILL after its stop timeout. */
-	p->deadline = hp_mono_ms() + p->spec.stop_timeout;
+		if (s->procs[i]->state == HP_ST_HELD && !s->shutdown &&
+		    hp_watch_blocker(s, s->procs[i]) == NULL)
+			hp_life(s, s->procs[i], HP_EV_SPAWN);
 }
 
 /*
@@ -341,8 +304,11 @@ hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
 	p->ready = -1;
 	if (p->state != HP_ST_STARTING)
 		return;
-	if (n > 0)
-		hp_sproc_isready(s, p);
-	else
-		hp_sproc_notready(s, p, "closed its ready-fd unwritten");
+	if (n > 0) {
+		hp_life(s, p, HP_EV_READY);
+		return;
+	}
+	hp_copy(p->code, sizeof p->code, "not-ready");
+	hp_copy(p->error, sizeof p->error, "closed its ready-fd unwritten");
+	hp_life(s, p, HP_EV_NOTREADY);
 }

@@ -1,6 +1,6 @@
 /* hp: see LICENSE. */
 /*
- * tables.c: lib/'s tables printed (run keys, run verbs), for
+ * tables.c: lib/'s tables printed (run keys, verbs, life), for
  * test/tables.bats to hold the pages, completions and Node client to.
  */
 
@@ -42,6 +42,42 @@ verbs(void)
 		printf("ID %s%s%s\t%s\n", name, *args ? " " : "", args, help);
 }
 
+/* Names of the bits set in m, from name(i), space-separated. */
+static void
+names(unsigned long long m, int n, const char *(*name)(int))
+{
+	int i, first = 1;
+
+	for (i = 0; i < n; i++)
+		if (m & (1ull << i)) {
+			printf("%s%s", first ? "" : " ", name(i));
+			first = 0;
+		}
+}
+
+/*
+ * The life of a process: "STATES<tab>EVENTS<tab>NEXT<tab>WHAT" a row
+ * ("-": the state stays), then "timer NAME EVENT" for each timer.
+ */
+static void
+life(void)
+{
+	unsigned long long ev;
+	const char *what, *name;
+	unsigned st;
+	int i, next, e;
+
+	for (i = 0; hp_life_row(i, &st, &ev, &next, &what) == 0; i++) {
+		names(st, HP_ST_N, hp_life_state_name);
+		printf("\t");
+		names(ev, HP_EV_N, hp_life_event_name);
+		printf("\t%s\t%s\n", next < 0 ? "-" : hp_life_state_name(next),
+		    what);
+	}
+	for (i = 0; (name = hp_life_timer_name(i, &e)) != NULL; i++)
+		printf("timer %s %s\n", name, hp_life_event_name(e));
+}
+
 int
 unit_tables(const char *which)
 {
@@ -49,8 +85,10 @@ unit_tables(const char *which)
 		keys();
 	else if (strcmp(which, "verbs") == 0)
 		verbs();
+	else if (strcmp(which, "life") == 0)
+		life();
 	else {
-		fprintf(stderr, "usage: run [keys|verbs]\n");
+		fprintf(stderr, "usage: run [keys|verbs|life]\n");
 		return 2;
 	}
 	return 0;

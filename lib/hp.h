@@ -455,10 +455,6 @@ struct hp_spec {
 	long long	scrollback;	/* bytes of output kept */
 	long long	quiet;		/* ms of silence that is "quiet" */
 };
-const char *hp_type_name(int);
-int	hp_type_parse(const char *);		/* -1 unknown */
-const char *hp_restart_name(int);
-int	hp_restart_parse(const char *);		/* -1 unknown */
 void	hp_spec_init(struct hp_spec *, const char *, int);
 int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
 	    size_t);				/* key, value; -1 + message */
@@ -480,6 +476,10 @@ int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
 	    size_t);		/* 1 set, 0 none, -1 + message */
 
 /* keys.c: the keys of a spec, one table (hp.conf(5), spec, hp-spawn -o) */
+const char *hp_type_name(int);
+int	hp_type_parse(const char *);		/* -1 unknown */
+const char *hp_restart_name(int);
+int	hp_restart_parse(const char *);		/* -1 unknown */
 struct hp_key;
 struct hp_keyinfo {
 	const char	*name;

@@ -70,6 +70,45 @@ struct hp_key {
 	const char	*help;
 };
 
+/* The words of type and restart. */
+static const char *types[] = { "service", "system", "node", "terminal" };
+#define NTYPES	(int)(sizeof types / sizeof types[0])
+static const char *restarts[] = { "no", "on-failure", "always" };
+
+const char *
+hp_type_name(int t)
+{
+	return t >= 0 && t < NTYPES ? types[t] : "?";
+}
+
+int
+hp_type_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < NTYPES; i++)
+		if (strcmp(s, types[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+hp_restart_name(int r)
+{
+	return r >= 0 && r < 3 ? restarts[r] : "?";
+}
+
+int
+hp_restart_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, restarts[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int
 yesno(const char *v, int *out)
 {

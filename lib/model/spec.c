@@ -9,44 +9,6 @@
 
 #include "hp.h"
 
-static const char *types[] = { "service", "system", "node", "terminal" };
-#define NTYPES	(int)(sizeof types / sizeof types[0])
-static const char *restarts[] = { "no", "on-failure", "always" };
-
-const char *
-hp_type_name(int t)
-{
-	return t >= 0 && t < NTYPES ? types[t] : "?";
-}
-
-int
-hp_type_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < NTYPES; i++)
-		if (strcmp(s, types[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-hp_restart_name(int r)
-{
-	return r >= 0 && r < 3 ? restarts[r] : "?";
-}
-
-int
-hp_restart_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (strcmp(s, restarts[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* A spec of type t with every default of the table (keys.c). */
 void
 hp_spec_init(struct hp_spec *sp, const char *name, int type)

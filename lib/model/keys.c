@@ -336,27 +336,7 @@ set_umask(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
-/* A command line: words, at least one. */
-static int
-set_exec(struct hp_spec *sp, const struct hp_key *k, const char *v,
-    char *msg, size_t n)
-{
-	char **w;
-	int argc;
-
-	if (hp_split(v, &w, &argc) == -1)
-		return snprintf(msg, n, "%s: %s", k->name, hp_split_error()),
-		    -1;
-	if (argc == 0) {
-		hp_argv_free(w);
-		return snprintf(msg, n, "%s: empty command", k->name), -1;
-	}
-	hp_argv_free(WORDS(sp, k));
-	WORDS(sp, k) = w;
-	return 0;
-}
-
-/* Words, any number: node-args. */
+/* Words, at least min of them: exec (a command line), node-args. */
 static int
 set_words(struct hp_spec *sp, const struct hp_key *k, const char *v,
     char *msg, size_t n)
@@ -367,6 +347,10 @@ set_words(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	if (hp_split(v, &w, &argc) == -1)
 		return snprintf(msg, n, "%s: %s", k->name, hp_split_error()),
 		    -1;
+	if (argc < k->min) {
+		hp_argv_free(w);
+		return snprintf(msg, n, "%s: empty command", k->name), -1;
+	}
 	hp_argv_free(WORDS(sp, k));
 	WORDS(sp, k) = w;
 	return 0;
@@ -613,8 +597,8 @@ put_rlimit(const struct hp_spec *sp, const struct hp_key *k,
 static const struct hp_key keys[] = {
 	{ "type", "type", 0, 0, NULL, ALL, K_NOCONF | K_NOOPT, F(type),
 	    set_type, put_type, "service, system, node or terminal" },
-	{ "exec", "command", 0, 0, NULL, ALL, K_NOOPT, F(argv),
-	    set_exec, put_words, "the command and its arguments" },
+	{ "exec", "command", 1, 0, NULL, ALL, K_NOOPT, F(argv),
+	    set_words, put_words, "the command and its arguments" },
 	{ "dir", "path", 0, 0, NULL, ALL, K_SET, F(dir),
 	    set_path, put_path, "its working directory" },
 	{ "clear-env", "yes|no", 0, 0, "no", ALL, 0, F(clear_env),

@@ -1,10 +1,8 @@
 /* hp: see LICENSE. */
 /* life.c: the life of a supervised process: one table of states and events. */
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,11 +12,13 @@
 /*
  * A process is in one state; what happens to it is an event; the table
  * below says, for a state and an event, the next state and what is done.
- * hp_life() is the only code that sets a state. Some events are refined
- * first, by what they find (refine()): a start that must wait is "queue",
- * an exit is "retry", "give-up" or "end". An event with no row for the
- * state changes nothing. hp(7), STATES, shows the same table; a test
- * holds the two together (test/tables.bats, test/unit/run life).
+ * hp_life() is the only code that sets a state. Where one happening can
+ * end in several ways it is told apart first, by what it finds: a spawn
+ * whose after= is not ready is "hold" (refine()), an exit "retry",
+ * "give-up" or "end"; admission makes a start "queue" or "spawn". An
+ * event with no row for the state changes nothing. hp(7), STATES, shows
+ * the same table; a test holds the two together (test/tables.bats, with
+ * test/unit/run life).
  *
  * Each timer has one purpose and is an event when it comes; a timer
  * belongs to the states it is set in and goes when the process leaves
@@ -92,7 +92,8 @@ static action none, runs, then_start, admit, enqueue, spawn, hold,
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
 #define HALTS	(E(HP_EV_STOP) | E(HP_EV_REMOVE) | E(HP_EV_RETIRE))
-#define DEAD	(S(HP_ST_STOPPED) | S(HP_ST_EXITED) | S(HP_ST_FAILED) | \
+/* No process, and none to come by itself but a backoff's. */
+#define IDLE	(S(HP_ST_STOPPED) | S(HP_ST_EXITED) | S(HP_ST_FAILED) | \
 	S(HP_ST_BACKOFF))
 
 /*
@@ -109,7 +110,7 @@ static const struct row {
 	const char		*what;	/* as hp(7) says it */
 } table[] = {
 	/* Starting: asked, admitted (or queued), held, spawned. */
-	{ DEAD, E(HP_EV_START) | E(HP_EV_RESUME), SAME, admit,
+	{ IDLE, E(HP_EV_START) | E(HP_EV_RESUME), SAME, admit,
 	    "admission: queue or spawn (start: counts start over)" },
 	{ S(HP_ST_QUEUED), E(HP_EV_START), SAME, none,
 	    "answered once it starts" },
@@ -117,11 +118,11 @@ static const struct row {
 	    E(HP_EV_START), SAME, runs, "answer: it runs" },
 	{ S(HP_ST_STOPPING), E(HP_EV_START), SAME, then_start,
 	    "start once stopped" },
-	{ DEAD, E(HP_EV_QUEUE), HP_ST_QUEUED, enqueue,
+	{ IDLE, E(HP_EV_QUEUE), HP_ST_QUEUED, enqueue,
 	    "wait for a slot: process:limit" },
-	{ DEAD | S(HP_ST_QUEUED) | S(HP_ST_HELD), E(HP_EV_SPAWN),
+	{ IDLE | S(HP_ST_QUEUED) | S(HP_ST_HELD), E(HP_EV_SPAWN),
 	    HP_ST_STARTING, spawn, "fork and exec: exec, or exit" },
-	{ DEAD | S(HP_ST_QUEUED), E(HP_EV_HOLD), HP_ST_HELD, hold,
+	{ IDLE | S(HP_ST_QUEUED), E(HP_EV_HOLD), HP_ST_HELD, hold,
 	    "wait for its after= to be ready" },
 	{ S(HP_ST_STARTING), E(HP_EV_EXEC), SAME, started,
 	    "process:started; wait for it to be ready" },

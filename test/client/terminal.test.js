@@ -405,3 +405,48 @@ test('hp-pty: the app\'s end hangs its terminal up, even by SIGKILL',
 	app.kill('SIGKILL');
 	await waitUntil(() => !alive(pid), 10000, 'the program gone');
 });
+
+// A registry of two tools: alpha, a script on PATH, and beta, missing.
+function tools(s) {
+	const bin = path.join(s.tmp, 'tools');
+	fs.mkdirSync(bin);
+	fs.writeFileSync(path.join(bin, 'alphatool'), '#!/bin/sh\n' +
+	    'echo "alpha $ALPHA_MODE $*"\n', { mode: 0o755 });
+	const reg = path.join(s.tmp, 'tools.conf');
+	fs.writeFileSync(reg, '[tool alpha]\nname = Alpha\ncommand = ' +
+	    'alphatool\nenv = ALPHA_MODE=on\n[tool beta]\ncommand = ' +
+	    'hp-no-beta\n');
+	return Object.assign({}, s.opts, { env: Object.assign({}, s.env, {
+		HP_REGISTRY: reg, XDG_CONFIG_HOME: path.join(s.tmp, 'config'),
+		XDG_CACHE_HOME: path.join(s.tmp, 'cache'),
+		PATH: bin + ':' + s.env.PATH }) });
+}
+
+test('launch(): a tool of the registry in a terminal; launched is its ' +
+    'cli-tool:launched event; not installed or unknown, it rejects', skip,
+    async (t) => {
+	const s = setup(t);
+	const o = tools(s);
+	const p = watch(hp.launch('alpha', Object.assign({ args: ['one',
+		'two'] }, o)), s);
+	let told = null;
+	p.term.on('launched', (e) => { told = e; });
+	const e = await p.term.launched;
+	assert.strictEqual(told, e);
+	assert.deepStrictEqual([e.event, e.id, e.tool, e.path],
+	    ['cli-tool:launched', 'alpha', 'Alpha',
+		path.join(s.tmp, 'tools', 'alphatool')]);
+	await p.ended();
+	assert.strictEqual(p.out, 'alpha on one two\r\n');
+	assert.deepStrictEqual(p.exit, { exitCode: 0, signal: 0 });
+	assert.strictEqual(p.term.process, e.path);
+
+	const b = watch(hp.launch('beta', o), s);
+	await assert.rejects(b.term.launched, { name: 'HpError',
+		code: 'not-installed' });
+	const g = watch(hp.launch('gamma', o), s);
+	await assert.rejects(g.term.launched, { code: 'not-found' });
+	await Promise.all([b.ended(), g.ended()]);
+	assert.deepStrictEqual([b.exit.exitCode, g.exit.exitCode], [1, 2]);
+	assert.throws(() => hp.launch('', o), { code: 'usage' });
+});

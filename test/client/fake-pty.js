@@ -42,7 +42,8 @@ function relay(out, pid) {
 	sock.write(frame('H', JSON.stringify({ pid: Number(pid) })));
 	sock.on('data', (b) => {
 		buf = Buffer.concat([buf, b]);
-		while (buf.length >= 3 && buf.length >= 3 + buf.readUInt16BE(1)) {
+		while (buf.length >= 3 &&
+		    buf.length >= 3 + buf.readUInt16BE(1)) {
 			const n = buf.readUInt16BE(1);
 			const p = buf.subarray(3, 3 + n).toString();
 			const k = String.fromCharCode(buf[0]);

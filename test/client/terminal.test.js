@@ -391,7 +391,8 @@ test('hp-pty: the app\'s end hangs its terminal up, even by SIGKILL',
 	const app = spawn(process.execPath, ['-e', `
 		const hp = require(${JSON.stringify(path.join(ROOT, 'share',
 		    'hp', 'node'))});
-		const t = hp.terminal('sh', ['-c', 'echo "<$$>"; exec sleep 1000'],
+		const t = hp.terminal('sh',
+		    ['-c', 'echo "<$$>"; exec sleep 1000'],
 		    ${JSON.stringify(s.opts)});
 		t.onData((d) => process.stdout.write(d));
 		setInterval(() => {}, 60000);

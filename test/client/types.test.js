@@ -57,9 +57,11 @@ test('what node-pty\'s typings refuse, index.d.ts refuses: a resize ' +
 	for (const theirs of [true, false]) {
 		const r = tsc(t, 'misuse.ts', theirs);
 		assert.strictEqual(r.status, 2, r.out);
-		const errs = r.out.split('\n').filter((l) => /error TS/.test(l));
+		const errs = r.out.split('\n').filter((l) =>
+		    /error TS/.test(l));
 		assert.strictEqual(errs.length, 2, r.out);
-		assert.match(errs[0], /misuse\.ts\(6,7\).*'void'.*'Promise<void>'/);
+		assert.match(errs[0],
+		    /misuse\.ts\(6,7\).*'void'.*'Promise<void>'/);
 		assert.match(errs[1], /misuse\.ts\(7,7\).*'Half'.*'IPty'/);
 		assert.match(r.out, /'handleFlowControl' is missing/);
 	}

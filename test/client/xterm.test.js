@@ -42,7 +42,8 @@ test('xterm.js shows what a program drew: characters, colours, bold, ' +
 	await waitUntil(() => v.text(2, 4, 5) === '80x24', 10000, '80x24');
 	assert.strictEqual(v.x.buffer.active.type, 'alternate');
 	for (const [cx, cy] of [[0, 0], [79, 0], [0, 23], [79, 23]])
-		assert.strictEqual(v.cell(cx, cy).getChars(), '+', cx + ',' + cy);
+		assert.strictEqual(v.cell(cx, cy).getChars(), '+',
+		    cx + ',' + cy);
 	assert.strictEqual(v.text(0, 1, 78), '-'.repeat(78));
 	assert.deepStrictEqual([v.cell(0, 12).getChars(),
 		v.cell(79, 12).getChars(), v.cell(1, 12).getChars()],
@@ -77,7 +78,8 @@ test('a resize reaches the program, which draws again at the new size',
 	v.pty.resize(100, 30);
 	await waitUntil(() => v.text(2, 4, 6) === '100x30', 10000, '100x30');
 	for (const [cx, cy] of [[0, 0], [99, 0], [0, 29], [99, 29]])
-		assert.strictEqual(v.cell(cx, cy).getChars(), '+', cx + ',' + cy);
+		assert.strictEqual(v.cell(cx, cy).getChars(), '+',
+		    cx + ',' + cy);
 	assert.strictEqual(v.text(29, 1, 98), '-'.repeat(98));
 	v.pty.write('q');
 	await waitUntil(() => v.exit !== null, 10000, 'exit');

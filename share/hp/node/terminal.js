@@ -79,7 +79,8 @@ function hasControl(file) {
 		let usage = '';
 		try {
 			usage = execFileSync(file, ['--help'], { timeout: 5000,
-				stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+				stdio: ['ignore', 'pipe', 'ignore'] })
+			    .toString();
 		} catch (e) {
 		}
 		controls.set(file, /--control\b/.test(usage));
@@ -93,6 +94,12 @@ function checkType(name, v, type) {
 	if (v && typeof v !== type)
 		throw new Error(name + ' must be a ' + type + ' (not a ' +
 		    typeof v + ')');
+}
+
+// node-pty takes args as one string on Windows only.
+function unixArgs(args) {
+	if (typeof args === 'string')
+		throw new Error('args as a string is not supported on unix.');
 }
 
 // A size of the terminal, as node-pty takes it: a positive number,
@@ -229,9 +236,7 @@ class Terminal extends EventEmitter {
 	// hp-pty's arguments after -S, its environment, and whether it
 	// takes the control channel.
 	_argv(file, args, o) {
-		if (typeof args === 'string')
-			throw new Error('args as a string is not supported on ' +
-			    'unix.');
+		unixArgs(args);
 		file = file || 'sh';
 		if (typeof file !== 'string')
 			throw new Error('file must be a string (not a ' +
@@ -326,7 +331,8 @@ class Terminal extends EventEmitter {
 	// own, failed an HpError when it could not be run.
 	_status(code, signal, failed) {
 		if (failed)
-			return { exitCode: failed.status, signal: 0, error: failed };
+			return { exitCode: failed.status, signal: 0,
+				error: failed };
 		// node-pty's number for a program that could not be started.
 		if (this._execFailed || (!this._control && this._stderr &&
 		    (code === 126 || code === 127)))
@@ -392,9 +398,10 @@ class Terminal extends EventEmitter {
 		}
 		this._want = [cols, rows];
 		if (!this._resizing)
-			this._resizing = this._apply().catch(() => {}).then(() => {
+			this._resizing = this._apply().catch(() => {})
+			    .then(() => {
 				this._resizing = null;
-			});
+			    });
 	}
 
 	async _apply() {
@@ -451,7 +458,8 @@ class Terminal extends EventEmitter {
 		if (n === s.SIGKILL) {
 			this._child.kill('SIGTERM');
 			this._child.kill('SIGINT');
-		} else if (n === s.SIGHUP || n === s.SIGINT || n === s.SIGTERM) {
+		} else if (n === s.SIGHUP || n === s.SIGINT ||
+		    n === s.SIGTERM) {
 			this._child.kill(n);
 		} else if (!this._warned) {
 			this._warned = true;
@@ -517,9 +525,7 @@ class Launched extends Terminal {
 		if (typeof tool !== 'string' || tool === '')
 			throw new HpError('launch: a tool id is required',
 			    'usage', 2);
-		if (typeof args === 'string')
-			throw new Error('args as a string is not supported on ' +
-			    'unix.');
+		unixArgs(args);
 		const env = this._env(o);
 		const a = ['--json', '-t', tool].concat(this._common(o, env));
 		a.push('--', ...(args || []).map(String));

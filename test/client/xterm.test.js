@@ -15,12 +15,16 @@ const XTERM = path.join(ROOT, 'test', 'npm', 'node_modules', '@xterm',
     'headless');
 const real = fs.existsSync(path.join(BIN, 'hp-pty'));
 
-// A terminal of hp-pty wired to an xterm.js of the same size, both ways.
-function screen(s, cols, rows) {
+function xterm(cols, rows) {
 	assert.ok(fs.existsSync(XTERM), XTERM + ' is missing: test/npm/fetch ' +
 	    'did not fetch it');
 	const { Terminal } = require(XTERM);
-	const x = new Terminal({ cols, rows, allowProposedApi: true });
+	return new Terminal({ cols, rows, allowProposedApi: true });
+}
+
+// A terminal of hp-pty wired to an xterm.js of the same size, both ways.
+function screen(s, cols, rows) {
+	const x = xterm(cols, rows);
 	const pty = hp.terminal(process.execPath, [path.join(__dirname,
 	    'draw.js')], Object.assign({}, s.opts, { cols, rows }));
 	const v = { x, pty, exit: null };
@@ -83,4 +87,34 @@ test('a resize reaches the program, which draws again at the new size',
 	assert.strictEqual(v.text(29, 1, 98), '-'.repeat(98));
 	v.pty.write('q');
 	await waitUntil(() => v.exit !== null, 10000, 'exit');
+});
+
+// An xterm.js that attaches answers what the replay asks, as it would
+// the program itself; those answers reach the program as typed keys.
+// Until the supervisor keeps the screen and answers once (issue 17, item
+// 5: the C side), this is a todo: it runs, and says how it fails.
+test('xterm.js attached to a detached terminal shows its screen, and ' +
+    'the program gets only what the user typed', { skip: !real &&
+    'hp-pty is not built', todo: 'blocked on the supervisor\'s screen ' +
+    'state: the replay\'s queries are answered again' }, async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const log = path.join(s.tmp, 'typed');
+	const d = await pm.detached(process.execPath, [path.join(__dirname,
+	    'asker.js'), log], { cols: 80, rows: 24 });
+	await waitUntil(() => fs.existsSync(log), 10000, 'asker');
+	const x = xterm(80, 24);
+	const a = pm.attach(d.name, { cols: 80, rows: 24 });
+	a.onData((b) => x.write(b));
+	x.onData((b) => a.write(b));
+	s.atEnd(() => a.detach());
+	await waitUntil(() => x.buffer.active.getLine(1)
+	    .translateToString(true) === '  ready', 10000, 'ready');
+	// The user types Z; what came before it was not typed.
+	a.write('Z');
+	await waitUntil(() => fs.readFileSync(log, 'utf8').includes('5a'),
+	    10000, 'Z typed');
+	assert.strictEqual(fs.readFileSync(log, 'utf8'), '5a');
+	await a.detach();
 });

@@ -355,17 +355,18 @@ class Terminal extends EventEmitter {
 	// node-pty's two ways to hear of the end: on('exit', (code, signal))
 	// and onExit({exitCode, signal}).
 	_finish(e) {
-		this._exit = e;
 		this.emit('exit', e.exitCode, e.signal);
 		this.emit('_exit', e);
 	}
 
-	onData(fn) {
-		return listen(this, 'data', fn);
+	// node-pty's events: functions of their own, so that they may be
+	// passed around unbound.
+	get onData() {
+		return (fn) => listen(this, 'data', fn);
 	}
 
-	onExit(fn) {
-		return listen(this, '_exit', fn);
+	get onExit() {
+		return (fn) => listen(this, '_exit', fn);
 	}
 
 	// With handleFlowControl, the pause and resume texts written whole

@@ -12,6 +12,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { leftovers } = require('../client/helpers');
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const NPM = path.join(ROOT, 'test', 'npm', 'node_modules');
 const TARGET = process.argv[2];
@@ -108,28 +110,6 @@ function workdir() {
 	for (const f of Object.keys(shims))
 		fs.writeFileSync(path.join(lib, f), shims[f]);
 	return w;
-}
-
-// The processes whose environment names our state directory: what the
-// tests started and left.
-function leftovers(dir) {
-	const want = 'HP_STATE_DIR=' + dir;
-	const out = [];
-	for (const p of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(p) || Number(p) === process.pid)
-			continue;
-		try {
-			const env = fs.readFileSync('/proc/' + p + '/environ',
-			    'latin1');
-			const stat = fs.readFileSync('/proc/' + p + '/stat',
-			    'latin1');
-			if (env.split('\0').includes(want) &&
-			    !/\) Z /.test(stat))
-				out.push(Number(p));
-		} catch (e) {
-		}
-	}
-	return out;
 }
 
 async function main() {

@@ -137,13 +137,14 @@ test('onExit gets the program\'s status after its last byte; a terminal ' +
 	assert.deepStrictEqual(b.exit, { exitCode: 7, signal: 0 });
 	assert.match(b.out, /got go/);
 
-	// A signal: 128+N, as hp-pty attach passes it on.
+	// A signal: exitCode 0 and its number, as node-pty says it (hp-pty
+	// attach exits 128+N).
 	const k = await pm.detached('sh', ['-c', 'read x; kill -USR1 $$']);
 	const c = client(s, k.name);
 	await c.term.attached;
 	c.term.write('go\n');
 	await c.ended();
-	assert.deepStrictEqual(c.exit, { exitCode: 138, signal: 0 });
+	assert.deepStrictEqual(c.exit, { exitCode: 0, signal: 10 });
 });
 
 test('two clients at once: both see the output, both type', need,
@@ -224,16 +225,19 @@ test('kill() stops the program through the supervisor; kill(signal) ' +
 	assert.deepStrictEqual([r.ok, r.state, r.stopped_by],
 	    [true, 'stopped', 'HUP']);
 	await a.ended();
-	assert.deepStrictEqual(a.exit, { exitCode: 129, signal: 0 });
+	assert.deepStrictEqual(a.exit, { exitCode: 0, signal: 1 });
 	assert.ok(!alive(d.pid), 'the program is gone');
 
 	const k = await detach(s, 'cat', []);
 	const b = client(s, k.name);
+	let ex = null;
+	b.term.on('exit', (code, signal) => { ex = [code, signal]; });
 	await b.term.attached;
 	const q = await b.term.kill('SIGUSR1');
 	assert.deepStrictEqual([q.ok, q.name], [true, k.name]);
 	await b.ended();
-	assert.deepStrictEqual(b.exit, { exitCode: 128 + 10, signal: 0 });
+	assert.deepStrictEqual(b.exit, { exitCode: 0, signal: 10 });
+	assert.deepStrictEqual(ex, [0, 10]);
 	assert.ok(!alive(k.pid));
 });
 

@@ -25,9 +25,9 @@ function detachArgs(file, args, o) {
 	if (o.id)
 		a.push('-n', o.id);
 	if (o.cols !== undefined)
-		a.push('-c', String(size(o.cols, 80, 'cols')));
+		a.push('-c', String(size(o.cols, 'cols')));
 	if (o.rows !== undefined)
-		a.push('-r', String(size(o.rows, 24, 'rows')));
+		a.push('-r', String(size(o.rows, 'rows')));
 	if (o.cwd)
 		a.push('-C', o.cwd);
 	if (o.name)
@@ -61,66 +61,54 @@ function detached(file, args, o) {
 // A client of a detached terminal: hp-pty attach, whose first line of
 // output (--json) is the supervisor's answer; the rest is the terminal.
 class Attached extends Terminal {
+	get _headed() {
+		return true;
+	}
+
 	constructor(name, o) {
 		super(name, null, o);
-		this._head = null;
-		this._answered = false;
-		this._refused = null;
 		this._detaching = false;
-		this._stderr = '';
-		this._child.stderr.on('data', (b) => {
-			this._stderr = (this._stderr + b).slice(-4096);
-		});
+		this._refused = null;
 		this.attached = new Promise((res, rej) => {
 			this._settle = { res, rej };
 		});
 		this.attached.catch(() => {});
-		this._ended = new Promise((res) => this.once('exit', res));
+		this._ended = new Promise((res) => this.once('_exit', res));
+	}
+
+	// Its size is the terminal's unless given: 0 until the answer.
+	_checkOptions(o) {
+		super._checkOptions(Object.assign({}, o, { cols: undefined,
+			rows: undefined }));
+		this._cols = o.cols === undefined ? 0 : size(o.cols, 'cols');
+		this._rows = o.rows === undefined ? 0 : size(o.rows, 'rows');
+		if (!this._cols !== !this._rows)
+			throw new HpError('attach: cols and rows go together',
+			    'usage', 2);
 	}
 
 	_argv(name, args, o) {
 		need(name, 'attach');
 		this.id = name;
-		this.process = name;
-		this.cols = size(o.cols, 0, 'cols');
-		this.rows = size(o.rows, 0, 'rows');
-		if (!this.cols !== !this.rows)
-			throw new HpError('attach: cols and rows go together',
-			    'usage', 2);
+		this._process = name;
 		// Every byte written is for the program: detach() detaches.
 		const a = ['--json', '--detach-key', 'none'];
-		if (this.cols)
-			a.push('-c', String(this.cols), '-r',
-			    String(this.rows));
+		if (this._cols)
+			a.push('-c', String(this._cols), '-r',
+			    String(this._rows));
 		if (o.replay !== undefined)
 			a.push('--replay', String(o.replay));
-		return a.concat('attach', name);
-	}
-
-	_output(b) {
-		if (this._answered)
-			return super._output(b);
-		const h = this._head ? Buffer.concat([this._head, b]) : b;
-		const i = h.indexOf(10);
-		if (i < 0) {
-			this._head = h;
-			return;
-		}
-		this._head = null;
-		this._answer(parse(h.subarray(0, i).toString()));
-		if (i + 1 < h.length)
-			super._output(h.subarray(i + 1));
+		return { args: a.concat('attach', name) };
 	}
 
 	_answer(r) {
-		this._answered = true;
 		if (!r || r.ok !== true) {
 			this._refused = r || null;
 			return;
 		}
-		if (!this.cols) {
-			this.cols = r.cols;
-			this.rows = r.rows;
+		if (!this._cols) {
+			this._cols = r.cols;
+			this._rows = r.rows;
 		}
 		this._settle.res(r);
 	}
@@ -128,11 +116,13 @@ class Attached extends Terminal {
 	// The program's status when it ended; detached when our client
 	// ended and the program goes on; error when we never attached.
 	_status(code, signal, failed) {
-		if (!this._answered && this._head)
+		if (!this._answered && this._head) {
+			this._answered = true;
 			this._answer(parse(this._head.toString()));
-		const e = failed || (this._refused !== null || !this._answered ?
-		    failure('hp-pty', this._refused, code, this._stderr,
-		    signal) : null);
+		}
+		const e = failed || (this._refused !== null ||
+		    !this._answered ? failure('hp-pty', this._refused, code,
+		    this._stderr, signal) : null);
 		if (e) {
 			this._settle.rej(e);
 			return { exitCode: typeof e.status === 'number' ?
@@ -140,12 +130,19 @@ class Attached extends Terminal {
 		}
 		if (signal || (code === 0 && this._detaching))
 			return { exitCode: 0, signal: 0, detached: true };
-		return super._status(code, signal, null);
+		return this._waitStatus(code, signal);
 	}
 
 	write(data) {
 		if (!this._detaching)
 			super.write(data);
+	}
+
+	// As terminal()'s, and a promise that settles once the size is set
+	// (hp-pty resize), which may be ignored: it never rejects.
+	resize(cols, rows) {
+		super.resize(cols, rows);
+		return this._resizing || Promise.resolve();
 	}
 
 	// A size set before the attach would be undone by it.
@@ -162,6 +159,12 @@ class Attached extends Terminal {
 			this._child.stdin.end();
 		}
 		return this._ended;
+	}
+
+	// Our client goes; the program goes on.
+	destroy() {
+		this.detach();
+		this._destroyed = true;
 	}
 
 	// Stop the program through the supervisor (hang-up, then its stop

@@ -196,7 +196,8 @@ export class ProcessManager extends EventEmitter {
 	install(id: string, onProgress?: (e: InstallProgress) => void,
 	    o?: DetectOptions): Promise<ToolInfo & HpEvent>;
 	terminal(file?: string, args?: string[] | string,
-	    o?: TerminalOptions): IPty;
+	    o?: TerminalOptions): HpPty;
+	launch(tool: string, o?: LaunchOptions): LaunchedPty;
 	/** detached() and attach() with the options of this manager. */
 	detached(file?: string, args?: string[] | string,
 	    o?: DetachedOptions): Promise<DetachedInfo>;
@@ -212,48 +213,148 @@ export class ProcessManager extends EventEmitter {
 	on(event: string, fn: (e: HpEvent) => void): this;
 }
 
-export interface TerminalOptions extends ClientOptions {
-	/** The terminal type, TERM, as node-pty's name. */
-	name?: string;
-	cols?: number;
-	rows?: number;
-	cwd?: string;
-	/** The program's environment; else process.env. */
-	env?: NodeJS.ProcessEnv;
-	/** null: onData gets Buffers. */
-	encoding?: string | null;
-	/** hp-pty's name of the terminal; made up when not given. */
-	id?: string;
-}
-
+/** An object that can be disposed of: dispose() undoes what made it. */
 export interface IDisposable {
 	dispose(): void;
 }
 
-/** The part of node-pty's IPty that terminal front ends use. */
-export interface IPty {
-	readonly pid: number;
-	cols: number;
-	rows: number;
-	readonly process: string;
-	/** hp-pty's name of the terminal. */
-	readonly id: string;
-	onData(fn: (data: string) => void): IDisposable;
-	onExit(fn: (e: { exitCode: number; signal?: number }) => void):
-	    IDisposable;
-	write(data: string | Buffer): void;
-	/** Settles once the size is set; may be ignored. */
-	resize(cols: number, rows: number): Promise<void>;
-	kill(signal?: string): void;
-	pause(): void;
-	resume(): void;
-	clear(): void;
-	on(event: 'data', fn: (data: string) => void): this;
-	on(event: 'exit', fn: (e: { exitCode: number; signal?: number })
-	    => void): this;
+/** An event, as node-pty has them: call it with a listener; dispose()
+ * of what it returns stops listening. */
+export interface IEvent<T> {
+	(listener: (e: T) => any): IDisposable;
 }
 
-export type Terminal = IPty;
+/** node-pty's options of a terminal, on every system. */
+export interface IBasePtyForkOptions {
+	/** The terminal type, TERM; else TERM of env, else xterm-256color
+	 * (node-pty's own default is xterm). */
+	name?: string;
+	/** The size; 80 by 24 when not given. */
+	cols?: number;
+	rows?: number;
+	/** The program's directory; else ours. PWD is set to it. */
+	cwd?: string;
+	/** The program's whole environment; else process.env, without
+	 * TMUX, TMUX_PANE, STY, WINDOW, WINDOWID, TERMCAP, COLUMNS and
+	 * LINES. */
+	env?: { [key: string]: string | undefined };
+	/** How output is decoded ('utf8' when not given), and strings
+	 * written encoded; null: onData gets Buffers. */
+	encoding?: string | null;
+	/** Whether write(flowControlPause) and write(flowControlResume),
+	 * each written whole, pause and resume the output instead of
+	 * reaching the program. */
+	handleFlowControl?: boolean;
+	/** '\x13' (XOFF) when not given. */
+	flowControlPause?: string;
+	/** '\x11' (XON) when not given. */
+	flowControlResume?: string;
+}
+
+/** node-pty's options of a terminal on Unix. */
+export interface IPtyForkOptions extends IBasePtyForkOptions {
+	/** Who the program runs as (hp-pty -u): only root may. */
+	uid?: number;
+	gid?: number;
+}
+
+/** node-pty's options of a terminal on Windows; taken and ignored. */
+export interface IWindowsPtyForkOptions extends IBasePtyForkOptions {
+	useConpty?: boolean;
+	useConptyDll?: boolean;
+	conptyInheritCursor?: boolean;
+}
+
+/** The options of terminal() and spawn(): node-pty's, and where the hp
+ * commands are. */
+export interface TerminalOptions extends IPtyForkOptions {
+	/** The directory of the hp commands; else PREFIX/bin beside this
+	 * module when installed, else PATH. */
+	bin?: string;
+	/** The state directory (-S); else the commands' default. */
+	stateDir?: string;
+	/** hp-pty's name of the terminal (-n); made up when not given. */
+	id?: string;
+}
+
+/** node-pty's IPty: a program in a pseudo-terminal. */
+export interface IPty {
+	/** The program's pid, once hp-pty takes the control channel;
+	 * hp-pty's until then. */
+	readonly pid: number;
+	readonly cols: number;
+	readonly rows: number;
+	/** The name of the program that has the terminal (the foreground
+	 * process group's leader, as hp-pty tells it); the program started
+	 * until it does. */
+	readonly process: string;
+	/** Whether the flow control texts pause and resume the output; may
+	 * be changed at any time. */
+	handleFlowControl: boolean;
+	/** The program's output; every byte comes before onExit. */
+	readonly onData: IEvent<string>;
+	/** The program's end: exitCode, or 0 and the signal's number for a
+	 * death by signal; exitCode 1 when it could not be started. */
+	readonly onExit: IEvent<{ exitCode: number, signal?: number }>;
+	/** Throws on a size that is not positive. */
+	resize(columns: number, rows: number): void;
+	/** Does nothing, as node-pty outside Windows. */
+	clear(): void;
+	write(data: string | Buffer): void;
+	/** The signal, SIGHUP unless told, to the program; SIGKILL to its
+	 * whole session. */
+	kill(signal?: string): void;
+	/** Flow control: while paused, nothing is read from the terminal
+	 * and the program waits. */
+	pause(): void;
+	resume(): void;
+}
+
+/** What terminal() gives: node-pty's IPty and what node-pty's objects
+ * have beyond their typings. */
+export interface HpPty extends IPty {
+	/** hp-pty's name of the terminal. */
+	readonly id: string;
+	/** No more data; the terminal hangs up (its program gets SIGHUP);
+	 * onExit still comes. */
+	destroy(): void;
+	on(event: 'data', fn: (data: string) => void): this;
+	on(event: 'exit', fn: (exitCode: number, signal?: number) => void):
+	    this;
+	once(event: 'data', fn: (data: string) => void): this;
+	once(event: 'exit', fn: (exitCode: number, signal?: number) =>
+	    void): this;
+	off(event: 'data' | 'exit', fn: (...args: any[]) => void): this;
+}
+
+export type Terminal = HpPty;
+
+/** The cli-tool:launched event of hp-pty -t. */
+export interface ToolLaunched extends HpEvent {
+	event: 'cli-tool:launched';
+	id: string;
+	tool: string;
+	path: string;
+	version: string | null;
+	pid: number;
+	terminal: string | null;
+}
+
+export interface LaunchOptions extends TerminalOptions {
+	/** The tool's arguments. */
+	args?: string[];
+}
+
+/** A tool of the registry in a terminal. */
+export interface LaunchedPty extends HpPty {
+	/** Its cli-tool:launched event; rejects with an HpError
+	 * (not-installed, not-found for an unknown tool ...). */
+	readonly launched: Promise<ToolLaunched>;
+	on(event: 'launched', fn: (e: ToolLaunched) => void): this;
+	on(event: 'data', fn: (data: string) => void): this;
+	on(event: 'exit', fn: (exitCode: number, signal?: number) => void):
+	    this;
+}
 
 export interface DetachedOptions extends ClientOptions {
 	/** hp-pty's name of the terminal (-n); else derived from the
@@ -310,8 +411,8 @@ export interface AttachAnswer {
 
 /** How a client of a detached terminal ended. */
 export interface AttachExit {
-	/** The program's status (128+N for signal N); 0 when detached;
-	 * hp-pty's (1 ...) when it could not attach. */
+	/** The program's status (0, and signal, for a death by signal);
+	 * 0 when detached; hp-pty's (1 ...) when it could not attach. */
 	exitCode: number;
 	signal?: number;
 	/** Our client ended (detach(), or hp-pty attach was signalled);
@@ -323,20 +424,21 @@ export interface AttachExit {
 
 /** A client of a detached terminal, over hp-pty attach. pid is that of
  * hp-pty attach, process and id the terminal's name. */
-export interface AttachedPty extends IPty {
+export interface AttachedPty extends HpPty {
 	/** The supervisor's answer; rejects with an HpError (not-found,
 	 * not-running, too-many ...) when we could not attach. */
 	readonly attached: Promise<AttachAnswer>;
 	/** End our client only: the program goes on. Resolves with what
-	 * onExit gets. */
+	 * onExit gets. destroy() does the same. */
 	detach(): Promise<AttachExit>;
 	/** Stop the program through the supervisor (hang-up, its stop
 	 * signal, SIGKILL), or with signal, send it that; resolves with
 	 * the supervisor's answer. The client ends when the program does. */
 	kill(signal?: string | number): Promise<VerbResult>;
-	onExit(fn: (e: AttachExit) => void): IDisposable;
-	on(event: 'data', fn: (data: string) => void): this;
-	on(event: 'exit', fn: (e: AttachExit) => void): this;
+	/** As terminal()'s; the promise settles once the size is set
+	 * (hp-pty resize), after the attach; it never rejects. */
+	resize(columns: number, rows: number): Promise<void>;
+	readonly onExit: IEvent<AttachExit>;
 }
 
 export type Attached = AttachedPty;
@@ -346,10 +448,20 @@ export interface SendOptions extends ClientOptions {
 	enter?: boolean;
 }
 
+/** A program in a new terminal, kept by hp-pty in the foreground: the
+ * user's sh when file is not given. Throws as node-pty does on a bad
+ * option, and an HpError (not-installed) when hp-pty is not found. */
 export function terminal(file?: string, args?: string[] | string,
-    options?: TerminalOptions): IPty;
-/** node-pty's name for terminal(). */
-export const spawn: typeof terminal;
+    options?: TerminalOptions): HpPty;
+/** terminal() under node-pty's name and typing: code written for
+ * node-pty needs only its import changed. args as a string throws, as
+ * node-pty's does outside Windows. */
+export function spawn(file?: string, args?: string[] | string,
+    options?: TerminalOptions | IWindowsPtyForkOptions): IPty;
+/** The CLI tool tool of the registry (hp-detect(1)) in a terminal, with
+ * its environment: hp-pty -t. */
+export function launch(tool: string, options?: LaunchOptions):
+    LaunchedPty;
 /** Hand a terminal running file (else the user's shell) to the
  * supervisor, started when none runs; rejects with an HpError (exists,
  * exec-failed, usage ...). */
@@ -384,7 +496,8 @@ declare const hp: {
 	ProcessManager: typeof ProcessManager;
 	HpError: typeof HpError;
 	terminal: typeof terminal;
-	spawn: typeof terminal;
+	spawn: typeof spawn;
+	launch: typeof launch;
 	detached: typeof detached;
 	attach: typeof attach;
 	send: typeof send;

@@ -8,7 +8,7 @@
 const { HpError, locate, run, platformName } = require('./run');
 const { ProcessManager } = require('./manager');
 const { detect, install } = require('./detect');
-const { Terminal, terminal } = require('./terminal');
+const { Terminal, terminal, launch } = require('./terminal');
 const { Attached, attach, detached, send } = require('./detached');
 
 module.exports = {
@@ -19,6 +19,7 @@ module.exports = {
 	// node-pty's name for it, so that code written for node-pty needs
 	// only its require changed.
 	spawn: terminal,
+	launch,
 	Terminal,
 	// Terminals the supervisor keeps, and their clients.
 	detached,

@@ -3,7 +3,7 @@
 import hp from './index.js';
 
 export const {
-	ProcessManager, detect, install, terminal, spawn, Terminal, detached,
-	attach, send, Attached, HpError, locate, run, platformName,
+	ProcessManager, detect, install, terminal, spawn, launch, Terminal,
+	detached, attach, send, Attached, HpError, locate, run, platformName,
 } = hp;
 export default hp;

@@ -264,6 +264,11 @@ class ProcessManager extends EventEmitter {
 		    Object.assign({}, this.options, o));
 	}
 
+	launch(tool, o) {
+		return require('./terminal').launch(tool,
+		    Object.assign({}, this.options, o));
+	}
+
 	// A detached terminal of this supervisor, and a client of one;
 	// their terminal:activity events come as the others do.
 	detached(file, args, o) {

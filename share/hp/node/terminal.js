@@ -1,24 +1,118 @@
 // hp: see LICENSE.
 // terminal.js: node-pty's IPty over a foreground hp-pty: the program's
-// terminal relayed over plain pipes, resized through hp-pty resize.
+// terminal relayed over plain pipes; its size, the signals for its whole
+// session and its foreground process over a control channel.
 'use strict';
 
 const { EventEmitter } = require('node:events');
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { StringDecoder } = require('node:string_decoder');
-const { HpError, locate, run, execError, stateArgs } = require('./run');
+const { HpError, locate, run, parse, failure, execError,
+	stateArgs } = require('./run');
 
 let serial = 0;
 
-function size(v, def, what) {
-	if (v === undefined)
-		return def;
-	if (!Number.isInteger(v) || v <= 0 || v > 65535)
-		throw new HpError('terminal: bad ' + what + ': ' + v, 'usage',
-		    2);
-	return v;
+// What node-pty leaves out of process.env when it is the environment
+// given (hp-pty itself drops LINES and COLUMNS).
+const SANITIZE = ['TMUX', 'TMUX_PANE', 'STY', 'WINDOW', 'WINDOWID',
+	'TERMCAP', 'COLUMNS', 'LINES'];
+
+/*
+ * The control channel, hp-pty --control 3: descriptor 3 of hp-pty is one
+ * end of a socket pair whose other end is ours. Both ways go frames: a
+ * kind byte, the length of the payload in two bytes, big-endian (4096
+ * at most), and the payload; a kind not known is skipped. Ours:
+ *   s  "COLS ROWS": the terminal's size; its foreground group gets
+ *      SIGWINCH.
+ *   k  "N": signal N to the program's whole session (kill('SIGKILL')).
+ *   x  empty: the program has exited (we reaped it): relay what is left
+ *      and end.
+ * hp-pty's:
+ *   H  {"pid":N,...}: the program has exec'd as N, the process we
+ *      spawned; the channel is up.
+ *   E  {"code":"exec-failed","exit_code":127,"message":"..."}: it could
+ *      not be started; the process we spawned exits with exit_code.
+ *   F  {"pid":N,"name":"sleep"}: another process group has the terminal,
+ *      named by its leader's argv[0].
+ * The end of the channel hangs the terminal up: SIGHUP to its session,
+ * then its stop signal, then SIGKILL. An hp-pty that does not list
+ * --control in its usage gets none: the size then goes through hp-pty
+ * resize, and the app's end hangs up through --eof-hangup.
+ */
+const FRAME_MAX = 4096;
+
+function frame(kind, payload) {
+	const p = Buffer.from(payload || '');
+	const b = Buffer.alloc(3 + p.length);
+	b[0] = kind.charCodeAt(0);
+	b.writeUInt16BE(p.length, 1);
+	p.copy(b, 3);
+	return b;
 }
+
+// Call fn(kind, payload) for each whole frame read from stream.
+function frames(stream, fn) {
+	let buf = Buffer.alloc(0);
+	stream.on('data', (b) => {
+		buf = buf.length ? Buffer.concat([buf, b]) : b;
+		while (buf.length >= 3) {
+			const n = buf.readUInt16BE(1);
+			if (n > FRAME_MAX) {
+				stream.destroy();
+				return;
+			}
+			if (buf.length < 3 + n)
+				break;
+			fn(String.fromCharCode(buf[0]),
+			    buf.subarray(3, 3 + n).toString());
+			buf = buf.subarray(3 + n);
+		}
+	});
+}
+
+// Whether the hp-pty at file takes --control, asked once a file.
+const controls = new Map();
+
+function hasControl(file) {
+	if (!controls.has(file)) {
+		let usage = '';
+		try {
+			usage = execFileSync(file, ['--help'], { timeout: 5000,
+				stdio: ['ignore', 'pipe', 'ignore'] })
+			    .toString();
+		} catch (e) {
+		}
+		controls.set(file, /--control\b/.test(usage));
+	}
+	return controls.get(file);
+}
+
+// node-pty's check of an option: throws "name must be a string (not a
+// object)"; falsy values are not checked, as there.
+function checkType(name, v, type) {
+	if (v && typeof v !== type)
+		throw new Error(name + ' must be a ' + type + ' (not a ' +
+		    typeof v + ')');
+}
+
+// node-pty takes args as one string on Windows only.
+function unixArgs(args) {
+	if (typeof args === 'string')
+		throw new Error('args as a string is not supported on unix.');
+}
+
+// A size of the terminal, as node-pty takes it: a positive number,
+// truncated; hp-pty's bound is 65535. why: node-pty's message.
+function size(v, what, why) {
+	const n = Math.trunc(v);
+	if (typeof v !== 'number' || !(n >= 1) || n > 65535)
+		throw new HpError((why || what + ' must be') + ' 1 to 65535: ' +
+		    what + ' ' + v, 'usage', 2);
+	return n;
+}
+
+const RESIZE = 'resizing must be done using positive cols and rows,';
 
 // A decoder of chunks to text in enc, or none (null): Buffers as they
 // are; null flushes it.
@@ -35,72 +129,201 @@ function listen(em, ev, fn) {
 	return { dispose: () => em.off(ev, fn) };
 }
 
+function signum(sig) {
+	if (sig === undefined || sig === null)
+		return os.constants.signals.SIGHUP;
+	return typeof sig === 'number' ? sig : os.constants.signals[sig];
+}
+
 class Terminal extends EventEmitter {
 	constructor(file, args, o) {
 		super();
+		o = o || {};
 		this._o = o;
+		this._checkOptions(o);
 		this._bin = locate('hp-pty', o);
 		this._want = null;
 		this._resizing = null;
 		this._done = false;
-		const a = stateArgs(o).concat(this._argv(file, args, o));
+		this._destroyed = false;
+		this._ctl = null;
+		this._execFailed = null;
+		this._head = null;
+		// With --json, the first line of output is hp-pty's answer.
+		this._answered = !this._headed;
+		this.handleFlowControl = !!o.handleFlowControl;
+		this._pauseText = o.flowControlPause || '\x13';
+		this._resumeText = o.flowControlResume || '\x11';
+		const r = this._argv(file, args, o);
+		const env = r.env || o.env || process.env;
+		const stdio = ['pipe', 'pipe', 'pipe'];
+		if (r.control)
+			stdio.push('pipe');
 		// env is the program's whole environment, as with node-pty; it
 		// goes in hp-pty's environment, not on its command line.
-		const c = spawn(this._bin, a, { env: o.env || process.env,
-			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+		const c = spawn(this._bin, stateArgs(o).concat(r.args),
+		    { env, stdio, windowsHide: true });
 		this._child = c;
-		this.pid = c.pid;
+		this._pid = c.pid;
 		const enc = o.encoding === null ? null : o.encoding || 'utf8';
+		this._enc = enc;
 		this._text = decoder(enc);
+		this._stderr = '';
 		const err = decoder(enc);
 		c.stdout.on('data', (b) => this._output(b));
 		// hp-pty's own messages (a command not found ...) are shown
 		// in the terminal, as a program's would be.
 		c.stderr.on('data', (b) => {
+			this._stderr = (this._stderr + b).slice(-4096);
 			const d = err(b);
 			this._data(typeof d === 'string' ?
 			    d.replace(/\r?\n/g, '\r\n') : d);
 		});
 		c.stdin.on('error', () => {});
+		if (r.control)
+			this._channel(c.stdio[3]);
 		let failed = null;
 		c.on('error', (e) => {
 			failed = execError('hp-pty', this._bin, e);
 		});
+		// The program has exited: the relay is told, so that it ends
+		// even while processes it left behind hold the terminal.
+		c.on('exit', () => this._send('x', ''));
 		// 'close' comes after the last byte of stdout: every byte the
 		// program wrote is delivered before its exit.
 		c.on('close', (code, signal) => {
 			this._data(this._text(null));
 			this._done = true;
-			this.emit('exit', this._status(code, signal, failed));
+			if (this._ctl)
+				this._ctl.destroy();
+			this._finish(this._status(code, signal, failed));
 		});
 	}
 
-	// hp-pty's arguments after -S: those of the foreground.
+	// node-pty's checks of its options, with its messages.
+	_checkOptions(o) {
+		for (const k of ['name', 'cwd', 'encoding'])
+			checkType(k, o[k], 'string');
+		for (const k of ['cols', 'rows', 'uid', 'gid'])
+			checkType(k, o[k], 'number');
+		checkType('env', o.env, 'object');
+		this._cols = o.cols ? size(o.cols, 'cols') : 80;
+		this._rows = o.rows ? size(o.rows, 'rows') : 24;
+	}
+
+	get _headed() {
+		return false;
+	}
+
+	get pid() {
+		return this._pid;
+	}
+
+	get cols() {
+		return this._cols;
+	}
+
+	get rows() {
+		return this._rows;
+	}
+
+	// The name of the program that has the terminal: node-pty's
+	// process. With the channel, the foreground's; else the program's.
+	get process() {
+		return this._process;
+	}
+
+	// hp-pty's arguments after -S, its environment, and whether it
+	// takes the control channel.
 	_argv(file, args, o) {
-		this.cols = size(o.cols, 80, 'cols');
-		this.rows = size(o.rows, 24, 'rows');
+		unixArgs(args);
+		file = file || 'sh';
+		if (typeof file !== 'string')
+			throw new Error('file must be a string (not a ' +
+			    typeof file + ')');
+		const env = this._env(o);
+		const a = this._common(o, env);
+		a.push('--', file, ...(args || []).map(String));
+		this._process = file;
+		return { args: a, env, control: this._control };
+	}
+
+	// The options of a terminal in the foreground, for spawn and launch;
+	// env is the program's.
+	_common(o, env) {
 		// hp-pty's name of the terminal, for resize; node-pty's name
 		// is the terminal type, TERM.
 		this.id = o.id || 'pty-' + process.pid + '-' + ++serial;
-		this.process = file || os.userInfo().shell || 'sh';
-		const a = ['-n', this.id, '-c', String(this.cols), '-r',
-			String(this.rows)];
+		this._control = hasControl(this._bin);
+		const a = ['-n', this.id, '-c', String(this._cols), '-r',
+			String(this._rows)];
+		// Without the channel, the end of our pipe is the app's end.
+		a.push(this._control ? '--control=3' : '--eof-hangup');
+		// hp-pty's TERM is xterm-256color unless told.
+		if (env.TERM)
+			a.push('-T', env.TERM);
 		if (o.cwd)
 			a.push('-C', o.cwd);
-		if (o.name)
-			a.push('-T', o.name);
-		if (file)
-			a.push('--', file, ...[].concat(args || []));
+		if (o.uid || o.gid)
+			a.push('-u', String(o.uid || process.getuid()) +
+			    (o.gid ? ':' + o.gid : ''));
 		return a;
 	}
 
-	// A chunk of hp-pty's standard output, a Buffer.
+	// The program's environment, as node-pty makes it: env or ours
+	// (without what would mislead a program in a new terminal), PWD the
+	// directory it starts in, TERM the name option, else that of env.
+	_env(o) {
+		const env = Object.assign({}, o.env || process.env);
+		if (!o.env)
+			for (const k of SANITIZE)
+				delete env[k];
+		env.PWD = o.cwd || process.cwd();
+		// Else hp-pty's default, xterm-256color (node-pty's is xterm).
+		if (o.name)
+			env.TERM = o.name;
+		return env;
+	}
+
+	_channel(sock) {
+		this._ctl = sock;
+		sock.on('error', () => {});
+		frames(sock, (kind, p) => {
+			const m = parse(p);
+			if (kind === 'H')
+				this._hello = m;
+			else if (kind === 'E')
+				this._execFailed = m || {};
+			else if (kind === 'F' && m && m.name)
+				this._process = m.name;
+		});
+	}
+
+	_send(kind, payload) {
+		if (this._ctl && !this._ctl.destroyed && this._ctl.writable)
+			this._ctl.write(frame(kind, payload));
+	}
+
+	// A chunk of hp-pty's standard output, a Buffer: with a head (the
+	// JSON line --json prints first), that line is the answer.
 	_output(b) {
-		this._data(this._text(b));
+		if (this._answered)
+			return this._data(this._text(b));
+		const h = this._head ? Buffer.concat([this._head, b]) : b;
+		const i = h.indexOf(10);
+		if (i < 0) {
+			this._head = h;
+			return;
+		}
+		this._head = null;
+		this._answered = true;
+		this._answer(parse(h.subarray(0, i).toString()));
+		if (i + 1 < h.length)
+			this._data(this._text(h.subarray(i + 1)));
 	}
 
 	_data(d) {
-		if (d.length > 0)
+		if (d.length > 0 && !this._destroyed)
 			this.emit('data', d);
 	}
 
@@ -108,41 +331,78 @@ class Terminal extends EventEmitter {
 	// own, failed an HpError when it could not be run.
 	_status(code, signal, failed) {
 		if (failed)
-			return { exitCode: failed.status, signal: 0 };
-		return { exitCode: code === null ? 0 : code,
-			signal: signal ? os.constants.signals[signal] : 0 };
+			return { exitCode: failed.status, signal: 0,
+				error: failed };
+		// node-pty's number for a program that could not be started.
+		if (this._execFailed || (!this._control && this._stderr &&
+		    (code === 126 || code === 127)))
+			return { exitCode: 1, signal: 0 };
+		return this._waitStatus(code, signal);
 	}
 
-	onData(fn) {
-		return listen(this, 'data', fn);
+	// The program's status, as node-pty gives it: exitCode 0 and the
+	// signal's number for a death by signal.
+	_waitStatus(code, signal) {
+		if (signal)
+			return { exitCode: 0, signal: signum(signal) };
+		// Without the channel, hp-pty's 128+N is the program's death
+		// by signal N (as a program's own exit 128+N would be).
+		if (!this._control && code > 128 && code < 128 + 65)
+			return { exitCode: 0, signal: code - 128 };
+		return { exitCode: code === null ? 0 : code, signal: 0 };
 	}
 
-	onExit(fn) {
-		return listen(this, 'exit', fn);
+	// node-pty's two ways to hear of the end: on('exit', (code, signal))
+	// and onExit({exitCode, signal}).
+	_finish(e) {
+		this.emit('exit', e.exitCode, e.signal);
+		this.emit('_exit', e);
 	}
 
+	// node-pty's events: functions of their own, so that they may be
+	// passed around unbound.
+	get onData() {
+		return (fn) => listen(this, 'data', fn);
+	}
+
+	get onExit() {
+		return (fn) => listen(this, '_exit', fn);
+	}
+
+	// With handleFlowControl, the pause and resume texts written whole
+	// pause and resume the output instead of reaching the program.
 	write(data) {
-		if (!this._done)
-			this._child.stdin.write(data);
+		if (this.handleFlowControl) {
+			if (data === this._pauseText)
+				return this.pause();
+			if (data === this._resumeText)
+				return this.resume();
+		}
+		if (!this._done && !this._destroyed)
+			this._child.stdin.write(data, typeof data === 'string' ?
+			    this._enc || 'utf8' : undefined);
 	}
 
-	// Resizes are applied in order, the latest winning; the promise
-	// (node-pty returns nothing) settles once hp-pty has set the size
-	// and the foreground group has SIGWINCH. Ignored, it never becomes
-	// an unhandled rejection.
+	// As node-pty: returns nothing, throws on a bad size. With the
+	// channel the size goes at once; else through hp-pty resize, in
+	// order, the latest winning, and a failure is dropped.
 	resize(cols, rows) {
-		cols = size(cols, undefined, 'cols');
-		rows = size(rows, undefined, 'rows');
-		this.cols = cols;
-		this.rows = rows;
+		cols = size(cols, 'cols', RESIZE);
+		rows = size(rows, 'rows', RESIZE);
+		this._cols = cols;
+		this._rows = rows;
+		if (this._done)
+			return;
+		if (this._control) {
+			this._send('s', cols + ' ' + rows);
+			return;
+		}
 		this._want = [cols, rows];
 		if (!this._resizing)
-			this._resizing = this._apply().finally(() => {
+			this._resizing = this._apply().catch(() => {})
+			    .then(() => {
 				this._resizing = null;
-			});
-		const p = this._resizing;
-		p.catch(() => {});
-		return p;
+			    });
 	}
 
 	async _apply() {
@@ -174,11 +434,52 @@ class Terminal extends EventEmitter {
 		}
 	}
 
-	// node-pty's kill(): SIGHUP unless told, to hp-pty, which ends the
-	// program and its session.
+	// node-pty's kill(): the signal (SIGHUP unless told) to the program,
+	// pid; SIGKILL to its whole session. An unknown signal is ignored.
 	kill(signal) {
-		if (!this._done)
-			this._child.kill(signal || 'SIGHUP');
+		const n = signum(signal);
+		if (this._done || n === undefined)
+			return;
+		if (!this._control)
+			return this._killPlain(n);
+		if (n === os.constants.signals.SIGKILL)
+			this._send('k', String(n));
+		try {
+			this._child.kill(n);
+		} catch (e) {
+		}
+	}
+
+	// Without the channel, pid is hp-pty's: SIGHUP, SIGINT and SIGTERM
+	// hang the terminal up, a second signal (another one: the same one
+	// may merge with the first) kills the session; any other signal it
+	// cannot pass on.
+	_killPlain(n) {
+		const s = os.constants.signals;
+		if (n === s.SIGKILL) {
+			this._child.kill('SIGTERM');
+			this._child.kill('SIGINT');
+		} else if (n === s.SIGHUP || n === s.SIGINT ||
+		    n === s.SIGTERM) {
+			this._child.kill(n);
+		} else if (!this._warned) {
+			this._warned = true;
+			process.emitWarning('hp-pty without --control cannot ' +
+			    'pass signal ' + n + ' on to the program',
+			    'HpWarning');
+		}
+	}
+
+	// node-pty's destroy(): no more data; the terminal hangs up (the
+	// end of the channel), and its program gets SIGHUP.
+	destroy() {
+		if (this._destroyed)
+			return;
+		this._destroyed = true;
+		this._child.stdin.end();
+		if (this._ctl)
+			this._ctl.end();
+		this.kill('SIGHUP');
 	}
 
 	// Flow control: while paused, hp-pty stops reading the terminal and
@@ -196,10 +497,68 @@ class Terminal extends EventEmitter {
 	}
 }
 
-// terminal(file, args, {name, cols, rows, cwd, env, encoding, id}):
-// throws an HpError with code not-installed when hp-pty is not found.
-function terminal(file, args, o) {
-	return new Terminal(file, args, o || {});
+// A registered CLI tool in a terminal: hp-pty --json -t TOOL, whose
+// first line of output is its cli-tool:launched event.
+class Launched extends Terminal {
+	get _headed() {
+		return true;
+	}
+
+	constructor(tool, o) {
+		super(tool, (o || {}).args, o);
+		this._refused = null;
+		this.launched = new Promise((res, rej) => {
+			this._settle = { res, rej };
+		});
+		this.launched.catch(() => {});
+		this.once('_exit', (e) => {
+			if (!this._answered && this._head)
+				this._answer(parse(this._head.toString()));
+			this._settle.rej(e.error || failure('hp-pty',
+			    this._refused, this._code, this._stderr, null));
+		});
+		this._child.once('exit', (code) => {
+			this._code = code;
+		});
+	}
+
+	_argv(tool, args, o) {
+		if (typeof tool !== 'string' || tool === '')
+			throw new HpError('launch: a tool id is required',
+			    'usage', 2);
+		unixArgs(args);
+		const env = this._env(o);
+		const a = ['--json', '-t', tool].concat(this._common(o, env));
+		a.push('--', ...(args || []).map(String));
+		this._process = tool;
+		return { args: a, env, control: this._control };
+	}
+
+	_answer(r) {
+		if (r && r.event === 'cli-tool:launched') {
+			if (r.path)
+				this._process = r.path;
+			this.emit('launched', r);
+			this._settle.res(r);
+		} else {
+			this._refused = r || null;
+		}
+	}
 }
 
-module.exports = { Terminal, terminal, spawn: terminal, size };
+// terminal(file, args, {name, cols, rows, cwd, env, encoding, uid, gid,
+// handleFlowControl, flowControlPause, flowControlResume, id, bin,
+// stateDir}): node-pty's spawn. Throws an HpError with code
+// not-installed when hp-pty is not found.
+function terminal(file, args, o) {
+	return new Terminal(file, args, o);
+}
+
+// launch(tool, {args, ...the options of terminal()}): the registry's
+// tool in a terminal; .launched is its cli-tool:launched event.
+function launch(tool, o) {
+	return new Launched(tool, o);
+}
+
+module.exports = { Terminal, Launched, terminal, launch, spawn: terminal,
+	size, checkType };

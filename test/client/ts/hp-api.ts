@@ -1,0 +1,21 @@
+// hp: see LICENSE.
+// hp-api.ts: the client's own terminals, typed: what terminal(), launch()
+// and attach() give beyond node-pty's IPty.
+import * as hp from 'hp-client';
+import { IPty } from 'hp-client';
+
+const t: hp.HpPty = hp.terminal('sh', [], { id: 'sh-1', stateDir: '/s',
+	bin: '/b', cols: 80 });
+t.on('exit', (code: number, signal?: number) => console.log(code, signal));
+t.on('data', (d: string) => console.log(d));
+t.destroy();
+const l: hp.LaunchedPty = hp.launch('claude-code', { args: ['--help'] });
+l.launched.then((e) => console.log(e.path, e.version, e.pid));
+const a: hp.AttachedPty = hp.attach('work', { cols: 80, rows: 24 });
+a.onExit((e) => console.log(e.exitCode, e.detached, e.error));
+a.resize(100, 40).then(() => a.detach());
+a.kill('SIGUSR1').then((r) => console.log(r.ok));
+const pm = new hp.ProcessManager({ stateDir: '/s' });
+const all: IPty[] = [t, l, a, pm.terminal('sh'), pm.launch('git'),
+	pm.attach('work')];
+console.log(all.length);

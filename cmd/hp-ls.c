@@ -17,16 +17,21 @@
 static struct hp_error error;	/* what lib/ handed up, to say */
 
 static const char synopsis[] =
-    "hp-ls [-a] [--json] [-S dir] [name ...]\n"
+    "hp-ls [-a] [--json [--history]] [-S dir] [name ...]\n"
+    "       hp-ls --prometheus [-S dir] [name ...]\n"
+    "       hp-ls --top [-S dir] [name|glob ...]\n"
     "       hp-ls -w [-S dir]\n"
-    "       hp-ls -l [-f] [-n lines] [--json] [-S dir] name";
+    "       hp-ls -l [-f] [-n lines] [--since dur] [--json] [-S dir] "
+    "[name|glob ...]";
 
-enum { O_JSON = 256 };
+enum { O_JSON = 256, O_HISTORY, O_PROM, O_TOP, O_SINCE };
 
 static const struct hp_opt longopts[] = {
 	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
 	{ "state-dir", 1, 'S' }, { "all", 0, 'a' }, { "watch", 0, 'w' },
 	{ "log", 0, 'l' }, { "follow", 0, 'f' }, { "lines", 1, 'n' },
+	{ "history", 0, O_HISTORY }, { "prometheus", 0, O_PROM },
+	{ "top", 0, O_TOP }, { "since", 1, O_SINCE },
 	{ NULL, 0, 0 }
 };
 
@@ -104,15 +109,24 @@ tree(const struct hp_info *in)
 	}
 }
 
+/*
+ * The table, or a JSON array: what the supervisor answers for each name
+ * (as it is, in JSON), else what the files say (hp_list_load).
+ */
 static int
-list(struct hp_state *st, char **names, int n, int all, int given)
+list(struct hp_state *st, char **names, int n, int all, int given,
+    int history)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
-	struct hp_info in;
+	struct hp_listed *ls;
+	struct hp_listsup sup;
+	const struct hp_info *in;
 	char msg[HP_NAME_MAX + 32];
 	int i, failed = 0;
 
+	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
+	(void)hp_list_load(st, names, n, !given, history, ls, &sup);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	if (!hp_json_mode)
@@ -120,7 +134,8 @@ list(struct hp_state *st, char **names, int n, int all, int given)
 		    "TYPE", "STATE", "PID", "UPTIME", "RESTARTS", "EXIT",
 		    "CPU", "MEM");
 	for (i = 0; i < n; i++) {
-		if (hp_info_load(st, names[i], &in, 1) == -1) {
+		in = &ls[i].info;
+		if (!ls[i].found) {
 			/* Read from procs/, it came or went meanwhile. */
 			if (!given)
 				continue;
@@ -134,13 +149,18 @@ list(struct hp_state *st, char **names, int n, int all, int given)
 			continue;
 		}
 		if (hp_json_mode) {
-			hp_info_json(&j, &in);
+			if (ls[i].line != NULL)
+				hp_json_raw(&j, ls[i].line,
+				    strlen(ls[i].line));
+			else
+				hp_info_json(&j, in);
 			continue;
 		}
-		row(&in);
+		row(in);
 		if (all)
-			tree(&in);
+			tree(in);
 	}
+	hp_list_free(ls, n);
 	hp_json_close(&j, ']');
 	if (hp_json_mode) {
 		if (failed)
@@ -202,138 +222,66 @@ watch(struct hp_state *st)
 	return HP_EXIT_OK;
 }
 
-static void
-logline(const char *name, const char *line)
-{
-	struct hp_buf b = { 0 };
-	struct hp_json j;
-	const char *text;
-	char ts[32];
-	int stream;
-
-	if (!hp_json_mode) {
-		printf("%s\n", line);
-		return;
-	}
-	if (hp_log_parse(line, &stream, &text) == -1)
-		return;
-	memcpy(ts, line, 24);
-	ts[24] = '\0';
-	hp_json_init(&j, &b);
-	hp_json_open(&j, '{');
-	hp_json_kstr(&j, "ts", ts);
-	hp_json_kstr(&j, "name", name);
-	hp_json_kstr(&j, "stream", stream ? "err" : "out");
-	hp_json_kstr(&j, "text", text);
-	hp_json_close(&j, '}');
-	printf("%s\n", hp_buf_str(&b));
-	hp_buf_free(&b);
-}
-
-static void
-slurp(struct hp_buf *b, const char *path)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd;
-
-	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
-		return;
-	while ((n = hp_read(fd, buf, sizeof buf)) > 0)
-		hp_buf_add(b, buf, (size_t)n);
-	close(fd);
-}
-
-/* Print whole lines of b from *start; keep a partial last line. */
-static void
-lines(const char *name, struct hp_buf *b, size_t *start, long long skip)
-{
-	char *p, *nl;
-
-	if (b->len == 0)
-		return;
-	for (p = b->p + *start; (nl = memchr(p, '\n',
-	    b->len - (size_t)(p - b->p))) != NULL; p = nl + 1) {
-		*nl = '\0';
-		if (skip-- <= 0)
-			logline(name, p);
-		*nl = '\n';
-	}
-	*start = (size_t)(p - b->p);
-}
-
-/* -l: the log of name, the rotated files first; -f goes on following. */
+/* A name, or a glob of names (for -l and --top): a usage error if not. */
 static int
-showlog(struct hp_state *st, const char *name, long long last, int follow)
+pattern_ok(const char *p)
 {
-	char dir[HP_PATH_MAX], base[HP_PATH_MAX], file[HP_PATH_MAX + 8];
-	struct hp_buf b = { 0 };
-	struct stat sb, now;
-	long long count = 0;
-	size_t start = 0, i;
-	int k, fd = -1;
-	ssize_t n;
+	if (hp_name_ok(p))
+		return 1;
+	return *p != '\0' && strlen(p) <= 128 && strpbrk(p, "*?[") != NULL &&
+	    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-*?[]!") == strlen(p);
+}
 
-	if (hp_proc_file(st, dir, sizeof dir, name, HP_P_DIR) == -1 ||
-	    lstat(dir, &sb) == -1 || hp_proc_log(st, base, sizeof base, name,
-	    0) == -1)
-		hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such process", name);
-	/* The rotated files are log.1 (newest) to log.K, K below log-count. */
-	for (k = 1; hp_proc_log(st, file, sizeof file, name, k) == 0 &&
-	    lstat(file, &sb) == 0; k++)
-		;
-	while (--k >= 1) {
-		hp_proc_log(st, file, sizeof file, name, k);
-		slurp(&b, file);
-	}
-	fd = hp_open(base, O_RDONLY | O_NOFOLLOW, 0);
-	if (fd != -1)
-		while ((n = hp_read(fd, file, sizeof file)) > 0)
-			hp_buf_add(&b, file, (size_t)n);
-	/* A last line still open is shown too, unless it may yet grow. */
-	if (!follow && b.len > 0 && b.p[b.len - 1] != '\n')
-		hp_buf_addc(&b, '\n');
-	for (i = 0; i < b.len; i++)
-		count += b.p[i] == '\n';
-	lines(name, &b, &start, last >= 0 && count > last ? count - last : 0);
-	fflush(stdout);
-	if (follow)
-		catch();
-	while (follow && !done) {
-		if (fd != -1 && (n = hp_read(fd, file, sizeof file)) > 0) {
-			hp_buf_add(&b, file, (size_t)n);
-			lines(name, &b, &start, 0);
-			if (fflush(stdout) == EOF)
-				break;
-			continue;
+/* --prometheus: every process (or the named ones) as Prometheus text. */
+static int
+prometheus(struct hp_state *st, char **names, int n, int given)
+{
+	struct hp_buf b = { 0 };
+	struct hp_promproc *pp;
+	struct hp_promsup ps;
+	struct hp_listsup sup;
+	struct hp_listed *ls;
+	int i, k = 0, failed = 0;
+
+	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
+	pp = hp_xcalloc((size_t)n + 1, sizeof *pp);
+	(void)hp_list_load(st, names, n, !given, 0, ls, &sup);
+	for (i = 0; i < n; i++) {
+		if (ls[i].found)
+			hp_prom_proc(&ls[i].info, &pp[k++]);
+		else if (given) {
+			fprintf(stderr, "%s: %s: no such process\n",
+			    hp_progname, names[i]);
+			failed = 1;
 		}
-		/* At the end: has the log been rotated under us? */
-		if (stat(base, &now) == 0 && (fd == -1 ||
-		    (fstat(fd, &sb) == 0 && (sb.st_ino != now.st_ino ||
-		    sb.st_dev != now.st_dev)))) {
-			if (fd != -1)
-				close(fd);
-			fd = hp_open(base, O_RDONLY | O_NOFOLLOW, 0);
-			continue;
-		}
-		poll(NULL, 0, 100);
 	}
-	if (fd != -1)
-		close(fd);
+	memset(&ps, 0, sizeof ps);
+	ps.up = sup.up;
+	ps.processes = sup.up && !given ? sup.processes : k;
+	ps.events = sup.events;
+	ps.uptime_ms = sup.uptime_ms;
+	ps.started_wall = sup.started_wall;
+	hp_prom_write(&b, 0, &ps, pp, k);
+	fwrite(b.p, 1, b.len, stdout);
 	hp_buf_free(&b);
+	hp_list_free(ls, n);
+	free(pp);
 	hp_stdout_close();
-	return HP_EXIT_OK;
+	return failed ? HP_EXIT_FAIL : HP_EXIT_OK;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct hp_getopt g = { 0 };
+	struct hp_logopt lo;
 	struct hp_state st;
 	const char *stdir = NULL;
 	char **names = NULL;
-	long long last = -1;
-	int ch, all = 0, w = 0, l = 0, f = 0, n, r;
+	long long last = -1, since = 0;
+	int ch, all = 0, w = 0, l = 0, f = 0, n, r, history = 0, prom = 0;
+	int top = 0;
 
 	hp_progname = "hp-ls";
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:awlfn:", longopts)) !=
@@ -366,8 +314,23 @@ main(int argc, char **argv)
 		case 'n':
 			last = strtoll(g.arg, NULL, 10);
 			if (last < 0 || strspn(g.arg, "0123456789") !=
-			    strlen(g.arg) || *g.arg == '\0')
+			    strlen(g.arg) || *g.arg == '\0' ||
+			    strlen(g.arg) > 12)
 				hp_usage(synopsis, "bad line count: %s", g.arg);
+			break;
+		case O_HISTORY:
+			history = 1;
+			break;
+		case O_PROM:
+			prom = 1;
+			break;
+		case O_TOP:
+			top = 1;
+			break;
+		case O_SINCE:
+			if (hp_duration(g.arg, &since) == -1 || since <= 0 ||
+			    since > (1LL << 40))
+				hp_usage(synopsis, "bad duration: %s", g.arg);
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
@@ -375,17 +338,21 @@ main(int argc, char **argv)
 	}
 	argv += g.ind;
 	argc -= g.ind;
-	if (w + l > 1 || (w && (argc > 0 || all)) || (l && argc != 1) ||
-	    ((f || last >= 0) && !l) || (l && all))
+	if (w + l + prom + top > 1 || (w && (argc > 0 || all)) ||
+	    ((f || last >= 0 || since > 0) && !l) || (l && all) ||
+	    (history && (!hp_json_mode || l || w || prom || top)) ||
+	    ((prom || top) && (all || hp_json_mode)))
 		hp_usage(synopsis, NULL);
 	for (r = 0; r < argc; r++)
-		if (!hp_name_ok(argv[r]))
+		if (!((l || top) ? pattern_ok(argv[r]) : hp_name_ok(argv[r])))
 			hp_usage(synopsis, "invalid name: %s", argv[r]);
 	if (w) {
 		if (hp_state_need(&st, stdir, 1, &error) == -1)
 			hp_fail_error(&error);
 		return watch(&st);
 	}
+	if (top && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+		hp_fail(HP_EXIT_USAGE, "usage", "--top wants a terminal");
 	if (hp_state_resolve(&st, stdir) == -1)
 		hp_fail(HP_EXIT_FAIL, "state-dir", "state directory: %s",
 		    strerror(errno));
@@ -396,13 +363,30 @@ main(int argc, char **argv)
 	 */
 	if (hp_state_open(&st, 0) == -1 && errno != ENOENT)
 		hp_fail(HP_EXIT_FAIL, "state-dir", "%s", hp_state_error());
-	if (l)
-		return showlog(&st, argv[0], last, f);
+	if (top) {
+		if ((r = hp_top_run(&st, argv, argc, &error)) == -1)
+			hp_fail_error(&error);
+		return r;
+	}
+	if (l) {
+		memset(&lo, 0, sizeof lo);
+		lo.names = argv;
+		lo.n = argc;
+		lo.lines = last;
+		lo.since = since;
+		lo.follow = f;
+		lo.prefix = !(argc == 1 && hp_name_ok(argv[0]));
+		r = hp_logs_show(&st, &lo);
+		hp_stdout_close();
+		return r;
+	}
 	if (argc > 0)
-		return list(&st, argv, argc, all, 1);
+		return prom ? prometheus(&st, argv, argc, 1) :
+		    list(&st, argv, argc, all, 1, history);
 	if (hp_state_names(&st, &names, &n) == -1)
 		hp_die("%s/procs", st.dir);
-	r = list(&st, names, n, all, 0);
+	r = prom ? prometheus(&st, names, n, 0) : list(&st, names, n, all, 0,
+	    history);
 	hp_argv_free(names);
 	return r;
 }

@@ -19,7 +19,7 @@ static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin] [--max-procs n] "
     "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file] [--ready-fd n]\n"
+    "[--allow file] [--ready-fd n] [--events what]\n"
     "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
@@ -31,7 +31,7 @@ static const char synopsis[] =
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
-	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD
+	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS
 };
 
 static const struct hp_opt longopts[] = {
@@ -43,6 +43,7 @@ static const struct hp_opt longopts[] = {
 	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
 	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
 	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
+	{ "events", 1, O_EVENTS },
 	{ NULL, 0, 0 }
 };
 
@@ -77,6 +78,28 @@ admission(struct hp_admit *a, int opt, const char *v)
 		    a->queue_timeout <= 0 || a->queue_timeout > (1LL << 40))
 			hp_usage(synopsis, "bad queue-timeout: %s", v);
 	}
+}
+
+/* --events output,metrics: what its --json stream gets besides. */
+static int
+wants(const char *v)
+{
+	int want = 0;
+	size_t n;
+
+	for (; *v != '\0'; v += n + (v[n] == ',')) {
+		n = strcspn(v, ",");
+		if (n == 6 && strncmp(v, "output", 6) == 0)
+			want |= HP_WANT_OUTPUT;
+		else if (n == 7 && strncmp(v, "metrics", 7) == 0)
+			want |= HP_WANT_METRICS;
+		else
+			hp_usage(synopsis, "bad events (output, metrics): %s",
+			    v);
+	}
+	if (want == 0)
+		hp_usage(synopsis, "bad events (output, metrics): %s", v);
+	return want;
 }
 
 /* A message, with "ID send NAME ", must fit in one control line. */
@@ -419,6 +442,7 @@ main(int argc, char **argv)
 	hp_argv0 = argv[0];
 	memset(&o, 0, sizeof o);
 	o.ready = -1;
+	o.metrics_interval = HP_METRICS_INTERVAL;
 	hp_admit_default(&a);
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:f:", longopts)) != -1) {
 		switch (ch) {
@@ -468,6 +492,9 @@ main(int argc, char **argv)
 		case O_INIT:
 			o.init = 1;
 			break;
+		case O_EVENTS:
+			o.events = wants(g.arg);
+			break;
 		case O_MAXPROCS:
 		case O_MAXMEM:
 		case O_MAXLOAD:
@@ -501,6 +528,9 @@ main(int argc, char **argv)
 		if (bg && o.watch_stdin)
 			hp_usage(synopsis, "-b and --exit-with-stdin: a "
 			    "detached supervisor has no stdin");
+		if (o.events != 0 && (!hp_json_mode || bg))
+			hp_usage(synopsis, "--events is for the --json stream "
+			    "of one in the foreground");
 		/* A bad file is refused whole, before anything starts. */
 		if (o.allow != NULL) {
 			if (hp_allow_load(&al, o.allow, msg, sizeof msg) == -1)
@@ -532,7 +562,7 @@ main(int argc, char **argv)
 	}
 	v = argv[0];
 	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init ||
-	    o.allow != NULL || o.ready != -1)
+	    o.allow != NULL || o.ready != -1 || o.events != 0)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin", v);
 	if (o.admit != NULL)

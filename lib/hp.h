@@ -142,6 +142,7 @@ long long hp_mono_ms(void);
 long long hp_mono_us(void);
 long long hp_wall_ms(void);
 void	hp_time_fmt(char [32], long long);	/* wall ms -> ...Z */
+long long hp_time_parse(const char *);		/* ...Z -> wall ms; -1 */
 
 /* parse.c: names, durations, sizes, signals, exec-line words */
 int	hp_name_ok(const char *);		/* 1 valid, 0 not */
@@ -179,6 +180,16 @@ void	hp_json_kint(struct hp_json *, const char *, long long);
 void	hp_json_kbool(struct hp_json *, const char *, int);
 int	hp_json_get(const char *, const char *, char *, size_t);
 				/* top-level key's value; 0 found, -1 not */
+struct hp_jsonit {
+	const char	*p;
+	int		 arr;
+	int		 first;
+};
+void	hp_json_iter(struct hp_jsonit *, const char *);	/* at { or [ */
+int	hp_json_item(struct hp_jsonit *, char *, size_t, const char **,
+	    size_t *);	/* key (objects), value, its length: 1, 0 end, -1 */
+int	hp_json_string(const char *, char *, size_t);
+				/* a string value unescaped; -1 not one */
 /* jsonraw.c: JSON from elsewhere, checked */
 int	hp_json_valid(const char *, size_t);	/* 1: one JSON value */
 void	hp_json_raw(struct hp_json *, const char *, size_t);
@@ -216,13 +227,22 @@ struct hp_pstat {
 	pid_t		sid;
 	unsigned long long start;	/* start time, clock ticks since boot */
 	unsigned long long cpu;		/* user+system, clock ticks */
+	unsigned long long ccpu;	/* of its children reaped, the same */
+	unsigned long long faults;	/* page faults, minor and major */
 	unsigned long long rss;		/* bytes */
 	int		threads;
 	char		state;
 };
 int	hp_pstat(pid_t, struct hp_pstat *);	/* -1 ESRCH or ENOSYS */
+int	hp_pstat_kept(pid_t, int *, struct hp_pstat *);
+		/* the same through a descriptor kept in *fd (-1: open one) */
 int	hp_proc_children(pid_t, int, pid_t *, int);
 				/* pid, its threads: count, -1 ENOSYS */
+int	hp_proc_kids(pid_t, int *, pid_t *, int);
+		/* children of its first thread, fd kept as above (NULL: not);
+		   count, -1 ESRCH or ENOSYS */
+long long hp_proc_pss(pid_t);		/* bytes, -1: cannot tell */
+int	hp_proc_nfds(pid_t);		/* its open descriptors, -1 */
 int	hp_proc_session(pid_t, pid_t *, int);	/* sid: count, -1 ENOSYS */
 int	hp_proc_comm(pid_t, char *, size_t);	/* its name; -1 */
 int	hp_boot_id(char *, size_t);		/* -1 ENOSYS */
@@ -230,6 +250,7 @@ void	hp_closefrom(int);
 int	hp_subreaper(void);			/* -1 ENOSYS */
 int	hp_parent_death(int);			/* -1 ENOSYS */
 int	hp_loadavg(double *);			/* -1 ENOSYS */
+long	hp_proc_lastpid(void);		/* the pid made last; -1 unknown */
 long long hp_mem_available(void);		/* bytes, or -1 */
 int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
@@ -291,6 +312,7 @@ int	hp_pty_size_get(int, int *, int *);	/* -1 errno */
 int	hp_pty_resize(int, int, int);	/* set, and SIGWINCH even if same */
 int	hp_tty_raw(int);			/* -1 errno: not a terminal */
 void	hp_tty_restore(void);			/* as before hp_tty_raw */
+int	hp_tty_colour(int);	/* 1: a terminal, and NO_COLOR not set */
 
 /* log.c: timestamped, rotated logs of stdout and stderr */
 struct hp_logger {
@@ -538,11 +560,27 @@ int	hp_allow_check(const struct hp_allow *, char **, char **,
 				/* argv, envp, dir: 0 may run; -1 + message */
 void	hp_allow_free(struct hp_allow *);
 
-/* conf.c: hp.conf(5), sections of spec keys */
+/* skeys.c: the keys of hp.conf's [supervisor] section, one table */
+#define HP_METRICS_INTERVAL	1000	/* ms between samples, by default */
+struct hp_superconf {
+	long long	 metrics_interval;	/* ms; 0: no samples kept */
+	char		*metrics_listen;	/* tcp://H:P, unix:PATH, NULL */
+};
+struct hp_superkey;
+const struct hp_superkey *hp_superkey_at(int);	/* in order; NULL: end */
+void	hp_superkey_about(const struct hp_superkey *, struct hp_keyinfo *);
+void	hp_superconf_init(struct hp_superconf *);	/* the defaults */
+int	hp_superconf_set(struct hp_superconf *, const char *, const char *,
+	    char *, size_t);			/* key, value; -1 + message */
+void	hp_superconf_write(const struct hp_superconf *, struct hp_buf *);
+void	hp_superconf_free(struct hp_superconf *);
+
+/* conf.c: hp.conf(5), sections of spec keys, and [supervisor] */
 struct hp_conf {
 	struct hp_spec	*spec;
 	int		*line;		/* of each section */
 	int		 n;
+	struct hp_superconf sup;	/* its [supervisor], or the defaults */
 };
 int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
 					/* -1 + "FILE:LINE: message" */
@@ -593,16 +631,41 @@ struct hp_events {
 	int		 nsub;
 	struct hp_sub	*sub;
 	int		 echo;		/* also to stdout, one line each */
+	int		 echo_want;	/* and these to stdout: HP_WANT_* */
 };
+enum { HP_WANT_OUTPUT = 1, HP_WANT_METRICS = 2 };	/* asked for */
+struct pollfd;
 int	hp_events_open(struct hp_events *, const struct hp_state *);
 void	hp_events_close(struct hp_events *);
 void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
 void	hp_event_publish(struct hp_events *, struct hp_json *);
+void	hp_event_begin_to(struct hp_events *, struct hp_json *,
+	    const char *);		/* an event only for those who want */
+void	hp_event_publish_to(struct hp_events *, struct hp_json *, int);
+int	hp_events_wanted(const struct hp_events *, int);  /* 1: make it */
+int	hp_events_want(struct hp_events *, const char *, int);
+				/* client wants HP_WANT_*; -1 no such FIFO */
 void	hp_event_reply(struct hp_events *, const char *, struct hp_json *);
+int	hp_event_answer(struct hp_events *, const char *, const char *,
+	    size_t);	/* client, lines: written as it reads; -1 no one */
+int	hp_events_pollfds(const struct hp_events *, struct pollfd *, int);
+void	hp_events_flush(struct hp_events *);	/* after poll() */
+long long hp_events_next(const struct hp_events *);	/* mono ms, -1 */
 int	hp_events_subscribe(const struct hp_state *, char *, size_t);
 						/* read fd, FIFO path out */
 
-/* info.c: what hp-ls and hp-spawn tell of a process */
+/* info.c: what hp-ls and hp-spawn tell of a process, and its samples */
+#define HP_RING		60	/* samples kept of a process: 1 min at 1 s */
+#define HP_TREE_MAX	256	/* processes of a tree looked at, at most */
+struct hp_sample {
+	long long	wall;		/* ms since the epoch */
+	unsigned	cpu;		/* hundredths of a percent of one CPU */
+	unsigned	rss;		/* KiB, its whole tree */
+	unsigned	pss;		/* KiB, the same; 0: not known */
+	int		threads;
+	int		fds;		/* open descriptors; -1: not known */
+	int		nproc;		/* processes in its tree */
+};
 struct hp_info {
 	char		name[HP_NAME_MAX + 1];
 	char		type[16];
@@ -615,17 +678,57 @@ struct hp_info {
 	int		exit_signal;
 	int		running;	/* the pid is alive and ours */
 	int		ntree;		/* processes in its tree */
-	double		cpu;		/* percent, of one CPU */
+	double		cpu;		/* percent of one CPU: the current rate */
+	double		cpu_avg;	/* percent, over its life */
+	double		cpu_time;	/* seconds, its tree, the reaped too */
 	long long	rss;		/* bytes, whole tree */
-	pid_t		tree[256];
+	long long	pss;		/* bytes, whole tree; -1 not known */
+	int		threads;
+	int		fds;		/* -1: not known */
+	long long	sampled;	/* wall ms of the figures; 0: now */
+	pid_t		tree[HP_TREE_MAX];
 	char		error[160];
+	int		nhist;		/* samples in hist; -1: not asked */
+	struct hp_sample hist[HP_RING];	/* oldest first */
+};
+struct hp_treestat {
+	unsigned long long ticks;	/* CPU, its reaped children included */
+	long long	rss;		/* bytes */
+	int		threads;
 };
 int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
 	    int);				/* 1: with metrics; -1 errno */
 void	hp_info_json(struct hp_json *, const struct hp_info *);
+int	hp_info_parse(const char *, struct hp_info *);
+				/* an object of hp_info_json: -1 not one */
+void	hp_sample_json(struct hp_json *, const struct hp_sample *);
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
-	    unsigned long long *, long long *);
-		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
+	    struct hp_treestat *);
+		/* leader, start, tree, max -> n and the sums; -1 errno */
+
+/* prom.c: processes and a supervisor as Prometheus text, or OpenMetrics */
+struct hp_promproc {
+	char		name[HP_NAME_MAX + 1];
+	char		type[16];
+	char		state[16];
+	char		health[16];
+	int		up;
+	int		restarts;
+	double		cpu_time;	/* seconds */
+	long long	rss;
+	long long	pss;		/* -1: not known */
+};
+struct hp_promsup {
+	int		up;		/* a supervisor answered */
+	int		processes;
+	unsigned long long events;	/* published so far */
+	long long	uptime_ms;
+	long long	started_wall;
+};
+void	hp_prom_proc(const struct hp_info *, struct hp_promproc *);
+void	hp_prom_write(struct hp_buf *, int, const struct hp_promsup *,
+	    const struct hp_promproc *, int);	/* 1: OpenMetrics */
+const char *hp_prom_type(int);		/* its Content-Type; 1: OpenMetrics */
 
 /* =============================== client =============================== */
 
@@ -657,6 +760,45 @@ int	hp_client_add(struct hp_client *, const struct hp_spec *,
 	    struct hp_error *);
 		/* spec, name, unique: the answer; seen: lines before it */
 
+/* list.c: processes as the supervisor tells them, else as the files do */
+struct hp_listed {
+	struct hp_info	 info;
+	char		*line;		/* the supervisor's answer, or NULL */
+	int		 found;
+};
+struct hp_listsup {
+	int		 up;		/* a supervisor answered */
+	pid_t		 pid;
+	long long	 started_wall;
+	long long	 uptime_ms;
+	long long	 interval;	/* its metrics-interval, ms */
+	int		 processes;
+	unsigned long long events;	/* published so far */
+};
+int	hp_list_ask(struct hp_state *, char **, int, int, int,
+	    struct hp_listed *, struct hp_listsup *);
+		/* names, n, all, history: the supervisor's answer; -1 none */
+int	hp_list_load(struct hp_state *, char **, int, int, int,
+	    struct hp_listed *, struct hp_listsup *);
+		/* the same, the files for the rest: -1 one is nowhere */
+void	hp_list_free(struct hp_listed *, int);	/* and the array */
+
+/* logs.c: the logs of many processes as one, in time, and followed */
+struct hp_logopt {
+	char		**names;	/* names and globs; none: every one */
+	int		  n;
+	long long	  lines;	/* the last so many; -1: all */
+	long long	  since;	/* ms back from now; 0: all */
+	int		  follow;
+	int		  prefix;	/* each line begins with its name */
+};
+int	hp_logs_show(struct hp_state *, const struct hp_logopt *);
+				/* until a signal, with follow: exit status */
+
+/* top.c: hp-ls --top, the processes live and a log, full screen */
+int	hp_top_run(struct hp_state *, char **, int, struct hp_error *);
+		/* names and globs: until q or a signal; -1 + error */
+
 /* ================================ super =============================== */
 
 /* super.c: the supervisor (hp-supervise; its insides in super/super.h) */
@@ -672,6 +814,8 @@ struct hp_superopt {
 	struct hp_spec	*cmd;		/* a process to run, or NULL */
 	/* admission */
 	const struct hp_admit *admit;	/* NULL: the defaults */
+	int		 events;	/* HP_WANT_* to stdout too (--json) */
+	long long	 metrics_interval;	/* ms; hp.conf may change it */
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */

@@ -14,7 +14,8 @@ USAGE=$(hp-ls -h)
 HEADER="NAME             TYPE     STATE         PID   UPTIME RESTARTS    EXIT    CPU      MEM"
 
 KEYS="name,type,state,pid,started,uptime_ms,restarts,exit_code,exit_signal,\
-health,cpu_percent,rss_bytes,tree_pids"
+health,cpu_percent,rss_bytes,tree_pids,cpu_avg_percent,cpu_seconds,pss_bytes,\
+threads,fds,sampled"
 
 TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 
@@ -81,9 +82,11 @@ cpu_used() {
 	run --separate-stderr hp-ls -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "$output" = "usage: hp-ls [-a] [--json] [-S dir] [name ...]
+	[ "$output" = "usage: hp-ls [-a] [--json [--history]] [-S dir] [name ...]
+       hp-ls --prometheus [-S dir] [name ...]
+       hp-ls --top [-S dir] [name|glob ...]
        hp-ls -w [-S dir]
-       hp-ls -l [-f] [-n lines] [--json] [-S dir] name" ]
+       hp-ls -l [-f] [-n lines] [--since dur] [--json] [-S dir] [name|glob ...]" ]
 	run --separate-stderr hp-ls --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$USAGE" ]
@@ -115,9 +118,27 @@ cpu_used() {
 	usage_error "" -w web
 	usage_error "" -w -a
 	usage_error "" -w -l web
-	usage_error "" -l
-	usage_error "" -l web api
 	usage_error "" -l -a web
+	usage_error "invalid name: a*b c" -l "a*b c"
+	usage_error "invalid name: w*" w*
+	usage_error "bad duration: x" -l --since x
+	usage_error "bad duration: 0" -l --since 0
+	# --history is JSON's; --prometheus and --top are on their own.
+	run --separate-stderr hp-ls --history
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$USAGE" ]
+	usage_error "" --history -l web
+	usage_error "" --since 1m
+	usage_error "" --prometheus -a
+	usage_error "" --prometheus --top
+	usage_error "" --top -l
+	usage_error "" --top -w
+	for o in --prometheus --top; do
+		run --separate-stderr hp-ls --json "$o"
+		[ "$status" -eq 2 ]
+		[ "$(echo "$output" | json 'j.error.code')" = usage ]
+	done
+	usage_error "unknown option -t" -t
 }
 
 @test "hp-ls: a missing state directory lists nothing" {
@@ -498,6 +519,83 @@ console.log(require("fs").readFileSync(process.argv[1], "utf8").trim()
 	[ "$output" = '{"ts":"2026-11-27T03:20:00.002Z","name":"x","stream":"err","text":"two"}
 {"ts":"2026-11-27T03:20:00.003Z","name":"x","stream":"out","text":"three"}
 {"ts":"2026-11-27T03:20:00.004Z","name":"x","stream":"out","text":"four"}' ]
+}
+
+# logs: three processes' logs, as the supervisor would write them.
+logs() {
+	local d=$HP_STATE_DIR/procs
+	fake api
+	fake web
+	fake worker
+	printf '2026-11-27T03:20:00.001Z out api one\n2026-11-27T03:20:00.004Z out api two\n' >"$d/api/log.1"
+	printf '2026-11-27T03:20:00.006Z err api three\n' >"$d/api/log"
+	printf '2026-11-27T03:20:00.002Z out web one\n2026-11-27T03:20:00.005Z out web two\n' >"$d/web/log"
+	printf '2026-11-27T03:20:00.003Z out worker one\n' >"$d/worker/log"
+}
+
+@test "hp-ls -l with no name: every log as one, in time, each line after its name" {
+	logs
+	run --separate-stderr hp-ls -l
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "api    2026-11-27T03:20:00.001Z out api one
+web    2026-11-27T03:20:00.002Z out web one
+worker 2026-11-27T03:20:00.003Z out worker one
+api    2026-11-27T03:20:00.004Z out api two
+web    2026-11-27T03:20:00.005Z out web two
+api    2026-11-27T03:20:00.006Z err api three" ]
+	# -n: the last lines of them all; --json: a line each, named.
+	run hp-ls -l -n 2 --json
+	[ "$output" = '{"ts":"2026-11-27T03:20:00.005Z","name":"web","stream":"out","text":"web two"}
+{"ts":"2026-11-27T03:20:00.006Z","name":"api","stream":"err","text":"api three"}' ]
+	# Not on a terminal: no colour, even without NO_COLOR.
+	run hp-ls -l -n 1
+	[ "$output" = "api    2026-11-27T03:20:00.006Z err api three" ]
+}
+
+@test "hp-ls -l NAME GLOB...: those only; --since: what is newer" {
+	logs
+	run hp-ls -l 'w*'
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "web    2026-11-27T03:20:00.002Z out web one" ]
+	[ "${lines[1]}" = "worker 2026-11-27T03:20:00.003Z out worker one" ]
+	run hp-ls -l api worker
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[1]}" = "worker 2026-11-27T03:20:00.003Z out worker one" ]
+	# A glob that matches nothing is no error; a name that is not there is.
+	run --separate-stderr hp-ls -l 'x*'
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	run --separate-stderr hp-ls -l api nope
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-ls: nope: no such process" ]
+	[ "${#lines[@]}" -eq 3 ]
+	# --since: lines of the last hour only; these are long past.
+	printf '%s out api now\n' "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" \
+	    >>"$HP_STATE_DIR/procs/api/log"
+	run hp-ls -l --since 1h
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} =~ ^api\ +$TS\ out\ api\ now$ ]]
+}
+
+@test "hp-ls -l -f with no name follows every log, new processes' too" {
+	local t=$BATS_TEST_TMPDIR f rc=0
+	mkfifo "$t/go"
+	hp-spawn -n a -- sh -c 'echo first; read x <"$0"; echo later; exec sleep 1000' "$t/go" >/dev/null
+	wait_until 5 grep -q ' out first$' "$HP_STATE_DIR/procs/a/log"
+	hp-ls -l -f >"$t/out" 2>"$t/err" 3>&- &
+	f=$!
+	track "$f"
+	wait_until 5 grep -q '^a .* out first$' "$t/out"
+	hp-spawn -n b -- sh -c 'echo "b is here"; exec sleep 1000' >/dev/null
+	wait_until 10 grep -q '^b .* out b is here$' "$t/out"
+	timeout 5 sh -c 'echo >"$0"' "$t/go"
+	wait_until 5 grep -q '^a .* out later$' "$t/out"
+	kill -TERM "$f"
+	wait "$f" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$t/err" ]
+	[ "$(wc -l <"$t/out")" -eq 3 ]
 }
 
 @test "hp-ls -l: a process that does not exist, and one with no output" {

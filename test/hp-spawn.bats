@@ -11,7 +11,8 @@ bats_require_minimum_version 1.5.0
 USAGE=$(hp-spawn -h)
 
 KEYS="name,type,state,pid,started,uptime_ms,restarts,exit_code,exit_signal,\
-health,cpu_percent,rss_bytes,tree_pids"
+health,cpu_percent,rss_bytes,tree_pids,cpu_avg_percent,cpu_seconds,pss_bytes,\
+threads,fds,sampled"
 
 # usage_error MESSAGE ARG...: hp-spawn ARG... is a usage error: exit 2,
 # MESSAGE and the usage line on stderr, nothing on stdout, nothing

@@ -405,3 +405,67 @@ hp_json_get(const char *json, const char *key, char *out, size_t n)
 	out[ve - v] = '\0';
 	return 0;
 }
+
+/*
+ * A walk through the members of an object, or the elements of an array,
+ * one at a time: what a reader of many keys does in one pass where
+ * hp_json_get would read the object once a key.
+ */
+void
+hp_json_iter(struct hp_jsonit *it, const char *json)
+{
+	it->p = ws(json);
+	it->arr = *it->p == '[';
+	it->first = 1;
+	if (*it->p == '{' || *it->p == '[')
+		it->p++;
+	else
+		it->p = NULL;
+}
+
+int
+hp_json_item(struct hp_jsonit *it, char *key, size_t kn, const char **val,
+    size_t *vlen)
+{
+	const char *p = it->p, *e;
+
+	if (p == NULL)
+		return -1;
+	p = ws(p);
+	if (*p == (it->arr ? ']' : '}') && it->first) {
+		it->p = NULL;
+		return 0;
+	}
+	if (!it->first) {
+		if (*p == (it->arr ? ']' : '}')) {
+			it->p = NULL;
+			return 0;
+		}
+		if (*p++ != ',')
+			return it->p = NULL, -1;
+		p = ws(p);
+	}
+	it->first = 0;
+	if (key != NULL && kn > 0)
+		key[0] = '\0';
+	if (!it->arr) {
+		if (*p != '"' || (e = str(p, key, kn)) == NULL)
+			e = *p == '"' ? str(p, NULL, 0) : NULL;
+		if (e == NULL || *(p = ws(e)) != ':')
+			return it->p = NULL, -1;
+		p = ws(p + 1);
+	}
+	if ((e = skip(p)) == NULL)
+		return it->p = NULL, -1;
+	*val = p;
+	*vlen = (size_t)(e - p);
+	it->p = e;
+	return 1;
+}
+
+/* The string value at v, unescaped: -1 not a string, or too long. */
+int
+hp_json_string(const char *v, char *out, size_t n)
+{
+	return *v == '"' && str(v, out, n) != NULL ? 0 : -1;
+}

@@ -45,20 +45,13 @@ pagesize(void)
 }
 
 /* /proc/PID/stat: the fields after "(comm)", which may hold anything. */
-int
-hp_pstat(pid_t pid, struct hp_pstat *ps)
+static int
+statparse(char *buf, struct hp_pstat *ps)
 {
-	char path[64], buf[1024], *p;
 	unsigned long long f[24];
-	ssize_t n;
+	char *p, *end;
 	int i;
 
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	if ((n = hp_file_read(path, buf, sizeof buf)) <= 0) {
-		/* No /proc mounted: this system cannot tell, not "gone". */
-		errno = access("/proc/self/stat", F_OK) == 0 ? ESRCH : ENOSYS;
-		return -1;
-	}
 	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ') {
 		errno = ESRCH;
 		return -1;
@@ -67,8 +60,6 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 	p += 3;
 	/* f[0] is field 4 (ppid), f[20] is field 24 (rss). */
 	for (i = 0; i < 21; i++) {
-		char *end;
-
 		f[i] = strtoull(p, &end, 10);
 		if (end == p && *p != '-') {
 			errno = ESRCH;
@@ -79,35 +70,151 @@ hp_pstat(pid_t pid, struct hp_pstat *ps)
 	ps->ppid = (pid_t)f[0];
 	ps->pgid = (pid_t)f[1];
 	ps->sid = (pid_t)f[2];
+	ps->faults = f[6] + f[8];
 	ps->cpu = f[10] + f[11];
+	ps->ccpu = f[12] + f[13];
 	ps->threads = (int)f[16];
 	ps->start = f[18];
 	ps->rss = f[20] * (unsigned long long)pagesize();
 	return 0;
 }
 
+/* No /proc mounted: this system cannot tell, not "gone". */
+static int
+noproc(void)
+{
+	errno = access("/proc/self/stat", F_OK) == 0 ? ESRCH : ENOSYS;
+	return -1;
+}
+
+int
+hp_pstat(pid_t pid, struct hp_pstat *ps)
+{
+	char path[64], buf[1024];
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if (hp_file_read(path, buf, sizeof buf) <= 0)
+		return noproc();
+	return statparse(buf, ps);
+}
+
+/*
+ * Read again what a descriptor kept open holds: a file of /proc is made
+ * anew at each read from its start, and the descriptor stays the one
+ * process's (a pid reused is another file). Opening costs more than
+ * reading, and a sampler reads the same files every second.
+ */
+static ssize_t
+reread(const char *path, int *fd, char *buf, size_t n)
+{
+	ssize_t r;
+
+	if (*fd == -1 && (*fd = hp_open(path, O_RDONLY, 0)) == -1)
+		return -1;
+	do
+		r = pread(*fd, buf, n - 1, 0);
+	while (r == -1 && errno == EINTR);
+	if (r >= 0)
+		buf[r] = '\0';
+	return r;
+}
+
+int
+hp_pstat_kept(pid_t pid, int *fd, struct hp_pstat *ps)
+{
+	char path[64], buf[1024];
+
+	if (fd == NULL)
+		return hp_pstat(pid, ps);
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if (reread(path, fd, buf, sizeof buf) <= 0)
+		return *fd == -1 && errno != ENOENT ? hp_pstat(pid, ps) :
+		    noproc();
+	return statparse(buf, ps);
+}
+
+/* Whole numbers separated by blanks, at most max of them. */
+static int
+pids(const char *buf, pid_t *out, int max)
+{
+	const char *p;
+	char *end;
+	int n = 0;
+	long c;
+
+	for (p = buf; n < max; p = end) {
+		c = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		out[n++] = (pid_t)c;
+	}
+	return n;
+}
+
+int
+hp_proc_kids(pid_t pid, int *fd, pid_t *out, int max)
+{
+	char path[96], buf[4096];
+	int mine = -1, *f = fd != NULL ? fd : &mine, n = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if (reread(path, f, buf, sizeof buf) >= 0)
+		n = pids(buf, out, max);
+	if (mine != -1)
+		close(mine);
+	if (n == -1) {
+		snprintf(path, sizeof path, "/proc/%ld/task/%ld/children",
+		    (long)getpid(), (long)getpid());
+		errno = access(path, F_OK) == 0 ? ESRCH : ENOSYS;
+	}
+	return n;
+}
+
+/* Proportional memory, from smaps_rollup (Linux 4.14 and later). */
+long long
+hp_proc_pss(pid_t pid)
+{
+	char path[64], buf[2048], *p;
+
+	snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", (long)pid);
+	if (hp_file_read(path, buf, sizeof buf) <= 0 ||
+	    (p = strstr(buf, "\nPss:")) == NULL)
+		return -1;
+	return strtoll(p + 5, NULL, 10) * 1024;
+}
+
+int
+hp_proc_nfds(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL)
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
 /* Children of every thread of pid, from /proc/PID/task/TID/children. */
 int
 hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 {
-	char path[96], buf[4096], *p, *end;
+	char path[96], buf[4096];
 	struct dirent *d;
 	DIR *dir;
 	int n = 0;
-	long c;
 
 	/* One thread: its children file alone, without the directory. */
 	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
 	    (long)pid);
-	if (threads == 1 && hp_file_read(path, buf, sizeof buf) >= 0) {
-		for (p = buf; n < max; p = end) {
-			c = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			out[n++] = (pid_t)c;
-		}
-		return n;
-	}
+	if (threads == 1 && hp_file_read(path, buf, sizeof buf) >= 0)
+		return pids(buf, out, max);
 	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
 	if ((dir = opendir(path)) == NULL)
 		return -1;
@@ -124,12 +231,7 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 			}
 			continue;
 		}
-		for (p = buf; n < max; p = end) {
-			c = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			out[n++] = (pid_t)c;
-		}
+		n += pids(buf, out + n, max - n);
 	}
 	closedir(dir);
 	return n;
@@ -238,6 +340,18 @@ hp_loadavg(double *load)
 	    0 : -1;
 }
 
+/* The pid given out last, from /proc/loadavg's last field. */
+long
+hp_proc_lastpid(void)
+{
+	char buf[128], *p;
+
+	if (hp_file_read("/proc/loadavg", buf, sizeof buf) <= 0 ||
+	    (p = strrchr(buf, ' ')) == NULL)
+		return -1;
+	return strtol(p + 1, NULL, 10);
+}
+
 long long
 hp_mem_available(void)
 {
@@ -274,6 +388,40 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 	(void)threads;
 	(void)out;
 	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_pstat_kept(pid_t pid, int *fd, struct hp_pstat *ps)
+{
+	(void)fd;
+	return hp_pstat(pid, ps);
+}
+
+int
+hp_proc_kids(pid_t pid, int *fd, pid_t *out, int max)
+{
+	(void)pid;
+	(void)fd;
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+long long
+hp_proc_pss(pid_t pid)
+{
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_proc_nfds(pid_t pid)
+{
+	(void)pid;
 	errno = ENOSYS;
 	return -1;
 }
@@ -342,6 +490,12 @@ hp_loadavg(double *load)
 {
 	(void)load;
 	errno = ENOSYS;
+	return -1;
+}
+
+long
+hp_proc_lastpid(void)
+{
 	return -1;
 }
 

@@ -49,3 +49,40 @@ hp_time_fmt(char out[32], long long ms)
 	memcpy(out, tmp, 31);
 	out[31] = '\0';
 }
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static long long
+days(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* What hp_time_fmt wrote, back to ms since the epoch; -1 not that. */
+long long
+hp_time_parse(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	long long v[7];
+	int i, k, f[] = { 0, 5, 8, 11, 14, 17, 20 }, w[] = { 4, 2, 2, 2, 2,
+	    2, 3 };
+
+	for (i = 0; form[i] != '\0'; i++)
+		if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+			return -1;
+	if (s[i] != '\0')
+		return -1;
+	for (i = 0; i < 7; i++)
+		for (v[i] = 0, k = 0; k < w[i]; k++)
+			v[i] = v[i] * 10 + (s[f[i] + k] - '0');
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return -1;
+	return ((days(v[0], (int)v[1], (int)v[2]) * 24 + v[3]) * 60 + v[4]) *
+	    60000 + v[5] * 1000 + v[6];
+}

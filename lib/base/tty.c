@@ -152,3 +152,12 @@ hp_tty_restore(void)
 	(void)tcsetattr(rawfd, TCSAFLUSH, &saved);
 	rawfd = -1;
 }
+
+/* Colour goes only to a terminal, and never when NO_COLOR is set. */
+int
+hp_tty_colour(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fd) && (nc == NULL || *nc == '\0');
+}

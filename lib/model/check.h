@@ -61,6 +61,16 @@ void	hp_http_init(struct hp_http *);
 int	hp_http_feed(struct hp_http *, const char *, size_t);
 				/* 1 head read, 0 more, -1 bad: ->error */
 int	hp_http_eof(struct hp_http *);	/* 1 head was read, -1 ->error */
+#define HP_REQ_MAX	8192	/* bytes of a request's head, at most */
+struct hp_req {
+	char		 method[8];
+	char		 path[256];	/* without its query */
+	int		 minor;		/* HTTP/1.minor */
+	int		 openmetrics;	/* Accept names OpenMetrics */
+	int		 status;	/* 0, or the error to answer */
+};
+int	hp_req_parse(struct hp_req *, const char *, size_t);
+			/* 1 the whole head, 0 more to come, -1 bad: status */
 
 /* health.c: every check of a run at once, in one poll() loop */
 #define HP_HEALTH_TIMEOUT	2000	/* ms a try may take by default */

@@ -12,9 +12,10 @@
 
 /*
  * A configuration is a list of sections, "[TYPE NAME]" on a line of its
- * own, each followed by "key = value" lines: the keys of a spec. Blank
- * lines and lines starting with '#' are skipped. Any error refuses the
- * whole file, with the line it is on.
+ * own, each followed by "key = value" lines: the keys of a spec; and at
+ * most one "[supervisor]", whose keys are the supervisor's own
+ * (skeys.c). Blank lines and lines starting with '#' are skipped. Any
+ * error refuses the whole file, with the line it is on.
  */
 #define CONF_MAX	(4 * 1024 * 1024)
 
@@ -51,6 +52,17 @@ section(char *line, int *type, char *name, char *msg, size_t n)
 		return snprintf(msg, n, "invalid name: %s", line), -1;
 	hp_copy(name, HP_NAME_MAX + 1, line);
 	return 0;
+}
+
+/* "[supervisor]", blanks allowed inside the brackets. */
+static int
+supervisor(const char *line)
+{
+	line = line + 1 + strspn(line + 1, " \t");
+	if (strncmp(line, "supervisor", 10) != 0)
+		return 0;
+	line += 10 + strspn(line + 10, " \t");
+	return *line == ']' && line[1 + strspn(line + 1, " \t\r")] == '\0';
 }
 
 static int
@@ -99,7 +111,7 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 	char name[HP_NAME_MAX + 1], why[256], *line, *next, *eq, *k;
 	const struct hp_key *key;
 	struct hp_keyinfo ki;
-	int no = 0, start = 0, type;
+	int no = 0, start = 0, type, sup = 0, seen = 0;
 
 	for (line = text; line != NULL; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
@@ -109,8 +121,16 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 		if (*line == '\0' || *line == '#')
 			continue;
 		if (*line == '[') {
-			if (finish(c, path, start, msg, n) == -1)
+			if (!sup && finish(c, path, start, msg, n) == -1)
 				return -1;
+			if ((sup = supervisor(line)) != 0) {
+				if (seen++) {
+					snprintf(why, sizeof why, "[supervisor] "
+					    "is given twice");
+					goto bad;
+				}
+				continue;
+			}
 			if (section(line, &type, name, why, sizeof why) == -1)
 				goto bad;
 			c->spec = hp_xrealloc(c->spec, (size_t)(c->n + 1) *
@@ -132,6 +152,12 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 			snprintf(why, sizeof why, "bad key: %s", k);
 			goto bad;
 		}
+		if (sup) {
+			if (hp_superconf_set(&c->sup, k, trim(eq + 1), why,
+			    sizeof why) == -1)
+				goto bad;
+			continue;
+		}
 		if (c->n == 0) {
 			snprintf(why, sizeof why, "%s outside a section", k);
 			goto bad;
@@ -145,7 +171,7 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 		    sizeof why) == -1)
 			goto bad;
 	}
-	return finish(c, path, start, msg, n);
+	return sup ? 0 : finish(c, path, start, msg, n);
 bad:
 	snprintf(msg, n, "%s:%d: %s", path, no, why);
 	return -1;
@@ -274,6 +300,7 @@ hp_conf_parse(struct hp_conf *c, char *text, const char *path, char *msg,
 	int i;
 
 	memset(c, 0, sizeof *c);
+	hp_superconf_init(&c->sup);
 	i = parse(c, path, text, msg, n);
 	if (i == 0)
 		i = depends(c, path, msg, n);
@@ -291,6 +318,7 @@ hp_conf_free(struct hp_conf *c)
 
 	for (i = 0; i < c->n; i++)
 		hp_spec_free(&c->spec[i]);
+	hp_superconf_free(&c->sup);
 	free(c->spec);
 	free(c->line);
 	c->spec = NULL;

@@ -21,13 +21,24 @@
  * less than PIPE_BUF bytes, so it arrives whole or not at all. A
  * subscriber that is full loses the event; its count of lost events is
  * sent to it, as {"event":"events:dropped","count":N}, once it has room.
+ * Some events go only to subscribers that asked for them (want, by the
+ * verb subscribe), without seq and never to events.log: process:output
+ * and process:metrics. An answer longer than a FIFO takes at once (the
+ * list verb's) is written as the subscriber reads it; meanwhile its
+ * events are dropped and counted, so that none cuts into the answer.
  */
 struct hp_sub {
 	char		name[HP_NAME_MAX + 1];
 	int		fd;
 	unsigned long	dropped;
 	int		seen;
+	int		want;		/* HP_WANT_*: what it asked for too */
+	struct hp_buf	out;		/* an answer still to write */
+	size_t		off;		/* written of it so far */
+	long long	until;		/* mono ms it is given up on */
 };
+
+#define ANSWER_MS	10000	/* for a subscriber to read its answer */
 
 #define LOG_MAX		(1024 * 1024)
 #define LOG_COUNT	4
@@ -81,13 +92,24 @@ hp_events_open(struct hp_events *ev, const struct hp_state *st)
 	return 0;
 }
 
+/* Subscriber i is gone: its place goes to the last. */
+static void
+drop(struct hp_events *ev, int i)
+{
+	close(ev->sub[i].fd);
+	hp_buf_free(&ev->sub[i].out);
+	ev->sub[i] = ev->sub[--ev->nsub];
+}
+
 void
 hp_events_close(struct hp_events *ev)
 {
 	int i;
 
-	for (i = 0; i < ev->nsub; i++)
+	for (i = 0; i < ev->nsub; i++) {
 		close(ev->sub[i].fd);
+		hp_buf_free(&ev->sub[i].out);
+	}
 	free(ev->sub);
 	ev->sub = NULL;
 	ev->nsub = 0;
@@ -161,12 +183,10 @@ rescan(struct hp_events *ev)
 	}
 	closedir(dp);
 	for (i = 0; i < ev->nsub; ) {
-		if (ev->sub[i].seen) {
+		if (ev->sub[i].seen)
 			i++;
-			continue;
-		}
-		close(ev->sub[i].fd);
-		ev->sub[i] = ev->sub[--ev->nsub];
+		else
+			drop(ev, i);
 	}
 }
 
@@ -201,19 +221,30 @@ sendsub(struct hp_sub *s, const char *line, size_t n)
 	return 0;
 }
 
-static void
-fanout(struct hp_events *ev, const char *line, size_t n, const char *only)
+/* An answer is being written to it: nothing else may cut in. */
+static int
+busy(const struct hp_sub *s)
 {
+	return s->out.len > s->off;
+}
+
+/* To every subscriber, or (want) to those that asked for it. */
+static void
+fanout(struct hp_events *ev, const char *line, size_t n, int want)
+{
+	struct hp_sub *s;
 	int i;
 
 	for (i = 0; i < ev->nsub; ) {
-		if (only != NULL && strcmp(ev->sub[i].name, only) != 0) {
+		s = &ev->sub[i];
+		if (want != 0 && !(s->want & want)) {
 			i++;
 			continue;
 		}
-		if (sendsub(&ev->sub[i], line, n) == -2) {
-			close(ev->sub[i].fd);
-			ev->sub[i] = ev->sub[--ev->nsub];
+		if (busy(s))
+			s->dropped++;
+		else if (sendsub(s, line, n) == -2) {
+			drop(ev, i);
 			continue;
 		}
 		i++;
@@ -247,10 +278,51 @@ hp_event_publish(struct hp_events *ev, struct hp_json *j)
 	hp_buf_addc(b, '\n');
 	logline(ev, b->p, b->len);
 	rescan(ev);
-	fanout(ev, b->p, b->len, NULL);
+	fanout(ev, b->p, b->len, 0);
 	if (ev->echo && hp_write_all(STDOUT_FILENO, b->p, b->len) == -1)
 		ev->echo = 0;
 	b->len = 0;
+}
+
+/* An event only for those who asked for it: without seq, never logged. */
+void
+hp_event_begin_to(struct hp_events *ev, struct hp_json *j, const char *name)
+{
+	char ts[32];
+
+	(void)ev;
+	hp_time_fmt(ts, hp_wall_ms());
+	hp_json_open(j, '{');
+	hp_json_kstr(j, "ts", ts);
+	hp_json_kstr(j, "event", name);
+}
+
+void
+hp_event_publish_to(struct hp_events *ev, struct hp_json *j, int want)
+{
+	struct hp_buf *b = j->b;
+
+	hp_json_close(j, '}');
+	hp_buf_addc(b, '\n');
+	fanout(ev, b->p, b->len, want);
+	if (ev->echo && (ev->echo_want & want) &&
+	    hp_write_all(STDOUT_FILENO, b->p, b->len) == -1)
+		ev->echo = 0;
+	b->len = 0;
+}
+
+/* Does anyone want what want names? Then it is worth making. */
+int
+hp_events_wanted(const struct hp_events *ev, int want)
+{
+	int i;
+
+	if (ev->echo && (ev->echo_want & want))
+		return 1;
+	for (i = 0; i < ev->nsub; i++)
+		if (ev->sub[i].want & want)
+			return 1;
+	return 0;
 }
 
 static int
@@ -262,6 +334,133 @@ findsub(struct hp_events *ev, const char *client)
 		if (strcmp(ev->sub[i].name, client) == 0)
 			return i;
 	return -1;
+}
+
+/* The subscriber client, looked for again in events/ if not known. */
+static int
+sub(struct hp_events *ev, const char *client)
+{
+	int i;
+
+	if ((i = findsub(ev, client)) == -1) {
+		rescan(ev);
+		i = findsub(ev, client);
+	}
+	return i;
+}
+
+/* What client wants besides the events (HP_WANT_*): -1 no such FIFO. */
+int
+hp_events_want(struct hp_events *ev, const char *client, int want)
+{
+	int i;
+
+	if ((i = sub(ev, client)) == -1)
+		return -1;
+	ev->sub[i].want = want;
+	return 0;
+}
+
+/* Write what s can take of its answer: -1 its reader is gone. */
+static int
+more(struct hp_sub *s)
+{
+	ssize_t w;
+
+	while (busy(s)) {
+		w = write(s->fd, s->out.p + s->off, s->out.len - s->off);
+		if (w > 0) {
+			s->off += (size_t)w;
+			continue;
+		}
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && errno == EPIPE)
+			return -1;
+		break;
+	}
+	if (!busy(s)) {
+		s->out.len = s->off = 0;
+		if (s->out.cap > HP_LINE_MAX * 16)
+			hp_buf_free(&s->out);
+	}
+	return 0;
+}
+
+/*
+ * An answer of many lines (n bytes, whole lines) to client: what its
+ * FIFO takes now is written, the rest as it reads (hp_events_flush).
+ * -1: no such subscriber.
+ */
+int
+hp_event_answer(struct hp_events *ev, const char *client, const char *p,
+    size_t n)
+{
+	struct hp_sub *s;
+	int i;
+
+	if ((i = sub(ev, client)) == -1)
+		return -1;
+	s = &ev->sub[i];
+	hp_buf_add(&s->out, p, n);
+	s->until = hp_mono_ms() + ANSWER_MS;
+	if (more(s) == -1) {
+		drop(ev, i);
+		return -1;
+	}
+	return 0;
+}
+
+/* The FIFOs with an answer waiting: POLLOUT entries, at most max. */
+int
+hp_events_pollfds(const struct hp_events *ev, struct pollfd *f, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ev->nsub && n < max; i++)
+		if (busy(&ev->sub[i])) {
+			f[n].fd = ev->sub[i].fd;
+			f[n].events = POLLOUT;
+			f[n++].revents = 0;
+		}
+	return n;
+}
+
+/* More of the answers; one not read in time is given up on. */
+void
+hp_events_flush(struct hp_events *ev)
+{
+	long long now = hp_mono_ms();
+	struct hp_sub *s;
+	int i;
+
+	for (i = 0; i < ev->nsub; i++) {
+		s = &ev->sub[i];
+		if (!busy(s))
+			continue;
+		if (more(s) == -1) {
+			drop(ev, i--);
+			continue;
+		}
+		if (busy(s) && now >= s->until) {
+			s->out.len = s->off = 0;
+			s->dropped++;
+		}
+	}
+}
+
+/* Mono ms an answer is given up on, or -1: none waits. */
+long long
+hp_events_next(const struct hp_events *ev)
+{
+	long long next = -1;
+	int i;
+
+	for (i = 0; i < ev->nsub; i++)
+		if (busy(&ev->sub[i]) && (next == -1 ||
+		    ev->sub[i].until < next))
+			next = ev->sub[i].until;
+	return next;
 }
 
 /*
@@ -279,17 +478,19 @@ hp_event_reply(struct hp_events *ev, const char *client, struct hp_json *j)
 	ssize_t w;
 
 	hp_buf_addc(b, '\n');
-	if ((i = findsub(ev, client)) == -1) {
-		rescan(ev);
-		i = findsub(ev, client);
+	i = sub(ev, client);
+	/* Behind an answer still being written: after it, in order. */
+	if (i != -1 && busy(&ev->sub[i])) {
+		hp_buf_add(&ev->sub[i].out, b->p, b->len);
+		b->len = 0;
+		return;
 	}
 	for (try = 0; i != -1 && try < 10; try++) {
 		w = write(ev->sub[i].fd, b->p, b->len);
 		if (w == (ssize_t)b->len)
 			break;
 		if (w == -1 && errno == EPIPE) {
-			close(ev->sub[i].fd);
-			ev->sub[i] = ev->sub[--ev->nsub];
+			drop(ev, i);
 			rescan(ev);
 			i = findsub(ev, client);
 			continue;

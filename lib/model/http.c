@@ -1,7 +1,9 @@
 /* hp: see LICENSE. */
-/* http.c: the HTTP/1.1 request of a check, and the head of its response. */
+/* http.c: a check's request and its response's head; a request's head. */
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hp.h"
 #include "model/check.h"
@@ -184,4 +186,112 @@ hp_http_eof(struct hp_http *h)
 		return -1;
 	return fail(h, h->len == 0 ? "connection closed before a response" :
 	    "connection closed within the response head");
+}
+
+/*
+ * The head of a request to the supervisor's responder (super/shttp.c),
+ * parsed whole each time more of it has come: at most HP_REQ_MAX bytes,
+ * "METHOD TARGET HTTP/1.x", header lines, an empty line; lines end in
+ * CRLF or LF. 1: it is all there (r->status 0, or the error to answer:
+ * 400, 414, 431, 505); 0: more to come; -1: bad now (r->status says).
+ */
+static int
+reqbad(struct hp_req *r, int status)
+{
+	r->status = status;
+	return -1;
+}
+
+static int
+tchar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+/* The end of the line at p (its CR or LF), or NULL: not ended yet. */
+static const char *
+eol(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	if (nl == NULL)
+		return NULL;
+	return nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+}
+
+static const char *
+next(const char *e)
+{
+	return *e == '\r' ? e + 2 : e + 1;
+}
+
+/* A header line: its name checked, Accept looked at. */
+static int
+header(struct hp_req *r, const char *p, const char *e)
+{
+	static const char om[] = "application/openmetrics-text";
+	const char *colon = memchr(p, ':', (size_t)(e - p)), *q;
+
+	if (colon == NULL || colon == p)
+		return -1;
+	for (q = p; q < colon; q++)
+		if (!tchar((unsigned char)*q))
+			return -1;
+	for (q = colon + 1; q < e; q++)
+		if (((unsigned char)*q < ' ' && *q != '\t') || *q == 0x7f)
+			return -1;
+	if (colon - p == 6 && strncasecmp(p, "accept", 6) == 0)
+		for (q = colon + 1; q + sizeof om - 1 <= e; q++)
+			if (strncasecmp(q, om, sizeof om - 1) == 0)
+				r->openmetrics = 1;
+	return 0;
+}
+
+int
+hp_req_parse(struct hp_req *r, const char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n, *e, *sp, *t;
+	size_t len;
+
+	memset(r, 0, sizeof *r);
+	if ((e = eol(p, end)) == NULL)
+		return n >= HP_REQ_MAX ? reqbad(r, 414) : 0;
+	/* METHOD */
+	for (t = p; t < e && *t != ' '; t++)
+		if (!tchar((unsigned char)*t))
+			return reqbad(r, 400);
+	if (t == p || t == e || t - p >= (int)sizeof r->method)
+		return reqbad(r, t - p >= (int)sizeof r->method ? 405 : 400);
+	memcpy(r->method, p, (size_t)(t - p));
+	/* TARGET */
+	p = t + 1;
+	if ((sp = memchr(p, ' ', (size_t)(e - p))) == NULL || *p != '/')
+		return reqbad(r, 400);
+	for (t = p; t < sp; t++)
+		if ((unsigned char)*t <= ' ' || *t == 0x7f)
+			return reqbad(r, 400);
+	for (t = p; t < sp && *t != '?'; t++)
+		;
+	len = (size_t)(t - p);
+	if (len >= sizeof r->path || (size_t)(sp - p) >= HP_REQ_MAX / 2)
+		return reqbad(r, 414);
+	memcpy(r->path, p, len);
+	/* HTTP/1.x */
+	p = sp + 1;
+	if (e - p != 8 || strncmp(p, "HTTP/", 5) != 0 || p[6] != '.' ||
+	    p[5] < '0' || p[5] > '9' || p[7] < '0' || p[7] > '9')
+		return reqbad(r, 400);
+	if (p[5] != '1')
+		return reqbad(r, 505);
+	r->minor = p[7] - '0';
+	/* header lines, to the empty one */
+	for (p = next(e); (e = eol(p, end)) != NULL; p = next(e)) {
+		if (e == p)
+			return 1;
+		if (header(r, p, e) == -1)
+			return reqbad(r, 400);
+	}
+	return n >= HP_REQ_MAX ? reqbad(r, 431) : 0;
 }

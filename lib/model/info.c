@@ -3,26 +3,28 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hp.h"
 
 /*
- * Walk the tree below the leader breadth first, summing CPU ticks and
- * memory: the processes in tree (at most max), -1 when the leader is
- * gone or is no longer the one that started at start (ESRCH), or this
- * system cannot tell (ENOSYS). hp-ls and the supervisor's limits use it.
+ * Walk the tree below the leader breadth first, summing CPU ticks (with
+ * what its reaped children used: a child that ends leaves its time to
+ * its parent), memory and threads: the processes in tree (at most max),
+ * -1 when the leader is gone or is no longer the one that started at
+ * start (ESRCH), or this system cannot tell (ENOSYS). hp-ls uses it for
+ * what no supervisor samples (the supervisor's own walk: super/smetric.c).
  */
 int
 hp_tree_stat(pid_t leader, unsigned long long start, pid_t *tree, int max,
-    unsigned long long *ticks, long long *rss)
+    struct hp_treestat *ts)
 {
 	struct hp_pstat ps;
 	int i, n, ntree = 0;
 
-	*ticks = 0;
-	*rss = 0;
+	memset(ts, 0, sizeof *ts);
 	tree[ntree++] = leader;
 	for (i = 0; i < ntree; i++) {
 		if (hp_pstat(tree[i], &ps) == -1) {
@@ -34,8 +36,9 @@ hp_tree_stat(pid_t leader, unsigned long long start, pid_t *tree, int max,
 			errno = ESRCH;
 			return -1;
 		}
-		*ticks += ps.cpu;
-		*rss += (long long)ps.rss;
+		ts->ticks += ps.cpu + ps.ccpu;
+		ts->rss += (long long)ps.rss;
+		ts->threads += ps.threads;
 		n = hp_proc_children(tree[i], ps.threads, tree + ntree,
 		    max - ntree);
 		if (n > 0)
@@ -44,19 +47,21 @@ hp_tree_stat(pid_t leader, unsigned long long start, pid_t *tree, int max,
 	return ntree;
 }
 
-/* The tree's figures; CPU averaged over the leader's life, as ps(1) does. */
+/*
+ * The tree's figures, looked at once: no rate can be told from one look,
+ * so the current CPU is its average over the leader's life, as ps(1)
+ * gives it; what no supervisor samples has no PSS or descriptor count.
+ */
 static void
 metrics(struct hp_info *in, unsigned long long start)
 {
-	unsigned long long ticks;
+	struct hp_treestat ts;
 	long hz = sysconf(_SC_CLK_TCK);
 	long long up;
 	int n;
 
-	n = hp_tree_stat(in->pid, start, in->tree,
-	    (int)(sizeof in->tree / sizeof in->tree[0]), &ticks, &in->rss);
+	n = hp_tree_stat(in->pid, start, in->tree, HP_TREE_MAX, &ts);
 	if (n == -1) {
-		in->rss = 0;
 		if (errno == ENOSYS)
 			in->ntree = 1;	/* the leader, all we know */
 		else
@@ -64,10 +69,15 @@ metrics(struct hp_info *in, unsigned long long start)
 		return;
 	}
 	in->ntree = n;
+	in->rss = ts.rss;
+	in->threads = ts.threads;
 	up = in->started_wall > 0 ? hp_wall_ms() - in->started_wall : 0;
-	if (up > 0 && hz > 0)
-		in->cpu = (double)ticks * 1000.0 / (double)hz * 100.0 /
-		    (double)up;
+	if (hz > 0) {
+		in->cpu_time = (double)ts.ticks / (double)hz;
+		if (up > 0)
+			in->cpu_avg = in->cpu_time * 100000.0 / (double)up;
+	}
+	in->cpu = in->cpu_avg;
 }
 
 static int
@@ -115,6 +125,9 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	int supervised = 0;
 
 	memset(in, 0, sizeof *in);
+	in->pss = -1;
+	in->fds = -1;
+	in->nhist = -1;
 	if (hp_state_proc(st, name) == -1)
 		return -1;
 	hp_copy(in->name, sizeof in->name, name);
@@ -168,11 +181,48 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		in->pid = 0;
 		in->ntree = 0;
 		in->rss = 0;
-		in->cpu = 0;
+		in->cpu = in->cpu_avg = in->cpu_time = 0;
+		in->threads = 0;
 	}
 	return 0;
 }
 
+/* A number, or null when it is not known (below 0). */
+static void
+known(struct hp_json *j, const char *key, long long v)
+{
+	hp_json_key(j, key);
+	if (v >= 0)
+		hp_json_int(j, v);
+	else
+		hp_json_null(j);
+}
+
+/* One sample: its time, its CPU rate and the tree's memory and sizes. */
+void
+hp_sample_json(struct hp_json *j, const struct hp_sample *sm)
+{
+	char ts[32];
+
+	hp_time_fmt(ts, sm->wall);
+	hp_json_open(j, '{');
+	hp_json_kstr(j, "ts", ts);
+	hp_json_key(j, "cpu_percent");
+	hp_json_num(j, sm->cpu / 100.0);
+	hp_json_kint(j, "rss_bytes", (long long)sm->rss * 1024);
+	known(j, "pss_bytes", sm->pss > 0 ? (long long)sm->pss * 1024 : -1);
+	hp_json_kint(j, "threads", sm->threads);
+	known(j, "fds", sm->fds);
+	hp_json_kint(j, "processes", sm->nproc);
+	hp_json_close(j, '}');
+}
+
+/*
+ * The object hp-ls --json gives of a process (hp-ls(1)): the supervisor
+ * answers its list verb with the same (super/smetric.c), so a key added
+ * here is to be filled in both hp_info_load and hp_sproc_info, and read
+ * back in hp_info_parse.
+ */
 void
 hp_info_json(struct hp_json *j, const struct hp_info *in)
 {
@@ -218,8 +268,166 @@ hp_info_json(struct hp_json *j, const struct hp_info *in)
 	for (i = 0; i < in->ntree; i++)
 		hp_json_int(j, (long long)in->tree[i]);
 	hp_json_close(j, ']');
+	hp_json_key(j, "cpu_avg_percent");
+	hp_json_num(j, in->cpu_avg);
+	hp_json_key(j, "cpu_seconds");
+	hp_json_num(j, in->cpu_time);
+	known(j, "pss_bytes", in->pss);
+	hp_json_kint(j, "threads", in->threads);
+	known(j, "fds", in->fds);
+	hp_json_key(j, "sampled");
+	if (in->sampled > 0) {
+		hp_time_fmt(ts, in->sampled);
+		hp_json_str(j, ts);
+	} else
+		hp_json_null(j);
 	if (in->error[0] != '\0')
 		hp_json_kstr(j, "error", in->error);
+	if (in->nhist >= 0) {
+		hp_json_key(j, "history");
+		hp_json_open(j, '[');
+		for (i = 0; i < in->nhist; i++)
+			hp_sample_json(j, &in->hist[i]);
+		hp_json_close(j, ']');
+	}
 	hp_json_close(j, '}');
-	(void)errno;
+}
+
+/* A number of an object, or def for null and what is no number. */
+static double
+num(const char *v, double def)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	return end == v ? def : d;
+}
+
+/* A string of an object into out; "" for what is no string. */
+static void
+text(const char *v, char *out, size_t n)
+{
+	if (hp_json_string(v, out, n) == -1 && n > 0)
+		out[0] = '\0';
+}
+
+static void
+sample_parse(const char *v, struct hp_sample *sm)
+{
+	struct hp_jsonit it;
+	const char *x;
+	char key[32], ts[40];
+	size_t n;
+
+	memset(sm, 0, sizeof *sm);
+	sm->fds = -1;
+	hp_json_iter(&it, v);
+	while (hp_json_item(&it, key, sizeof key, &x, &n) == 1) {
+		if (strcmp(key, "ts") == 0) {
+			text(x, ts, sizeof ts);
+			sm->wall = hp_time_parse(ts);
+		} else if (strcmp(key, "cpu_percent") == 0)
+			sm->cpu = (unsigned)(num(x, 0) * 100.0 + 0.5);
+		else if (strcmp(key, "rss_bytes") == 0)
+			sm->rss = (unsigned)(num(x, 0) / 1024);
+		else if (strcmp(key, "pss_bytes") == 0)
+			sm->pss = (unsigned)(num(x, 0) / 1024);
+		else if (strcmp(key, "threads") == 0)
+			sm->threads = (int)num(x, 0);
+		else if (strcmp(key, "fds") == 0)
+			sm->fds = (int)num(x, -1);
+		else if (strcmp(key, "processes") == 0)
+			sm->nproc = (int)num(x, 0);
+	}
+}
+
+/* The arrays of an object: tree_pids and history. */
+static void
+arrays(struct hp_info *in, const char *key, const char *v)
+{
+	struct hp_jsonit it;
+	const char *x;
+	size_t n;
+
+	hp_json_iter(&it, v);
+	if (strcmp(key, "tree_pids") == 0) {
+		while (in->ntree < HP_TREE_MAX &&
+		    hp_json_item(&it, NULL, 0, &x, &n) == 1)
+			in->tree[in->ntree++] = (pid_t)num(x, 0);
+		return;
+	}
+	in->nhist = 0;
+	while (in->nhist < HP_RING && hp_json_item(&it, NULL, 0, &x, &n) == 1)
+		sample_parse(x, &in->hist[in->nhist++]);
+}
+
+/*
+ * An object as hp_info_json wrote it (the supervisor's answer to list),
+ * back into in: -1 when it is not one, or names no process.
+ */
+int
+hp_info_parse(const char *line, struct hp_info *in)
+{
+	struct hp_jsonit it;
+	const char *v;
+	char key[32], ts[40], sig[16];
+	size_t n;
+	int r;
+
+	memset(in, 0, sizeof *in);
+	in->exit_code = -1;
+	in->pss = -1;
+	in->fds = -1;
+	in->nhist = -1;
+	hp_json_iter(&it, line);
+	while ((r = hp_json_item(&it, key, sizeof key, &v, &n)) == 1) {
+		if (strcmp(key, "name") == 0)
+			text(v, in->name, sizeof in->name);
+		else if (strcmp(key, "type") == 0)
+			text(v, in->type, sizeof in->type);
+		else if (strcmp(key, "state") == 0)
+			text(v, in->state, sizeof in->state);
+		else if (strcmp(key, "health") == 0)
+			text(v, in->health, sizeof in->health);
+		else if (strcmp(key, "error") == 0)
+			text(v, in->error, sizeof in->error);
+		else if (strcmp(key, "pid") == 0)
+			in->pid = (pid_t)num(v, 0);
+		else if (strcmp(key, "started") == 0) {
+			text(v, ts, sizeof ts);
+			in->started_wall = ts[0] ? hp_time_parse(ts) : 0;
+		} else if (strcmp(key, "sampled") == 0) {
+			text(v, ts, sizeof ts);
+			in->sampled = ts[0] ? hp_time_parse(ts) : 0;
+		} else if (strcmp(key, "restarts") == 0)
+			in->restarts = (int)num(v, 0);
+		else if (strcmp(key, "exit_code") == 0)
+			in->exit_code = (int)num(v, -1);
+		else if (strcmp(key, "exit_signal") == 0) {
+			text(v, sig, sizeof sig);
+			in->exit_signal = sig[0] != '\0' ? hp_signal(sig) : 0;
+		} else if (strcmp(key, "cpu_percent") == 0)
+			in->cpu = num(v, 0);
+		else if (strcmp(key, "cpu_avg_percent") == 0)
+			in->cpu_avg = num(v, 0);
+		else if (strcmp(key, "cpu_seconds") == 0)
+			in->cpu_time = num(v, 0);
+		else if (strcmp(key, "rss_bytes") == 0)
+			in->rss = (long long)num(v, 0);
+		else if (strcmp(key, "pss_bytes") == 0)
+			in->pss = (long long)num(v, -1);
+		else if (strcmp(key, "threads") == 0)
+			in->threads = (int)num(v, 0);
+		else if (strcmp(key, "fds") == 0)
+			in->fds = (int)num(v, -1);
+		else if (strcmp(key, "tree_pids") == 0 ||
+		    strcmp(key, "history") == 0)
+			arrays(in, key, v);
+	}
+	if (r == -1 || in->name[0] == '\0')
+		return -1;
+	if (in->exit_signal < 0)
+		in->exit_signal = 0;
+	in->running = in->pid > 0;
+	return 0;
 }

@@ -205,6 +205,12 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 		return snprintf(msg, n, "no configuration file"), -1;
 	if (hp_conf_load(&c, s->conf, msg, n) == -1)
 		return -1;
+	/* Its [supervisor] first: an address taken changes nothing else. */
+	if (hp_shttp_listen(s, c.sup.metrics_listen, msg, n) == -1) {
+		hp_conf_free(&c);
+		return -2;
+	}
+	hp_metrics_interval(s, c.sup.metrics_interval);
 	names = hp_xcalloc((size_t)c.n, sizeof *names);
 	for (i = 0; i < c.n; i++) {
 		hp_copy(names[i], sizeof names[i], c.spec[i].name);
@@ -305,7 +311,7 @@ verb_reload(struct hp_super *s, const struct hp_request *r)
 		snprintf(msg, sizeof msg, "shutting down");
 	hp_super_reply(s, r->client, k == 0, NULL, k == 0 ? NULL :
 	    s->shutdown ? "shutting-down" : s->conf == NULL ?
-	    "not-configured" : "config", msg);
+	    "not-configured" : k == -2 ? "system" : "config", msg);
 }
 
 static void
@@ -410,6 +416,10 @@ static const struct verb {
 	{ "shutdown", "", 0, 0, 0, verb_shutdown,
 	    "stop everything, then exit" },
 	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
+	{ "list", "WHICH [history]", 1, 2, 0, hp_show_list,
+	    "each process as hp-ls --json shows it, then ours" },
+	{ "subscribe", "WHAT", 1, 1, 0, hp_show_subscribe,
+	    "output, metrics or none: events asked for" },
 };
 #define NVERBS	(int)(sizeof verbs / sizeof verbs[0])
 

@@ -252,6 +252,7 @@ hp_sproc_free(struct hp_proc *p)
 	hp_watch_ended(p);
 	hp_node_close(NULL, p);
 	hp_term_free(p);
+	hp_metrics_free(p);
 	hp_spec_free(&p->spec);
 	free(p);
 }

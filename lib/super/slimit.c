@@ -9,7 +9,6 @@
 #include "super/super.h"
 
 #define RECHECK_MS	250	/* a queue waiting on the machine looks again */
-#define TREE_MAX	256	/* processes of a tree sampled, at most */
 
 /*
  * Admission. A process takes a slot when it is admitted and keeps it
@@ -221,36 +220,36 @@ over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
 	hp_event_publish(&s->ev, &s->j);
 }
 
-/*
- * One sample of p's tree: its memory against memory-max, its CPU since
- * the last sample against cpu-max. Going above cpu-max is said once, and
- * again only after a sample below it.
- */
-static void
-sample(struct hp_super *s, struct hp_proc *p, long long now)
+/* Does p have limits checked on a schedule of its own, sooner? */
+static int
+own(const struct hp_super *s, const struct hp_proc *p)
 {
-	pid_t tree[TREE_MAX];
-	unsigned long long ticks;
+	return p->sampled != p->id.pid || s->minterval <= 0 ||
+	    p->spec.limit_interval < s->minterval;
+}
+
+/*
+ * p's latest sample against its limits: its memory against memory-max,
+ * its CPU rate against cpu-max. Going above cpu-max is said once, and
+ * again only after a sample below it; the first sample of a process is
+ * not held to cpu-max, for its rate since exec counts its start.
+ */
+void
+hp_slimit_check(struct hp_super *s, struct hp_proc *p, long long now)
+{
+	const struct hp_sample *sm = hp_metrics_last(p);
 	long long rss;
-	long hz = sysconf(_SC_CLK_TCK);
 	double pc;
 	int first;
 
-	p->sample_at = now + p->spec.limit_interval;
+	if (!watched(p) || sm == NULL)
+		return;
 	first = p->sampled != p->id.pid;
 	p->sampled = p->id.pid;
-	/* Gone (its exit is on its way), or this system cannot tell. */
-	if (hp_tree_stat(p->id.pid, p->id.start, tree, TREE_MAX, &ticks,
-	    &rss) == -1) {
-		p->ticks_at = 0;
-		return;
-	}
 	if (first)
 		p->cpu_over = 0;
-	else if (p->spec.cpu_max > 0 && p->ticks_at > 0 && now > p->ticks_at &&
-	    hz > 0) {
-		pc = ticks < p->ticks ? 0 : (double)(ticks - p->ticks) *
-		    100000.0 / (double)hz / (double)(now - p->ticks_at);
+	else if (p->spec.cpu_max > 0) {
+		pc = sm->cpu / 100.0;
 		if (pc <= p->spec.cpu_max)
 			p->cpu_over = 0;
 		else if (!p->cpu_over) {
@@ -260,13 +259,16 @@ sample(struct hp_super *s, struct hp_proc *p, long long now)
 			hp_event_publish(&s->ev, &s->j);
 		}
 	}
-	p->ticks = ticks;
-	p->ticks_at = now;
+	rss = (long long)sm->rss * 1024;
 	if (p->spec.memory_max > 0 && rss > p->spec.memory_max)
 		over_memory(s, p, rss, now);
 }
 
-/* Once a loop: the samples that are due, then the queue. */
+/*
+ * Once a loop: the sampler's pass when it is due (smetric.c), the limits
+ * of a process sampled sooner than that (its limit-interval), then the
+ * queue.
+ */
 void
 hp_slimit_tick(struct hp_super *s, long long now)
 {
@@ -275,11 +277,17 @@ hp_slimit_tick(struct hp_super *s, long long now)
 
 	if (s->shutdown)
 		return;
+	hp_metrics_tick(s, now);
 	for (i = 0; i < s->nproc; i++) {
 		p = s->procs[i];
-		if (watched(p) && (p->sampled != p->id.pid ||
-		    now >= p->sample_at))
-			sample(s, p, now);
+		if (!watched(p) || !own(s, p) || (p->sampled == p->id.pid &&
+		    now < p->sample_at))
+			continue;
+		p->sample_at = now + p->spec.limit_interval;
+		if (hp_metrics_sample(s, p, now, 0) == 0)
+			hp_slimit_check(s, p, now);
+		else
+			p->sampled = p->id.pid;	/* gone: its exit comes */
 	}
 	queue_tick(s, now);
 }
@@ -288,7 +296,7 @@ long long
 hp_slimit_next(const struct hp_super *s, long long now)
 {
 	const struct hp_proc *p;
-	long long next = -1, t;
+	long long next = hp_metrics_next(s), t;
 	int i;
 
 	for (i = 0; i < s->nproc; i++) {
@@ -296,7 +304,7 @@ hp_slimit_next(const struct hp_super *s, long long now)
 		if (p->state == HP_ST_QUEUED)
 			t = p->queue_end < now + RECHECK_MS ? p->queue_end :
 			    now + RECHECK_MS;
-		else if (watched(p))
+		else if (watched(p) && own(s, p))
 			t = p->sampled != p->id.pid ? now : p->sample_at;
 		else
 			continue;

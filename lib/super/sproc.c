@@ -197,6 +197,7 @@ hp_sproc_output(struct hp_super *s, struct hp_proc *p, int stream)
 				hp_warn("%s: write log", p->spec.name);
 			if (s->relay)
 				hp_super_relay(s, stream, buf, (size_t)n);
+			hp_show_output(s, p, stream, buf, (size_t)n);
 			if ((size_t)n < sizeof buf)
 				return;
 			continue;
@@ -231,6 +232,7 @@ hp_sproc_exited(struct hp_super *s, struct hp_proc *p, int status)
 {
 	drain(s, p);
 	hp_watch_ended(p);
+	hp_metrics_ended(p);
 	if (WIFSIGNALED(status)) {
 		p->exit_code = -1;
 		p->exit_signal = WTERMSIG(status);

@@ -251,6 +251,10 @@ timeout(struct hp_super *s, long long now, long long idle)
 		next = idle;
 	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
 		next = t;
+	if ((t = hp_events_next(&s->ev)) >= 0 && (next == -1 || t < next))
+		next = t;
+	if ((t = hp_shttp_next(s)) >= 0 && (next == -1 || t < next))
+		next = t;
 	if (next == -1)
 		return -1;
 	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 :
@@ -263,7 +267,7 @@ reload(struct hp_super *s)
 {
 	char msg[HP_PATH_MAX + 256];
 
-	if (s->conf != NULL && hp_super_apply(s, 0, msg, sizeof msg) == -1)
+	if (s->conf != NULL && hp_super_apply(s, 0, msg, sizeof msg) < 0)
 		hp_warnx("reload: %s", msg);
 }
 
@@ -294,6 +298,8 @@ watch(struct hp_super *s, struct pollfd *in)
 }
 
 #define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+#define ANSWERS	16	/* answers written as their readers read, polled */
+#define HTTP	17	/* the metrics responder's connections and listener */
 
 static void
 put(struct pollfd *f, int *n, int fd, short events)
@@ -317,12 +323,12 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 {
 	struct pollfd *f, chan;
 	struct hp_proc *p;
-	int i, n = 0, max = BASE + 4 * s->nproc;
+	int i, n = 0, max = BASE + 4 * s->nproc + ANSWERS + HTTP;
 
 	for (i = 0; i < s->nproc; i++)
 		max += hp_watch_nfds(s->procs[i]) + hp_term_nfds(s->procs[i]);
 	f = *fds = hp_xrealloc(*fds, (size_t)max * sizeof **fds);
-	*at = hp_xrealloc(*at, (size_t)(2 * s->nproc + 1) * sizeof **at);
+	*at = hp_xrealloc(*at, (size_t)(2 * s->nproc + 2) * sizeof **at);
 	put(f, &n, s->sigfd, POLLIN);
 	put(f, &n, s->ctlfd, POLLIN);
 	f[n].fd = s->watch_stdin ? STDIN_FILENO : -1;	/* always at 2 */
@@ -342,6 +348,9 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 	}
 	(*at)[2 * s->nproc] = n;
 	*nat = s->nproc;
+	n += hp_events_pollfds(&s->ev, f + n, ANSWERS);
+	(*at)[2 * s->nproc + 1] = n;
+	n += hp_shttp_fds(s, f + n, HTTP);
 	return n;
 }
 
@@ -416,6 +425,8 @@ loop(struct hp_super *s)
 			hp_watch_timer(s, s->procs[i], now);
 			hp_term_timer(s, s->procs[i], now);
 		}
+		hp_events_flush(&s->ev);
+		hp_shttp_io(s, fds + at[2 * nat + 1], n - at[2 * nat + 1]);
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		if (anylive(s)) {
@@ -471,6 +482,22 @@ sweep(void)
 	}
 }
 
+/* metrics-listen of the configuration, listened on before the rest. */
+static int
+listen_first(struct hp_super *s, struct hp_error *e)
+{
+	struct hp_conf c;
+	char msg[HP_PATH_MAX + 256];
+	int r;
+
+	if (hp_conf_load(&c, s->conf, msg, sizeof msg) == -1)
+		return 0;	/* said by the first reading of it */
+	r = hp_shttp_listen(s, c.sup.metrics_listen, msg, sizeof msg);
+	hp_conf_free(&c);
+	return r == -1 ? hp_error_set(e, HP_EXIT_FAIL, "system", "%s",
+	    msg) : 0;
+}
+
 /*
  * It cannot start: why goes to the ready descriptor too, as "CODE
  * message", for whoever waits there (hp_client_detach), and e to the
@@ -510,6 +537,10 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 
 	memset(&s, 0, sizeof s);
 	s.st = st;
+	s.pid = getpid();
+	s.born = hp_mono_ms();
+	s.born_wall = hp_wall_ms();
+	hp_metrics_interval(&s, o->metrics_interval);
 	s.implicit = implicit;
 	s.conf = o->conf;
 	s.watch_stdin = o->watch_stdin;
@@ -573,6 +604,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		return unready(ready, (hp_error_sys(e, "%s/events.log",
 		    st->dir), e));
 	s.ev.echo = o->json;
+	s.ev.echo_want = o->events;
 	if (s.watch_stdin)
 		hp_nonblock(STDIN_FILENO);
 	/* Our output may be a terminal shared with others: put back later. */
@@ -584,9 +616,12 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		hp_nonblock(STDERR_FILENO);
 	if (hp_admit_write(st, &s.admit) == -1)
 		hp_warn("%s/limits", st->dir);
+	/* What it is to serve must be free before anything starts. */
+	if (s.conf != NULL && listen_first(&s, e) == -1)
+		return unready(ready, e);
 	supevent(&s, "supervisor:started");
 	recover(&s);
-	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
+	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) < 0)
 		hp_warnx("%s", msg);
 	if (o->cmd != NULL)
 		hp_super_runcmd(&s, o->cmd);
@@ -614,6 +649,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	free(s.procs);
 	hp_allow_free(&s.allow);
 	hp_buf_free(&s.jb);
+	hp_shttp_close(&s);
 	hp_events_close(&s.ev);
 	close(s.ctlfd);
 	close(s.ctlw);

@@ -77,11 +77,10 @@ struct hp_proc {
 	long long	 rgap;		/* ms between readiness probes */
 	/* node.c: a node process's IPC channel, or NULL */
 	struct hp_chan	*chan;
-	/* limits and admission: slimit.c */
+	/* its samples: smetric.c; limits and admission: slimit.c */
+	struct hp_metrics *m;		/* NULL: never sampled */
 	long long	 sample_at;	/* mono ms of its next sample */
-	pid_t		 sampled;	/* the pid of its last sample */
-	unsigned long long ticks;	/* the CPU of its tree then */
-	long long	 ticks_at;	/* mono ms of that sample */
+	pid_t		 sampled;	/* the pid of its last limit check */
 	int		 cpu_over;	/* above cpu-max, and said so */
 	unsigned long	 queued;	/* place in the queue; 0: not in it */
 	long long	 queue_end;	/* mono ms it stops waiting */
@@ -122,6 +121,14 @@ struct hp_super {
 	long long	 mem;		/* available memory, -1 unknown ... */
 	double		 load;		/* ... the load, -1 unknown ... */
 	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+	/* the sampler: smetric.c */
+	long long	 minterval;	/* metrics-interval, ms; 0: none */
+	long long	 mtick;		/* mono ms of the next pass */
+	unsigned	 mseq;		/* processes sampled so far */
+	long		 mlastpid;	/* the pid made last, at the pass */
+	pid_t		 pid;		/* ours */
+	struct hp_shttp	*http;		/* metrics-listen: shttp.c, or NULL */
+	long long	 born, born_wall;	/* when we started: mono, wall */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
@@ -148,7 +155,8 @@ int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */
 void	hp_super_control(struct hp_super *);	/* read and act on lines */
 int	hp_super_apply(struct hp_super *, int, char *, size_t);
-		/* (re)read the conf; 1: first time; -1 + message */
+		/* (re)read the conf; 1: first time; -1 + message, -2 its
+		   metrics-listen could not be had: nothing changed */
 int	hp_super_writespec(struct hp_super *, const struct hp_spec *);
 /* life.c: the one table; the only code that sets a state */
 int	hp_life(struct hp_super *, struct hp_proc *, int);
@@ -253,5 +261,35 @@ int	hp_slimit_restart(struct hp_super *, struct hp_proc *, long long);
 		/* a restart of ours, counted: 1 given up on (failed) */
 long long hp_slimit_next(const struct hp_super *, long long);
 		/* mono ms the tick is due, -1 never */
+void	hp_slimit_check(struct hp_super *, struct hp_proc *, long long);
+		/* its latest sample against its limits */
+/* sshow.c: what the supervisor shows: list, subscribe, process:output */
+void	hp_sproc_info(struct hp_super *, struct hp_proc *, struct hp_info *,
+	    int);		/* as hp-ls --json gives it; 1: its history */
+void	hp_show_list(struct hp_super *, const struct hp_request *);
+void	hp_show_subscribe(struct hp_super *, const struct hp_request *);
+void	hp_show_output(struct hp_super *, struct hp_proc *, int,
+	    const char *, size_t);	/* stream, what it wrote */
+/* shttp.c: /metrics, /healthz, /readyz at metrics-listen */
+int	hp_shttp_listen(struct hp_super *, const char *, char *, size_t);
+		/* there from now on (NULL: nowhere); -1 + message */
+void	hp_shttp_close(struct hp_super *);
+int	hp_shttp_fds(const struct hp_super *, struct pollfd *, int);
+void	hp_shttp_io(struct hp_super *, const struct pollfd *, int);
+long long hp_shttp_next(const struct hp_super *);	/* mono ms, or -1 */
+/* smetric.c: the sampler: every process's tree, a ring of samples each */
+struct hp_metrics;
+enum { HP_SAMPLE_RING = 1, HP_SAMPLE_SAME = 2 };
+int	hp_metrics_sample(struct hp_super *, struct hp_proc *, long long,
+	    int);	/* now, HP_SAMPLE_*; -1 gone, or cannot tell */
+const struct hp_sample *hp_metrics_last(const struct hp_proc *);
+				/* of the process it runs now, or NULL */
+void	hp_metrics_info(struct hp_super *, struct hp_proc *,
+	    struct hp_info *, int);	/* its figures; 1: its history */
+void	hp_metrics_ended(struct hp_proc *);	/* its process ended */
+void	hp_metrics_free(struct hp_proc *);
+void	hp_metrics_tick(struct hp_super *, long long);	/* the pass, due */
+long long hp_metrics_next(const struct hp_super *);	/* mono ms, -1 */
+void	hp_metrics_interval(struct hp_super *, long long);	/* ms, 0 */
 
 #endif

@@ -235,6 +235,67 @@ test('shutdown() stops everything and resolves once the supervisor ' +
 	assert.deepStrictEqual(leftovers(s.stateDir), []);
 });
 
+test('events: [\'output\'] brings a process:output a line, out and err ' +
+    'told apart; without it none comes', async (t) => {
+	const s = setup(t);
+	const pm = s.manager({ events: ['output'] });
+	const out = [];
+	pm.on('process:output', (e) => out.push(e));
+	await pm.start();
+	await pm.spawn({ name: 'talk', command: 'sh', args: ['-c',
+		'echo one; echo "two  2" >&2; printf "part"; sleep 0.2; ' +
+		'echo ial; exec sleep 100'] });
+	await waitUntil(() => out.some((e) => e.text === 'ial'), 10000,
+	    'the end of the partial line');
+	const lines = out.map((e) => e.stream + ':' + e.text +
+	    (e.partial ? '+' : ''));
+	assert.deepStrictEqual(lines.filter((l) => l.startsWith('out')),
+	    ['out:one', 'out:part+', 'out:ial']);
+	assert.deepStrictEqual(lines.filter((l) => l.startsWith('err')),
+	    ['err:two  2']);
+	for (const e of out) {
+		assert.strictEqual(e.name, 'talk');
+		assert.strictEqual(e.seq, undefined);
+		assert.ok(e.pid > 0);
+	}
+	// Not in events.log: only those who asked get them.
+	const log = fs.readFileSync(path.join(s.stateDir, 'events.log'),
+	    'utf8');
+	assert.ok(!log.includes('process:output'));
+	// A manager that did not ask hears none.
+	const quiet = s.manager({ stateDir: path.join(s.stateDir, 'q') });
+	const heard = [];
+	quiet.on('event', (e) => heard.push(e.event));
+	await quiet.start();
+	await quiet.spawn({ name: 'talk', command: 'sh', args: ['-c',
+		'echo one; exec sleep 100'] });
+	await waitUntil(() => fs.readFileSync(path.join(s.stateDir, 'q',
+	    'procs', 'talk', 'log'), 'utf8').includes('one'), 10000, 'log');
+	await quiet.stop('talk');
+	assert.ok(!heard.includes('process:output'));
+});
+
+test('events: [\'metrics\'] brings process:metrics at each sample',
+    async (t) => {
+	const s = setup(t);
+	const conf = path.join(s.stateDir, '..', 'fast.conf');
+	fs.writeFileSync(conf, '[supervisor]\nmetrics-interval = 200ms\n');
+	const pm = s.manager({ events: ['metrics'],
+		supervisorArgs: ['-f', conf] });
+	const m = [];
+	pm.on('process:metrics', (e) => m.push(e));
+	await pm.start();
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'] });
+	await waitUntil(() => m.length >= 2, 10000, 'two samples');
+	assert.strictEqual(m[0].name, 'web');
+	assert.strictEqual(m[0].pid, web.pid);
+	assert.ok(m[0].rss_bytes > 0);
+	assert.strictEqual(m[0].processes, 1);
+	assert.strictEqual(typeof m[0].cpu_percent, 'number');
+	assert.strictEqual(m[0].seq, undefined);
+});
+
 test('shutdown() ends its supervisor even when the verb cannot reach ' +
     'it', async (t) => {
 	const s = setup(t);

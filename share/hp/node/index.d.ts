@@ -17,6 +17,11 @@ export interface ClientOptions {
 export interface ManagerOptions extends ClientOptions {
 	/** More options of hp-supervise, such as ['--max-procs', '8']. */
 	supervisorArgs?: string[];
+	/** Events to get besides the usual ones (hp-supervise --events):
+	 * 'output', a process:output event a line of what each process
+	 * writes, for a log pane; 'metrics', process:metrics at each
+	 * sample. */
+	events?: ('output' | 'metrics')[];
 }
 
 /** A duration: a number is milliseconds, a string as hp writes them. */
@@ -70,9 +75,56 @@ export interface ProcessInfo {
 	exit_code: number | null;
 	exit_signal: string | number | null;
 	health: 'healthy' | 'unhealthy' | 'unknown';
+	/** The rate over the last sample's interval (percent of one CPU). */
 	cpu_percent: number;
 	rss_bytes: number;
 	tree_pids: number[];
+	/** The average over its life; CPU seconds of its tree. */
+	cpu_avg_percent: number;
+	cpu_seconds: number;
+	pss_bytes: number | null;
+	threads: number;
+	fds: number | null;
+	/** When the figures were sampled, or null: looked at just now. */
+	sampled: string | null;
+	error?: string;
+	/** With hp-ls --history: the samples kept, oldest first. */
+	history?: Sample[];
+}
+
+/** One sample of a process's tree (hp-ls --history). */
+export interface Sample {
+	ts: string;
+	cpu_percent: number;
+	rss_bytes: number;
+	pss_bytes: number | null;
+	threads: number;
+	fds: number | null;
+	processes: number;
+}
+
+/** A line a process wrote (ManagerOptions events: ['output']). */
+export interface ProcessOutput extends HpEvent {
+	event: 'process:output';
+	name: string;
+	stream: 'out' | 'err';
+	text: string;
+	/** The line goes on in the next event. */
+	partial?: boolean;
+}
+
+/** A sample of a process (ManagerOptions events: ['metrics']). */
+export interface ProcessMetrics extends HpEvent {
+	event: 'process:metrics';
+	name: string;
+	cpu_percent: number;
+	cpu_avg_percent: number;
+	cpu_seconds: number;
+	rss_bytes: number;
+	pss_bytes: number | null;
+	threads: number;
+	fds: number | null;
+	processes: number;
 }
 
 /** The answer of a verb for one name. */
@@ -204,6 +256,8 @@ export class ProcessManager extends EventEmitter {
 	attach(name: string, o?: AttachOptions): AttachedPty;
 
 	on(event: 'event', fn: (e: HpEvent) => void): this;
+	on(event: 'process:output', fn: (e: ProcessOutput) => void): this;
+	on(event: 'process:metrics', fn: (e: ProcessMetrics) => void): this;
 	/** Only while this manager's supervisor is the one that keeps the
 	 * terminals: start() it before detached(). */
 	on(event: 'terminal:activity', fn: (e: TerminalActivity) => void):

@@ -67,7 +67,8 @@ function spawnArgs(s, o) {
 
 class ProcessManager extends EventEmitter {
 	// options: bin (the directory of the commands), stateDir, env (of
-	// the commands), supervisorArgs (more options of hp-supervise).
+	// the commands), supervisorArgs (more options of hp-supervise),
+	// events (['output', 'metrics']: process:output, process:metrics).
 	constructor(options) {
 		super();
 		this.options = Object.assign({}, options);
@@ -100,6 +101,8 @@ class ProcessManager extends EventEmitter {
 		}
 		const args = ['--json', '--parent', String(process.pid),
 			'--exit-with-stdin'].concat(stateArgs(o),
+			o.events && o.events.length ? ['--events',
+			[].concat(o.events).join(',')] : [],
 			o.supervisorArgs || []);
 		const child = spawn(file, args, { env: envOf(o),
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });

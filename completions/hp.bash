@@ -130,13 +130,16 @@ _hp_supervise()
 		return ;;
 	-t|--timeout|--parent|--max-procs|--max-memory|--max-load|\
 	--queue-timeout|--ready-fd|=) COMPREPLY=(); return ;;
+	--events)
+		_hp_reply "output metrics output,metrics"; return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
-		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd)
+		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
+		--events)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -152,8 +155,8 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout --allow --ready-fd -h --help -V
-			    --version"
+			    --queue-timeout --allow --ready-fd --events -h --help
+			    -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send"
@@ -264,12 +267,12 @@ _hp_ls()
 	case $prev in
 	-S|--state-dir)
 		_hp_dirs; return ;;
-	-n|=)
+	-n|--since|=)
 		COMPREPLY=(); return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		_hp_reply "-a -f -l -n -w --json -S --state-dir -h --help
-		    -V --version"
+		_hp_reply "-a -f -l -n -w --json --history --prometheus --top
+		    --since -S --state-dir -h --help -V --version"
 	else
 		_hp_reply "$(_hp_names)"
 	fi

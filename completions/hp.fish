@@ -74,7 +74,8 @@ function __hp_supervise_args
     while set -q tokens[1]
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
-                --max-procs --max-memory --max-load --queue-timeout --allow
+                --max-procs --max-memory --max-load --queue-timeout --allow \
+                --ready-fd --events
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -139,6 +140,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 o
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-procs -x -d 'Processes running at once'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l ready-fd -x -d 'Say on this descriptor when ready'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l events -x -a 'output metrics output,metrics' -d 'With --json, output and metrics events too'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l allow -r -F -d 'Run only the programs this file lists'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'
@@ -215,6 +217,10 @@ complete -c hp-ls -s l -d 'Print the log of a process'
 complete -c hp-ls -s f -d 'Follow the log'
 complete -c hp-ls -s n -x -d 'Last lines of the log'
 complete -c hp-ls -l json -d 'JSON output'
+complete -c hp-ls -l history -d 'With --json: the samples kept'
+complete -c hp-ls -l prometheus -d 'Prometheus text format'
+complete -c hp-ls -l top -d 'A live view, full screen'
+complete -c hp-ls -l since -x -d 'Log lines of this last while'
 complete -c hp-ls -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-ls -s h -l help -d 'Print usage'
 complete -c hp-ls -s V -l version -d 'Print version'

@@ -32,7 +32,8 @@ man_options() {
 
 # The keys of hp.conf(5) that -o takes, as "KEY=" lines, sorted.
 conf_keys() {
-	sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' "$ROOT/man/hp.conf.5" |
+	sed '/^\.Ss The supervisor section/,$d' "$ROOT/man/hp.conf.5" |
+	    sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1=/p' |
 	    grep -v '^exec=$' | sort
 }
 

@@ -18,9 +18,19 @@ sorted() {
 	tr ' ' '\n' | grep -v '^$' | LC_ALL=C sort
 }
 
+# hp.conf(5) up to its supervisor section: the keys of a process.
+proc_part() {
+	sed '/^\.Ss The supervisor section/,$d' "$ROOT/man/hp.conf.5"
+}
+
+# Its supervisor section.
+sup_part() {
+	sed -n '/^\.Ss The supervisor section/,/^\.Sh /p' "$ROOT/man/hp.conf.5"
+}
+
 @test "keys: hp.conf(5) documents every key hp.conf takes, and no other" {
-	run diff <(table_keys 5) <(sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1/p' \
-	    "$ROOT/man/hp.conf.5" | LC_ALL=C sort)
+	run diff <(table_keys 5) <(proc_part |
+	    sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1/p' | LC_ALL=C sort)
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
@@ -117,6 +127,26 @@ console.log(n);
 ' "$ROOT" "$("$UNIT" keys)"
 	echo "$output"
 	[ "$status" -eq 0 ]
+}
+
+@test "superkeys: hp.conf(5)'s supervisor section has the table's keys, values and defaults" {
+	local name arg def help
+	run diff <("$UNIT" superkeys | cut -f1 | LC_ALL=C sort) <(sup_part |
+	    sed -n 's/^\.It Cm \([a-z-]*\) = .*/\1/p' | LC_ALL=C sort)
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$("$UNIT" superkeys | wc -l)" -ge 2 ]
+	"$UNIT" superkeys | while IFS=$'\t' read -r name arg def help; do
+		sup_part | grep -qx "\.It Cm $name = Ar $arg" ||
+		    { echo "$name: not as $arg"; return 1; }
+		[ "$def" = - ] || sup_part | awk -v k=".It Cm $name = " \
+		    -v d="$def" '
+		    index($0, k) == 1 { on = 1; next }
+		    on && /^\.It Cm [a-z-]* = / { exit }
+		    on { t = t " " $0 }
+		    END { exit !(index(t, "default is") > 0 && index(t, d) > 0) }' ||
+		    { echo "$name: no default $def"; return 1; }
+	done
 }
 
 @test "verbs: hp(7) lists the supervisor's control verbs, as the table has them" {

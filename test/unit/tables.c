@@ -1,6 +1,6 @@
 /* hp: see LICENSE. */
 /*
- * tables.c: lib/'s tables printed (run keys, verbs, life), for
+ * tables.c: lib/'s tables printed (run keys, superkeys, verbs, life), for
  * test/tables.bats to hold the pages, completions and Node client to.
  */
 
@@ -28,6 +28,21 @@ keys(void)
 				    ki.types >> (t + 1) ? "," : "");
 		printf("\t%s\t%s\t%s\n", ki.conf ? "conf" : "-",
 		    ki.opt ? "opt" : "-", ki.help);
+	}
+}
+
+/* "NAME ARG DEFAULT HELP": the keys of [supervisor], one a line. */
+static void
+superkeys(void)
+{
+	const struct hp_superkey *k;
+	struct hp_keyinfo ki;
+	int i;
+
+	for (i = 0; (k = hp_superkey_at(i)) != NULL; i++) {
+		hp_superkey_about(k, &ki);
+		printf("%s\t%s\t%s\t%s\n", ki.name, ki.arg,
+		    ki.def ? ki.def : "-", ki.help);
 	}
 }
 
@@ -87,8 +102,10 @@ unit_tables(const char *which)
 		verbs();
 	else if (strcmp(which, "life") == 0)
 		life();
+	else if (strcmp(which, "superkeys") == 0)
+		superkeys();
 	else {
-		fprintf(stderr, "usage: run [keys|verbs|life]\n");
+		fprintf(stderr, "usage: run [keys|superkeys|verbs|life]\n");
 		return 2;
 	}
 	return 0;

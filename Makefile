@@ -77,7 +77,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_breaker.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
-	test/unit/tables.o
+	test/unit/t_metrics.o test/unit/tables.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
@@ -91,12 +91,12 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control
+	dcache control req info
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
-	$(FUZZ_DIR)/control
+	$(FUZZ_DIR)/control $(FUZZ_DIR)/req $(FUZZ_DIR)/info
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -127,7 +127,8 @@ $(SUPEROBJ) test/unit/t_fuzz.o test/unit/tables.o: lib/super/super.h \
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
 lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
-lib/model/skeys.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
+lib/model/skeys.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o \
+test/unit/t_metrics.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
 test/unit/t_pty.o: lib/client/term.h
 $(UNITOBJ): test/unit/unit.h
@@ -214,6 +215,10 @@ $(FUZZ_DIR)/dcache: test/fuzz/dcache.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/dcache.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/control.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/req: test/fuzz/req.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/req.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/info: test/fuzz/info.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/info.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

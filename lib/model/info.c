@@ -300,7 +300,27 @@ num(const char *v, double def)
 	char *end;
 	double d = strtod(v, &end);
 
-	return end == v ? def : d;
+	return end == v || d != d ? def : d;
+}
+
+/* A whole number from lo to hi (what is beyond, its bound), or def. */
+static long long
+whole(const char *v, long long lo, long long hi, long long def)
+{
+	double d = num(v, (double)def);
+
+	return d < (double)lo ? lo : d > (double)hi ? hi : (long long)d;
+}
+
+#define UMAX	4000000000LL	/* what an unsigned of a sample holds */
+
+/* A percent in hundredths, within what a sample holds. */
+static unsigned
+hundredths(const char *v)
+{
+	double d = num(v, 0) * 100.0 + 0.5;
+
+	return d < 0 ? 0 : d > (double)UMAX ? (unsigned)UMAX : (unsigned)d;
 }
 
 /* A string of an object into out; "" for what is no string. */
@@ -327,17 +347,17 @@ sample_parse(const char *v, struct hp_sample *sm)
 			text(x, ts, sizeof ts);
 			sm->wall = hp_time_parse(ts);
 		} else if (strcmp(key, "cpu_percent") == 0)
-			sm->cpu = (unsigned)(num(x, 0) * 100.0 + 0.5);
+			sm->cpu = hundredths(x);
 		else if (strcmp(key, "rss_bytes") == 0)
-			sm->rss = (unsigned)(num(x, 0) / 1024);
+			sm->rss = (unsigned)(whole(x, 0, UMAX * 1024, 0) / 1024);
 		else if (strcmp(key, "pss_bytes") == 0)
-			sm->pss = (unsigned)(num(x, 0) / 1024);
+			sm->pss = (unsigned)(whole(x, 0, UMAX * 1024, 0) / 1024);
 		else if (strcmp(key, "threads") == 0)
-			sm->threads = (int)num(x, 0);
+			sm->threads = (int)whole(x, 0, 1 << 30, 0);
 		else if (strcmp(key, "fds") == 0)
-			sm->fds = (int)num(x, -1);
+			sm->fds = (int)whole(x, -1, 1 << 30, -1);
 		else if (strcmp(key, "processes") == 0)
-			sm->nproc = (int)num(x, 0);
+			sm->nproc = (int)whole(x, 0, 1 << 30, 0);
 	}
 }
 
@@ -353,7 +373,7 @@ arrays(struct hp_info *in, const char *key, const char *v)
 	if (strcmp(key, "tree_pids") == 0) {
 		while (in->ntree < HP_TREE_MAX &&
 		    hp_json_item(&it, NULL, 0, &x, &n) == 1)
-			in->tree[in->ntree++] = (pid_t)num(x, 0);
+			in->tree[in->ntree++] = (pid_t)whole(x, 0, 1 << 30, 0);
 		return;
 	}
 	in->nhist = 0;
@@ -392,7 +412,7 @@ hp_info_parse(const char *line, struct hp_info *in)
 		else if (strcmp(key, "error") == 0)
 			text(v, in->error, sizeof in->error);
 		else if (strcmp(key, "pid") == 0)
-			in->pid = (pid_t)num(v, 0);
+			in->pid = (pid_t)whole(v, 0, 1 << 30, 0);
 		else if (strcmp(key, "started") == 0) {
 			text(v, ts, sizeof ts);
 			in->started_wall = ts[0] ? hp_time_parse(ts) : 0;
@@ -400,9 +420,9 @@ hp_info_parse(const char *line, struct hp_info *in)
 			text(v, ts, sizeof ts);
 			in->sampled = ts[0] ? hp_time_parse(ts) : 0;
 		} else if (strcmp(key, "restarts") == 0)
-			in->restarts = (int)num(v, 0);
+			in->restarts = (int)whole(v, 0, 1 << 30, 0);
 		else if (strcmp(key, "exit_code") == 0)
-			in->exit_code = (int)num(v, -1);
+			in->exit_code = (int)whole(v, -1, 255, -1);
 		else if (strcmp(key, "exit_signal") == 0) {
 			text(v, sig, sizeof sig);
 			in->exit_signal = sig[0] != '\0' ? hp_signal(sig) : 0;
@@ -413,18 +433,18 @@ hp_info_parse(const char *line, struct hp_info *in)
 		else if (strcmp(key, "cpu_seconds") == 0)
 			in->cpu_time = num(v, 0);
 		else if (strcmp(key, "rss_bytes") == 0)
-			in->rss = (long long)num(v, 0);
+			in->rss = whole(v, 0, 1LL << 60, 0);
 		else if (strcmp(key, "pss_bytes") == 0)
-			in->pss = (long long)num(v, -1);
+			in->pss = whole(v, -1, 1LL << 60, -1);
 		else if (strcmp(key, "threads") == 0)
-			in->threads = (int)num(v, 0);
+			in->threads = (int)whole(v, 0, 1 << 30, 0);
 		else if (strcmp(key, "fds") == 0)
-			in->fds = (int)num(v, -1);
+			in->fds = (int)whole(v, -1, 1 << 30, -1);
 		else if (strcmp(key, "tree_pids") == 0 ||
 		    strcmp(key, "history") == 0)
 			arrays(in, key, v);
 	}
-	if (r == -1 || in->name[0] == '\0')
+	if (r == -1 || !hp_name_ok(in->name))
 		return -1;
 	if (in->exit_signal < 0)
 		in->exit_signal = 0;

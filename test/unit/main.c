@@ -27,6 +27,7 @@ static const struct {
 	{ "pty", test_pty },
 	{ "fuzz", test_fuzz },
 	{ "keys", test_keys },
+	{ "metrics", test_metrics },
 };
 
 /* run: every test; run TABLE: print one of lib/'s tables (tables.c). */

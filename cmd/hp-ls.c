@@ -36,43 +36,13 @@ static const struct hp_opt longopts[] = {
 };
 
 static void
-fmt_uptime(char *out, size_t n, long long ms)
-{
-	long long s = ms / 1000;
-
-	if (ms <= 0)
-		snprintf(out, n, "-");
-	else if (s < 60)
-		snprintf(out, n, "%llds", s);
-	else if (s < 3600)
-		snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(out, n, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(out, n, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-}
-
-static void
-fmt_size(char *out, size_t n, long long b)
-{
-	if (b <= 0)
-		snprintf(out, n, "-");
-	else if (b < 1024 * 1024)
-		snprintf(out, n, "%.1fK", (double)b / 1024);
-	else if (b < 1024LL * 1024 * 1024)
-		snprintf(out, n, "%.1fM", (double)b / 1024 / 1024);
-	else
-		snprintf(out, n, "%.1fG", (double)b / 1024 / 1024 / 1024);
-}
-
-static void
 row(const struct hp_info *in)
 {
 	char up[32], mem[32], ex[16], pid[16], cpu[16], rs[16];
 
-	fmt_uptime(up, sizeof up, in->pid > 0 && in->started_wall > 0 ?
+	hp_fmt_uptime(up, sizeof up, in->pid > 0 && in->started_wall > 0 ?
 	    hp_wall_ms() - in->started_wall : 0);
-	fmt_size(mem, sizeof mem, in->rss);
+	hp_fmt_size(mem, sizeof mem, in->rss);
 	if (in->exit_signal > 0)
 		snprintf(ex, sizeof ex, "SIG%s", hp_signame(in->exit_signal));
 	else if (in->exit_code >= 0)
@@ -102,7 +72,7 @@ tree(const struct hp_info *in)
 	for (i = 1; i < in->ntree; i++) {
 		if (hp_pstat(in->tree[i], &ps) == -1)
 			continue;
-		fmt_size(mem, sizeof mem, (long long)ps.rss);
+		hp_fmt_size(mem, sizeof mem, (long long)ps.rss);
 		printf("  %-14s %-8s %-9s %7ld %8s %8s %7s %6s %8s\n", "`-",
 		    "child", "running", (long)in->tree[i], "-", "", "-", "-",
 		    mem);

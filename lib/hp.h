@@ -701,6 +701,8 @@ int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
 void	hp_info_json(struct hp_json *, const struct hp_info *);
 int	hp_info_parse(const char *, struct hp_info *);
 				/* an object of hp_info_json: -1 not one */
+void	hp_fmt_uptime(char *, size_t, long long);	/* ms: "3m07s", "-" */
+void	hp_fmt_size(char *, size_t, long long);	/* bytes: "41.2M", "-" */
 void	hp_sample_json(struct hp_json *, const struct hp_sample *);
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
 	    struct hp_treestat *);

@@ -17,17 +17,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# freeport: a loopback port nothing listens on, in PORT.
-freeport() {
-	local out="$BATS_TEST_TMPDIR/free.$RANDOM" pid
-	"$HTTPD" -d 3600000 >"$out" 3>&- &
-	pid=$!
-	wait_until 5 test -s "$out"
-	PORT=$(cat "$out")
-	kill "$pid"
-	wait "$pid" 2>/dev/null || true
-}
-
 # sup [KEY=VALUE...]: a background supervisor whose hp.conf has these
 # keys in its [supervisor] section.
 sup() {

@@ -138,3 +138,15 @@ spawn() {
 	out=$(hp-spawn "$@") || return 1
 	PID=${out##* }
 }
+
+# freeport: a loopback port nothing listens on, in PORT: one the system
+# gave a server that was then ended.
+freeport() {
+	local out="$BATS_TEST_TMPDIR/free.$RANDOM" pid
+	"$ROOT/test/httpd" -d 3600000 >"$out" 3>&- &
+	pid=$!
+	wait_until 5 test -s "$out"
+	PORT=$(cat "$out")
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+}

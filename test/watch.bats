@@ -13,18 +13,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# freeport: a loopback port nothing listens on, in PORT: one the system
-# gave a server that was then ended.
-freeport() {
-	local out="$BATS_TEST_TMPDIR/free.$RANDOM" pid
-	"$HTTPD" -d 3600000 >"$out" 3>&- &
-	pid=$!
-	wait_until 5 test -s "$out"
-	PORT=$(cat "$out")
-	kill "$pid"
-	wait "$pid" 2>/dev/null || true
-}
-
 # conf FILE: the text on stdin becomes FILE, with @PORT@ and @HTTPD@ set.
 conf() {
 	sed -e "s|@PORT@|$PORT|g" -e "s|@HTTPD@|$HTTPD|g" >"$1"

@@ -377,36 +377,6 @@ colour(struct top *t, const char *sgr)
 		hp_buf_adds(&t->out, sgr);
 }
 
-static void
-size(char *out, size_t n, long long b)
-{
-	if (b <= 0)
-		snprintf(out, n, "-");
-	else if (b < 1024 * 1024)
-		snprintf(out, n, "%.1fK", (double)b / 1024);
-	else if (b < 1024LL * 1024 * 1024)
-		snprintf(out, n, "%.1fM", (double)b / 1024 / 1024);
-	else
-		snprintf(out, n, "%.1fG", (double)b / 1024 / 1024 / 1024);
-}
-
-static void
-uptime(char *out, size_t n, long long ms)
-{
-	long long s = ms / 1000;
-
-	if (ms <= 0)
-		snprintf(out, n, "-");
-	else if (s < 60)
-		snprintf(out, n, "%llds", s);
-	else if (s < 3600)
-		snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(out, n, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(out, n, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-}
-
 /*
  * A sparkline of w columns, the newest at the right: column i is the
  * sample nearest to its time, one interval a column; none is a blank.
@@ -493,8 +463,8 @@ row(struct top *t, int r, int i)
 		snprintf(pid, sizeof pid, "-");
 		snprintf(cpu, sizeof cpu, "-");
 	}
-	size(mem, sizeof mem, in->rss);
-	uptime(up, sizeof up, in->pid > 0 && in->started_wall > 0 ?
+	hp_fmt_size(mem, sizeof mem, in->rss);
+	hp_fmt_uptime(up, sizeof up, in->pid > 0 && in->started_wall > 0 ?
 	    hp_wall_ms() - in->started_wall : 0);
 	snprintf(line, sizeof line, "%-16.16s ", in->name);
 	put(t, line, t->cols);
@@ -528,7 +498,7 @@ children(struct top *t, int r, int last, int i)
 	for (k = 1; k < in->ntree && r <= last; k++) {
 		if (hp_proc_comm(in->tree[k], comm, sizeof comm) == -1)
 			hp_copy(comm, sizeof comm, "?");
-		size(mem, sizeof mem, hp_pstat(in->tree[k], &ps) == 0 ?
+		hp_fmt_size(mem, sizeof mem, hp_pstat(in->tree[k], &ps) == 0 ?
 		    (long long)ps.rss : 0);
 		at(t, r++);
 		colour(t, "\033[2m");
@@ -551,7 +521,7 @@ header(struct top *t)
 	at(t, 1);
 	colour(t, "\033[1m");
 	if (t->sup.up) {
-		uptime(up, sizeof up, t->sup.uptime_ms);
+		hp_fmt_uptime(up, sizeof up, t->sup.uptime_ms);
 		snprintf(line, sizeof line, "hp %s  supervisor %ld, up %s, "
 		    "%d process%s  %.8s UTC", t->st->dir, (long)t->sup.pid, up,
 		    t->sup.processes, t->sup.processes == 1 ? "" : "es",

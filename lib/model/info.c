@@ -451,3 +451,35 @@ hp_info_parse(const char *line, struct hp_info *in)
 	in->running = in->pid > 0;
 	return 0;
 }
+
+/* A while of ms as hp-ls shows it: 42s, 3m07s, 2h05m, 1d03h; "-" none. */
+void
+hp_fmt_uptime(char *out, size_t n, long long ms)
+{
+	long long s = ms / 1000;
+
+	if (ms <= 0)
+		snprintf(out, n, "-");
+	else if (s < 60)
+		snprintf(out, n, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, n, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(out, n, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+/* Bytes as hp-ls shows them: 512.0K, 41.2M, 1.5G; "-" none. */
+void
+hp_fmt_size(char *out, size_t n, long long b)
+{
+	if (b <= 0)
+		snprintf(out, n, "-");
+	else if (b < 1024 * 1024)
+		snprintf(out, n, "%.1fK", (double)b / 1024);
+	else if (b < 1024LL * 1024 * 1024)
+		snprintf(out, n, "%.1fM", (double)b / 1024 / 1024);
+	else
+		snprintf(out, n, "%.1fG", (double)b / 1024 / 1024 / 1024);
+}

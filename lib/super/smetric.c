@@ -93,19 +93,6 @@ unkeep(struct hp_metrics *m)
 	m->statfd = m->kidsfd = -1;
 }
 
-/*
- * Every descendant a walk finds goes through here, the leader's own
- * children first: what must know the whole tree (a stop of all of it)
- * may keep them from here between samples.
- */
-static void
-seen(struct hp_proc *p, pid_t pid, unsigned long long start)
-{
-	(void)p;
-	(void)pid;
-	(void)start;
-}
-
 static int
 has(const struct tally *t, pid_t pid)
 {
@@ -183,7 +170,6 @@ walk(struct hp_super *s, struct hp_proc *p, struct hp_metrics *m,
 				t->pid[i--] = t->pid[--t->n];
 				continue;
 			}
-			seen(p, t->pid[i], ps.start);
 			visit(t, i, &ps, wide, slow, find, NULL);
 		}
 		for (k = 0; !wide && k < m->nkid && t->n < HP_TREE_MAX; k++)

@@ -47,7 +47,7 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
-	lib/client/logs.o lib/client/top.o
+	lib/client/logs.o lib/client/top.o lib/client/topdraw.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
@@ -131,6 +131,7 @@ lib/model/skeys.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o \
 test/unit/t_metrics.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
 test/unit/t_pty.o: lib/client/term.h
+lib/client/top.o lib/client/topdraw.o: lib/client/top.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIBBASE): $(BASEOBJ)

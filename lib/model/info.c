@@ -349,9 +349,11 @@ sample_parse(const char *v, struct hp_sample *sm)
 		} else if (strcmp(key, "cpu_percent") == 0)
 			sm->cpu = hundredths(x);
 		else if (strcmp(key, "rss_bytes") == 0)
-			sm->rss = (unsigned)(whole(x, 0, UMAX * 1024, 0) / 1024);
+			sm->rss = (unsigned)(whole(x, 0, UMAX * 1024, 0) >>
+			    10);
 		else if (strcmp(key, "pss_bytes") == 0)
-			sm->pss = (unsigned)(whole(x, 0, UMAX * 1024, 0) / 1024);
+			sm->pss = (unsigned)(whole(x, 0, UMAX * 1024, 0) >>
+			    10);
 		else if (strcmp(key, "threads") == 0)
 			sm->threads = (int)whole(x, 0, 1 << 30, 0);
 		else if (strcmp(key, "fds") == 0)

@@ -133,6 +133,16 @@ pidof(const char *name)
 	return hp_pidfile_read(file, &id) == 0 ? id.pid : 0;
 }
 
+/* The pid of the i-th of bench_memory's processes. */
+static pid_t
+mpid(int i)
+{
+	char name[32];
+
+	snprintf(name, sizeof name, "m%d", i);
+	return pidof(name);
+}
+
 /* From SIGKILL to the next process:started of the same name. */
 static void
 bench_restart(void)
@@ -499,7 +509,9 @@ int
 main(int argc, char **argv)
 {
 	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S",
-	    NULL, NULL };
+	    NULL, NULL, NULL, NULL };
+	static const char on[] = "[supervisor]\nmetrics-interval = 1s\n";
+	char conf[HP_PATH_MAX + 8];
 	struct hp_error e;
 	int have = 0;
 
@@ -520,14 +532,22 @@ main(int argc, char **argv)
 	bench_memory(&have, 1);
 	bench_memory(&have, 50);
 	bench_ls();
+	bench_svstat();
+	bench_top();
 	bench_stop();
 	bench_health();
 	bench_super();
 	bench_detect(bindir, argv[2]);
 	bench_pty();
 	bench_terminals();
+	snprintf(conf, sizeof conf, "%s.conf", st.dir);
+	if (hp_file_write(conf, on, sizeof on - 1, 0600) == -1)
+		hp_die("%s", conf);
+	sup[6] = "-f";
+	sup[7] = conf;
 	start(sup, 0);
 	have = 0;
 	bench_memory(&have, 500);
+	bench_sampler(conf, 500, mpid);
 	return 0;
 }

@@ -52,27 +52,42 @@ drain(int fd, pid_t pid, long long t0, struct run *r)
 	hp_waitpid(pid, &st, 0);
 }
 
-/* The baseline: a pty, and argv forked and exec'd on it, read bare. */
-static void
-bare(char **argv, struct run *r)
+/* argv on a new terminal of cols x rows, its controlling one, with the
+ * environment envp (NULL: ours); the terminal's master in *fd. */
+pid_t
+on_pty(char **argv, char **envp, int cols, int rows, int *fd)
 {
-	long long t0 = hp_mono_us();
 	struct hp_spawn sp;
 	struct hp_pty p;
 	pid_t pid;
 	int s;
 
-	if (hp_pty_open(&p, 80, 24) == -1 || (s = hp_pty_slave(&p)) == -1)
+	if (hp_pty_open(&p, cols, rows) == -1 ||
+	    (s = hp_pty_slave(&p)) == -1)
 		hp_die("pty");
 	memset(&sp, 0, sizeof sp);
 	sp.argv = argv;
+	sp.envp = envp;
 	sp.fd[0] = sp.fd[1] = sp.fd[2] = s;
 	sp.setsid = 1;
 	sp.ctty = p.slave;
 	if ((pid = hp_spawn(&sp)) == -1)
 		hp_die("%s", argv[0]);
 	close(s);
-	drain(p.master, pid, t0, r);
+	*fd = p.master;
+	return pid;
+}
+
+/* The baseline: a pty, and argv forked and exec'd on it, read bare. */
+static void
+bare(char **argv, struct run *r)
+{
+	long long t0 = hp_mono_us();
+	pid_t pid;
+	int fd;
+
+	pid = on_pty(argv, NULL, 80, 24, &fd);
+	drain(fd, pid, t0, r);
 }
 
 /* argv with stdin /dev/null and stdout a pipe, as Electron runs it. */

@@ -194,6 +194,28 @@ if (j.event !== "process:output" || j.name !== "talk" || j.stream !== "out" ||
 	exec 5>&-
 }
 
+@test "subscribe metrics: process:metrics a sample to that subscriber, never to events.log" {
+	local l n=0
+	sup metrics-interval=100ms
+	hp-spawn -n web -- sleep 1000 >/dev/null
+	ask t.3 'subscribe metrics'
+	[ "$(json 'j.ok' <ask.out)" = true ]
+	while [ "$n" -lt 3 ] && IFS= read -r -t 5 l <&5; do
+		case $l in *'"process:metrics"'*) n=$((n + 1)) ;; esac
+	done
+	[ "$n" -eq 3 ]
+	echo "$l" | json '
+if (j.name !== "web" || !(j.rss_bytes > 0) || j.processes !== 1 ||
+    typeof j.cpu_percent !== "number" || "seq" in j)
+	throw new Error(JSON.stringify(j));
+"ok"'
+	! grep -q process:metrics "$HP_STATE_DIR/events.log"
+	# Another subscriber that did not ask hears none.
+	ask t.4 'ping'
+	! grep -q process:metrics ask.out
+	exec 5>&-
+}
+
 @test "[supervisor] in hp.conf: bad keys and values are refused, FILE:LINE, exit 2" {
 	local c=$BATS_TEST_TMPDIR/hp.conf
 	printf '[supervisor]\nmetrics-interval = 5ms\n' >"$c"

@@ -42,14 +42,16 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
 	lib/model/allow.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
-	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
+	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
+	lib/model/listen.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
-	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o
+	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o \
+	lib/super/unit.o lib/super/notify.o
 LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
 LIBBASE = lib/base/libbase.a
 LIBMODEL = lib/model/libmodel.a
@@ -124,7 +126,7 @@ $(SUPEROBJ) test/unit/t_fuzz.o test/unit/tables.o: lib/super/super.h \
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
 lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
-cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
+lib/model/listen.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
 test/unit/t_pty.o: lib/client/term.h
 $(UNITOBJ): test/unit/unit.h

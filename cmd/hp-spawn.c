@@ -25,12 +25,12 @@ static const char synopsis[] =
     "[--wait-ready dur] [--health check] [--after name]... "
     "[--limit name=value]... [--memory-max size] [--cpu-max percent] "
     "[--limit-interval dur] [-u user[:group]] [--umask mode] "
-    "[-o key=value]... -- command [arg ...]";
+    "[--listen address]... [-i n] [-o key=value]... -- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
 	O_RESET, O_READYFD, O_WAITREADY, O_READYCHECK, O_READYTIME, O_HEALTH,
-	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK
+	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK, O_LISTEN
 };
 
 static const struct hp_opt longopts[] = {
@@ -47,7 +47,8 @@ static const struct hp_opt longopts[] = {
 	{ "after", 1, O_AFTER }, { "option", 1, 'o' },
 	{ "limit", 1, O_LIMIT }, { "user", 1, 'u' }, { "umask", 1, O_UMASK },
 	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
-	{ "limit-interval", 1, O_INTERVAL },
+	{ "limit-interval", 1, O_INTERVAL }, { "listen", 1, O_LISTEN },
+	{ "instances", 1, 'i' },
 	{ NULL, 0, 0 }
 };
 
@@ -96,25 +97,47 @@ addafter(struct hp_spec *sp, const char *name)
 	hp_buf_free(&b);
 }
 
-/* The pid is the one that exec'd: it may be gone already. */
+/*
+ * The pid is the one that exec'd: it may be gone already. Instances are
+ * told one a line, NAME:I PID, or as an array of their objects.
+ */
 static void
 print_info(struct hp_state *st, const char *name, const char *pid)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 	struct hp_info in;
+	char ref[HP_REF_MAX + 16], num[24];
+	int *v, n, i;
 
-	/* The same object as hp-ls --json gives: with its tree and memory. */
-	if (hp_info_load(st, name, &in, hp_json_mode) == -1)
-		hp_die("%s", name);
-	if (!hp_json_mode) {
-		printf("%s %s\n", name, pid);
-		return;
-	}
+	if (hp_state_instances(st, name, &v, &n) == -1)
+		n = 0;
 	hp_json_init(&j, &b);
-	hp_info_json(&j, &in);
-	printf("%s\n", hp_buf_str(&b));
+	if (n > 0)
+		hp_json_open(&j, '[');
+	for (i = 0; i < (n > 0 ? n : 1); i++) {
+		if (n > 0)
+			snprintf(ref, sizeof ref, "%s:%d", name, v[i]);
+		else
+			snprintf(ref, sizeof ref, "%s", name);
+		/* The same object as hp-ls --json gives: tree and memory. */
+		if (hp_info_load(st, ref, &in, hp_json_mode) == -1)
+			hp_die("%s", ref);
+		if (hp_json_mode)
+			hp_info_json(&j, &in);
+		else if (n == 0)
+			printf("%s %s\n", name, pid);
+		else {
+			snprintf(num, sizeof num, "%ld", (long)in.pid);
+			printf("%s %s\n", ref, in.pid > 0 ? num : "waiting");
+		}
+	}
+	if (n > 0)
+		hp_json_close(&j, ']');
+	if (hp_json_mode)
+		printf("%s\n", hp_buf_str(&b));
 	hp_buf_free(&b);
+	free(v);
 }
 
 /* Copy what the log holds past *off to our stdout and stderr. */
@@ -309,7 +332,7 @@ main(int argc, char **argv)
 		    "--type") == 0) && i + 1 < argc &&
 		    hp_type_parse(argv[i + 1]) >= 0)
 			hp_spec_init(&spec, "proc", hp_type_parse(argv[i + 1]));
-	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:u:",
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:u:i:",
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -416,6 +439,12 @@ main(int argc, char **argv)
 		case O_INTERVAL:
 			setspec(&spec, "limit-interval", g.arg);
 			break;
+		case O_LISTEN:
+			setspec(&spec, "listen", g.arg);
+			break;
+		case 'i':
+			setspec(&spec, "instances", g.arg);
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -426,6 +455,10 @@ main(int argc, char **argv)
 		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
 	if (spec.ready_fd > 0 && spec.ready_check != NULL)
 		hp_usage(synopsis, "--ready-fd and --ready-check: choose one");
+	if (hp_spec_check(&spec, msg, sizeof msg) == -1)
+		hp_usage(synopsis, "%s", msg);
+	if (wait && spec.instances > 0)
+		hp_usage(synopsis, "-w follows one process, not instances");
 	/* Waiting for the end of something that comes back makes no sense. */
 	if (wait && !policy)
 		spec.restart = HP_RESTART_NO;

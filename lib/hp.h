@@ -636,7 +636,7 @@ void	hp_listen_close(int, const char *);	/* fd, bound: unix: unlinked */
 
 /* info.c: what hp-ls and hp-spawn tell of a process */
 struct hp_info {
-	char		name[HP_NAME_MAX + 1];
+	char		name[HP_REF_MAX + 1];	/* NAME, or NAME:I */
 	char		type[16];
 	char		state[16];
 	char		health[16];
@@ -651,10 +651,17 @@ struct hp_info {
 	long long	rss;		/* bytes, whole tree */
 	pid_t		tree[256];
 	char		error[160];
+	int		instance;	/* I of NAME:I, or 0 */
+	int		nlisten;	/* sockets held for it: bound to */
+	char		listen[HP_SPAWN_PASS][128];
+	char		status[200];	/* STATUS= of NOTIFY_SOCKET */
+	char		notify[16];	/* reloading, stopping, or empty */
 };
 int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
 	    int);				/* 1: with metrics; -1 errno */
 void	hp_info_json(struct hp_json *, const struct hp_info *);
+int	hp_info_refs(const struct hp_state *, const char *, char ***,
+	    int *);	/* NAME: NAME:1 ... if it has instances, else NAME */
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
 	    unsigned long long *, long long *);
 		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */

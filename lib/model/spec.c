@@ -177,8 +177,8 @@ hp_spec_check(const struct hp_spec *sp, char *msg, size_t n)
 		return snprintf(msg, n, "ready = notify and %s: choose one",
 		    sp->ready_fd > 0 ? "ready-fd" : "ready-check"), -1;
 	if (sp->ready_fd > 0 && sp->ready_fd < 3 + nl)
-		return snprintf(msg, n, "ready-fd %d: descriptors 3 to %d are "
-		    "its listen sockets", sp->ready_fd, 2 + nl), -1;
+		return snprintf(msg, n, "ready-fd %d: taken by its listen "
+		    "sockets (from 3 up)", sp->ready_fd), -1;
 	if (sp->instances > 0 && sp->type == HP_TERMINAL)
 		return snprintf(msg, n, "instances: not for a terminal"), -1;
 	return 0;

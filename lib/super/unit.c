@@ -32,6 +32,7 @@ struct hp_join {
 	char		 client[HP_NAME_MAX + 1];
 	char		 name[HP_NAME_MAX + 1];
 	int		 want, got, ok, same;
+	int		 count;		/* instances to tell, else want */
 	char		 state[16];
 	char		 code[24];
 	char		 msg[160];
@@ -567,6 +568,7 @@ hp_unit_scale(struct hp_super *s, const struct hp_request *r)
 	struct hp_proc *v[1];
 	struct hp_spec sp;
 	char msg[512], *end;
+	const char *id;
 	long want;
 
 	want = strtol(r->arg[1], &end, 10);
@@ -594,8 +596,10 @@ hp_unit_scale(struct hp_super *s, const struct hp_request *r)
 	sp.instances = (int)want;
 	if (hp_super_writespec(s, &sp) == -1)
 		hp_warn("%s: write spec", name);
-	if (resize(s, u, &sp, (int)want, hp_join_open(s, r->client, name,
-	    resizing(s, u, (int)want))) == 0)
+	id = hp_join_open(s, r->client, name, resizing(s, u, (int)want));
+	if (s->joins != NULL && strcmp(s->joins->id, id) == 0)
+		s->joins->count = (int)want;	/* told, not the answers */
+	if (resize(s, u, &sp, (int)want, id) == 0)
 		hp_super_reply(s, r->client, 1, name, NULL, NULL);
 	hp_spec_free(&sp);
 }
@@ -741,10 +745,10 @@ joined(struct hp_super *s, struct hp_join *j)
 	hp_json_open(&js, '{');
 	hp_json_kbool(&js, "ok", j->ok);
 	hp_json_kstr(&js, "name", j->name);
-	if (j->same && j->state[0] != '\0')
+	if (j->same && j->state[0] != '\0' && j->count == 0)
 		hp_json_kstr(&js, "state", j->state);
 	hp_json_kint(&js, "pid", 0);
-	hp_json_kint(&js, "instances", j->want);
+	hp_json_kint(&js, "instances", j->count ? j->count : j->want);
 	if (!j->ok) {
 		hp_json_kstr(&js, "code", j->code[0] ? j->code : "failed");
 		hp_json_kstr(&js, "message", j->msg);

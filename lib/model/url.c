@@ -193,7 +193,7 @@ hp_check_parse(struct hp_check *c, const char *s, char *err, size_t n)
 		return unixpath(c, s + 5, err, n);
 	if (strncasecmp(s, "proc:", 5) == 0) {
 		c->kind = HP_CHECK_PROC;
-		if (!hp_name_ok(s + 5))
+		if (!hp_ref_ok(s + 5))
 			return bad(err, n, "invalid name");
 		return hp_copy(c->path, sizeof c->path, s + 5);
 	}

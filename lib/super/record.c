@@ -206,6 +206,7 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 	struct hp_waiter **wp = &p->waiters, *w;
 	struct hp_json j;
 	struct hp_buf b = { 0 };
+	char msg[HP_REF_MAX + sizeof p->error + 4];
 
 	while ((w = *wp) != NULL) {
 		if (!(w->verb & mask)) {
@@ -213,8 +214,10 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 			continue;
 		}
 		*wp = w->next;
+		/* One instance's answer of a verb on its name: whose it is. */
+		snprintf(msg, sizeof msg, "%s: %s", p->spec.name, p->error);
 		if (hp_join_take(s, w->client, ok, hp_state_name(p->state),
-		    ok ? NULL : p->code[0] ? p->code : "failed", p->error)) {
+		    ok ? NULL : p->code[0] ? p->code : "failed", msg)) {
 			free(w);
 			continue;
 		}

@@ -412,9 +412,10 @@ next(struct hp_super *s, struct hp_unit *u)
 	int i, n;
 
 	for (;;) {
+		/* One at a time: till its old run has gone. */
 		n = hp_unit_members(s, u, v, HP_INSTANCES_MAX + 1);
 		for (i = 0; i < n; i++)
-			if (v[i]->state == HP_ST_RELOADING)
+			if (v[i]->state == HP_ST_RELOADING || v[i]->old != NULL)
 				return;
 		for (i = 0; i < n && !v[i]->roll; i++)
 			;
@@ -630,7 +631,7 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 	struct hp_unit *u = hp_unit_find(s, sp->name);
 	struct hp_spec *one;
 	char *old, *new, ref[HP_REF_MAX + 16];
-	int i, n = 0, same, shape, roll;
+	int i, n = 0, same, shape, roll, scaled = 0;
 
 	if (u != NULL)
 		n = hp_unit_members(s, u, v, HP_INSTANCES_MAX + 1);
@@ -658,6 +659,7 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 	if (sp->instances != u->instances) {
 		resize(s, u, sp, sp->instances, NULL);
 		n = hp_unit_members(s, u, v, HP_INSTANCES_MAX + 1);
+		scaled = 1;
 	}
 	roll = sp->listen != NULL || v[0]->spec.listen != NULL;
 	for (i = 0; i < n; i++) {
@@ -681,7 +683,7 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 			hp_life(s, v[i], HP_EV_RESUME);
 	}
 	hp_spec_free(sp);
-	return same ? 2 : 1;
+	return same && !scaled ? 2 : 1;
 }
 
 /*

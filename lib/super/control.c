@@ -279,7 +279,7 @@ verb_signal(struct hp_super *s, const struct hp_request *r)
 	}
 	k = hp_ident_alive(&p->id);
 	if (k == 1 || (k == -1 && !p->orphan))
-		k = kill(-p->id.pid, n);
+		k = kill(-(p->group > 0 ? p->group : p->id.pid), n);
 	else {
 		k = -1;
 		errno = ESRCH;

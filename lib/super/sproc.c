@@ -27,8 +27,9 @@ signal_group(struct hp_proc *p, int sig)
 		return -1;
 	r = hp_ident_alive(&p->id);
 	/* Where identity cannot be read, an unreaped child is still ours. */
+	/* Its group: that of its main process (MAINPID=) once told. */
 	if (r == 1 || (r == -1 && !p->orphan)) {
-		r = kill(-p->id.pid, sig);
+		r = kill(-(p->group > 0 ? p->group : p->id.pid), sig);
 		hp_term_session(p, sig);	/* a terminal's whole session */
 		return r;
 	}

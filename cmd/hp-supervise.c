@@ -152,7 +152,7 @@ status(struct hp_state *st)
 static void
 result(struct hp_json *j, const char *reply, const char *name, int *failed)
 {
-	char ok[8], code[32], msg[512], state[16], pid[24], by[16];
+	char ok[8], code[32], msg[512], state[16], pid[24], by[16], inst[16];
 
 	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
 		hp_copy(ok, sizeof ok, "false");
@@ -184,6 +184,8 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_kint(j, "pid", atoll(pid));
 	if (by[0] != '\0')
 		hp_json_kstr(j, "stopped_by", by);
+	if (hp_json_get(reply, "instances", inst, sizeof inst) == 0)
+		hp_json_kint(j, "instances", atoll(inst));
 	if (strcmp(ok, "true") != 0) {
 		hp_json_key(j, "error");
 		hp_json_open(j, '{');

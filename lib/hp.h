@@ -489,7 +489,6 @@ int	hp_spec_opt(struct hp_spec *, int, const char *, char *, size_t);
 void	hp_spec_free(struct hp_spec *);
 int	hp_spec_check(const struct hp_spec *, char *, size_t);
 				/* keys that do not go together; -1 + msg */
-int	hp_spec_nlisten(const struct hp_spec *);	/* its listen= */
 void	hp_spec_copy(struct hp_spec *, const struct hp_spec *, const char *);
 				/* dst, src, the copy's name */
 /* specenv.c: the environment a spec gives its process */
@@ -525,6 +524,7 @@ int	hp_key_set(struct hp_spec *, const struct hp_key *, const char *,
 int	hp_key_defaults(struct hp_spec *);	/* every default; -1 a bad row */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 					/* every key, in the table's order */
+int	hp_spec_nlisten(const struct hp_spec *);	/* its listen= */
 
 /* termenv.c: the environment of a program in a terminal */
 #ifdef __APPLE__

@@ -476,6 +476,17 @@ set_after(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
+/* How many listen = it has. */
+int
+hp_spec_nlisten(const struct hp_spec *sp)
+{
+	int n = 0;
+
+	while (sp->listen != NULL && sp->listen[n] != NULL)
+		n++;
+	return n;
+}
+
 /* listen = ADDRESS: added to what the spec has, each checked. */
 static int
 set_listen(struct hp_spec *sp, const struct hp_key *k, const char *v,

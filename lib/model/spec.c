@@ -150,16 +150,6 @@ hp_spec_free(struct hp_spec *sp)
 	sp->node = NULL;
 }
 
-int
-hp_spec_nlisten(const struct hp_spec *sp)
-{
-	int n = 0;
-
-	while (sp->listen != NULL && sp->listen[n] != NULL)
-		n++;
-	return n;
-}
-
 /*
  * Keys that are each good but not together: one way to be ready; a
  * ready-fd clear of the listen sockets (3 up); no instances of a

@@ -90,7 +90,7 @@ addafter(struct hp_spec *sp, const char *name)
 		hp_buf_adds(&b, sp->after[i]);
 		hp_buf_addc(&b, ' ');
 	}
-	if (!hp_name_ok(name))
+	if (!hp_ref_ok(name))
 		hp_usage(synopsis, "invalid name: %s", name);
 	hp_buf_adds(&b, name);
 	setspec(sp, "after", hp_buf_str(&b));
@@ -255,7 +255,7 @@ logsize(struct hp_state *st, const char *name)
 }
 
 /* The names that said they are ready while we waited for an answer. */
-static char ready[16][HP_NAME_MAX + 1];
+static char ready[HP_INSTANCES_MAX][HP_REF_MAX + 1];
 static int nready;
 
 static void
@@ -264,24 +264,53 @@ seen(const char *line)
 	char ev[32];
 
 	if (hp_json_get(line, "event", ev, sizeof ev) == 0 &&
-	    strcmp(ev, "process:ready") == 0 && nready < 16 &&
+	    strcmp(ev, "process:ready") == 0 && nready < HP_INSTANCES_MAX &&
 	    hp_json_get(line, "name", ready[nready], sizeof ready[0]) == 0)
 		nready++;
 }
 
+/* Is who NAME, or one of its instances NAME:I? */
+static int
+whose(const char *who, const char *name, int instances)
+{
+	size_t n = strlen(name);
+
+	if (instances == 0)
+		return strcmp(who, name) == 0;
+	return strncmp(who, name, n) == 0 && who[n] == ':';
+}
+
+/* Another of them is ready: all of them now? Each is counted once. */
+static int
+readied(const char *who, const char *name, int instances)
+{
+	static char seen[HP_INSTANCES_MAX][HP_REF_MAX + 1];
+	static int nseen;
+	int i;
+
+	if (!whose(who, name, instances))
+		return 0;
+	for (i = 0; i < nseen && strcmp(seen[i], who) != 0; i++)
+		;
+	if (i == nseen && nseen < HP_INSTANCES_MAX)
+		hp_copy(seen[nseen++], sizeof seen[0], who);
+	return nseen >= (instances > 0 ? instances : 1);
+}
+
 /*
- * --wait-ready: until NAME says it is ready (process:ready), gives up
- * (it exited or was stopped) or the time is out.
+ * --wait-ready: until NAME (every instance of it) says it is ready
+ * (process:ready), gives up (one exited or was stopped) or the time is
+ * out.
  */
 static void
-waitfor(struct hp_client *c, const char *name, long long ms)
+waitfor(struct hp_client *c, const char *name, int instances, long long ms)
 {
-	char line[HP_LINE_MAX + 1], ev[32], who[HP_NAME_MAX + 1];
+	char line[HP_LINE_MAX + 1], ev[32], who[HP_REF_MAX + 1];
 	long long end = hp_mono_ms() + ms;
 	int i;
 
 	for (i = 0; i < nready; i++)
-		if (strcmp(ready[i], name) == 0)
+		if (readied(ready[i], name, instances))
 			return;
 	for (;;) {
 		if (hp_client_line(c, line, sizeof line,
@@ -294,11 +323,14 @@ waitfor(struct hp_client *c, const char *name, long long ms)
 			    "supervisor", name);
 		}
 		if (hp_json_get(line, "name", who, sizeof who) == -1 ||
-		    strcmp(who, name) != 0 ||
+		    !whose(who, name, instances) ||
 		    hp_json_get(line, "event", ev, sizeof ev) == -1)
 			continue;
-		if (strcmp(ev, "process:ready") == 0)
-			return;
+		if (strcmp(ev, "process:ready") == 0) {
+			if (readied(who, name, instances))
+				return;
+			continue;
+		}
 		if (strcmp(ev, "process:exited") == 0 ||
 		    strcmp(ev, "process:stopped") == 0) {
 			hp_client_close(c);
@@ -320,7 +352,7 @@ main(int argc, char **argv)
 	struct hp_user user;
 	const char *stdir = NULL, *opt_name = NULL, *envs[256];
 	char cwd[HP_PATH_MAX];
-	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0;
+	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0, inst;
 	long long off = 0, waitready = 0;
 
 	hp_progname = "hp-spawn";
@@ -499,6 +531,7 @@ main(int argc, char **argv)
 		hp_client_close(&c);
 		hp_fail_error(&error);
 	}
+	inst = spec.instances;
 	hp_spec_free(&spec);
 	if (hp_json_get(reply, "name", name, sizeof name) == -1)
 		hp_copy(name, sizeof name, "?");
@@ -516,7 +549,7 @@ main(int argc, char **argv)
 		hp_fail(status, code, "%s: %s", name, msg);
 	}
 	if (waitready > 0)
-		waitfor(&c, name, waitready);
+		waitfor(&c, name, inst, waitready);
 	if (!wait) {
 		hp_client_close(&c);
 		if (hp_json_get(reply, "pid", val, sizeof val) == -1)

@@ -151,13 +151,16 @@ bad:
 	return -1;
 }
 
+/* The section of name, or of NAME for an instance NAME:I; -1 none. */
 static int
 byname(const struct hp_conf *c, const char *name)
 {
+	size_t len = strcspn(name, ":");
 	int i;
 
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->spec[i].name, name) == 0)
+		if (strncmp(c->spec[i].name, name, len) == 0 &&
+		    c->spec[i].name[len] == '\0')
 			return i;
 	return -1;
 }

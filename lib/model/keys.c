@@ -451,7 +451,7 @@ set_check(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
-/* after = NAME ...: names, not its own. */
+/* after = NAME ...: names (or instances NAME:I), not its own. */
 static int
 set_after(struct hp_spec *sp, const struct hp_key *k, const char *v,
     char *msg, size_t n)
@@ -463,9 +463,9 @@ set_after(struct hp_spec *sp, const struct hp_key *k, const char *v,
 		return snprintf(msg, n, "%s: %s", k->name, hp_split_error()),
 		    -1;
 	for (i = 0; i < argc; i++)
-		if (!hp_name_ok(w[i]) || strcmp(w[i], sp->name) == 0) {
+		if (!hp_ref_ok(w[i]) || strcmp(w[i], sp->name) == 0) {
 			snprintf(msg, n, "%s: %s: %s", k->name, w[i],
-			    hp_name_ok(w[i]) ? "itself" : "invalid name");
+			    hp_ref_ok(w[i]) ? "itself" : "invalid name");
 			hp_argv_free(w);
 			return -1;
 		}

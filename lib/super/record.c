@@ -51,6 +51,11 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
 	hp_term_status(p, &b);
+	/* A reload's old run, for a supervisor to come to stop. */
+	if (p->old != NULL && p->old->id.pid > 0) {
+		hp_kv_addi(&b, "old-pid", (long long)p->old->id.pid);
+		hp_buf_printf(&b, "old-start = %llu\n", p->old->id.start);
+	}
 	hp_unit_status(p, &b);
 	hp_notify_status(p, &b);
 	if (hp_sproc_path(s, p, file, sizeof file, HP_P_STATUS) == -1 ||

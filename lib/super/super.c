@@ -138,6 +138,16 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 		p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 		p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 		p->started_wall = hp_kv_int(&kv, "started", 0);
+		/* The old run of a reload under way: it goes. */
+		memset(&id, 0, sizeof id);
+		id.pid = (pid_t)hp_kv_int(&kv, "old-pid", 0);
+		id.start = (unsigned long long)hp_kv_int(&kv, "old-start", 0);
+		if (boot != NULL)
+			hp_copy(id.boot, sizeof id.boot, boot);
+		if (id.pid > 1 && hp_ident_kill(&id, p->spec.stop_signal,
+		    1) == 0)
+			hp_warnx("%s: the old run of a reload, pid %ld, sent "
+			    "its stop signal", p->spec.name, (long)id.pid);
 	}
 	live = st != NULL && (strcmp(st, "starting") == 0 ||
 	    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0 ||

@@ -248,3 +248,23 @@ EOF
 	grep -q 'exec = .*sockd -w 3' "$HP_STATE_DIR/procs/web/spec"
 	[ "$(evcount web process:stopped)" -eq 0 ]
 }
+
+@test "listen: a supervisor gone in a reload: the next one stops the old run" {
+	spawn -n web --listen tcp://127.0.0.1:0 -o ready=notify -- sh -c \
+	    'test -f slow && exec '"$SOCKD"' -d 100000; exec '"$SOCKD"
+	old=$PID
+	touch slow
+	hp-supervise reload web >/dev/null 2>&1 &
+	track $!
+	wait_until 5 st_is web state reloading
+	[ "$(st web old-pid)" = "$old" ]
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	rm slow
+	hp-supervise -b
+	wait_until 10 gone "$old"
+	wait_until 10 st_is web state running
+	grep -q "the old run of a reload, pid $old, sent its stop signal" \
+	    "$HP_STATE_DIR/supervise.log"
+	curl -sf "http://127.0.0.1:$(port web)/" -o /dev/null
+}

@@ -25,6 +25,21 @@ setup() {
 	[ "$(evcount n process:ready)" -eq 1 ]
 }
 
+@test "notify: RELOADING=1 and STOPPING=1 are shown until READY=1" {
+	spawn -n n -o ready=notify -- "$NOTIFY" send:READY=1 \
+	    send:RELOADING=1 hold:go send:READY=1 hold:bye send:STOPPING=1 wait
+	wait_until 5 st_is n notify reloading
+	[ "$(st n state)" = running ]
+	[ "$(hp-ls --json n | json 'j[0].notify')" = reloading ]
+	touch go
+	wait_until 5 st_is n notify ""
+	[ "$(hp-ls --json n | json 'j[0].notify === undefined')" = true ]
+	[ "$(st n state)" = running ]
+	touch bye
+	wait_until 5 st_is n notify stopping
+	[ "$(hp-ls --json n | json 'j[0].notify')" = stopping ]
+}
+
 @test "notify: NOTIFY_SOCKET is short, its own, its user's; others pass its directory" {
 	spawn -n n -w -r no -o ready=notify -- "$NOTIFY" env send:READY=1
 	sock=$(hp-ls -l n | sed -n 's/.* out NOTIFY_SOCKET=//p')

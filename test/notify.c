@@ -15,6 +15,7 @@
  *			one and says MAINPID= of itself; the parent waits
  *			until it has said so, then exits 0
  *	env		print NOTIFY_SOCKET and WATCHDOG_USEC on stdout
+ *	hold:FILE	until FILE exists (the test's go-ahead), 60 s at most
  *	wait		until SIGTERM, then exit 0
  *
  * An address starting with '@' is in the abstract namespace, as systemd
@@ -124,6 +125,12 @@ main(int argc, char **argv)
 			w = getenv("WATCHDOG_USEC");
 			printf("WATCHDOG_USEC=%s\n", w ? w : "");
 			fflush(stdout);
+		} else if (strncmp(argv[i], "hold:", 5) == 0) {
+			for (n = 0; access(argv[i] + 5, F_OK) == -1; n++) {
+				if (n == 6000)
+					return 1;
+				sleep_ms(10);
+			}
 		} else if (strcmp(argv[i], "wait") == 0) {
 			for (;;)
 				pause();

@@ -62,6 +62,19 @@ pid() {
 	[ "$output" = "$PID" ]
 }
 
+@test "listen: tcp://[::1]:0, in hp-health's syntax, shown as bound" {
+	grep -q ' lo$' /proc/net/if_inet6 2>/dev/null ||
+	    skip "no IPv6 loopback on this machine"
+	spawn -n v6 --listen 'tcp://[::1]:0' -- "$SOCKD"
+	a=$(st v6 listen)
+	[[ "$a" = "tcp://[::1]:"* ]]
+	p=${a##*:}
+	[ "$p" -gt 0 ]
+	[ "$(curl -gs "http://[::1]:$p/")" = "$PID" ]
+	run hp-health "$a"
+	[ "$status" -eq 0 ]
+}
+
 @test "listen: the program gets it as systemd passes it, from fd 3" {
 	spawn -n env -w --listen tcp://127.0.0.1:0 --listen "unix:$BATS_TEST_TMPDIR/s.sock" \
 	    -r no -- sh -c 'echo "$LISTEN_FDS $LISTEN_PID $$ $LISTEN_FDNAMES";

@@ -283,7 +283,10 @@ _hp_spawn()
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
 	--after)
-		_hp_reply "$(_hp_names)"; return ;;
+		_hp_reply_refs; return ;;
+	--listen)
+		compopt -o nospace 2>/dev/null
+		_hp_reply "tcp:// unix:"; return ;;
 	-o|--option)
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -S = -W \
@@ -299,7 +302,7 @@ _hp_spawn()
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
 	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
 	--ready-check|--ready-timeout|--health|--memory-max|--cpu-max|\
-	--limit-interval|--umask|--listen|-i|--instances|=)
+	--limit-interval|--umask|-i|--instances|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal

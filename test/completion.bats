@@ -729,3 +729,19 @@ detect_env() {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-ls web:1"
 	[ "$output" = "web:1" ]
 }
+
+@test "hp-spawn: --listen offers tcp:// and unix:, --after NAME:I, in every shell" {
+	mkdir -p "$STATE/procs/web/1" "$STATE/procs/web/2"
+	bash_complete -- hp-spawn --listen ''
+	[ "$output" = "$(printf 'tcp://\nunix:')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-spawn --after w
+	[ "$output" = "$(printf 'web\nweb:1\nweb:2')" ]
+	fish_complete -- "hp-spawn --listen "
+	[ "$(sorted)" = "tcp:// unix: " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-spawn --after web:"
+	[ "$(sorted)" = "web:1 web:2 " ]
+	zsh_complete -- "hp-spawn --listen="
+	[ "$(sorted)" = "tcp:// unix: " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-spawn --after=web:"
+	[ "$(sorted)" = "web:1 web:2 " ]
+}

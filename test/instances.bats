@@ -7,37 +7,10 @@
 
 load helpers
 load supervise
-
-SOCKD=$ROOT/test/sockd
-LOADGEN=$ROOT/test/loadgen
+load held
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
-}
-
-port() {
-	sed -n 's/^listen = tcp:\/\/127\.0\.0\.1://p' \
-	    "$HP_STATE_DIR/procs/$1/status" | head -n 1
-}
-
-load() {
-	rm -f stop ready
-	"$LOADGEN" -c 8 -t 60 -s stop -r ready 127.0.0.1 "$1" >load.out &
-	LOAD=$!
-	track "$LOAD"
-	wait_until 10 exists ready
-}
-
-stop() {
-	touch stop
-	wait "$LOAD" || true
-	LINE=$(cat load.out)
-	echo "load: $LINE"
-}
-
-count() {
-	local v=${LINE#*"$1"=}
-	echo "${v%% *}"
 }
 
 # pids NAME N: the pids of NAME:1 ... NAME:N, as their status says.
@@ -70,7 +43,7 @@ pids() {
 	spawn -n web -i 4 --listen tcp://127.0.0.1:0 -o ready=notify \
 	    -- "$SOCKD" -d 50 -w 2
 	old=$(pids web 4)
-	load "$(port web/1)"
+	load "$(port web/1)" 8
 	run hp-supervise reload web
 	[ "$status" -eq 0 ]
 	[ "$output" = "web running" ]

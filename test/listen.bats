@@ -8,42 +8,10 @@
 
 load helpers
 load supervise
-
-SOCKD=$ROOT/test/sockd
-LOADGEN=$ROOT/test/loadgen
+load held
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
-}
-
-# port NAME: the port of NAME's held socket, from its status.
-port() {
-	sed -n 's/^listen = tcp:\/\/127\.0\.0\.1://p' \
-	    "$HP_STATE_DIR/procs/$1/status" | head -n 1
-}
-
-# load PORT: a load generator in the background until stop() (60 s at
-# most); returns once it has had its first answer.
-load() {
-	rm -f stop ready
-	"$LOADGEN" -c 4 -t 60 -s stop -r ready 127.0.0.1 "$1" >load.out &
-	LOAD=$!
-	track "$LOAD"
-	wait_until 10 exists ready
-}
-
-# stop: the load generator ends; its line in LINE, each count in $1...
-stop() {
-	touch stop
-	wait "$LOAD" || true
-	LINE=$(cat load.out)
-	echo "load: $LINE"
-}
-
-# count WORD: the count of WORD= in LINE.
-count() {
-	local v=${LINE#*"$1"=}
-	echo "${v%% *}"
 }
 
 # pid NAME: NAME's pid as its status says it.

@@ -51,7 +51,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o \
-	lib/super/unit.o lib/super/notify.o
+	lib/super/unit.o lib/super/roll.o lib/super/notify.o
 LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
 LIBBASE = lib/base/libbase.a
 LIBMODEL = lib/model/libmodel.a

@@ -286,8 +286,9 @@ long long hp_slimit_next(const struct hp_super *, long long);
 
 /*
  * unit.c: a name beyond one process: the sockets the supervisor holds
- * for it, its instances NAME:1 ... NAME:N, their rolling reload, and the
- * answers of a verb on NAME gathered from its instances (joins).
+ * for it, its instances NAME:1 ... NAME:N, and the answers of a verb on
+ * NAME gathered from its instances (joins). roll.c: their reload, a new
+ * run ready before the old one goes, one instance at a time.
  */
 struct hp_unit {
 	char		 name[HP_NAME_MAX + 1];
@@ -312,6 +313,7 @@ void	hp_unit_settle(struct hp_super *);	/* end of a turn: close
 						   what no run needs */
 int	hp_unit_ready(struct hp_super *, const char *);
 		/* NAME (every instance) or NAME:I is running: 1; -1 none */
+/* roll.c */
 struct hp_proc *hp_unit_handover(struct hp_super *, struct hp_proc *);
 		/* p's run to a new record, outgoing; p to start anew */
 void	hp_unit_takeback(struct hp_super *, struct hp_proc *);
@@ -322,6 +324,7 @@ void	hp_unit_reload(struct hp_super *, const char *, const char *);
 		/* client, NAME or NAME:I: a rolling reload */
 void	hp_unit_roll(struct hp_super *, struct hp_proc *, const char *,
 	    struct hp_spec *);	/* p's reload in its turn (client, spec) */
+/* unit.c */
 void	hp_unit_scale(struct hp_super *, const struct hp_request *);
 int	hp_unit_apply(struct hp_super *, struct hp_spec *, int);
 		/* a section, first time: 0 added, 1 changed, 2 same */

@@ -182,6 +182,38 @@ resolve(const char *host, const char *port)
 	return -1;
 }
 
+/*
+ * One poll of the connections, and a step of each that is ready; those
+ * past their deadline end. Returns how many were open, or -1. None open
+ * (all refused at once): a breath, not a busy loop.
+ */
+static int
+turn(struct req *r, struct pollfd *pf, int conns, long long deadline)
+{
+	long long t;
+	int i, n;
+
+	for (i = n = 0; i < conns; i++) {
+		pf[i].fd = r[i].fd;
+		pf[i].events = r[i].sent ? POLLIN : POLLOUT;
+		pf[i].revents = 0;
+		n += r[i].fd != -1;
+	}
+	if (poll(n > 0 ? pf : NULL, n > 0 ? (nfds_t)conns : 0,
+	    n > 0 ? 10 : 1) == -1 && errno != EINTR)
+		return -1;
+	t = now_us();
+	for (i = 0; i < conns; i++) {
+		if (r[i].fd == -1)
+			continue;
+		if (pf[i].revents)
+			step(&r[i], pf[i].revents);
+		if (r[i].fd != -1 && t - r[i].start > deadline * 1000)
+			end(&r[i], ETIMEDOUT);
+	}
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -236,48 +268,14 @@ main(int argc, char **argv)
 		for (i = 0; i < conns; i++)
 			if (r[i].fd == -1)
 				begin(&r[i]);
-		for (i = n = 0; i < conns; i++) {
-			pf[i].fd = r[i].fd;
-			pf[i].events = r[i].sent ? POLLIN : POLLOUT;
-			pf[i].revents = 0;
-			n += r[i].fd != -1;
-		}
-		/* All refused at once: a breath, not a busy loop. */
-		if (poll(n > 0 ? pf : NULL, n > 0 ? (nfds_t)conns : 0,
-		    n > 0 ? 10 : 1) == -1 && errno != EINTR)
+		if (turn(r, pf, conns, deadline) == -1)
 			return 2;
-		t = now_us();
-		for (i = 0; i < conns; i++) {
-			if (r[i].fd == -1)
-				continue;
-			if (pf[i].revents)
-				step(&r[i], pf[i].revents);
-			if (r[i].fd != -1 && t - r[i].start > deadline * 1000)
-				end(&r[i], ETIMEDOUT);
-		}
 	}
 	/* What is in flight is waited for, within its deadline. */
-	for (;;) {
-		for (i = n = 0; i < conns; i++) {
-			pf[i].fd = r[i].fd;
-			pf[i].events = r[i].sent ? POLLIN : POLLOUT;
-			pf[i].revents = 0;
-			n += r[i].fd != -1;
-		}
-		if (n == 0)
-			break;
-		if (poll(pf, (nfds_t)conns, 10) == -1 && errno != EINTR)
-			return 2;
-		t = now_us();
-		for (i = 0; i < conns; i++) {
-			if (r[i].fd == -1)
-				continue;
-			if (pf[i].revents)
-				step(&r[i], pf[i].revents);
-			if (r[i].fd != -1 && t - r[i].start > deadline * 1000)
-				end(&r[i], ETIMEDOUT);
-		}
-	}
+	while ((n = turn(r, pf, conns, deadline)) > 0)
+		;
+	if (n == -1)
+		return 2;
 	printf("requests=%ld ok=%ld refused=%ld failed=%ld timeouts=%ld "
 	    "max_ms=%lld pids=%d\n", requests, ok, refused, failed, timeouts,
 	    maxus / 1000, npids);

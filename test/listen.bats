@@ -150,7 +150,8 @@ pid() {
 	run curl -s --unix-socket u.sock http://x/
 	[ "$output" = "$PID" ]
 	hp-supervise remove u
-	[ ! -e u.sock ]
+	# Closed and unlinked at the end of the supervisor's turn.
+	wait_until 5 eval '[ ! -e u.sock ]'
 }
 
 @test "listen: listen-owner names its owner; another user's needs root" {

@@ -79,12 +79,44 @@ tree(const struct hp_info *in)
 	}
 }
 
+/* What is held for it and what it said, each on a line below its row. */
+static void
+said(const struct hp_info *in)
+{
+	int i;
+
+	for (i = 0; i < in->nlisten; i++)
+		printf("  listen %s\n", in->listen[i]);
+	if (in->status[0] != '\0')
+		printf("  status %s\n", in->status);
+}
+
+/* Every name given, NAME of instances as each of them: NAME:1 ... */
+static char **
+expand(struct hp_state *st, char **given, int ngiven, int *n)
+{
+	char **all = NULL, **refs;
+	int i, k, nr;
+
+	*n = 0;
+	for (i = 0; i < ngiven; i++) {
+		hp_info_refs(st, given[i], &refs, &nr);
+		all = hp_xrealloc(all, (size_t)(*n + nr + 1) * sizeof *all);
+		for (k = 0; k < nr; k++)
+			all[(*n)++] = refs[k];
+		free(refs);
+	}
+	if (all != NULL)
+		all[*n] = NULL;
+	return all;
+}
+
 /*
  * The table, or a JSON array: what the supervisor answers for each name
  * (as it is, in JSON), else what the files say (hp_list_load).
  */
 static int
-list(struct hp_state *st, char **names, int n, int all, int given,
+list(struct hp_state *st, char **given, int ngiven, int all, int isgiven,
     int history)
 {
 	struct hp_buf b = { 0 };
@@ -92,11 +124,12 @@ list(struct hp_state *st, char **names, int n, int all, int given,
 	struct hp_listed *ls;
 	struct hp_listsup sup;
 	const struct hp_info *in;
-	char msg[HP_NAME_MAX + 32];
-	int i, failed = 0;
+	char msg[HP_REF_MAX + 32], **names;
+	int i, n, failed = 0;
 
+	names = expand(st, given, ngiven, &n);
 	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
-	(void)hp_list_load(st, names, n, !given, history, ls, &sup);
+	(void)hp_list_load(st, names, n, !isgiven, history, ls, &sup);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	if (!hp_json_mode)
@@ -107,7 +140,7 @@ list(struct hp_state *st, char **names, int n, int all, int given,
 		in = &ls[i].info;
 		if (!ls[i].found) {
 			/* Read from procs/, it came or went meanwhile. */
-			if (!given)
+			if (!isgiven)
 				continue;
 			/* A failure, not a warning: the others still come. */
 			fprintf(stderr, "%s: %s: no such process\n",
@@ -127,10 +160,12 @@ list(struct hp_state *st, char **names, int n, int all, int given,
 			continue;
 		}
 		row(in);
+		said(in);
 		if (all)
 			tree(in);
 	}
 	hp_list_free(ls, n);
+	hp_argv_free(names);
 	hp_json_close(&j, ']');
 	if (hp_json_mode) {
 		if (failed)
@@ -196,24 +231,26 @@ watch(struct hp_state *st)
 static int
 pattern_ok(const char *p)
 {
-	if (hp_name_ok(p))
+	if (hp_ref_ok(p))
 		return 1;
 	return *p != '\0' && strlen(p) <= 128 && strpbrk(p, "*?[") != NULL &&
 	    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._-*?[]!") == strlen(p);
+	    "0123456789._-*?[]!:") == strlen(p);
 }
 
 /* --prometheus: every process (or the named ones) as Prometheus text. */
 static int
-prometheus(struct hp_state *st, char **names, int n, int given)
+prometheus(struct hp_state *st, char **given_names, int ngiven, int given)
 {
 	struct hp_buf b = { 0 };
 	struct hp_promproc *pp;
 	struct hp_promsup ps;
 	struct hp_listsup sup;
 	struct hp_listed *ls;
-	int i, k = 0, failed = 0;
+	char **names;
+	int i, n, k = 0, failed = 0;
 
+	names = expand(st, given_names, ngiven, &n);
 	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
 	pp = hp_xcalloc((size_t)n + 1, sizeof *pp);
 	(void)hp_list_load(st, names, n, !given, 0, ls, &sup);
@@ -236,6 +273,7 @@ prometheus(struct hp_state *st, char **names, int n, int given)
 	fwrite(b.p, 1, b.len, stdout);
 	hp_buf_free(&b);
 	hp_list_free(ls, n);
+	hp_argv_free(names);
 	free(pp);
 	hp_stdout_close();
 	return failed ? HP_EXIT_FAIL : HP_EXIT_OK;
@@ -251,7 +289,7 @@ main(int argc, char **argv)
 	char **names = NULL;
 	long long last = -1, since = 0;
 	int ch, all = 0, w = 0, l = 0, f = 0, n, r, history = 0, prom = 0;
-	int top = 0;
+	int top = 0, *v, nv;
 
 	hp_progname = "hp-ls";
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:awlfn:", longopts)) !=
@@ -314,7 +352,7 @@ main(int argc, char **argv)
 	    ((prom || top) && (all || hp_json_mode)))
 		hp_usage(synopsis, NULL);
 	for (r = 0; r < argc; r++)
-		if (!((l || top) ? pattern_ok(argv[r]) : hp_name_ok(argv[r])))
+		if (!((l || top) ? pattern_ok(argv[r]) : hp_ref_ok(argv[r])))
 			hp_usage(synopsis, "invalid name: %s", argv[r]);
 	if (w) {
 		if (hp_state_need(&st, stdir, 1, &error) == -1)
@@ -345,7 +383,13 @@ main(int argc, char **argv)
 		lo.lines = last;
 		lo.since = since;
 		lo.follow = f;
-		lo.prefix = !(argc == 1 && hp_name_ok(argv[0]));
+		lo.prefix = !(argc == 1 && hp_ref_ok(argv[0]));
+		/* Each instance has its log: one is named. */
+		if (argc == 1 && hp_name_ok(argv[0]) &&
+		    hp_state_instances(&st, argv[0], &v, &nv) == 0 && nv > 0)
+			hp_fail(HP_EXIT_USAGE, "usage", "%s has %d instances, "
+			    "each its own log: name one, as %s:%d", argv[0],
+			    nv, argv[0], v[0]);
 		r = hp_logs_show(&st, &lo);
 		hp_stdout_close();
 		return r;

@@ -18,7 +18,8 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what]" ]
-	[ "${#lines[@]}" -eq 7 ]
+	[ "${#lines[@]}" -eq 8 ]
+	[ "${lines[3]}" = "       hp-supervise [--json] [-S dir] [-t timeout] scale name n" ]
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$USAGE" ]
@@ -331,9 +332,8 @@ supervisor:shutdown" ]
 
 @test "circuit breaker: failed after --max-restarts, a trial later, start resets" {
 	spawn -n brk --backoff-min 10ms --backoff-max 10ms --max-restarts 3 \
-	    --circuit-reset 3s -- sh -c 'exit 1'
-	# circuit-reset is long enough for the counts below to be read
-	# before the trial, on a loaded machine too.
+	    --circuit-reset 2s -- sh -c 'exit 1'
+	# circuit-reset is the time the counts below have to be read in.
 	wait_until 5 st_is brk state failed
 	[ "$(evcount brk process:failed)" -eq 1 ]
 	[ "$(evcount brk process:restarting)" -eq 2 ]

@@ -122,7 +122,8 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	struct hp_kv kv = { 0 };
 	struct hp_ident id;
 	const char *v;
-	int supervised = 0;
+	char base[HP_NAME_MAX + 1];
+	int supervised = 0, i;
 
 	memset(in, 0, sizeof *in);
 	in->pss = -1;
@@ -131,6 +132,8 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	if (hp_state_proc(st, name) == -1)
 		return -1;
 	hp_copy(in->name, sizeof in->name, name);
+	if (hp_ref_split(name, base, &in->instance) == -1)
+		in->instance = 0;
 	hp_copy(in->state, sizeof in->state, "stopped");
 	hp_copy(in->health, sizeof in->health, "unknown");
 	hp_copy(in->type, sizeof in->type, "service");
@@ -151,6 +154,15 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		in->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 		in->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 		supervised = hp_kv_get(&kv, "supervisor") != NULL;
+		if ((v = hp_kv_get(&kv, "status")) != NULL)
+			hp_copy(in->status, sizeof in->status, v);
+		if ((v = hp_kv_get(&kv, "notify")) != NULL)
+			hp_copy(in->notify, sizeof in->notify, v);
+		for (i = 0; i < kv.n && in->nlisten < HP_SPAWN_PASS; i++)
+			if (strcmp(kv.key[i], "listen") == 0 &&
+			    hp_copy(in->listen[in->nlisten],
+			    sizeof in->listen[0], kv.val[i]) == 0)
+				in->nlisten++;
 	} else if (hp_proc_file(st, file, sizeof file, name, HP_P_SPEC) ==
 	    -1 || access(file, F_OK) == -1) {
 		hp_kv_free(&kv);
@@ -283,6 +295,19 @@ hp_info_json(struct hp_json *j, const struct hp_info *in)
 		hp_json_null(j);
 	if (in->error[0] != '\0')
 		hp_json_kstr(j, "error", in->error);
+	if (in->instance > 0)
+		hp_json_kint(j, "instance", in->instance);
+	if (in->nlisten > 0) {
+		hp_json_key(j, "listen");
+		hp_json_open(j, '[');
+		for (i = 0; i < in->nlisten; i++)
+			hp_json_str(j, in->listen[i]);
+		hp_json_close(j, ']');
+	}
+	if (in->status[0] != '\0')
+		hp_json_kstr(j, "status", in->status);
+	if (in->notify[0] != '\0')
+		hp_json_kstr(j, "notify", in->notify);
 	if (in->nhist >= 0) {
 		hp_json_key(j, "history");
 		hp_json_open(j, '[');
@@ -378,6 +403,13 @@ arrays(struct hp_info *in, const char *key, const char *v)
 			in->tree[in->ntree++] = (pid_t)whole(x, 0, 1 << 30, 0);
 		return;
 	}
+	if (strcmp(key, "listen") == 0) {
+		while (in->nlisten < HP_SPAWN_PASS &&
+		    hp_json_item(&it, NULL, 0, &x, &n) == 1)
+			text(x, in->listen[in->nlisten++],
+			    sizeof in->listen[0]);
+		return;
+	}
 	in->nhist = 0;
 	while (in->nhist < HP_RING && hp_json_item(&it, NULL, 0, &x, &n) == 1)
 		sample_parse(x, &in->hist[in->nhist++]);
@@ -442,11 +474,17 @@ hp_info_parse(const char *line, struct hp_info *in)
 			in->threads = (int)whole(v, 0, 1 << 30, 0);
 		else if (strcmp(key, "fds") == 0)
 			in->fds = (int)whole(v, -1, 1 << 30, -1);
+		else if (strcmp(key, "instance") == 0)
+			in->instance = (int)whole(v, 0, HP_INSTANCES_MAX, 0);
+		else if (strcmp(key, "status") == 0)
+			text(v, in->status, sizeof in->status);
+		else if (strcmp(key, "notify") == 0)
+			text(v, in->notify, sizeof in->notify);
 		else if (strcmp(key, "tree_pids") == 0 ||
-		    strcmp(key, "history") == 0)
+		    strcmp(key, "history") == 0 || strcmp(key, "listen") == 0)
 			arrays(in, key, v);
 	}
-	if (r == -1 || !hp_name_ok(in->name))
+	if (r == -1 || !hp_ref_ok(in->name))
 		return -1;
 	if (in->exit_signal < 0)
 		in->exit_signal = 0;
@@ -484,4 +522,31 @@ hp_fmt_size(char *out, size_t n, long long b)
 		snprintf(out, n, "%.1fM", (double)b / 1024 / 1024);
 	else
 		snprintf(out, n, "%.1fG", (double)b / 1024 / 1024 / 1024);
+}
+
+/*
+ * What NAME stands for in a listing: NAME:1 ... NAME:N when it has
+ * instances (directories procs/NAME/I), else NAME itself; NAME:I as it
+ * is. A NULL-terminated list to hp_argv_free().
+ */
+int
+hp_info_refs(const struct hp_state *st, const char *name, char ***refs,
+    int *n)
+{
+	char ref[HP_REF_MAX + 16];
+	int *v = NULL, nv = 0, i;
+
+	if (strchr(name, ':') == NULL && hp_state_instances(st, name, &v,
+	    &nv) == -1)
+		nv = 0;
+	*refs = hp_xcalloc((size_t)(nv > 0 ? nv : 1) + 1, sizeof **refs);
+	*n = nv > 0 ? nv : 1;
+	if (nv == 0)
+		(*refs)[0] = hp_xstrdup(name);
+	for (i = 0; i < nv; i++) {
+		snprintf(ref, sizeof ref, "%s:%d", name, v[i]);
+		(*refs)[i] = hp_xstrdup(ref);
+	}
+	free(v);
+	return 0;
 }

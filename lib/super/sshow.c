@@ -30,6 +30,9 @@ hp_sproc_info(struct hp_super *s, struct hp_proc *p, struct hp_info *in,
 	if (p->error[0] != '\0')
 		hp_copy(in->error, sizeof in->error, p->error);
 	in->running = p->id.pid > 0;
+	in->instance = p->instance;
+	hp_unit_info(p, in);
+	hp_notify_info(p, in);
 	hp_metrics_info(s, p, in, history);
 	in->pid = in->running ? p->id.pid : 0;
 	if (!in->running) {
@@ -63,18 +66,18 @@ named(const char *which, const char *name)
 static int
 which_ok(const char *w)
 {
-	char name[HP_NAME_MAX + 1];
+	char name[HP_REF_MAX + 1];
 	size_t n;
 
 	if (strcmp(w, "*") == 0)
 		return 1;
 	for (;; w += n + 1) {
 		n = strcspn(w, ",");
-		if (n > HP_NAME_MAX)
+		if (n > HP_REF_MAX)
 			return 0;
 		memcpy(name, w, n);
 		name[n] = '\0';
-		if (!hp_name_ok(name))
+		if (!hp_ref_ok(name))
 			return 0;
 		if (w[n] == '\0')
 			return 1;
@@ -129,6 +132,7 @@ hp_show_list(struct hp_super *s, const struct hp_request *r)
 	in = hp_xmalloc(sizeof *in);
 	for (i = 0; i < s->nproc; i++) {
 		if (s->procs[i]->state == HP_ST_REMOVED ||
+		    s->procs[i]->outgoing ||
 		    !named(w, s->procs[i]->spec.name))
 			continue;
 		hp_sproc_info(s, s->procs[i], in, history);

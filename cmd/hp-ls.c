@@ -91,26 +91,6 @@ said(const struct hp_info *in)
 		printf("  status %s\n", in->status);
 }
 
-/* Every name given, NAME of instances as each of them: NAME:1 ... */
-static char **
-expand(struct hp_state *st, char **given, int ngiven, int *n)
-{
-	char **all = NULL, **refs;
-	int i, k, nr;
-
-	*n = 0;
-	for (i = 0; i < ngiven; i++) {
-		hp_info_refs(st, given[i], &refs, &nr);
-		all = hp_xrealloc(all, (size_t)(*n + nr + 1) * sizeof *all);
-		for (k = 0; k < nr; k++)
-			all[(*n)++] = refs[k];
-		free(refs);
-	}
-	if (all != NULL)
-		all[*n] = NULL;
-	return all;
-}
-
 /*
  * The table, or a JSON array: what the supervisor answers for each name
  * (as it is, in JSON), else what the files say (hp_list_load).
@@ -127,7 +107,7 @@ list(struct hp_state *st, char **given, int ngiven, int all, int isgiven,
 	char msg[HP_REF_MAX + 32], **names;
 	int i, n, failed = 0;
 
-	names = expand(st, given, ngiven, &n);
+	names = hp_info_expand(st, given, ngiven, &n);
 	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
 	(void)hp_list_load(st, names, n, !isgiven, history, ls, &sup);
 	hp_json_init(&j, &b);
@@ -250,7 +230,7 @@ prometheus(struct hp_state *st, char **given_names, int ngiven, int given)
 	char **names;
 	int i, n, k = 0, failed = 0;
 
-	names = expand(st, given_names, ngiven, &n);
+	names = hp_info_expand(st, given_names, ngiven, &n);
 	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
 	pp = hp_xcalloc((size_t)n + 1, sizeof *pp);
 	(void)hp_list_load(st, names, n, !given, 0, ls, &sup);

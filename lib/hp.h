@@ -743,6 +743,8 @@ void	hp_fmt_size(char *, size_t, long long);	/* bytes: "41.2M", "-" */
 void	hp_sample_json(struct hp_json *, const struct hp_sample *);
 int	hp_info_refs(const struct hp_state *, const char *, char ***,
 	    int *);	/* NAME: NAME:1 ... if it has instances, else NAME */
+char	**hp_info_expand(const struct hp_state *, char **, int, int *);
+		/* each name as hp_info_refs: a new array (NULL: none), n */
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
 	    struct hp_treestat *);
 		/* leader, start, tree, max -> n and the sums; -1 errno */

@@ -30,7 +30,7 @@
 #define CHUNK		65536
 
 struct src {
-	char		 name[HP_NAME_MAX + 1];
+	char		 name[HP_REF_MAX + 1];
 	int		 k;		/* the rotated file to read next, 0: log */
 	int		 fd;
 	dev_t		 dev;		/* of log, once it is open */
@@ -311,6 +311,20 @@ flush(struct logs *l)
 	}
 }
 
+/* Every name of procs/, a name of instances as each: NAME:1 ... */
+static int
+refs(const struct hp_state *st, char ***out, int *n)
+{
+	char **names;
+	int k;
+
+	if (hp_state_names(st, &names, &k) == -1)
+		return -1;
+	*out = hp_info_expand(st, names, k, n);
+	hp_argv_free(names);
+	return 0;
+}
+
 /* New processes whose names are asked for; gone ones let go. */
 static void
 scan(struct logs *l)
@@ -319,7 +333,7 @@ scan(struct logs *l)
 	struct stat sb;
 	int i, n;
 
-	if (hp_state_names(l->st, &names, &n) == 0) {
+	if (refs(l->st, &names, &n) == 0) {
 		for (i = 0; i < n; i++)
 			if (wanted(l->o, names[i]))
 				add(l, names[i], 0);
@@ -399,7 +413,7 @@ hp_logs_show(struct hp_state *st, const struct hp_logopt *o)
 	if (o->since > 0)
 		hp_time_fmt(l.since, hp_wall_ms() - o->since);
 	for (i = 0; i < o->n; i++) {
-		if (!hp_name_ok(o->names[i])) {
+		if (!hp_ref_ok(o->names[i])) {
 			l.globs = 1;	/* a glob */
 			continue;
 		}
@@ -415,7 +429,7 @@ hp_logs_show(struct hp_state *st, const struct hp_logopt *o)
 	if (failed && (o->n == 1 || o->follow))
 		return HP_EXIT_FAIL;
 	/* Those the globs match (add() takes a name once). */
-	if (l.globs && hp_state_names(st, &names, &n) == 0) {
+	if (l.globs && refs(st, &names, &n) == 0) {
 		for (k = 0; k < n; k++)
 			if (wanted(o, names[k]))
 				add(&l, names[k], 1);

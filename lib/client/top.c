@@ -137,7 +137,7 @@ record(struct hp_top *t, struct hp_info *in, int from_supervisor)
 static void
 refresh(struct hp_top *t)
 {
-	char **all;
+	char **all, **names;
 	int i, n, k = 0;
 
 	if (t->ls != NULL)
@@ -146,8 +146,13 @@ refresh(struct hp_top *t)
 	t->ls = NULL;
 	t->names = NULL;
 	t->n = 0;
-	if (hp_state_names(t->st, &all, &n) == -1)
+	if (hp_state_names(t->st, &names, &n) == -1)
 		return;
+	/* Instances one a row: NAME:1 ... */
+	all = hp_info_expand(t->st, names, n, &n);
+	hp_argv_free(names);
+	if (all == NULL)
+		all = hp_xcalloc(1, sizeof *all);
 	for (i = 0; i < n; i++)
 		if (matches(t, all[i]))
 			all[k++] = all[i];
@@ -306,7 +311,7 @@ verb(struct hp_top *t, const char *v, const char *sig)
 static int
 heard(struct hp_top *t, const char *line)
 {
-	char ok[8], name[HP_NAME_MAX + 1], state[16], m[120];
+	char ok[8], name[HP_REF_MAX + 1], state[16], m[120];
 
 	if (hp_json_get(line, "event", m, sizeof m) == 0)
 		return strncmp(m, "process:", 8) == 0 &&

@@ -11,7 +11,7 @@
 #define HP_TOP_KEEP	256	/* lines of the log kept for its pane */
 
 struct hp_tophist {
-	char		 name[HP_NAME_MAX + 1];
+	char		 name[HP_REF_MAX + 1];
 	struct hp_sample s[HP_RING];
 	int		 n, head;
 	long long	 last;		/* wall ms of the newest */
@@ -30,7 +30,7 @@ struct hp_top {
 	struct hp_tophist *h;
 	int		 nh;
 	int		 asked;		/* the history was asked for once */
-	char		 sel[HP_NAME_MAX + 1];	/* the selected process */
+	char		 sel[HP_REF_MAX + 1];	/* the selected process */
 	int		 cur, off;	/* its row, the first row shown */
 	int		 tree;		/* the children shown too */
 	char		 filter[64];
@@ -42,7 +42,7 @@ struct hp_top {
 	struct hp_client c;		/* verbs, their answers, events */
 	int		 have_c;
 	/* the log of the selected process */
-	char		 lname[HP_NAME_MAX + 1];
+	char		 lname[HP_REF_MAX + 1];
 	int		 lfd;
 	dev_t		 ldev;
 	ino_t		 lino;

@@ -550,3 +550,23 @@ hp_info_refs(const struct hp_state *st, const char *name, char ***refs,
 	free(v);
 	return 0;
 }
+
+/* Every name given, NAME of instances as each of them: NAME:1 ... */
+char **
+hp_info_expand(const struct hp_state *st, char **given, int ngiven, int *n)
+{
+	char **all = NULL, **refs;
+	int i, k, nr;
+
+	*n = 0;
+	for (i = 0; i < ngiven; i++) {
+		hp_info_refs(st, given[i], &refs, &nr);
+		all = hp_xrealloc(all, (size_t)(*n + nr + 1) * sizeof *all);
+		for (k = 0; k < nr; k++)
+			all[(*n)++] = refs[k];
+		free(refs);
+	}
+	if (all != NULL)
+		all[*n] = NULL;
+	return all;
+}

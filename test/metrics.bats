@@ -482,3 +482,19 @@ taken() {
 	run get /healthz
 	[ "$status" -ne 0 ]
 }
+
+@test "instances: --prometheus and -l take them one at a time, NAME:I" {
+	sup metrics-interval=1s
+	hp-spawn -n w -i 2 -- sh -c 'echo "i=$HP_INSTANCE"; exec sleep 1000' \
+	    >/dev/null
+	wait_until 10 grep -q ' out i=2$' "$HP_STATE_DIR/procs/w/2/log"
+	wait_until 10 grep -q ' out i=1$' "$HP_STATE_DIR/procs/w/1/log"
+	run hp-ls --prometheus
+	[ "$status" -eq 0 ]
+	[[ $output == *'hp_process_up{name="w:1",'* ]]
+	[[ $output == *'hp_process_up{name="w:2",'* ]]
+	run hp-ls -l 'w:*'
+	[ "$status" -eq 0 ]
+	[[ ${lines[*]} == *"w:1 "*" out i=1"* ]]
+	[[ ${lines[*]} == *"w:2 "*" out i=2"* ]]
+}

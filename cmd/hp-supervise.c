@@ -144,6 +144,7 @@ static void
 result(struct hp_json *j, const char *reply, const char *name, int *failed)
 {
 	char ok[8], code[32], msg[512], state[16], pid[24], by[16];
+	char resisted[512];
 
 	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
 		hp_copy(ok, sizeof ok, "false");
@@ -158,13 +159,16 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 		hp_copy(pid, sizeof pid, "0");
 	if (hp_json_get(reply, "stopped_by", by, sizeof by) == -1)
 		by[0] = '\0';
+	if (hp_json_get(reply, "resisted", resisted, sizeof resisted) == -1)
+		resisted[0] = '\0';
 	if (strcmp(ok, "true") != 0) {
 		*failed = 1;
 		fprintf(stderr, "hp-supervise: %s: %s\n", name, msg);
 	} else if (!hp_json_mode)
-		printf("%s %s%s%s\n", name, state[0] ? state : "ok",
+		printf("%s %s%s%s%s%s\n", name, state[0] ? state : "ok",
 		    strcmp(pid, "0") != 0 ? " " : "",
-		    strcmp(pid, "0") != 0 ? pid : "");
+		    strcmp(pid, "0") != 0 ? pid : "",
+		    resisted[0] ? ", killed: " : "", resisted);
 	if (!hp_json_mode)
 		return;
 	hp_json_open(j, '{');
@@ -175,6 +179,8 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_kint(j, "pid", atoll(pid));
 	if (by[0] != '\0')
 		hp_json_kstr(j, "stopped_by", by);
+	if (resisted[0] != '\0')
+		hp_json_kstr(j, "resisted", resisted);
 	if (strcmp(ok, "true") != 0) {
 		hp_json_key(j, "error");
 		hp_json_open(j, '{');

@@ -235,6 +235,16 @@ int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
+int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
+/* cgroup v2 (Linux): a group per process, so that its whole tree ends */
+int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
+int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */
+int	hp_cgroup_make(const char *);		/* mkdir, EEXIST ok; -1 */
+int	hp_cgroup_remove(const char *);		/* rmdir: -1 EBUSY if used */
+int	hp_cgroup_procs(const char *, pid_t *, int);	/* members; -1 */
+int	hp_cgroup_populated(const char *);	/* 1, 0 empty, -1 errno */
+int	hp_cgroup_kill(const char *);	/* SIGKILL to all; -1 errno */
+int	hp_cgroup_freezekill(const char *);	/* the same, frozen first */
 
 /* proc.c: process identity and spawning with an exec-error pipe */
 struct hp_ident {
@@ -274,9 +284,30 @@ struct hp_spawn {
 	/* limits, set in the child */
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
 	const char *ctty;	/* after setsid, the terminal (tty.c) */
+	int	  cgfd;		/* > 0: a cgroup.procs it joins first */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
+
+/* tree.c: a process and all it started, wherever their group or session went */
+struct hp_kin {
+	pid_t			pid;
+	unsigned long long	start;
+};
+struct hp_tree {
+	pid_t		 leader;	/* its pid, group and session; 0 none */
+	const char	*cg;		/* its cgroup, or NULL: by ancestry */
+	const struct hp_kin *known;	/* members seen before (a sampler) */
+	int		 nknown;
+};
+int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
+		/* members now, at most n; all 1: its session and group too
+		   (a look at every process): count, -1 ENOSYS */
+int	hp_tree_signal(const struct hp_tree *, int);	/* count, -1 */
+int	hp_tree_kill(const struct hp_tree *);	/* SIGKILL to all of it */
+void	hp_tree_forget(void);		/* the next look is a fresh one */
+void	hp_tree_names(const struct hp_kin *, int, char *, size_t);
+					/* "sleep (4321), ..." */
 
 /* tty.c: pseudo-terminals, their size, raw mode */
 struct hp_pty {
@@ -626,6 +657,10 @@ void	hp_info_json(struct hp_json *, const struct hp_info *);
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
 	    unsigned long long *, long long *);
 		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
+int	hp_cgroup_name(char *, size_t, const char *, const char *);
+				/* base, name: base/p-NAME; -1 ENAMETOOLONG */
+int	hp_status_tree(const struct hp_kv *, const char *, char *, size_t,
+	    struct hp_kin *, int);	/* a status's cgroup and descendants */
 
 /* =============================== client =============================== */
 

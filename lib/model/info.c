@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,6 +43,63 @@ hp_tree_stat(pid_t leader, unsigned long long start, pid_t *tree, int max,
 			ntree += n;
 	}
 	return ntree;
+}
+
+/*
+ * The cgroup of process name under base (a supervisor's, hp-PID): one
+ * place for the name, so that a status naming some other group is not
+ * taken for ours.
+ */
+int
+hp_cgroup_name(char *out, size_t n, const char *base, const char *name)
+{
+	return hp_path(out, n, "%s/p-%s", base, name);
+}
+
+static int
+cgroup_ours(const char *dir, const char *name)
+{
+	const char *leaf = strrchr(dir, '/'), *up;
+
+	if (dir[0] != '/' || leaf == NULL || strncmp(leaf, "/p-", 3) != 0 ||
+	    strcmp(leaf + 3, name) != 0 || strstr(dir, "/..") != NULL)
+		return 0;
+	for (up = leaf - 1; up > dir && *up != '/'; up--)
+		;
+	return strncmp(up, "/hp-", 4) == 0;
+}
+
+/*
+ * The tree a status records for name: its cgroup ("cgroup = DIR", one
+ * that hp made for name, else none) and the descendants the supervisor
+ * saw outside its group ("descendants = PID:START ..."): how many of
+ * those, at most max.
+ */
+int
+hp_status_tree(const struct hp_kv *kv, const char *name, char *cg,
+    size_t cgn, struct hp_kin *kin, int max)
+{
+	const char *v;
+	char *end;
+	int n = 0;
+
+	cg[0] = '\0';
+	if ((v = hp_kv_get(kv, "cgroup")) != NULL && cgroup_ours(v, name))
+		hp_copy(cg, cgn, v);
+	for (v = hp_kv_get(kv, "descendants"); v != NULL && *v != '\0' &&
+	    n < max; v = end) {
+		kin[n].pid = (pid_t)strtol(v, &end, 10);
+		if (end == v || *end != ':' || kin[n].pid <= 1)
+			break;
+		v = end + 1;
+		kin[n].start = strtoull(v, &end, 10);
+		if (end == v)
+			break;
+		n++;
+		while (*end == ' ')
+			end++;
+	}
+	return n;
 }
 
 /* The tree's figures; CPU averaged over the leader's life, as ps(1) does. */

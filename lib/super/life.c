@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,7 +88,7 @@ typedef int	action(struct hp_super *, struct hp_proc *, int);
 static action none, runs, then_start, admit, enqueue, spawn, hold,
     started, up, ready, notready, kill9, retry, giveup, end, stop, then_set,
     leader, group, orphan, escalate, down, stopped_now, unqueue, waits,
-    follow, forget, fail, trial, notrial, waited, adopted;
+    follow, again, forget, fail, trial, notrial, waited, adopted;
 
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
@@ -145,9 +146,9 @@ static const struct row {
 	    "its stop signal (a terminal: SIGHUP); stop timer" },
 	{ S(HP_ST_STOPPING), STOPS, SAME, then_set, "what comes after" },
 	{ S(HP_ST_STOPPING), E(HP_EV_EXIT), SAME, leader,
-	    "the leader is gone: down, or group timer" },
+	    "the leader is gone: the rest of its tree, or down" },
 	{ S(HP_ST_STOPPING), E(HP_EV_GROUP), SAME, group,
-	    "its group gone, or given up on: down" },
+	    "its tree gone, or SIGKILL at the stop timeout: down" },
 	{ S(HP_ST_STOPPING), E(HP_EV_ORPHAN), SAME, orphan,
 	    "an orphan gone: down" },
 	{ S(HP_ST_STOPPING), E(HP_EV_ESCALATE), SAME, escalate,
@@ -161,7 +162,7 @@ static const struct row {
 	    HP_ST_STOPPED, stopped_now, "process:stopped; then ..." },
 	{ S(HP_ST_STOPPED) | S(HP_ST_EXITED), E(HP_EV_RESTART), SAME, admit,
 	    "admission: queue or spawn" },
-	{ S(HP_ST_STOPPED) | S(HP_ST_EXITED), HALTS, SAME, follow,
+	{ S(HP_ST_STOPPED) | S(HP_ST_EXITED), HALTS, SAME, again,
 	    "answer; remove if asked" },
 	{ S(HP_ST_STOPPED), E(HP_EV_FAIL), HP_ST_FAILED, fail,
 	    "process:failed; trial timer" },
@@ -572,6 +573,8 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	then_of(p, ev);
 	p->error[0] = p->code[0] = '\0';
 	p->killed = 0;
+	free(p->resisted);
+	p->resisted = NULL;
 	p->stopby = p->term != NULL ? SIGHUP : s->stopsig > 0 ? s->stopsig :
 	    p->spec.stop_signal;
 	if (hp_sproc_kill(p, p->stopby) == -1)
@@ -585,22 +588,38 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	return 0;
 }
 
-/* The group of a stopped process is gone, or will not go: say which. */
+/*
+ * The tree of a stopped process is gone (its group, and all it started
+ * wherever it went), or will not go: say which, by name. What is still
+ * there is killed again meanwhile: a fork may have slipped through.
+ */
 static int
 group(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	long long now = hp_mono_ms();
+	char names[128];
 
 	(void)ev;
-	if (p->group > 0 && kill(-p->group, 0) == 0) {
+	if (hp_kin_left(p, names, sizeof names) > 0) {
+		if (p->killed == 0 && now < p->stop_at) {
+			/* The rest of its tree ends by itself, or is killed. */
+			p->timer[HP_T_GROUP] = now + POLL_MS;
+			return 0;
+		}
+		if (p->killed == 0) {
+			free(p->resisted);
+			p->resisted = hp_xstrdup(names);
+			p->stopby = SIGKILL;
+			p->killed = now;
+		}
 		if (now - p->killed < GROUP_GRACE) {
+			hp_kin_kill(s, p);
 			p->timer[HP_T_GROUP] = now + POLL_MS;
 			return 0;
 		}
 		hp_copy(p->code, sizeof p->code, "survivors");
-		snprintf(p->error, sizeof p->error,
-		    "process group %ld still has members after SIGKILL",
-		    (long)p->group);
+		snprintf(p->error, sizeof p->error, "still there after "
+		    "SIGKILL: %.130s", names);
 	}
 	return hp_life(s, p, HP_EV_DOWN);
 }
@@ -609,10 +628,13 @@ group(struct hp_super *s, struct hp_proc *p, int ev)
 static int
 leader(struct hp_super *s, struct hp_proc *p, int ev)
 {
+	long long now = hp_mono_ms();
+
 	p->id.pid = 0;
-	if (p->killed == 0)
-		p->killed = hp_mono_ms();
 	p->timer[HP_T_STOP] = p->timer[HP_T_ORPHAN] = 0;
+	/* What is left has a moment to end by itself, within the timeout. */
+	if (p->killed == 0 && now + GROUP_GRACE < p->stop_at)
+		p->stop_at = now + GROUP_GRACE;
 	return group(s, p, ev);
 }
 
@@ -629,8 +651,8 @@ orphan(struct hp_super *s, struct hp_proc *p, int ev)
 		p->timer[HP_T_ORPHAN] = hp_mono_ms() + POLL_MS;
 		return 0;
 	}
-	p->id.pid = 0;
-	return hp_life(s, p, HP_EV_DOWN);
+	/* The rest of its tree, as far as its cgroup or record tell. */
+	return leader(s, p, ev);
 }
 
 /*
@@ -641,6 +663,7 @@ static int
 escalate(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	long long now = hp_mono_ms();
+	char names[256];
 
 	(void)ev;
 	if (p->id.pid == 0)
@@ -654,12 +677,19 @@ escalate(struct hp_super *s, struct hp_proc *p, int ev)
 		return 0;
 	}
 	if (p->killed == 0) {
+		/* What is still there did not end on the stop signal. */
+		if (hp_kin_left(p, names, sizeof names) > 0) {
+			free(p->resisted);
+			p->resisted = hp_xstrdup(names);
+		}
 		hp_sproc_kill(p, p->stopby = SIGKILL);
 		p->killed = now;
 	} else if (now - p->killed >= KILL_GRACE) {
 		hp_copy(p->code, sizeof p->code, "survivors");
-		snprintf(p->error, sizeof p->error,
-		    "pid %ld did not die of SIGKILL", (long)p->id.pid);
+		if (hp_kin_left(p, names, sizeof names) == 0)
+			snprintf(names, sizeof names, "%ld", (long)p->id.pid);
+		snprintf(p->error, sizeof p->error, "still there after "
+		    "SIGKILL: %.130s", names);
 		hp_sproc_reply(s, p, 0, HP_W_STOP);
 		p->killed = now;
 	}
@@ -672,6 +702,7 @@ static int
 down(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	p->group = 0;
+	hp_kin_over(s, p);
 	hp_record_stopped(s, p);
 	return follow(s, p, ev);
 }
@@ -732,6 +763,15 @@ follow(struct hp_super *s, struct hp_proc *p, int ev)
 	if (then == HP_THEN_FAIL && !s->shutdown)
 		return hp_life(s, p, HP_EV_FAIL);
 	return 0;
+}
+
+/* Asked to stop what is not running: answered as it is now. */
+static int
+again(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	free(p->resisted);
+	p->resisted = NULL;
+	return follow(s, p, ev);
 }
 
 /* Removed: the supervisor forgets it at the end of the turn. */

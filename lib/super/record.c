@@ -48,6 +48,7 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	if (p->error[0] != '\0' && p->code[0] != '\0')
 		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
+	hp_kin_status(p, &b);
 	hp_term_status(p, &b);
 	if (hp_sproc_path(s, p, file, sizeof file, HP_P_STATUS) == -1 ||
 	    hp_file_write(file, b.p, b.len, 0600) == -1)
@@ -162,6 +163,8 @@ hp_record_stopped(struct hp_super *s, struct hp_proc *p)
 		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
 	if (p->stopby > 0)
 		hp_json_kstr(&s->j, "stopped_by", hp_signame(p->stopby));
+	if (p->resisted != NULL)
+		hp_json_kstr(&s->j, "resisted", p->resisted);
 	if (p->error[0] != '\0')
 		hp_json_kstr(&s->j, "error", p->error);
 	hp_event_publish(&s->ev, &s->j);
@@ -222,6 +225,8 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 		if ((mask & HP_W_STOP) && p->stopby > 0)
 			hp_json_kstr(&j, "stopped_by",
 			    hp_signame(p->stopby));
+		if ((mask & HP_W_STOP) && p->resisted != NULL)
+			hp_json_kstr(&j, "resisted", p->resisted);
 		if (!ok || p->error[0] != '\0') {
 			hp_json_kstr(&j, "code", p->code[0] ? p->code :
 			    "failed");
@@ -253,5 +258,8 @@ hp_sproc_free(struct hp_proc *p)
 	hp_node_close(NULL, p);
 	hp_term_free(p);
 	hp_spec_free(&p->spec);
+	free(p->cg);
+	free(p->kin);
+	free(p->resisted);
 	free(p);
 }

@@ -99,7 +99,12 @@ reap(struct hp_super *s)
 		    si.si_pid == 0)
 			return;
 		if ((p = byleader(s, si.si_pid)) != NULL) {
-			kill(-si.si_pid, SIGKILL);
+			/*
+			 * Its group, and the rest of its tree wherever it is;
+			 * in a stop, the rest has the stop timeout (life.c).
+			 */
+			if (p->state != HP_ST_STOPPING)
+				hp_kin_kill(s, p);
 			hp_term_session(p, SIGKILL);
 		}
 		if (hp_waitpid(si.si_pid, &status, 0) == -1)
@@ -144,6 +149,7 @@ recover(struct hp_super *s)
 			p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 			p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 			p->started_wall = hp_kv_int(&kv, "started", 0);
+			hp_kin_load(p, &kv);
 		}
 		live = st != NULL && (strcmp(st, "starting") == 0 ||
 		    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0);
@@ -161,6 +167,12 @@ recover(struct hp_super *s)
 			}
 			unlink(file);
 		}
+		/*
+		 * Its leader is gone: what is left of its tree goes too, as
+		 * far as its cgroup or its recorded descendants tell (its
+		 * pid may be another's by now: no group, no session).
+		 */
+		hp_kin_kill(s, p);
 		if (st != NULL && strcmp(st, "failed") == 0)
 			hp_life(s, p, HP_EV_WASFAILED);
 		else if (st != NULL && strcmp(st, "exited") == 0)
@@ -183,6 +195,7 @@ forget(struct hp_super *s, int i)
 	hp_proc_file(s->st, dir, sizeof dir, p->spec.name, HP_P_DIR);
 	if (hp_rmtree(dir) == -1)
 		hp_warn("remove %s", dir);
+	hp_kin_forget(s, p);
 	hp_sproc_reply(s, p, 1, HP_W_REMOVE | HP_W_START);
 	hp_sproc_free(p);
 	s->procs[i] = s->procs[--s->nproc];
@@ -560,6 +573,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
 	(void)hp_subreaper();
+	hp_kin_setup(&s);
 	hp_state_file(st, file, sizeof file, HP_F_CONTROL);
 	if ((s.ctlfd = hp_fifo_listen(file, &s.ctlw)) == -1) {
 		if (errno == EEXIST)
@@ -609,6 +623,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		free(s.waiting[i]);
 	}
 	free(s.waiting);
+	hp_kin_cleanup(&s);
 	for (i = 0; i < s.nproc; i++)
 		hp_sproc_free(s.procs[i]);
 	free(s.procs);

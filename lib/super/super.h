@@ -88,6 +88,11 @@ struct hp_proc {
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
+	/* kin.c: its whole tree: its cgroup, or the descendants seen */
+	char		*cg;		/* its cgroup's directory, or NULL */
+	struct hp_kin	*kin;		/* seen outside its process group */
+	int		 nkin;
+	char		*resisted;	/* what its stop signal did not end */
 };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
 struct hp_super {
@@ -122,6 +127,8 @@ struct hp_super {
 	long long	 mem;		/* available memory, -1 unknown ... */
 	double		 load;		/* ... the load, -1 unknown ... */
 	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+	/* kin.c */
+	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
@@ -243,6 +250,27 @@ const char *hp_watch_blocker(struct hp_super *, const struct hp_proc *);
 void	hp_watch_release(struct hp_super *);	/* start what may now */
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 				/* its ready-fd is readable */
+/* kin.c: a process's whole tree: a cgroup each, or what was seen of it */
+void	hp_kin_setup(struct hp_super *);	/* unless HP_CGROUP=off */
+void	hp_kin_cleanup(struct hp_super *);	/* our cgroups go, if empty */
+int	hp_kin_join(struct hp_super *, struct hp_proc *);
+				/* before a spawn: the fd it joins, or -1 */
+void	hp_kin_joined(struct hp_super *, struct hp_proc *, int, pid_t);
+				/* after it: fd closed; in its cgroup? */
+void	hp_kin_seen(struct hp_super *, struct hp_proc *, pid_t);
+				/* the sampler saw pid in p's tree */
+int	hp_kin_list(const struct hp_proc *, struct hp_kin *, int);
+				/* the descendants known: count */
+int	hp_kin_signal(struct hp_proc *, int);
+				/* sig to all of it: -1 none was there */
+void	hp_kin_kill(struct hp_super *, struct hp_proc *);  /* SIGKILL */
+int	hp_kin_left(struct hp_proc *, char *, size_t);
+				/* members still there, named: count */
+void	hp_kin_over(struct hp_super *, struct hp_proc *);
+				/* its run is over: what was seen goes */
+void	hp_kin_forget(struct hp_super *, struct hp_proc *);  /* removed */
+void	hp_kin_status(const struct hp_proc *, struct hp_buf *);
+void	hp_kin_load(struct hp_proc *, const struct hp_kv *);  /* recovery */
 /* slimit.c: the limits the supervisor watches, its admission queue */
 int	hp_queue_wait(struct hp_super *, const struct hp_proc *);
 		/* 1: a start of p must wait for its place */

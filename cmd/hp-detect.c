@@ -230,6 +230,8 @@ setup(struct hp_detect *d, struct hp_result *r, int n)
 	d->usecache = !o.nocache;
 	d->all = o.all;
 	d->done = done;
+	/* What a probe leaves, even by a double fork, comes back to us. */
+	d->reaper = hp_subreaper() == 0;
 	if (hp_cache_dir(d->cachedir, sizeof d->cachedir) == -1) {
 		hp_warn("cache directory");
 		d->cachedir[0] = '\0';

@@ -184,11 +184,37 @@ hd() {
 	tool session
 	hd --json -t 300ms hangs forks session
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | json 'j.map(r => r.version + ":" + r.error).join("|")')" = "null:timed out after 300 ms|2.1:left processes behind: killed|1.1:undefined" ]
+	[ "$(echo "$output" | json 'j.map(r => r.version + ":" + r.error).join("|")')" = "null:timed out after 300 ms|2.1:left processes behind, killed: sleep ($(cat "$BATS_TEST_TMPDIR/forks.pid"))|1.1:undefined" ]
 	[ "$(echo "$output" | json 'j[0].probe_ms >= 300 && j[0].probe_ms < 5000')" = "true" ]
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/hangs.pid")" 2>/dev/null
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/forks.pid")" 2>/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/sid")" = "$(cat "$BATS_TEST_TMPDIR/pid")" ]
+}
+
+# daemon MODE: a --version that leaves a daemon by a double fork (the
+# middle is gone at once, the daemon in a session of its own): it is
+# killed, and the result names it.
+daemon() {
+	fake daemon "(setsid sleep 100 & echo \$! >'$BATS_TEST_TMPDIR/daemon.pid'); echo daemon 3.0"
+	tool daemon
+	hd --json daemon
+	[ "$status" -eq 0 ]
+	d=$(cat "$BATS_TEST_TMPDIR/daemon.pid")
+	# Named as it was then: setsid, or already sleep.
+	[[ "$(echo "$output" | json 'j[0].version + ":" + j[0].error')" =~ ^"3.0:left processes behind, killed: "(setsid|sleep)" ($d)"$ ]]
+	# Killed, and reaped: not even a zombie of it is left.
+	! kill -0 "$d" 2>/dev/null
+}
+
+@test "a probe that leaves a daemon: killed, and named (cgroup)" {
+	[ "$(id -u)" = 0 ] || { echo "the cgroup test needs root" >&2; false; }
+	grep -q ' - cgroup2 ' /proc/self/mountinfo
+	daemon
+}
+
+@test "a probe that leaves a daemon: killed, and named (ancestry)" {
+	export HP_CGROUP=off
+	daemon
 }
 
 @test "probes run in a pool of -j workers" {

@@ -1,6 +1,9 @@
 /* hp: see LICENSE. */
 /* tree.c: a process and everything it started, wherever it went since. */
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -264,4 +267,85 @@ hp_tree_names(const struct hp_kin *m, int n, char *out, size_t size)
 		}
 		len += (size_t)r;
 	}
+}
+
+/* A group of ours whose maker is gone (hp-PID): its empty groups go. */
+static void
+stale(const char *base)
+{
+	char dir[HP_PATH_MAX];
+	struct dirent *d;
+	DIR *b;
+	long pid;
+	char *end;
+
+	if ((b = opendir(base)) == NULL)
+		return;
+	while ((d = readdir(b)) != NULL) {
+		if (strncmp(d->d_name, "hp-", 3) != 0)
+			continue;
+		pid = strtol(d->d_name + 3, &end, 10);
+		if (pid <= 1 || (*end != '\0' && *end != '-') ||
+		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH || hp_path(dir, sizeof dir, "%s/%s", base,
+		    d->d_name) == -1)
+			continue;
+		hp_cgroup_unmine(dir);
+	}
+	closedir(b);
+}
+
+/*
+ * A cgroup of ours to make groups in, base/hp-PID, its base our own
+ * group where we may write it; HP_CGROUP=DIR names the base instead,
+ * and HP_CGROUP=off says none. Empty ones of makers that are gone are
+ * removed on the way. -1: none (EINVAL: HP_CGROUP names no such base).
+ */
+int
+hp_cgroup_mine(char *out, size_t n)
+{
+	char base[HP_PATH_MAX];
+	const char *e = getenv("HP_CGROUP");
+	int i, r;
+
+	if (e != NULL && strcmp(e, "off") == 0)
+		return errno = ENOSYS, -1;
+	if (e != NULL && *e != '\0') {
+		if (*e != '/' || hp_copy(base, sizeof base, e) == -1 ||
+		    access(base, W_OK) == -1)
+			return errno = EINVAL, -1;
+	} else if (hp_cgroup_base(base, sizeof base) == -1)
+		return -1;
+	stale(base);
+	for (i = 1; i < 100; i++) {
+		r = i == 1 ? hp_path(out, n, "%s/hp-%ld", base,
+		    (long)getpid()) : hp_path(out, n, "%s/hp-%ld-%d", base,
+		    (long)getpid(), i);
+		if (r == -1)
+			return -1;
+		if (mkdir(out, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+/* Our groups in dir (p-NAME), then dir itself, if they are empty. */
+void
+hp_cgroup_unmine(const char *dir)
+{
+	char sub[HP_PATH_MAX];
+	struct dirent *e;
+	DIR *g;
+
+	if ((g = opendir(dir)) != NULL) {
+		while ((e = readdir(g)) != NULL)
+			if (strncmp(e->d_name, "p-", 2) == 0 &&
+			    hp_path(sub, sizeof sub, "%s/%s", dir,
+			    e->d_name) == 0)
+				(void)hp_cgroup_remove(sub);
+		closedir(g);
+	}
+	(void)hp_cgroup_remove(dir);
 }

@@ -1,9 +1,6 @@
 /* hp: see LICENSE. */
 /* kin.c: a supervised process's whole tree: its cgroup, or what was seen. */
 
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -33,75 +30,21 @@
 
 static int warned;
 
-/* A group of ours whose supervisor is gone: its empty groups go. */
-static void
-stale(const char *base)
-{
-	char dir[HP_PATH_MAX], sub[HP_PATH_MAX];
-	struct dirent *d, *e;
-	DIR *b, *g;
-	long pid;
-	char *end;
-
-	if ((b = opendir(base)) == NULL)
-		return;
-	while ((d = readdir(b)) != NULL) {
-		if (strncmp(d->d_name, "hp-", 3) != 0)
-			continue;
-		pid = strtol(d->d_name + 3, &end, 10);
-		if (pid <= 1 || (*end != '\0' && *end != '-') ||
-		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH || hp_path(dir, sizeof dir, "%s/%s", base,
-		    d->d_name) == -1 || (g = opendir(dir)) == NULL)
-			continue;
-		while ((e = readdir(g)) != NULL)
-			if (strncmp(e->d_name, "p-", 2) == 0 &&
-			    hp_path(sub, sizeof sub, "%s/%s", dir,
-			    e->d_name) == 0)
-				(void)hp_cgroup_remove(sub);
-		closedir(g);
-		(void)hp_cgroup_remove(dir);
-	}
-	closedir(b);
-}
-
 /*
- * Our cgroups, base/hp-PID: HP_CGROUP=off says no (ancestry alone),
- * HP_CGROUP=DIR gives the base; else our own group, if it is ours to
- * write. Any failure leaves us with ancestry, as on other systems.
+ * Our cgroups, base/hp-PID (tree.c): HP_CGROUP=off says no (ancestry
+ * alone), HP_CGROUP=DIR gives the base; else our own group, if it is
+ * ours to write. Any failure leaves us with ancestry.
  */
 void
 hp_kin_setup(struct hp_super *s)
 {
-	char base[HP_PATH_MAX], dir[HP_PATH_MAX];
-	const char *e = getenv("HP_CGROUP");
-	int i, r;
+	char dir[HP_PATH_MAX];
 
-	if (e != NULL && strcmp(e, "off") == 0)
-		return;
-	if (e != NULL && *e != '\0') {
-		if (hp_copy(base, sizeof base, e) == -1 || *e != '/' ||
-		    access(base, W_OK) == -1) {
-			hp_warnx("HP_CGROUP=%s: not a cgroup we may write: "
-			    "processes are found by ancestry", e);
-			return;
-		}
-	} else if (hp_cgroup_base(base, sizeof base) == -1)
-		return;
-	stale(base);
-	for (i = 1; i < 100; i++) {
-		r = i == 1 ? hp_path(dir, sizeof dir, "%s/hp-%ld", base,
-		    (long)getpid()) : hp_path(dir, sizeof dir, "%s/hp-%ld-%d",
-		    base, (long)getpid(), i);
-		if (r == -1)
-			return;
-		if (mkdir(dir, 0755) == 0)
-			break;
-		if (errno != EEXIST)
-			return;
-	}
-	if (i < 100)
+	if (hp_cgroup_mine(dir, sizeof dir) == 0)
 		s->cgbase = hp_xstrdup(dir);
+	else if (errno == EINVAL)
+		hp_warnx("HP_CGROUP=%s: not a cgroup we may write: processes "
+		    "are found by ancestry", getenv("HP_CGROUP"));
 }
 
 /* A group of p's that is done with: it goes, and its base if empty. */
@@ -124,12 +67,11 @@ hp_kin_cleanup(struct hp_super *s)
 
 	for (i = 0; i < s->nproc; i++)
 		if (s->procs[i]->cg != NULL) {
-			(void)hp_cgroup_remove(s->procs[i]->cg);
-			free(s->procs[i]->cg);
+			drop(s->procs[i]->cg);
 			s->procs[i]->cg = NULL;
 		}
 	if (s->cgbase != NULL)
-		(void)hp_cgroup_remove(s->cgbase);
+		hp_cgroup_unmine(s->cgbase);
 	free(s->cgbase);
 	s->cgbase = NULL;
 }

@@ -424,6 +424,104 @@ two_procs() {
 	[ "$status" -eq 0 ]
 }
 
+# A service that holds a shutdown open until "release" is there; TERM
+# leaves "got-term": the shutdown has begun.
+slow_service() {
+	spawn -n slow --stop-timeout 60s -- sh -c \
+	    'trap "touch got-term" TERM; touch slow.ready
+	     while [ ! -e release ]; do sleep 0.01; done'
+	wait_until 5 exists slow.ready
+}
+
+# spawns FROM TO: hp-spawn sFROM ... sTO at once in the background,
+# each leaving its JSON in sI.out and its exit status in sI.st.
+spawns() {
+	local i
+	for i in $(seq "$1" "$2"); do
+		(st=0
+		 hp-spawn --json -n "s$i" -- sleep 1000 >"s$i.out" \
+		     2>"s$i.err" || st=$?
+		 echo "$st" >"s$i.st") &
+	done
+}
+
+some_done() {
+	ls | grep -q '^s[0-9]*\.st$'
+}
+
+all_done() {
+	[ "$(ls | grep -c '^s[0-9]*\.st$')" -eq "$1" ]
+}
+
+@test "while shutting down, every request is refused: shutting-down" {
+	hp-supervise -b
+	slow_service
+	spawn -n other -- sleep 1000
+	other=$PID
+	hp-supervise -t 60s shutdown >shutdown.out 2>&1 &
+	sd=$!
+	wait_until 10 exists got-term
+	wait_until 5 gone "$other"
+	spawns 1 20
+	wait_until 30 all_done 20
+	for i in $(seq 20); do
+		[ "$(cat "s$i.st")" = 1 ]
+		[ "$(json 'j.error.code' <"s$i.out")" = shutting-down ]
+		[ "$(cat "s$i.err")" = "hp-spawn: s$i: the supervisor is shutting down" ]
+		[ ! -e "$HP_STATE_DIR/procs/s$i" ]
+	done
+	# No verb is taken either: other is not started again, nor slow
+	# stopped twice.
+	for v in "start other" "restart other" "stop slow" "signal KILL slow" \
+	    "remove other"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr hp-supervise --json $v
+		[ "$status" -eq 1 ]
+		[ "$(echo "$output" | json 'j[0].error.code')" = shutting-down ]
+	done
+	gone "$other"
+	alive "$(st slow pid)"
+	touch release
+	wait "$sd"
+	[ "$(cat shutdown.out)" = "" ]
+	unsupervised
+	[ "$(evcount other process:started)" -eq 1 ]
+}
+
+@test "a shutdown racing 20 spawns: each refused or stopped, nothing left" {
+	hp-supervise -b
+	slow_service
+	spawns 1 10
+	# Once some are in, the shutdown goes among the others.
+	wait_until 30 some_done
+	hp-supervise -t 60s shutdown >/dev/null 2>&1 &
+	sd=$!
+	spawns 11 20
+	wait_until 10 exists got-term
+	wait_until 30 all_done 20
+	touch release
+	wait "$sd"
+	unsupervised
+	refused=0 stopped=0
+	for i in $(seq 20); do
+		if [ "$(cat "s$i.st")" = 0 ]; then
+			pid=$(json 'String(j.pid)' <"s$i.out")
+			gone "$pid"
+			[ "$(evcount "s$i" process:stopped)" -eq 1 ]
+			stopped=$((stopped + 1))
+		else
+			[ "$(cat "s$i.st")" = 1 ]
+			[ "$(json 'j.error.code' <"s$i.out")" = shutting-down ]
+			refused=$((refused + 1))
+		fi
+	done
+	[ $((refused + stopped)) -eq 20 ]
+	echo "# refused $refused, stopped $stopped" >&3
+	# Nothing started once the shutdown had begun, and no supervisor
+	# came back for a late one.
+	[ "$(events "$HP_STATE_DIR/events.log" | sed -n '/^supervisor:shutdown$/,$p' | wc -l)" -eq 1 ]
+}
+
 @test "SIGTERM to a foreground supervisor shuts it down gracefully" {
 	fg
 	two_procs

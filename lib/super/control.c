@@ -375,9 +375,10 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
  * FIFO in events/ that gets the answer, or "-" for none (hp(7),
  * control). min and max count the words after the verb; a NAME is a
  * process name at arg[name]; REST takes the rest of the line, as it came,
- * from its last word on; STARTS are refused while shutting down.
+ * from its last word on. While shutting down, every request is refused
+ * but a shutdown (LATE).
  */
-enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_STARTS = 8 };
+enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_LATE = 8 };
 static const struct verb {
 	const char	*name;
 	const char	*args;		/* as hp(7) shows them */
@@ -386,12 +387,12 @@ static const struct verb {
 	void		(*run)(struct hp_super *, const struct hp_request *);
 	const char	*help;
 } verbs[] = {
-	{ "add", "NAME SPECFILE [unique]", 2, 3, V_NAME0 | V_STARTS, verb_add,
+	{ "add", "NAME SPECFILE [unique]", 2, 3, V_NAME0, verb_add,
 	    "start the spec hp-spawn wrote in procs/" },
-	{ "start", "NAME", 1, 1, V_NAME0 | V_STARTS, verb_start,
+	{ "start", "NAME", 1, 1, V_NAME0, verb_start,
 	    "start it, unless it runs" },
 	{ "stop", "NAME", 1, 1, V_NAME0, verb_stop, "stop it for good" },
-	{ "restart", "NAME", 1, 1, V_NAME0 | V_STARTS, verb_restart,
+	{ "restart", "NAME", 1, 1, V_NAME0, verb_restart,
 	    "stop it, then start it" },
 	{ "remove", "NAME", 1, 1, V_NAME0, verb_remove,
 	    "stop it and forget it" },
@@ -407,7 +408,7 @@ static const struct verb {
 	    "bytes for a terminal, as typed" },
 	{ "reload", "", 0, 0, 0, verb_reload,
 	    "read the configuration file again" },
-	{ "shutdown", "", 0, 0, 0, verb_shutdown,
+	{ "shutdown", "", 0, 0, V_LATE, verb_shutdown,
 	    "stop everything, then exit" },
 	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
 };
@@ -453,7 +454,7 @@ command(struct hp_super *s, char *line)
 	const char *name;
 	const struct verb *v;
 	struct hp_request r;
-	int n = 0, i;
+	int n = 0, i, k;
 
 	hp_copy(copy, sizeof copy, line);
 	for (t = strtok_r(line, " \t", &save); t != NULL && n < WORDS;
@@ -463,9 +464,11 @@ command(struct hp_super *s, char *line)
 		warnline("bad line", copy);
 		return;
 	}
-	name = n >= 3 && hp_name_ok(w[2]) ? w[2] : NULL;
 	for (i = 0; i < NVERBS && strcmp(verbs[i].name, w[1]) != 0; i++)
 		;
+	/* The name the answer is for: where the verb has it. */
+	k = i < NVERBS && (verbs[i].flags & V_NAME1) ? 3 : 2;
+	name = n > k && hp_name_ok(w[k]) ? w[k] : NULL;
 	if (i == NVERBS) {
 		warnline("unknown verb", copy);
 		hp_super_reply(s, w[0], 0, name, "usage", "unknown verb");
@@ -482,8 +485,14 @@ command(struct hp_super *s, char *line)
 		hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
 		return;
 	}
-	if ((v->flags & V_STARTS) && s->shutdown) {
-		hp_super_reply(s, w[0], 0, name, "shutting-down",
+	/*
+	 * Shutting down, nothing new is taken. A supervisor that ends for
+	 * want of work says "exiting": ask again, and a new one comes.
+	 */
+	if (s->shutdown && !(v->flags & V_LATE)) {
+		hp_super_reply(s, w[0], 0, name, s->exiting ? "exiting" :
+		    "shutting-down", s->exiting ? "the supervisor is exiting: "
+		    "it has nothing left to keep" :
 		    "the supervisor is shutting down");
 		return;
 	}

@@ -240,6 +240,10 @@ supevent(struct hp_super *s, const char *name)
 	hp_event_begin(&s->ev, &s->j, name);
 	hp_json_kint(&s->j, "pid", (long long)getpid());
 	hp_json_kint(&s->j, "processes", s->nproc);
+	/* Asked to (shutdown, a signal, its parent gone), or idle. */
+	if (s->shutdown)
+		hp_json_kstr(&s->j, "reason", s->exiting ? "idle" :
+		    "shutdown");
 	hp_event_publish(&s->ev, &s->j);
 }
 
@@ -610,6 +614,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	}
 	loop(&s);
 	/* Whatever is still queued is refused: nobody is left to do it. */
+	s.exiting = !s.shutdown;
 	s.shutdown = 1;
 	hp_super_control(&s);
 	forget_removed(&s);

@@ -105,6 +105,7 @@ struct hp_super {
 	int		 nproc;
 	int		 implicit;
 	int		 shutdown;
+	int		 exiting;	/* ... with nothing left to keep */
 	char		**waiting;	/* clients of the shutdown */
 	int		 nwaiting;
 	char		 line[HP_LINE_MAX + 2];

@@ -45,7 +45,7 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
-	lib/client/dcache.o lib/client/launch.o
+	lib/client/dcache.o lib/client/launch.o lib/client/direct.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \

@@ -663,6 +663,8 @@ int	hp_cgroup_name(char *, size_t, const char *, const char *);
 				/* base, name: base/p-NAME; -1 ENAMETOOLONG */
 int	hp_status_tree(const struct hp_kv *, const char *, char *, size_t,
 	    struct hp_kin *, int);	/* a status's cgroup and descendants */
+int	hp_status_stopped(const struct hp_state *, const char *);
+				/* stopped with no supervisor; -1 errno */
 
 /* =============================== client =============================== */
 
@@ -693,6 +695,13 @@ int	hp_client_add(struct hp_client *, const struct hp_spec *,
 	    const char *, int, char *, size_t, void (*)(const char *),
 	    struct hp_error *);
 		/* spec, name, unique: the answer; seen: lines before it */
+
+/* direct.c: stop, signal or remove a process when no supervisor runs */
+int	hp_direct_take(const struct hp_state *);
+		/* the supervisor's lock, so that none starts: 0; -1 EAGAIN */
+void	hp_direct_verb(const struct hp_state *, const char *, int,
+	    const char *, struct hp_buf *);
+		/* verb, signal, name: its answer line, as a supervisor's */
 
 /* ================================ super =============================== */
 

@@ -583,6 +583,88 @@ all_done() {
 	wait_until 5 gone "$a"
 }
 
+# killed_supervisor: a and b run, and their supervisor is SIGKILLed.
+killed_supervisor() {
+	spawn -n a -- sleep 1000
+	a=$PID
+	spawn -n b -- sh -c 'trap "echo USR1 >>b.got" USR1; touch b.ready
+	    while :; do sleep 1000 & wait; done'
+	b=$PID
+	wait_until 5 exists b.ready
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+}
+
+@test "with no supervisor, stop, signal and remove act on the process alone" {
+	killed_supervisor
+	run --separate-stderr hp-supervise stop a
+	[ "$status" -eq 0 ]
+	[ "$output" = "a stopped" ]
+	[ "$stderr" = "" ]
+	gone "$a"
+	# Nothing else was touched, and no supervisor was started.
+	unsupervised
+	alive "$b"
+	[ "$(st a state)" = stopped ]
+	[ ! -e "$HP_STATE_DIR/procs/a/pid" ]
+	[ "$(evfield a process:stopped supervised)" = false ]
+	run --separate-stderr hp-supervise signal USR1 b
+	[ "$status" -eq 0 ]
+	[ "$output" = "b ok" ]
+	wait_until 5 has b.got USR1
+	[ "$(st b pid)" = "$b" ]
+	run --separate-stderr hp-supervise --json signal USR1 a
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j[0].error.code')" = not-running ]
+	run --separate-stderr hp-supervise stop nope
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: nope: no such process" ]
+	run --separate-stderr hp-supervise --json remove b
+	[ "$status" -eq 0 ]
+	[ "$output" = '[{"name":"b","ok":true,"state":"removed","pid":0,"stopped_by":"TERM"}]' ]
+	gone "$b"
+	[ ! -e "$HP_STATE_DIR/procs/b" ]
+	unsupervised
+	# A supervisor that comes later finds a stopped, and leaves it so.
+	run hp-supervise -b
+	[ "$status" -eq 0 ]
+	[ "$(st a state)" = stopped ]
+	[ "$(evcount a process:started)" -eq 1 ]
+}
+
+@test "with no supervisor, stop kills what ignores its stop signal, by name" {
+	spawn -n stubborn --stop-timeout 300ms -- \
+	    sh -c "trap '' TERM; touch ready; exec sleep 1000"
+	wait_until 5 exists ready
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	run --separate-stderr hp-supervise --json stop stubborn
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].stopped_by + " " + j[0].resisted')" = \
+	    "KILL sleep ($PID)" ]
+	gone "$PID"
+	unsupervised
+}
+
+@test "with no supervisor, start starts one and says what it took back" {
+	killed_supervisor
+	run --separate-stderr hp-supervise --json start a
+	[ "$status" -eq 0 ]
+	supervised
+	[ "$(echo "$output" | json 'j[0].ok + " " + j[0].recovered.join(" ")')" = \
+	    "true a b" ]
+	wait_until 10 running_not b "$b"
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	run --separate-stderr hp-supervise restart b
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "hp-supervise: a supervisor started for $HP_STATE_DIR; it took back: a b" ]
+	# One that runs: no word of what was taken back.
+	run --separate-stderr hp-supervise start a
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+}
+
 @test "a pid file naming an unrelated process is never signalled" {
 	sleep 1000 3>&- &
 	other=$!

@@ -253,3 +253,27 @@ recovered() {
 	[ "$status" -eq 0 ]
 	rmdir "$dir"
 }
+
+# With no supervisor, stop ends the whole tree as recorded: the cgroup,
+# or the descendants the supervisor saw.
+unsupervised_stop() {
+	spawn --limit-interval 50ms -n esc -- sh -c \
+	    'setsid sleep 1015 & echo $! >esc.pid; exec sleep 1016'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	wait_until 5 known "$esc"
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	stopped_all "$PID" "$esc"
+	unsupervised
+}
+
+@test "with no supervisor, stop ends the whole tree (cgroup)" {
+	cgroups
+	unsupervised_stop
+}
+
+@test "with no supervisor, stop ends the whole tree (ancestry)" {
+	ancestry
+	unsupervised_stop
+}

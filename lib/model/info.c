@@ -102,6 +102,45 @@ hp_status_tree(const struct hp_kv *kv, const char *name, char *cg,
 	return n;
 }
 
+/*
+ * Record that name was stopped with no supervisor to do it (a verb done
+ * directly): state stopped, no pid, since now, its tree gone from the
+ * record; the rest as it was. -1 errno.
+ */
+int
+hp_status_stopped(const struct hp_state *st, const char *name)
+{
+	char file[HP_PATH_MAX];
+	struct hp_kv kv = { 0 };
+	struct hp_buf b = { 0 };
+	const char *k;
+	int i, r;
+
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_STATUS) == -1)
+		return -1;
+	if (hp_kv_load(&kv, file) == -1 && errno != ENOENT)
+		return -1;
+	hp_kv_add(&b, "name", name);
+	hp_kv_add(&b, "state", "stopped");
+	hp_kv_addi(&b, "pid", 0);
+	hp_kv_addi(&b, "since", hp_wall_ms());
+	for (i = 0; i < kv.n; i++) {
+		k = kv.key[i];
+		if (strcmp(k, "name") != 0 && strcmp(k, "state") != 0 &&
+		    strcmp(k, "pid") != 0 && strcmp(k, "since") != 0 &&
+		    strcmp(k, "start") != 0 && strcmp(k, "cgroup") != 0 &&
+		    strcmp(k, "descendants") != 0)
+			hp_kv_add(&b, k, kv.val[i]);
+	}
+	hp_kv_free(&kv);
+	r = hp_file_write(file, b.p, b.len, 0600);
+	hp_buf_free(&b);
+	if (r == 0 && hp_proc_file(st, file, sizeof file, name,
+	    HP_P_PID) == 0)
+		unlink(file);
+	return r;
+}
+
 /* The tree's figures; CPU averaged over the leader's life, as ps(1) does. */
 static void
 metrics(struct hp_info *in, unsigned long long start)

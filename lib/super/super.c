@@ -127,7 +127,8 @@ recover(struct hp_super *s)
 	struct hp_ident id;
 	struct hp_proc *p;
 	const char *st, *boot;
-	int n, i, live;
+	char **took = NULL;
+	int n, i, live, ntook = 0;
 
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
@@ -163,6 +164,9 @@ recover(struct hp_super *s)
 				hp_life(s, p, HP_EV_ADOPT);
 				hp_life(s, p, live ? HP_EV_RESTART :
 				    HP_EV_STOP);
+				took = hp_xrealloc(took, (size_t)(ntook + 1) *
+				    sizeof *took);
+				took[ntook++] = names[i];
 				continue;
 			}
 			unlink(file);
@@ -177,12 +181,28 @@ recover(struct hp_super *s)
 			hp_life(s, p, HP_EV_WASFAILED);
 		else if (st != NULL && strcmp(st, "exited") == 0)
 			hp_life(s, p, HP_EV_WASEXITED);
-		if (live)
+		if (live) {
 			hp_life(s, p, HP_EV_RESUME);
-		else
+			took = hp_xrealloc(took, (size_t)(ntook + 1) *
+			    sizeof *took);
+			took[ntook++] = names[i];
+		} else
 			hp_sproc_status(s, p);
 	}
 	hp_kv_free(&kv);
+	/* What was taken back, said once: hp-supervise tells who asked. */
+	if (ntook > 0) {
+		s->jb.len = 0;
+		hp_json_init(&s->j, &s->jb);
+		hp_event_begin(&s->ev, &s->j, "supervisor:recovered");
+		hp_json_key(&s->j, "processes");
+		hp_json_open(&s->j, '[');
+		for (i = 0; i < ntook; i++)
+			hp_json_str(&s->j, took[i]);
+		hp_json_close(&s->j, ']');
+		hp_event_publish(&s->ev, &s->j);
+	}
+	free(took);
 	hp_argv_free(names);
 }
 

@@ -36,8 +36,8 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/opt.o lib/base/io.o \
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
 	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
-	lib/base/proc.o lib/base/tree.o lib/base/tty.o lib/base/log.o lib/base/sig.o \
-	lib/base/user.o lib/base/breaker.o
+	lib/base/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
+	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
 	lib/model/allow.o \

@@ -377,6 +377,8 @@ int	hp_breaker_due(const struct hp_breaker *, long long, long long);
 				/* now, reset: 1 time for the trial */
 void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
+void	hp_breaker_open(struct hp_breaker *, long long);	/* taken back failed */
+const char *hp_circuit_name(int);	/* closed, open, half-open */
 
 
 /* ================================ model =============================== */
@@ -643,10 +645,13 @@ struct hp_info {
 	char		health[16];
 	pid_t		pid;
 	long long	started_wall;
-	int		restarts;
+	int		restarts;	/* the supervisor's own */
+	int		manual;		/* restarts asked for */
+	char		circuit[12];	/* closed, open, half-open */
 	int		exit_code;
 	int		exit_signal;
 	int		running;	/* the pid is alive and ours */
+	int		supervised;	/* its keeper holds its lock */
 	int		ntree;		/* processes in its tree */
 	double		cpu;		/* percent, of one CPU */
 	long long	rss;		/* bytes, whole tree */

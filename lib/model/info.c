@@ -141,17 +141,44 @@ hp_status_stopped(const struct hp_state *st, const char *name)
 	return r;
 }
 
+#define TREE_N	(int)(sizeof ((struct hp_info *)0)->tree / sizeof (pid_t))
+
+/*
+ * What of its tree the walk by parent could not find: members of its
+ * cgroup, descendants the supervisor saw (t), and theirs; added to the
+ * tree and its figures.
+ */
+static void
+more(struct hp_info *in, const struct hp_tree *t, unsigned long long *ticks)
+{
+	struct hp_kin m[64];
+	struct hp_pstat ps;
+	int i, k, n;
+
+	if (t->cg == NULL && t->nknown == 0)
+		return;
+	n = hp_tree_list(t, m, 64, 0);
+	for (i = 0; i < n && in->ntree < TREE_N; i++) {
+		for (k = 0; k < in->ntree && in->tree[k] != m[i].pid; k++)
+			;
+		if (k < in->ntree || hp_pstat(m[i].pid, &ps) == -1)
+			continue;
+		in->tree[in->ntree++] = m[i].pid;
+		*ticks += ps.cpu;
+		in->rss += (long long)ps.rss;
+	}
+}
+
 /* The tree's figures; CPU averaged over the leader's life, as ps(1) does. */
 static void
-metrics(struct hp_info *in, unsigned long long start)
+metrics(struct hp_info *in, unsigned long long start, const struct hp_tree *t)
 {
 	unsigned long long ticks;
 	long hz = sysconf(_SC_CLK_TCK);
 	long long up;
 	int n;
 
-	n = hp_tree_stat(in->pid, start, in->tree,
-	    (int)(sizeof in->tree / sizeof in->tree[0]), &ticks, &in->rss);
+	n = hp_tree_stat(in->pid, start, in->tree, TREE_N, &ticks, &in->rss);
 	if (n == -1) {
 		in->rss = 0;
 		if (errno == ENOSYS)
@@ -161,6 +188,7 @@ metrics(struct hp_info *in, unsigned long long start)
 		return;
 	}
 	in->ntree = n;
+	more(in, t, &ticks);
 	up = in->started_wall > 0 ? hp_wall_ms() - in->started_wall : 0;
 	if (up > 0 && hz > 0)
 		in->cpu = (double)ticks * 1000.0 / (double)hz * 100.0 /
@@ -208,8 +236,12 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	char file[HP_PATH_MAX];
 	struct hp_kv kv = { 0 };
 	struct hp_ident id;
+	struct hp_pstat ps;
+	struct hp_tree t = { 0, NULL, NULL, 0 };
+	struct hp_kin kin[16];
+	char boot[40] = "", now[40], cg[HP_PATH_MAX];
 	const char *v;
-	int supervised = 0;
+	int supervised = 0, k;
 
 	memset(in, 0, sizeof *in);
 	if (hp_state_proc(st, name) == -1)
@@ -218,6 +250,7 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	hp_copy(in->state, sizeof in->state, "stopped");
 	hp_copy(in->health, sizeof in->health, "unknown");
 	hp_copy(in->type, sizeof in->type, "service");
+	hp_copy(in->circuit, sizeof in->circuit, "closed");
 	in->exit_code = -1;
 	/* A status is written only beside a spec; without it, ask the spec. */
 	if (hp_proc_file(st, file, sizeof file, name, HP_P_STATUS) == 0 &&
@@ -232,6 +265,15 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 			hp_copy(in->error, sizeof in->error, v);
 		in->started_wall = hp_kv_int(&kv, "started", 0);
 		in->restarts = (int)hp_kv_int(&kv, "restarts", 0);
+		in->manual = (int)hp_kv_int(&kv, "manual-restarts", 0);
+		if ((v = hp_kv_get(&kv, "circuit")) != NULL)
+			hp_copy(in->circuit, sizeof in->circuit, v);
+		if ((v = hp_kv_get(&kv, "boot")) != NULL)
+			hp_copy(boot, sizeof boot, v);
+		/* The rest of its tree, as the supervisor keeps it. */
+		t.nknown = hp_status_tree(&kv, name, cg, sizeof cg, kin, 16);
+		t.known = kin;
+		t.cg = cg[0] != '\0' ? cg : NULL;
 		in->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 		in->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 		supervised = hp_kv_get(&kv, "supervisor") != NULL;
@@ -241,24 +283,38 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		return -1;
 	}
 	hp_kv_free(&kv);
+	in->supervised = keeper(st, name, supervised) > 0;
 	if (hp_proc_file(st, file, sizeof file, name, HP_P_PID) == 0 &&
 	    hp_pidfile_read(file, &id) == 0) {
 		in->pid = id.pid;
-		/* With metrics, the walk below checks the identity itself. */
-		in->running = withmetrics || hp_ident_alive(&id) != 0;
+		hp_copy(id.boot, sizeof id.boot, boot);
+		/*
+		 * With metrics, the walk below checks the start time itself;
+		 * where identity cannot be read, its keeper vouches for it.
+		 */
+		if (withmetrics)
+			k = boot[0] == '\0' || hp_boot_id(now, sizeof now) ==
+			    -1 || strcmp(now, boot) == 0;
+		else
+			k = hp_ident_alive(&id);
+		in->running = k == 1 || (k == -1 && in->supervised);
 	}
 	if (withmetrics && in->running)
-		metrics(in, id.start);
-	/*
-	 * A pidfile proves nothing by itself: the pid must still be ours
-	 * and its keeper must hold its lock. A live state whose keeper is
-	 * gone is stale: nobody runs or restarts the process any more.
-	 */
-	if (keeper(st, name, supervised) == 0) {
+		metrics(in, id.start, &t);
+	/* Unsupervised, only a proof will do; a zombie nobody reaps is gone. */
+	if (!in->supervised && in->running && (hp_ident_alive(&id) != 1 ||
+	    (hp_pstat(id.pid, &ps) == 0 && ps.state == 'Z')))
 		in->running = 0;
-		if (live(in->state))
-			hp_copy(in->state, sizeof in->state, "exited");
-	} else if (in->pid > 0 && !in->running &&
+	/*
+	 * A pidfile proves nothing by itself: the pid must still be ours.
+	 * With no keeper holding its lock, nobody restarts or stops it any
+	 * more: one still there runs unsupervised; a live state is stale.
+	 */
+	if (!in->supervised && in->running)
+		hp_copy(in->state, sizeof in->state, "running");
+	else if (!in->supervised && live(in->state))
+		hp_copy(in->state, sizeof in->state, "exited");
+	else if (in->pid > 0 && !in->running &&
 	    strcmp(in->state, "running") == 0)
 		hp_copy(in->state, sizeof in->state, "exited");
 	if (!in->running) {
@@ -296,6 +352,9 @@ hp_info_json(struct hp_json *j, const struct hp_info *in)
 		hp_json_null(j);
 	hp_json_kint(j, "uptime_ms", up > 0 ? up : 0);
 	hp_json_kint(j, "restarts", in->restarts);
+	hp_json_kint(j, "manual_restarts", in->manual);
+	hp_json_kstr(j, "circuit", in->circuit);
+	hp_json_kbool(j, "supervised", in->supervised);
 	hp_json_key(j, "exit_code");
 	if (in->exit_code >= 0)
 		hp_json_int(j, in->exit_code);

@@ -228,8 +228,10 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 		}
 		fresh = old == NULL || strcmp(old, new) != 0;
 		memset(&c.spec[i], 0, sizeof c.spec[i]);
-		if (fresh && hp_life_live(p))
+		if (fresh && hp_life_live(p)) {
+			p->asked += p->id.pid > 0;
 			hp_life(s, p, HP_EV_RESTART);
+		}
 		else if ((fresh || first) && !hp_life_live(p) && !s->shutdown)
 			hp_life(s, p, HP_EV_RESUME);
 		free(old);
@@ -356,6 +358,9 @@ verb_restart(struct hp_super *s, const struct hp_request *r)
 	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
 		return;
 	hp_sproc_wait(p, r->client, HP_W_START);
+	/* Asked for, counted apart from the supervisor's own restarts. */
+	if (p->id.pid > 0)
+		p->asked++;
 	hp_life(s, p, HP_EV_RESTART);
 }
 

@@ -66,7 +66,7 @@ static const char *events[HP_EV_N] = {
 	[HP_EV_TRIAL] = "trial", [HP_EV_SHUTDOWN] = "shutdown",
 	[HP_EV_FORGET] = "forget", [HP_EV_WAITED] = "queue-timeout",
 	[HP_EV_ADOPT] = "adopt", [HP_EV_WASFAILED] = "was-failed",
-	[HP_EV_WASEXITED] = "was-exited",
+	[HP_EV_WASEXITED] = "was-exited", [HP_EV_STAYED] = "stayed-up",
 };
 
 /* The timers: the event each is, and the states it belongs to. */
@@ -81,6 +81,8 @@ static const struct {
 	[HP_T_ORPHAN] = { "orphan", HP_EV_ORPHAN, S(HP_ST_STOPPING) },
 	[HP_T_GROUP] = { "group", HP_EV_GROUP, S(HP_ST_STOPPING) },
 	[HP_T_NOTREADY] = { "not-ready", HP_EV_KILL, S(HP_ST_STARTING) },
+	[HP_T_CIRCUIT] = { "circuit", HP_EV_STAYED, S(HP_ST_STARTING) |
+	    S(HP_ST_RUNNING) },
 };
 
 typedef int	action(struct hp_super *, struct hp_proc *, int);
@@ -88,7 +90,7 @@ typedef int	action(struct hp_super *, struct hp_proc *, int);
 static action none, runs, then_start, admit, enqueue, spawn, hold,
     started, up, ready, notready, kill9, retry, giveup, end, stop, then_set,
     leader, group, orphan, escalate, down, stopped_now, unqueue, waits,
-    follow, again, forget, fail, trial, notrial, waited, adopted;
+    follow, again, forget, fail, trial, notrial, waited, adopted, stayed;
 
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
@@ -172,6 +174,8 @@ static const struct row {
 	{ S(HP_ST_FAILED), E(HP_EV_TRIAL), SAME, trial,
 	    "half-open: one trial spawn" },
 	{ S(HP_ST_FAILED), E(HP_EV_SHUTDOWN), SAME, notrial, "no trial" },
+	{ S(HP_ST_STARTING) | S(HP_ST_RUNNING), E(HP_EV_STAYED), SAME, stayed,
+	    "the trial stayed up: circuit closed, process:circuit" },
 	{ S(HP_ST_QUEUED), E(HP_EV_WAITED), HP_ST_EXITED, waited,
 	    "process:exited, queue-timeout" },
 	{ S(HP_ST_STOPPED), E(HP_EV_ADOPT), HP_ST_RUNNING, adopted,
@@ -371,7 +375,7 @@ static int
 admit(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	if (ev == HP_EV_START) {
-		p->restarts = p->attempt = 0;
+		p->restarts = p->asked = p->attempt = 0;
 		hp_breaker_ok(&p->breaker);
 	}
 	return hp_life(s, p, refine_start(s, p));
@@ -442,6 +446,9 @@ static int
 started(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	(void)ev;
+	/* On trial: once it has stayed up a while, the circuit closes. */
+	if (p->breaker.state == HP_CIRCUIT_HALF)
+		p->timer[HP_T_CIRCUIT] = p->started + p->spec.backoff_reset;
 	hp_sproc_status(s, p);
 	hp_record_pid(s, p, "process:started");
 	hp_watch_started(s, p);
@@ -801,6 +808,7 @@ trial(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	(void)ev;
 	hp_breaker_trial(&p->breaker);
+	hp_record_circuit(s, p);
 	hp_sproc_event(s, p, "process:restarting");
 	hp_json_kint(&s->j, "attempt", p->attempt + 1);
 	hp_json_kint(&s->j, "delay_ms", 0);
@@ -828,6 +836,18 @@ waited(struct hp_super *s, struct hp_proc *p, int ev)
 	p->exit_code = -1;
 	p->exit_signal = 0;
 	hp_record_unstarted(s, p);
+	return 0;
+}
+
+/* The trial stayed up: the circuit closes, failures forgotten. */
+static int
+stayed(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)ev;
+	hp_breaker_ok(&p->breaker);
+	p->attempt = 0;
+	hp_sproc_status(s, p);
+	hp_record_circuit(s, p);
 	return 0;
 }
 

@@ -40,6 +40,8 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	hp_kv_addi(&b, "since", p->since_wall);
 	hp_kv_addi(&b, "started", p->started_wall);
 	hp_kv_addi(&b, "restarts", p->restarts);
+	hp_kv_addi(&b, "manual-restarts", p->asked);
+	hp_kv_add(&b, "circuit", hp_circuit_name(p->breaker.state));
 	hp_kv_addi(&b, "exit-code", p->exit_code);
 	hp_kv_addi(&b, "exit-signal", p->exit_signal);
 	hp_kv_add(&b, "health", hp_health_name(p->health));
@@ -144,6 +146,17 @@ hp_record_failed(struct hp_super *s, struct hp_proc *p)
 	hp_json_kint(&s->j, "failures", p->breaker.n);
 	hp_json_kint(&s->j, "restarts", p->restarts);
 	hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
+	hp_event_publish(&s->ev, &s->j);
+	hp_record_circuit(s, p);
+}
+
+/* The circuit breaker changed: process:circuit, closed, open, half-open. */
+void
+hp_record_circuit(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_event(s, p, "process:circuit");
+	hp_json_kstr(&s->j, "circuit", hp_circuit_name(p->breaker.state));
+	hp_json_kint(&s->j, "failures", p->breaker.n);
 	hp_event_publish(&s->ev, &s->j);
 }
 

@@ -147,6 +147,7 @@ recover(struct hp_super *s)
 			st = hp_kv_get(&kv, "state");
 			boot = hp_kv_get(&kv, "boot");
 			p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
+			p->asked = (int)hp_kv_int(&kv, "manual-restarts", 0);
 			p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 			p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 			p->started_wall = hp_kv_int(&kv, "started", 0);
@@ -177,8 +178,10 @@ recover(struct hp_super *s)
 		 * pid may be another's by now: no group, no session).
 		 */
 		hp_kin_kill(s, p);
-		if (st != NULL && strcmp(st, "failed") == 0)
+		if (st != NULL && strcmp(st, "failed") == 0) {
+			hp_breaker_open(&p->breaker, hp_mono_ms());
 			hp_life(s, p, HP_EV_WASFAILED);
+		}
 		else if (st != NULL && strcmp(st, "exited") == 0)
 			hp_life(s, p, HP_EV_WASEXITED);
 		if (live) {

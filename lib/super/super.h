@@ -26,7 +26,7 @@ enum {
 	HP_EV_RESTART, HP_EV_REMOVE, HP_EV_RETIRE, HP_EV_ESCALATE,
 	HP_EV_ORPHAN, HP_EV_GROUP, HP_EV_DOWN, HP_EV_FAIL, HP_EV_TRIAL,
 	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
-	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_N
+	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_STAYED, HP_EV_N
 };
 enum {
 	HP_T_BACKOFF,		/* backoff: the next start */
@@ -35,6 +35,7 @@ enum {
 	HP_T_ORPHAN,		/* stopping: is the orphan still there? */
 	HP_T_GROUP,		/* stopping: is its group gone? */
 	HP_T_NOTREADY,		/* starting, not ready: SIGKILL */
+	HP_T_CIRCUIT,		/* half-open: the trial stayed up */
 	HP_T_N
 };
 /* After a stop: stay, start again, be removed, be failed. */
@@ -61,6 +62,7 @@ struct hp_proc {
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
+	int		 asked;		/* restarts asked for (verb, reload) */
 	int		 exit_code;	/* -1: none */
 	int		 exit_signal;
 	char		 code[24];	/* code word of the last failure */
@@ -200,6 +202,7 @@ void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 void	hp_record_pid(struct hp_super *, struct hp_proc *, const char *);
 void	hp_record_exited(struct hp_super *, struct hp_proc *);
 void	hp_record_failed(struct hp_super *, struct hp_proc *);
+void	hp_record_circuit(struct hp_super *, struct hp_proc *);
 void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 /* node.c: a node process's interpreter and IPC channel */

@@ -353,6 +353,48 @@ supervisor:shutdown" ]
 	[ "$(evcount brk process:started)" -eq 7 ]
 }
 
+@test "circuit breaker: its state is in the status and in process:circuit; a trial that stays up closes it" {
+	local n="$BATS_TEST_TMPDIR/n"
+	# Fails three times, then stays up.
+	spawn -n trial --backoff-min 10ms --backoff-max 10ms --max-restarts 3 \
+	    --circuit-reset 1s -o backoff-reset=300ms -- sh -c '
+	    i=$(cat "$0" 2>/dev/null || echo 0); echo $((i + 1)) >"$0"
+	    [ "$i" -ge 3 ] && exec sleep 1000; exit 1' "$n"
+	wait_until 5 st_is trial state failed
+	[ "$(st trial circuit)" = open ]
+	run hp-ls --json trial
+	[ "$(echo "$output" | json 'j[0].circuit')" = open ]
+	# The trial starts half-open, stays up, and the circuit closes.
+	wait_until 5 st_is trial circuit closed
+	[ "$(st trial state)" = running ]
+	[ "$(evfield trial process:circuit circuit | tr '\n' ' ')" = "open half-open closed " ]
+	[ "$(evfield trial process:circuit failures | tail -n 1)" = 0 ]
+	run hp-ls trial
+	[[ ${lines[1]} =~ ^trial\ +service\ +running\ +[0-9]+\ +[0-9]+s\ +3\ +closed\  ]]
+}
+
+@test "restarts asked for are counted apart from the supervisor's own" {
+	spawn -n asked -- sleep 1000
+	run hp-supervise restart asked
+	[ "$status" -eq 0 ]
+	run hp-supervise restart asked
+	[ "$status" -eq 0 ]
+	[ "$(st asked manual-restarts)" = 2 ]
+	[ "$(st asked restarts)" = 0 ]
+	run hp-ls --json asked
+	[ "$(echo "$output" | json '[j[0].restarts, j[0].manual_restarts].join(" ")')" = "0 2" ]
+	run hp-ls asked
+	[[ ${lines[1]} =~ ^asked\ +service\ +running\ +[0-9]+\ +[0-9]+s\ +0\+2\ +closed\  ]]
+	# A crash is the supervisor's to count.
+	kill -KILL "$(st asked pid)"
+	wait_until 5 st_is asked restarts 1
+	[ "$(st asked manual-restarts)" = 2 ]
+	# A start begins both counts again.
+	hp-supervise stop asked >/dev/null
+	hp-supervise start asked >/dev/null
+	[ "$(st asked manual-restarts)" = 0 ]
+}
+
 @test "the backoff grows and is bounded by --backoff-max" {
 	spawn -n loop -r on-failure --backoff-min 20ms --backoff-max 80ms \
 	    --max-restarts 0 -- sh -c 'exit 1'

@@ -104,6 +104,22 @@ hd() {
 	[ "$(echo "$output" | json 'typeof j[0].probe_ms + j[0].cache')" = "numbercache" ]
 }
 
+@test "with PATH unset, the system's default path is searched first" {
+	local def
+	def=$(getconf PATH)
+	run --separate-stderr env -i HOME="$HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+	    HP_REGISTRY="$HP_REGISTRY" "$HPBIN/hp-detect" path --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.dirs.filter(d => d.source === "default").map(d => d.dir).join(":")')" = "$def" ]
+	[[ $(echo "$output" | json 'j.path') == "$def"* ]]
+	# A tool in it is found.
+	tool sh 'version-args = -c "echo 5.1.0"'
+	run --separate-stderr env -i HOME="$HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+	    HP_REGISTRY="$HP_REGISTRY" "$HPBIN/hp-detect" --json sh
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json '[j[0].installed, j[0].version, j[0].source].join(" ")')" = "true 5.1.0 default" ]
+}
+
 @test "the first executable regular file wins; -a says why not the others" {
 	mkdir -p "$BATS_TEST_TMPDIR/d1" "$BATS_TEST_TMPDIR/d2/gamma"
 	printf '#!/bin/sh\necho 9.9\n' >"$BATS_TEST_TMPDIR/d1/gamma"

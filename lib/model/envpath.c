@@ -200,7 +200,7 @@ npm(struct hp_envpath *ep)
 }
 
 /*
- * PATH, then what the login shell adds (login may be NULL), then where
+ * PATH (unset: the system's default path), then what the login shell adds (login may be NULL), then where
  * package managers put programs, each directory once and only if it is
  * one. The order is the search order.
  */
@@ -223,10 +223,16 @@ hp_envpath_build(struct hp_envpath *ep, const char *path, const char *login)
 		{ "$GOBIN", "static" }, { "$GOPATH/bin", "static" },
 		{ "~/go/bin", "static" }, { "/usr/local/go/bin", "static" },
 	};
-	size_t i;
+	char def[256];
+	size_t i, k;
 
 	memset(ep, 0, sizeof *ep);
-	addlist(ep, path, "PATH");
+	/* With PATH unset, the system's default path, as execvp(3) does. */
+	if (path == NULL && (k = confstr(_CS_PATH, def, sizeof def)) > 0 &&
+	    k <= sizeof def)
+		addlist(ep, def, "default");
+	else
+		addlist(ep, path, "PATH");
 	addlist(ep, login, "login-env");
 	npm(ep);
 	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {

@@ -21,7 +21,7 @@ static const char synopsis[] =
     " [--json] [tool ...]\n"
     "       hp-detect path [--login] [--no-cache] [-t dur] [--json]\n"
     "       hp-detect install | update [-t dur] [--json] tool\n"
-    "       hp-detect tools";
+    "       hp-detect tools [--json]";
 
 enum { O_JSON = 256, O_NOCACHE, O_TTL, O_LOGIN };
 
@@ -286,10 +286,26 @@ detect(struct hp_tools *ts, char **ids, int n)
 static void
 tools(struct hp_tools *ts)
 {
+	struct hp_buf b = { 0 };
+	struct hp_json j;
 	int i;
 
-	for (i = 0; i < ts->n; i++)
-		printf("%s\t%s\n", ts->t[i].id, ts->t[i].name);
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '[');
+	for (i = 0; i < ts->n; i++) {
+		if (!hp_json_mode) {
+			printf("%s\t%s\n", ts->t[i].id, ts->t[i].name);
+			continue;
+		}
+		hp_json_open(&j, '{');
+		hp_json_kstr(&j, "id", ts->t[i].id);
+		hp_json_kstr(&j, "name", ts->t[i].name);
+		hp_json_close(&j, '}');
+	}
+	hp_json_close(&j, ']');
+	if (hp_json_mode)
+		printf("%s\n", hp_buf_str(&b));
+	hp_buf_free(&b);
 	hp_stdout_close();
 }
 
@@ -533,7 +549,7 @@ main(int argc, char **argv)
 		argc -= i;
 		i = options(argc, argv);
 		if (o.all || o.watch || o.jobs || (verb[0] != 'p' &&
-		    o.login) || (verb[0] == 't' && (hp_json_mode ||
+		    o.login) || (verb[0] == 't' && (
 		    o.nocache || o.timeout != 5000 || argc > i)) ||
 		    (verb[0] == 'p' && argc > i) ||
 		    ((verb[0] == 'i' || verb[0] == 'u') && argc - i != 1))

@@ -336,6 +336,11 @@ while [ \$(ls '$BATS_TEST_TMPDIR' | grep -c '^started') -lt 4 ] && [ \$n -lt 100
 	[ "$(echo "$output" | json 'j[0].name + " " + j[0].version')" = "Iota 5.6.7" ]
 	run hp-detect tools
 	[ "$output" = "$(printf 'theta\tMine\niota\tiota')" ]
+	run hp-detect tools --json
+	[ "$status" -eq 0 ]
+	[ "$output" = '[{"id":"theta","name":"Mine"},{"id":"iota","name":"iota"}]' ]
+	run hp-detect --json tools
+	[ "$output" = '[{"id":"theta","name":"Mine"},{"id":"iota","name":"iota"}]' ]
 }
 
 @test "path --login: probe, cache, a changed start-up file, the fallback" {

@@ -171,8 +171,8 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed,
 		fprintf(stderr, "hp-supervise: %s: %s\n", name, msg);
 	} else if (!hp_json_mode)
 		printf("%s %s%s%s%s%s\n", name, state[0] ? state : "ok",
-		    strcmp(pid, "0") != 0 ? " " : "",
-		    strcmp(pid, "0") != 0 ? pid : "",
+		    state[0] && strcmp(pid, "0") != 0 ? " " : "",
+		    state[0] && strcmp(pid, "0") != 0 ? pid : "",
 		    resisted[0] ? ", killed: " : "", resisted);
 	if (!hp_json_mode)
 		return;

@@ -207,7 +207,9 @@ test('send() reaches a node process; its answer is a process:message',
 	await waitUntil(() => got.length > 0);
 	assert.deepStrictEqual(got[0], { ready: true, n: 1 });
 	const r = await pm.send('echo', { cmd: 'add', a: [1, 'two'] });
-	assert.ok(r);
+	// One answer, as stop() gives: the pid it went to.
+	const [info] = await pm.list(['echo']);
+	assert.deepStrictEqual(r, { name: 'echo', ok: true, pid: info.pid });
 	await waitUntil(() => got.length > 1);
 	assert.deepStrictEqual(got[1].echo, { cmd: 'add', a: [1, 'two'] });
 });

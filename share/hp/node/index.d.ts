@@ -81,6 +81,12 @@ export interface VerbResult {
 	ok: boolean;
 	state?: string;
 	pid?: number;
+	/** stop: the last signal it sent, "TERM", "KILL", "HUP" */
+	stopped_by?: string;
+	/** stop: what had to be killed, "sleep (4321), ..." */
+	resisted?: string;
+	/** start, restart that started a supervisor: what it took back */
+	recovered?: string[];
 	error?: { code: string; message: string };
 }
 
@@ -182,7 +188,8 @@ export class ProcessManager extends EventEmitter {
 	remove(name: string, o?: VerbOptions): Promise<VerbResult>;
 	remove(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	signal(sig: string | number, name: string): Promise<VerbResult>;
-	send(name: string, message: unknown): Promise<unknown>;
+	/** Resolves with the answer: the pid the message went to. */
+	send(name: string, message: unknown): Promise<VerbResult>;
 	list(names?: string[]): Promise<ProcessInfo[]>;
 	status(name: string): Promise<ProcessInfo>;
 	health(checks?: string[]): Promise<any>;

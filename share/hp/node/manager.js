@@ -202,10 +202,12 @@ class ProcessManager extends EventEmitter {
 		    .then((r) => Array.isArray(name) ? r : r[0]);
 	}
 
-	// Send message, any JSON value, to the node process name.
+	// Send message, any JSON value, to the node process name: its
+	// answer, as stop() gives one ({name, ok, pid}).
 	send(name, message) {
 		return run('hp-supervise', stateArgs(this.options).concat(
-		    'send', name, JSON.stringify(message)), this.options);
+		    'send', name, JSON.stringify(message)), this.options)
+		    .then((r) => r[0]);
 	}
 
 	// hp-ls --json: every process, or the named ones.

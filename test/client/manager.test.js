@@ -78,6 +78,23 @@ test('spawn, list, status, restart, stop answer with the JSON of the ' +
 	assert.strictEqual(again.state, 'running');
 });
 
+test('exec() runs a command once and resolves as execFile() does',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const r = await pm.exec('sh', ['-c', 'echo out; echo err >&2; exit 3'],
+	    { name: 'once' });
+	assert.deepStrictEqual(r, { name: 'once', code: 3, signal: null,
+		stdout: 'out\n', stderr: 'err\n', truncated: false });
+	const k = await pm.exec('sh', ['-c', 'kill -9 $$']);
+	assert.deepStrictEqual([k.code, k.signal], [null, 'SIGKILL']);
+	const [info] = await pm.list(['once']);
+	assert.deepStrictEqual([info.type, info.state, info.restarts],
+	    ['system', 'exited', 0]);
+	await rejects(pm.exec(''), 'usage', 2);
+});
+
 test('spawn() maps its options to hp-spawn; env given is meant, ' +
     'ELECTRON_RUN_AS_NODE included', async (t) => {
 	const s = setup(t);

@@ -65,6 +65,9 @@ function spawnArgs(s, o) {
 		env };
 }
 
+// Every exit status: hp-spawn -w exits with the program's.
+const ANY = Array.from({ length: 256 }, (_, i) => i);
+
 class ProcessManager extends EventEmitter {
 	// options: bin (the directory of the commands), stateDir, env (of
 	// the commands), supervisorArgs (more options of hp-supervise).
@@ -173,6 +176,25 @@ class ProcessManager extends EventEmitter {
 		}
 		return run('hp-spawn', r.args, Object.assign({}, this.options,
 		    { env: r.env }));
+	}
+
+	// exec(command, args, s): run command once under the supervisor and
+	// wait for its end, as execFile() does: resolves with { name, code,
+	// signal, stdout, stderr, truncated } whatever its exit status;
+	// stdout and stderr are kept up to 1 MiB each. s: spawn()'s options.
+	exec(command, args, s) {
+		let r;
+		try {
+			r = spawnArgs(Object.assign({ type: 'system' }, s,
+			    { command, args: args || [] }), this.options);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+		return run('hp-spawn', ['-w'].concat(r.args), Object.assign({},
+		    this.options, { env: r.env }), ANY).then((x) => ({
+			name: x.name, code: x.exit_code, signal: x.exit_signal ?
+			    'SIG' + x.exit_signal : null, stdout: x.stdout,
+			stderr: x.stderr, truncated: x.truncated }));
 	}
 
 	// A verb of hp-supervise on names: the answer for name, or the

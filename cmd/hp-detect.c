@@ -18,8 +18,9 @@
 
 static const char synopsis[] =
     "hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login]"
-    " [--json] [tool ...]\n"
-    "       hp-detect path [--login] [--no-cache] [-t dur] [--json]\n"
+    " [--json] [-S dir] [tool ...]\n"
+    "       hp-detect path [--login] [--no-cache] [-t dur] [--json]"
+    " [-S dir]\n"
     "       hp-detect install | update [-t dur] [--json] tool\n"
     "       hp-detect tools [--json]";
 
@@ -30,14 +31,15 @@ static const struct hp_opt longopts[] = {
 	{ "all", 0, 'a' }, { "watch", 0, 'w' }, { "jobs", 1, 'j' },
 	{ "timeout", 1, 't' }, { "ttl", 1, O_TTL },
 	{ "no-cache", 0, O_NOCACHE }, { "login", 0, O_LOGIN },
-	{ NULL, 0, 0 }
+	{ "state-dir", 1, 'S' }, { NULL, 0, 0 }
 };
 
 static struct {
 	int		 all, watch, jobs, nocache, login;
 	long long	 timeout, ttl;
 	int		 header;
-} o = { 0, 0, 0, 0, 0, 5000, 3600000, 0 };
+	const char	*statedir;	/* -S: its cache/, not XDG's */
+} o = { 0, 0, 0, 0, 0, 5000, 3600000, 0, NULL };
 
 static void
 result_json(struct hp_json *j, const struct hp_result *r)
@@ -159,7 +161,7 @@ envpath(struct hp_envpath *ep, struct hp_login *lg, int quiet)
 
 	lg->origin[0] = '\0';
 	if (o.login) {
-		if (hp_cache_dir(cache, sizeof cache) == -1)
+		if (hp_cache_dir(cache, sizeof cache, o.statedir) == -1)
 			cache[0] = '\0';
 		r = hp_envpath_login(lg, cache[0] ? cache : NULL, o.timeout,
 		    !o.nocache);
@@ -232,7 +234,8 @@ setup(struct hp_detect *d, struct hp_result *r, int n)
 	d->done = done;
 	/* What a probe leaves, even by a double fork, comes back to us. */
 	d->reaper = hp_subreaper() == 0;
-	if (hp_cache_dir(d->cachedir, sizeof d->cachedir) == -1) {
+	if (hp_cache_dir(d->cachedir, sizeof d->cachedir,
+	    o.statedir) == -1) {
 		hp_warn("cache directory");
 		d->cachedir[0] = '\0';
 	}
@@ -490,7 +493,7 @@ options(int argc, char **argv)
 	char *end;
 	int ch;
 
-	while ((ch = hp_getopt(&g, argc, argv, "hVawj:t:", longopts)) != -1) {
+	while ((ch = hp_getopt(&g, argc, argv, "hVawj:t:S:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			hp_help(synopsis);
@@ -525,6 +528,11 @@ options(int argc, char **argv)
 		case O_LOGIN:
 			o.login = 1;
 			break;
+		case 'S':
+			if (*g.arg == '\0')
+				hp_usage(synopsis, "empty state directory");
+			o.statedir = g.arg;
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -549,6 +557,7 @@ main(int argc, char **argv)
 		argc -= i;
 		i = options(argc, argv);
 		if (o.all || o.watch || o.jobs || (verb[0] != 'p' &&
+		    o.statedir != NULL) || (verb[0] != 'p' &&
 		    o.login) || (verb[0] == 't' && (
 		    o.nocache || o.timeout != 5000 || argc > i)) ||
 		    (verb[0] == 'p' && argc > i) ||

@@ -613,7 +613,8 @@ int	hp_envpath_which(const struct hp_envpath *, const char *, char *,
 	    size_t);			/* cmd -> its path; -1 not found */
 char	**hp_envpath_environ(const struct hp_envpath *, struct hp_buf *);
 				/* environ with that PATH; free() it */
-int	hp_cache_dir(char *, size_t);	/* made 0700; -1 errno */
+int	hp_cache_dir(char *, size_t, const char *);
+				/* -S dir or NULL: made 0700; -1 errno */
 int	hp_envpath_login(struct hp_login *, const char *, long long, int);
 				/* cache dir, timeout ms, use cache; -1 */
 

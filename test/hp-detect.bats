@@ -46,7 +46,7 @@ hd() {
 }
 
 @test "usage: -h, -V, bad options and operands" {
-	[ "${USAGE%%$'\n'*}" = "usage: hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login] [--json] [tool ...]" ]
+	[ "${USAGE%%$'\n'*}" = "usage: hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login] [--json] [-S dir] [tool ...]" ]
 	hd -V
 	[ "$output" = "hp-detect 0.1.0" ]
 	hd -x
@@ -102,6 +102,24 @@ hd() {
 	[ "$(echo "$output" | json 'j[0].version + "|" + j[0].raw_version + "|" + j[0].source + "|" + j[0].path + "|" + j[0].installed')" = "2.0.55|alpha 2.0.55 (Alpha Code)|PATH|$BIN/alpha|true" ]
 	[ "$(echo "$output" | json 'j[1].installed + "|" + j[1].version + "|" + j[1].path + "|" + j[1].cache')" = "false|null|null|null" ]
 	[ "$(echo "$output" | json 'typeof j[0].probe_ms + j[0].cache')" = "numbercache" ]
+}
+
+@test "-S: the cache is kept in the state directory given" {
+	fake sigma 'echo sigma 1.2.3'
+	tool sigma
+	hd -S "$BATS_TEST_TMPDIR/st" --json sigma
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].version + " " + j[0].cache')" = "1.2.3 probe" ]
+	grep -q "^sigma	" "$BATS_TEST_TMPDIR/st/cache/detect"
+	[ ! -e "$XDG_CACHE_HOME/hp/detect" ]
+	hd --state-dir="$BATS_TEST_TMPDIR/st" --json sigma
+	[ "$(echo "$output" | json 'j[0].cache')" = cache ]
+	hd path -S "$BATS_TEST_TMPDIR/st"
+	[ "$status" -eq 0 ]
+	hd -S ''
+	[ "$status" -eq 2 ]
+	hd tools -S "$BATS_TEST_TMPDIR/st"
+	[ "$status" -eq 2 ]
 }
 
 @test "with PATH unset, the system's default path is searched first" {

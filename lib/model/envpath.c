@@ -306,20 +306,23 @@ hp_envpath_environ(const struct hp_envpath *ep, struct hp_buf *b)
 	return envp;
 }
 
-/* $XDG_CACHE_HOME/hp, else STATE/cache; made 0700. -1 errno. */
+/*
+ * STATE/cache of the state directory given (-S), else $XDG_CACHE_HOME/hp,
+ * else STATE/cache of the default one; made 0700. -1 errno.
+ */
 int
-hp_cache_dir(char *out, size_t n)
+hp_cache_dir(char *out, size_t n, const char *statedir)
 {
 	struct hp_state st;
 	const char *x = getenv("XDG_CACHE_HOME");
 
-	if (x != NULL && *x == '/') {
+	if (statedir == NULL && x != NULL && *x == '/') {
 		if (hp_path(out, n, "%s/hp", x) == -1)
 			return -1;
 		if (mkdir(x, 0700) == -1 && errno != EEXIST)
 			return -1;
 	} else {
-		if (hp_state_resolve(&st, NULL) == -1 ||
+		if (hp_state_resolve(&st, statedir) == -1 ||
 		    hp_state_open(&st, 1) == -1 ||
 		    hp_state_file(&st, out, n, HP_F_CACHE) == -1)
 			return -1;

@@ -138,6 +138,14 @@ hd() {
 	[ "$(echo "$output" | json '[j[0].installed, j[0].version, j[0].source].join(" ")')" = "true 5.1.0 default" ]
 }
 
+@test "-a lists each path once, a tool's own directory on PATH too" {
+	fake omega 'echo omega 3.2.1' "$HOME/.local/bin"
+	tool omega 'dirs = ~/.local/bin'
+	PATH="$HOME/.local/bin:$PATH" hd -a --json omega
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].candidates.map(c => c.path + " " + c.source + " " + c.why).join(",")')" = "$HOME/.local/bin/omega PATH selected" ]
+}
+
 @test "the first executable regular file wins; -a says why not the others" {
 	mkdir -p "$BATS_TEST_TMPDIR/d1" "$BATS_TEST_TMPDIR/d2/gamma"
 	printf '#!/bin/sh\necho 9.9\n' >"$BATS_TEST_TMPDIR/d1/gamma"

@@ -126,6 +126,18 @@ look(struct hp_result *r, const char *dir, const char *name,
 		cand(r, path, source, "selected");
 }
 
+/* A tool's own directory that is on the search path already. */
+static int
+searched(const struct hp_envpath *ep, const char *dir)
+{
+	int i;
+
+	for (i = 0; i < ep->n; i++)
+		if (strcmp(ep->d[i].dir, dir) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Where t is: each command name in turn, in each directory of ep, then in
  * the tool's own directories; the first executable regular file wins, as
@@ -148,7 +160,9 @@ hp_detect_find(struct hp_result *r, const struct hp_tool *t,
 		for (i = 0; i < ep->n && (all || !r->installed); i++)
 			look(r, ep->d[i].dir, t->cmd[c], ep->d[i].source, all);
 		for (i = 0; i < own.n && (all || !r->installed); i++)
-			look(r, own.d[i].dir, t->cmd[c], own.d[i].source, all);
+			if (!searched(ep, own.d[i].dir))
+				look(r, own.d[i].dir, t->cmd[c],
+				    own.d[i].source, all);
 	}
 	hp_envpath_free(&own);
 }

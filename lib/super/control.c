@@ -18,6 +18,14 @@ void
 hp_super_reply(struct hp_super *s, const char *client, int ok,
     const char *name, const char *code, const char *msg)
 {
+	hp_super_answer(s, client, ok, name, code, msg, -1);
+}
+
+/* The same, with the pid it concerns (-1: none). */
+void
+hp_super_answer(struct hp_super *s, const char *client, int ok,
+    const char *name, const char *code, const char *msg, pid_t pid)
+{
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 
@@ -32,6 +40,8 @@ hp_super_reply(struct hp_super *s, const char *client, int ok,
 		hp_json_kstr(&j, "code", code);
 	if (msg != NULL)
 		hp_json_kstr(&j, "message", msg);
+	if (pid >= 0)
+		hp_json_kint(&j, "pid", (long long)pid);
 	hp_json_close(&j, '}');
 	hp_event_reply(&s->ev, client, &j);
 	hp_buf_free(&b);

@@ -295,25 +295,6 @@ queue(struct hp_chan *c, const char *text, size_t n)
 	return 0;
 }
 
-/* The answer to a send that was queued: the pid it went to. */
-static void
-sent(struct hp_super *s, const char *client, const struct hp_proc *p)
-{
-	struct hp_buf b = { 0 };
-	struct hp_json j;
-
-	if (strcmp(client, "-") == 0)
-		return;
-	hp_json_init(&j, &b);
-	hp_json_open(&j, '{');
-	hp_json_kbool(&j, "ok", 1);
-	hp_json_kstr(&j, "name", p->spec.name);
-	hp_json_kint(&j, "pid", (long long)p->id.pid);
-	hp_json_close(&j, '}');
-	hp_event_reply(&s->ev, client, &j);
-	hp_buf_free(&b);
-}
-
 /* "send NAME JSON": a message for the program's process.on('message'). */
 void
 hp_node_send(struct hp_super *s, const struct hp_request *r)
@@ -350,9 +331,7 @@ hp_node_send(struct hp_super *s, const struct hp_request *r)
 		code = "no-channel";
 		why = "its channel is closed";
 	}
-	if (code != NULL) {
-		hp_super_reply(s, id, 0, name, code, why);
-		return;
-	}
-	sent(s, id, p);
+	/* Queued: the answer says the pid it went to. */
+	hp_super_answer(s, id, code == NULL, name, code, why,
+	    code == NULL ? p->id.pid : -1);
 }

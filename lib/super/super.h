@@ -199,6 +199,8 @@ void	hp_sproc_execfail(struct hp_proc *, const struct hp_spawn *, int);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+void	hp_super_answer(struct hp_super *, const char *, int, const char *,
+	    const char *, const char *, pid_t);	/* the same, and a pid */
 void	hp_record_pid(struct hp_super *, struct hp_proc *, const char *);
 void	hp_record_exited(struct hp_super *, struct hp_proc *);
 void	hp_record_failed(struct hp_super *, struct hp_proc *);

@@ -202,7 +202,8 @@ hp_kin_list(const struct hp_proc *p, struct hp_kin *out, int max)
 static void
 tree(const struct hp_proc *p, struct hp_tree *t)
 {
-	t->leader = p->id.pid > 0 ? p->id.pid : p->group;
+	/* Its group: that of its main process (MAINPID=) once told. */
+	t->leader = p->group > 0 ? p->group : p->id.pid;
 	t->cg = p->cg;
 	t->known = p->kin;
 	t->nknown = p->nkin;

@@ -55,14 +55,21 @@ export interface SpawnOptions {
 	memoryMax?: string | number;
 	cpuMax?: number;
 	limitInterval?: Duration;
+	/** Sockets the supervisor holds for it, passed as systemd does
+	 * (LISTEN_FDS, from fd 3): 'tcp://127.0.0.1:3000', 'unix:/run/a.sock';
+	 * port 0 binds any free one (ProcessInfo.listen tells which). */
+	listen?: string | string[];
+	/** Copies of it, NAME:1 ... NAME:N, sharing its sockets; spawn()
+	 * then resolves with an array of them. */
+	instances?: number;
 }
 
 /** One process, as hp-ls --json and hp-spawn --json print it. */
 export interface ProcessInfo {
 	name: string;
 	type: string;
-	state: 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' |
-	    'exited' | 'failed';
+	state: 'starting' | 'running' | 'reloading' | 'backoff' | 'stopping' |
+	    'stopped' | 'exited' | 'failed';
 	pid: number | null;
 	started: string | null;
 	uptime_ms: number | null;
@@ -79,6 +86,14 @@ export interface ProcessInfo {
 	cpu_percent: number;
 	rss_bytes: number;
 	tree_pids: number[];
+	/** I of an instance NAME:I. */
+	instance?: number;
+	/** The sockets held for it, as bound. */
+	listen?: string[];
+	/** What it said with STATUS= on its NOTIFY_SOCKET. */
+	status?: string;
+	/** 'reloading' or 'stopping', after RELOADING=1 or STOPPING=1. */
+	notify?: string;
 }
 
 /** The answer of a verb for one name. */
@@ -93,6 +108,8 @@ export interface VerbResult {
 	resisted?: string;
 	/** start, restart that started a supervisor: what it took back */
 	recovered?: string[];
+	/** A name of instances: how many answered for it. */
+	instances?: number;
 	error?: { code: string; message: string };
 }
 
@@ -198,7 +215,7 @@ export class ProcessManager extends EventEmitter {
 	/** The verb start. */
 	start(name: string, o?: VerbOptions): Promise<VerbResult>;
 	start(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
-	spawn(options: SpawnOptions): Promise<ProcessInfo>;
+	spawn(options: SpawnOptions): Promise<ProcessInfo | ProcessInfo[]>;
 	stop(name: string, o?: VerbOptions): Promise<VerbResult>;
 	stop(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	restart(name: string, o?: VerbOptions): Promise<VerbResult>;
@@ -213,6 +230,12 @@ export class ProcessManager extends EventEmitter {
 	 */
 	exec(command: string, args?: string[], options?: Partial<SpawnOptions>):
 	    Promise<ExecResult>;
+	/** A new run, ready before the old one goes; instances one at a
+	 * time. Rejects with code reload-failed, the old run kept. */
+	reload(name: string, o?: VerbOptions): Promise<VerbResult>;
+	reload(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	/** n instances: added, or taken away; the others untouched. */
+	scale(name: string, n: number, o?: VerbOptions): Promise<VerbResult>;
 	/** Resolves with the answer: the pid the message went to. */
 	send(name: string, message: unknown): Promise<VerbResult>;
 	list(names?: string[]): Promise<ProcessInfo[]>;

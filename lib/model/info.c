@@ -61,8 +61,12 @@ cgroup_ours(const char *dir, const char *name)
 {
 	const char *leaf = strrchr(dir, '/'), *up;
 
+	/* p-NAME, or p-NAME+ (a reload's run beside the old one). */
 	if (dir[0] != '/' || leaf == NULL || strncmp(leaf, "/p-", 3) != 0 ||
-	    strcmp(leaf + 3, name) != 0 || strstr(dir, "/..") != NULL)
+	    strncmp(leaf + 3, name, strlen(name)) != 0 ||
+	    (strcmp(leaf + 3 + strlen(name), "") != 0 &&
+	    strcmp(leaf + 3 + strlen(name), "+") != 0) ||
+	    strstr(dir, "/..") != NULL)
 		return 0;
 	for (up = leaf - 1; up > dir && *up != '/'; up--)
 		;

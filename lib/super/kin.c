@@ -76,6 +76,21 @@ hp_kin_cleanup(struct hp_super *s)
 	s->cgbase = NULL;
 }
 
+/* A reload: the run, and its tree, go from one record to the other. */
+void
+hp_kin_move(struct hp_proc *to, struct hp_proc *from)
+{
+	if (to->cg != NULL)
+		drop(to->cg);
+	free(to->kin);
+	to->cg = from->cg;
+	to->kin = from->kin;
+	to->nkin = from->nkin;
+	from->cg = NULL;
+	from->kin = NULL;
+	from->nkin = 0;
+}
+
 /* A new run: what was seen of the last one is over. */
 void
 hp_kin_over(struct hp_super *s, struct hp_proc *p)
@@ -100,6 +115,11 @@ hp_kin_join(struct hp_super *s, struct hp_proc *p)
 	p->resisted = NULL;
 	if (s->cgbase == NULL || hp_cgroup_name(dir, sizeof dir, s->cgbase,
 	    p->spec.name) == -1)
+		return -1;
+	/* A reload's new run, beside the old one: the other of two groups. */
+	if (p->old != NULL && p->old->cg != NULL &&
+	    strcmp(p->old->cg, dir) == 0 && hp_copy(file, sizeof file,
+	    dir) == 0 && hp_path(dir, sizeof dir, "%s+", file) == -1)
 		return -1;
 	/* Adopted from an earlier supervisor: its group there is done. */
 	if (p->cg != NULL && strcmp(p->cg, dir) != 0) {

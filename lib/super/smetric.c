@@ -137,7 +137,8 @@ visit(struct tally *t, int i, const struct hp_pstat *ps, int wide,
 /*
  * The tree of p, breadth first. Between wide walks, a process found
  * before through a thread other than the first is kept while it lives
- * and its parent is in the tree.
+ * and its parent is in the tree. Each member, the leader first, is told
+ * to kin.c, which remembers those outside the leader's group for a stop.
  */
 static int
 walk(struct hp_super *s, struct hp_proc *p, struct hp_metrics *m,
@@ -153,6 +154,7 @@ walk(struct hp_super *s, struct hp_proc *p, struct hp_metrics *m,
 	    NULL, &ps);
 	if (i == 0 && ps.start == p->id.start) {
 		t->pid[t->n++] = p->id.pid;
+		hp_kin_seen(s, p, p->id.pid);
 		/* Idle and childless: no child since either. */
 		if (!wide && m->nkid == 0 && m->at > 0 &&
 		    ps.cpu + ps.ccpu + ps.faults == m->stir)
@@ -170,6 +172,7 @@ walk(struct hp_super *s, struct hp_proc *p, struct hp_metrics *m,
 				t->pid[i--] = t->pid[--t->n];
 				continue;
 			}
+			hp_kin_seen(s, p, t->pid[i]);
 			visit(t, i, &ps, wide, slow, find, NULL);
 		}
 		for (k = 0; !wide && k < m->nkid && t->n < HP_TREE_MAX; k++)

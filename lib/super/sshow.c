@@ -22,6 +22,10 @@ hp_sproc_info(struct hp_super *s, struct hp_proc *p, struct hp_info *in,
 	hp_copy(in->health, sizeof in->health, hp_health_name(p->health));
 	in->started_wall = p->started_wall;
 	in->restarts = p->restarts;
+	in->manual = p->asked;
+	hp_copy(in->circuit, sizeof in->circuit,
+	    hp_circuit_name(p->breaker.state));
+	in->supervised = 1;
 	in->exit_code = p->exit_code;
 	in->exit_signal = p->exit_signal;
 	in->pss = -1;

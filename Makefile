@@ -33,14 +33,14 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 # lib/ is four layers, one archive each, linked top-down: a call from a
 # layer to a later one in this list fails to link (hp.h; make lint).
-BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/opt.o lib/base/io.o \
+BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/io.o \
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
 	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
 	lib/base/proc.o lib/base/tty.o lib/base/log.o lib/base/sig.o \
 	lib/base/user.o lib/base/breaker.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
-	lib/model/allow.o \
+	lib/model/allow.o lib/model/after.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \

@@ -107,6 +107,27 @@ void	 hp_buf_printf(struct hp_buf *, const char *, ...);
 char	*hp_buf_str(struct hp_buf *);		/* NUL-terminated view */
 void	 hp_buf_free(struct hp_buf *);
 
+/* map.c: a hash table of strings, keys kept by the caller */
+struct hp_slot {
+	const char	*key;		/* NULL: a free slot */
+	size_t		 len;
+	union {
+		void	*p;
+		size_t	 i;
+	} v;
+};
+struct hp_map {
+	struct hp_slot	*slot;
+	size_t		 cap, n;
+};
+void	 hp_map_init(struct hp_map *);
+struct hp_slot *hp_map_get(const struct hp_map *, const char *, size_t);
+						/* NULL: not there */
+struct hp_slot *hp_map_put(struct hp_map *, const char *, size_t);
+				/* its slot; a new one has v.p NULL */
+void	 hp_map_del(struct hp_map *, const char *, size_t);
+void	 hp_map_free(struct hp_map *);
+
 /* opt.c: getopt with long options, stopping at the first operand */
 struct hp_opt {
 	const char	*name;		/* long name, without "--" */
@@ -537,6 +558,24 @@ int	hp_allow_check(const struct hp_allow *, char **, char **,
 	    const char *, char *, size_t);
 				/* argv, envp, dir: 0 may run; -1 + message */
 void	hp_allow_free(struct hp_allow *);
+
+/* after.c: the graph of after=, checked and walked without recursion */
+struct hp_after {
+	int		 n;
+	int		*at;		/* i's dependents: dep[at[i]] ... */
+	int		*dep;		/* ... to dep[at[i + 1] - 1] */
+	int		*order;		/* a start order, each after its own */
+	int		 norder;	/* < n: the others go round */
+	int		 cyclic;	/* the first node in a cycle, or after
+					   one; -1 none */
+	int		 missing;	/* the first naming no node, or -1 */
+	const char	*what;		/* the name it gave */
+};
+void	hp_after_build(struct hp_after *, int, const char *(*)(void *, int),
+	    char **(*)(void *, int), void *);
+			/* n nodes: name(arg, i), after(arg, i) */
+int	hp_after_dependents(const struct hp_after *, int, const int **);
+void	hp_after_free(struct hp_after *);
 
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {

@@ -146,7 +146,7 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		return;
 	}
 	if (p != NULL)
-		hp_super_respec(p, &spec);
+		hp_super_respec(s, p, &spec);
 	else
 		p = hp_super_add(s, &spec);
 	/*
@@ -220,7 +220,7 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 			p = hp_super_add(s, &c.spec[i]);
 			add++;
 		} else if (strcmp(old, new) != 0) {
-			hp_super_respec(p, &c.spec[i]);
+			hp_super_respec(s, p, &c.spec[i]);
 			change++;
 		} else {
 			hp_spec_free(&c.spec[i]);

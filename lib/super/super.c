@@ -20,12 +20,9 @@
 struct hp_proc *
 hp_super_find(struct hp_super *s, const char *name)
 {
-	int i;
+	struct hp_slot *sl = hp_map_get(&s->names, name, strlen(name));
 
-	for (i = 0; i < s->nproc; i++)
-		if (strcmp(s->procs[i]->spec.name, name) == 0)
-			return s->procs[i];
-	return NULL;
+	return sl != NULL ? sl->v.p : NULL;
 }
 
 static struct hp_proc *
@@ -52,15 +49,20 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	p->log.path = p->logpath;
 	p->log.max = spec->log_size;
 	p->log.count = spec->log_count;
-	s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc + 1) *
-	    sizeof *s->procs);
+	/* Room doubles: a configuration of thousands is not copied anew. */
+	if ((s->nproc & (s->nproc - 1)) == 0)
+		s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc ?
+		    s->nproc * 2 : 1) * sizeof *s->procs);
 	s->procs[s->nproc++] = p;
+	hp_map_put(&s->names, p->spec.name, strlen(p->spec.name))->v.p = p;
+	s->regraph = 1;
 	return p;
 }
 
 void
-hp_super_respec(struct hp_proc *p, struct hp_spec *spec)
+hp_super_respec(struct hp_super *s, struct hp_proc *p, struct hp_spec *spec)
 {
+	s->regraph = 1;		/* its after= may be new */
 	hp_spec_free(&p->spec);
 	p->spec = *spec;
 	p->log.max = spec->log_size;
@@ -184,6 +186,8 @@ forget(struct hp_super *s, int i)
 	if (hp_rmtree(dir) == -1)
 		hp_warn("remove %s", dir);
 	hp_sproc_reply(s, p, 1, HP_W_REMOVE | HP_W_START);
+	hp_map_del(&s->names, p->spec.name, strlen(p->spec.name));
+	hp_watch_forget(s, p);
 	hp_sproc_free(p);
 	s->procs[i] = s->procs[--s->nproc];
 }
@@ -249,6 +253,8 @@ timeout(struct hp_super *s, long long now, long long idle)
 	}
 	if (idle > 0 && (next == -1 || idle < next))
 		next = idle;
+	if (hp_watch_pending(s))
+		next = now;	/* starts released and still to come */
 	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if (next == -1)
@@ -416,6 +422,7 @@ loop(struct hp_super *s)
 			hp_watch_timer(s, s->procs[i], now);
 			hp_term_timer(s, s->procs[i], now);
 		}
+		hp_watch_work(s);
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		if (anylive(s)) {
@@ -612,6 +619,9 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	for (i = 0; i < s.nproc; i++)
 		hp_sproc_free(s.procs[i]);
 	free(s.procs);
+	hp_map_free(&s.names);
+	hp_after_free(&s.graph);
+	free(s.rel);
 	hp_allow_free(&s.allow);
 	hp_buf_free(&s.jb);
 	hp_events_close(&s.ev);

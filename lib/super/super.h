@@ -88,6 +88,9 @@ struct hp_proc {
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
+	/* after=: watch.c */
+	int		 ix;		/* its place in the graph */
+	int		 released;	/* in the queue of release */
 };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
 struct hp_super {
@@ -122,10 +125,17 @@ struct hp_super {
 	long long	 mem;		/* available memory, -1 unknown ... */
 	double		 load;		/* ... the load, -1 unknown ... */
 	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+	/* names and after=: super.c, watch.c */
+	struct hp_map	 names;		/* name -> its struct hp_proc */
+	struct hp_after	 graph;		/* the after= of procs[] ... */
+	int		 regraph;	/* ... unless they changed since */
+	struct hp_proc	**rel;		/* released, to look at: a ring */
+	int		 nrel, relhead, relcap;
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
-void	hp_super_respec(struct hp_proc *, struct hp_spec *);
+void	hp_super_respec(struct hp_super *, struct hp_proc *,
+	    struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
 /* init.c: --init */
 enum { RELAY_OUT = 1, RELAY_ERR = 2 };
@@ -240,7 +250,13 @@ void	hp_watch_step(struct hp_super *, struct hp_proc *, struct pollfd *,
 void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
 const char *hp_watch_blocker(struct hp_super *, const struct hp_proc *);
 		/* the first of its after= not ready, or NULL: may start */
-void	hp_watch_release(struct hp_super *);	/* start what may now */
+void	hp_watch_release(struct hp_super *, struct hp_proc *);
+			/* it is ready: what waits on it, to look at again */
+struct hp_proc *hp_watch_next_held(struct hp_super *);
+			/* one that was released and may start, or NULL */
+void	hp_watch_forget(struct hp_super *, struct hp_proc *);
+void	hp_watch_work(struct hp_super *);	/* a turn's worth of starts */
+int	hp_watch_pending(const struct hp_super *);	/* 1: more to do */
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 				/* its ready-fd is readable */
 /* slimit.c: the limits the supervisor watches, its admission queue */

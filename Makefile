@@ -74,7 +74,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_breaker.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
-	test/unit/tables.o
+	test/unit/t_after.o test/unit/tables.o
 TESTBIN = test/unit/run test/bench/bench test/httpd
 
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
@@ -88,12 +88,12 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control
+	dcache control after
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
-	$(FUZZ_DIR)/control
+	$(FUZZ_DIR)/control $(FUZZ_DIR)/after
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -119,7 +119,8 @@ test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
-$(SUPEROBJ) test/unit/t_fuzz.o test/unit/tables.o: lib/super/super.h \
+$(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
+	lib/super/super.h \
 	lib/model/check.h
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
@@ -211,6 +212,8 @@ $(FUZZ_DIR)/dcache: test/fuzz/dcache.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/dcache.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/control.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/after: test/fuzz/after.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/after.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

@@ -27,6 +27,7 @@ static const struct {
 	{ "pty", test_pty },
 	{ "fuzz", test_fuzz },
 	{ "keys", test_keys },
+	{ "after", test_after },
 };
 
 /* run: every test; run TABLE: print one of lib/'s tables (tables.c). */

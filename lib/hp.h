@@ -156,6 +156,9 @@ int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
 int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
 ssize_t	hp_file_read(const char *, char *, size_t); /* NUL-terminated */
 int	hp_file_write(const char *, const void *, size_t, mode_t); /* atomic */
+ssize_t	hp_file_readat(int, const char *, char *, size_t);
+int	hp_file_writeat(int, const char *, const void *, size_t, mode_t);
+			/* the same, in the directory open as fd, no link */
 int	hp_rmtree(const char *);		/* -1 and errno */
 
 /* time.c: clocks and RFC 3339 */
@@ -269,6 +272,9 @@ int	hp_ident_kill(const struct hp_ident *, int, int);
 				/* sig, 1: its group; -1 ESRCH if not ours */
 int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
+int	hp_pidfile_readat(int, const char *, struct hp_ident *);
+int	hp_pidfile_writeat(int, const char *, const struct hp_ident *);
+				/* in the directory open as fd; -1 errno */
 
 enum {
 	HP_RLIM_AS, HP_RLIM_NOFILE, HP_RLIM_CPU, HP_RLIM_NPROC, HP_RLIM_CORE,
@@ -288,7 +294,11 @@ struct hp_spawn {
 	int	  extra[HP_SPAWN_EXTRA][2];
 			/* fd [i][0] becomes the child's [i][1]; 0: none */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed,
-				   3 pipe, 4 fork: no child at all */
+				   3 pipe, 4 fork: no child at all,
+				   5 before failed: the child never ran */
+	int	(*before)(pid_t, void *);	/* in the parent, before the
+				   child may exec: record it; -1 errno */
+	void	 *arg;		/* before's */
 	const struct hp_user *user;	/* become this user; NULL: stay */
 	int	  setumask;	/* 1: umask below */
 	mode_t	  umask;
@@ -421,6 +431,8 @@ int	hp_state_subscriber(const struct hp_state *, char *, size_t,
 	    const char *);		/* events/ID: a subscriber's FIFO */
 int	hp_state_proc(const struct hp_state *, const char *);
 				/* procs/NAME is ours, no link; -1 errno */
+int	hp_proc_open(const struct hp_state *, const char *);
+		/* procs/NAME as a directory fd: no link (ELOOP), ours */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
 pid_t	hp_state_supervisor(const struct hp_state *);

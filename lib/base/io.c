@@ -191,6 +191,69 @@ hp_file_write(const char *path, const void *p, size_t n, mode_t mode)
 	return 0;
 }
 
+/*
+ * The same, inside the directory open as dfd: the name is one
+ * component, never followed if it is a link. Whoever swaps the directory
+ * for a link after dfd was opened writes nowhere of ours.
+ */
+ssize_t
+hp_file_readat(int dfd, const char *name, char *buf, size_t n)
+{
+	ssize_t r, len = 0;
+	int fd, e;
+
+	do
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return -1;
+	while ((size_t)len + 1 < n) {
+		if ((r = hp_read(fd, buf + len, n - 1 - (size_t)len)) == -1) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+int
+hp_file_writeat(int dfd, const char *name, const void *p, size_t n,
+    mode_t mode)
+{
+	char tmp[HP_NAME_MAX + 32];
+	int fd, e;
+
+	if (hp_path(tmp, sizeof tmp, "%s.tmp%ld", name, (long)getpid()) == -1)
+		return -1;
+	do
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return -1;
+	if (hp_write_all(fd, p, n) == -1 || close(fd) == -1) {
+		e = errno;
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	if (renameat(dfd, tmp, dfd, name) == -1) {
+		e = errno;
+		unlinkat(dfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 /* Remove a directory and what it holds, one level of subdirectories deep. */
 int
 hp_rmtree(const char *path)

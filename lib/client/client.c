@@ -262,9 +262,8 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
  * has just started it), or may be on its way out: try again, for a while.
  */
 static int
-ask(struct hp_client *c, const char *name, const char *tmp,
-    const char *file, int unique, char *out, size_t n,
-    void (*seen)(const char *), struct hp_error *e)
+ask(struct hp_client *c, const char *name, const char *tmp, int unique,
+    char *out, size_t n, void (*seen)(const char *), struct hp_error *e)
 {
 	char code[32];
 	long long end = hp_mono_ms() + START_MS;
@@ -297,9 +296,11 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 			if (errno == ETIMEDOUT)
 				return hp_error_set(e, HP_EXIT_FAIL, "timeout",
 				    "%s: no answer from the supervisor", name);
-			if (access(file, F_OK) == -1)
-				return hp_error_set(e, HP_EXIT_FAIL, "system",
-				    "%s: the supervisor went away", name);
+			/*
+			 * It went away: a next one is started and asked
+			 * again. If the spec was taken, the next one knows
+			 * what became of it (its status names our file).
+			 */
 			continue;
 		}
 		if (hp_json_get(out, "code", code, sizeof code) == 0 &&
@@ -337,7 +338,7 @@ hp_client_add(struct hp_client *c, const struct hp_spec *sp,
 	hp_buf_free(&b);
 	if (r == -1)
 		return hp_error_sys(e, "%s", file);
-	r = ask(c, name, tmp, file, unique, out, n, seen, e);
+	r = ask(c, name, tmp, unique, out, n, seen, e);
 	unlink(file);
 	return r;
 }

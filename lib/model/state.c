@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,30 @@ hp_state_proc(const struct hp_state *st, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * procs/NAME opened as a directory, never through a link (ELOOP), ours
+ * alone (EPERM): what is written in it then goes relative to the
+ * descriptor, and a link swapped in later changes nothing.
+ */
+int
+hp_proc_open(const struct hp_state *st, const char *name)
+{
+	char path[HP_PATH_MAX];
+	struct stat sb;
+	int fd;
+
+	if (hp_proc_file(st, path, sizeof path, name, HP_P_DIR) == -1 ||
+	    (fd = hp_open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 022) != 0) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
 }
 
 int

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,21 +89,77 @@ unknown(struct hp_super *s, struct hp_spec *spec, char *msg, size_t n)
 	return 0;
 }
 
+/*
+ * Before the spec is in place, a status that says which spawn it is:
+ * an add cut short here is undone by the next supervisor (recover), and
+ * its client, who still has the spec file, asks again.
+ */
+static int
+taken(int dfd, const char *name, const char *tmp)
+{
+	struct hp_buf b = { 0 };
+	int r;
+
+	hp_kv_add(&b, "name", name);
+	hp_kv_add(&b, "state", "starting");
+	hp_kv_add(&b, "spawn", tmp);
+	r = hp_file_writeat(dfd, hp_proc_filename(HP_P_STATUS), b.p, b.len,
+	    0600);
+	hp_buf_free(&b);
+	return r;
+}
+
+/*
+ * An add asked again for a spec file that is gone: the supervisor before
+ * us took it and went away before it answered. The process it was added
+ * as (its status said which spawn) is answered for as a start: 1; 0,
+ * none is known.
+ */
+static int
+again(struct hp_super *s, const char *id, const char *tmp)
+{
+	struct hp_proc *p;
+	int i;
+
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (strcmp(p->from, tmp) != 0 || p->state == HP_ST_REMOVED)
+			continue;
+		hp_sproc_wait(p, id, HP_W_START | HP_W_ADD);
+		/* Ended already (or failed): what is, is the answer. */
+		if (hp_life_live(p))
+			hp_life(s, p, HP_EV_START);
+		else
+			hp_sproc_reply(s, p, p->error[0] == '\0', HP_W_START);
+		return 1;
+	}
+	return 0;
+}
+
 /* "add NAME TMP [unique]": a spec written by hp-spawn, to start now. */
 static void
 add(struct hp_super *s, const char *id, const char *name, const char *tmp,
     int unique)
 {
 	char want[HP_NAME_MAX + 1], dir[HP_PATH_MAX], from[HP_PATH_MAX];
-	char to[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	char msg[HP_PATH_MAX + 256];
 	struct hp_spec spec;
 	struct hp_proc *p;
 	struct stat sb;
-	int n;
+	int n, dfd = -1;
 
 	if (!hp_proc_spawnname(tmp) || hp_proc_file(s->st, from, sizeof from,
 	    tmp, HP_P_DIR) == -1) {
 		hp_super_reply(s, id, 0, name, "usage", "bad spec file");
+		return;
+	}
+	/* Asked again: an earlier supervisor took it and went away. */
+	if (lstat(from, &sb) == -1) {
+		n = errno;
+		if (n != ENOENT || !again(s, id, tmp))
+			hp_super_reply(s, id, 0, name, "system", n == ENOENT ?
+			    "the spec file is gone, and what came of it is not "
+			    "known" : strerror(n));
 		return;
 	}
 	hp_copy(want, sizeof want, name);
@@ -130,15 +187,22 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		return;
 	}
 	hp_proc_file(s->st, dir, sizeof dir, want, HP_P_DIR);
-	hp_proc_file(s->st, to, sizeof to, want, HP_P_SPEC);
 	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
-	    hp_state_proc(s->st, want) == -1 || rename(from, to) == -1) {
-		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
+	    (dfd = hp_proc_open(s->st, want)) == -1 ||
+	    taken(dfd, want, tmp) == -1 || renameat(AT_FDCWD, from, dfd,
+	    hp_proc_filename(HP_P_SPEC)) == -1) {
+		snprintf(msg, sizeof msg, "%s: %s", dir, errno == ELOOP ?
+		    "a symbolic link: refused" : strerror(errno));
+		if (dfd != -1)
+			close(dfd);
 		unlink(from);
 		rmdir(dir);	/* made for nothing; one in use is not empty */
-		hp_super_reply(s, id, 0, want, "system", msg);
+		hp_super_reply(s, id, 0, want, errno == ENOSPC ||
+		    errno == ELOOP || errno == EPERM ? "state-dir" : "system",
+		    msg);
 		return;
 	}
+	close(dfd);
 	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1 ||
 	    unknown(s, &spec, msg, sizeof msg)) {
 		hp_rmtree(dir);
@@ -154,7 +218,11 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	 * by its after=, or waited for its place; one that cannot exec
 	 * leaves no record (life.c, spawn).
 	 */
-	hp_sproc_wait(p, id, HP_W_START);
+	for (n = 0; n < s->nproc; n++)		/* a stale one's */
+		if (strcmp(s->procs[n]->from, tmp) == 0)
+			s->procs[n]->from[0] = '\0';
+	hp_copy(p->from, sizeof p->from, tmp);
+	hp_sproc_wait(p, id, HP_W_START | HP_W_ADD);
 	p->first = 1;
 	hp_life(s, p, HP_EV_START);
 }

@@ -53,6 +53,7 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	if ((s->nproc & (s->nproc - 1)) == 0)
 		s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc ?
 		    s->nproc * 2 : 1) * sizeof *s->procs);
+	p->ix = s->nproc;
 	s->procs[s->nproc++] = p;
 	hp_map_put(&s->names, p->spec.name, strlen(p->spec.name))->v.p = p;
 	s->regraph = 1;
@@ -114,7 +115,65 @@ reap(struct hp_super *s)
 	}
 }
 
-/* Take back what an earlier supervisor left: stop its orphans, go on. */
+/*
+ * What an earlier supervisor's status says that recovery needs: where it
+ * stood, and what it was in the middle of.
+ */
+static void
+status_of(struct hp_super *s, struct hp_proc *p, struct hp_kv *kv,
+    const char **st)
+{
+	const char *v;
+
+	*st = hp_kv_get(kv, "state");
+	p->restarts = (int)hp_kv_int(kv, "restarts", 0);
+	p->exit_code = (int)hp_kv_int(kv, "exit-code", -1);
+	p->exit_signal = (int)hp_kv_int(kv, "exit-signal", 0);
+	p->started_wall = hp_kv_int(kv, "started", 0);
+	if ((p->then = hp_record_then(hp_kv_get(kv, "then"))) == -1)
+		p->then = HP_THEN_STAY;
+	if ((v = hp_kv_get(kv, "stop-signal")) != NULL)
+		p->stopby = hp_signal(v) > 0 ? hp_signal(v) : 0;
+	p->stop_wall = hp_kv_int(kv, "stop-at", 0);
+	p->killed_wall = hp_kv_int(kv, "killed-at", 0);
+	if ((v = hp_kv_get(kv, "spawn")) != NULL && hp_proc_spawnname(v))
+		hp_copy(p->from, sizeof p->from, v);
+	(void)s;
+}
+
+static int
+is(const char *st, const char *name)
+{
+	return st != NULL && strcmp(st, name) == 0;
+}
+
+/*
+ * An add that died before its spec was in place: a status with "spawn"
+ * and no spec. Its client sends it again (it still has the spec file).
+ */
+static void
+unadded(struct hp_super *s, const char *name)
+{
+	char file[HP_PATH_MAX];
+	struct hp_kv kv = { 0 };
+
+	if (hp_proc_file(s->st, file, sizeof file, name, HP_P_STATUS) == 0 &&
+	    hp_kv_load(&kv, file) == 0 && hp_kv_get(&kv, "spawn") != NULL &&
+	    hp_proc_file(s->st, file, sizeof file, name, HP_P_DIR) == 0)
+		hp_rmtree(file);
+	hp_kv_free(&kv);
+}
+
+/*
+ * Take back what an earlier supervisor left, and finish what it was in
+ * the middle of. A pid record is written before a child may exec, so a
+ * live one is a process of ours: one being stopped is stopped on, to the
+ * deadlines it had (then what was to come: a restart starts, a removal
+ * removes); any other was meant to run, and is started anew (an orphan
+ * keeps no output pipe of ours). With no process: a stop under way is
+ * done (then what was to come), a start under way (starting, backoff,
+ * running, or stopped with a start to follow) starts.
+ */
 static void
 recover(struct hp_super *s)
 {
@@ -124,7 +183,7 @@ recover(struct hp_super *s)
 	struct hp_ident id;
 	struct hp_proc *p;
 	const char *st, *boot;
-	int n, i, live;
+	int n, i, alive, then;
 
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
@@ -133,6 +192,8 @@ recover(struct hp_super *s)
 		    sizeof msg) == -1) {
 			if (errno != ENOENT)
 				hp_warnx("%s", msg);
+			else
+				unadded(s, names[i]);
 			continue;
 		}
 		p = hp_super_add(s, &spec);
@@ -140,37 +201,43 @@ recover(struct hp_super *s)
 		hp_kv_free(&kv);
 		st = boot = NULL;
 		if (hp_kv_load(&kv, file) == 0) {
-			st = hp_kv_get(&kv, "state");
+			status_of(s, p, &kv, &st);
 			boot = hp_kv_get(&kv, "boot");
-			p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
-			p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
-			p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
-			p->started_wall = hp_kv_int(&kv, "started", 0);
 		}
-		live = st != NULL && (strcmp(st, "starting") == 0 ||
-		    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0);
 		hp_proc_file(s->st, file, sizeof file, names[i], HP_P_PID);
+		alive = 0;
 		if (hp_pidfile_read(file, &id) == 0) {
-			if (boot != NULL)
+			if (id.boot[0] == '\0' && boot != NULL)
 				hp_copy(id.boot, sizeof id.boot, boot);
-			if (hp_ident_alive(&id) == 1) {
-				/* Ours now, and stopped: started anew. */
+			if ((alive = hp_ident_alive(&id) == 1))
 				p->id = id;
-				hp_life(s, p, HP_EV_ADOPT);
-				hp_life(s, p, live ? HP_EV_RESTART :
-				    HP_EV_STOP);
-				continue;
-			}
-			unlink(file);
+			else
+				unlink(file);
 		}
-		if (st != NULL && strcmp(st, "failed") == 0)
-			hp_life(s, p, HP_EV_WASFAILED);
-		else if (st != NULL && strcmp(st, "exited") == 0)
-			hp_life(s, p, HP_EV_WASEXITED);
-		if (live)
-			hp_life(s, p, HP_EV_RESUME);
-		else
+		if (is(st, "stopping"))
+			hp_life(s, p, HP_EV_WASSTOPPING);
+		else if (alive) {
+			/* Ours now, and stopped: started anew. */
+			p->then = HP_THEN_STAY;
+			hp_life(s, p, HP_EV_ADOPT);
+			hp_life(s, p, HP_EV_RESTART);
+		} else if (is(st, "stopped") && p->then != HP_THEN_STAY) {
+			/* Stopped, and what came next had not come. */
+			then = p->then;
+			p->then = HP_THEN_STAY;
 			hp_sproc_status(s, p);
+			hp_life(s, p, then == HP_THEN_START ? HP_EV_RESUME :
+			    then == HP_THEN_REMOVE ? HP_EV_REMOVE : HP_EV_FAIL);
+		} else if (is(st, "starting") || is(st, "running") ||
+		    is(st, "backoff"))
+			hp_life(s, p, HP_EV_RESUME);
+		else {
+			if (is(st, "failed"))
+				hp_life(s, p, HP_EV_WASFAILED);
+			else if (is(st, "exited"))
+				hp_life(s, p, HP_EV_WASEXITED);
+			hp_sproc_status(s, p);
+		}
 	}
 	hp_kv_free(&kv);
 	hp_argv_free(names);
@@ -190,6 +257,8 @@ forget(struct hp_super *s, int i)
 	hp_watch_forget(s, p);
 	hp_sproc_free(p);
 	s->procs[i] = s->procs[--s->nproc];
+	if (i < s->nproc)
+		s->procs[i]->ix = i;
 }
 
 /* Processes removed by a verb: their records go, their clients hear. */
@@ -255,6 +324,8 @@ timeout(struct hp_super *s, long long now, long long idle)
 		next = idle;
 	if (hp_watch_pending(s))
 		next = now;	/* starts released and still to come */
+	if ((t = hp_record_next(s)) != -1 && (next == -1 || t < next))
+		next = t;
 	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if (next == -1)
@@ -423,6 +494,7 @@ loop(struct hp_super *s)
 			hp_term_timer(s, s->procs[i], now);
 		}
 		hp_watch_work(s);
+		hp_record_retry(s, now);
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		if (anylive(s)) {

@@ -26,7 +26,7 @@ enum {
 	HP_EV_RESTART, HP_EV_REMOVE, HP_EV_RETIRE, HP_EV_ESCALATE,
 	HP_EV_ORPHAN, HP_EV_GROUP, HP_EV_DOWN, HP_EV_FAIL, HP_EV_TRIAL,
 	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
-	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_N
+	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_WASSTOPPING, HP_EV_N
 };
 enum {
 	HP_T_BACKOFF,		/* backoff: the next start */
@@ -58,6 +58,11 @@ struct hp_proc {
 	long long	 since_wall;
 	long long	 killed;	/* mono ms SIGKILL was sent, or 0 */
 	long long	 stop_at;	/* mono ms to give up on the signal */
+	long long	 stop_wall;	/* the same two as wall ms, kept for */
+	long long	 killed_wall;	/* the next supervisor (status) */
+	char		 from[HP_NAME_MAX + 1];	/* the .spawn-PID of an add
+					   whose client has not heard */
+	int		 dirty;		/* its status could not be written */
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
@@ -88,11 +93,12 @@ struct hp_proc {
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
+	const struct hp_state *st;	/* where its records are */
 	/* after=: watch.c */
-	int		 ix;		/* its place in the graph */
+	int		 ix;		/* its place in procs[], the graph's */
 	int		 released;	/* in the queue of release */
 };
-enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
+enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4, HP_W_ADD = 8 };
 struct hp_super {
 	struct hp_state	*st;
 	struct hp_events ev;
@@ -129,6 +135,10 @@ struct hp_super {
 	struct hp_map	 names;		/* name -> its struct hp_proc */
 	struct hp_after	 graph;		/* the after= of procs[] ... */
 	int		 regraph;	/* ... unless they changed since */
+	int		 nheld;		/* processes held (life.c counts) */
+	/* record.c */
+	int		 ndirty;	/* status not written: how many */
+	long long	 retry_at;	/* mono ms to try again */
 	struct hp_proc	**rel;		/* released, to look at: a ring */
 	int		 nrel, relhead, relcap;
 };
@@ -204,6 +214,10 @@ void	hp_record_exited(struct hp_super *, struct hp_proc *);
 void	hp_record_failed(struct hp_super *, struct hp_proc *);
 void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
+void	hp_record_retry(struct hp_super *, long long);
+				/* now: a status not written, again */
+long long hp_record_next(const struct hp_super *);	/* mono ms, or -1 */
+int	hp_record_then(const char *);	/* status's then: HP_THEN_*; -1 */
 /* node.c: a node process's interpreter and IPC channel */
 int	hp_node_pair(int [2]);		/* socketpair, ours [0]; -1 errno */
 void	hp_node_exec(const struct hp_spec *, struct hp_spawn *, int);

@@ -286,18 +286,17 @@ after_of(void *arg, int i)
 	return ((struct hp_super *)arg)->procs[i]->spec.after;
 }
 
-/* The graph of after=, anew when processes or their specs changed. */
+/*
+ * The graph of after=, anew when processes or their specs changed since
+ * it was made: node i is procs[i] (p->ix is kept so by super.c).
+ */
 static void
 graph(struct hp_super *s)
 {
-	int i;
-
 	if (!s->regraph)
 		return;
 	hp_after_free(&s->graph);
 	hp_after_build(&s->graph, s->nproc, name_of, after_of, s);
-	for (i = 0; i < s->nproc; i++)
-		s->procs[i]->ix = i;
 	s->regraph = 0;
 }
 
@@ -330,6 +329,9 @@ hp_watch_release(struct hp_super *s, struct hp_proc *q)
 	struct hp_proc *d;
 	int i, n;
 
+	/* Nothing waits: no graph is made (a chain listed in order). */
+	if (s->nheld == 0)
+		return;
 	graph(s);
 	n = hp_after_dependents(&s->graph, q->ix, &dep);
 	for (i = 0; i < n; i++) {

@@ -185,6 +185,7 @@ release(const struct hp_after *g)
 		p = hp_super_add(&s, &sp);
 		p->state = afters[i] == NULL ? HP_ST_RUNNING : HP_ST_HELD;
 		ran[i] = afters[i] == NULL;
+		s.nheld += !ran[i];	/* as life.c counts them */
 	}
 	for (i = 0; i < n; i++)
 		if (ran[i])

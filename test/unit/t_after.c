@@ -152,6 +152,7 @@ release(int n)
 		}
 		p = hp_super_add(&s, &sp);
 		p->state = i == 0 ? HP_ST_RUNNING : HP_ST_HELD;
+		s.nheld += i > 0;	/* as life.c counts them */
 	}
 	hp_watch_release(&s, s.procs[0]);
 	CHECK(hp_watch_pending(&s));

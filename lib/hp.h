@@ -68,6 +68,8 @@ void	hp_say_usage(const char *, const char *, ...);	/* synopsis, msg */
 void	hp_help_print(const char *);		/* -h: usage on stdout */
 void	hp_warn(const char *, ...);
 void	hp_warnx(const char *, ...);
+void	hp_warn_limit(int);		/* at most n a second; 0: all */
+void	hp_warn_flush(void);		/* say how many were held back */
 void	hp_error_json(const char *, const char *);  /* code, message;
 						       allocates nothing */
 int	hp_errno_code(int, char *, size_t);	/* errno -> code word */
@@ -644,6 +646,9 @@ struct hp_events {
 	int		 nsub;
 	struct hp_sub	*sub;
 	int		 echo;		/* also to stdout, one line each */
+	unsigned long	 lost;		/* lines events.log refused ... */
+	unsigned long long lost_first, lost_last;	/* ... their seqs */
+	int		 tell;		/* it takes lines again: say so */
 };
 int	hp_events_open(struct hp_events *, const struct hp_state *);
 void	hp_events_close(struct hp_events *);

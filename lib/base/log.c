@@ -71,12 +71,17 @@ hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
 	char ts[32], last;
 	const char *nl;
 	size_t len;
-	int fd, r, e;
+	int fd, r, e, mid[2];
+	off_t end;
 
 	if (n == 0)
 		return 0;
 	if ((fd = openlog(lg)) == -1)
 		return -1;
+	/* Whole lines or nothing: a full disk's half write is cut back. */
+	end = lseek(fd, 0, SEEK_END);
+	mid[0] = lg->mid[0];
+	mid[1] = lg->mid[1];
 	if (!lg->checked) {
 		lg->checked = 1;
 		if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
@@ -101,6 +106,11 @@ hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
 	lg->last = stream;
 	r = hp_write_all(fd, b.p, b.len);
 	e = errno;
+	if (r == -1 && end >= 0) {
+		(void)ftruncate(fd, end);
+		lg->mid[0] = mid[0];
+		lg->mid[1] = mid[1];
+	}
 	close(fd);
 	hp_buf_free(&b);
 	errno = e;

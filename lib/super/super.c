@@ -16,6 +16,7 @@
 #include "super/super.h"
 
 #define IDLE_MS		1000	/* an implicit supervisor lingers this long */
+#define WARN_MAX	5	/* warnings a second, at most */
 
 struct hp_proc *
 hp_super_find(struct hp_super *s, const char *name)
@@ -495,6 +496,7 @@ loop(struct hp_super *s)
 		}
 		hp_watch_work(s);
 		hp_record_retry(s, now);
+		hp_warn_flush();
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		if (anylive(s)) {
@@ -636,6 +638,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	    hp_write_all(s.lockfd, pid, (size_t)n) == -1)
 		hp_warn("%s", file);
 	signal(SIGPIPE, SIG_IGN);
+	/* A full disk must not flood stderr (supervise.log, a terminal). */
+	hp_warn_limit(WARN_MAX);
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
 	(void)hp_subreaper();

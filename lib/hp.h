@@ -158,6 +158,8 @@ int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
 int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
 ssize_t	hp_file_read(const char *, char *, size_t); /* NUL-terminated */
 int	hp_file_write(const char *, const void *, size_t, mode_t); /* atomic */
+int	hp_dir_open(const char *, const char **);
+			/* path's directory, no link (ELOOP); *base its name */
 ssize_t	hp_file_readat(int, const char *, char *, size_t);
 int	hp_file_writeat(int, const char *, const void *, size_t, mode_t);
 			/* the same, in the directory open as fd, no link */

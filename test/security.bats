@@ -78,3 +78,24 @@ setup() {
 	[ "$(stat -c %a "$HP_STATE_DIR/control")" = 600 ]
 	[ "$(stat -c %a "$HP_STATE_DIR/procs/a")" = 700 ]
 }
+
+@test "procs/NAME swapped for a link to it, once known: never written through" {
+	fg
+	spawn -n a -e MARK=a -- sh -c 'echo hi; sleep 1000'
+	wait_until 5 test -s "$HP_STATE_DIR/procs/a/log"
+	hp-supervise -t 5s stop a >/dev/null
+	mv "$HP_STATE_DIR/procs/a" elsewhere/a
+	ln -s "$PWD/elsewhere/a" "$HP_STATE_DIR/procs/a"
+	before=$(cd elsewhere/a && cat status log | cksum)
+	run --separate-stderr hp-supervise -t 5s start a
+	[ "$status" -eq 1 ]
+	echo "$stderr"
+	[[ "$stderr" == *"a: procs/a: a symbolic link: refused: not started"* ]]
+	[ "$(cd elsewhere/a && cat status log | cksum)" = "$before" ]
+	[ ! -e elsewhere/a/pid ]
+	[ -z "$(pgrep -f 'sleep 1000' | while read -r p; do
+	    grep -lsz -x MARK=a "/proc/$p/environ"; done)" ]
+	# Nor is it removed through the link.
+	run hp-supervise -t 5s remove a
+	[ -e elsewhere/a/spec ]
+}

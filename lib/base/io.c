@@ -192,6 +192,34 @@ hp_file_write(const char *path, const void *p, size_t n, mode_t mode)
 }
 
 /*
+ * The directory path is in, opened as such, itself not a link (ELOOP),
+ * and where its last component begins: for the *at() calls, so that a
+ * directory swapped for a link is never gone through.
+ */
+int
+hp_dir_open(const char *path, const char **base)
+{
+	char dir[HP_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	int fd;
+
+	if (slash == NULL) {
+		*base = path;
+		return hp_open(".", O_RDONLY | O_DIRECTORY, 0);
+	}
+	*base = slash + 1;
+	if (hp_path(dir, sizeof dir, "%.*s", (int)(slash - path), path) == -1)
+		return -1;
+	if (dir[0] == '\0')
+		dir[0] = '/', dir[1] = '\0';
+	if ((fd = hp_open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) == -1 &&
+	    errno == ENOTDIR && lstat(dir, &sb) == 0 && S_ISLNK(sb.st_mode))
+		errno = ELOOP;
+	return fd;
+}
+
+/*
  * The same, inside the directory open as dfd: the name is one
  * component, never followed if it is a link. Whoever swaps the directory
  * for a link after dfd was opened writes nowhere of ours.

@@ -291,9 +291,16 @@ hp_proc_open(const struct hp_state *st, const char *name)
 	struct stat sb;
 	int fd;
 
-	if (hp_proc_file(st, path, sizeof path, name, HP_P_DIR) == -1 ||
-	    (fd = hp_open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) == -1)
+	if (hp_proc_file(st, path, sizeof path, name, HP_P_DIR) == -1)
 		return -1;
+	if ((fd = hp_open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+	    0)) == -1) {
+		/* Linux says ENOTDIR of a link with O_DIRECTORY: tell them. */
+		if (errno == ENOTDIR && lstat(path, &sb) == 0 &&
+		    S_ISLNK(sb.st_mode))
+			errno = ELOOP;
+		return -1;
+	}
 	if (fstat(fd, &sb) == -1 || sb.st_uid != geteuid() ||
 	    (sb.st_mode & 022) != 0) {
 		close(fd);

@@ -240,18 +240,23 @@ spectext(const struct hp_spec *sp)
 int
 hp_super_writespec(struct hp_super *s, const struct hp_spec *sp)
 {
-	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	char dir[HP_PATH_MAX];
 	struct hp_buf b = { 0 };
-	int r;
+	int dfd, r, e;
 
-	if (hp_proc_file(s->st, dir, sizeof dir, sp->name, HP_P_DIR) == -1 ||
-	    hp_proc_file(s->st, file, sizeof file, sp->name, HP_P_SPEC) == -1)
+	if (hp_proc_file(s->st, dir, sizeof dir, sp->name, HP_P_DIR) == -1)
 		return -1;
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return -1;
+	if ((dfd = hp_proc_open(s->st, sp->name)) == -1)
+		return -1;
 	hp_spec_write(sp, &b);
-	r = hp_file_write(file, b.p, b.len, 0600);
+	r = hp_file_writeat(dfd, hp_proc_filename(HP_P_SPEC), b.p, b.len,
+	    0600);
+	e = errno;
+	close(dfd);
 	hp_buf_free(&b);
+	errno = e;
 	return r;
 }
 

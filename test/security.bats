@@ -99,3 +99,32 @@ setup() {
 	run hp-supervise -t 5s remove a
 	[ -e elsewhere/a/spec ]
 }
+
+@test "STATE/lock a FIFO: nothing hangs, every command says so" {
+	mkfifo "$HP_STATE_DIR/lock"
+	msg="$HP_STATE_DIR/lock: not a regular file of ours"
+	for cmd in "hp-health" "hp-supervise -b" "hp-supervise status" \
+	    "hp-supervise -t 2s stop a" "hp-ls" "hp-spawn -- true"; do
+		run --separate-stderr timeout 10 $cmd
+		echo "$cmd: $status $stderr"
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "${cmd%% *}: $msg" ]
+	done
+	run --separate-stderr hp-supervise --json status
+	[ "$(echo "$output" | json j.error.code)" = state-dir ]
+}
+
+@test "STATE/control a regular file: the client says so at once" {
+	fg
+	spawn -n a -- sleep 60
+	kill -STOP "$FG"
+	mv "$HP_STATE_DIR/control" fifo
+	: >"$HP_STATE_DIR/control"
+	kill -CONT "$FG"
+	run --separate-stderr timeout 5 hp-supervise -t 15s stop a
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: $HP_STATE_DIR/control: not a FIFO of ours" ]
+	[ ! -s "$HP_STATE_DIR/control" ]
+	# The supervisor's own FIFO put back, for it to be shut down.
+	mv fifo "$HP_STATE_DIR/control"
+}

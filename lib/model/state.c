@@ -108,6 +108,33 @@ vet(const char *path, int create)
 	return 0;
 }
 
+/*
+ * STATE/lock is a regular file of ours and STATE/control a FIFO of ours,
+ * where they are: anything else would hang whoever opens it (a FIFO for
+ * the lock) or swallow requests unanswered (a file for the FIFO).
+ */
+static int
+kind(const struct hp_state *st, int f, mode_t type, const char *what)
+{
+	char path[HP_PATH_MAX];
+	struct stat sb;
+
+	if (hp_state_file(st, path, sizeof path, f) == -1)
+		return -1;
+	if (lstat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((sb.st_mode & S_IFMT) != type || sb.st_uid != geteuid()) {
+		snprintf(why, sizeof why, "%s: not %s of ours", path, what);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 hp_state_open(struct hp_state *st, int create)
 {
@@ -117,6 +144,10 @@ hp_state_open(struct hp_state *st, int create)
 
 	old = umask(077);
 	r = vet(st->dir, create);
+	if (r == 0)
+		r = kind(st, HP_F_LOCK, S_IFREG, "a regular file");
+	if (r == 0)
+		r = kind(st, HP_F_CONTROL, S_IFIFO, "a FIFO");
 	if (r == 0 && hp_state_file(st, sub, sizeof sub, HP_F_PROCS) == 0)
 		r = vet(sub, create);
 	if (r == 0 && hp_state_file(st, sub, sizeof sub, HP_F_EVENTS) == 0)

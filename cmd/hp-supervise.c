@@ -204,7 +204,18 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
 	replies = hp_xcalloc((size_t)n, sizeof *replies);
-	for (i = 0, t = 0; i < n; i++) {
+	for (i = 0, t = 0; i < n; i++)
+		if (patience(st, names[i]) > t)
+			t = patience(st, names[i]);
+	/* A start may wait in the supervisor's queue first. */
+	hp_admit_read(st, &a);
+	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0)
+		t += a.queue_timeout;
+	t = timeout > 0 ? timeout : t;
+	end = hp_mono_ms() + t;
+	/* Not carried out once we have given up on it (hp(7), control). */
+	c.deadline = hp_wall_ms() + t;
+	for (i = 0; i < n; i++) {
 		if (sig != NULL)
 			r = hp_client_send(&c, "signal %s %s", sig, names[i]);
 		else if (msg != NULL)
@@ -215,14 +226,7 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 			hp_client_close(&c);
 			hp_die("%s: send", names[i]);
 		}
-		if (patience(st, names[i]) > t)
-			t = patience(st, names[i]);
 	}
-	/* A start may wait in the supervisor's queue first. */
-	hp_admit_read(st, &a);
-	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0)
-		t += a.queue_timeout;
-	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	for (left = n; left > 0 && hp_client_line(&c, line, sizeof line,
 	    end - hp_mono_ms()) == 0; ) {
 		if (hp_json_get(line, "ok", ok, sizeof ok) == -1 ||
@@ -272,11 +276,13 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	}
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
+	t = timeout > 0 ? timeout : t;
+	end = hp_mono_ms() + t;
+	c.deadline = hp_wall_ms() + t;
 	if (hp_client_send(&c, "shutdown") == -1 && errno != ENXIO) {
 		hp_client_close(&c);
 		hp_die("send shutdown");
 	}
-	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	/*
 	 * Its answer comes last thing before it lets go of the lock; then
 	 * the lock is asked often, for the caller wants it gone on return.
@@ -290,7 +296,7 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	hp_client_close(&c);
 	if (hp_state_supervisor(st) > 0)
 		hp_fail(HP_EXIT_FAIL, "timeout", "shutdown: still running "
-		    "after %lld ms", timeout > 0 ? timeout : t);
+		    "after %lld ms", t);
 	if (hp_json_mode)
 		printf("{\"running\":false}\n");
 	hp_stdout_close();
@@ -310,6 +316,7 @@ reload_verb(struct hp_state *st, long long timeout)
 		    "no supervisor runs for %s", st->dir);
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
+	c.deadline = hp_wall_ms() + (end - hp_mono_ms());
 	if (hp_client_send(&c, "reload") == -1) {
 		hp_client_close(&c);
 		hp_die("send reload");

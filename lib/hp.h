@@ -38,6 +38,7 @@
 #define HP_NAME_MAX	64
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
+#define HP_PROTO	2	/* the control protocol's version (hp(7)) */
 
 /* The out-of-memory death does not return: let the compiler know. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -697,6 +698,7 @@ struct hp_client {
 	char		 buf[HP_LINE_MAX * 4];
 	size_t		 len;
 	const char	*keeper;	/* lock of a keeper, else supervisor */
+	long long	 deadline;	/* of what is sent: wall ms, 0 none */
 };
 int	hp_client_detach(const struct hp_state *, int (*)(void *, int),
 	    void *, struct hp_error *);

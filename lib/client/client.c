@@ -178,7 +178,8 @@ hp_client_send(struct hp_client *c, const char *fmt, ...)
 	size_t n;
 	int r;
 
-	r = snprintf(line, sizeof line, "%s ", c->id);
+	r = snprintf(line, sizeof line, "@%d %lld %s ", HP_PROTO,
+	    c->deadline, c->id);
 	va_start(ap, fmt);
 	r += vsnprintf(line + r, sizeof line - (size_t)r, fmt, ap);
 	va_end(ap);
@@ -255,6 +256,7 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
 }
 
 #define START_MS	10000	/* for a supervisor to come and take the spec */
+#define ADD_MS		30000	/* for its answer, after any wait in its queue */
 
 /*
  * Ask the supervisor to add the spec in tmp; the reply line is in out.
@@ -275,8 +277,12 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 			poll(NULL, 0, try < 10 ? 1 : 10);
 		if (hp_client_start(c->st, e) == -1)
 			return -1;
-		if (hp_client_send(c, "add %s %s%s", name, tmp,
-		    unique ? " unique" : "") == -1) {
+		hp_admit_read(c->st, &a);
+		c->deadline = hp_wall_ms() + ADD_MS + a.queue_timeout;
+		r = hp_client_send(c, "add %s %s%s", name, tmp,
+		    unique ? " unique" : "");
+		c->deadline = 0;
+		if (r == -1) {
 			if (errno == ENXIO || errno == ENOENT ||
 			    errno == EAGAIN)
 				continue;	/* not listening, or full */
@@ -284,8 +290,7 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 			    name);
 		}
 		/* The answer may wait for a place in the supervisor's queue. */
-		hp_admit_read(c->st, &a);
-		while ((r = hp_client_line(c, out, n, 30000 +
+		while ((r = hp_client_line(c, out, n, ADD_MS +
 		    a.queue_timeout)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;

@@ -501,7 +501,7 @@ hp_verb_name(int i, const char **args, const char **help)
 	*help = verbs[i].help;
 	return verbs[i].name;
 }
-#define WORDS	8	/* the words of a line taken apart, at most */
+#define WORDS	10	/* the words of a line taken apart, at most */
 
 static void
 warnline(const char *why, const char *line)
@@ -518,11 +518,49 @@ warnline(const char *why, const char *line)
 		hp_warnx("control: %s: %.60s", why, line);
 }
 
+/*
+ * "@V DEADLINE" before a request (hp(7), control): the protocol version
+ * of its client and the wall time, in ms since the epoch, after which it
+ * waits no more. Without them: version 1, no deadline. Past its deadline
+ * a request is not carried out: its client has given up on it, and may
+ * have told its user so. 0: go on with w[2]...; -1 answered, dropped.
+ */
+static int
+preamble(struct hp_super *s, char **w, int n, const char *copy)
+{
+	const char *id = n >= 3 && hp_name_ok(w[2]) ? w[2] : "-";
+	char *end;
+	long long v, dl;
+
+	errno = 0;
+	v = strtoll(w[0] + 1, &end, 10);
+	if (end == w[0] + 1 || *end != '\0' || errno != 0 || v < 1 ||
+	    v > HP_PROTO) {
+		warnline("unknown protocol version", copy);
+		hp_super_reply(s, id, 0, NULL, "version",
+		    "protocol version not spoken here");
+		return -1;
+	}
+	dl = n >= 2 ? strtoll(w[1], &end, 10) : 0;
+	if (n < 4 || end == w[1] || *end != '\0' || errno != 0 || dl < 0) {
+		warnline("bad line", copy);
+		hp_super_reply(s, id, 0, NULL, "usage", "bad command");
+		return -1;
+	}
+	if (dl > 0 && hp_wall_ms() > dl) {
+		warnline("past its deadline", copy);
+		hp_super_reply(s, id, 0, n >= 5 && hp_name_ok(w[4]) ? w[4] :
+		    NULL, "timeout", "the request came after its deadline");
+		return -1;
+	}
+	return 0;
+}
+
 /* One control line, taken apart and checked against its verb's row. */
 static void
 command(struct hp_super *s, char *line)
 {
-	char *w[WORDS], *save = NULL, *t, copy[HP_LINE_MAX + 2];
+	char *all[WORDS], **w = all, *save = NULL, *t, copy[HP_LINE_MAX + 2];
 	const char *name;
 	const struct verb *v;
 	struct hp_request r;
@@ -532,6 +570,12 @@ command(struct hp_super *s, char *line)
 	for (t = strtok_r(line, " \t", &save); t != NULL && n < WORDS;
 	    t = strtok_r(NULL, " \t", &save))
 		w[n++] = t;
+	if (n > 0 && w[0][0] == '@') {
+		if (preamble(s, w, n, copy) == -1)
+			return;
+		w += 2;
+		n -= 2;
+	}
 	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
 		warnline("bad line", copy);
 		return;

@@ -814,3 +814,16 @@ $HP_STATE_DIR/control: not a FIFO of ours" ]
 	[ "$status" -eq 0 ]
 	[[ "$output" != *PATH=* ]]
 }
+
+@test "-S '': a usage error in every command, not the default directory" {
+	export HP_STATE_DIR="$BATS_TEST_TMPDIR/default"
+	for cmd in "hp-spawn -- true" "hp-supervise status" "hp-ls x" \
+	    "hp-health proc:x" "hp-pty send x y"; do
+		run --separate-stderr ${cmd%% *} -S '' ${cmd#* }
+		[ "$status" -eq 2 ]
+		[ "${stderr%%$'\n'*}" = "${cmd%% *}: -S: an empty path" ]
+	done
+	run --separate-stderr hp-spawn --json -S '' -- true
+	[ "$(echo "$output" | json j.error.code)" = usage ]
+	[ ! -e "$HP_STATE_DIR" ]
+}

@@ -432,6 +432,8 @@ int	hp_proc_client(const struct hp_state *, char *, size_t,
 int	hp_proc_spawnfile(const struct hp_state *, char *, size_t, char *,
 	    size_t);	/* procs/.spawn-PID, and its name within procs/ */
 int	hp_proc_spawnname(const char *);	/* 1: a name made so */
+void	hp_proc_spawnsweep(const struct hp_state *);
+				/* those of hp-spawns gone: removed */
 int	hp_state_subscriber(const struct hp_state *, char *, size_t,
 	    const char *);		/* events/ID: a subscriber's FIFO */
 int	hp_state_proc(const struct hp_state *, const char *);

@@ -247,3 +247,19 @@ each_once_then_none() {
 	grep -qx 'exec = sleep 1000 6' "$HP_STATE_DIR/procs/c/spec"
 	each_once_then_none c d6
 }
+
+@test "procs/.spawn-PID of a killed hp-spawn is removed; a live one's kept" {
+	mkdir -m 700 "$HP_STATE_DIR" "$HP_STATE_DIR/procs"
+	echo 'exec = true' >"$HP_STATE_DIR/procs/.spawn-99999999"
+	echo 'exec = true' >"$HP_STATE_DIR/procs/.spawn-$$"
+	# By the next supervisor as it starts.
+	hp-supervise -b
+	[ ! -e "$HP_STATE_DIR/procs/.spawn-99999999" ]
+	[ -e "$HP_STATE_DIR/procs/.spawn-$$" ]
+	# And by the next hp-spawn, while one runs.
+	echo 'exec = true' >"$HP_STATE_DIR/procs/.spawn-99999998"
+	spawn -n a -- sleep 1000
+	[ ! -e "$HP_STATE_DIR/procs/.spawn-99999998" ]
+	[ -e "$HP_STATE_DIR/procs/.spawn-$$" ]
+	[ "$(ls -A "$HP_STATE_DIR/procs" | sort | tr '\n' ' ')" = ".spawn-$$ a " ]
+}

@@ -335,6 +335,7 @@ hp_client_add(struct hp_client *c, const struct hp_spec *sp,
 	struct hp_buf b = { 0 };
 	int r;
 
+	hp_proc_spawnsweep(c->st);	/* what killed ones left */
 	if (hp_proc_spawnfile(c->st, file, sizeof file, tmp,
 	    sizeof tmp) == -1)
 		return hp_error_sys(e, "%s: spec file", name);

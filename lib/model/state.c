@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +258,36 @@ hp_proc_spawnname(const char *name)
 {
 	return strncmp(name, SPAWN_PREFIX, strlen(SPAWN_PREFIX)) == 0 &&
 	    strchr(name, '/') == NULL && strlen(name) <= HP_NAME_MAX;
+}
+
+/*
+ * Specs on their way whose hp-spawn is gone (killed before it removed
+ * its own): removed. One of a live client, even a reused pid, is kept.
+ */
+void
+hp_proc_spawnsweep(const struct hp_state *st)
+{
+	char dir[HP_PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	long pid;
+	int fd;
+
+	if (hp_state_file(st, dir, sizeof dir, HP_F_PROCS) == -1 ||
+	    (fd = hp_open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) == -1)
+		return;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		if (!hp_proc_spawnname(d->d_name))
+			continue;
+		pid = strtol(d->d_name + strlen(SPAWN_PREFIX), NULL, 10);
+		if (pid > 1 && kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			(void)unlinkat(fd, d->d_name, 0);
+	}
+	closedir(dp);
 }
 
 int

@@ -669,6 +669,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		hp_warn("%s/limits", st->dir);
 	supevent(&s, "supervisor:started");
 	recover(&s);
+	hp_proc_spawnsweep(st);
 	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
 		hp_warnx("%s", msg);
 	if (o->cmd != NULL)

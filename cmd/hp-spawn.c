@@ -295,7 +295,8 @@ main(int argc, char **argv)
 	char name[HP_NAME_MAX + 1];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], val[16];
 	struct hp_user user;
-	const char *stdir = NULL, *opt_name = NULL, *envs[256];
+	const char *stdir = NULL, *opt_name = NULL;
+	char *envs[256];
 	char cwd[HP_PATH_MAX];
 	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0;
 	long long off = 0, waitready = 0;
@@ -441,8 +442,7 @@ main(int argc, char **argv)
 	spec.clear_env = 1;
 	if (!clear && spec.type != HP_TERMINAL)
 		hp_spec_inherit(&spec);
-	for (i = 0; i < nenv; i++)
-		hp_spec_addenv(&spec, envs[i]);
+	hp_spec_addenvs(&spec, envs, (size_t)nenv);
 	/* A terminal's: TERM, locale... as hp-pty -d makes it. */
 	if (spec.type == HP_TERMINAL) {
 		spec.clear_env = clear;

@@ -507,6 +507,10 @@ int	hp_spec_opt(struct hp_spec *, int, const char *, char *, size_t);
 void	hp_spec_free(struct hp_spec *);
 /* specenv.c: the environment a spec gives its process */
 void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
+void	hp_spec_addenvs(struct hp_spec *, char *const *, size_t);
+				/* n of them at once, in linear time */
+int	hp_env_split(const char *, char ***, int *, char *, size_t);
+				/* env's words, NAME=VALUE; -1 + message */
 int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
 					/* env-allow's value; -1 + message */
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */

@@ -417,6 +417,39 @@ y'
 	grep -q "^PATH=$PATH" "$BATS_TEST_TMPDIR/env"
 }
 
+# big_env CMD...: CMD with 40000 variables more, V0=value0 ... (made by
+# node: bash takes minutes to export that many).
+big_env() {
+	node -e '
+const { spawnSync } = require("child_process");
+const env = { ...process.env, V1: "outer" };
+for (let i = 0; i < 40000; i++) if (i !== 1) env["V" + i] = "value" + i;
+const [cmd, ...args] = process.argv.slice(1);
+const r = spawnSync(cmd, args, { env, stdio: "inherit" });
+process.exit(r.status === null ? 99 : r.status);
+' "$@"
+}
+
+@test "40000 variables: inherited, de-duplicated, restarted (linear)" {
+	hp-supervise -b
+	run --separate-stderr big_env hp-spawn -n big -e V1=inner -e V2=x \
+	    -e V1=last -- sleep 1000
+	[ "$status" -eq 0 ]
+	pid=${output#big }
+	environ_of "$pid" >"$BATS_TEST_TMPDIR/env"
+	[ "$(grep -c '^V[0-9]*=' "$BATS_TEST_TMPDIR/env")" -eq 40000 ]
+	[ "$(grep '^V1=' "$BATS_TEST_TMPDIR/env")" = V1=last ]
+	[ "$(grep '^V2=' "$BATS_TEST_TMPDIR/env")" = V2=x ]
+	grep -qx V39999=value39999 "$BATS_TEST_TMPDIR/env"
+	[ "$(grep -c '^env = ' "$HP_STATE_DIR/procs/big/spec")" -ge 40000 ]
+	run --separate-stderr hp-supervise restart big
+	[ "$status" -eq 0 ]
+	pid=$(cut -d" " -f1 "$HP_STATE_DIR/procs/big/pid")
+	environ_of "$pid" >"$BATS_TEST_TMPDIR/env"
+	[ "$(grep -c '^V[0-9]*=' "$BATS_TEST_TMPDIR/env")" -eq 40000 ]
+	[ "$(grep '^V1=' "$BATS_TEST_TMPDIR/env")" = V1=last ]
+}
+
 @test "hp-spawn -E starts from an empty environment" {
 	local pid
 	run env FOO=outer KEEP=1 hp-spawn -n e -E -e FOO=bar \

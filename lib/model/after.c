@@ -12,7 +12,8 @@
  * has each node's dependents (the reverse edges, for the supervisor to
  * release what waited on a node that is now ready) and an order to start
  * them in (Kahn's: a node once every node it names is in, in the order
- * of the nodes otherwise). Nodes left out of the order go round: each is
+ * of the nodes otherwise); NAME:I, an instance, is an edge to NAME. Nodes
+ * left out of the order go round: each is
  * in a cycle or after one. Nothing here recurses: a chain of any length
  * costs its length, in time and in memory, never in stack.
  */
@@ -43,7 +44,7 @@ hp_after_build(struct hp_after *g, int n, const char *(*name)(void *, int),
 	/* Count the edges: the dependents of each node, the wants of each. */
 	for (i = 0; i < n; i++)
 		for (a = after(arg, i); a != NULL && *a != NULL; a++) {
-			if ((s = hp_map_get(&m, *a, strlen(*a))) == NULL) {
+			if ((s = hp_map_get(&m, *a, strcspn(*a, ":"))) == NULL) {
 				if (g->missing == -1) {
 					g->missing = i;
 					g->what = *a;
@@ -65,7 +66,7 @@ hp_after_build(struct hp_after *g, int n, const char *(*name)(void *, int),
 	fill = hp_xcalloc((size_t)n + 1, sizeof *fill);
 	for (i = 0; i < n; i++)
 		for (a = after(arg, i); a != NULL && *a != NULL; a++)
-			if ((s = hp_map_get(&m, *a, strlen(*a))) != NULL) {
+			if ((s = hp_map_get(&m, *a, strcspn(*a, ":"))) != NULL) {
 				k = (int)s->v.i - 1;
 				g->dep[g->at[k] + fill[k]++] = i;
 			}

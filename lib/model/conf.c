@@ -69,6 +69,7 @@ static int
 finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 {
 	struct hp_spec *sp;
+	char why[256];
 
 	if (c->n == 0)
 		return 0;
@@ -78,9 +79,8 @@ finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 		    hp_type_name(sp->type), sp->name);
 		return -1;
 	}
-	if (sp->ready_fd > 0 && sp->ready_check != NULL) {
-		snprintf(msg, n, "%s:%d: %s: ready-fd and ready-check: choose "
-		    "one", path, line, sp->name);
+	if (hp_spec_check(sp, why, sizeof why) == -1) {
+		snprintf(msg, n, "%s:%d: %s: %s", path, line, sp->name, why);
 		return -1;
 	}
 	return 0;

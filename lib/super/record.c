@@ -54,6 +54,8 @@ status_write(struct hp_super *s, struct hp_proc *p)
 	struct hp_buf b = { 0 };
 	int dfd, r = -1;
 
+	if (p->outgoing)	/* a reload's old run: its heir's is the record */
+		return 0;
 	hp_kv_add(&b, "name", p->spec.name);
 	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
 	hp_kv_add(&b, "state", hp_state_name(p->state));
@@ -84,6 +86,13 @@ status_write(struct hp_super *s, struct hp_proc *p)
 	if (p->from[0] != '\0')
 		hp_kv_add(&b, "spawn", p->from);
 	hp_term_status(p, &b);
+	/* A reload's old run, for a supervisor to come to stop. */
+	if (p->old != NULL && p->old->id.pid > 0) {
+		hp_kv_addi(&b, "old-pid", (long long)p->old->id.pid);
+		hp_buf_printf(&b, "old-start = %llu\n", p->old->id.start);
+	}
+	hp_unit_status(p, &b);
+	hp_notify_status(p, &b);
 	if ((dfd = hp_proc_open(s->st, p->spec.name)) != -1) {
 		r = hp_file_writeat(dfd, hp_proc_filename(HP_P_STATUS), b.p,
 		    b.len, 0600);
@@ -190,6 +199,8 @@ unpid(struct hp_super *s, struct hp_proc *p)
 {
 	int dfd;
 
+	if (p->outgoing)	/* a reload's old run: the pid is its heir's */
+		return;
 	if ((dfd = hp_proc_open(s->st, p->spec.name)) == -1)
 		return;
 	(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
@@ -221,7 +232,7 @@ hp_record_exited(struct hp_super *s, struct hp_proc *p)
 		hp_event_publish(&s->ev, &s->j);
 	}
 	p->id.pid = 0;
-	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP);
+	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP | HP_W_RELOAD);
 }
 
 /* The circuit is open: process:failed. */
@@ -239,6 +250,8 @@ hp_record_failed(struct hp_super *s, struct hp_proc *p)
 void
 hp_record_stopped(struct hp_super *s, struct hp_proc *p)
 {
+	if (p->outgoing)
+		return;
 	hp_sproc_status(s, p);
 	unpid(s, p);
 	hp_sproc_event(s, p, "process:stopped");
@@ -286,6 +299,7 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 	struct hp_waiter **wp = &p->waiters, *w;
 	struct hp_json j;
 	struct hp_buf b = { 0 };
+	char msg[HP_REF_MAX + sizeof p->error + 4];
 
 	while ((w = *wp) != NULL) {
 		if (!(w->verb & mask)) {
@@ -296,6 +310,13 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 		/* An add's client has heard: the next supervisor need not. */
 		if (w->verb & HP_W_ADD)
 			p->from[0] = '\0';
+		/* One instance's answer of a verb on its name: whose it is. */
+		snprintf(msg, sizeof msg, "%s: %s", p->spec.name, p->error);
+		if (hp_join_take(s, w->client, ok, hp_state_name(p->state),
+		    ok ? NULL : p->code[0] ? p->code : "failed", msg)) {
+			free(w);
+			continue;
+		}
 		b.len = 0;
 		hp_json_init(&j, &b);
 		hp_json_open(&j, '{');
@@ -341,6 +362,11 @@ hp_sproc_free(struct hp_proc *p)
 	hp_watch_ended(p);
 	hp_node_close(NULL, p);
 	hp_term_free(p);
+	hp_notify_close(p);
+	if (p->respec != NULL) {
+		hp_spec_free(p->respec);
+		free(p->respec);
+	}
 	hp_spec_free(&p->spec);
 	free(p);
 }

@@ -132,14 +132,16 @@ hp_copy(char *dst, size_t n, const char *src)
 	return 0;
 }
 
-ssize_t
-hp_file_read(const char *path, char *buf, size_t n)
+/*
+ * All of fd into buf, NUL-terminated, then fd closed. A short read ends
+ * it: the end of a regular file, or of a small /proc one.
+ */
+static ssize_t
+slurp(int fd, char *buf, size_t n)
 {
 	ssize_t r, len = 0;
-	int fd, e;
+	int e;
 
-	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
-		return -1;
 	while ((size_t)len + 1 < n) {
 		r = hp_read(fd, buf + len, n - 1 - (size_t)len);
 		if (r == -1) {
@@ -151,13 +153,22 @@ hp_file_read(const char *path, char *buf, size_t n)
 		if (r == 0)
 			break;
 		len += r;
-		/* Short: the end of a regular file, or of a small /proc one. */
 		if ((size_t)len + 1 < n)
 			break;
 	}
 	close(fd);
 	buf[len] = '\0';
 	return len;
+}
+
+ssize_t
+hp_file_read(const char *path, char *buf, size_t n)
+{
+	int fd;
+
+	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	return slurp(fd, buf, n);
 }
 
 /*
@@ -227,28 +238,14 @@ hp_dir_open(const char *path, const char **base)
 ssize_t
 hp_file_readat(int dfd, const char *name, char *buf, size_t n)
 {
-	ssize_t r, len = 0;
-	int fd, e;
+	int fd;
 
 	do
 		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return -1;
-	while ((size_t)len + 1 < n) {
-		if ((r = hp_read(fd, buf + len, n - 1 - (size_t)len)) == -1) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		len += r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
+	return slurp(fd, buf, n);
 }
 
 int

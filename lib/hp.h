@@ -219,6 +219,7 @@ void	hp_json_raw(struct hp_json *, const char *, size_t);
 				/* as it is if valid JSON, else a string */
 
 /* kv.c: "key = value" files: spec and status */
+#define HP_KV_MAX	(1024 * 1024)	/* the largest such file */
 struct hp_kv {
 	char	**key;
 	char	**val;

@@ -860,3 +860,17 @@ $HP_STATE_DIR/control: not a FIFO of ours" ]
 	[ "$(echo "$output" | json j.error.code)" = usage ]
 	[ ! -e "$HP_STATE_DIR" ]
 }
+
+@test "a command and environment past the spec's 1 MiB: usage, exit 2, nothing left" {
+	local a
+	a=$(head -c 100000 /dev/zero | tr '\0' a)
+	# shellcheck disable=SC2086
+	run --separate-stderr hp-spawn --json -n big -- echo $a $a $a $a $a \
+	    $a $a $a $a $a $a $a $a $a $a
+	[ "$status" -eq 2 ]
+	[ "$(echo "$output" | json j.error.code)" = usage ]
+	[ "$stderr" = "hp-spawn: big: the command and its environment are \
+too large: a spec of $(echo "$output" | json 'j.error.message.match(/of (\d+)/)[1]') bytes, at most 1048576" ]
+	[ ! -e "$HP_STATE_DIR/procs/big" ]
+	[ -z "$(ls -A "$HP_STATE_DIR/procs" 2>/dev/null)" ]
+}

@@ -333,13 +333,23 @@ hp_client_add(struct hp_client *c, const struct hp_spec *sp,
 {
 	char tmp[64], file[HP_PATH_MAX];
 	struct hp_buf b = { 0 };
+	size_t len;
 	int r;
 
+	hp_spec_write(sp, &b);
+	/* What the supervisor would refuse to read: the caller's to mend. */
+	if ((len = b.len) > HP_KV_MAX) {
+		hp_buf_free(&b);
+		return hp_error_set(e, HP_EXIT_USAGE, "usage", "%s: the command "
+		    "and its environment are too large: a spec of %zu bytes, "
+		    "at most %d", name, len, HP_KV_MAX);
+	}
 	hp_proc_spawnsweep(c->st);	/* what killed ones left */
 	if (hp_proc_spawnfile(c->st, file, sizeof file, tmp,
-	    sizeof tmp) == -1)
+	    sizeof tmp) == -1) {
+		hp_buf_free(&b);
 		return hp_error_sys(e, "%s: spec file", name);
-	hp_spec_write(sp, &b);
+	}
 	r = hp_file_write(file, b.p, b.len, 0600);
 	hp_buf_free(&b);
 	if (r == -1)

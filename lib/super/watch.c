@@ -275,10 +275,13 @@ hp_watch_blocker(struct hp_super *s, const struct hp_proc *p)
 	return NULL;
 }
 
+/* A node's name: that of its unit, for instances NAME:I are NAME. */
 static const char *
 name_of(void *arg, int i)
 {
-	return ((struct hp_super *)arg)->procs[i]->spec.name;
+	const struct hp_proc *p = ((struct hp_super *)arg)->procs[i];
+
+	return p->unit != NULL ? p->unit->name : p->spec.name;
 }
 
 static char **
@@ -323,17 +326,13 @@ ring(struct hp_super *s)
  * releases the next the same way, so that a chain of any length is a
  * queue, never a recursion, and the loop turns between its links.
  */
-void
-hp_watch_release(struct hp_super *s, struct hp_proc *q)
+static void
+release(struct hp_super *s, const struct hp_proc *q)
 {
 	const int *dep;
 	struct hp_proc *d;
 	int i, n;
 
-	/* Nothing waits: no graph is made (a chain listed in order). */
-	if (s->nheld == 0)
-		return;
-	graph(s);
 	n = hp_after_dependents(&s->graph, q->ix, &dep);
 	for (i = 0; i < n; i++) {
 		d = s->procs[dep[i]];
@@ -344,6 +343,25 @@ hp_watch_release(struct hp_super *s, struct hp_proc *q)
 		s->rel[(s->relhead + s->nrel++) % s->relcap] = d;
 		d->released = 1;
 	}
+}
+
+void
+hp_watch_release(struct hp_super *s, struct hp_proc *q)
+{
+	struct hp_proc *v[HP_INSTANCES_MAX + 1];
+	int i, n;
+
+	/* Nothing waits: no graph is made (a chain listed in order). */
+	if (s->nheld == 0)
+		return;
+	graph(s);
+	/* The edges of a name of instances are on one of them: on each. */
+	if (q->instance > 0 && q->unit != NULL) {
+		n = hp_unit_members(s, q->unit, v, HP_INSTANCES_MAX + 1);
+		for (i = 0; i < n; i++)
+			release(s, v[i]);
+	} else
+		release(s, q);
 }
 
 /* The next held process that may start now, or NULL: none is left. */

@@ -142,3 +142,12 @@ lost_said() {
 	wait_until 5 running_not x "$PID"
 	[ "$(cut -d' ' -f1 "$HP_STATE_DIR/procs/x/pid")" = "$(st x pid)" ]
 }
+
+@test "a read-only state directory: state-dir, and why" {
+	mount -o remount,ro "$DISK"
+	run --separate-stderr hp-spawn --json -- true
+	mount -o remount,rw "$DISK"
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json j.error.code)" = state-dir ]
+	[ "$stderr" = "hp-spawn: $HP_STATE_DIR/procs: Read-only file system" ]
+}

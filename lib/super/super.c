@@ -267,7 +267,7 @@ recover_instances(struct hp_super *s, struct hp_spec *spec)
 		recover_one(s, v[i], 0);
 }
 
-/* Take back what an earlier supervisor left: stop its orphans, go on. */
+/* Take back what an earlier supervisor left: each record, recover_one. */
 static void
 recover(struct hp_super *s)
 {

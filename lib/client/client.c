@@ -270,7 +270,7 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 	char code[32];
 	long long end = hp_mono_ms() + START_MS;
 	struct hp_admit a;
-	int try, r;
+	int try, r, down = 0;
 
 	for (try = 0; hp_mono_ms() < end; try++) {
 		if (try > 0)
@@ -294,6 +294,12 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 		    a.queue_timeout)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
+			/* It shuts down: what it has not read it refuses. */
+			if (hp_json_get(out, "event", code, sizeof code) == 0 &&
+			    strcmp(code, "supervisor:shutdown") == 0 &&
+			    (hp_json_get(out, "reason", code, sizeof code) ==
+			    -1 || strcmp(code, "idle") != 0))
+				down = 1;
 			if (seen != NULL)
 				seen(out);
 		}
@@ -301,6 +307,10 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 			if (errno == ETIMEDOUT)
 				return hp_error_set(e, HP_EXIT_FAIL, "timeout",
 				    "%s: no answer from the supervisor", name);
+			if (down)
+				return hp_error_set(e, HP_EXIT_FAIL,
+				    "shutting-down", "%s: the supervisor shut "
+				    "down", name);
 			/*
 			 * It went away: a next one is started and asked
 			 * again. If the spec was taken, the next one knows
@@ -308,8 +318,9 @@ ask(struct hp_client *c, const char *name, const char *tmp, int unique,
 			 */
 			continue;
 		}
+		/* One that ends for want of work: ask the next one. */
 		if (hp_json_get(out, "code", code, sizeof code) == 0 &&
-		    strcmp(code, "shutting-down") == 0) {
+		    strcmp(code, "exiting") == 0) {
 			while (hp_state_supervisor(c->st) > 0 &&
 			    hp_mono_ms() < end)
 				hp_client_line(c, code, sizeof code, 10);

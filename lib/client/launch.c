@@ -47,7 +47,7 @@ hp_launch_find(struct hp_launch *l, const char *id, const char *argv0,
 		    "%s: not installed", id);
 	}
 	/* The version only if the cache knows it: no probe before a launch. */
-	if (hp_cache_dir(d.cachedir, sizeof d.cachedir) == 0)
+	if (hp_cache_dir(d.cachedir, sizeof d.cachedir, NULL) == 0)
 		hp_dcache_fill(&d);
 	hp_spec_addenvs(sp, t->env, (size_t)t->nenv);
 	hp_copy(l->id, sizeof l->id, t->id);

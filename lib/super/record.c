@@ -66,6 +66,8 @@ status_write(struct hp_super *s, struct hp_proc *p)
 	hp_kv_addi(&b, "since", p->since_wall);
 	hp_kv_addi(&b, "started", p->started_wall);
 	hp_kv_addi(&b, "restarts", p->restarts);
+	hp_kv_addi(&b, "manual-restarts", p->asked);
+	hp_kv_add(&b, "circuit", hp_circuit_name(p->breaker.state));
 	hp_kv_addi(&b, "exit-code", p->exit_code);
 	hp_kv_addi(&b, "exit-signal", p->exit_signal);
 	hp_kv_add(&b, "health", hp_health_name(p->health));
@@ -85,6 +87,7 @@ status_write(struct hp_super *s, struct hp_proc *p)
 	}
 	if (p->from[0] != '\0')
 		hp_kv_add(&b, "spawn", p->from);
+	hp_kin_status(p, &b);
 	hp_term_status(p, &b);
 	/* A reload's old run, for a supervisor to come to stop. */
 	if (p->old != NULL && p->old->id.pid > 0) {
@@ -244,6 +247,17 @@ hp_record_failed(struct hp_super *s, struct hp_proc *p)
 	hp_json_kint(&s->j, "restarts", p->restarts);
 	hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
 	hp_event_publish(&s->ev, &s->j);
+	hp_record_circuit(s, p);
+}
+
+/* The circuit breaker changed: process:circuit, closed, open, half-open. */
+void
+hp_record_circuit(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_event(s, p, "process:circuit");
+	hp_json_kstr(&s->j, "circuit", hp_circuit_name(p->breaker.state));
+	hp_json_kint(&s->j, "failures", p->breaker.n);
+	hp_event_publish(&s->ev, &s->j);
 }
 
 /* Stopped: its pid file gone, its status, process:stopped. */
@@ -261,6 +275,8 @@ hp_record_stopped(struct hp_super *s, struct hp_proc *p)
 		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
 	if (p->stopby > 0)
 		hp_json_kstr(&s->j, "stopped_by", hp_signame(p->stopby));
+	if (p->resisted != NULL)
+		hp_json_kstr(&s->j, "resisted", p->resisted);
 	if (p->error[0] != '\0')
 		hp_json_kstr(&s->j, "error", p->error);
 	hp_event_publish(&s->ev, &s->j);
@@ -332,6 +348,8 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 		if ((mask & HP_W_STOP) && p->stopby > 0)
 			hp_json_kstr(&j, "stopped_by",
 			    hp_signame(p->stopby));
+		if ((mask & HP_W_STOP) && p->resisted != NULL)
+			hp_json_kstr(&j, "resisted", p->resisted);
 		if (!ok || p->error[0] != '\0') {
 			hp_json_kstr(&j, "code", p->code[0] ? p->code :
 			    "failed");
@@ -368,5 +386,8 @@ hp_sproc_free(struct hp_proc *p)
 		free(p->respec);
 	}
 	hp_spec_free(&p->spec);
+	free(p->cg);
+	free(p->kin);
+	free(p->resisted);
 	free(p);
 }

@@ -28,6 +28,7 @@ static const struct {
 	{ "fuzz", test_fuzz },
 	{ "keys", test_keys },
 	{ "metrics", test_metrics },
+	{ "after", test_after },
 };
 
 /* run: every test; run TABLE: print one of lib/'s tables (tables.c). */

@@ -40,6 +40,7 @@ void	test_pty(void);
 void	test_fuzz(void);
 void	test_keys(void);
 void	test_metrics(void);
+void	test_after(void);
 int	unit_tables(const char *);	/* print a table: 0, 2 unknown */
 
 #endif

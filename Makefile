@@ -45,7 +45,8 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
-	lib/client/dcache.o lib/client/launch.o
+	lib/client/dcache.o lib/client/launch.o lib/client/chan.o \
+	lib/client/fg.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
@@ -126,7 +127,7 @@ lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
 cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
-test/unit/t_pty.o: lib/client/term.h
+lib/client/chan.o lib/client/fg.o test/unit/t_pty.o: lib/client/term.h
 $(UNITOBJ): test/unit/unit.h
 
 $(LIBBASE): $(BASEOBJ)

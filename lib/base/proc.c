@@ -100,21 +100,22 @@ hp_exec_status(int err)
 	    HP_EXIT_NOTFOUND : HP_EXIT_NOEXEC;
 }
 
-/* What the child writes into the error pipe when it cannot go on. */
-struct report {
-	int	stage;
-	int	err;
-};
+/*
+ * What the child writes into the error pipe when it cannot go on (struct
+ * hp_spawnerr); its exit status is the one a program run in place
+ * reports: 127, 126, or 1 when it never came to the exec.
+ */
+static void report(int, int) HP_DEAD;
 
 static void
 report(int fd, int stage)
 {
-	struct report r;
+	struct hp_spawnerr r;
 
 	r.stage = stage;
 	r.err = errno;
 	(void)!write(fd, &r, sizeof r);
-	_exit(HP_EXIT_NOEXEC);
+	_exit(stage == 0 ? hp_exec_status(r.err) : HP_EXIT_FAIL);
 }
 
 static const char *
@@ -202,13 +203,16 @@ hp_rlimit_apply(const long long *rlim)
 }
 
 /*
- * In the child: descriptors 0-2 from fd[], the extra ones where they are
+ * In the child, or in place (hp-pty's program is the process its caller
+ * started): descriptors 0-2 from fd[], the extra ones where they are
  * wanted, the report pipe just above the highest, and no more. Every
  * source is first moved above all the targets, so that no dup2() lands
- * on a source still to be moved.
+ * on a source still to be moved. With sp->mark, one byte goes into the
+ * pipe just before the exec: whoever reads it can tell a process that
+ * died before it from a program that has started.
  */
-static void
-child(struct hp_spawn *sp, int ep)
+void
+hp_spawn_exec(struct hp_spawn *sp, int ep)
 {
 	int src[3 + HP_SPAWN_EXTRA], i, k, devnull, top = 2, rp;
 
@@ -267,6 +271,8 @@ child(struct hp_spawn *sp, int ep)
 		umask(sp->umask);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
 		report(rp, 1);
+	if (sp->mark)
+		(void)!write(rp, "g", 1);
 	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);
 	report(rp, 0);
 }
@@ -281,7 +287,7 @@ child(struct hp_spawn *sp, int ep)
 pid_t
 hp_spawn(struct hp_spawn *sp)
 {
-	struct report r;
+	struct hp_spawnerr r;
 	sigset_t old;
 	ssize_t n;
 	pid_t pid;
@@ -295,7 +301,8 @@ hp_spawn(struct hp_spawn *sp)
 	pid = fork();
 	if (pid == 0) {
 		close(ep[0]);
-		child(sp, ep[1]);
+		sp->mark = 0;
+		hp_spawn_exec(sp, ep[1]);
 	}
 	e = errno;
 	hp_sig_restore(&old);

@@ -405,6 +405,8 @@ static const struct verb {
 	    "a terminal's new size" },
 	{ "write", "NAME HEX", 2, 2, V_NAME0, hp_term_write,
 	    "bytes for a terminal, as typed" },
+	{ "launched", "JSON", 1, 1, V_REST, hp_term_launched,
+	    "a client launched a CLI tool: the event" },
 	{ "reload", "", 0, 0, 0, verb_reload,
 	    "read the configuration file again" },
 	{ "shutdown", "", 0, 0, 0, verb_shutdown,

@@ -255,3 +255,44 @@ hp_term_status(const struct hp_proc *p, struct hp_buf *b)
 	hp_kv_addi(b, "rows", p->term->rows);
 	hp_kv_addi(b, "clients", p->term->nclients);
 }
+
+/*
+ * "launched JSON": a client launched a CLI tool (hp-pty -t) and tells
+ * us, for our events: the cli-tool:launched object it printed, without
+ * its time. Only its own fields are taken, typed; anything else is
+ * dropped with a warning, and nobody is answered.
+ */
+void
+hp_term_launched(struct hp_super *s, const struct hp_request *r)
+{
+	static const char *const strs[] = { "id", "tool", "path", "version",
+	    "terminal" };
+	char ev[32], v[HP_PATH_MAX], *end;
+	struct hp_json *j = &s->j;
+	long long pid;
+	size_t i;
+
+	if (!hp_json_valid(r->rest, strlen(r->rest)) ||
+	    hp_json_get(r->rest, "event", ev, sizeof ev) == -1 ||
+	    strcmp(ev, "cli-tool:launched") != 0 ||
+	    hp_json_get(r->rest, "pid", v, sizeof v) == -1 ||
+	    (pid = strtoll(v, &end, 10)) < 1 || *end != '\0' ||
+	    hp_json_get(r->rest, "id", v, sizeof v) == -1 || !hp_name_ok(v)) {
+		hp_warnx("control: launched: not a cli-tool:launched object");
+		return;
+	}
+	s->jb.len = 0;
+	hp_json_init(j, &s->jb);
+	hp_event_begin(&s->ev, j, "cli-tool:launched");
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		/* version and terminal may be null. */
+		if (hp_json_get(r->rest, strs[i], v, sizeof v) == -1 ||
+		    (i >= 3 && strcmp(v, "null") == 0))
+			hp_json_kstr(j, strs[i], NULL);
+		else
+			hp_json_kstr(j, strs[i], v);
+		if (i == 2)
+			hp_json_kint(j, "pid", pid);
+	}
+	hp_event_publish(&s->ev, j);
+}

@@ -22,13 +22,13 @@ static const char synopsis[] =
     "[-u user[:group]] [--umask mode] [--scrollback size] "
     "[--quiet dur] [-o key=value]... [-- command [arg ...]]\n"
     "       hp-pty [--json] [-S dir] [-c cols] [-r rows] "
-    "[--detach-key key] [--replay size] attach name\n"
+    "[--detach-key key] [--replay size] [--no-draw] attach name\n"
     "       hp-pty [--json] [-S dir] [--no-newline] send name [text ...]\n"
     "       hp-pty [--json] [-S dir] resize name cols rows";
 
 enum {
 	O_JSON = 256, O_EOFHUP, O_UMASK, O_SCROLL, O_QUIET, O_DKEY, O_REPLAY,
-	O_NONL, O_CONTROL
+	O_NONL, O_CONTROL, O_NODRAW
 };
 
 static const struct hp_opt longopts[] = {
@@ -41,7 +41,8 @@ static const struct hp_opt longopts[] = {
 	{ "scrollback", 1, O_SCROLL }, { "quiet", 1, O_QUIET },
 	{ "option", 1, 'o' }, { "detach-key", 1, O_DKEY },
 	{ "replay", 1, O_REPLAY }, { "no-newline", 0, O_NONL },
-	{ "control", 1, O_CONTROL }, { NULL, 0, 0 }
+	{ "control", 1, O_CONTROL }, { "no-draw", 0, O_NODRAW },
+	{ NULL, 0, 0 }
 };
 
 static struct hp_keep keep;
@@ -593,6 +594,9 @@ main(int argc, char **argv)
 			break;
 		case O_CONTROL:
 			chan = channel(g.arg);
+			break;
+		case O_NODRAW:
+			a->nodraw = 1;
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);

@@ -98,6 +98,7 @@ struct hp_attach {
 	int	 in, out;	/* ours: keys from (-1: none), output to */
 	int	 detach;	/* the byte that detaches, or -1 */
 	long long replay;	/* bytes of scrollback first; -1 all kept */
+	int	 nodraw;	/* no draw of the screen after it */
 	int	 cols, rows;	/* 0: our terminal's, if we are on one */
 	/* inside */
 	char	 id[32];

@@ -399,7 +399,7 @@ static const struct verb {
 	    "a signal to its process group" },
 	{ "send", "NAME JSON", 2, 2, V_NAME0 | V_REST, hp_node_send,
 	    "a message to a node process" },
-	{ "attach", "NAME CLIENT COLS ROWS REPLAY", 5, 5, V_NAME0,
+	{ "attach", "NAME CLIENT COLS ROWS REPLAY [DRAW]", 5, 6, V_NAME0,
 	    hp_term_attach, "a client of a terminal" },
 	{ "resize", "NAME COLS ROWS", 3, 3, V_NAME0, hp_term_resize,
 	    "a terminal's new size" },

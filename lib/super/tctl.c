@@ -15,6 +15,7 @@
 #include "super/super.h"
 #include "client/term.h"
 #include "super/sterm.h"
+#include "super/vt.h"
 
 #define CLIENTS_MAX	64
 
@@ -90,6 +91,7 @@ resize(struct hp_super *s, struct hp_proc *p, const char *c, const char *r)
 		return NULL;
 	p->term->cols = (int)cols;
 	p->term->rows = (int)rows;
+	hp_vt_resize(p->term->vt, (int)cols, (int)rows);
 	if (p->term->master != -1 && hp_pty_resize(p->term->master,
 	    (int)cols, (int)rows) == -1)
 		return strerror(errno);
@@ -97,19 +99,24 @@ resize(struct hp_super *s, struct hp_proc *p, const char *c, const char *r)
 	return NULL;
 }
 
-/* "attach NAME CID COLS ROWS REPLAY": REPLAY bytes of it, -1 all kept. */
+/*
+ * "attach NAME CID COLS ROWS REPLAY [DRAW]": REPLAY bytes of it, -1 all
+ * kept, then its screen drawn, unless DRAW is 0.
+ */
 static const char *
-attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
+attach(struct hp_super *s, struct hp_proc *p, char **w, int n,
+    const char **code)
 {
 	struct hp_term *t = p->term;
 	struct tclient *c;
-	long replay;
+	long replay, draw = 1;
 	const char *why;
 	int out, in;
 
 	*code = "usage";
-	if (!hp_name_ok(w[0]) || number(w[3], -1, LONG_MAX, &replay) == -1)
-		return "attach wants CLIENT COLS ROWS REPLAY";
+	if (!hp_name_ok(w[0]) || number(w[3], -1, LONG_MAX, &replay) == -1 ||
+	    (n > 4 && number(w[4], 0, 1, &draw) == -1))
+		return "attach wants CLIENT COLS ROWS REPLAY [DRAW]";
 	*code = "too-many";
 	if (t->nclients >= CLIENTS_MAX)
 		return "too many clients";
@@ -136,7 +143,8 @@ attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
 		replay = (long)p->spec.scrollback;
 	c->pos = t->head - ((unsigned long long)replay < t->len ?
 	    (unsigned long long)replay : t->len);
-	c->mark = t->head;
+	c->nodraw = draw == 0;
+	hp_term_redraw(t, c);
 	c->next = t->clients;
 	t->clients = c;
 	t->nclients++;
@@ -199,7 +207,7 @@ done(struct hp_super *s, const struct hp_request *r, struct hp_proc *p,
 	answer(s, r->client, p, why == NULL ? NULL : code, why);
 }
 
-/* "attach NAME CID COLS ROWS REPLAY" */
+/* "attach NAME CID COLS ROWS REPLAY [DRAW]" */
 void
 hp_term_attach(struct hp_super *s, const struct hp_request *r)
 {
@@ -208,7 +216,7 @@ hp_term_attach(struct hp_super *s, const struct hp_request *r)
 
 	if ((p = terminal(s, r)) == NULL)
 		return;
-	if ((why = attach(s, p, r->arg + 1, &code)) == NULL)
+	if ((why = attach(s, p, r->arg + 1, r->narg - 1, &code)) == NULL)
 		hp_term_flushall(p);
 	done(s, r, p, code, why);
 }

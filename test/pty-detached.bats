@@ -97,6 +97,9 @@ activity_ge() {
 }
 
 @test "attach: replays what it wrote, types into it, and ends with it" {
+	# A supervisor of its own: an implicit one may go a second after
+	# the end, and the ended terminal with it, before the last attach.
+	hp-supervise -b
 	hp-pty -d -n t -- sh -c 'echo before; read x; echo "got $x"; exit 3'
 	client t
 	wait_until 10 has_out 1 before

@@ -6,7 +6,9 @@
 // spawn(f, a, o); or "node-pty", @lydell/node-pty (node-pty built for
 // Linux), the baseline that shows the tests are read right. Prints a line
 // a test and, last, "# pass N", "# fail N", "# skip N", "# differs N"
-// (below: what fails against hp for a reason of Node's own, shown so).
+// (below: what fails against hp for a reason of Node's own, shown so) and
+// "# fails for node-pty too N" (what failed against node-pty itself in
+// the same run, HP_NODEPTY_BASELINE: its tests of timing, under load).
 'use strict';
 
 const fs = require('node:fs');
@@ -205,7 +207,16 @@ async function main() {
 	process.on('unhandledRejection', (e) => {
 		rejected = e;
 	});
-	const n = { pass: 0, fail: 0, skip: 0, differs: 0 };
+	// The tests node-pty itself failed in this run (test/nodepty/run).
+	const baseline = new Set();
+	if (HP && process.env.HP_NODEPTY_BASELINE)
+		for (const l of fs.readFileSync(process.env.HP_NODEPTY_BASELINE,
+		    'utf8').split('\n')) {
+			const m = /^not ok \d+ - (.*)$/.exec(l);
+			if (m)
+				baseline.add(m[1]);
+		}
+	const n = { pass: 0, fail: 0, skip: 0, differs: 0, both: 0 };
 	let i = 0;
 	const runner = mocha.run();
 	runner.on('test', () => {
@@ -226,6 +237,13 @@ async function main() {
 			console.log('ok ' + ++i + ' - ' + t.fullTitle() +
 			    ' # DIFFERS by design: ' + d.why + '; seen: ' +
 			    found);
+			return;
+		}
+		if (baseline.has(t.fullTitle())) {
+			n.both++;
+			console.log('ok ' + ++i + ' - ' + t.fullTitle() +
+			    ' # FAILS FOR NODE-PTY TOO in this run: ' +
+			    ('' + (why && why.message || why)).split('\n')[0]);
 			return;
 		}
 		n.fail++;
@@ -266,7 +284,8 @@ async function main() {
 	}
 	fs.rmSync(work, { recursive: true, force: true });
 	console.log('# pass ' + n.pass + '\n# fail ' + n.fail + '\n# skip ' +
-	    n.skip + '\n# differs ' + n.differs);
+	    n.skip + '\n# differs ' + n.differs + '\n# fails for node-pty ' +
+	    'too ' + n.both);
 	process.exit(n.fail ? 1 : 0);
 }
 

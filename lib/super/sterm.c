@@ -285,14 +285,14 @@ hp_term_flushall(struct hp_proc *p)
 	}
 }
 
-/* Answers to its questions: typed, or dropped when it reads nothing. */
-static void
-answer(struct hp_term *t, const char *b, size_t n)
+/* Bytes for the program: written now, or kept until it reads; -1 full. */
+static int
+typein(struct hp_term *t, const char *b, size_t n)
 {
 	ssize_t w = 0;
 
-	if (n == 0 || t->typed.len - t->off + n > ROOM)
-		return;
+	if (t->typed.len - t->off + n > ROOM)
+		return -1;
 	if (t->typed.len == t->off) {
 		t->typed.len = t->off = 0;
 		do
@@ -302,6 +302,15 @@ answer(struct hp_term *t, const char *b, size_t n)
 			w = 0;
 	}
 	hp_buf_add(&t->typed, b + w, n - (size_t)w);
+	return 0;
+}
+
+/* Answers to its questions: typed, or dropped when it reads nothing. */
+static void
+answer(struct hp_term *t, const char *b, size_t n)
+{
+	if (n > 0)
+		(void)typein(t, b, n);
 }
 
 /*
@@ -361,21 +370,10 @@ readout(struct hp_super *s, struct hp_proc *p, int max)
 int
 hp_term_type(struct hp_term *t, const char *b, size_t n)
 {
-	ssize_t w = 0;
-
-	if (t->typed.len - t->off + n > ROOM)
+	if (typein(t, b, n) == -1)
 		return -1;
 	/* What was typed may start a program: who has it then? */
 	t->fg_at = hp_mono_ms() + FG_DELAY;
-	if (t->typed.len == t->off) {
-		t->typed.len = t->off = 0;
-		do
-			w = write(t->master, b, n);
-		while (w == -1 && errno == EINTR);
-		if (w < 0)
-			w = 0;
-	}
-	hp_buf_add(&t->typed, b + w, n - (size_t)w);
 	return 0;
 }
 

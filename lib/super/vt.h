@@ -190,5 +190,6 @@ int	hp_vt_same(const struct hp_vt *, const struct hp_vt *, char *,
 	    size_t);		/* a drawn b: 1 the same, 0 + why not */
 /* vtwidth.c */
 int	hp_vt_width(uint32_t);			/* 0, 1, 2; -1 control */
+size_t	hp_vt_utf8(uint32_t, char *);		/* into 4 bytes: length */
 
 #endif

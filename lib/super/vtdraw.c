@@ -23,23 +23,8 @@ static void
 put(struct hp_buf *b, uint32_t c)
 {
 	char u[4];
-	size_t n;
 
-	if (c < 0x80)
-		u[0] = (char)c, n = 1;
-	else if (c < 0x800)
-		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f)),
-		    n = 2;
-	else if (c < 0x10000)
-		u[0] = (char)(0xe0 | c >> 12),
-		    u[1] = (char)(0x80 | (c >> 6 & 0x3f)),
-		    u[2] = (char)(0x80 | (c & 0x3f)), n = 3;
-	else
-		u[0] = (char)(0xf0 | c >> 18),
-		    u[1] = (char)(0x80 | (c >> 12 & 0x3f)),
-		    u[2] = (char)(0x80 | (c >> 6 & 0x3f)),
-		    u[3] = (char)(0x80 | (c & 0x3f)), n = 4;
-	hp_buf_add(b, u, n);
+	hp_buf_add(b, u, hp_vt_utf8(c, u));
 }
 
 static void

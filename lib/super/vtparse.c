@@ -116,22 +116,8 @@ static void
 strc(struct hp_vt *vt, uint32_t c)
 {
 	char u[4];
-	size_t n;
+	size_t n = hp_vt_utf8(c, u);
 
-	if (c < 0x80)
-		u[0] = (char)c, n = 1;
-	else if (c < 0x800)
-		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f)),
-		    n = 2;
-	else if (c < 0x10000)
-		u[0] = (char)(0xe0 | c >> 12),
-		    u[1] = (char)(0x80 | (c >> 6 & 0x3f)),
-		    u[2] = (char)(0x80 | (c & 0x3f)), n = 3;
-	else
-		u[0] = (char)(0xf0 | c >> 18),
-		    u[1] = (char)(0x80 | (c >> 12 & 0x3f)),
-		    u[2] = (char)(0x80 | (c >> 6 & 0x3f)),
-		    u[3] = (char)(0x80 | (c & 0x3f)), n = 4;
 	if (vt->slen + n < sizeof vt->str) {
 		memcpy(vt->str + vt->slen, u, n);
 		vt->slen += n;

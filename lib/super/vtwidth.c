@@ -218,3 +218,26 @@ hp_vt_width(uint32_t c)
 		return 2;
 	return 1;
 }
+
+/* c in UTF-8 into u: its length, 1 to 4. */
+size_t
+hp_vt_utf8(uint32_t c, char *u)
+{
+	size_t n;
+
+	if (c < 0x80)
+		u[0] = (char)c, n = 1;
+	else if (c < 0x800)
+		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f)),
+		    n = 2;
+	else if (c < 0x10000)
+		u[0] = (char)(0xe0 | c >> 12),
+		    u[1] = (char)(0x80 | (c >> 6 & 0x3f)),
+		    u[2] = (char)(0x80 | (c & 0x3f)), n = 3;
+	else
+		u[0] = (char)(0xf0 | c >> 18),
+		    u[1] = (char)(0x80 | (c >> 12 & 0x3f)),
+		    u[2] = (char)(0x80 | (c >> 6 & 0x3f)),
+		    u[3] = (char)(0x80 | (c & 0x3f)), n = 4;
+	return n;
+}

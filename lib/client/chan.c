@@ -23,6 +23,7 @@
  * identity, and that the caller has reaped it once x has come.
  */
 #define LOOK_MS		250	/* at least this often: who has it? */
+#define NAME_MS		2000	/* a new group's name looked at again */
 
 int
 hp_chan_send(struct hp_relay *r, int kind, const char *p, size_t n)
@@ -104,23 +105,35 @@ hp_chan_go(struct hp_relay *r)
 	hp_chan_signal(r, SIGHUP);
 }
 
-/* F: the foreground group, when it is another than the one last told. */
+/*
+ * F: the foreground group, when it is another than the one last told,
+ * or its leader has another name: a shell's child is the shell until it
+ * has exec'd the command, so a new group's name is looked at again for
+ * NAME_MS.
+ */
 void
 hp_chan_look(struct hp_relay *r)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
-	char name[HP_PATH_MAX];
+	char name[sizeof r->fgname];
+	long long now = hp_mono_ms();
 	pid_t fg;
 
 	if (r->chan == -1 || r->exited || r->ended)
 		return;
-	r->fg_at = hp_mono_ms() + LOOK_MS;
-	if ((fg = tcgetpgrp(r->master)) <= 0 || fg == r->fg)
+	r->fg_at = now + LOOK_MS;
+	if ((fg = tcgetpgrp(r->master)) <= 0 || (fg == r->fg &&
+	    now - r->fg_since > NAME_MS))
 		return;
-	r->fg = fg;
 	if (hp_proc_argv0(fg, name, sizeof name) == -1)
 		name[0] = '\0';
+	if (fg == r->fg && strcmp(name, r->fgname) == 0)
+		return;
+	if (fg != r->fg)
+		r->fg_since = now;
+	r->fg = fg;
+	hp_copy(r->fgname, sizeof r->fgname, name);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '{');
 	hp_json_kint(&j, "pid", (long long)fg);

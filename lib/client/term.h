@@ -42,6 +42,8 @@ struct hp_relay {
 	long long going_at;	/* mono ms they began */
 	pid_t	 fg;		/* the foreground group last told */
 	long long fg_at;	/* mono ms to look at it again */
+	long long fg_since;	/* mono ms it has had the terminal */
+	char	 fgname[256];	/* its leader's name, last told */
 	unsigned char cin[3 + HP_FRAME_MAX];
 	size_t	 cinlen;
 };

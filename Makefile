@@ -42,7 +42,8 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
 	lib/model/allow.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
-	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o
+	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
+	lib/model/listen.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/chan.o \
@@ -51,6 +52,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o \
+	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o
@@ -79,7 +81,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/tables.o test/unit/t_vt.o
-TESTBIN = test/unit/run test/bench/bench test/httpd
+TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
+	test/loadgen test/notify
 
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
 FUZZCC = clang
@@ -132,7 +135,7 @@ lib/super/vtdraw.o lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 lib/super/vtcsi.o lib/super/vtquery.o test/unit/t_vt.o: \
 	lib/super/vt.h
 lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
-cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
+lib/model/listen.o cmd/hp-health.o test/unit/t_health.o test/unit/t_fuzz.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
 lib/client/chan.o lib/client/fg.o test/unit/t_pty.o: lib/client/term.h
 $(UNITOBJ): test/unit/unit.h
@@ -176,8 +179,15 @@ test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
 	    $(CLIENTLIBS)
 test/httpd: test/httpd.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(CLIENTLIBS)
+# Programs as others write them, for systemd: libc alone.
+test/sockd: test/sockd.o
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/sockd.o
+test/loadgen: test/loadgen.o
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/loadgen.o
+test/notify: test/notify.o
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/notify.o
 
-check: $(BIN) test/unit/run test/httpd
+check: $(BIN) test/unit/run test/httpd test/sockd test/loadgen test/notify
 	@sh test/run
 
 # The library again, with the fuzz flags, out of the way of lib/*.o.
@@ -232,7 +242,8 @@ soak: $(BIN)
 	@bash test/soak $(SOAK_TIME) $(SOAK_PROCS)
 
 # make memcheck: make check with every command under valgrind.
-memcheck: $(BIN) test/unit/run test/httpd
+memcheck: $(BIN) test/unit/run test/httpd test/sockd test/loadgen \
+    test/notify
 	@sh test/memcheck
 
 # The layers hold (no call to a later layer, no circle outside super/),
@@ -245,7 +256,7 @@ lint: $(LIBOBJ)
 demo: $(BIN)
 	@sh share/hp/demo.sh
 
-bench: $(BIN) test/bench/bench test/httpd
+bench: $(BIN) test/bench/bench test/httpd test/sockd test/loadgen
 	@sh test/bench/run
 
 dist:
@@ -302,7 +313,8 @@ uninstall:
 
 clean:
 	rm -f $(LIBA) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
-	    test/bench/*.o test/httpd.o build.flags build.flags.new
+	    test/bench/*.o test/httpd.o test/sockd.o test/loadgen.o \
+	    test/notify.o build.flags build.flags.new
 	rm -rf $(FUZZ_DIR)
 
 .PHONY: all check fuzz soak memcheck lint demo bench dist install uninstall \

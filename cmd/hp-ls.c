@@ -104,15 +104,48 @@ tree(const struct hp_info *in)
 	}
 }
 
+/* What is held for it and what it said, each on a line below its row. */
+static void
+said(const struct hp_info *in)
+{
+	int i;
+
+	for (i = 0; i < in->nlisten; i++)
+		printf("  listen %s\n", in->listen[i]);
+	if (in->status[0] != '\0')
+		printf("  status %s\n", in->status);
+}
+
+/* Every name given, NAME of instances as each of them: NAME:1 ... */
+static char **
+expand(struct hp_state *st, char **given, int ngiven, int *n)
+{
+	char **all = NULL, **refs;
+	int i, k, nr;
+
+	*n = 0;
+	for (i = 0; i < ngiven; i++) {
+		hp_info_refs(st, given[i], &refs, &nr);
+		all = hp_xrealloc(all, (size_t)(*n + nr + 1) * sizeof *all);
+		for (k = 0; k < nr; k++)
+			all[(*n)++] = refs[k];
+		free(refs);
+	}
+	if (all != NULL)
+		all[*n] = NULL;
+	return all;
+}
+
 static int
-list(struct hp_state *st, char **names, int n, int all, int given)
+list(struct hp_state *st, char **given, int ngiven, int all, int isgiven)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 	struct hp_info in;
-	char msg[HP_NAME_MAX + 32];
-	int i, failed = 0;
+	char msg[HP_REF_MAX + 32], **names;
+	int i, n, failed = 0;
 
+	names = expand(st, given, ngiven, &n);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	if (!hp_json_mode)
@@ -122,7 +155,7 @@ list(struct hp_state *st, char **names, int n, int all, int given)
 	for (i = 0; i < n; i++) {
 		if (hp_info_load(st, names[i], &in, 1) == -1) {
 			/* Read from procs/, it came or went meanwhile. */
-			if (!given)
+			if (!isgiven)
 				continue;
 			/* A failure, not a warning: the others still come. */
 			fprintf(stderr, "%s: %s: no such process\n",
@@ -138,9 +171,11 @@ list(struct hp_state *st, char **names, int n, int all, int given)
 			continue;
 		}
 		row(&in);
+		said(&in);
 		if (all)
 			tree(&in);
 	}
+	hp_argv_free(names);
 	hp_json_close(&j, ']');
 	if (hp_json_mode) {
 		if (failed)
@@ -271,9 +306,13 @@ showlog(struct hp_state *st, const char *name, long long last, int follow)
 	struct stat sb, now;
 	long long count = 0;
 	size_t start = 0, i;
-	int k, fd = -1;
+	int k, fd = -1, *v, nv;
 	ssize_t n;
 
+	/* Each instance has its log: one is named. */
+	if (hp_state_instances(st, name, &v, &nv) == 0 && nv > 0)
+		hp_fail(HP_EXIT_USAGE, "usage", "%s has %d instances, each its "
+		    "own log: name one, as %s:%d", name, nv, name, v[0]);
 	if (hp_proc_file(st, dir, sizeof dir, name, HP_P_DIR) == -1 ||
 	    lstat(dir, &sb) == -1 || hp_proc_log(st, base, sizeof base, name,
 	    0) == -1)
@@ -379,7 +418,7 @@ main(int argc, char **argv)
 	    ((f || last >= 0) && !l) || (l && all))
 		hp_usage(synopsis, NULL);
 	for (r = 0; r < argc; r++)
-		if (!hp_name_ok(argv[r]))
+		if (!hp_ref_ok(argv[r]))
 			hp_usage(synopsis, "invalid name: %s", argv[r]);
 	if (w) {
 		if (hp_state_need(&st, stdir, 1, &error) == -1)

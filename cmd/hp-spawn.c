@@ -25,12 +25,12 @@ static const char synopsis[] =
     "[--wait-ready dur] [--health check] [--after name]... "
     "[--limit name=value]... [--memory-max size] [--cpu-max percent] "
     "[--limit-interval dur] [-u user[:group]] [--umask mode] "
-    "[-o key=value]... -- command [arg ...]";
+    "[--listen address]... [-i n] [-o key=value]... -- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
 	O_RESET, O_READYFD, O_WAITREADY, O_READYCHECK, O_READYTIME, O_HEALTH,
-	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK
+	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK, O_LISTEN
 };
 
 static const struct hp_opt longopts[] = {
@@ -47,7 +47,8 @@ static const struct hp_opt longopts[] = {
 	{ "after", 1, O_AFTER }, { "option", 1, 'o' },
 	{ "limit", 1, O_LIMIT }, { "user", 1, 'u' }, { "umask", 1, O_UMASK },
 	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
-	{ "limit-interval", 1, O_INTERVAL },
+	{ "limit-interval", 1, O_INTERVAL }, { "listen", 1, O_LISTEN },
+	{ "instances", 1, 'i' },
 	{ NULL, 0, 0 }
 };
 
@@ -89,32 +90,54 @@ addafter(struct hp_spec *sp, const char *name)
 		hp_buf_adds(&b, sp->after[i]);
 		hp_buf_addc(&b, ' ');
 	}
-	if (!hp_name_ok(name))
+	if (!hp_ref_ok(name))
 		hp_usage(synopsis, "invalid name: %s", name);
 	hp_buf_adds(&b, name);
 	setspec(sp, "after", hp_buf_str(&b));
 	hp_buf_free(&b);
 }
 
-/* The pid is the one that exec'd: it may be gone already. */
+/*
+ * The pid is the one that exec'd: it may be gone already. Instances are
+ * told one a line, NAME:I PID, or as an array of their objects.
+ */
 static void
 print_info(struct hp_state *st, const char *name, const char *pid)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 	struct hp_info in;
+	char ref[HP_REF_MAX + 16], num[24];
+	int *v, n, i;
 
-	/* The same object as hp-ls --json gives: with its tree and memory. */
-	if (hp_info_load(st, name, &in, hp_json_mode) == -1)
-		hp_die("%s", name);
-	if (!hp_json_mode) {
-		printf("%s %s\n", name, pid);
-		return;
-	}
+	if (hp_state_instances(st, name, &v, &n) == -1)
+		n = 0;
 	hp_json_init(&j, &b);
-	hp_info_json(&j, &in);
-	printf("%s\n", hp_buf_str(&b));
+	if (n > 0)
+		hp_json_open(&j, '[');
+	for (i = 0; i < (n > 0 ? n : 1); i++) {
+		if (n > 0)
+			snprintf(ref, sizeof ref, "%s:%d", name, v[i]);
+		else
+			snprintf(ref, sizeof ref, "%s", name);
+		/* The same object as hp-ls --json gives: tree and memory. */
+		if (hp_info_load(st, ref, &in, hp_json_mode) == -1)
+			hp_die("%s", ref);
+		if (hp_json_mode)
+			hp_info_json(&j, &in);
+		else if (n == 0)
+			printf("%s %s\n", name, pid);
+		else {
+			snprintf(num, sizeof num, "%ld", (long)in.pid);
+			printf("%s %s\n", ref, in.pid > 0 ? num : "waiting");
+		}
+	}
+	if (n > 0)
+		hp_json_close(&j, ']');
+	if (hp_json_mode)
+		printf("%s\n", hp_buf_str(&b));
 	hp_buf_free(&b);
+	free(v);
 }
 
 /* Copy what the log holds past *off to our stdout and stderr. */
@@ -232,7 +255,7 @@ logsize(struct hp_state *st, const char *name)
 }
 
 /* The names that said they are ready while we waited for an answer. */
-static char ready[16][HP_NAME_MAX + 1];
+static char ready[HP_INSTANCES_MAX][HP_REF_MAX + 1];
 static int nready;
 
 static void
@@ -241,24 +264,53 @@ seen(const char *line)
 	char ev[32];
 
 	if (hp_json_get(line, "event", ev, sizeof ev) == 0 &&
-	    strcmp(ev, "process:ready") == 0 && nready < 16 &&
+	    strcmp(ev, "process:ready") == 0 && nready < HP_INSTANCES_MAX &&
 	    hp_json_get(line, "name", ready[nready], sizeof ready[0]) == 0)
 		nready++;
 }
 
+/* Is who NAME, or one of its instances NAME:I? */
+static int
+whose(const char *who, const char *name, int instances)
+{
+	size_t n = strlen(name);
+
+	if (instances == 0)
+		return strcmp(who, name) == 0;
+	return strncmp(who, name, n) == 0 && who[n] == ':';
+}
+
+/* Another of them is ready: all of them now? Each is counted once. */
+static int
+readied(const char *who, const char *name, int instances)
+{
+	static char seen[HP_INSTANCES_MAX][HP_REF_MAX + 1];
+	static int nseen;
+	int i;
+
+	if (!whose(who, name, instances))
+		return 0;
+	for (i = 0; i < nseen && strcmp(seen[i], who) != 0; i++)
+		;
+	if (i == nseen && nseen < HP_INSTANCES_MAX)
+		hp_copy(seen[nseen++], sizeof seen[0], who);
+	return nseen >= (instances > 0 ? instances : 1);
+}
+
 /*
- * --wait-ready: until NAME says it is ready (process:ready), gives up
- * (it exited or was stopped) or the time is out.
+ * --wait-ready: until NAME (every instance of it) says it is ready
+ * (process:ready), gives up (one exited or was stopped) or the time is
+ * out.
  */
 static void
-waitfor(struct hp_client *c, const char *name, long long ms)
+waitfor(struct hp_client *c, const char *name, int instances, long long ms)
 {
-	char line[HP_LINE_MAX + 1], ev[32], who[HP_NAME_MAX + 1];
+	char line[HP_LINE_MAX + 1], ev[32], who[HP_REF_MAX + 1];
 	long long end = hp_mono_ms() + ms;
 	int i;
 
 	for (i = 0; i < nready; i++)
-		if (strcmp(ready[i], name) == 0)
+		if (readied(ready[i], name, instances))
 			return;
 	for (;;) {
 		if (hp_client_line(c, line, sizeof line,
@@ -271,11 +323,14 @@ waitfor(struct hp_client *c, const char *name, long long ms)
 			    "supervisor", name);
 		}
 		if (hp_json_get(line, "name", who, sizeof who) == -1 ||
-		    strcmp(who, name) != 0 ||
+		    !whose(who, name, instances) ||
 		    hp_json_get(line, "event", ev, sizeof ev) == -1)
 			continue;
-		if (strcmp(ev, "process:ready") == 0)
-			return;
+		if (strcmp(ev, "process:ready") == 0) {
+			if (readied(who, name, instances))
+				return;
+			continue;
+		}
 		if (strcmp(ev, "process:exited") == 0 ||
 		    strcmp(ev, "process:stopped") == 0) {
 			hp_client_close(c);
@@ -297,7 +352,7 @@ main(int argc, char **argv)
 	struct hp_user user;
 	const char *stdir = NULL, *opt_name = NULL, *envs[256];
 	char cwd[HP_PATH_MAX];
-	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0;
+	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0, inst;
 	long long off = 0, waitready = 0;
 
 	hp_progname = "hp-spawn";
@@ -309,7 +364,7 @@ main(int argc, char **argv)
 		    "--type") == 0) && i + 1 < argc &&
 		    hp_type_parse(argv[i + 1]) >= 0)
 			hp_spec_init(&spec, "proc", hp_type_parse(argv[i + 1]));
-	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:u:",
+	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:u:i:",
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -416,6 +471,12 @@ main(int argc, char **argv)
 		case O_INTERVAL:
 			setspec(&spec, "limit-interval", g.arg);
 			break;
+		case O_LISTEN:
+			setspec(&spec, "listen", g.arg);
+			break;
+		case 'i':
+			setspec(&spec, "instances", g.arg);
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -426,6 +487,10 @@ main(int argc, char **argv)
 		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
 	if (spec.ready_fd > 0 && spec.ready_check != NULL)
 		hp_usage(synopsis, "--ready-fd and --ready-check: choose one");
+	if (hp_spec_check(&spec, msg, sizeof msg) == -1)
+		hp_usage(synopsis, "%s", msg);
+	if (wait && spec.instances > 0)
+		hp_usage(synopsis, "-w follows one process, not instances");
 	/* Waiting for the end of something that comes back makes no sense. */
 	if (wait && !policy)
 		spec.restart = HP_RESTART_NO;
@@ -466,6 +531,7 @@ main(int argc, char **argv)
 		hp_client_close(&c);
 		hp_fail_error(&error);
 	}
+	inst = spec.instances;
 	hp_spec_free(&spec);
 	if (hp_json_get(reply, "name", name, sizeof name) == -1)
 		hp_copy(name, sizeof name, "?");
@@ -483,7 +549,7 @@ main(int argc, char **argv)
 		hp_fail(status, code, "%s: %s", name, msg);
 	}
 	if (waitready > 0)
-		waitfor(&c, name, waitready);
+		waitfor(&c, name, inst, waitready);
 	if (!wait) {
 		hp_client_close(&c);
 		if (hp_json_get(reply, "pid", val, sizeof val) == -1)

@@ -23,7 +23,8 @@ static const char synopsis[] =
     "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
-    "start|stop|restart|remove name ...\n"
+    "start|stop|restart|remove|reload name ...\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] scale name n\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
     "       hp-supervise [--json] [-S dir] status|reload\n"
@@ -103,21 +104,29 @@ message(const char *text)
 	return hp_buf_str(&b);
 }
 
-/* How long a verb on NAME may take: its stop timeout and some. */
+/*
+ * How long a verb on NAME may take: its stop timeout and some; a reload
+ * also waits for the new run to be ready, instance after instance.
+ */
 static long long
-patience(struct hp_state *st, const char *name)
+patience(struct hp_state *st, const char *name, int reload)
 {
 	char file[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_spec spec;
-	long long t = 10000;
+	long long t = 10000, ready = 30000;
+	int n = 1;
 
 	if (hp_proc_file(st, file, sizeof file, name, HP_P_SPEC) == 0 &&
 	    hp_spec_load(&spec, name, file, msg,
 	    sizeof msg) == 0) {
 		t = spec.stop_timeout;
+		if (spec.ready_timeout > 0)
+			ready = spec.ready_timeout;
+		if (spec.instances > 0 && strchr(name, ':') == NULL)
+			n = spec.instances;
 		hp_spec_free(&spec);
 	}
-	return t + 5000;
+	return reload ? (t + ready) * n + 5000 : t + 5000;
 }
 
 static int
@@ -143,7 +152,7 @@ status(struct hp_state *st)
 static void
 result(struct hp_json *j, const char *reply, const char *name, int *failed)
 {
-	char ok[8], code[32], msg[512], state[16], pid[24], by[16];
+	char ok[8], code[32], msg[512], state[16], pid[24], by[16], inst[16];
 
 	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
 		hp_copy(ok, sizeof ok, "false");
@@ -175,6 +184,8 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_kint(j, "pid", atoll(pid));
 	if (by[0] != '\0')
 		hp_json_kstr(j, "stopped_by", by);
+	if (hp_json_get(reply, "instances", inst, sizeof inst) == 0)
+		hp_json_kint(j, "instances", atoll(inst));
 	if (strcmp(ok, "true") != 0) {
 		hp_json_key(j, "error");
 		hp_json_open(j, '{');
@@ -185,7 +196,10 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_close(j, '}');
 }
 
-/* Send VERB (with sig, or msg) for every name at once, hear each answer. */
+/*
+ * Send VERB (with sig, msg, or scale's count) for every name at once,
+ * hear each answer.
+ */
 static int
 verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
     char **names, int n, long long timeout)
@@ -205,7 +219,9 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 		hp_die("%s/events", st->dir);
 	replies = hp_xcalloc((size_t)n, sizeof *replies);
 	for (i = 0, t = 0; i < n; i++) {
-		if (sig != NULL)
+		if (sig != NULL && strcmp(v, "scale") == 0)
+			r = hp_client_send(&c, "scale %s %s", names[i], sig);
+		else if (sig != NULL)
 			r = hp_client_send(&c, "signal %s %s", sig, names[i]);
 		else if (msg != NULL)
 			r = hp_client_send(&c, "send %s %s", names[i], msg);
@@ -215,12 +231,13 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 			hp_client_close(&c);
 			hp_die("%s: send", names[i]);
 		}
-		if (patience(st, names[i]) > t)
-			t = patience(st, names[i]);
+		if (patience(st, names[i], strcmp(v, "reload") == 0) > t)
+			t = patience(st, names[i], strcmp(v, "reload") == 0);
 	}
 	/* A start may wait in the supervisor's queue first. */
 	hp_admit_read(st, &a);
-	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0)
+	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0 ||
+	    strcmp(v, "scale") == 0)
 		t += a.queue_timeout;
 	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	for (left = n; left > 0 && hp_client_line(&c, line, sizeof line,
@@ -266,8 +283,8 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	}
 	if (hp_state_names(st, &names, &n) == 0) {
 		for (i = 0; i < n; i++)
-			if (patience(st, names[i]) > t)
-				t = patience(st, names[i]);
+			if (patience(st, names[i], 0) > t)
+				t = patience(st, names[i], 0);
 		hp_argv_free(names);
 	}
 	if (hp_client_open(&c, st) == -1)
@@ -538,10 +555,21 @@ main(int argc, char **argv)
 	if (o.admit != NULL)
 		hp_usage(synopsis, "%s takes none of --max-procs, "
 		    "--max-memory, --max-load, --queue-timeout", v);
-	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0 ||
-	    strcmp(v, "reload") == 0) {
+	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0) {
 		if (argc != 1)
 			hp_usage(synopsis, "%s takes no operand", v);
+	} else if (strcmp(v, "reload") == 0 && argc == 1) {
+		;		/* the configuration; with names, a rolling one */
+	} else if (strcmp(v, "scale") == 0) {
+		if (argc != 3)
+			hp_usage(synopsis, "scale wants a name and a count");
+		if (strspn(argv[2], "0123456789") != strlen(argv[2]) ||
+		    *argv[2] == '\0' || strlen(argv[2]) > 3 ||
+		    atoi(argv[2]) < 1 || atoi(argv[2]) > HP_INSTANCES_MAX)
+			hp_usage(synopsis, "scale: bad count (1 to %d): %s",
+			    HP_INSTANCES_MAX, argv[2]);
+		sig = argv[2];
+		argc--;
 	} else if (strcmp(v, "signal") == 0) {
 		if (argc < 3)
 			hp_usage(synopsis, "signal wants a signal and a name");
@@ -556,13 +584,14 @@ main(int argc, char **argv)
 		send = message(argv[2]);
 		argc--;
 	} else if (strcmp(v, "start") == 0 || strcmp(v, "stop") == 0 ||
-	    strcmp(v, "restart") == 0 || strcmp(v, "remove") == 0) {
+	    strcmp(v, "restart") == 0 || strcmp(v, "remove") == 0 ||
+	    strcmp(v, "reload") == 0) {
 		if (argc < 2)
 			hp_usage(synopsis, "%s wants a name", v);
 	} else
 		hp_usage(synopsis, "unknown verb: %s", v);
 	for (i = 1; i < argc; i++)
-		if (!hp_name_ok(argv[i]))
+		if (!hp_ref_ok(argv[i]))
 			hp_usage(synopsis, "invalid name: %s", argv[i]);
 	if (hp_state_resolve(&st, stdir) == -1)
 		hp_die("state directory");
@@ -574,6 +603,9 @@ main(int argc, char **argv)
 		if (strcmp(v, "reload") == 0 || send != NULL)
 			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
 			    "runs for %s", st.dir);
+		if (strcmp(v, "scale") == 0)
+			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
+			    "process", argv[1]);
 	}
 	if (hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
 	    strcmp(v, "restart") == 0, &error) == -1)
@@ -582,7 +614,7 @@ main(int argc, char **argv)
 		return status(&st);
 	if (strcmp(v, "shutdown") == 0)
 		return shutdown_verb(&st, timeout);
-	if (strcmp(v, "reload") == 0)
+	if (strcmp(v, "reload") == 0 && argc == 1)
 		return reload_verb(&st, timeout);
 	/* A message is for a program that runs: no supervisor is started. */
 	if (send != NULL && hp_state_supervisor(&st) <= 0)

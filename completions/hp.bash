@@ -53,6 +53,52 @@ _hp_names()
 	done
 }
 
+# Print the names, and the instances NAME:I of those that have them.
+_hp_refs()
+{
+	local dir d i
+	dir=$(_hp_state_dir)
+	for d in "$dir"/procs/*/; do
+		[[ -d $d ]] || continue
+		d=${d%/}
+		printf '%s\n' "${d##*/}"
+		for i in "$d"/[1-9]*/; do
+			[[ -d $i ]] || continue
+			i=${i%/}
+			printf '%s:%s\n' "${d##*/}" "${i##*/}"
+		done
+	done
+}
+
+# Print the names of those that have instances.
+_hp_unit_names()
+{
+	local dir f
+	dir=$(_hp_state_dir)
+	for f in "$dir"/procs/*/spec; do
+		grep -q '^instances = ' "$f" 2>/dev/null || continue
+		f=${f%/spec}
+		printf '%s\n' "${f##*/}"
+	done
+}
+
+# _hp_reply_refs: a name or NAME:I. bash splits a word at ":" when
+# COMP_WORDBREAKS has it: then the whole word, from the line, is matched,
+# and what comes before its last ":", which stays on the line, is taken
+# off each reply.
+_hp_reply_refs()
+{
+	local word=${COMP_LINE:0:COMP_POINT} i
+	word=${word##*[[:space:]]}
+	[[ $word == proc:* ]] && word=${word#proc:}
+	mapfile -t COMPREPLY < <(compgen -W "$(_hp_refs)" -- "$word")
+	if [[ $word == *:* && $word != "$cur" ]]; then
+		for i in "${!COMPREPLY[@]}"; do
+			COMPREPLY[i]=${COMPREPLY[i]#"${word%:*}":}
+		done
+	fi
+}
+
 # Print the names of the node processes: type = node in their spec.
 _hp_node_names()
 {
@@ -156,19 +202,25 @@ _hp_supervise()
 			    --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload send"
+			    reload send scale"
 		fi
 		return
 	fi
 	n=$((COMP_CWORD - vi))
 	case $verb in
-	start|stop|restart|remove)
-		_hp_reply "$(_hp_names)" ;;
+	start|stop|restart|remove|reload)
+		_hp_reply_refs ;;
+	scale)
+		if ((n == 1)); then
+			_hp_reply "$(_hp_unit_names)"
+		else
+			COMPREPLY=()
+		fi ;;
 	signal)
 		if ((n == 1)); then
 			_hp_reply "$(_hp_signals "$cur")"
 		else
-			_hp_reply "$(_hp_names)"
+			_hp_reply_refs
 		fi ;;
 	send)
 		# A node process; then the message, which is the user's.
@@ -189,7 +241,8 @@ _hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal 
 	ready-check ready-timeout after health health-interval
 	health-timeout health-start health-retries health-restart
 	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
-	memory-max cpu-max limit-interval cols rows scrollback quiet"
+	memory-max cpu-max limit-interval cols rows scrollback quiet
+	listen listen-mode listen-owner instances ready watchdog"
 
 # After "--": the command, then its own arguments. 1: no "--" yet.
 _hp_command()
@@ -230,7 +283,10 @@ _hp_spawn()
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
 	--after)
-		_hp_reply "$(_hp_names)"; return ;;
+		_hp_reply_refs; return ;;
+	--listen)
+		compopt -o nospace 2>/dev/null
+		_hp_reply "tcp:// unix:"; return ;;
 	-o|--option)
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -S = -W \
@@ -246,15 +302,15 @@ _hp_spawn()
 	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
 	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
 	--ready-check|--ready-timeout|--health|--memory-max|--cpu-max|\
-	--limit-interval|--umask|=)
+	--limit-interval|--umask|-i|--instances|=)
 		COMPREPLY=(); return ;;
 	esac
 	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
 	    --restart-window --circuit-reset --ready-fd --ready-check
 	    --ready-timeout --wait-ready --health --after -o --option --limit
-	    --memory-max --cpu-max --limit-interval -u --user --umask -h --help
-	    -V --version --"
+	    --memory-max --cpu-max --limit-interval -u --user --umask --listen
+	    -i --instances -h --help -V --version --"
 }
 
 _hp_ls()
@@ -271,7 +327,7 @@ _hp_ls()
 		_hp_reply "-a -f -l -n -w --json -S --state-dir -h --help
 		    -V --version"
 	else
-		_hp_reply "$(_hp_names)"
+		_hp_reply_refs
 	fi
 }
 

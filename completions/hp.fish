@@ -46,6 +46,27 @@ function __hp_names
     end
 end
 
+# Print the names, and the instances NAME:I of those that have them.
+function __hp_refs
+    set -l dir (__hp_state_dir)
+    for d in $dir/procs/*/
+        set -l name (string replace -r -- '^.*/([^/]+)/$' '$1' $d)
+        echo $name
+        for i in $d[1-9]*/
+            echo $name:(string replace -r -- '^.*/([^/]+)/$' '$1' $i)
+        end
+    end
+end
+
+# Print the names of those that have instances.
+function __hp_unit_names
+    set -l dir (__hp_state_dir)
+    for f in $dir/procs/*/spec
+        grep -q '^instances = ' $f 2>/dev/null
+        and string replace -r -- '^.*/([^/]+)/spec$' '$1' $f
+    end
+end
+
 # Print the names of the node processes: type = node in their spec.
 function __hp_node_names
     set -l dir (__hp_state_dir)
@@ -152,11 +173,13 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -a remove -d 'Stop process
 complete -c hp-supervise -n __hp_supervise_needs_verb -a signal -d 'Send a signal to processes'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a shutdown -d 'Stop everything and the supervisor'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a status -d 'Tell whether a supervisor runs'
-complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the configuration file again'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the configuration again, or reload processes'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a send -d 'Send a JSON message to a node process'
-complete -c hp-supervise -n '__hp_supervise_at start stop restart remove 0+' -a '(__hp_names)' -d Process
+complete -c hp-supervise -n __hp_supervise_needs_verb -a scale -d 'Change how many instances a process has'
+complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a '(__hp_refs)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at scale 0' -a '(__hp_unit_names)' -d 'Process with instances'
 complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d Signal
-complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_names)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_refs)' -d Process
 complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d 'Node process'
 
 # hp-spawn
@@ -169,7 +192,7 @@ function __hp_spec_keys
         health-timeout health-start health-retries health-restart \
         node node-args limit-as limit-nofile limit-cpu limit-nproc \
         limit-core memory-max cpu-max limit-interval cols rows scrollback \
-        quiet
+        quiet listen listen-mode listen-owner instances ready watchdog
 end
 
 complete -c hp-spawn -f
@@ -194,7 +217,7 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l wait-ready -x -d 'Ret
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-check -x -d 'Ready once this check passes'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l ready-timeout -x -d 'Time to be ready in'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l health -x -d 'Probe its health with this check'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l after -x -a '(__hp_names)' -d 'Start once this process is ready'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l after -x -a '(__hp_refs)' -d 'Start once this process is ready'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s o -l option -x -a '(__hp_spec_keys)' -d 'Set a key of hp.conf'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit -x -a 'as= nofile= cpu= nproc= core=' -d 'An rlimit of the process'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l memory-max -x -d 'Restart it above this memory'
@@ -202,6 +225,8 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l cpu-max -x -d 'Report
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l limit-interval -x -d 'How often memory and CPU are sampled'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l umask -x -d 'File mode creation mask'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l listen -x -a 'tcp:// unix:' -d 'A socket the supervisor holds for it'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s i -l instances -x -d 'Run this many copies'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'
@@ -218,7 +243,7 @@ complete -c hp-ls -l json -d 'JSON output'
 complete -c hp-ls -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-ls -s h -l help -d 'Print usage'
 complete -c hp-ls -s V -l version -d 'Print version'
-complete -c hp-ls -a '(__hp_names)' -d Process
+complete -c hp-ls -a '(__hp_refs)' -d Process
 
 # hp-health
 function __hp_health_checks

@@ -36,6 +36,8 @@
 #define HP_EXIT_NOTFOUND	127
 
 #define HP_NAME_MAX	64
+#define HP_INSTANCES_MAX 256	/* instances of one name, at most */
+#define HP_REF_MAX	(HP_NAME_MAX + 4)	/* NAME:I */
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
 
@@ -145,6 +147,9 @@ void	hp_time_fmt(char [32], long long);	/* wall ms -> ...Z */
 
 /* parse.c: names, durations, sizes, signals, exec-line words */
 int	hp_name_ok(const char *);		/* 1 valid, 0 not */
+int	hp_ref_ok(const char *);	/* NAME or NAME:I: 1 valid, 0 not */
+int	hp_ref_split(const char *, char *, int *);
+				/* -> name, instance (0: none); -1 bad */
 int	hp_hexval(int);			/* 0-15, -1 not a hex digit */
 void	hp_name_derive(char *, size_t, const char *);	/* from a command */
 int	hp_duration(const char *, long long *);	/* ms; -1 bad */
@@ -238,6 +243,9 @@ int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
+int	hp_dgram_creds(int);		/* senders told; -1 ENOSYS */
+ssize_t	hp_dgram_recv(int, char *, size_t, pid_t *);
+				/* a datagram, its sender or 0; -1 errno */
 
 /* proc.c: process identity and spawning with an exec-error pipe */
 struct hp_ident {
@@ -260,6 +268,7 @@ enum {
 int	hp_rlimit_apply(const long long *);	/* -1 errno; fork-safe */
 
 #define HP_SPAWN_EXTRA	2
+#define HP_SPAWN_PASS	16	/* descriptors passed from 3 up, at most */
 struct hp_user;
 struct hp_spawn {
 	char	**argv;
@@ -269,6 +278,10 @@ struct hp_spawn {
 	int	  setsid;
 	int	  extra[HP_SPAWN_EXTRA][2];
 			/* fd [i][0] becomes the child's [i][1]; 0: none */
+	const int *pass;	/* become the child's 3, 4, ... (sockets) */
+	int	  npass;
+	char	 *pidvar;	/* of envp, "NAME=" and room for 20 digits:
+				   the child writes its own pid there */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed,
 				   3 pipe, 4 fork: no child at all */
 	const struct hp_user *user;	/* become this user; NULL: stay */
@@ -412,6 +425,8 @@ int	hp_state_proc(const struct hp_state *, const char *);
 				/* procs/NAME is ours, no link; -1 errno */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
+int	hp_state_instances(const struct hp_state *, const char *, int **,
+	    int *);		/* NAME's instances I, in order; free() */
 pid_t	hp_state_supervisor(const struct hp_state *);
 				/* the lock's holder: 0 none, -1 errno */
 
@@ -419,7 +434,7 @@ pid_t	hp_state_supervisor(const struct hp_state *);
 enum { HP_SERVICE, HP_SYSTEM, HP_NODE, HP_TERMINAL };
 enum { HP_RESTART_NO, HP_RESTART_ON_FAILURE, HP_RESTART_ALWAYS };
 struct hp_spec {
-	char		name[HP_NAME_MAX + 1];
+	char		name[HP_REF_MAX + 1];	/* NAME, or NAME:I */
 	int		type;
 	char		**argv;
 	char		**env;		/* NAME=VALUE, NULL-terminated */
@@ -464,6 +479,13 @@ struct hp_spec {
 	int		cols, rows;	/* its size when it starts */
 	long long	scrollback;	/* bytes of output kept */
 	long long	quiet;		/* ms of silence that is "quiet" */
+	/* held sockets, instances, the readiness protocol of systemd */
+	char		**listen;	/* addresses, passed from fd 3 up */
+	int		listen_mode;	/* of a unix: socket */
+	char		*listen_owner;	/* USER[:GROUP] of a unix: socket */
+	int		instances;	/* NAME:1 ... NAME:N; 0: one, NAME */
+	int		notify;		/* ready = notify: NOTIFY_SOCKET */
+	long long	watchdog;	/* ms between WATCHDOG=1, at most */
 };
 void	hp_spec_init(struct hp_spec *, const char *, int);
 int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
@@ -475,6 +497,10 @@ int	hp_spec_option(struct hp_spec *, const char *, char *, size_t);
 int	hp_spec_opt(struct hp_spec *, int, const char *, char *, size_t);
 				/* -C DIR, -u USER[:GROUP]; -1 + message */
 void	hp_spec_free(struct hp_spec *);
+int	hp_spec_check(const struct hp_spec *, char *, size_t);
+				/* keys that do not go together; -1 + msg */
+void	hp_spec_copy(struct hp_spec *, const struct hp_spec *, const char *);
+				/* dst, src, the copy's name */
 /* specenv.c: the environment a spec gives its process */
 void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
 int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
@@ -508,6 +534,7 @@ int	hp_key_set(struct hp_spec *, const struct hp_key *, const char *,
 int	hp_key_defaults(struct hp_spec *);	/* every default; -1 a bad row */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 					/* every key, in the table's order */
+int	hp_spec_nlisten(const struct hp_spec *);	/* its listen= */
 
 /* termenv.c: the environment of a program in a terminal */
 #ifdef __APPLE__
@@ -612,9 +639,14 @@ void	hp_event_reply(struct hp_events *, const char *, struct hp_json *);
 int	hp_events_subscribe(const struct hp_state *, char *, size_t);
 						/* read fd, FIFO path out */
 
+/* listen.c: held sockets: bound and listened on (addresses as url.c's) */
+int	hp_listen_open(const char *, int, uid_t, gid_t, char *, size_t,
+	    char *, size_t);	/* addr, mode, owner -> fd, bound; -1 + why */
+void	hp_listen_close(int, const char *);	/* fd, bound: unix: unlinked */
+
 /* info.c: what hp-ls and hp-spawn tell of a process */
 struct hp_info {
-	char		name[HP_NAME_MAX + 1];
+	char		name[HP_REF_MAX + 1];	/* NAME, or NAME:I */
 	char		type[16];
 	char		state[16];
 	char		health[16];
@@ -629,10 +661,17 @@ struct hp_info {
 	long long	rss;		/* bytes, whole tree */
 	pid_t		tree[256];
 	char		error[160];
+	int		instance;	/* I of NAME:I, or 0 */
+	int		nlisten;	/* sockets held for it: bound to */
+	char		listen[HP_SPAWN_PASS][128];
+	char		status[200];	/* STATUS= of NOTIFY_SOCKET */
+	char		notify[16];	/* reloading, stopping, or empty */
 };
 int	hp_info_load(const struct hp_state *, const char *, struct hp_info *,
 	    int);				/* 1: with metrics; -1 errno */
 void	hp_info_json(struct hp_json *, const struct hp_info *);
+int	hp_info_refs(const struct hp_state *, const char *, char ***,
+	    int *);	/* NAME: NAME:1 ... if it has instances, else NAME */
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
 	    unsigned long long *, long long *);
 		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */

@@ -194,7 +194,7 @@ EOF
 
 @test "bash: hp-supervise completes verbs, then names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
-	[ "$(sorted)" = "reload remove restart send shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart scale send shutdown signal start status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
 	[ "$(sorted)" = "start status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
@@ -326,7 +326,7 @@ EOF
 
 @test "fish: hp-supervise completes verbs, signals and names" {
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart send shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart scale send shutdown signal start status stop " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
 	[ "$(sorted)" = "api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
@@ -399,7 +399,7 @@ EOF
 
 @test "zsh: hp-supervise completes verbs, signals and names" {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart send shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart scale send shutdown signal start status stop " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
 	[ "$output" = "db" ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
@@ -426,7 +426,7 @@ EOF
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -S "$STATE" ''
 	[[ " ${lines[*]} " == *" reload "* ]]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise reload ''
-	[ "$output" = "" ]
+	[ "$output" = "$(printf 'api\nweb')" ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise rel"
 	[ "$status" -eq 0 ]
 	[ "$output" = "reload" ]
@@ -697,4 +697,51 @@ detect_env() {
 	[ "$(echo "$output" | sort)" = "$want" ]
 	zsh_complete -- "hp-pty -d -o "
 	[ "$(echo "$output" | sed 's/$/=/' | sort)" = "$want" ]
+}
+
+# Instances: NAME:I beside NAME; scale takes a name that has them.
+
+@test "instances: bash, fish and zsh complete NAME:I, bash across its \":\"" {
+	mkdir -p "$STATE/procs/web/1" "$STATE/procs/web/2"
+	echo 'instances = 2' >"$STATE/procs/web/spec"
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise stop w
+	[ "$output" = "$(printf 'web\nweb:1\nweb:2')" ]
+	# bash splits "web:" at the colon: what follows it is replied.
+	run env -i PATH="$TPATH" HP_STATE_DIR="$STATE" bash --norc -c '
+		source "$1" || exit 90
+		COMP_WORDS=(hp-supervise reload web :)
+		COMP_CWORD=3
+		COMP_LINE="hp-supervise reload web:"
+		COMP_POINT=${#COMP_LINE}
+		_hp_supervise hp-supervise : web
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$ROOT/completions/hp.bash"
+	[ "$output" = "$(printf '1\n2')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-ls web:2
+	[ "$output" = "web:2" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise scale ''
+	[ "$output" = "web" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web:"
+	[ "$(sorted)" = "web:1 web:2 " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise scale "
+	[ "$output" = "web" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise stop web:"
+	[ "$(sorted)" = "web:1 web:2 " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-ls web:1"
+	[ "$output" = "web:1" ]
+}
+
+@test "hp-spawn: --listen offers tcp:// and unix:, --after NAME:I, in every shell" {
+	mkdir -p "$STATE/procs/web/1" "$STATE/procs/web/2"
+	bash_complete -- hp-spawn --listen ''
+	[ "$output" = "$(printf 'tcp://\nunix:')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-spawn --after w
+	[ "$output" = "$(printf 'web\nweb:1\nweb:2')" ]
+	fish_complete -- "hp-spawn --listen "
+	[ "$(sorted)" = "tcp:// unix: " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-spawn --after web:"
+	[ "$(sorted)" = "web:1 web:2 " ]
+	zsh_complete -- "hp-spawn --listen="
+	[ "$(sorted)" = "tcp:// unix: " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-spawn --after=web:"
+	[ "$(sorted)" = "web:1 web:2 " ]
 }

@@ -18,7 +18,8 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n]" ]
-	[ "${#lines[@]}" -eq 7 ]
+	[ "${#lines[@]}" -eq 8 ]
+	[ "${lines[3]}" = "       hp-supervise [--json] [-S dir] [-t timeout] scale name n" ]
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]
 	[ "$output" = "$USAGE" ]
@@ -331,13 +332,14 @@ supervisor:shutdown" ]
 
 @test "circuit breaker: failed after --max-restarts, a trial later, start resets" {
 	spawn -n brk --backoff-min 10ms --backoff-max 10ms --max-restarts 3 \
-	    --circuit-reset 300ms -- sh -c 'exit 1'
+	    --circuit-reset 2s -- sh -c 'exit 1'
+	# circuit-reset is the time the counts below have to be read in.
 	wait_until 5 st_is brk state failed
 	[ "$(evcount brk process:failed)" -eq 1 ]
 	[ "$(evcount brk process:restarting)" -eq 2 ]
 	[ "$(evfield brk process:failed failures | head -n 1)" = 3 ]
 	# Half-open: one trial after circuit-reset; it fails, and opens again.
-	wait_until 5 evcount_ge brk process:failed 2
+	wait_until 10 evcount_ge brk process:failed 2
 	[ "$(evcount brk process:started)" -eq 4 ]
 	run hp-supervise stop brk
 	[ "$status" -eq 0 ]

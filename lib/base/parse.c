@@ -132,6 +132,47 @@ hp_name_ok(const char *s)
 	return 1;
 }
 
+/*
+ * A name, or an instance of one: NAME:I, I from 1 to HP_INSTANCES_MAX
+ * with no leading zero. The name is copied to name (HP_NAME_MAX + 1),
+ * the instance to *inst (0 for a plain name). -1: neither.
+ */
+int
+hp_ref_split(const char *s, char *name, int *inst)
+{
+	const char *colon;
+	size_t len;
+	int i = 0;
+
+	if (s == NULL || (colon = strchr(s, ':')) == NULL) {
+		if (!hp_name_ok(s))
+			return -1;
+		*inst = 0;
+		return hp_copy(name, HP_NAME_MAX + 1, s);
+	}
+	len = (size_t)(colon - s);
+	if (len == 0 || len > HP_NAME_MAX || colon[1] < '1' ||
+	    colon[1] > '9' || strlen(colon + 1) > 3)
+		return -1;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	for (colon++; isdig((unsigned char)*colon); colon++)
+		i = i * 10 + (*colon - '0');
+	if (*colon != '\0' || i > HP_INSTANCES_MAX || !hp_name_ok(name))
+		return -1;
+	*inst = i;
+	return 0;
+}
+
+int
+hp_ref_ok(const char *s)
+{
+	char name[HP_NAME_MAX + 1];
+	int i;
+
+	return hp_ref_split(s, name, &i) == 0;
+}
+
 /* A name from a command: its base name, cut to what names allow. */
 void
 hp_name_derive(char *out, size_t n, const char *cmd)

@@ -11,7 +11,9 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -461,4 +463,78 @@ hp_self_path(char *buf, size_t n)
 	r = hp_copy(buf, n, real);
 	free(real);
 	return (int)r;
+}
+
+/*
+ * A datagram socket that tells who sent each message: on Linux the
+ * kernel adds the sender's pid (SO_PASSCRED, SCM_CREDENTIALS), which it
+ * checks, so that it cannot be forged. Elsewhere nothing is told (0).
+ */
+int
+hp_dgram_creds(int fd)
+{
+#if defined(__linux__) && defined(SO_PASSCRED)
+	int on = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+#else
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * One datagram into buf (NUL-terminated, cut to n - 1 bytes), and its
+ * sender's pid where the system tells it, else 0. Descriptors that come
+ * with it are closed: we take none. -1 and errno (EAGAIN: none waits).
+ */
+ssize_t
+hp_dgram_recv(int fd, char *buf, size_t n, pid_t *sender)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(16 * sizeof(int)) + 64];
+	} ctl;
+	struct cmsghdr *c;
+	struct msghdr m;
+	struct iovec iov;
+	ssize_t r;
+	size_t k, nfd;
+	int *fds;
+
+	*sender = 0;
+	memset(&m, 0, sizeof m);
+	iov.iov_base = buf;
+	iov.iov_len = n - 1;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl.buf;
+	m.msg_controllen = sizeof ctl.buf;
+	do
+		r = recvmsg(fd, &m, MSG_DONTWAIT);
+	while (r == -1 && errno == EINTR);
+	if (r == -1)
+		return -1;
+	buf[r] = '\0';
+	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_RIGHTS) {
+			fds = (int *)(void *)CMSG_DATA(c);
+			nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (k = 0; k < nfd; k++)
+				close(fds[k]);
+		}
+#if defined(__linux__) && defined(SCM_CREDENTIALS)
+		if (c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred u;
+
+			memcpy(&u, CMSG_DATA(c), sizeof u);
+			*sender = u.pid;
+		}
+#endif
+	}
+	return r;
 }

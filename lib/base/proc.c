@@ -202,62 +202,89 @@ hp_rlimit_apply(const long long *rlim)
 	return 0;
 }
 
+/* In the child: its own pid written after the '=' of sp->pidvar. */
+static void
+pidvar(char *v)
+{
+	char digits[24];
+	long pid = (long)getpid();
+	int n = 0;
+
+	if (v == NULL || (v = strchr(v, '=')) == NULL)
+		return;
+	do
+		digits[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0);
+	while (n > 0)
+		*++v = digits[--n];
+	*++v = '\0';
+}
+
 /*
  * In the child, or in place (hp-pty's program is the process its caller
  * started): descriptors 0-2 from fd[], the extra ones where they are
- * wanted, the report pipe just above the highest, and no more. Every
- * source is first moved above all the targets, so that no dup2() lands
- * on a source still to be moved. With sp->mark, one byte goes into the
- * pipe just before the exec: whoever reads it can tell a process that
- * died before it from a program that has started.
+ * wanted, the passed ones from 3 up, the report pipe just above the
+ * highest, and no more. Every source is first moved above all the
+ * targets, so that no dup2() lands on a source still to be moved. With
+ * sp->mark, one byte goes into the pipe just before the exec: whoever
+ * reads it can tell a process that died before it from a program that
+ * has started.
  */
 void
 hp_spawn_exec(struct hp_spawn *sp, int ep)
 {
-	int src[3 + HP_SPAWN_EXTRA], i, k, devnull, top = 2, rp;
+	int src[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
+	int dst[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
+	int i, k, n = 0, devnull, top = 2, rp;
 
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
 	if (sp->ctty != NULL && hp_pty_ctty(sp->ctty) == -1)
 		report(ep, 2);
+	pidvar(sp->pidvar);
+	for (i = 0; i < 3; i++) {
+		src[n] = sp->fd[i];
+		dst[n++] = i;
+	}
 	for (k = 0; k < HP_SPAWN_EXTRA; k++)
-		if (sp->extra[k][1] > top)
-			top = sp->extra[k][1];
+		if (sp->extra[k][1] > 2) {
+			src[n] = sp->extra[k][0];
+			dst[n++] = sp->extra[k][1];
+		}
+	for (k = 0; k < sp->npass && k < HP_SPAWN_PASS; k++) {
+		src[n] = sp->pass[k];
+		dst[n++] = 3 + k;
+	}
+	for (k = 0; k < n; k++)
+		if (dst[k] > top)
+			top = dst[k];
 	rp = top + 1;
 	if ((i = fcntl(ep, F_DUPFD_CLOEXEC, rp < 10 ? 10 : rp)) == -1)
 		report(ep, 2);
 	ep = i;
-	for (i = 0; i < 3; i++) {
-		if (sp->fd[i] >= 0)
-			src[i] = fcntl(sp->fd[i], F_DUPFD, rp);
+	for (k = 0; k < n; k++) {
+		if (src[k] >= 0)
+			src[k] = fcntl(src[k], F_DUPFD, rp);
 		else if ((devnull = open("/dev/null", O_RDWR)) == -1)
 			report(ep, 2);
 		else {
-			src[i] = fcntl(devnull, F_DUPFD, rp);
+			src[k] = fcntl(devnull, F_DUPFD, rp);
 			close(devnull);
 		}
-		if (src[i] == -1)
+		if (src[k] == -1)
 			report(ep, 2);
 	}
-	for (k = 0; k < HP_SPAWN_EXTRA; k++)
-		if ((src[3 + k] = sp->extra[k][1] > 2 ?
-		    fcntl(sp->extra[k][0], F_DUPFD, rp) : -2) == -1)
-			report(ep, 2);
-	for (i = 0; i < 3; i++)
-		if (dup2(src[i], i) == -1)
-			report(ep, 2);
-	for (k = 0; k < HP_SPAWN_EXTRA; k++)
-		if (src[3 + k] >= 0 && dup2(src[3 + k], sp->extra[k][1]) == -1)
+	for (k = 0; k < n; k++)
+		if (dup2(src[k], dst[k]) == -1)
 			report(ep, 2);
 	if (dup2(ep, rp) == -1 || hp_cloexec(rp) == -1)
 		report(ep, 2);
 	/* Between 2 and the report pipe, nothing of ours stays open. */
 	for (i = 3; i < rp; i++) {
-		for (k = 0; k < HP_SPAWN_EXTRA; k++)
-			if (sp->extra[k][1] == i)
-				break;
-		if (k == HP_SPAWN_EXTRA)
+		for (k = 0; k < n && dst[k] != i; k++)
+			;
+		if (k == n)
 			close(i);
 	}
 	hp_closefrom(rp + 1);

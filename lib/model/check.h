@@ -36,6 +36,8 @@ struct hp_check {
 };
 int	hp_check_parse(struct hp_check *, const char *, char *, size_t);
 						/* -1 + message: usage */
+int	hp_listen_parse(struct hp_check *, const char *, char *, size_t);
+			/* tcp:// (port 0: any) or unix:; -1 + message */
 int	hp_check_addr(struct hp_check *, const struct sockaddr *, size_t);
 						/* -1 ENOSPC: full */
 int	hp_check_naddr(const struct hp_check *);

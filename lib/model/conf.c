@@ -69,6 +69,7 @@ static int
 finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 {
 	struct hp_spec *sp;
+	char why[256];
 	int i;
 
 	if (c->n == 0)
@@ -79,9 +80,8 @@ finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 		    hp_type_name(sp->type), sp->name);
 		return -1;
 	}
-	if (sp->ready_fd > 0 && sp->ready_check != NULL) {
-		snprintf(msg, n, "%s:%d: %s: ready-fd and ready-check: choose "
-		    "one", path, line, sp->name);
+	if (hp_spec_check(sp, why, sizeof why) == -1) {
+		snprintf(msg, n, "%s:%d: %s: %s", path, line, sp->name, why);
 		return -1;
 	}
 	for (i = 0; i < c->n - 1; i++)
@@ -151,13 +151,16 @@ bad:
 	return -1;
 }
 
+/* The section of name, or of NAME for an instance NAME:I; -1 none. */
 static int
 byname(const struct hp_conf *c, const char *name)
 {
+	size_t len = strcspn(name, ":");
 	int i;
 
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->spec[i].name, name) == 0)
+		if (strncmp(c->spec[i].name, name, len) == 0 &&
+		    c->spec[i].name[len] == '\0')
 			return i;
 	return -1;
 }

@@ -216,24 +216,41 @@ next(struct hp_health *h, struct hp_check *c, long long now)
 		failed(h, c, now, c->error);
 }
 
-/* proc:NAME: running, and not found unhealthy by its keeper. */
+/*
+ * proc:NAME: running, and not found unhealthy by its keeper; NAME of
+ * instances: every one of them.
+ */
 static void
 proc(struct hp_health *h, struct hp_check *c, long long now)
 {
 	struct hp_info in;
+	char **refs = NULL;
+	int i, n = 0;
 
-	if (h->st == NULL || hp_info_load(h->st, c->path, &in, 0) == -1) {
-		failed(h, c, now, "no such process");
-		return;
+	if (h->st != NULL)
+		hp_info_refs(h->st, c->path, &refs, &n);
+	for (i = 0; i < n; i++) {
+		if (hp_info_load(h->st, refs[i], &in, 0) == -1) {
+			failed(h, c, now, "no such process");
+			break;
+		}
+		if (!in.running) {
+			snprintf(c->error, sizeof c->error, "%s%snot running "
+			    "(%s)", n > 1 ? refs[i] : "", n > 1 ? ": " : "",
+			    in.state);
+			failed(h, c, now, c->error);
+			break;
+		}
+		if (strcmp(in.health, "unhealthy") == 0) {
+			failed(h, c, now, "running, but unhealthy");
+			break;
+		}
 	}
-	if (!in.running) {
-		snprintf(c->error, sizeof c->error, "not running (%s)",
-		    in.state);
-		failed(h, c, now, c->error);
-	} else if (strcmp(in.health, "unhealthy") == 0)
-		failed(h, c, now, "running, but unhealthy");
-	else
+	if (n == 0)
+		failed(h, c, now, "no such process");
+	else if (i == n)
 		finish(h, c, 1, now);
+	hp_argv_free(refs);
 }
 
 /*

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -112,12 +113,15 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	struct hp_kv kv = { 0 };
 	struct hp_ident id;
 	const char *v;
-	int supervised = 0;
+	char base[HP_NAME_MAX + 1];
+	int supervised = 0, i;
 
 	memset(in, 0, sizeof *in);
 	if (hp_state_proc(st, name) == -1)
 		return -1;
 	hp_copy(in->name, sizeof in->name, name);
+	if (hp_ref_split(name, base, &in->instance) == -1)
+		in->instance = 0;
 	hp_copy(in->state, sizeof in->state, "stopped");
 	hp_copy(in->health, sizeof in->health, "unknown");
 	hp_copy(in->type, sizeof in->type, "service");
@@ -138,6 +142,15 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		in->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 		in->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 		supervised = hp_kv_get(&kv, "supervisor") != NULL;
+		if ((v = hp_kv_get(&kv, "status")) != NULL)
+			hp_copy(in->status, sizeof in->status, v);
+		if ((v = hp_kv_get(&kv, "notify")) != NULL)
+			hp_copy(in->notify, sizeof in->notify, v);
+		for (i = 0; i < kv.n && in->nlisten < HP_SPAWN_PASS; i++)
+			if (strcmp(kv.key[i], "listen") == 0 &&
+			    hp_copy(in->listen[in->nlisten],
+			    sizeof in->listen[0], kv.val[i]) == 0)
+				in->nlisten++;
 	} else if (hp_proc_file(st, file, sizeof file, name, HP_P_SPEC) ==
 	    -1 || access(file, F_OK) == -1) {
 		hp_kv_free(&kv);
@@ -220,6 +233,46 @@ hp_info_json(struct hp_json *j, const struct hp_info *in)
 	hp_json_close(j, ']');
 	if (in->error[0] != '\0')
 		hp_json_kstr(j, "error", in->error);
+	if (in->instance > 0)
+		hp_json_kint(j, "instance", in->instance);
+	if (in->nlisten > 0) {
+		hp_json_key(j, "listen");
+		hp_json_open(j, '[');
+		for (i = 0; i < in->nlisten; i++)
+			hp_json_str(j, in->listen[i]);
+		hp_json_close(j, ']');
+	}
+	if (in->status[0] != '\0')
+		hp_json_kstr(j, "status", in->status);
+	if (in->notify[0] != '\0')
+		hp_json_kstr(j, "notify", in->notify);
 	hp_json_close(j, '}');
 	(void)errno;
+}
+
+/*
+ * What NAME stands for in a listing: NAME:1 ... NAME:N when it has
+ * instances (directories procs/NAME/I), else NAME itself; NAME:I as it
+ * is. A NULL-terminated list to hp_argv_free().
+ */
+int
+hp_info_refs(const struct hp_state *st, const char *name, char ***refs,
+    int *n)
+{
+	char ref[HP_REF_MAX + 16];
+	int *v = NULL, nv = 0, i;
+
+	if (strchr(name, ':') == NULL && hp_state_instances(st, name, &v,
+	    &nv) == -1)
+		nv = 0;
+	*refs = hp_xcalloc((size_t)(nv > 0 ? nv : 1) + 1, sizeof **refs);
+	*n = nv > 0 ? nv : 1;
+	if (nv == 0)
+		(*refs)[0] = hp_xstrdup(name);
+	for (i = 0; i < nv; i++) {
+		snprintf(ref, sizeof ref, "%s:%d", name, v[i]);
+		(*refs)[i] = hp_xstrdup(ref);
+	}
+	free(v);
+	return 0;
 }

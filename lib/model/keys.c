@@ -451,7 +451,7 @@ set_check(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
-/* after = NAME ...: names, not its own. */
+/* after = NAME ...: names (or instances NAME:I), not its own. */
 static int
 set_after(struct hp_spec *sp, const struct hp_key *k, const char *v,
     char *msg, size_t n)
@@ -463,9 +463,9 @@ set_after(struct hp_spec *sp, const struct hp_key *k, const char *v,
 		return snprintf(msg, n, "%s: %s", k->name, hp_split_error()),
 		    -1;
 	for (i = 0; i < argc; i++)
-		if (!hp_name_ok(w[i]) || strcmp(w[i], sp->name) == 0) {
+		if (!hp_ref_ok(w[i]) || strcmp(w[i], sp->name) == 0) {
 			snprintf(msg, n, "%s: %s: %s", k->name, w[i],
-			    hp_name_ok(w[i]) ? "itself" : "invalid name");
+			    hp_ref_ok(w[i]) ? "itself" : "invalid name");
 			hp_argv_free(w);
 			return -1;
 		}
@@ -473,6 +473,70 @@ set_after(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	WORDS(sp, k) = argc > 0 ? w : NULL;
 	if (argc == 0)
 		hp_argv_free(w);
+	return 0;
+}
+
+/* How many listen = it has. */
+int
+hp_spec_nlisten(const struct hp_spec *sp)
+{
+	int n = 0;
+
+	while (sp->listen != NULL && sp->listen[n] != NULL)
+		n++;
+	return n;
+}
+
+/* listen = ADDRESS: added to what the spec has, each checked. */
+static int
+set_listen(struct hp_spec *sp, const struct hp_key *k, const char *v,
+    char *msg, size_t n)
+{
+	struct hp_check c;
+	char why[200];
+	int i = hp_spec_nlisten(sp);
+
+	if (hp_listen_parse(&c, v, why, sizeof why) == -1)
+		return snprintf(msg, n, "%s: %s: %s", k->name, v, why), -1;
+	if (i >= k->max)
+		return snprintf(msg, n, "%s: at most %lld addresses", k->name,
+		    k->max), -1;
+	sp->listen = hp_xrealloc(sp->listen, (size_t)(i + 2) *
+	    sizeof *sp->listen);
+	sp->listen[i] = hp_xstrdup(v);
+	sp->listen[i + 1] = NULL;
+	return 0;
+}
+
+/* listen-owner = USER[:GROUP], known to the system. */
+static int
+set_owner(struct hp_spec *sp, const struct hp_key *k, const char *v,
+    char *msg, size_t n)
+{
+	char user[HP_NAME_MAX + 1], why[HP_NAME_MAX + 40];
+	const char *colon = strchr(v, ':');
+	struct hp_user u;
+
+	snprintf(user, sizeof user, "%.*s", colon != NULL ?
+	    (int)(colon - v) : (int)strlen(v), v);
+	if (*user == '\0' || hp_user_find(&u, user, colon != NULL ?
+	    colon + 1 : NULL, why, sizeof why) == -1)
+		return snprintf(msg, n, "%s: %s", k->name, *user ? why :
+		    "no user"), -1;
+	free(STR(sp, k));
+	STR(sp, k) = hp_xstrdup(v);
+	return 0;
+}
+
+/* ready = notify: the only way of being ready this key names. */
+static int
+set_ready(struct hp_spec *sp, const struct hp_key *k, const char *v,
+    char *msg, size_t n)
+{
+	if (strcmp(v, "notify") != 0)
+		return snprintf(msg, n, "%s: notify, or see ready-fd and "
+		    "ready-check", k->name), -1;
+	INT(sp, k) = 1;
 	return 0;
 }
 
@@ -552,6 +616,24 @@ put_env(const struct hp_spec *sp, const struct hp_key *k, struct hp_buf *b)
 		one[1] = NULL;
 		addwords(b, k->name, one);
 	}
+}
+
+/* One line an address, each read back on its own. */
+static void
+put_listen(const struct hp_spec *sp, const struct hp_key *k,
+    struct hp_buf *b)
+{
+	size_t i;
+
+	for (i = 0; sp->listen != NULL && sp->listen[i] != NULL; i++)
+		hp_kv_add(b, k->name, sp->listen[i]);
+}
+
+static void
+put_ready(const struct hp_spec *sp, const struct hp_key *k,
+    struct hp_buf *b)
+{
+	hp_kv_add(b, k->name, CINT(sp, k) ? "notify" : "exec");
 }
 
 static void
@@ -693,6 +775,18 @@ static const struct hp_key keys[] = {
 	    "failed probes in a row: unhealthy" },
 	{ "health-restart", "yes|no", 0, 0, "no", ALL, K_HEALTH,
 	    F(health_restart), set_bool, put_bool, "restart it when unhealthy" },
+	{ "listen", "address", 0, HP_SPAWN_PASS, NULL, ALL, K_SET, F(listen),
+	    set_listen, put_listen, "a socket the supervisor holds for it" },
+	{ "listen-mode", "mode", 0, 0, "0666", ALL, K_NOTDEF, F(listen_mode),
+	    set_umask, put_umask, "the mode of its unix: sockets" },
+	{ "listen-owner", "user", 0, 0, NULL, ALL, K_SET, F(listen_owner),
+	    set_owner, put_str, "the owner of its unix: sockets" },
+	{ "instances", "n", 1, HP_INSTANCES_MAX, NULL, ALL, K_SET,
+	    F(instances), set_count, put_int, "copies of it, NAME:1 ..." },
+	{ "ready", "notify", 0, 0, NULL, ALL, K_SET, F(notify),
+	    set_ready, put_ready, "ready on READY=1 (NOTIFY_SOCKET)" },
+	{ "watchdog", "duration", 1, DUR_MAX, NULL, ALL, K_SET, F(watchdog),
+	    set_dur, put_dur, "WATCHDOG=1 at least this often" },
 };
 #define NKEYS	(int)(sizeof keys / sizeof keys[0])
 
@@ -745,7 +839,7 @@ isset(const struct hp_spec *sp, const struct hp_key *k)
 		return sp->rlim[k->min] != -1;
 	if (k->put == put_str || k->put == put_path)
 		return CSTR(sp, k) != NULL;
-	if (k->put == put_words || k->put == put_env)
+	if (k->put == put_words || k->put == put_env || k->put == put_listen)
 		return CWORDS(sp, k) != NULL;
 	if (k->put == put_dur || k->put == put_ll)
 		return CLL(sp, k) > 0;

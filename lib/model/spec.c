@@ -138,10 +138,61 @@ hp_spec_free(struct hp_spec *sp)
 	hp_argv_free(sp->node_args);
 	hp_argv_free(sp->env_allow);
 	sp->env_allow = NULL;
+	hp_argv_free(sp->listen);
+	sp->listen = NULL;
+	free(sp->listen_owner);
+	sp->listen_owner = NULL;
 	free(sp->user);
 	free(sp->group);
 	sp->user = sp->group = NULL;
 	sp->argv = sp->env = sp->after = sp->node_args = NULL;
 	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
 	sp->node = NULL;
+}
+
+/*
+ * Keys that are each good but not together: one way to be ready; a
+ * ready-fd clear of the listen sockets (3 up); no instances of a
+ * terminal. hp.conf(5) and hp-spawn refuse them.
+ */
+int
+hp_spec_check(const struct hp_spec *sp, char *msg, size_t n)
+{
+	int nl = hp_spec_nlisten(sp);
+
+	if (sp->ready_fd > 0 && sp->ready_check != NULL)
+		return snprintf(msg, n, "ready-fd and ready-check: choose "
+		    "one"), -1;
+	if (sp->notify && (sp->ready_fd > 0 || sp->ready_check != NULL))
+		return snprintf(msg, n, "ready = notify and %s: choose one",
+		    sp->ready_fd > 0 ? "ready-fd" : "ready-check"), -1;
+	if (sp->ready_fd > 0 && sp->ready_fd < 3 + nl)
+		return snprintf(msg, n, "ready-fd %d: taken by its listen "
+		    "sockets (from 3 up)", sp->ready_fd), -1;
+	if (sp->instances > 0 && sp->type == HP_TERMINAL)
+		return snprintf(msg, n, "instances: not for a terminal"), -1;
+	return 0;
+}
+
+/*
+ * A copy of src, named name: through its text, so that a key added to
+ * the table is copied with the rest (the writer is complete: t_keys).
+ */
+void
+hp_spec_copy(struct hp_spec *dst, const struct hp_spec *src,
+    const char *name)
+{
+	struct hp_buf b = { 0 };
+	struct hp_kv kv = { 0 };
+	char why[200];
+	int i;
+
+	hp_spec_init(dst, name, src->type);
+	hp_spec_write(src, &b);
+	if (hp_kv_parse(&kv, hp_buf_str(&b)) == 0)
+		for (i = 0; i < kv.n; i++)
+			(void)hp_spec_set(dst, kv.key[i], kv.val[i], why,
+			    sizeof why);
+	hp_kv_free(&kv);
+	hp_buf_free(&b);
 }

@@ -179,32 +179,69 @@ hp_state_file(const struct hp_state *st, char *buf, size_t n, int f)
 	return mkpath(st, buf, n, "%s", files[f]);
 }
 
+/*
+ * The directory of a name within procs/: NAME, or for an instance NAME:I
+ * its own NAME/I below the directory of NAME (which holds the one spec
+ * of them all). A name that is not a reference stays as it is.
+ */
+static int
+procdir(char *rel, size_t n, const char *name)
+{
+	char base[HP_NAME_MAX + 1];
+	int inst, r;
+
+	if (strchr(name, ':') == NULL || hp_ref_split(name, base, &inst) ==
+	    -1)
+		r = snprintf(rel, n, "%s/%s", files[HP_F_PROCS], name);
+	else
+		r = snprintf(rel, n, "%s/%s/%d", files[HP_F_PROCS], base, inst);
+	if (r < 0 || (size_t)r >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 int
 hp_proc_file(const struct hp_state *st, char *buf, size_t n,
     const char *name, int f)
 {
+	char dir[HP_PATH_MAX], base[HP_NAME_MAX + 1];
+	int inst;
+
+	if (f == HP_P_SPEC && hp_ref_split(name, base, &inst) == 0 &&
+	    inst > 0)
+		name = base;	/* one spec for every instance */
+	if (procdir(dir, sizeof dir, name) == -1)
+		return -1;
 	if (f == HP_P_DIR)
-		return mkpath(st, buf, n, "%s/%s", files[HP_F_PROCS], name);
-	return mkpath(st, buf, n, "%s/%s/%s", files[HP_F_PROCS], name,
-	    procfiles[f]);
+		return mkpath(st, buf, n, "%s", dir);
+	return mkpath(st, buf, n, "%s/%s", dir, procfiles[f]);
 }
 
 int
 hp_proc_log(const struct hp_state *st, char *buf, size_t n,
     const char *name, int k)
 {
+	char dir[HP_PATH_MAX];
+
 	if (k <= 0)
 		return hp_proc_file(st, buf, n, name, HP_P_LOG);
-	return mkpath(st, buf, n, "%s/%s/%s.%d", files[HP_F_PROCS], name,
-	    procfiles[HP_P_LOG], k);
+	if (procdir(dir, sizeof dir, name) == -1)
+		return -1;
+	return mkpath(st, buf, n, "%s/%s.%d", dir, procfiles[HP_P_LOG], k);
 }
 
 int
 hp_proc_client(const struct hp_state *st, char *buf, size_t n,
     const char *name, const char *id, int in)
 {
-	return mkpath(st, buf, n, "%s/%s/%s/%s%s", files[HP_F_PROCS], name,
-	    procfiles[HP_P_CLIENTS], id, in ? ".in" : "");
+	char dir[HP_PATH_MAX];
+
+	if (procdir(dir, sizeof dir, name) == -1)
+		return -1;
+	return mkpath(st, buf, n, "%s/%s/%s%s", dir, procfiles[HP_P_CLIENTS],
+	    id, in ? ".in" : "");
 }
 
 /* A spec written for the supervisor to take: its path and its name. */
@@ -259,9 +296,14 @@ int
 hp_state_proc(const struct hp_state *st, const char *name)
 {
 	static uid_t me = (uid_t)-1;	/* asked once: hp-ls asks for each */
-	char path[HP_PATH_MAX];
+	char path[HP_PATH_MAX], base[HP_NAME_MAX + 1];
 	struct stat sb;
+	int inst;
 
+	/* An instance's directory is in its name's: both are vetted. */
+	if (strchr(name, ':') != NULL && hp_ref_split(name, base, &inst) ==
+	    0 && hp_state_proc(st, base) == -1)
+		return -1;
 	if (hp_proc_file(st, path, sizeof path, name, HP_P_DIR) == -1 ||
 	    lstat(path, &sb) == -1)
 		return -1;
@@ -309,6 +351,50 @@ hp_state_names(const struct hp_state *st, char ***names, int *n)
 	if (v != NULL)
 		v[len] = NULL;
 	*names = v;
+	*n = len;
+	return 0;
+}
+
+static int
+numcmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * The instances of name: the numbers of the directories procs/NAME/I,
+ * in order; *v is NULL and *n 0 for a name without instances.
+ */
+int
+hp_state_instances(const struct hp_state *st, const char *name, int **v,
+    int *n)
+{
+	char path[HP_PATH_MAX], ref[HP_REF_MAX + 1];
+	struct dirent *d;
+	int len = 0, cap = 0, i;
+	DIR *dir;
+
+	*v = NULL;
+	*n = 0;
+	if (!hp_name_ok(name) || hp_proc_file(st, path, sizeof path, name,
+	    HP_P_DIR) == -1)
+		return -1;
+	if ((dir = opendir(path)) == NULL)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (snprintf(ref, sizeof ref, "%s:%s", name, d->d_name) >=
+		    (int)sizeof ref || hp_ref_split(ref, path, &i) == -1 ||
+		    i == 0 || hp_state_proc(st, ref) == -1)
+			continue;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			*v = hp_xrealloc(*v, (size_t)cap * sizeof **v);
+		}
+		(*v)[len++] = i;
+	}
+	closedir(dir);
+	if (len > 0)
+		qsort(*v, (size_t)len, sizeof **v, numcmp);
 	*n = len;
 	return 0;
 }

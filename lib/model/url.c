@@ -53,7 +53,7 @@ v6char(int ch)
 /* HOST[:PORT] or [V6][:PORT], from s to end; the port may be required. */
 static int
 authority(struct hp_check *c, const char *s, const char *end,
-    const char *defport, char *err, size_t n)
+    const char *defport, int zero, char *err, size_t n)
 {
 	const char *h = s, *he, *p = NULL, *q;
 	long port;
@@ -101,7 +101,7 @@ authority(struct hp_check *c, const char *s, const char *end,
 			return bad(err, n, "bad port");
 		port = port * 10 + (*q - '0');
 	}
-	if (port < 1 || port > 65535)
+	if (port < 0 || port > 65535 || (port == 0 && !zero))
 		return bad(err, n, "port out of range");
 	snprintf(c->port, sizeof c->port, "%ld", port);
 	return 0;
@@ -114,7 +114,7 @@ http(struct hp_check *c, const char *s, char *err, size_t n)
 	const char *end = s + strcspn(s, "/?#"), *p;
 	size_t len;
 
-	if (authority(c, s, end, "80", err, n) == -1)
+	if (authority(c, s, end, "80", 0, err, n) == -1)
 		return -1;
 	len = strcspn(end, "#");
 	for (p = end; p < end + len; p++)
@@ -129,12 +129,53 @@ http(struct hp_check *c, const char *s, char *err, size_t n)
 	return 0;
 }
 
+static int
+tcp(struct hp_check *c, const char *s, int zero, char *err, size_t n)
+{
+	const char *end = s + strcspn(s, "/");
+
+	c->kind = HP_CHECK_TCP;
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		return bad(err, n, "a TCP address has no path");
+	return authority(c, s, end, NULL, zero, err, n);
+}
+
+static int
+unixpath(struct hp_check *c, const char *s, char *err, size_t n)
+{
+	struct sockaddr_un un;
+
+	c->kind = HP_CHECK_UNIX;
+	if (strncmp(s, "///", 3) == 0)
+		s += 2;		/* unix:///run/x.sock */
+	if (*s == '\0')
+		return bad(err, n, "no socket path");
+	if (strlen(s) >= sizeof un.sun_path)
+		return bad(err, n, "socket path too long");
+	return hp_copy(c->path, sizeof c->path, s);
+}
+
+/*
+ * An address to listen on, in the syntax of checks: tcp://HOST:PORT
+ * (port 0: any free one) or unix:PATH.
+ */
+int
+hp_listen_parse(struct hp_check *c, const char *s, char *err, size_t n)
+{
+	memset(c, 0, sizeof *c);
+	if (hp_copy(c->text, sizeof c->text, s) == -1)
+		return bad(err, n, "address too long");
+	if (strncasecmp(s, "tcp://", 6) == 0)
+		return tcp(c, s + 6, 1, err, n);
+	if (strncasecmp(s, "unix:", 5) == 0)
+		return unixpath(c, s + 5, err, n);
+	return bad(err, n, "an address to listen on is tcp://HOST:PORT or "
+	    "unix:PATH");
+}
+
 int
 hp_check_parse(struct hp_check *c, const char *s, char *err, size_t n)
 {
-	struct sockaddr_un un;
-	const char *end;
-
 	memset(c, 0, sizeof *c);
 	c->timeout = HP_HEALTH_TIMEOUT;
 	if (hp_copy(c->text, sizeof c->text, s) == -1)
@@ -146,28 +187,13 @@ hp_check_parse(struct hp_check *c, const char *s, char *err, size_t n)
 		c->kind = HP_CHECK_HTTP;
 		return http(c, s + 7, err, n);
 	}
-	if (strncasecmp(s, "tcp://", 6) == 0) {
-		c->kind = HP_CHECK_TCP;
-		s += 6;
-		end = s + strcspn(s, "/");
-		if (*end != '\0' && strcmp(end, "/") != 0)
-			return bad(err, n, "a TCP check has no path");
-		return authority(c, s, end, NULL, err, n);
-	}
-	if (strncasecmp(s, "unix:", 5) == 0) {
-		c->kind = HP_CHECK_UNIX;
-		s += 5;
-		if (strncmp(s, "///", 3) == 0)
-			s += 2;		/* unix:///run/x.sock */
-		if (*s == '\0')
-			return bad(err, n, "no socket path");
-		if (strlen(s) >= sizeof un.sun_path)
-			return bad(err, n, "socket path too long");
-		return hp_copy(c->path, sizeof c->path, s);
-	}
+	if (strncasecmp(s, "tcp://", 6) == 0)
+		return tcp(c, s + 6, 0, err, n);
+	if (strncasecmp(s, "unix:", 5) == 0)
+		return unixpath(c, s + 5, err, n);
 	if (strncasecmp(s, "proc:", 5) == 0) {
 		c->kind = HP_CHECK_PROC;
-		if (!hp_name_ok(s + 5))
+		if (!hp_ref_ok(s + 5))
 			return bad(err, n, "invalid name");
 		return hp_copy(c->path, sizeof c->path, s + 5);
 	}

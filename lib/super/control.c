@@ -21,7 +21,8 @@ hp_super_reply(struct hp_super *s, const char *client, int ok,
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 
-	if (strcmp(client, "-") == 0)
+	if (strcmp(client, "-") == 0 || hp_join_take(s, client, ok, NULL, code,
+	    msg))
 		return;
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '{');
@@ -80,7 +81,8 @@ unknown(struct hp_super *s, struct hp_spec *spec, char *msg, size_t n)
 	char **a;
 
 	for (a = spec->after; a != NULL && *a != NULL; a++)
-		if (hp_super_find(s, *a) == NULL) {
+		if (hp_super_find(s, *a) == NULL &&
+		    hp_unit_find(s, *a) == NULL) {
 			snprintf(msg, n, "after: no such process: %s", *a);
 			hp_spec_free(spec);
 			return 1;
@@ -95,10 +97,13 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 {
 	char want[HP_NAME_MAX + 1], dir[HP_PATH_MAX], from[HP_PATH_MAX];
 	char to[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	struct hp_proc *v[HP_INSTANCES_MAX];
 	struct hp_spec spec;
+	struct hp_unit *u;
 	struct hp_proc *p;
 	struct stat sb;
-	int n;
+	const char *join;
+	int n, i;
 
 	if (!hp_proc_spawnname(tmp) || hp_proc_file(s->st, from, sizeof from,
 	    tmp, HP_P_DIR) == -1) {
@@ -119,6 +124,13 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		snprintf(msg, sizeof msg, "name in use (pid %ld)",
 		    (long)p->id.pid);
 		hp_super_reply(s, id, 0, want, "exists", msg);
+		return;
+	}
+	/* Instances of the name are in use till it is removed. */
+	if ((u = hp_unit_find(s, want)) != NULL && u->instances > 0) {
+		unlink(from);
+		hp_super_reply(s, id, 0, want, "exists", "name in use by its "
+		    "instances (remove it first)");
 		return;
 	}
 	/* A terminal of hp-pty(1) has it: its keeper holds procs/NAME/lock. */
@@ -145,6 +157,23 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		hp_super_reply(s, id, 0, want, "usage", msg);
 		return;
 	}
+	if (p != NULL && spec.instances > 0) {
+		hp_spec_free(&spec);
+		hp_super_reply(s, id, 0, want, "exists", "name in use (remove "
+		    "it first)");
+		return;
+	}
+	/* Instances: each started as a spawn's first start, answers joined. */
+	if (spec.instances > 0) {
+		n = hp_unit_add(s, &spec, v, HP_INSTANCES_MAX);
+		join = hp_join_open(s, id, want, n);
+		for (i = 0; i < n; i++) {
+			hp_sproc_wait(v[i], join, HP_W_START);
+			v[i]->first = 1;
+			hp_life(s, v[i], HP_EV_START);
+		}
+		return;
+	}
 	if (p != NULL)
 		hp_super_respec(p, &spec);
 	else
@@ -157,16 +186,6 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	hp_sproc_wait(p, id, HP_W_START);
 	p->first = 1;
 	hp_life(s, p, HP_EV_START);
-}
-
-/* The spec as text, to tell a changed one from the same. */
-static char *
-spectext(const struct hp_spec *sp)
-{
-	struct hp_buf b = { 0 };
-
-	hp_spec_write(sp, &b);
-	return hp_buf_str(&b);
 }
 
 int
@@ -198,8 +217,8 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 {
 	struct hp_conf c;
 	struct hp_proc *p;
-	char *old, *new, (*names)[HP_NAME_MAX + 1];
-	int i, k, add = 0, change = 0, same = 0, gone = 0, fresh;
+	char (*names)[HP_NAME_MAX + 1];
+	int i, k, r, add = 0, change = 0, same = 0, gone = 0;
 
 	if (s->conf == NULL)
 		return snprintf(msg, n, "no configuration file"), -1;
@@ -213,39 +232,24 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 			hp_warn("%s: write spec", c.spec[i].name);
 			continue;
 		}
-		new = spectext(&c.spec[i]);
-		p = hp_super_find(s, c.spec[i].name);
-		old = p != NULL ? spectext(&p->spec) : NULL;
-		if (p == NULL) {
-			p = hp_super_add(s, &c.spec[i]);
-			add++;
-		} else if (strcmp(old, new) != 0) {
-			hp_super_respec(p, &c.spec[i]);
-			change++;
-		} else {
-			hp_spec_free(&c.spec[i]);
-			same++;
-		}
-		fresh = old == NULL || strcmp(old, new) != 0;
+		r = hp_unit_apply(s, &c.spec[i], first);
+		add += r == 0;
+		change += r == 1;
+		same += r == 2;
 		memset(&c.spec[i], 0, sizeof c.spec[i]);
-		if (fresh && hp_life_live(p))
-			hp_life(s, p, HP_EV_RESTART);
-		else if ((fresh || first) && !hp_life_live(p) && !s->shutdown)
-			hp_life(s, p, HP_EV_RESUME);
-		free(old);
-		free(new);
 	}
 	/* What the file kept before and no longer names goes. */
 	for (k = 0; k < s->nproc; k++) {
 		p = s->procs[k];
-		if (p->spec.config == NULL || strcmp(p->spec.config, s->conf))
+		if (p->outgoing || p->spec.config == NULL ||
+		    strcmp(p->spec.config, s->conf))
 			continue;
 		for (i = 0; i < c.n; i++)
-			if (strcmp(names[i], p->spec.name) == 0)
+			if (strcmp(names[i], p->unit->name) == 0)
 				break;
 		if (i == c.n) {
+			gone += p->instance <= 1;
 			hp_life(s, p, HP_EV_REMOVE);
-			gone++;
 		}
 	}
 	free(names);
@@ -275,7 +279,7 @@ verb_signal(struct hp_super *s, const struct hp_request *r)
 	}
 	k = hp_ident_alive(&p->id);
 	if (k == 1 || (k == -1 && !p->orphan))
-		k = kill(-p->id.pid, n);
+		k = kill(-(p->group > 0 ? p->group : p->id.pid), n);
 	else {
 		k = -1;
 		errno = ESRCH;
@@ -295,11 +299,22 @@ verb_shutdown(struct hp_super *s, const struct hp_request *r)
 	hp_super_shutdown(s);
 }
 
+/* "reload": the configuration; "reload NAME": NAME, a rolling reload. */
 static void
 verb_reload(struct hp_super *s, const struct hp_request *r)
 {
 	char msg[HP_PATH_MAX + 256];
-	int k = s->shutdown ? -1 : hp_super_apply(s, 0, msg, sizeof msg);
+	int k;
+
+	if (r->narg == 1) {
+		if (s->shutdown)
+			hp_super_reply(s, r->client, 0, r->arg[0],
+			    "shutting-down", "the supervisor is shutting down");
+		else
+			hp_unit_reload(s, r->client, r->arg[0]);
+		return;
+	}
+	k = s->shutdown ? -1 : hp_super_apply(s, 0, msg, sizeof msg);
 
 	if (s->shutdown)
 		snprintf(msg, sizeof msg, "shutting down");
@@ -366,6 +381,11 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
 
 	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
 		return;
+	if (p->instance > 0 && !r->fanned) {
+		hp_super_reply(s, r->client, 0, r->arg[0], "usage",
+		    "an instance goes with scale");
+		return;
+	}
 	hp_sproc_wait(p, r->client, HP_W_REMOVE);
 	hp_life(s, p, HP_EV_REMOVE);
 }
@@ -374,10 +394,11 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
  * The verbs of the control FIFO, one line each: "ID VERB ARG...", ID a
  * FIFO in events/ that gets the answer, or "-" for none (hp(7),
  * control). min and max count the words after the verb; a NAME is a
- * process name at arg[name]; REST takes the rest of the line, as it came,
- * from its last word on; STARTS are refused while shutting down.
+ * process name at arg[name], or an instance NAME:I; REST takes the rest
+ * of the line, as it came, from its last word on; STARTS are refused
+ * while shutting down; FAN goes to each instance of a NAME that has them.
  */
-enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_STARTS = 8 };
+enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_STARTS = 8, V_FAN = 16 };
 static const struct verb {
 	const char	*name;
 	const char	*args;		/* as hp(7) shows them */
@@ -388,16 +409,17 @@ static const struct verb {
 } verbs[] = {
 	{ "add", "NAME SPECFILE [unique]", 2, 3, V_NAME0 | V_STARTS, verb_add,
 	    "start the spec hp-spawn wrote in procs/" },
-	{ "start", "NAME", 1, 1, V_NAME0 | V_STARTS, verb_start,
+	{ "start", "NAME", 1, 1, V_NAME0 | V_STARTS | V_FAN, verb_start,
 	    "start it, unless it runs" },
-	{ "stop", "NAME", 1, 1, V_NAME0, verb_stop, "stop it for good" },
-	{ "restart", "NAME", 1, 1, V_NAME0 | V_STARTS, verb_restart,
+	{ "stop", "NAME", 1, 1, V_NAME0 | V_FAN, verb_stop,
+	    "stop it for good" },
+	{ "restart", "NAME", 1, 1, V_NAME0 | V_STARTS | V_FAN, verb_restart,
 	    "stop it, then start it" },
-	{ "remove", "NAME", 1, 1, V_NAME0, verb_remove,
+	{ "remove", "NAME", 1, 1, V_NAME0 | V_FAN, verb_remove,
 	    "stop it and forget it" },
-	{ "signal", "SIG NAME", 2, 2, V_NAME1, verb_signal,
+	{ "signal", "SIG NAME", 2, 2, V_NAME1 | V_FAN, verb_signal,
 	    "a signal to its process group" },
-	{ "send", "NAME JSON", 2, 2, V_NAME0 | V_REST, hp_node_send,
+	{ "send", "NAME JSON", 2, 2, V_NAME0 | V_REST | V_FAN, hp_node_send,
 	    "a message to a node process" },
 	{ "attach", "NAME CLIENT COLS ROWS REPLAY [DRAW]", 5, 6, V_NAME0,
 	    hp_term_attach, "a client of a terminal" },
@@ -407,8 +429,10 @@ static const struct verb {
 	    "bytes for a terminal, as typed" },
 	{ "launched", "JSON", 1, 1, V_REST, hp_term_launched,
 	    "a client launched a CLI tool: the event" },
-	{ "reload", "", 0, 0, 0, verb_reload,
-	    "read the configuration file again" },
+	{ "reload", "[NAME]", 0, 1, 0, verb_reload,
+	    "the configuration file again; NAME: a new run, then the old goes" },
+	{ "scale", "NAME N", 2, 2, V_NAME0 | V_STARTS, hp_unit_scale,
+	    "instances added or taken away" },
 	{ "shutdown", "", 0, 0, 0, verb_shutdown,
 	    "stop everything, then exit" },
 	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
@@ -465,7 +489,7 @@ command(struct hp_super *s, char *line)
 		warnline("bad line", copy);
 		return;
 	}
-	name = n >= 3 && hp_name_ok(w[2]) ? w[2] : NULL;
+	name = n >= 3 && hp_ref_ok(w[2]) ? w[2] : NULL;
 	for (i = 0; i < NVERBS && strcmp(verbs[i].name, w[1]) != 0; i++)
 		;
 	if (i == NVERBS) {
@@ -479,8 +503,8 @@ command(struct hp_super *s, char *line)
 		hp_super_reply(s, w[0], 0, name, "usage", "bad command");
 		return;
 	}
-	if (((v->flags & V_NAME0) && !hp_name_ok(w[2])) ||
-	    ((v->flags & V_NAME1) && !hp_name_ok(w[3]))) {
+	if (((v->flags & V_NAME0) && !hp_ref_ok(w[2])) ||
+	    ((v->flags & V_NAME1) && !hp_ref_ok(w[3]))) {
 		hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
 		return;
 	}
@@ -495,6 +519,10 @@ command(struct hp_super *s, char *line)
 	r.narg = n - 2;
 	/* From its last word on, as it came: a message may hold spaces. */
 	r.rest = v->flags & V_REST ? copy + (w[1 + v->max] - line) : NULL;
+	r.fanned = 0;
+	if ((v->flags & V_FAN) && hp_unit_fan(s, &r, v->flags & V_NAME1 ? 1 :
+	    0, v->run))
+		return;
 	v->run(s, &r);
 }
 

@@ -48,6 +48,8 @@ static const struct {
 	[HP_ST_EXITED] = { "exited", "exited", 0 },
 	[HP_ST_FAILED] = { "failed", "failed", 0 },
 	[HP_ST_REMOVED] = { "removed", "removed", 0 },
+	[HP_ST_RELOADING] = { "reloading", "reloading", 1 },
+	[HP_ST_OUTGOING] = { "outgoing", "running", 1 },
 };
 
 static const char *events[HP_EV_N] = {
@@ -65,7 +67,10 @@ static const char *events[HP_EV_N] = {
 	[HP_EV_TRIAL] = "trial", [HP_EV_SHUTDOWN] = "shutdown",
 	[HP_EV_FORGET] = "forget", [HP_EV_WAITED] = "queue-timeout",
 	[HP_EV_ADOPT] = "adopt", [HP_EV_WASFAILED] = "was-failed",
-	[HP_EV_WASEXITED] = "was-exited",
+	[HP_EV_WASEXITED] = "was-exited", [HP_EV_RELOAD] = "reload",
+	[HP_EV_HANDOVER] = "hand-over", [HP_EV_TAKEBACK] = "take-back",
+	[HP_EV_FALLBACK] = "fall-back", [HP_EV_WATCHDOG] = "watchdog",
+	[HP_EV_MAINPOLL] = "main-poll",
 };
 
 /* The timers: the event each is, and the states it belongs to. */
@@ -79,7 +84,11 @@ static const struct {
 	[HP_T_STOP] = { "stop", HP_EV_ESCALATE, S(HP_ST_STOPPING) },
 	[HP_T_ORPHAN] = { "orphan", HP_EV_ORPHAN, S(HP_ST_STOPPING) },
 	[HP_T_GROUP] = { "group", HP_EV_GROUP, S(HP_ST_STOPPING) },
-	[HP_T_NOTREADY] = { "not-ready", HP_EV_KILL, S(HP_ST_STARTING) },
+	[HP_T_NOTREADY] = { "not-ready", HP_EV_KILL, S(HP_ST_STARTING) |
+	    S(HP_ST_RELOADING) },
+	[HP_T_WATCHDOG] = { "watchdog", HP_EV_WATCHDOG, S(HP_ST_RUNNING) },
+	[HP_T_MAIN] = { "main", HP_EV_MAINPOLL, S(HP_ST_STARTING) |
+	    S(HP_ST_RUNNING) | S(HP_ST_RELOADING) },
 };
 
 typedef int	action(struct hp_super *, struct hp_proc *, int);
@@ -87,7 +96,8 @@ typedef int	action(struct hp_super *, struct hp_proc *, int);
 static action none, runs, then_start, admit, enqueue, spawn, hold,
     started, up, ready, notready, kill9, retry, giveup, end, stop, then_set,
     leader, group, orphan, escalate, down, stopped_now, unqueue, waits,
-    follow, forget, fail, trial, notrial, waited, adopted;
+    follow, forget, fail, trial, notrial, waited, adopted, reload, took,
+    fallback, left, missed, lost;
 
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
@@ -95,6 +105,10 @@ static action none, runs, then_start, admit, enqueue, spawn, hold,
 /* No process, and none to come by itself but a backoff's. */
 #define IDLE	(S(HP_ST_STOPPED) | S(HP_ST_EXITED) | S(HP_ST_FAILED) | \
 	S(HP_ST_BACKOFF))
+/* A run on its way to ready: a start, or a reload's new run. */
+#define COMING	(S(HP_ST_STARTING) | S(HP_ST_RELOADING))
+/* A run of its own: an exit is news. */
+#define RUNS	(S(HP_ST_STARTING) | S(HP_ST_RUNNING) | S(HP_ST_RELOADING))
 
 /*
  * The table. The first row that has the state and the event is taken.
@@ -114,8 +128,8 @@ static const struct row {
 	    "admission: queue or spawn (start: counts start over)" },
 	{ S(HP_ST_QUEUED), E(HP_EV_START), SAME, none,
 	    "answered once it starts" },
-	{ S(HP_ST_HELD) | S(HP_ST_STARTING) | S(HP_ST_RUNNING),
-	    E(HP_EV_START), SAME, runs, "answer: it runs" },
+	{ S(HP_ST_HELD) | RUNS, E(HP_EV_START), SAME, runs,
+	    "answer: it runs" },
 	{ S(HP_ST_STOPPING), E(HP_EV_START), SAME, then_start,
 	    "start once stopped" },
 	{ IDLE, E(HP_EV_QUEUE), HP_ST_QUEUED, enqueue,
@@ -124,24 +138,23 @@ static const struct row {
 	    HP_ST_STARTING, spawn, "fork and exec: exec, or exit" },
 	{ IDLE | S(HP_ST_QUEUED), E(HP_EV_HOLD), HP_ST_HELD, hold,
 	    "wait for its after= to be ready" },
-	{ S(HP_ST_STARTING), E(HP_EV_EXEC), SAME, started,
+	{ COMING, E(HP_EV_EXEC), SAME, started,
 	    "process:started; wait for it to be ready" },
 	{ S(HP_ST_STARTING), E(HP_EV_UP), HP_ST_RUNNING, up,
 	    "process:started, process:ready" },
 	{ S(HP_ST_STARTING), E(HP_EV_READY), HP_ST_RUNNING, ready,
 	    "process:ready; health probes begin" },
-	{ S(HP_ST_STARTING), E(HP_EV_NOTREADY), SAME, notready,
+	{ COMING, E(HP_EV_NOTREADY), SAME, notready,
 	    "its stop signal; not-ready timer" },
-	{ S(HP_ST_STARTING), E(HP_EV_KILL), SAME, kill9, "SIGKILL" },
+	{ COMING, E(HP_EV_KILL), SAME, kill9, "SIGKILL" },
 	/* It ended, or could not be executed. */
-	{ S(HP_ST_STARTING) | S(HP_ST_RUNNING), E(HP_EV_RETRY),
-	    HP_ST_BACKOFF, retry, "process:exited, restarting; backoff timer" },
-	{ S(HP_ST_STARTING) | S(HP_ST_RUNNING), E(HP_EV_GIVEUP),
-	    HP_ST_FAILED, giveup, "process:exited, failed; trial timer" },
-	{ S(HP_ST_STARTING) | S(HP_ST_RUNNING), E(HP_EV_END), HP_ST_EXITED,
-	    end, "process:exited" },
+	{ RUNS, E(HP_EV_RETRY), HP_ST_BACKOFF, retry,
+	    "process:exited, restarting; backoff timer" },
+	{ RUNS, E(HP_EV_GIVEUP), HP_ST_FAILED, giveup,
+	    "process:exited, failed; trial timer" },
+	{ RUNS, E(HP_EV_END), HP_ST_EXITED, end, "process:exited" },
 	/* Stopping: asked, escalated, done; then what was asked next. */
-	{ S(HP_ST_STARTING) | S(HP_ST_RUNNING), STOPS, HP_ST_STOPPING, stop,
+	{ RUNS | S(HP_ST_OUTGOING), STOPS, HP_ST_STOPPING, stop,
 	    "its stop signal (a terminal: SIGHUP); stop timer" },
 	{ S(HP_ST_STOPPING), STOPS, SAME, then_set, "what comes after" },
 	{ S(HP_ST_STOPPING), E(HP_EV_EXIT), SAME, leader,
@@ -179,6 +192,26 @@ static const struct row {
 	    "as an earlier supervisor left it" },
 	{ S(HP_ST_STOPPED), E(HP_EV_WASEXITED), HP_ST_EXITED, none,
 	    "as an earlier supervisor left it" },
+	/* A reload: a new run, ready before the old one goes. */
+	{ S(HP_ST_RUNNING), E(HP_EV_RELOAD), HP_ST_RELOADING, reload,
+	    "its run goes on, outgoing; a new one: exec, or exit" },
+	{ S(HP_ST_RELOADING), E(HP_EV_RELOAD), SAME, none,
+	    "answered once it is over" },
+	{ S(HP_ST_RELOADING), E(HP_EV_UP) | E(HP_EV_READY), HP_ST_RUNNING,
+	    took, "process:ready; the outgoing run is removed" },
+	{ S(HP_ST_RELOADING), E(HP_EV_FALLBACK), HP_ST_RUNNING, fallback,
+	    "process:reload-failed; the outgoing run is its own again" },
+	{ S(HP_ST_STOPPED), E(HP_EV_HANDOVER), HP_ST_OUTGOING, none,
+	    "a reload's old run, serving on" },
+	{ S(HP_ST_OUTGOING), E(HP_EV_EXIT), HP_ST_REMOVED, left,
+	    "it ended by itself" },
+	{ S(HP_ST_OUTGOING), E(HP_EV_TAKEBACK), HP_ST_REMOVED, none,
+	    "its run is its heir's again" },
+	/* What a program of systemd's says, or does not say, in time. */
+	{ S(HP_ST_RUNNING), E(HP_EV_WATCHDOG), SAME, missed,
+	    "no WATCHDOG=1 in time: restart" },
+	{ RUNS, E(HP_EV_MAINPOLL), SAME, lost,
+	    "its MAINPID=, not our child, gone: its exit" },
 };
 #define NROWS	(int)(sizeof table / sizeof table[0])
 
@@ -234,9 +267,13 @@ refine(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	if (ev == HP_EV_SPAWN && hp_watch_blocker(s, p) != NULL)
 		return HP_EV_HOLD;
-	if (ev == HP_EV_EXEC && p->ready == -1 && p->spec.ready_check == NULL)
+	if (ev == HP_EV_EXEC && p->ready == -1 && p->spec.ready_check == NULL &&
+	    !p->spec.notify)
 		return HP_EV_UP;
-	if (ev == HP_EV_EXIT && p->state != HP_ST_STOPPING)
+	if (ev == HP_EV_EXIT && p->state == HP_ST_RELOADING)
+		return HP_EV_FALLBACK;
+	if (ev == HP_EV_EXIT && p->state != HP_ST_STOPPING &&
+	    p->state != HP_ST_OUTGOING)
 		return refine_exit(s, p);
 	return ev;
 }
@@ -283,6 +320,13 @@ hp_life_timers(struct hp_super *s, struct hp_proc *p, long long now)
 			p->timer[t] = 0;
 			hp_life(s, p, timers[t].event);
 		}
+}
+
+void
+hp_life_timer(struct hp_proc *p, int t, long long at)
+{
+	if (timers[t].states & S(p->state))
+		p->timer[t] = at;
 }
 
 long long
@@ -453,6 +497,7 @@ readied(struct hp_super *s, struct hp_proc *p)
 {
 	hp_record_pid(s, p, "process:ready");
 	hp_watch_ready(s, p);
+	hp_notify_ready(p);
 	return 0;
 }
 
@@ -568,7 +613,15 @@ static int
 stop(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	long long now = hp_mono_ms();
+	struct hp_proc *o = p->old;
 
+	/* Stopped in a reload: its outgoing run goes too, and the round. */
+	if (o != NULL) {
+		o->heir = NULL;
+		p->old = NULL;
+		hp_life(s, o, HP_EV_REMOVE);
+		hp_unit_rolled(s, p, "stopped in its reload");
+	}
 	then_of(p, ev);
 	p->error[0] = p->code[0] = '\0';
 	p->killed = 0;
@@ -728,19 +781,36 @@ follow(struct hp_super *s, struct hp_proc *p, int ev)
 		return hp_life(s, p, HP_EV_SPAWN);
 	if (then == HP_THEN_REMOVE)
 		return hp_life(s, p, HP_EV_FORGET);
-	hp_sproc_reply(s, p, 0, HP_W_START);
+	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_RELOAD);
 	if (then == HP_THEN_FAIL && !s->shutdown)
 		return hp_life(s, p, HP_EV_FAIL);
 	return 0;
 }
 
-/* Removed: the supervisor forgets it at the end of the turn. */
+/* A reload is over: its new run is ready and the old one gone. */
+static void
+reloaded(struct hp_super *s, struct hp_proc *p)
+{
+	hp_record_pid(s, p, "process:reloaded");
+	hp_sproc_reply(s, p, 1, HP_W_RELOAD);
+	hp_unit_rolled(s, p, NULL);
+}
+
+/*
+ * Removed: the supervisor forgets it at the end of the turn. A reload's
+ * outgoing run that has gone ends the reload.
+ */
 static int
 forget(struct hp_super *s, struct hp_proc *p, int ev)
 {
-	(void)s;
-	(void)p;
+	struct hp_proc *h = p->heir;
+
 	(void)ev;
+	if (h != NULL) {
+		h->old = NULL;
+		p->heir = NULL;
+		reloaded(s, h);
+	}
 	return 0;
 }
 
@@ -798,5 +868,141 @@ adopted(struct hp_super *s, struct hp_proc *p, int ev)
 	(void)s;
 	(void)ev;
 	p->orphan = 1;
+	return 0;
+}
+
+/*
+ * A reload: p's run goes on in a record of its own (outgoing), serving,
+ * while p starts a new one, with the spec the reload brings; once that
+ * is ready, the old run is stopped (took), and if it never is, the old
+ * run is p's again (fallback).
+ */
+static int
+reload(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	struct hp_proc *o;
+
+	(void)ev;
+	hp_watch_ended(p);
+	o = hp_unit_handover(s, p);
+	hp_life(s, o, HP_EV_HANDOVER);
+	p->error[0] = p->code[0] = '\0';
+	p->stopby = 0;
+	hp_sproc_event(s, p, "process:reloading");
+	hp_json_kint(&s->j, "old_pid", (long long)o->id.pid);
+	hp_event_publish(&s->ev, &s->j);
+	if (hp_sproc_spawn(s, p) == 0)
+		return hp_life(s, p, HP_EV_EXEC);
+	return hp_life(s, p, HP_EV_EXIT);
+}
+
+/* The new run is ready: the outgoing one is stopped, and goes. */
+static int
+took(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	struct hp_proc *o = p->old;
+
+	if (ev == HP_EV_UP)
+		started(s, p, ev);
+	else
+		hp_sproc_status(s, p);
+	readied(s, p);
+	if (o != NULL)
+		return hp_life(s, o, HP_EV_REMOVE);
+	reloaded(s, p);		/* the old run had gone by itself */
+	return 0;
+}
+
+/*
+ * The new run ended (or could not start) before it was ready: the old
+ * one is p's again, and the reload failed. With no old run left, the end
+ * is an exit like any other.
+ */
+static int
+fallback(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	struct hp_proc *o = p->old;
+	char why[sizeof p->error];
+
+	(void)ev;
+	if (p->error[0] != '\0')
+		snprintf(why, sizeof why, "%s", p->error);
+	else if (p->exit_signal > 0)
+		snprintf(why, sizeof why, "its new run was killed by SIG%s "
+		    "before it was ready", hp_signame(p->exit_signal));
+	else
+		snprintf(why, sizeof why, "its new run exited with %d before "
+		    "it was ready", p->exit_code);
+	if (o != NULL) {
+		hp_unit_takeback(s, p);
+		hp_life(s, o, HP_EV_TAKEBACK);
+	}
+	hp_copy(p->code, sizeof p->code, "reload-failed");
+	hp_copy(p->error, sizeof p->error, why);
+	hp_sproc_status(s, p);
+	hp_sproc_event(s, p, "process:reload-failed");
+	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+	hp_json_kstr(&s->j, "error", why);
+	hp_event_publish(&s->ev, &s->j);
+	hp_sproc_reply(s, p, 0, HP_W_RELOAD);
+	hp_unit_rolled(s, p, why);
+	if (o == NULL)
+		return hp_life(s, p, refine_exit(s, p));
+	hp_watch_ready(s, p);
+	hp_notify_ready(p);
+	return 0;
+}
+
+/* A reload's old run ended by itself: its heir goes on without it. */
+static int
+left(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)s;
+	(void)ev;
+	if (p->heir != NULL)
+		p->heir->old = NULL;
+	p->heir = NULL;
+	return 0;
+}
+
+/* No WATCHDOG=1 in time: restarted, as an unhealthy process is. */
+static int
+missed(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	char why[sizeof p->error];
+
+	(void)ev;
+	if (s->shutdown)
+		return 0;
+	snprintf(why, sizeof why, "no WATCHDOG=1 within %lld ms",
+	    p->spec.watchdog);
+	if (!hp_slimit_restart(s, p, hp_mono_ms())) {
+		hp_sproc_event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->breaker.n);
+		hp_json_kint(&s->j, "delay_ms", 0);
+		hp_json_kstr(&s->j, "reason", "watchdog");
+		hp_event_publish(&s->ev, &s->j);
+	}
+	hp_copy(p->code, sizeof p->code, "watchdog");
+	hp_copy(p->error, sizeof p->error, why);
+	hp_sproc_status(s, p);
+	return 0;
+}
+
+/*
+ * Its main process, named by MAINPID= and no child of ours, is looked
+ * at: gone, it has exited, how nobody can say.
+ */
+static int
+lost(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)ev;
+	if (!p->foster || p->id.pid <= 0)
+		return 0;
+	if (hp_sproc_orphan_alive(p)) {
+		p->timer[HP_T_MAIN] = hp_mono_ms() + 100;
+		return 0;
+	}
+	hp_sproc_gone(s, p);
 	return 0;
 }

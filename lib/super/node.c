@@ -98,9 +98,11 @@ hp_node_exec(const struct hp_spec *spec, struct hp_spawn *sp, int fd)
 		argv[k++] = spec->argv[i];
 	argv[k] = NULL;
 
-	/* The lowest descriptor above 2 that ready-fd does not take. */
+	/* The lowest above 2 that the listen sockets, ready-fd do not take. */
 	sp->extra[1][0] = fd;
-	sp->extra[1][1] = spec->ready_fd == 3 ? 4 : 3;
+	sp->extra[1][1] = 3 + hp_spec_nlisten(spec);
+	if (spec->ready_fd == sp->extra[1][1])
+		sp->extra[1][1]++;
 	snprintf(chan, sizeof chan, "NODE_CHANNEL_FD=%d", sp->extra[1][1]);
 	for (n = 0; sp->envp[n] != NULL; n++)
 		;

@@ -29,6 +29,8 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	struct hp_buf b = { 0 };
 	char file[HP_PATH_MAX];
 
+	if (p->outgoing)	/* a reload's old run: its heir's is the record */
+		return;
 	p->since_wall = hp_wall_ms();
 	hp_kv_add(&b, "name", p->spec.name);
 	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
@@ -49,6 +51,13 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
 	hp_term_status(p, &b);
+	/* A reload's old run, for a supervisor to come to stop. */
+	if (p->old != NULL && p->old->id.pid > 0) {
+		hp_kv_addi(&b, "old-pid", (long long)p->old->id.pid);
+		hp_buf_printf(&b, "old-start = %llu\n", p->old->id.start);
+	}
+	hp_unit_status(p, &b);
+	hp_notify_status(p, &b);
 	if (hp_sproc_path(s, p, file, sizeof file, HP_P_STATUS) == -1 ||
 	    hp_file_write(file, b.p, b.len, 0600) == -1)
 		hp_warn("%s: write status", p->spec.name);
@@ -132,7 +141,7 @@ hp_record_exited(struct hp_super *s, struct hp_proc *p)
 		hp_event_publish(&s->ev, &s->j);
 	}
 	p->id.pid = 0;
-	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP);
+	hp_sproc_reply(s, p, 0, HP_W_START | HP_W_STOP | HP_W_RELOAD);
 }
 
 /* The circuit is open: process:failed. */
@@ -152,6 +161,8 @@ hp_record_stopped(struct hp_super *s, struct hp_proc *p)
 {
 	char file[HP_PATH_MAX];
 
+	if (p->outgoing)
+		return;
 	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == 0)
 		unlink(file);
 	hp_sproc_status(s, p);
@@ -200,6 +211,7 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 	struct hp_waiter **wp = &p->waiters, *w;
 	struct hp_json j;
 	struct hp_buf b = { 0 };
+	char msg[HP_REF_MAX + sizeof p->error + 4];
 
 	while ((w = *wp) != NULL) {
 		if (!(w->verb & mask)) {
@@ -207,6 +219,13 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 			continue;
 		}
 		*wp = w->next;
+		/* One instance's answer of a verb on its name: whose it is. */
+		snprintf(msg, sizeof msg, "%s: %s", p->spec.name, p->error);
+		if (hp_join_take(s, w->client, ok, hp_state_name(p->state),
+		    ok ? NULL : p->code[0] ? p->code : "failed", msg)) {
+			free(w);
+			continue;
+		}
 		b.len = 0;
 		hp_json_init(&j, &b);
 		hp_json_open(&j, '{');
@@ -252,6 +271,11 @@ hp_sproc_free(struct hp_proc *p)
 	hp_watch_ended(p);
 	hp_node_close(NULL, p);
 	hp_term_free(p);
+	hp_notify_close(p);
+	if (p->respec != NULL) {
+		hp_spec_free(p->respec);
+		free(p->respec);
+	}
 	hp_spec_free(&p->spec);
 	free(p);
 }

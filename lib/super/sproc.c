@@ -27,8 +27,9 @@ signal_group(struct hp_proc *p, int sig)
 		return -1;
 	r = hp_ident_alive(&p->id);
 	/* Where identity cannot be read, an unreaped child is still ours. */
+	/* Its group: that of its main process (MAINPID=) once told. */
 	if (r == 1 || (r == -1 && !p->orphan)) {
-		r = kill(-p->id.pid, sig);
+		r = kill(-(p->group > 0 ? p->group : p->id.pid), sig);
 		hp_term_session(p, sig);	/* a terminal's whole session */
 		return r;
 	}
@@ -80,6 +81,58 @@ pairs(struct hp_super *s, struct hp_proc *p, int (*pr)[2])
 	return -1;
 }
 
+/*
+ * What a run is told in its environment beyond its spec's: the sockets
+ * held for it as systemd passes them (LISTEN_FDS, LISTEN_PID, written by
+ * the child itself, LISTEN_FDNAMES), its NOTIFY_SOCKET and watchdog, its
+ * instance. The same names from elsewhere are left out. Static: used
+ * only until hp_spawn() returns.
+ */
+static char **
+runenv(const struct hp_proc *p, char **envp, struct hp_spawn *sp)
+{
+	static const char *ours[] = { "LISTEN_FDS=", "LISTEN_PID=",
+	    "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=",
+	    "WATCHDOG_PID=", "HP_INSTANCE=", NULL };
+	static char fds[32], pid[40], inst[32], names[HP_SPAWN_PASS *
+	    (HP_NAME_MAX + 1) + 16];
+	const struct hp_unit *u = p->unit;
+	char **e;
+	int i, k, n = 0;
+
+	for (i = 0; envp[i] != NULL; i++)
+		;
+	e = hp_xcalloc((size_t)i + 8, sizeof *e);
+	for (i = 0; envp[i] != NULL; i++) {
+		for (k = 0; ours[k] != NULL && strncmp(envp[i], ours[k],
+		    strlen(ours[k])) != 0; k++)
+			;
+		if (ours[k] == NULL)
+			e[n++] = envp[i];
+	}
+	if (u != NULL && u->nheld > 0) {
+		snprintf(fds, sizeof fds, "LISTEN_FDS=%d", u->nheld);
+		snprintf(pid, sizeof pid, "LISTEN_PID=%20s", "");
+		snprintf(names, sizeof names, "LISTEN_FDNAMES=");
+		for (k = 0; k < u->nheld; k++)
+			snprintf(names + strlen(names), sizeof names -
+			    strlen(names), "%s%s", k ? ":" : "", u->name);
+		e[n++] = fds;
+		e[n++] = sp->pidvar = pid;
+		e[n++] = names;
+		sp->pass = u->fd;
+		sp->npass = u->nheld;
+	}
+	hp_notify_env(p, e, &n);
+	if (p->instance > 0) {
+		snprintf(inst, sizeof inst, "HP_INSTANCE=%d", p->instance);
+		e[n++] = inst;
+	}
+	e[n] = NULL;
+	free(envp);
+	return e;
+}
+
 /* The child has executed: our ends kept, who it is recorded. */
 static void
 keep(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
@@ -128,15 +181,21 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 		p->exit_code = HP_EXIT_NOEXEC;
 		return -1;
 	}
+	/* Its sockets are bound before its first start, and kept. */
+	if (hp_unit_sockets(s, p) == -1 || hp_notify_open(s, p) == -1) {
+		p->exit_code = HP_EXIT_NOEXEC;
+		return -1;
+	}
 	if (pairs(s, p, pr) == -1) {
 		hp_sproc_fail(p, "system", "%s: pipe: %s", p->spec.name,
 		    errno);
 		p->exit_code = HP_EXIT_NOEXEC;
+		hp_notify_close(p);
 		return -1;
 	}
 	hp_log_end(&p->log);	/* a new run begins on a line of its own */
-	envp = hp_spec_envp(&p->spec);
 	memset(&sp, 0, sizeof sp);
+	envp = runenv(p, hp_spec_envp(&p->spec), &sp);
 	sp.argv = p->spec.argv;
 	sp.envp = envp;
 	sp.dir = p->spec.dir;
@@ -170,6 +229,7 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	p->started_wall = hp_wall_ms();
 	if (pid == -1) {
 		unpair(pr, 0);
+		hp_notify_close(p);
 		hp_sproc_execfail(p, &sp, err);
 		hp_log_write(&p->log, 1, p->error, strlen(p->error));
 		hp_log_write(&p->log, 1, "\n", 1);
@@ -223,6 +283,7 @@ drain(struct hp_super *s, struct hp_proc *p)
 	if (p->err != -1)
 		close(p->err);
 	p->out = p->err = -1;
+	hp_notify_close(p);
 }
 
 /* p's process ended with status (as from waitpid), and has been reaped. */
@@ -238,7 +299,20 @@ hp_sproc_exited(struct hp_super *s, struct hp_proc *p, int status)
 		p->exit_code = WEXITSTATUS(status);
 		p->exit_signal = 0;
 	}
+	p->foster = 0;
 	hp_term_ended(s, p);
+	hp_life(s, p, HP_EV_EXIT);
+}
+
+/* Its main process, not our child (MAINPID=), is gone: how, unknown. */
+void
+hp_sproc_gone(struct hp_super *s, struct hp_proc *p)
+{
+	drain(s, p);
+	hp_watch_ended(p);
+	p->exit_code = -1;
+	p->exit_signal = 0;
+	p->foster = 0;
 	hp_life(s, p, HP_EV_EXIT);
 }
 

@@ -22,8 +22,10 @@ hp_super_find(struct hp_super *s, const char *name)
 {
 	int i;
 
+	/* NAME or NAME:I; a reload's outgoing run is no record of it. */
 	for (i = 0; i < s->nproc; i++)
-		if (strcmp(s->procs[i]->spec.name, name) == 0)
+		if (!s->procs[i]->outgoing &&
+		    strcmp(s->procs[i]->spec.name, name) == 0)
 			return s->procs[i];
 	return NULL;
 }
@@ -55,6 +57,7 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc + 1) *
 	    sizeof *s->procs);
 	s->procs[s->nproc++] = p;
+	hp_unit_attach(s, p);
 	return p;
 }
 
@@ -112,17 +115,103 @@ reap(struct hp_super *s)
 	}
 }
 
+/*
+ * One record as an earlier supervisor left it: its status read, its
+ * orphan (a process still running) adopted and stopped, or started anew
+ * if it was live; one that is to go (an instance above instances =) is
+ * removed.
+ */
+static void
+recover_one(struct hp_super *s, struct hp_proc *p, int go)
+{
+	char file[HP_PATH_MAX];
+	struct hp_kv kv = { 0 };
+	struct hp_ident id;
+	const char *st = NULL, *boot = NULL;
+	int live;
+
+	hp_proc_file(s->st, file, sizeof file, p->spec.name, HP_P_STATUS);
+	if (hp_kv_load(&kv, file) == 0) {
+		st = hp_kv_get(&kv, "state");
+		boot = hp_kv_get(&kv, "boot");
+		p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
+		p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
+		p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
+		p->started_wall = hp_kv_int(&kv, "started", 0);
+		/* The old run of a reload under way: it goes. */
+		memset(&id, 0, sizeof id);
+		id.pid = (pid_t)hp_kv_int(&kv, "old-pid", 0);
+		id.start = (unsigned long long)hp_kv_int(&kv, "old-start", 0);
+		if (boot != NULL)
+			hp_copy(id.boot, sizeof id.boot, boot);
+		if (id.pid > 1 && hp_ident_kill(&id, p->spec.stop_signal,
+		    1) == 0)
+			hp_warnx("%s: the old run of a reload, pid %ld, sent "
+			    "its stop signal", p->spec.name, (long)id.pid);
+	}
+	live = st != NULL && (strcmp(st, "starting") == 0 ||
+	    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0 ||
+	    strcmp(st, "reloading") == 0);
+	hp_proc_file(s->st, file, sizeof file, p->spec.name, HP_P_PID);
+	if (hp_pidfile_read(file, &id) == 0) {
+		if (boot != NULL)
+			hp_copy(id.boot, sizeof id.boot, boot);
+		if (hp_ident_alive(&id) == 1) {
+			/* Ours now, and stopped: started anew. */
+			p->id = id;
+			hp_life(s, p, HP_EV_ADOPT);
+			hp_life(s, p, go ? HP_EV_REMOVE : live ?
+			    HP_EV_RESTART : HP_EV_STOP);
+			hp_kv_free(&kv);
+			return;
+		}
+		unlink(file);
+	}
+	if (go)
+		hp_life(s, p, HP_EV_FORGET);
+	else if (st != NULL && strcmp(st, "failed") == 0)
+		hp_life(s, p, HP_EV_WASFAILED);
+	else if (st != NULL && strcmp(st, "exited") == 0)
+		hp_life(s, p, HP_EV_WASEXITED);
+	if (go)
+		;
+	else if (live)
+		hp_life(s, p, HP_EV_RESUME);
+	else
+		hp_sproc_status(s, p);
+	hp_kv_free(&kv);
+}
+
+/* The instances of a spec: as many as it says, and those left above. */
+static void
+recover_instances(struct hp_super *s, struct hp_spec *spec)
+{
+	struct hp_proc *v[HP_INSTANCES_MAX];
+	struct hp_spec one;
+	char ref[HP_REF_MAX + 16];
+	int *had, nhad, i, n;
+
+	if (hp_state_instances(s->st, spec->name, &had, &nhad) == -1)
+		nhad = 0;
+	for (i = 0; i < nhad; i++)
+		if (had[i] > spec->instances) {
+			snprintf(ref, sizeof ref, "%s:%d", spec->name, had[i]);
+			hp_spec_copy(&one, spec, ref);
+			recover_one(s, hp_super_add(s, &one), 1);
+		}
+	free(had);
+	n = hp_unit_add(s, spec, v, HP_INSTANCES_MAX);
+	for (i = 0; i < n; i++)
+		recover_one(s, v[i], 0);
+}
+
 /* Take back what an earlier supervisor left: stop its orphans, go on. */
 static void
 recover(struct hp_super *s)
 {
-	char **names, file[HP_PATH_MAX], msg[512];
-	struct hp_kv kv = { 0 };
+	char **names, msg[512];
 	struct hp_spec spec;
-	struct hp_ident id;
-	struct hp_proc *p;
-	const char *st, *boot;
-	int n, i, live;
+	int n, i;
 
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
@@ -133,57 +222,61 @@ recover(struct hp_super *s)
 				hp_warnx("%s", msg);
 			continue;
 		}
-		p = hp_super_add(s, &spec);
-		hp_proc_file(s->st, file, sizeof file, names[i], HP_P_STATUS);
-		hp_kv_free(&kv);
-		st = boot = NULL;
-		if (hp_kv_load(&kv, file) == 0) {
-			st = hp_kv_get(&kv, "state");
-			boot = hp_kv_get(&kv, "boot");
-			p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
-			p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
-			p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
-			p->started_wall = hp_kv_int(&kv, "started", 0);
-		}
-		live = st != NULL && (strcmp(st, "starting") == 0 ||
-		    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0);
-		hp_proc_file(s->st, file, sizeof file, names[i], HP_P_PID);
-		if (hp_pidfile_read(file, &id) == 0) {
-			if (boot != NULL)
-				hp_copy(id.boot, sizeof id.boot, boot);
-			if (hp_ident_alive(&id) == 1) {
-				/* Ours now, and stopped: started anew. */
-				p->id = id;
-				hp_life(s, p, HP_EV_ADOPT);
-				hp_life(s, p, live ? HP_EV_RESTART :
-				    HP_EV_STOP);
-				continue;
-			}
-			unlink(file);
-		}
-		if (st != NULL && strcmp(st, "failed") == 0)
-			hp_life(s, p, HP_EV_WASFAILED);
-		else if (st != NULL && strcmp(st, "exited") == 0)
-			hp_life(s, p, HP_EV_WASEXITED);
-		if (live)
-			hp_life(s, p, HP_EV_RESUME);
+		if (spec.instances > 0)
+			recover_instances(s, &spec);
 		else
-			hp_sproc_status(s, p);
+			recover_one(s, hp_super_add(s, &spec), 0);
 	}
-	hp_kv_free(&kv);
 	hp_argv_free(names);
 }
 
+/* The files of a record alone, not its directory nor the spec there. */
+static void
+unrun(struct hp_super *s, struct hp_proc *p)
+{
+	static const int files[] = { HP_P_STATUS, HP_P_PID, HP_P_LOCK };
+	char file[HP_PATH_MAX];
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (hp_proc_file(s->st, file, sizeof file, p->spec.name,
+		    files[i]) == 0)
+			(void)unlink(file);
+	for (k = 0; k <= p->spec.log_count; k++)
+		if (hp_proc_log(s->st, file, sizeof file, p->spec.name, k) ==
+		    0)
+			(void)unlink(file);
+	hp_sproc_reply(s, p, 1, HP_W_REMOVE | HP_W_START);
+}
+
+/*
+ * A record goes, and its directory; the last instance of a name takes
+ * the name's along. A reload's outgoing run has none of its own.
+ */
 static void
 forget(struct hp_super *s, int i)
 {
 	struct hp_proc *p = s->procs[i];
 	char dir[HP_PATH_MAX];
 
-	hp_proc_file(s->st, dir, sizeof dir, p->spec.name, HP_P_DIR);
-	if (hp_rmtree(dir) == -1)
-		hp_warn("remove %s", dir);
-	hp_sproc_reply(s, p, 1, HP_W_REMOVE | HP_W_START);
+	if (!p->outgoing && p->instance == 0 && p->unit->refs > 1)
+		unrun(s, p);	/* its name's instances live on in its dir */
+	else if (!p->outgoing) {
+		hp_proc_file(s->st, dir, sizeof dir, p->spec.name, HP_P_DIR);
+		if (hp_rmtree(dir) == -1)
+			hp_warn("remove %s", dir);
+		if (p->instance > 0 && p->unit->refs == 1 && hp_proc_file(s->st,
+		    dir, sizeof dir, p->unit->name, HP_P_DIR) == 0 &&
+		    hp_rmtree(dir) == -1)
+			hp_warn("remove %s", dir);
+		hp_sproc_reply(s, p, 1, HP_W_REMOVE | HP_W_START);
+	}
+	if (p->heir != NULL)
+		p->heir->old = NULL;
+	if (p->old != NULL)
+		p->old->heir = NULL;
+	hp_unit_detach(s, p);
 	hp_sproc_free(p);
 	s->procs[i] = s->procs[--s->nproc];
 }
@@ -317,7 +410,7 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 {
 	struct pollfd *f, chan;
 	struct hp_proc *p;
-	int i, n = 0, max = BASE + 4 * s->nproc;
+	int i, n = 0, max = BASE + 5 * s->nproc;
 
 	for (i = 0; i < s->nproc; i++)
 		max += hp_watch_nfds(s->procs[i]) + hp_term_nfds(s->procs[i]);
@@ -334,6 +427,7 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 		put(f, &n, p->out, POLLIN);
 		put(f, &n, p->err, POLLIN);
 		put(f, &n, p->ready, POLLIN);
+		put(f, &n, hp_notify_fd(p), POLLIN);
 		hp_node_pollfd(p, &chan);
 		put(f, &n, chan.fd, chan.events);
 		n += hp_term_fds(p, f + n);
@@ -364,6 +458,8 @@ events(struct hp_super *s, struct hp_proc *p, struct pollfd *f, int n)
 			hp_sproc_output(s, p, 1);
 		else if (f[k].fd == p->ready)
 			hp_sproc_ready(s, p);
+		else if (f[k].fd == hp_notify_fd(p))
+			hp_notify_read(s, p);
 		else
 			hp_node_io(s, p, &f[k]);
 	}
@@ -418,6 +514,7 @@ loop(struct hp_super *s)
 		}
 		hp_slimit_tick(s, now);
 		forget_removed(s);
+		hp_unit_settle(s);
 		if (anylive(s)) {
 			idle = 0;
 			continue;
@@ -609,9 +706,14 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		free(s.waiting[i]);
 	}
 	free(s.waiting);
-	for (i = 0; i < s.nproc; i++)
+	for (i = 0; i < s.nproc; i++) {
+		hp_unit_detach(&s, s.procs[i]);
 		hp_sproc_free(s.procs[i]);
+	}
 	free(s.procs);
+	free(s.units);
+	hp_join_free(&s);
+	hp_notify_end(&s);
 	hp_allow_free(&s.allow);
 	hp_buf_free(&s.jb);
 	hp_events_close(&s.ev);

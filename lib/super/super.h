@@ -17,7 +17,8 @@
 enum {
 	HP_ST_STOPPED, HP_ST_QUEUED, HP_ST_HELD, HP_ST_STARTING,
 	HP_ST_RUNNING, HP_ST_BACKOFF, HP_ST_STOPPING, HP_ST_EXITED,
-	HP_ST_FAILED, HP_ST_REMOVED, HP_ST_N
+	HP_ST_FAILED, HP_ST_REMOVED, HP_ST_RELOADING, HP_ST_OUTGOING,
+	HP_ST_N
 };
 enum {
 	HP_EV_START, HP_EV_RESUME, HP_EV_QUEUE, HP_EV_SPAWN, HP_EV_HOLD,
@@ -26,7 +27,9 @@ enum {
 	HP_EV_RESTART, HP_EV_REMOVE, HP_EV_RETIRE, HP_EV_ESCALATE,
 	HP_EV_ORPHAN, HP_EV_GROUP, HP_EV_DOWN, HP_EV_FAIL, HP_EV_TRIAL,
 	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
-	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_N
+	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_RELOAD, HP_EV_HANDOVER,
+	HP_EV_TAKEBACK, HP_EV_FALLBACK, HP_EV_WATCHDOG, HP_EV_MAINPOLL,
+	HP_EV_N
 };
 enum {
 	HP_T_BACKOFF,		/* backoff: the next start */
@@ -35,6 +38,8 @@ enum {
 	HP_T_ORPHAN,		/* stopping: is the orphan still there? */
 	HP_T_GROUP,		/* stopping: is its group gone? */
 	HP_T_NOTREADY,		/* starting, not ready: SIGKILL */
+	HP_T_WATCHDOG,		/* running: no WATCHDOG=1 in time */
+	HP_T_MAIN,		/* a MAINPID= not ours: is it still there? */
 	HP_T_N
 };
 /* After a stop: stay, start again, be removed, be failed. */
@@ -88,8 +93,19 @@ struct hp_proc {
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
+	/* unit.c: its name's held sockets and instances; a reload */
+	struct hp_unit	*unit;
+	int		 instance;	/* I of NAME:I; 0: a name alone */
+	struct hp_proc	*old;		/* reloading: the run it replaces */
+	struct hp_proc	*heir;		/* outgoing: whose run it was */
+	int		 outgoing;	/* a reload's old run: no record */
+	struct hp_spec	*respec;	/* the spec a reload brings, or NULL */
+	int		 roll;		/* to be reloaded in its turn */
+	/* notify.c: NOTIFY_SOCKET, or NULL */
+	struct hp_notify *notify;
+	int		 foster;	/* its main pid (MAINPID=) not our child */
 };
-enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4 };
+enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4, HP_W_RELOAD = 8 };
 struct hp_super {
 	struct hp_state	*st;
 	struct hp_events ev;
@@ -122,6 +138,14 @@ struct hp_super {
 	long long	 mem;		/* available memory, -1 unknown ... */
 	double		 load;		/* ... the load, -1 unknown ... */
 	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+	/* unit.c */
+	struct hp_unit	**units;
+	int		 nunit;
+	struct hp_join	*joins;		/* answers gathered from instances */
+	unsigned	 joinseq;
+	/* notify.c: the directory of NOTIFY_SOCKETs, made at need */
+	char		 notifydir[HP_PATH_MAX];
+	unsigned	 notifyseq;
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
@@ -135,11 +159,13 @@ void	hp_super_forward(struct hp_super *, int);	/* to every group */
 void	hp_super_runcmd(struct hp_super *, struct hp_spec *);
 /* control.c: the requests of the control FIFO, a table of verbs */
 struct hp_request {
-	const char	*client;	/* a FIFO in events/, or "-": no answer */
+	const char	*client;	/* a FIFO in events/, "-": no answer, or
+					   "*N": a join of instances (unit.c) */
 	const char	*verb;
 	char		**arg;		/* the words after the verb */
 	int		 narg;
 	const char	*rest;		/* REST verbs: the line from the last */
+	int		 fanned;	/* one of the instances of a name */
 };
 int	hp_verb_count(void);
 const char *hp_verb_name(int, const char **, const char **);
@@ -159,6 +185,8 @@ const char *hp_state_name(int);		/* as status and answers show it */
 void	hp_life_timers(struct hp_super *, struct hp_proc *, long long);
 				/* now: the timers due, as their events */
 long long hp_life_next(const struct hp_proc *);	/* mono ms, or -1 */
+void	hp_life_timer(struct hp_proc *, int, long long);
+		/* timer t at mono ms, if p's state has that timer */
 int	hp_life_row(int, unsigned *, unsigned long long *, int *,
 	    const char **);	/* row i: states, events, next, what; -1 */
 const char *hp_life_state_name(int);	/* its name in the table */
@@ -169,6 +197,8 @@ int	hp_sproc_spawn(struct hp_super *, struct hp_proc *);
 		/* fork and exec: 0 it runs; -1 why it did not, as an exit */
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 				/* reaped with this status: the exit event */
+void	hp_sproc_gone(struct hp_super *, struct hp_proc *);
+				/* no child of ours, gone: an exit unknown */
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
 int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
 int	hp_sproc_orphan_alive(const struct hp_proc *);
@@ -254,5 +284,74 @@ int	hp_slimit_restart(struct hp_super *, struct hp_proc *, long long);
 		/* a restart of ours, counted: 1 given up on (failed) */
 long long hp_slimit_next(const struct hp_super *, long long);
 		/* mono ms the tick is due, -1 never */
+
+/*
+ * unit.c: a name beyond one process: the sockets the supervisor holds
+ * for it, its instances NAME:1 ... NAME:N, and the answers of a verb on
+ * NAME gathered from its instances (joins). roll.c: their reload, a new
+ * run ready before the old one goes, one instance at a time.
+ */
+struct hp_unit {
+	char		 name[HP_NAME_MAX + 1];
+	int		 refs;		/* records that point here */
+	int		 instances;	/* wanted; 0: the name alone */
+	int		 nheld;		/* sockets held, or 0 */
+	int		 fd[HP_SPAWN_PASS];
+	char		 (*bound)[128];	/* what each is bound to */
+	char		**addr;		/* the addresses they were opened for */
+};
+struct hp_unit *hp_unit_find(struct hp_super *, const char *);
+void	hp_unit_attach(struct hp_super *, struct hp_proc *);
+void	hp_unit_detach(struct hp_super *, struct hp_proc *);
+int	hp_unit_members(struct hp_super *, struct hp_unit *,
+	    struct hp_proc **, int);	/* its records, by instance: count */
+int	hp_unit_add(struct hp_super *, struct hp_spec *, struct hp_proc **,
+	    int);		/* a spec: its record(s), made: count */
+int	hp_unit_sockets(struct hp_super *, struct hp_proc *);
+		/* open what it listens on, unless held: 0; -1 p->error */
+void	hp_unit_status(const struct hp_proc *, struct hp_buf *);
+void	hp_unit_settle(struct hp_super *);	/* end of a turn: close
+						   what no run needs */
+int	hp_unit_ready(struct hp_super *, const char *);
+		/* NAME (every instance) or NAME:I is running: 1; -1 none */
+/* roll.c */
+struct hp_proc *hp_unit_handover(struct hp_super *, struct hp_proc *);
+		/* p's run to a new record, outgoing; p to start anew */
+void	hp_unit_takeback(struct hp_super *, struct hp_proc *);
+		/* p's outgoing run back into p */
+void	hp_unit_rolled(struct hp_super *, struct hp_proc *, const char *);
+		/* p's reload is over: the next one's turn; or why not */
+void	hp_unit_reload(struct hp_super *, const char *, const char *);
+		/* client, NAME or NAME:I: a rolling reload */
+void	hp_unit_roll(struct hp_super *, struct hp_proc *, const char *,
+	    struct hp_spec *);	/* p's reload in its turn (client, spec) */
+/* unit.c */
+void	hp_unit_scale(struct hp_super *, const struct hp_request *);
+int	hp_unit_apply(struct hp_super *, struct hp_spec *, int);
+		/* a section, first time: 0 added, 1 changed, 2 same */
+int	hp_unit_fan(struct hp_super *, const struct hp_request *, int,
+	    void (*)(struct hp_super *, const struct hp_request *));
+		/* a verb on every instance of arg[i]: 1 done, 0 not a unit */
+const char *hp_join_open(struct hp_super *, const char *, const char *,
+	    int);		/* client, NAME, answers to wait for: "*N" */
+int	hp_join_take(struct hp_super *, const char *, int, const char *,
+	    const char *, const char *);
+		/* id, ok, state, code, msg: 1 it was a join's */
+void	hp_join_free(struct hp_super *);
+
+/*
+ * notify.c: systemd's readiness protocol: a NOTIFY_SOCKET for each
+ * process that speaks it, READY=1, STATUS=, WATCHDOG=1, MAINPID= ...
+ */
+int	hp_notify_open(struct hp_super *, struct hp_proc *);
+		/* its socket, before it starts: 0; -1 p->error */
+void	hp_notify_env(const struct hp_proc *, char **, int *);
+		/* NOTIFY_SOCKET=, WATCHDOG_USEC= into envp at *n */
+int	hp_notify_fd(const struct hp_proc *);	/* to poll, or -1 */
+void	hp_notify_read(struct hp_super *, struct hp_proc *);
+void	hp_notify_close(struct hp_proc *);	/* its run has ended */
+void	hp_notify_ready(struct hp_proc *);	/* running: the watchdog */
+void	hp_notify_status(const struct hp_proc *, struct hp_buf *);
+void	hp_notify_end(struct hp_super *);	/* the directory goes */
 
 #endif

@@ -209,7 +209,7 @@ done(struct hp_super *s, struct hp_proc *p)
 	c.addrs = NULL;
 	c.pr = NULL;
 	cancel(p);
-	if (p->state == HP_ST_STARTING) {
+	if (p->state == HP_ST_STARTING || p->state == HP_ST_RELOADING) {
 		if (c.healthy) {
 			hp_life(s, p, HP_EV_READY);
 			return;
@@ -236,7 +236,8 @@ hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 {
 	if (p->ready_by > 0 && now >= p->ready_by) {
 		p->ready_by = 0;
-		if (p->state == HP_ST_STARTING) {
+		if (p->state == HP_ST_STARTING ||
+		    p->state == HP_ST_RELOADING) {
 			cancel(p);
 			p->hnext = 0;
 			hp_copy(p->code, sizeof p->code, "not-ready");
@@ -249,7 +250,8 @@ hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 	if (p->probe != NULL || p->hnext == 0 || now < p->hnext)
 		return;
 	p->hnext = 0;
-	if (p->state == HP_ST_STARTING && p->spec.ready_check != NULL)
+	if ((p->state == HP_ST_STARTING || p->state == HP_ST_RELOADING) &&
+	    p->spec.ready_check != NULL)
 		probe(s, p, 0, p->spec.ready_check);
 	else if (p->state == HP_ST_RUNNING && p->spec.health != NULL)
 		probe(s, p, 1, p->spec.health);
@@ -262,12 +264,11 @@ hp_watch_timer(struct hp_super *s, struct hp_proc *p, long long now)
 const char *
 hp_watch_blocker(struct hp_super *s, const struct hp_proc *p)
 {
-	struct hp_proc *q;
 	size_t i;
 
+	/* A name of instances is ready once every one of them is. */
 	for (i = 0; p->spec.after != NULL && p->spec.after[i] != NULL; i++)
-		if ((q = hp_super_find(s, p->spec.after[i])) == NULL ||
-		    q->state != HP_ST_RUNNING)
+		if (hp_unit_ready(s, p->spec.after[i]) != 1)
 			return p->spec.after[i];
 	return NULL;
 }
@@ -302,7 +303,7 @@ hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
 		return;		/* a word, not yet a line */
 	close(p->ready);
 	p->ready = -1;
-	if (p->state != HP_ST_STARTING)
+	if (p->state != HP_ST_STARTING && p->state != HP_ST_RELOADING)
 		return;
 	if (n > 0) {
 		hp_life(s, p, HP_EV_READY);

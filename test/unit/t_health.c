@@ -381,10 +381,36 @@ external(void)
 	close(p[1]);
 }
 
+/* Addresses to listen on: tcp:// with a port 0, unix:; nothing else. */
+static void
+listens(void)
+{
+	CHECK(hp_listen_parse(&c, "tcp://127.0.0.1:0", err, sizeof err) == 0);
+	CHECK(c.kind == HP_CHECK_TCP);
+	CHECK_STR(c.host, "127.0.0.1");
+	CHECK_STR(c.port, "0");
+	CHECK(hp_listen_parse(&c, "tcp://[::1]:8080", err, sizeof err) == 0);
+	CHECK_STR(c.host, "::1");
+	CHECK(hp_listen_parse(&c, "unix:/run/a.sock", err, sizeof err) == 0);
+	CHECK(c.kind == HP_CHECK_UNIX);
+	CHECK_STR(c.path, "/run/a.sock");
+	CHECK(hp_listen_parse(&c, "http://127.0.0.1:80/", err,
+	    sizeof err) == -1);
+	CHECK(hp_listen_parse(&c, "proc:web", err, sizeof err) == -1);
+	CHECK(hp_listen_parse(&c, "tcp://127.0.0.1", err, sizeof err) == -1);
+	CHECK_STR(err, "no port");
+	CHECK(hp_listen_parse(&c, "tcp://127.0.0.1:65536", err,
+	    sizeof err) == -1);
+	/* A check still wants a port above 0. */
+	CHECK(parse("tcp://127.0.0.1:0") == -1);
+	CHECK_STR(err, "port out of range");
+}
+
 void
 test_health(void)
 {
 	urls();
+	listens();
 	request();
 	responses();
 	eyeballs();

@@ -106,7 +106,9 @@ every(void)
 	    "after", "db cache", "health", "http://127.0.0.1:9/h",
 	    "health-interval", "2s", "health-timeout", "300ms",
 	    "health-start", "1s", "health-retries", "4",
-	    "health-restart", "yes", NULL };
+	    "health-restart", "yes", "listen", "tcp://127.0.0.1:0",
+	    "listen-mode", "0660", "listen-owner", "0:0", "instances", "3",
+	    "ready", "notify", "watchdog", "2s", NULL };
 	const struct hp_key *k;
 	struct hp_keyinfo ki;
 	struct hp_spec sp;

@@ -36,6 +36,38 @@ names(void)
 	CHECK(!hp_name_ok(s));
 }
 
+/* NAME or NAME:I, I from 1 to 256 without a leading zero. */
+static void
+refs(void)
+{
+	char name[HP_NAME_MAX + 1], s[HP_NAME_MAX + 8];
+	int i = -1;
+
+	CHECK(hp_ref_split("web", name, &i) == 0 && i == 0);
+	CHECK_STR(name, "web");
+	CHECK(hp_ref_split("web:1", name, &i) == 0 && i == 1);
+	CHECK_STR(name, "web");
+	CHECK(hp_ref_split("a.b-c:256", name, &i) == 0 && i == 256);
+	CHECK(!hp_ref_ok("web:0"));
+	CHECK(!hp_ref_ok("web:01"));
+	CHECK(!hp_ref_ok("web:257"));
+	CHECK(!hp_ref_ok("web:1000"));
+	CHECK(!hp_ref_ok("web:"));
+	CHECK(!hp_ref_ok(":1"));
+	CHECK(!hp_ref_ok("web:1:2"));
+	CHECK(!hp_ref_ok("web:1a"));
+	CHECK(!hp_ref_ok("-w:1"));
+	CHECK(!hp_ref_ok(NULL));
+	memset(s, 'x', HP_NAME_MAX);
+	memcpy(s + HP_NAME_MAX, ":99", 4);
+	CHECK(hp_ref_ok(s));
+	CHECK(hp_ref_split(s, name, &i) == 0 && i == 99 &&
+	    strlen(name) == HP_NAME_MAX);
+	memset(s, 'x', HP_NAME_MAX + 1);
+	memcpy(s + HP_NAME_MAX + 1, ":9", 3);
+	CHECK(!hp_ref_ok(s));
+}
+
 static long long
 dur(const char *s)
 {
@@ -394,6 +426,7 @@ void
 test_parse(void)
 {
 	names();
+	refs();
 	durations();
 	sizes();
 	signals();

@@ -55,14 +55,21 @@ export interface SpawnOptions {
 	memoryMax?: string | number;
 	cpuMax?: number;
 	limitInterval?: Duration;
+	/** Sockets the supervisor holds for it, passed as systemd does
+	 * (LISTEN_FDS, from fd 3): 'tcp://127.0.0.1:3000', 'unix:/run/a.sock';
+	 * port 0 binds any free one (ProcessInfo.listen tells which). */
+	listen?: string | string[];
+	/** Copies of it, NAME:1 ... NAME:N, sharing its sockets; spawn()
+	 * then resolves with an array of them. */
+	instances?: number;
 }
 
 /** One process, as hp-ls --json and hp-spawn --json print it. */
 export interface ProcessInfo {
 	name: string;
 	type: string;
-	state: 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' |
-	    'exited' | 'failed';
+	state: 'starting' | 'running' | 'reloading' | 'backoff' | 'stopping' |
+	    'stopped' | 'exited' | 'failed';
 	pid: number | null;
 	started: string | null;
 	uptime_ms: number | null;
@@ -73,6 +80,14 @@ export interface ProcessInfo {
 	cpu_percent: number;
 	rss_bytes: number;
 	tree_pids: number[];
+	/** I of an instance NAME:I. */
+	instance?: number;
+	/** The sockets held for it, as bound. */
+	listen?: string[];
+	/** What it said with STATUS= on its NOTIFY_SOCKET. */
+	status?: string;
+	/** 'reloading' or 'stopping', after RELOADING=1 or STOPPING=1. */
+	notify?: string;
 }
 
 /** The answer of a verb for one name. */
@@ -81,6 +96,8 @@ export interface VerbResult {
 	ok: boolean;
 	state?: string;
 	pid?: number;
+	/** A name of instances: how many answered for it. */
+	instances?: number;
 	error?: { code: string; message: string };
 }
 
@@ -174,7 +191,7 @@ export class ProcessManager extends EventEmitter {
 	/** The verb start. */
 	start(name: string, o?: VerbOptions): Promise<VerbResult>;
 	start(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
-	spawn(options: SpawnOptions): Promise<ProcessInfo>;
+	spawn(options: SpawnOptions): Promise<ProcessInfo | ProcessInfo[]>;
 	stop(name: string, o?: VerbOptions): Promise<VerbResult>;
 	stop(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	restart(name: string, o?: VerbOptions): Promise<VerbResult>;
@@ -182,6 +199,12 @@ export class ProcessManager extends EventEmitter {
 	remove(name: string, o?: VerbOptions): Promise<VerbResult>;
 	remove(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	signal(sig: string | number, name: string): Promise<VerbResult>;
+	/** A new run, ready before the old one goes; instances one at a
+	 * time. Rejects with code reload-failed, the old run kept. */
+	reload(name: string, o?: VerbOptions): Promise<VerbResult>;
+	reload(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	/** n instances: added, or taken away; the others untouched. */
+	scale(name: string, n: number, o?: VerbOptions): Promise<VerbResult>;
 	send(name: string, message: unknown): Promise<unknown>;
 	list(names?: string[]): Promise<ProcessInfo[]>;
 	status(name: string): Promise<ProcessInfo>;

@@ -20,7 +20,7 @@ const VALUE = {
 	readyCheck: ['--ready-check'], readyTimeout: ['--ready-timeout', dur],
 	waitReady: ['--wait-ready', dur], health: ['--health'],
 	memoryMax: ['--memory-max'], cpuMax: ['--cpu-max'],
-	limitInterval: ['--limit-interval', dur],
+	limitInterval: ['--limit-interval', dur], instances: ['-i'],
 };
 
 function restartArg(r) {
@@ -48,6 +48,8 @@ function spawnArgs(s, o) {
 		a.push('-r', restartArg(s.restart));
 	for (const n of [].concat(s.after || []))
 		a.push('--after', n);
+	for (const l of [].concat(s.listen || []))
+		a.push('--listen', l);
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))
@@ -190,6 +192,19 @@ class ProcessManager extends EventEmitter {
 
 	restart(name, o) {
 		return this._verb('restart', name, timeout(o));
+	}
+
+	// A new run of name, ready before the old one goes; with instances,
+	// one at a time. Rejects (reload-failed) when it does not get ready.
+	reload(name, o) {
+		return this._verb('reload', name, timeout(o));
+	}
+
+	// n instances of name: started or removed; the others untouched.
+	scale(name, n, o) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    timeout(o), 'scale', name, String(n)), this.options)
+		    .then((r) => r[0]);
 	}
 
 	remove(name, o) {

@@ -36,8 +36,8 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/opt.o lib/base/io.o \
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
 	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
-	lib/base/proc.o lib/base/tty.o lib/base/log.o lib/base/sig.o \
-	lib/base/user.o lib/base/breaker.o
+	lib/base/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
+	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
 	lib/model/allow.o \
@@ -46,12 +46,12 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/listen.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
-	lib/client/dcache.o lib/client/launch.o lib/client/chan.o \
-	lib/client/fg.o
+	lib/client/dcache.o lib/client/launch.o lib/client/direct.o \
+	lib/client/chan.o lib/client/fg.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
-	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o \
+	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \

@@ -18,10 +18,11 @@
 
 static const char synopsis[] =
     "hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login]"
-    " [--json] [tool ...]\n"
-    "       hp-detect path [--login] [--no-cache] [-t dur] [--json]\n"
+    " [--json] [-S dir] [tool ...]\n"
+    "       hp-detect path [--login] [--no-cache] [-t dur] [--json]"
+    " [-S dir]\n"
     "       hp-detect install | update [-t dur] [--json] tool\n"
-    "       hp-detect tools";
+    "       hp-detect tools [--json]";
 
 enum { O_JSON = 256, O_NOCACHE, O_TTL, O_LOGIN };
 
@@ -30,14 +31,15 @@ static const struct hp_opt longopts[] = {
 	{ "all", 0, 'a' }, { "watch", 0, 'w' }, { "jobs", 1, 'j' },
 	{ "timeout", 1, 't' }, { "ttl", 1, O_TTL },
 	{ "no-cache", 0, O_NOCACHE }, { "login", 0, O_LOGIN },
-	{ NULL, 0, 0 }
+	{ "state-dir", 1, 'S' }, { NULL, 0, 0 }
 };
 
 static struct {
 	int		 all, watch, jobs, nocache, login;
 	long long	 timeout, ttl;
 	int		 header;
-} o = { 0, 0, 0, 0, 0, 5000, 3600000, 0 };
+	const char	*statedir;	/* -S: its cache/, not XDG's */
+} o = { 0, 0, 0, 0, 0, 5000, 3600000, 0, NULL };
 
 static void
 result_json(struct hp_json *j, const struct hp_result *r)
@@ -159,7 +161,7 @@ envpath(struct hp_envpath *ep, struct hp_login *lg, int quiet)
 
 	lg->origin[0] = '\0';
 	if (o.login) {
-		if (hp_cache_dir(cache, sizeof cache) == -1)
+		if (hp_cache_dir(cache, sizeof cache, o.statedir) == -1)
 			cache[0] = '\0';
 		r = hp_envpath_login(lg, cache[0] ? cache : NULL, o.timeout,
 		    !o.nocache);
@@ -230,7 +232,10 @@ setup(struct hp_detect *d, struct hp_result *r, int n)
 	d->usecache = !o.nocache;
 	d->all = o.all;
 	d->done = done;
-	if (hp_cache_dir(d->cachedir, sizeof d->cachedir) == -1) {
+	/* What a probe leaves, even by a double fork, comes back to us. */
+	d->reaper = hp_subreaper() == 0;
+	if (hp_cache_dir(d->cachedir, sizeof d->cachedir,
+	    o.statedir) == -1) {
 		hp_warn("cache directory");
 		d->cachedir[0] = '\0';
 	}
@@ -284,10 +289,26 @@ detect(struct hp_tools *ts, char **ids, int n)
 static void
 tools(struct hp_tools *ts)
 {
+	struct hp_buf b = { 0 };
+	struct hp_json j;
 	int i;
 
-	for (i = 0; i < ts->n; i++)
-		printf("%s\t%s\n", ts->t[i].id, ts->t[i].name);
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '[');
+	for (i = 0; i < ts->n; i++) {
+		if (!hp_json_mode) {
+			printf("%s\t%s\n", ts->t[i].id, ts->t[i].name);
+			continue;
+		}
+		hp_json_open(&j, '{');
+		hp_json_kstr(&j, "id", ts->t[i].id);
+		hp_json_kstr(&j, "name", ts->t[i].name);
+		hp_json_close(&j, '}');
+	}
+	hp_json_close(&j, ']');
+	if (hp_json_mode)
+		printf("%s\n", hp_buf_str(&b));
+	hp_buf_free(&b);
 	hp_stdout_close();
 }
 
@@ -472,7 +493,7 @@ options(int argc, char **argv)
 	char *end;
 	int ch;
 
-	while ((ch = hp_getopt(&g, argc, argv, "hVawj:t:", longopts)) != -1) {
+	while ((ch = hp_getopt(&g, argc, argv, "hVawj:t:S:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			hp_help(synopsis);
@@ -507,6 +528,11 @@ options(int argc, char **argv)
 		case O_LOGIN:
 			o.login = 1;
 			break;
+		case 'S':
+			if (*g.arg == '\0')
+				hp_usage(synopsis, "empty state directory");
+			o.statedir = g.arg;
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -531,7 +557,8 @@ main(int argc, char **argv)
 		argc -= i;
 		i = options(argc, argv);
 		if (o.all || o.watch || o.jobs || (verb[0] != 'p' &&
-		    o.login) || (verb[0] == 't' && (hp_json_mode ||
+		    o.statedir != NULL) || (verb[0] != 'p' &&
+		    o.login) || (verb[0] == 't' && (
 		    o.nocache || o.timeout != 5000 || argc > i)) ||
 		    (verb[0] == 'p' && argc > i) ||
 		    ((verb[0] == 'i' || verb[0] == 'u') && argc - i != 1))

@@ -60,10 +60,14 @@ fmt_size(char *out, size_t n, long long b)
 		snprintf(out, n, "%.1fG", (double)b / 1024 / 1024 / 1024);
 }
 
+/*
+ * One process a line. A state with a * runs with no supervisor to keep
+ * it; RESTARTS is the supervisor's own, +N the ones asked for.
+ */
 static void
 row(const struct hp_info *in)
 {
-	char up[32], mem[32], ex[16], pid[16], cpu[16], rs[16];
+	char up[32], mem[32], ex[16], pid[16], cpu[16], rs[32], state[24];
 
 	fmt_uptime(up, sizeof up, in->pid > 0 && in->started_wall > 0 ?
 	    hp_wall_ms() - in->started_wall : 0);
@@ -81,26 +85,34 @@ row(const struct hp_info *in)
 		snprintf(pid, sizeof pid, "-");
 		snprintf(cpu, sizeof cpu, "-");
 	}
-	snprintf(rs, sizeof rs, "%d", in->restarts);
-	printf("%-16s %-8s %-9s %7s %8s %8s %7s %6s %8s\n", in->name,
-	    in->type, in->state, pid, up, rs, ex, cpu, mem);
+	if (in->manual > 0)
+		snprintf(rs, sizeof rs, "%d+%d", in->restarts, in->manual);
+	else
+		snprintf(rs, sizeof rs, "%d", in->restarts);
+	snprintf(state, sizeof state, "%s%s", in->state, in->running &&
+	    !in->supervised ? "*" : "");
+	printf("%-16s %-8s %-9s %7s %8s %8s %-9s %7s %6s %8s\n", in->name,
+	    in->type, state, pid, up, rs, in->circuit, ex, cpu, mem);
 }
 
-/* -a: each process of the tree below the leader on a line of its own. */
+/* -a: each process of its tree on a line of its own, by command name. */
 static void
 tree(const struct hp_info *in)
 {
 	struct hp_pstat ps;
-	char mem[32];
+	char mem[32], comm[32], name[32];
 	int i;
 
 	for (i = 1; i < in->ntree; i++) {
 		if (hp_pstat(in->tree[i], &ps) == -1)
 			continue;
+		if (hp_proc_comm(in->tree[i], comm, sizeof comm) == -1)
+			hp_copy(comm, sizeof comm, "?");
+		snprintf(name, sizeof name, "`- %.11s", comm);
 		fmt_size(mem, sizeof mem, (long long)ps.rss);
-		printf("  %-14s %-8s %-9s %7ld %8s %8s %7s %6s %8s\n", "`-",
-		    "child", "running", (long)in->tree[i], "-", "", "-", "-",
-		    mem);
+		printf("  %-14s %-8s %-9s %7ld %8s %8s %-9s %7s %6s %8s\n",
+		    name, "child", "running", (long)in->tree[i], "-", "", "",
+		    "-", "-", mem);
 	}
 }
 
@@ -149,9 +161,9 @@ list(struct hp_state *st, char **given, int ngiven, int all, int isgiven)
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	if (!hp_json_mode)
-		printf("%-16s %-8s %-9s %7s %8s %8s %7s %6s %8s\n", "NAME",
-		    "TYPE", "STATE", "PID", "UPTIME", "RESTARTS", "EXIT",
-		    "CPU", "MEM");
+		printf("%-16s %-8s %-9s %7s %8s %8s %-9s %7s %6s %8s\n",
+		    "NAME", "TYPE", "STATE", "PID", "UPTIME", "RESTARTS",
+		    "CIRCUIT", "EXIT", "CPU", "MEM");
 	for (i = 0; i < n; i++) {
 		if (hp_info_load(st, names[i], &in, 1) == -1) {
 			/* Read from procs/, it came or went meanwhile. */

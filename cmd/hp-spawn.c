@@ -140,6 +140,31 @@ print_info(struct hp_state *st, const char *name, const char *pid)
 	free(v);
 }
 
+/*
+ * -w --json: the output kept for the result, at most OUT_MAX bytes a
+ * stream (execFile's default maxBuffer); what passes it is cut, and said.
+ */
+#define OUT_MAX	(1024 * 1024)
+static struct hp_buf out[2];
+static int cut[2];
+
+/* text (n bytes) to stream 0 (stdout) or 1 (stderr), or to its buffer. */
+static void
+put(int stream, const char *text, size_t n)
+{
+	struct hp_buf *b = &out[stream != 0];
+
+	if (!hp_json_mode) {
+		fwrite(text, 1, n, stream ? stderr : stdout);
+		return;
+	}
+	if (b->len + n > OUT_MAX) {
+		n = OUT_MAX - b->len;
+		cut[stream != 0] = 1;
+	}
+	hp_buf_add(b, text, n);
+}
+
 /* Copy what the log holds past *off to our stdout and stderr. */
 static void
 copylog(int fd, long long *off, int final)
@@ -160,20 +185,20 @@ copylog(int fd, long long *off, int final)
 			*nl = '\0';
 			if (hp_log_parse(p, &stream, &text) == 0) {
 				len = strlen(text);
-				fwrite(text, 1, len, stream ? stderr : stdout);
-				fputc('\n', stream ? stderr : stdout);
+				put(stream, text, len);
+				put(stream, "\n", 1);
 			}
 		}
 		if (p == buf && n == (ssize_t)sizeof buf - 1)
 			p = buf + n;	/* an endless line: give it out */
-		if (final && p < buf + n && hp_log_parse(p, &stream,
-		    &text) == 0) {
-			fputs(text, stream ? stderr : stdout);
+		if (final && n < (ssize_t)sizeof buf - 1 && p < buf + n &&
+		    hp_log_parse(p, &stream, &text) == 0) {
+			put(stream, text, strlen(text));
 			p = buf + n;
 		}
 		*off += p - buf;
 		fflush(stdout);
-		if (p < buf + n || n < (ssize_t)sizeof buf - 1)
+		if (p == buf || n < (ssize_t)sizeof buf - 1)
 			return;
 	}
 }
@@ -188,14 +213,134 @@ openlog(struct hp_state *st, const char *name)
 	return hp_open(file, O_RDONLY | O_NOFOLLOW, 0);
 }
 
+/*
+ * Where -w is in the log: the file it reads (dev, ino; none yet: 0) at
+ * off. The log is rotated by rename (log -> log.1 -> log.2 ...), maybe
+ * more than once between two looks, or before the first.
+ */
+static struct {
+	dev_t		dev;
+	ino_t		ino;
+	long long	off;
+} at;
+
+/* The stat of the log (k = 0) or of its k-th rotation; -1 errno. */
+static int
+logstat(struct hp_state *st, const char *name, int k, struct stat *sb)
+{
+	char file[HP_PATH_MAX], old[HP_PATH_MAX];
+
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1 ||
+	    (k > 0 && hp_path(old, sizeof old, "%s.%d", file, k) == -1))
+		return -1;
+	return stat(k > 0 ? old : file, sb);
+}
+
+/* Copy log.k from off on. */
+static void
+copyold(struct hp_state *st, const char *name, int k, long long off)
+{
+	char file[HP_PATH_MAX], old[HP_PATH_MAX];
+	int fd;
+
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1 ||
+	    hp_path(old, sizeof old, "%s.%d", file, k) == -1 ||
+	    (fd = hp_open(old, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+		return;
+	copylog(fd, &off, 1);	/* complete: a line cut by the rotation too */
+	close(fd);
+}
+
+/* Which of log.1 ... log.99 (log-count) is the file: k, or 100: none. */
+static int
+whichlog(struct hp_state *st, const char *name, dev_t dev, ino_t ino)
+{
+	struct stat sb;
+	int k;
+
+	for (k = 1; k < 100; k++)
+		if (ino != 0 && logstat(st, name, k, &sb) == 0 &&
+		    sb.st_ino == ino && sb.st_dev == dev)
+			break;
+	return k;
+}
+
+/*
+ * What the log holds past where we are, through its rotations; final:
+ * the end, a last line without a newline too. The log is opened first,
+ * so that a rotation meanwhile leaves no file between ours and it.
+ */
+static void
+drain(struct hp_state *st, const char *name, int final)
+{
+	struct stat sb;
+	int k, cur, fd;
+
+	if ((fd = openlog(st, name)) == -1)
+		return;
+	if (fstat(fd, &sb) == -1) {
+		close(fd);
+		return;
+	}
+	if (sb.st_ino != at.ino || sb.st_dev != at.dev) {
+		/* Rotated: the rest of ours, then each newer one, whole. */
+		k = whichlog(st, name, at.dev, at.ino);
+		cur = whichlog(st, name, sb.st_dev, sb.st_ino);
+		if (cur == 100)
+			cur = 0;
+		if (k < 100)
+			copyold(st, name, k, at.off);
+		while (--k > cur)
+			copyold(st, name, k, 0);
+		at.dev = sb.st_dev;
+		at.ino = sb.st_ino;
+		at.off = 0;
+	}
+	copylog(fd, &at.off, final);
+	close(fd);
+}
+
+/*
+ * -w --json: how it ended and what it wrote, as execFile() resolves:
+ * {name, state, exit_code, exit_signal, stdout, stderr, truncated}.
+ */
+static void
+result(const struct hp_info *in)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	int i;
+
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kstr(&j, "name", in->name);
+	hp_json_kstr(&j, "state", in->state);
+	hp_json_key(&j, "exit_code");
+	if (in->exit_code >= 0 && in->exit_signal == 0)
+		hp_json_int(&j, in->exit_code);
+	else
+		hp_json_null(&j);
+	hp_json_kstr(&j, "exit_signal", in->exit_signal > 0 ?
+	    hp_signame(in->exit_signal) : NULL);
+	for (i = 0; i < 2; i++) {
+		hp_json_key(&j, i == 0 ? "stdout" : "stderr");
+		hp_json_strn(&j, out[i].len > 0 ? out[i].p : "", out[i].len);
+		hp_buf_free(&out[i]);
+	}
+	hp_json_kbool(&j, "truncated", cut[0] || cut[1]);
+	hp_json_close(&j, '}');
+	printf("%s\n", hp_buf_str(&b));
+	hp_buf_free(&b);
+}
+
 /* -w: follow NAME's log until it has ended for good; its status is ours. */
 static int
-follow(struct hp_client *c, const char *name, long long off)
+follow(struct hp_client *c, const char *name)
 {
 	char line[HP_LINE_MAX + 1], val[HP_NAME_MAX + 1], st[32];
 	struct hp_info in;
 	struct sigaction sa;
-	int fd = -1, stopping = 0;
+	int stopping = 0;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = onsig;
@@ -204,10 +349,7 @@ follow(struct hp_client *c, const char *name, long long off)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	for (;;) {
-		if (fd == -1)
-			fd = openlog(c->st, name);
-		if (fd != -1)
-			copylog(fd, &off, 0);
+		drain(c->st, name, 0);
 		if (interrupted && !stopping) {
 			stopping = 1;
 			hp_client_send(c, "stop %s", name);
@@ -229,29 +371,27 @@ follow(struct hp_client *c, const char *name, long long off)
 			continue;
 		break;
 	}
-	if (fd == -1)
-		fd = openlog(c->st, name);
-	if (fd != -1) {
-		copylog(fd, &off, 1);
-		close(fd);
-	}
+	drain(c->st, name, 1);
 	if (hp_info_load(c->st, name, &in, 0) == -1)
 		return HP_EXIT_FAIL;
+	if (hp_json_mode)
+		result(&in);
 	if (in.exit_signal > 0)
 		return 128 + in.exit_signal;
 	return in.exit_code >= 0 ? in.exit_code : HP_EXIT_FAIL;
 }
 
-static long long
-logsize(struct hp_state *st, const char *name)
+/* -w: what the log of NAME holds now is not ours. */
+static void
+logstart(struct hp_state *st, const char *name)
 {
-	char file[HP_PATH_MAX];
 	struct stat sb;
 
-	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1 ||
-	    stat(file, &sb) == -1)
-		return 0;
-	return (long long)sb.st_size;
+	if (logstat(st, name, 0, &sb) == -1)
+		return;
+	at.dev = sb.st_dev;
+	at.ino = sb.st_ino;
+	at.off = (long long)sb.st_size;
 }
 
 /* The names that said they are ready while we waited for an answer. */
@@ -353,7 +493,7 @@ main(int argc, char **argv)
 	const char *stdir = NULL, *opt_name = NULL, *envs[256];
 	char cwd[HP_PATH_MAX];
 	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0, inst;
-	long long off = 0, waitready = 0;
+	long long waitready = 0;
 
 	hp_progname = "hp-spawn";
 	hp_argv0 = argv[0];
@@ -525,7 +665,7 @@ main(int argc, char **argv)
 	if (hp_client_open(&c, &st) == -1)
 		hp_die("%s/events", st.dir);
 	if (wait && opt_name != NULL)
-		off = logsize(&st, name);
+		logstart(&st, name);
 	if (hp_client_add(&c, &spec, name, opt_name == NULL, reply,
 	    sizeof reply, seen, &error) == -1) {
 		hp_client_close(&c);
@@ -561,7 +701,7 @@ main(int argc, char **argv)
 		hp_stdout_close();
 		return 0;
 	}
-	status = follow(&c, name, off);
+	status = follow(&c, name);
 	hp_client_close(&c);
 	hp_stdout_close();
 	return status;

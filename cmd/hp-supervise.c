@@ -149,10 +149,16 @@ status(struct hp_state *st)
 	return pid > 0 ? HP_EXIT_OK : HP_EXIT_FAIL;
 }
 
+/*
+ * One answer, said: on stdout, or into j with --json; recovered, the
+ * names a supervisor started for it took back (JSON list), or NULL.
+ */
 static void
-result(struct hp_json *j, const char *reply, const char *name, int *failed)
+result(struct hp_json *j, const char *reply, const char *name, int *failed,
+    const char *recovered)
 {
 	char ok[8], code[32], msg[512], state[16], pid[24], by[16], inst[16];
+	char resisted[512];
 
 	if (hp_json_get(reply, "ok", ok, sizeof ok) == -1)
 		hp_copy(ok, sizeof ok, "false");
@@ -167,13 +173,16 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 		hp_copy(pid, sizeof pid, "0");
 	if (hp_json_get(reply, "stopped_by", by, sizeof by) == -1)
 		by[0] = '\0';
+	if (hp_json_get(reply, "resisted", resisted, sizeof resisted) == -1)
+		resisted[0] = '\0';
 	if (strcmp(ok, "true") != 0) {
 		*failed = 1;
 		fprintf(stderr, "hp-supervise: %s: %s\n", name, msg);
 	} else if (!hp_json_mode)
-		printf("%s %s%s%s\n", name, state[0] ? state : "ok",
-		    strcmp(pid, "0") != 0 ? " " : "",
-		    strcmp(pid, "0") != 0 ? pid : "");
+		printf("%s %s%s%s%s%s\n", name, state[0] ? state : "ok",
+		    state[0] && strcmp(pid, "0") != 0 ? " " : "",
+		    state[0] && strcmp(pid, "0") != 0 ? pid : "",
+		    resisted[0] ? ", killed: " : "", resisted);
 	if (!hp_json_mode)
 		return;
 	hp_json_open(j, '{');
@@ -184,6 +193,13 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_kint(j, "pid", atoll(pid));
 	if (by[0] != '\0')
 		hp_json_kstr(j, "stopped_by", by);
+	if (resisted[0] != '\0')
+		hp_json_kstr(j, "resisted", resisted);
+	if (recovered != NULL) {
+		hp_json_key(j, "recovered");
+		hp_json_raw(j, recovered[0] ? recovered : "[]",
+		    recovered[0] ? strlen(recovered) : 2);
+	}
 	if (hp_json_get(reply, "instances", inst, sizeof inst) == 0)
 		hp_json_kint(j, "instances", atoll(inst));
 	if (strcmp(ok, "true") != 0) {
@@ -196,29 +212,70 @@ result(struct hp_json *j, const char *reply, const char *name, int *failed)
 	hp_json_close(j, '}');
 }
 
+/* Names a supervisor took back as it started (supervisor:recovered). */
+static char recovered[HP_LINE_MAX];
+
+static void
+heard(const char *line)
+{
+	char ev[32];
+	const char *p;
+	size_t n;
+
+	if (hp_json_get(line, "event", ev, sizeof ev) == -1 ||
+	    strcmp(ev, "supervisor:recovered") != 0 ||
+	    (p = strstr(line, "\"processes\":[")) == NULL)
+		return;
+	/* A JSON array of names: no bracket is in a name. */
+	p += 12;
+	n = strcspn(p, "]");
+	if (p[n] == ']' && n + 1 < sizeof recovered)
+		snprintf(recovered, sizeof recovered, "%.*s", (int)n + 1, p);
+}
+
+/* The names in recovered, for people: "web db", or "nothing". */
+static void
+names_of(char *out, size_t n)
+{
+	const char *p;
+	size_t k = 0;
+
+	for (p = recovered; *p != '\0' && k + 1 < n; p++)
+		if (*p == ',')
+			out[k++] = ' ';
+		else if (*p != '"' && *p != '[' && *p != ']')
+			out[k++] = *p;
+	out[k] = '\0';
+	if (k == 0)
+		hp_copy(out, n, "nothing");
+}
+
 /*
- * Send VERB (with sig, msg, or scale's count) for every name at once,
- * hear each answer.
+ * Ask the supervisor VERB (with sig, or msg) for each name not yet
+ * answered, all at once, and hear each answer into replies. A start
+ * or restart starts one if none runs; *started says so.
  */
-static int
-verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
-    char **names, int n, long long timeout)
+static void
+ask(struct hp_state *st, const char *v, const char *sig, const char *msg,
+    char **names, int n, char **replies, long long timeout, int *started)
 {
 	struct hp_client c;
-	struct hp_buf b = { 0 };
-	struct hp_json j;
 	char line[HP_LINE_MAX + 1], who[HP_NAME_MAX + 1], ok[8];
-	char **replies;
 	struct hp_admit a;
 	long long end, t;
-	int i, left, failed = 0, r;
+	int i, left = 0, r;
 
-	if (hp_client_start(st, &error) == -1)
-		hp_fail_error(&error);
+	/* Listening first: what a new supervisor takes back is told. */
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
-	replies = hp_xcalloc((size_t)n, sizeof *replies);
+	if ((r = hp_client_start(st, &error)) == -1) {
+		hp_client_close(&c);
+		hp_fail_error(&error);
+	}
+	*started |= r == 0;
 	for (i = 0, t = 0; i < n; i++) {
+		if (replies[i] != NULL)
+			continue;
 		if (sig != NULL && strcmp(v, "scale") == 0)
 			r = hp_client_send(&c, "scale %s %s", names[i], sig);
 		else if (sig != NULL)
@@ -231,6 +288,7 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 			hp_client_close(&c);
 			hp_die("%s: send", names[i]);
 		}
+		left++;
 		if (patience(st, names[i], strcmp(v, "reload") == 0) > t)
 			t = patience(st, names[i], strcmp(v, "reload") == 0);
 	}
@@ -240,8 +298,9 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	    strcmp(v, "scale") == 0)
 		t += a.queue_timeout;
 	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
-	for (left = n; left > 0 && hp_client_line(&c, line, sizeof line,
-	    end - hp_mono_ms()) == 0; ) {
+	while (left > 0 && hp_client_line(&c, line, sizeof line,
+	    end - hp_mono_ms()) == 0) {
+		heard(line);
 		if (hp_json_get(line, "ok", ok, sizeof ok) == -1 ||
 		    hp_json_get(line, "name", who, sizeof who) == -1)
 			continue;
@@ -253,13 +312,76 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 			}
 	}
 	hp_client_close(&c);
+}
+
+/* A supervisor that was on its way out: its answer does not count. */
+static int
+unanswered(char **replies, int n)
+{
+	char code[32];
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (replies[i] != NULL && hp_json_get(replies[i], "code", code,
+		    sizeof code) == 0 && strcmp(code, "exiting") == 0) {
+			free(replies[i]);
+			replies[i] = NULL;
+			k++;
+		}
+	return k;
+}
+
+/*
+ * VERB for every name: through the supervisor; with none, stop, signal
+ * and remove are done here on the recorded process (direct.c) and start
+ * nothing, while start and restart start one, and say what it took back.
+ */
+static int
+verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
+    char **names, int n, long long timeout)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char **replies, took[HP_LINE_MAX];
+	long long end;
+	int i, try, failed = 0, started = 0, direct;
+
+	direct = strcmp(v, "stop") == 0 || strcmp(v, "remove") == 0 ||
+	    strcmp(v, "signal") == 0;
+	replies = hp_xcalloc((size_t)n, sizeof *replies);
+	for (try = 0; try < 3; try++) {
+		if (direct && hp_state_supervisor(st) <= 0 &&
+		    hp_direct_take(st) == 0) {
+			for (i = 0; i < n; i++)
+				if (replies[i] == NULL) {
+					hp_direct_verb(st, v, sig != NULL ?
+					    hp_signal(sig) : 0, names[i], &b);
+					replies[i] = hp_xstrdup(b.p);
+				}
+			break;
+		}
+		ask(st, v, sig, msg, names, n, replies, timeout, &started);
+		if (unanswered(replies, n) == 0)
+			break;
+		/* It was exiting: once it is gone, again. */
+		for (end = hp_mono_ms() + 5000; hp_state_supervisor(st) > 0 &&
+		    hp_mono_ms() < end; )
+			poll(NULL, 0, 5);
+	}
+	b.len = 0;
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	for (i = 0; i < n; i++) {
-		result(&j, replies[i] ? replies[i] : "", names[i], &failed);
+		result(&j, replies[i] ? replies[i] : "", names[i], &failed,
+		    started ? recovered : NULL);
 		free(replies[i]);
 	}
 	hp_json_close(&j, ']');
+	if (!hp_json_mode && started) {
+		names_of(took, sizeof took);
+		fprintf(stderr, "hp-supervise: a supervisor started for %s; "
+		    "it took back: %s\n", st->dir, took);
+	}
 	if (hp_json_mode)
 		printf("%s\n", hp_buf_str(&b));
 	hp_buf_free(&b);

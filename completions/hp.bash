@@ -368,13 +368,15 @@ _hp_detect()
 	local cur prev i w verb='' ops=0
 	_hp_words
 	case $prev in
+	-S|--state-dir)
+		_hp_dirs; return ;;
 	-j|--jobs|-t|--timeout|--ttl|=)
 		COMPREPLY=(); return ;;
 	esac
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-j|--jobs|-t|--timeout|--ttl)
+		-j|--jobs|-t|--timeout|--ttl|-S|--state-dir)
 			((i++)) ;;
 		path|install|update|tools)
 			[[ -z $verb && $ops -eq 0 ]] && verb=$w || ((ops++)) ;;
@@ -386,14 +388,16 @@ _hp_detect()
 	if [[ $cur == -* ]]; then
 		case $verb in
 		path)
-			_hp_reply "--login --no-cache -t --timeout --json" ;;
+			_hp_reply "--login --no-cache -t --timeout --json -S
+			    --state-dir" ;;
 		install|update)
 			_hp_reply "-t --timeout --json" ;;
-		tools) ;;
+		tools)
+			_hp_reply "--json" ;;
 		*)
 			_hp_reply "-a --all -w --watch -j --jobs -t --timeout
-			    --ttl --no-cache --login --json -h --help -V
-			    --version" ;;
+			    --ttl --no-cache --login --json -S --state-dir -h
+			    --help -V --version" ;;
 		esac
 	elif [[ -z $verb && $ops -eq 0 ]]; then
 		_hp_reply "path install update tools

@@ -298,7 +298,7 @@ function __hp_detect_none
             continue
         end
         switch $w
-            case -j -t --jobs --timeout --ttl
+            case -j -t -S --jobs --timeout --ttl --state-dir
                 set skip 1
             case '-*'
             case '*'
@@ -325,6 +325,7 @@ complete -c hp-detect -l ttl -x -d 'How long a cached answer lasts'
 complete -c hp-detect -l no-cache -d 'Probe every tool'
 complete -c hp-detect -l login -d 'Add the login shell PATH'
 complete -c hp-detect -l json -d 'JSON output'
+complete -c hp-detect -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-detect -s h -l help -d 'Print usage'
 complete -c hp-detect -s V -l version -d 'Print version'
 complete -c hp-detect -n '__hp_detect_none; and not string match -q -- "-*" (commandline -ct)' \

@@ -243,6 +243,16 @@ int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
+int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
+/* cgroup v2 (Linux): a group per process, so that its whole tree ends */
+int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
+int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */
+int	hp_cgroup_make(const char *);		/* mkdir, EEXIST ok; -1 */
+int	hp_cgroup_remove(const char *);		/* rmdir: -1 EBUSY if used */
+int	hp_cgroup_procs(const char *, pid_t *, int);	/* members; -1 */
+int	hp_cgroup_populated(const char *);	/* 1, 0 empty, -1 errno */
+int	hp_cgroup_kill(const char *);	/* SIGKILL to all; -1 errno */
+int	hp_cgroup_freezekill(const char *);	/* the same, frozen first */
 int	hp_dgram_creds(int);		/* senders told; -1 ENOSYS */
 ssize_t	hp_dgram_recv(int, char *, size_t, pid_t *);
 				/* a datagram, its sender or 0; -1 errno */
@@ -291,6 +301,7 @@ struct hp_spawn {
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
 	const char *ctty;	/* after setsid, the terminal (tty.c) */
 	int	  mark;		/* hp_spawn_exec: a byte before the exec */
+	int	  cgfd;		/* > 0: a cgroup.procs it joins first */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 void	hp_spawn_exec(struct hp_spawn *, int) HP_DEAD;
@@ -300,6 +311,28 @@ struct hp_spawnerr {			/* what the report pipe said */
 	int	  err;			/* its errno */
 };
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
+
+/* tree.c: a process and all it started, wherever their group or session went */
+struct hp_kin {
+	pid_t			pid;
+	unsigned long long	start;
+};
+struct hp_tree {
+	pid_t		 leader;	/* its pid, group and session; 0 none */
+	const char	*cg;		/* its cgroup, or NULL: by ancestry */
+	const struct hp_kin *known;	/* members seen before (a sampler) */
+	int		 nknown;
+};
+int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
+		/* members now, at most n; all 1: its session and group too
+		   (a look at every process): count, -1 ENOSYS */
+int	hp_tree_signal(const struct hp_tree *, int);	/* count, -1 */
+int	hp_tree_kill(const struct hp_tree *);	/* SIGKILL to all of it */
+void	hp_tree_forget(void);		/* the next look is a fresh one */
+void	hp_tree_names(const struct hp_kin *, int, char *, size_t);
+					/* "sleep (4321), ..." */
+int	hp_cgroup_mine(char *, size_t);	/* hp-PID, made; -1 none */
+void	hp_cgroup_unmine(const char *);	/* its empty groups, and it */
 
 /* tty.c: pseudo-terminals, their size, raw mode */
 struct hp_pty {
@@ -367,6 +400,8 @@ int	hp_breaker_due(const struct hp_breaker *, long long, long long);
 				/* now, reset: 1 time for the trial */
 void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
+void	hp_breaker_open(struct hp_breaker *, long long);	/* taken back failed */
+const char *hp_circuit_name(int);	/* closed, open, half-open */
 
 
 /* ================================ model =============================== */
@@ -615,7 +650,8 @@ int	hp_envpath_which(const struct hp_envpath *, const char *, char *,
 	    size_t);			/* cmd -> its path; -1 not found */
 char	**hp_envpath_environ(const struct hp_envpath *, struct hp_buf *);
 				/* environ with that PATH; free() it */
-int	hp_cache_dir(char *, size_t);	/* made 0700; -1 errno */
+int	hp_cache_dir(char *, size_t, const char *);
+				/* -S dir or NULL: made 0700; -1 errno */
 int	hp_envpath_login(struct hp_login *, const char *, long long, int);
 				/* cache dir, timeout ms, use cache; -1 */
 
@@ -652,10 +688,13 @@ struct hp_info {
 	char		health[16];
 	pid_t		pid;
 	long long	started_wall;
-	int		restarts;
+	int		restarts;	/* the supervisor's own */
+	int		manual;		/* restarts asked for */
+	char		circuit[12];	/* closed, open, half-open */
 	int		exit_code;
 	int		exit_signal;
 	int		running;	/* the pid is alive and ours */
+	int		supervised;	/* its keeper holds its lock */
 	int		ntree;		/* processes in its tree */
 	double		cpu;		/* percent, of one CPU */
 	long long	rss;		/* bytes, whole tree */
@@ -675,6 +714,12 @@ int	hp_info_refs(const struct hp_state *, const char *, char ***,
 int	hp_tree_stat(pid_t, unsigned long long, pid_t *, int,
 	    unsigned long long *, long long *);
 		/* leader, start, tree, max -> n, CPU ticks, RSS; -1 errno */
+int	hp_cgroup_name(char *, size_t, const char *, const char *);
+				/* base, name: base/p-NAME; -1 ENAMETOOLONG */
+int	hp_status_tree(const struct hp_kv *, const char *, char *, size_t,
+	    struct hp_kin *, int);	/* a status's cgroup and descendants */
+int	hp_status_stopped(const struct hp_state *, const char *);
+				/* stopped with no supervisor; -1 errno */
 
 /* =============================== client =============================== */
 
@@ -705,6 +750,13 @@ int	hp_client_add(struct hp_client *, const struct hp_spec *,
 	    const char *, int, char *, size_t, void (*)(const char *),
 	    struct hp_error *);
 		/* spec, name, unique: the answer; seen: lines before it */
+
+/* direct.c: stop, signal or remove a process when no supervisor runs */
+int	hp_direct_take(const struct hp_state *);
+		/* the supervisor's lock, so that none starts: 0; -1 EAGAIN */
+void	hp_direct_verb(const struct hp_state *, const char *, int,
+	    const char *, struct hp_buf *);
+		/* verb, signal, name: its answer line, as a supervisor's */
 
 /* ================================ super =============================== */
 

@@ -46,7 +46,7 @@ hd() {
 }
 
 @test "usage: -h, -V, bad options and operands" {
-	[ "${USAGE%%$'\n'*}" = "usage: hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login] [--json] [tool ...]" ]
+	[ "${USAGE%%$'\n'*}" = "usage: hp-detect [-aw] [-j jobs] [-t dur] [--ttl dur] [--no-cache] [--login] [--json] [-S dir] [tool ...]" ]
 	hd -V
 	[ "$output" = "hp-detect 0.1.0" ]
 	hd -x
@@ -102,6 +102,48 @@ hd() {
 	[ "$(echo "$output" | json 'j[0].version + "|" + j[0].raw_version + "|" + j[0].source + "|" + j[0].path + "|" + j[0].installed')" = "2.0.55|alpha 2.0.55 (Alpha Code)|PATH|$BIN/alpha|true" ]
 	[ "$(echo "$output" | json 'j[1].installed + "|" + j[1].version + "|" + j[1].path + "|" + j[1].cache')" = "false|null|null|null" ]
 	[ "$(echo "$output" | json 'typeof j[0].probe_ms + j[0].cache')" = "numbercache" ]
+}
+
+@test "-S: the cache is kept in the state directory given" {
+	fake sigma 'echo sigma 1.2.3'
+	tool sigma
+	hd -S "$BATS_TEST_TMPDIR/st" --json sigma
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].version + " " + j[0].cache')" = "1.2.3 probe" ]
+	grep -q "^sigma	" "$BATS_TEST_TMPDIR/st/cache/detect"
+	[ ! -e "$XDG_CACHE_HOME/hp/detect" ]
+	hd --state-dir="$BATS_TEST_TMPDIR/st" --json sigma
+	[ "$(echo "$output" | json 'j[0].cache')" = cache ]
+	hd path -S "$BATS_TEST_TMPDIR/st"
+	[ "$status" -eq 0 ]
+	hd -S ''
+	[ "$status" -eq 2 ]
+	hd tools -S "$BATS_TEST_TMPDIR/st"
+	[ "$status" -eq 2 ]
+}
+
+@test "with PATH unset, the system's default path is searched first" {
+	local def
+	def=$(getconf PATH)
+	run --separate-stderr env -i HOME="$HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+	    HP_REGISTRY="$HP_REGISTRY" "$HPBIN/hp-detect" path --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.dirs.filter(d => d.source === "default").map(d => d.dir).join(":")')" = "$def" ]
+	[[ $(echo "$output" | json 'j.path') == "$def"* ]]
+	# A tool in it is found.
+	tool sh 'version-args = -c "echo 5.1.0"'
+	run --separate-stderr env -i HOME="$HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+	    HP_REGISTRY="$HP_REGISTRY" "$HPBIN/hp-detect" --json sh
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json '[j[0].installed, j[0].version, j[0].source].join(" ")')" = "true 5.1.0 default" ]
+}
+
+@test "-a lists each path once, a tool's own directory on PATH too" {
+	fake omega 'echo omega 3.2.1' "$HOME/.local/bin"
+	tool omega 'dirs = ~/.local/bin'
+	PATH="$HOME/.local/bin:$PATH" hd -a --json omega
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].candidates.map(c => c.path + " " + c.source + " " + c.why).join(",")')" = "$HOME/.local/bin/omega PATH selected" ]
 }
 
 @test "the first executable regular file wins; -a says why not the others" {
@@ -184,11 +226,37 @@ hd() {
 	tool session
 	hd --json -t 300ms hangs forks session
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | json 'j.map(r => r.version + ":" + r.error).join("|")')" = "null:timed out after 300 ms|2.1:left processes behind: killed|1.1:undefined" ]
+	[ "$(echo "$output" | json 'j.map(r => r.version + ":" + r.error).join("|")')" = "null:timed out after 300 ms|2.1:left processes behind, killed: sleep ($(cat "$BATS_TEST_TMPDIR/forks.pid"))|1.1:undefined" ]
 	[ "$(echo "$output" | json 'j[0].probe_ms >= 300 && j[0].probe_ms < 5000')" = "true" ]
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/hangs.pid")" 2>/dev/null
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/forks.pid")" 2>/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/sid")" = "$(cat "$BATS_TEST_TMPDIR/pid")" ]
+}
+
+# daemon MODE: a --version that leaves a daemon by a double fork (the
+# middle is gone at once, the daemon in a session of its own): it is
+# killed, and the result names it.
+daemon() {
+	fake daemon "(setsid sleep 100 & echo \$! >'$BATS_TEST_TMPDIR/daemon.pid'); echo daemon 3.0"
+	tool daemon
+	hd --json daemon
+	[ "$status" -eq 0 ]
+	d=$(cat "$BATS_TEST_TMPDIR/daemon.pid")
+	# Named as it was then: setsid, or already sleep.
+	[[ "$(echo "$output" | json 'j[0].version + ":" + j[0].error')" =~ ^"3.0:left processes behind, killed: "(setsid|sleep)" ($d)"$ ]]
+	# Killed, and reaped: not even a zombie of it is left.
+	! kill -0 "$d" 2>/dev/null
+}
+
+@test "a probe that leaves a daemon: killed, and named (cgroup)" {
+	[ "$(id -u)" = 0 ] || { echo "the cgroup test needs root" >&2; false; }
+	grep -q ' - cgroup2 ' /proc/self/mountinfo
+	daemon
+}
+
+@test "a probe that leaves a daemon: killed, and named (ancestry)" {
+	export HP_CGROUP=off
+	daemon
 }
 
 @test "probes run in a pool of -j workers" {
@@ -294,6 +362,11 @@ while [ \$(ls '$BATS_TEST_TMPDIR' | grep -c '^started') -lt 4 ] && [ \$n -lt 100
 	[ "$(echo "$output" | json 'j[0].name + " " + j[0].version')" = "Iota 5.6.7" ]
 	run hp-detect tools
 	[ "$output" = "$(printf 'theta\tMine\niota\tiota')" ]
+	run hp-detect tools --json
+	[ "$status" -eq 0 ]
+	[ "$output" = '[{"id":"theta","name":"Mine"},{"id":"iota","name":"iota"}]' ]
+	run hp-detect --json tools
+	[ "$output" = '[{"id":"theta","name":"Mine"},{"id":"iota","name":"iota"}]' ]
 }
 
 @test "path --login: probe, cache, a changed start-up file, the fallback" {

@@ -11,16 +11,16 @@ bats_require_minimum_version 1.5.0
 # The usage, as -h prints it; a usage error prints the same.
 USAGE=$(hp-ls -h)
 
-HEADER="NAME             TYPE     STATE         PID   UPTIME RESTARTS    EXIT    CPU      MEM"
+HEADER="NAME             TYPE     STATE         PID   UPTIME RESTARTS CIRCUIT      EXIT    CPU      MEM"
 
-KEYS="name,type,state,pid,started,uptime_ms,restarts,exit_code,exit_signal,\
-health,cpu_percent,rss_bytes,tree_pids"
+KEYS="name,type,state,pid,started,uptime_ms,restarts,manual_restarts,circuit,\
+supervised,exit_code,exit_signal,health,cpu_percent,rss_bytes,tree_pids"
 
 TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 
 # A line of the table, as hp-ls lays it out.
 row() {
-	printf '%-16s %-8s %-9s %7s %8s %8s %7s %6s %8s\n' "$@"
+	printf '%-16s %-8s %-9s %7s %8s %8s %-9s %7s %6s %8s\n' "$@"
 }
 
 # usage_error MESSAGE ARG...: hp-ls ARG... is a usage error: exit 2,
@@ -176,9 +176,9 @@ cpu_used() {
 	[ "$stderr" = "" ]
 	[ "${#lines[@]}" -eq 4 ]
 	[ "${lines[0]}" = "$HEADER" ]
-	[ "${lines[1]}" = "$(row killed service exited - - 0 SIGKILL - -)" ]
-	[ "${lines[2]}" = "$(row once system exited - - 0 3 - -)" ]
-	[[ ${lines[3]} =~ ^web\ +service\ +running\ +$pid\ +[0-9]+s\ +0\ +-\ +[0-9]+\.[0-9]%\ +[0-9]+\.[0-9][KMG]$ ]]
+	[ "${lines[1]}" = "$(row killed service exited - - 0 closed SIGKILL - -)" ]
+	[ "${lines[2]}" = "$(row once system exited - - 0 closed 3 - -)" ]
+	[[ ${lines[3]} =~ ^web\ +service\ +running\ +$pid\ +[0-9]+s\ +0\ closed\ +-\ +[0-9]+\.[0-9]%\ +[0-9]+\.[0-9][KMG]$ ]]
 	# The columns line up under the header.
 	[ "${#lines[3]}" -eq "${#HEADER}" ]
 	[ "${lines[3]:0:17}" = "web              " ]
@@ -243,7 +243,7 @@ hp-ls: other: no such process" ]
 	hp-spawn -n a -- sleep 100 >/dev/null
 	hp-spawn -n b -- sleep 100 >/dev/null
 	# HP_FAIL_ALLOC=N: the Nth allocation fails, as when memory runs out.
-	for n in $(seq 1 80); do
+	for n in $(seq 1 120); do
 		HP_FAIL_ALLOC=$n run --separate-stderr hp-ls --json
 		if [ "$status" -eq 0 ]; then
 			[ "$(echo "$output" | json 'j.length')" = 2 ]
@@ -290,7 +290,7 @@ hp-ls: other: no such process" ]
 	[ "${#lines[@]}" -eq 3 ]
 	[ "${lines[0]}" = "$HEADER" ]
 	[[ ${lines[1]} =~ ^tree\ +service\ +running\ +$pid\  ]]
-	[[ ${lines[2]} =~ ^\ \ \`-\ +child\ +running\ +$child\ .*[0-9]\.[0-9][KMG]$ ]]
+	[[ ${lines[2]} =~ ^\ \ \`-\ sleep\ +child\ +running\ +$child\ .*[0-9]\.[0-9][KMG]$ ]]
 	# Without -a, one line a process.
 	run hp-ls
 	[ "${#lines[@]}" -eq 2 ]
@@ -525,16 +525,16 @@ console.log(require("fs").readFileSync(process.argv[1], "utf8").trim()
 	run --separate-stderr hp-ls
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "${lines[1]}" = "$(row x service exited - - 2 - - -)" ]
+	[ "${lines[1]}" = "$(row x service exited - - 2 closed - - -)" ]
 	run hp-ls --json x
 	[ "$(echo "$output" | json '[j[0].state, j[0].pid, j[0].tree_pids.length].join(" ")')" = "exited  0" ]
 	# Without a status file.
 	rm "$HP_STATE_DIR/procs/x/status"
 	run hp-ls
-	[ "${lines[1]}" = "$(row x service stopped - - 0 - - -)" ]
+	[ "${lines[1]}" = "$(row x service stopped - - 0 closed - - -)" ]
 }
 
-@test "hp-ls: a live pid is not trusted without its keeper" {
+@test "hp-ls: without its keeper, a live pid runs unsupervised if it is ours" {
 	local pid
 	sleep 100 3>&- &
 	pid=$!
@@ -545,26 +545,40 @@ console.log(require("fs").readFileSync(process.argv[1], "utf8").trim()
 	# Our pid but another start time: a reused pid.
 	printf '%s 1\n' "$pid" >"$HP_STATE_DIR/procs/x/pid"
 	run hp-ls --json x
-	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
-	# The right start time, but nobody holds the lock.
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid, j[0].supervised].join(" ")')" = "exited  false" ]
+	# The right start time, and nobody holds the lock: it runs, and
+	# nothing keeps it.
 	printf '%s %s\n' "$pid" "$(stat_field "$pid" 20)" >"$HP_STATE_DIR/procs/x/pid"
 	run hp-ls --json x
-	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid, j[0].supervised].join(" ")')" = "running $pid false" ]
 	run hp-ls
-	[ "${lines[1]}" = "$(row x service exited - - 0 - - -)" ]
+	[[ ${lines[1]} =~ ^x\ +service\ +running\*\ +$pid\  ]]
+	# Another boot: not ours, whatever the pid and start time say.
+	printf 'name = x\ntype = service\nstate = running\nboot = 0-0-0\n' \
+	    >"$HP_STATE_DIR/procs/x/status"
+	run hp-ls --json x
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
 }
 
-@test "hp-ls: after the supervisor is killed, its children are not shown running" {
+@test "hp-ls: after the supervisor is killed, running services show as running, unsupervised" {
 	local pid sup
 	run hp-spawn -n web -- sleep 100
 	pid=${output#web }
+	run hp-spawn -n gone -r no -- sleep 100
+	gone=${output#gone }
+	run hp-ls --json web
+	[ "$(echo "$output" | json '[j[0].state, j[0].pid, j[0].supervised].join(" ")')" = "running $pid true" ]
 	sup=$(supervisor_pid)
 	kill -KILL "$sup"
 	wait_until 5 no_supervisor
-	run hp-ls --json web
-	[ "$(echo "$output" | json '[j[0].state, j[0].pid].join(" ")')" = "exited " ]
-	# The orphan is still there: end it.
-	kill -0 "$pid"
+	kill -KILL "$gone"
+	run hp-ls --json web gone
+	[ "$(echo "$output" | json 'j.map(p => [p.name, p.state, p.pid, p.supervised].join(" ")).join(",")')" = "web running $pid false,gone exited  false" ]
+	[ "$(echo "$output" | json 'j[0].tree_pids.join(" ")')" = "$pid" ]
+	run hp-ls
+	[[ ${lines[2]} =~ ^web\ +service\ +running\*\ +$pid\ +[0-9]+s\  ]]
+	[[ ${lines[1]} =~ ^gone\ +service\ +exited\ +-\  ]]
+	# It runs on, and nothing restarts or stops it: end it.
 	kill -TERM "$pid"
 }
 

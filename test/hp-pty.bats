@@ -420,10 +420,12 @@ EOF
 
 tools_env() {
 	mkdir -p "$T/bin"
-	printf '#!/bin/sh\necho "alpha $ALPHA_MODE $*"\n' >"$T/bin/alphatool"
+	printf '#!/bin/sh\necho "alpha $ALPHA_MODE $*"\n[ -z "$ALPHA_X" ] || echo "x: $ALPHA_X"\n' \
+	    >"$T/bin/alphatool"
 	chmod 755 "$T/bin/alphatool"
 	printf '%s\n' '[tool alpha]' 'name = Alpha' 'command = alphatool' \
-	    'env = ALPHA_MODE=on' '[tool beta]' 'command = hp-no-beta' \
+	    'env = ALPHA_MODE=on ALPHA_X="x y"' '[tool beta]' \
+	    'command = hp-no-beta' \
 	    >"$T/tools.conf"
 	export HP_REGISTRY="$T/tools.conf" XDG_CONFIG_HOME="$T/config"
 	export XDG_CACHE_HOME="$T/cache" HOME="$T"
@@ -435,6 +437,8 @@ tools_env() {
 	run sh -c 'hp-pty -t alpha -- one two </dev/null 2>/dev/null'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = $'alpha on one two\r' ]
+	# env = is split into words, as in hp.conf.
+	[ "${lines[1]}" = $'x: x y\r' ]
 	hp-pty -t alpha </dev/null 2>"$T/err" >/dev/null
 	[ "$(json 'j.event + " " + j.id + " " + j.path + " " + j.terminal' \
 	    <"$T/err")" = "cli-tool:launched alpha $T/bin/alphatool alpha" ]
@@ -442,6 +446,7 @@ tools_env() {
 	[ "$(echo "${lines[0]}" | json 'j.event + " " + j.tool')" = \
 	    "cli-tool:launched Alpha" ]
 	[ "${lines[1]}" = $'alpha on \r' ]
+	[ "${lines[2]}" = $'x: x y\r' ]
 }
 
 @test "hp-pty -d -t: the supervisor keeps the tool's terminal" {

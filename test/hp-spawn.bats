@@ -10,8 +10,8 @@ bats_require_minimum_version 1.5.0
 # The usage line, as -h prints it; a usage error prints the same.
 USAGE=$(hp-spawn -h)
 
-KEYS="name,type,state,pid,started,uptime_ms,restarts,exit_code,exit_signal,\
-health,cpu_percent,rss_bytes,tree_pids"
+KEYS="name,type,state,pid,started,uptime_ms,restarts,manual_restarts,circuit,\
+supervised,exit_code,exit_signal,health,cpu_percent,rss_bytes,tree_pids"
 
 # usage_error MESSAGE ARG...: hp-spawn ARG... is a usage error: exit 2,
 # MESSAGE and the usage line on stderr, nothing on stdout, nothing
@@ -520,6 +520,36 @@ line2' '$(touch '"$t"'/pwned)' '`touch '"$t"'/pwned`' '*' '~' '$HOME'
 	hp-spawn -w -- printf 'a\nb' >"$t/out" 2>"$t/err"
 	printf 'a\nb' | cmp - "$t/out"
 	[ ! -s "$t/err" ]
+}
+
+@test "hp-spawn --json -w prints the result: status, signal, output" {
+	run --separate-stderr hp-spawn --json -w -- true
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"name":"true","state":"exited","exit_code":0,"exit_signal":null,"stdout":"","stderr":"","truncated":false}' ]
+	# Both streams apart, bad UTF-8 replaced, the exit status passed on.
+	run --separate-stderr hp-spawn --json -w -t system -n two -- sh -c \
+	    'echo out; printf "\377x\n" >&2; echo "a b"; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "" ]
+	[ "$(echo "$output" | json '[j.state, j.exit_code, JSON.stringify(j.stdout), j.stderr.charCodeAt(0).toString(16), JSON.stringify(j.stderr.slice(1))].join(" ")')" = 'exited 3 "out\na b\n" fffd "x\n"' ]
+	run hp-spawn --json -w -n nine -- sh -c 'kill -9 $$'
+	[ "$status" -eq 137 ]
+	[ "$(echo "$output" | json '[j.exit_code, j.exit_signal].join(" ")')" = " KILL" ]
+	# Output is kept up to 1 MiB a stream, and the cut is said.
+	run hp-spawn --json -w -n big -- sh -c \
+	    'yes "$(printf "%0999d" 7)" | head -n 1100; echo e >&2'
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json '[j.stdout.length, JSON.stringify(j.stderr), j.truncated].join(" ")')" = '1048576 "e\n" true' ]
+}
+
+@test "hp-spawn -w copies every line, while its log is rotated under it" {
+	local t=$BATS_TEST_TMPDIR
+	# 2.2 MB of output, 2.3 MB of log: rotated twice at 1 MiB.
+	hp-spawn -w -n big -- sh -c 'yes "$(printf "%0999d" 7)" | head -n 2200' \
+	    >"$t/out"
+	yes "$(printf "%0999d" 7)" | head -n 2200 | cmp - "$t/out"
+	[ -e "$HP_STATE_DIR/procs/big/log.2" ]
 }
 
 @test "hp-spawn -w -t system runs a command once" {

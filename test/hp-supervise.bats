@@ -194,7 +194,7 @@ supervisor:shutdown" ]
 	wait_until 5 exists ready
 	run --separate-stderr hp-supervise stop stubborn
 	[ "$status" -eq 0 ]
-	[ "$output" = "stubborn stopped" ]
+	[ "$output" = "stubborn stopped, killed: sleep ($PID)" ]
 	[ "$stderr" = "" ]
 	wait_until 5 gone "$PID"
 	[ "$(st stubborn state)" = stopped ]
@@ -204,11 +204,13 @@ supervisor:shutdown" ]
 
 @test "stop: --stop-signal is the signal sent" {
 	spawn -n intr --stop-signal INT -- sh -c \
-	    'trap "echo INT >got; exit 0" INT; trap "echo TERM >got; exit 0" TERM; touch ready; sleep 1000 & wait'
+	    'trap "echo INT >got; exit 0" INT; trap "echo TERM >got; exit 0" TERM; touch ready; sleep 1000 & echo $! >bg; wait'
 	wait_until 5 exists ready
 	run --separate-stderr hp-supervise stop intr
 	[ "$status" -eq 0 ]
-	[ "$output" = "intr stopped" ]
+	# What sh starts in the background ignores SIGINT: it is killed, and
+	# named.
+	[ "$output" = "intr stopped, killed: sleep ($(cat bg))" ]
 	[ "$(cat got)" = INT ]
 	[ "$(st intr state)" = stopped ]
 	[ "$(st intr exit-code)" = 0 ]
@@ -331,6 +333,8 @@ supervisor:shutdown" ]
 }
 
 @test "circuit breaker: failed after --max-restarts, a trial later, start resets" {
+	# The trial comes a second after: time enough to count on a busy
+	# machine before the next one.
 	spawn -n brk --backoff-min 10ms --backoff-max 10ms --max-restarts 3 \
 	    --circuit-reset 2s -- sh -c 'exit 1'
 	# circuit-reset is the time the counts below have to be read in.
@@ -349,6 +353,48 @@ supervisor:shutdown" ]
 	[ "$status" -eq 0 ]
 	wait_until 5 evcount_ge brk process:failed 3
 	[ "$(evcount brk process:started)" -eq 7 ]
+}
+
+@test "circuit breaker: its state is in the status and in process:circuit; a trial that stays up closes it" {
+	local n="$BATS_TEST_TMPDIR/n"
+	# Fails three times, then stays up.
+	spawn -n trial --backoff-min 10ms --backoff-max 10ms --max-restarts 3 \
+	    --circuit-reset 1s -o backoff-reset=300ms -- sh -c '
+	    i=$(cat "$0" 2>/dev/null || echo 0); echo $((i + 1)) >"$0"
+	    [ "$i" -ge 3 ] && exec sleep 1000; exit 1' "$n"
+	wait_until 5 st_is trial state failed
+	[ "$(st trial circuit)" = open ]
+	run hp-ls --json trial
+	[ "$(echo "$output" | json 'j[0].circuit')" = open ]
+	# The trial starts half-open, stays up, and the circuit closes.
+	wait_until 5 st_is trial circuit closed
+	[ "$(st trial state)" = running ]
+	[ "$(evfield trial process:circuit circuit | tr '\n' ' ')" = "open half-open closed " ]
+	[ "$(evfield trial process:circuit failures | tail -n 1)" = 0 ]
+	run hp-ls trial
+	[[ ${lines[1]} =~ ^trial\ +service\ +running\ +[0-9]+\ +[0-9]+s\ +3\ +closed\  ]]
+}
+
+@test "restarts asked for are counted apart from the supervisor's own" {
+	spawn -n asked -- sleep 1000
+	run hp-supervise restart asked
+	[ "$status" -eq 0 ]
+	run hp-supervise restart asked
+	[ "$status" -eq 0 ]
+	[ "$(st asked manual-restarts)" = 2 ]
+	[ "$(st asked restarts)" = 0 ]
+	run hp-ls --json asked
+	[ "$(echo "$output" | json '[j[0].restarts, j[0].manual_restarts].join(" ")')" = "0 2" ]
+	run hp-ls asked
+	[[ ${lines[1]} =~ ^asked\ +service\ +running\ +[0-9]+\ +[0-9]+s\ +0\+2\ +closed\  ]]
+	# A crash is the supervisor's to count.
+	kill -KILL "$(st asked pid)"
+	wait_until 5 st_is asked restarts 1
+	[ "$(st asked manual-restarts)" = 2 ]
+	# A start begins both counts again.
+	hp-supervise stop asked >/dev/null
+	hp-supervise start asked >/dev/null
+	[ "$(st asked manual-restarts)" = 0 ]
 }
 
 @test "the backoff grows and is bounded by --backoff-max" {
@@ -422,6 +468,104 @@ two_procs() {
 	[ "$status" -eq 0 ]
 }
 
+# A service that holds a shutdown open until "release" is there; TERM
+# leaves "got-term": the shutdown has begun.
+slow_service() {
+	spawn -n slow --stop-timeout 60s -- sh -c \
+	    'trap "touch got-term" TERM; touch slow.ready
+	     while [ ! -e release ]; do sleep 0.01; done'
+	wait_until 5 exists slow.ready
+}
+
+# spawns FROM TO: hp-spawn sFROM ... sTO at once in the background,
+# each leaving its JSON in sI.out and its exit status in sI.st.
+spawns() {
+	local i
+	for i in $(seq "$1" "$2"); do
+		(st=0
+		 hp-spawn --json -n "s$i" -- sleep 1000 >"s$i.out" \
+		     2>"s$i.err" || st=$?
+		 echo "$st" >"s$i.st") &
+	done
+}
+
+some_done() {
+	ls | grep -q '^s[0-9]*\.st$'
+}
+
+all_done() {
+	[ "$(ls | grep -c '^s[0-9]*\.st$')" -eq "$1" ]
+}
+
+@test "while shutting down, every request is refused: shutting-down" {
+	hp-supervise -b
+	slow_service
+	spawn -n other -- sleep 1000
+	other=$PID
+	hp-supervise -t 60s shutdown >shutdown.out 2>&1 &
+	sd=$!
+	wait_until 10 exists got-term
+	wait_until 5 gone "$other"
+	spawns 1 20
+	wait_until 30 all_done 20
+	for i in $(seq 20); do
+		[ "$(cat "s$i.st")" = 1 ]
+		[ "$(json 'j.error.code' <"s$i.out")" = shutting-down ]
+		[ "$(cat "s$i.err")" = "hp-spawn: s$i: the supervisor is shutting down" ]
+		[ ! -e "$HP_STATE_DIR/procs/s$i" ]
+	done
+	# No verb is taken either: other is not started again, nor slow
+	# stopped twice.
+	for v in "start other" "restart other" "stop slow" "signal KILL slow" \
+	    "remove other"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr hp-supervise --json $v
+		[ "$status" -eq 1 ]
+		[ "$(echo "$output" | json 'j[0].error.code')" = shutting-down ]
+	done
+	gone "$other"
+	alive "$(st slow pid)"
+	touch release
+	wait "$sd"
+	[ "$(cat shutdown.out)" = "" ]
+	unsupervised
+	[ "$(evcount other process:started)" -eq 1 ]
+}
+
+@test "a shutdown racing 20 spawns: each refused or stopped, nothing left" {
+	hp-supervise -b
+	slow_service
+	spawns 1 10
+	# Once some are in, the shutdown goes among the others.
+	wait_until 30 some_done
+	hp-supervise -t 60s shutdown >/dev/null 2>&1 &
+	sd=$!
+	spawns 11 20
+	wait_until 10 exists got-term
+	wait_until 30 all_done 20
+	touch release
+	wait "$sd"
+	unsupervised
+	refused=0 stopped=0
+	for i in $(seq 20); do
+		if [ "$(cat "s$i.st")" = 0 ]; then
+			pid=$(json 'String(j.pid)' <"s$i.out")
+			gone "$pid"
+			[ "$(evcount "s$i" process:stopped)" -eq 1 ]
+			stopped=$((stopped + 1))
+		else
+			[ "$(cat "s$i.st")" = 1 ]
+			[ "$(json 'j.error.code' <"s$i.out")" = shutting-down ]
+			refused=$((refused + 1))
+		fi
+	done
+	[ $((refused + stopped)) -eq 20 ]
+	echo "# refused $refused, stopped $stopped" >&3
+	# Nothing started once the shutdown had begun, and no supervisor
+	# came back for a late one.
+	[ "$(events "$HP_STATE_DIR/events.log" | sed -n '/^supervisor:shutdown$/,$p' | wc -l)" -eq 1 ]
+}
+
 @test "SIGTERM to a foreground supervisor shuts it down gracefully" {
 	fg
 	two_procs
@@ -481,6 +625,88 @@ two_procs() {
 	spawn -n c -- sleep 1000
 	wait_until 10 running_not a "$a"
 	wait_until 5 gone "$a"
+}
+
+# killed_supervisor: a and b run, and their supervisor is SIGKILLed.
+killed_supervisor() {
+	spawn -n a -- sleep 1000
+	a=$PID
+	spawn -n b -- sh -c 'trap "echo USR1 >>b.got" USR1; touch b.ready
+	    while :; do sleep 1000 & wait; done'
+	b=$PID
+	wait_until 5 exists b.ready
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+}
+
+@test "with no supervisor, stop, signal and remove act on the process alone" {
+	killed_supervisor
+	run --separate-stderr hp-supervise stop a
+	[ "$status" -eq 0 ]
+	[ "$output" = "a stopped" ]
+	[ "$stderr" = "" ]
+	gone "$a"
+	# Nothing else was touched, and no supervisor was started.
+	unsupervised
+	alive "$b"
+	[ "$(st a state)" = stopped ]
+	[ ! -e "$HP_STATE_DIR/procs/a/pid" ]
+	[ "$(evfield a process:stopped supervised)" = false ]
+	run --separate-stderr hp-supervise signal USR1 b
+	[ "$status" -eq 0 ]
+	[ "$output" = "b ok" ]
+	wait_until 5 has b.got USR1
+	[ "$(st b pid)" = "$b" ]
+	run --separate-stderr hp-supervise --json signal USR1 a
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j[0].error.code')" = not-running ]
+	run --separate-stderr hp-supervise stop nope
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: nope: no such process" ]
+	run --separate-stderr hp-supervise --json remove b
+	[ "$status" -eq 0 ]
+	[ "$output" = '[{"name":"b","ok":true,"state":"removed","pid":0,"stopped_by":"TERM"}]' ]
+	gone "$b"
+	[ ! -e "$HP_STATE_DIR/procs/b" ]
+	unsupervised
+	# A supervisor that comes later finds a stopped, and leaves it so.
+	run hp-supervise -b
+	[ "$status" -eq 0 ]
+	[ "$(st a state)" = stopped ]
+	[ "$(evcount a process:started)" -eq 1 ]
+}
+
+@test "with no supervisor, stop kills what ignores its stop signal, by name" {
+	spawn -n stubborn --stop-timeout 300ms -- \
+	    sh -c "trap '' TERM; touch ready; exec sleep 1000"
+	wait_until 5 exists ready
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	run --separate-stderr hp-supervise --json stop stubborn
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].stopped_by + " " + j[0].resisted')" = \
+	    "KILL sleep ($PID)" ]
+	gone "$PID"
+	unsupervised
+}
+
+@test "with no supervisor, start starts one and says what it took back" {
+	killed_supervisor
+	run --separate-stderr hp-supervise --json start a
+	[ "$status" -eq 0 ]
+	supervised
+	[ "$(echo "$output" | json 'j[0].ok + " " + j[0].recovered.join(" ")')" = \
+	    "true a b" ]
+	wait_until 10 running_not b "$b"
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	run --separate-stderr hp-supervise restart b
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "hp-supervise: a supervisor started for $HP_STATE_DIR; it took back: a b" ]
+	# One that runs: no word of what was taken back.
+	run --separate-stderr hp-supervise start a
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 }
 
 @test "a pid file naming an unrelated process is never signalled" {
@@ -836,18 +1062,15 @@ CONF
 	[ "$status" -eq 2 ]
 }
 
-@test "shutdown also ends what a service left behind in another session" {
+@test "stop also ends what a service left behind in another session" {
 	spawn -n leaver -r no -- sh -c 'setsid sleep 1007 & echo $! > escaped; exec sleep 1008'
 	wait_until 5 test -s escaped
 	esc=$(cat escaped)
 	alive "$esc"
+	# tree.bats tries every way out, with a cgroup and without.
 	run hp-supervise -t 10s stop leaver
 	[ "$status" -eq 0 ]
-	# The escaped one lives in its own session, and is not the group's.
-	alive "$esc"
-	run hp-supervise -t 10s shutdown
-	[ "$status" -eq 0 ]
-	wait_until 5 gone "$esc"
+	gone "$esc"
 }
 
 @test "a restart that cannot even start is retried, with no recursion" {

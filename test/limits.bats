@@ -210,6 +210,10 @@ BAD
 	wait_until 10 st_is hog state running
 	[ "$(st hog restarts)" -ge 2 ]
 	[ "$(st hog pid)" != "$first" ]
+	# Each such restart is said, as any restart is.
+	[ "$(ev hog process:restarting 'e.reason + " " + e.delay_ms' |
+	    sort -u)" = "memory-limit 0" ]
+	[ "$(evcount hog process:restarting)" -ge 2 ]
 	# Sampled as often, the one below its limit is left alone.
 	[ "$(evcount calm process:limit)" -eq 0 ]
 	[ "$(st calm pid)" = "$calm" ]
@@ -224,7 +228,10 @@ BAD
 	[[ $(st hog error) == "memory "*" bytes above memory-max 16777216" ]]
 	[ "$(evcount hog process:limit)" -eq 3 ]
 	[ "$(st hog restarts)" -eq 2 ]
+	[ "$(evcount hog process:restarting)" -eq 2 ]
 	[ "$(ev hog process:failed e.failures)" = 3 ]
+	[ "$(st hog circuit)" = open ]
+	[ "$(ev hog process:circuit e.circuit)" = open ]
 }
 
 @test "cpu-max: one process:limit while it stays above, no restart" {

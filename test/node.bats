@@ -107,7 +107,7 @@ echo_up() {
 	    \"b c\"]"
 	run --separate-stderr hp-supervise --json send echo 2.5e3
 	[ "$status" -eq 0 ]
-	[ "$output" = '[{"name":"echo","ok":true,"pid":0}]' ]
+	[ "$output" = "[{\"name\":\"echo\",\"ok\":true,\"pid\":$PID}]" ]
 	wait_until 10 sent echo "{\"echo\":2500,\"pid\":$PID}"
 	run messages echo
 	[ "$output" = "{\"ready\":true,\"n\":1}

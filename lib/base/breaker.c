@@ -60,3 +60,18 @@ hp_breaker_ok(struct hp_breaker *b)
 {
 	memset(b, 0, sizeof *b);
 }
+
+/* Taken back as failed: open, as if it had just failed. */
+void
+hp_breaker_open(struct hp_breaker *b, long long now)
+{
+	b->state = HP_CIRCUIT_OPEN;
+	b->since = now;
+}
+
+const char *
+hp_circuit_name(int state)
+{
+	return state == HP_CIRCUIT_OPEN ? "open" : state == HP_CIRCUIT_HALF ?
+	    "half-open" : "closed";
+}

@@ -137,9 +137,9 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 	return n;
 }
 
-/* Every process of session sid, from /proc. */
-int
-hp_proc_session(pid_t sid, pid_t *out, int max)
+/* Every process of session sid (-1: of any), from /proc. */
+static int
+procs(pid_t sid, pid_t *out, int max)
 {
 	struct hp_pstat ps;
 	struct dirent *d;
@@ -152,12 +152,18 @@ hp_proc_session(pid_t sid, pid_t *out, int max)
 		return errno = ENOSYS, -1;
 	while ((d = readdir(dir)) != NULL && n < max) {
 		pid = strtol(d->d_name, &end, 10);
-		if (pid > 0 && *end == '\0' && hp_pstat((pid_t)pid, &ps) == 0 &&
-		    ps.sid == sid)
+		if (pid > 0 && *end == '\0' && (sid == -1 ||
+		    (hp_pstat((pid_t)pid, &ps) == 0 && ps.sid == sid)))
 			out[n++] = (pid_t)pid;
 	}
 	closedir(dir);
 	return n;
+}
+
+int
+hp_proc_session(pid_t sid, pid_t *out, int max)
+{
+	return procs(sid, out, max);
 }
 
 /*
@@ -274,7 +280,23 @@ hp_rlimit_nproc(void)
 	return RLIMIT_NPROC;
 }
 
+/* Every process on the system: count, at most max. */
+int
+hp_proc_all(pid_t *out, int max)
+{
+	return procs(-1, out, max);
+}
+
 #else /* the portable fallback */
+
+int
+hp_proc_all(pid_t *out, int max)
+{
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
 
 int
 hp_pstat(pid_t pid, struct hp_pstat *ps)

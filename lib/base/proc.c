@@ -240,6 +240,9 @@ hp_spawn_exec(struct hp_spawn *sp, int ep)
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
+	/* Its cgroup before anything else: all it starts goes there too. */
+	if (sp->cgfd > 0)
+		(void)!write(sp->cgfd, "0\n", 2);
 	if (sp->ctty != NULL && hp_pty_ctty(sp->ctty) == -1)
 		report(ep, 2);
 	pidvar(sp->pidvar);

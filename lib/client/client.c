@@ -269,7 +269,7 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 	char code[32];
 	long long end = hp_mono_ms() + START_MS;
 	struct hp_admit a;
-	int try, r;
+	int try, r, down = 0;
 
 	for (try = 0; hp_mono_ms() < end; try++) {
 		if (try > 0)
@@ -290,6 +290,12 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 		    a.queue_timeout)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
+			/* It shuts down: what it has not read it refuses. */
+			if (hp_json_get(out, "event", code, sizeof code) == 0 &&
+			    strcmp(code, "supervisor:shutdown") == 0 &&
+			    (hp_json_get(out, "reason", code, sizeof code) ==
+			    -1 || strcmp(code, "idle") != 0))
+				down = 1;
 			if (seen != NULL)
 				seen(out);
 		}
@@ -297,13 +303,18 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 			if (errno == ETIMEDOUT)
 				return hp_error_set(e, HP_EXIT_FAIL, "timeout",
 				    "%s: no answer from the supervisor", name);
+			if (down)
+				return hp_error_set(e, HP_EXIT_FAIL,
+				    "shutting-down", "%s: the supervisor shut "
+				    "down", name);
 			if (access(file, F_OK) == -1)
 				return hp_error_set(e, HP_EXIT_FAIL, "system",
 				    "%s: the supervisor went away", name);
 			continue;
 		}
+		/* One that ends for want of work: ask the next one. */
 		if (hp_json_get(out, "code", code, sizeof code) == 0 &&
-		    strcmp(code, "shutting-down") == 0) {
+		    strcmp(code, "exiting") == 0) {
 			while (hp_state_supervisor(c->st) > 0 &&
 			    hp_mono_ms() < end)
 				hp_client_line(c, code, sizeof code, 10);

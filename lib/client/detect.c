@@ -126,6 +126,18 @@ look(struct hp_result *r, const char *dir, const char *name,
 		cand(r, path, source, "selected");
 }
 
+/* A tool's own directory that is on the search path already. */
+static int
+searched(const struct hp_envpath *ep, const char *dir)
+{
+	int i;
+
+	for (i = 0; i < ep->n; i++)
+		if (strcmp(ep->d[i].dir, dir) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Where t is: each command name in turn, in each directory of ep, then in
  * the tool's own directories; the first executable regular file wins, as
@@ -148,7 +160,9 @@ hp_detect_find(struct hp_result *r, const struct hp_tool *t,
 		for (i = 0; i < ep->n && (all || !r->installed); i++)
 			look(r, ep->d[i].dir, t->cmd[c], ep->d[i].source, all);
 		for (i = 0; i < own.n && (all || !r->installed); i++)
-			look(r, own.d[i].dir, t->cmd[c], own.d[i].source, all);
+			if (!searched(ep, own.d[i].dir))
+				look(r, own.d[i].dir, t->cmd[c],
+				    own.d[i].source, all);
 	}
 	hp_envpath_free(&own);
 }
@@ -309,12 +323,14 @@ hp_version_parse(const char *re, const char *text, char *ver, size_t vn,
  * probes one after the other; an exec that fails says so on the pipe.
  */
 static void
-child(char **argv, char **envp, int out)
+child(char **argv, char **envp, int out, int cg)
 {
 	int null;
 
 	hp_sig_default();
 	setsid();
+	if (cg != -1)
+		(void)!write(cg, "0\n", 2);	/* its cgroup, first */
 	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
 	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(out, 2) == -1)
 		_exit(126);
@@ -324,12 +340,26 @@ child(char **argv, char **envp, int out)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* The probe's cgroup, base/p-ID, and its cgroup.procs to join; or -1. */
+static int
+cgroup(struct hp_detect *d, struct hp_result *r)
+{
+	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+
+	if (d->cgbase == NULL || hp_cgroup_name(dir, sizeof dir, d->cgbase,
+	    r->tool->id) == -1 || hp_cgroup_make(dir) == -1 ||
+	    hp_path(file, sizeof file, "%s/cgroup.procs", dir) == -1)
+		return -1;
+	r->cg = hp_xstrdup(dir);
+	return hp_open(file, O_WRONLY, 0);
+}
+
 static void
 start(struct hp_detect *d, struct hp_result *r, char **envp)
 {
 	char *argv[64], *def[] = { "--version", NULL }, **va;
 	sigset_t old;
-	int p[2], i, n = 0;
+	int p[2], i, n = 0, cg;
 
 	argv[n++] = r->path;
 	va = r->tool->vargs != NULL ? r->tool->vargs : def;
@@ -345,12 +375,15 @@ start(struct hp_detect *d, struct hp_result *r, char **envp)
 		r->state = 2;
 		return;
 	}
+	cg = cgroup(d, r);
 	hp_sig_block(&old);
 	if ((r->pid = fork()) == 0)
-		child(argv, envp, p[1]);
+		child(argv, envp, p[1], cg);
 	i = errno;
 	hp_sig_restore(&old);
 	close(p[1]);
+	if (cg != -1)
+		close(cg);
 	if (r->pid == -1) {
 		snprintf(r->error, sizeof r->error, "fork: %s", strerror(i));
 		close(p[0]);
@@ -385,23 +418,98 @@ drain(struct hp_result *r)
 	r->fd = -1;
 }
 
-/* The probe is over: kill what is left of its group, reap, parse. */
+/*
+ * What a probe left: its tree (tree.c: its cgroup, else its session and
+ * group), and, without a cgroup but as a subreaper, children of ours
+ * that no probe is: orphans of some probe's, put down to the first one
+ * to end after they came. At most max, into m: how many.
+ */
+static int
+leftovers(struct hp_detect *d, struct hp_result *r, struct hp_kin *m,
+    int max)
+{
+	struct hp_tree t;
+	struct hp_pstat ps;
+	pid_t kids[64];
+	int n, k, i, c;
+
+	memset(&t, 0, sizeof t);
+	t.leader = r->pid;
+	t.cg = r->cg;
+	/* Without a cgroup, every process is looked at only for a group. */
+	n = 0;
+	if (t.cg != NULL || kill(-r->pid, 0) == 0) {
+		hp_tree_forget();
+		if ((n = hp_tree_list(&t, m, max, 1)) < 0)
+			n = 0;
+	}
+	/* A cgroup says exactly whose; orphans of ours say it roughly. */
+	if (!d->reaper || t.cg != NULL ||
+	    (c = hp_proc_children(getpid(), 1, kids, 64)) <= 0)
+		return n;
+	for (k = 0; k < c && n < max; k++) {
+		for (i = 0; i < n; i++)
+			if (m[i].pid == kids[k])
+				break;
+		if (i < n)
+			continue;	/* in its cgroup too */
+		if (kids[k] == r->pid || hp_pstat(kids[k], &ps) == -1 ||
+		    ps.state == 'Z')
+			continue;
+		/* A probe, or in the group or session of another one. */
+		for (i = 0; i < d->n; i++)
+			if (&d->r[i] != r && d->r[i].pid > 0 &&
+			    (d->r[i].pid == kids[k] || d->r[i].pid == ps.pgid ||
+			    d->r[i].pid == ps.sid))
+				break;
+		if (i == d->n) {
+			m[n].pid = kids[k];
+			m[n++].start = ps.start;
+		}
+	}
+	return n;
+}
+
+/* The probe is over: kill what is left of its tree, reap, parse. */
 static void
 finish(struct hp_detect *d, struct hp_result *r)
 {
-	int st;
+	struct hp_kin m[16];
+	struct hp_tree t;
+	char names[100];
+	int st, n, i;
 
 	if (r->pid > 0) {
 		if (r->exited == 0) {
 			kill(-r->pid, SIGKILL);
 			hp_waitpid(r->pid, &st, 0);
 			r->status = st;
-		} else if (kill(-r->pid, 0) == 0) {
-			kill(-r->pid, SIGKILL);
+		}
+		if ((n = leftovers(d, r, m, 16)) > 0) {
+			hp_tree_names(m, n, names, sizeof names);
+			memset(&t, 0, sizeof t);
+			t.leader = r->pid;
+			t.cg = r->cg;
+			(void)hp_tree_kill(&t);
+			for (i = 0; i < n; i++)
+				kill(m[i].pid, SIGKILL);
+			/* Those that came to us as orphans are ours to reap. */
+			for (i = 0; d->reaper && i < n; i++)
+				for (st = 0; st < 200 && hp_waitpid(m[i].pid,
+				    NULL, WNOHANG) == 0; st++)
+					poll(NULL, 0, 1);
 			if (r->error[0] == '\0')
 				snprintf(r->error, sizeof r->error,
-				    "left processes behind: killed");
+				    "left processes behind, killed: %s",
+				    names);
 		}
+	}
+	if (r->cg != NULL) {
+		for (i = 0; i < 100 && hp_cgroup_populated(r->cg) == 1; i++)
+			poll(NULL, 0, 1);
+		(void)hp_cgroup_remove(r->cg);
+		free(r->cg);
+		r->cg = NULL;
 	}
 	if (r->fd != -1)
 		close(r->fd);
@@ -499,7 +607,7 @@ void
 hp_detect_run(struct hp_detect *d, const struct hp_envpath *ep)
 {
 	struct hp_buf pathvar = { 0 };
-	char **envp;
+	char **envp, base[HP_PATH_MAX];
 	int i, next = 0, running = 0, jobs = d->jobs > 0 ? d->jobs : 1;
 
 	if (jobs > 256)
@@ -515,6 +623,12 @@ hp_detect_run(struct hp_detect *d, const struct hp_envpath *ep)
 				d->done(&d->r[i], d->arg);
 		}
 	envp = hp_envpath_environ(ep, &pathvar);
+	/* Each probe in a cgroup of its own, where we may: all it leaves. */
+	for (i = 0; i < d->n && d->r[i].state != 0; i++)
+		;
+	if (d->cgbase == NULL && i < d->n && hp_cgroup_mine(base,
+	    sizeof base) == 0)
+		d->cgbase = hp_xstrdup(base);
 	for (;;) {
 		for (; next < d->n && running < jobs; next++) {
 			if (d->r[next].state != 0)
@@ -531,6 +645,11 @@ hp_detect_run(struct hp_detect *d, const struct hp_envpath *ep)
 	}
 	free(envp);
 	hp_buf_free(&pathvar);
+	if (d->cgbase != NULL) {
+		hp_cgroup_unmine(d->cgbase);
+		free(d->cgbase);
+		d->cgbase = NULL;
+	}
 	if (d->cachedir[0] != '\0')
 		hp_dcache_save(d);
 }

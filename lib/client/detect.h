@@ -67,6 +67,7 @@ struct hp_result {
 	int		 fd, exited, status;
 	long long	 start, deadline;
 	struct hp_buf	 out;
+	char		*cg;		/* its cgroup, or NULL: ancestry */
 };
 struct hp_detect {
 	struct hp_result *r;		/* ->tool set by the caller */
@@ -78,6 +79,10 @@ struct hp_detect {
 	char		 cachedir[HP_PATH_MAX];	/* "": no cache */
 	void		(*done)(struct hp_result *, void *);
 	void		*arg;
+	int		 reaper;	/* we are a subreaper: children
+					   of ours that are no probe's
+					   are what a probe left */
+	char		*cgbase;	/* the probes' cgroups, or NULL */
 };
 struct hp_dcache {
 	char		 id[HP_NAME_MAX + 1];

@@ -48,7 +48,7 @@ hp_launch_find(struct hp_launch *l, const char *id, const char *argv0,
 		    "%s: not installed", id);
 	}
 	/* The version only if the cache knows it: no probe before a launch. */
-	if (hp_cache_dir(d.cachedir, sizeof d.cachedir) == 0)
+	if (hp_cache_dir(d.cachedir, sizeof d.cachedir, NULL) == 0)
 		hp_dcache_fill(&d);
 	for (i = 0; i < t->nenv; i++)
 		hp_spec_addenv(sp, t->env[i]);

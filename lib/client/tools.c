@@ -125,7 +125,8 @@ words(const char *v, char ***out, int *n)
 static const char *
 setkey(struct hp_tool *t, const char *k, const char *v)
 {
-	int n = 0;
+	char **w;
+	int n = 0, i;
 
 	if (strcmp(k, "name") == 0) {
 		free(t->name);
@@ -137,9 +138,17 @@ setkey(struct hp_tool *t, const char *k, const char *v)
 		if (words(v, &t->dirs, &t->ndirs) == -1)
 			return hp_split_error();
 	} else if (strcmp(k, "env") == 0) {
-		if (strchr(v, '=') == NULL || *v == '=')
-			return "env: expected NAME=VALUE";
-		addword(&t->env, &t->nenv, v);
+		/* Words, as hp.conf's env: A=1 B="two words". */
+		if (hp_split(v, &w, &n) == -1)
+			return hp_split_error();
+		for (i = 0; i < n; i++)
+			if (strchr(w[i], '=') == NULL || *w[i] == '=') {
+				hp_argv_free(w);
+				return "env: expected NAME=VALUE";
+			}
+		for (i = 0; i < n; i++)
+			addword(&t->env, &t->nenv, w[i]);
+		hp_argv_free(w);
 	} else if (strcmp(k, "version-regex") == 0) {
 		free(t->regex);
 		t->regex = hp_xstrdup(v);

@@ -200,7 +200,7 @@ npm(struct hp_envpath *ep)
 }
 
 /*
- * PATH, then what the login shell adds (login may be NULL), then where
+ * PATH (unset: the system's default path), then what the login shell adds (login may be NULL), then where
  * package managers put programs, each directory once and only if it is
  * one. The order is the search order.
  */
@@ -223,10 +223,16 @@ hp_envpath_build(struct hp_envpath *ep, const char *path, const char *login)
 		{ "$GOBIN", "static" }, { "$GOPATH/bin", "static" },
 		{ "~/go/bin", "static" }, { "/usr/local/go/bin", "static" },
 	};
-	size_t i;
+	char def[256];
+	size_t i, k;
 
 	memset(ep, 0, sizeof *ep);
-	addlist(ep, path, "PATH");
+	/* With PATH unset, the system's default path, as execvp(3) does. */
+	if (path == NULL && (k = confstr(_CS_PATH, def, sizeof def)) > 0 &&
+	    k <= sizeof def)
+		addlist(ep, def, "default");
+	else
+		addlist(ep, path, "PATH");
 	addlist(ep, login, "login-env");
 	npm(ep);
 	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -300,20 +306,23 @@ hp_envpath_environ(const struct hp_envpath *ep, struct hp_buf *b)
 	return envp;
 }
 
-/* $XDG_CACHE_HOME/hp, else STATE/cache; made 0700. -1 errno. */
+/*
+ * STATE/cache of the state directory given (-S), else $XDG_CACHE_HOME/hp,
+ * else STATE/cache of the default one; made 0700. -1 errno.
+ */
 int
-hp_cache_dir(char *out, size_t n)
+hp_cache_dir(char *out, size_t n, const char *statedir)
 {
 	struct hp_state st;
 	const char *x = getenv("XDG_CACHE_HOME");
 
-	if (x != NULL && *x == '/') {
+	if (statedir == NULL && x != NULL && *x == '/') {
 		if (hp_path(out, n, "%s/hp", x) == -1)
 			return -1;
 		if (mkdir(x, 0700) == -1 && errno != EEXIST)
 			return -1;
 	} else {
-		if (hp_state_resolve(&st, NULL) == -1 ||
+		if (hp_state_resolve(&st, statedir) == -1 ||
 		    hp_state_open(&st, 1) == -1 ||
 		    hp_state_file(&st, out, n, HP_F_CACHE) == -1)
 			return -1;

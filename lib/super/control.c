@@ -18,6 +18,14 @@ void
 hp_super_reply(struct hp_super *s, const char *client, int ok,
     const char *name, const char *code, const char *msg)
 {
+	hp_super_answer(s, client, ok, name, code, msg, -1);
+}
+
+/* The same, with the pid it concerns (-1: none). */
+void
+hp_super_answer(struct hp_super *s, const char *client, int ok,
+    const char *name, const char *code, const char *msg, pid_t pid)
+{
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 
@@ -33,6 +41,8 @@ hp_super_reply(struct hp_super *s, const char *client, int ok,
 		hp_json_kstr(&j, "code", code);
 	if (msg != NULL)
 		hp_json_kstr(&j, "message", msg);
+	if (pid >= 0)
+		hp_json_kint(&j, "pid", (long long)pid);
 	hp_json_close(&j, '}');
 	hp_event_reply(&s->ev, client, &j);
 	hp_buf_free(&b);
@@ -371,6 +381,9 @@ verb_restart(struct hp_super *s, const struct hp_request *r)
 	if ((p = lookup(s, r->client, r->arg[0])) == NULL)
 		return;
 	hp_sproc_wait(p, r->client, HP_W_START);
+	/* Asked for, counted apart from the supervisor's own restarts. */
+	if (p->id.pid > 0)
+		p->asked++;
 	hp_life(s, p, HP_EV_RESTART);
 }
 
@@ -395,10 +408,11 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
  * FIFO in events/ that gets the answer, or "-" for none (hp(7),
  * control). min and max count the words after the verb; a NAME is a
  * process name at arg[name], or an instance NAME:I; REST takes the rest
- * of the line, as it came, from its last word on; STARTS are refused
- * while shutting down; FAN goes to each instance of a NAME that has them.
+ * of the line, as it came, from its last word on; FAN goes to each
+ * instance of a NAME that has them. While shutting down, every request
+ * is refused but a shutdown (LATE).
  */
-enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_STARTS = 8, V_FAN = 16 };
+enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_FAN = 16, V_LATE = 32 };
 static const struct verb {
 	const char	*name;
 	const char	*args;		/* as hp(7) shows them */
@@ -407,13 +421,13 @@ static const struct verb {
 	void		(*run)(struct hp_super *, const struct hp_request *);
 	const char	*help;
 } verbs[] = {
-	{ "add", "NAME SPECFILE [unique]", 2, 3, V_NAME0 | V_STARTS, verb_add,
+	{ "add", "NAME SPECFILE [unique]", 2, 3, V_NAME0, verb_add,
 	    "start the spec hp-spawn wrote in procs/" },
-	{ "start", "NAME", 1, 1, V_NAME0 | V_STARTS | V_FAN, verb_start,
+	{ "start", "NAME", 1, 1, V_NAME0 | V_FAN, verb_start,
 	    "start it, unless it runs" },
 	{ "stop", "NAME", 1, 1, V_NAME0 | V_FAN, verb_stop,
 	    "stop it for good" },
-	{ "restart", "NAME", 1, 1, V_NAME0 | V_STARTS | V_FAN, verb_restart,
+	{ "restart", "NAME", 1, 1, V_NAME0 | V_FAN, verb_restart,
 	    "stop it, then start it" },
 	{ "remove", "NAME", 1, 1, V_NAME0 | V_FAN, verb_remove,
 	    "stop it and forget it" },
@@ -431,9 +445,9 @@ static const struct verb {
 	    "a client launched a CLI tool: the event" },
 	{ "reload", "[NAME]", 0, 1, 0, verb_reload,
 	    "the configuration file again; NAME: a new run, then the old goes" },
-	{ "scale", "NAME N", 2, 2, V_NAME0 | V_STARTS, hp_unit_scale,
+	{ "scale", "NAME N", 2, 2, V_NAME0, hp_unit_scale,
 	    "instances added or taken away" },
-	{ "shutdown", "", 0, 0, 0, verb_shutdown,
+	{ "shutdown", "", 0, 0, V_LATE, verb_shutdown,
 	    "stop everything, then exit" },
 	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
 };
@@ -479,7 +493,7 @@ command(struct hp_super *s, char *line)
 	const char *name;
 	const struct verb *v;
 	struct hp_request r;
-	int n = 0, i;
+	int n = 0, i, k;
 
 	hp_copy(copy, sizeof copy, line);
 	for (t = strtok_r(line, " \t", &save); t != NULL && n < WORDS;
@@ -489,9 +503,11 @@ command(struct hp_super *s, char *line)
 		warnline("bad line", copy);
 		return;
 	}
-	name = n >= 3 && hp_ref_ok(w[2]) ? w[2] : NULL;
 	for (i = 0; i < NVERBS && strcmp(verbs[i].name, w[1]) != 0; i++)
 		;
+	/* The name the answer is for: where the verb has it. */
+	k = i < NVERBS && (verbs[i].flags & V_NAME1) ? 3 : 2;
+	name = n > k && hp_ref_ok(w[k]) ? w[k] : NULL;
 	if (i == NVERBS) {
 		warnline("unknown verb", copy);
 		hp_super_reply(s, w[0], 0, name, "usage", "unknown verb");
@@ -508,8 +524,14 @@ command(struct hp_super *s, char *line)
 		hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");
 		return;
 	}
-	if ((v->flags & V_STARTS) && s->shutdown) {
-		hp_super_reply(s, w[0], 0, name, "shutting-down",
+	/*
+	 * Shutting down, nothing new is taken. A supervisor that ends for
+	 * want of work says "exiting": ask again, and a new one comes.
+	 */
+	if (s->shutdown && !(v->flags & V_LATE)) {
+		hp_super_reply(s, w[0], 0, name, s->exiting ? "exiting" :
+		    "shutting-down", s->exiting ? "the supervisor is exiting: "
+		    "it has nothing left to keep" :
 		    "the supervisor is shutting down");
 		return;
 	}

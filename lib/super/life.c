@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,6 +72,7 @@ static const char *events[HP_EV_N] = {
 	[HP_EV_HANDOVER] = "hand-over", [HP_EV_TAKEBACK] = "take-back",
 	[HP_EV_FALLBACK] = "fall-back", [HP_EV_WATCHDOG] = "watchdog",
 	[HP_EV_MAINPOLL] = "main-poll",
+	[HP_EV_STAYED] = "stayed-up",
 };
 
 /* The timers: the event each is, and the states it belongs to. */
@@ -89,6 +91,8 @@ static const struct {
 	[HP_T_WATCHDOG] = { "watchdog", HP_EV_WATCHDOG, S(HP_ST_RUNNING) },
 	[HP_T_MAIN] = { "main", HP_EV_MAINPOLL, S(HP_ST_STARTING) |
 	    S(HP_ST_RUNNING) | S(HP_ST_RELOADING) },
+	[HP_T_CIRCUIT] = { "circuit", HP_EV_STAYED, S(HP_ST_STARTING) |
+	    S(HP_ST_RUNNING) },
 };
 
 typedef int	action(struct hp_super *, struct hp_proc *, int);
@@ -96,8 +100,8 @@ typedef int	action(struct hp_super *, struct hp_proc *, int);
 static action none, runs, then_start, admit, enqueue, spawn, hold,
     started, up, ready, notready, kill9, retry, giveup, end, stop, then_set,
     leader, group, orphan, escalate, down, stopped_now, unqueue, waits,
-    follow, forget, fail, trial, notrial, waited, adopted, reload, took,
-    fallback, left, missed, lost;
+    follow, again, forget, fail, trial, notrial, waited, adopted, stayed,
+    reload, took, fallback, left, missed, lost;
 
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
@@ -158,9 +162,9 @@ static const struct row {
 	    "its stop signal (a terminal: SIGHUP); stop timer" },
 	{ S(HP_ST_STOPPING), STOPS, SAME, then_set, "what comes after" },
 	{ S(HP_ST_STOPPING), E(HP_EV_EXIT), SAME, leader,
-	    "the leader is gone: down, or group timer" },
+	    "the leader is gone: the rest of its tree, or down" },
 	{ S(HP_ST_STOPPING), E(HP_EV_GROUP), SAME, group,
-	    "its group gone, or given up on: down" },
+	    "its tree gone, or SIGKILL at the stop timeout: down" },
 	{ S(HP_ST_STOPPING), E(HP_EV_ORPHAN), SAME, orphan,
 	    "an orphan gone: down" },
 	{ S(HP_ST_STOPPING), E(HP_EV_ESCALATE), SAME, escalate,
@@ -174,7 +178,7 @@ static const struct row {
 	    HP_ST_STOPPED, stopped_now, "process:stopped; then ..." },
 	{ S(HP_ST_STOPPED) | S(HP_ST_EXITED), E(HP_EV_RESTART), SAME, admit,
 	    "admission: queue or spawn" },
-	{ S(HP_ST_STOPPED) | S(HP_ST_EXITED), HALTS, SAME, follow,
+	{ S(HP_ST_STOPPED) | S(HP_ST_EXITED), HALTS, SAME, again,
 	    "answer; remove if asked" },
 	{ S(HP_ST_STOPPED), E(HP_EV_FAIL), HP_ST_FAILED, fail,
 	    "process:failed; trial timer" },
@@ -184,6 +188,8 @@ static const struct row {
 	{ S(HP_ST_FAILED), E(HP_EV_TRIAL), SAME, trial,
 	    "half-open: one trial spawn" },
 	{ S(HP_ST_FAILED), E(HP_EV_SHUTDOWN), SAME, notrial, "no trial" },
+	{ S(HP_ST_STARTING) | S(HP_ST_RUNNING), E(HP_EV_STAYED), SAME, stayed,
+	    "the trial stayed up: circuit closed, process:circuit" },
 	{ S(HP_ST_QUEUED), E(HP_EV_WAITED), HP_ST_EXITED, waited,
 	    "process:exited, queue-timeout" },
 	{ S(HP_ST_STOPPED), E(HP_EV_ADOPT), HP_ST_RUNNING, adopted,
@@ -414,7 +420,7 @@ static int
 admit(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	if (ev == HP_EV_START) {
-		p->restarts = p->attempt = 0;
+		p->restarts = p->asked = p->attempt = 0;
 		hp_breaker_ok(&p->breaker);
 	}
 	return hp_life(s, p, refine_start(s, p));
@@ -485,6 +491,9 @@ static int
 started(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	(void)ev;
+	/* On trial: once it has stayed up a while, the circuit closes. */
+	if (p->breaker.state == HP_CIRCUIT_HALF)
+		p->timer[HP_T_CIRCUIT] = p->started + p->spec.backoff_reset;
 	hp_sproc_status(s, p);
 	hp_record_pid(s, p, "process:started");
 	hp_watch_started(s, p);
@@ -625,6 +634,8 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	then_of(p, ev);
 	p->error[0] = p->code[0] = '\0';
 	p->killed = 0;
+	free(p->resisted);
+	p->resisted = NULL;
 	p->stopby = p->term != NULL ? SIGHUP : s->stopsig > 0 ? s->stopsig :
 	    p->spec.stop_signal;
 	if (hp_sproc_kill(p, p->stopby) == -1)
@@ -638,22 +649,38 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	return 0;
 }
 
-/* The group of a stopped process is gone, or will not go: say which. */
+/*
+ * The tree of a stopped process is gone (its group, and all it started
+ * wherever it went), or will not go: say which, by name. What is still
+ * there is killed again meanwhile: a fork may have slipped through.
+ */
 static int
 group(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	long long now = hp_mono_ms();
+	char names[128];
 
 	(void)ev;
-	if (p->group > 0 && kill(-p->group, 0) == 0) {
+	if (hp_kin_left(p, names, sizeof names) > 0) {
+		if (p->killed == 0 && now < p->stop_at) {
+			/* The rest of its tree ends by itself, or is killed. */
+			p->timer[HP_T_GROUP] = now + POLL_MS;
+			return 0;
+		}
+		if (p->killed == 0) {
+			free(p->resisted);
+			p->resisted = hp_xstrdup(names);
+			p->stopby = SIGKILL;
+			p->killed = now;
+		}
 		if (now - p->killed < GROUP_GRACE) {
+			hp_kin_kill(s, p);
 			p->timer[HP_T_GROUP] = now + POLL_MS;
 			return 0;
 		}
 		hp_copy(p->code, sizeof p->code, "survivors");
-		snprintf(p->error, sizeof p->error,
-		    "process group %ld still has members after SIGKILL",
-		    (long)p->group);
+		snprintf(p->error, sizeof p->error, "still there after "
+		    "SIGKILL: %.130s", names);
 	}
 	return hp_life(s, p, HP_EV_DOWN);
 }
@@ -662,10 +689,13 @@ group(struct hp_super *s, struct hp_proc *p, int ev)
 static int
 leader(struct hp_super *s, struct hp_proc *p, int ev)
 {
+	long long now = hp_mono_ms();
+
 	p->id.pid = 0;
-	if (p->killed == 0)
-		p->killed = hp_mono_ms();
 	p->timer[HP_T_STOP] = p->timer[HP_T_ORPHAN] = 0;
+	/* What is left has a moment to end by itself, within the timeout. */
+	if (p->killed == 0 && now + GROUP_GRACE < p->stop_at)
+		p->stop_at = now + GROUP_GRACE;
 	return group(s, p, ev);
 }
 
@@ -682,8 +712,8 @@ orphan(struct hp_super *s, struct hp_proc *p, int ev)
 		p->timer[HP_T_ORPHAN] = hp_mono_ms() + POLL_MS;
 		return 0;
 	}
-	p->id.pid = 0;
-	return hp_life(s, p, HP_EV_DOWN);
+	/* The rest of its tree, as far as its cgroup or record tell. */
+	return leader(s, p, ev);
 }
 
 /*
@@ -694,6 +724,7 @@ static int
 escalate(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	long long now = hp_mono_ms();
+	char names[256];
 
 	(void)ev;
 	if (p->id.pid == 0)
@@ -707,12 +738,19 @@ escalate(struct hp_super *s, struct hp_proc *p, int ev)
 		return 0;
 	}
 	if (p->killed == 0) {
+		/* What is still there did not end on the stop signal. */
+		if (hp_kin_left(p, names, sizeof names) > 0) {
+			free(p->resisted);
+			p->resisted = hp_xstrdup(names);
+		}
 		hp_sproc_kill(p, p->stopby = SIGKILL);
 		p->killed = now;
 	} else if (now - p->killed >= KILL_GRACE) {
 		hp_copy(p->code, sizeof p->code, "survivors");
-		snprintf(p->error, sizeof p->error,
-		    "pid %ld did not die of SIGKILL", (long)p->id.pid);
+		if (hp_kin_left(p, names, sizeof names) == 0)
+			snprintf(names, sizeof names, "%ld", (long)p->id.pid);
+		snprintf(p->error, sizeof p->error, "still there after "
+		    "SIGKILL: %.130s", names);
 		hp_sproc_reply(s, p, 0, HP_W_STOP);
 		p->killed = now;
 	}
@@ -725,6 +763,7 @@ static int
 down(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	p->group = 0;
+	hp_kin_over(s, p);
 	hp_record_stopped(s, p);
 	return follow(s, p, ev);
 }
@@ -787,6 +826,15 @@ follow(struct hp_super *s, struct hp_proc *p, int ev)
 	return 0;
 }
 
+/* Asked to stop what is not running: answered as it is now. */
+static int
+again(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	free(p->resisted);
+	p->resisted = NULL;
+	return follow(s, p, ev);
+}
+
 /* A reload is over: its new run is ready and the old one gone. */
 static void
 reloaded(struct hp_super *s, struct hp_proc *p)
@@ -831,6 +879,7 @@ trial(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	(void)ev;
 	hp_breaker_trial(&p->breaker);
+	hp_record_circuit(s, p);
 	hp_sproc_event(s, p, "process:restarting");
 	hp_json_kint(&s->j, "attempt", p->attempt + 1);
 	hp_json_kint(&s->j, "delay_ms", 0);
@@ -858,6 +907,18 @@ waited(struct hp_super *s, struct hp_proc *p, int ev)
 	p->exit_code = -1;
 	p->exit_signal = 0;
 	hp_record_unstarted(s, p);
+	return 0;
+}
+
+/* The trial stayed up: the circuit closes, failures forgotten. */
+static int
+stayed(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)ev;
+	hp_breaker_ok(&p->breaker);
+	p->attempt = 0;
+	hp_sproc_status(s, p);
+	hp_record_circuit(s, p);
 	return 0;
 }
 

@@ -333,5 +333,7 @@ hp_node_send(struct hp_super *s, const struct hp_request *r)
 		code = "no-channel";
 		why = "its channel is closed";
 	}
-	hp_super_reply(s, id, code == NULL, name, code, why);
+	/* Queued: the answer says the pid it went to. */
+	hp_super_answer(s, id, code == NULL, name, code, why,
+	    code == NULL ? p->id.pid : -1);
 }

@@ -42,6 +42,8 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	hp_kv_addi(&b, "since", p->since_wall);
 	hp_kv_addi(&b, "started", p->started_wall);
 	hp_kv_addi(&b, "restarts", p->restarts);
+	hp_kv_addi(&b, "manual-restarts", p->asked);
+	hp_kv_add(&b, "circuit", hp_circuit_name(p->breaker.state));
 	hp_kv_addi(&b, "exit-code", p->exit_code);
 	hp_kv_addi(&b, "exit-signal", p->exit_signal);
 	hp_kv_add(&b, "health", hp_health_name(p->health));
@@ -50,6 +52,7 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	if (p->error[0] != '\0' && p->code[0] != '\0')
 		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
+	hp_kin_status(p, &b);
 	hp_term_status(p, &b);
 	/* A reload's old run, for a supervisor to come to stop. */
 	if (p->old != NULL && p->old->id.pid > 0) {
@@ -153,6 +156,17 @@ hp_record_failed(struct hp_super *s, struct hp_proc *p)
 	hp_json_kint(&s->j, "restarts", p->restarts);
 	hp_json_kint(&s->j, "retry_ms", p->spec.circuit_reset);
 	hp_event_publish(&s->ev, &s->j);
+	hp_record_circuit(s, p);
+}
+
+/* The circuit breaker changed: process:circuit, closed, open, half-open. */
+void
+hp_record_circuit(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_event(s, p, "process:circuit");
+	hp_json_kstr(&s->j, "circuit", hp_circuit_name(p->breaker.state));
+	hp_json_kint(&s->j, "failures", p->breaker.n);
+	hp_event_publish(&s->ev, &s->j);
 }
 
 /* Stopped: its pid file gone, its status, process:stopped. */
@@ -173,6 +187,8 @@ hp_record_stopped(struct hp_super *s, struct hp_proc *p)
 		hp_json_kstr(&s->j, "signal", hp_signame(p->exit_signal));
 	if (p->stopby > 0)
 		hp_json_kstr(&s->j, "stopped_by", hp_signame(p->stopby));
+	if (p->resisted != NULL)
+		hp_json_kstr(&s->j, "resisted", p->resisted);
 	if (p->error[0] != '\0')
 		hp_json_kstr(&s->j, "error", p->error);
 	hp_event_publish(&s->ev, &s->j);
@@ -241,6 +257,8 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 		if ((mask & HP_W_STOP) && p->stopby > 0)
 			hp_json_kstr(&j, "stopped_by",
 			    hp_signame(p->stopby));
+		if ((mask & HP_W_STOP) && p->resisted != NULL)
+			hp_json_kstr(&j, "resisted", p->resisted);
 		if (!ok || p->error[0] != '\0') {
 			hp_json_kstr(&j, "code", p->code[0] ? p->code :
 			    "failed");
@@ -277,5 +295,8 @@ hp_sproc_free(struct hp_proc *p)
 		free(p->respec);
 	}
 	hp_spec_free(&p->spec);
+	free(p->cg);
+	free(p->kin);
+	free(p->resisted);
 	free(p);
 }

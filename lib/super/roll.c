@@ -33,6 +33,7 @@ moverun(struct hp_proc *to, struct hp_proc *from)
 	to->foster = from->foster;
 	to->started = from->started;
 	to->started_wall = from->started_wall;
+	hp_kin_move(to, from);
 	memset(&from->id, 0, sizeof from->id);
 	from->orphan = from->foster = 0;
 	from->group = 0;

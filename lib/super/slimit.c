@@ -176,10 +176,16 @@ queue_tick(struct hp_super *s, long long now)
 	}
 }
 
+/*
+ * Sampled: a process with a limit, and, where its tree is found by
+ * ancestry (no cgroup), every process, for what it starts that leaves
+ * its group to be remembered (kin.c) before its parent is gone.
+ */
 static int
 watched(const struct hp_proc *p)
 {
-	return (p->spec.memory_max > 0 || p->spec.cpu_max > 0) &&
+	return (p->spec.memory_max > 0 || p->spec.cpu_max > 0 ||
+	    p->cg == NULL) &&
 	    (p->state == HP_ST_RUNNING || p->state == HP_ST_STARTING) &&
 	    p->id.pid > 0 && !p->orphan;
 }
@@ -211,14 +217,24 @@ static void
 over_memory(struct hp_super *s, struct hp_proc *p, long long rss,
     long long now)
 {
-	hp_slimit_restart(s, p, now);
+	pid_t pid = p->id.pid;
+	int open = hp_slimit_restart(s, p, now);
+
 	hp_copy(p->code, sizeof p->code, "memory-limit");
 	snprintf(p->error, sizeof p->error, "memory %lld bytes above "
 	    "memory-max %lld", rss, p->spec.memory_max);
 	hp_sproc_status(s, p);
 	limit_event(s, p, "memory", (double)rss, (double)p->spec.memory_max);
-	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
+	hp_json_kint(&s->j, "pid", (long long)pid);
 	hp_event_publish(&s->ev, &s->j);
+	/* Restarted, as a health restart is: said as any restart is. */
+	if (!open) {
+		hp_sproc_event(s, p, "process:restarting");
+		hp_json_kint(&s->j, "attempt", p->breaker.n);
+		hp_json_kint(&s->j, "delay_ms", 0);
+		hp_json_kstr(&s->j, "reason", "memory-limit");
+		hp_event_publish(&s->ev, &s->j);
+	}
 }
 
 /*
@@ -234,17 +250,20 @@ sample(struct hp_super *s, struct hp_proc *p, long long now)
 	long long rss;
 	long hz = sysconf(_SC_CLK_TCK);
 	double pc;
-	int first;
+	int first, i, n;
 
 	p->sample_at = now + p->spec.limit_interval;
 	first = p->sampled != p->id.pid;
 	p->sampled = p->id.pid;
 	/* Gone (its exit is on its way), or this system cannot tell. */
-	if (hp_tree_stat(p->id.pid, p->id.start, tree, TREE_MAX, &ticks,
-	    &rss) == -1) {
+	if ((n = hp_tree_stat(p->id.pid, p->id.start, tree, TREE_MAX, &ticks,
+	    &rss)) == -1) {
 		p->ticks_at = 0;
 		return;
 	}
+	/* Its descendants, seen: the leader first. */
+	for (i = 0; i < n; i++)
+		hp_kin_seen(s, p, tree[i]);
 	if (first)
 		p->cpu_over = 0;
 	else if (p->spec.cpu_max > 0 && p->ticks_at > 0 && now > p->ticks_at &&

@@ -29,7 +29,8 @@ signal_group(struct hp_proc *p, int sig)
 	/* Where identity cannot be read, an unreaped child is still ours. */
 	/* Its group: that of its main process (MAINPID=) once told. */
 	if (r == 1 || (r == -1 && !p->orphan)) {
-		r = kill(-(p->group > 0 ? p->group : p->id.pid), sig);
+		/* Its group, and every one it started, wherever it went. */
+		r = hp_kin_signal(p, sig);
 		hp_term_session(p, sig);	/* a terminal's whole session */
 		return r;
 	}
@@ -37,7 +38,7 @@ signal_group(struct hp_proc *p, int sig)
 	return -1;
 }
 
-/* Signal p's process group, if p is provably still the one we started. */
+/* Signal p's whole tree, if p is provably still the one we started. */
 int
 hp_sproc_kill(struct hp_proc *p, int sig)
 {
@@ -221,8 +222,10 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	sp.user = user ? &u : NULL;
 	sp.setumask = p->spec.umask >= 0;
 	sp.umask = (mode_t)(p->spec.umask >= 0 ? p->spec.umask : 0);
+	sp.cgfd = hp_kin_join(s, p);
 	pid = hp_spawn(&sp);
 	err = errno;
+	hp_kin_joined(s, p, sp.cgfd, pid);
 	free(envp);
 	unpair(pr, 1);
 	p->started = hp_mono_ms();

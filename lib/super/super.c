@@ -102,7 +102,12 @@ reap(struct hp_super *s)
 		    si.si_pid == 0)
 			return;
 		if ((p = byleader(s, si.si_pid)) != NULL) {
-			kill(-si.si_pid, SIGKILL);
+			/*
+			 * Its group, and the rest of its tree wherever it is;
+			 * in a stop, the rest has the stop timeout (life.c).
+			 */
+			if (p->state != HP_ST_STOPPING)
+				hp_kin_kill(s, p);
 			hp_term_session(p, SIGKILL);
 		}
 		if (hp_waitpid(si.si_pid, &status, 0) == -1)
@@ -113,6 +118,17 @@ reap(struct hp_super *s)
 		    WEXITSTATUS(status);
 		hp_sproc_exited(s, p, status);
 	}
+}
+
+/* The names a start took back, for supervisor:recovered. */
+static char **took;
+static int ntook;
+
+static void
+tookback(const struct hp_proc *p)
+{
+	took = hp_xrealloc(took, (size_t)(ntook + 1) * sizeof *took);
+	took[ntook++] = hp_xstrdup(p->spec.name);
 }
 
 /*
@@ -135,9 +151,11 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 		st = hp_kv_get(&kv, "state");
 		boot = hp_kv_get(&kv, "boot");
 		p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
+		p->asked = (int)hp_kv_int(&kv, "manual-restarts", 0);
 		p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
 		p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
 		p->started_wall = hp_kv_int(&kv, "started", 0);
+		hp_kin_load(p, &kv);
 		/* The old run of a reload under way: it goes. */
 		memset(&id, 0, sizeof id);
 		id.pid = (pid_t)hp_kv_int(&kv, "old-pid", 0);
@@ -160,6 +178,8 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 			/* Ours now, and stopped: started anew. */
 			p->id = id;
 			hp_life(s, p, HP_EV_ADOPT);
+			if (!go)
+				tookback(p);
 			hp_life(s, p, go ? HP_EV_REMOVE : live ?
 			    HP_EV_RESTART : HP_EV_STOP);
 			hp_kv_free(&kv);
@@ -167,17 +187,25 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 		}
 		unlink(file);
 	}
+	/*
+	 * Its leader is gone: what is left of its tree goes too, as far as
+	 * its cgroup or its recorded descendants tell (its pid may be
+	 * another's by now: no group, no session).
+	 */
+	hp_kin_kill(s, p);
 	if (go)
 		hp_life(s, p, HP_EV_FORGET);
-	else if (st != NULL && strcmp(st, "failed") == 0)
+	else if (st != NULL && strcmp(st, "failed") == 0) {
+		hp_breaker_open(&p->breaker, hp_mono_ms());
 		hp_life(s, p, HP_EV_WASFAILED);
-	else if (st != NULL && strcmp(st, "exited") == 0)
+	} else if (st != NULL && strcmp(st, "exited") == 0)
 		hp_life(s, p, HP_EV_WASEXITED);
 	if (go)
 		;
-	else if (live)
+	else if (live) {
+		tookback(p);
 		hp_life(s, p, HP_EV_RESUME);
-	else
+	} else
 		hp_sproc_status(s, p);
 	hp_kv_free(&kv);
 }
@@ -227,6 +255,23 @@ recover(struct hp_super *s)
 		else
 			recover_one(s, hp_super_add(s, &spec), 0);
 	}
+	/* What was taken back, said once: hp-supervise tells who asked. */
+	if (ntook > 0) {
+		s->jb.len = 0;
+		hp_json_init(&s->j, &s->jb);
+		hp_event_begin(&s->ev, &s->j, "supervisor:recovered");
+		hp_json_key(&s->j, "processes");
+		hp_json_open(&s->j, '[');
+		for (i = 0; i < ntook; i++)
+			hp_json_str(&s->j, took[i]);
+		hp_json_close(&s->j, ']');
+		hp_event_publish(&s->ev, &s->j);
+	}
+	for (i = 0; i < ntook; i++)
+		free(took[i]);
+	free(took);
+	took = NULL;
+	ntook = 0;
 	hp_argv_free(names);
 }
 
@@ -260,6 +305,7 @@ forget(struct hp_super *s, int i)
 	struct hp_proc *p = s->procs[i];
 	char dir[HP_PATH_MAX];
 
+	hp_kin_forget(s, p);
 	if (!p->outgoing && p->instance == 0 && p->unit->refs > 1)
 		unrun(s, p);	/* its name's instances live on in its dir */
 	else if (!p->outgoing) {
@@ -320,6 +366,10 @@ supevent(struct hp_super *s, const char *name)
 	hp_event_begin(&s->ev, &s->j, name);
 	hp_json_kint(&s->j, "pid", (long long)getpid());
 	hp_json_kint(&s->j, "processes", s->nproc);
+	/* Asked to (shutdown, a signal, its parent gone), or idle. */
+	if (s->shutdown)
+		hp_json_kstr(&s->j, "reason", s->exiting ? "idle" :
+		    "shutdown");
 	hp_event_publish(&s->ev, &s->j);
 }
 
@@ -657,6 +707,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
 	(void)hp_subreaper();
+	hp_kin_setup(&s);
 	hp_state_file(st, file, sizeof file, HP_F_CONTROL);
 	if ((s.ctlfd = hp_fifo_listen(file, &s.ctlw)) == -1) {
 		if (errno == EEXIST)
@@ -693,6 +744,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	}
 	loop(&s);
 	/* Whatever is still queued is refused: nobody is left to do it. */
+	s.exiting = !s.shutdown;
 	s.shutdown = 1;
 	hp_super_control(&s);
 	forget_removed(&s);
@@ -706,6 +758,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		free(s.waiting[i]);
 	}
 	free(s.waiting);
+	hp_kin_cleanup(&s);
 	for (i = 0; i < s.nproc; i++) {
 		hp_unit_detach(&s, s.procs[i]);
 		hp_sproc_free(s.procs[i]);

@@ -29,7 +29,7 @@ enum {
 	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
 	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_RELOAD, HP_EV_HANDOVER,
 	HP_EV_TAKEBACK, HP_EV_FALLBACK, HP_EV_WATCHDOG, HP_EV_MAINPOLL,
-	HP_EV_N
+	HP_EV_STAYED, HP_EV_N
 };
 enum {
 	HP_T_BACKOFF,		/* backoff: the next start */
@@ -40,6 +40,7 @@ enum {
 	HP_T_NOTREADY,		/* starting, not ready: SIGKILL */
 	HP_T_WATCHDOG,		/* running: no WATCHDOG=1 in time */
 	HP_T_MAIN,		/* a MAINPID= not ours: is it still there? */
+	HP_T_CIRCUIT,		/* half-open: the trial stayed up */
 	HP_T_N
 };
 /* After a stop: stay, start again, be removed, be failed. */
@@ -66,6 +67,7 @@ struct hp_proc {
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
+	int		 asked;		/* restarts asked for (verb, reload) */
 	int		 exit_code;	/* -1: none */
 	int		 exit_signal;
 	char		 code[24];	/* code word of the last failure */
@@ -93,6 +95,11 @@ struct hp_proc {
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
+	/* kin.c: its whole tree: its cgroup, or the descendants seen */
+	char		*cg;		/* its cgroup's directory, or NULL */
+	struct hp_kin	*kin;		/* seen outside its process group */
+	int		 nkin;
+	char		*resisted;	/* what its stop signal did not end */
 	/* unit.c: its name's held sockets and instances; a reload */
 	struct hp_unit	*unit;
 	int		 instance;	/* I of NAME:I; 0: a name alone */
@@ -116,6 +123,7 @@ struct hp_super {
 	int		 nproc;
 	int		 implicit;
 	int		 shutdown;
+	int		 exiting;	/* ... with nothing left to keep */
 	char		**waiting;	/* clients of the shutdown */
 	int		 nwaiting;
 	char		 line[HP_LINE_MAX + 2];
@@ -138,6 +146,8 @@ struct hp_super {
 	long long	 mem;		/* available memory, -1 unknown ... */
 	double		 load;		/* ... the load, -1 unknown ... */
 	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+	/* kin.c */
+	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
 	/* unit.c */
 	struct hp_unit	**units;
 	int		 nunit;
@@ -219,9 +229,12 @@ void	hp_sproc_execfail(struct hp_proc *, const struct hp_spawn *, int);
 void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *);
 				/* client, ok, name, code, msg */
+void	hp_super_answer(struct hp_super *, const char *, int, const char *,
+	    const char *, const char *, pid_t);	/* the same, and a pid */
 void	hp_record_pid(struct hp_super *, struct hp_proc *, const char *);
 void	hp_record_exited(struct hp_super *, struct hp_proc *);
 void	hp_record_failed(struct hp_super *, struct hp_proc *);
+void	hp_record_circuit(struct hp_super *, struct hp_proc *);
 void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 /* node.c: a node process's interpreter and IPC channel */
@@ -274,6 +287,29 @@ const char *hp_watch_blocker(struct hp_super *, const struct hp_proc *);
 void	hp_watch_release(struct hp_super *);	/* start what may now */
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 				/* its ready-fd is readable */
+/* kin.c: a process's whole tree: a cgroup each, or what was seen of it */
+void	hp_kin_setup(struct hp_super *);	/* unless HP_CGROUP=off */
+void	hp_kin_cleanup(struct hp_super *);	/* our cgroups go, if empty */
+int	hp_kin_join(struct hp_super *, struct hp_proc *);
+				/* before a spawn: the fd it joins, or -1 */
+void	hp_kin_joined(struct hp_super *, struct hp_proc *, int, pid_t);
+				/* after it: fd closed; in its cgroup? */
+void	hp_kin_seen(struct hp_super *, struct hp_proc *, pid_t);
+				/* the sampler saw pid in p's tree */
+int	hp_kin_list(const struct hp_proc *, struct hp_kin *, int);
+				/* the descendants known: count */
+int	hp_kin_signal(struct hp_proc *, int);
+				/* sig to all of it: -1 none was there */
+void	hp_kin_kill(struct hp_super *, struct hp_proc *);  /* SIGKILL */
+int	hp_kin_left(struct hp_proc *, char *, size_t);
+				/* members still there, named: count */
+void	hp_kin_move(struct hp_proc *, struct hp_proc *);
+				/* a reload: to gets from's run's tree */
+void	hp_kin_over(struct hp_super *, struct hp_proc *);
+				/* its run is over: what was seen goes */
+void	hp_kin_forget(struct hp_super *, struct hp_proc *);  /* removed */
+void	hp_kin_status(const struct hp_proc *, struct hp_buf *);
+void	hp_kin_load(struct hp_proc *, const struct hp_kv *);  /* recovery */
 /* slimit.c: the limits the supervisor watches, its admission queue */
 int	hp_queue_wait(struct hp_super *, const struct hp_proc *);
 		/* 1: a start of p must wait for its place */

@@ -472,6 +472,8 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 		}
 		hp_super_respec(v[i], one);
 		free(one);
+		/* A changed configuration: a restart asked for. */
+		v[i]->asked += hp_life_live(v[i]) && v[i]->id.pid > 0;
 		if (hp_life_live(v[i]))
 			hp_life(s, v[i], HP_EV_RESTART);
 		else if (!s->shutdown)

@@ -78,6 +78,23 @@ test('spawn, list, status, restart, stop answer with the JSON of the ' +
 	assert.strictEqual(again.state, 'running');
 });
 
+test('exec() runs a command once and resolves as execFile() does',
+    async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const r = await pm.exec('sh', ['-c', 'echo out; echo err >&2; exit 3'],
+	    { name: 'once' });
+	assert.deepStrictEqual(r, { name: 'once', code: 3, signal: null,
+		stdout: 'out\n', stderr: 'err\n', truncated: false });
+	const k = await pm.exec('sh', ['-c', 'kill -9 $$']);
+	assert.deepStrictEqual([k.code, k.signal], [null, 'SIGKILL']);
+	const [info] = await pm.list(['once']);
+	assert.deepStrictEqual([info.type, info.state, info.restarts],
+	    ['system', 'exited', 0]);
+	await rejects(pm.exec(''), 'usage', 2);
+});
+
 test('spawn() maps its options to hp-spawn; env given is meant, ' +
     'ELECTRON_RUN_AS_NODE included', async (t) => {
 	const s = setup(t);
@@ -207,7 +224,9 @@ test('send() reaches a node process; its answer is a process:message',
 	await waitUntil(() => got.length > 0);
 	assert.deepStrictEqual(got[0], { ready: true, n: 1 });
 	const r = await pm.send('echo', { cmd: 'add', a: [1, 'two'] });
-	assert.ok(r);
+	// One answer, as stop() gives: the pid it went to.
+	const [info] = await pm.list(['echo']);
+	assert.deepStrictEqual(r, { name: 'echo', ok: true, pid: info.pid });
 	await waitUntil(() => got.length > 1);
 	assert.deepStrictEqual(got[1].echo, { cmd: 'add', a: [1, 'two'] });
 });

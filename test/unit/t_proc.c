@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,10 +191,154 @@ test_extra(void)
 	close(b[0]);
 }
 
+/* Until pid is gone (or a zombie), 2 s at most: 1 gone. */
+static int
+vanishes(pid_t pid)
+{
+	struct hp_pstat ps;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (hp_pstat(pid, &ps) == -1 || ps.state == 'Z')
+			return 1;
+		poll(NULL, 0, 10);
+	}
+	return 0;
+}
+
+static int
+member(const struct hp_kin *m, int n, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+/*
+ * A leader in a session of its own, and a child of it that left for a
+ * session of its own: found by ancestry while the leader lives; once it
+ * is gone, only as a known one.
+ */
+static void
+test_tree_ancestry(void)
+{
+	struct hp_kin m[64], known;
+	struct hp_tree t;
+	struct hp_pstat ps;
+	char name[64], want[64];
+	pid_t lead, esc;
+	int p[2], n, st;
+
+	CHECK(pipe(p) == 0);
+	if ((lead = fork()) == 0) {
+		setsid();
+		if ((esc = fork()) == 0) {
+			setsid();
+			for (;;)
+				pause();
+		}
+		(void)!write(p[1], &esc, sizeof esc);
+		for (;;)
+			pause();
+	}
+	CHECK(read(p[0], &esc, sizeof esc) == (ssize_t)sizeof esc);
+	close(p[0]);
+	close(p[1]);
+	memset(&t, 0, sizeof t);
+	t.leader = lead;
+	n = hp_tree_list(&t, m, 64, 0);
+	CHECK(n == 2 && member(m, n, lead) && member(m, n, esc));
+	hp_tree_forget();
+	n = hp_tree_list(&t, m, 64, 1);
+	CHECK(n == 2 && member(m, n, lead) && member(m, n, esc));
+	/* The leader gone, its child is init's: no one's we could tell. */
+	kill(lead, SIGKILL);
+	hp_waitpid(lead, &st, 0);
+	CHECK(vanishes(lead));
+	hp_tree_forget();
+	CHECK(hp_tree_list(&t, m, 64, 1) == 0);
+	/* Known from before, it is still found, and killed. */
+	CHECK(hp_pstat(esc, &ps) == 0);
+	known.pid = esc;
+	known.start = ps.start;
+	t.known = &known;
+	t.nknown = 1;
+	hp_tree_forget();
+	n = hp_tree_list(&t, m, 64, 1);
+	CHECK(n == 1 && m[0].pid == esc);
+	hp_tree_names(m, n, name, sizeof name);
+	snprintf(want, sizeof want, " (%ld)", (long)esc);
+	CHECK(strstr(name, want) != NULL);
+	CHECK(hp_tree_kill(&t) == 0);
+	CHECK(vanishes(esc));
+	/* Known by pid, but another start: somebody else, not touched. */
+	known.start++;
+	hp_tree_forget();
+	CHECK(hp_tree_list(&t, m, 64, 1) == 0);
+}
+
+/* The same in a cgroup: every member found, and killed both ways. */
+static void
+test_tree_cgroup(void)
+{
+	char base[HP_PATH_MAX], dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	char *argv[] = { "sh", "-c", "setsid sleep 100 & exec sleep 101",
+	    NULL };
+	struct hp_spawn sp;
+	struct hp_kin m[64];
+	struct hp_tree t;
+	pid_t pid;
+	int round, n, i, st;
+
+	if (getuid() != 0 || hp_cgroup_base(base, sizeof base) == -1) {
+		fprintf(stderr, "t_proc: no cgroup2 tree of ours: the cgroup "
+		    "checks did not run\n");
+		CHECK(getuid() != 0);
+		return;
+	}
+	CHECK(hp_path(dir, sizeof dir, "%s/hp-%ld", base,
+	    (long)getpid()) == 0);
+	CHECK(hp_cgroup_make(dir) == 0);
+	CHECK(hp_path(file, sizeof file, "%s/cgroup.procs", dir) == 0);
+	memset(&t, 0, sizeof t);
+	t.cg = dir;
+	for (round = 0; round < 2; round++) {
+		memset(&sp, 0, sizeof sp);
+		sp.argv = argv;
+		sp.fd[0] = sp.fd[1] = sp.fd[2] = -1;
+		sp.setsid = 1;
+		CHECK((sp.cgfd = hp_open(file, O_WRONLY, 0)) > 0);
+		CHECK((pid = hp_spawn(&sp)) > 0);
+		close(sp.cgfd);
+		CHECK(hp_cgroup_of(pid, base, sizeof base) == 0);
+		CHECK_STR(base, dir);
+		/* sh and its two sleeps, one in a session of its own. */
+		for (i = 0; i < 200 && (n = hp_tree_list(&t, m, 64, 1)) < 2;
+		    i++)
+			poll(NULL, 0, 10);
+		CHECK(n == 2 && member(m, n, pid));
+		CHECK(hp_cgroup_populated(dir) == 1);
+		CHECK((round == 0 ? hp_cgroup_freezekill(dir) :
+		    hp_cgroup_kill(dir)) >= 0);
+		hp_waitpid(pid, &st, 0);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		for (i = 0; i < 200 && hp_cgroup_populated(dir) == 1; i++)
+			poll(NULL, 0, 10);
+		CHECK(hp_cgroup_populated(dir) == 0);
+		CHECK(hp_tree_list(&t, m, 64, 1) == 0);
+	}
+	CHECK(hp_cgroup_remove(dir) == 0);
+}
+
 void
 test_proc(void)
 {
 	test_ident();
 	test_spawn();
 	test_extra();
+	test_tree_ancestry();
+	test_tree_cgroup();
 }

@@ -73,7 +73,13 @@ export interface ProcessInfo {
 	pid: number | null;
 	started: string | null;
 	uptime_ms: number | null;
+	/** the supervisor's own: after a crash, for its health or memory */
 	restarts: number;
+	/** those asked for: restart(), a changed configuration */
+	manual_restarts: number;
+	circuit: 'closed' | 'open' | 'half-open';
+	/** false: no supervisor keeps it; running, it runs on unwatched */
+	supervised: boolean;
 	exit_code: number | null;
 	exit_signal: string | number | null;
 	health: 'healthy' | 'unhealthy' | 'unknown';
@@ -96,9 +102,27 @@ export interface VerbResult {
 	ok: boolean;
 	state?: string;
 	pid?: number;
+	/** stop: the last signal it sent, "TERM", "KILL", "HUP" */
+	stopped_by?: string;
+	/** stop: what had to be killed, "sleep (4321), ..." */
+	resisted?: string;
+	/** start, restart that started a supervisor: what it took back */
+	recovered?: string[];
 	/** A name of instances: how many answered for it. */
 	instances?: number;
 	error?: { code: string; message: string };
+}
+
+export interface ExecResult {
+	name: string;
+	/** its exit status, or null when a signal ended it */
+	code: number | null;
+	/** "SIGKILL" ..., or null */
+	signal: string | null;
+	stdout: string;
+	stderr: string;
+	/** a stream passed 1 MiB and was cut */
+	truncated: boolean;
 }
 
 /** An event: process:started, process:crashed, supervisor:started ... */
@@ -199,13 +223,21 @@ export class ProcessManager extends EventEmitter {
 	remove(name: string, o?: VerbOptions): Promise<VerbResult>;
 	remove(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	signal(sig: string | number, name: string): Promise<VerbResult>;
+	/**
+	 * Run command once (type system, restart no) and wait for its end,
+	 * as execFile() does: resolves whatever its exit status; stdout and
+	 * stderr are kept up to 1 MiB each, invalid UTF-8 replaced.
+	 */
+	exec(command: string, args?: string[], options?: Partial<SpawnOptions>):
+	    Promise<ExecResult>;
 	/** A new run, ready before the old one goes; instances one at a
 	 * time. Rejects with code reload-failed, the old run kept. */
 	reload(name: string, o?: VerbOptions): Promise<VerbResult>;
 	reload(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	/** n instances: added, or taken away; the others untouched. */
 	scale(name: string, n: number, o?: VerbOptions): Promise<VerbResult>;
-	send(name: string, message: unknown): Promise<unknown>;
+	/** Resolves with the answer: the pid the message went to. */
+	send(name: string, message: unknown): Promise<VerbResult>;
 	list(names?: string[]): Promise<ProcessInfo[]>;
 	status(name: string): Promise<ProcessInfo>;
 	health(checks?: string[]): Promise<any>;

@@ -67,6 +67,9 @@ function spawnArgs(s, o) {
 		env };
 }
 
+// Every exit status: hp-spawn -w exits with the program's.
+const ANY = Array.from({ length: 256 }, (_, i) => i);
+
 class ProcessManager extends EventEmitter {
 	// options: bin (the directory of the commands), stateDir, env (of
 	// the commands), supervisorArgs (more options of hp-supervise).
@@ -177,6 +180,25 @@ class ProcessManager extends EventEmitter {
 		    { env: r.env }));
 	}
 
+	// exec(command, args, s): run command once under the supervisor and
+	// wait for its end, as execFile() does: resolves with { name, code,
+	// signal, stdout, stderr, truncated } whatever its exit status;
+	// stdout and stderr are kept up to 1 MiB each. s: spawn()'s options.
+	exec(command, args, s) {
+		let r;
+		try {
+			r = spawnArgs(Object.assign({ type: 'system' }, s,
+			    { command, args: args || [] }), this.options);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+		return run('hp-spawn', ['-w'].concat(r.args), Object.assign({},
+		    this.options, { env: r.env }), ANY).then((x) => ({
+			name: x.name, code: x.exit_code, signal: x.exit_signal ?
+			    'SIG' + x.exit_signal : null, stdout: x.stdout,
+			stderr: x.stderr, truncated: x.truncated }));
+	}
+
 	// A verb of hp-supervise on names: the answer for name, or the
 	// array of answers when names is an array.
 	_verb(verb, names, more) {
@@ -217,10 +239,12 @@ class ProcessManager extends EventEmitter {
 		    .then((r) => Array.isArray(name) ? r : r[0]);
 	}
 
-	// Send message, any JSON value, to the node process name.
+	// Send message, any JSON value, to the node process name: its
+	// answer, as stop() gives one ({name, ok, pid}).
 	send(name, message) {
 		return run('hp-supervise', stateArgs(this.options).concat(
-		    'send', name, JSON.stringify(message)), this.options);
+		    'send', name, JSON.stringify(message)), this.options)
+		    .then((r) => r[0]);
 	}
 
 	// hp-ls --json: every process, or the named ones.

@@ -1,0 +1,296 @@
+/* hp: see LICENSE. */
+/* cgroup.c: cgroup v2 on Linux, a group per process; elsewhere ENOSYS. */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+#if defined(__linux__)
+
+/*
+ * cgroup v2, where the kernel has it and a tree of it is ours to write:
+ * a group per process, so that everything it starts stays in it wherever
+ * its process group or session goes, and ends with it. The hierarchy is
+ * found in /proc/self/mountinfo (fstype cgroup2: /sys/fs/cgroup, or
+ * /sys/fs/cgroup/unified beside the v1 controllers), a process's group
+ * in /proc/PID/cgroup ("0::/path").
+ */
+static int
+cgroup_mount(char *mnt, size_t n, char *root, size_t rn)
+{
+	char buf[65536], *line, *next, *f[6], *sep, *p;
+	int i;
+
+	if (hp_file_read("/proc/self/mountinfo", buf, sizeof buf) <= 0)
+		return -1;
+	for (line = buf; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next == '\n')
+			*next++ = '\0';
+		if ((sep = strstr(line, " - cgroup2 ")) == NULL)
+			continue;
+		*sep = '\0';
+		for (i = 0, p = line; i < 6 && p != NULL; i++) {
+			f[i] = p;
+			if ((p = strchr(p, ' ')) != NULL)
+				*p++ = '\0';
+		}
+		/* Spaces and the like come as \040: such a mount is not for us. */
+		if (i < 5 || strchr(f[4], '\\') != NULL ||
+		    strchr(f[3], '\\') != NULL)
+			continue;
+		if (hp_copy(mnt, n, f[4]) == -1 || hp_copy(root, rn, f[3]) == -1)
+			return -1;
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+/* The directory of pid's cgroup (0: ours) in the v2 hierarchy. */
+int
+hp_cgroup_of(pid_t pid, char *out, size_t n)
+{
+	char mnt[HP_PATH_MAX], root[HP_PATH_MAX], path[64], buf[4096];
+	char *p, *e;
+	size_t k;
+
+	if (cgroup_mount(mnt, sizeof mnt, root, sizeof root) == -1)
+		return errno = ENOSYS, -1;
+	if (pid > 0)
+		snprintf(path, sizeof path, "/proc/%ld/cgroup", (long)pid);
+	else
+		snprintf(path, sizeof path, "/proc/self/cgroup");
+	if (hp_file_read(path, buf, sizeof buf) <= 0)
+		return -1;
+	for (p = buf; strncmp(p, "0::", 3) != 0; p = e + 1)
+		if ((e = strchr(p, '\n')) == NULL)
+			return errno = ENOSYS, -1;
+	p += 3;
+	p[strcspn(p, "\n")] = '\0';
+	/* The mount may show a part of the tree only: its root is cut off. */
+	k = strcmp(root, "/") == 0 ? 0 : strlen(root);
+	if (*p != '/' || strstr(p, "/..") != NULL || strncmp(p, root, k) != 0 ||
+	    (p[k] != '/' && p[k] != '\0'))
+		return errno = ENOENT, -1;
+	p += k;
+	return hp_path(out, n, "%s%s", mnt, strcmp(p, "/") == 0 ? "" : p);
+}
+
+/* Our own cgroup, if we may make groups in it and move processes there. */
+int
+hp_cgroup_base(char *out, size_t n)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_cgroup_of(0, out, n) == -1)
+		return -1;
+	if (hp_path(file, sizeof file, "%s/cgroup.procs", out) == -1)
+		return -1;
+	if (access(out, W_OK) == -1 || access(file, W_OK) == -1)
+		return -1;
+	return 0;
+}
+
+int
+hp_cgroup_make(const char *dir)
+{
+	return mkdir(dir, 0755) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+int
+hp_cgroup_remove(const char *dir)
+{
+	return rmdir(dir);
+}
+
+/* Its members, from cgroup.procs, which may be longer than one read. */
+int
+hp_cgroup_procs(const char *dir, pid_t *out, int max)
+{
+	char file[HP_PATH_MAX], buf[4096];
+	ssize_t r;
+	long v = 0;
+	int fd, n = 0, in = 0, e;
+	size_t i;
+
+	if (hp_path(file, sizeof file, "%s/cgroup.procs", dir) == -1 ||
+	    (fd = hp_open(file, O_RDONLY, 0)) == -1)
+		return -1;
+	while ((r = hp_read(fd, buf, sizeof buf)) > 0)
+		for (i = 0; i < (size_t)r; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				v = v * 10 + (buf[i] - '0');
+				in = 1;
+				continue;
+			}
+			if (in && n < max)
+				out[n++] = (pid_t)v;
+			v = in = 0;
+		}
+	e = errno;
+	close(fd);
+	if (in && n < max)
+		out[n++] = (pid_t)v;
+	if (r == -1) {
+		errno = e;
+		return -1;
+	}
+	return n;
+}
+
+/* 1: something still lives in it (cgroup.events), 0: empty, -1 errno. */
+int
+hp_cgroup_populated(const char *dir)
+{
+	char file[HP_PATH_MAX], buf[256], *p;
+
+	if (hp_path(file, sizeof file, "%s/cgroup.events", dir) == -1 ||
+	    hp_file_read(file, buf, sizeof buf) <= 0)
+		return -1;
+	if ((p = strstr(buf, "populated ")) == NULL)
+		return errno = EINVAL, -1;
+	return p[10] == '1';
+}
+
+static int
+cgroup_put(const char *dir, const char *name, const char *v)
+{
+	char file[HP_PATH_MAX];
+	int fd, r;
+
+	if (hp_path(file, sizeof file, "%s/%s", dir, name) == -1 ||
+	    (fd = hp_open(file, O_WRONLY, 0)) == -1)
+		return -1;
+	r = hp_write_all(fd, v, strlen(v));
+	close(fd);
+	return r;
+}
+
+/*
+ * Without cgroup.kill (before Linux 5.14): freeze the group, so that
+ * nothing in it can fork while it is read, SIGKILL each member, thaw it
+ * for the signals to take; again until it is empty.
+ */
+int
+hp_cgroup_freezekill(const char *dir)
+{
+	char file[HP_PATH_MAX], buf[256];
+	pid_t pids[1024];
+	int round, i, n, k, total = 0;
+
+	if (hp_path(file, sizeof file, "%s/cgroup.events", dir) == -1)
+		return -1;
+	for (round = 0; round < 50; round++) {
+		if ((n = hp_cgroup_procs(dir, pids, 1024)) <= 0)
+			return n == -1 && total == 0 ? -1 : total;
+		if (cgroup_put(dir, "cgroup.freeze", "1") == -1)
+			return -1;
+		for (k = 0; k < 100; k++) {
+			if (hp_file_read(file, buf, sizeof buf) > 0 &&
+			    strstr(buf, "frozen 1") != NULL)
+				break;
+			poll(NULL, 0, 1);
+		}
+		if ((n = hp_cgroup_procs(dir, pids, 1024)) > 0)
+			for (i = 0; i < n; i++)
+				total += kill(pids[i], SIGKILL) == 0;
+		(void)cgroup_put(dir, "cgroup.freeze", "0");
+		for (k = 0; k < 100 && hp_cgroup_populated(dir) == 1; k++)
+			poll(NULL, 0, 1);
+	}
+	return total;
+}
+
+/* SIGKILL to every member at once; -1 ENOSYS: no such group here. */
+int
+hp_cgroup_kill(const char *dir)
+{
+	if (cgroup_put(dir, "cgroup.kill", "1") == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return hp_cgroup_freezekill(dir) == -1 ? -1 : 0;
+}
+
+#else /* the portable fallback: no group, the tree by ancestry */
+
+int
+hp_cgroup_of(pid_t pid, char *out, size_t n)
+{
+	(void)pid;
+	(void)out;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_base(char *out, size_t n)
+{
+	(void)out;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_make(const char *dir)
+{
+	(void)dir;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_remove(const char *dir)
+{
+	(void)dir;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_procs(const char *dir, pid_t *out, int max)
+{
+	(void)dir;
+	(void)out;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_populated(const char *dir)
+{
+	(void)dir;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_freezekill(const char *dir)
+{
+	(void)dir;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+hp_cgroup_kill(const char *dir)
+{
+	(void)dir;
+	errno = ENOSYS;
+	return -1;
+}
+
+#endif

@@ -1,0 +1,244 @@
+/* hp: see LICENSE. */
+/* direct.c: stop, signal or remove a process when no supervisor runs. */
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+
+/*
+ * A verb acts on what it names and nothing else. With no supervisor,
+ * starting one to stop a process would take back and restart every
+ * other process of the directory first; so stop, signal and remove act
+ * on the recorded process itself (pid file and status: its identity,
+ * pid + start time + boot id, and its tree: cgroup or descendants seen),
+ * holding the supervisor's lock meanwhile so that none starts under us.
+ * The answer is a line as a supervisor's would be.
+ */
+
+#define KIN_MAX		64
+#define KILL_WAIT	2000	/* ms for SIGKILL to take */
+
+/* The supervisor's lock, held until we exit; -1 EAGAIN: one runs. */
+int
+hp_direct_take(const struct hp_state *st)
+{
+	char file[HP_PATH_MAX];
+
+	if (hp_state_file(st, file, sizeof file, HP_F_LOCK) == -1)
+		return -1;
+	return hp_lock_take(file) == -1 ? -1 : 0;
+}
+
+static void
+answer(struct hp_buf *b, int ok, const char *name, const char *state,
+    const char *by, const char *resisted, const char *code, const char *msg)
+{
+	struct hp_json j;
+
+	b->len = 0;
+	hp_json_init(&j, b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", ok);
+	hp_json_kstr(&j, "name", name);
+	if (state != NULL)
+		hp_json_kstr(&j, "state", state);
+	hp_json_kint(&j, "pid", 0);
+	if (by != NULL)
+		hp_json_kstr(&j, "stopped_by", by);
+	if (resisted != NULL && *resisted != '\0')
+		hp_json_kstr(&j, "resisted", resisted);
+	if (code != NULL) {
+		hp_json_kstr(&j, "code", code);
+		hp_json_kstr(&j, "message", msg);
+	}
+	hp_json_close(&j, '}');
+	hp_buf_str(b);
+}
+
+/* What is recorded of name: its identity, its tree. 1 it runs, 0 not. */
+struct rec {
+	struct hp_ident	 id;
+	struct hp_tree	 t;
+	char		 cg[HP_PATH_MAX];
+	struct hp_kin	 kin[KIN_MAX];
+};
+
+static int
+recorded(const struct hp_state *st, const char *name, struct rec *r)
+{
+	char file[HP_PATH_MAX];
+	struct hp_kv kv = { 0 };
+	const char *boot;
+	int alive = 0;
+
+	memset(r, 0, sizeof *r);
+	r->t.known = r->kin;
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_STATUS) == 0 &&
+	    hp_kv_load(&kv, file) == 0) {
+		r->t.nknown = hp_status_tree(&kv, name, r->cg, sizeof r->cg,
+		    r->kin, KIN_MAX);
+		if (r->cg[0] != '\0')
+			r->t.cg = r->cg;
+	}
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_PID) == 0 &&
+	    hp_pidfile_read(file, &r->id) == 0) {
+		if ((boot = hp_kv_get(&kv, "boot")) != NULL)
+			hp_copy(r->id.boot, sizeof r->id.boot, boot);
+		alive = hp_ident_alive(&r->id) == 1;
+	}
+	hp_kv_free(&kv);
+	r->t.leader = alive ? r->id.pid : 0;
+	return alive;
+}
+
+/* Until nothing of t is left, ms at most: 1 gone. */
+static int
+ends(const struct hp_tree *t, long long ms)
+{
+	long long end = hp_mono_ms() + ms;
+	struct hp_kin m[8];
+
+	for (;;) {
+		hp_tree_forget();
+		if (hp_tree_list(t, m, 8, 1) <= 0)
+			return 1;
+		if (hp_mono_ms() >= end)
+			return 0;
+		poll(NULL, 0, 10);
+	}
+}
+
+/* The names of what is left of t, for a message. */
+static void
+left(const struct hp_tree *t, char *out, size_t n)
+{
+	struct hp_kin m[32];
+	int k;
+
+	hp_tree_forget();
+	out[0] = '\0';
+	if ((k = hp_tree_list(t, m, 32, 1)) > 0)
+		hp_tree_names(m, k, out, n);
+}
+
+static void
+stopped(const struct hp_state *st, const struct hp_spec *sp, int by,
+    const char *resisted, const char *error)
+{
+	struct hp_events ev;
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+
+	if (hp_events_open(&ev, st) == -1)
+		return;
+	hp_json_init(&j, &b);
+	hp_event_begin(&ev, &j, "process:stopped");
+	hp_json_kstr(&j, "name", sp->name);
+	hp_json_kstr(&j, "type", hp_type_name(sp->type));
+	if (by > 0)
+		hp_json_kstr(&j, "stopped_by", hp_signame(by));
+	if (*resisted != '\0')
+		hp_json_kstr(&j, "resisted", resisted);
+	if (*error != '\0')
+		hp_json_kstr(&j, "error", error);
+	hp_json_kbool(&j, "supervised", 0);
+	hp_event_publish(&ev, &j);
+	hp_events_close(&ev);
+	hp_buf_free(&b);
+}
+
+/*
+ * Stop name's whole tree: its stop signal (a terminal: SIGHUP, then its
+ * stop signal halfway), SIGKILL after its stop timeout to what resisted;
+ * then its record says stopped. remove: then it goes.
+ */
+static void
+stop(const struct hp_state *st, struct hp_spec *sp, int remove,
+    struct hp_buf *b)
+{
+	char resisted[256] = "", error[256] = "", dir[HP_PATH_MAX];
+	long long wait = sp->stop_timeout;
+	struct rec r;
+	int by = 0;
+
+	if (recorded(st, sp->name, &r) || r.t.cg != NULL || r.t.nknown > 0) {
+		hp_tree_forget();
+		by = sp->type == HP_TERMINAL ? SIGHUP : sp->stop_signal;
+		if (r.t.leader > 0 || hp_tree_signal(&r.t, 0) > 0) {
+			(void)hp_tree_signal(&r.t, by);
+			if (by == SIGHUP && !ends(&r.t, wait / 2)) {
+				by = sp->stop_signal;
+				(void)hp_tree_signal(&r.t, by);
+				wait -= wait / 2;
+			}
+			if (!ends(&r.t, wait)) {
+				left(&r.t, resisted, sizeof resisted);
+				by = SIGKILL;
+				(void)hp_tree_kill(&r.t);
+				if (!ends(&r.t, KILL_WAIT)) {
+					left(&r.t, dir, sizeof dir);
+					snprintf(error, sizeof error, "still "
+					    "there after SIGKILL: %.200s", dir);
+				}
+			}
+		} else
+			by = 0;
+		if (r.t.cg != NULL && error[0] == '\0')
+			(void)hp_cgroup_remove(r.t.cg);
+	}
+	if (hp_status_stopped(st, sp->name) == -1 && errno != ENOENT) {
+		snprintf(dir, sizeof dir, "%s: status: %s", sp->name,
+		    strerror(errno));
+		answer(b, 0, sp->name, NULL, NULL, NULL, "system", dir);
+		return;
+	}
+	stopped(st, sp, by, resisted, error);
+	if (remove && error[0] == '\0' && hp_proc_file(st, dir, sizeof dir,
+	    sp->name, HP_P_DIR) == 0 && hp_rmtree(dir) == -1) {
+		snprintf(error, sizeof error, "remove %s: %s", dir,
+		    strerror(errno));
+		answer(b, 0, sp->name, NULL, NULL, NULL, "system", error);
+		return;
+	}
+	answer(b, error[0] == '\0', sp->name, remove && error[0] == '\0' ?
+	    "removed" : "stopped", by > 0 ? hp_signame(by) : NULL, resisted,
+	    error[0] != '\0' ? "survivors" : NULL, error);
+}
+
+/*
+ * verb (stop, remove, or signal with sig) on name, done here: its
+ * answer into b, as a supervisor's answer line.
+ */
+void
+hp_direct_verb(const struct hp_state *st, const char *verb, int sig,
+    const char *name, struct hp_buf *b)
+{
+	char file[HP_PATH_MAX], msg[512];
+	struct hp_spec sp;
+	struct rec r;
+
+	if (hp_proc_file(st, file, sizeof file, name, HP_P_SPEC) == -1 ||
+	    hp_state_proc(st, name) == -1 ||
+	    hp_spec_load(&sp, name, file, msg, sizeof msg) == -1) {
+		answer(b, 0, name, NULL, NULL, NULL, "not-found",
+		    errno == ENOENT ? "no such process" : msg);
+		return;
+	}
+	if (strcmp(verb, "signal") != 0)
+		stop(st, &sp, strcmp(verb, "remove") == 0, b);
+	else if (!recorded(st, name, &r))
+		answer(b, 0, name, NULL, NULL, NULL, "not-running",
+		    "not running");
+	else if (kill(-r.id.pid, sig) == -1)
+		answer(b, 0, name, NULL, NULL, NULL, "not-running",
+		    strerror(errno));
+	else
+		answer(b, 1, name, NULL, NULL, NULL, NULL, NULL);
+	hp_spec_free(&sp);
+}

@@ -1,0 +1,333 @@
+/* hp: see LICENSE. */
+/* kin.c: a supervised process's whole tree: its cgroup, or what was seen. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hp.h"
+#include "super/super.h"
+
+/*
+ * A stop ends a process's whole tree (tree.c). Where a cgroup tree is
+ * ours to write, each process runs in a group of its own, base/p-NAME,
+ * base being hp-PID in the supervisor's own group: the kernel keeps
+ * the tree there, and kills it at once. Elsewhere, or with
+ * HP_CGROUP=off, the tree is found by ancestry, and what ancestry alone
+ * would lose is remembered here: a descendant the sampler saw outside
+ * the process group (setsid, setpgid), which stays known after its
+ * parent dies and it comes to us as an orphan. Both are in the status
+ * (cgroup, descendants), for the next supervisor and for a stop without
+ * one.
+ */
+
+#define KIN_MAX		64	/* descendants remembered, a process */
+#define MEMBERS		1024	/* members of a tree looked at, at most */
+
+static int warned;
+
+/*
+ * Our cgroups, base/hp-PID (tree.c): HP_CGROUP=off says no (ancestry
+ * alone), HP_CGROUP=DIR gives the base; else our own group, if it is
+ * ours to write. Any failure leaves us with ancestry.
+ */
+void
+hp_kin_setup(struct hp_super *s)
+{
+	char dir[HP_PATH_MAX];
+
+	if (hp_cgroup_mine(dir, sizeof dir) == 0)
+		s->cgbase = hp_xstrdup(dir);
+	else if (errno == EINVAL)
+		hp_warnx("HP_CGROUP=%s: not a cgroup we may write: processes "
+		    "are found by ancestry", getenv("HP_CGROUP"));
+}
+
+/* A group of p's that is done with: it goes, and its base if empty. */
+static void
+drop(char *cg)
+{
+	char *slash;
+
+	if (hp_cgroup_remove(cg) == 0 && (slash = strrchr(cg, '/')) != NULL) {
+		*slash = '\0';
+		(void)hp_cgroup_remove(cg);	/* an earlier supervisor's */
+	}
+	free(cg);
+}
+
+void
+hp_kin_cleanup(struct hp_super *s)
+{
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->cg != NULL) {
+			drop(s->procs[i]->cg);
+			s->procs[i]->cg = NULL;
+		}
+	if (s->cgbase != NULL)
+		hp_cgroup_unmine(s->cgbase);
+	free(s->cgbase);
+	s->cgbase = NULL;
+}
+
+/* A reload: the run, and its tree, go from one record to the other. */
+void
+hp_kin_move(struct hp_proc *to, struct hp_proc *from)
+{
+	if (to->cg != NULL)
+		drop(to->cg);
+	free(to->kin);
+	to->cg = from->cg;
+	to->kin = from->kin;
+	to->nkin = from->nkin;
+	from->cg = NULL;
+	from->kin = NULL;
+	from->nkin = 0;
+}
+
+/* A new run: what was seen of the last one is over. */
+void
+hp_kin_over(struct hp_super *s, struct hp_proc *p)
+{
+	(void)s;
+	free(p->kin);
+	p->kin = NULL;
+	p->nkin = 0;
+}
+
+/*
+ * Before p's spawn: its cgroup made, and its cgroup.procs open for the
+ * child to join (hp_spawn's cgfd); -1: none, by ancestry.
+ */
+int
+hp_kin_join(struct hp_super *s, struct hp_proc *p)
+{
+	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+
+	hp_kin_over(s, p);
+	free(p->resisted);
+	p->resisted = NULL;
+	if (s->cgbase == NULL || hp_cgroup_name(dir, sizeof dir, s->cgbase,
+	    p->spec.name) == -1)
+		return -1;
+	/* A reload's new run, beside the old one: the other of two groups. */
+	if (p->old != NULL && p->old->cg != NULL &&
+	    strcmp(p->old->cg, dir) == 0 && hp_copy(file, sizeof file,
+	    dir) == 0 && hp_path(dir, sizeof dir, "%s+", file) == -1)
+		return -1;
+	/* Adopted from an earlier supervisor: its group there is done. */
+	if (p->cg != NULL && strcmp(p->cg, dir) != 0) {
+		drop(p->cg);
+		p->cg = NULL;
+	}
+	if (hp_cgroup_make(dir) == -1 || hp_path(file, sizeof file,
+	    "%s/cgroup.procs", dir) == -1)
+		return -1;
+	if (p->cg == NULL)
+		p->cg = hp_xstrdup(dir);
+	return hp_open(file, O_WRONLY, 0);
+}
+
+/* After it: did the child get into its group? If not, ancestry. */
+void
+hp_kin_joined(struct hp_super *s, struct hp_proc *p, int fd, pid_t pid)
+{
+	char dir[HP_PATH_MAX];
+
+	(void)s;
+	if (fd != -1)
+		close(fd);
+	if (p->cg == NULL || pid <= 0)
+		return;
+	if (fd != -1 && hp_cgroup_of(pid, dir, sizeof dir) == 0 &&
+	    strcmp(dir, p->cg) == 0)
+		return;
+	if (!warned++)
+		hp_warnx("%s: not moved into %s: its tree is found by "
+		    "ancestry", p->spec.name, p->cg);
+	free(p->cg);
+	p->cg = NULL;
+}
+
+/* Remember pid (pgid, start in ps) as one of p's. 1: it is new. */
+static int
+remember(struct hp_proc *p, pid_t pid, const struct hp_pstat *ps)
+{
+	int i;
+
+	if (pid <= 1 || pid == p->id.pid || pid == getpid() ||
+	    ps->state == 'Z' || (p->id.pid > 0 && ps->pgid == p->id.pid))
+		return 0;
+	for (i = 0; i < p->nkin; i++)
+		if (p->kin[i].pid == pid) {
+			if (p->kin[i].start == ps->start)
+				return 0;
+			p->kin[i].start = ps->start;	/* a reused pid */
+			return 1;
+		}
+	if (p->nkin == KIN_MAX) {
+		memmove(p->kin, p->kin + 1, (KIN_MAX - 1) * sizeof *p->kin);
+		p->nkin--;
+	}
+	p->kin = hp_xrealloc(p->kin, (size_t)(p->nkin + 1) * sizeof *p->kin);
+	p->kin[p->nkin].pid = pid;
+	p->kin[p->nkin].start = ps->start;
+	p->nkin++;
+	return 1;
+}
+
+/*
+ * The sampler saw pid in p's tree: one outside its process group is
+ * remembered (and recorded), for ancestry will lose it once its parent
+ * is gone. Seeing the leader, those remembered that are gone are
+ * forgotten. Nothing to do where p has a cgroup: the kernel remembers.
+ */
+void
+hp_kin_seen(struct hp_super *s, struct hp_proc *p, pid_t pid)
+{
+	struct hp_pstat ps;
+	int i, k, changed = 0;
+
+	if (p->cg != NULL)
+		return;
+	if (pid == p->id.pid) {
+		for (i = k = 0; i < p->nkin; i++)
+			if (hp_pstat(p->kin[i].pid, &ps) == 0 &&
+			    ps.start == p->kin[i].start && ps.state != 'Z')
+				p->kin[k++] = p->kin[i];
+		changed = k != p->nkin;
+		p->nkin = k;
+	} else if (hp_pstat(pid, &ps) == 0)
+		changed = remember(p, pid, &ps);
+	if (changed)
+		hp_sproc_status(s, p);
+}
+
+int
+hp_kin_list(const struct hp_proc *p, struct hp_kin *out, int max)
+{
+	int i;
+
+	for (i = 0; i < p->nkin && i < max; i++)
+		out[i] = p->kin[i];
+	return i;
+}
+
+static void
+tree(const struct hp_proc *p, struct hp_tree *t)
+{
+	/* Its group: that of its main process (MAINPID=) once told. */
+	t->leader = p->group > 0 ? p->group : p->id.pid;
+	t->cg = p->cg;
+	t->known = p->kin;
+	t->nknown = p->nkin;
+}
+
+/*
+ * sig to every member of p's tree. By ancestry, what is found now is
+ * remembered too: once the leader is gone, its children in other
+ * sessions are no one's that we could tell.
+ */
+int
+hp_kin_signal(struct hp_proc *p, int sig)
+{
+	struct hp_kin *m;
+	struct hp_pstat ps;
+	struct hp_tree t;
+	int i, n, k = 0;
+
+	tree(p, &t);
+	if (t.leader > 1)
+		k += kill(-t.leader, sig) == 0;
+	m = hp_xmalloc(MEMBERS * sizeof *m);
+	n = hp_tree_list(&t, m, MEMBERS, 1);
+	for (i = 0; i < n; i++) {
+		if (p->cg == NULL && hp_pstat(m[i].pid, &ps) == 0)
+			(void)remember(p, m[i].pid, &ps);
+		k += kill(m[i].pid, sig) == 0;
+	}
+	free(m);
+	return k > 0 ? 0 : -1;
+}
+
+void
+hp_kin_kill(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_tree t;
+
+	(void)s;
+	tree(p, &t);
+	(void)hp_tree_kill(&t);
+}
+
+/* What is still there of p's tree, as "sleep (4321), ...": how many. */
+int
+hp_kin_left(struct hp_proc *p, char *names, size_t size)
+{
+	struct hp_kin *m;
+	struct hp_tree t;
+	int n;
+
+	tree(p, &t);
+	if (names != NULL)
+		names[0] = '\0';
+	m = hp_xmalloc(MEMBERS * sizeof *m);
+	if ((n = hp_tree_list(&t, m, MEMBERS, 1)) > 0 && names != NULL)
+		hp_tree_names(m, n, names, size);
+	free(m);
+	return n > 0 ? n : 0;
+}
+
+/* Removed: its group goes with it. */
+void
+hp_kin_forget(struct hp_super *s, struct hp_proc *p)
+{
+	(void)s;
+	if (p->cg != NULL)
+		drop(p->cg);
+	p->cg = NULL;
+	hp_kin_over(s, p);
+}
+
+void
+hp_kin_status(const struct hp_proc *p, struct hp_buf *b)
+{
+	int i;
+
+	if (p->cg != NULL)
+		hp_kv_add(b, "cgroup", p->cg);
+	if (p->nkin == 0)
+		return;
+	hp_buf_adds(b, "descendants =");
+	for (i = 0; i < p->nkin; i++)
+		hp_buf_printf(b, " %ld:%llu", (long)p->kin[i].pid,
+		    p->kin[i].start);
+	hp_buf_addc(b, '\n');
+}
+
+/* What an earlier supervisor recorded of p's tree. */
+void
+hp_kin_load(struct hp_proc *p, const struct hp_kv *kv)
+{
+	char cg[HP_PATH_MAX];
+	struct hp_kin k[KIN_MAX];
+	int n, i;
+
+	n = hp_status_tree(kv, p->spec.name, cg, sizeof cg, k, KIN_MAX);
+	if (cg[0] != '\0') {
+		free(p->cg);
+		p->cg = hp_xstrdup(cg);
+	}
+	hp_kin_over(NULL, p);
+	for (i = 0; i < n; i++) {
+		p->kin = hp_xrealloc(p->kin, (size_t)(p->nkin + 1) *
+		    sizeof *p->kin);
+		p->kin[p->nkin++] = k[i];
+	}
+}

@@ -1,0 +1,279 @@
+#!/usr/bin/env bats
+# hp: see LICENSE.
+# tree.bats: a stop ends the whole tree of a process, wherever its group
+# or session went: by setsid, by setpgid, by a double fork whose middle
+# is gone; with a cgroup per process (root, a writable cgroup2 tree) and
+# by ancestry (HP_CGROUP=off), each test run both ways.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load supervise
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# A cgroup2 tree we may write, or the cgroup tests fail saying why.
+cgroups() {
+	unset HP_CGROUP
+	[ "$(id -u)" = 0 ] || { echo "the cgroup tests need root" >&2; return 1; }
+	grep -q ' - cgroup2 ' /proc/self/mountinfo ||
+	    { echo "no cgroup2 hierarchy is mounted" >&2; return 1; }
+}
+
+ancestry() {
+	export HP_CGROUP=off
+}
+
+# mode cgroup|ancestry: the process's record says which way it is kept.
+mode_is() {
+	if [ "$1" = cgroup ]; then
+		[ -n "$(st esc cgroup)" ] && [ -d "$(st esc cgroup)" ]
+	else
+		[ -z "$(st esc cgroup)" ]
+	fi
+}
+
+# known PID: the supervisor remembers PID among esc's descendants (the
+# sampler saw it), or PID is in esc's cgroup.
+known() {
+	local cg
+	cg=$(st esc cgroup)
+	if [ -n "$cg" ]; then
+		grep -qx "$1" "$cg/cgroup.procs"
+	else
+		st esc descendants | tr ' ' '\n' | grep -q "^$1:"
+	fi
+}
+
+# parent_is PID PPID
+parent_is() {
+	[ "$(ps -o ppid= -p "$1" | tr -d ' ')" = "$2" ]
+}
+
+# stopped_all PID...: stop esc; it answers once every PID is gone.
+stopped_all() {
+	local p
+	run --separate-stderr hp-supervise --json stop esc
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].ok + " " + j[0].state')" = \
+	    "true stopped" ]
+	for p in "$@"; do
+		gone "$p" || { echo "$p still there" >&2; return 1; }
+	done
+	[ "$(st esc state)" = stopped ]
+}
+
+by_setsid() {
+	spawn --limit-interval 50ms -n esc -- sh -c \
+	    'setsid sleep 1001 & echo $! >esc.pid; exec sleep 1002'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	mode_is "$1"
+	[ "$(ps -o sid= -p "$esc" | tr -d ' ')" = "$esc" ]
+	wait_until 5 known "$esc"
+	stopped_all "$PID" "$esc"
+	# The record of what was seen goes with the run.
+	[ -z "$(st esc descendants)" ]
+}
+
+@test "stop ends a child that left by setsid (cgroup)" {
+	cgroups
+	by_setsid cgroup
+}
+
+@test "stop ends a child that left by setsid (ancestry)" {
+	ancestry
+	by_setsid ancestry
+}
+
+by_setpgid() {
+	# bash's job control gives a background job a process group of its
+	# own, in the same session.
+	spawn --limit-interval 50ms -n esc -- bash -c \
+	    'set -m; sleep 1003 & echo $! >esc.pid; wait'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	mode_is "$1"
+	[ "$(ps -o pgid= -p "$esc" | tr -d ' ')" = "$esc" ]
+	[ "$(ps -o sid= -p "$esc" | tr -d ' ')" = "$PID" ]
+	wait_until 5 known "$esc"
+	stopped_all "$PID" "$esc"
+}
+
+@test "stop ends a child that left by setpgid (cgroup)" {
+	cgroups
+	by_setpgid cgroup
+}
+
+@test "stop ends a child that left by setpgid (ancestry)" {
+	ancestry
+	by_setpgid ancestry
+}
+
+# The middle process waits for "go", then ends: the daemon it leaves in
+# a session of its own comes to the supervisor, a subreaper, as an orphan
+# with no trace of whose it was.
+by_double_fork() {
+	spawn --limit-interval 50ms -n esc -- sh -c \
+	    '(setsid sleep 1005 & echo $! >esc.pid; echo $$ >mid.pid
+	      while [ ! -e go ]; do sleep 0.01; done) & exec sleep 1006'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	mode_is "$1"
+	# Seen while its parent lived (the sampler, or the cgroup).
+	wait_until 5 known "$esc"
+	touch go
+	wait_until 5 parent_is "$esc" "$(supervisor_pid)"
+	[ "$(ps -o sid= -p "$esc" | tr -d ' ')" = "$esc" ]
+	stopped_all "$PID" "$esc"
+}
+
+@test "stop ends a daemon left by a double fork (cgroup)" {
+	cgroups
+	by_double_fork cgroup
+}
+
+@test "stop ends a daemon left by a double fork (ancestry)" {
+	ancestry
+	by_double_fork ancestry
+}
+
+# What ignores the stop signal is named in the answer, and killed.
+resisting() {
+	spawn --stop-timeout 300ms -n esc -- sh -c \
+	    'setsid sh -c "trap \"\" TERM; echo \$\$ >esc.pid; exec sleep 1007" &
+	     exec sleep 1008'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	wait_until 5 known "$esc"
+	run --separate-stderr hp-supervise --json stop esc
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].stopped_by + " " + j[0].resisted')" = \
+	    "KILL sleep ($esc)" ]
+	gone "$esc"
+	[ "$(evfield esc process:stopped resisted)" = "sleep ($esc)" ]
+	run hp-supervise stop esc
+	[ "$output" = "esc stopped" ]
+}
+
+@test "stop: what ignores the stop signal is named, and killed (cgroup)" {
+	cgroups
+	resisting
+}
+
+@test "stop: what ignores the stop signal is named, and killed (ancestry)" {
+	ancestry
+	resisting
+}
+
+# A crash: what the process left, wherever it went, ends with it.
+crashing() {
+	spawn -r no --limit-interval 50ms -n esc -- sh -c \
+	    'setsid sleep 1009 & echo $! >esc.pid
+	     while [ ! -e go ]; do sleep 0.01; done; exit 3'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	wait_until 5 known "$esc"
+	touch go
+	wait_until 5 st_is esc state exited
+	wait_until 5 gone "$esc"
+	[ "$(st esc exit-code)" = 3 ]
+}
+
+@test "a process that ends takes its whole tree with it (cgroup)" {
+	cgroups
+	crashing
+}
+
+@test "a process that ends takes its whole tree with it (ancestry)" {
+	ancestry
+	crashing
+}
+
+# A supervisor killed: the next one ends the tree of what it takes back.
+recovered() {
+	spawn --limit-interval 50ms -n esc -- sh -c \
+	    'setsid sleep 1011 & echo $! >esc.pid; exec sleep 1012'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	wait_until 5 known "$esc"
+	oldcg=$(st esc cgroup)
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	alive "$esc"
+	run hp-supervise -b
+	[ "$status" -eq 0 ]
+	wait_until 10 running_not esc "$PID"
+	wait_until 5 gone "$PID"
+	wait_until 5 gone "$esc"
+}
+
+@test "the next supervisor ends the whole tree it replaces (cgroup)" {
+	cgroups
+	recovered
+	# The killed supervisor's groups go once they are empty.
+	[ -n "$oldcg" ]
+	[ "$(st esc cgroup)" != "$oldcg" ]
+	[ ! -e "$oldcg" ]
+	[ ! -e "${oldcg%/*}" ]
+}
+
+@test "the next supervisor ends the whole tree it replaces (ancestry)" {
+	ancestry
+	recovered
+}
+
+@test "a supervisor's cgroups go with it" {
+	cgroups
+	spawn -n esc -- sleep 1013
+	cg=$(st esc cgroup)
+	[ -d "$cg" ]
+	base=${cg%/*}
+	[ "${base##*/}" = "hp-$(supervisor_pid)" ]
+	grep -qx "$PID" "$cg/cgroup.procs"
+	run hp-supervise remove esc
+	[ "$status" -eq 0 ]
+	[ ! -e "$cg" ]
+	run hp-supervise shutdown
+	[ "$status" -eq 0 ]
+	[ ! -e "$base" ]
+}
+
+@test "HP_CGROUP=DIR: the cgroups are made there" {
+	cgroups
+	mnt=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	dir="$mnt${own%/}/hp-test-$$"
+	mkdir "$dir"
+	export HP_CGROUP=$dir
+	spawn -n esc -- sleep 1014
+	[ "$(dirname "$(dirname "$(st esc cgroup)")")" = "$dir" ]
+	run hp-supervise shutdown
+	[ "$status" -eq 0 ]
+	rmdir "$dir"
+}
+
+# With no supervisor, stop ends the whole tree as recorded: the cgroup,
+# or the descendants the supervisor saw.
+unsupervised_stop() {
+	spawn --limit-interval 50ms -n esc -- sh -c \
+	    'setsid sleep 1015 & echo $! >esc.pid; exec sleep 1016'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	wait_until 5 known "$esc"
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	stopped_all "$PID" "$esc"
+	unsupervised
+}
+
+@test "with no supervisor, stop ends the whole tree (cgroup)" {
+	cgroups
+	unsupervised_stop
+}
+
+@test "with no supervisor, stop ends the whole tree (ancestry)" {
+	ancestry
+	unsupervised_stop
+}

@@ -33,14 +33,14 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 # lib/ is four layers, one archive each, linked top-down: a call from a
 # layer to a later one in this list fails to link (hp.h; make lint).
-BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/opt.o lib/base/io.o \
+BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/io.o \
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
 	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
 	lib/base/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
 	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
-	lib/model/allow.o \
+	lib/model/allow.o lib/model/after.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
 	lib/model/listen.o
@@ -80,7 +80,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_breaker.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
-	test/unit/tables.o test/unit/t_vt.o
+	test/unit/t_after.o test/unit/tables.o test/unit/t_vt.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
 	test/loadgen test/notify
 
@@ -95,12 +95,12 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control vt
+	dcache control after vt
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
-	$(FUZZ_DIR)/control $(FUZZ_DIR)/vt
+	$(FUZZ_DIR)/control $(FUZZ_DIR)/after $(FUZZ_DIR)/vt
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -126,7 +126,8 @@ test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
-$(SUPEROBJ) test/unit/t_fuzz.o test/unit/tables.o: lib/super/super.h \
+$(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
+	lib/super/super.h \
 	lib/model/check.h
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
@@ -231,6 +232,8 @@ $(FUZZ_DIR)/dcache: test/fuzz/dcache.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/dcache.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/control: test/fuzz/control.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/control.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/after: test/fuzz/after.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/after.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

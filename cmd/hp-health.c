@@ -444,6 +444,8 @@ main(int argc, char **argv)
 			hp_json_mode = 1;
 			break;
 		case 'S':
+			if (g.arg[0] == '\0')
+				hp_usage(synopsis, "-S: an empty path");
 			stdir = g.arg;
 			break;
 		case 't':

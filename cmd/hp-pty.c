@@ -520,6 +520,8 @@ main(int argc, char **argv)
 			relay.eof_hangup = 1;
 			break;
 		case 'S':
+			if (g.arg[0] == '\0')
+				hp_usage(synopsis, "-S: an empty path");
 			stdir = g.arg;
 			break;
 		case 'n':

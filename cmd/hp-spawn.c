@@ -490,7 +490,8 @@ main(int argc, char **argv)
 	char name[HP_NAME_MAX + 1];
 	char reply[HP_LINE_MAX + 1], code[32], msg[256], val[16];
 	struct hp_user user;
-	const char *stdir = NULL, *opt_name = NULL, *envs[256];
+	const char *stdir = NULL, *opt_name = NULL;
+	char *envs[256];
 	char cwd[HP_PATH_MAX];
 	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0, inst;
 	long long waitready = 0;
@@ -517,6 +518,8 @@ main(int argc, char **argv)
 			hp_json_mode = 1;
 			break;
 		case 'S':
+			if (g.arg[0] == '\0')
+				hp_usage(synopsis, "-S: an empty path");
 			stdir = g.arg;
 			break;
 		case 'n':
@@ -644,8 +647,7 @@ main(int argc, char **argv)
 	spec.clear_env = 1;
 	if (!clear && spec.type != HP_TERMINAL)
 		hp_spec_inherit(&spec);
-	for (i = 0; i < nenv; i++)
-		hp_spec_addenv(&spec, envs[i]);
+	hp_spec_addenvs(&spec, envs, (size_t)nenv);
 	/* A terminal's: TERM, locale... as hp-pty -d makes it. */
 	if (spec.type == HP_TERMINAL) {
 		spec.clear_env = clear;

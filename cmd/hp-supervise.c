@@ -273,7 +273,20 @@ ask(struct hp_state *st, const char *v, const char *sig, const char *msg,
 		hp_fail_error(&error);
 	}
 	*started |= r == 0;
-	for (i = 0, t = 0; i < n; i++) {
+	for (i = 0, t = 0; i < n; i++)
+		if (replies[i] == NULL &&
+		    patience(st, names[i], strcmp(v, "reload") == 0) > t)
+			t = patience(st, names[i], strcmp(v, "reload") == 0);
+	/* A start may wait in the supervisor's queue first. */
+	hp_admit_read(st, &a);
+	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0 ||
+	    strcmp(v, "scale") == 0)
+		t += a.queue_timeout;
+	t = timeout > 0 ? timeout : t;
+	end = hp_mono_ms() + t;
+	/* Not carried out once we have given up on it (hp(7), control). */
+	c.deadline = hp_wall_ms() + t;
+	for (i = 0; i < n; i++) {
 		if (replies[i] != NULL)
 			continue;
 		if (sig != NULL && strcmp(v, "scale") == 0)
@@ -289,15 +302,7 @@ ask(struct hp_state *st, const char *v, const char *sig, const char *msg,
 			hp_die("%s: send", names[i]);
 		}
 		left++;
-		if (patience(st, names[i], strcmp(v, "reload") == 0) > t)
-			t = patience(st, names[i], strcmp(v, "reload") == 0);
 	}
-	/* A start may wait in the supervisor's queue first. */
-	hp_admit_read(st, &a);
-	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0 ||
-	    strcmp(v, "scale") == 0)
-		t += a.queue_timeout;
-	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	while (left > 0 && hp_client_line(&c, line, sizeof line,
 	    end - hp_mono_ms()) == 0) {
 		heard(line);
@@ -411,11 +416,13 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	}
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
+	t = timeout > 0 ? timeout : t;
+	end = hp_mono_ms() + t;
+	c.deadline = hp_wall_ms() + t;
 	if (hp_client_send(&c, "shutdown") == -1 && errno != ENXIO) {
 		hp_client_close(&c);
 		hp_die("send shutdown");
 	}
-	end = hp_mono_ms() + (timeout > 0 ? timeout : t);
 	/*
 	 * Its answer comes last thing before it lets go of the lock; then
 	 * the lock is asked often, for the caller wants it gone on return.
@@ -429,7 +436,7 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	hp_client_close(&c);
 	if (hp_state_supervisor(st) > 0)
 		hp_fail(HP_EXIT_FAIL, "timeout", "shutdown: still running "
-		    "after %lld ms", timeout > 0 ? timeout : t);
+		    "after %lld ms", t);
 	if (hp_json_mode)
 		printf("{\"running\":false}\n");
 	hp_stdout_close();
@@ -449,6 +456,7 @@ reload_verb(struct hp_state *st, long long timeout)
 		    "no supervisor runs for %s", st->dir);
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
+	c.deadline = hp_wall_ms() + (end - hp_mono_ms());
 	if (hp_client_send(&c, "reload") == -1) {
 		hp_client_close(&c);
 		hp_die("send reload");
@@ -571,6 +579,8 @@ main(int argc, char **argv)
 			hp_json_mode = 1;
 			break;
 		case 'S':
+			if (g.arg[0] == '\0')
+				hp_usage(synopsis, "-S: an empty path");
 			stdir = g.arg;
 			break;
 		case 'b':

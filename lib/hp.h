@@ -40,6 +40,7 @@
 #define HP_REF_MAX	(HP_NAME_MAX + 4)	/* NAME:I */
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
+#define HP_PROTO	2	/* the control protocol's version (hp(7)) */
 
 /* The out-of-memory death does not return: let the compiler know. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -70,6 +71,8 @@ void	hp_say_usage(const char *, const char *, ...);	/* synopsis, msg */
 void	hp_help_print(const char *);		/* -h: usage on stdout */
 void	hp_warn(const char *, ...);
 void	hp_warnx(const char *, ...);
+void	hp_warn_limit(int);		/* at most n a second; 0: all */
+void	hp_warn_flush(void);		/* say how many were held back */
 void	hp_error_json(const char *, const char *);  /* code, message;
 						       allocates nothing */
 int	hp_errno_code(int, char *, size_t);	/* errno -> code word */
@@ -109,6 +112,27 @@ void	 hp_buf_printf(struct hp_buf *, const char *, ...);
 char	*hp_buf_str(struct hp_buf *);		/* NUL-terminated view */
 void	 hp_buf_free(struct hp_buf *);
 
+/* map.c: a hash table of strings, keys kept by the caller */
+struct hp_slot {
+	const char	*key;		/* NULL: a free slot */
+	size_t		 len;
+	union {
+		void	*p;
+		size_t	 i;
+	} v;
+};
+struct hp_map {
+	struct hp_slot	*slot;
+	size_t		 cap, n;
+};
+void	 hp_map_init(struct hp_map *);
+struct hp_slot *hp_map_get(const struct hp_map *, const char *, size_t);
+						/* NULL: not there */
+struct hp_slot *hp_map_put(struct hp_map *, const char *, size_t);
+				/* its slot; a new one has v.p NULL */
+void	 hp_map_del(struct hp_map *, const char *, size_t);
+void	 hp_map_free(struct hp_map *);
+
 /* opt.c: getopt with long options, stopping at the first operand */
 struct hp_opt {
 	const char	*name;		/* long name, without "--" */
@@ -137,6 +161,11 @@ int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
 int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
 ssize_t	hp_file_read(const char *, char *, size_t); /* NUL-terminated */
 int	hp_file_write(const char *, const void *, size_t, mode_t); /* atomic */
+int	hp_dir_open(const char *, const char **);
+			/* path's directory, no link (ELOOP); *base its name */
+ssize_t	hp_file_readat(int, const char *, char *, size_t);
+int	hp_file_writeat(int, const char *, const void *, size_t, mode_t);
+			/* the same, in the directory open as fd, no link */
 int	hp_rmtree(const char *);		/* -1 and errno */
 
 /* time.c: clocks and RFC 3339 */
@@ -190,6 +219,7 @@ void	hp_json_raw(struct hp_json *, const char *, size_t);
 				/* as it is if valid JSON, else a string */
 
 /* kv.c: "key = value" files: spec and status */
+#define HP_KV_MAX	(1024 * 1024)	/* the largest such file */
 struct hp_kv {
 	char	**key;
 	char	**val;
@@ -269,6 +299,9 @@ int	hp_ident_kill(const struct hp_ident *, int, int);
 				/* sig, 1: its group; -1 ESRCH if not ours */
 int	hp_pidfile_read(const char *, struct hp_ident *);
 int	hp_pidfile_write(const char *, const struct hp_ident *);
+int	hp_pidfile_readat(int, const char *, struct hp_ident *);
+int	hp_pidfile_writeat(int, const char *, const struct hp_ident *);
+				/* in the directory open as fd; -1 errno */
 
 enum {
 	HP_RLIM_AS, HP_RLIM_NOFILE, HP_RLIM_CPU, HP_RLIM_NPROC, HP_RLIM_CORE,
@@ -293,7 +326,11 @@ struct hp_spawn {
 	char	 *pidvar;	/* of envp, "NAME=" and room for 20 digits:
 				   the child writes its own pid there */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed,
-				   3 pipe, 4 fork: no child at all */
+				   3 pipe, 4 fork: no child at all,
+				   5 before failed: the child never ran */
+	int	(*before)(pid_t, void *);	/* in the parent, before the
+				   child may exec: record it; -1 errno */
+	void	 *arg;		/* before's */
 	const struct hp_user *user;	/* become this user; NULL: stay */
 	int	  setumask;	/* 1: umask below */
 	mode_t	  umask;
@@ -454,10 +491,14 @@ int	hp_proc_client(const struct hp_state *, char *, size_t,
 int	hp_proc_spawnfile(const struct hp_state *, char *, size_t, char *,
 	    size_t);	/* procs/.spawn-PID, and its name within procs/ */
 int	hp_proc_spawnname(const char *);	/* 1: a name made so */
+void	hp_proc_spawnsweep(const struct hp_state *);
+				/* those of hp-spawns gone: removed */
 int	hp_state_subscriber(const struct hp_state *, char *, size_t,
 	    const char *);		/* events/ID: a subscriber's FIFO */
 int	hp_state_proc(const struct hp_state *, const char *);
 				/* procs/NAME is ours, no link; -1 errno */
+int	hp_proc_open(const struct hp_state *, const char *);
+		/* procs/NAME as a directory fd: no link (ELOOP), ours */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
 int	hp_state_instances(const struct hp_state *, const char *, int **,
@@ -538,6 +579,10 @@ void	hp_spec_copy(struct hp_spec *, const struct hp_spec *, const char *);
 				/* dst, src, the copy's name */
 /* specenv.c: the environment a spec gives its process */
 void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
+void	hp_spec_addenvs(struct hp_spec *, char *const *, size_t);
+				/* n of them at once, in linear time */
+int	hp_env_split(const char *, char ***, int *, char *, size_t);
+				/* env's words, NAME=VALUE; -1 + message */
 int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
 					/* env-allow's value; -1 + message */
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
@@ -610,6 +655,24 @@ int	hp_allow_check(const struct hp_allow *, char **, char **,
 				/* argv, envp, dir: 0 may run; -1 + message */
 void	hp_allow_free(struct hp_allow *);
 
+/* after.c: the graph of after=, checked and walked without recursion */
+struct hp_after {
+	int		 n;
+	int		*at;		/* i's dependents: dep[at[i]] ... */
+	int		*dep;		/* ... to dep[at[i + 1] - 1] */
+	int		*order;		/* a start order, each after its own */
+	int		 norder;	/* < n: the others go round */
+	int		 cyclic;	/* the first node in a cycle, or after
+					   one; -1 none */
+	int		 missing;	/* the first naming no node, or -1 */
+	const char	*what;		/* the name it gave */
+};
+void	hp_after_build(struct hp_after *, int, const char *(*)(void *, int),
+	    char **(*)(void *, int), void *);
+			/* n nodes: name(arg, i), after(arg, i) */
+int	hp_after_dependents(const struct hp_after *, int, const int **);
+void	hp_after_free(struct hp_after *);
+
 /* conf.c: hp.conf(5), sections of spec keys */
 struct hp_conf {
 	struct hp_spec	*spec;
@@ -666,6 +729,9 @@ struct hp_events {
 	int		 nsub;
 	struct hp_sub	*sub;
 	int		 echo;		/* also to stdout, one line each */
+	unsigned long	 lost;		/* lines events.log refused ... */
+	unsigned long long lost_first, lost_last;	/* ... their seqs */
+	int		 tell;		/* it takes lines again: say so */
 };
 int	hp_events_open(struct hp_events *, const struct hp_state *);
 void	hp_events_close(struct hp_events *);
@@ -733,6 +799,7 @@ struct hp_client {
 	char		 buf[HP_LINE_MAX * 4];
 	size_t		 len;
 	const char	*keeper;	/* lock of a keeper, else supervisor */
+	long long	 deadline;	/* of what is sent: wall ms, 0 none */
 };
 int	hp_client_detach(const struct hp_state *, int (*)(void *, int),
 	    void *, struct hp_error *);

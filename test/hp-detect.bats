@@ -474,3 +474,16 @@ printf '#!/bin/sh\\necho lambda 4.2.0\\n' >'$BIN/lambda'; chmod 755 '$BIN/lambda
 	run hp-detect tools
 	[ "$stderr" = "" ]
 }
+
+@test "a slow version regex looks at the first 4 KiB only: -t holds" {
+	fake vees 'head -c 65000 /dev/zero | tr "\0" v'
+	tool vees 'version-regex = ((v|vv)+)+x'
+	fake digits 'head -c 65000 /dev/zero | tr "\0" 7'
+	tool digits
+	fake late 'head -c 5000 /dev/zero | tr "\0" x; echo; echo 1.2.3'
+	tool late
+	hd -t 2s --no-cache --json vees digits late
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.map((t) => t.error).join()')" = \
+	    "no version in its output,no version in its output,no version in its output" ]
+}

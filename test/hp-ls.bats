@@ -243,7 +243,7 @@ hp-ls: other: no such process" ]
 	hp-spawn -n a -- sleep 100 >/dev/null
 	hp-spawn -n b -- sleep 100 >/dev/null
 	# HP_FAIL_ALLOC=N: the Nth allocation fails, as when memory runs out.
-	for n in $(seq 1 120); do
+	for n in $(seq 1 160); do
 		HP_FAIL_ALLOC=$n run --separate-stderr hp-ls --json
 		if [ "$status" -eq 0 ]; then
 			[ "$(echo "$output" | json 'j.length')" = 2 ]

@@ -417,6 +417,39 @@ y'
 	grep -q "^PATH=$PATH" "$BATS_TEST_TMPDIR/env"
 }
 
+# big_env CMD...: CMD with 40000 variables more, V0=value0 ... (made by
+# node: bash takes minutes to export that many).
+big_env() {
+	node -e '
+const { spawnSync } = require("child_process");
+const env = { ...process.env, V1: "outer" };
+for (let i = 0; i < 40000; i++) if (i !== 1) env["V" + i] = "value" + i;
+const [cmd, ...args] = process.argv.slice(1);
+const r = spawnSync(cmd, args, { env, stdio: "inherit" });
+process.exit(r.status === null ? 99 : r.status);
+' "$@"
+}
+
+@test "40000 variables: inherited, de-duplicated, restarted (linear)" {
+	hp-supervise -b
+	run --separate-stderr big_env hp-spawn -n big -e V1=inner -e V2=x \
+	    -e V1=last -- sleep 1000
+	[ "$status" -eq 0 ]
+	pid=${output#big }
+	environ_of "$pid" >"$BATS_TEST_TMPDIR/env"
+	[ "$(grep -c '^V[0-9]*=' "$BATS_TEST_TMPDIR/env")" -eq 40000 ]
+	[ "$(grep '^V1=' "$BATS_TEST_TMPDIR/env")" = V1=last ]
+	[ "$(grep '^V2=' "$BATS_TEST_TMPDIR/env")" = V2=x ]
+	grep -qx V39999=value39999 "$BATS_TEST_TMPDIR/env"
+	[ "$(grep -c '^env = ' "$HP_STATE_DIR/procs/big/spec")" -ge 40000 ]
+	run --separate-stderr hp-supervise restart big
+	[ "$status" -eq 0 ]
+	pid=$(cut -d" " -f1 "$HP_STATE_DIR/procs/big/pid")
+	environ_of "$pid" >"$BATS_TEST_TMPDIR/env"
+	[ "$(grep -c '^V[0-9]*=' "$BATS_TEST_TMPDIR/env")" -eq 40000 ]
+	[ "$(grep '^V1=' "$BATS_TEST_TMPDIR/env")" = V1=last ]
+}
+
 @test "hp-spawn -E starts from an empty environment" {
 	local pid
 	run env FOO=outer KEEP=1 hp-spawn -n e -E -e FOO=bar \
@@ -756,15 +789,17 @@ let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
 	run --separate-stderr hp-spawn -n web -- sleep 100
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
-	[ "$stderr" = "hp-spawn: start a supervisor for $HP_STATE_DIR: \
-$HP_STATE_DIR/control: not a FIFO of ours" ]
+	[ "$stderr" = "hp-spawn: $HP_STATE_DIR/control: not a FIFO of ours" ]
 	run --separate-stderr hp-spawn --json -n web -- sleep 100
 	[ "$status" -eq 1 ]
 	[ "$(echo "$output" | json 'j.error.code')" = state-dir ]
 	# Not the spec that was to be handed over, with our environment.
 	[ -z "$(ls -A "$HP_STATE_DIR/procs")" ]
-	run hp-supervise status
-	[ "$output" = "not running" ]
+	# No supervisor came, and status says why none can.
+	run --separate-stderr hp-supervise status
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: $HP_STATE_DIR/control: not a FIFO of ours" ]
+	[ -z "$(leftovers "$HP_STATE_DIR")" ]
 }
 
 @test "hp-spawn: the implicit supervisor is the hp-supervise beside it, as ps shows" {
@@ -843,4 +878,31 @@ $HP_STATE_DIR/control: not a FIFO of ours" ]
 	run hp-spawn -E -w -- /usr/bin/env
 	[ "$status" -eq 0 ]
 	[[ "$output" != *PATH=* ]]
+}
+
+@test "-S '': a usage error in every command, not the default directory" {
+	export HP_STATE_DIR="$BATS_TEST_TMPDIR/default"
+	for cmd in "hp-spawn -- true" "hp-supervise status" "hp-ls x" \
+	    "hp-health proc:x" "hp-pty send x y"; do
+		run --separate-stderr ${cmd%% *} -S '' ${cmd#* }
+		[ "$status" -eq 2 ]
+		[ "${stderr%%$'\n'*}" = "${cmd%% *}: -S: an empty path" ]
+	done
+	run --separate-stderr hp-spawn --json -S '' -- true
+	[ "$(echo "$output" | json j.error.code)" = usage ]
+	[ ! -e "$HP_STATE_DIR" ]
+}
+
+@test "a command and environment past the spec's 1 MiB: usage, exit 2, nothing left" {
+	local a
+	a=$(head -c 100000 /dev/zero | tr '\0' a)
+	# shellcheck disable=SC2086
+	run --separate-stderr hp-spawn --json -n big -- echo $a $a $a $a $a \
+	    $a $a $a $a $a $a $a $a $a $a
+	[ "$status" -eq 2 ]
+	[ "$(echo "$output" | json j.error.code)" = usage ]
+	[ "$stderr" = "hp-spawn: big: the command and its environment are \
+too large: a spec of $(echo "$output" | json 'j.error.message.match(/of (\d+)/)[1]') bytes, at most 1048576" ]
+	[ ! -e "$HP_STATE_DIR/procs/big" ]
+	[ -z "$(ls -A "$HP_STATE_DIR/procs" 2>/dev/null)" ]
 }

@@ -767,6 +767,51 @@ killed_supervisor() {
 	[ "$(grep -c 'warning: control:' fg.err)" -le 300 ]
 }
 
+# ask LINE: LINE to the control FIFO, from client "t"; its answer.
+ask() {
+	[ -p "$HP_STATE_DIR/events/t" ] || mkfifo -m 600 "$HP_STATE_DIR/events/t"
+	exec 5<>"$HP_STATE_DIR/events/t"
+	printf '%s\n' "$1" >"$HP_STATE_DIR/control"
+	read -r -t $((5 * SLOW)) answer <&5
+	exec 5<&-
+	echo "$answer"
+}
+
+@test "control: version 1 and 2 lines are taken, another version refused" {
+	fg
+	spawn -n web -- sleep 1000
+	[ "$(ask "t ping")" = '{"ok":true}' ]
+	[ "$(ask "@2 0 t ping")" = '{"ok":true}' ]
+	[ "$(ask "@2 $(( $(date +%s) * 1000 + 60000 )) t ping")" = '{"ok":true}' ]
+	[ "$(ask "@3 0 t stop web")" = \
+	    '{"ok":false,"code":"version","message":"protocol version not spoken here"}' ]
+	[ "$(ask "@2 soon t stop web")" = \
+	    '{"ok":false,"code":"usage","message":"bad command"}' ]
+	[ "$(st web state)" = running ]
+	[ "$(ask "@2 1000 t stop web")" = \
+	    '{"ok":false,"name":"web","code":"timeout","message":"the request came after its deadline"}' ]
+	[ "$(st web state)" = running ]
+	grep -q 'warning: control: past its deadline: @2 1000 t stop web' fg.err
+}
+
+@test "a verb given up on while the supervisor was stopped is not carried out" {
+	fg
+	spawn -n web -- sleep 1000
+	kill -STOP "$FG"
+	run --separate-stderr hp-supervise -t 200ms stop web
+	kill -CONT "$FG"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: web: no answer in time" ]
+	wait_until 5 grep -q 'past its deadline' fg.err
+	[ "$(st web state)" = running ]
+	[ "$(st web pid)" = "$PID" ]
+	[ "$(evcount web process:stopped)" -eq 0 ]
+	# One within its deadline is.
+	run hp-supervise -t 5s stop web
+	[ "$status" -eq 0 ]
+	[ "$(st web state)" = stopped ]
+}
+
 @test "an event FIFO with no reader does not block events" {
 	fg
 	# One of a process that is gone, one of a live process (ourselves).

@@ -455,3 +455,32 @@ BAD
 	[ "${stderr%%$'\n'*}" = "hp-supervise: stop takes none of --max-procs, --max-memory, --max-load, --queue-timeout" ]
 	[ ! -e "$HP_STATE_DIR" ]
 }
+
+# running: how many of NAME... are in state running.
+running() {
+	local n=0 name
+	for name; do
+		[ "$(st "$name" state)" = running ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+@test "max-procs: dependents listed before their base still queue" {
+	{
+		for i in 1 2 3 4 5; do
+			printf '[service w%d]\nexec = sleep 1000\nafter = base\n' "$i"
+		done
+		printf '[service base]\nexec = sleep 1000\n'
+	} >c.conf
+	hp-supervise -b --max-procs 2 -f "$PWD/c.conf"
+	wait_until 10 st_is base state running
+	# One of the five gets the second slot; the others wait for one.
+	limited() {
+		[ $(( $(evcount w1 process:limit) + $(evcount w2 process:limit) +
+		    $(evcount w3 process:limit) + $(evcount w4 process:limit) +
+		    $(evcount w5 process:limit) )) -ge 4 ]
+	}
+	wait_until 10 limited
+	[ "$(running base w1 w2 w3 w4 w5)" -eq 2 ]
+	[ "$(grep -c '"process:started"' "$HP_STATE_DIR/events.log")" -eq 2 ]
+}

@@ -78,3 +78,53 @@ setup() {
 	[ "$(stat -c %a "$HP_STATE_DIR/control")" = 600 ]
 	[ "$(stat -c %a "$HP_STATE_DIR/procs/a")" = 700 ]
 }
+
+@test "procs/NAME swapped for a link to it, once known: never written through" {
+	fg
+	spawn -n a -e MARK=a -- sh -c 'echo hi; sleep 1000'
+	wait_until 5 test -s "$HP_STATE_DIR/procs/a/log"
+	hp-supervise -t 5s stop a >/dev/null
+	mv "$HP_STATE_DIR/procs/a" elsewhere/a
+	ln -s "$PWD/elsewhere/a" "$HP_STATE_DIR/procs/a"
+	before=$(cd elsewhere/a && cat status log | cksum)
+	run --separate-stderr hp-supervise -t 5s start a
+	[ "$status" -eq 1 ]
+	echo "$stderr"
+	[[ "$stderr" == *"a: procs/a: a symbolic link: refused: not started"* ]]
+	[ "$(cd elsewhere/a && cat status log | cksum)" = "$before" ]
+	[ ! -e elsewhere/a/pid ]
+	[ -z "$(pgrep -f 'sleep 1000' | while read -r p; do
+	    grep -lsz -x MARK=a "/proc/$p/environ"; done)" ]
+	# Nor is it removed through the link.
+	run hp-supervise -t 5s remove a
+	[ -e elsewhere/a/spec ]
+}
+
+@test "STATE/lock a FIFO: nothing hangs, every command says so" {
+	mkfifo "$HP_STATE_DIR/lock"
+	msg="$HP_STATE_DIR/lock: not a regular file of ours"
+	for cmd in "hp-health" "hp-supervise -b" "hp-supervise status" \
+	    "hp-supervise -t 2s stop a" "hp-ls" "hp-spawn -- true"; do
+		run --separate-stderr timeout 10 $cmd
+		echo "$cmd: $status $stderr"
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "${cmd%% *}: $msg" ]
+	done
+	run --separate-stderr hp-supervise --json status
+	[ "$(echo "$output" | json j.error.code)" = state-dir ]
+}
+
+@test "STATE/control a regular file: the client says so at once" {
+	fg
+	spawn -n a -- sleep 60
+	kill -STOP "$FG"
+	mv "$HP_STATE_DIR/control" fifo
+	: >"$HP_STATE_DIR/control"
+	kill -CONT "$FG"
+	run --separate-stderr timeout 5 hp-supervise -t 15s stop a
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-supervise: $HP_STATE_DIR/control: not a FIFO of ours" ]
+	[ ! -s "$HP_STATE_DIR/control" ]
+	# The supervisor's own FIFO put back, for it to be shut down.
+	mv fifo "$HP_STATE_DIR/control"
+}

@@ -143,6 +143,56 @@ hp_help_print(const char *synopsis)
 	printf("usage: %s\n", synopsis);
 }
 
+/*
+ * A daemon whose disk is full would warn of every write it could not
+ * make: with a limit (hp_warn_limit), at most that many warnings a
+ * second are said, and how many were not is said once the next second
+ * has come (at the next warning, or hp_warn_flush).
+ */
+static int warn_max;		/* a second; 0: no limit */
+static int warn_n;		/* said in this second */
+static long long warn_sec;
+static unsigned long warn_held;	/* not said */
+
+void
+hp_warn_limit(int n)
+{
+	warn_max = n;
+}
+
+void
+hp_warn_flush(void)
+{
+	char msg[128];
+	long long sec = hp_mono_ms() / 1000;
+
+	if (warn_max <= 0 || sec == warn_sec)
+		return;
+	warn_sec = sec;
+	warn_n = 0;
+	if (warn_held == 0)
+		return;
+	snprintf(msg, sizeof msg, "warning: %lu more warnings not shown (at "
+	    "most %d a second)", warn_held, warn_max);
+	warn_held = 0;
+	warn_n++;
+	put(msg);
+}
+
+static int
+warnable(void)
+{
+	if (warn_max <= 0)
+		return 1;
+	hp_warn_flush();
+	if (warn_n >= warn_max) {
+		warn_held++;
+		return 0;
+	}
+	warn_n++;
+	return 1;
+}
+
 void
 hp_warn(const char *fmt, ...)
 {
@@ -150,6 +200,8 @@ hp_warn(const char *fmt, ...)
 	va_list ap;
 	int err = errno;
 
+	if (!warnable())
+		return;
 	va_start(ap, fmt);
 	vformat(msg, sizeof msg, "warning: ", fmt, ap, err);
 	va_end(ap);
@@ -164,6 +216,8 @@ hp_warnx(const char *fmt, ...)
 	va_list ap;
 	int err = errno;
 
+	if (!warnable())
+		return;
 	va_start(ap, fmt);
 	vformat(msg, sizeof msg, "warning: ", fmt, ap, 0);
 	va_end(ap);

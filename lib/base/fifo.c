@@ -60,6 +60,7 @@ int
 hp_fifo_send(const char *path, const char *line)
 {
 	size_t n = strlen(line);
+	struct stat sb;
 	ssize_t w;
 	int fd, e;
 
@@ -70,6 +71,13 @@ hp_fifo_send(const char *path, const char *line)
 	fd = hp_open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW, 0);
 	if (fd == -1)
 		return -1;
+	/* A regular file there would take the line and answer nothing. */
+	if (fstat(fd, &sb) == -1 || !S_ISFIFO(sb.st_mode) ||
+	    sb.st_uid != geteuid()) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	do
 		w = write(fd, line, n);
 	while (w == -1 && errno == EINTR);

@@ -132,14 +132,16 @@ hp_copy(char *dst, size_t n, const char *src)
 	return 0;
 }
 
-ssize_t
-hp_file_read(const char *path, char *buf, size_t n)
+/*
+ * All of fd into buf, NUL-terminated, then fd closed. A short read ends
+ * it: the end of a regular file, or of a small /proc one.
+ */
+static ssize_t
+slurp(int fd, char *buf, size_t n)
 {
 	ssize_t r, len = 0;
-	int fd, e;
+	int e;
 
-	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
-		return -1;
 	while ((size_t)len + 1 < n) {
 		r = hp_read(fd, buf + len, n - 1 - (size_t)len);
 		if (r == -1) {
@@ -151,13 +153,22 @@ hp_file_read(const char *path, char *buf, size_t n)
 		if (r == 0)
 			break;
 		len += r;
-		/* Short: the end of a regular file, or of a small /proc one. */
 		if ((size_t)len + 1 < n)
 			break;
 	}
 	close(fd);
 	buf[len] = '\0';
 	return len;
+}
+
+ssize_t
+hp_file_read(const char *path, char *buf, size_t n)
+{
+	int fd;
+
+	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	return slurp(fd, buf, n);
 }
 
 /*
@@ -185,6 +196,83 @@ hp_file_write(const char *path, const void *p, size_t n, mode_t mode)
 	if (rename(tmp, path) == -1) {
 		e = errno;
 		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The directory path is in, opened as such, itself not a link (ELOOP),
+ * and where its last component begins: for the *at() calls, so that a
+ * directory swapped for a link is never gone through.
+ */
+int
+hp_dir_open(const char *path, const char **base)
+{
+	char dir[HP_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	int fd;
+
+	if (slash == NULL) {
+		*base = path;
+		return hp_open(".", O_RDONLY | O_DIRECTORY, 0);
+	}
+	*base = slash + 1;
+	if (hp_path(dir, sizeof dir, "%.*s", (int)(slash - path), path) == -1)
+		return -1;
+	if (dir[0] == '\0')
+		dir[0] = '/', dir[1] = '\0';
+	if ((fd = hp_open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) == -1 &&
+	    errno == ENOTDIR && lstat(dir, &sb) == 0 && S_ISLNK(sb.st_mode))
+		errno = ELOOP;
+	return fd;
+}
+
+/*
+ * The same, inside the directory open as dfd: the name is one
+ * component, never followed if it is a link. Whoever swaps the directory
+ * for a link after dfd was opened writes nowhere of ours.
+ */
+ssize_t
+hp_file_readat(int dfd, const char *name, char *buf, size_t n)
+{
+	int fd;
+
+	do
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return -1;
+	return slurp(fd, buf, n);
+}
+
+int
+hp_file_writeat(int dfd, const char *name, const void *p, size_t n,
+    mode_t mode)
+{
+	char tmp[HP_NAME_MAX + 32];
+	int fd, e;
+
+	if (hp_path(tmp, sizeof tmp, "%s.tmp%ld", name, (long)getpid()) == -1)
+		return -1;
+	do
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return -1;
+	if (hp_write_all(fd, p, n) == -1 || close(fd) == -1) {
+		e = errno;
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	if (renameat(dfd, tmp, dfd, name) == -1) {
+		e = errno;
+		unlinkat(dfd, tmp, 0);
 		errno = e;
 		return -1;
 	}

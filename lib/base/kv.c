@@ -20,9 +20,8 @@
  * A key is one or more of [a-z0-9.-]; blanks may surround the '='; the
  * value runs to the end of the line, trailing whitespace dropped, and may
  * be empty. Keys may repeat: the file's order is kept, the last one wins.
- * A file is at most HP_KV_MAX bytes.
+ * A file is at most HP_KV_MAX bytes (hp.h).
  */
-#define HP_KV_MAX	(1024 * 1024)
 
 static int
 keychar(int c)

@@ -20,6 +20,19 @@ static pid_t heldby[HELD_MAX];	/* a child inherits the fd, not the lock */
 static int nheld;
 
 /*
+ * A lock is a regular file of ours. Anything else (a FIFO would hang an
+ * open without O_NONBLOCK) is refused: EINVAL.
+ */
+static int
+plain(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_uid == geteuid();
+}
+
+/*
  * Take the write lock on path and keep the descriptor for as long as the
  * lock must be held. fcntl locks end with the process, so a free lock
  * means its keeper is gone, whatever pidfiles say.
@@ -30,8 +43,14 @@ hp_lock_take(const char *path)
 	struct flock fl;
 	int fd, e;
 
-	if ((fd = hp_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600)) == -1)
+	if ((fd = hp_open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK,
+	    0600)) == -1)
 		return -1;
+	if (!plain(fd)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	fl.l_start = 0;
@@ -102,8 +121,13 @@ hp_lock_holder(const char *path)
 
 	if (ours(path))
 		return getpid();
-	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)) == -1)
 		return errno == ENOENT ? 0 : -1;
+	if (!plain(fd)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	fl.l_start = 0;

@@ -19,47 +19,83 @@
  */
 static const char *streams[2] = { "out", "err" };
 
-int
-hp_log_rotate(const char *path, int count)
+/* Rotate base in the directory dfd: base.K-1 to base.K ..., base to .1. */
+static int
+rotateat(int dfd, const char *base, int count)
 {
 	char from[HP_PATH_MAX], to[HP_PATH_MAX];
 	int i;
 
 	for (i = count - 1; i >= 1; i--) {
 		if (i == 1) {
-			if (hp_copy(from, sizeof from, path) == -1)
+			if (hp_copy(from, sizeof from, base) == -1)
 				return -1;
-		} else if (hp_path(from, sizeof from, "%s.%d", path,
+		} else if (hp_path(from, sizeof from, "%s.%d", base,
 		    i - 1) == -1)
 			return -1;
-		if (hp_path(to, sizeof to, "%s.%d", path, i) == -1)
+		if (hp_path(to, sizeof to, "%s.%d", base, i) == -1)
 			return -1;
-		if (rename(from, to) == -1 && errno != ENOENT)
+		if (renameat(dfd, from, dfd, to) == -1 && errno != ENOENT)
 			return -1;
 	}
-	if (count <= 1 && unlink(path) == -1 && errno != ENOENT)
+	if (count <= 1 && unlinkat(dfd, base, 0) == -1 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+int
+hp_log_rotate(const char *path, int count)
+{
+	const char *base;
+	int dfd, r, e;
+
+	if ((dfd = hp_dir_open(path, &base)) == -1)
+		return -1;
+	r = rotateat(dfd, base, count);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
+
+/*
+ * The log, opened in its directory: neither the file nor the directory
+ * it is in (procs/NAME) is followed if it is a link.
+ */
+static int
+openat_log(int dfd, const char *base)
+{
+	int fd;
+
+	do
+		fd = openat(dfd, base, O_RDWR | O_APPEND | O_CREAT |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	while (fd == -1 && errno == EINTR);
+	return fd;
 }
 
 static int
 openlog(struct hp_logger *lg)
 {
 	struct stat sb;
-	int fd;
+	const char *base;
+	int fd, dfd, e;
 
-	fd = hp_open(lg->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW,
-	    0600);
-	if (fd == -1 || lg->max <= 0)
-		return fd;
-	if (fstat(fd, &sb) == 0 && sb.st_size >= lg->max) {
+	if ((dfd = hp_dir_open(lg->path, &base)) == -1)
+		return -1;
+	fd = openat_log(dfd, base);
+	if (fd != -1 && lg->max > 0 && fstat(fd, &sb) == 0 &&
+	    sb.st_size >= lg->max) {
 		close(fd);
-		if (hp_log_rotate(lg->path, lg->count) == -1)
-			return -1;
-		lg->mid[0] = lg->mid[1] = 0;
-		fd = hp_open(lg->path, O_RDWR | O_APPEND | O_CREAT |
-		    O_NOFOLLOW, 0600);
+		fd = -1;
+		if (rotateat(dfd, base, lg->count) == 0) {
+			lg->mid[0] = lg->mid[1] = 0;
+			fd = openat_log(dfd, base);
+		}
 	}
+	e = errno;
+	close(dfd);
+	errno = e;
 	return fd;
 }
 
@@ -71,12 +107,17 @@ hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
 	char ts[32], last;
 	const char *nl;
 	size_t len;
-	int fd, r, e;
+	int fd, r, e, mid[2];
+	off_t end;
 
 	if (n == 0)
 		return 0;
 	if ((fd = openlog(lg)) == -1)
 		return -1;
+	/* Whole lines or nothing: a full disk's half write is cut back. */
+	end = lseek(fd, 0, SEEK_END);
+	mid[0] = lg->mid[0];
+	mid[1] = lg->mid[1];
 	if (!lg->checked) {
 		lg->checked = 1;
 		if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
@@ -101,6 +142,11 @@ hp_log_write(struct hp_logger *lg, int stream, const char *p, size_t n)
 	lg->last = stream;
 	r = hp_write_all(fd, b.p, b.len);
 	e = errno;
+	if (r == -1 && end >= 0) {
+		(void)ftruncate(fd, end);
+		lg->mid[0] = mid[0];
+		lg->mid[1] = mid[1];
+	}
 	close(fd);
 	hp_buf_free(&b);
 	errno = e;

@@ -63,34 +63,79 @@ hp_ident_kill(const struct hp_ident *id, int sig, int group)
 	return kill(group ? -id->pid : id->pid, sig);
 }
 
-int
-hp_pidfile_read(const char *path, struct hp_ident *id)
+/*
+ * A pid record: "PID START BOOT", one line; BOOT may be missing (a system
+ * with no boot id, or a record of an older version).
+ */
+static int
+pidparse(const char *buf, struct hp_ident *id)
 {
-	char buf[128];
 	char *end;
+	size_t n;
 	long pid;
 
 	memset(id, 0, sizeof *id);
-	if (hp_file_read(path, buf, sizeof buf) == -1)
-		return -1;
 	pid = strtol(buf, &end, 10);
 	if (end == buf || pid <= 1 || *end != ' ') {
 		errno = EINVAL;
 		return -1;
 	}
 	id->pid = (pid_t)pid;
-	id->start = strtoull(end + 1, NULL, 10);
+	id->start = strtoull(end + 1, &end, 10);
+	if (*end == ' ') {
+		n = strcspn(++end, " \n");
+		if (n < sizeof id->boot)
+			memcpy(id->boot, end, n);
+	}
 	return 0;
+}
+
+static int
+pidline(char *buf, size_t n, const struct hp_ident *id)
+{
+	return snprintf(buf, n, "%ld %llu%s%s\n", (long)id->pid, id->start,
+	    id->boot[0] != '\0' ? " " : "", id->boot);
+}
+
+int
+hp_pidfile_read(const char *path, struct hp_ident *id)
+{
+	char buf[128];
+
+	memset(id, 0, sizeof *id);
+	if (hp_file_read(path, buf, sizeof buf) == -1)
+		return -1;
+	return pidparse(buf, id);
 }
 
 int
 hp_pidfile_write(const char *path, const struct hp_ident *id)
 {
-	char buf[64];
-	int n;
+	char buf[128];
 
-	n = snprintf(buf, sizeof buf, "%ld %llu\n", (long)id->pid, id->start);
-	return hp_file_write(path, buf, (size_t)n, 0600);
+	return hp_file_write(path, buf, (size_t)pidline(buf, sizeof buf, id),
+	    0600);
+}
+
+/* The same, in the directory open as dfd (hp_file_writeat). */
+int
+hp_pidfile_readat(int dfd, const char *name, struct hp_ident *id)
+{
+	char buf[128];
+
+	memset(id, 0, sizeof *id);
+	if (hp_file_readat(dfd, name, buf, sizeof buf) == -1)
+		return -1;
+	return pidparse(buf, id);
+}
+
+int
+hp_pidfile_writeat(int dfd, const char *name, const struct hp_ident *id)
+{
+	char buf[128];
+
+	return hp_file_writeat(dfd, name, buf, (size_t)pidline(buf,
+	    sizeof buf, id), 0600);
 }
 
 int
@@ -230,13 +275,29 @@ pidvar(char *v)
  * reads it can tell a process that died before it from a program that
  * has started.
  */
-void
-hp_spawn_exec(struct hp_spawn *sp, int ep)
+static void child(struct hp_spawn *, int, int) HP_DEAD;
+
+static void
+child(struct hp_spawn *sp, int ep, int go)
 {
 	int src[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
 	int dst[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
 	int i, k, n = 0, devnull, top = 2, rp;
+	ssize_t got;
+	char c;
 
+	/*
+	 * Nothing happens before the parent has recorded who we are: EOF
+	 * (it died, or could not record us) ends us here, unknown to none.
+	 */
+	if (go != -1) {
+		do
+			got = read(go, &c, 1);
+		while (got == -1 && errno == EINTR);
+		if (got != 1)
+			_exit(HP_EXIT_NOEXEC);
+		close(go);
+	}
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
@@ -307,12 +368,26 @@ hp_spawn_exec(struct hp_spawn *sp, int ep)
 	report(rp, 0);
 }
 
+/* In place: the program runs in this process, or it exits as child(). */
+void
+hp_spawn_exec(struct hp_spawn *sp, int ep)
+{
+	child(sp, ep, -1);
+}
+
 /*
  * Start argv and return its pid once it has exec'd. A failed exec (or
  * chdir) comes back as -1 with the child's errno, and sp->stage says
  * which: 0 exec, 1 chdir, 2 setting up; 3 and 4: our pipe or fork failed
- * (out of processes: EAGAIN). The pipe is close-on-exec, so EOF is
- * success.
+ * (out of processes: EAGAIN); 5: sp->before failed (its errno), and the
+ * child ended without running anything. The pipe is close-on-exec, so EOF
+ * is success.
+ *
+ * With sp->before, the child waits on a second pipe until before(pid)
+ * has recorded it; the byte that lets it go is written after, and our
+ * death or a failed record closes the pipe instead: a child never runs
+ * the program before whoever comes after us can know it. The caller
+ * ignores SIGPIPE.
  */
 pid_t
 hp_spawn(struct hp_spawn *sp)
@@ -321,27 +396,54 @@ hp_spawn(struct hp_spawn *sp)
 	sigset_t old;
 	ssize_t n;
 	pid_t pid;
-	int ep[2], e, st;
+	int ep[2], go[2] = { -1, -1 }, e, st;
 
 	if (hp_pipe(ep, 0) == -1) {
 		sp->stage = 3;
+		return -1;
+	}
+	if (sp->before != NULL && hp_pipe(go, 0) == -1) {
+		e = errno;
+		close(ep[0]);
+		close(ep[1]);
+		sp->stage = 3;
+		errno = e;
 		return -1;
 	}
 	hp_sig_block(&old);
 	pid = fork();
 	if (pid == 0) {
 		close(ep[0]);
+		if (go[1] != -1)
+			close(go[1]);
 		sp->mark = 0;
-		hp_spawn_exec(sp, ep[1]);
+		child(sp, ep[1], go[0]);
 	}
 	e = errno;
 	hp_sig_restore(&old);
 	close(ep[1]);
+	if (go[0] != -1)
+		close(go[0]);
 	if (pid == -1) {
 		close(ep[0]);
+		if (go[1] != -1)
+			close(go[1]);
 		sp->stage = 4;
 		errno = e;
 		return -1;
+	}
+	if (sp->before != NULL) {
+		if (sp->before(pid, sp->arg) == -1) {
+			e = errno;
+			close(go[1]);
+			close(ep[0]);
+			hp_waitpid(pid, &st, 0);
+			sp->stage = 5;
+			errno = e;
+			return -1;
+		}
+		(void)!write(go[1], "", 1);
+		close(go[1]);
 	}
 	n = hp_read(ep[0], &r, sizeof r);
 	close(ep[0]);

@@ -92,11 +92,15 @@ hp_term_ask(struct hp_client *c, const char *name, char *out, size_t n,
 	char line[HP_LINE_MAX], who[HP_NAME_MAX + 1], ok[8];
 	long long end = hp_mono_ms() + 10000;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	if (hp_client_send(c, "%s", line) == -1)
+	c->deadline = hp_wall_ms() + (end - hp_mono_ms());
+	r = hp_client_send(c, "%s", line);
+	c->deadline = 0;
+	if (r == -1)
 		return -1;
 	while (hp_client_line(c, out, n, end - hp_mono_ms()) == 0)
 		if (hp_json_get(out, "ok", ok, sizeof ok) == 0 &&

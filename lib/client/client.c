@@ -178,7 +178,8 @@ hp_client_send(struct hp_client *c, const char *fmt, ...)
 	size_t n;
 	int r;
 
-	r = snprintf(line, sizeof line, "%s ", c->id);
+	r = snprintf(line, sizeof line, "@%d %lld %s ", HP_PROTO,
+	    c->deadline, c->id);
 	va_start(ap, fmt);
 	r += vsnprintf(line + r, sizeof line - (size_t)r, fmt, ap);
 	va_end(ap);
@@ -255,6 +256,7 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
 }
 
 #define START_MS	10000	/* for a supervisor to come and take the spec */
+#define ADD_MS		30000	/* for its answer, after any wait in its queue */
 
 /*
  * Ask the supervisor to add the spec in tmp; the reply line is in out.
@@ -262,9 +264,8 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
  * has just started it), or may be on its way out: try again, for a while.
  */
 static int
-ask(struct hp_client *c, const char *name, const char *tmp,
-    const char *file, int unique, char *out, size_t n,
-    void (*seen)(const char *), struct hp_error *e)
+ask(struct hp_client *c, const char *name, const char *tmp, int unique,
+    char *out, size_t n, void (*seen)(const char *), struct hp_error *e)
 {
 	char code[32];
 	long long end = hp_mono_ms() + START_MS;
@@ -276,8 +277,12 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 			poll(NULL, 0, try < 10 ? 1 : 10);
 		if (hp_client_start(c->st, e) == -1)
 			return -1;
-		if (hp_client_send(c, "add %s %s%s", name, tmp,
-		    unique ? " unique" : "") == -1) {
+		hp_admit_read(c->st, &a);
+		c->deadline = hp_wall_ms() + ADD_MS + a.queue_timeout;
+		r = hp_client_send(c, "add %s %s%s", name, tmp,
+		    unique ? " unique" : "");
+		c->deadline = 0;
+		if (r == -1) {
 			if (errno == ENXIO || errno == ENOENT ||
 			    errno == EAGAIN)
 				continue;	/* not listening, or full */
@@ -285,8 +290,7 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 			    name);
 		}
 		/* The answer may wait for a place in the supervisor's queue. */
-		hp_admit_read(c->st, &a);
-		while ((r = hp_client_line(c, out, n, 30000 +
+		while ((r = hp_client_line(c, out, n, ADD_MS +
 		    a.queue_timeout)) == 0) {
 			if (hp_json_get(out, "ok", code, sizeof code) == 0)
 				break;
@@ -307,9 +311,11 @@ ask(struct hp_client *c, const char *name, const char *tmp,
 				return hp_error_set(e, HP_EXIT_FAIL,
 				    "shutting-down", "%s: the supervisor shut "
 				    "down", name);
-			if (access(file, F_OK) == -1)
-				return hp_error_set(e, HP_EXIT_FAIL, "system",
-				    "%s: the supervisor went away", name);
+			/*
+			 * It went away: a next one is started and asked
+			 * again. If the spec was taken, the next one knows
+			 * what became of it (its status names our file).
+			 */
 			continue;
 		}
 		/* One that ends for want of work: ask the next one. */
@@ -338,17 +344,28 @@ hp_client_add(struct hp_client *c, const struct hp_spec *sp,
 {
 	char tmp[64], file[HP_PATH_MAX];
 	struct hp_buf b = { 0 };
+	size_t len;
 	int r;
 
-	if (hp_proc_spawnfile(c->st, file, sizeof file, tmp,
-	    sizeof tmp) == -1)
-		return hp_error_sys(e, "%s: spec file", name);
 	hp_spec_write(sp, &b);
+	/* What the supervisor would refuse to read: the caller's to mend. */
+	if ((len = b.len) > HP_KV_MAX) {
+		hp_buf_free(&b);
+		return hp_error_set(e, HP_EXIT_USAGE, "usage", "%s: the command "
+		    "and its environment are too large: a spec of %zu bytes, "
+		    "at most %d", name, len, HP_KV_MAX);
+	}
+	hp_proc_spawnsweep(c->st);	/* what killed ones left */
+	if (hp_proc_spawnfile(c->st, file, sizeof file, tmp,
+	    sizeof tmp) == -1) {
+		hp_buf_free(&b);
+		return hp_error_sys(e, "%s: spec file", name);
+	}
 	r = hp_file_write(file, b.p, b.len, 0600);
 	hp_buf_free(&b);
 	if (r == -1)
 		return hp_error_sys(e, "%s", file);
-	r = ask(c, name, tmp, file, unique, out, n, seen, e);
+	r = ask(c, name, tmp, unique, out, n, seen, e);
 	unlink(file);
 	return r;
 }

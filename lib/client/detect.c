@@ -19,6 +19,7 @@
 #include "client/detect.h"
 
 #define PROBE_MAX	(64 * 1024)	/* output beyond this is a flood */
+#define VERSION_SCAN	4096	/* of a probe's output, the version is in */
 #define DEFAULT_RE	"([0-9]+\\.[0-9]+(\\.[0-9]+)?)"
 #define EXEC_MARK	"hp-detect: exec failed: "
 
@@ -279,17 +280,23 @@ hp_version_re_ok(const char *re)
 /*
  * The version in text: subexpression 1 of re (NULL: the default) into
  * ver, the line it is on into raw. Without a match, raw is the first
- * line and ver empty: -1.
+ * line and ver empty: -1. Only the first VERSION_SCAN bytes are looked
+ * at: a regex search may take time quadratic in its text, or worse.
  */
 int
-hp_version_parse(const char *re, const char *text, char *ver, size_t vn,
+hp_version_parse(const char *re, const char *whole, char *ver, size_t vn,
     char *raw, size_t rn)
 {
+	char text[VERSION_SCAN + 1];
 	const char *ls, *le;
+	size_t n;
 	regmatch_t m[2];
 	regex_t rx;
 	int ok;
 
+	n = strnlen(whole, VERSION_SCAN);
+	memcpy(text, whole, n);
+	text[n] = '\0';
 	ver[0] = raw[0] = '\0';
 	if (re == NULL)
 		re = DEFAULT_RE;

@@ -22,7 +22,6 @@ hp_launch_find(struct hp_launch *l, const char *id, const char *argv0,
 	struct hp_envpath ep;
 	struct hp_detect d;
 	char sys[HP_PATH_MAX];
-	int i;
 
 	if (!hp_name_ok(id))
 		return hp_error_set(e, HP_EXIT_USAGE, "usage",
@@ -50,8 +49,7 @@ hp_launch_find(struct hp_launch *l, const char *id, const char *argv0,
 	/* The version only if the cache knows it: no probe before a launch. */
 	if (hp_cache_dir(d.cachedir, sizeof d.cachedir, NULL) == 0)
 		hp_dcache_fill(&d);
-	for (i = 0; i < t->nenv; i++)
-		hp_spec_addenv(sp, t->env[i]);
+	hp_spec_addenvs(sp, t->env, (size_t)t->nenv);
 	hp_copy(l->id, sizeof l->id, t->id);
 	hp_copy(l->name, sizeof l->name, t->name);
 	hp_copy(l->path, sizeof l->path, d.r[0].path);

@@ -70,7 +70,6 @@ finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 {
 	struct hp_spec *sp;
 	char why[256];
-	int i;
 
 	if (c->n == 0)
 		return 0;
@@ -84,12 +83,6 @@ finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
 		snprintf(msg, n, "%s:%d: %s: %s", path, line, sp->name, why);
 		return -1;
 	}
-	for (i = 0; i < c->n - 1; i++)
-		if (strcmp(c->spec[i].name, sp->name) == 0) {
-			snprintf(msg, n, "%s:%d: %s is defined twice", path,
-			    line, sp->name);
-			return -1;
-		}
 	return 0;
 }
 
@@ -113,10 +106,13 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 				return -1;
 			if (section(line, &type, name, why, sizeof why) == -1)
 				goto bad;
-			c->spec = hp_xrealloc(c->spec, (size_t)(c->n + 1) *
-			    sizeof *c->spec);
-			c->line = hp_xrealloc(c->line, (size_t)(c->n + 1) *
-			    sizeof *c->line);
+			/* Room doubles: a long file is not copied anew. */
+			if ((c->n & (c->n - 1)) == 0) {
+				c->spec = hp_xrealloc(c->spec, (size_t)(c->n ?
+				    c->n * 2 : 1) * sizeof *c->spec);
+				c->line = hp_xrealloc(c->line, (size_t)(c->n ?
+				    c->n * 2 : 1) * sizeof *c->line);
+			}
 			c->line[c->n] = no;
 			hp_spec_init(&c->spec[c->n++], name, type);
 			start = no;
@@ -151,62 +147,54 @@ bad:
 	return -1;
 }
 
-/* The section of name, or of NAME for an instance NAME:I; -1 none. */
-static int
-byname(const struct hp_conf *c, const char *name)
+static const char *
+name_of(void *arg, int i)
 {
-	size_t len = strcspn(name, ":");
-	int i;
-
-	for (i = 0; i < c->n; i++)
-		if (strncmp(c->spec[i].name, name, len) == 0 &&
-		    c->spec[i].name[len] == '\0')
-			return i;
-	return -1;
+	return ((struct hp_conf *)arg)->spec[i].name;
 }
 
-/* Does a chain of "after" from section i come back to it? */
-static int
-cycle(const struct hp_conf *c, int i, char *mark)
+static char **
+after_of(void *arg, int i)
 {
-	char **a = c->spec[i].after;
-	int k;
-
-	if (mark[i] == 1)
-		return 1;
-	if (mark[i] == 2)
-		return 0;
-	mark[i] = 1;
-	for (; a != NULL && *a != NULL; a++)
-		if ((k = byname(c, *a)) != -1 && cycle(c, k, mark))
-			return 1;
-	mark[i] = 2;
-	return 0;
+	return ((struct hp_conf *)arg)->spec[i].after;
 }
 
-/* Every "after" names a section of the file, and none goes round. */
+/*
+ * No name twice; every "after" names a section of the file, and none
+ * goes round (the graph is walked without recursion: after.c).
+ */
 static int
-depends(const struct hp_conf *c, const char *path, char *msg, size_t n)
+depends(struct hp_conf *c, const char *path, char *msg, size_t n)
 {
-	char **a, *mark;
+	struct hp_map m;
+	struct hp_slot *sl;
+	struct hp_after g;
 	int i, r = 0;
 
-	for (i = 0; i < c->n; i++)
-		for (a = c->spec[i].after; a != NULL && *a != NULL; a++)
-			if (byname(c, *a) == -1) {
-				snprintf(msg, n, "%s:%d: %s: after: no such "
-				    "section: %s", path, c->line[i],
-				    c->spec[i].name, *a);
-				return -1;
-			}
-	mark = hp_xcalloc((size_t)c->n + 1, 1);
-	for (i = 0; i < c->n && r == 0; i++)
-		if (cycle(c, i, mark)) {
-			snprintf(msg, n, "%s:%d: %s: after: a cycle",
-			    path, c->line[i], c->spec[i].name);
+	hp_map_init(&m);
+	for (i = 0; i < c->n && r == 0; i++) {
+		sl = hp_map_put(&m, c->spec[i].name, strlen(c->spec[i].name));
+		if (sl->v.p != NULL) {
+			snprintf(msg, n, "%s:%d: %s is defined twice", path,
+			    c->line[i], c->spec[i].name);
 			r = -1;
 		}
-	free(mark);
+		sl->v.i = 1;
+	}
+	hp_map_free(&m);
+	if (r == -1)
+		return -1;
+	hp_after_build(&g, c->n, name_of, after_of, c);
+	if (g.missing != -1) {
+		snprintf(msg, n, "%s:%d: %s: after: no such section: %s", path,
+		    c->line[g.missing], c->spec[g.missing].name, g.what);
+		r = -1;
+	} else if (g.cyclic != -1) {
+		snprintf(msg, n, "%s:%d: %s: after: a cycle", path,
+		    c->line[g.cyclic], c->spec[g.cyclic].name);
+		r = -1;
+	}
+	hp_after_free(&g);
 	return r;
 }
 

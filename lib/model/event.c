@@ -220,21 +220,71 @@ fanout(struct hp_events *ev, const char *line, size_t n, const char *only)
 	}
 }
 
+/*
+ * One line to events.log, whole or not at all: a write the disk refuses
+ * half of is cut back to where it began. A line that could not be
+ * written is counted; once one is written again, an event says how many
+ * were lost and which (hp_event_publish).
+ */
 static void
 logline(struct hp_events *ev, const char *line, size_t n)
 {
 	char path[HP_PATH_MAX];
 	struct stat sb;
+	off_t end = -1;
+	int e;
 
-	if (ev->logfd != -1 && fstat(ev->logfd, &sb) == 0 &&
-	    sb.st_size + (off_t)n > ev->logmax &&
-	    hp_state_file(ev->st, path, sizeof path, HP_F_EVENTS_LOG) == 0 &&
-	    hp_log_rotate(path, ev->logcount) == 0) {
-		close(ev->logfd);
+	if (ev->logfd == -1)
 		openlog(ev);
+	if (ev->logfd != -1 && fstat(ev->logfd, &sb) == 0) {
+		end = sb.st_size;
+		if (sb.st_size + (off_t)n > ev->logmax &&
+		    hp_state_file(ev->st, path, sizeof path,
+		    HP_F_EVENTS_LOG) == 0 &&
+		    hp_log_rotate(path, ev->logcount) == 0) {
+			close(ev->logfd);
+			end = openlog(ev) == -1 ? -1 : 0;
+		}
 	}
-	if (ev->logfd == -1 || hp_write_all(ev->logfd, line, n) == -1)
-		hp_warn("write events.log");
+	if (ev->logfd != -1 && end >= 0 &&
+	    hp_write_all(ev->logfd, line, n) == 0) {
+		if (ev->lost > 0)
+			ev->tell = 1;
+		return;
+	}
+	e = errno;
+	if (ev->logfd != -1 && end >= 0)
+		(void)ftruncate(ev->logfd, end);
+	if (ev->lost++ == 0)
+		ev->lost_first = ev->seq;
+	ev->lost_last = ev->seq;
+	errno = e;
+	hp_warn("write events.log");
+}
+
+/* Events lost to events.log, said once it takes lines again. */
+static void
+lostevent(struct hp_events *ev)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	unsigned long long first = ev->lost_first, last = ev->lost_last;
+	unsigned long n = ev->lost;
+
+	ev->tell = 0;
+	ev->lost = 0;
+	hp_json_init(&j, &b);
+	hp_event_begin(ev, &j, "events:lost");
+	hp_json_kint(&j, "count", (long long)n);
+	hp_json_kint(&j, "first", (long long)first);
+	hp_json_kint(&j, "last", (long long)last);
+	hp_event_publish(ev, &j);
+	hp_buf_free(&b);
+	/* Lost itself: what it said is said by the next one, with it. */
+	if (ev->lost > 0) {
+		ev->lost += n;
+		ev->lost_first = first;
+	}
 }
 
 /* Close the event's object and send it everywhere it goes. */
@@ -251,6 +301,8 @@ hp_event_publish(struct hp_events *ev, struct hp_json *j)
 	if (ev->echo && hp_write_all(STDOUT_FILENO, b->p, b->len) == -1)
 		ev->echo = 0;
 	b->len = 0;
+	if (ev->tell)
+		lostevent(ev);
 }
 
 static int

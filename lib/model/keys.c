@@ -387,26 +387,36 @@ set_str(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
+/* The words of an env value, each NAME=VALUE; -1 + message. */
+int
+hp_env_split(const char *v, char ***w, int *argc, char *msg, size_t n)
+{
+	int i;
+
+	if (hp_split(v, w, argc) == -1)
+		return snprintf(msg, n, "env: %s", hp_split_error()), -1;
+	for (i = 0; i < *argc; i++)
+		if (strchr((*w)[i], '=') == NULL || (*w)[i][0] == '=') {
+			snprintf(msg, n, "env: not NAME=VALUE: %s", (*w)[i]);
+			hp_argv_free(*w);
+			*w = NULL;
+			return -1;
+		}
+	return 0;
+}
+
 /* env = NAME=VALUE ...: added to what the spec has. */
 static int
 set_env(struct hp_spec *sp, const struct hp_key *k, const char *v,
     char *msg, size_t n)
 {
 	char **w;
-	int argc, i;
+	int argc;
 
-	if (hp_split(v, &w, &argc) == -1)
-		return snprintf(msg, n, "%s: %s", k->name, hp_split_error()),
-		    -1;
-	for (i = 0; i < argc; i++)
-		if (strchr(w[i], '=') == NULL || w[i][0] == '=') {
-			snprintf(msg, n, "%s: not NAME=VALUE: %s", k->name,
-			    w[i]);
-			hp_argv_free(w);
-			return -1;
-		}
-	for (i = 0; i < argc; i++)
-		hp_spec_addenv(sp, w[i]);
+	(void)k;
+	if (hp_env_split(v, &w, &argc, msg, n) == -1)
+		return -1;
+	hp_spec_addenvs(sp, w, (size_t)argc);
 	hp_argv_free(w);
 	return 0;
 }

@@ -85,13 +85,50 @@ hp_spec_opt(struct hp_spec *sp, int opt, const char *arg, char *msg,
 	return hp_spec_set(sp, "group", colon + 1, msg, n);
 }
 
+/* The words of env lines, gathered to be added at once. */
+struct envs {
+	char	**w;
+	size_t	  n, cap;
+};
+
+static int
+gather(struct envs *e, const char *v, char *msg, size_t n)
+{
+	char **w;
+	int argc, i;
+
+	if (hp_env_split(v, &w, &argc, msg, n) == -1)
+		return -1;
+	if (e->n + (size_t)argc >= e->cap) {
+		e->cap = (e->n + (size_t)argc) * 2 + 16;
+		e->w = hp_xrealloc(e->w, e->cap * sizeof *e->w);
+	}
+	for (i = 0; i < argc; i++)
+		e->w[e->n++] = w[i];
+	free(w);
+	return 0;
+}
+
+static void
+envs_free(struct envs *e)
+{
+	while (e->n > 0)
+		free(e->w[--e->n]);
+	free(e->w);
+}
+
+/*
+ * A spec file. Its env lines (hp-spawn writes one a variable, and a
+ * process may have tens of thousands) are added at once, in linear time.
+ */
 int
 hp_spec_load(struct hp_spec *sp, const char *name, const char *path,
     char *msg, size_t n)
 {
 	struct hp_kv kv = { 0 };
+	struct envs env = { 0 };
 	char why[200];
-	int i;
+	int i, r;
 
 	hp_spec_init(sp, name, HP_SERVICE);
 	if (hp_kv_load(&kv, path) == -1) {
@@ -107,15 +144,21 @@ hp_spec_load(struct hp_spec *sp, const char *name, const char *path,
 	    hp_spec_set(sp, "type", hp_kv_get(&kv, "type"), why,
 	    sizeof why) == 0)
 		hp_spec_init(sp, name, sp->type);
-	for (i = 0; i < kv.n; i++)
-		if (hp_spec_set(sp, kv.key[i], kv.val[i], why,
-		    sizeof why) == -1) {
+	for (i = 0; i < kv.n; i++) {
+		r = strcmp(kv.key[i], "env") == 0 ?
+		    gather(&env, kv.val[i], why, sizeof why) :
+		    hp_spec_set(sp, kv.key[i], kv.val[i], why, sizeof why);
+		if (r == -1) {
 			snprintf(msg, n, "%s:%d: %s", path, kv.line[i], why);
+			envs_free(&env);
 			hp_kv_free(&kv);
 			hp_spec_free(sp);
 			return -1;
 		}
+	}
 	hp_kv_free(&kv);
+	hp_spec_addenvs(sp, env.w, env.n);
+	envs_free(&env);
 	if (sp->argv == NULL) {
 		snprintf(msg, n, "%s: no exec line", path);
 		hp_spec_free(sp);

@@ -19,29 +19,53 @@ static const char *unsafe[] = {
 	"NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", NULL
 };
 
-static int
-envmatch(const char *a, const char *b)
+/* The length of the name of NAME=VALUE. */
+static size_t
+namelen(const char *word)
 {
-	size_t n = strcspn(a, "=");
-
-	return strncmp(a, b, n) == 0 && b[n] == '=';
+	return strcspn(word, "=");
 }
 
-/* Add NAME=VALUE to the spec's environment, in place of an earlier NAME. */
+/*
+ * Add words (NAME=VALUE) to the spec's environment, each in place of an
+ * earlier NAME: in time linear in both, the names in a map.
+ */
+void
+hp_spec_addenvs(struct hp_spec *sp, char *const *words, size_t nw)
+{
+	struct hp_map m;
+	struct hp_slot *s;
+	size_t n, i;
+
+	for (n = 0; sp->env != NULL && sp->env[n] != NULL; n++)
+		;
+	sp->env = hp_xrealloc(sp->env, (n + nw + 1) * sizeof *sp->env);
+	hp_map_init(&m);
+	for (i = 0; i < n; i++)
+		hp_map_put(&m, sp->env[i], namelen(sp->env[i]))->v.i = i;
+	for (i = 0; i < nw; i++) {
+		if ((s = hp_map_get(&m, words[i], namelen(words[i]))) !=
+		    NULL) {
+			free(sp->env[s->v.i]);
+			sp->env[s->v.i] = hp_xstrdup(words[i]);
+			s->key = sp->env[s->v.i];	/* the old one is gone */
+			continue;
+		}
+		sp->env[n] = hp_xstrdup(words[i]);
+		hp_map_put(&m, sp->env[n], namelen(sp->env[n]))->v.i = n;
+		n++;
+	}
+	sp->env[n] = NULL;
+	hp_map_free(&m);
+}
+
 void
 hp_spec_addenv(struct hp_spec *sp, const char *word)
 {
-	size_t n = 0;
+	char *w[1];
 
-	for (n = 0; sp->env != NULL && sp->env[n] != NULL; n++)
-		if (envmatch(word, sp->env[n])) {
-			free(sp->env[n]);
-			sp->env[n] = hp_xstrdup(word);
-			return;
-		}
-	sp->env = hp_xrealloc(sp->env, (n + 2) * sizeof *sp->env);
-	sp->env[n] = hp_xstrdup(word);
-	sp->env[n + 1] = NULL;
+	w[0] = (char *)word;
+	hp_spec_addenvs(sp, w, 1);
 }
 
 /* env-allow = NAME ...: names of variables, or prefixes ending in '*'. */
@@ -150,6 +174,8 @@ char **
 hp_spec_envp(const struct hp_spec *sp)
 {
 	char **out, **base = sp->clear_env ? NULL : environ;
+	struct hp_map m;
+	struct hp_slot *s;
 	size_t n = 0, k = 0, i, j;
 
 	for (i = 0; base != NULL && base[i] != NULL; i++)
@@ -165,14 +191,22 @@ hp_spec_envp(const struct hp_spec *sp)
 		if (unsafe[j] == NULL && allowed(sp->env_allow, base[i]))
 			out[k++] = base[i];
 	}
+	/* The spec's on top, in place of the first of a name: linear. */
+	hp_map_init(&m);
+	for (j = 0; j < k; j++)
+		if (hp_map_get(&m, out[j], namelen(out[j])) == NULL)
+			hp_map_put(&m, out[j], namelen(out[j]))->v.i = j;
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
-		for (j = 0; j < k; j++)
-			if (envmatch(sp->env[i], out[j]))
-				break;
-		out[j] = sp->env[i];
-		if (j == k)
-			k++;
+		if ((s = hp_map_get(&m, sp->env[i], namelen(sp->env[i]))) !=
+		    NULL)
+			out[s->v.i] = sp->env[i];
+		else {
+			hp_map_put(&m, sp->env[i], namelen(sp->env[i]))->v.i =
+			    k;
+			out[k++] = sp->env[i];
+		}
 	}
+	hp_map_free(&m);
 	out[k] = NULL;
 	enhance(out);
 	if (sp->user != NULL)
@@ -192,7 +226,8 @@ hp_spec_inherit(struct hp_spec *sp)
 	ours.env_allow = sp->env_allow;
 	envp = hp_spec_envp(&ours);
 	for (i = 0; envp[i] != NULL; i++)
-		hp_spec_addenv(sp, envp[i]);
+		;
+	hp_spec_addenvs(sp, envp, i);
 	free(envp);
 }
 

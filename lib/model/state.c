@@ -5,6 +5,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +109,33 @@ vet(const char *path, int create)
 	return 0;
 }
 
+/*
+ * STATE/lock is a regular file of ours and STATE/control a FIFO of ours,
+ * where they are: anything else would hang whoever opens it (a FIFO for
+ * the lock) or swallow requests unanswered (a file for the FIFO).
+ */
+static int
+kind(const struct hp_state *st, int f, mode_t type, const char *what)
+{
+	char path[HP_PATH_MAX];
+	struct stat sb;
+
+	if (hp_state_file(st, path, sizeof path, f) == -1)
+		return -1;
+	if (lstat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((sb.st_mode & S_IFMT) != type || sb.st_uid != geteuid()) {
+		snprintf(why, sizeof why, "%s: not %s of ours", path, what);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 hp_state_open(struct hp_state *st, int create)
 {
@@ -116,6 +145,10 @@ hp_state_open(struct hp_state *st, int create)
 
 	old = umask(077);
 	r = vet(st->dir, create);
+	if (r == 0)
+		r = kind(st, HP_F_LOCK, S_IFREG, "a regular file");
+	if (r == 0)
+		r = kind(st, HP_F_CONTROL, S_IFIFO, "a FIFO");
 	if (r == 0 && hp_state_file(st, sub, sizeof sub, HP_F_PROCS) == 0)
 		r = vet(sub, create);
 	if (r == 0 && hp_state_file(st, sub, sizeof sub, HP_F_EVENTS) == 0)
@@ -264,6 +297,36 @@ hp_proc_spawnname(const char *name)
 	    strchr(name, '/') == NULL && strlen(name) <= HP_NAME_MAX;
 }
 
+/*
+ * Specs on their way whose hp-spawn is gone (killed before it removed
+ * its own): removed. One of a live client, even a reused pid, is kept.
+ */
+void
+hp_proc_spawnsweep(const struct hp_state *st)
+{
+	char dir[HP_PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	long pid;
+	int fd;
+
+	if (hp_state_file(st, dir, sizeof dir, HP_F_PROCS) == -1 ||
+	    (fd = hp_open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) == -1)
+		return;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		if (!hp_proc_spawnname(d->d_name))
+			continue;
+		pid = strtol(d->d_name + strlen(SPAWN_PREFIX), NULL, 10);
+		if (pid > 1 && kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			(void)unlinkat(fd, d->d_name, 0);
+	}
+	closedir(dp);
+}
+
 int
 hp_state_subscriber(const struct hp_state *st, char *buf, size_t n,
     const char *id)
@@ -318,6 +381,37 @@ hp_state_proc(const struct hp_state *st, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * procs/NAME opened as a directory, never through a link (ELOOP), ours
+ * alone (EPERM): what is written in it then goes relative to the
+ * descriptor, and a link swapped in later changes nothing.
+ */
+int
+hp_proc_open(const struct hp_state *st, const char *name)
+{
+	char path[HP_PATH_MAX];
+	struct stat sb;
+	int fd;
+
+	if (hp_proc_file(st, path, sizeof path, name, HP_P_DIR) == -1)
+		return -1;
+	if ((fd = hp_open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+	    0)) == -1) {
+		/* Linux says ENOTDIR of a link with O_DIRECTORY: tell them. */
+		if (errno == ENOTDIR && lstat(path, &sb) == 0 &&
+		    S_ISLNK(sb.st_mode))
+			errno = ELOOP;
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1 || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 022) != 0) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
 }
 
 int

@@ -111,7 +111,8 @@ hp_pty_specenv(struct hp_spec *sp)
 	envp = hp_pty_envp(sp);		/* may point into sp->env */
 	memset(&copy, 0, sizeof copy);
 	for (i = 0; envp[i] != NULL; i++)
-		hp_spec_addenv(&copy, envp[i]);
+		;
+	hp_spec_addenvs(&copy, envp, i);
 	free(envp);
 	hp_argv_free(sp->env);
 	sp->env = copy.env;

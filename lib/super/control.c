@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,24 +101,80 @@ unknown(struct hp_super *s, struct hp_spec *spec, char *msg, size_t n)
 	return 0;
 }
 
+/*
+ * Before the spec is in place, a status that says which spawn it is:
+ * an add cut short here is undone by the next supervisor (recover), and
+ * its client, who still has the spec file, asks again.
+ */
+static int
+taken(int dfd, const char *name, const char *tmp)
+{
+	struct hp_buf b = { 0 };
+	int r;
+
+	hp_kv_add(&b, "name", name);
+	hp_kv_add(&b, "state", "starting");
+	hp_kv_add(&b, "spawn", tmp);
+	r = hp_file_writeat(dfd, hp_proc_filename(HP_P_STATUS), b.p, b.len,
+	    0600);
+	hp_buf_free(&b);
+	return r;
+}
+
+/*
+ * An add asked again for a spec file that is gone: the supervisor before
+ * us took it and went away before it answered. The process it was added
+ * as (its status said which spawn) is answered for as a start: 1; 0,
+ * none is known.
+ */
+static int
+again(struct hp_super *s, const char *id, const char *tmp)
+{
+	struct hp_proc *p;
+	int i;
+
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (strcmp(p->from, tmp) != 0 || p->state == HP_ST_REMOVED)
+			continue;
+		hp_sproc_wait(p, id, HP_W_START | HP_W_ADD);
+		/* Ended already (or failed): what is, is the answer. */
+		if (hp_life_live(p))
+			hp_life(s, p, HP_EV_START);
+		else
+			hp_sproc_reply(s, p, p->error[0] == '\0', HP_W_START);
+		return 1;
+	}
+	return 0;
+}
+
 /* "add NAME TMP [unique]": a spec written by hp-spawn, to start now. */
 static void
 add(struct hp_super *s, const char *id, const char *name, const char *tmp,
     int unique)
 {
 	char want[HP_NAME_MAX + 1], dir[HP_PATH_MAX], from[HP_PATH_MAX];
-	char to[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	char msg[HP_PATH_MAX + 256];
 	struct hp_proc *v[HP_INSTANCES_MAX];
 	struct hp_spec spec;
 	struct hp_unit *u;
 	struct hp_proc *p;
 	struct stat sb;
 	const char *join;
-	int n, i;
+	int n, i, dfd = -1;
 
 	if (!hp_proc_spawnname(tmp) || hp_proc_file(s->st, from, sizeof from,
 	    tmp, HP_P_DIR) == -1) {
 		hp_super_reply(s, id, 0, name, "usage", "bad spec file");
+		return;
+	}
+	/* Asked again: an earlier supervisor took it and went away. */
+	if (lstat(from, &sb) == -1) {
+		n = errno;
+		if (n != ENOENT || !again(s, id, tmp))
+			hp_super_reply(s, id, 0, name, "system", n == ENOENT ?
+			    "the spec file is gone, and what came of it is not "
+			    "known" : strerror(n));
 		return;
 	}
 	hp_copy(want, sizeof want, name);
@@ -152,15 +209,22 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		return;
 	}
 	hp_proc_file(s->st, dir, sizeof dir, want, HP_P_DIR);
-	hp_proc_file(s->st, to, sizeof to, want, HP_P_SPEC);
 	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
-	    hp_state_proc(s->st, want) == -1 || rename(from, to) == -1) {
-		snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
+	    (dfd = hp_proc_open(s->st, want)) == -1 ||
+	    taken(dfd, want, tmp) == -1 || renameat(AT_FDCWD, from, dfd,
+	    hp_proc_filename(HP_P_SPEC)) == -1) {
+		snprintf(msg, sizeof msg, "%s: %s", dir, errno == ELOOP ?
+		    "a symbolic link: refused" : strerror(errno));
+		if (dfd != -1)
+			close(dfd);
 		unlink(from);
 		rmdir(dir);	/* made for nothing; one in use is not empty */
-		hp_super_reply(s, id, 0, want, "system", msg);
+		hp_super_reply(s, id, 0, want, errno == ENOSPC ||
+		    errno == ELOOP || errno == EPERM ? "state-dir" : "system",
+		    msg);
 		return;
 	}
+	close(dfd);
 	if (hp_super_loadspec(s, want, &spec, msg, sizeof msg) == -1 ||
 	    unknown(s, &spec, msg, sizeof msg)) {
 		hp_rmtree(dir);
@@ -185,7 +249,7 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		return;
 	}
 	if (p != NULL)
-		hp_super_respec(p, &spec);
+		hp_super_respec(s, p, &spec);
 	else
 		p = hp_super_add(s, &spec);
 	/*
@@ -193,7 +257,11 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 	 * by its after=, or waited for its place; one that cannot exec
 	 * leaves no record (life.c, spawn).
 	 */
-	hp_sproc_wait(p, id, HP_W_START);
+	for (n = 0; n < s->nproc; n++)		/* a stale one's */
+		if (strcmp(s->procs[n]->from, tmp) == 0)
+			s->procs[n]->from[0] = '\0';
+	hp_copy(p->from, sizeof p->from, tmp);
+	hp_sproc_wait(p, id, HP_W_START | HP_W_ADD);
 	p->first = 1;
 	hp_life(s, p, HP_EV_START);
 }
@@ -201,18 +269,23 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 int
 hp_super_writespec(struct hp_super *s, const struct hp_spec *sp)
 {
-	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	char dir[HP_PATH_MAX];
 	struct hp_buf b = { 0 };
-	int r;
+	int dfd, r, e;
 
-	if (hp_proc_file(s->st, dir, sizeof dir, sp->name, HP_P_DIR) == -1 ||
-	    hp_proc_file(s->st, file, sizeof file, sp->name, HP_P_SPEC) == -1)
+	if (hp_proc_file(s->st, dir, sizeof dir, sp->name, HP_P_DIR) == -1)
 		return -1;
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return -1;
+	if ((dfd = hp_proc_open(s->st, sp->name)) == -1)
+		return -1;
 	hp_spec_write(sp, &b);
-	r = hp_file_write(file, b.p, b.len, 0600);
+	r = hp_file_writeat(dfd, hp_proc_filename(HP_P_SPEC), b.p, b.len,
+	    0600);
+	e = errno;
+	close(dfd);
 	hp_buf_free(&b);
+	errno = e;
 	return r;
 }
 
@@ -468,7 +541,7 @@ hp_verb_name(int i, const char **args, const char **help)
 	*help = verbs[i].help;
 	return verbs[i].name;
 }
-#define WORDS	8	/* the words of a line taken apart, at most */
+#define WORDS	10	/* the words of a line taken apart, at most */
 
 static void
 warnline(const char *why, const char *line)
@@ -485,11 +558,49 @@ warnline(const char *why, const char *line)
 		hp_warnx("control: %s: %.60s", why, line);
 }
 
+/*
+ * "@V DEADLINE" before a request (hp(7), control): the protocol version
+ * of its client and the wall time, in ms since the epoch, after which it
+ * waits no more. Without them: version 1, no deadline. Past its deadline
+ * a request is not carried out: its client has given up on it, and may
+ * have told its user so. 0: go on with w[2]...; -1 answered, dropped.
+ */
+static int
+preamble(struct hp_super *s, char **w, int n, const char *copy)
+{
+	const char *id = n >= 3 && hp_name_ok(w[2]) ? w[2] : "-";
+	char *end;
+	long long v, dl;
+
+	errno = 0;
+	v = strtoll(w[0] + 1, &end, 10);
+	if (end == w[0] + 1 || *end != '\0' || errno != 0 || v < 1 ||
+	    v > HP_PROTO) {
+		warnline("unknown protocol version", copy);
+		hp_super_reply(s, id, 0, NULL, "version",
+		    "protocol version not spoken here");
+		return -1;
+	}
+	dl = n >= 2 ? strtoll(w[1], &end, 10) : 0;
+	if (n < 4 || end == w[1] || *end != '\0' || errno != 0 || dl < 0) {
+		warnline("bad line", copy);
+		hp_super_reply(s, id, 0, NULL, "usage", "bad command");
+		return -1;
+	}
+	if (dl > 0 && hp_wall_ms() > dl) {
+		warnline("past its deadline", copy);
+		hp_super_reply(s, id, 0, n >= 5 && hp_name_ok(w[4]) ? w[4] :
+		    NULL, "timeout", "the request came after its deadline");
+		return -1;
+	}
+	return 0;
+}
+
 /* One control line, taken apart and checked against its verb's row. */
 static void
 command(struct hp_super *s, char *line)
 {
-	char *w[WORDS], *save = NULL, *t, copy[HP_LINE_MAX + 2];
+	char *all[WORDS], **w = all, *save = NULL, *t, copy[HP_LINE_MAX + 2];
 	const char *name;
 	const struct verb *v;
 	struct hp_request r;
@@ -499,6 +610,12 @@ command(struct hp_super *s, char *line)
 	for (t = strtok_r(line, " \t", &save); t != NULL && n < WORDS;
 	    t = strtok_r(NULL, " \t", &save))
 		w[n++] = t;
+	if (n > 0 && w[0][0] == '@') {
+		if (preamble(s, w, n, copy) == -1)
+			return;
+		w += 2;
+		n -= 2;
+	}
 	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
 		warnline("bad line", copy);
 		return;

@@ -67,7 +67,7 @@ hp_super_runcmd(struct hp_super *s, struct hp_spec *spec)
 		return;
 	}
 	if (p != NULL)
-		hp_super_respec(p, spec);
+		hp_super_respec(s, p, spec);
 	else
 		p = hp_super_add(s, spec);
 	/* One that cannot start says why, and leaves with 126 or 127. */

@@ -71,7 +71,7 @@ static const char *events[HP_EV_N] = {
 	[HP_EV_WASEXITED] = "was-exited", [HP_EV_RELOAD] = "reload",
 	[HP_EV_HANDOVER] = "hand-over", [HP_EV_TAKEBACK] = "take-back",
 	[HP_EV_FALLBACK] = "fall-back", [HP_EV_WATCHDOG] = "watchdog",
-	[HP_EV_MAINPOLL] = "main-poll",
+	[HP_EV_MAINPOLL] = "main-poll", [HP_EV_WASSTOPPING] = "was-stopping",
 	[HP_EV_STAYED] = "stayed-up",
 };
 
@@ -101,7 +101,7 @@ static action none, runs, then_start, admit, enqueue, spawn, hold,
     started, up, ready, notready, kill9, retry, giveup, end, stop, then_set,
     leader, group, orphan, escalate, down, stopped_now, unqueue, waits,
     follow, again, forget, fail, trial, notrial, waited, adopted, stayed,
-    reload, took, fallback, left, missed, lost;
+    reload, took, fallback, left, missed, lost, restop;
 
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
@@ -136,7 +136,9 @@ static const struct row {
 	    "answer: it runs" },
 	{ S(HP_ST_STOPPING), E(HP_EV_START), SAME, then_start,
 	    "start once stopped" },
-	{ IDLE, E(HP_EV_QUEUE), HP_ST_QUEUED, enqueue,
+	{ S(HP_ST_HELD), E(HP_EV_RESUME), SAME, admit,
+	    "its after= ready: admission, as any start" },
+	{ IDLE | S(HP_ST_HELD), E(HP_EV_QUEUE), HP_ST_QUEUED, enqueue,
 	    "wait for a slot: process:limit" },
 	{ IDLE | S(HP_ST_QUEUED) | S(HP_ST_HELD), E(HP_EV_SPAWN),
 	    HP_ST_STARTING, spawn, "fork and exec: exec, or exit" },
@@ -198,6 +200,8 @@ static const struct row {
 	    "as an earlier supervisor left it" },
 	{ S(HP_ST_STOPPED), E(HP_EV_WASEXITED), HP_ST_EXITED, none,
 	    "as an earlier supervisor left it" },
+	{ S(HP_ST_STOPPED), E(HP_EV_WASSTOPPING), HP_ST_STOPPING, restop,
+	    "a stop an earlier supervisor began: on, to its deadlines" },
 	/* A reload: a new run, ready before the old one goes. */
 	{ S(HP_ST_RUNNING), E(HP_EV_RELOAD), HP_ST_RELOADING, reload,
 	    "its run goes on, outgoing; a new one: exec, or exit" },
@@ -306,6 +310,7 @@ hp_life(struct hp_super *s, struct hp_proc *p, int ev)
 		return 0;
 	if (r->next != SAME && r->next != old) {
 		p->state = r->next;
+		s->nheld += (p->state == HP_ST_HELD) - (old == HP_ST_HELD);
 		for (t = 0; t < HP_T_N; t++)
 			if (!(timers[t].states & S(p->state)))
 				p->timer[t] = 0;
@@ -618,6 +623,20 @@ then_set(struct hp_super *s, struct hp_proc *p, int ev)
  * its stop signal (or, as PID 1, the one that came). The stop timer
  * takes the next step; an orphan, no child of ours, is looked at.
  */
+/*
+ * A signal of a stop: and SIGCONT after it, so that a process that was
+ * stopped (SIGSTOP) can take it and end gracefully, not at SIGKILL.
+ */
+static int
+tell(struct hp_proc *p, int sig)
+{
+	if (hp_sproc_kill(p, sig) == -1)
+		return -1;
+	if (sig != SIGKILL && sig != SIGCONT)
+		(void)hp_sproc_kill(p, SIGCONT);
+	return 0;
+}
+
 static int
 stop(struct hp_super *s, struct hp_proc *p, int ev)
 {
@@ -633,19 +652,56 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	}
 	then_of(p, ev);
 	p->error[0] = p->code[0] = '\0';
-	p->killed = 0;
+	p->killed = p->killed_wall = 0;
 	free(p->resisted);
 	p->resisted = NULL;
 	p->stopby = p->term != NULL ? SIGHUP : s->stopsig > 0 ? s->stopsig :
 	    p->spec.stop_signal;
-	if (hp_sproc_kill(p, p->stopby) == -1)
-		p->killed = now;	/* gone already: its exit is on its way */
 	p->stop_at = now + p->spec.stop_timeout;
+	p->stop_wall = hp_wall_ms() + p->spec.stop_timeout;
 	p->timer[HP_T_STOP] = p->term != NULL && !p->orphan ?
 	    now + p->spec.stop_timeout / 2 : p->stop_at;
 	if (p->orphan)
 		p->timer[HP_T_ORPHAN] = now + POLL_MS;
+	/* Recorded before it is sent: a next supervisor goes on with it. */
 	hp_sproc_status(s, p);
+	if (tell(p, p->stopby) == -1)
+		p->killed = now;	/* gone already: its exit is on its way */
+	return 0;
+}
+
+/*
+ * A stop an earlier supervisor began (p->stopby, stop_wall, killed_wall
+ * and then as its status has them): the deadlines stay what they were,
+ * on the wall clock of this boot; its signal is sent again (a process
+ * told twice to stop stops once), or SIGKILL if its time is over. An
+ * orphan of ours now, looked at until it is gone.
+ */
+static int
+restop(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	long long now = hp_mono_ms(), left = p->stop_wall - hp_wall_ms();
+
+	(void)ev;
+	p->orphan = 1;
+	p->stop_at = now + (left > 0 ? left : 0);
+	p->killed = 0;
+	if (p->killed_wall > 0) {
+		left = p->killed_wall + KILL_GRACE - hp_wall_ms();
+		p->killed = now - KILL_GRACE + (left > 0 ? left : 0);
+	}
+	if (p->stopby <= 0)
+		p->stopby = p->spec.stop_signal;
+	p->timer[HP_T_ORPHAN] = now + POLL_MS;
+	p->timer[HP_T_STOP] = p->killed > 0 ? p->killed + KILL_GRACE :
+	    p->stop_at;
+	hp_sproc_status(s, p);
+	if (p->id.pid > 0 && p->killed == 0 && now < p->stop_at)
+		tell(p, p->stopby);
+	else if (p->id.pid > 0 && p->killed == 0)
+		hp_life(s, p, HP_EV_ESCALATE);	/* its time is over */
+	else if (p->id.pid > 0)
+		hp_sproc_kill(p, SIGKILL);	/* again: it costs nothing */
 	return 0;
 }
 
@@ -733,7 +789,7 @@ escalate(struct hp_super *s, struct hp_proc *p, int ev)
 	    now < p->stop_at) {
 		/* Then the stop signal, for what ignores a hang-up. */
 		p->stopby = p->spec.stop_signal;
-		hp_sproc_kill(p, p->stopby);
+		tell(p, p->stopby);
 		p->timer[HP_T_STOP] = p->stop_at;
 		return 0;
 	}
@@ -743,8 +799,11 @@ escalate(struct hp_super *s, struct hp_proc *p, int ev)
 			free(p->resisted);
 			p->resisted = hp_xstrdup(names);
 		}
-		hp_sproc_kill(p, p->stopby = SIGKILL);
+		p->stopby = SIGKILL;
 		p->killed = now;
+		p->killed_wall = hp_wall_ms();
+		hp_sproc_status(s, p);
+		hp_sproc_kill(p, SIGKILL);
 	} else if (now - p->killed >= KILL_GRACE) {
 		hp_copy(p->code, sizeof p->code, "survivors");
 		if (hp_kin_left(p, names, sizeof names) == 0)
@@ -763,6 +822,7 @@ static int
 down(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	p->group = 0;
+	p->stop_wall = p->killed_wall = 0;
 	hp_kin_over(s, p);
 	hp_record_stopped(s, p);
 	return follow(s, p, ev);

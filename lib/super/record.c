@@ -2,6 +2,7 @@
 /* record.c: what the supervisor writes and says of a process. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 
 #include "hp.h"
 #include "super/super.h"
+
+#define RETRY_MS	250	/* a status not written is tried again after */
 
 struct hp_waiter {
 	char		 client[HP_NAME_MAX + 1];
@@ -23,15 +26,36 @@ hp_sproc_path(const struct hp_super *s, const struct hp_proc *p, char *buf,
 	return hp_proc_file(s->st, buf, n, p->spec.name, file);
 }
 
-void
-hp_sproc_status(struct hp_super *s, struct hp_proc *p)
+static const char *thens[] = { NULL, "start", "remove", "fail" };
+
+/* What comes after a stop, as status says it: HP_THEN_*, -1 unknown. */
+int
+hp_record_then(const char *v)
+{
+	int i;
+
+	for (i = 1; v != NULL && i < 4; i++)
+		if (strcmp(v, thens[i]) == 0)
+			return i;
+	return v == NULL ? HP_THEN_STAY : -1;
+}
+
+/*
+ * The status of p, as it is now: written whole or not at all, in
+ * procs/NAME relative to its descriptor (no link followed). What the next
+ * supervisor needs to go on where we stop is in it: what comes after a
+ * stop, the stop's deadlines as wall times (with the boot they belong
+ * to), the spawn a client still waits on. One that cannot be written
+ * (a full disk) is marked, and written again on a later turn.
+ */
+static int
+status_write(struct hp_super *s, struct hp_proc *p)
 {
 	struct hp_buf b = { 0 };
-	char file[HP_PATH_MAX];
+	int dfd, r = -1;
 
 	if (p->outgoing)	/* a reload's old run: its heir's is the record */
-		return;
-	p->since_wall = hp_wall_ms();
+		return 0;
 	hp_kv_add(&b, "name", p->spec.name);
 	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
 	hp_kv_add(&b, "state", hp_state_name(p->state));
@@ -52,6 +76,17 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	if (p->error[0] != '\0' && p->code[0] != '\0')
 		hp_kv_add(&b, "code", p->code);
 	hp_kv_addi(&b, "supervisor", (long long)getpid());
+	hp_kv_addi(&b, "stop-timeout", p->spec.stop_timeout);
+	if (p->then != HP_THEN_STAY)
+		hp_kv_add(&b, "then", thens[p->then]);
+	if (p->state == HP_ST_STOPPING) {
+		hp_kv_add(&b, "stop-signal", hp_signame(p->stopby));
+		hp_kv_addi(&b, "stop-at", p->stop_wall);
+		if (p->killed_wall > 0)
+			hp_kv_addi(&b, "killed-at", p->killed_wall);
+	}
+	if (p->from[0] != '\0')
+		hp_kv_add(&b, "spawn", p->from);
 	hp_kin_status(p, &b);
 	hp_term_status(p, &b);
 	/* A reload's old run, for a supervisor to come to stop. */
@@ -61,10 +96,48 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	}
 	hp_unit_status(p, &b);
 	hp_notify_status(p, &b);
-	if (hp_sproc_path(s, p, file, sizeof file, HP_P_STATUS) == -1 ||
-	    hp_file_write(file, b.p, b.len, 0600) == -1)
-		hp_warn("%s: write status", p->spec.name);
+	if ((dfd = hp_proc_open(s->st, p->spec.name)) != -1) {
+		r = hp_file_writeat(dfd, hp_proc_filename(HP_P_STATUS), b.p,
+		    b.len, 0600);
+		close(dfd);
+	}
 	hp_buf_free(&b);
+	if (r == -1) {
+		hp_warn("%s: write status", p->spec.name);
+		if (!p->dirty++)
+			s->ndirty++;
+	} else if (p->dirty) {
+		p->dirty = 0;
+		s->ndirty--;
+	}
+	return r;
+}
+
+void
+hp_sproc_status(struct hp_super *s, struct hp_proc *p)
+{
+	p->since_wall = hp_wall_ms();
+	status_write(s, p);
+}
+
+/* The turn of the loop: the status that could not be written, again. */
+void
+hp_record_retry(struct hp_super *s, long long now)
+{
+	int i;
+
+	if (s->ndirty == 0 || now < s->retry_at)
+		return;
+	s->retry_at = now + RETRY_MS;
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->dirty && status_write(s, s->procs[i]) == -1)
+			return;		/* not yet: the next time */
+}
+
+long long
+hp_record_next(const struct hp_super *s)
+{
+	return s->ndirty > 0 ? s->retry_at : -1;
 }
 
 void
@@ -85,7 +158,12 @@ hp_sproc_execfail(struct hp_proc *p, const struct hp_spawn *sp, int err)
 		    err);
 	else if (sp->stage == 2)
 		hp_sproc_fail(p, "exec-failed", "%s: %s", "set-up", err);
-	else if (sp->stage >= 3)	/* ours, not the command's */
+	else if (sp->stage == 5) {	/* no record, so it never ran */
+		hp_copy(p->code, sizeof p->code, "state-dir");
+		snprintf(p->error, sizeof p->error, "procs/%s: %s: not started",
+		    p->spec.name, err == ELOOP ? "a symbolic link: refused" :
+		    err == EPERM ? "not ours alone: refused" : strerror(err));
+	} else if (sp->stage >= 3)	/* ours, not the command's */
 		hp_sproc_fail(p, "system", "%s: %s", sp->stage == 3 ? "pipe" :
 		    "fork", err);
 	else if (err == ENOENT && strchr(cmd, '/') == NULL) {
@@ -118,16 +196,29 @@ hp_record_pid(struct hp_super *s, struct hp_proc *p, const char *event)
 	hp_event_publish(&s->ev, &s->j);
 }
 
+/* Its pid record goes: the process has ended. */
+static void
+unpid(struct hp_super *s, struct hp_proc *p)
+{
+	int dfd;
+
+	if (p->outgoing)	/* a reload's old run: the pid is its heir's */
+		return;
+	if ((dfd = hp_proc_open(s->st, p->spec.name)) == -1)
+		return;
+	(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
+	close(dfd);
+}
+
 /* It ended: the record, process:exited and :crashed, the answers. */
 void
 hp_record_exited(struct hp_super *s, struct hp_proc *p)
 {
-	char file[HP_PATH_MAX];
 	int failed = p->exit_signal != 0 || p->exit_code != 0;
 
-	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == 0)
-		unlink(file);
+	/* The status first: a reader never sees it running with no pid. */
 	hp_sproc_status(s, p);
+	unpid(s, p);
 	hp_sproc_event(s, p, "process:exited");
 	hp_json_kint(&s->j, "pid", (long long)p->id.pid);
 	if (p->exit_signal > 0)
@@ -173,13 +264,10 @@ hp_record_circuit(struct hp_super *s, struct hp_proc *p)
 void
 hp_record_stopped(struct hp_super *s, struct hp_proc *p)
 {
-	char file[HP_PATH_MAX];
-
 	if (p->outgoing)
 		return;
-	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == 0)
-		unlink(file);
 	hp_sproc_status(s, p);
+	unpid(s, p);
 	hp_sproc_event(s, p, "process:stopped");
 	if (p->exit_code >= 0)
 		hp_json_kint(&s->j, "exit_code", p->exit_code);
@@ -235,6 +323,9 @@ hp_sproc_reply(struct hp_super *s, struct hp_proc *p, int ok, int mask)
 			continue;
 		}
 		*wp = w->next;
+		/* An add's client has heard: the next supervisor need not. */
+		if (w->verb & HP_W_ADD)
+			p->from[0] = '\0';
 		/* One instance's answer of a verb on its name: whose it is. */
 		snprintf(msg, sizeof msg, "%s: %s", p->spec.name, p->error);
 		if (hp_join_take(s, w->client, ok, hp_state_name(p->state),

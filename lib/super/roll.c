@@ -71,9 +71,13 @@ hp_unit_handover(struct hp_super *s, struct hp_proc *p)
 	o->log.count = o->spec.log_count;
 	o->heir = p;
 	p->old = o;
-	s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc + 1) *
-	    sizeof *s->procs);
+	/* Room doubles, as hp_super_add has it; not in the map of names. */
+	if ((s->nproc & (s->nproc - 1)) == 0)
+		s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc ?
+		    s->nproc * 2 : 1) * sizeof *s->procs);
+	o->ix = s->nproc;
 	s->procs[s->nproc++] = o;
+	s->regraph = 1;
 	hp_unit_attach(s, o);
 	return o;
 }
@@ -139,7 +143,7 @@ next(struct hp_super *s, struct hp_unit *u)
 			continue;
 		}
 		if (p->respec != NULL) {
-			hp_super_respec(p, p->respec);
+			hp_super_respec(s, p, p->respec);
 			free(p->respec);
 			p->respec = NULL;
 		}

@@ -83,6 +83,30 @@ pairs(struct hp_super *s, struct hp_proc *p, int (*pr)[2])
 }
 
 /*
+ * Before the child may exec: who it is, in procs/NAME/pid, where the
+ * next supervisor finds it if we die now. The one write before exec;
+ * the status and the events follow it.
+ */
+static int
+record(pid_t pid, void *arg)
+{
+	struct hp_proc *p = arg;
+	int dfd, r, e;
+
+	if (hp_ident_get(pid, &p->id) == -1) {
+		memset(&p->id, 0, sizeof p->id);
+		p->id.pid = pid;
+	}
+	if ((dfd = hp_proc_open(p->st, p->spec.name)) == -1)
+		return -1;
+	r = hp_pidfile_writeat(dfd, hp_proc_filename(HP_P_PID), &p->id);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
+
+/*
  * What a run is told in its environment beyond its spec's: the sockets
  * held for it as systemd passes them (LISTEN_FDS, LISTEN_PID, written by
  * the child itself, LISTEN_FDNAMES), its NOTIFY_SOCKET and watchdog, its
@@ -134,12 +158,12 @@ runenv(const struct hp_proc *p, char **envp, struct hp_spawn *sp)
 	return e;
 }
 
-/* The child has executed: our ends kept, who it is recorded. */
+/* The child has executed: our ends kept (who it is is recorded). */
 static void
 keep(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
 {
-	char file[HP_PATH_MAX];
-
+	(void)s;
+	(void)pid;
 	if (p->term != NULL) {
 		hp_term_started(p, pr[P_OUT][0]);
 		pr[P_OUT][0] = -1;
@@ -151,14 +175,9 @@ keep(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
 	if ((p->ready = pr[P_RDY][0]) != -1)
 		hp_nonblock(p->ready);
 	p->orphan = 0;
-	if (hp_ident_get(pid, &p->id) == -1)
-		p->id.pid = pid;
 	p->group = pid;
 	p->exit_code = -1;
 	p->exit_signal = 0;
-	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == -1 ||
-	    hp_pidfile_write(file, &p->id) == -1)
-		hp_warn("%s: write pid", p->spec.name);
 }
 
 /*
@@ -222,6 +241,9 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	sp.user = user ? &u : NULL;
 	sp.setumask = p->spec.umask >= 0;
 	sp.umask = (mode_t)(p->spec.umask >= 0 ? p->spec.umask : 0);
+	sp.before = record;
+	sp.arg = p;
+	p->st = s->st;
 	sp.cgfd = hp_kin_join(s, p);
 	pid = hp_spawn(&sp);
 	err = errno;

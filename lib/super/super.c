@@ -16,18 +16,14 @@
 #include "super/super.h"
 
 #define IDLE_MS		1000	/* an implicit supervisor lingers this long */
+#define WARN_MAX	5	/* warnings a second, at most */
 
 struct hp_proc *
 hp_super_find(struct hp_super *s, const char *name)
 {
-	int i;
+	struct hp_slot *sl = hp_map_get(&s->names, name, strlen(name));
 
-	/* NAME or NAME:I; a reload's outgoing run is no record of it. */
-	for (i = 0; i < s->nproc; i++)
-		if (!s->procs[i]->outgoing &&
-		    strcmp(s->procs[i]->spec.name, name) == 0)
-			return s->procs[i];
-	return NULL;
+	return sl != NULL ? sl->v.p : NULL;
 }
 
 static struct hp_proc *
@@ -54,16 +50,22 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	p->log.path = p->logpath;
 	p->log.max = spec->log_size;
 	p->log.count = spec->log_count;
-	s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc + 1) *
-	    sizeof *s->procs);
+	/* Room doubles: a configuration of thousands is not copied anew. */
+	if ((s->nproc & (s->nproc - 1)) == 0)
+		s->procs = hp_xrealloc(s->procs, (size_t)(s->nproc ?
+		    s->nproc * 2 : 1) * sizeof *s->procs);
+	p->ix = s->nproc;
 	s->procs[s->nproc++] = p;
+	hp_map_put(&s->names, p->spec.name, strlen(p->spec.name))->v.p = p;
+	s->regraph = 1;
 	hp_unit_attach(s, p);
 	return p;
 }
 
 void
-hp_super_respec(struct hp_proc *p, struct hp_spec *spec)
+hp_super_respec(struct hp_super *s, struct hp_proc *p, struct hp_spec *spec)
 {
+	s->regraph = 1;		/* its after= may be new */
 	hp_spec_free(&p->spec);
 	p->spec = *spec;
 	p->log.max = spec->log_size;
@@ -132,81 +134,141 @@ tookback(const struct hp_proc *p)
 }
 
 /*
- * One record as an earlier supervisor left it: its status read, its
- * orphan (a process still running) adopted and stopped, or started anew
- * if it was live; one that is to go (an instance above instances =) is
- * removed.
+ * What an earlier supervisor's status says that recovery needs: where it
+ * stood, and what it was in the middle of.
+ */
+static void
+status_of(struct hp_super *s, struct hp_proc *p, struct hp_kv *kv,
+    const char **st)
+{
+	const char *v;
+
+	*st = hp_kv_get(kv, "state");
+	p->restarts = (int)hp_kv_int(kv, "restarts", 0);
+	p->asked = (int)hp_kv_int(kv, "manual-restarts", 0);
+	p->exit_code = (int)hp_kv_int(kv, "exit-code", -1);
+	p->exit_signal = (int)hp_kv_int(kv, "exit-signal", 0);
+	p->started_wall = hp_kv_int(kv, "started", 0);
+	if ((p->then = hp_record_then(hp_kv_get(kv, "then"))) == -1)
+		p->then = HP_THEN_STAY;
+	if ((v = hp_kv_get(kv, "stop-signal")) != NULL)
+		p->stopby = hp_signal(v) > 0 ? hp_signal(v) : 0;
+	p->stop_wall = hp_kv_int(kv, "stop-at", 0);
+	p->killed_wall = hp_kv_int(kv, "killed-at", 0);
+	if ((v = hp_kv_get(kv, "spawn")) != NULL && hp_proc_spawnname(v))
+		hp_copy(p->from, sizeof p->from, v);
+	hp_kin_load(p, kv);
+	(void)s;
+}
+
+static int
+is(const char *st, const char *name)
+{
+	return st != NULL && strcmp(st, name) == 0;
+}
+
+/*
+ * An add that died before its spec was in place: a status with "spawn"
+ * and no spec. Its client sends it again (it still has the spec file).
+ */
+static void
+unadded(struct hp_super *s, const char *name)
+{
+	char file[HP_PATH_MAX];
+	struct hp_kv kv = { 0 };
+
+	if (hp_proc_file(s->st, file, sizeof file, name, HP_P_STATUS) == 0 &&
+	    hp_kv_load(&kv, file) == 0 && hp_kv_get(&kv, "spawn") != NULL &&
+	    hp_proc_file(s->st, file, sizeof file, name, HP_P_DIR) == 0)
+		hp_rmtree(file);
+	hp_kv_free(&kv);
+}
+
+/*
+ * One record as an earlier supervisor left it, and what that one was in
+ * the middle of. A pid record is written before a child may exec, so a
+ * live one is a process of ours: one being stopped is stopped on, to the
+ * deadlines it had (then what was to come: a restart starts, a removal
+ * removes); any other was meant to run, and is started anew (an orphan
+ * keeps no output pipe of ours). With no process: a stop under way is
+ * done (then what was to come), a start under way (starting, backoff,
+ * running, reloading, or stopped with a start to follow) starts. One that
+ * is to go (an instance above instances =) is removed.
  */
 static void
 recover_one(struct hp_super *s, struct hp_proc *p, int go)
 {
 	char file[HP_PATH_MAX];
 	struct hp_kv kv = { 0 };
-	struct hp_ident id;
+	struct hp_ident id, old;
 	const char *st = NULL, *boot = NULL;
-	int live;
+	int alive = 0, then;
 
 	hp_proc_file(s->st, file, sizeof file, p->spec.name, HP_P_STATUS);
 	if (hp_kv_load(&kv, file) == 0) {
-		st = hp_kv_get(&kv, "state");
+		status_of(s, p, &kv, &st);
 		boot = hp_kv_get(&kv, "boot");
-		p->restarts = (int)hp_kv_int(&kv, "restarts", 0);
-		p->asked = (int)hp_kv_int(&kv, "manual-restarts", 0);
-		p->exit_code = (int)hp_kv_int(&kv, "exit-code", -1);
-		p->exit_signal = (int)hp_kv_int(&kv, "exit-signal", 0);
-		p->started_wall = hp_kv_int(&kv, "started", 0);
-		hp_kin_load(p, &kv);
 		/* The old run of a reload under way: it goes. */
-		memset(&id, 0, sizeof id);
-		id.pid = (pid_t)hp_kv_int(&kv, "old-pid", 0);
-		id.start = (unsigned long long)hp_kv_int(&kv, "old-start", 0);
+		memset(&old, 0, sizeof old);
+		old.pid = (pid_t)hp_kv_int(&kv, "old-pid", 0);
+		old.start = (unsigned long long)hp_kv_int(&kv, "old-start", 0);
 		if (boot != NULL)
-			hp_copy(id.boot, sizeof id.boot, boot);
-		if (id.pid > 1 && hp_ident_kill(&id, p->spec.stop_signal,
+			hp_copy(old.boot, sizeof old.boot, boot);
+		if (old.pid > 1 && hp_ident_kill(&old, p->spec.stop_signal,
 		    1) == 0)
 			hp_warnx("%s: the old run of a reload, pid %ld, sent "
-			    "its stop signal", p->spec.name, (long)id.pid);
+			    "its stop signal", p->spec.name, (long)old.pid);
 	}
-	live = st != NULL && (strcmp(st, "starting") == 0 ||
-	    strcmp(st, "running") == 0 || strcmp(st, "backoff") == 0 ||
-	    strcmp(st, "reloading") == 0);
 	hp_proc_file(s->st, file, sizeof file, p->spec.name, HP_P_PID);
 	if (hp_pidfile_read(file, &id) == 0) {
-		if (boot != NULL)
+		if (id.boot[0] == '\0' && boot != NULL)
 			hp_copy(id.boot, sizeof id.boot, boot);
-		if (hp_ident_alive(&id) == 1) {
-			/* Ours now, and stopped: started anew. */
+		if ((alive = hp_ident_alive(&id) == 1))
 			p->id = id;
-			hp_life(s, p, HP_EV_ADOPT);
-			if (!go)
-				tookback(p);
-			hp_life(s, p, go ? HP_EV_REMOVE : live ?
-			    HP_EV_RESTART : HP_EV_STOP);
-			hp_kv_free(&kv);
-			return;
-		}
-		unlink(file);
+		else
+			unlink(file);
 	}
 	/*
-	 * Its leader is gone: what is left of its tree goes too, as far as
-	 * its cgroup or its recorded descendants tell (its pid may be
-	 * another's by now: no group, no session).
+	 * Its leader gone, what is left of its tree goes too, as far as its
+	 * cgroup or its recorded descendants tell (its pid may be another's
+	 * by now: no group, no session).
 	 */
-	hp_kin_kill(s, p);
-	if (go)
-		hp_life(s, p, HP_EV_FORGET);
-	else if (st != NULL && strcmp(st, "failed") == 0) {
-		hp_breaker_open(&p->breaker, hp_mono_ms());
-		hp_life(s, p, HP_EV_WASFAILED);
-	} else if (st != NULL && strcmp(st, "exited") == 0)
-		hp_life(s, p, HP_EV_WASEXITED);
-	if (go)
-		;
-	else if (live) {
+	if (!alive)
+		hp_kin_kill(s, p);
+	if (go) {
+		p->then = HP_THEN_STAY;
+		if (alive) {
+			hp_life(s, p, HP_EV_ADOPT);
+			hp_life(s, p, HP_EV_REMOVE);
+		} else
+			hp_life(s, p, HP_EV_FORGET);
+	} else if (is(st, "stopping"))
+		hp_life(s, p, HP_EV_WASSTOPPING);
+	else if (alive) {
+		/* Ours now, and stopped: started anew. */
+		p->then = HP_THEN_STAY;
+		tookback(p);
+		hp_life(s, p, HP_EV_ADOPT);
+		hp_life(s, p, HP_EV_RESTART);
+	} else if (is(st, "stopped") && p->then != HP_THEN_STAY) {
+		/* Stopped, and what came next had not come. */
+		then = p->then;
+		p->then = HP_THEN_STAY;
+		hp_sproc_status(s, p);
+		hp_life(s, p, then == HP_THEN_START ? HP_EV_RESUME :
+		    then == HP_THEN_REMOVE ? HP_EV_REMOVE : HP_EV_FAIL);
+	} else if (is(st, "starting") || is(st, "running") ||
+	    is(st, "backoff") || is(st, "reloading")) {
 		tookback(p);
 		hp_life(s, p, HP_EV_RESUME);
-	} else
+	} else {
+		if (is(st, "failed")) {
+			hp_breaker_open(&p->breaker, hp_mono_ms());
+			hp_life(s, p, HP_EV_WASFAILED);
+		} else if (is(st, "exited"))
+			hp_life(s, p, HP_EV_WASEXITED);
 		hp_sproc_status(s, p);
+	}
 	hp_kv_free(&kv);
 }
 
@@ -233,7 +295,7 @@ recover_instances(struct hp_super *s, struct hp_spec *spec)
 		recover_one(s, v[i], 0);
 }
 
-/* Take back what an earlier supervisor left: stop its orphans, go on. */
+/* Take back what an earlier supervisor left: each record, recover_one. */
 static void
 recover(struct hp_super *s)
 {
@@ -248,6 +310,8 @@ recover(struct hp_super *s)
 		    sizeof msg) == -1) {
 			if (errno != ENOENT)
 				hp_warnx("%s", msg);
+			else
+				unadded(s, names[i]);
 			continue;
 		}
 		if (spec.instances > 0)
@@ -323,8 +387,13 @@ forget(struct hp_super *s, int i)
 	if (p->old != NULL)
 		p->old->heir = NULL;
 	hp_unit_detach(s, p);
+	if (hp_super_find(s, p->spec.name) == p)	/* not an outgoing run */
+		hp_map_del(&s->names, p->spec.name, strlen(p->spec.name));
+	hp_watch_forget(s, p);
 	hp_sproc_free(p);
 	s->procs[i] = s->procs[--s->nproc];
+	if (i < s->nproc)
+		s->procs[i]->ix = i;
 }
 
 /* Processes removed by a verb: their records go, their clients hear. */
@@ -392,6 +461,10 @@ timeout(struct hp_super *s, long long now, long long idle)
 	}
 	if (idle > 0 && (next == -1 || idle < next))
 		next = idle;
+	if (hp_watch_pending(s))
+		next = now;	/* starts released and still to come */
+	if ((t = hp_record_next(s)) != -1 && (next == -1 || t < next))
+		next = t;
 	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if (next == -1)
@@ -562,6 +635,9 @@ loop(struct hp_super *s)
 			hp_watch_timer(s, s->procs[i], now);
 			hp_term_timer(s, s->procs[i], now);
 		}
+		hp_watch_work(s);
+		hp_record_retry(s, now);
+		hp_warn_flush();
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		hp_unit_settle(s);
@@ -704,6 +780,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	    hp_write_all(s.lockfd, pid, (size_t)n) == -1)
 		hp_warn("%s", file);
 	signal(SIGPIPE, SIG_IGN);
+	/* A full disk must not flood stderr (supervise.log, a terminal). */
+	hp_warn_limit(WARN_MAX);
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
 	(void)hp_subreaper();
@@ -734,6 +812,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		hp_warn("%s/limits", st->dir);
 	supevent(&s, "supervisor:started");
 	recover(&s);
+	hp_proc_spawnsweep(st);
 	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) == -1)
 		hp_warnx("%s", msg);
 	if (o->cmd != NULL)
@@ -764,6 +843,9 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		hp_sproc_free(s.procs[i]);
 	}
 	free(s.procs);
+	hp_map_free(&s.names);
+	hp_after_free(&s.graph);
+	free(s.rel);
 	free(s.units);
 	hp_join_free(&s);
 	hp_notify_end(&s);

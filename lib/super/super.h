@@ -29,7 +29,7 @@ enum {
 	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
 	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_RELOAD, HP_EV_HANDOVER,
 	HP_EV_TAKEBACK, HP_EV_FALLBACK, HP_EV_WATCHDOG, HP_EV_MAINPOLL,
-	HP_EV_STAYED, HP_EV_N
+	HP_EV_WASSTOPPING, HP_EV_STAYED, HP_EV_N
 };
 enum {
 	HP_T_BACKOFF,		/* backoff: the next start */
@@ -64,6 +64,11 @@ struct hp_proc {
 	long long	 since_wall;
 	long long	 killed;	/* mono ms SIGKILL was sent, or 0 */
 	long long	 stop_at;	/* mono ms to give up on the signal */
+	long long	 stop_wall;	/* the same two as wall ms, kept for */
+	long long	 killed_wall;	/* the next supervisor (status) */
+	char		 from[HP_NAME_MAX + 1];	/* the .spawn-PID of an add
+					   whose client has not heard */
+	int		 dirty;		/* its status could not be written */
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
@@ -95,6 +100,10 @@ struct hp_proc {
 	/* sterm.c: a terminal's pty, scrollback and clients, or NULL */
 	struct hp_term	*term;
 	int		 stopby;	/* the last signal of a stop */
+	const struct hp_state *st;	/* where its records are */
+	/* after=: watch.c */
+	int		 ix;		/* its place in procs[], the graph's */
+	int		 released;	/* in the queue of release */
 	/* kin.c: its whole tree: its cgroup, or the descendants seen */
 	char		*cg;		/* its cgroup's directory, or NULL */
 	struct hp_kin	*kin;		/* seen outside its process group */
@@ -112,7 +121,8 @@ struct hp_proc {
 	struct hp_notify *notify;
 	int		 foster;	/* its main pid (MAINPID=) not our child */
 };
-enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4, HP_W_RELOAD = 8 };
+enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4, HP_W_RELOAD = 8,
+	HP_W_ADD = 16 };
 struct hp_super {
 	struct hp_state	*st;
 	struct hp_events ev;
@@ -146,6 +156,16 @@ struct hp_super {
 	long long	 mem;		/* available memory, -1 unknown ... */
 	double		 load;		/* ... the load, -1 unknown ... */
 	long long	 machine_at;	/* ... read then (mono ms), 0 never */
+	/* names and after=: super.c, watch.c */
+	struct hp_map	 names;		/* name -> its struct hp_proc */
+	struct hp_after	 graph;		/* the after= of procs[] ... */
+	int		 regraph;	/* ... unless they changed since */
+	int		 nheld;		/* processes held (life.c counts) */
+	/* record.c */
+	int		 ndirty;	/* status not written: how many */
+	long long	 retry_at;	/* mono ms to try again */
+	struct hp_proc	**rel;		/* released, to look at: a ring */
+	int		 nrel, relhead, relcap;
 	/* kin.c */
 	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
 	/* unit.c */
@@ -159,7 +179,8 @@ struct hp_super {
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
-void	hp_super_respec(struct hp_proc *, struct hp_spec *);
+void	hp_super_respec(struct hp_super *, struct hp_proc *,
+	    struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
 /* init.c: --init */
 enum { RELAY_OUT = 1, RELAY_ERR = 2 };
@@ -237,6 +258,10 @@ void	hp_record_failed(struct hp_super *, struct hp_proc *);
 void	hp_record_circuit(struct hp_super *, struct hp_proc *);
 void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
+void	hp_record_retry(struct hp_super *, long long);
+				/* now: a status not written, again */
+long long hp_record_next(const struct hp_super *);	/* mono ms, or -1 */
+int	hp_record_then(const char *);	/* status's then: HP_THEN_*; -1 */
 /* node.c: a node process's interpreter and IPC channel */
 int	hp_node_pair(int [2]);		/* socketpair, ours [0]; -1 errno */
 void	hp_node_exec(const struct hp_spec *, struct hp_spawn *, int);
@@ -284,7 +309,13 @@ void	hp_watch_step(struct hp_super *, struct hp_proc *, struct pollfd *,
 void	hp_watch_timer(struct hp_super *, struct hp_proc *, long long);
 const char *hp_watch_blocker(struct hp_super *, const struct hp_proc *);
 		/* the first of its after= not ready, or NULL: may start */
-void	hp_watch_release(struct hp_super *);	/* start what may now */
+void	hp_watch_release(struct hp_super *, struct hp_proc *);
+			/* it is ready: what waits on it, to look at again */
+struct hp_proc *hp_watch_next_held(struct hp_super *);
+			/* one that was released and may start, or NULL */
+void	hp_watch_forget(struct hp_super *, struct hp_proc *);
+void	hp_watch_work(struct hp_super *);	/* a turn's worth of starts */
+int	hp_watch_pending(const struct hp_super *);	/* 1: more to do */
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 				/* its ready-fd is readable */
 /* kin.c: a process's whole tree: a cgroup each, or what was seen of it */

@@ -470,7 +470,7 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 			hp_unit_roll(s, v[i], NULL, one);
 			continue;
 		}
-		hp_super_respec(v[i], one);
+		hp_super_respec(s, v[i], one);
 		free(one);
 		/* A changed configuration: a restart asked for. */
 		v[i]->asked += hp_life_live(v[i]) && v[i]->id.pid > 0;

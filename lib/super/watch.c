@@ -29,6 +29,8 @@
 
 #define READY_GAP_MIN	20	/* ms before the first readiness probe */
 #define READY_GAP_MAX	250	/* ms between readiness probes, at most */
+#define RELEASE_MAX	64	/* held processes started in a turn ... */
+#define RELEASE_MS	50	/* ... or for so long, at most */
 
 static const char *healths[] = { "unknown", "healthy", "unhealthy" };
 
@@ -100,7 +102,7 @@ hp_watch_ready(struct hp_super *s, struct hp_proc *p)
 	p->ready_by = 0;
 	p->hnext = p->spec.health != NULL ? hp_mono_ms() +
 	    p->spec.health_start : 0;
-	hp_watch_release(s);
+	hp_watch_release(s, p);
 }
 
 void
@@ -273,16 +275,151 @@ hp_watch_blocker(struct hp_super *s, const struct hp_proc *p)
 	return NULL;
 }
 
-/* Start every held process whose dependencies are all ready now. */
+/* A node's name: that of its unit, for instances NAME:I are NAME. */
+static const char *
+name_of(void *arg, int i)
+{
+	const struct hp_proc *p = ((struct hp_super *)arg)->procs[i];
+
+	return p->unit != NULL ? p->unit->name : p->spec.name;
+}
+
+static char **
+after_of(void *arg, int i)
+{
+	return ((struct hp_super *)arg)->procs[i]->spec.after;
+}
+
+/*
+ * The graph of after=, anew when processes or their specs changed since
+ * it was made: node i is procs[i] (p->ix is kept so by super.c).
+ */
+static void
+graph(struct hp_super *s)
+{
+	if (!s->regraph)
+		return;
+	hp_after_free(&s->graph);
+	hp_after_build(&s->graph, s->nproc, name_of, after_of, s);
+	s->regraph = 0;
+}
+
+/* The queue of release has no room: twice as much, in order from 0. */
+static void
+ring(struct hp_super *s)
+{
+	struct hp_proc **r;
+	int i, cap = s->relcap ? s->relcap * 2 : 16;
+
+	r = hp_xcalloc((size_t)cap, sizeof *r);
+	for (i = 0; i < s->nrel; i++)
+		r[i] = s->rel[(s->relhead + i) % s->relcap];
+	free(s->rel);
+	s->rel = r;
+	s->relcap = cap;
+	s->relhead = 0;
+}
+
+/*
+ * Release: q is ready, and what waits on it is to be looked at again, on
+ * the loop's turn (hp_watch_work), not here. A start that readies at once
+ * releases the next the same way, so that a chain of any length is a
+ * queue, never a recursion, and the loop turns between its links.
+ */
+static void
+release(struct hp_super *s, const struct hp_proc *q)
+{
+	const int *dep;
+	struct hp_proc *d;
+	int i, n;
+
+	n = hp_after_dependents(&s->graph, q->ix, &dep);
+	for (i = 0; i < n; i++) {
+		d = s->procs[dep[i]];
+		if (d->state != HP_ST_HELD || d->released)
+			continue;
+		if (s->nrel == s->relcap)
+			ring(s);
+		s->rel[(s->relhead + s->nrel++) % s->relcap] = d;
+		d->released = 1;
+	}
+}
+
 void
-hp_watch_release(struct hp_super *s)
+hp_watch_release(struct hp_super *s, struct hp_proc *q)
+{
+	struct hp_proc *v[HP_INSTANCES_MAX + 1];
+	int i, n;
+
+	/* Nothing waits: no graph is made (a chain listed in order). */
+	if (s->nheld == 0)
+		return;
+	graph(s);
+	/* The edges of a name of instances are on one of them: on each. */
+	if (q->instance > 0 && q->unit != NULL) {
+		n = hp_unit_members(s, q->unit, v, HP_INSTANCES_MAX + 1);
+		for (i = 0; i < n; i++)
+			release(s, v[i]);
+	} else
+		release(s, q);
+}
+
+/* The next held process that may start now, or NULL: none is left. */
+struct hp_proc *
+hp_watch_next_held(struct hp_super *s)
+{
+	struct hp_proc *d;
+
+	while (s->nrel > 0) {
+		d = s->rel[s->relhead];
+		s->relhead = (s->relhead + 1) % s->relcap;
+		s->nrel--;
+		if (d == NULL)
+			continue;	/* forgotten meanwhile */
+		d->released = 0;
+		if (d->state == HP_ST_HELD && hp_watch_blocker(s, d) == NULL)
+			return d;
+	}
+	s->relhead = 0;
+	return NULL;
+}
+
+/* A process goes: out of the queue of release. */
+void
+hp_watch_forget(struct hp_super *s, struct hp_proc *p)
 {
 	int i;
 
-	for (i = 0; i < s->nproc; i++)
-		if (s->procs[i]->state == HP_ST_HELD && !s->shutdown &&
-		    hp_watch_blocker(s, s->procs[i]) == NULL)
-			hp_life(s, s->procs[i], HP_EV_SPAWN);
+	for (i = 0; p->released && i < s->nrel; i++)
+		if (s->rel[(s->relhead + i) % s->relcap] == p)
+			s->rel[(s->relhead + i) % s->relcap] = NULL;
+	s->regraph = 1;
+}
+
+/*
+ * A turn's worth of releases: each through admission, as any start (a
+ * held process has no slot yet). What is left waits for the next turn,
+ * which comes at once (hp_watch_pending): signals and requests are heard
+ * between.
+ */
+void
+hp_watch_work(struct hp_super *s)
+{
+	struct hp_proc *d;
+	long long end = hp_mono_ms() + RELEASE_MS;
+	int n = 0;
+
+	while (!s->shutdown && (d = hp_watch_next_held(s)) != NULL) {
+		hp_life(s, d, HP_EV_RESUME);
+		if (++n >= RELEASE_MAX || hp_mono_ms() >= end)
+			break;
+	}
+}
+
+int
+hp_watch_pending(const struct hp_super *s)
+{
+	return s->nrel > 0 && !s->shutdown;
 }
 
 /*

@@ -28,6 +28,7 @@ static const struct {
 	{ "pty", test_pty },
 	{ "fuzz", test_fuzz },
 	{ "keys", test_keys },
+	{ "after", test_after },
 	{ "vt", test_vt },
 };
 

@@ -39,6 +39,7 @@ void	test_limit(void);
 void	test_pty(void);
 void	test_fuzz(void);
 void	test_keys(void);
+void	test_after(void);
 void	test_vt(void);
 int	unit_vt(int, char **);		/* run vt COLS ROWS: a draw */
 int	unit_tables(const char *);	/* print a table: 0, 2 unknown */

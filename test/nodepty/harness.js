@@ -99,17 +99,39 @@ function ours(state) {
 	return out;
 }
 
+// Whether pid has ended (gone, or a zombie) within a bounded wait.
+function ends(pid) {
+	const nap = new Int32Array(new SharedArrayBuffer(4));
+	for (let t = 0; t < 300; t++) {
+		let stat;
+		try {
+			stat = fs.readFileSync('/proc/' + pid + '/stat', 'latin1');
+		} catch (e) {
+			return true;
+		}
+		if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z')
+			return true;
+		Atomics.wait(nap, 0, 0, 10);
+	}
+	return false;
+}
+
 // The count of node-pty's test is taken twice; what of ours was there
 // each time (looked at as it counts) is in seen. Only the program's
-// zombie may have come in between.
+// zombie may have come in between, and the terminal's relay on its way
+// out after it (it ends once the terminal has closed): it must end.
 function zombieOnly(seen) {
 	if (seen.length !== 2)
 		return null;
 	const before = new Set(seen[0].map((p) => p.pid));
 	const come = seen[1].filter((p) => !before.has(p.pid));
-	if (come.length !== 1 || come[0].state !== 'Z')
+	const relay = come.filter((p) => /hp-pty/.test(p.line));
+	const rest = come.filter((p) => !/hp-pty/.test(p.line));
+	if (rest.length !== 1 || rest[0].state !== 'Z' ||
+	    !relay.every((p) => ends(p.pid)))
 		return null;
-	return 'pid ' + come[0].pid + ' ' + come[0].line;
+	return 'pid ' + rest[0].pid + ' ' + rest[0].line +
+	    relay.map((p) => '; relay ' + p.pid + ' ended').join('');
 }
 
 function die(msg) {

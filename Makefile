@@ -48,13 +48,16 @@ CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
 	lib/client/logs.o lib/client/top.o lib/client/topdraw.o \
-	lib/client/direct.o
+	lib/client/direct.o lib/client/chan.o lib/client/fg.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
-	lib/super/unit.o lib/super/roll.o lib/super/notify.o
+	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
+	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
+	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
+	lib/super/vtcsi.o lib/super/vtquery.o
 LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
 LIBBASE = lib/base/libbase.a
 LIBMODEL = lib/model/libmodel.a
@@ -79,7 +82,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_breaker.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
-	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o
+	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
+	test/unit/t_vt.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
 	test/loadgen test/notify
 
@@ -94,13 +98,13 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control req info after
+	dcache control req info after vt
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
 	$(FUZZ_DIR)/control $(FUZZ_DIR)/req $(FUZZ_DIR)/info \
-	$(FUZZ_DIR)/after
+	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -132,11 +136,15 @@ $(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
 	lib/model/check.h
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
+lib/super/sterm.o lib/super/tctl.o lib/super/vtparse.o lib/super/vtscreen.o \
+lib/super/vtdraw.o lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
+lib/super/vtcsi.o lib/super/vtquery.o test/unit/t_vt.o: \
+	lib/super/vt.h
 lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
 lib/model/skeys.o lib/model/listen.o cmd/hp-health.o test/unit/t_health.o \
 test/unit/t_fuzz.o test/unit/t_metrics.o: lib/model/check.h
 lib/client/relay.o lib/client/keep.o lib/client/attach.o cmd/hp-pty.o \
-test/unit/t_pty.o: lib/client/term.h
+lib/client/chan.o lib/client/fg.o test/unit/t_pty.o: lib/client/term.h
 lib/client/top.o lib/client/topdraw.o: lib/client/top.h
 $(UNITOBJ): test/unit/unit.h
 
@@ -193,7 +201,7 @@ check: $(BIN) test/unit/run test/httpd test/sockd test/loadgen test/notify
 
 # The library again, with the fuzz flags, out of the way of lib/*.o.
 $(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/client/detect.h lib/super/super.h \
-    lib/model/check.h lib/client/term.h lib/super/sterm.h
+    lib/model/check.h lib/client/term.h lib/super/sterm.h lib/super/vt.h
 	rm -rf $(FUZZ_DIR)/lib
 	mkdir -p $(FUZZ_DIR)/lib/base $(FUZZ_DIR)/lib/model \
 	    $(FUZZ_DIR)/lib/client $(FUZZ_DIR)/lib/super
@@ -212,6 +220,8 @@ $(FUZZ_DIR)/kv: test/fuzz/kv.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/kv.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/spec: test/fuzz/spec.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/spec.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/vt: test/fuzz/vt.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/vt.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/http: test/fuzz/http.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/http.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/version: test/fuzz/version.c $(FUZZ_DEP)

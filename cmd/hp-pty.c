@@ -2,6 +2,7 @@
 /* hp-pty: run a program in a pseudo-terminal and relay it; resize one. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,19 @@
 static struct hp_error error;	/* what lib/ handed up, to say */
 
 static const char synopsis[] =
-    "hp-pty [-dE] [--eof-hangup] [--json] [-S dir] [-n name] [-c cols] "
+    "hp-pty [-dE] [--eof-hangup] [--json] [--control fd] [-S dir] "
+    "[-n name] [-c cols] "
     "[-r rows] [-C dir] [-e name=value]... [-T term] [-t tool] "
     "[-u user[:group]] [--umask mode] [--scrollback size] "
     "[--quiet dur] [-o key=value]... [-- command [arg ...]]\n"
     "       hp-pty [--json] [-S dir] [-c cols] [-r rows] "
-    "[--detach-key key] [--replay size] attach name\n"
+    "[--detach-key key] [--replay size] [--no-draw] attach name\n"
     "       hp-pty [--json] [-S dir] [--no-newline] send name [text ...]\n"
     "       hp-pty [--json] [-S dir] resize name cols rows";
 
 enum {
 	O_JSON = 256, O_EOFHUP, O_UMASK, O_SCROLL, O_QUIET, O_DKEY, O_REPLAY,
-	O_NONL
+	O_NONL, O_CONTROL, O_NODRAW
 };
 
 static const struct hp_opt longopts[] = {
@@ -39,11 +41,13 @@ static const struct hp_opt longopts[] = {
 	{ "scrollback", 1, O_SCROLL }, { "quiet", 1, O_QUIET },
 	{ "option", 1, 'o' }, { "detach-key", 1, O_DKEY },
 	{ "replay", 1, O_REPLAY }, { "no-newline", 0, O_NONL },
+	{ "control", 1, O_CONTROL }, { "no-draw", 0, O_NODRAW },
 	{ NULL, 0, 0 }
 };
 
 static struct hp_keep keep;
 static struct hp_ident ident;
+static struct hp_launch launched;
 static struct hp_relay relay;
 static const char *ttyname_;
 
@@ -58,6 +62,23 @@ number(const char *s, const char *what)
 	if (*s == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 65535)
 		hp_usage(synopsis, "bad %s: %s", what, s);
 	return (int)v;
+}
+
+/* --control FD: open for reading and writing, above stderr. */
+static int
+channel(const char *s)
+{
+	char *end;
+	long fd;
+	int fl;
+
+	errno = 0;
+	fd = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || fd < 3 ||
+	    fd > 65535 || (fl = fcntl((int)fd, F_GETFL)) == -1 ||
+	    (fl & O_ACCMODE) != O_RDWR)
+		hp_usage(synopsis, "bad control descriptor: %s", s);
+	return (int)fd;
 }
 
 /* procs/NAME/status of a terminal: what hp-ls reads. */
@@ -261,8 +282,6 @@ detachkey(const char *v)
 	return -1;
 }
 
-static struct hp_launch launched;
-
 static void
 cleanup(void)
 {
@@ -270,10 +289,71 @@ cleanup(void)
 	hp_keep_drop(&keep);
 }
 
+static int cols_, rows_, tty_;
+static const struct hp_state *told_st;	/* the launch is told there too */
+
+/* --control, in the relay: the program runs as f->r->id. */
+static void
+started(struct hp_fg *f)
+{
+	char file[HP_PATH_MAX];
+
+	ident = f->r->id;
+	if (keep.lock != -1 && (hp_proc_file(keep.st, file, sizeof file,
+	    keep.name, HP_P_PID) == -1 || hp_pidfile_write(file,
+	    &ident) == -1))
+		hp_warn("%s: write pid", keep.name);
+	status(cols_, rows_);
+	if (tty_ && hp_tty_raw(0) == -1)
+		hp_warn("raw mode");
+}
+
+/* After the hello: the tool's launch is told, before any output. */
+static void
+told(struct hp_fg *f)
+{
+	if (launched.id[0] != '\0')
+		hp_launch_announce(&launched, f->r->id.pid, keep.lock != -1 ?
+		    keep.name : NULL, told_st);
+}
+
+static void
+resized(struct hp_relay *r, int cols, int rows)
+{
+	(void)r;
+	status(cols, rows);
+}
+
+/* --control: this process becomes the program; a relay of ours stays. */
+static int
+runfg(struct hp_spec *sp, struct hp_spawn *sw, const char *name,
+    const char *tty, int chan)
+{
+	static struct hp_fg f;
+	int n;
+
+	f.sp = *sw;
+	f.r = &relay;
+	f.keep = &keep;
+	f.name = keep.lock != -1 ? keep.name : name;
+	f.tty = tty;
+	f.started = started;
+	f.told = told;
+	relay.channel = 1;
+	relay.chan = chan;
+	relay.resized = resized;
+	relay.stop_signal = sp->stop_signal;
+	relay.stop_timeout = sp->stop_timeout;
+	if ((n = hp_fg_run(&f, &error)) == -1)
+		hp_fail_error(&error);
+	cleanup();
+	return n;
+}
+
 /* Run the program in sp in a new terminal of cols x rows; relay it. */
 static int
 run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
-    const char *name, int unique, int cols, int rows)
+    const char *name, int unique, int cols, int rows, int chan)
 {
 	char file[HP_PATH_MAX];
 	struct hp_spawn sw;
@@ -286,8 +366,9 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 		cols = c, rows = rows ? rows : w;
 	if (tty && rows == 0 && hp_pty_size_get(0, &c, &w) == 0 && w > 0)
 		rows = w;
-	cols = cols ? cols : 80;
-	rows = rows ? rows : 24;
+	cols_ = cols = cols ? cols : 80;
+	rows_ = rows = rows ? rows : 24;
+	tty_ = tty;
 	keep.lock = -1;
 	atexit(cleanup);
 	/* A pipe on stdin: somebody (Electron) will want to find us. */
@@ -301,6 +382,10 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 			hp_die("%s/procs/%s", st->dir, name);
 		}
 	}
+	/* A supervisor hears of a launch, if one runs: none is started. */
+	if (keep.lock != -1 || (launched.id[0] != '\0' &&
+	    hp_state_resolve(st, stdir) == 0 && hp_state_open(st, 0) == 0))
+		told_st = st;
 	if (hp_pty_open(&p, cols, rows) == -1 || (s = hp_pty_slave(&p)) == -1)
 		hp_die("open a pseudo-terminal");
 	ttyname_ = p.slave;
@@ -315,6 +400,14 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 		sw.user = &u;
 	sw.setumask = sp->umask >= 0;
 	sw.umask = (mode_t)(sp->umask >= 0 ? sp->umask : 0);
+	relay.in = 0;
+	relay.out = 1;
+	relay.master = p.master;
+	relay.ctl = keep.lock != -1 ? keep.ctl : -1;
+	relay.tty = tty;
+	relay.control = control;
+	if (chan != -1)
+		return runfg(sp, &sw, name, p.slave, chan);
 	if ((pid = hp_spawn(&sw)) == -1) {
 		if (sw.stage == 1)
 			hp_fail(HP_EXIT_FAIL, "exec-failed", "%s: %s: %s",
@@ -333,16 +426,10 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	status(cols, rows);
 	if (launched.id[0] != '\0')
 		hp_launch_announce(&launched, pid, keep.lock != -1 ?
-		    keep.name : NULL);
+		    keep.name : NULL, told_st);
 	if (tty && hp_tty_raw(0) == -1)
 		hp_warn("raw mode");
-	relay.in = 0;
-	relay.out = 1;
-	relay.master = p.master;
-	relay.ctl = keep.lock != -1 ? keep.ctl : -1;
-	relay.tty = tty;
 	relay.pid = pid;
-	relay.control = control;
 	if ((s = hp_relay_run(&relay)) == -1)
 		hp_die("relay");
 	cleanup();
@@ -379,7 +466,7 @@ detached(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	if (hp_json_get(reply, "pid", pid, sizeof pid) == -1)
 		hp_copy(pid, sizeof pid, "0");
 	if (launched.id[0] != '\0')
-		hp_launch_announce(&launched, (pid_t)atol(pid), got);
+		hp_launch_announce(&launched, (pid_t)atol(pid), got, st);
 	if (hp_json_mode)
 		printf("%s\n", reply);
 	else
@@ -408,6 +495,7 @@ main(int argc, char **argv)
 	struct hp_user u;
 	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
 	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1, c, w;
+	int chan = -1;
 	static struct hp_attach att;	/* 64 KiB: not on the stack */
 	struct hp_attach *a = &att;
 
@@ -506,6 +594,12 @@ main(int argc, char **argv)
 		case O_NONL:
 			newline = 0;
 			break;
+		case O_CONTROL:
+			chan = channel(g.arg);
+			break;
+		case O_NODRAW:
+			a->nodraw = 1;
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -513,6 +607,9 @@ main(int argc, char **argv)
 	/* Only root may be someone else: said before anything is made. */
 	if (hp_user_spec(&spec, &u, msg, sizeof msg) == -1)
 		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);
+	if (chan != -1 && (detach || (!g.dashdash && g.ind < argc)))
+		hp_usage(synopsis, "--control is for a terminal in the "
+		    "foreground");
 	if (!g.dashdash && g.ind < argc) {
 		n = argc - g.ind;
 		if (strcmp(argv[g.ind], "resize") == 0 && n != 4)
@@ -583,7 +680,7 @@ main(int argc, char **argv)
 		hp_spec_free(&spec);
 		return n;
 	}
-	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows);
+	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows, chan);
 	hp_spec_free(&spec);
 	return n;
 }

@@ -456,7 +456,7 @@ _hp_pty()
 		done
 		return ;;
 	-n|--name|-c|--cols|-r|--rows|-T|--term|--umask|--scrollback|\
-	--quiet|--replay|=)
+	--quiet|--replay|--control|=)
 		COMPREPLY=(); return ;;
 	esac
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -464,7 +464,7 @@ _hp_pty()
 		case $w in
 		-S|--state-dir|-C|--dir|-t|--tool|-e|--env|-n|--name|-c|\
 		--cols|-r|--rows|-T|--term|-u|--user|--umask|-o|--option|\
-		--scrollback|--quiet|--detach-key|--replay)
+		--scrollback|--quiet|--detach-key|--replay|--control)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		-*|=) ;;
@@ -476,8 +476,8 @@ _hp_pty()
 		_hp_reply "-d --detach -E --clear-env --eof-hangup --json -S
 		    --state-dir -n --name -c --cols -r --rows -C --dir -e --env
 		    -T --term -t --tool -u --user --umask --scrollback --quiet
-		    -o --option --detach-key --replay --no-newline -h --help -V
-		    --version --"
+		    -o --option --detach-key --replay --no-newline --no-draw
+		    --control -h --help -V --version --"
 	elif ((ops == 0)); then
 		_hp_reply "attach send resize --"
 	elif ((ops == 1)); then

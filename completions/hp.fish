@@ -363,7 +363,7 @@ function __hp_pty_ops
         switch $w
             case -S --state-dir -C --dir -t --tool -e --env -n --name \
                 -c --cols -r --rows -T --term -u --user --umask -o \
-                --option --scrollback --quiet --detach-key --replay
+                --option --scrollback --quiet --detach-key --replay --control
                 set skip 1
             case '-*'
             case '*'
@@ -395,6 +395,8 @@ complete -c hp-pty -n $nd -s o -l option -x -a '(__hp_spec_keys)' -d 'Set a key 
 complete -c hp-pty -n $nd -l detach-key -x -a "none '^\\\\' '^]'" -d 'Key that detaches'
 complete -c hp-pty -n $nd -l replay -x -d 'Scrollback replayed on attach'
 complete -c hp-pty -n $nd -l no-newline -d 'Send no Enter after the text'
+complete -c hp-pty -n $nd -l no-draw -d 'Attach without a draw of the screen'
+complete -c hp-pty -n $nd -l control -x -d 'Descriptor of the control channel'
 complete -c hp-pty -n $nd -s h -l help -d 'Print usage'
 complete -c hp-pty -n $nd -s V -l version -d 'Print version'
 complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'attach send resize --' -d Verb

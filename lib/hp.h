@@ -249,6 +249,8 @@ void	hp_kv_addi(struct hp_buf *, const char *, long long);
 /* lock.c: fcntl write locks */
 int	hp_lock_take(const char *);	/* fd held; -1 errno (EAGAIN: busy) */
 pid_t	hp_lock_holder(const char *);	/* holder, 0 free, -1 errno */
+int	hp_lock_from(int, off_t, int);	/* fd, start, 1 take / 0 free;
+					   -1 errno (EAGAIN: busy) */
 
 /* fifo.c: control FIFOs and the events fifodir */
 int	hp_fifo_make(const char *);		/* mkfifo 0600, EEXIST ok */
@@ -280,6 +282,7 @@ long long hp_proc_pss(pid_t);		/* bytes, -1: cannot tell */
 int	hp_proc_nfds(pid_t);		/* its open descriptors, -1 */
 int	hp_proc_session(pid_t, pid_t *, int);	/* sid: count, -1 ENOSYS */
 int	hp_proc_comm(pid_t, char *, size_t);	/* its name; -1 */
+int	hp_proc_argv0(pid_t, char *, size_t);	/* its argv[0]; -1 */
 int	hp_boot_id(char *, size_t);		/* -1 ENOSYS */
 void	hp_closefrom(int);
 int	hp_subreaper(void);			/* -1 ENOSYS */
@@ -355,9 +358,16 @@ struct hp_spawn {
 	/* limits, set in the child */
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
 	const char *ctty;	/* after setsid, the terminal (tty.c) */
+	int	  mark;		/* hp_spawn_exec: a byte before the exec */
 	int	  cgfd;		/* > 0: a cgroup.procs it joins first */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
+void	hp_spawn_exec(struct hp_spawn *, int) HP_DEAD;
+		/* in place, report pipe: exec, or _exit 127, 126 or 1 */
+struct hp_spawnerr {			/* what the report pipe said */
+	int	  stage;		/* 0 exec, 1 chdir, 2 set-up */
+	int	  err;			/* its errno */
+};
 int	hp_exec_status(int);		/* errno -> 126 or 127 */
 
 /* tree.c: a process and all it started, wherever their group or session went */

@@ -138,16 +138,21 @@ activity_ge() {
 	    'i=0; while [ $i -lt 400 ]; do echo "line-$i"; i=$((i+1)); done;
 	     echo last-line; exec sleep 600'
 	wait_until 10 activity_ge quiet '' 1
-	client t
+	client t --no-draw
 	wait_until 10 has_out 1 last-line
 	! has_out 1 'line-0$'
 	[ "$(wc -c <"$T/c1.out")" -le 4096 ]
-	client t --replay 20
+	client t --no-draw --replay 20
 	wait_until 10 has_out 2 last-line
 	[ "$(wc -c <"$T/c2.out")" -le 20 ]
-	client t --replay 0
+	client t --no-draw --replay 0
 	hp-pty send t x
 	[ ! -s "$T/c3.out" ] || ! has_out 3 last-line
+	# Without the replay, the screen is still drawn as it is.
+	client t --replay 0
+	wait_until 10 has_out 4 last-line
+	[ "$(grep -c line- "$T/c4.out")" -eq 0 ] ||
+	    [ "$(wc -c <"$T/c4.out")" -lt 2000 ]
 }
 
 # consecutive FILE LAST: the whole lines of FILE (CR stripped, the first
@@ -163,7 +168,7 @@ consecutive() {
 @test "the scrollback wraps: what is replayed is the newest, whole, in order" {
 	hp-pty -d -n t -- sh -c 'seq -f "line-%06g" 0 29999; exec sleep 600'
 	wait_until 20 activity_ge quiet '' 1
-	client t
+	client t --no-draw
 	wait_until 10 has_out 1 line-029999
 	consecutive "$T/c1.out" 29999
 	n=$(wc -c <"$T/c1.out")

@@ -68,6 +68,35 @@ hp_lock_take(const char *path)
 	return fd;
 }
 
+/*
+ * Lock (take 1) or unlock (take 0) the bytes of fd's file from start on,
+ * not waiting. A keeper that hands its lock to a process it forks keeps
+ * byte 0 and frees the rest, which the new keeper takes: together they
+ * hold the whole file, so that nobody else can take it between them.
+ * -1 and errno (EAGAIN: busy).
+ */
+int
+hp_lock_from(int fd, off_t start, int take)
+{
+	struct flock fl;
+	int e;
+
+	fl.l_type = take ? F_WRLCK : F_UNLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = start;
+	fl.l_len = 0;
+	if (fcntl(fd, F_SETLK, &fl) == -1) {
+		e = errno == EACCES ? EAGAIN : errno;
+		errno = e;
+		return -1;
+	}
+	if (take && nheld < HELD_MAX) {
+		heldby[nheld] = getpid();
+		held[nheld++] = fd;
+	}
+	return 0;
+}
+
 static int
 ours(const char *path)
 {

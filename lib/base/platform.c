@@ -268,6 +268,22 @@ hp_proc_session(pid_t sid, pid_t *out, int max)
 	return procs(sid, out, max);
 }
 
+/*
+ * The first word of pid's command line (argv[0] as the program was
+ * started, what node-pty calls its process), else its name: a zombie
+ * has no command line.
+ */
+int
+hp_proc_argv0(pid_t pid, char *buf, size_t n)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)pid);
+	if (hp_file_read(path, buf, n) > 0 && buf[0] != '\0')
+		return 0;
+	return hp_proc_comm(pid, buf, n);
+}
+
 /* The name of pid's command, as the kernel keeps it (15 bytes). */
 int
 hp_proc_comm(pid_t pid, char *buf, size_t n)
@@ -458,6 +474,12 @@ hp_proc_comm(pid_t pid, char *buf, size_t n)
 	(void)n;
 	errno = ENOSYS;
 	return -1;
+}
+
+int
+hp_proc_argv0(pid_t pid, char *buf, size_t n)
+{
+	return hp_proc_comm(pid, buf, n);
 }
 
 int

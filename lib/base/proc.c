@@ -145,21 +145,22 @@ hp_exec_status(int err)
 	    HP_EXIT_NOTFOUND : HP_EXIT_NOEXEC;
 }
 
-/* What the child writes into the error pipe when it cannot go on. */
-struct report {
-	int	stage;
-	int	err;
-};
+/*
+ * What the child writes into the error pipe when it cannot go on (struct
+ * hp_spawnerr); its exit status is the one a program run in place
+ * reports: 127, 126, or 1 when it never came to the exec.
+ */
+static void report(int, int) HP_DEAD;
 
 static void
 report(int fd, int stage)
 {
-	struct report r;
+	struct hp_spawnerr r;
 
 	r.stage = stage;
 	r.err = errno;
 	(void)!write(fd, &r, sizeof r);
-	_exit(HP_EXIT_NOEXEC);
+	_exit(stage == 0 ? hp_exec_status(r.err) : HP_EXIT_FAIL);
 }
 
 static const char *
@@ -265,11 +266,17 @@ pidvar(char *v)
 }
 
 /*
- * In the child: descriptors 0-2 from fd[], the extra ones where they are
+ * In the child, or in place (hp-pty's program is the process its caller
+ * started): descriptors 0-2 from fd[], the extra ones where they are
  * wanted, the passed ones from 3 up, the report pipe just above the
  * highest, and no more. Every source is first moved above all the
- * targets, so that no dup2() lands on a source still to be moved.
+ * targets, so that no dup2() lands on a source still to be moved. With
+ * sp->mark, one byte goes into the pipe just before the exec: whoever
+ * reads it can tell a process that died before it from a program that
+ * has started.
  */
+static void child(struct hp_spawn *, int, int) HP_DEAD;
+
 static void
 child(struct hp_spawn *sp, int ep, int go)
 {
@@ -355,8 +362,17 @@ child(struct hp_spawn *sp, int ep, int go)
 		umask(sp->umask);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
 		report(rp, 1);
+	if (sp->mark)
+		(void)!write(rp, "g", 1);
 	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);
 	report(rp, 0);
+}
+
+/* In place: the program runs in this process, or it exits as child(). */
+void
+hp_spawn_exec(struct hp_spawn *sp, int ep)
+{
+	child(sp, ep, -1);
 }
 
 /*
@@ -376,7 +392,7 @@ child(struct hp_spawn *sp, int ep, int go)
 pid_t
 hp_spawn(struct hp_spawn *sp)
 {
-	struct report r;
+	struct hp_spawnerr r;
 	sigset_t old;
 	ssize_t n;
 	pid_t pid;
@@ -400,6 +416,7 @@ hp_spawn(struct hp_spawn *sp)
 		close(ep[0]);
 		if (go[1] != -1)
 			close(go[1]);
+		sp->mark = 0;
 		child(sp, ep[1], go[0]);
 	}
 	e = errno;

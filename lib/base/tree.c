@@ -210,13 +210,18 @@ int
 hp_tree_signal(const struct hp_tree *t, int sig)
 {
 	struct hp_kin *m = hp_xmalloc(MEMBERS * sizeof *m);
-	int i, n, k = 0;
+	struct hp_pstat ps;
+	int i, n, k = 0, g = 0;
 
 	if (t->leader > 1)
-		(void)kill(-t->leader, sig);
+		g = kill(-t->leader, sig) == 0;
 	n = hp_tree_list(t, m, MEMBERS, 1);
 	for (i = 0; i < n; i++)
-		k += kill(m[i].pid, sig) == 0;
+		/* Its group's have it already: a signal comes once. */
+		if (g && hp_pstat(m[i].pid, &ps) == 0 && ps.pgid == t->leader)
+			k++;
+		else
+			k += kill(m[i].pid, sig) == 0;
 	free(m);
 	return n == -1 ? -1 : k;
 }

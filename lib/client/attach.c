@@ -221,7 +221,8 @@ hp_attach_run(struct hp_state *st, const char *name, struct hp_attach *a,
 	if (hp_client_open(&c, st) == -1)
 		return hp_error_sys(e, "%s/events", st->dir);
 	if (hp_term_ask(&c, name, reply, sizeof reply, "attach %s %s %d %d "
-	    "%lld", name, a->id, cols, rows, a->replay) == -1) {
+	    "%lld%s", name, a->id, cols, rows, a->replay, a->nodraw ? " 0" :
+	    "") == -1) {
 		hp_client_close(&c);
 		return hp_error_set(e, HP_EXIT_FAIL, "not-running",
 		    "%s: no answer from the supervisor", name);

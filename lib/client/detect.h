@@ -120,7 +120,8 @@ struct hp_launch {
 int	hp_launch_find(struct hp_launch *, const char *, const char *,
 	    struct hp_spec *, struct hp_error *);
 				/* id, argv[0]: 0 found; -1 + error */
-void	hp_launch_announce(const struct hp_launch *, pid_t, const char *);
+void	hp_launch_announce(const struct hp_launch *, pid_t, const char *,
+	    const struct hp_state *);	/* pid, terminal, state or NULL */
 				/* cli-tool:launched; terminal name */
 
 #endif

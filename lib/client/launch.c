@@ -59,29 +59,52 @@ hp_launch_find(struct hp_launch *l, const char *id, const char *argv0,
 	return 0;
 }
 
-/* The cli-tool:launched line: on stdout with --json, else on stderr. */
+static void
+members(struct hp_json *j, const struct hp_launch *l, pid_t pid,
+    const char *term)
+{
+	hp_json_kstr(j, "event", "cli-tool:launched");
+	hp_json_kstr(j, "id", l->id);
+	hp_json_kstr(j, "tool", l->name);
+	hp_json_kstr(j, "path", l->path);
+	hp_json_kstr(j, "version", l->version[0] ? l->version : NULL);
+	hp_json_kint(j, "pid", (long long)pid);
+	hp_json_kstr(j, "terminal", term);
+	hp_json_close(j, '}');
+}
+
+/*
+ * The cli-tool:launched line: on stdout with --json, else on stderr; and
+ * to the supervisor of st, when one runs, for its events (the control
+ * line "- launched JSON", the object without its time; hp(7)). None is
+ * started for it, and one that does not listen loses it.
+ */
 void
-hp_launch_announce(const struct hp_launch *l, pid_t pid, const char *term)
+hp_launch_announce(const struct hp_launch *l, pid_t pid, const char *term,
+    const struct hp_state *st)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
-	char ts[32];
+	char ts[32], file[HP_PATH_MAX];
 	FILE *f = hp_json_mode ? stdout : stderr;
 
 	hp_time_fmt(ts, hp_wall_ms());
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '{');
 	hp_json_kstr(&j, "ts", ts);
-	hp_json_kstr(&j, "event", "cli-tool:launched");
-	hp_json_kstr(&j, "id", l->id);
-	hp_json_kstr(&j, "tool", l->name);
-	hp_json_kstr(&j, "path", l->path);
-	hp_json_kstr(&j, "version", l->version[0] ? l->version :
-	    NULL);
-	hp_json_kint(&j, "pid", (long long)pid);
-	hp_json_kstr(&j, "terminal", term);
-	hp_json_close(&j, '}');
+	members(&j, l, pid, term);
 	fprintf(f, "%s\n", hp_buf_str(&b));
 	fflush(f);
+	if (st != NULL && hp_state_supervisor(st) > 0 &&
+	    hp_state_file(st, file, sizeof file, HP_F_CONTROL) == 0) {
+		b.len = 0;
+		hp_buf_adds(&b, "- launched ");
+		hp_json_init(&j, &b);
+		hp_json_open(&j, '{');
+		members(&j, l, pid, term);
+		hp_buf_addc(&b, '\n');
+		if (b.len < HP_LINE_MAX)
+			(void)hp_fifo_send(file, hp_buf_str(&b));
+	}
 	hp_buf_free(&b);
 }

@@ -21,7 +21,7 @@
  */
 #define QUIET_MS	250
 
-enum { P_SIG, P_IN, P_MASTER, P_OUT, P_CTL, P_N };
+enum { P_SIG, P_IN, P_MASTER, P_OUT, P_CTL, P_CHAN, P_N };
 
 /* The session's groups hear sig: the program's, and the foreground. */
 static void
@@ -29,6 +29,11 @@ hangup(struct hp_relay *r, int sig)
 {
 	pid_t fg;
 
+	/* With a channel: the steps, for the whole session. */
+	if (r->channel) {
+		hp_chan_go(r);
+		return;
+	}
 	/* Not reaped yet: the pid and its group cannot be anyone else. */
 	if (r->exited)
 		return;
@@ -209,14 +214,46 @@ events(struct hp_relay *r, struct pollfd *p)
 	p[P_OUT].events = POLLOUT;
 	p[P_CTL].fd = r->ctl;
 	p[P_CTL].events = POLLIN;
+	p[P_CHAN].fd = r->channel ? r->chan : -1;
+	p[P_CHAN].events = POLLIN;
 	/* A poll() cut short by a signal says nothing: nor must they. */
 	for (ready = 0; ready < P_N; ready++)
 		p[ready].revents = 0;
 }
 
 /*
- * Relay until the program has exited, the terminal is read to its end
- * and everything read is written out. The wait status of the program.
+ * Over once the program has exited (or, with a channel, once the caller
+ * has reaped it), the terminal is read to its end or quiet, and all is
+ * written out; with a channel also at the terminal's end, when nobody
+ * holds it any more, or right after the last of the hang-up steps.
+ */
+static int
+over(const struct hp_relay *r)
+{
+	int drained = r->out == -1 || r->downlen == r->downoff;
+
+	if (r->exited && drained && (r->ended || hp_mono_ms() - r->last >=
+	    QUIET_MS))
+		return 1;
+	return r->channel && ((r->ended && drained) || r->going == 3);
+}
+
+static int
+timeout(const struct hp_relay *r)
+{
+	long long now = hp_mono_ms(), t = -1, n;
+
+	if (r->exited && !r->ended)
+		t = QUIET_MS - (now - r->last);
+	if (r->channel && (n = hp_chan_next(r)) != -1 && (t == -1 ||
+	    n - now < t))
+		t = n - now;
+	return t < -1 ? 0 : t > 60000 ? 60000 : (int)t;
+}
+
+/*
+ * Relay until it is over (above). The wait status of the program; with
+ * a channel, 0: the caller has it.
  */
 int
 hp_relay_run(struct hp_relay *r)
@@ -225,7 +262,7 @@ hp_relay_run(struct hp_relay *r)
 	    SIGHUP, 0 };
 	struct pollfd p[P_N];
 	struct sigaction sa;
-	int sig, timeout;
+	int sig;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
@@ -234,23 +271,17 @@ hp_relay_run(struct hp_relay *r)
 		return -1;
 	reap(r);	/* it may have gone before we listened */
 	r->last = hp_mono_ms();
-	for (;;) {
-		if (r->exited && (r->ended || (r->downlen == r->downoff &&
-		    hp_mono_ms() - r->last >= QUIET_MS)) &&
-		    (r->out == -1 || r->downlen == r->downoff))
-			break;
+	while (!over(r)) {
 		events(r, p);
-		timeout = !r->exited || r->ended ? -1 :
-		    (int)(QUIET_MS - (hp_mono_ms() - r->last));
-		if (timeout < -1)
-			timeout = 0;
-		if (poll(p, P_N, timeout) == -1 && errno != EINTR)
+		if (poll(p, P_N, timeout(r)) == -1 && errno != EINTR)
 			return -1;
 		if (p[P_SIG].revents & POLLIN)
 			while ((sig = hp_sig_next(r->sig)) > 0)
 				onsig(r, sig);
 		if (p[P_CTL].fd != -1 && (p[P_CTL].revents & POLLIN))
 			control(r);
+		if (p[P_CHAN].fd != -1 && p[P_CHAN].revents)
+			hp_chan_read(r);
 		if (p[P_IN].fd != -1 && p[P_IN].revents)
 			fromin(r);
 		if (p[P_MASTER].fd != -1 && p[P_MASTER].revents & (POLLIN |
@@ -261,6 +292,15 @@ hp_relay_run(struct hp_relay *r)
 			tomaster(r);
 		if (p[P_OUT].fd != -1 && p[P_OUT].revents)
 			toout(r);
+		if (r->channel) {
+			hp_chan_tick(r, hp_mono_ms());
+			hp_chan_look(r);
+		}
 	}
-	return r->status;
+	/* Reaped by the caller: what it left behind goes with it. */
+	if (r->channel && r->exited) {
+		hp_chan_signal(r, SIGHUP);
+		hp_chan_signal(r, SIGKILL);
+	}
+	return r->channel ? 0 : r->status;
 }

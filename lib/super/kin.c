@@ -240,16 +240,21 @@ hp_kin_signal(struct hp_proc *p, int sig)
 	struct hp_kin *m;
 	struct hp_pstat ps;
 	struct hp_tree t;
-	int i, n, k = 0;
+	int i, n, k = 0, g = 0;
 
 	tree(p, &t);
 	if (t.leader > 1)
-		k += kill(-t.leader, sig) == 0;
+		k += g = kill(-t.leader, sig) == 0;
 	m = hp_xmalloc(MEMBERS * sizeof *m);
 	n = hp_tree_list(&t, m, MEMBERS, 1);
 	for (i = 0; i < n; i++) {
-		if (p->cg == NULL && hp_pstat(m[i].pid, &ps) == 0)
-			(void)remember(p, m[i].pid, &ps);
+		if (hp_pstat(m[i].pid, &ps) == 0) {
+			if (p->cg == NULL)
+				(void)remember(p, m[i].pid, &ps);
+			/* Its group's have it already: a signal comes once. */
+			if (g && ps.pgid == t.leader)
+				continue;
+		}
 		k += kill(m[i].pid, sig) == 0;
 	}
 	free(m);

@@ -17,6 +17,7 @@
 #include "super/super.h"
 #include "client/term.h"
 #include "super/sterm.h"
+#include "super/vt.h"
 
 /*
  * A detached terminal: the supervisor holds the pty's master side in
@@ -33,6 +34,14 @@
  * 'o' output; 'r' (empty) the replay is over; 'l' bytes lost, in
  * decimal; 'x' the program's end, as JSON ({"code":N} or
  * {"signal":"NAME"}), after which we close.
+ *
+ * The terminal's screen is kept too (vt*.c), and what goes into the
+ * ring is what clients may see of the output: the program's questions
+ * to its terminal are answered here, once, and taken out. A client gets
+ * the replay, then the screen drawn as it is at its mark (where the
+ * ring is clean: not inside a sequence that went out as it came), then
+ * 'r', then the output from the mark on. A client that misses bytes is
+ * drawn the screen again, from where it catches up.
  */
 #ifdef PIPE_BUF
 #define FRAME		PIPE_BUF
@@ -110,48 +119,122 @@ put(struct tclient *c, int kind, char *f, size_t n)
 	return w == -1 && errno == EAGAIN ? 0 : -1;
 }
 
+/* Send c the ring up to end, as far as its pipe takes it: 1 all of it. */
+static int
+ring(struct hp_term *t, struct tclient *c, unsigned long long end, char *f)
+{
+	unsigned long long old = t->head - t->len;
+	size_t k, at;
+	int r;
+
+	while (c->pos < end) {
+		at = (t->start + (size_t)(c->pos - old)) % t->cap;
+		k = t->cap - at;
+		if (k > end - c->pos)
+			k = (size_t)(end - c->pos);
+		if (k > FRAME - HDR)
+			k = FRAME - HDR;
+		memcpy(f + HDR, t->ring + at, k);
+		if ((r = put(c, 'o', f, k)) != 1)
+			return r;
+		c->pos += k;
+	}
+	return 1;
+}
+
+/* The rest of c's draw. */
+static int
+drawn(struct tclient *c, char *f)
+{
+	size_t k;
+	int r;
+
+	while (c->drawn < c->draw.len) {
+		k = c->draw.len - c->drawn;
+		if (k > FRAME - HDR)
+			k = FRAME - HDR;
+		memcpy(f + HDR, c->draw.p + c->drawn, k);
+		if ((r = put(c, 'o', f, k)) != 1)
+			return r;
+		c->drawn += k;
+	}
+	hp_buf_free(&c->draw);
+	c->drawn = 0;
+	return 1;
+}
+
+/* c's draw: made now if the screen is clean, else once it is. */
+void
+hp_term_redraw(struct hp_term *t, struct tclient *c)
+{
+	hp_buf_free(&c->draw);
+	c->drawn = 0;
+	if (c->nodraw)
+		c->mark = t->head;
+	else if (hp_vt_clean(t->vt) || t->ended) {
+		c->mark = t->head;
+		hp_vt_draw(t->vt, &c->draw);
+	} else if (c->mark != NODRAW) {
+		c->mark = NODRAW;
+		t->waiting++;
+	}
+}
+
+/* The screen is clean: the draws that waited for it. */
+static void
+clean(struct hp_term *t)
+{
+	struct tclient *c;
+
+	for (c = t->clients; c != NULL && t->waiting > 0; c = c->next)
+		if (c->mark == NODRAW) {
+			t->waiting--;
+			c->mark = t->head;
+			hp_vt_draw(t->vt, &c->draw);
+		}
+	t->waiting = 0;
+}
+
 /* Send c what it has not had, as far as its pipe takes it; -1: done. */
 static int
 flush(struct hp_term *t, struct tclient *c)
 {
 	char f[FRAME];
 	unsigned long long old = t->head - t->len;
-	size_t k, at;
 	int r, n;
 
-	if (c->pos < old) {
+	if (c->pos < old && c->nodraw) {
 		c->lost += old - c->pos;
 		c->pos = old;
+	} else if (c->pos < old) {
+		/* It missed some: told so, and drawn the screen anew. */
+		c->lost += t->head - c->pos;
+		c->pos = t->head;
+		hp_term_redraw(t, c);
 	}
-	for (;;) {
-		if (c->lost > 0) {
-			n = snprintf(f + HDR, sizeof f - HDR, "%llu", c->lost);
-			if ((r = put(c, 'l', f, (size_t)n)) != 1)
+	if (c->lost > 0) {
+		n = snprintf(f + HDR, sizeof f - HDR, "%llu", c->lost);
+		if ((r = put(c, 'l', f, (size_t)n)) != 1)
+			return r;
+		c->lost = 0;
+	}
+	/* What comes before its draw, the draw, 'r', what comes after. */
+	if (c->pos < c->mark && (r = ring(t, c, c->mark < t->head ? c->mark :
+	    t->head, f)) != 1)
+		return r;
+	if (c->pos >= c->mark) {
+		if ((r = drawn(c, f)) != 1)
+			return r;
+		if (!c->marked) {
+			if ((r = put(c, 'r', f, 0)) != 1)
 				return r;
-			c->lost = 0;
+			c->marked = 1;
 		}
-		if (c->pos == t->head) {
-			c->took = hp_mono_ms();	/* it has all: not stalled */
-			break;
-		}
-		at = (t->start + (size_t)(c->pos - old)) % t->cap;
-		k = t->cap - at;
-		if (k > t->head - c->pos)
-			k = (size_t)(t->head - c->pos);
-		if (k > sizeof f - HDR)
-			k = sizeof f - HDR;
-		memcpy(f + HDR, t->ring + at, k);
-		if ((r = put(c, 'o', f, k)) != 1)
+		if ((r = ring(t, c, t->head, f)) != 1)
 			return r;
-		c->pos += k;
 	}
-	/* An empty 'r': what came before was the replay. */
-	if (!c->marked && c->pos >= c->mark) {
-		if ((r = put(c, 'r', f, 0)) != 1)
-			return r;
-		c->marked = 1;
-	}
-	if (!t->ended || c->told)
+	c->took = hp_mono_ms();		/* it has all it can: not stalled */
+	if (!t->ended || c->told || c->pos < c->mark)
 		return 0;
 	if (t->sig > 0)
 		n = snprintf(f + HDR, sizeof f - HDR, "{\"signal\":\"%s\"}",
@@ -177,6 +260,9 @@ drop(struct hp_term *t, struct tclient *c)
 		}
 	t->nclients--;
 	t->dirty = 1;
+	if (c->mark == NODRAW && t->waiting > 0)
+		t->waiting--;
+	hp_buf_free(&c->draw);
 	close(c->out);
 	close(c->in);
 	/* Its FIFOs, in case it went without taking them away. */
@@ -197,6 +283,59 @@ hp_term_flushall(struct hp_proc *p)
 		if (flush(p->term, c) == -1)
 			drop(p->term, c);
 	}
+}
+
+/* Bytes for the program: written now, or kept until it reads; -1 full. */
+static int
+typein(struct hp_term *t, const char *b, size_t n)
+{
+	ssize_t w = 0;
+
+	if (t->typed.len - t->off + n > ROOM)
+		return -1;
+	if (t->typed.len == t->off) {
+		t->typed.len = t->off = 0;
+		do
+			w = write(t->master, b, n);
+		while (w == -1 && errno == EINTR);
+		if (w < 0)
+			w = 0;
+	}
+	hp_buf_add(&t->typed, b + w, n - (size_t)w);
+	return 0;
+}
+
+/* Answers to its questions: typed, or dropped when it reads nothing. */
+static void
+answer(struct hp_term *t, const char *b, size_t n)
+{
+	if (n > 0)
+		(void)typein(t, b, n);
+}
+
+/*
+ * n bytes the program wrote, through its screen: what clients may see
+ * into the ring, its answers back to it; a draw that waits for a clean
+ * screen is made as soon as it is.
+ */
+static void
+screen(struct hp_super *s, struct hp_proc *p, const char *b, size_t n)
+{
+	static char out[16384 + HP_VT_HOLD];
+	static struct hp_buf ans;
+	struct hp_term *t = p->term;
+	size_t used, m, k;
+
+	for (; n > 0; b += used, n -= used) {
+		k = n < 16384 ? n : 16384;
+		used = hp_vt_feed(t->vt, b, k, out, &m, &ans, t->waiting > 0);
+		keep(t, out, m);
+		if (t->waiting > 0 && hp_vt_clean(t->vt))
+			clean(t);
+		hp_tact_output(s, p, m);
+	}
+	answer(t, ans.p, ans.len);
+	ans.len = 0;
 }
 
 /* Read what the program wrote: at most max reads, or to its end. */
@@ -220,8 +359,7 @@ readout(struct hp_super *s, struct hp_proc *p, int max)
 			t->master = -1;
 			break;
 		}
-		keep(t, buf, (size_t)n);
-		hp_tact_output(s, p, buf, (size_t)n);
+		screen(s, p, buf, (size_t)n);
 		got = 1;
 	}
 	if (got)
@@ -232,21 +370,10 @@ readout(struct hp_super *s, struct hp_proc *p, int max)
 int
 hp_term_type(struct hp_term *t, const char *b, size_t n)
 {
-	ssize_t w = 0;
-
-	if (t->typed.len - t->off + n > ROOM)
+	if (typein(t, b, n) == -1)
 		return -1;
 	/* What was typed may start a program: who has it then? */
 	t->fg_at = hp_mono_ms() + FG_DELAY;
-	if (t->typed.len == t->off) {
-		t->typed.len = t->off = 0;
-		do
-			w = write(t->master, b, n);
-		while (w == -1 && errno == EINTR);
-		if (w < 0)
-			w = 0;
-	}
-	hp_buf_add(&t->typed, b + w, n - (size_t)w);
 	return 0;
 }
 
@@ -302,6 +429,7 @@ hp_term_open(struct hp_super *s, struct hp_proc *p, int pr[2])
 		t->master = -1;
 		t->cols = p->spec.cols;
 		t->rows = p->spec.rows;
+		t->vt = hp_vt_new(t->cols, t->rows);
 	}
 	t = p->term;
 	t->max = (size_t)(p->spec.scrollback > ROOM ? p->spec.scrollback :
@@ -395,6 +523,8 @@ hp_term_ended(struct hp_super *s, struct hp_proc *p)
 	else
 		hp_json_kint(j, "code", t->code);
 	hp_event_publish(&s->ev, j);
+	/* No more output: those that wait for a clean screen have it. */
+	clean(t);
 	hp_term_flushall(p);
 	t->linger = hp_mono_ms() + LINGER;
 }
@@ -410,6 +540,7 @@ hp_term_free(struct hp_proc *p)
 		close(p->term->master);
 	free(p->term->ring);
 	hp_buf_free(&p->term->typed);
+	hp_vt_free(p->term->vt);
 	free(p->term);
 	p->term = NULL;
 }
@@ -457,8 +588,9 @@ hp_term_fds(const struct hp_proc *p, struct pollfd *f)
 		f[n].events = t->typed.len - t->off < ROOM ? POLLIN : 0;
 		f[n++].revents = 0;
 		f[n].fd = c->out;
-		f[n].events = c->pos < t->head || (t->ended && !c->told) ?
-		    POLLOUT : 0;
+		f[n].events = c->pos < t->head || (c->pos >= c->mark &&
+		    (c->drawn < c->draw.len || !c->marked)) ||
+		    (t->ended && !c->told) ? POLLOUT : 0;
 		f[n++].revents = 0;
 	}
 	return n;

@@ -1,8 +1,8 @@
 /* hp: see LICENSE. */
 /*
  * sterm.h: the insides of a terminal the supervisor keeps, shared by
- * sterm.c (its pty, scrollback and clients) and tact.c (its activity);
- * after hp.h and super.h.
+ * sterm.c (its pty, scrollback and clients), tctl.c (its verbs) and
+ * tact.c (its activity); after hp.h and super.h; its screen is vt.h's.
  */
 
 #ifndef HP_STERM_H
@@ -15,12 +15,15 @@ struct tclient {
 	unsigned long long lost;	/* to be told of */
 	int		 told;		/* it has had the end */
 	long long	 took;		/* mono ms it last took a frame */
-	unsigned long long mark;	/* where its replay ends */
-	int		 marked;	/* it has been told so */
+	unsigned long long mark;	/* where its draw goes; NODRAW: not
+					   yet known, where it is clean */
+	struct hp_buf	 draw;		/* the screen, drawn at mark */
+	size_t		 drawn;		/* of it sent */
+	int		 marked;	/* it has had the 'r' */
+	int		 nodraw;	/* it wants no draw: bytes only */
 	struct tclient	*next;
 };
-
-enum { O_NONE, O_ESC, O_NUM, O_TITLE, O_OTHER, O_TITLE_ESC, O_OTHER_ESC };
+#define NODRAW		(~0ULL)
 
 struct hp_term {
 	int		 master;
@@ -45,9 +48,10 @@ struct hp_term {
 	pid_t		 fg;
 	char		 fgcomm[64];	/* its name, as last seen */
 	long long	 fg_at;		/* mono ms to look at it again, or 0 */
-	int		 osc;
-	size_t		 olen;
-	char		 obuf[256], title[256];
+	unsigned	 titled;	/* the screen's title changes told */
+	/* its screen: vt*.c */
+	struct hp_vt	*vt;
+	int		 waiting;	/* clients whose draw waits */
 };
 
 #define LINGER		5000	/* ms a client has to take the end */
@@ -59,11 +63,13 @@ int	hp_term_type(struct hp_term *, const char *, size_t);
 				/* bytes for the terminal; -1 too many */
 void	hp_term_restatus(struct hp_super *, struct hp_proc *);
 				/* the status again, if its clients changed */
+void	hp_term_redraw(struct hp_term *, struct tclient *);
+				/* its draw now, or at the next clean point */
 /* tact.c */
 struct hp_json *hp_tact_event(struct hp_super *, struct hp_proc *,
 	    const char *);			/* terminal:activity, begun */
-void	hp_tact_output(struct hp_super *, struct hp_proc *, const char *,
-	    size_t);				/* what it wrote: told of */
+void	hp_tact_output(struct hp_super *, struct hp_proc *, size_t);
+				/* it wrote n bytes: told of, and its title */
 void	hp_tact_quiet(struct hp_super *, struct hp_proc *, long long);
 void	hp_tact_foreground(struct hp_super *, struct hp_proc *, int);
 				/* 1: its name again, the group the same */

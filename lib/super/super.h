@@ -300,6 +300,7 @@ void	hp_term_timer(struct hp_super *, struct hp_proc *, long long);
 void	hp_term_attach(struct hp_super *, const struct hp_request *);
 void	hp_term_resize(struct hp_super *, const struct hp_request *);
 void	hp_term_write(struct hp_super *, const struct hp_request *);
+void	hp_term_launched(struct hp_super *, const struct hp_request *);
 void	hp_term_status(const struct hp_proc *, struct hp_buf *);
 
 /* watch.c: readiness checks, health probes and dependencies */

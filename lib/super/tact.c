@@ -8,6 +8,7 @@
 #include "hp.h"
 #include "super/super.h"
 #include "super/sterm.h"
+#include "super/vt.h"
 
 #define TICK		1000	/* ms between output events */
 
@@ -51,71 +52,19 @@ hp_tact_foreground(struct hp_super *s, struct hp_proc *p, int again)
 	hp_event_publish(&s->ev, j);
 }
 
+/* The window title the program set (OSC 0 or 2): its screen has it. */
 static void
 title(struct hp_super *s, struct hp_proc *p)
 {
 	struct hp_term *t = p->term;
 	struct hp_json *j;
 
-	t->obuf[t->olen] = '\0';
-	if (strcmp(t->obuf, t->title) == 0)
+	if (t->vt->titled == t->titled)
 		return;
-	hp_copy(t->title, sizeof t->title, t->obuf);
+	t->titled = t->vt->titled;
 	j = hp_tact_event(s, p, "title");
-	hp_json_kstr(j, "title", t->title);
+	hp_json_kstr(j, "title", t->vt->title);
 	hp_event_publish(&s->ev, j);
-}
-
-/* The window title a program sets: OSC 0 or 2, ended by BEL or ST. */
-static void
-scan(struct hp_super *s, struct hp_proc *p, const char *b, size_t n)
-{
-	struct hp_term *t = p->term;
-	size_t i;
-	int ch;
-
-	for (i = 0; i < n; i++) {
-		ch = (unsigned char)b[i];
-		switch (t->osc) {
-		case O_NONE:
-			if (ch == 0x1b)
-				t->osc = O_ESC;
-			break;
-		case O_ESC:
-			t->osc = ch == ']' ? O_NUM : ch == 0x1b ? O_ESC :
-			    O_NONE;
-			t->olen = 0;
-			break;
-		case O_NUM:
-			if (ch >= '0' && ch <= '9' && t->olen < 8)
-				t->obuf[t->olen++] = (char)ch;
-			else if (ch == ';') {
-				t->osc = t->olen == 1 && (t->obuf[0] == '0' ||
-				    t->obuf[0] == '2') ? O_TITLE : O_OTHER;
-				t->olen = 0;
-			} else
-				t->osc = ch == 0x07 ? O_NONE : O_OTHER;
-			break;
-		case O_TITLE:
-		case O_OTHER:
-			if (ch == 0x07) {
-				if (t->osc == O_TITLE)
-					title(s, p);
-				t->osc = O_NONE;
-			} else if (ch == 0x1b)
-				t->osc = t->osc == O_TITLE ? O_TITLE_ESC :
-				    O_OTHER_ESC;
-			else if (t->osc == O_TITLE &&
-			    t->olen < sizeof t->obuf - 1)
-				t->obuf[t->olen++] = (char)ch;
-			break;
-		default:
-			if (ch == '\\' && t->osc == O_TITLE_ESC)
-				title(s, p);
-			t->osc = ch == 0x1b ? O_ESC : O_NONE;
-			break;
-		}
-	}
 }
 
 /* Output has come: told at once after a silence, then once a second. */
@@ -138,13 +87,12 @@ busy(struct hp_super *s, struct hp_proc *p, size_t n)
 	t->busy = 1;
 }
 
-/* What the program wrote: its title, and output told of. */
+/* The program wrote n bytes: output told of, its title, who has it. */
 void
-hp_tact_output(struct hp_super *s, struct hp_proc *p, const char *b,
-    size_t n)
+hp_tact_output(struct hp_super *s, struct hp_proc *p, size_t n)
 {
 	busy(s, p, n);
-	scan(s, p, b, n);
+	title(s, p);
 	hp_tact_foreground(s, p, 0);
 }
 

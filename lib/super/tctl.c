@@ -15,6 +15,7 @@
 #include "super/super.h"
 #include "client/term.h"
 #include "super/sterm.h"
+#include "super/vt.h"
 
 #define CLIENTS_MAX	64
 
@@ -90,6 +91,7 @@ resize(struct hp_super *s, struct hp_proc *p, const char *c, const char *r)
 		return NULL;
 	p->term->cols = (int)cols;
 	p->term->rows = (int)rows;
+	hp_vt_resize(p->term->vt, (int)cols, (int)rows);
 	if (p->term->master != -1 && hp_pty_resize(p->term->master,
 	    (int)cols, (int)rows) == -1)
 		return strerror(errno);
@@ -97,19 +99,24 @@ resize(struct hp_super *s, struct hp_proc *p, const char *c, const char *r)
 	return NULL;
 }
 
-/* "attach NAME CID COLS ROWS REPLAY": REPLAY bytes of it, -1 all kept. */
+/*
+ * "attach NAME CID COLS ROWS REPLAY [DRAW]": REPLAY bytes of it, -1 all
+ * kept, then its screen drawn, unless DRAW is 0.
+ */
 static const char *
-attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
+attach(struct hp_super *s, struct hp_proc *p, char **w, int n,
+    const char **code)
 {
 	struct hp_term *t = p->term;
 	struct tclient *c;
-	long replay;
+	long replay, draw = 1;
 	const char *why;
 	int out, in;
 
 	*code = "usage";
-	if (!hp_name_ok(w[0]) || number(w[3], -1, LONG_MAX, &replay) == -1)
-		return "attach wants CLIENT COLS ROWS REPLAY";
+	if (!hp_name_ok(w[0]) || number(w[3], -1, LONG_MAX, &replay) == -1 ||
+	    (n > 4 && number(w[4], 0, 1, &draw) == -1))
+		return "attach wants CLIENT COLS ROWS REPLAY [DRAW]";
 	*code = "too-many";
 	if (t->nclients >= CLIENTS_MAX)
 		return "too many clients";
@@ -136,7 +143,8 @@ attach(struct hp_super *s, struct hp_proc *p, char **w, const char **code)
 		replay = (long)p->spec.scrollback;
 	c->pos = t->head - ((unsigned long long)replay < t->len ?
 	    (unsigned long long)replay : t->len);
-	c->mark = t->head;
+	c->nodraw = draw == 0;
+	hp_term_redraw(t, c);
 	c->next = t->clients;
 	t->clients = c;
 	t->nclients++;
@@ -199,7 +207,7 @@ done(struct hp_super *s, const struct hp_request *r, struct hp_proc *p,
 	answer(s, r->client, p, why == NULL ? NULL : code, why);
 }
 
-/* "attach NAME CID COLS ROWS REPLAY" */
+/* "attach NAME CID COLS ROWS REPLAY [DRAW]" */
 void
 hp_term_attach(struct hp_super *s, const struct hp_request *r)
 {
@@ -208,7 +216,7 @@ hp_term_attach(struct hp_super *s, const struct hp_request *r)
 
 	if ((p = terminal(s, r)) == NULL)
 		return;
-	if ((why = attach(s, p, r->arg + 1, &code)) == NULL)
+	if ((why = attach(s, p, r->arg + 1, r->narg - 1, &code)) == NULL)
 		hp_term_flushall(p);
 	done(s, r, p, code, why);
 }
@@ -254,4 +262,45 @@ hp_term_status(const struct hp_proc *p, struct hp_buf *b)
 	hp_kv_addi(b, "cols", p->term->cols);
 	hp_kv_addi(b, "rows", p->term->rows);
 	hp_kv_addi(b, "clients", p->term->nclients);
+}
+
+/*
+ * "launched JSON": a client launched a CLI tool (hp-pty -t) and tells
+ * us, for our events: the cli-tool:launched object it printed, without
+ * its time. Only its own fields are taken, typed; anything else is
+ * dropped with a warning, and nobody is answered.
+ */
+void
+hp_term_launched(struct hp_super *s, const struct hp_request *r)
+{
+	static const char *const strs[] = { "id", "tool", "path", "version",
+	    "terminal" };
+	char ev[32], v[HP_PATH_MAX], *end;
+	struct hp_json *j = &s->j;
+	long long pid;
+	size_t i;
+
+	if (!hp_json_valid(r->rest, strlen(r->rest)) ||
+	    hp_json_get(r->rest, "event", ev, sizeof ev) == -1 ||
+	    strcmp(ev, "cli-tool:launched") != 0 ||
+	    hp_json_get(r->rest, "pid", v, sizeof v) == -1 ||
+	    (pid = strtoll(v, &end, 10)) < 1 || *end != '\0' ||
+	    hp_json_get(r->rest, "id", v, sizeof v) == -1 || !hp_name_ok(v)) {
+		hp_warnx("control: launched: not a cli-tool:launched object");
+		return;
+	}
+	s->jb.len = 0;
+	hp_json_init(j, &s->jb);
+	hp_event_begin(&s->ev, j, "cli-tool:launched");
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		/* version and terminal may be null. */
+		if (hp_json_get(r->rest, strs[i], v, sizeof v) == -1 ||
+		    (i >= 3 && strcmp(v, "null") == 0))
+			hp_json_kstr(j, strs[i], NULL);
+		else
+			hp_json_kstr(j, strs[i], v);
+		if (i == 2)
+			hp_json_kint(j, "pid", pid);
+	}
+	hp_event_publish(&s->ev, j);
 }

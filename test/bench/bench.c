@@ -505,49 +505,81 @@ bench_health(void)
 	hp_waitpid(srv, NULL, 0);
 }
 
+/* The parts of the bench, by name: bench BINDIR STATEDIR [PART ...]. */
+static int
+want(int argc, char **argv, const char *part)
+{
+	int i;
+
+	for (i = 3; i < argc; i++)
+		if (strcmp(argv[i], part) == 0)
+			return 1;
+	return argc == 3;
+}
+
 int
 main(int argc, char **argv)
 {
 	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S",
 	    NULL, NULL, NULL, NULL };
+	char *down[] = { "hp-supervise", "-S", NULL, "shutdown", NULL };
 	static const char on[] = "[supervisor]\nmetrics-interval = 1s\n";
 	char conf[HP_PATH_MAX + 8];
 	struct hp_error e;
 	int have = 0;
 
 	hp_progname = "bench";
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench BINDIR STATEDIR\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench BINDIR STATEDIR [part ...]\n");
 		return 2;
 	}
 	bindir = argv[1];
 	if (hp_state_need(&st, argv[2], 1, &e) == -1)
 		hp_fail_error(&e);
-	sup[5] = st.dir;
+	sup[5] = down[2] = st.dir;
 	start(sup, 0);
 	printf("%-34s %13s %13s %7s   %s\n", "figure", "hp", "baseline",
 	    "ratio", "bar");
-	bench_spawn();
-	bench_restart();
-	bench_memory(&have, 1);
-	bench_memory(&have, 50);
-	bench_ls();
-	bench_svstat();
-	bench_top();
-	bench_stop();
-	bench_health();
-	bench_super();
-	bench_detect(bindir, argv[2]);
-	bench_pty();
-	bench_terminals();
-	snprintf(conf, sizeof conf, "%s.conf", st.dir);
-	if (hp_file_write(conf, on, sizeof on - 1, 0600) == -1)
-		hp_die("%s", conf);
-	sup[6] = "-f";
-	sup[7] = conf;
-	start(sup, 0);
-	have = 0;
-	bench_memory(&have, 500);
-	bench_sampler(conf, 500, mpid);
+	if (want(argc, argv, "spawn"))
+		bench_spawn();
+	if (want(argc, argv, "restart"))
+		bench_restart();
+	if (want(argc, argv, "memory")) {
+		bench_memory(&have, 1);
+		bench_memory(&have, 50);
+	}
+	if (want(argc, argv, "ls"))
+		bench_ls();
+	if (want(argc, argv, "svstat"))
+		bench_svstat();
+	if (want(argc, argv, "top"))
+		bench_top();
+	if (want(argc, argv, "stop"))
+		bench_stop();
+	if (want(argc, argv, "health"))
+		bench_health();
+	if (want(argc, argv, "super"))
+		bench_super();
+	if (want(argc, argv, "detect"))
+		bench_detect(bindir, argv[2]);
+	if (want(argc, argv, "pty"))
+		bench_pty();
+	if (want(argc, argv, "terminals"))
+		bench_terminals();
+	/* 500 processes under a supervisor whose sampler is on. */
+	if (want(argc, argv, "memory") || want(argc, argv, "sampler")) {
+		snprintf(conf, sizeof conf, "%s.conf", st.dir);
+		if (hp_file_write(conf, on, sizeof on - 1, 0600) == -1)
+			hp_die("%s", conf);
+		sup[6] = "-f";
+		sup[7] = conf;
+		if (hp_state_supervisor(&st) > 0)
+			start(down, 0);
+		start(sup, 0);
+		have = 0;
+		bench_memory(&have, 500);
+		if (want(argc, argv, "sampler"))
+			bench_sampler(conf, 500, mpid);
+	}
 	return 0;
 }

@@ -242,7 +242,7 @@ bench_terminals(void)
 	memory(hp_state_supervisor(&st), &rss, &pss);
 	bare_memory(&brss, &bpss);
 	row("detached terminal, idle (PSS)", (double)(pss - one) / TERMS,
-	    (double)bpss, "KiB", "under 150 kB; base: a bare process");
+	    (double)bpss, "KiB", "under 60 kB; base: a bare process");
 	one = pss;
 	for (i = 0; i < TERMS; i++) {
 		snprintf(name, sizeof name, "u%d", i);

@@ -70,8 +70,9 @@ test('detached() starts a shell with our environment, directory and ' +
 	c.term.write('more\n');
 });
 
-test('a second attach replays the scrollback; replay 0 does not; a ' +
-    'detach before the replay is over waits for it', need, async (t) => {
+test('a second attach replays the scrollback; replay 0 without a draw ' +
+    'does not; a detach before the replay is over waits for it', need,
+    async (t) => {
 	const s = start(t);
 	const d = await detach(s, 'sh', [], { id: 'sh1' });
 	const a = client(s, d.name);
@@ -89,12 +90,17 @@ test('a second attach replays the scrollback; replay 0 does not; a ' +
 	assert.ok(c.exit.detached);
 	assert.ok(c.out.includes('mark-42'), c.out);
 
-	const z = client(s, d.name, { replay: 0 });
+	const z = client(s, d.name, { replay: 0, draw: false });
 	await z.term.attached;
 	z.term.write('echo after-$((1+1))\n');
 	await z.has('after-2');
 	assert.ok(!z.out.includes('mark-42'), z.out);
 	await z.term.detach();
+	// Without the replay, the screen is still drawn as it is.
+	const w = client(s, d.name, { replay: 0 });
+	await w.has('after-2');
+	assert.ok(w.out.includes('mark-42'), w.out);
+	await w.term.detach();
 	assert.ok(alive(d.pid));
 });
 
@@ -108,7 +114,7 @@ test('--scrollback keeps only the last bytes for a replay', need,
 	await a.has('done-3');
 	assert.ok(a.out.includes('line-0-'));
 	await a.term.detach();
-	const b = client(s, d.name, { encoding: null });
+	const b = client(s, d.name, { encoding: null, draw: false });
 	await b.has('done-3');
 	await b.term.detach();
 	assert.ok(!b.out.includes('line-0-'), 'the first lines are gone');

@@ -89,32 +89,89 @@ test('a resize reaches the program, which draws again at the new size',
 	await waitUntil(() => v.exit !== null, 10000, 'exit');
 });
 
-// An xterm.js that attaches answers what the replay asks, as it would
-// the program itself; those answers reach the program as typed keys.
-// Until the supervisor keeps the screen and answers once (issue 17, item
-// 5: the C side), this is a todo: it runs, and says how it fails.
+// The program asks its terminal where the cursor is and what it is, as
+// vim does at its start; the supervisor answers once, as the terminal it
+// is, before anyone attached. The xterm.js that attaches later is drawn
+// the screen and asked nothing: the program reads only what was typed.
 test('xterm.js attached to a detached terminal shows its screen, and ' +
     'the program gets only what the user typed', { skip: !real &&
-    'hp-pty is not built', todo: 'blocked on the supervisor\'s screen ' +
-    'state: the replay\'s queries are answered again' }, async (t) => {
+    'hp-pty is not built' }, async (t) => {
 	const s = setup(t);
 	const pm = s.manager();
 	await pm.start();
 	const log = path.join(s.tmp, 'typed');
+	const read = () => fs.existsSync(log) ? fs.readFileSync(log, 'utf8') :
+	    '';
 	const d = await pm.detached(process.execPath, [path.join(__dirname,
 	    'asker.js'), log], { cols: 80, rows: 24 });
-	await waitUntil(() => fs.existsSync(log), 10000, 'asker');
+	// ESC[1;1R ESC[?1;2c: the cursor at 1,1 and a VT100 with AVO.
+	const answered = '1b5b313b31521b5b3f313b3263';
+	await waitUntil(() => read() === answered, 10000,
+	    'the questions answered once, by the supervisor');
+	for (const typed of ['Z', 'Y']) {
+		const x = xterm(80, 24);
+		const a = pm.attach(d.name, { cols: 80, rows: 24 });
+		a.onData((b) => x.write(b));
+		x.onData((b) => a.write(b));
+		s.atEnd(() => a.detach());
+		await waitUntil(() => x.buffer.active.getLine(1)
+		    .translateToString(true) === '  ready', 10000, 'ready');
+		assert.deepStrictEqual([x.buffer.active.cursorX,
+			x.buffer.active.cursorY], [7, 1]);
+		const before = read();
+		a.write(typed);
+		const hex = Buffer.from(typed).toString('hex');
+		await waitUntil(() => read().length > before.length, 10000,
+		    typed + ' typed');
+		assert.strictEqual(read(), before + hex);
+		await a.detach();
+	}
+	assert.strictEqual(read(), answered + '5a59');
+});
+
+// Every cell of an xterm.js, its attributes and colours, the cursor and
+// which buffer is shown: what two terminals must agree on.
+function cells(x) {
+	const b = x.buffer.active;
+	const rows = [];
+	for (let y = 0; y < x.rows; y++) {
+		const line = b.getLine(y);
+		const row = [];
+		for (let cx = 0; cx < x.cols; cx++) {
+			const c = line.getCell(cx);
+			row.push([c.getChars(), c.getWidth(), c.getFgColorMode(),
+				c.getFgColor(), c.getBgColorMode(),
+				c.getBgColor(), c.isBold(), c.isItalic(),
+				c.isUnderline(), c.isInverse()].join(','));
+		}
+		rows.push(y + ': ' + row.join(' '));
+	}
+	rows.push('cursor ' + b.cursorX + ',' + b.cursorY + ' ' + b.type);
+	return rows;
+}
+
+// What a program drew, seen live by one xterm.js, and what an attach
+// draws of the same program kept detached, seen by another that had
+// nothing before it: the same screen, cell by cell.
+test('what an attach draws is the screen the program drew, cell by cell',
+    { skip: !real && 'hp-pty is not built' }, async (t) => {
+	const s = setup(t);
+	const live = screen(s, 80, 24);
+	await waitUntil(() => live.text(2, 4, 5) === '80x24', 10000,
+	    'drawn live');
+	const pm = s.manager();
+	await pm.start();
+	const d = await pm.detached(process.execPath, [path.join(__dirname,
+	    'draw.js')], { cols: 80, rows: 24 });
 	const x = xterm(80, 24);
-	const a = pm.attach(d.name, { cols: 80, rows: 24 });
+	const a = pm.attach(d.name, { cols: 80, rows: 24, replay: 0 });
 	a.onData((b) => x.write(b));
-	x.onData((b) => a.write(b));
 	s.atEnd(() => a.detach());
-	await waitUntil(() => x.buffer.active.getLine(1)
-	    .translateToString(true) === '  ready', 10000, 'ready');
-	// The user types Z; what came before it was not typed.
-	a.write('Z');
-	await waitUntil(() => fs.readFileSync(log, 'utf8').includes('5a'),
-	    10000, 'Z typed');
-	assert.strictEqual(fs.readFileSync(log, 'utf8'), '5a');
+	await waitUntil(() => x.buffer.active.getLine(2)
+	    .translateToString(true, 4, 9) === '80x24', 10000, 'drawn');
+	await new Promise((res) => x.write('', res));
+	assert.deepStrictEqual(cells(x), cells(live.x));
+	live.pty.write('q');
+	await waitUntil(() => live.exit !== null, 10000, 'exit');
 	await a.detach();
 });

@@ -2,6 +2,7 @@
 /* main.c: runs every unit test of lib/ and prints "N passed, N failed". */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "../../lib/hp.h"
 #include "unit.h"
@@ -29,6 +30,7 @@ static const struct {
 	{ "keys", test_keys },
 	{ "metrics", test_metrics },
 	{ "after", test_after },
+	{ "vt", test_vt },
 };
 
 /* run: every test; run TABLE: print one of lib/'s tables (tables.c). */
@@ -39,6 +41,8 @@ main(int argc, char **argv)
 	int p, f;
 
 	hp_progname = "unit";
+	if (argc >= 2 && strcmp(argv[1], "vt") == 0)
+		return unit_vt(argc, argv);
 	if (argc == 2)
 		return unit_tables(argv[1]);
 	for (i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -41,6 +41,8 @@ void	test_fuzz(void);
 void	test_keys(void);
 void	test_metrics(void);
 void	test_after(void);
+void	test_vt(void);
+int	unit_vt(int, char **);		/* run vt COLS ROWS: a draw */
 int	unit_tables(const char *);	/* print a table: 0, 2 unknown */
 
 #endif

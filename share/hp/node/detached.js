@@ -98,6 +98,8 @@ class Attached extends Terminal {
 			    String(this._rows));
 		if (o.replay !== undefined)
 			a.push('--replay', String(o.replay));
+		if (o.draw === false)
+			a.push('--no-draw');
 		return { args: a.concat('attach', name) };
 	}
 
@@ -180,7 +182,7 @@ class Attached extends Terminal {
 	}
 }
 
-// attach(name, {cols, rows, replay, encoding, bin, stateDir, env}).
+// attach(name, {cols, rows, replay, draw, encoding, bin, stateDir, env}).
 function attach(name, o) {
 	return new Attached(name, o || {});
 }

@@ -503,6 +503,9 @@ export interface AttachOptions extends ClientOptions {
 	/** How much of the scrollback comes first: bytes, a size as
 	 * '64K', 0 for none, or 'all' (the default). */
 	replay?: number | string;
+	/** false: no draw of the screen after the replay (hp-pty
+	 * --no-draw); by default the screen is drawn as it is. */
+	draw?: boolean;
 	/** null: onData gets Buffers. */
 	encoding?: string | null;
 }

@@ -1,0 +1,119 @@
+// hp: see LICENSE.
+// nodepty.js: make bench's terminal figures for Electron: hp's Node
+// client (terminal(), over hp-pty's control channel) beside node-pty
+// (@lydell/node-pty of test/npm, prebuilt for Linux) in the same run:
+// the first byte of a program, and a resize until the program has drawn
+// its screen again. Lines as bench.c prints them; node-pty missing is
+// said so on its line.
+'use strict';
+
+const path = require('node:path');
+const fs = require('node:fs');
+
+const ROOT = path.join(__dirname, '..', '..');
+const NODEPTY = path.join(ROOT, 'test', 'npm', 'node_modules', '@lydell',
+    'node-pty');
+const RUNS = 31;
+
+// A full-screen program: on every SIGWINCH it draws a screen of the new
+// size (TIOCGWINSZ), as vim does, then R; it says "ready" once it can
+// be resized.
+const REDRAW = '$| = 1; my $ws = "\\0" x 8; $SIG{WINCH} = sub { ' +
+    'ioctl(STDOUT, $^O eq "linux" ? 0x5413 : 0x40087468, $ws); ' +
+    'my ($r, $c) = unpack("S2", $ws); print "\\e[H\\e[2J", ' +
+    '("x" x $c . "\\r\\n") x ($r - 1), "R" }; print "ready"; ' +
+    'sleep 100 while 1;';
+
+function median(a) {
+	a.sort((x, y) => x - y);
+	return a[a.length >> 1];
+}
+
+function ms(t0) {
+	return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+// spawn /bin/echo: ms until its first byte.
+function firstByte(pty) {
+	return new Promise((res) => {
+		const t0 = process.hrtime.bigint();
+		const p = pty.spawn('/bin/echo', ['x'], { cols: 80, rows: 24,
+			env: process.env });
+		let t = null;
+		p.onData(() => {
+			if (t === null)
+				t = ms(t0);
+		});
+		p.onExit(() => res(t));
+	});
+}
+
+// The redrawing program, resized n times: ms from each resize to its R.
+function redraws(pty, n) {
+	return new Promise((res, rej) => {
+		const p = pty.spawn('/usr/bin/perl', ['-e', REDRAW], { cols: 80,
+			rows: 24, env: process.env });
+		const times = [];
+		let got = '', t0 = null, i = 0;
+		const next = () => {
+			got = '';
+			t0 = process.hrtime.bigint();
+			p.resize(i % 2 ? 80 : 100, i % 2 ? 24 : 30);
+		};
+		p.onData((d) => {
+			got += d;
+			if (t0 === null && got.includes('ready'))
+				return next();
+			if (t0 === null || !got.endsWith('R'))
+				return;
+			times.push(ms(t0));
+			if (++i < n)
+				return next();
+			t0 = null;
+			p.kill('SIGKILL');
+		});
+		p.onExit(() => times.length === n ? res(times) :
+		    rej(new Error('the program ended after ' + times.length +
+		    ' redraws')));
+	});
+}
+
+function row(what, hp, base, unit, bar) {
+	const f = (v) => v === null ? '        -' : v.toFixed(2).padStart(9);
+	const ratio = hp !== null && base ? (hp / base).toFixed(2) + 'x' : '-';
+	console.log(what.padEnd(34) + ' ' + f(hp) + ' ' + unit.padEnd(3) +
+	    ' ' + f(base) + ' ' + unit.padEnd(3) + ' ' + ratio.padStart(7) +
+	    '   ' + bar);
+}
+
+// Turn by turn, so that both see the same machine: RUNS first bytes
+// each, alternating, then RUNS redraws each.
+async function figures(hp, base) {
+	const first = [[], []], redraw = [];
+	for (let i = 0; i < RUNS; i++) {
+		first[0].push(await firstByte(hp));
+		if (base)
+			first[1].push(await firstByte(base));
+	}
+	redraw.push(median(await redraws(hp, RUNS)));
+	redraw.push(base ? median(await redraws(base, RUNS)) : null);
+	return { first: [median(first[0]), base ? median(first[1]) : null],
+		redraw };
+}
+
+async function main() {
+	process.env.PATH = path.join(ROOT, 'cmd') + ':' + process.env.PATH;
+	const hp = require(path.join(ROOT, 'share', 'hp', 'node'));
+	const base = fs.existsSync(NODEPTY) ? require(NODEPTY) : null;
+	const why = base ? '' : ' (node-pty: not in test/npm)';
+	const f = await figures(hp, base);
+	row('terminal() until the first byte', f.first[0], f.first[1], 'ms',
+	    'base: node-pty' + why);
+	row('terminal() resize to redraw', f.redraw[0], f.redraw[1], 'ms',
+	    'base: node-pty; no exec' + why);
+}
+
+main().catch((e) => {
+	console.error('nodepty.js: ' + (e && e.stack || e));
+	process.exit(1);
+});

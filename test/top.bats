@@ -32,6 +32,14 @@ view() {
 	wait_until 10 screen_has "NAME "
 }
 
+# again: this tmux server goes, and the next session is on a server of
+# its own (kill-server returns before the old one has let its socket go,
+# and a new session there may meet it on its way out).
+again() {
+	tmux -L "$TMUX_SOCK" kill-server
+	TMUX_SOCK="$TMUX_SOCK-2"
+}
+
 screen() {
 	tmux -L "$TMUX_SOCK" capture-pane -p "$@"
 }
@@ -164,7 +172,7 @@ row_has() {
 	wait_until 10 row_has web '[_.:=+*#-]+ +[_.:=+*#-]+$'
 	keys q
 	wait_until 10 screen_has "ended 0"
-	tmux -L "$TMUX_SOCK" kill-server
+	again
 	view NO_COLOR=1 LC_ALL=C.UTF-8
 	wait_until 10 row_has web '▁|█'
 	! screen -e | grep -q "$(printf '\033')\[3[0-9]m"
@@ -188,7 +196,7 @@ row_has() {
 	wait_until 10 screen_has "done"
 	screen -e | grep -q "^${esc}\[3[1-6]ma${esc}\[39m .* out one"
 	screen -e | grep -q "^${esc}\[3[1-6]mb${esc}\[39m .* out two"
-	tmux -L "$TMUX_SOCK" kill-server
+	again
 	tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 100 -y 10 \
 	    "NO_COLOR=1 hp-ls -l; echo done; exec sleep 1000"
 	wait_until 10 screen_has "done"

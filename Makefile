@@ -189,12 +189,17 @@ test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
 test/httpd: test/httpd.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(CLIENTLIBS)
 # Programs as others write them, for systemd: libc alone.
-test/sockd: test/sockd.o
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/sockd.o
-test/loadgen: test/loadgen.o
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/loadgen.o
-test/notify: test/notify.o
-	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/notify.o
+# Stand-ins for programs not ours (a server written for systemd, a load
+# generator): built without the sanitizers. Their exit-time leak check
+# runs in a ptrace'd clone that a stop's signals can leave hanging, and
+# a hung stand-in is not a finding about hp.
+STANDIN_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
+	-pedantic -Werror
+test/sockd: test/sockd.c build.flags
+test/loadgen: test/loadgen.c build.flags
+test/notify: test/notify.c build.flags
+test/sockd test/loadgen test/notify:
+	$(CC) $(STANDIN_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $@.c
 
 check: $(BIN) test/unit/run test/httpd test/sockd test/loadgen test/notify
 	@sh test/run

@@ -224,10 +224,13 @@ hd() {
 	tool hangs
 	tool forks
 	tool session
-	hd --json -t 300ms hangs forks session
+	# Long enough for the quick probes on a loaded machine under ASan.
+	hd --json -t 2s hangs forks session
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | json 'j.map(r => r.version + ":" + r.error).join("|")')" = "null:timed out after 300 ms|2.1:left processes behind, killed: sleep ($(cat "$BATS_TEST_TMPDIR/forks.pid"))|1.1:undefined" ]
-	[ "$(echo "$output" | json 'j[0].probe_ms >= 300 && j[0].probe_ms < 5000')" = "true" ]
+	# The background child is named as it was then: still the script's
+	# shell, or already sleep.
+	[[ "$(echo "$output" | json 'j.map(r => r.version + ":" + r.error).join("|")')" =~ ^"null:timed out after 2000 ms|2.1:left processes behind, killed: "(sleep|forks|sh)" ($(cat "$BATS_TEST_TMPDIR/forks.pid"))|1.1:undefined"$ ]]
+	[ "$(echo "$output" | json 'j[0].probe_ms >= 2000 && j[0].probe_ms < 10000')" = "true" ]
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/hangs.pid")" 2>/dev/null
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/forks.pid")" 2>/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/sid")" = "$(cat "$BATS_TEST_TMPDIR/pid")" ]

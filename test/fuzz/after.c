@@ -209,9 +209,12 @@ release(const struct hp_after *g)
 	if (g->missing == -1 && got != want)
 		fuzz_fail("released %d of %d", got, want);
 	hp_buf_free(&b);
-	for (i = 0; i < s.nproc; i++)
+	for (i = 0; i < s.nproc; i++) {
+		hp_unit_detach(&s, s.procs[i]);
 		hp_sproc_free(s.procs[i]);
+	}
 	free(s.procs);
+	free(s.units);
 	free(s.rel);
 	hp_map_free(&s.names);
 	hp_after_free(&s.graph);

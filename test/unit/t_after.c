@@ -163,9 +163,12 @@ release(int n)
 		hp_watch_release(&s, d);
 	}
 	CHECK(!hp_watch_pending(&s));
-	for (i = 0; i < s.nproc; i++)
+	for (i = 0; i < s.nproc; i++) {
+		hp_unit_detach(&s, s.procs[i]);
 		hp_sproc_free(s.procs[i]);
+	}
 	free(s.procs);
+	free(s.units);
 	free(s.rel);
 	hp_map_free(&s.names);
 	hp_after_free(&s.graph);

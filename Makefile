@@ -37,7 +37,8 @@ BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/i
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
 	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
 	lib/base/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
-	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o
+	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o \
+	lib/sys/dirwatch.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
 	lib/model/allow.o lib/model/after.o \
@@ -57,7 +58,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
-	lib/super/vtcsi.o lib/super/vtquery.o
+	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o
 LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
 LIBBASE = lib/base/libbase.a
 LIBMODEL = lib/model/libmodel.a
@@ -209,7 +210,7 @@ $(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/client/detect.h lib/super/super.h \
     lib/model/check.h lib/client/term.h lib/super/sterm.h lib/super/vt.h
 	rm -rf $(FUZZ_DIR)/lib
 	mkdir -p $(FUZZ_DIR)/lib/base $(FUZZ_DIR)/lib/model \
-	    $(FUZZ_DIR)/lib/client $(FUZZ_DIR)/lib/super
+	    $(FUZZ_DIR)/lib/client $(FUZZ_DIR)/lib/super $(FUZZ_DIR)/lib/sys
 	for f in $(LIBOBJ:.o=); do \
 	    $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c \
 	    -o $(FUZZ_DIR)/$$f.o $$f.c || exit 1; \

@@ -189,6 +189,7 @@ const char *hp_signame(int);			/* "TERM", or "?" */
 int	hp_split(const char *, char ***, int *); /* -1 and message */
 const char *hp_split_error(void);		/* why the last split failed */
 void	hp_quote(struct hp_buf *, const char *);/* one word, re-splittable */
+char	**hp_argv_dup(char *const *);		/* NULL: NULL */
 void	hp_argv_free(char **);
 long long hp_backoff(int, long long, long long, unsigned);
 						/* attempt, min, max, rnd */
@@ -295,6 +296,12 @@ int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
+/* dirwatch.c: word of changes in directories (inotify); -1 ENOSYS: poll */
+int	hp_dirwatch_open(void);		/* a descriptor to poll, CLOEXEC */
+int	hp_dirwatch_add(int, const char *);	/* its id; -1 ENOSPC: limit */
+void	hp_dirwatch_rm(int, int);
+int	hp_dirwatch_read(int, void (*)(void *, int, const char *, int, int),
+	    void *);	/* fn(arg, id, name, a dir came, id gone) each: 0, -1 */
 /* cgroup v2 (Linux): a group per process, so that its whole tree ends */
 int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
 int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */
@@ -579,6 +586,9 @@ struct hp_spec {
 	long long	quiet;		/* ms of silence that is "quiet" */
 	/* held sockets, instances, the readiness protocol of systemd */
 	char		**listen;	/* addresses, passed from fd 3 up */
+	char		**watch;	/* restarted on a change under these */
+	char		**watch_ignore;	/* fnmatch(3) patterns not watched */
+	long long	watch_delay;	/* ms of quiet after a change */
 	int		listen_mode;	/* of a unix: socket */
 	char		*listen_owner;	/* USER[:GROUP] of a unix: socket */
 	int		instances;	/* NAME:1 ... NAME:N; 0: one, NAME */

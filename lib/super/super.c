@@ -465,6 +465,8 @@ timeout(struct hp_super *s, long long now, long long idle)
 		next = now;	/* starts released and still to come */
 	if ((t = hp_record_next(s)) != -1 && (next == -1 || t < next))
 		next = t;
+	if ((t = hp_fwatch_next(s)) != -1 && (next == -1 || t < next))
+		next = t;
 	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if ((t = hp_events_next(&s->ev)) >= 0 && (next == -1 || t < next))
@@ -513,7 +515,7 @@ watch(struct hp_super *s, struct pollfd *in)
 	}
 }
 
-#define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+#define BASE	4	/* self-pipe, control FIFO, stdin, watch; the procs */
 #define ANSWERS	16	/* answers written as their readers read, polled */
 #define HTTP	17	/* the metrics responder's connections and listener */
 
@@ -548,6 +550,9 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 	put(f, &n, s->sigfd, POLLIN);
 	put(f, &n, s->ctlfd, POLLIN);
 	f[n].fd = s->watch_stdin ? STDIN_FILENO : -1;	/* always at 2 */
+	f[n].events = POLLIN;
+	f[n++].revents = 0;
+	f[n].fd = s->fwfd;				/* always at 3 */
 	f[n].events = POLLIN;
 	f[n++].revents = 0;
 	for (i = 0; i < s->nproc; i++) {
@@ -630,6 +635,7 @@ loop(struct hp_super *s)
 				reload(s);
 		}
 		watch(s, &fds[2]);
+		hp_fwatch_io(s, fds[3].revents);
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
 		for (i = 0; i < nat; i++) {
@@ -644,6 +650,7 @@ loop(struct hp_super *s)
 			hp_watch_timer(s, s->procs[i], now);
 			hp_term_timer(s, s->procs[i], now);
 		}
+		hp_fwatch_timer(s, now);
 		hp_events_flush(&s->ev);
 		hp_shttp_io(s, fds + at[2 * nat + 1], n - at[2 * nat + 1]);
 		hp_watch_work(s);
@@ -652,6 +659,7 @@ loop(struct hp_super *s)
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		hp_unit_settle(s);
+		hp_fwatch_settle(s);
 		if (anylive(s)) {
 			idle = 0;
 			continue;
@@ -760,6 +768,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 
 	memset(&s, 0, sizeof s);
 	s.st = st;
+	s.fwfd = -1;
 	s.pid = getpid();
 	s.born = hp_mono_ms();
 	s.born_wall = hp_wall_ms();
@@ -890,6 +899,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	hp_events_close(&s.ev);
 	close(s.ctlfd);
 	close(s.ctlw);
+	if (s.fwfd != -1)
+		close(s.fwfd);
 	hp_state_file(st, file, sizeof file, HP_F_LIMITS);
 	unlink(file);
 	close(s.lockfd);

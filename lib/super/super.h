@@ -175,6 +175,9 @@ struct hp_super {
 	int		 nrel, relhead, relcap;
 	/* kin.c */
 	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
+	/* fwatch.c: the system's word of changes, or looks (fwpolled) */
+	int		 fwfd;
+	int		 fwpolled;
 	/* unit.c */
 	struct hp_unit	**units;
 	int		 nunit;
@@ -404,6 +407,8 @@ struct hp_unit {
 	int		 fd[HP_SPAWN_PASS];
 	char		 (*bound)[128];	/* what each is bound to */
 	char		**addr;		/* the addresses they were opened for */
+	struct hp_fwatch *fw;		/* watch =: fwatch.c, or NULL */
+	const struct hp_spec *fwant;	/* the spec that wants it, or NULL */
 };
 struct hp_unit *hp_unit_find(struct hp_super *, const char *);
 void	hp_unit_attach(struct hp_super *, struct hp_proc *);
@@ -462,5 +467,12 @@ void	hp_notify_status(const struct hp_proc *, struct hp_buf *);
 void	hp_notify_info(const struct hp_proc *, struct hp_info *);
 				/* the same, for the list verb */
 void	hp_notify_end(struct hp_super *);	/* the directory goes */
+
+/* fwatch.c: watch = PATH, a restart on a change under it */
+void	hp_fwatch_settle(struct hp_super *);	/* watches made, ended */
+void	hp_fwatch_free(struct hp_super *, struct hp_unit *);
+void	hp_fwatch_io(struct hp_super *, short);	/* the word, read */
+void	hp_fwatch_timer(struct hp_super *, long long);
+long long hp_fwatch_next(struct hp_super *);	/* mono ms; -1 none */
 
 #endif

@@ -394,3 +394,24 @@ test('the ES module exports the same client', async () => {
 	assert.strictEqual(m.default, hp);
 	assert.strictEqual(typeof m.terminal, 'function');
 });
+
+test('spawn({watch, watchIgnore, watchDelay}): a change restarts it, ' +
+    'what is ignored does not; names with spaces stay whole', async (t) => {
+	const s = setup(t);
+	const dir = path.join(s.tmp, 'app');
+	fs.mkdirSync(dir);
+	fs.mkdirSync(path.join(dir, 'my src'));
+	const pm = s.manager();
+	const restarting = [];
+	pm.on('process:restarting', (e) => restarting.push(e));
+	await pm.start();
+	await pm.spawn({ name: 'w', command: 'sleep', args: ['100'], cwd: dir,
+		watch: ['my src'], watchIgnore: '*.log', watchDelay: 100 });
+	fs.writeFileSync(path.join(dir, 'my src', 'out.log'), 'x');
+	fs.writeFileSync(path.join(dir, 'my src', 'app.js'), 'x');
+	await waitUntil(() => restarting.length === 1, 10000, 'a restart');
+	assert.strictEqual(restarting[0].reason, 'watch');
+	assert.strictEqual(restarting[0].path, path.join(dir, 'my src', 'app.js'));
+	const [info] = await pm.list(['w']);
+	assert.strictEqual(info.manual_restarts, 1);
+});

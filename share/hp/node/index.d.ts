@@ -67,6 +67,14 @@ export interface SpawnOptions {
 	/** Copies of it, NAME:1 ... NAME:N, sharing its sockets; spawn()
 	 * then resolves with an array of them. */
 	instances?: number;
+	/** Restart it when anything under these paths changes (a reload
+	 * when it has held sockets); relative to cwd. */
+	watch?: string | string[];
+	/** Names left out of watch (fnmatch patterns), beside .git and
+	 * node_modules. */
+	watchIgnore?: string | string[];
+	/** Quiet after a change before the restart (500 ms). */
+	watchDelay?: Duration;
 }
 
 /** One process, as hp-ls --json and hp-spawn --json print it. */

@@ -23,6 +23,13 @@ const VALUE = {
 	limitInterval: ['--limit-interval', dur], instances: ['-i'],
 };
 
+// A list as one value of hp.conf(5), each word kept whole (a backslash
+// before what would split or quote it).
+function words(v) {
+	return [].concat(v).map((w) =>
+		String(w).replace(/[^\w./*?@%+=:,-]/g, '\\$&')).join(' ');
+}
+
 function restartArg(r) {
 	return r === true ? 'always' : r === false ? 'no' : String(r);
 }
@@ -50,6 +57,12 @@ function spawnArgs(s, o) {
 		a.push('--after', n);
 	for (const l of [].concat(s.listen || []))
 		a.push('--listen', l);
+	if (s.watch !== undefined)
+		a.push('-o', 'watch=' + words(s.watch));
+	if (s.watchIgnore !== undefined)
+		a.push('-o', 'watch-ignore=' + words(s.watchIgnore));
+	if (s.watchDelay !== undefined)
+		a.push('-o', 'watch-delay=' + dur(s.watchDelay));
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))

@@ -146,3 +146,16 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$output" = *watch* ]]
 }
+
+@test "watch: at the system's limit of watches it says so and looks instead" {
+	unshare -Ur true 2>/dev/null ||
+	    skip "no user namespace here to lower the limit in"
+	mkdir -p src/a src/b src/c src/d src/e
+	unshare -Ur sh -c 'echo 3 >/proc/sys/user/max_inotify_watches &&
+	    exec hp-spawn -n w -o watch=src -o watch-delay=100ms -- sleep 1000'
+	wait_until 10 grep -q "limit of watches is reached" \
+	    "$HP_STATE_DIR/supervise.log"
+	echo x >src/e/file
+	wait_until 10 nchanges w 1
+	[ "$(changes w)" = "$BATS_TEST_TMPDIR/src" ]
+}

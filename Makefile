@@ -33,10 +33,11 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 # lib/ is four layers, one archive each, linked top-down: a call from a
 # layer to a later one in this list fails to link (hp.h; make lint).
+# lib/sys/ is of the base layer: what only some systems have.
 BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/io.o \
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
-	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
-	lib/base/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
+	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/sys/platform.o \
+	lib/sys/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
 	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o \
 	lib/sys/dirwatch.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \

@@ -17,7 +17,7 @@
  * A process's tree is what it started and what those started, whatever
  * became of their process group or session: a worker that called setsid
  * or setpgid, a daemon that forked twice and whose middle process is
- * gone. Where the system has a sure way (a cgroup of its own: platform.c)
+ * gone. Where the system has a sure way (a cgroup of its own: cgroup.c)
  * the tree is the cgroup's members. Elsewhere it is found by ancestry:
  * the leader's session and process group, what the caller saw of the tree
  * before (known: a sampler remembers descendants between its looks), and

@@ -159,3 +159,21 @@ EOF
 	wait_until 10 nchanges w 1
 	[ "$(changes w)" = "$BATS_TEST_TMPDIR/src" ]
 }
+
+@test "watch: two watching one directory: the watch of one ends, the other's goes on" {
+	spawn -n a -o watch=src -o watch-delay=100ms -- sleep 1000
+	spawn -n b -o watch=src -o watch-delay=100ms -- sleep 1000
+	run hp-supervise stop a
+	[ "$status" -eq 0 ]
+	echo x >src/app.js
+	wait_until 10 nchanges b 1
+	nchanges a 0
+}
+
+@test "watch: a named link is followed" {
+	ln -s src link
+	spawn -n w -o watch=link -o watch-delay=100ms -- sleep 1000
+	echo x >src/sub/file
+	wait_until 10 nchanges w 1
+	[ "$(changes w)" = "$BATS_TEST_TMPDIR/link/sub/file" ]
+}

@@ -102,7 +102,8 @@ walk(struct hp_super *s, struct hp_fwatch *w, const char *path, int depth,
 	int id, r = 0;
 	const char *c;
 
-	if (lstat(path, &sb) == -1 && (depth > 0 || stat(path, &sb) == -1))
+	/* A named path is followed; below it, links are not. */
+	if ((depth == 0 ? stat(path, &sb) : lstat(path, &sb)) == -1)
 		return 0;
 	if (sum != NULL) {
 		for (c = path; *c != '\0'; c++)
@@ -142,13 +143,29 @@ look(struct hp_super *s, struct hp_fwatch *w)
 	return sum;
 }
 
+/* Is id also another watch's? The system gives one id a directory. */
+static int
+shared(struct hp_super *s, const struct hp_fwatch *w, int id)
+{
+	const struct hp_fwatch *o;
+	int i, k;
+
+	for (i = 0; i < s->nunit; i++)
+		if ((o = s->units[i]->fw) != NULL && o != w)
+			for (k = 0; k < o->nid; k++)
+				if (o->id[k] == id)
+					return 1;
+	return 0;
+}
+
 static void
 unwatch(struct hp_super *s, struct hp_fwatch *w)
 {
 	int i;
 
 	for (i = 0; i < w->nid; i++) {
-		hp_dirwatch_rm(s->fwfd, w->id[i]);
+		if (!shared(s, w, w->id[i]))
+			hp_dirwatch_rm(s->fwfd, w->id[i]);
 		free(w->dir[i]);
 	}
 	w->nid = 0;

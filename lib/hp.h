@@ -392,6 +392,9 @@ int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
 		/* members now, at most n; all 1: its session and group too
 		   (a look at every process): count, -1 ENOSYS */
 int	hp_tree_signal(const struct hp_tree *, int);	/* count, -1 */
+int	hp_tree_signal_each(const struct hp_tree *, int,
+	    void (*)(void *, pid_t, const struct hp_pstat *), void *);
+				/* the same, each member read told */
 int	hp_tree_kill(const struct hp_tree *);	/* SIGKILL to all of it */
 void	hp_tree_forget(void);		/* the next look is a fresh one */
 void	hp_tree_names(const struct hp_kin *, int, char *, size_t);

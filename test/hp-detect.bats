@@ -220,7 +220,7 @@ hd() {
 @test "a probe that hangs or forks is killed with its whole group" {
 	fake hangs "echo \$\$ >'$BATS_TEST_TMPDIR/hangs.pid'; exec sleep 100"
 	fake forks "sleep 100 & echo \$! >'$BATS_TEST_TMPDIR/forks.pid'; echo forks 2.1"
-	fake session "ps -o sid= -p \$\$ | tr -d ' ' >'$BATS_TEST_TMPDIR/sid'; echo \$\$ >'$BATS_TEST_TMPDIR/pid'; [ -t 0 ] || echo notty 1.1"
+	fake session "ps -o sid= -p \$\$ | tr -d ' ' >'$BATS_TEST_TMPDIR/sid'; echo \$PPID >'$BATS_TEST_TMPDIR/pid'; [ -t 0 ] || echo notty 1.1"
 	tool hangs
 	tool forks
 	tool session
@@ -233,7 +233,9 @@ hd() {
 	[ "$(echo "$output" | json 'j[0].probe_ms >= 2000 && j[0].probe_ms < 10000')" = "true" ]
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/hangs.pid")" 2>/dev/null
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/forks.pid")" 2>/dev/null
+	# Its session is its probe's own: the worker that started it leads it.
 	[ "$(cat "$BATS_TEST_TMPDIR/sid")" = "$(cat "$BATS_TEST_TMPDIR/pid")" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/sid")" != "$(ps -o sid= -p $$ | tr -d ' ')" ]
 }
 
 # daemon MODE: a --version that leaves a daemon by a double fork (the
@@ -489,4 +491,21 @@ printf '#!/bin/sh\\necho lambda 4.2.0\\n' >'$BIN/lambda'; chmod 755 '$BIN/lambda
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | json 'j.map((t) => t.error).join()')" = \
 	    "no version in its output,no version in its output,no version in its output" ]
+}
+
+@test "a regex slow even on 4 KiB is matched in the probe's worker: -t ends it" {
+	# Some seconds of glibc's search over 4096 v, whatever the machine;
+	# matched in hp-detect itself it would end "no version", never on -t.
+	fake slowre 'head -c 65000 /dev/zero | tr "\0" v'
+	tool slowre 'version-regex = ((v{1,43}){1,43})+x'
+	fake quick 'echo quick 1.0'
+	tool quick
+	hd -t 1s --no-cache --json slowre quick
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.map((t) => t.installed + ":" + t.version + ":" + t.error).join()')" = \
+	    "true:null:timed out after 1000 ms,true:1.0:undefined" ]
+	# Nothing of the probe is left: the worker (a fork of ours, with
+	# our command line) is gone.
+	run pgrep -f "hp-detect -t 1s --no-cache --json slowre"
+	[ "$status" -eq 1 ]
 }

@@ -40,6 +40,21 @@ void	hp_tools_registry(char *, size_t, const char *);
 const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
 void	hp_tools_free(struct hp_tools *);
 
+/* probe.c: one probe, in a worker of its own (hp-detect(1)) */
+struct hp_probe {			/* the worker's answer */
+	int	status;			/* the tool's wait status */
+	char	version[64];		/* "" unknown */
+	char	raw[256];		/* the line the version is on */
+	char	error[160];		/* "" none */
+};
+int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
+int	hp_version_parse(const char *, const char *, char *, size_t, char *,
+	    size_t);		/* re, text -> version, raw; -1 no match */
+pid_t	hp_probe_start(const struct hp_tool *, const char *, char **, int,
+	    int *);	/* path, envp, cgroup.procs or -1: worker, *fd */
+int	hp_probe_read(int, struct hp_probe *);
+			/* 1 answered, 0 ended without, -1 not yet */
+
 /* detect.c: where a tool is, its version; probes in a pool, a cache */
 struct hp_cand {
 	char		 path[HP_PATH_MAX];
@@ -63,10 +78,10 @@ struct hp_result {
 	int		 ncand;
 	/* while it is probed */
 	int		 state;		/* 0 new, 1 running, 2 ending, 3 done */
-	pid_t		 pid;
-	int		 fd, exited, status;
+	pid_t		 pid;		/* its worker */
+	int		 fd, exited, status, answered;
 	long long	 start, deadline;
-	struct hp_buf	 out;
+	struct hp_probe	 ans;
 	char		*cg;		/* its cgroup, or NULL: ancestry */
 };
 struct hp_detect {
@@ -96,9 +111,6 @@ struct hp_dcache {
 };
 void	hp_detect_find(struct hp_result *, const struct hp_tool *,
 	    const struct hp_envpath *, int);	/* all: every candidate */
-int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
-int	hp_version_parse(const char *, const char *, char *, size_t, char *,
-	    size_t);		/* re, text -> version, raw; -1 no match */
 void	hp_detect_run(struct hp_detect *, const struct hp_envpath *);
 void	hp_detect_free(struct hp_detect *);
 

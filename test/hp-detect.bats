@@ -509,3 +509,96 @@ printf '#!/bin/sh\\necho lambda 4.2.0\\n' >'$BIN/lambda'; chmod 755 '$BIN/lambda
 	run pgrep -f "hp-detect -t 1s --no-cache --json slowre"
 	[ "$status" -eq 1 ]
 }
+
+# pm NAME: a fake package manager on PATH (before the system's) that
+# records its argv in BATS_TEST_TMPDIR/NAME.argv; nothing is installed.
+pm() {
+	fake "$1" "echo \"\$*\" >>'$BATS_TEST_TMPDIR/$1.argv'; echo '$1 50%'"
+}
+
+@test "install: this system's package manager first, then the line for any system" {
+	[ "$(uname -s)" = Linux ]
+	pm apt-get
+	pm dnf
+	pm npm
+	tool both 'install.linux-apt = apt-get install -y both-pkg' \
+	    'install.linux-dnf = dnf install -y both-pkg' \
+	    'install.macos-brew = brew install both' 'install = npm i -g both'
+	tool fedora 'install.linux-dnf = dnf install -y fedora-pkg' \
+	    'update.linux-dnf = dnf upgrade -y fedora-pkg' \
+	    'install = npm i -g fedora'
+	tool anyos 'install.linux-pacman = pacman -S anyos' \
+	    'install = npm i -g anyos'
+	hd --json install both
+	[ "$status" -eq 0 ]
+	[ "$(echo "${lines[0]}" | json 'j.event + " " + j.line')" = "cli-tool:install-progress apt-get 50%" ]
+	hd install fedora
+	[ "$status" -eq 0 ]
+	hd update fedora
+	[ "$status" -eq 0 ]
+	# No pacman here: the line for any system.
+	hd install anyos
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/apt-get.argv")" = "install -y both-pkg" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/dnf.argv")" = "install -y fedora-pkg
+upgrade -y fedora-pkg" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/npm.argv")" = "i -g anyos" ]
+}
+
+@test "install: none known for this system is said, and nothing runs" {
+	[ "$(uname -s)" = Linux ]
+	pm brew
+	tool macos 'install.macos-brew = brew install macos' \
+	    'install.freebsd-pkg = pkg install -y macos'
+	tool zyp 'install.linux-zypper = hp-no-zypper-here install zyp'
+	hd --json install macos
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"error":{"code":"not-found","message":"macos: no install command known for this system: only for macos-brew, freebsd-pkg"}}' ]
+	[ "$stderr" = "hp-detect: macos: no install command known for this system: only for macos-brew, freebsd-pkg" ]
+	hd update macos
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-detect: macos: no update command in the registry" ]
+	# A line for this OS whose package manager is not here: none known.
+	hd install zyp
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-detect: zyp: no install command known for this system: zypper not found" ]
+	[ ! -e "$BATS_TEST_TMPDIR/brew.argv" ]
+}
+
+@test "install: a system's line that needs root is refused to others, never run with sudo" {
+	# As root (CI is), a user of ours is tried through setpriv.
+	[ "$(id -u)" -eq 0 ]
+	pm apt-get
+	pm npm
+	tool kit 'install.linux-apt = apt-get install -y kit' \
+	    'install.macos-brew = brew install kit'
+	tool anyos 'install = npm i -g anyos'
+	chmod -R a+rX "$BATS_TEST_TMPDIR"
+	chmod a+w "$BATS_TEST_TMPDIR"
+	local d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+	nobody() {
+		run --separate-stderr timeout 20 setpriv --reuid=65534 \
+		    --regid=65534 --clear-groups env HOME="$HOME" \
+		    hp-detect "$@"
+	}
+	nobody --json install kit
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = permission ]
+	[ "$stderr" = "hp-detect: kit: apt-get (linux-apt) must run as root; run it as root, as hp-detect does not use sudo" ]
+	[ ! -e "$BATS_TEST_TMPDIR/apt-get.argv" ]
+	# What any system runs is run as the caller, root or not.
+	nobody install anyos
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/npm.argv")" = "i -g anyos" ]
+	# As root, it runs.
+	hd install kit
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/apt-get.argv")" = "install -y kit" ]
+	# A registry's sudo is refused when it is read.
+	tool sudo 'install = sudo apt-get install sudo'
+	hd install sudo
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "hp-detect: warning: $HP_REGISTRY:13: sudo or doas (run hp-detect as root instead): install: entry skipped
+hp-detect: sudo: unknown tool" ]
+}

@@ -9,6 +9,14 @@
 
 /* tools.c: the registry of CLI tools (tools.conf, see hp-detect(1)) */
 #define HP_TOOLS_SYS	"/usr/local/share/hp/tools.conf"
+struct hp_system {		/* what install.NAME and update.NAME are for */
+	const char	*name;		/* linux-apt ... */
+	const char	*os;		/* uname's sysname */
+	const char	*prog;		/* its package manager */
+	int		 root;		/* it must run as root */
+};
+#define HP_NSYSTEMS	9
+extern const struct hp_system hp_systems[HP_NSYSTEMS];
 struct hp_tool {
 	char	 id[HP_NAME_MAX + 1];
 	char	*name;
@@ -18,8 +26,10 @@ struct hp_tool {
 	char	*regex;		/* ERE, subexpression 1 the version */
 	char	**dirs;		/* its own directories, ~ and $VAR/ allowed */
 	int	  ndirs;
-	char	**install;
+	char	**install;	/* any system's (npm, pip ...) */
 	char	**update;
+	char	**sysinstall[HP_NSYSTEMS];	/* install.SYSTEM */
+	char	**sysupdate[HP_NSYSTEMS];	/* update.SYSTEM */
 	char	**env;		/* NAME=VALUE added when it is launched */
 	int	  nenv;
 	int	  line;		/* of its [tool ID] */
@@ -38,6 +48,14 @@ void	hp_tools_default(struct hp_tools *, const char *);
 void	hp_tools_registry(char *, size_t, const char *);
 			/* the shipped one: $HP_REGISTRY, beside argv0, ours */
 const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
+struct hp_pick {			/* the installer for this system */
+	char		**argv;		/* NULL: none */
+	const struct hp_system *sys;	/* NULL: any system's line */
+	char		 prog[HP_PATH_MAX];	/* argv[0] found, or "" */
+	char		 why[256];	/* without argv: why none */
+};
+void	hp_tools_pick(struct hp_pick *, const struct hp_tool *, int,
+	    const struct hp_envpath *, const char *);	/* update, sysname */
 void	hp_tools_free(struct hp_tools *);
 
 /* probe.c: one probe, in a worker of its own (hp-detect(1)) */

@@ -145,13 +145,28 @@ struct hp_launch {
 	char	id[HP_NAME_MAX + 1];
 	char	name[128];
 	char	path[HP_PATH_MAX];
-	char	version[64];		/* if the cache knows it */
+	char	version[64];		/* if the cache knows it, or probed */
+	/* told: the program, its terminal's name, the supervisor's */
+	pid_t	pid;
+	char	term[HP_NAME_MAX + 1];	/* "": none */
+	const struct hp_state *st;
+	/* its probe, after the launch */
+	struct hp_tools	 ts;		/* the registry, for r.tool */
+	struct hp_result r;
+	char	cachedir[HP_PATH_MAX];
+	pid_t	probe;			/* the worker */
+	int	fd;			/* its answer; -1 none running */
+	long long deadline;		/* mono ms */
 };
 int	hp_launch_find(struct hp_launch *, const char *, const char *,
 	    struct hp_spec *, struct hp_error *);
 				/* id, argv[0]: 0 found; -1 + error */
-void	hp_launch_announce(const struct hp_launch *, pid_t, const char *,
+void	hp_launch_announce(struct hp_launch *, pid_t, const char *,
 	    const struct hp_state *);	/* pid, terminal, state or NULL */
 				/* cli-tool:launched; terminal name */
+int	hp_launch_probe(struct hp_launch *, long long);
+			/* timeout ms: 0 its answer on ->fd; -1 none needed */
+int	hp_launch_probed(struct hp_launch *, int, int);
+			/* late, wait: cli-tool:version told 0; -1 not yet */
 
 #endif

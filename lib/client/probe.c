@@ -336,8 +336,13 @@ hp_probe_start(const struct hp_tool *t, const char *path, char **envp,
 		setsid();
 		if (cg != -1)
 			(void)!write(cg, "0\n", 2);	/* its cgroup, first */
-		close(p[0]);
-		worker(t, argv, envp, p[1]);
+		/* Nothing of ours stays open in it: a pipe's end waits. */
+		if (dup2(p[1], 3) == -1 || (e = open("/dev/null",
+		    O_RDWR)) == -1 || dup2(e, 0) == -1 || dup2(e, 1) == -1 ||
+		    dup2(e, 2) == -1)
+			_exit(126);
+		hp_closefrom(4);
+		worker(t, argv, envp, 3);
 	}
 	e = errno;
 	hp_sig_restore(&old);

@@ -451,14 +451,8 @@ export interface ToolLaunched extends HpEvent {
 
 /** hp-pty -t's cli-tool:version event: the version probed after the
  * launch, when cli-tool:launched said null (null: none found). */
-export interface ToolVersion extends HpEvent {
+export interface ToolVersion extends Omit<ToolLaunched, 'event'> {
 	event: 'cli-tool:version';
-	id: string;
-	tool: string;
-	path: string;
-	version: string | null;
-	pid: number;
-	terminal: string | null;
 }
 
 export interface LaunchOptions extends TerminalOptions {

@@ -50,7 +50,8 @@ CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
 	lib/client/logs.o lib/client/top.o lib/client/topdraw.o \
-	lib/client/direct.o lib/client/chan.o lib/client/fg.o
+	lib/client/direct.o lib/client/chan.o lib/client/fg.o \
+	lib/client/probe.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/node.o lib/super/slimit.o lib/super/init.o \
@@ -131,7 +132,7 @@ test/bench/bench.o test/bench/super.o test/bench/pty.o \
 test/bench/metrics.o: test/bench/bench.h
 test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
-lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
+lib/client/probe.o lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
 $(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
 	lib/super/super.h \

@@ -457,6 +457,12 @@ export interface ToolLaunched extends HpEvent {
 	terminal: string | null;
 }
 
+/** hp-pty -t's cli-tool:version event: the version probed after the
+ * launch, when cli-tool:launched said null (null: none found). */
+export interface ToolVersion extends Omit<ToolLaunched, 'event'> {
+	event: 'cli-tool:version';
+}
+
 export interface LaunchOptions extends TerminalOptions {
 	/** The tool's arguments. */
 	args?: string[];
@@ -468,6 +474,8 @@ export interface LaunchedPty extends HpPty {
 	 * (not-installed, not-found for an unknown tool ...). */
 	readonly launched: Promise<ToolLaunched>;
 	on(event: 'launched', fn: (e: ToolLaunched) => void): this;
+	/** Once the version is probed, when launched's was null. */
+	on(event: 'version', fn: (e: ToolVersion) => void): this;
 	on(event: 'data', fn: (data: string) => void): this;
 	on(event: 'exit', fn: (exitCode: number, signal?: number) => void):
 	    this;

@@ -233,6 +233,7 @@ END
 	[ "$(json 'j.error.code' <<<"$output")" = audit ]
 	run --separate-stderr hp-supervise --audit "$AUDIT" stop a
 	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "hp-supervise: stop takes none of -b, -f, --init, --parent, --exit-with-stdin, --audit" ]
 	run --separate-stderr hp-supervise --audit ""
 	[ "$status" -eq 2 ]
 	cat >bad.conf <<END

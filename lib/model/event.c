@@ -117,7 +117,8 @@ hp_events_close(struct hp_events *ev)
 	if (ev->logfd != -1)
 		close(ev->logfd);
 	ev->logfd = -1;
-	if (ev->auditfd != -1)
+	/* Only once opened: a zeroed struct's 0 is not ours to close. */
+	if (ev->audit != NULL && ev->auditfd != -1)
 		close(ev->auditfd);
 	ev->auditfd = -1;
 	free(ev->audit);
@@ -143,7 +144,7 @@ hp_events_audit(struct hp_events *ev, const char *path)
 	fd = hp_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (fd == -1)
 		return -1;
-	if (ev->auditfd != -1)
+	if (ev->audit != NULL && ev->auditfd != -1)
 		close(ev->auditfd);
 	ev->auditfd = fd;
 	if (path != ev->audit) {

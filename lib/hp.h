@@ -787,6 +787,8 @@ int	hp_events_audit(struct hp_events *, const char *);
 void	hp_events_close(struct hp_events *);
 void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
 void	hp_event_publish(struct hp_events *, struct hp_json *);
+void	hp_event_record(struct hp_events *, struct hp_json *);
+				/* to the files only, no subscriber */
 void	hp_event_begin_to(struct hp_events *, struct hp_json *,
 	    const char *);		/* an event only for those who want */
 void	hp_event_publish_to(struct hp_events *, struct hp_json *, int);

@@ -374,9 +374,9 @@ lostevent(struct hp_events *ev, const char *name, struct hp_gap *g)
 	}
 }
 
-/* Close the event's object and send it everywhere it goes. */
-void
-hp_event_publish(struct hp_events *ev, struct hp_json *j)
+/* Close the event's object, write it down, and tell it (news). */
+static void
+emit(struct hp_events *ev, struct hp_json *j, int news)
 {
 	struct hp_buf *b = j->b;
 
@@ -384,15 +384,36 @@ hp_event_publish(struct hp_events *ev, struct hp_json *j)
 	hp_buf_addc(b, '\n');
 	logline(ev, b->p, b->len);
 	auditline(ev, b->p, b->len);
-	rescan(ev);
-	fanout(ev, b->p, b->len, 0);
-	if (ev->echo && hp_write_all(STDOUT_FILENO, b->p, b->len) == -1)
-		ev->echo = 0;
+	if (news) {
+		rescan(ev);
+		fanout(ev, b->p, b->len, 0);
+		if (ev->echo && hp_write_all(STDOUT_FILENO, b->p,
+		    b->len) == -1)
+			ev->echo = 0;
+	}
 	b->len = 0;
 	if (ev->lost.tell)
 		lostevent(ev, "events:lost", &ev->lost);
 	if (ev->alost.tell)
 		lostevent(ev, "audit:lost", &ev->alost);
+}
+
+/* Send the event everywhere it goes. */
+void
+hp_event_publish(struct hp_events *ev, struct hp_json *j)
+{
+	emit(ev, j, 1);
+}
+
+/*
+ * A record only, to events.log and the audit file, with its seq: no
+ * subscriber gets it (request:refused: its client hears the answer, and
+ * a line read for an answer must be the answer).
+ */
+void
+hp_event_record(struct hp_events *ev, struct hp_json *j)
+{
+	emit(ev, j, 0);
 }
 
 /* An event only for those who asked for it: without seq, never logged. */

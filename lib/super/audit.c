@@ -193,8 +193,9 @@ hp_record_started(struct hp_super *s, struct hp_proc *p)
 /*
  * request:refused: a request answered no (or not at all: a line with no
  * client to answer), its verb, the name it was for, the code and why,
- * and its requester when its line named one. Its own buffer: it may come
- * while another event is being made.
+ * and its requester when its line named one: in events.log and the
+ * audit file, to no subscriber. Its own buffer: it may come while
+ * another event is being made.
  */
 void
 hp_super_refused(struct hp_super *s, const char *name, const char *code,
@@ -217,6 +218,6 @@ hp_super_refused(struct hp_super *s, const char *name, const char *code,
 		(void)cutstr(&j, msg, strlen(msg), b.len + CWD_MAX);
 	}
 	requester(&j, &s->by);
-	hp_event_publish(&s->ev, &j);
+	hp_event_record(&s->ev, &j);
 	hp_buf_free(&b);
 }

@@ -210,7 +210,8 @@ export interface ProcessStarted extends HpEvent {
 	argv_cut?: number;
 }
 
-/** A request the supervisor refused. */
+/** A request the supervisor refused: a line of events.log and of the
+ * audit file, never sent to subscribers. */
 export interface RequestRefused extends HpEvent {
 	event: 'request:refused';
 	verb?: string;
@@ -345,7 +346,6 @@ export class ProcessManager extends EventEmitter {
 	on(event: 'process:output', fn: (e: ProcessOutput) => void): this;
 	on(event: 'process:metrics', fn: (e: ProcessMetrics) => void): this;
 	on(event: 'process:started', fn: (e: ProcessStarted) => void): this;
-	on(event: 'request:refused', fn: (e: RequestRefused) => void): this;
 	/** Only while this manager's supervisor is the one that keeps the
 	 * terminals: start() it before detached(). */
 	on(event: 'terminal:activity', fn: (e: TerminalActivity) => void):

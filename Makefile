@@ -54,7 +54,7 @@ CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/probe.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
-	lib/super/node.o lib/super/slimit.o lib/super/init.o \
+	lib/super/audit.o lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \

@@ -170,7 +170,7 @@ _hp_supervise()
 	_hp_words
 	case $prev in
 	-S|--state-dir) _hp_dirs; return ;;
-	-f|--config|--allow)
+	-f|--config|--allow|--audit)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -185,7 +185,7 @@ _hp_supervise()
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
 		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
-		--events)
+		--events|--audit)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -201,8 +201,8 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout --allow --ready-fd --events -h --help
-			    -V --version"
+			    --queue-timeout --allow --ready-fd --events --audit -h
+			    --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send scale"

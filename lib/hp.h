@@ -40,7 +40,7 @@
 #define HP_REF_MAX	(HP_NAME_MAX + 4)	/* NAME:I */
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
-#define HP_PROTO	2	/* the control protocol's version (hp(7)) */
+#define HP_PROTO	3	/* the control protocol's version (hp(7)) */
 
 /* The out-of-memory death does not return: let the compiler know. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -695,6 +695,7 @@ void	hp_allow_free(struct hp_allow *);
 struct hp_superconf {
 	long long	 metrics_interval;	/* ms; 0: no samples kept */
 	char		*metrics_listen;	/* tcp://H:P, unix:PATH, NULL */
+	char		*audit;		/* the audit file, or NULL */
 };
 struct hp_superkey;
 const struct hp_superkey *hp_superkey_at(int);	/* in order; NULL: end */
@@ -770,6 +771,11 @@ int	hp_envpath_login(struct hp_login *, const char *, long long, int);
 				/* cache dir, timeout ms, use cache; -1 */
 
 /* event.c: publishing events and following them */
+struct hp_gap {			/* lines a file refused: */
+	unsigned long	 n;		/* how many */
+	unsigned long long first, last;	/* their seqs */
+	int		 tell;		/* it takes lines again: say so */
+};
 struct hp_events {
 	const struct hp_state *st;
 	unsigned long long seq;
@@ -781,16 +787,21 @@ struct hp_events {
 	struct hp_sub	*sub;
 	int		 echo;		/* also to stdout, one line each */
 	int		 echo_want;	/* and these to stdout: HP_WANT_* */
-	unsigned long	 lost;		/* lines events.log refused ... */
-	unsigned long long lost_first, lost_last;	/* ... their seqs */
-	int		 tell;		/* it takes lines again: say so */
+	struct hp_gap	 lost;		/* lines events.log refused */
+	int		 auditfd;	/* --audit: every line, kept; or -1 */
+	char		*audit;		/* its path, or NULL */
+	struct hp_gap	 alost;		/* lines the audit file refused */
 };
 enum { HP_WANT_OUTPUT = 1, HP_WANT_METRICS = 2 };	/* asked for */
 struct pollfd;
 int	hp_events_open(struct hp_events *, const struct hp_state *);
+int	hp_events_audit(struct hp_events *, const char *);
+				/* path: (re)opened for appending; -1 errno */
 void	hp_events_close(struct hp_events *);
 void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
 void	hp_event_publish(struct hp_events *, struct hp_json *);
+void	hp_event_record(struct hp_events *, struct hp_json *);
+				/* to the files only, no subscriber */
 void	hp_event_begin_to(struct hp_events *, struct hp_json *,
 	    const char *);		/* an event only for those who want */
 void	hp_event_publish_to(struct hp_events *, struct hp_json *, int);
@@ -1001,6 +1012,7 @@ struct hp_superopt {
 	const struct hp_admit *admit;	/* NULL: the defaults */
 	int		 events;	/* HP_WANT_* to stdout too (--json) */
 	long long	 metrics_interval;	/* ms; hp.conf may change it */
+	const char	*audit;		/* --audit FILE (absolute), or NULL */
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */

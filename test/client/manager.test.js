@@ -294,6 +294,29 @@ test('events: [\'output\'] brings a process:output a line, out and err ' +
 	assert.ok(!heard.includes('process:output'));
 });
 
+test('audit: every event goes to the file too; process:started says ' +
+    'for whom', async (t) => {
+	const s = setup(t);
+	const file = path.join(s.stateDir, '..', 'audit.log');
+	const pm = s.manager({ audit: file });
+	const started = [];
+	pm.on('process:started', (e) => started.push(e));
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'] });
+	await waitUntil(() => started.length === 1, 10000, 'process:started');
+	assert.strictEqual(started[0].by, 'request');
+	assert.deepStrictEqual(started[0].argv, ['sleep', '100']);
+	assert.strictEqual(started[0].requester.uid, process.getuid());
+	await rejects(pm.stop('nosuch'), 'not-found');
+	await waitUntil(() => fs.readFileSync(file, 'utf8')
+	    .includes('request:refused'), 10000, 'the refusal');
+	const kept = fs.readFileSync(file, 'utf8').trim().split('\n')
+	    .map((l) => JSON.parse(l));
+	assert.deepStrictEqual(kept.map((e) => e.event).slice(0, 3),
+	    ['supervisor:started', 'process:started', 'process:ready']);
+	assert.strictEqual(kept[1].pid, started[0].pid);
+});
+
 test('events: [\'metrics\'] brings process:metrics at each sample',
     async (t) => {
 	const s = setup(t);

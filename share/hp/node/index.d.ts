@@ -22,6 +22,9 @@ export interface ManagerOptions extends ClientOptions {
 	 * writes, for a log pane; 'metrics', process:metrics at each
 	 * sample. */
 	events?: ('output' | 'metrics')[];
+	/** A file every event is appended to as well, never rotated by
+	 * hp, opened again on SIGHUP (hp-supervise --audit). */
+	audit?: string;
 }
 
 /** A duration: a number is milliseconds, a string as hp writes them. */
@@ -196,6 +199,35 @@ export interface HpEvent {
 	[key: string]: unknown;
 }
 
+/** A start: what ran, where, as whom, and for whom (hp(7), EVENTS). */
+export interface ProcessStarted extends HpEvent {
+	event: 'process:started';
+	name: string;
+	pid: number;
+	uid: number;
+	user?: string;
+	cwd?: string;
+	by: 'request' | 'restart' | 'recovery' | 'after' | 'config' |
+	    'command';
+	/** The client that asked, as it said itself (self-reported). */
+	requester?: { uid: number; pid: number };
+	argc: number;
+	/** Cut where the line passed its limit: the last ends with '\u2026'. */
+	argv: string[];
+	/** Bytes of argv left out, when it was cut. */
+	argv_cut?: number;
+}
+
+/** A request the supervisor refused: a line of events.log and of the
+ * audit file, never sent to subscribers. */
+export interface RequestRefused extends HpEvent {
+	event: 'request:refused';
+	verb?: string;
+	code: string;
+	message?: string;
+	requester?: { uid: number; pid: number };
+}
+
 /** What a detached terminal does, as hp-pty(1) tells it: facts from
  * which to tell whether a program is busy, waits for input or is idle. */
 export interface TerminalActivity extends HpEvent {
@@ -321,6 +353,7 @@ export class ProcessManager extends EventEmitter {
 	on(event: 'event', fn: (e: HpEvent) => void): this;
 	on(event: 'process:output', fn: (e: ProcessOutput) => void): this;
 	on(event: 'process:metrics', fn: (e: ProcessMetrics) => void): this;
+	on(event: 'process:started', fn: (e: ProcessStarted) => void): this;
 	/** Only while this manager's supervisor is the one that keeps the
 	 * terminals: start() it before detached(). */
 	on(event: 'terminal:activity', fn: (e: TerminalActivity) => void):

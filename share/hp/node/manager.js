@@ -4,6 +4,7 @@
 'use strict';
 
 const { EventEmitter } = require('node:events');
+const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { HpError, locate, run, parse, failure, execError, envOf,
 	stateArgs, lines, dur } = require('./run');
@@ -86,7 +87,8 @@ const ANY = Array.from({ length: 256 }, (_, i) => i);
 class ProcessManager extends EventEmitter {
 	// options: bin (the directory of the commands), stateDir, env (of
 	// the commands), supervisorArgs (more options of hp-supervise),
-	// events (['output', 'metrics']: process:output, process:metrics).
+	// events (['output', 'metrics']: process:output, process:metrics),
+	// audit (a file every event is appended to: --audit).
 	constructor(options) {
 		super();
 		this.options = Object.assign({}, options);
@@ -121,6 +123,7 @@ class ProcessManager extends EventEmitter {
 			'--exit-with-stdin'].concat(stateArgs(o),
 			o.events && o.events.length ? ['--events',
 			[].concat(o.events).join(',')] : [],
+			o.audit ? ['--audit', path.resolve(String(o.audit))] : [],
 			o.supervisorArgs || []);
 		const child = spawn(file, args, { env: envOf(o),
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });

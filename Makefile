@@ -43,7 +43,8 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/allow.o lib/model/after.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
-	lib/model/skeys.o lib/model/prom.o lib/model/listen.o
+	lib/model/skeys.o lib/model/prom.o lib/model/listen.o \
+	lib/model/cron.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
@@ -55,6 +56,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
+	lib/super/sched.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o
@@ -79,7 +81,7 @@ NODE = share/hp/node/package.json share/hp/node/index.js \
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
-	test/unit/t_breaker.o \
+	test/unit/t_breaker.o test/unit/t_cron.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \

@@ -59,6 +59,7 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	hp_map_put(&s->names, p->spec.name, strlen(p->spec.name))->v.p = p;
 	s->regraph = 1;
 	hp_unit_attach(s, p);
+	hp_sched_arm(p);
 	return p;
 }
 
@@ -70,6 +71,7 @@ hp_super_respec(struct hp_super *s, struct hp_proc *p, struct hp_spec *spec)
 	p->spec = *spec;
 	p->log.max = spec->log_size;
 	p->log.count = spec->log_count;
+	hp_sched_arm(p);
 }
 
 void
@@ -146,6 +148,7 @@ status_of(struct hp_super *s, struct hp_proc *p, struct hp_kv *kv,
 	*st = hp_kv_get(kv, "state");
 	p->restarts = (int)hp_kv_int(kv, "restarts", 0);
 	p->asked = (int)hp_kv_int(kv, "manual-restarts", 0);
+	p->skipped = (int)hp_kv_int(kv, "skipped-runs", 0);
 	p->exit_code = (int)hp_kv_int(kv, "exit-code", -1);
 	p->exit_signal = (int)hp_kv_int(kv, "exit-signal", 0);
 	p->started_wall = hp_kv_int(kv, "started", 0);

@@ -419,12 +419,15 @@ anylive(struct hp_super *s)
 
 	/*
 	 * A failed process waiting for its trial is still kept, and so is
-	 * a terminal whose clients are still to hear of its end.
+	 * a terminal whose clients are still to hear of its end, and one
+	 * that ended whose schedule (run-at, restart-at) starts it again.
 	 */
 	for (i = 0; i < s->nproc; i++)
 		if (hp_life_live(s->procs[i]) ||
 		    (s->procs[i]->state == HP_ST_FAILED &&
 		    s->procs[i]->timer[HP_T_TRIAL] > 0) ||
+		    (s->procs[i]->state == HP_ST_EXITED &&
+		    s->procs[i]->due > 0 && !s->shutdown) ||
 		    hp_term_next(s->procs[i]) != -1)
 			return 1;
 	return 0;

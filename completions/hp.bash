@@ -245,7 +245,8 @@ _hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal 
 	health-timeout health-start health-retries health-restart
 	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
 	memory-max cpu-max limit-interval cols rows scrollback quiet
-	listen listen-mode listen-owner instances ready watchdog"
+	listen listen-mode listen-owner instances ready watchdog
+	restart-at run-at"
 
 # After "--": the command, then its own arguments. 1: no "--" yet.
 _hp_command()

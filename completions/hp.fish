@@ -194,7 +194,8 @@ function __hp_spec_keys
         health-timeout health-start health-retries health-restart \
         node node-args limit-as limit-nofile limit-cpu limit-nproc \
         limit-core memory-max cpu-max limit-interval cols rows scrollback \
-        quiet listen listen-mode listen-owner instances ready watchdog
+        quiet listen listen-mode listen-owner instances ready watchdog \
+        restart-at run-at
 end
 
 complete -c hp-spawn -f

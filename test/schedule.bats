@@ -138,3 +138,14 @@ lines_are() {
 	wait_until 10 running_not a "$old"
 	[ "$(evfield a process:restarting reason)" = schedule ]
 }
+
+@test "schedule: the Node client's restartAt and runAt are -o restart-at and run-at" {
+	run node -e '
+const { spawnArgs } = require(process.argv[1] + "/share/hp/node/manager.js");
+const a = spawnArgs({ command: "x", restartAt: "0 4 * * *" }, {}).args;
+const b = spawnArgs({ command: "x", type: "system", runAt: "@hourly" }, {}).args;
+console.log(a.join(" ")); console.log(b.join(" "));' "$ROOT"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"-o restart-at=0 4 * * * "* ]]
+	[[ "${lines[1]}" == *"-o run-at=@hourly "* ]]
+}

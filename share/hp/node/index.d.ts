@@ -67,6 +67,11 @@ export interface SpawnOptions {
 	/** Copies of it, NAME:1 ... NAME:N, sharing its sockets; spawn()
 	 * then resolves with an array of them. */
 	instances?: number;
+	/** Restart it when this cron schedule is due, in local time:
+	 * '0 4 * * *' (hp.conf(5), restart-at); pm2's cron_restart. */
+	restartAt?: string;
+	/** A system command: run it again when due (hp.conf(5), run-at). */
+	runAt?: string;
 }
 
 /** One process, as hp-ls --json and hp-spawn --json print it. */

@@ -50,6 +50,10 @@ function spawnArgs(s, o) {
 		a.push('--after', n);
 	for (const l of [].concat(s.listen || []))
 		a.push('--listen', l);
+	if (s.restartAt !== undefined)
+		a.push('-o', 'restart-at=' + s.restartAt);
+	if (s.runAt !== undefined)
+		a.push('-o', 'run-at=' + s.runAt);
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))

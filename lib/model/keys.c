@@ -551,9 +551,7 @@ set_cron(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	if (hp_cron_parse(&c, v, why, sizeof why) == -1)
 		return snprintf(msg, n, "%s: bad schedule: %s: %s", k->name, v,
 		    why), -1;
-	free(STR(sp, k));
-	STR(sp, k) = hp_xstrdup(v);
-	return 0;
+	return set_str(sp, k, v, msg, n);
 }
 
 /* ready = notify: the only way of being ready this key names. */

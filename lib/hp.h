@@ -834,6 +834,7 @@ struct hp_info {
 	long long	started_wall;
 	int		restarts;	/* the supervisor's own */
 	int		manual;		/* restarts asked for */
+	int		skipped;	/* runs of run-at not made */
 	char		circuit[12];	/* closed, open, half-open */
 	int		exit_code;
 	int		exit_signal;

@@ -91,6 +91,7 @@ lines_are() {
 	clock 301
 	wait_until 10 evcount_ge job process:skipped 1
 	[ "$(st job skipped-runs)" = 1 ]
+	[ "$(hp-ls --json job | json 'j[0].skipped_runs')" = 1 ]
 	[ "$(evfield job process:skipped skipped)" = 1 ]
 	[ "$(evfield job process:skipped pid)" = "$pid" ]
 	[ "$(st job pid)" = "$pid" ]

@@ -116,6 +116,8 @@ export interface ProcessInfo {
 	status?: string;
 	/** 'reloading' or 'stopping', after RELOADING=1 or STOPPING=1. */
 	notify?: string;
+	/** Runs of run-at not made: the last one still ran. */
+	skipped_runs?: number;
 }
 
 /** One sample of a process's tree (hp-ls --history). */

@@ -1161,6 +1161,8 @@ scheduled(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	(void)ev;
 	hp_sched_arm(p);
+	if (s->shutdown)
+		return 0;
 	if (p->id.pid > 0)
 		p->asked++;
 	restarting(s, p, 0, "schedule");

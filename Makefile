@@ -45,7 +45,8 @@ MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/allow.o lib/model/after.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
-	lib/model/skeys.o lib/model/prom.o lib/model/listen.o
+	lib/model/skeys.o lib/model/prom.o lib/model/listen.o \
+	lib/model/cron.o
 CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/attach.o lib/client/tools.o lib/client/detect.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
@@ -58,6 +59,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
+	lib/super/sched.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o
@@ -82,7 +84,7 @@ NODE = share/hp/node/package.json share/hp/node/index.js \
 UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_kv.o test/unit/t_io.o test/unit/t_state.o \
 	test/unit/t_proc.o test/unit/t_log.o test/unit/t_event.o \
-	test/unit/t_breaker.o \
+	test/unit/t_breaker.o test/unit/t_cron.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
@@ -101,13 +103,13 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control req info after vt
+	dcache control req info after vt cron
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
 	$(FUZZ_DIR)/control $(FUZZ_DIR)/req $(FUZZ_DIR)/info \
-	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt
+	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt $(FUZZ_DIR)/cron
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -254,6 +256,8 @@ $(FUZZ_DIR)/info: test/fuzz/info.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/info.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/after: test/fuzz/after.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/after.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/cron: test/fuzz/cron.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/cron.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

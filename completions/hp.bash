@@ -246,7 +246,7 @@ _hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal 
 	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
 	memory-max cpu-max limit-interval cols rows scrollback quiet
 	listen listen-mode listen-owner instances ready watchdog
-	watch watch-ignore watch-delay"
+	watch watch-ignore watch-delay restart-at run-at"
 
 # After "--": the command, then its own arguments. 1: no "--" yet.
 _hp_command()

@@ -196,7 +196,7 @@ function __hp_spec_keys
         node node-args limit-as limit-nofile limit-cpu limit-nproc \
         limit-core memory-max cpu-max limit-interval cols rows scrollback \
         quiet listen listen-mode listen-owner instances ready watchdog \
-        watch watch-ignore watch-delay
+        watch watch-ignore watch-delay restart-at run-at
 end
 
 complete -c hp-spawn -f

@@ -597,6 +597,9 @@ struct hp_spec {
 	int		instances;	/* NAME:1 ... NAME:N; 0: one, NAME */
 	int		notify;		/* ready = notify: NOTIFY_SOCKET */
 	long long	watchdog;	/* ms between WATCHDOG=1, at most */
+	/* schedules (cron.c): restarted, or run, when due */
+	char		*restart_at;
+	char		*run_at;
 };
 void	hp_spec_init(struct hp_spec *, const char *, int);
 int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
@@ -650,6 +653,18 @@ int	hp_key_defaults(struct hp_spec *);	/* every default; -1 a bad row */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 					/* every key, in the table's order */
 int	hp_spec_nlisten(const struct hp_spec *);	/* its listen= */
+
+/* cron.c: restart-at and run-at, five-field schedules in local time */
+struct hp_cron {
+	unsigned long long min;		/* bit m: minute m is in it */
+	unsigned long	hour, dom;	/* bits 0-23, 1-31 */
+	unsigned	mon, dow;	/* bits 1-12, 0-6 (Sunday 0) */
+	int		domstar, dowstar;	/* the field began with * */
+};
+int	hp_cron_parse(struct hp_cron *, const char *, char *, size_t);
+						/* -1 + message */
+long long hp_cron_next(const struct hp_cron *, long long);
+				/* the first due time after, s; -1 none */
 
 /* termenv.c: the environment of a program in a terminal */
 #ifdef __APPLE__
@@ -843,6 +858,7 @@ struct hp_info {
 	long long	started_wall;
 	int		restarts;	/* the supervisor's own */
 	int		manual;		/* restarts asked for */
+	int		skipped;	/* runs of run-at not made */
 	char		circuit[12];	/* closed, open, half-open */
 	int		exit_code;
 	int		exit_signal;

@@ -285,6 +285,7 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 		in->started_wall = hp_kv_int(&kv, "started", 0);
 		in->restarts = (int)hp_kv_int(&kv, "restarts", 0);
 		in->manual = (int)hp_kv_int(&kv, "manual-restarts", 0);
+		in->skipped = (int)hp_kv_int(&kv, "skipped-runs", 0);
 		if ((v = hp_kv_get(&kv, "circuit")) != NULL)
 			hp_copy(in->circuit, sizeof in->circuit, v);
 		if ((v = hp_kv_get(&kv, "boot")) != NULL)
@@ -467,6 +468,8 @@ hp_info_json(struct hp_json *j, const struct hp_info *in)
 		hp_json_kstr(j, "status", in->status);
 	if (in->notify[0] != '\0')
 		hp_json_kstr(j, "notify", in->notify);
+	if (in->skipped > 0)
+		hp_json_kint(j, "skipped_runs", in->skipped);
 	if (in->nhist >= 0) {
 		hp_json_key(j, "history");
 		hp_json_open(j, '[');
@@ -645,6 +648,8 @@ hp_info_parse(const char *line, struct hp_info *in)
 			text(v, in->status, sizeof in->status);
 		else if (strcmp(key, "notify") == 0)
 			text(v, in->notify, sizeof in->notify);
+		else if (strcmp(key, "skipped_runs") == 0)
+			in->skipped = (int)whole(v, 0, 1 << 30, 0);
 		else if (strcmp(key, "tree_pids") == 0 ||
 		    strcmp(key, "history") == 0 || strcmp(key, "listen") == 0)
 			arrays(in, key, v);

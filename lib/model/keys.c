@@ -39,6 +39,8 @@
 	(1 << HP_NODE) | (1 << HP_TERMINAL))
 #define NODE		(1 << HP_NODE)
 #define TERM		(1 << HP_TERMINAL)
+#define SYSTEM		(1 << HP_SYSTEM)
+#define SERVICE		((1 << HP_SERVICE) | NODE)
 
 typedef int	setter(struct hp_spec *, const struct hp_key *, const char *,
 		    char *, size_t);
@@ -538,6 +540,20 @@ set_owner(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
+/* restart-at, run-at = a schedule (cron.c), checked and kept as written. */
+static int
+set_cron(struct hp_spec *sp, const struct hp_key *k, const char *v,
+    char *msg, size_t n)
+{
+	struct hp_cron c;
+	char why[120];
+
+	if (hp_cron_parse(&c, v, why, sizeof why) == -1)
+		return snprintf(msg, n, "%s: bad schedule: %s: %s", k->name, v,
+		    why), -1;
+	return set_str(sp, k, v, msg, n);
+}
+
 /* ready = notify: the only way of being ready this key names. */
 static int
 set_ready(struct hp_spec *sp, const struct hp_key *k, const char *v,
@@ -804,6 +820,12 @@ static const struct hp_key keys[] = {
 	{ "watch-delay", "duration", 10, DUR_MAX, "500ms", ALL, K_NOTDEF,
 	    F(watch_delay), set_durmin, put_dur,
 	    "quiet after a change before the restart" },
+	{ "restart-at", "schedule", 0, 0, NULL, SERVICE, K_SET | K_ONLY,
+	    F(restart_at), set_cron, put_str,
+	    "restart it when due (cron, local time)" },
+	{ "run-at", "schedule", 0, 0, NULL, SYSTEM, K_SET | K_ONLY,
+	    F(run_at), set_cron, put_str,
+	    "run it again when due (cron, local time)" },
 };
 #define NKEYS	(int)(sizeof keys / sizeof keys[0])
 
@@ -841,10 +863,15 @@ int
 hp_key_set(struct hp_spec *sp, const struct hp_key *k, const char *v,
     char *msg, size_t n)
 {
-	if ((k->flags & K_ONLY) && !(k->types & (1 << sp->type)))
-		return snprintf(msg, n, "%s: only for type %s", k->name,
-		    hp_type_name(k->types == NODE ? HP_NODE : HP_TERMINAL)),
+	int t;
+
+	if ((k->flags & K_ONLY) && !(k->types & (1 << sp->type))) {
+		for (t = 0; !(k->types & (1 << t)); t++)
+			;
+		return snprintf(msg, n, "%s: only for type %s%s", k->name,
+		    hp_type_name(t), k->types == SERVICE ? " or node" : ""),
 		    -1;
+	}
 	return k->set(sp, k, v, msg, n);
 }
 

@@ -191,6 +191,9 @@ hp_spec_free(struct hp_spec *sp)
 	free(sp->user);
 	free(sp->group);
 	sp->user = sp->group = NULL;
+	free(sp->restart_at);
+	free(sp->run_at);
+	sp->restart_at = sp->run_at = NULL;
 	sp->argv = sp->env = sp->after = sp->node_args = NULL;
 	sp->dir = sp->config = sp->ready_check = sp->health = NULL;
 	sp->node = NULL;

@@ -72,7 +72,8 @@ static const char *events[HP_EV_N] = {
 	[HP_EV_HANDOVER] = "hand-over", [HP_EV_TAKEBACK] = "take-back",
 	[HP_EV_FALLBACK] = "fall-back", [HP_EV_WATCHDOG] = "watchdog",
 	[HP_EV_MAINPOLL] = "main-poll", [HP_EV_WASSTOPPING] = "was-stopping",
-	[HP_EV_STAYED] = "stayed-up",
+	[HP_EV_STAYED] = "stayed-up", [HP_EV_CLOCK] = "clock",
+	[HP_EV_RESTARTAT] = "restart-at", [HP_EV_RUNAT] = "run-at",
 };
 
 /* The timers: the event each is, and the states it belongs to. */
@@ -93,6 +94,8 @@ static const struct {
 	    S(HP_ST_RUNNING) | S(HP_ST_RELOADING) },
 	[HP_T_CIRCUIT] = { "circuit", HP_EV_STAYED, S(HP_ST_STARTING) |
 	    S(HP_ST_RUNNING) },
+	[HP_T_SCHEDULE] = { "schedule", HP_EV_CLOCK, (S(HP_ST_N) - 1) &
+	    ~S(HP_ST_REMOVED) & ~S(HP_ST_OUTGOING) },
 };
 
 typedef int	action(struct hp_super *, struct hp_proc *, int);
@@ -101,7 +104,8 @@ static action none, runs, then_start, admit, enqueue, spawn, hold,
     started, up, ready, notready, kill9, retry, giveup, end, stop, then_set,
     leader, group, orphan, escalate, down, stopped_now, unqueue, waits,
     follow, again, forget, fail, trial, notrial, waited, adopted, stayed,
-    reload, took, fallback, left, missed, lost, restop;
+    reload, took, fallback, left, missed, lost, restop, scheduled, skipped,
+    rearm;
 
 #define STOPS	(E(HP_EV_STOP) | E(HP_EV_RESTART) | E(HP_EV_REMOVE) | \
 	E(HP_EV_RETIRE))
@@ -222,6 +226,16 @@ static const struct row {
 	    "no WATCHDOG=1 in time: restart" },
 	{ RUNS, E(HP_EV_MAINPOLL), SAME, lost,
 	    "its MAINPID=, not our child, gone: its exit" },
+	/* Schedules: restart-at, run-at, when the clock says they are due. */
+	{ RUNS | S(HP_ST_EXITED), E(HP_EV_RESTARTAT), SAME, scheduled,
+	    "process:restarting (schedule): restart" },
+	{ S(HP_ST_EXITED), E(HP_EV_RUNAT), SAME, scheduled,
+	    "process:restarting (schedule): run again" },
+	{ RUNS, E(HP_EV_RUNAT), SAME, skipped,
+	    "still running: process:skipped, counted" },
+	{ (S(HP_ST_N) - 1) & ~S(HP_ST_REMOVED), E(HP_EV_CLOCK) |
+	    E(HP_EV_RESTARTAT) | E(HP_EV_RUNAT), SAME, rearm,
+	    "not due, or not now: the next due time" },
 };
 #define NROWS	(int)(sizeof table / sizeof table[0])
 
@@ -280,6 +294,8 @@ refine(struct hp_super *s, struct hp_proc *p, int ev)
 	if (ev == HP_EV_EXEC && p->ready == -1 && p->spec.ready_check == NULL &&
 	    !p->spec.notify)
 		return HP_EV_UP;
+	if (ev == HP_EV_CLOCK && hp_sched_due(p))
+		return p->spec.run_at != NULL ? HP_EV_RUNAT : HP_EV_RESTARTAT;
 	if (ev == HP_EV_EXIT && p->state == HP_ST_RELOADING)
 		return HP_EV_FALLBACK;
 	if (ev == HP_EV_EXIT && p->state != HP_ST_STOPPING &&
@@ -1089,6 +1105,18 @@ left(struct hp_super *s, struct hp_proc *p, int ev)
 	return 0;
 }
 
+/* process:restarting, now, and why. */
+static void
+restarting(struct hp_super *s, struct hp_proc *p, int attempt,
+    const char *reason)
+{
+	hp_sproc_event(s, p, "process:restarting");
+	hp_json_kint(&s->j, "attempt", attempt);
+	hp_json_kint(&s->j, "delay_ms", 0);
+	hp_json_kstr(&s->j, "reason", reason);
+	hp_event_publish(&s->ev, &s->j);
+}
+
 /* No WATCHDOG=1 in time: restarted, as an unhealthy process is. */
 static int
 missed(struct hp_super *s, struct hp_proc *p, int ev)
@@ -1100,13 +1128,8 @@ missed(struct hp_super *s, struct hp_proc *p, int ev)
 		return 0;
 	snprintf(why, sizeof why, "no WATCHDOG=1 within %lld ms",
 	    p->spec.watchdog);
-	if (!hp_slimit_restart(s, p, hp_mono_ms())) {
-		hp_sproc_event(s, p, "process:restarting");
-		hp_json_kint(&s->j, "attempt", p->breaker.n);
-		hp_json_kint(&s->j, "delay_ms", 0);
-		hp_json_kstr(&s->j, "reason", "watchdog");
-		hp_event_publish(&s->ev, &s->j);
-	}
+	if (!hp_slimit_restart(s, p, hp_mono_ms()))
+		restarting(s, p, p->breaker.n, "watchdog");
 	hp_copy(p->code, sizeof p->code, "watchdog");
 	hp_copy(p->error, sizeof p->error, why);
 	hp_sproc_status(s, p);
@@ -1128,5 +1151,43 @@ lost(struct hp_super *s, struct hp_proc *p, int ev)
 		return 0;
 	}
 	hp_sproc_gone(s, p);
+	return 0;
+}
+
+/*
+ * restart-at or run-at is due: restarted as the restart verb does (a
+ * restart asked for, not a failure: the circuit is not touched), or run
+ * again; the next due time is set first.
+ */
+static int
+scheduled(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)ev;
+	hp_sched_arm(p);
+	if (s->shutdown)
+		return 0;
+	if (p->id.pid > 0)
+		p->asked++;
+	restarting(s, p, 0, "schedule");
+	return hp_life(s, p, HP_EV_RESTART);
+}
+
+/* run-at is due and its last run goes on: this one is skipped. */
+static int
+skipped(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)ev;
+	hp_sched_arm(p);
+	hp_sched_skip(s, p);
+	return 0;
+}
+
+/* Not due yet, or not in a state to act on: the next due time. */
+static int
+rearm(struct hp_super *s, struct hp_proc *p, int ev)
+{
+	(void)s;
+	(void)ev;
+	hp_sched_arm(p);
 	return 0;
 }

@@ -67,6 +67,8 @@ status_write(struct hp_super *s, struct hp_proc *p)
 	hp_kv_addi(&b, "started", p->started_wall);
 	hp_kv_addi(&b, "restarts", p->restarts);
 	hp_kv_addi(&b, "manual-restarts", p->asked);
+	if (p->skipped > 0)
+		hp_kv_addi(&b, "skipped-runs", p->skipped);
 	hp_kv_add(&b, "circuit", hp_circuit_name(p->breaker.state));
 	hp_kv_addi(&b, "exit-code", p->exit_code);
 	hp_kv_addi(&b, "exit-signal", p->exit_signal);

@@ -62,6 +62,7 @@ hp_unit_handover(struct hp_super *s, struct hp_proc *p)
 		hp_spec_copy(&p->spec, &o->spec, o->spec.name);
 	p->log.max = p->spec.log_size;
 	p->log.count = p->spec.log_count;
+	hp_sched_arm(p);
 	o->out = o->err = o->ready = -1;
 	o->exit_code = -1;
 	moverun(o, p);

@@ -23,6 +23,7 @@ hp_sproc_info(struct hp_super *s, struct hp_proc *p, struct hp_info *in,
 	in->started_wall = p->started_wall;
 	in->restarts = p->restarts;
 	in->manual = p->asked;
+	in->skipped = p->skipped;
 	hp_copy(in->circuit, sizeof in->circuit,
 	    hp_circuit_name(p->breaker.state));
 	in->supervised = 1;

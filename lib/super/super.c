@@ -59,6 +59,7 @@ hp_super_add(struct hp_super *s, struct hp_spec *spec)
 	hp_map_put(&s->names, p->spec.name, strlen(p->spec.name))->v.p = p;
 	s->regraph = 1;
 	hp_unit_attach(s, p);
+	hp_sched_arm(p);
 	return p;
 }
 
@@ -70,6 +71,7 @@ hp_super_respec(struct hp_super *s, struct hp_proc *p, struct hp_spec *spec)
 	p->spec = *spec;
 	p->log.max = spec->log_size;
 	p->log.count = spec->log_count;
+	hp_sched_arm(p);
 }
 
 void
@@ -146,6 +148,7 @@ status_of(struct hp_super *s, struct hp_proc *p, struct hp_kv *kv,
 	*st = hp_kv_get(kv, "state");
 	p->restarts = (int)hp_kv_int(kv, "restarts", 0);
 	p->asked = (int)hp_kv_int(kv, "manual-restarts", 0);
+	p->skipped = (int)hp_kv_int(kv, "skipped-runs", 0);
 	p->exit_code = (int)hp_kv_int(kv, "exit-code", -1);
 	p->exit_signal = (int)hp_kv_int(kv, "exit-signal", 0);
 	p->started_wall = hp_kv_int(kv, "started", 0);
@@ -419,12 +422,15 @@ anylive(struct hp_super *s)
 
 	/*
 	 * A failed process waiting for its trial is still kept, and so is
-	 * a terminal whose clients are still to hear of its end.
+	 * a terminal whose clients are still to hear of its end, and one
+	 * that ended whose schedule (run-at, restart-at) starts it again.
 	 */
 	for (i = 0; i < s->nproc; i++)
 		if (hp_life_live(s->procs[i]) ||
 		    (s->procs[i]->state == HP_ST_FAILED &&
 		    s->procs[i]->timer[HP_T_TRIAL] > 0) ||
+		    (s->procs[i]->state == HP_ST_EXITED &&
+		    s->procs[i]->due > 0 && !s->shutdown) ||
 		    hp_term_next(s->procs[i]) != -1)
 			return 1;
 	return 0;

@@ -29,7 +29,8 @@ enum {
 	HP_EV_SHUTDOWN, HP_EV_FORGET, HP_EV_WAITED, HP_EV_ADOPT,
 	HP_EV_WASFAILED, HP_EV_WASEXITED, HP_EV_RELOAD, HP_EV_HANDOVER,
 	HP_EV_TAKEBACK, HP_EV_FALLBACK, HP_EV_WATCHDOG, HP_EV_MAINPOLL,
-	HP_EV_WASSTOPPING, HP_EV_STAYED, HP_EV_N
+	HP_EV_WASSTOPPING, HP_EV_STAYED, HP_EV_CLOCK, HP_EV_RESTARTAT,
+	HP_EV_RUNAT, HP_EV_N
 };
 enum {
 	HP_T_BACKOFF,		/* backoff: the next start */
@@ -41,6 +42,7 @@ enum {
 	HP_T_WATCHDOG,		/* running: no WATCHDOG=1 in time */
 	HP_T_MAIN,		/* a MAINPID= not ours: is it still there? */
 	HP_T_CIRCUIT,		/* half-open: the trial stayed up */
+	HP_T_SCHEDULE,		/* any: restart-at, run-at: due? */
 	HP_T_N
 };
 /* After a stop: stay, start again, be removed, be failed. */
@@ -134,6 +136,10 @@ struct hp_proc {
 	char		**execd;	/* from its spawn to process:started */
 	long long	 runuid;	/* the user it runs as */
 	char		 runuser[HP_NAME_MAX + 1];
+	/* sched.c: restart-at, run-at */
+	struct hp_cron	 cron;
+	long long	 due;		/* wall s it is next due; 0: never */
+	int		 skipped;	/* runs not made: the last still ran */
 };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4, HP_W_RELOAD = 8,
 	HP_W_ADD = 16 };
@@ -504,5 +510,10 @@ void	hp_fwatch_free(struct hp_super *, struct hp_unit *);
 void	hp_fwatch_io(struct hp_super *, short);	/* the word, read */
 void	hp_fwatch_timer(struct hp_super *, long long);
 long long hp_fwatch_next(struct hp_super *);	/* mono ms; -1 none */
+/* sched.c: restart-at and run-at, on the wall clock (or HP_TEST_CLOCK) */
+void	hp_sched_arm(struct hp_proc *);	/* its next due time and timer */
+int	hp_sched_due(const struct hp_proc *);
+void	hp_sched_skip(struct hp_super *, struct hp_proc *);
+				/* a run not made: process:skipped */
 
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "log", test_log },
 	{ "event", test_event },
 	{ "breaker", test_breaker },
+	{ "cron", test_cron },
 	{ "health", test_health },
 	{ "detect", test_detect },
 	{ "limit", test_limit },

@@ -78,6 +78,11 @@ export interface SpawnOptions {
 	watchIgnore?: string | string[];
 	/** Quiet after a change before the restart (500 ms). */
 	watchDelay?: Duration;
+	/** Restart it when this cron schedule is due, in local time:
+	 * '0 4 * * *' (hp.conf(5), restart-at); pm2's cron_restart. */
+	restartAt?: string;
+	/** A system command: run it again when due (hp.conf(5), run-at). */
+	runAt?: string;
 }
 
 /** One process, as hp-ls --json and hp-spawn --json print it. */
@@ -122,6 +127,8 @@ export interface ProcessInfo {
 	status?: string;
 	/** 'reloading' or 'stopping', after RELOADING=1 or STOPPING=1. */
 	notify?: string;
+	/** Runs of run-at not made: the last one still ran. */
+	skipped_runs?: number;
 }
 
 /** One sample of a process's tree (hp-ls --history). */

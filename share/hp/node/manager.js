@@ -64,6 +64,10 @@ function spawnArgs(s, o) {
 		a.push('-o', 'watch-ignore=' + words(s.watchIgnore));
 	if (s.watchDelay !== undefined)
 		a.push('-o', 'watch-delay=' + dur(s.watchDelay));
+	if (s.restartAt !== undefined)
+		a.push('-o', 'restart-at=' + s.restartAt);
+	if (s.runAt !== undefined)
+		a.push('-o', 'run-at=' + s.runAt);
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))

@@ -462,5 +462,6 @@ void	hp_notify_status(const struct hp_proc *, struct hp_buf *);
 void	hp_notify_info(const struct hp_proc *, struct hp_info *);
 				/* the same, for the list verb */
 void	hp_notify_end(struct hp_super *);	/* the directory goes */
+void	hp_notify_self(const char *);	/* ours, to systemd; NULL: take it */
 
 #endif

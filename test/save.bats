@@ -179,6 +179,15 @@ long_conf() {
 	    --man=no verify "$BATS_TEST_TMPDIR/hp.service"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+	# A path with a blank and a '%': quoted, not taken for a specifier.
+	mkdir "a b%c"
+	cp long.conf "a b%c/saved.conf"
+	env -u HP_STATE_DIR hp-supervise startup --system --format systemd \
+	    "a b%c/saved.conf" >hp.service
+	grep -qx "ExecStart=$ROOT/cmd/hp-supervise -S /run/hp -f \"$BATS_TEST_TMPDIR/a b%%c/saved.conf\"" hp.service
+	run systemd-analyze --man=no verify "$BATS_TEST_TMPDIR/hp.service"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	# It would say so of a bad one.
 	sed -i 's/^KillMode=mixed/KillMode=gently/' hp.service
 	XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" run systemd-analyze --user \
@@ -262,4 +271,17 @@ READY=1" ]
 	hp-supervise -t 15s shutdown
 	wait_until 5 grep -qx STOPPING=1 heard
 	[ "$(grep -c . heard)" -eq 3 ]
+}
+
+@test "supervisor: an implicit one, started under another's NOTIFY_SOCKET, says nothing there" {
+	"$NOTIFY" recv:"$BATS_TEST_TMPDIR/sd" >heard &
+	track $!
+	wait_until 5 grep -qx listening heard
+	NOTIFY_SOCKET="$BATS_TEST_TMPDIR/sd" hp-spawn -n s -- sleep 600
+	hp-supervise -t 15s shutdown
+	# A datagram of ours comes after whatever it would have sent.
+	NOTIFY_SOCKET="$BATS_TEST_TMPDIR/sd" "$NOTIFY" send:MARK
+	wait_until 5 grep -qx MARK heard
+	[ "$(cat heard)" = "listening
+MARK" ]
 }

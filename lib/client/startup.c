@@ -143,8 +143,16 @@ unitcmd(struct hp_buf *b, const struct hp_startup *o, const char *key)
 static void
 systemd(const struct hp_startup *o, struct hp_buf *b)
 {
-	hp_buf_printf(b, "[Unit]\nDescription=hp: the processes of %s\n"
-	    "Documentation=man:hp-supervise(1)\n", o->conf);
+	const char *c;
+
+	/* A '%' of the path is not one of systemd's specifiers. */
+	hp_buf_adds(b, "[Unit]\nDescription=hp: the processes of ");
+	for (c = o->conf; *c != '\0'; c++)
+		if (*c == '%')
+			hp_buf_adds(b, "%%");
+		else
+			hp_buf_addc(b, *c);
+	hp_buf_adds(b, "\nDocumentation=man:hp-supervise(1)\n");
 	if (o->system)
 		hp_buf_adds(b, "Wants=network-online.target\n"
 		    "After=network-online.target\n");

@@ -319,30 +319,36 @@ hp_notify_info(const struct hp_proc *p, struct hp_info *in)
 
 /*
  * The supervisor itself, run by systemd (Type=notify): the NOTIFY_SOCKET
- * it was given, taken from the environment at its start (NULL) so that
- * nothing it runs inherits it, then told READY=1 once what it was given
- * has started and STOPPING=1 as it shuts down. Given none, nothing.
+ * it was given is taken out of the environment as it starts, so that
+ * nothing it runs inherits it, and kept unless it is implicit (then it
+ * is some program's, which started a command that started us); then told
+ * READY=1 once what it was given has started and STOPPING=1 as it shuts
+ * down. Given none, nothing.
  */
+static char self[sizeof ((struct sockaddr_un *)0)->sun_path];
+
+void
+hp_notify_take(int keep)
+{
+	const char *e = getenv("NOTIFY_SOCKET");
+
+	if (keep && e != NULL && (*e == '/' || *e == '@') &&
+	    strlen(e) < sizeof self)
+		hp_copy(self, sizeof self, e);
+	(void)unsetenv("NOTIFY_SOCKET");
+}
+
 void
 hp_notify_self(const char *msg)
 {
-	static char path[sizeof ((struct sockaddr_un *)0)->sun_path];
 	struct sockaddr_un un;
-	const char *e;
 	int fd;
 
-	if (msg == NULL) {
-		if ((e = getenv("NOTIFY_SOCKET")) != NULL &&
-		    (*e == '/' || *e == '@') && strlen(e) < sizeof path)
-			hp_copy(path, sizeof path, e);
-		(void)unsetenv("NOTIFY_SOCKET");
-		return;
-	}
-	if (path[0] == '\0')
+	if (self[0] == '\0')
 		return;
 	memset(&un, 0, sizeof un);
 	un.sun_family = AF_UNIX;
-	memcpy(un.sun_path, path, sizeof path);
+	memcpy(un.sun_path, self, sizeof self);
 	if (un.sun_path[0] == '@')
 		un.sun_path[0] = '\0';	/* the abstract namespace */
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1)
@@ -350,7 +356,7 @@ hp_notify_self(const char *msg)
 	(void)hp_cloexec(fd);
 	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&un,
 	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-	    strlen(path + 1))) == -1)
-		hp_warn("NOTIFY_SOCKET %s", path);
+	    strlen(self + 1))) == -1)
+		hp_warn("NOTIFY_SOCKET %s", self);
 	close(fd);
 }

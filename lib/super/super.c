@@ -792,7 +792,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if (o->parent > 0 && o->parent == getppid())
 		(void)hp_parent_death(SIGTERM);
 	s.rnd = (unsigned)getpid() ^ (unsigned)hp_mono_us();
-	hp_notify_self(NULL);
+	hp_notify_take(!implicit);
 	hp_state_file(st, file, sizeof file, HP_F_LOCK);
 	if ((s.lockfd = hp_lock_take(file)) == -1) {
 		hp_allow_free(&s.allow);

@@ -28,12 +28,15 @@ static const char synopsis[] =
     "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
     "       hp-supervise [--json] [-S dir] status|reload\n"
-    "       hp-supervise [--json] [-S dir] send name json";
+    "       hp-supervise [--json] [-S dir] send name json\n"
+    "       hp-supervise [--json] [-S dir] save [file]\n"
+    "       hp-supervise [--json] [-S dir] startup [--user | --system] "
+    "[--format fmt] [--write] [file]";
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
 	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
-	O_AUDIT
+	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT
 };
 
 static const struct hp_opt longopts[] = {
@@ -46,6 +49,9 @@ static const struct hp_opt longopts[] = {
 	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
 	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
 	{ "events", 1, O_EVENTS }, { "audit", 1, O_AUDIT },
+	{ "user", 0, O_USER },
+	{ "system", 0, O_SYSTEM }, { "write", 0, O_WRITE },
+	{ "format", 1, O_FORMAT },
 	{ NULL, 0, 0 }
 };
 
@@ -528,6 +534,119 @@ absolute(char *out, const char *path)
 	return out;
 }
 
+/* save [FILE]: what the state directory keeps, as one hp.conf(5). */
+static int
+save_verb(const char *stdir, const char *file)
+{
+	struct hp_state st;
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char path[HP_PATH_MAX];
+	int n;
+
+	if (file != NULL)
+		absolute(path, file);
+	else if (hp_save_default(path, sizeof path) == -1)
+		hp_fail(HP_EXIT_USAGE, "usage", "save: no HOME to save in: "
+		    "name a file");
+	if (hp_state_need(&st, stdir, 0, &error) == -1 ||
+	    hp_save(&st, path, file == NULL, &n, &error) == -1)
+		hp_fail_error(&error);
+	if (hp_json_mode) {
+		hp_json_init(&j, &b);
+		hp_json_open(&j, '{');
+		hp_json_kstr(&j, "file", path);
+		hp_json_kint(&j, "processes", n);
+		hp_json_close(&j, '}');
+		printf("%s\n", hp_buf_str(&b));
+		hp_buf_free(&b);
+	} else
+		printf("saved %d process%s to %s\n", n, n == 1 ? "" : "es",
+		    path);
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
+/*
+ * startup [FILE]: what starts hp-supervise -f FILE at boot or login,
+ * printed, or written where it belongs (then the commands that enable
+ * it are printed: none is run here).
+ */
+static int
+startup_verb(const char *stdir, const char *file, int scope,
+    const char *fmt, int wr)
+{
+	struct hp_startup o;
+	struct hp_state st;
+	struct hp_buf b = { 0 }, en = { 0 }, jb = { 0 };
+	struct hp_json j;
+	char conf[HP_PATH_MAX], where[HP_PATH_MAX], dir[HP_PATH_MAX];
+	const char *e = getenv("HP_STATE_DIR");
+	size_t i;
+	int nowhere;
+
+	memset(&o, 0, sizeof o);
+	if ((o.format = hp_startup_format(fmt)) == -1)
+		hp_usage(synopsis, "bad format (systemd, launchd, rc): %s",
+		    fmt);
+	o.system = scope == -1 ? geteuid() == 0 : scope;
+	if (file != NULL)
+		o.conf = absolute(conf, file);
+	else if (hp_save_default(conf, sizeof conf) == -1)
+		hp_fail(HP_EXIT_USAGE, "usage", "startup: no HOME: name the "
+		    "file");
+	else
+		o.conf = conf;
+	/* A state directory asked for is the boot-started one's too. */
+	if (stdir != NULL || (e != NULL && *e != '\0')) {
+		if (hp_state_resolve(&st, stdir) == -1)
+			hp_die("state directory");
+		o.state = st.dir;
+	}
+	if (hp_startup_init(&o, &error) == -1)
+		hp_fail_error(&error);
+	if ((nowhere = hp_startup_where(&o, where, sizeof where) == -1))
+		hp_copy(where, sizeof where, "(no HOME: nowhere)");
+	hp_startup_text(&o, where, &b);
+	hp_startup_enable(&o, where, &en);
+	if (wr) {
+		if (nowhere)
+			hp_fail(HP_EXIT_FAIL, "config", "startup: no HOME "
+			    "to write it in");
+		hp_copy(dir, sizeof dir, where);
+		*strrchr(dir, '/') = '\0';
+		if (hp_mkdirs(dir, 0755) == -1 || hp_file_write(where, b.p,
+		    b.len, o.format == HP_START_RC ? 0755 : 0644) == -1)
+			hp_die("%s", where);
+	}
+	if (hp_json_mode) {
+		hp_json_init(&j, &jb);
+		hp_json_open(&j, '{');
+		hp_json_kstr(&j, "format", hp_startup_name(o.format));
+		hp_json_kstr(&j, "scope", o.system ? "system" : "user");
+		hp_json_kstr(&j, "path", where);
+		hp_json_kbool(&j, "written", wr);
+		hp_json_key(&j, "commands");
+		hp_json_open(&j, '[');
+		for (i = 0; i < en.len; i += strcspn(en.p + i, "\n") + 1) {
+			en.p[i + strcspn(en.p + i, "\n")] = '\0';
+			hp_json_str(&j, en.p + i);
+		}
+		hp_json_close(&j, ']');
+		hp_json_kstr(&j, "text", hp_buf_str(&b));
+		hp_json_close(&j, '}');
+		printf("%s\n", hp_buf_str(&jb));
+	} else if (wr)
+		printf("wrote %s\nto enable it:\n%s", where, hp_buf_str(&en));
+	else
+		fputs(hp_buf_str(&b), stdout);
+	hp_buf_free(&b);
+	hp_buf_free(&en);
+	hp_buf_free(&jb);
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
 /* -b: the supervisor, detached; it says on fd when it is ready. */
 static struct hp_state *bgstate;
 static struct hp_superopt *bgopt;
@@ -585,7 +704,8 @@ main(int argc, char **argv)
 	struct hp_conf cf;
 	struct hp_allow al;
 	long long timeout = 0, n;
-	int ch, bg = 0, i, r;
+	int ch, bg = 0, i, r, scope = -1, wr = 0;
+	const char *fmt = NULL;
 
 	hp_progname = "hp-supervise";
 	hp_argv0 = argv[0];
@@ -650,6 +770,16 @@ main(int argc, char **argv)
 			break;
 		case O_EVENTS:
 			o.events = wants(g.arg);
+			break;
+		case O_USER:
+		case O_SYSTEM:
+			scope = ch == O_SYSTEM;
+			break;
+		case O_WRITE:
+			wr = 1;
+			break;
+		case O_FORMAT:
+			fmt = g.arg;
 			break;
 		case O_MAXPROCS:
 		case O_MAXMEM:
@@ -725,6 +855,31 @@ main(int argc, char **argv)
 	if (o.admit != NULL)
 		hp_usage(synopsis, "%s takes none of --max-procs, "
 		    "--max-memory, --max-load, --queue-timeout", v);
+	/* Their options may follow the verb: startup --user --write. */
+	if (strcmp(v, "save") == 0 || strcmp(v, "startup") == 0) {
+		memset(&g, 0, sizeof g);
+		while ((ch = hp_getopt(&g, argc, argv, "", longopts)) != -1)
+			if (ch == O_JSON)
+				hp_json_mode = 1;
+			else if (ch == O_USER || ch == O_SYSTEM)
+				scope = ch == O_SYSTEM;
+			else if (ch == O_WRITE)
+				wr = 1;
+			else if (ch == O_FORMAT)
+				fmt = g.arg;
+			else
+				hp_usage(synopsis, "%s: not its option: %s", v,
+				    argv[g.ind - 1]);
+		if (argc - g.ind > 1)
+			hp_usage(synopsis, "%s takes one file at most", v);
+	}
+	if (strcmp(v, "startup") != 0 && (scope != -1 || wr || fmt != NULL))
+		hp_usage(synopsis, "--user, --system, --format and --write are "
+		    "startup's");
+	if (strcmp(v, "save") == 0)
+		return save_verb(stdir, argv[g.ind]);
+	if (strcmp(v, "startup") == 0)
+		return startup_verb(stdir, argv[g.ind], scope, fmt, wr);
 	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0) {
 		if (argc != 1)
 			hp_usage(synopsis, "%s takes no operand", v);

@@ -178,6 +178,8 @@ _hp_supervise()
 	--queue-timeout|--ready-fd|=) COMPREPLY=(); return ;;
 	--events)
 		_hp_reply "output metrics output,metrics"; return ;;
+	--format)
+		_hp_reply "systemd launchd rc"; return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -185,7 +187,7 @@ _hp_supervise()
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
 		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
-		--events|--audit)
+		--events|--audit|--format)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -205,7 +207,7 @@ _hp_supervise()
 			    --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload send scale"
+			    reload send scale save startup"
 		fi
 		return
 	fi
@@ -224,6 +226,14 @@ _hp_supervise()
 			_hp_reply "$(_hp_signals "$cur")"
 		else
 			_hp_reply_refs
+		fi ;;
+	save|startup)
+		# The file; startup's options come after it too.
+		if [[ $verb == startup && $cur == -* ]]; then
+			_hp_reply "--user --system --format --write --json"
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi ;;
 	send)
 		# A node process; then the message, which is the user's.

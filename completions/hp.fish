@@ -96,7 +96,7 @@ function __hp_supervise_args
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
                 --max-procs --max-memory --max-load --queue-timeout --allow \
-                --ready-fd --events --audit
+                --ready-fd --events --audit --format
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -184,6 +184,13 @@ complete -c hp-supervise -n '__hp_supervise_at scale 0' -a '(__hp_unit_names)' -
 complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d Signal
 complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_refs)' -d Process
 complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d 'Node process'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a save -d 'Write what runs as one hp.conf file'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a startup -d 'Print or write what starts that file at boot'
+complete -c hp-supervise -n '__hp_supervise_at save startup 0+' -F -d 'Saved file'
+complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l user -d 'At login, for this user'
+complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l system -d 'At boot, for the system'
+complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l format -x -a 'systemd launchd rc' -d 'What starts it'
+complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l write -d 'Write it where it belongs'
 
 # hp-spawn
 # The keys of hp.conf(5) that -o takes.

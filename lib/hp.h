@@ -167,6 +167,7 @@ ssize_t	hp_file_readat(int, const char *, char *, size_t);
 int	hp_file_writeat(int, const char *, const void *, size_t, mode_t);
 			/* the same, in the directory open as fd, no link */
 int	hp_rmtree(const char *);		/* -1 and errno */
+int	hp_mkdirs(const char *, mode_t);	/* and its parents; -1 errno */
 
 /* time.c: clocks and RFC 3339 */
 long long hp_mono_ms(void);
@@ -652,6 +653,8 @@ int	hp_key_set(struct hp_spec *, const struct hp_key *, const char *,
 int	hp_key_defaults(struct hp_spec *);	/* every default; -1 a bad row */
 void	hp_spec_write(const struct hp_spec *, struct hp_buf *);
 					/* every key, in the table's order */
+void	hp_spec_section(const struct hp_spec *, struct hp_buf *);
+				/* the same as a section of hp.conf(5) */
 int	hp_spec_nlisten(const struct hp_spec *);	/* its listen= */
 
 /* cron.c: restart-at and run-at, five-field schedules in local time */
@@ -1010,6 +1013,35 @@ int	hp_direct_take(const struct hp_state *);
 void	hp_direct_verb(const struct hp_state *, const char *, int,
 	    const char *, struct hp_buf *);
 		/* verb, signal, name: its answer line, as a supervisor's */
+
+/* save.c: what a state directory keeps, as one hp.conf(5) */
+int	hp_save_default(char *, size_t);	/* its default file; -1 */
+int	hp_save(const struct hp_state *, const char *, int, int *,
+	    struct hp_error *);	/* to path (1: make its directory); *n */
+
+/* startup.c: what starts hp-supervise -f FILE at boot or login */
+enum { HP_START_SYSTEMD, HP_START_LAUNCHD, HP_START_RC };
+struct hp_startup {
+	int		 format;	/* HP_START_* */
+	int		 system;	/* at boot, for all; 0: the user's */
+	const char	*conf;		/* the file, absolute */
+	const char	*state;		/* -S DIR, absolute; NULL: the format's */
+	long long	 stop;		/* ms: the file's longest stop-timeout */
+	char		 self[HP_PATH_MAX];	/* hp-supervise */
+	char		 user[64];	/* who we are */
+	uid_t		 uid;
+	struct hp_state	 dflt;		/* the user's default state directory */
+};
+int	hp_startup_format(const char *);	/* by name; NULL ours; -1 */
+const char *hp_startup_name(int);
+int	hp_startup_init(struct hp_startup *, struct hp_error *);
+					/* reads conf; -1 + error */
+int	hp_startup_where(const struct hp_startup *, char *, size_t);
+					/* where it belongs; -1 errno */
+void	hp_startup_text(const struct hp_startup *, const char *,
+	    struct hp_buf *);			/* the file, for path */
+void	hp_startup_enable(const struct hp_startup *, const char *,
+	    struct hp_buf *);		/* commands that enable it at path */
 
 /* ================================ super =============================== */
 

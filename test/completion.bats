@@ -195,9 +195,9 @@ EOF
 
 @test "bash: hp-supervise completes verbs, then names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
-	[ "$(sorted)" = "reload remove restart scale send shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
-	[ "$(sorted)" = "start status stop " ]
+	[ "$(sorted)" = "start startup status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
 	[ "$(sorted)" = "reload remove restart " ]
 	local verb
@@ -211,6 +211,18 @@ EOF
 	[ "$output" = "" ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise status ''
 	[ "$output" = "" ]
+}
+
+@test "bash: hp-supervise save and startup complete a file, startup its options and formats" {
+	touch "$BATS_TEST_TMPDIR/saved.conf"
+	bash_complete -- hp-supervise save "$BATS_TEST_TMPDIR/sav"
+	[ "$output" = "$BATS_TEST_TMPDIR/saved.conf" ]
+	bash_complete -- hp-supervise startup --
+	[ "$(sorted)" = "--format --json --system --user --write " ]
+	bash_complete -- hp-supervise startup --format ''
+	[ "$(sorted)" = "launchd rc systemd " ]
+	bash_complete -- hp-supervise startup --user "$BATS_TEST_TMPDIR/sav"
+	[ "$output" = "$BATS_TEST_TMPDIR/saved.conf" ]
 }
 
 @test "bash: hp-supervise signal completes a signal, then names" {
@@ -325,9 +337,16 @@ EOF
 	[ "$output" = "tmpproc" ]
 }
 
+@test "fish: hp-supervise startup completes its options and formats" {
+	fish_complete -- "hp-supervise startup --"
+	[ "$(sorted)" = "--format --system --user --write " ]
+	fish_complete -- "hp-supervise startup --format "
+	[ "$(sorted)" = "launchd rc systemd " ]
+}
+
 @test "fish: hp-supervise completes verbs, signals and names" {
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart scale send shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
 	[ "$(sorted)" = "api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
@@ -400,13 +419,20 @@ EOF
 
 @test "zsh: hp-supervise completes verbs, signals and names" {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart scale send shutdown signal start status stop " ]
+	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
 	[ "$output" = "db" ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
 	[ "$(sorted)" = "SIGTERM SIGTRAP SIGTSTP SIGTTIN SIGTTOU " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal TERM "
 	[ "$(sorted)" = "api web " ]
+}
+
+@test "zsh: hp-supervise startup completes its options and formats" {
+	zsh_complete -- "hp-supervise startup --"
+	[ "$(sorted)" = "--format --json --system --user --write " ]
+	zsh_complete -- "hp-supervise startup --format="
+	[ "$(sorted)" = "launchd rc systemd " ]
 }
 
 @test "zsh: hp-spawn completes values, and a command after --" {

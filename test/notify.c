@@ -17,6 +17,9 @@
  *	env		print NOTIFY_SOCKET and WATCHDOG_USEC on stdout
  *	hold:FILE	until FILE exists (the test's go-ahead), 60 s at most
  *	wait		until SIGTERM, then exit 0
+ *	recv:PATH	be the other end, as systemd is: bind a datagram
+ *			socket at PATH and print each datagram that comes
+ *			as a line (its newlines as spaces), until SIGTERM
  *
  * An address starting with '@' is in the abstract namespace, as systemd
  * has it. Exit 1 when NOTIFY_SOCKET is not set or a send fails.
@@ -80,6 +83,42 @@ say(const char *text)
 	return r == -1 ? -1 : 0;
 }
 
+/* The receiving end: what a supervisor run by systemd tells it. */
+static int
+hear(const char *path)
+{
+	struct sockaddr_un un;
+	char msg[1024];
+	ssize_t n, k;
+	int fd;
+
+	if (strlen(path) >= sizeof un.sun_path)
+		return -1;
+	memset(&un, 0, sizeof un);
+	un.sun_family = AF_UNIX;
+	memcpy(un.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&un, sizeof un) == -1) {
+		fprintf(stderr, "notify: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		if ((n = recv(fd, msg, sizeof msg - 1, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (k = 0; k < n; k++)
+			if (msg[k] == '\n')
+				msg[k] = ' ';
+		msg[n] = '\0';
+		printf("%s\n", msg);
+		fflush(stdout);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -131,6 +170,9 @@ main(int argc, char **argv)
 					return 1;
 				sleep_ms(10);
 			}
+		} else if (strncmp(argv[i], "recv:", 5) == 0) {
+			if (hear(argv[i] + 5) == -1)
+				return 1;
 		} else if (strcmp(argv[i], "wait") == 0) {
 			for (;;)
 				pause();

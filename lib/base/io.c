@@ -279,6 +279,28 @@ hp_file_writeat(int dfd, const char *name, const void *p, size_t n,
 	return 0;
 }
 
+/* dir and every directory above it that is missing, of mode. */
+int
+hp_mkdirs(const char *dir, mode_t mode)
+{
+	char path[HP_PATH_MAX];
+	size_t i, n;
+
+	if (hp_copy(path, sizeof path, dir) == -1)
+		return -1;
+	n = strlen(path);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, mode) == -1 && errno != EEXIST)
+			return -1;
+		if (i < n)
+			path[i] = '/';
+	}
+	return 0;
+}
+
 /* Remove a directory and what it holds, one level of subdirectories deep. */
 int
 hp_rmtree(const char *path)

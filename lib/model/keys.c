@@ -909,20 +909,35 @@ isdefault(const struct hp_spec *sp, const struct hp_key *k)
 	return r;
 }
 
-/* The spec as "key = value" lines, every key the table's way. */
-void
-hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
+/* Every key the table's way but those with a flag of skip. */
+static void
+put_keys(const struct hp_spec *sp, struct hp_buf *b, int skip)
 {
 	const struct hp_key *k;
 
 	for (k = keys; k < keys + NKEYS; k++) {
-		if (!(k->types & (1 << sp->type)) ||
+		if (!(k->types & (1 << sp->type)) || (k->flags & skip) ||
 		    ((k->flags & K_SET) && !isset(sp, k)) ||
 		    ((k->flags & K_NOTDEF) && isdefault(sp, k)) ||
 		    ((k->flags & K_HEALTH) && sp->health == NULL))
 			continue;
 		k->put(sp, k, b);
 	}
+}
+
+/* The spec as "key = value" lines, every key the table's way. */
+void
+hp_spec_write(const struct hp_spec *sp, struct hp_buf *b)
+{
+	put_keys(sp, b, 0);
+}
+
+/* The spec as a section of hp.conf(5): "[TYPE NAME]", the keys it takes. */
+void
+hp_spec_section(const struct hp_spec *sp, struct hp_buf *b)
+{
+	hp_buf_printf(b, "[%s %s]\n", hp_type_name(sp->type), sp->name);
+	put_keys(sp, b, K_NOCONF);
 }
 
 /* The defaults of the table, for a spec of type t; -1: a bad row. */

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,4 +315,48 @@ hp_notify_info(const struct hp_proc *p, struct hp_info *in)
 	hp_copy(in->status, sizeof in->status, p->notify->status);
 	if (p->notify->said != NULL)
 		hp_copy(in->notify, sizeof in->notify, p->notify->said);
+}
+
+/*
+ * The supervisor itself, run by systemd (Type=notify): the NOTIFY_SOCKET
+ * it was given is taken out of the environment as it starts, so that
+ * nothing it runs inherits it, and kept unless it is implicit (then it
+ * is some program's, which started a command that started us); then told
+ * READY=1 once what it was given has started and STOPPING=1 as it shuts
+ * down. Given none, nothing.
+ */
+static char self[sizeof ((struct sockaddr_un *)0)->sun_path];
+
+void
+hp_notify_take(int keep)
+{
+	const char *e = getenv("NOTIFY_SOCKET");
+
+	if (keep && e != NULL && (*e == '/' || *e == '@') &&
+	    strlen(e) < sizeof self)
+		hp_copy(self, sizeof self, e);
+	(void)unsetenv("NOTIFY_SOCKET");
+}
+
+void
+hp_notify_self(const char *msg)
+{
+	struct sockaddr_un un;
+	int fd;
+
+	if (self[0] == '\0')
+		return;
+	memset(&un, 0, sizeof un);
+	un.sun_family = AF_UNIX;
+	memcpy(un.sun_path, self, sizeof self);
+	if (un.sun_path[0] == '@')
+		un.sun_path[0] = '\0';	/* the abstract namespace */
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1)
+		return;
+	(void)hp_cloexec(fd);
+	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&un,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+	    strlen(self + 1))) == -1)
+		hp_warn("NOTIFY_SOCKET %s", self);
+	close(fd);
 }

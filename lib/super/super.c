@@ -82,6 +82,7 @@ hp_super_shutdown(struct hp_super *s)
 	if (s->shutdown)
 		return;
 	s->shutdown = 1;
+	hp_notify_self("STOPPING=1");
 	for (i = 0; i < s->nproc; i++)
 		hp_life(s, s->procs[i], hp_life_live(s->procs[i]) ?
 		    HP_EV_STOP : HP_EV_SHUTDOWN);
@@ -854,6 +855,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if (o->parent > 0 && o->parent == getppid())
 		(void)hp_parent_death(SIGTERM);
 	s.rnd = (unsigned)getpid() ^ (unsigned)hp_mono_us();
+	hp_notify_take(!implicit);
 	hp_state_file(st, file, sizeof file, HP_F_LOCK);
 	if ((s.lockfd = hp_lock_take(file)) == -1) {
 		hp_allow_free(&s.allow);
@@ -921,6 +923,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	s.by.cause = HP_BY_NONE;
 	if (o->cmd != NULL)
 		hp_super_runcmd(&s, o->cmd);
+	hp_notify_self("READY=1");
 	if (ready != -1) {
 		(void)!write(ready, "1", 1);
 		close(ready);

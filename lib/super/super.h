@@ -503,6 +503,8 @@ void	hp_notify_status(const struct hp_proc *, struct hp_buf *);
 void	hp_notify_info(const struct hp_proc *, struct hp_info *);
 				/* the same, for the list verb */
 void	hp_notify_end(struct hp_super *);	/* the directory goes */
+void	hp_notify_take(int);	/* our own NOTIFY_SOCKET: 1 keep, 0 drop */
+void	hp_notify_self(const char *);	/* READY=1 ..., to it */
 
 /* fwatch.c: watch = PATH, a restart on a change under it */
 void	hp_fwatch_settle(struct hp_super *);	/* watches made, ended */

@@ -231,6 +231,47 @@ test('send() reaches a node process; its answer is a process:message',
 	assert.deepStrictEqual(got[1].echo, { cmd: 'add', a: [1, 'two'] });
 });
 
+test('save() writes what runs, 0600, that -f brings back; startup() ' +
+    'tells what starts it', async (t) => {
+	const s = setup(t);
+	const home = path.join(s.tmp, 'home');
+	const pm = s.manager({ env: Object.assign({}, s.env, { HOME: home,
+		XDG_CONFIG_HOME: '' }) });
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'],
+		env: { TOKEN: 'hush' }, stopTimeout: 45000 });
+	const file = path.join(home, '.config', 'hp', 'saved.conf');
+	assert.deepStrictEqual(await pm.save(), { file, processes: 1 });
+	assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+	const other = path.join(s.tmp, 'other.conf');
+	assert.deepStrictEqual(await pm.save(other),
+	    { file: other, processes: 1 });
+	const spec = (dir) => fs.readFileSync(path.join(dir, 'procs', 'web',
+	    'spec'), 'utf8').split('\n').filter((l) =>
+	    !l.startsWith('config = ')).join('\n');
+	const before = spec(s.stateDir);
+	assert.ok(before.includes('env = TOKEN=hush'));
+	const u = await pm.startup({ format: 'systemd', user: true });
+	assert.strictEqual(u.written, false);
+	assert.strictEqual(u.scope, 'user');
+	assert.strictEqual(u.path, path.join(home, '.config', 'systemd',
+	    'user', 'hp.service'));
+	assert.strictEqual(u.commands[0], 'systemctl --user daemon-reload');
+	assert.ok(u.text.includes('\nTimeoutStopSec=55\n'));
+	assert.ok(u.text.includes(' -f ' + file + '\n'));
+	assert.ok(!fs.existsSync(u.path));
+	await pm.shutdown();
+	// Brought back by a supervisor of -f, in a state directory anew.
+	const again = path.join(s.tmp, 'again');
+	const back = s.manager({ stateDir: again,
+		supervisorArgs: ['-f', file] });
+	await back.start();
+	await waitUntil(() => fs.existsSync(path.join(again, 'procs', 'web',
+	    'pid')));
+	assert.strictEqual(spec(again), before);
+	await back.shutdown();
+});
+
 test('shutdown() stops everything and resolves once the supervisor ' +
     'has exited', async (t) => {
 	const s = setup(t);

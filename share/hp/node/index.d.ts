@@ -166,6 +166,36 @@ export interface ProcessMetrics extends HpEvent {
 	processes: number;
 }
 
+/** save(): where the file went, and how many processes it holds. */
+export interface SaveResult {
+	file: string;
+	processes: number;
+}
+
+export interface StartupOptions {
+	/** the saved file; the default of save() when not given */
+	file?: string;
+	/** at login, for this user (the default but for root) */
+	user?: boolean;
+	/** at boot, for the system (the default for root) */
+	system?: boolean;
+	/** this system's when not given */
+	format?: 'systemd' | 'launchd' | 'rc';
+	/** write it where it belongs (no command is run) */
+	write?: boolean;
+}
+
+export interface StartupResult {
+	format: 'systemd' | 'launchd' | 'rc';
+	scope: 'user' | 'system';
+	/** where it belongs, or was written */
+	path: string;
+	written: boolean;
+	/** what enables it, for the caller to run */
+	commands: string[];
+	text: string;
+}
+
 /** The answer of a verb for one name. */
 export interface VerbResult {
 	name: string;
@@ -340,6 +370,12 @@ export class ProcessManager extends EventEmitter {
 	list(names?: string[]): Promise<ProcessInfo[]>;
 	status(name: string): Promise<ProcessInfo>;
 	health(checks?: string[]): Promise<any>;
+	/** Every process as one hp.conf (mode 0600) that -f brings back;
+	 * file: ~/.config/hp/saved.conf when not given. */
+	save(file?: string): Promise<SaveResult>;
+	/** What starts the saved file at boot or login: printed, or
+	 * written where it belongs; the commands that enable it. */
+	startup(o?: StartupOptions): Promise<StartupResult>;
 	/** Shut the supervisor down; resolves once it has exited. */
 	shutdown(o?: VerbOptions): Promise<{ running: false;
 	    code?: number | null; signal?: string | null }>;

@@ -287,6 +287,30 @@ class ProcessManager extends EventEmitter {
 		    checks || []), this.options, [0, 1]);
 	}
 
+	// hp-supervise save: every process of the state directory as one
+	// hp.conf, mode 0600, that start() with supervisorArgs ['-f', file]
+	// or hp-supervise -f brings back; without file, the default
+	// (~/.config/hp/saved.conf). Resolves with {file, processes}.
+	save(file) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    'save', file === undefined ? [] : [file]), this.options);
+	}
+
+	// hp-supervise startup: what starts the saved file at boot (system)
+	// or login (user), as text; written where it belongs with write.
+	// o: {file, user, system, format, write}. Resolves with {format,
+	// scope, path, written, commands, text}; no command is run.
+	startup(o) {
+		o = o || {};
+		const a = [].concat(o.user ? ['--user'] : [],
+		    o.system ? ['--system'] : [],
+		    o.format ? ['--format', o.format] : [],
+		    o.write ? ['--write'] : [],
+		    o.file === undefined ? [] : [o.file]);
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    'startup', a), this.options);
+	}
+
 	// Shut the supervisor down gracefully; resolves once it has exited,
 	// with its exit status when it is ours ({running, code, signal}).
 	// Ours is also sent SIGTERM, which means the same to it, when the

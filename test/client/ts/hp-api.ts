@@ -20,3 +20,7 @@ const pm = new hp.ProcessManager({ stateDir: '/s' });
 const all: IPty[] = [t, l, a, pm.terminal('sh'), pm.launch('git'),
 	pm.attach('work')];
 console.log(all.length);
+pm.save('/s/saved.conf').then((r: hp.SaveResult) =>
+    console.log(r.file, r.processes));
+pm.startup({ format: 'systemd', user: true, write: false }).then(
+    (r: hp.StartupResult) => console.log(r.path, r.commands.join('\n')));

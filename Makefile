@@ -40,7 +40,7 @@ BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/i
 	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
-	lib/model/allow.o lib/model/after.o \
+	lib/model/allow.o lib/model/after.o lib/model/envfile.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
 	lib/model/skeys.o lib/model/prom.o lib/model/listen.o

@@ -19,8 +19,9 @@ static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin] [--max-procs n] "
     "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file] [--ready-fd n] [--events what]\n"
-    "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
+    "[--allow file] [--ready-fd n] [--events what] [--profile name]\n"
+    "       hp-supervise --init [--json] [-S dir] [-f file] [--profile name] "
+    "[--allow file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove|reload name ...\n"
@@ -32,7 +33,8 @@ static const char synopsis[] =
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
-	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS
+	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
+	O_PROFILE
 };
 
 static const struct hp_opt longopts[] = {
@@ -44,7 +46,7 @@ static const struct hp_opt longopts[] = {
 	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
 	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
 	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
-	{ "events", 1, O_EVENTS },
+	{ "events", 1, O_EVENTS }, { "profile", 1, O_PROFILE },
 	{ NULL, 0, 0 }
 };
 
@@ -619,6 +621,12 @@ main(int argc, char **argv)
 		case O_ALLOW:
 			o.allow = absolute(allow, g.arg);
 			break;
+		case O_PROFILE:
+			if (!hp_name_ok(g.arg))
+				hp_usage(synopsis, "invalid profile: %s",
+				    g.arg);
+			o.profile = g.arg;
+			break;
 		case O_PARENT:
 			n = strtoll(g.arg, NULL, 10);
 			if (n <= 1 || strspn(g.arg, "0123456789") !=
@@ -664,6 +672,8 @@ main(int argc, char **argv)
 	argc -= g.ind;
 	if (o.init && (bg || o.implicit))
 		hp_usage(synopsis, "--init runs in the foreground, on its own");
+	if (o.profile != NULL && o.conf == NULL)
+		hp_usage(synopsis, "--profile is of a file: -f file");
 	if (g.dashdash && !o.init)
 		hp_usage(synopsis, "a command to run needs --init");
 	if (g.dashdash && argc == 0)
@@ -687,7 +697,7 @@ main(int argc, char **argv)
 			hp_allow_free(&al);
 		}
 		if (o.conf != NULL) {
-			if (hp_conf_load(&cf, o.conf, msg, sizeof msg) == -1)
+			if (hp_conf_load(&cf, o.conf, o.profile, msg, sizeof msg) == -1)
 				hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
 			hp_conf_free(&cf);
 		}

@@ -83,7 +83,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
-	test/unit/t_vt.o
+	test/unit/t_vt.o test/unit/t_envfile.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
 	test/loadgen test/notify
 
@@ -98,13 +98,13 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control req info after vt
+	dcache control req info after vt envfile
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
 	$(FUZZ_DIR)/control $(FUZZ_DIR)/req $(FUZZ_DIR)/info \
-	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt
+	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt $(FUZZ_DIR)/envfile
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -251,6 +251,8 @@ $(FUZZ_DIR)/info: test/fuzz/info.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/info.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/after: test/fuzz/after.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/after.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/envfile: test/fuzz/envfile.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/envfile.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

@@ -205,6 +205,7 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	if (hp_spec_envload(&p->spec, p->error, sizeof p->error) == -1) {
 		hp_copy(p->code, sizeof p->code, "exec-failed");
 		p->exit_code = HP_EXIT_NOEXEC;
+		p->exit_signal = 0;
 		hp_log_end(&p->log);
 		hp_log_write(&p->log, 1, p->error, strlen(p->error));
 		hp_log_write(&p->log, 1, "\n", 1);

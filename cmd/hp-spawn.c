@@ -71,6 +71,26 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 		hp_usage(synopsis, "%s", msg);
 }
 
+/*
+ * -e NAME=VALUE, or -e NAME: NAME=VALUE of our environment, given as -e
+ * is (over the env-files) without its value on a command line.
+ */
+static char *
+given(char *arg)
+{
+	extern char **environ;
+	size_t n = strlen(arg), i;
+
+	if (arg[0] == '=' || (strchr(arg, '=') == NULL && n == 0))
+		hp_usage(synopsis, "-e wants NAME=VALUE: %s", arg);
+	if (strchr(arg, '=') != NULL)
+		return arg;
+	for (i = 0; environ[i] != NULL; i++)
+		if (strncmp(environ[i], arg, n) == 0 && environ[i][n] == '=')
+			return environ[i];
+	hp_usage(synopsis, "-e %s: not in the environment", arg);
+}
+
 /* --env-file PATH: one path, blanks and all. */
 static void
 envfile(struct hp_spec *sp, const char *path)
@@ -592,12 +612,9 @@ main(int argc, char **argv)
 				hp_usage(synopsis, "%s", msg);
 			break;
 		case 'e':
-			if (strchr(g.arg, '=') == NULL || g.arg[0] == '=')
-				hp_usage(synopsis, "-e wants NAME=VALUE: %s",
-				    g.arg);
 			if (nenv == 256)
 				hp_usage(synopsis, "too many -e");
-			envs[nenv++] = g.arg;
+			envs[nenv++] = given(g.arg);
 			break;
 		case 'E':
 			clear = 1;

@@ -198,3 +198,17 @@ EOF
 	[ "${stderr%%$'\n'*}" = "hp-supervise: invalid profile: a b" ]
 	[ ! -e "$HP_STATE_DIR/lock" ]
 }
+
+@test "env-file: -e NAME gives NAME of hp-spawn's environment, over the files" {
+	local pid
+	printf 'TOKEN=file\nOTHER=file\n' >app.env
+	run env TOKEN=secret OTHER=outer hp-spawn -n e --env-file app.env \
+	    -e TOKEN -- sleep 100
+	[ "$status" -eq 0 ]
+	pid=${output#e }
+	env_is "$pid" TOKEN secret
+	env_is "$pid" OTHER file
+	# Its value is not on the command line, and is recorded as given.
+	grep -qx 'env = TOKEN=secret' "$HP_STATE_DIR/procs/e/spec"
+	! grep -q '^env-recorded = .*TOKEN' "$HP_STATE_DIR/procs/e/spec"
+}

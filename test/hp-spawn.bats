@@ -162,10 +162,10 @@ at_least_events() {
 	usage_error "bad duration: ms" --stop-timeout=ms -- true
 }
 
-@test "hp-spawn: -e without '=' is a usage error" {
-	usage_error "-e wants NAME=VALUE: FOO" -e FOO -- true
+@test "hp-spawn: -e NAME not in the environment, or =x, is a usage error" {
+	usage_error "-e FOO: not in the environment" -e FOO -- true
 	usage_error "-e wants NAME=VALUE: =x" -e =x -- true
-	usage_error "-e wants NAME=VALUE: FOO" --env FOO -- true
+	usage_error "-e FOO: not in the environment" --env FOO -- true
 }
 
 @test "hp-spawn: prints NAME PID; the child runs in a session of its own" {

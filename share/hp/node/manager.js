@@ -50,6 +50,8 @@ function spawnArgs(s, o) {
 		a.push('--after', n);
 	for (const l of [].concat(s.listen || []))
 		a.push('--listen', l);
+	for (const f of [].concat(s.envFile || []))
+		a.push('--env-file', f);
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))
@@ -62,6 +64,9 @@ function spawnArgs(s, o) {
 			a.push('-e', k + '=' + s.env[k]);
 		else
 			env[k] = String(s.env[k]);
+		// Over the files, its value still not on the command line.
+		if (s.envFile && !s.clearEnv && !DROPPED.includes(k))
+			a.push('-e', k);
 	}
 	return { args: stateArgs(o).concat(a, '--', s.command, s.args || []),
 		env };
@@ -73,7 +78,8 @@ const ANY = Array.from({ length: 256 }, (_, i) => i);
 class ProcessManager extends EventEmitter {
 	// options: bin (the directory of the commands), stateDir, env (of
 	// the commands), supervisorArgs (more options of hp-supervise),
-	// events (['output', 'metrics']: process:output, process:metrics).
+	// events (['output', 'metrics']: process:output, process:metrics),
+	// config (an hp.conf(5) to keep, -f) and its profile (--profile).
 	constructor(options) {
 		super();
 		this.options = Object.assign({}, options);
@@ -108,6 +114,8 @@ class ProcessManager extends EventEmitter {
 			'--exit-with-stdin'].concat(stateArgs(o),
 			o.events && o.events.length ? ['--events',
 			[].concat(o.events).join(',')] : [],
+			o.config ? ['-f', o.config] : [],
+			o.profile ? ['--profile', o.profile] : [],
 			o.supervisorArgs || []);
 		const child = spawn(file, args, { env: envOf(o),
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });

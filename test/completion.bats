@@ -765,12 +765,12 @@ detect_env() {
 }
 
 @test "fish, zsh: hp-spawn --env-file and hp-supervise --profile are offered" {
-	fish_complete -- 'hp-spawn --env-f'
-	[ "$output" = "--env-file" ]
-	fish_complete -- 'hp-supervise --prof'
-	[ "$output" = "--profile" ]
-	zsh_complete -- 'hp-spawn --env-f'
-	[[ "$output" == *--env-file* ]]
-	zsh_complete -- 'hp-supervise --prof'
-	[[ "$output" == *--profile* ]]
+	local line
+	for line in 'hp-spawn --env-f:--env-file' 'hp-supervise --prof:--profile'
+	do
+		fish_complete -- "${line%%:*}"
+		[ "$output" = "${line#*:}" ]
+		zsh_complete -- "${line%%:*}"
+		[[ "$output" == *"${line#*:}"* ]]
+	done
 }

@@ -16,15 +16,10 @@ pid_of() {
 	cut -d' ' -f1 "$HP_STATE_DIR/procs/$1/pid"
 }
 
-# env_is PID NAME VALUE: the environment of PID has NAME=VALUE exactly.
+# env_is PID NAME VALUE: has_env, saying what it has when not.
 env_is() {
-	local e envs
-	mapfile -d '' envs <"/proc/$1/environ"
-	for e in "${envs[@]}"; do
-		[ "$e" = "$2=$3" ] && return 0
-	done
-	echo "$2: not $3 in $(tr '\0' ' ' <"/proc/$1/environ")" >&2
-	return 1
+	has_env "$1" "$2=$3" ||
+	    { tr '\0' ' ' <"/proc/$1/environ" >&2; return 1; }
 }
 
 # no_env PID NAME: PID has no NAME.

@@ -54,16 +54,6 @@ environ_of() {
 	tr '\0' '\n' <"/proc/$1/environ"
 }
 
-# has_env PID NAME=VALUE: the environment of PID holds exactly that.
-has_env() {
-	local e envs
-	mapfile -d '' envs <"/proc/$1/environ"
-	for e in "${envs[@]}"; do
-		[ "$e" = "$2" ] && return 0
-	done
-	return 1
-}
-
 refute_grep() {
 	! grep "$@"
 }

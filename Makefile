@@ -42,7 +42,7 @@ BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/i
 	lib/sys/dirwatch.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
-	lib/model/allow.o lib/model/after.o \
+	lib/model/allow.o lib/model/after.o lib/model/envfile.o \
 	lib/model/conf.o lib/model/envpath.o lib/model/event.o \
 	lib/model/info.o lib/model/url.o lib/model/http.o lib/model/health.o \
 	lib/model/skeys.o lib/model/prom.o lib/model/listen.o \
@@ -88,7 +88,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
-	test/unit/t_vt.o
+	test/unit/t_vt.o test/unit/t_envfile.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
 	test/loadgen test/notify
 
@@ -103,13 +103,14 @@ FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 FUZZ_DIR = test/fuzz/build
 FUZZ_LIB = $(FUZZ_DIR)/libhp.a
 FUZZ = conf tools kv spec http version split parse check json jsonget \
-	dcache control req info after vt cron
+	dcache control req info after vt cron envfile
 FUZZBIN = $(FUZZ_DIR)/conf $(FUZZ_DIR)/tools $(FUZZ_DIR)/kv \
 	$(FUZZ_DIR)/spec $(FUZZ_DIR)/http $(FUZZ_DIR)/version \
 	$(FUZZ_DIR)/split $(FUZZ_DIR)/parse $(FUZZ_DIR)/check \
 	$(FUZZ_DIR)/json $(FUZZ_DIR)/jsonget $(FUZZ_DIR)/dcache \
 	$(FUZZ_DIR)/control $(FUZZ_DIR)/req $(FUZZ_DIR)/info \
-	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt $(FUZZ_DIR)/cron
+	$(FUZZ_DIR)/after $(FUZZ_DIR)/vt $(FUZZ_DIR)/cron \
+	$(FUZZ_DIR)/envfile
 FUZZ_DEP = test/fuzz/fuzz.c test/fuzz/fuzz.h $(FUZZ_LIB)
 FUZZ_LINK = $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itest/fuzz
 
@@ -258,6 +259,8 @@ $(FUZZ_DIR)/after: test/fuzz/after.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/after.c test/fuzz/fuzz.c $(FUZZ_LIB)
 $(FUZZ_DIR)/cron: test/fuzz/cron.c $(FUZZ_DEP)
 	$(FUZZ_LINK) -o $@ test/fuzz/cron.c test/fuzz/fuzz.c $(FUZZ_LIB)
+$(FUZZ_DIR)/envfile: test/fuzz/envfile.c $(FUZZ_DEP)
+	$(FUZZ_LINK) -o $@ test/fuzz/envfile.c test/fuzz/fuzz.c $(FUZZ_LIB)
 
 # Each target for FUZZ_TIME seconds, from its corpus in test/fuzz/corpus.
 fuzz: $(FUZZBIN)

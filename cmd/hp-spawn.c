@@ -25,12 +25,14 @@ static const char synopsis[] =
     "[--wait-ready dur] [--health check] [--after name]... "
     "[--limit name=value]... [--memory-max size] [--cpu-max percent] "
     "[--limit-interval dur] [-u user[:group]] [--umask mode] "
-    "[--listen address]... [-i n] [-o key=value]... -- command [arg ...]";
+    "[--listen address]... [-i n] [--env-file path]... [-o key=value]... "
+    "-- command [arg ...]";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
 	O_RESET, O_READYFD, O_WAITREADY, O_READYCHECK, O_READYTIME, O_HEALTH,
-	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK, O_LISTEN
+	O_AFTER, O_LIMIT, O_MEMMAX, O_CPUMAX, O_INTERVAL, O_UMASK, O_LISTEN,
+	O_ENVFILE
 };
 
 static const struct hp_opt longopts[] = {
@@ -48,7 +50,7 @@ static const struct hp_opt longopts[] = {
 	{ "limit", 1, O_LIMIT }, { "user", 1, 'u' }, { "umask", 1, O_UMASK },
 	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
 	{ "limit-interval", 1, O_INTERVAL }, { "listen", 1, O_LISTEN },
-	{ "instances", 1, 'i' },
+	{ "instances", 1, 'i' }, { "env-file", 1, O_ENVFILE },
 	{ NULL, 0, 0 }
 };
 
@@ -67,6 +69,79 @@ setspec(struct hp_spec *sp, const char *key, const char *val)
 
 	if (hp_spec_set(sp, key, val, msg, sizeof msg) == -1)
 		hp_usage(synopsis, "%s", msg);
+}
+
+/*
+ * -e NAME=VALUE, or -e NAME: NAME=VALUE of our environment, given as -e
+ * is (over the env-files) without its value on a command line.
+ */
+static char *
+given(char *arg)
+{
+	extern char **environ;
+	size_t n = strlen(arg), i;
+
+	if (arg[0] == '=' || (strchr(arg, '=') == NULL && n == 0))
+		hp_usage(synopsis, "-e wants NAME=VALUE: %s", arg);
+	if (strchr(arg, '=') != NULL)
+		return arg;
+	for (i = 0; environ[i] != NULL; i++)
+		if (strncmp(environ[i], arg, n) == 0 && environ[i][n] == '=')
+			return environ[i];
+	hp_usage(synopsis, "-e %s: not in the environment", arg);
+}
+
+/* --env-file PATH: one path, blanks and all. */
+static void
+envfile(struct hp_spec *sp, const char *path)
+{
+	struct hp_buf b = { 0 };
+
+	hp_quote(&b, path);
+	setspec(sp, "env-file", hp_buf_str(&b));
+	hp_buf_free(&b);
+}
+
+/*
+ * Its environment: ours recorded (unless -E), then what -o env and -e
+ * give. With env-files, what was recorded is named (env-recorded): the
+ * files go between the two at each start.
+ */
+static void
+environment(struct hp_spec *sp, char **envs, int nenv, int clear)
+{
+	char **given = sp->env, **all, cwd[HP_PATH_MAX], full[HP_PATH_MAX];
+	int ng = 0, i;
+
+	/* Its env-files from here, as -C is. */
+	for (i = 0; sp->env_file != NULL && sp->env_file[i] != NULL; i++)
+		if (sp->env_file[i][0] != '/' && getcwd(cwd, sizeof cwd) !=
+		    NULL && hp_path(full, sizeof full, "%s/%s", cwd,
+		    sp->env_file[i]) == 0) {
+			free(sp->env_file[i]);
+			sp->env_file[i] = hp_xstrdup(full);
+		}
+	while (given != NULL && given[ng] != NULL)
+		ng++;
+	sp->env = NULL;
+	sp->clear_env = 1;
+	if (!clear && sp->type != HP_TERMINAL)
+		hp_spec_inherit(sp);
+	hp_spec_addenvs(sp, given, (size_t)ng);
+	hp_spec_addenvs(sp, envs, (size_t)nenv);
+	/* A terminal's: TERM, locale... as hp-pty -d makes it. */
+	if (sp->type == HP_TERMINAL) {
+		sp->clear_env = clear;
+		hp_pty_specenv(sp);
+	}
+	if (sp->env_file != NULL) {
+		all = hp_xcalloc((size_t)(ng + nenv + 1), sizeof *all);
+		memcpy(all, given, (size_t)ng * sizeof *all);
+		memcpy(all + ng, envs, (size_t)nenv * sizeof *all);
+		hp_spec_recorded(sp, all, (size_t)(ng + nenv));
+		free(all);
+	}
+	hp_argv_free(given);
 }
 
 /* -o KEY=VALUE: a key of hp.conf(5) that -o takes (keys.c). */
@@ -537,12 +612,9 @@ main(int argc, char **argv)
 				hp_usage(synopsis, "%s", msg);
 			break;
 		case 'e':
-			if (strchr(g.arg, '=') == NULL || g.arg[0] == '=')
-				hp_usage(synopsis, "-e wants NAME=VALUE: %s",
-				    g.arg);
 			if (nenv == 256)
 				hp_usage(synopsis, "too many -e");
-			envs[nenv++] = g.arg;
+			envs[nenv++] = given(g.arg);
 			break;
 		case 'E':
 			clear = 1;
@@ -620,6 +692,9 @@ main(int argc, char **argv)
 		case 'i':
 			setspec(&spec, "instances", g.arg);
 			break;
+		case O_ENVFILE:
+			envfile(&spec, g.arg);
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
@@ -644,15 +719,7 @@ main(int argc, char **argv)
 		spec.argv[i - g.ind] = hp_xstrdup(argv[i]);
 	if (spec.dir == NULL && getcwd(cwd, sizeof cwd) != NULL)
 		spec.dir = hp_xstrdup(cwd);
-	spec.clear_env = 1;
-	if (!clear && spec.type != HP_TERMINAL)
-		hp_spec_inherit(&spec);
-	hp_spec_addenvs(&spec, envs, (size_t)nenv);
-	/* A terminal's: TERM, locale... as hp-pty -d makes it. */
-	if (spec.type == HP_TERMINAL) {
-		spec.clear_env = clear;
-		hp_pty_specenv(&spec);
-	}
+	environment(&spec, envs, nenv, clear);
 	if (opt_name != NULL)
 		hp_copy(name, sizeof name, opt_name);
 	else

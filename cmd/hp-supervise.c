@@ -19,9 +19,10 @@ static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin] [--max-procs n] "
     "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file] [--ready-fd n] [--events what] [--audit file]\n"
-    "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
-    "[--audit file] [-- command [arg ...]]\n"
+    "[--allow file] [--ready-fd n] [--events what] [--audit file] "
+    "[--profile name]\n"
+    "       hp-supervise --init [--json] [-S dir] [-f file] [--profile name] "
+    "[--allow file] [--audit file] [-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove|reload name ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] scale name n\n"
@@ -36,7 +37,7 @@ static const char synopsis[] =
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
 	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
-	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT
+	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT, O_PROFILE
 };
 
 static const struct hp_opt longopts[] = {
@@ -51,7 +52,7 @@ static const struct hp_opt longopts[] = {
 	{ "events", 1, O_EVENTS }, { "audit", 1, O_AUDIT },
 	{ "user", 0, O_USER },
 	{ "system", 0, O_SYSTEM }, { "write", 0, O_WRITE },
-	{ "format", 1, O_FORMAT },
+	{ "format", 1, O_FORMAT }, { "profile", 1, O_PROFILE },
 	{ NULL, 0, 0 }
 };
 
@@ -746,6 +747,12 @@ main(int argc, char **argv)
 				hp_usage(synopsis, "--audit: an empty path");
 			o.audit = absolute(audit, g.arg);
 			break;
+		case O_PROFILE:
+			if (!hp_name_ok(g.arg))
+				hp_usage(synopsis, "invalid profile: %s",
+				    g.arg);
+			o.profile = g.arg;
+			break;
 		case O_PARENT:
 			n = strtoll(g.arg, NULL, 10);
 			if (n <= 1 || strspn(g.arg, "0123456789") !=
@@ -801,6 +808,8 @@ main(int argc, char **argv)
 	argc -= g.ind;
 	if (o.init && (bg || o.implicit))
 		hp_usage(synopsis, "--init runs in the foreground, on its own");
+	if (o.profile != NULL && o.conf == NULL)
+		hp_usage(synopsis, "--profile is of a file: -f file");
 	if (g.dashdash && !o.init)
 		hp_usage(synopsis, "a command to run needs --init");
 	if (g.dashdash && argc == 0)
@@ -824,7 +833,7 @@ main(int argc, char **argv)
 			hp_allow_free(&al);
 		}
 		if (o.conf != NULL) {
-			if (hp_conf_load(&cf, o.conf, msg, sizeof msg) == -1)
+			if (hp_conf_load(&cf, o.conf, o.profile, msg, sizeof msg) == -1)
 				hp_fail(HP_EXIT_USAGE, "config", "%s", msg);
 			hp_conf_free(&cf);
 		}

@@ -164,6 +164,20 @@ _hp_words()
 	fi
 }
 
+# The profiles of the -f file on the line: its [TYPE NAME @PROFILE].
+_hp_profiles()
+{
+	local i f=''
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-f|--config) f=${COMP_WORDS[i+1]-} ;;
+		esac
+	done
+	[[ -n $f && -r $f ]] || return
+	sed -n 's/^[[:blank:]]*\[[^]@]*@[[:blank:]]*\([A-Za-z0-9._-]*\)[[:blank:]]*\].*/\1/p' "$f" |
+	    sort -u
+}
+
 _hp_supervise()
 {
 	local cur prev i w verb='' vi=0 n
@@ -180,6 +194,8 @@ _hp_supervise()
 		_hp_reply "output metrics output,metrics"; return ;;
 	--format)
 		_hp_reply "systemd launchd rc"; return ;;
+	--profile)
+		_hp_reply "$(_hp_profiles)"; return ;;
 	esac
 	# Options come before the verb; the first other word is the verb.
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -187,7 +203,7 @@ _hp_supervise()
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
 		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
-		--events|--audit|--format)
+		--events|--audit|--format|--profile)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -203,8 +219,8 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout --allow --ready-fd --events --audit -h
-			    --help -V --version"
+			    --queue-timeout --allow --ready-fd --events --audit
+			    --profile -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send scale save startup"
@@ -248,7 +264,7 @@ _hp_supervise()
 }
 
 # The keys of hp.conf(5) that hp-spawn -o takes.
-_hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal stop-timeout
+_hp_spec_keys="dir env env-file env-allow clear-env user group umask restart stop-signal stop-timeout
 	backoff-min backoff-max backoff-reset max-restarts
 	restart-window circuit-reset log-size log-count ready-fd
 	ready-check ready-timeout after health health-interval
@@ -301,6 +317,10 @@ _hp_spawn()
 	--listen)
 		compopt -o nospace 2>/dev/null
 		_hp_reply "tcp:// unix:"; return ;;
+	--env-file)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
 	-o|--option)
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -S = -W \
@@ -324,7 +344,7 @@ _hp_spawn()
 	    --restart-window --circuit-reset --ready-fd --ready-check
 	    --ready-timeout --wait-ready --health --after -o --option --limit
 	    --memory-max --cpu-max --limit-interval -u --user --umask --listen
-	    -i --instances -h --help -V --version --"
+	    -i --instances --env-file -h --help -V --version --"
 }
 
 _hp_ls()

@@ -96,7 +96,7 @@ function __hp_supervise_args
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
                 --max-procs --max-memory --max-load --queue-timeout --allow \
-                --ready-fd --events --audit --format
+                --ready-fd --events --audit --format --profile
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -164,6 +164,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l ready-fd -x -d 'Say on 
 complete -c hp-supervise -n __hp_supervise_needs_verb -l events -x -a 'output metrics output,metrics' -d 'With --json, output and metrics events too'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l allow -r -F -d 'Run only the programs this file lists'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l audit -r -F -d 'Append every event to this file too'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l profile -x -d 'Take the sections of this profile of the file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l queue-timeout -x -d 'How long a start may wait'
@@ -195,7 +196,7 @@ complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l write -d 'Write it
 # hp-spawn
 # The keys of hp.conf(5) that -o takes.
 function __hp_spec_keys
-    printf '%s=\n' dir env env-allow clear-env user group umask restart stop-signal stop-timeout \
+    printf '%s=\n' dir env env-file env-allow clear-env user group umask restart stop-signal stop-timeout \
         backoff-min backoff-max backoff-reset max-restarts \
         restart-window circuit-reset log-size log-count ready-fd \
         ready-check ready-timeout after health health-interval \
@@ -238,6 +239,7 @@ complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s u -l user -x -a '(__f
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l umask -x -d 'File mode creation mask'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l listen -x -a 'tcp:// unix:' -d 'A socket the supervisor holds for it'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s i -l instances -x -d 'Run this many copies'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l env-file -r -F -d 'KEY=VALUE lines read at each start'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s h -l help -d 'Print usage'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s V -l version -d 'Print version'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -a -- -d 'End of options, then the command'

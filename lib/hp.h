@@ -601,6 +601,12 @@ struct hp_spec {
 	/* schedules (cron.c): restarted, or run, when due */
 	char		*restart_at;
 	char		*run_at;
+	/* env-file: dotenv files read at each start (envfile.c) */
+	char		**env_file;	/* paths, in order */
+	char		**env_recorded;	/* names of env that hp-spawn
+					   recorded: under the env-files */
+	char		**env_read;	/* what they held at its last start
+					   (not a key) */
 };
 void	hp_spec_init(struct hp_spec *, const char *, int);
 int	hp_spec_set(struct hp_spec *, const char *, const char *, char *,
@@ -617,6 +623,8 @@ int	hp_spec_check(const struct hp_spec *, char *, size_t);
 void	hp_spec_copy(struct hp_spec *, const struct hp_spec *, const char *);
 				/* dst, src, the copy's name */
 /* specenv.c: the environment a spec gives its process */
+void	hp_env_add(char ***, char *const *, size_t);
+			/* NAME=VALUE words, each in place of its name */
 void	hp_spec_addenv(struct hp_spec *, const char *); /* NAME=VALUE */
 void	hp_spec_addenvs(struct hp_spec *, char *const *, size_t);
 				/* n of them at once, in linear time */
@@ -629,6 +637,15 @@ void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
 
 int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,
 	    size_t);		/* 1 set, 0 none, -1 + message */
+void	hp_spec_recorded(struct hp_spec *, char *const *, size_t);
+		/* its env but these NAME=VALUE words: recorded (hp-spawn) */
+
+/* envfile.c: env-file = PATH, dotenv's KEY=VALUE lines */
+#define HP_ENVFILE_MAX	(1024 * 1024)	/* the largest env-file read */
+int	hp_envfile_parse(const char *, char ***, char *, size_t);
+			/* text into NAME=VALUE words; -1 + "LINE: why" */
+int	hp_spec_envload(struct hp_spec *, char *, size_t);
+			/* its env-files into env_read; -1 + message */
 
 /* keys.c: the keys of a spec, one table (hp.conf(5), spec, hp-spawn -o) */
 const char *hp_type_name(int);
@@ -748,11 +765,15 @@ struct hp_conf {
 	int		*line;		/* of each section */
 	int		 n;
 	struct hp_superconf sup;	/* its [supervisor], or the defaults */
+	const char	*profile;	/* [TYPE NAME @PROFILE] taken, or NULL */
+	int		 chosen;	/* sections of that profile */
 };
-int	hp_conf_load(struct hp_conf *, const char *, char *, size_t);
-					/* -1 + "FILE:LINE: message" */
+int	hp_conf_load(struct hp_conf *, const char *, const char *, char *,
+	    size_t);	/* path, profile or NULL; -1 + "FILE:LINE: message" */
 int	hp_conf_parse(struct hp_conf *, char *, const char *, char *,
 	    size_t);			/* text, file name; as hp_conf_load */
+int	hp_conf_profile(struct hp_conf *, char *, const char *, const char *,
+	    char *, size_t);		/* text, file name, profile */
 void	hp_conf_free(struct hp_conf *);
 
 /* envpath.c: the enhanced PATH, the login shell's PATH, the cache dir */
@@ -1051,6 +1072,7 @@ struct hp_superopt {
 	int		 json;		/* events on stdout too */
 	int		 ready;		/* fd told once ready, or -1 */
 	const char	*conf;		/* hp.conf(5) to keep, or NULL */
+	const char	*profile;	/* its sections of --profile, or NULL */
 	pid_t		 parent;	/* shut down when it is gone, or 0 */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
 	int		 init;		/* PID 1: pass signals on, exit last */

@@ -772,3 +772,31 @@ detect_env() {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-spawn --after=web:"
 	[ "$(sorted)" = "web:1 web:2 " ]
 }
+
+@test "bash: --profile offers the profiles of the -f file, --env-file files" {
+	printf '[service web]\nexec = x\n[service web @production]\n[node w @ staging ]\n[service w @production]\n' \
+	    >"$BATS_TEST_TMPDIR/hp.conf"
+	bash_complete -- hp-supervise -f "$BATS_TEST_TMPDIR/hp.conf" --profile ''
+	[ "$(sorted)" = "production staging " ]
+	bash_complete -- hp-supervise -f "$BATS_TEST_TMPDIR/hp.conf" --profile p
+	[ "$output" = "production" ]
+	bash_complete -- hp-supervise --profile ''
+	[ "$output" = "" ]
+	# The verb comes after --profile NAME.
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --profile p st
+	[ "$(sorted)" = "start status stop " ]
+	touch "$BATS_TEST_TMPDIR/app.env"
+	bash_complete -- hp-spawn --env-file "$BATS_TEST_TMPDIR/app.e"
+	[ "$output" = "$BATS_TEST_TMPDIR/app.env" ]
+}
+
+@test "fish, zsh: hp-spawn --env-file and hp-supervise --profile are offered" {
+	local line
+	for line in 'hp-spawn --env-f:--env-file' 'hp-supervise --prof:--profile'
+	do
+		fish_complete -- "${line%%:*}"
+		[ "$output" = "${line#*:}" ]
+		zsh_complete -- "${line%%:*}"
+		[[ "$output" == *"${line#*:}"* ]]
+	done
+}

@@ -116,3 +116,13 @@ let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
 	process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));
 });' "$1"
 }
+
+# has_env PID NAME=VALUE: the environment of PID holds exactly that.
+has_env() {
+	local e envs
+	mapfile -d '' envs <"/proc/$1/environ"
+	for e in "${envs[@]}"; do
+		[ "$e" = "$2" ] && return 0
+	done
+	return 1
+}

@@ -67,7 +67,7 @@ hp_startup_init(struct hp_startup *o, struct hp_error *e)
 	char msg[HP_PATH_MAX + 256];
 	int i;
 
-	if (hp_conf_load(&c, o->conf, msg, sizeof msg) == -1)
+	if (hp_conf_load(&c, o->conf, NULL, msg, sizeof msg) == -1)
 		return hp_error_set(e, errno == ENOENT ? HP_EXIT_FAIL :
 		    HP_EXIT_USAGE, "config", "%s", msg);
 	o->stop = 0;

@@ -16,6 +16,12 @@
  * most one "[supervisor]", whose keys are the supervisor's own
  * (skeys.c). Blank lines and lines starting with '#' are skipped. Any
  * error refuses the whole file, with the line it is on.
+ *
+ * "[TYPE NAME @PROFILE]" is a profile's section: with that profile
+ * chosen (hp-supervise --profile), its keys are set after those of
+ * "[TYPE NAME]", wherever it is in the file, or make NAME alone when
+ * there is no such section; otherwise it is checked, then left out. Not
+ * NAME:PROFILE: NAME:I is an instance.
  */
 #define CONF_MAX	(4 * 1024 * 1024)
 
@@ -32,11 +38,11 @@ trim(char *s)
 	return s;
 }
 
-/* "[service web]": the type and the name, or a message. */
+/* "[service web]", "[service web @prod]": type, name, profile or "". */
 static int
-section(char *line, int *type, char *name, char *msg, size_t n)
+section(char *line, int *type, char *name, char *prof, char *msg, size_t n)
 {
-	char *end = strchr(line, ']'), *sp;
+	char *end = strchr(line, ']'), *sp, *at;
 
 	if (end == NULL || *trim(end + 1) != '\0')
 		return snprintf(msg, n, "expected [TYPE NAME]"), -1;
@@ -48,8 +54,19 @@ section(char *line, int *type, char *name, char *msg, size_t n)
 	if ((*type = hp_type_parse(line)) == -1)
 		return snprintf(msg, n, "unknown section type: %s", line), -1;
 	line = trim(sp + 1);
+	*prof = '\0';
+	if ((at = strchr(line, '@')) != NULL) {
+		*at = '\0';
+		if (!hp_name_ok(at + 1))
+			return snprintf(msg, n, "invalid profile: %s", at + 1),
+			    -1;
+		hp_copy(prof, HP_NAME_MAX + 1, at + 1);
+		line = trim(line);
+	}
 	if (!hp_name_ok(line))
-		return snprintf(msg, n, "invalid name: %s", line), -1;
+		return snprintf(msg, n, "invalid name: %s%s", line,
+		    strchr(line, ':') != NULL ? " (a profile's section is "
+		    "[TYPE NAME @PROFILE])" : ""), -1;
 	hp_copy(name, HP_NAME_MAX + 1, line);
 	return 0;
 }
@@ -77,35 +94,86 @@ keyok(const char *k)
 	return 1;
 }
 
+/* Each section whole, once its profile's keys are set too. */
 static int
-finish(struct hp_conf *c, const char *path, int line, char *msg, size_t n)
+finish(struct hp_conf *c, const char *path, char *msg, size_t n)
 {
 	struct hp_spec *sp;
 	char why[256];
+	int i;
 
-	if (c->n == 0)
-		return 0;
-	sp = &c->spec[c->n - 1];
-	if (sp->argv == NULL) {
-		snprintf(msg, n, "%s:%d: [%s %s] has no exec line", path, line,
-		    hp_type_name(sp->type), sp->name);
-		return -1;
-	}
-	if (hp_spec_check(sp, why, sizeof why) == -1) {
-		snprintf(msg, n, "%s:%d: %s: %s", path, line, sp->name, why);
-		return -1;
+	for (i = 0; i < c->n; i++) {
+		sp = &c->spec[i];
+		if (sp->argv == NULL)
+			return snprintf(msg, n, "%s:%d: [%s %s] has no exec "
+			    "line", path, c->line[i], hp_type_name(sp->type),
+			    sp->name), -1;
+		if (hp_spec_check(sp, why, sizeof why) == -1)
+			return snprintf(msg, n, "%s:%d: %s: %s", path,
+			    c->line[i], sp->name, why), -1;
 	}
 	return 0;
 }
 
-static int
-parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
+/* A new section of c, started on line no. */
+static struct hp_spec *
+add(struct hp_conf *c, const char *name, int type, int no)
 {
-	char name[HP_NAME_MAX + 1], why[256], *line, *next, *eq, *k;
+	/* Room doubles: a long file is not copied anew. */
+	if ((c->n & (c->n - 1)) == 0) {
+		c->spec = hp_xrealloc(c->spec, (size_t)(c->n ? c->n * 2 : 1) *
+		    sizeof *c->spec);
+		c->line = hp_xrealloc(c->line, (size_t)(c->n ? c->n * 2 : 1) *
+		    sizeof *c->line);
+	}
+	c->line[c->n] = no;
+	hp_spec_init(&c->spec[c->n], name, type);
+	return &c->spec[c->n++];
+}
+
+/*
+ * Where a section's keys go: the first pass makes the sections and
+ * checks every profile's in a scratch spec; the second sets those of the
+ * chosen profile (c->profile) on theirs. NULL: skipped.
+ */
+static struct hp_spec *
+target(struct hp_conf *c, int pass, const char *name, int type,
+    const char *prof, int no, struct hp_spec *scratch, char *why, size_t n)
+{
+	int i;
+
+	if (pass == 0 && *prof == '\0')
+		return add(c, name, type, no);
+	if (pass == 0) {
+		hp_spec_init(scratch, name, type);
+		return scratch;
+	}
+	if (*prof == '\0' || c->profile == NULL || strcmp(prof, c->profile))
+		return NULL;
+	c->chosen++;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->spec[i].name, name) == 0)
+			break;
+	if (i == c->n)
+		return add(c, name, type, no);
+	if (c->spec[i].type != type)
+		return snprintf(why, n, "%s is a %s", name,
+		    hp_type_name(c->spec[i].type)), NULL;
+	return &c->spec[i];
+}
+
+static int
+parse(struct hp_conf *c, const char *path, char *text, int pass, char *msg,
+    size_t n)
+{
+	char name[HP_NAME_MAX + 1], prof[HP_NAME_MAX + 1], why[256];
+	char *line, *next, *eq, *k;
 	const struct hp_key *key;
 	struct hp_keyinfo ki;
-	int no = 0, start = 0, type, sup = 0, seen = 0;
+	struct hp_spec scratch, *cur = NULL;
+	int no = 0, type, sup = 0, seen = 0;
 
+	memset(&scratch, 0, sizeof scratch);
 	for (line = text; line != NULL; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -114,8 +182,8 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 		if (*line == '\0' || *line == '#')
 			continue;
 		if (*line == '[') {
-			if (!sup && finish(c, path, start, msg, n) == -1)
-				return -1;
+			hp_spec_free(&scratch);
+			cur = NULL;
 			if ((sup = supervisor(line)) != 0) {
 				if (seen++) {
 					snprintf(why, sizeof why, "[supervisor] "
@@ -124,18 +192,14 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 				}
 				continue;
 			}
-			if (section(line, &type, name, why, sizeof why) == -1)
+			if (section(line, &type, name, prof, why,
+			    sizeof why) == -1)
 				goto bad;
-			/* Room doubles: a long file is not copied anew. */
-			if ((c->n & (c->n - 1)) == 0) {
-				c->spec = hp_xrealloc(c->spec, (size_t)(c->n ?
-				    c->n * 2 : 1) * sizeof *c->spec);
-				c->line = hp_xrealloc(c->line, (size_t)(c->n ?
-				    c->n * 2 : 1) * sizeof *c->line);
-			}
-			c->line[c->n] = no;
-			hp_spec_init(&c->spec[c->n++], name, type);
-			start = no;
+			*why = '\0';
+			cur = target(c, pass, name, type, prof, no, &scratch,
+			    why, sizeof why);
+			if (cur == NULL && *why != '\0')
+				goto bad;
 			continue;
 		}
 		if ((eq = strchr(line, '=')) == NULL) {
@@ -149,26 +213,29 @@ parse(struct hp_conf *c, const char *path, char *text, char *msg, size_t n)
 			goto bad;
 		}
 		if (sup) {
-			if (hp_superconf_set(&c->sup, k, trim(eq + 1), why,
-			    sizeof why) == -1)
+			if (pass == 0 && hp_superconf_set(&c->sup, k,
+			    trim(eq + 1), why, sizeof why) == -1)
 				goto bad;
 			continue;
 		}
-		if (c->n == 0) {
+		if (pass == 0 && cur == NULL) {
 			snprintf(why, sizeof why, "%s outside a section", k);
 			goto bad;
 		}
+		if (cur == NULL)
+			continue;
 		if ((key = hp_key_find(k)) != NULL &&
 		    (hp_key_about(key, &ki), !ki.conf)) {
 			snprintf(why, sizeof why, "%s is not set here", k);
 			goto bad;
 		}
-		if (hp_spec_set(&c->spec[c->n - 1], k, trim(eq + 1), why,
-		    sizeof why) == -1)
+		if (hp_spec_set(cur, k, trim(eq + 1), why, sizeof why) == -1)
 			goto bad;
 	}
-	return sup ? 0 : finish(c, path, start, msg, n);
+	hp_spec_free(&scratch);
+	return 0;
 bad:
+	hp_spec_free(&scratch);
 	snprintf(msg, n, "%s:%d: %s", path, no, why);
 	return -1;
 }
@@ -224,6 +291,21 @@ depends(struct hp_conf *c, const char *path, char *msg, size_t n)
 	return r;
 }
 
+/* Its env-files, relative to dir (the file's directory). */
+static void
+anchorfiles(struct hp_spec *sp, const char *dir)
+{
+	char full[HP_PATH_MAX];
+	size_t i;
+
+	for (i = 0; sp->env_file != NULL && sp->env_file[i] != NULL; i++)
+		if (sp->env_file[i][0] != '/' && hp_path(full, sizeof full,
+		    "%s/%s", dir, sp->env_file[i]) == 0) {
+			free(sp->env_file[i]);
+			sp->env_file[i] = hp_xstrdup(full);
+		}
+}
+
 /* Paths in the file are relative to the file's directory. */
 static void
 anchor(struct hp_conf *c, const char *path)
@@ -239,6 +321,7 @@ anchor(struct hp_conf *c, const char *path)
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
 	for (i = 0; i < c->n; i++) {
+		anchorfiles(&c->spec[i], dir);
 		if (c->spec[i].dir != NULL && c->spec[i].dir[0] == '/')
 			continue;
 		if (c->spec[i].dir == NULL)
@@ -252,7 +335,8 @@ anchor(struct hp_conf *c, const char *path)
 }
 
 int
-hp_conf_load(struct hp_conf *c, const char *path, char *msg, size_t n)
+hp_conf_load(struct hp_conf *c, const char *path, const char *profile,
+    char *msg, size_t n)
 {
 	struct hp_buf b = { 0 };
 	char buf[65536];
@@ -278,7 +362,7 @@ hp_conf_load(struct hp_conf *c, const char *path, char *msg, size_t n)
 		hp_buf_free(&b);
 		return -1;
 	}
-	i = hp_conf_parse(c, b.p, path, msg, n);
+	i = hp_conf_profile(c, b.p, path, profile, msg, n);
 	hp_buf_free(&b);
 	return i;
 }
@@ -288,11 +372,31 @@ int
 hp_conf_parse(struct hp_conf *c, char *text, const char *path, char *msg,
     size_t n)
 {
+	return hp_conf_profile(c, text, path, NULL, msg, n);
+}
+
+/* The same, with a profile's sections (NULL: none). */
+int
+hp_conf_profile(struct hp_conf *c, char *text, const char *path,
+    const char *profile, char *msg, size_t n)
+{
+	char *again = hp_xstrdup(text);	/* the first pass cuts it up */
 	int i;
 
 	memset(c, 0, sizeof *c);
 	hp_superconf_init(&c->sup);
-	i = parse(c, path, text, msg, n);
+	c->profile = profile;
+	i = parse(c, path, text, 0, msg, n);
+	if (i == 0 && profile != NULL)
+		i = parse(c, path, again, 1, msg, n);
+	free(again);
+	if (i == 0 && profile != NULL && c->chosen == 0) {
+		snprintf(msg, n, "%s: no section of profile %s", path,
+		    profile);
+		i = -1;
+	}
+	if (i == 0)
+		i = finish(c, path, msg, n);
 	if (i == 0)
 		i = depends(c, path, msg, n);
 	if (i == -1)

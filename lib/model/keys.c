@@ -423,6 +423,31 @@ set_env(struct hp_spec *sp, const struct hp_key *k, const char *v,
 	return 0;
 }
 
+/* env-file = PATH ...: added to the files it has, in order. */
+static int
+set_envfile(struct hp_spec *sp, const struct hp_key *k, const char *v,
+    char *msg, size_t n)
+{
+	char **w = NULL, **all = WORDS(sp, k);
+	int argc = -1, i, have = 0;
+
+	if (hp_split(v, &w, &argc) == -1 || argc == 0) {
+		if (argc == 0)
+			hp_argv_free(w);
+		return snprintf(msg, n, "%s: %s", k->name, argc == 0 ?
+		    "a path expected" : hp_split_error()), -1;
+	}
+	while (all != NULL && all[have] != NULL)
+		have++;
+	all = hp_xrealloc(all, (size_t)(have + argc + 1) * sizeof *all);
+	for (i = 0; i < argc; i++)
+		all[have + i] = w[i];
+	all[have + argc] = NULL;
+	free(w);
+	WORDS(sp, k) = all;
+	return 0;
+}
+
 static int
 set_envallow(struct hp_spec *sp, const struct hp_key *k, const char *v,
     char *msg, size_t n)
@@ -630,15 +655,16 @@ put_words(const struct hp_spec *sp, const struct hp_key *k,
 	addwords(b, k->name, CWORDS(sp, k));
 }
 
-/* One line a variable, each read back on its own. */
+/* One line a word, each read back on its own: env, env-file. */
 static void
 put_env(const struct hp_spec *sp, const struct hp_key *k, struct hp_buf *b)
 {
+	char *const *w = CWORDS(sp, k);
 	char *one[2];
 	size_t i;
 
-	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
-		one[0] = sp->env[i];
+	for (i = 0; w != NULL && w[i] != NULL; i++) {
+		one[0] = w[i];
 		one[1] = NULL;
 		addwords(b, k->name, one);
 	}
@@ -721,6 +747,11 @@ static const struct hp_key keys[] = {
 	    set_umask, put_umask, "its file mode creation mask" },
 	{ "env", "NAME", 0, 0, NULL, ALL, K_SET, F(env),
 	    set_env, put_env, "add to its environment" },
+	{ "env-file", "path", 0, 0, NULL, ALL, K_SET, F(env_file),
+	    set_envfile, put_env, "KEY=VALUE lines read at each start" },
+	{ "env-recorded", "name", 0, 0, NULL, ALL, K_SET | K_NOCONF | K_NOOPT,
+	    F(env_recorded), set_words, put_words,
+	    "of env, what hp-spawn recorded: under env-file" },
 	{ "restart", "policy", 0, 0, "on-failure", ALL, 0, F(restart),
 	    set_restart, put_restart, "no, on-failure or always" },
 	{ "stop-signal", "signal", 0, 0, "TERM", ALL, 0, F(stop_signal),

@@ -188,6 +188,10 @@ hp_spec_free(struct hp_spec *sp)
 	sp->watch = sp->watch_ignore = NULL;
 	free(sp->listen_owner);
 	sp->listen_owner = NULL;
+	hp_argv_free(sp->env_file);
+	hp_argv_free(sp->env_recorded);
+	hp_argv_free(sp->env_read);
+	sp->env_file = sp->env_recorded = sp->env_read = NULL;
 	free(sp->user);
 	free(sp->group);
 	sp->user = sp->group = NULL;

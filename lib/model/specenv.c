@@ -27,36 +27,44 @@ namelen(const char *word)
 }
 
 /*
- * Add words (NAME=VALUE) to the spec's environment, each in place of an
- * earlier NAME: in time linear in both, the names in a map.
+ * Add words (NAME=VALUE) to an environment, each in place of an earlier
+ * NAME: in time linear in both, the names in a map.
  */
 void
-hp_spec_addenvs(struct hp_spec *sp, char *const *words, size_t nw)
+hp_env_add(char ***env, char *const *words, size_t nw)
 {
 	struct hp_map m;
 	struct hp_slot *s;
+	char **e = *env;
 	size_t n, i;
 
-	for (n = 0; sp->env != NULL && sp->env[n] != NULL; n++)
+	for (n = 0; e != NULL && e[n] != NULL; n++)
 		;
-	sp->env = hp_xrealloc(sp->env, (n + nw + 1) * sizeof *sp->env);
+	e = hp_xrealloc(e, (n + nw + 1) * sizeof *e);
 	hp_map_init(&m);
 	for (i = 0; i < n; i++)
-		hp_map_put(&m, sp->env[i], namelen(sp->env[i]))->v.i = i;
+		hp_map_put(&m, e[i], namelen(e[i]))->v.i = i;
 	for (i = 0; i < nw; i++) {
 		if ((s = hp_map_get(&m, words[i], namelen(words[i]))) !=
 		    NULL) {
-			free(sp->env[s->v.i]);
-			sp->env[s->v.i] = hp_xstrdup(words[i]);
-			s->key = sp->env[s->v.i];	/* the old one is gone */
+			free(e[s->v.i]);
+			e[s->v.i] = hp_xstrdup(words[i]);
+			s->key = e[s->v.i];	/* the old one is gone */
 			continue;
 		}
-		sp->env[n] = hp_xstrdup(words[i]);
-		hp_map_put(&m, sp->env[n], namelen(sp->env[n]))->v.i = n;
+		e[n] = hp_xstrdup(words[i]);
+		hp_map_put(&m, e[n], namelen(e[n]))->v.i = n;
 		n++;
 	}
-	sp->env[n] = NULL;
+	e[n] = NULL;
 	hp_map_free(&m);
+	*env = e;
+}
+
+void
+hp_spec_addenvs(struct hp_spec *sp, char *const *words, size_t nw)
+{
+	hp_env_add(&sp->env, words, nw);
 }
 
 void
@@ -169,49 +177,84 @@ become(char **out, const struct hp_spec *sp)
 	}
 }
 
-/* The child's environment: the spec's alone, or ours with the spec's on top. */
+/* The words of one layer, each in place of the first of its name. */
+struct layer {
+	char		**out;
+	size_t		  k;
+	struct hp_map	  names;
+};
+
+static void
+ontop(struct layer *l, char *word)
+{
+	struct hp_slot *s;
+
+	if ((s = hp_map_get(&l->names, word, namelen(word))) != NULL)
+		l->out[s->v.i] = word;
+	else {
+		hp_map_put(&l->names, word, namelen(word))->v.i = l->k;
+		l->out[l->k++] = word;
+	}
+}
+
+/*
+ * The child's environment, in layers, each in place of the names below
+ * it: ours (none with clear-env), what hp-spawn recorded of its caller's,
+ * the env-files as read at this start, the env the spec gives. env-allow
+ * filters ours and the env-files; what env gives is added all the same.
+ */
 char **
 hp_spec_envp(const struct hp_spec *sp)
 {
-	char **out, **base = sp->clear_env ? NULL : environ;
-	struct hp_map m;
-	struct hp_slot *s;
-	size_t n = 0, k = 0, i, j;
+	char **base = sp->clear_env ? NULL : environ;
+	struct layer l;
+	struct hp_map rec;
+	size_t n = 0, i, j;
+	int pass;
 
 	for (i = 0; base != NULL && base[i] != NULL; i++)
 		n++;
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
 		n++;
-	out = hp_xcalloc(n + 4, sizeof *out);	/* 3 for become() */
+	for (i = 0; sp->env_read != NULL && sp->env_read[i] != NULL; i++)
+		n++;
+	l.out = hp_xcalloc(n + 4, sizeof *l.out);	/* 3 for become() */
+	l.k = 0;
 	for (i = 0; base != NULL && base[i] != NULL; i++) {
 		for (j = 0; unsafe[j] != NULL; j++)
 			if (strncmp(base[i], unsafe[j], strlen(unsafe[j])) == 0
 			    && base[i][strlen(unsafe[j])] == '=')
 				break;
 		if (unsafe[j] == NULL && allowed(sp->env_allow, base[i]))
-			out[k++] = base[i];
+			l.out[l.k++] = base[i];
 	}
-	/* The spec's on top, in place of the first of a name: linear. */
-	hp_map_init(&m);
-	for (j = 0; j < k; j++)
-		if (hp_map_get(&m, out[j], namelen(out[j])) == NULL)
-			hp_map_put(&m, out[j], namelen(out[j]))->v.i = j;
-	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
-		if ((s = hp_map_get(&m, sp->env[i], namelen(sp->env[i]))) !=
-		    NULL)
-			out[s->v.i] = sp->env[i];
-		else {
-			hp_map_put(&m, sp->env[i], namelen(sp->env[i]))->v.i =
-			    k;
-			out[k++] = sp->env[i];
-		}
+	hp_map_init(&l.names);
+	for (j = 0; j < l.k; j++)
+		if (hp_map_get(&l.names, l.out[j], namelen(l.out[j])) == NULL)
+			hp_map_put(&l.names, l.out[j], namelen(l.out[j]))->v.i
+			    = j;
+	hp_map_init(&rec);
+	for (i = 0; sp->env_recorded != NULL && sp->env_recorded[i] != NULL;
+	    i++)
+		hp_map_put(&rec, sp->env_recorded[i],
+		    strlen(sp->env_recorded[i]));
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
+			if ((hp_map_get(&rec, sp->env[i],
+			    namelen(sp->env[i])) != NULL) == !pass)
+				ontop(&l, sp->env[i]);
+		for (i = 0; !pass && sp->env_read != NULL &&
+		    sp->env_read[i] != NULL; i++)
+			if (allowed(sp->env_allow, sp->env_read[i]))
+				ontop(&l, sp->env_read[i]);
 	}
-	hp_map_free(&m);
-	out[k] = NULL;
-	enhance(out);
+	hp_map_free(&l.names);
+	hp_map_free(&rec);
+	l.out[l.k] = NULL;
+	enhance(l.out);
 	if (sp->user != NULL)
-		become(out, sp);
-	return out;
+		become(l.out, sp);
+	return l.out;
 }
 
 /* Our environment goes into the spec, so a restart gets the same one. */
@@ -242,4 +285,36 @@ hp_user_spec(const struct hp_spec *sp, struct hp_user *u, char *msg,
 	    hp_user_allowed(u, msg, n) == -1)
 		return -1;
 	return 1;
+}
+
+static char *
+name(const char *word)
+{
+	char *s = hp_xstrdup(word);
+
+	s[namelen(s)] = '\0';
+	return s;
+}
+
+/*
+ * hp-spawn with env-files: the names of its env that were recorded of
+ * its caller's, not given (-e, -o env), go under the env-files.
+ */
+void
+hp_spec_recorded(struct hp_spec *sp, char *const *given, size_t ng)
+{
+	struct hp_map m;
+	size_t i, n = 0;
+
+	hp_map_init(&m);
+	for (i = 0; i < ng; i++)
+		hp_map_put(&m, given[i], namelen(given[i]));
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
+		;
+	hp_argv_free(sp->env_recorded);
+	sp->env_recorded = hp_xcalloc(i + 1, sizeof *sp->env_recorded);
+	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
+		if (hp_map_get(&m, sp->env[i], namelen(sp->env[i])) == NULL)
+			sp->env_recorded[n++] = name(sp->env[i]);
+	hp_map_free(&m);
 }

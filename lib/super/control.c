@@ -307,7 +307,7 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 
 	if (s->conf == NULL)
 		return snprintf(msg, n, "no configuration file"), -1;
-	if (hp_conf_load(&c, s->conf, msg, n) == -1)
+	if (hp_conf_load(&c, s->conf, s->profile, msg, n) == -1)
 		return -1;
 	/* Its [supervisor] first: an address taken changes nothing else. */
 	if (hp_shttp_listen(s, c.sup.metrics_listen, msg, n) == -1) {

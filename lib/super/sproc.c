@@ -201,6 +201,16 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 		p->exit_code = HP_EXIT_NOEXEC;
 		return -1;
 	}
+	/* Read at each start: a restart takes what they hold now. */
+	if (hp_spec_envload(&p->spec, p->error, sizeof p->error) == -1) {
+		hp_copy(p->code, sizeof p->code, "exec-failed");
+		p->exit_code = HP_EXIT_NOEXEC;
+		p->exit_signal = 0;
+		hp_log_end(&p->log);
+		hp_log_write(&p->log, 1, p->error, strlen(p->error));
+		hp_log_write(&p->log, 1, "\n", 1);
+		return -1;
+	}
 	/* Its sockets are bound before its first start, and kept. */
 	if (hp_unit_sockets(s, p) == -1 || hp_notify_open(s, p) == -1) {
 		p->exit_code = HP_EXIT_NOEXEC;

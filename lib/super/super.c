@@ -774,7 +774,7 @@ listen_first(struct hp_super *s, struct hp_error *e)
 	char msg[HP_PATH_MAX + 256];
 	int r;
 
-	if (hp_conf_load(&c, s->conf, msg, sizeof msg) == -1)
+	if (hp_conf_load(&c, s->conf, s->profile, msg, sizeof msg) == -1)
 		return 0;	/* said by the first reading of it */
 	r = hp_shttp_listen(s, c.sup.metrics_listen, msg, sizeof msg);
 	if (r == 0 && hp_super_audit(s, c.sup.audit, msg, sizeof msg) == -1)
@@ -830,6 +830,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	hp_metrics_interval(&s, o->metrics_interval);
 	s.implicit = implicit;
 	s.conf = o->conf;
+	s.profile = o->profile;
 	s.watch_stdin = o->watch_stdin;
 	s.init = o->init;
 	/* With --json, our stdout is the events': output goes to stderr. */

@@ -161,6 +161,7 @@ struct hp_super {
 	int		 skipping;	/* discarding an overlong line */
 	unsigned	 rnd;
 	const char	*conf;		/* the hp.conf(5) it keeps, or NULL */
+	const char	*profile;	/* of conf, --profile, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
 	struct hp_allow	 allow;		/* --allow: what may run */

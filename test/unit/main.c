@@ -28,6 +28,7 @@ static const struct {
 	{ "limit", test_limit },
 	{ "pty", test_pty },
 	{ "fuzz", test_fuzz },
+	{ "envfile", test_envfile },
 	{ "keys", test_keys },
 	{ "metrics", test_metrics },
 	{ "after", test_after },

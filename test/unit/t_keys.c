@@ -110,7 +110,8 @@ every(void)
 	    "listen-mode", "0660", "listen-owner", "0:0", "instances", "3",
 	    "ready", "notify", "watchdog", "2s", "watch", "src \"my lib\"",
 	    "watch-ignore", "*.log tmp", "watch-delay", "2s",
-	    "restart-at", "0 4 * * mon-fri", "run-at", "*/15 * * * *", NULL };
+	    "restart-at", "0 4 * * mon-fri", "run-at", "*/15 * * * *",
+	    "env-file", "/srv/a.env", "env-recorded", "HOME PATH", NULL };
 	const struct hp_key *k;
 	struct hp_keyinfo ki;
 	struct hp_spec sp;

@@ -25,6 +25,11 @@ export interface ManagerOptions extends ClientOptions {
 	/** A file every event is appended to as well, never rotated by
 	 * hp, opened again on SIGHUP (hp-supervise --audit). */
 	audit?: string;
+	/** An hp.conf(5) file for the supervisor to keep (-f). */
+	config?: string;
+	/** With config: take its [TYPE NAME @profile] sections too
+	 * (--profile), as pm2's --env production. */
+	profile?: string;
 }
 
 /** A duration: a number is milliseconds, a string as hp writes them. */
@@ -38,6 +43,9 @@ export interface SpawnOptions {
 	cwd?: string;
 	/** Added to the environment; with clearEnv, the whole of it. */
 	env?: Record<string, string>;
+	/** Files of KEY=VALUE lines (dotenv), read at each start, in
+	 * order, under env (--env-file; pm2's env_file). */
+	envFile?: string | string[];
 	clearEnv?: boolean;
 	/** true is 'always', false 'no'. */
 	restart?: 'no' | 'on-failure' | 'always' | boolean;

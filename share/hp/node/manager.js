@@ -68,6 +68,8 @@ function spawnArgs(s, o) {
 		a.push('-o', 'restart-at=' + s.restartAt);
 	if (s.runAt !== undefined)
 		a.push('-o', 'run-at=' + s.runAt);
+	for (const f of [].concat(s.envFile || []))
+		a.push('--env-file', f);
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))
@@ -80,6 +82,9 @@ function spawnArgs(s, o) {
 			a.push('-e', k + '=' + s.env[k]);
 		else
 			env[k] = String(s.env[k]);
+		// Over the files, its value still not on the command line.
+		if (s.envFile && !s.clearEnv && !DROPPED.includes(k))
+			a.push('-e', k);
 	}
 	return { args: stateArgs(o).concat(a, '--', s.command, s.args || []),
 		env };
@@ -93,6 +98,7 @@ class ProcessManager extends EventEmitter {
 	// the commands), supervisorArgs (more options of hp-supervise),
 	// events (['output', 'metrics']: process:output, process:metrics),
 	// audit (a file every event is appended to: --audit).
+	// config (an hp.conf(5) to keep, -f) and its profile (--profile).
 	constructor(options) {
 		super();
 		this.options = Object.assign({}, options);
@@ -128,6 +134,8 @@ class ProcessManager extends EventEmitter {
 			o.events && o.events.length ? ['--events',
 			[].concat(o.events).join(',')] : [],
 			o.audit ? ['--audit', path.resolve(String(o.audit))] : [],
+			o.config ? ['-f', o.config] : [],
+			o.profile ? ['--profile', o.profile] : [],
 			o.supervisorArgs || []);
 		const child = spawn(file, args, { env: envOf(o),
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });

@@ -759,6 +759,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	pid_t holder;
 
 	memset(&s, 0, sizeof s);
+	s.readyfd = -1;
 	s.st = st;
 	s.pid = getpid();
 	s.born = hp_mono_ms();
@@ -852,11 +853,19 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		hp_warnx("%s", msg);
 	if (o->cmd != NULL)
 		hp_super_runcmd(&s, o->cmd);
-	if (ready != -1) {
+	/* Ready once what the configuration starts has started (watch.c). */
+	if (ready != -1 && s.nboot > 0)
+		s.readyfd = ready;
+	else if (ready != -1) {
 		(void)!write(ready, "1", 1);
 		close(ready);
 	}
 	loop(&s);
+	if (s.readyfd != -1) {
+		(void)!write(s.readyfd, "1", 1);
+		close(s.readyfd);
+		s.readyfd = -1;
+	}
 	/* Whatever is still queued is refused: nobody is left to do it. */
 	s.exiting = !s.shutdown;
 	s.shutdown = 1;

@@ -19,3 +19,8 @@ const pm = new hp.ProcessManager({ stateDir: '/s' });
 const all: IPty[] = [t, l, a, pm.terminal('sh'), pm.launch('git'),
 	pm.attach('work')];
 console.log(all.length);
+// Every verb takes a timeout, its request's deadline.
+pm.stop('web', { timeout: '200ms' }).then((r: hp.VerbResult) => r.ok);
+pm.signal('HUP', ['a', 'b'], { timeout: 500 })
+    .then((r: hp.VerbResult[]) => r.length);
+pm.send('echo', { hi: 1 }, { timeout: '1s' }).then((r) => r.pid);

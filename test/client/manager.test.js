@@ -288,8 +288,10 @@ test('events: [\'output\'] brings a process:output a line, out and err ' +
 	await quiet.start();
 	await quiet.spawn({ name: 'talk', command: 'sh', args: ['-c',
 		'echo one; exec sleep 100'] });
-	await waitUntil(() => fs.readFileSync(path.join(s.stateDir, 'q',
-	    'procs', 'talk', 'log'), 'utf8').includes('one'), 10000, 'log');
+	// The log is made with the first line written to it.
+	const qlog = path.join(s.stateDir, 'q', 'procs', 'talk', 'log');
+	await waitUntil(() => fs.existsSync(qlog) &&
+	    fs.readFileSync(qlog, 'utf8').includes('one'), 10000, 'log');
 	await quiet.stop('talk');
 	assert.ok(!heard.includes('process:output'));
 });

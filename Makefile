@@ -97,6 +97,8 @@ FUZZCC = clang
 FUZZ_TIME = 60
 SOAK_TIME = 180
 SOAK_PROCS = 500
+SOAK_ROUNDS = 200
+SOAK_LINKS = 4000
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic \
 	-Werror -Ilib -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
@@ -267,9 +269,13 @@ fuzz: $(FUZZBIN)
 	@sh test/fuzz/run $(FUZZ_TIME) $(FUZZ)
 
 # make soak: SOAK_PROCS services under one supervisor crash at random
-# for SOAK_TIME seconds; nothing may be lost or leak (test/soak).
+# for SOAK_TIME seconds; nothing may be lost or leak (test/soak). Then
+# SOAK_ROUNDS rounds of SIGKILL of the supervisor in an hp-spawn, a
+# restart and a reload, no copy and no orphan after any, and a chain of
+# SOAK_LINKS services, each after the one before (test/soak-kill).
 soak: $(BIN)
-	@bash test/soak $(SOAK_TIME) $(SOAK_PROCS)
+	@s=0; bash test/soak $(SOAK_TIME) $(SOAK_PROCS) || s=1; \
+	    bash test/soak-kill $(SOAK_ROUNDS) $(SOAK_LINKS) || s=1; exit $$s
 
 # make memcheck: make check with every command under valgrind.
 memcheck: $(BIN) test/unit/run test/httpd test/sockd test/loadgen \

@@ -152,6 +152,29 @@ END
 	[ "$(evcount app process:started)" -eq 0 ]
 }
 
+@test "a chain listed in order starts a turn at a time: a stop is heard meanwhile, and wins" {
+	command -v strace >/dev/null || fail "strace is not installed"
+	for k in $(seq 1 12); do
+		printf '[service l%d]\nexec = sleep 60\n' "$k"
+		[ "$k" -eq 1 ] || printf 'after = l%d\n' $((k - 1))
+	done >c.conf
+	# Each fork of the supervisor returns 300 ms late: 3.6 s for all.
+	strace -o strace.out -e trace=clone,clone3 \
+	    -e inject=clone:delay_exit=300000 \
+	    hp-supervise --ready-fd 5 -f c.conf 5>ready >fg.out 2>fg.err 3>&- &
+	track $!
+	wait_until 10 st_is l1 state running
+	# Heard within its 2 s while the chain starts, not once it has.
+	run hp-supervise -t 2s stop l12
+	[ "$status" -eq 0 ]
+	[ "$(st l10 state)" != running ]
+	# Ready once the rest has started; the stop asked for holds.
+	wait_until 20 grep -q 1 ready
+	wait_until 5 st_is l11 state running
+	[ "$(state_of l12)" = stopped ]
+	[ "$(evcount l12 process:started)" -eq 0 ]
+}
+
 @test "health: a check that passes makes the process healthy" {
 	freeport
 	fg

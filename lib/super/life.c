@@ -315,6 +315,9 @@ hp_life(struct hp_super *s, struct hp_proc *p, int ev)
 	const struct row *r;
 	int old = p->state, t;
 
+	/* A start of start-up still to come: anything else decides. */
+	if (p->boot && ev != HP_EV_RESUME)
+		hp_watch_unboot(s, p);
 	ev = refine(s, p, ev);
 	hp_audit_by(s, p, ev);		/* whom a start asked now is for */
 	/* A stop asked ends its probes, whatever the state. */

@@ -416,6 +416,24 @@ forget_removed(struct hp_super *s)
 			i++;
 }
 
+/*
+ * What the configuration starts has started: whoever waits for it is
+ * told, once (-b and --ready-fd; READY=1 to our NOTIFY_SOCKET, unless
+ * we are already on our way out).
+ */
+void
+hp_super_booted(struct hp_super *s)
+{
+	if (!s->booted && !s->shutdown)
+		hp_notify_self("READY=1");
+	s->booted = 1;
+	if (s->readyfd != -1) {
+		(void)!write(s->readyfd, "1", 1);
+		close(s->readyfd);
+		s->readyfd = -1;
+	}
+}
+
 static int
 anylive(struct hp_super *s)
 {
@@ -822,6 +840,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	pid_t holder;
 
 	memset(&s, 0, sizeof s);
+	s.readyfd = -1;
 	s.st = st;
 	s.fwfd = -1;
 	s.pid = getpid();
@@ -924,15 +943,15 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	s.by.cause = HP_BY_NONE;
 	if (o->cmd != NULL)
 		hp_super_runcmd(&s, o->cmd);
-	hp_notify_self("READY=1");
-	if (ready != -1) {
-		(void)!write(ready, "1", 1);
-		close(ready);
-	}
+	/* Ready once what the configuration starts has started (watch.c). */
+	s.readyfd = ready;
+	if (s.nboot == 0)
+		hp_super_booted(&s);
 	loop(&s);
 	/* Whatever is still queued is refused: nobody is left to do it. */
 	s.exiting = !s.shutdown;
 	s.shutdown = 1;
+	hp_super_booted(&s);	/* ended before: whoever waits is told */
 	hp_super_control(&s);
 	forget_removed(&s);
 	sweep();

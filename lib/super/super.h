@@ -115,6 +115,7 @@ struct hp_proc {
 	/* after=: watch.c */
 	int		 ix;		/* its place in procs[], the graph's */
 	int		 released;	/* in the queue of release */
+	int		 boot;		/* ... to start there, at start-up */
 	/* kin.c: its whole tree: its cgroup, or the descendants seen */
 	char		*cg;		/* its cgroup's directory, or NULL */
 	struct hp_kin	*kin;		/* seen outside its process group */
@@ -195,6 +196,9 @@ struct hp_super {
 	long long	 retry_at;	/* mono ms to try again */
 	struct hp_proc	**rel;		/* released, to look at: a ring */
 	int		 nrel, relhead, relcap;
+	int		 nboot;		/* of them, starts of start-up */
+	int		 readyfd;	/* told once they are done, or -1 */
+	int		 booted;	/* they are: READY=1 said */
 	/* kin.c */
 	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
 	/* fwatch.c: the system's word of changes, or looks (fwpolled) */
@@ -362,6 +366,11 @@ void	hp_watch_release(struct hp_super *, struct hp_proc *);
 struct hp_proc *hp_watch_next_held(struct hp_super *);
 			/* one that was released and may start, or NULL */
 void	hp_watch_forget(struct hp_super *, struct hp_proc *);
+void	hp_watch_boot(struct hp_super *, struct hp_proc *);
+			/* a start of start-up: in the queue, on the loop's turn */
+void	hp_watch_unboot(struct hp_super *, struct hp_proc *);
+void	hp_super_booted(struct hp_super *);	/* -b, READY=1: told */
+			/* that start done, or no longer to be done */
 void	hp_watch_work(struct hp_super *);	/* a turn's worth of starts */
 int	hp_watch_pending(const struct hp_super *);	/* 1: more to do */
 void	hp_sproc_ready(struct hp_super *, struct hp_proc *);

@@ -445,7 +445,10 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 	if (n == 0) {
 		n = hp_unit_add(s, sp, v, HP_INSTANCES_MAX + 1);
 		for (i = 0; i < n && !s->shutdown; i++)
-			hp_life(s, v[i], HP_EV_RESUME);
+			if (first)
+				hp_watch_boot(s, v[i]);
+			else
+				hp_life(s, v[i], HP_EV_RESUME);
 		return 0;
 	}
 	old = spectext(&v[0]->spec);
@@ -472,7 +475,7 @@ hp_unit_apply(struct hp_super *s, struct hp_spec *sp, int first)
 	for (i = 0; i < n; i++) {
 		if (same) {
 			if (first && !hp_life_live(v[i]) && !s->shutdown)
-				hp_life(s, v[i], HP_EV_RESUME);
+				hp_watch_boot(s, v[i]);
 			continue;
 		}
 		one = hp_xcalloc(1, sizeof *one);

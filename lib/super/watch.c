@@ -326,6 +326,16 @@ ring(struct hp_super *s)
  * releases the next the same way, so that a chain of any length is a
  * queue, never a recursion, and the loop turns between its links.
  */
+/* d to the end of the queue of release. */
+static void
+queue(struct hp_super *s, struct hp_proc *d)
+{
+	if (s->nrel == s->relcap)
+		ring(s);
+	s->rel[(s->relhead + s->nrel++) % s->relcap] = d;
+	d->released = 1;
+}
+
 static void
 release(struct hp_super *s, const struct hp_proc *q)
 {
@@ -338,11 +348,38 @@ release(struct hp_super *s, const struct hp_proc *q)
 		d = s->procs[dep[i]];
 		if (d->state != HP_ST_HELD || d->released)
 			continue;
-		if (s->nrel == s->relcap)
-			ring(s);
-		s->rel[(s->relhead + s->nrel++) % s->relcap] = d;
-		d->released = 1;
+		queue(s, d);
 	}
+}
+
+/*
+ * The processes of the configuration are started the same way at
+ * start-up, a turn's worth at a time: a long list, or a chain listed in
+ * order (each free to start once the one before runs), does not keep
+ * requests and signals waiting until the last one has started.
+ */
+void
+hp_watch_boot(struct hp_super *s, struct hp_proc *p)
+{
+	if (p->released)
+		return;
+	queue(s, p);
+	p->boot = 1;
+	s->nboot++;
+}
+
+/*
+ * One start of start-up done, or forgotten, or decided otherwise (a stop
+ * or a start asked for it first: life.c): the last one tells.
+ */
+void
+hp_watch_unboot(struct hp_super *s, struct hp_proc *p)
+{
+	if (!p->boot)
+		return;
+	p->boot = 0;
+	if (--s->nboot == 0)
+		hp_super_booted(s);
 }
 
 void
@@ -377,6 +414,8 @@ hp_watch_next_held(struct hp_super *s)
 		if (d == NULL)
 			continue;	/* forgotten meanwhile */
 		d->released = 0;
+		if (d->boot)
+			return d;	/* its resume: admission, or held */
 		if (d->state == HP_ST_HELD && hp_watch_blocker(s, d) == NULL)
 			return d;
 	}
@@ -393,6 +432,7 @@ hp_watch_forget(struct hp_super *s, struct hp_proc *p)
 	for (i = 0; p->released && i < s->nrel; i++)
 		if (s->rel[(s->relhead + i) % s->relcap] == p)
 			s->rel[(s->relhead + i) % s->relcap] = NULL;
+	hp_watch_unboot(s, p);
 	s->regraph = 1;
 }
 
@@ -412,6 +452,7 @@ hp_watch_work(struct hp_super *s)
 
 	while (!s->shutdown && (d = hp_watch_next_held(s)) != NULL) {
 		hp_life(s, d, HP_EV_RESUME);
+		hp_watch_unboot(s, d);
 		if (++n >= RELEASE_MAX || hp_mono_ms() >= end)
 			break;
 	}

@@ -560,6 +560,8 @@ main(int argc, char **argv)
 		bench_health();
 	if (want(argc, argv, "super"))
 		bench_super();
+	if (want(argc, argv, "chain"))
+		bench_chains();
 	if (want(argc, argv, "detect"))
 		bench_detect(bindir, argv[2]);
 	if (want(argc, argv, "pty"))

@@ -16,6 +16,7 @@ void	bare_memory(long long *, long long *);	/* of a bare process */
 
 void	bench_detect(const char *, const char *);	/* detect.c */
 void	bench_super(void);				/* super.c */
+void	bench_chains(void);				/* super.c */
 void	bench_pty(void);				/* pty.c */
 pid_t	on_pty(char **, char **, int, int, int *);
 			/* argv, envp, cols, rows: on a terminal; master fd */

@@ -329,8 +329,10 @@ test('events: [\'output\'] brings a process:output a line, out and err ' +
 	await quiet.start();
 	await quiet.spawn({ name: 'talk', command: 'sh', args: ['-c',
 		'echo one; exec sleep 100'] });
-	await waitUntil(() => fs.readFileSync(path.join(s.stateDir, 'q',
-	    'procs', 'talk', 'log'), 'utf8').includes('one'), 10000, 'log');
+	// The log is made with the first line written to it.
+	const qlog = path.join(s.stateDir, 'q', 'procs', 'talk', 'log');
+	await waitUntil(() => fs.existsSync(qlog) &&
+	    fs.readFileSync(qlog, 'utf8').includes('one'), 10000, 'log');
 	await quiet.stop('talk');
 	assert.ok(!heard.includes('process:output'));
 });
@@ -391,6 +393,43 @@ test('shutdown() ends its supervisor even when the verb cannot reach ' +
 	const r = await pm.shutdown();
 	assert.deepStrictEqual(r, { running: false, code: 0, signal: null });
 	assert.ok(!alive(sup.pid) && !alive(a.pid));
+});
+
+test('a verb given up on while the supervisor was stopped is not ' +
+    'carried out after SIGCONT', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const ev = record(pm);
+	await pm.start();
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'] });
+	const db = await pm.spawn({ name: 'db', command: 'sleep',
+		args: ['100'] });
+	process.kill(pm.pid, 'SIGSTOP');
+	t.after(() => pm.pid && process.kill(pm.pid, 'SIGCONT'));
+	// Each request carries its deadline: 200 ms from now.
+	const late = [pm.stop('web', { timeout: 200 }),
+		pm.restart('web', { timeout: '200ms' }),
+		pm.signal('TERM', ['db'], { timeout: 200 })];
+	for (const p of late)
+		await rejects(p, 'timeout', 1);
+	process.kill(pm.pid, 'SIGCONT');
+	await waitUntil(() => (pm.stderr.match(/past its deadline/g) ||
+	    []).length === 3, 10000, 'three requests refused');
+	for (const [name, pid] of [['web', web.pid], ['db', db.pid]]) {
+		const now = await pm.status(name);
+		assert.strictEqual(now.state, 'running');
+		assert.strictEqual(now.pid, pid);
+		assert.ok(alive(pid));
+	}
+	assert.deepStrictEqual(names(ev, 'web'), ['process:started',
+		'process:ready']);
+	assert.deepStrictEqual(names(ev, 'db'), ['process:started',
+		'process:ready']);
+	// One within its deadline is carried out.
+	const r = await pm.stop('web', { timeout: '10s' });
+	assert.strictEqual(r.state, 'stopped');
+	assert.ok(!alive(web.pid));
 });
 
 test('without start(), hp-spawn starts a supervisor of its own',

@@ -327,6 +327,11 @@ export interface DetectOptions extends ClientOptions {
 }
 
 export interface VerbOptions {
+	/** How long the verb waits for its answer (hp-supervise -t), and
+	 * the deadline of its request: one the supervisor reads after it
+	 * (it was stopped, or busy) is not carried out, and the verb
+	 * rejects with code timeout. By default, the command's patience
+	 * (the stop timeouts of the names and a few seconds). */
 	timeout?: Duration;
 }
 
@@ -359,7 +364,10 @@ export class ProcessManager extends EventEmitter {
 	restart(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	remove(name: string, o?: VerbOptions): Promise<VerbResult>;
 	remove(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
-	signal(sig: string | number, name: string): Promise<VerbResult>;
+	signal(sig: string | number, name: string, o?: VerbOptions):
+	    Promise<VerbResult>;
+	signal(sig: string | number, names: string[], o?: VerbOptions):
+	    Promise<VerbResult[]>;
 	/**
 	 * Run command once (type system, restart no) and wait for its end,
 	 * as execFile() does: resolves whatever its exit status; stdout and
@@ -374,7 +382,8 @@ export class ProcessManager extends EventEmitter {
 	/** n instances: added, or taken away; the others untouched. */
 	scale(name: string, n: number, o?: VerbOptions): Promise<VerbResult>;
 	/** Resolves with the answer: the pid the message went to. */
-	send(name: string, message: unknown): Promise<VerbResult>;
+	send(name: string, message: unknown, o?: VerbOptions):
+	    Promise<VerbResult>;
 	list(names?: string[]): Promise<ProcessInfo[]>;
 	status(name: string): Promise<ProcessInfo>;
 	health(checks?: string[]): Promise<any>;

@@ -264,18 +264,18 @@ class ProcessManager extends EventEmitter {
 		return this._verb('remove', name, timeout(o));
 	}
 
-	signal(sig, name) {
+	signal(sig, name, o) {
 		return run('hp-supervise', stateArgs(this.options).concat(
-		    'signal', String(sig), [].concat(name)), this.options)
-		    .then((r) => Array.isArray(name) ? r : r[0]);
+		    timeout(o), 'signal', String(sig), [].concat(name)),
+		    this.options).then((r) => Array.isArray(name) ? r : r[0]);
 	}
 
 	// Send message, any JSON value, to the node process name: its
 	// answer, as stop() gives one ({name, ok, pid}).
-	send(name, message) {
+	send(name, message, o) {
 		return run('hp-supervise', stateArgs(this.options).concat(
-		    'send', name, JSON.stringify(message)), this.options)
-		    .then((r) => r[0]);
+		    timeout(o), 'send', name, JSON.stringify(message)),
+		    this.options).then((r) => r[0]);
 	}
 
 	// hp-ls --json: every process, or the named ones.
@@ -376,6 +376,11 @@ class ProcessManager extends EventEmitter {
 	}
 }
 
+// o.timeout: the verb's -t, how long it waits for its answer, and the
+// deadline its request carries (hp(7), control: version 2): a request
+// the supervisor reads after it, stopped or busy until then, is not
+// carried out, and the verb rejects with code timeout. Without it, the
+// command's own patience (the stop timeouts of the names) is both.
 function timeout(o) {
 	return o && o.timeout !== undefined ? ['-t', dur(o.timeout)] : [];
 }

@@ -24,3 +24,8 @@ pm.save('/s/saved.conf').then((r: hp.SaveResult) =>
     console.log(r.file, r.processes));
 pm.startup({ format: 'systemd', user: true, write: false }).then(
     (r: hp.StartupResult) => console.log(r.path, r.commands.join('\n')));
+// Every verb takes a timeout, its request's deadline.
+pm.stop('web', { timeout: '200ms' }).then((r: hp.VerbResult) => r.ok);
+pm.signal('HUP', ['a', 'b'], { timeout: 500 })
+    .then((r: hp.VerbResult[]) => r.length);
+pm.send('echo', { hi: 1 }, { timeout: '1s' }).then((r) => r.pid);

@@ -23,12 +23,15 @@ static const char synopsis[] =
     "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
     "[-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
-    "start|stop|restart|remove|reload name ...\n"
+    "start|stop|restart|remove|reload name|pattern|all ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] scale name n\n"
-    "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] signal sig "
+    "name|pattern|all ...\n"
+    "       hp-supervise [--json] [-S dir] wait name|pattern|all state "
+    "[-t timeout]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
     "       hp-supervise [--json] [-S dir] status|reload\n"
-    "       hp-supervise [--json] [-S dir] send name json";
+    "       hp-supervise [--json] [-S dir] send name|pattern|all json";
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
@@ -359,6 +362,8 @@ unanswered(char **replies, int n)
 	return k;
 }
 
+static int	report(struct hp_state *, char **, char **, int, int);
+
 /*
  * VERB for every name: through the supervisor; with none, stop, signal
  * and remove are done here on the recorded process (direct.c) and start
@@ -369,10 +374,9 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
     char **names, int n, long long timeout)
 {
 	struct hp_buf b = { 0 };
-	struct hp_json j;
-	char **replies, took[HP_LINE_MAX];
+	char **replies;
 	long long end;
-	int i, try, failed = 0, started = 0, direct;
+	int i, try, started = 0, direct;
 
 	direct = strcmp(v, "stop") == 0 || strcmp(v, "remove") == 0 ||
 	    strcmp(v, "signal") == 0;
@@ -396,7 +400,19 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 		    hp_mono_ms() < end; )
 			poll(NULL, 0, 5);
 	}
-	b.len = 0;
+	hp_buf_free(&b);
+	return report(st, replies, names, n, started);
+}
+
+/* The answers, one a process: lines, or a JSON array; replies freed. */
+static int
+report(struct hp_state *st, char **replies, char **names, int n, int started)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char took[HP_LINE_MAX];
+	int i, failed = 0;
+
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	for (i = 0; i < n; i++) {
@@ -416,6 +432,35 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	free(replies);
 	hp_stdout_close();
 	return failed ? HP_EXIT_FAIL : HP_EXIT_OK;
+}
+
+/*
+ * wait: until every process named (a NAME of instances: each of them) is
+ * in state, for timeout ms at most (0: as long as it takes).
+ */
+static int
+wait_verb(struct hp_state *st, char **names, int n, const char *state,
+    long long timeout, const char *after)
+{
+	struct hp_buf *said;
+	char **refs, **replies;
+	int i, nr;
+
+	refs = hp_info_expand(st, names, n, &nr);
+	for (i = 0; i < nr; i++)
+		if (hp_state_proc(st, refs[i]) == -1)
+			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
+			    "process", refs[i]);
+	said = hp_xcalloc((size_t)nr, sizeof *said);
+	replies = hp_xcalloc((size_t)nr, sizeof *replies);
+	(void)hp_wait(st, refs, nr, state, timeout > 0 ? timeout : -1,
+	    after, said);
+	for (i = 0; i < nr; i++)
+		replies[i] = said[i].p;		/* freed by report */
+	free(said);
+	i = report(st, replies, refs, nr, 0);
+	hp_argv_free(refs);
+	return i;
 }
 
 static int
@@ -574,8 +619,8 @@ main(int argc, char **argv)
 	struct hp_getopt g = { 0 };
 	struct hp_state st;
 	struct stat sb;
-	const char *stdir = NULL, *v, *sig = NULL;
-	char *send = NULL;
+	const char *stdir = NULL, *v, *sig = NULL, *state = NULL, *after = "";
+	char *send = NULL, **names;
 	char conf[HP_PATH_MAX], allow[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	struct hp_superopt o;
 	struct hp_spec cmd;
@@ -583,7 +628,7 @@ main(int argc, char **argv)
 	struct hp_conf cf;
 	struct hp_allow al;
 	long long timeout = 0, n;
-	int ch, bg = 0, i, r;
+	int ch, bg = 0, i, r, nn;
 
 	hp_progname = "hp-supervise";
 	hp_argv0 = argv[0];
@@ -655,6 +700,7 @@ main(int argc, char **argv)
 			if (hp_duration(g.arg, &timeout) == -1 ||
 			    timeout <= 0 || timeout > (1LL << 40))
 				hp_usage(synopsis, "bad timeout: %s", g.arg);
+			after = g.arg;
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
@@ -740,6 +786,24 @@ main(int argc, char **argv)
 		sig = argv[1];
 		argv++;
 		argc--;
+	} else if (strcmp(v, "wait") == 0) {
+		/* wait NAME STATE -t DUR, as scripts write it, too. */
+		if (argc == 5 && (strcmp(argv[3], "-t") == 0 ||
+		    strcmp(argv[3], "--timeout") == 0)) {
+			after = argv[4];
+			if (hp_duration(after, &timeout) == -1 ||
+			    timeout <= 0 || timeout > (1LL << 40))
+				hp_usage(synopsis, "bad timeout: %s", after);
+			argc -= 2;
+		}
+		if (argc != 3)
+			hp_usage(synopsis, "wait wants a name and a state");
+		if (!hp_wait_known(argv[2]))
+			hp_usage(synopsis, "wait: unknown state: %s (starting, "
+			    "running, ready, reloading, backoff, stopping, "
+			    "stopped, exited, failed)", argv[2]);
+		state = argv[2];
+		argc--;
 	} else if (strcmp(v, "send") == 0) {
 		if (argc != 3)
 			hp_usage(synopsis, "send wants a name and a message");
@@ -753,7 +817,7 @@ main(int argc, char **argv)
 	} else
 		hp_usage(synopsis, "unknown verb: %s", v);
 	for (i = 1; i < argc; i++)
-		if (!hp_ref_ok(argv[i]))
+		if (!hp_match_ok(argv[i]))
 			hp_usage(synopsis, "invalid name: %s", argv[i]);
 	if (hp_state_resolve(&st, stdir) == -1)
 		hp_die("state directory");
@@ -765,9 +829,11 @@ main(int argc, char **argv)
 		if (strcmp(v, "reload") == 0 || send != NULL)
 			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
 			    "runs for %s", st.dir);
-		if (strcmp(v, "scale") == 0)
-			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
-			    "process", argv[1]);
+		if (strcmp(v, "scale") == 0 || state != NULL ||
+		    hp_match_pattern(argv[1]))
+			hp_fail(HP_EXIT_FAIL, "not-found", "%s: %s", argv[1],
+			    hp_match_pattern(argv[1]) ? "no process matches" :
+			    "no such process");
 	}
 	if (hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
 	    strcmp(v, "restart") == 0, &error) == -1)
@@ -782,7 +848,14 @@ main(int argc, char **argv)
 	if (send != NULL && hp_state_supervisor(&st) <= 0)
 		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs "
 		    "for %s", st.dir);
-	r = verb(&st, v, sig, send, argv + 1, argc - 1, timeout);
+	/* all and patterns: what they match now, each asked on its own. */
+	if (hp_match(&st, argv + 1, argc - 1, &names, &nn, &error) == -1)
+		hp_fail_error(&error);
+	if (state != NULL)
+		r = wait_verb(&st, names, nn, state, timeout, after);
+	else
+		r = verb(&st, v, sig, send, names, nn, timeout);
+	hp_argv_free(names);
 	free(send);
 	return r;
 }

@@ -50,6 +50,9 @@ section(char *line, int *type, char *name, char *msg, size_t n)
 	line = trim(sp + 1);
 	if (!hp_name_ok(line))
 		return snprintf(msg, n, "invalid name: %s", line), -1;
+	if (hp_name_reserved(line))
+		return snprintf(msg, n, "reserved name: %s (the verbs of "
+		    "hp-supervise take it for every process)", line), -1;
 	hp_copy(name, HP_NAME_MAX + 1, line);
 	return 0;
 }

@@ -829,11 +829,14 @@ main(int argc, char **argv)
 		if (strcmp(v, "reload") == 0 || send != NULL)
 			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
 			    "runs for %s", st.dir);
-		if (strcmp(v, "scale") == 0 || state != NULL ||
-		    hp_match_pattern(argv[1]))
-			hp_fail(HP_EXIT_FAIL, "not-found", "%s: %s", argv[1],
-			    hp_match_pattern(argv[1]) ? "no process matches" :
-			    "no such process");
+		/* No process at all: a pattern or all matches nothing. */
+		if (hp_match(&st, argv + 1, argc - 1, &names, &nn,
+		    &error) == -1)
+			hp_fail_error(&error);
+		hp_argv_free(names);
+		if (strcmp(v, "scale") == 0 || state != NULL)
+			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
+			    "process", argv[1]);
 	}
 	if (hp_state_need(&st, stdir, strcmp(v, "start") == 0 ||
 	    strcmp(v, "restart") == 0, &error) == -1)

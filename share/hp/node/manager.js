@@ -203,12 +203,13 @@ class ProcessManager extends EventEmitter {
 	}
 
 	// A verb of hp-supervise on names: the answer for name, or the
-	// array of answers when names is an array.
+	// array of answers when names is an array, 'all' or a pattern
+	// ('web-*'): one for each process matched.
 	_verb(verb, names, more) {
 		const list = [].concat(names);
 		return run('hp-supervise', stateArgs(this.options).concat(
 		    more || [], verb, list), this.options).then((r) =>
-		    Array.isArray(names) ? r : r[0]);
+		    many(names) ? r : r[0]);
 	}
 
 	stop(name, o) {
@@ -239,7 +240,16 @@ class ProcessManager extends EventEmitter {
 	signal(sig, name) {
 		return run('hp-supervise', stateArgs(this.options).concat(
 		    'signal', String(sig), [].concat(name)), this.options)
-		    .then((r) => Array.isArray(name) ? r : r[0]);
+		    .then((r) => many(name) ? r : r[0]);
+	}
+
+	// Until name (each of its instances, each process 'all' or a pattern
+	// matches) is in state ('running', 'ready', 'stopped' ...): the array
+	// of {name, ok, state, pid}. Rejects with the code timeout after
+	// o.timeout, with not-found for a name nobody has.
+	wait(name, state, o) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    timeout(o), 'wait', name, state), this.options);
 	}
 
 	// Send message, any JSON value, to the node process name: its
@@ -322,6 +332,12 @@ class ProcessManager extends EventEmitter {
 		return require('./detached').attach(name,
 		    Object.assign({}, this.options, o));
 	}
+}
+
+// Names the answer to which is an array: several, 'all', a pattern.
+function many(names) {
+	return Array.isArray(names) || names === 'all' ||
+	    /[*?[]/.test(names);
 }
 
 function timeout(o) {

@@ -19,3 +19,11 @@ const pm = new hp.ProcessManager({ stateDir: '/s' });
 const all: IPty[] = [t, l, a, pm.terminal('sh'), pm.launch('git'),
 	pm.attach('work')];
 console.log(all.length);
+// all and patterns answer for each process matched, a name for itself.
+const many: Promise<hp.VerbResult[]> = pm.restart('all');
+const some: Promise<hp.VerbResult[]> = pm.stop('web-*');
+const one: Promise<hp.VerbResult> = pm.restart('web');
+const sig: Promise<hp.VerbResult[]> = pm.signal('HUP', 'web:[12]');
+const waited: Promise<hp.WaitResult[]> = pm.wait('web', 'ready',
+	{ timeout: 1000 });
+console.log(many, some, one, sig, waited);

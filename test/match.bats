@@ -17,13 +17,18 @@ pid_of() {
 	st "$1" pid
 }
 
-@test "restart all: every process restarted, one answer each" {
+# three: api, web-1 and web-2, their pids in api, w1 and w2.
+three() {
 	spawn -n api -- sleep 1000
 	api=$PID
 	spawn -n web-1 -- sleep 1000
 	w1=$PID
 	spawn -n web-2 -- sleep 1000
 	w2=$PID
+}
+
+@test "restart all: every process restarted, one answer each" {
+	three
 	run --separate-stderr hp-supervise restart all
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
@@ -40,12 +45,7 @@ pid_of() {
 }
 
 @test "stop 'web-*' stops exactly the matching ones and says which" {
-	spawn -n api -- sleep 1000
-	api=$PID
-	spawn -n web-1 -- sleep 1000
-	w1=$PID
-	spawn -n web-2 -- sleep 1000
-	w2=$PID
+	three
 	spawn -n webby -- sleep 1000
 	run --separate-stderr hp-supervise stop 'web-*'
 	[ "$status" -eq 0 ]

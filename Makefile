@@ -33,11 +33,13 @@ HP_LDFLAGS = $(SAN_$(SANITIZE))
 
 # lib/ is four layers, one archive each, linked top-down: a call from a
 # layer to a later one in this list fails to link (hp.h; make lint).
+# lib/sys/ is of the base layer: what only some systems have.
 BASEOBJ = lib/base/err.o lib/base/mem.o lib/base/map.o lib/base/opt.o lib/base/io.o \
 	lib/base/time.o lib/base/parse.o lib/base/json.o lib/base/jsonraw.o \
-	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/base/platform.o \
-	lib/base/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
-	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o
+	lib/base/kv.o lib/base/lock.o lib/base/fifo.o lib/sys/platform.o \
+	lib/sys/cgroup.o lib/base/proc.o lib/base/tree.o lib/base/tty.o \
+	lib/base/log.o lib/base/sig.o lib/base/user.o lib/base/breaker.o \
+	lib/sys/dirwatch.o
 MODELOBJ = lib/model/state.o lib/model/spec.o lib/model/keys.o \
 	lib/model/specenv.o lib/model/termenv.o lib/model/limit.o \
 	lib/model/allow.o lib/model/after.o \
@@ -49,16 +51,16 @@ CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
 	lib/client/logs.o lib/client/top.o lib/client/topdraw.o \
 	lib/client/direct.o lib/client/chan.o lib/client/fg.o \
-	lib/client/match.o lib/client/wait.o
+	lib/client/probe.o lib/client/match.o lib/client/wait.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
-	lib/super/node.o lib/super/slimit.o lib/super/init.o \
+	lib/super/audit.o lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
-	lib/super/vtcsi.o lib/super/vtquery.o
+	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o
 LIBOBJ = $(BASEOBJ) $(MODELOBJ) $(CLIENTOBJ) $(SUPEROBJ)
 LIBBASE = lib/base/libbase.a
 LIBMODEL = lib/model/libmodel.a
@@ -130,7 +132,7 @@ test/bench/bench.o test/bench/super.o test/bench/pty.o \
 test/bench/metrics.o: test/bench/bench.h
 test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
-lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
+lib/client/probe.o lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
 $(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
 	lib/super/super.h \
@@ -210,7 +212,7 @@ $(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/client/detect.h lib/super/super.h \
     lib/model/check.h lib/client/term.h lib/super/sterm.h lib/super/vt.h
 	rm -rf $(FUZZ_DIR)/lib
 	mkdir -p $(FUZZ_DIR)/lib/base $(FUZZ_DIR)/lib/model \
-	    $(FUZZ_DIR)/lib/client $(FUZZ_DIR)/lib/super
+	    $(FUZZ_DIR)/lib/client $(FUZZ_DIR)/lib/super $(FUZZ_DIR)/lib/sys
 	for f in $(LIBOBJ:.o=); do \
 	    $(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c \
 	    -o $(FUZZ_DIR)/$$f.o $$f.c || exit 1; \

@@ -397,7 +397,8 @@ static int
 install(struct hp_tools *ts, const char *verb, const char *id)
 {
 	const struct hp_tool *t = hp_tools_find(ts, id);
-	char prog[HP_PATH_MAX], **argv, **envp, buf[8192];
+	char **argv, **envp, buf[8192];
+	struct hp_pick pk;
 	struct hp_buf in = { 0 }, pv = { 0 }, b = { 0 };
 	struct hp_envpath ep;
 	struct hp_login lg;
@@ -409,14 +410,22 @@ install(struct hp_tools *ts, const char *verb, const char *id)
 	ssize_t k;
 	pid_t pid;
 
-	argv = strcmp(verb, "install") == 0 ? t->install : t->update;
-	if (argv == NULL || argv[0] == NULL)
+	envpath(&ep, &lg, 0);
+	hp_tools_pick(&pk, t, verb[0] == 'u', &ep, NULL);
+	if ((argv = pk.argv) == NULL && pk.why[0] == '\0')
 		hp_fail(HP_EXIT_FAIL, "not-found", "%s: no %s command in the "
 		    "registry", id, verb);
-	envpath(&ep, &lg, 0);
-	if (hp_envpath_which(&ep, argv[0], prog, sizeof prog) == -1)
+	if (argv == NULL)
+		hp_fail(HP_EXIT_FAIL, "not-found", "%s: no %s command known "
+		    "for this system: %s", id, verb, pk.why);
+	if (pk.prog[0] == '\0')
 		hp_fail(HP_EXIT_NOTFOUND, "not-installed", "%s: %s: installer "
 		    "not found", id, argv[0]);
+	/* Never sudo: the caller knows whether to be root. */
+	if (pk.sys != NULL && pk.sys->root && geteuid() != 0)
+		hp_fail(HP_EXIT_FAIL, "permission", "%s: %s (%s) must run as "
+		    "root; run it as root, as %s does not use sudo", id,
+		    argv[0], pk.sys->name, hp_progname);
 	envp = hp_envpath_environ(&ep, &pv);
 	if (hp_pipe(p, 0) == -1)
 		hp_die("pipe");
@@ -428,7 +437,7 @@ install(struct hp_tools *ts, const char *verb, const char *id)
 	sp.fd[2] = p[1];
 	if ((pid = hp_spawn(&sp)) == -1)
 		hp_fail(hp_exec_status(errno), "exec-failed", "%s: %s: %s", id,
-		    prog, strerror(errno));
+		    pk.prog, strerror(errno));
 	close(p[1]);
 	pfd.fd = p[0];
 	pfd.events = POLLIN;

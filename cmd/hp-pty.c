@@ -51,6 +51,8 @@ static struct hp_launch launched;
 static struct hp_relay relay;
 static const char *ttyname_;
 
+#define PROBE_MS	5000	/* a launched tool's version probe, at most */
+
 static int
 number(const char *s, const char *what)
 {
@@ -308,13 +310,34 @@ started(struct hp_fg *f)
 		hp_warn("raw mode");
 }
 
+/* The version probe's answer, or its time is up: told, then unwatched. */
+static void
+probed(struct hp_relay *r, int late)
+{
+	if (hp_launch_probed(&launched, late, 0) == 0)
+		r->aux = -1;
+}
+
+/* The launch is told; then its version is probed, beside the relay. */
+static void
+announce(pid_t pid)
+{
+	if (launched.id[0] == '\0')
+		return;
+	hp_launch_announce(&launched, pid, keep.lock != -1 ? keep.name : NULL,
+	    told_st);
+	if (hp_launch_probe(&launched, PROBE_MS) == 0) {
+		relay.aux = launched.fd;
+		relay.aux_at = launched.deadline;
+		relay.auxcall = probed;
+	}
+}
+
 /* After the hello: the tool's launch is told, before any output. */
 static void
 told(struct hp_fg *f)
 {
-	if (launched.id[0] != '\0')
-		hp_launch_announce(&launched, f->r->id.pid, keep.lock != -1 ?
-		    keep.name : NULL, told_st);
+	announce(f->r->id.pid);
 }
 
 static void
@@ -346,6 +369,7 @@ runfg(struct hp_spec *sp, struct hp_spawn *sw, const char *name,
 	relay.stop_timeout = sp->stop_timeout;
 	if ((n = hp_fg_run(&f, &error)) == -1)
 		hp_fail_error(&error);
+	(void)hp_launch_probed(&launched, 0, 1);
 	cleanup();
 	return n;
 }
@@ -424,14 +448,14 @@ run(struct hp_spec *sp, struct hp_state *st, const char *stdir,
 	    HP_P_PID) == -1 || hp_pidfile_write(file, &ident) == -1))
 		hp_warn("%s: write pid", keep.name);
 	status(cols, rows);
-	if (launched.id[0] != '\0')
-		hp_launch_announce(&launched, pid, keep.lock != -1 ?
-		    keep.name : NULL, told_st);
+	announce(pid);
 	if (tty && hp_tty_raw(0) == -1)
 		hp_warn("raw mode");
 	relay.pid = pid;
 	if ((s = hp_relay_run(&relay)) == -1)
 		hp_die("relay");
+	/* A probe still at work is waited for, up to its time. */
+	(void)hp_launch_probed(&launched, 0, 1);
 	cleanup();
 	return WIFSIGNALED(s) ? 128 + WTERMSIG(s) : WEXITSTATUS(s);
 }

@@ -19,9 +19,9 @@ static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
     "[--parent pid] [--exit-with-stdin] [--max-procs n] "
     "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file] [--ready-fd n] [--events what]\n"
+    "[--allow file] [--ready-fd n] [--events what] [--audit file]\n"
     "       hp-supervise --init [--json] [-S dir] [-f file] [--allow file] "
-    "[-- command [arg ...]]\n"
+    "[--audit file] [-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
     "start|stop|restart|remove|reload name|pattern|all ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] scale name n\n"
@@ -35,7 +35,8 @@ static const char synopsis[] =
 
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
-	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS
+	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
+	O_AUDIT
 };
 
 static const struct hp_opt longopts[] = {
@@ -47,7 +48,7 @@ static const struct hp_opt longopts[] = {
 	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
 	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
 	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
-	{ "events", 1, O_EVENTS },
+	{ "events", 1, O_EVENTS }, { "audit", 1, O_AUDIT },
 	{ NULL, 0, 0 }
 };
 
@@ -622,6 +623,7 @@ main(int argc, char **argv)
 	const char *stdir = NULL, *v, *sig = NULL, *state = NULL, *after = "";
 	char *send = NULL, **names;
 	char conf[HP_PATH_MAX], allow[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	char audit[HP_PATH_MAX];
 	struct hp_superopt o;
 	struct hp_spec cmd;
 	struct hp_admit a;
@@ -663,6 +665,11 @@ main(int argc, char **argv)
 			break;
 		case O_ALLOW:
 			o.allow = absolute(allow, g.arg);
+			break;
+		case O_AUDIT:
+			if (g.arg[0] == '\0')
+				hp_usage(synopsis, "--audit: an empty path");
+			o.audit = absolute(audit, g.arg);
 			break;
 		case O_PARENT:
 			n = strtoll(g.arg, NULL, 10);
@@ -757,9 +764,10 @@ main(int argc, char **argv)
 	}
 	v = argv[0];
 	if (o.conf != NULL || o.parent > 0 || o.watch_stdin || bg || o.init ||
-	    o.allow != NULL || o.ready != -1 || o.events != 0)
+	    o.allow != NULL || o.ready != -1 || o.events != 0 ||
+	    o.audit != NULL)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
-		    "--exit-with-stdin", v);
+		    "--exit-with-stdin, --audit", v);
 	if (o.admit != NULL)
 		hp_usage(synopsis, "%s takes none of --max-procs, "
 		    "--max-memory, --max-load, --queue-timeout", v);

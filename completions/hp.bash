@@ -170,7 +170,7 @@ _hp_supervise()
 	_hp_words
 	case $prev in
 	-S|--state-dir) _hp_dirs; return ;;
-	-f|--config|--allow)
+	-f|--config|--allow|--audit)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -185,7 +185,7 @@ _hp_supervise()
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
 		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
-		--events)
+		--events|--audit)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -201,8 +201,8 @@ _hp_supervise()
 			_hp_reply "-b --background --implicit --json -S --state-dir
 			    -f --config --parent --exit-with-stdin --init -t
 			    --timeout --max-procs --max-memory --max-load
-			    --queue-timeout --allow --ready-fd --events -h --help
-			    -V --version"
+			    --queue-timeout --allow --ready-fd --events --audit -h
+			    --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send scale wait"
@@ -255,7 +255,8 @@ _hp_spec_keys="dir env env-allow clear-env user group umask restart stop-signal 
 	health-timeout health-start health-retries health-restart
 	node node-args limit-as limit-nofile limit-cpu limit-nproc limit-core
 	memory-max cpu-max limit-interval cols rows scrollback quiet
-	listen listen-mode listen-owner instances ready watchdog"
+	listen listen-mode listen-owner instances ready watchdog
+	watch watch-ignore watch-delay"
 
 # After "--": the command, then its own arguments. 1: no "--" yet.
 _hp_command()

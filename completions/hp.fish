@@ -96,7 +96,7 @@ function __hp_supervise_args
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
                 --max-procs --max-memory --max-load --queue-timeout --allow \
-                --ready-fd --events
+                --ready-fd --events --audit
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -163,6 +163,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l max-procs -x -d 'Proces
 complete -c hp-supervise -n __hp_supervise_needs_verb -l ready-fd -x -d 'Say on this descriptor when ready'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l events -x -a 'output metrics output,metrics' -d 'With --json, output and metrics events too'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l allow -r -F -d 'Run only the programs this file lists'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l audit -r -F -d 'Append every event to this file too'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-memory -x -d 'Start only with this much memory available'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l max-load -x -d 'Start only with the load at most this'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l queue-timeout -x -d 'How long a start may wait'
@@ -200,7 +201,8 @@ function __hp_spec_keys
         health-timeout health-start health-retries health-restart \
         node node-args limit-as limit-nofile limit-cpu limit-nproc \
         limit-core memory-max cpu-max limit-interval cols rows scrollback \
-        quiet listen listen-mode listen-owner instances ready watchdog
+        quiet listen listen-mode listen-owner instances ready watchdog \
+        watch watch-ignore watch-delay
 end
 
 complete -c hp-spawn -f

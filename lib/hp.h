@@ -40,7 +40,7 @@
 #define HP_REF_MAX	(HP_NAME_MAX + 4)	/* NAME:I */
 #define HP_PATH_MAX	1024
 #define HP_LINE_MAX	4000	/* a control or event line: below PIPE_BUF */
-#define HP_PROTO	2	/* the control protocol's version (hp(7)) */
+#define HP_PROTO	3	/* the control protocol's version (hp(7)) */
 
 /* The out-of-memory death does not return: let the compiler know. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -190,6 +190,7 @@ const char *hp_signame(int);			/* "TERM", or "?" */
 int	hp_split(const char *, char ***, int *); /* -1 and message */
 const char *hp_split_error(void);		/* why the last split failed */
 void	hp_quote(struct hp_buf *, const char *);/* one word, re-splittable */
+char	**hp_argv_dup(char *const *);		/* NULL: NULL */
 void	hp_argv_free(char **);
 long long hp_backoff(int, long long, long long, unsigned);
 						/* attempt, min, max, rnd */
@@ -296,6 +297,12 @@ int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
+/* dirwatch.c: word of changes in directories (inotify); -1 ENOSYS: poll */
+int	hp_dirwatch_open(void);		/* a descriptor to poll, CLOEXEC */
+int	hp_dirwatch_add(int, const char *);	/* its id; -1 ENOSPC: limit */
+void	hp_dirwatch_rm(int, int);
+int	hp_dirwatch_read(int, void (*)(void *, int, const char *, int, int),
+	    void *);	/* fn(arg, id, name, a dir came, id gone) each: 0, -1 */
 /* cgroup v2 (Linux): a group per process, so that its whole tree ends */
 int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
 int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */
@@ -386,6 +393,9 @@ int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
 		/* members now, at most n; all 1: its session and group too
 		   (a look at every process): count, -1 ENOSYS */
 int	hp_tree_signal(const struct hp_tree *, int);	/* count, -1 */
+int	hp_tree_signal_each(const struct hp_tree *, int,
+	    void (*)(void *, pid_t, const struct hp_pstat *), void *);
+				/* the same, each member read told */
 int	hp_tree_kill(const struct hp_tree *);	/* SIGKILL to all of it */
 void	hp_tree_forget(void);		/* the next look is a fresh one */
 void	hp_tree_names(const struct hp_kin *, int, char *, size_t);
@@ -580,6 +590,9 @@ struct hp_spec {
 	long long	quiet;		/* ms of silence that is "quiet" */
 	/* held sockets, instances, the readiness protocol of systemd */
 	char		**listen;	/* addresses, passed from fd 3 up */
+	char		**watch;	/* restarted on a change under these */
+	char		**watch_ignore;	/* fnmatch(3) patterns not watched */
+	long long	watch_delay;	/* ms of quiet after a change */
 	int		listen_mode;	/* of a unix: socket */
 	char		*listen_owner;	/* USER[:GROUP] of a unix: socket */
 	int		instances;	/* NAME:1 ... NAME:N; 0: one, NAME */
@@ -683,6 +696,7 @@ void	hp_allow_free(struct hp_allow *);
 struct hp_superconf {
 	long long	 metrics_interval;	/* ms; 0: no samples kept */
 	char		*metrics_listen;	/* tcp://H:P, unix:PATH, NULL */
+	char		*audit;		/* the audit file, or NULL */
 };
 struct hp_superkey;
 const struct hp_superkey *hp_superkey_at(int);	/* in order; NULL: end */
@@ -758,6 +772,11 @@ int	hp_envpath_login(struct hp_login *, const char *, long long, int);
 				/* cache dir, timeout ms, use cache; -1 */
 
 /* event.c: publishing events and following them */
+struct hp_gap {			/* lines a file refused: */
+	unsigned long	 n;		/* how many */
+	unsigned long long first, last;	/* their seqs */
+	int		 tell;		/* it takes lines again: say so */
+};
 struct hp_events {
 	const struct hp_state *st;
 	unsigned long long seq;
@@ -769,16 +788,21 @@ struct hp_events {
 	struct hp_sub	*sub;
 	int		 echo;		/* also to stdout, one line each */
 	int		 echo_want;	/* and these to stdout: HP_WANT_* */
-	unsigned long	 lost;		/* lines events.log refused ... */
-	unsigned long long lost_first, lost_last;	/* ... their seqs */
-	int		 tell;		/* it takes lines again: say so */
+	struct hp_gap	 lost;		/* lines events.log refused */
+	int		 auditfd;	/* --audit: every line, kept; or -1 */
+	char		*audit;		/* its path, or NULL */
+	struct hp_gap	 alost;		/* lines the audit file refused */
 };
 enum { HP_WANT_OUTPUT = 1, HP_WANT_METRICS = 2 };	/* asked for */
 struct pollfd;
 int	hp_events_open(struct hp_events *, const struct hp_state *);
+int	hp_events_audit(struct hp_events *, const char *);
+				/* path: (re)opened for appending; -1 errno */
 void	hp_events_close(struct hp_events *);
 void	hp_event_begin(struct hp_events *, struct hp_json *, const char *);
 void	hp_event_publish(struct hp_events *, struct hp_json *);
+void	hp_event_record(struct hp_events *, struct hp_json *);
+				/* to the files only, no subscriber */
 void	hp_event_begin_to(struct hp_events *, struct hp_json *,
 	    const char *);		/* an event only for those who want */
 void	hp_event_publish_to(struct hp_events *, struct hp_json *, int);
@@ -1005,6 +1029,7 @@ struct hp_superopt {
 	const struct hp_admit *admit;	/* NULL: the defaults */
 	int		 events;	/* HP_WANT_* to stdout too (--json) */
 	long long	 metrics_interval;	/* ms; hp.conf may change it */
+	const char	*audit;		/* --audit FILE (absolute), or NULL */
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */

@@ -220,7 +220,7 @@ hd() {
 @test "a probe that hangs or forks is killed with its whole group" {
 	fake hangs "echo \$\$ >'$BATS_TEST_TMPDIR/hangs.pid'; exec sleep 100"
 	fake forks "sleep 100 & echo \$! >'$BATS_TEST_TMPDIR/forks.pid'; echo forks 2.1"
-	fake session "ps -o sid= -p \$\$ | tr -d ' ' >'$BATS_TEST_TMPDIR/sid'; echo \$\$ >'$BATS_TEST_TMPDIR/pid'; [ -t 0 ] || echo notty 1.1"
+	fake session "ps -o sid= -p \$\$ | tr -d ' ' >'$BATS_TEST_TMPDIR/sid'; echo \$PPID >'$BATS_TEST_TMPDIR/pid'; [ -t 0 ] || echo notty 1.1"
 	tool hangs
 	tool forks
 	tool session
@@ -233,7 +233,9 @@ hd() {
 	[ "$(echo "$output" | json 'j[0].probe_ms >= 2000 && j[0].probe_ms < 10000')" = "true" ]
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/hangs.pid")" 2>/dev/null
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/forks.pid")" 2>/dev/null
+	# Its session is its probe's own: the worker that started it leads it.
 	[ "$(cat "$BATS_TEST_TMPDIR/sid")" = "$(cat "$BATS_TEST_TMPDIR/pid")" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/sid")" != "$(ps -o sid= -p $$ | tr -d ' ')" ]
 }
 
 # daemon MODE: a --version that leaves a daemon by a double fork (the
@@ -489,4 +491,114 @@ printf '#!/bin/sh\\necho lambda 4.2.0\\n' >'$BIN/lambda'; chmod 755 '$BIN/lambda
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | json 'j.map((t) => t.error).join()')" = \
 	    "no version in its output,no version in its output,no version in its output" ]
+}
+
+@test "a regex slow even on 4 KiB is matched in the probe's worker: -t ends it" {
+	# Some seconds of glibc's search over 4096 v, whatever the machine;
+	# matched in hp-detect itself it would end "no version", never on -t.
+	fake slowre 'head -c 65000 /dev/zero | tr "\0" v'
+	tool slowre 'version-regex = ((v{1,43}){1,43})+x'
+	fake quick 'echo quick 1.0'
+	tool quick
+	hd -t 1s --no-cache --json slowre quick
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j.map((t) => t.installed + ":" + t.version + ":" + t.error).join()')" = \
+	    "true:null:timed out after 1000 ms,true:1.0:undefined" ]
+	# Nothing of the probe is left: the worker (a fork of ours, with
+	# our command line) is gone.
+	run pgrep -f "hp-detect -t 1s --no-cache --json slowre"
+	[ "$status" -eq 1 ]
+}
+
+# pm NAME: a fake package manager on PATH (before the system's) that
+# records its argv in BATS_TEST_TMPDIR/NAME.argv; nothing is installed.
+pm() {
+	fake "$1" "echo \"\$*\" >>'$BATS_TEST_TMPDIR/$1.argv'; echo '$1 50%'"
+}
+
+@test "install: this system's package manager first, then the line for any system" {
+	[ "$(uname -s)" = Linux ]
+	pm apt-get
+	pm dnf
+	pm npm
+	tool both 'install.linux-apt = apt-get install -y both-pkg' \
+	    'install.linux-dnf = dnf install -y both-pkg' \
+	    'install.macos-brew = brew install both' 'install = npm i -g both'
+	tool fedora 'install.linux-dnf = dnf install -y fedora-pkg' \
+	    'update.linux-dnf = dnf upgrade -y fedora-pkg' \
+	    'install = npm i -g fedora'
+	tool anyos 'install.linux-pacman = pacman -S anyos' \
+	    'install = npm i -g anyos'
+	hd --json install both
+	[ "$status" -eq 0 ]
+	[ "$(echo "${lines[0]}" | json 'j.event + " " + j.line')" = "cli-tool:install-progress apt-get 50%" ]
+	hd install fedora
+	[ "$status" -eq 0 ]
+	hd update fedora
+	[ "$status" -eq 0 ]
+	# No pacman here: the line for any system.
+	hd install anyos
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/apt-get.argv")" = "install -y both-pkg" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/dnf.argv")" = "install -y fedora-pkg
+upgrade -y fedora-pkg" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/npm.argv")" = "i -g anyos" ]
+}
+
+@test "install: none known for this system is said, and nothing runs" {
+	[ "$(uname -s)" = Linux ]
+	pm brew
+	tool macos 'install.macos-brew = brew install macos' \
+	    'install.freebsd-pkg = pkg install -y macos'
+	tool zyp 'install.linux-zypper = hp-no-zypper-here install zyp'
+	hd --json install macos
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"error":{"code":"not-found","message":"macos: no install command known for this system: only for macos-brew, freebsd-pkg"}}' ]
+	[ "$stderr" = "hp-detect: macos: no install command known for this system: only for macos-brew, freebsd-pkg" ]
+	hd update macos
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-detect: macos: no update command in the registry" ]
+	# A line for this OS whose package manager is not here: none known.
+	hd install zyp
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "hp-detect: zyp: no install command known for this system: zypper not found" ]
+	[ ! -e "$BATS_TEST_TMPDIR/brew.argv" ]
+}
+
+@test "install: a system's line that needs root is refused to others, never run with sudo" {
+	# As root (CI is), a user of ours is tried through setpriv.
+	[ "$(id -u)" -eq 0 ]
+	pm apt-get
+	pm npm
+	tool kit 'install.linux-apt = apt-get install -y kit' \
+	    'install.macos-brew = brew install kit'
+	tool anyos 'install = npm i -g anyos'
+	chmod -R a+rX "$BATS_TEST_TMPDIR"
+	chmod a+w "$BATS_TEST_TMPDIR"
+	local d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+	nobody() {
+		run --separate-stderr timeout 20 setpriv --reuid=65534 \
+		    --regid=65534 --clear-groups env HOME="$HOME" \
+		    hp-detect "$@"
+	}
+	nobody --json install kit
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = permission ]
+	[ "$stderr" = "hp-detect: kit: apt-get (linux-apt) must run as root; run it as root, as hp-detect does not use sudo" ]
+	[ ! -e "$BATS_TEST_TMPDIR/apt-get.argv" ]
+	# What any system runs is run as the caller, root or not.
+	nobody install anyos
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/npm.argv")" = "i -g anyos" ]
+	# As root, it runs.
+	hd install kit
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/apt-get.argv")" = "install -y kit" ]
+	# A registry's sudo is refused when it is read.
+	tool sudo 'install = sudo apt-get install sudo'
+	hd install sudo
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "hp-detect: warning: $HP_REGISTRY:13: sudo or doas (run hp-detect as root instead): install: entry skipped
+hp-detect: sudo: unknown tool" ]
 }

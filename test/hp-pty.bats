@@ -440,13 +440,73 @@ tools_env() {
 	# env = is split into words, as in hp.conf.
 	[ "${lines[1]}" = $'x: x y\r' ]
 	hp-pty -t alpha </dev/null 2>"$T/err" >/dev/null
-	[ "$(json 'j.event + " " + j.id + " " + j.path + " " + j.terminal' \
-	    <"$T/err")" = "cli-tool:launched alpha $T/bin/alphatool alpha" ]
+	[ "$(head -n 1 "$T/err" | json 'j.event + " " + j.id + " " + j.path + " " + j.terminal')" = \
+	    "cli-tool:launched alpha $T/bin/alphatool alpha" ]
+	# Its version, not cached, is probed after: none in "alpha on --version".
+	[ "$(sed -n 2p "$T/err" | json 'j.event + " " + j.version')" = \
+	    "cli-tool:version null" ]
 	run sh -c 'hp-pty --json -t alpha </dev/null 2>/dev/null'
 	[ "$(echo "${lines[0]}" | json 'j.event + " " + j.tool')" = \
 	    "cli-tool:launched Alpha" ]
 	[ "${lines[1]}" = $'alpha on \r' ]
 	[ "${lines[2]}" = $'x: x y\r' ]
+}
+
+# A tool whose --version waits for "$T/go": its probe is slow until then.
+slow_version() {
+	tools_env
+	printf '%s\n' '#!/bin/sh' \
+	    'if [ "$1" = --version ]; then' \
+	    "	while [ ! -e '$T/go' ]; do sleep 0.01; done" \
+	    '	echo "slowv 3.1.4"; exit 0' 'fi' \
+	    'echo hello; read x; echo "bye $x"' >"$T/bin/slowv"
+	chmod 755 "$T/bin/slowv"
+	printf '%s\n' '[tool slowv]' 'name = Slow' 'command = slowv' \
+	    >>"$T/tools.conf"
+}
+
+err_has() {
+	grep -q -- "$1" "$T/err"
+}
+
+@test "hp-pty -t: the version is probed after the launch, then told as cli-tool:version" {
+	slow_version
+	start_fed --json -t slowv
+	# The program speaks while its probe still waits: nothing of the
+	# launch waited for it.
+	wait_until 10 out_has hello
+	[ "$(head -n 1 "$T/out" | json 'j.event + " " + j.version')" = \
+	    "cli-tool:launched null" ]
+	! err_has cli-tool:version
+	touch "$T/go"
+	wait_until 10 err_has cli-tool:version
+	[ "$(json '[j.event, j.id, j.tool, j.version, j.pid > 0, j.path].join(" ")' \
+	    <"$T/err")" = "cli-tool:version slowv Slow 3.1.4 true $T/bin/slowv" ]
+	echo x >&5
+	wait_until 10 out_has "bye x"
+	exec 5>&-
+	wait "$PTY_PID"
+	# The cache learnt it: the next launch says it at once.
+	run hp-detect --json slowv
+	[ "$(echo "$output" | json 'j[0].version + " " + j[0].cache')" = \
+	    "3.1.4 cache" ]
+	run sh -c 'echo y | hp-pty --json -t slowv 2>/dev/null'
+	[ "$(echo "${lines[0]}" | json 'j.event + " " + j.version')" = \
+	    "cli-tool:launched 3.1.4" ]
+}
+
+@test "hp-pty -t: a program that ends first waits for its probe; a supervisor hears of it" {
+	slow_version
+	hp-supervise -b
+	touch "$T/go"
+	run sh -c "echo z | hp-pty -t slowv 2>'$T/err'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"bye z"* ]]
+	[ "$(sed -n 2p "$T/err" | json 'j.event + " " + j.version')" = \
+	    "cli-tool:version 3.1.4" ]
+	wait_until 10 grep -q '"cli-tool:version"' "$HP_STATE_DIR/events.log"
+	[ "$(grep '"cli-tool:version"' "$HP_STATE_DIR/events.log" |
+	    json 'j.id + " " + j.version')" = "slowv 3.1.4" ]
 }
 
 @test "hp-pty -d -t: the supervisor keeps the tool's terminal" {

@@ -17,7 +17,7 @@ setup() {
 	run --separate-stderr hp-supervise -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what]" ]
+	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] [--audit file]" ]
 	[ "${#lines[@]}" -eq 9 ]
 	[ "${lines[3]}" = "       hp-supervise [--json] [-S dir] [-t timeout] scale name n" ]
 	run --separate-stderr hp-supervise --help
@@ -777,14 +777,20 @@ ask() {
 	echo "$answer"
 }
 
-@test "control: version 1 and 2 lines are taken, another version refused" {
+@test "control: version 1, 2 and 3 lines are taken, another version refused" {
 	fg
 	spawn -n web -- sleep 1000
 	[ "$(ask "t ping")" = '{"ok":true}' ]
 	[ "$(ask "@2 0 t ping")" = '{"ok":true}' ]
 	[ "$(ask "@2 $(( $(date +%s) * 1000 + 60000 )) t ping")" = '{"ok":true}' ]
-	[ "$(ask "@3 0 t stop web")" = \
+	[ "$(ask "@3 0 t 0 1 ping")" = '{"ok":true}' ]
+	[ "$(ask "@4 0 t stop web")" = \
 	    '{"ok":false,"code":"version","message":"protocol version not spoken here"}' ]
+	# Version 3 names its requester, UID PID, after the ID.
+	[ "$(ask "@3 0 t stop web")" = \
+	    '{"ok":false,"code":"usage","message":"bad command"}' ]
+	[ "$(ask "@3 0 t x 1 stop web")" = \
+	    '{"ok":false,"code":"usage","message":"bad command"}' ]
 	[ "$(ask "@2 soon t stop web")" = \
 	    '{"ok":false,"code":"usage","message":"bad command"}' ]
 	[ "$(st web state)" = running ]

@@ -121,7 +121,7 @@ ended() {
 	[ "${stderr%%$'\n'*}" = "hp-supervise: --init runs in the foreground, on its own" ]
 	run --separate-stderr hp-supervise --init stop web
 	[ "$status" -eq 2 ]
-	[ "${stderr%%$'\n'*}" = "hp-supervise: stop takes none of -b, -f, --init, --parent, --exit-with-stdin" ]
+	[ "${stderr%%$'\n'*}" = "hp-supervise: stop takes none of -b, -f, --init, --parent, --exit-with-stdin, --audit" ]
 	run --separate-stderr hp-supervise --init --
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "hp-supervise: no command after --" ]

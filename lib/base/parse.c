@@ -531,6 +531,23 @@ hp_quote(struct hp_buf *b, const char *word)
 	hp_buf_addc(b, '"');
 }
 
+/* A copy of av, NULL-terminated; NULL for NULL. */
+char **
+hp_argv_dup(char *const *av)
+{
+	char **c;
+	size_t i, n = 0;
+
+	if (av == NULL)
+		return NULL;
+	while (av[n] != NULL)
+		n++;
+	c = hp_xcalloc(n + 1, sizeof *c);
+	for (i = 0; i < n; i++)
+		c[i] = hp_xstrdup(av[i]);
+	return c;
+}
+
 void
 hp_argv_free(char **av)
 {

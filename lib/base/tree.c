@@ -17,7 +17,7 @@
  * A process's tree is what it started and what those started, whatever
  * became of their process group or session: a worker that called setsid
  * or setpgid, a daemon that forked twice and whose middle process is
- * gone. Where the system has a sure way (a cgroup of its own: platform.c)
+ * gone. Where the system has a sure way (a cgroup of its own: cgroup.c)
  * the tree is the cgroup's members. Elsewhere it is found by ancestry:
  * the leader's session and process group, what the caller saw of the tree
  * before (known: a sampler remembers descendants between its looks), and
@@ -205,9 +205,14 @@ hp_tree_list(const struct hp_tree *t, struct hp_kin *out, int max, int all)
 
 #define MEMBERS	4096
 
-/* sig to every member of t and to its process group: how many members. */
+/*
+ * sig to t's process group, then to every member of t outside it (a
+ * signal comes once), each member read told to seen (when not NULL):
+ * how many members have it.
+ */
 int
-hp_tree_signal(const struct hp_tree *t, int sig)
+hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
+    pid_t, const struct hp_pstat *), void *arg)
 {
 	struct hp_kin *m = hp_xmalloc(MEMBERS * sizeof *m);
 	struct hp_pstat ps;
@@ -216,14 +221,26 @@ hp_tree_signal(const struct hp_tree *t, int sig)
 	if (t->leader > 1)
 		g = kill(-t->leader, sig) == 0;
 	n = hp_tree_list(t, m, MEMBERS, 1);
-	for (i = 0; i < n; i++)
-		/* Its group's have it already: a signal comes once. */
-		if (g && hp_pstat(m[i].pid, &ps) == 0 && ps.pgid == t->leader)
-			k++;
-		else
-			k += kill(m[i].pid, sig) == 0;
+	for (i = 0; i < n; i++) {
+		if (hp_pstat(m[i].pid, &ps) == 0) {
+			if (seen != NULL)
+				seen(arg, m[i].pid, &ps);
+			if (g && ps.pgid == t->leader) {
+				k++;
+				continue;
+			}
+		}
+		k += kill(m[i].pid, sig) == 0;
+	}
 	free(m);
 	return n == -1 ? -1 : k;
+}
+
+/* sig to every member of t and to its process group: how many members. */
+int
+hp_tree_signal(const struct hp_tree *t, int sig)
+{
+	return hp_tree_signal_each(t, sig, NULL, NULL);
 }
 
 /*

@@ -178,8 +178,9 @@ hp_client_send(struct hp_client *c, const char *fmt, ...)
 	size_t n;
 	int r;
 
-	r = snprintf(line, sizeof line, "@%d %lld %s ", HP_PROTO,
-	    c->deadline, c->id);
+	/* Who asks: said by us, for no FIFO can tell (hp(7), control). */
+	r = snprintf(line, sizeof line, "@%d %lld %s %ld %ld ", HP_PROTO,
+	    c->deadline, c->id, (long)getuid(), (long)getpid());
 	va_start(ap, fmt);
 	r += vsnprintf(line + r, sizeof line - (size_t)r, fmt, ap);
 	va_end(ap);

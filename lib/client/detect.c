@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +16,6 @@
 
 #include "hp.h"
 #include "client/detect.h"
-
-#define PROBE_MAX	(64 * 1024)	/* output beyond this is a flood */
-#define VERSION_SCAN	4096	/* of a probe's output, the version is in */
-#define DEFAULT_RE	"([0-9]+\\.[0-9]+(\\.[0-9]+)?)"
-#define EXEC_MARK	"hp-detect: exec failed: "
 
 static void
 cand(struct hp_result *r, const char *path, const char *source,
@@ -168,185 +162,6 @@ hp_detect_find(struct hp_result *r, const struct hp_tool *t,
 	hp_envpath_free(&own);
 }
 
-/*
- * A regex glibc can compile in reasonable memory: it copies the tree of
- * an atom for each + and each count of an interval, so nested ones grow
- * as a product ("((a+)+)+", "((a{99}){99}){99}" take gigabytes). Count
- * those copies, at most RE_NODES, with RE_DEPTH groups at most; refuse
- * adjacent duplications ("a+*") and back-references (\\1), which POSIX
- * leaves undefined in an ERE and which match in exponential time.
- */
-#define RE_NODES	4096
-#define RE_DEPTH	16
-
-/* At a duplication symbol: how many copies of the atom it makes; 0 bad. */
-static long
-copies(const char **pp)
-{
-	const char *p = *pp;
-	long n = 0, m;
-
-	*pp = p + 1;
-	if (*p == '*' || *p == '?')
-		return 1;
-	if (*p == '+')
-		return 2;
-	for (p++; *p >= '0' && *p <= '9' && n <= RE_NODES; p++)
-		n = n * 10 + (*p - '0');
-	if (*p == ',') {
-		for (m = 0, p++; *p >= '0' && *p <= '9' && m <= RE_NODES; p++)
-			m = m * 10 + (*p - '0');
-		if (p[-1] != ',')
-			n = m;
-		n++;		/* {n,} is n copies and a star */
-	}
-	if (*p != '}' || n > RE_NODES)
-		return 0;
-	*pp = p + 1;
-	return n > 0 ? n : 1;
-}
-
-/* Past the bracket expression at p, or NULL if it does not end. */
-static const char *
-bracket(const char *p)
-{
-	const char *e;
-
-	p += p[1] == '^' ? 2 : 1;
-	if (*p == ']')
-		p++;
-	for (; *p != ']'; p++) {
-		if (*p == '\0')
-			return NULL;
-		if (*p == '[' && strchr(":.=", p[1]) != NULL && p[1] != '\0') {
-			e = p + 2;
-			while (*e != '\0' && (e[0] != p[1] || e[1] != ']'))
-				e++;
-			if (*e == '\0')
-				return NULL;
-			p = e + 1;
-		}
-	}
-	return p + 1;
-}
-
-int
-hp_version_re_ok(const char *re)
-{
-	long size[RE_DEPTH + 1], last = 0, k;
-	const char *p = re;
-	int depth = 0, dup = 0;
-
-	size[0] = 0;
-	while (*p != '\0') {
-		if (*p == '*' || *p == '+' || *p == '?' || (*p == '{' &&
-		    p[1] >= '0' && p[1] <= '9')) {
-			if (dup || (k = copies(&p)) == 0)
-				return 0;
-			size[depth] += last * (k - 1);
-			last *= k;
-			dup = 1;
-		} else if (*p == '(') {
-			if (++depth > RE_DEPTH)
-				return 0;
-			size[depth] = last = dup = 0;
-			p++;
-		} else {
-			last = 1;
-			if (*p == '[') {
-				if ((p = bracket(p)) == NULL)
-					return 0;
-			} else {
-				if (*p == ')' && depth > 0)
-					last += size[depth--];
-				else if (*p == '|')
-					last = 0;
-				else if (*p == '\\' && p[1] >= '1' &&
-				    p[1] <= '9')
-					return 0;	/* back-reference */
-				else if (*p == '\\' && p[1] != '\0')
-					p++;
-				p++;
-			}
-			size[depth] += last;
-			dup = 0;
-		}
-		if (size[depth] > RE_NODES || last > RE_NODES)
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * The version in text: subexpression 1 of re (NULL: the default) into
- * ver, the line it is on into raw. Without a match, raw is the first
- * line and ver empty: -1. Only the first VERSION_SCAN bytes are looked
- * at: a regex search may take time quadratic in its text, or worse.
- */
-int
-hp_version_parse(const char *re, const char *whole, char *ver, size_t vn,
-    char *raw, size_t rn)
-{
-	char text[VERSION_SCAN + 1];
-	const char *ls, *le;
-	size_t n;
-	regmatch_t m[2];
-	regex_t rx;
-	int ok;
-
-	n = strnlen(whole, VERSION_SCAN);
-	memcpy(text, whole, n);
-	text[n] = '\0';
-	ver[0] = raw[0] = '\0';
-	if (re == NULL)
-		re = DEFAULT_RE;
-	if (!hp_version_re_ok(re) || regcomp(&rx, re, REG_EXTENDED) != 0)
-		return -1;
-	ok = regexec(&rx, text, 2, m, 0) == 0 && m[1].rm_so >= 0;
-	regfree(&rx);
-	if (ok) {
-		snprintf(ver, vn, "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
-		    text + m[1].rm_so);
-		for (ls = text + m[1].rm_so; ls > text && ls[-1] != '\n'; ls--)
-			;
-	} else
-		for (ls = text; *ls == '\n' || *ls == '\r'; ls++)
-			;
-	while (*ls == ' ' || *ls == '\t')
-		ls++;
-	le = ls + strcspn(ls, "\r\n");
-	while (le > ls && (le[-1] == ' ' || le[-1] == '\t'))
-		le--;
-	snprintf(raw, rn, "%.*s", (int)(le - ls), ls);
-	for (; *raw != '\0'; raw++)
-		if ((unsigned char)*raw < ' ')
-			*raw = ' ';
-	return ok ? 0 : -1;
-}
-
-/*
- * In the child: its own session, stdin /dev/null, stdout and stderr to
- * the pipe. Not hp_spawn: it waits for each exec, which would start the
- * probes one after the other; an exec that fails says so on the pipe.
- */
-static void
-child(char **argv, char **envp, int out, int cg)
-{
-	int null;
-
-	hp_sig_default();
-	setsid();
-	if (cg != -1)
-		(void)!write(cg, "0\n", 2);	/* its cgroup, first */
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(out, 2) == -1)
-		_exit(126);
-	hp_closefrom(3);
-	execve(argv[0], argv, envp);
-	dprintf(2, "%s%s\n", EXEC_MARK, strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
 /* The probe's cgroup, base/p-ID, and its cgroup.procs to join; or -1. */
 static int
 cgroup(struct hp_detect *d, struct hp_result *r)
@@ -364,63 +179,32 @@ cgroup(struct hp_detect *d, struct hp_result *r)
 static void
 start(struct hp_detect *d, struct hp_result *r, char **envp)
 {
-	char *argv[64], *def[] = { "--version", NULL }, **va;
-	sigset_t old;
-	int p[2], i, n = 0, cg;
+	int cg, e;
 
-	argv[n++] = r->path;
-	va = r->tool->vargs != NULL ? r->tool->vargs : def;
-	for (i = 0; va[i] != NULL && n < 63; i++)
-		argv[n++] = va[i];
-	argv[n] = NULL;
 	r->start = hp_mono_ms();
 	r->deadline = r->start + d->timeout;
 	r->state = 1;
-	if (hp_pipe(p, 0) == -1 || hp_nonblock(p[0]) == -1) {
-		snprintf(r->error, sizeof r->error, "pipe: %s",
-		    strerror(errno));
-		r->state = 2;
-		return;
-	}
 	cg = cgroup(d, r);
-	hp_sig_block(&old);
-	if ((r->pid = fork()) == 0)
-		child(argv, envp, p[1], cg);
-	i = errno;
-	hp_sig_restore(&old);
-	close(p[1]);
+	r->pid = hp_probe_start(r->tool, r->path, envp, cg, &r->fd);
+	e = errno;
 	if (cg != -1)
 		close(cg);
 	if (r->pid == -1) {
-		snprintf(r->error, sizeof r->error, "fork: %s", strerror(i));
-		close(p[0]);
+		snprintf(r->error, sizeof r->error, "probe: %s", strerror(e));
+		r->fd = -1;
 		r->state = 2;
-		return;
 	}
-	r->fd = p[0];
 }
 
-/* Read what is there; a flood ends the probe. */
+/* The worker's answer, if it is there; its end. */
 static void
 drain(struct hp_result *r)
 {
-	char buf[8192];
-	ssize_t n;
+	int k;
 
-	while (r->fd != -1 && (n = hp_read(r->fd, buf, sizeof buf)) != 0) {
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			break;
-		}
-		hp_buf_add(&r->out, buf, (size_t)n);
-		if (r->out.len > PROBE_MAX) {
-			snprintf(r->error, sizeof r->error,
-			    "output flood: more than %d bytes", PROBE_MAX);
-			r->state = 2;
-			return;
-		}
-	}
+	if (r->fd == -1 || (k = hp_probe_read(r->fd, &r->ans)) == -1)
+		return;
+	r->answered = k;
 	close(r->fd);
 	r->fd = -1;
 }
@@ -523,27 +307,20 @@ finish(struct hp_detect *d, struct hp_result *r)
 	r->fd = -1;
 	r->probe_ms = hp_mono_ms() - r->start;
 	r->checked = hp_wall_ms();
-	if (r->out.len > 0 && strncmp(r->out.p, EXEC_MARK,
-	    strlen(EXEC_MARK)) == 0) {
-		snprintf(r->error, sizeof r->error, "exec: %.*s",
-		    (int)strcspn(r->out.p + strlen(EXEC_MARK), "\n"),
-		    r->out.p + strlen(EXEC_MARK));
-		r->out.len = 0;
-	}
-	if (hp_version_parse(r->tool->regex, hp_buf_str(&r->out), r->version,
-	    sizeof r->version, r->raw, sizeof r->raw) == -1 &&
-	    r->error[0] == '\0' && r->pid > 0) {
+	if (r->answered) {
+		hp_copy(r->version, sizeof r->version, r->ans.version);
+		hp_copy(r->raw, sizeof r->raw, r->ans.raw);
+		if (r->error[0] == '\0')
+			hp_copy(r->error, sizeof r->error, r->ans.error);
+	} else if (r->error[0] == '\0' && r->pid > 0) {
+		/* The worker ended without a word: how. */
 		if (WIFSIGNALED(r->status))
-			snprintf(r->error, sizeof r->error, "killed by SIG%s",
-			    hp_signame(WTERMSIG(r->status)));
-		else if (WEXITSTATUS(r->status) != 0)
-			snprintf(r->error, sizeof r->error, "exit %d",
-			    WEXITSTATUS(r->status));
+			snprintf(r->error, sizeof r->error, "probe killed by "
+			    "SIG%s", hp_signame(WTERMSIG(r->status)));
 		else
-			snprintf(r->error, sizeof r->error,
-			    "no version in its output");
+			snprintf(r->error, sizeof r->error, "probe: exit %d",
+			    WEXITSTATUS(r->status));
 	}
-	hp_buf_free(&r->out);
 	r->state = 3;
 	if (d->done != NULL)
 		d->done(r, d->arg);

@@ -9,6 +9,14 @@
 
 /* tools.c: the registry of CLI tools (tools.conf, see hp-detect(1)) */
 #define HP_TOOLS_SYS	"/usr/local/share/hp/tools.conf"
+struct hp_system {		/* what install.NAME and update.NAME are for */
+	const char	*name;		/* linux-apt ... */
+	const char	*os;		/* uname's sysname */
+	const char	*prog;		/* its package manager */
+	int		 root;		/* it must run as root */
+};
+#define HP_NSYSTEMS	9
+extern const struct hp_system hp_systems[HP_NSYSTEMS];
 struct hp_tool {
 	char	 id[HP_NAME_MAX + 1];
 	char	*name;
@@ -18,8 +26,10 @@ struct hp_tool {
 	char	*regex;		/* ERE, subexpression 1 the version */
 	char	**dirs;		/* its own directories, ~ and $VAR/ allowed */
 	int	  ndirs;
-	char	**install;
+	char	**install;	/* any system's (npm, pip ...) */
 	char	**update;
+	char	**sysinstall[HP_NSYSTEMS];	/* install.SYSTEM */
+	char	**sysupdate[HP_NSYSTEMS];	/* update.SYSTEM */
 	char	**env;		/* NAME=VALUE added when it is launched */
 	int	  nenv;
 	int	  line;		/* of its [tool ID] */
@@ -38,7 +48,30 @@ void	hp_tools_default(struct hp_tools *, const char *);
 void	hp_tools_registry(char *, size_t, const char *);
 			/* the shipped one: $HP_REGISTRY, beside argv0, ours */
 const struct hp_tool *hp_tools_find(const struct hp_tools *, const char *);
+struct hp_pick {			/* the installer for this system */
+	char		**argv;		/* NULL: none */
+	const struct hp_system *sys;	/* NULL: any system's line */
+	char		 prog[HP_PATH_MAX];	/* argv[0] found, or "" */
+	char		 why[256];	/* without argv: why none */
+};
+void	hp_tools_pick(struct hp_pick *, const struct hp_tool *, int,
+	    const struct hp_envpath *, const char *);	/* update, sysname */
 void	hp_tools_free(struct hp_tools *);
+
+/* probe.c: one probe, in a worker of its own (hp-detect(1)) */
+struct hp_probe {			/* the worker's answer */
+	int	status;			/* the tool's wait status */
+	char	version[64];		/* "" unknown */
+	char	raw[256];		/* the line the version is on */
+	char	error[160];		/* "" none */
+};
+int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
+int	hp_version_parse(const char *, const char *, char *, size_t, char *,
+	    size_t);		/* re, text -> version, raw; -1 no match */
+pid_t	hp_probe_start(const struct hp_tool *, const char *, char **, int,
+	    int *);	/* path, envp, cgroup.procs or -1: worker, *fd */
+int	hp_probe_read(int, struct hp_probe *);
+			/* 1 answered, 0 ended without, -1 not yet */
 
 /* detect.c: where a tool is, its version; probes in a pool, a cache */
 struct hp_cand {
@@ -63,10 +96,10 @@ struct hp_result {
 	int		 ncand;
 	/* while it is probed */
 	int		 state;		/* 0 new, 1 running, 2 ending, 3 done */
-	pid_t		 pid;
-	int		 fd, exited, status;
+	pid_t		 pid;		/* its worker */
+	int		 fd, exited, status, answered;
 	long long	 start, deadline;
-	struct hp_buf	 out;
+	struct hp_probe	 ans;
 	char		*cg;		/* its cgroup, or NULL: ancestry */
 };
 struct hp_detect {
@@ -96,9 +129,6 @@ struct hp_dcache {
 };
 void	hp_detect_find(struct hp_result *, const struct hp_tool *,
 	    const struct hp_envpath *, int);	/* all: every candidate */
-int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
-int	hp_version_parse(const char *, const char *, char *, size_t, char *,
-	    size_t);		/* re, text -> version, raw; -1 no match */
 void	hp_detect_run(struct hp_detect *, const struct hp_envpath *);
 void	hp_detect_free(struct hp_detect *);
 
@@ -115,13 +145,28 @@ struct hp_launch {
 	char	id[HP_NAME_MAX + 1];
 	char	name[128];
 	char	path[HP_PATH_MAX];
-	char	version[64];		/* if the cache knows it */
+	char	version[64];		/* if the cache knows it, or probed */
+	/* told: the program, its terminal's name, the supervisor's */
+	pid_t	pid;
+	char	term[HP_NAME_MAX + 1];	/* "": none */
+	const struct hp_state *st;
+	/* its probe, after the launch */
+	struct hp_tools	 ts;		/* the registry, for r.tool */
+	struct hp_result r;
+	char	cachedir[HP_PATH_MAX];
+	pid_t	probe;			/* the worker */
+	int	fd;			/* its answer; -1 none running */
+	long long deadline;		/* mono ms */
 };
 int	hp_launch_find(struct hp_launch *, const char *, const char *,
 	    struct hp_spec *, struct hp_error *);
 				/* id, argv[0]: 0 found; -1 + error */
-void	hp_launch_announce(const struct hp_launch *, pid_t, const char *,
+void	hp_launch_announce(struct hp_launch *, pid_t, const char *,
 	    const struct hp_state *);	/* pid, terminal, state or NULL */
 				/* cli-tool:launched; terminal name */
+int	hp_launch_probe(struct hp_launch *, long long);
+			/* timeout ms: 0 its answer on ->fd; -1 none needed */
+int	hp_launch_probed(struct hp_launch *, int, int);
+			/* late, wait: cli-tool:version told 0; -1 not yet */
 
 #endif

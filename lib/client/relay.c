@@ -21,7 +21,7 @@
  */
 #define QUIET_MS	250
 
-enum { P_SIG, P_IN, P_MASTER, P_OUT, P_CTL, P_CHAN, P_N };
+enum { P_SIG, P_IN, P_MASTER, P_OUT, P_CTL, P_CHAN, P_AUX, P_N };
 
 /* The session's groups hear sig: the program's, and the foreground. */
 static void
@@ -216,6 +216,8 @@ events(struct hp_relay *r, struct pollfd *p)
 	p[P_CTL].events = POLLIN;
 	p[P_CHAN].fd = r->channel ? r->chan : -1;
 	p[P_CHAN].events = POLLIN;
+	p[P_AUX].fd = r->auxcall != NULL ? r->aux : -1;
+	p[P_AUX].events = POLLIN;
 	/* A poll() cut short by a signal says nothing: nor must they. */
 	for (ready = 0; ready < P_N; ready++)
 		p[ready].revents = 0;
@@ -248,6 +250,9 @@ timeout(const struct hp_relay *r)
 	if (r->channel && (n = hp_chan_next(r)) != -1 && (t == -1 ||
 	    n - now < t))
 		t = n - now;
+	if (r->auxcall != NULL && r->aux != -1 && r->aux_at > 0 &&
+	    (t == -1 || r->aux_at - now < t))
+		t = r->aux_at - now;
 	return t < -1 ? 0 : t > 60000 ? 60000 : (int)t;
 }
 
@@ -282,6 +287,9 @@ hp_relay_run(struct hp_relay *r)
 			control(r);
 		if (p[P_CHAN].fd != -1 && p[P_CHAN].revents)
 			hp_chan_read(r);
+		if (p[P_AUX].fd != -1 && (p[P_AUX].revents ||
+		    (r->aux_at > 0 && hp_mono_ms() >= r->aux_at)))
+			r->auxcall(r, p[P_AUX].revents == 0);
 		if (p[P_IN].fd != -1 && p[P_IN].revents)
 			fromin(r);
 		if (p[P_MASTER].fd != -1 && p[P_MASTER].revents & (POLLIN |

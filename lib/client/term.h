@@ -22,6 +22,9 @@ struct hp_relay {
 	void	(*control)(struct hp_relay *, char *);	/* a control line */
 	void	(*resized)(struct hp_relay *, int, int);	/* cols, rows */
 	void	*arg;		/* for control */
+	int	 aux;		/* one more descriptor to watch, or -1 */
+	long long aux_at;	/* mono ms it is late, or 0 */
+	void	(*auxcall)(struct hp_relay *, int);	/* readable, 1: late */
 	/*
 	 * hp-pty --control (chan.c): the program is not our child, a
 	 * channel to our caller carries frames both ways, and its end

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <errno.h>
 #include <regex.h>
@@ -26,14 +27,30 @@
  *	dirs = ~/.claude/local
  *	install = npm install -g @anthropic-ai/claude-code
  *	update = npm install -g @anthropic-ai/claude-code@latest
+ *	install.linux-apt = apt-get install -y git
  *	env = HIVE_INTEGRATION=1
  *
- * command, dirs and env may repeat, and command and dirs take several
- * words; the rest are set once. Words are split as exec lines are. A
+ * install and update serve any system; install.SYSTEM and update.SYSTEM
+ * one of hp_systems[] below, and come first there. command, dirs and
+ * env may repeat, and command and dirs take several words; the rest are
+ * set once. Words are split as exec lines are. A
  * later section with the same id replaces the earlier one entirely. A bad
  * line condemns its section, which is skipped and reported as FILE:LINE.
  */
 #define HP_TOOLS_FILE_MAX	(1024 * 1024)
+
+/* In the order they are tried where several are there. */
+const struct hp_system hp_systems[HP_NSYSTEMS] = {
+	{ "linux-apt", "Linux", "apt-get", 1 },
+	{ "linux-dnf", "Linux", "dnf", 1 },
+	{ "linux-pacman", "Linux", "pacman", 1 },
+	{ "linux-apk", "Linux", "apk", 1 },
+	{ "linux-zypper", "Linux", "zypper", 1 },
+	{ "macos-brew", "Darwin", "brew", 0 },
+	{ "freebsd-pkg", "FreeBSD", "pkg", 1 },
+	{ "openbsd-pkg", "OpenBSD", "pkg_add", 1 },
+	{ "netbsd-pkgin", "NetBSD", "pkgin", 1 },
+};
 
 static void
 addword(char ***v, int *n, const char *w)
@@ -46,11 +63,17 @@ addword(char ***v, int *n, const char *w)
 static void
 tool_free(struct hp_tool *t)
 {
+	int i;
+
 	hp_argv_free(t->cmd);
 	hp_argv_free(t->vargs);
 	hp_argv_free(t->dirs);
 	hp_argv_free(t->install);
 	hp_argv_free(t->update);
+	for (i = 0; i < HP_NSYSTEMS; i++) {
+		hp_argv_free(t->sysinstall[i]);
+		hp_argv_free(t->sysupdate[i]);
+	}
 	hp_argv_free(t->env);
 	free(t->name);
 	free(t->regex);
@@ -153,9 +176,20 @@ setkey(struct hp_tool *t, const char *k, const char *v)
 		free(t->regex);
 		t->regex = hp_xstrdup(v);
 	} else if (strcmp(k, "version-args") == 0 ||
-	    strcmp(k, "install") == 0 || strcmp(k, "update") == 0) {
+	    strcmp(k, "install") == 0 || strcmp(k, "update") == 0 ||
+	    strncmp(k, "install.", 8) == 0 || strncmp(k, "update.", 7) == 0) {
 		char ***dst = k[0] == 'v' ? &t->vargs : k[0] == 'i' ?
 		    &t->install : &t->update;
+
+		if (strchr(k, '.') != NULL) {
+			for (i = 0; i < HP_NSYSTEMS && strcmp(hp_systems[i].name,
+			    strchr(k, '.') + 1) != 0; i++)
+				;
+			if (i == HP_NSYSTEMS)
+				return "unknown system";
+			dst = k[0] == 'i' ? &t->sysinstall[i] :
+			    &t->sysupdate[i];
+		}
 
 		hp_argv_free(*dst);
 		*dst = NULL;
@@ -163,6 +197,10 @@ setkey(struct hp_tool *t, const char *k, const char *v)
 			return hp_split_error();
 		if (n == 0 && k[0] != 'v')
 			return "empty argv";
+		/* Who runs hp-detect decides whether it is root. */
+		if (k[0] != 'v' && (strcmp((*dst)[0], "sudo") == 0 ||
+		    strcmp((*dst)[0], "doas") == 0))
+			return "sudo or doas (run hp-detect as root instead)";
 	} else
 		return "unknown key";
 	return NULL;
@@ -333,6 +371,60 @@ hp_tools_registry(char *out, size_t n, const char *argv0)
 	if (hp_path(dir + strlen(dir), sizeof dir - strlen(dir),
 	    "/../share/hp/tools.conf") == 0 && stat(dir, &sb) == 0)
 		hp_copy(out, n, dir);
+}
+
+/*
+ * The install (update: update) line for this system, sysname as uname
+ * says (NULL: ours): the first line of a system of this OS whose package
+ * manager is on ep, else the line for any system. Without one, p->why.
+ */
+void
+hp_tools_pick(struct hp_pick *p, const struct hp_tool *t, int update,
+    const struct hp_envpath *ep, const char *sysname)
+{
+	char **line, **any = update ? t->update : t->install;
+	struct utsname u;
+	size_t n;
+	int i, ours = 0;
+
+	memset(p, 0, sizeof *p);
+	if (sysname == NULL)
+		sysname = uname(&u) == -1 ? "" : u.sysname;
+	for (i = 0; i < HP_NSYSTEMS; i++) {
+		line = update ? t->sysupdate[i] : t->sysinstall[i];
+		if (line == NULL || strcmp(hp_systems[i].os, sysname) != 0)
+			continue;
+		ours = 1;
+		if (hp_envpath_which(ep, hp_systems[i].prog, p->prog,
+		    sizeof p->prog) == 0) {
+			p->argv = line;
+			p->sys = &hp_systems[i];
+			return;
+		}
+		/* "apt-get, dnf not found" */
+		n = strlen(p->why);
+		snprintf(p->why + n, sizeof p->why - n, "%s%s", n ? ", " : "",
+		    hp_systems[i].prog);
+	}
+	if (any != NULL) {
+		p->argv = any;
+		p->why[0] = '\0';
+		if (hp_envpath_which(ep, any[0], p->prog, sizeof p->prog) == -1)
+			p->prog[0] = '\0';
+		return;
+	}
+	if (ours) {
+		n = strlen(p->why);
+		snprintf(p->why + n, sizeof p->why - n, " not found");
+		return;
+	}
+	/* Lines for other systems only, or none at all. */
+	for (i = 0; i < HP_NSYSTEMS; i++)
+		if ((update ? t->sysupdate[i] : t->sysinstall[i]) != NULL) {
+			n = strlen(p->why);
+			snprintf(p->why + n, sizeof p->why - n, "%s%s",
+			    n ? ", " : "only for ", hp_systems[i].name);
+		}
 }
 
 const struct hp_tool *

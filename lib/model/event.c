@@ -84,6 +84,7 @@ hp_events_open(struct hp_events *ev, const struct hp_state *st)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->st = st;
+	ev->auditfd = -1;
 	ev->logmax = LOG_MAX;
 	ev->logcount = LOG_COUNT;
 	if (openlog(ev) == -1)
@@ -116,6 +117,41 @@ hp_events_close(struct hp_events *ev)
 	if (ev->logfd != -1)
 		close(ev->logfd);
 	ev->logfd = -1;
+	/* Only once opened: a zeroed struct's 0 is not ours to close. */
+	if (ev->audit != NULL && ev->auditfd != -1)
+		close(ev->auditfd);
+	ev->auditfd = -1;
+	free(ev->audit);
+	ev->audit = NULL;
+}
+
+/*
+ * The audit file (hp-supervise --audit): every line events.log gets,
+ * appended, never truncated or rotated here. Opened again at its path
+ * (after a SIGHUP, for logrotate): lines go to the new file from the next
+ * on; the old one was only ever appended to whole lines. A file that
+ * cannot be opened leaves the old one in use, and says why (-1).
+ */
+int
+hp_events_audit(struct hp_events *ev, const char *path)
+{
+	int fd;
+
+	if (path == NULL)
+		path = ev->audit;
+	if (path == NULL)
+		return 0;
+	fd = hp_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd == -1)
+		return -1;
+	if (ev->audit != NULL && ev->auditfd != -1)
+		close(ev->auditfd);
+	ev->auditfd = fd;
+	if (path != ev->audit) {
+		free(ev->audit);
+		ev->audit = hp_xstrdup(path);
+	}
+	return 0;
 }
 
 void
@@ -252,18 +288,39 @@ fanout(struct hp_events *ev, const char *line, size_t n, int want)
 }
 
 /*
- * One line to events.log, whole or not at all: a write the disk refuses
- * half of is cut back to where it began. A line that could not be
- * written is counted; once one is written again, an event says how many
- * were lost and which (hp_event_publish).
+ * One line to fd, whole or not at all: a write the disk refuses half of
+ * is cut back to where it began (end, its size before). A line that could
+ * not be written is counted in g; once one is written again, an event
+ * says how many were lost and which (hp_event_publish).
  */
+static void
+put(struct hp_events *ev, int fd, off_t end, struct hp_gap *g,
+    const char *what, const char *line, size_t n)
+{
+	int e;
+
+	if (fd != -1 && end >= 0 && hp_write_all(fd, line, n) == 0) {
+		if (g->n > 0)
+			g->tell = 1;
+		return;
+	}
+	e = errno;
+	if (fd != -1 && end >= 0)
+		(void)ftruncate(fd, end);
+	if (g->n++ == 0)
+		g->first = ev->seq;
+	g->last = ev->seq;
+	errno = e;
+	hp_warn("write %s", what);
+}
+
+/* events.log, rotated by size. */
 static void
 logline(struct hp_events *ev, const char *line, size_t n)
 {
 	char path[HP_PATH_MAX];
 	struct stat sb;
 	off_t end = -1;
-	int e;
 
 	if (ev->logfd == -1)
 		openlog(ev);
@@ -277,63 +334,86 @@ logline(struct hp_events *ev, const char *line, size_t n)
 			end = openlog(ev) == -1 ? -1 : 0;
 		}
 	}
-	if (ev->logfd != -1 && end >= 0 &&
-	    hp_write_all(ev->logfd, line, n) == 0) {
-		if (ev->lost > 0)
-			ev->tell = 1;
-		return;
-	}
-	e = errno;
-	if (ev->logfd != -1 && end >= 0)
-		(void)ftruncate(ev->logfd, end);
-	if (ev->lost++ == 0)
-		ev->lost_first = ev->seq;
-	ev->lost_last = ev->seq;
-	errno = e;
-	hp_warn("write events.log");
+	put(ev, ev->logfd, end, &ev->lost, "events.log", line, n);
 }
 
-/* Events lost to events.log, said once it takes lines again. */
+/* The audit file, never rotated here. */
 static void
-lostevent(struct hp_events *ev)
+auditline(struct hp_events *ev, const char *line, size_t n)
+{
+	struct stat sb;
+
+	if (ev->audit == NULL)
+		return;
+	if (ev->auditfd == -1)
+		(void)hp_events_audit(ev, NULL);
+	put(ev, ev->auditfd, ev->auditfd != -1 && fstat(ev->auditfd,
+	    &sb) == 0 ? sb.st_size : -1, &ev->alost, ev->audit, line, n);
+}
+
+/* Lines lost to a file (g), said once it takes lines again. */
+static void
+lostevent(struct hp_events *ev, const char *name, struct hp_gap *g)
 {
 	struct hp_buf b = { 0 };
 	struct hp_json j;
-	unsigned long long first = ev->lost_first, last = ev->lost_last;
-	unsigned long n = ev->lost;
+	struct hp_gap was = *g;
 
-	ev->tell = 0;
-	ev->lost = 0;
+	memset(g, 0, sizeof *g);
 	hp_json_init(&j, &b);
-	hp_event_begin(ev, &j, "events:lost");
-	hp_json_kint(&j, "count", (long long)n);
-	hp_json_kint(&j, "first", (long long)first);
-	hp_json_kint(&j, "last", (long long)last);
+	hp_event_begin(ev, &j, name);
+	hp_json_kint(&j, "count", (long long)was.n);
+	hp_json_kint(&j, "first", (long long)was.first);
+	hp_json_kint(&j, "last", (long long)was.last);
 	hp_event_publish(ev, &j);
 	hp_buf_free(&b);
 	/* Lost itself: what it said is said by the next one, with it. */
-	if (ev->lost > 0) {
-		ev->lost += n;
-		ev->lost_first = first;
+	if (g->n > 0) {
+		g->n += was.n;
+		g->first = was.first;
 	}
 }
 
-/* Close the event's object and send it everywhere it goes. */
-void
-hp_event_publish(struct hp_events *ev, struct hp_json *j)
+/* Close the event's object, write it down, and tell it (news). */
+static void
+emit(struct hp_events *ev, struct hp_json *j, int news)
 {
 	struct hp_buf *b = j->b;
 
 	hp_json_close(j, '}');
 	hp_buf_addc(b, '\n');
 	logline(ev, b->p, b->len);
-	rescan(ev);
-	fanout(ev, b->p, b->len, 0);
-	if (ev->echo && hp_write_all(STDOUT_FILENO, b->p, b->len) == -1)
-		ev->echo = 0;
+	auditline(ev, b->p, b->len);
+	if (news) {
+		rescan(ev);
+		fanout(ev, b->p, b->len, 0);
+		if (ev->echo && hp_write_all(STDOUT_FILENO, b->p,
+		    b->len) == -1)
+			ev->echo = 0;
+	}
 	b->len = 0;
-	if (ev->tell)
-		lostevent(ev);
+	if (ev->lost.tell)
+		lostevent(ev, "events:lost", &ev->lost);
+	if (ev->alost.tell)
+		lostevent(ev, "audit:lost", &ev->alost);
+}
+
+/* Send the event everywhere it goes. */
+void
+hp_event_publish(struct hp_events *ev, struct hp_json *j)
+{
+	emit(ev, j, 1);
+}
+
+/*
+ * A record only, to events.log and the audit file, with its seq: no
+ * subscriber gets it (request:refused: its client hears the answer, and
+ * a line read for an answer must be the answer).
+ */
+void
+hp_event_record(struct hp_events *ev, struct hp_json *j)
+{
+	emit(ev, j, 0);
 }
 
 /* An event only for those who asked for it: without seq, never logged. */

@@ -797,6 +797,13 @@ static const struct hp_key keys[] = {
 	    set_ready, put_ready, "ready on READY=1 (NOTIFY_SOCKET)" },
 	{ "watchdog", "duration", 1, DUR_MAX, NULL, ALL, K_SET, F(watchdog),
 	    set_dur, put_dur, "WATCHDOG=1 at least this often" },
+	{ "watch", "path", 0, 0, NULL, ALL, K_SET, F(watch),
+	    set_words, put_words, "restart it on a change under these" },
+	{ "watch-ignore", "pattern", 0, 0, NULL, ALL, K_SET, F(watch_ignore),
+	    set_words, put_words, "names not watched (fnmatch)" },
+	{ "watch-delay", "duration", 10, DUR_MAX, "500ms", ALL, K_NOTDEF,
+	    F(watch_delay), set_durmin, put_dur,
+	    "quiet after a change before the restart" },
 };
 #define NKEYS	(int)(sizeof keys / sizeof keys[0])
 

@@ -78,6 +78,19 @@ set_listen(struct hp_superconf *c, const struct hp_superkey *k,
 	return 0;
 }
 
+/* A file of the supervisor's: an absolute path (it works from /). */
+static int
+set_path(struct hp_superconf *c, const struct hp_superkey *k,
+    const char *v, char *msg, size_t n)
+{
+	if (v[0] != '/' || strlen(v) >= HP_PATH_MAX)
+		return snprintf(msg, n, "%s: an absolute path: %s", k->name,
+		    v), -1;
+	free(STR(c, k));
+	STR(c, k) = hp_xstrdup(v);
+	return 0;
+}
+
 static void
 put_dur(const struct hp_superconf *c, const struct hp_superkey *k,
     struct hp_buf *b)
@@ -98,6 +111,8 @@ static const struct hp_superkey keys[] = {
 	    "how often every tree is sampled; 0: never" },
 	{ "metrics-listen", "address", 0, 0, NULL, K_SET, F(metrics_listen),
 	    set_listen, put_str, "serve /metrics, /healthz, /readyz there" },
+	{ "audit", "path", 0, 0, NULL, K_SET, F(audit), set_path, put_str,
+	    "every event and refusal appended there too (--audit)" },
 };
 #define NKEYS	(int)(sizeof keys / sizeof keys[0])
 
@@ -160,4 +175,6 @@ hp_superconf_free(struct hp_superconf *c)
 {
 	free(c->metrics_listen);
 	c->metrics_listen = NULL;
+	free(c->audit);
+	c->audit = NULL;
 }

@@ -183,6 +183,9 @@ hp_spec_free(struct hp_spec *sp)
 	sp->env_allow = NULL;
 	hp_argv_free(sp->listen);
 	sp->listen = NULL;
+	hp_argv_free(sp->watch);
+	hp_argv_free(sp->watch_ignore);
+	sp->watch = sp->watch_ignore = NULL;
 	free(sp->listen_owner);
 	sp->listen_owner = NULL;
 	free(sp->user);

@@ -30,6 +30,8 @@ hp_super_answer(struct hp_super *s, const char *client, int ok,
 	struct hp_buf b = { 0 };
 	struct hp_json j;
 
+	if (!ok)
+		hp_super_refused(s, name, code, msg);
 	if (strcmp(client, "-") == 0 || hp_join_take(s, client, ok, NULL, code,
 	    msg))
 		return;
@@ -317,6 +319,8 @@ hp_super_apply(struct hp_super *s, int first, char *msg, size_t n)
 		return -2;
 	}
 	hp_metrics_interval(s, c.sup.metrics_interval);
+	if (hp_super_audit(s, c.sup.audit, msg, n) == -1)
+		hp_warnx("%s", msg);
 	names = hp_xcalloc((size_t)c.n, sizeof *names);
 	for (i = 0; i < c.n; i++) {
 		hp_copy(names[i], sizeof names[i], c.spec[i].name);
@@ -555,7 +559,7 @@ hp_verb_name(int i, const char **args, const char **help)
 	*help = verbs[i].help;
 	return verbs[i].name;
 }
-#define WORDS	10	/* the words of a line taken apart, at most */
+#define WORDS	12	/* the words of a line taken apart, at most */
 
 static void
 warnline(const char *why, const char *line)
@@ -572,19 +576,36 @@ warnline(const char *why, const char *line)
 		hp_warnx("control: %s: %.60s", why, line);
 }
 
+/* A number of the preamble: 0 <= v <= max, or -1. */
+static long long
+number(const char *w, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(w, &end, 10);
+	return end == w || *end != '\0' || errno != 0 || v < 0 || v > max ?
+	    -1 : v;
+}
+
 /*
  * "@V DEADLINE" before a request (hp(7), control): the protocol version
  * of its client and the wall time, in ms since the epoch, after which it
- * waits no more. Without them: version 1, no deadline. Past its deadline
- * a request is not carried out: its client has given up on it, and may
- * have told its user so. 0: go on with w[2]...; -1 answered, dropped.
+ * waits no more; from version 3, after the ID, "UID PID": who asks, as
+ * the client says (a FIFO carries no credentials). Without them: version
+ * 1, no deadline, nobody named. Past its deadline a request is not
+ * carried out: its client has given up on it, and may have told its user
+ * so. The words it takes: 2 or 4, the ID moved to w[that]; -1 answered,
+ * dropped.
  */
 static int
 preamble(struct hp_super *s, char **w, int n, const char *copy)
 {
 	const char *id = n >= 3 && hp_name_ok(w[2]) ? w[2] : "-";
 	char *end;
-	long long v, dl;
+	long long v, dl, uid = -1, pid = -1;
+	int k;
 
 	errno = 0;
 	v = strtoll(w[0] + 1, &end, 10);
@@ -601,18 +622,30 @@ preamble(struct hp_super *s, char **w, int n, const char *copy)
 		hp_super_reply(s, id, 0, NULL, "usage", "bad command");
 		return -1;
 	}
+	if (v >= 3 && (n < 6 || (uid = number(w[3], 1LL << 32)) == -1 ||
+	    (pid = number(w[4], 1LL << 32)) == -1)) {
+		warnline("bad line", copy);
+		hp_super_reply(s, id, 0, NULL, "usage", "bad command");
+		return -1;
+	}
+	s->by.uid = uid;
+	s->by.pid = pid;
 	if (dl > 0 && hp_wall_ms() > dl) {
 		warnline("past its deadline", copy);
-		hp_super_reply(s, id, 0, n >= 5 && hp_name_ok(w[4]) ? w[4] :
+		k = v >= 3 ? 6 : 4;
+		hp_super_reply(s, id, 0, n > k && hp_name_ok(w[k]) ? w[k] :
 		    NULL, "timeout", "the request came after its deadline");
 		return -1;
 	}
-	return 0;
+	if (v < 3)
+		return 2;
+	w[4] = w[2];
+	return 4;
 }
 
 /* One control line, taken apart and checked against its verb's row. */
 static void
-command(struct hp_super *s, char *line)
+take(struct hp_super *s, char *line)
 {
 	char *all[WORDS], **w = all, *save = NULL, *t, copy[HP_LINE_MAX + 2];
 	const char *name;
@@ -625,13 +658,16 @@ command(struct hp_super *s, char *line)
 	    t = strtok_r(NULL, " \t", &save))
 		w[n++] = t;
 	if (n > 0 && w[0][0] == '@') {
-		if (preamble(s, w, n, copy) == -1)
+		if ((k = preamble(s, w, n, copy)) == -1)
 			return;
-		w += 2;
-		n -= 2;
+		w += k;
+		n -= k;
 	}
+	if (n >= 2)
+		s->verb = w[1];
 	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
 		warnline("bad line", copy);
+		hp_super_refused(s, NULL, "usage", "bad line");
 		return;
 	}
 	for (i = 0; i < NVERBS && strcmp(verbs[i].name, w[1]) != 0; i++)
@@ -679,6 +715,19 @@ command(struct hp_super *s, char *line)
 	v->run(s, &r);
 }
 
+/* A request: what it starts is for its requester, if it names one. */
+static void
+command(struct hp_super *s, char *line)
+{
+	struct hp_by was = s->by;
+
+	s->by.cause = HP_BY_REQUEST;
+	s->by.uid = s->by.pid = -1;
+	take(s, line);
+	s->by = was;
+	s->verb = NULL;
+}
+
 /* Read the control FIFO; act on each whole line, drop overlong ones. */
 void
 hp_super_control(struct hp_super *s)
@@ -696,6 +745,8 @@ hp_super_control(struct hp_super *s)
 					s->skipping = 1;
 					s->line[s->linelen] = '\0';
 					warnline("line too long", s->line);
+					hp_super_refused(s, NULL, "usage",
+					    "line too long");
 				}
 				continue;
 			}

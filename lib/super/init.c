@@ -70,6 +70,7 @@ hp_super_runcmd(struct hp_super *s, struct hp_spec *spec)
 		hp_super_respec(s, p, spec);
 	else
 		p = hp_super_add(s, spec);
+	hp_audit_ours(p, HP_BY_COMMAND);
 	/* One that cannot start says why, and leaves with 126 or 127. */
 	if (hp_life(s, p, HP_EV_SPAWN) == -1) {
 		fprintf(stderr, "%s: %s\n", hp_progname, p->error);

@@ -234,31 +234,25 @@ tree(const struct hp_proc *p, struct hp_tree *t)
  * remembered too: once the leader is gone, its children in other
  * sessions are no one's that we could tell.
  */
+static void
+seen(void *arg, pid_t pid, const struct hp_pstat *ps)
+{
+	struct hp_proc *p = arg;
+
+	if (p->cg == NULL)
+		(void)remember(p, pid, ps);
+}
+
 int
 hp_kin_signal(struct hp_proc *p, int sig)
 {
-	struct hp_kin *m;
-	struct hp_pstat ps;
 	struct hp_tree t;
-	int i, n, k = 0, g = 0;
 
 	tree(p, &t);
-	if (t.leader > 1)
-		k += g = kill(-t.leader, sig) == 0;
-	m = hp_xmalloc(MEMBERS * sizeof *m);
-	n = hp_tree_list(&t, m, MEMBERS, 1);
-	for (i = 0; i < n; i++) {
-		if (hp_pstat(m[i].pid, &ps) == 0) {
-			if (p->cg == NULL)
-				(void)remember(p, m[i].pid, &ps);
-			/* Its group's have it already: a signal comes once. */
-			if (g && ps.pgid == t.leader)
-				continue;
-		}
-		k += kill(m[i].pid, sig) == 0;
-	}
-	free(m);
-	return k > 0 ? 0 : -1;
+	if (hp_tree_signal_each(&t, sig, seen, p) > 0)
+		return 0;
+	/* Nothing listed, but its group took it: not gone yet. */
+	return t.leader > 1 && kill(-t.leader, 0) == 0 ? 0 : -1;
 }
 
 void

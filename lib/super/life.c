@@ -300,6 +300,7 @@ hp_life(struct hp_super *s, struct hp_proc *p, int ev)
 	int old = p->state, t;
 
 	ev = refine(s, p, ev);
+	hp_audit_by(s, p, ev);		/* whom a start asked now is for */
 	/* A stop asked ends its probes, whatever the state. */
 	if (E(ev) & STOPS)
 		hp_watch_ended(p);
@@ -500,7 +501,7 @@ started(struct hp_super *s, struct hp_proc *p, int ev)
 	if (p->breaker.state == HP_CIRCUIT_HALF)
 		p->timer[HP_T_CIRCUIT] = p->started + p->spec.backoff_reset;
 	hp_sproc_status(s, p);
-	hp_record_pid(s, p, "process:started");
+	hp_record_started(s, p);
 	hp_watch_started(s, p);
 	hp_sproc_reply(s, p, 1, HP_W_START);
 	return 0;
@@ -565,6 +566,7 @@ retry(struct hp_super *s, struct hp_proc *p, int ev)
 	(void)ev;
 	p->attempt++;
 	p->restarts++;
+	hp_audit_ours(p, HP_BY_RESTART);
 	s->rnd = s->rnd * 1103515245u + 12345u;
 	delay = hp_backoff(p->attempt, p->spec.backoff_min,
 	    p->spec.backoff_max, s->rnd >> 8);
@@ -946,6 +948,7 @@ trial(struct hp_super *s, struct hp_proc *p, int ev)
 	hp_json_kbool(&s->j, "trial", 1);
 	hp_event_publish(&s->ev, &s->j);
 	p->restarts++;
+	hp_audit_ours(p, HP_BY_RESTART);
 	return hp_life(s, p, HP_EV_SPAWN);
 }
 

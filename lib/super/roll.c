@@ -123,6 +123,7 @@ static void
 next(struct hp_super *s, struct hp_unit *u)
 {
 	struct hp_proc *v[HP_INSTANCES_MAX + 1], *p;
+	struct hp_by was;
 	int i, n;
 
 	for (;;) {
@@ -137,9 +138,13 @@ next(struct hp_super *s, struct hp_unit *u)
 			return;
 		p = v[i];
 		p->roll = 0;
+		/* For whoever asked for the reload (hp_unit_roll). */
+		was = s->by;
+		s->by = p->by;
 		if (p->state == HP_ST_RUNNING && p->term == NULL &&
 		    !s->shutdown) {
 			hp_life(s, p, HP_EV_RELOAD);
+			s->by = was;
 			continue;
 		}
 		if (p->respec != NULL) {
@@ -151,6 +156,7 @@ next(struct hp_super *s, struct hp_unit *u)
 		if (!s->shutdown && p->state != HP_ST_REMOVED)
 			hp_life(s, p, hp_life_live(p) ? HP_EV_RESTART :
 			    HP_EV_RESUME);
+		s->by = was;
 	}
 }
 
@@ -168,6 +174,8 @@ hp_unit_roll(struct hp_super *s, struct hp_proc *p, const char *client,
 		p->respec = respec;
 	}
 	p->roll = 1;
+	if (s->by.cause != HP_BY_NONE)
+		p->by = s->by;
 	next(s, p->unit);
 }
 

@@ -261,6 +261,7 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 		return -1;
 	}
 	keep(s, p, pid, pr);
+	hp_audit_spawned(p, sp.argv, user ? &u : NULL);
 	return 0;
 }
 

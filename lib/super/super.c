@@ -301,10 +301,12 @@ recover(struct hp_super *s)
 {
 	char **names, msg[512];
 	struct hp_spec spec;
+	struct hp_by was;
 	int n, i;
 
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
+	was = hp_audit_for(s, HP_BY_RECOVERY);
 	for (i = 0; i < n; i++) {
 		if (hp_super_loadspec(s, names[i], &spec, msg,
 		    sizeof msg) == -1) {
@@ -319,6 +321,7 @@ recover(struct hp_super *s)
 		else
 			recover_one(s, hp_super_add(s, &spec), 0);
 	}
+	s->by = was;
 	/* What was taken back, said once: hp-supervise tells who asked. */
 	if (ntook > 0) {
 		s->jb.len = 0;
@@ -465,6 +468,8 @@ timeout(struct hp_super *s, long long now, long long idle)
 		next = now;	/* starts released and still to come */
 	if ((t = hp_record_next(s)) != -1 && (next == -1 || t < next))
 		next = t;
+	if ((t = hp_fwatch_next(s)) != -1 && (next == -1 || t < next))
+		next = t;
 	if ((t = hp_slimit_next(s, now)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if ((t = hp_events_next(&s->ev)) >= 0 && (next == -1 || t < next))
@@ -483,8 +488,19 @@ reload(struct hp_super *s)
 {
 	char msg[HP_PATH_MAX + 256];
 
+	struct hp_by was = hp_audit_for(s, HP_BY_CONFIG);
+
 	if (s->conf != NULL && hp_super_apply(s, 0, msg, sizeof msg) < 0)
 		hp_warnx("reload: %s", msg);
+	s->by = was;
+}
+
+/* SIGHUP: the audit file opened again at its path (logrotate moved it). */
+static void
+reopen(struct hp_super *s)
+{
+	if (s->ev.audit != NULL && hp_events_audit(&s->ev, NULL) == -1)
+		hp_warn("audit: %s", s->ev.audit);
 }
 
 /* Is whoever we were started for still there? */
@@ -513,7 +529,7 @@ watch(struct hp_super *s, struct pollfd *in)
 	}
 }
 
-#define BASE	3	/* self-pipe, control FIFO, stdin; then the procs */
+#define BASE	4	/* self-pipe, control FIFO, stdin, watch; the procs */
 #define ANSWERS	16	/* answers written as their readers read, polled */
 #define HTTP	17	/* the metrics responder's connections and listener */
 
@@ -548,6 +564,9 @@ pollset(struct hp_super *s, struct pollfd **fds, int **at, int *nat)
 	put(f, &n, s->sigfd, POLLIN);
 	put(f, &n, s->ctlfd, POLLIN);
 	f[n].fd = s->watch_stdin ? STDIN_FILENO : -1;	/* always at 2 */
+	f[n].events = POLLIN;
+	f[n++].revents = 0;
+	f[n].fd = s->fwfd;				/* always at 3 */
 	f[n].events = POLLIN;
 	f[n++].revents = 0;
 	for (i = 0; i < s->nproc; i++) {
@@ -624,12 +643,18 @@ loop(struct hp_super *s)
 				if (s->init)
 					s->stopsig = sig;
 				hp_super_shutdown(s);
-			} else if (s->init)
-				hp_super_forward(s, sig);
-			else if (sig == SIGHUP)
-				reload(s);
+			} else {
+				/* Besides its meaning: the audit file anew. */
+				if (sig == SIGHUP)
+					reopen(s);
+				if (s->init)
+					hp_super_forward(s, sig);
+				else if (sig == SIGHUP)
+					reload(s);
+			}
 		}
 		watch(s, &fds[2]);
+		hp_fwatch_io(s, fds[3].revents);
 		if (fds[1].revents & POLLIN)
 			hp_super_control(s);
 		for (i = 0; i < nat; i++) {
@@ -644,6 +669,7 @@ loop(struct hp_super *s)
 			hp_watch_timer(s, s->procs[i], now);
 			hp_term_timer(s, s->procs[i], now);
 		}
+		hp_fwatch_timer(s, now);
 		hp_events_flush(&s->ev);
 		hp_shttp_io(s, fds + at[2 * nat + 1], n - at[2 * nat + 1]);
 		hp_watch_work(s);
@@ -652,6 +678,7 @@ loop(struct hp_super *s)
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		hp_unit_settle(s);
+		hp_fwatch_settle(s);
 		if (anylive(s)) {
 			idle = 0;
 			continue;
@@ -705,7 +732,34 @@ sweep(void)
 	}
 }
 
-/* metrics-listen of the configuration, listened on before the rest. */
+/*
+ * The audit file of the configuration's [supervisor], unless --audit
+ * named one: a new path is opened (the old file kept till then), none
+ * closes it. -1 + message: the old one stays.
+ */
+int
+hp_super_audit(struct hp_super *s, const char *path, char *msg, size_t n)
+{
+	if (s->audit_fixed || (path != NULL && s->ev.audit != NULL &&
+	    strcmp(path, s->ev.audit) == 0))
+		return 0;
+	if (path != NULL && hp_events_audit(&s->ev, path) == -1)
+		return snprintf(msg, n, "audit: %s: %s", path,
+		    strerror(errno)), -1;
+	if (path == NULL && s->ev.audit != NULL) {
+		if (s->ev.auditfd != -1)
+			close(s->ev.auditfd);
+		s->ev.auditfd = -1;
+		free(s->ev.audit);
+		s->ev.audit = NULL;
+	}
+	return 0;
+}
+
+/*
+ * metrics-listen and audit of the configuration, before the rest: the
+ * address must be free, and the audit file has the first event too.
+ */
 static int
 listen_first(struct hp_super *s, struct hp_error *e)
 {
@@ -716,9 +770,11 @@ listen_first(struct hp_super *s, struct hp_error *e)
 	if (hp_conf_load(&c, s->conf, msg, sizeof msg) == -1)
 		return 0;	/* said by the first reading of it */
 	r = hp_shttp_listen(s, c.sup.metrics_listen, msg, sizeof msg);
+	if (r == 0 && hp_super_audit(s, c.sup.audit, msg, sizeof msg) == -1)
+		r = -2;
 	hp_conf_free(&c);
-	return r == -1 ? hp_error_set(e, HP_EXIT_FAIL, "system", "%s",
-	    msg) : 0;
+	return r < 0 ? hp_error_set(e, HP_EXIT_FAIL, r == -1 ? "system" :
+	    "audit", "%s", msg) : 0;
 }
 
 /*
@@ -760,6 +816,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 
 	memset(&s, 0, sizeof s);
 	s.st = st;
+	s.fwfd = -1;
 	s.pid = getpid();
 	s.born = hp_mono_ms();
 	s.born_wall = hp_wall_ms();
@@ -831,6 +888,10 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		    st->dir), e));
 	s.ev.echo = o->json;
 	s.ev.echo_want = o->events;
+	if (o->audit != NULL && hp_events_audit(&s.ev, o->audit) == -1)
+		return unready(ready, (hp_error_set(e, HP_EXIT_FAIL, "audit",
+		    "audit: %s: %s", o->audit, strerror(errno)), e));
+	s.audit_fixed = o->audit != NULL;
 	if (s.watch_stdin)
 		hp_nonblock(STDIN_FILENO);
 	/* Our output may be a terminal shared with others: put back later. */
@@ -848,8 +909,10 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	supevent(&s, "supervisor:started");
 	recover(&s);
 	hp_proc_spawnsweep(st);
+	s.by.cause = HP_BY_CONFIG;
 	if (s.conf != NULL && hp_super_apply(&s, 1, msg, sizeof msg) < 0)
 		hp_warnx("%s", msg);
+	s.by.cause = HP_BY_NONE;
 	if (o->cmd != NULL)
 		hp_super_runcmd(&s, o->cmd);
 	if (ready != -1) {
@@ -890,6 +953,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	hp_events_close(&s.ev);
 	close(s.ctlfd);
 	close(s.ctlw);
+	if (s.fwfd != -1)
+		close(s.fwfd);
 	hp_state_file(st, file, sizeof file, HP_F_LIMITS);
 	unlink(file);
 	close(s.lockfd);

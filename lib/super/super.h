@@ -45,6 +45,16 @@ enum {
 };
 /* After a stop: stay, start again, be removed, be failed. */
 enum { HP_THEN_STAY, HP_THEN_START, HP_THEN_REMOVE, HP_THEN_FAIL };
+/*
+ * Whom a start is for (process:started): a request, with its requester
+ * as its line names it (-1: none named), or the supervisor's own doing.
+ */
+enum { HP_BY_NONE, HP_BY_REQUEST, HP_BY_RESTART, HP_BY_RECOVERY,
+	HP_BY_AFTER, HP_BY_CONFIG, HP_BY_COMMAND };
+struct hp_by {
+	int		 cause;		/* HP_BY_* */
+	long long	 uid, pid;	/* the requester's, or -1 */
+};
 struct hp_waiter;
 struct hp_proc {
 	struct hp_spec	 spec;
@@ -119,6 +129,11 @@ struct hp_proc {
 	/* notify.c: NOTIFY_SOCKET, or NULL */
 	struct hp_notify *notify;
 	int		 foster;	/* its main pid (MAINPID=) not our child */
+	/* record.c: whom its next start is for; what its spawn ran */
+	struct hp_by	 by;
+	char		**execd;	/* from its spawn to process:started */
+	long long	 runuid;	/* the user it runs as */
+	char		 runuser[HP_NAME_MAX + 1];
 };
 enum { HP_W_START = 1, HP_W_STOP = 2, HP_W_REMOVE = 4, HP_W_RELOAD = 8,
 	HP_W_ADD = 16 };
@@ -175,6 +190,9 @@ struct hp_super {
 	int		 nrel, relhead, relcap;
 	/* kin.c */
 	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
+	/* fwatch.c: the system's word of changes, or looks (fwpolled) */
+	int		 fwfd;
+	int		 fwpolled;
 	/* unit.c */
 	struct hp_unit	**units;
 	int		 nunit;
@@ -183,12 +201,18 @@ struct hp_super {
 	/* notify.c: the directory of NOTIFY_SOCKETs, made at need */
 	char		 notifydir[HP_PATH_MAX];
 	unsigned	 notifyseq;
+	int		 audit_fixed;	/* --audit: hp.conf's audit not used */
+	/* whom starts are for now (HP_BY_NONE: as each was), the verb */
+	struct hp_by	 by;
+	const char	*verb;		/* of the request read, or NULL */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
 void	hp_super_respec(struct hp_super *, struct hp_proc *,
 	    struct hp_spec *);
 void	hp_super_shutdown(struct hp_super *);
+int	hp_super_audit(struct hp_super *, const char *, char *, size_t);
+				/* hp.conf's audit: -1 + message */
 /* init.c: --init */
 enum { RELAY_OUT = 1, RELAY_ERR = 2 };
 void	hp_super_relay(struct hp_super *, int, const char *, size_t);
@@ -261,6 +285,15 @@ void	hp_super_reply(struct hp_super *, const char *, int, const char *,
 void	hp_super_answer(struct hp_super *, const char *, int, const char *,
 	    const char *, const char *, pid_t);	/* the same, and a pid */
 void	hp_record_pid(struct hp_super *, struct hp_proc *, const char *);
+/* audit.c: whom a start is for, what it ran; refusals */
+void	hp_audit_by(struct hp_super *, struct hp_proc *, int);	/* event */
+void	hp_audit_ours(struct hp_proc *, int);	/* HP_BY_*: ours */
+struct hp_by hp_audit_for(struct hp_super *, int);
+				/* starts now for HP_BY_*; the old to put back */
+void	hp_audit_spawned(struct hp_proc *, char **, const struct hp_user *);
+void	hp_record_started(struct hp_super *, struct hp_proc *);
+void	hp_super_refused(struct hp_super *, const char *, const char *,
+	    const char *);		/* name, code, message */
 void	hp_record_exited(struct hp_super *, struct hp_proc *);
 void	hp_record_failed(struct hp_super *, struct hp_proc *);
 void	hp_record_circuit(struct hp_super *, struct hp_proc *);
@@ -404,6 +437,8 @@ struct hp_unit {
 	int		 fd[HP_SPAWN_PASS];
 	char		 (*bound)[128];	/* what each is bound to */
 	char		**addr;		/* the addresses they were opened for */
+	struct hp_fwatch *fw;		/* watch =: fwatch.c, or NULL */
+	const struct hp_spec *fwant;	/* the spec that wants it, or NULL */
 };
 struct hp_unit *hp_unit_find(struct hp_super *, const char *);
 void	hp_unit_attach(struct hp_super *, struct hp_proc *);
@@ -462,5 +497,12 @@ void	hp_notify_status(const struct hp_proc *, struct hp_buf *);
 void	hp_notify_info(const struct hp_proc *, struct hp_info *);
 				/* the same, for the list verb */
 void	hp_notify_end(struct hp_super *);	/* the directory goes */
+
+/* fwatch.c: watch = PATH, a restart on a change under it */
+void	hp_fwatch_settle(struct hp_super *);	/* watches made, ended */
+void	hp_fwatch_free(struct hp_super *, struct hp_unit *);
+void	hp_fwatch_io(struct hp_super *, short);	/* the word, read */
+void	hp_fwatch_timer(struct hp_super *, long long);
+long long hp_fwatch_next(struct hp_super *);	/* mono ms; -1 none */
 
 #endif

@@ -267,7 +267,7 @@ hp_term_status(const struct hp_proc *p, struct hp_buf *b)
 /*
  * "launched JSON": a client launched a CLI tool (hp-pty -t) and tells
  * us, for our events: the cli-tool:launched object it printed, without
- * its time. Only its own fields are taken, typed; anything else is
+ * its time, or later its cli-tool:version. Only its own fields are taken, typed; anything else is
  * dropped with a warning, and nobody is answered.
  */
 void
@@ -282,16 +282,18 @@ hp_term_launched(struct hp_super *s, const struct hp_request *r)
 
 	if (!hp_json_valid(r->rest, strlen(r->rest)) ||
 	    hp_json_get(r->rest, "event", ev, sizeof ev) == -1 ||
-	    strcmp(ev, "cli-tool:launched") != 0 ||
+	    (strcmp(ev, "cli-tool:launched") != 0 &&
+	    strcmp(ev, "cli-tool:version") != 0) ||
 	    hp_json_get(r->rest, "pid", v, sizeof v) == -1 ||
 	    (pid = strtoll(v, &end, 10)) < 1 || *end != '\0' ||
 	    hp_json_get(r->rest, "id", v, sizeof v) == -1 || !hp_name_ok(v)) {
-		hp_warnx("control: launched: not a cli-tool:launched object");
+		hp_warnx("control: launched: not a cli-tool:launched or "
+		    "cli-tool:version object");
 		return;
 	}
 	s->jb.len = 0;
 	hp_json_init(j, &s->jb);
-	hp_event_begin(&s->ev, j, "cli-tool:launched");
+	hp_event_begin(&s->ev, j, ev);
 	for (i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		/* version and terminal may be null. */
 		if (hp_json_get(r->rest, strs[i], v, sizeof v) == -1 ||

@@ -99,6 +99,7 @@ hp_unit_detach(struct hp_super *s, struct hp_proc *p)
 	if (u == NULL || --u->refs > 0)
 		return;
 	unheld(u);
+	hp_fwatch_free(s, u);
 	for (i = 0; i < s->nunit && s->units[i] != u; i++)
 		;
 	if (i < s->nunit)

@@ -407,6 +407,7 @@ hp_watch_work(struct hp_super *s)
 {
 	struct hp_proc *d;
 	long long end = hp_mono_ms() + RELEASE_MS;
+	struct hp_by was = hp_audit_for(s, HP_BY_AFTER);
 	int n = 0;
 
 	while (!s->shutdown && (d = hp_watch_next_held(s)) != NULL) {
@@ -414,6 +415,7 @@ hp_watch_work(struct hp_super *s)
 		if (++n >= RELEASE_MAX || hp_mono_ms() >= end)
 			break;
 	}
+	s->by = was;
 }
 
 int

@@ -322,6 +322,29 @@ test('events: [\'output\'] brings a process:output a line, out and err ' +
 	assert.ok(!heard.includes('process:output'));
 });
 
+test('audit: every event goes to the file too; process:started says ' +
+    'for whom', async (t) => {
+	const s = setup(t);
+	const file = path.join(s.stateDir, '..', 'audit.log');
+	const pm = s.manager({ audit: file });
+	const started = [];
+	pm.on('process:started', (e) => started.push(e));
+	await pm.start();
+	await pm.spawn({ name: 'web', command: 'sleep', args: ['100'] });
+	await waitUntil(() => started.length === 1, 10000, 'process:started');
+	assert.strictEqual(started[0].by, 'request');
+	assert.deepStrictEqual(started[0].argv, ['sleep', '100']);
+	assert.strictEqual(started[0].requester.uid, process.getuid());
+	await rejects(pm.stop('nosuch'), 'not-found');
+	await waitUntil(() => fs.readFileSync(file, 'utf8')
+	    .includes('request:refused'), 10000, 'the refusal');
+	const kept = fs.readFileSync(file, 'utf8').trim().split('\n')
+	    .map((l) => JSON.parse(l));
+	assert.deepStrictEqual(kept.map((e) => e.event).slice(0, 3),
+	    ['supervisor:started', 'process:started', 'process:ready']);
+	assert.strictEqual(kept[1].pid, started[0].pid);
+});
+
 test('events: [\'metrics\'] brings process:metrics at each sample',
     async (t) => {
 	const s = setup(t);
@@ -421,4 +444,25 @@ test('the ES module exports the same client', async () => {
 	assert.strictEqual(m.ProcessManager, hp.ProcessManager);
 	assert.strictEqual(m.default, hp);
 	assert.strictEqual(typeof m.terminal, 'function');
+});
+
+test('spawn({watch, watchIgnore, watchDelay}): a change restarts it, ' +
+    'what is ignored does not; names with spaces stay whole', async (t) => {
+	const s = setup(t);
+	const dir = path.join(s.tmp, 'app');
+	fs.mkdirSync(dir);
+	fs.mkdirSync(path.join(dir, 'my src'));
+	const pm = s.manager();
+	const restarting = [];
+	pm.on('process:restarting', (e) => restarting.push(e));
+	await pm.start();
+	await pm.spawn({ name: 'w', command: 'sleep', args: ['100'], cwd: dir,
+		watch: ['my src'], watchIgnore: '*.log', watchDelay: 100 });
+	fs.writeFileSync(path.join(dir, 'my src', 'out.log'), 'x');
+	fs.writeFileSync(path.join(dir, 'my src', 'app.js'), 'x');
+	await waitUntil(() => restarting.length === 1, 10000, 'a restart');
+	assert.strictEqual(restarting[0].reason, 'watch');
+	assert.strictEqual(restarting[0].path, path.join(dir, 'my src', 'app.js'));
+	const [info] = await pm.list(['w']);
+	assert.strictEqual(info.manual_restarts, 1);
 });

@@ -430,15 +430,20 @@ test('launch(): a tool of the registry in a terminal; launched is its ' +
 	const o = tools(s);
 	const p = watch(hp.launch('alpha', Object.assign({ args: ['one',
 		'two'] }, o)), s);
-	let told = null;
+	let told = null, probed = null;
 	p.term.on('launched', (e) => { told = e; });
+	p.term.on('version', (e) => { probed = e; });
 	const e = await p.term.launched;
 	assert.strictEqual(told, e);
 	assert.deepStrictEqual([e.event, e.id, e.tool, e.path],
 	    ['cli-tool:launched', 'alpha', 'Alpha',
 		path.join(s.tmp, 'tools', 'alphatool')]);
 	await p.ended();
+	// The version probed after the launch is an event, not text; none
+	// here ("alpha on --version").
 	assert.strictEqual(p.out, 'alpha on one two\r\n');
+	assert.deepStrictEqual([probed.event, probed.id, probed.version,
+		probed.pid], ['cli-tool:version', 'alpha', null, e.pid]);
 	assert.deepStrictEqual(p.exit, { exitCode: 0, signal: 0 });
 	// As node-pty names it: argv[0] of the foreground group's leader,
 	// here the script's interpreter; the file asked for when the script

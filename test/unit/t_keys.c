@@ -108,7 +108,8 @@ every(void)
 	    "health-start", "1s", "health-retries", "4",
 	    "health-restart", "yes", "listen", "tcp://127.0.0.1:0",
 	    "listen-mode", "0660", "listen-owner", "0:0", "instances", "3",
-	    "ready", "notify", "watchdog", "2s", NULL };
+	    "ready", "notify", "watchdog", "2s", "watch", "src \"my lib\"",
+	    "watch-ignore", "*.log tmp", "watch-delay", "2s", NULL };
 	const struct hp_key *k;
 	struct hp_keyinfo ki;
 	struct hp_spec sp;

@@ -22,6 +22,9 @@ export interface ManagerOptions extends ClientOptions {
 	 * writes, for a log pane; 'metrics', process:metrics at each
 	 * sample. */
 	events?: ('output' | 'metrics')[];
+	/** A file every event is appended to as well, never rotated by
+	 * hp, opened again on SIGHUP (hp-supervise --audit). */
+	audit?: string;
 }
 
 /** A duration: a number is milliseconds, a string as hp writes them. */
@@ -67,6 +70,14 @@ export interface SpawnOptions {
 	/** Copies of it, NAME:1 ... NAME:N, sharing its sockets; spawn()
 	 * then resolves with an array of them. */
 	instances?: number;
+	/** Restart it when anything under these paths changes (a reload
+	 * when it has held sockets); relative to cwd. */
+	watch?: string | string[];
+	/** Names left out of watch (fnmatch patterns), beside .git and
+	 * node_modules. */
+	watchIgnore?: string | string[];
+	/** Quiet after a change before the restart (500 ms). */
+	watchDelay?: Duration;
 }
 
 /** One process, as hp-ls --json and hp-spawn --json print it. */
@@ -186,6 +197,35 @@ export interface HpEvent {
 	pid?: number;
 	type?: string;
 	[key: string]: unknown;
+}
+
+/** A start: what ran, where, as whom, and for whom (hp(7), EVENTS). */
+export interface ProcessStarted extends HpEvent {
+	event: 'process:started';
+	name: string;
+	pid: number;
+	uid: number;
+	user?: string;
+	cwd?: string;
+	by: 'request' | 'restart' | 'recovery' | 'after' | 'config' |
+	    'command';
+	/** The client that asked, as it said itself (self-reported). */
+	requester?: { uid: number; pid: number };
+	argc: number;
+	/** Cut where the line passed its limit: the last ends with '\u2026'. */
+	argv: string[];
+	/** Bytes of argv left out, when it was cut. */
+	argv_cut?: number;
+}
+
+/** A request the supervisor refused: a line of events.log and of the
+ * audit file, never sent to subscribers. */
+export interface RequestRefused extends HpEvent {
+	event: 'request:refused';
+	verb?: string;
+	code: string;
+	message?: string;
+	requester?: { uid: number; pid: number };
 }
 
 /** What a detached terminal does, as hp-pty(1) tells it: facts from
@@ -349,6 +389,7 @@ export class ProcessManager extends EventEmitter {
 	on(event: 'event', fn: (e: HpEvent) => void): this;
 	on(event: 'process:output', fn: (e: ProcessOutput) => void): this;
 	on(event: 'process:metrics', fn: (e: ProcessMetrics) => void): this;
+	on(event: 'process:started', fn: (e: ProcessStarted) => void): this;
 	/** Only while this manager's supervisor is the one that keeps the
 	 * terminals: start() it before detached(). */
 	on(event: 'terminal:activity', fn: (e: TerminalActivity) => void):
@@ -485,6 +526,12 @@ export interface ToolLaunched extends HpEvent {
 	terminal: string | null;
 }
 
+/** hp-pty -t's cli-tool:version event: the version probed after the
+ * launch, when cli-tool:launched said null (null: none found). */
+export interface ToolVersion extends Omit<ToolLaunched, 'event'> {
+	event: 'cli-tool:version';
+}
+
 export interface LaunchOptions extends TerminalOptions {
 	/** The tool's arguments. */
 	args?: string[];
@@ -496,6 +543,8 @@ export interface LaunchedPty extends HpPty {
 	 * (not-installed, not-found for an unknown tool ...). */
 	readonly launched: Promise<ToolLaunched>;
 	on(event: 'launched', fn: (e: ToolLaunched) => void): this;
+	/** Once the version is probed, when launched's was null. */
+	on(event: 'version', fn: (e: ToolVersion) => void): this;
 	on(event: 'data', fn: (data: string) => void): this;
 	on(event: 'exit', fn: (exitCode: number, signal?: number) => void):
 	    this;

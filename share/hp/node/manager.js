@@ -4,6 +4,7 @@
 'use strict';
 
 const { EventEmitter } = require('node:events');
+const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { HpError, locate, run, parse, failure, execError, envOf,
 	stateArgs, lines, dur } = require('./run');
@@ -22,6 +23,13 @@ const VALUE = {
 	memoryMax: ['--memory-max'], cpuMax: ['--cpu-max'],
 	limitInterval: ['--limit-interval', dur], instances: ['-i'],
 };
+
+// A list as one value of hp.conf(5), each word kept whole (a backslash
+// before what would split or quote it).
+function words(v) {
+	return [].concat(v).map((w) =>
+		String(w).replace(/[^\w./*?@%+=:,-]/g, '\\$&')).join(' ');
+}
 
 function restartArg(r) {
 	return r === true ? 'always' : r === false ? 'no' : String(r);
@@ -50,6 +58,12 @@ function spawnArgs(s, o) {
 		a.push('--after', n);
 	for (const l of [].concat(s.listen || []))
 		a.push('--listen', l);
+	if (s.watch !== undefined)
+		a.push('-o', 'watch=' + words(s.watch));
+	if (s.watchIgnore !== undefined)
+		a.push('-o', 'watch-ignore=' + words(s.watchIgnore));
+	if (s.watchDelay !== undefined)
+		a.push('-o', 'watch-delay=' + dur(s.watchDelay));
 	for (const k of Object.keys(s.options || {}))
 		a.push('-o', k + '=' + s.options[k]);
 	for (const k of Object.keys(s.limits || {}))
@@ -73,7 +87,8 @@ const ANY = Array.from({ length: 256 }, (_, i) => i);
 class ProcessManager extends EventEmitter {
 	// options: bin (the directory of the commands), stateDir, env (of
 	// the commands), supervisorArgs (more options of hp-supervise),
-	// events (['output', 'metrics']: process:output, process:metrics).
+	// events (['output', 'metrics']: process:output, process:metrics),
+	// audit (a file every event is appended to: --audit).
 	constructor(options) {
 		super();
 		this.options = Object.assign({}, options);
@@ -108,6 +123,7 @@ class ProcessManager extends EventEmitter {
 			'--exit-with-stdin'].concat(stateArgs(o),
 			o.events && o.events.length ? ['--events',
 			[].concat(o.events).join(',')] : [],
+			o.audit ? ['--audit', path.resolve(String(o.audit))] : [],
 			o.supervisorArgs || []);
 		const child = spawn(file, args, { env: envOf(o),
 			stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });

@@ -173,12 +173,8 @@ class Terminal extends EventEmitter {
 		c.stdout.on('data', (b) => this._output(b));
 		// hp-pty's own messages (a command not found ...) are shown
 		// in the terminal, as a program's would be.
-		c.stderr.on('data', (b) => {
-			this._stderr = (this._stderr + b).slice(-4096);
-			const d = err(b);
-			this._data(typeof d === 'string' ?
-			    d.replace(/\r?\n/g, '\r\n') : d);
-		});
+		this._err = err;
+		c.stderr.on('data', (b) => this._errData(b));
 		c.stdin.on('error', () => {});
 		if (r.control)
 			this._channel(c.stdio[3]);
@@ -325,6 +321,13 @@ class Terminal extends EventEmitter {
 	_data(d) {
 		if (d.length > 0 && !this._destroyed)
 			this.emit('data', d);
+	}
+
+	_errData(b) {
+		this._stderr = (this._stderr + b).slice(-4096);
+		const d = this._err(b);
+		this._data(typeof d === 'string' ?
+		    d.replace(/\r?\n/g, '\r\n') : d);
 	}
 
 	// What onExit gets once hp-pty has ended: code or signal is its
@@ -532,6 +535,33 @@ class Launched extends Terminal {
 		a.push('--', ...(args || []).map(String));
 		this._process = tool;
 		return { args: a, env, control: this._control };
+	}
+
+	// hp-pty's stderr: its cli-tool:version line, when the version was
+	// probed after the launch, is an event, not the terminal's text.
+	_errData(b) {
+		let rest = this._errRest ? Buffer.concat([this._errRest, b]) : b;
+		this._errRest = null;
+		while (rest.length > 0) {
+			const nl = rest.indexOf(10);
+			if (rest[0] !== 0x7b || (nl === -1 && rest.length > 65536)) {
+				const end = nl === -1 ? rest.length : nl + 1;
+				super._errData(rest.subarray(0, end));
+				rest = rest.subarray(end);
+				continue;
+			}
+			if (nl === -1) {
+				this._errRest = rest;	// the rest of a line to come
+				return;
+			}
+			const line = rest.subarray(0, nl + 1);
+			rest = rest.subarray(nl + 1);
+			const r = parse(line.toString());
+			if (r && r.event === 'cli-tool:version')
+				this.emit('version', r);
+			else
+				super._errData(line);
+		}
 	}
 
 	_answer(r) {

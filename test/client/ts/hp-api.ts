@@ -11,6 +11,7 @@ t.on('data', (d: string) => console.log(d));
 t.destroy();
 const l: hp.LaunchedPty = hp.launch('claude-code', { args: ['--help'] });
 l.launched.then((e) => console.log(e.path, e.version, e.pid));
+l.on('version', (e: hp.ToolVersion) => console.log(e.event, e.version));
 const a: hp.AttachedPty = hp.attach('work', { cols: 80, rows: 24 });
 a.onExit((e) => console.log(e.exitCode, e.detached, e.error));
 a.resize(100, 40).then(() => a.detach());

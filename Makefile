@@ -52,7 +52,8 @@ CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/dcache.o lib/client/launch.o lib/client/list.o \
 	lib/client/logs.o lib/client/top.o lib/client/topdraw.o \
 	lib/client/direct.o lib/client/chan.o lib/client/fg.o \
-	lib/client/probe.o lib/client/save.o lib/client/startup.o
+	lib/client/probe.o lib/client/save.o lib/client/startup.o \
+	lib/client/match.o lib/client/wait.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/audit.o lib/super/node.o lib/super/slimit.o lib/super/init.o \

@@ -219,17 +219,6 @@ watch(struct hp_state *st)
 	return HP_EXIT_OK;
 }
 
-/* A name, or a glob of names (for -l and --top): a usage error if not. */
-static int
-pattern_ok(const char *p)
-{
-	if (hp_ref_ok(p))
-		return 1;
-	return *p != '\0' && strlen(p) <= 128 && strpbrk(p, "*?[") != NULL &&
-	    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._-*?[]!:") == strlen(p);
-}
-
 /* --prometheus: every process (or the named ones) as Prometheus text. */
 static int
 prometheus(struct hp_state *st, char **given_names, int ngiven, int given)
@@ -346,7 +335,7 @@ main(int argc, char **argv)
 	    ((prom || top) && (all || hp_json_mode)))
 		hp_usage(synopsis, NULL);
 	for (r = 0; r < argc; r++)
-		if (!((l || top) ? pattern_ok(argv[r]) : hp_ref_ok(argv[r])))
+		if (!((l || top) ? hp_match_ok(argv[r]) : hp_ref_ok(argv[r])))
 			hp_usage(synopsis, "invalid name: %s", argv[r]);
 	if (w) {
 		if (hp_state_need(&st, stdir, 1, &error) == -1)

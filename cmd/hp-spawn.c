@@ -600,6 +600,9 @@ main(int argc, char **argv)
 		case 'n':
 			if (!hp_name_ok(g.arg))
 				hp_usage(synopsis, "invalid name: %s", g.arg);
+			if (hp_name_reserved(g.arg))
+				hp_usage(synopsis, "reserved name: %s (the "
+				    "verbs take it for every process)", g.arg);
 			opt_name = g.arg;
 			break;
 		case 't':

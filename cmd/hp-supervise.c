@@ -24,12 +24,15 @@ static const char synopsis[] =
     "       hp-supervise --init [--json] [-S dir] [-f file] [--profile name] "
     "[--allow file] [--audit file] [-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
-    "start|stop|restart|remove|reload name ...\n"
+    "start|stop|restart|remove|reload name|pattern|all ...\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] scale name n\n"
-    "       hp-supervise [--json] [-S dir] [-t timeout] signal sig name ...\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] signal sig "
+    "name|pattern|all ...\n"
+    "       hp-supervise [--json] [-S dir] wait name|pattern|all state "
+    "[-t timeout]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
     "       hp-supervise [--json] [-S dir] status|reload\n"
-    "       hp-supervise [--json] [-S dir] send name json\n"
+    "       hp-supervise [--json] [-S dir] send name|pattern|all json\n"
     "       hp-supervise [--json] [-S dir] save [file]\n"
     "       hp-supervise [--json] [-S dir] startup [--user | --system] "
     "[--format fmt] [--write] [file]";
@@ -367,6 +370,8 @@ unanswered(char **replies, int n)
 	return k;
 }
 
+static int	report(struct hp_state *, char **, char **, int, int);
+
 /*
  * VERB for every name: through the supervisor; with none, stop, signal
  * and remove are done here on the recorded process (direct.c) and start
@@ -377,10 +382,9 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
     char **names, int n, long long timeout)
 {
 	struct hp_buf b = { 0 };
-	struct hp_json j;
-	char **replies, took[HP_LINE_MAX];
+	char **replies;
 	long long end;
-	int i, try, failed = 0, started = 0, direct;
+	int i, try, started = 0, direct;
 
 	direct = strcmp(v, "stop") == 0 || strcmp(v, "remove") == 0 ||
 	    strcmp(v, "signal") == 0;
@@ -404,7 +408,19 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 		    hp_mono_ms() < end; )
 			poll(NULL, 0, 5);
 	}
-	b.len = 0;
+	hp_buf_free(&b);
+	return report(st, replies, names, n, started);
+}
+
+/* The answers, one a process: lines, or a JSON array; replies freed. */
+static int
+report(struct hp_state *st, char **replies, char **names, int n, int started)
+{
+	struct hp_buf b = { 0 };
+	struct hp_json j;
+	char took[HP_LINE_MAX];
+	int i, failed = 0;
+
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '[');
 	for (i = 0; i < n; i++) {
@@ -424,6 +440,35 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	free(replies);
 	hp_stdout_close();
 	return failed ? HP_EXIT_FAIL : HP_EXIT_OK;
+}
+
+/*
+ * wait: until every process named (a NAME of instances: each of them) is
+ * in state, for timeout ms at most (0: as long as it takes).
+ */
+static int
+wait_verb(struct hp_state *st, char **names, int n, const char *state,
+    long long timeout, const char *after)
+{
+	struct hp_buf *said;
+	char **refs, **replies;
+	int i, nr;
+
+	refs = hp_info_expand(st, names, n, &nr);
+	for (i = 0; i < nr; i++)
+		if (hp_state_proc(st, refs[i]) == -1)
+			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
+			    "process", refs[i]);
+	said = hp_xcalloc((size_t)nr, sizeof *said);
+	replies = hp_xcalloc((size_t)nr, sizeof *replies);
+	(void)hp_wait(st, refs, nr, state, timeout > 0 ? timeout : -1,
+	    after, said);
+	for (i = 0; i < nr; i++)
+		replies[i] = said[i].p;		/* freed by report */
+	free(said);
+	i = report(st, replies, refs, nr, 0);
+	hp_argv_free(refs);
+	return i;
 }
 
 static int
@@ -695,8 +740,8 @@ main(int argc, char **argv)
 	struct hp_getopt g = { 0 };
 	struct hp_state st;
 	struct stat sb;
-	const char *stdir = NULL, *v, *sig = NULL;
-	char *send = NULL;
+	const char *stdir = NULL, *v, *sig = NULL, *state = NULL, *after = "";
+	char *send = NULL, **names;
 	char conf[HP_PATH_MAX], allow[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
 	char audit[HP_PATH_MAX];
 	struct hp_superopt o;
@@ -705,7 +750,7 @@ main(int argc, char **argv)
 	struct hp_conf cf;
 	struct hp_allow al;
 	long long timeout = 0, n;
-	int ch, bg = 0, i, r, scope = -1, wr = 0;
+	int ch, bg = 0, i, r, scope = -1, wr = 0, nn;
 	const char *fmt = NULL;
 
 	hp_progname = "hp-supervise";
@@ -799,6 +844,7 @@ main(int argc, char **argv)
 			if (hp_duration(g.arg, &timeout) == -1 ||
 			    timeout <= 0 || timeout > (1LL << 40))
 				hp_usage(synopsis, "bad timeout: %s", g.arg);
+			after = g.arg;
 			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
@@ -912,6 +958,24 @@ main(int argc, char **argv)
 		sig = argv[1];
 		argv++;
 		argc--;
+	} else if (strcmp(v, "wait") == 0) {
+		/* wait NAME STATE -t DUR, as scripts write it, too. */
+		if (argc == 5 && (strcmp(argv[3], "-t") == 0 ||
+		    strcmp(argv[3], "--timeout") == 0)) {
+			after = argv[4];
+			if (hp_duration(after, &timeout) == -1 ||
+			    timeout <= 0 || timeout > (1LL << 40))
+				hp_usage(synopsis, "bad timeout: %s", after);
+			argc -= 2;
+		}
+		if (argc != 3)
+			hp_usage(synopsis, "wait wants a name and a state");
+		if (!hp_wait_known(argv[2]))
+			hp_usage(synopsis, "wait: unknown state: %s (starting, "
+			    "running, ready, reloading, backoff, stopping, "
+			    "stopped, exited, failed)", argv[2]);
+		state = argv[2];
+		argc--;
 	} else if (strcmp(v, "send") == 0) {
 		if (argc != 3)
 			hp_usage(synopsis, "send wants a name and a message");
@@ -925,7 +989,7 @@ main(int argc, char **argv)
 	} else
 		hp_usage(synopsis, "unknown verb: %s", v);
 	for (i = 1; i < argc; i++)
-		if (!hp_ref_ok(argv[i]))
+		if (!hp_match_ok(argv[i]))
 			hp_usage(synopsis, "invalid name: %s", argv[i]);
 	if (hp_state_resolve(&st, stdir) == -1)
 		hp_die("state directory");
@@ -937,7 +1001,12 @@ main(int argc, char **argv)
 		if (strcmp(v, "reload") == 0 || send != NULL)
 			hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor "
 			    "runs for %s", st.dir);
-		if (strcmp(v, "scale") == 0)
+		/* No process at all: a pattern or all matches nothing. */
+		if (hp_match(&st, argv + 1, argc - 1, &names, &nn,
+		    &error) == -1)
+			hp_fail_error(&error);
+		hp_argv_free(names);
+		if (strcmp(v, "scale") == 0 || state != NULL)
 			hp_fail(HP_EXIT_FAIL, "not-found", "%s: no such "
 			    "process", argv[1]);
 	}
@@ -954,7 +1023,14 @@ main(int argc, char **argv)
 	if (send != NULL && hp_state_supervisor(&st) <= 0)
 		hp_fail(HP_EXIT_FAIL, "not-running", "no supervisor runs "
 		    "for %s", st.dir);
-	r = verb(&st, v, sig, send, argv + 1, argc - 1, timeout);
+	/* all and patterns: what they match now, each asked on its own. */
+	if (hp_match(&st, argv + 1, argc - 1, &names, &nn, &error) == -1)
+		hp_fail_error(&error);
+	if (state != NULL)
+		r = wait_verb(&st, names, nn, state, timeout, after);
+	else
+		r = verb(&st, v, sig, send, names, nn, timeout);
+	hp_argv_free(names);
 	free(send);
 	return r;
 }

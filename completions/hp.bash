@@ -88,10 +88,10 @@ _hp_unit_names()
 # off each reply.
 _hp_reply_refs()
 {
-	local word=${COMP_LINE:0:COMP_POINT} i
+	local word=${COMP_LINE:0:COMP_POINT} i more=${1-}
 	word=${word##*[[:space:]]}
 	[[ $word == proc:* ]] && word=${word#proc:}
-	mapfile -t COMPREPLY < <(compgen -W "$(_hp_refs)" -- "$word")
+	mapfile -t COMPREPLY < <(compgen -W "$more $(_hp_refs)" -- "$word")
 	if [[ $word == *:* && $word != "$cur" ]]; then
 		for i in "${!COMPREPLY[@]}"; do
 			COMPREPLY[i]=${COMPREPLY[i]#"${word%:*}":}
@@ -223,14 +223,24 @@ _hp_supervise()
 			    --profile -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload send scale save startup"
+			    reload send scale save startup wait"
 		fi
 		return
 	fi
 	n=$((COMP_CWORD - vi))
 	case $verb in
 	start|stop|restart|remove|reload)
-		_hp_reply_refs ;;
+		_hp_reply_refs all ;;
+	wait)
+		# A process, all or a pattern; then a state of hp(7), or ready.
+		if ((n == 1)); then
+			_hp_reply_refs all
+		elif ((n == 2)); then
+			_hp_reply "starting running ready reloading backoff stopping
+			    stopped exited failed"
+		else
+			COMPREPLY=()
+		fi ;;
 	scale)
 		if ((n == 1)); then
 			_hp_reply "$(_hp_unit_names)"
@@ -241,7 +251,7 @@ _hp_supervise()
 		if ((n == 1)); then
 			_hp_reply "$(_hp_signals "$cur")"
 		else
-			_hp_reply_refs
+			_hp_reply_refs all
 		fi ;;
 	save|startup)
 		# The file; startup's options come after it too.

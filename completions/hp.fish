@@ -180,10 +180,16 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -a status -d 'Tell whether
 complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the configuration again, or reload processes'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a send -d 'Send a JSON message to a node process'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a scale -d 'Change how many instances a process has'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a wait -d 'Wait until processes are in a state'
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a '(__hp_refs)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a all -d 'Every process'
+complete -c hp-supervise -n '__hp_supervise_at wait 0' -a '(__hp_refs)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at wait 0' -a all -d 'Every process'
+complete -c hp-supervise -n '__hp_supervise_at wait 1' -a 'starting running ready reloading backoff stopping stopped exited failed' -d State
 complete -c hp-supervise -n '__hp_supervise_at scale 0' -a '(__hp_unit_names)' -d 'Process with instances'
 complete -c hp-supervise -n '__hp_supervise_at signal 0' -a '(__hp_signals)' -d Signal
 complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a '(__hp_refs)' -d Process
+complete -c hp-supervise -n '__hp_supervise_at signal 1+' -a all -d 'Every process'
 complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d 'Node process'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a save -d 'Write what runs as one hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a startup -d 'Print or write what starts that file at boot'

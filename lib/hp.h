@@ -179,6 +179,7 @@ long long hp_time_parse(const char *);		/* ...Z -> wall ms; -1 */
 /* parse.c: names, durations, sizes, signals, exec-line words */
 int	hp_name_ok(const char *);		/* 1 valid, 0 not */
 int	hp_ref_ok(const char *);	/* NAME or NAME:I: 1 valid, 0 not */
+int	hp_name_reserved(const char *);	/* 1: "all", no process's name */
 int	hp_ref_split(const char *, char *, int *);
 				/* -> name, instance (0: none); -1 bad */
 int	hp_hexval(int);			/* 0-15, -1 not a hex digit */
@@ -1063,6 +1064,21 @@ void	hp_startup_text(const struct hp_startup *, const char *,
 	    struct hp_buf *);			/* the file, for path */
 void	hp_startup_enable(const struct hp_startup *, const char *,
 	    struct hp_buf *);		/* commands that enable it at path */
+/* match.c: "all" and shell patterns of the verbs, made the names they match */
+int	hp_match_pattern(const char *);	/* 1: "all" or a pattern */
+int	hp_match_ok(const char *);	/* a name, NAME:I, all or a pattern */
+int	hp_match(const struct hp_state *, char **, int, char ***, int *,
+	    struct hp_error *);
+		/* given -> names, each once, in order (hp_argv_free);
+		   -1 + error: one matches nothing (not-found) */
+
+/* wait.c: until processes are in a state, told by the events */
+const char *hp_wait_state(int);		/* the i-th state it knows; NULL */
+int	hp_wait_known(const char *);	/* 1: a state wait knows */
+int	hp_wait(struct hp_state *, char **, int, const char *, long long,
+	    const char *, struct hp_buf *);
+		/* refs, state, ms (-1: ever), as said ("2s"): an answer line
+		   a ref into the bufs; 0 all there, -1 not in time */
 
 /* ================================ super =============================== */
 

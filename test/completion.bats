@@ -195,7 +195,7 @@ EOF
 
 @test "bash: hp-supervise completes verbs, then names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
-	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop " ]
+	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop wait " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
 	[ "$(sorted)" = "start startup status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
@@ -203,10 +203,10 @@ EOF
 	local verb
 	for verb in start stop restart remove; do
 		bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -t 5s "$verb" web ''
-		[ "$output" = "$(printf 'api\nweb')" ]
+		[ "$output" = "$(printf 'all\napi\nweb')" ]
 	done
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -S "$OTHER" stop ''
-	[ "$output" = "db" ]
+	[ "$output" = "$(printf 'all\ndb')" ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise shutdown ''
 	[ "$output" = "" ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise status ''
@@ -236,7 +236,7 @@ EOF
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise signal US
 	[ "$(sorted)" = "USR1 USR2 " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise signal TERM ''
-	[ "$output" = "$(printf 'api\nweb')" ]
+	[ "$output" = "$(printf 'all\napi\nweb')" ]
 }
 
 @test "bash: hp-spawn completes types, policies and signals" {
@@ -346,18 +346,18 @@ EOF
 
 @test "fish: hp-supervise completes verbs, signals and names" {
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop " ]
+	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop wait " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
-	[ "$(sorted)" = "api web " ]
+	[ "$(sorted)" = "all api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
-	[ "$(sorted)" = "api web " ]
+	[ "$(sorted)" = "all api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
 	[ "$(sorted)" = "SIGTERM SIGTRAP SIGTSTP SIGTTIN SIGTTOU " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal "
 	[[ " ${lines[*]} " == *" TERM "* ]]
 	[[ " ${lines[*]} " != *" web "* ]]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal TERM "
-	[ "$(sorted)" = "api web " ]
+	[ "$(sorted)" = "all api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise shutdown "
 	[ "$output" = "" ]
 }
@@ -419,13 +419,13 @@ EOF
 
 @test "zsh: hp-supervise completes verbs, signals and names" {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop " ]
+	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop wait " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
-	[ "$output" = "db" ]
+	[ "$(sorted)" = "all db " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
 	[ "$(sorted)" = "SIGTERM SIGTRAP SIGTSTP SIGTTIN SIGTTOU " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal TERM "
-	[ "$(sorted)" = "api web " ]
+	[ "$(sorted)" = "all api web " ]
 }
 
 @test "zsh: hp-supervise startup completes its options and formats" {
@@ -444,6 +444,30 @@ EOF
 	[ "$output" = "hpfaketool" ]
 }
 
+# hp-supervise wait: a process, all or a pattern, then a state
+
+@test "hp-supervise wait: bash, fish and zsh complete all, names, then states" {
+	local states="backoff exited failed ready reloading running starting stopped stopping "
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise wa
+	[ "$output" = "wait" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise wait ''
+	[ "$output" = "$(printf 'all\napi\nweb')" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise wait web ''
+	[ "$(sorted)" = "$states" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise wait all re
+	[ "$(sorted)" = "ready reloading " ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise wait web ready ''
+	[ "$output" = "" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise wait "
+	[ "$(sorted)" = "all api web " ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise wait web "
+	[ "$(sorted)" = "$states" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise wait "
+	[ "$(sorted)" = "all api web " ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s wait web "
+	[ "$(sorted)" = "$states" ]
+}
+
 # hp-supervise reload
 
 @test "hp-supervise: bash, fish and zsh offer reload as a verb" {
@@ -453,7 +477,7 @@ EOF
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise -S "$STATE" ''
 	[[ " ${lines[*]} " == *" reload "* ]]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise reload ''
-	[ "$output" = "$(printf 'api\nweb')" ]
+	[ "$output" = "$(printf 'all\napi\nweb')" ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise rel"
 	[ "$status" -eq 0 ]
 	[ "$output" = "reload" ]
@@ -784,7 +808,7 @@ detect_env() {
 	[ "$output" = "" ]
 	# The verb comes after --profile NAME.
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --profile p st
-	[ "$(sorted)" = "start status stop " ]
+	[ "$(sorted)" = "start startup status stop " ]
 	touch "$BATS_TEST_TMPDIR/app.env"
 	bash_complete -- hp-spawn --env-file "$BATS_TEST_TMPDIR/app.e"
 	[ "$output" = "$BATS_TEST_TMPDIR/app.env" ]

@@ -18,7 +18,7 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] [--audit file] [--profile name]" ]
-	[ "${#lines[@]}" -eq 10 ]
+	[ "${#lines[@]}" -eq 11 ]
 	[ "${lines[3]}" = "       hp-supervise [--json] [-S dir] [-t timeout] scale name n" ]
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]

@@ -173,7 +173,17 @@ hp_ref_ok(const char *s)
 	return hp_ref_split(s, name, &i) == 0;
 }
 
-/* A name from a command: its base name, cut to what names allow. */
+/* "all": what the verbs of hp-supervise take for every process. */
+int
+hp_name_reserved(const char *s)
+{
+	return s != NULL && strcmp(s, "all") == 0;
+}
+
+/*
+ * A name from a command: its base name, cut to what names allow; the
+ * reserved "all" is made "all-2", as a name in use would be.
+ */
 void
 hp_name_derive(char *out, size_t n, const char *cmd)
 {
@@ -188,6 +198,8 @@ hp_name_derive(char *out, size_t n, const char *cmd)
 	out[k] = '\0';
 	if (k == 0)
 		hp_copy(out, n, "proc");
+	else if (hp_name_reserved(out))
+		hp_copy(out, n, "all-2");
 }
 
 /*

@@ -211,13 +211,10 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 	    error[0] != '\0' ? "survivors" : NULL, error);
 }
 
-/*
- * verb (stop, remove, or signal with sig) on name, done here: its
- * answer into b, as a supervisor's answer line.
- */
-void
-hp_direct_verb(const struct hp_state *st, const char *verb, int sig,
-    const char *name, struct hp_buf *b)
+/* verb on name, or on one instance of a name, NAME:I. */
+static void
+one(const struct hp_state *st, const char *verb, int sig, const char *name,
+    struct hp_buf *b)
 {
 	char file[HP_PATH_MAX], msg[512];
 	struct hp_spec sp;
@@ -241,4 +238,58 @@ hp_direct_verb(const struct hp_state *st, const char *verb, int sig,
 	else
 		answer(b, 1, name, NULL, NULL, NULL, NULL, NULL);
 	hp_spec_free(&sp);
+}
+
+/*
+ * verb on each instance of name, answered as one, as the supervisor
+ * joins them; a remove takes the name's directory too once they are gone.
+ */
+static void
+group(const struct hp_state *st, const char *verb, int sig, const char *name,
+    const int *inst, int n, struct hp_buf *b)
+{
+	char ref[HP_REF_MAX + 16], ok[8], code[32] = "", msg[512] = "";
+	char dir[HP_PATH_MAX];
+	int i, all = 1, remove = strcmp(verb, "remove") == 0;
+
+	for (i = 0; i < n; i++) {
+		snprintf(ref, sizeof ref, "%s:%d", name, inst[i]);
+		one(st, verb, sig, ref, b);
+		if (hp_json_get(b->p, "ok", ok, sizeof ok) == 0 &&
+		    strcmp(ok, "true") == 0)
+			continue;
+		if (all && (hp_json_get(b->p, "code", code, sizeof code) == -1 ||
+		    hp_json_get(b->p, "message", msg, sizeof msg) == -1))
+			hp_copy(msg, sizeof msg, "failed");
+		all = 0;
+	}
+	if (all && remove && hp_proc_file(st, dir, sizeof dir, name,
+	    HP_P_DIR) == 0 && hp_rmtree(dir) == -1) {
+		all = 0;
+		hp_copy(code, sizeof code, "system");
+		snprintf(msg, sizeof msg, "remove %.400s: %s", dir,
+		    strerror(errno));
+	}
+	answer(b, all, name, !all || sig > 0 ? NULL : remove ? "removed" :
+	    "stopped", NULL, NULL, all ? NULL : code[0] ? code : "system",
+	    msg);
+}
+
+/*
+ * verb (stop, remove, or signal with sig) on name, done here: its
+ * answer into b, as a supervisor's answer line. A name of instances is
+ * each of them.
+ */
+void
+hp_direct_verb(const struct hp_state *st, const char *verb, int sig,
+    const char *name, struct hp_buf *b)
+{
+	int *inst = NULL, n = 0;
+
+	if (strchr(name, ':') == NULL && hp_state_instances(st, name, &inst,
+	    &n) == 0 && n > 0)
+		group(st, verb, sig, name, inst, n, b);
+	else
+		one(st, verb, sig, name, b);
+	free(inst);
 }

@@ -67,6 +67,9 @@ section(char *line, int *type, char *name, char *prof, char *msg, size_t n)
 		return snprintf(msg, n, "invalid name: %s%s", line,
 		    strchr(line, ':') != NULL ? " (a profile's section is "
 		    "[TYPE NAME @PROFILE])" : ""), -1;
+	if (hp_name_reserved(line))
+		return snprintf(msg, n, "reserved name: %s (the verbs of "
+		    "hp-supervise take it for every process)", line), -1;
 	hp_copy(name, HP_NAME_MAX + 1, line);
 	return 0;
 }

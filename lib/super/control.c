@@ -170,6 +170,10 @@ add(struct hp_super *s, const char *id, const char *name, const char *tmp,
 		hp_super_reply(s, id, 0, name, "usage", "bad spec file");
 		return;
 	}
+	if (hp_name_reserved(name)) {
+		hp_super_reply(s, id, 0, name, "usage", "a reserved name");
+		return;
+	}
 	/* Asked again: an earlier supervisor took it and went away. */
 	if (lstat(from, &sb) == -1) {
 		n = errno;

@@ -44,6 +44,34 @@ test('start() resolves with supervisor:started; events come in order',
 	assert.match(ev[0].ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 });
 
+test("restart('all'), stop of a pattern, wait(name, state) answer for " +
+    'each process matched', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	for (const name of ['api', 'web-1', 'web-2'])
+		await pm.spawn({ name, command: 'sleep', args: ['100'] });
+	const all = await pm.restart('all');
+	assert.deepStrictEqual(all.map((x) => [x.name, x.ok, x.state]),
+	    [['api', true, 'running'], ['web-1', true, 'running'],
+		['web-2', true, 'running']]);
+	const stopped = await pm.stop('web-*');
+	assert.deepStrictEqual(stopped.map((x) => [x.name, x.state]),
+	    [['web-1', 'stopped'], ['web-2', 'stopped']]);
+	assert.strictEqual((await pm.status('api')).state, 'running');
+	const w = await pm.wait('web-*', 'stopped', { timeout: 5000 });
+	assert.deepStrictEqual(w.map((x) => [x.name, x.ok, x.state]),
+	    [['web-1', true, 'stopped'], ['web-2', true, 'stopped']]);
+	const e = await rejects(pm.wait('api', 'stopped', { timeout: 100 }),
+	    'timeout', 1);
+	assert.strictEqual(e.message, 'api: running, not stopped, after ' +
+	    '100ms');
+	await rejects(pm.stop('nothing-*'), 'not-found', 1);
+	await rejects(pm.wait('api', 'sleeping'), 'usage', 2);
+	const ready = await pm.wait('a*', 'ready', { timeout: 5000 });
+	assert.deepStrictEqual(ready.map((x) => x.name), ['api']);
+});
+
 test('spawn, list, status, restart, stop answer with the JSON of the ' +
     'commands', async (t) => {
 	const s = setup(t);

@@ -72,3 +72,13 @@ test('the client\'s own terminals are typed: HpPty, LaunchedPty, ' +
 	assert.deepStrictEqual(tsc(t, 'hp-api.ts', false),
 	    { status: 0, out: '' });
 });
+
+test('index.d.ts refuses a state wait() does not know, and one answer ' +
+    'from a pattern', (t) => {
+	const r = tsc(t, 'wait-misuse.ts', false);
+	assert.strictEqual(r.status, 2, r.out);
+	const errs = r.out.split('\n').filter((l) => /error TS/.test(l));
+	assert.strictEqual(errs.length, 2, r.out);
+	assert.match(errs[0], /wait-misuse\.ts\(7,16\).*'"sleeping"'/);
+	assert.match(errs[1], /wait-misuse\.ts\(8,7\).*'Promise<VerbResult\[\]>'/);
+});

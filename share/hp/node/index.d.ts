@@ -346,6 +346,27 @@ export class HpError extends Error {
 	result?: unknown;
 }
 
+/**
+ * What the verbs take besides names: 'all', every process, and shell
+ * patterns (fnmatch(3)) of names, 'web-*', or of instances, 'web:*'.
+ * Their answer is an array, one element for each process matched.
+ */
+export type NamePattern = 'all' | `${string}*${string}` |
+    `${string}?${string}` | `${string}[${string}`;
+
+/** The states of hp(7), and ready: running and past its readiness rule. */
+export type WaitState = 'starting' | 'running' | 'ready' | 'reloading' |
+    'backoff' | 'stopping' | 'stopped' | 'exited' | 'failed';
+
+/** One process's answer to wait(). */
+export interface WaitResult {
+	name: string;
+	ok: boolean;
+	state: string;
+	pid: number;
+	error?: { code: string; message: string };
+}
+
 export class ProcessManager extends EventEmitter {
 	constructor(options?: ManagerOptions);
 	/** The supervisor's pid while it runs. */
@@ -355,19 +376,32 @@ export class ProcessManager extends EventEmitter {
 	/** Start hp-supervise --json --parent <this pid>. */
 	start(): Promise<HpEvent>;
 	/** The verb start. */
+	start(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	start(name: string, o?: VerbOptions): Promise<VerbResult>;
 	start(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	spawn(options: SpawnOptions): Promise<ProcessInfo | ProcessInfo[]>;
+	stop(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	stop(name: string, o?: VerbOptions): Promise<VerbResult>;
 	stop(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	restart(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	restart(name: string, o?: VerbOptions): Promise<VerbResult>;
 	restart(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	remove(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	remove(name: string, o?: VerbOptions): Promise<VerbResult>;
 	remove(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
+	signal(sig: string | number, pattern: NamePattern, o?: VerbOptions):
+	    Promise<VerbResult[]>;
 	signal(sig: string | number, name: string, o?: VerbOptions):
 	    Promise<VerbResult>;
 	signal(sig: string | number, names: string[], o?: VerbOptions):
 	    Promise<VerbResult[]>;
+	/**
+	 * Until name (each of its instances; each process a pattern or 'all'
+	 * matches) is in state; rejects with code timeout after o.timeout,
+	 * the answers in the error's result.
+	 */
+	wait(name: string, state: WaitState, o?: VerbOptions):
+	    Promise<WaitResult[]>;
 	/**
 	 * Run command once (type system, restart no) and wait for its end,
 	 * as execFile() does: resolves whatever its exit status; stdout and
@@ -377,6 +411,7 @@ export class ProcessManager extends EventEmitter {
 	    Promise<ExecResult>;
 	/** A new run, ready before the old one goes; instances one at a
 	 * time. Rejects with code reload-failed, the old run kept. */
+	reload(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	reload(name: string, o?: VerbOptions): Promise<VerbResult>;
 	reload(names: string[], o?: VerbOptions): Promise<VerbResult[]>;
 	/** n instances: added, or taken away; the others untouched. */

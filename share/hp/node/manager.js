@@ -231,12 +231,13 @@ class ProcessManager extends EventEmitter {
 	}
 
 	// A verb of hp-supervise on names: the answer for name, or the
-	// array of answers when names is an array.
+	// array of answers when names is an array, 'all' or a pattern
+	// ('web-*'): one for each process matched.
 	_verb(verb, names, more) {
 		const list = [].concat(names);
 		return run('hp-supervise', stateArgs(this.options).concat(
 		    more || [], verb, list), this.options).then((r) =>
-		    Array.isArray(names) ? r : r[0]);
+		    many(names) ? r : r[0]);
 	}
 
 	stop(name, o) {
@@ -267,7 +268,16 @@ class ProcessManager extends EventEmitter {
 	signal(sig, name, o) {
 		return run('hp-supervise', stateArgs(this.options).concat(
 		    timeout(o), 'signal', String(sig), [].concat(name)),
-		    this.options).then((r) => Array.isArray(name) ? r : r[0]);
+		    this.options).then((r) => many(name) ? r : r[0]);
+	}
+
+	// Until name (each of its instances, each process 'all' or a pattern
+	// matches) is in state ('running', 'ready', 'stopped' ...): the array
+	// of {name, ok, state, pid}. Rejects with the code timeout after
+	// o.timeout, with not-found for a name nobody has.
+	wait(name, state, o) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    timeout(o), 'wait', name, state), this.options);
 	}
 
 	// Send message, any JSON value, to the node process name: its
@@ -381,6 +391,12 @@ class ProcessManager extends EventEmitter {
 // the supervisor reads after it, stopped or busy until then, is not
 // carried out, and the verb rejects with code timeout. Without it, the
 // command's own patience (the stop timeouts of the names) is both.
+// Names the answer to which is an array: several, 'all', a pattern.
+function many(names) {
+	return Array.isArray(names) || names === 'all' ||
+	    /[*?[]/.test(names);
+}
+
 function timeout(o) {
 	return o && o.timeout !== undefined ? ['-t', dur(o.timeout)] : [];
 }

@@ -29,3 +29,11 @@ pm.stop('web', { timeout: '200ms' }).then((r: hp.VerbResult) => r.ok);
 pm.signal('HUP', ['a', 'b'], { timeout: 500 })
     .then((r: hp.VerbResult[]) => r.length);
 pm.send('echo', { hi: 1 }, { timeout: '1s' }).then((r) => r.pid);
+// all and patterns answer for each process matched, a name for itself.
+const many: Promise<hp.VerbResult[]> = pm.restart('all');
+const some: Promise<hp.VerbResult[]> = pm.stop('web-*');
+const one: Promise<hp.VerbResult> = pm.restart('web');
+const sig: Promise<hp.VerbResult[]> = pm.signal('HUP', 'web:[12]');
+const waited: Promise<hp.WaitResult[]> = pm.wait('web', 'ready',
+	{ timeout: 1000 });
+console.log(many, some, one, sig, waited);

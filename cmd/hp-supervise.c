@@ -36,17 +36,70 @@ enum {
 };
 
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "state-dir", 1, 'S' }, { "background", 0, 'b' },
-	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
-	{ "config", 1, 'f' }, { "parent", 1, O_PARENT },
-	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
-	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
-	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
-	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
-	{ "events", 1, O_EVENTS },
-	{ NULL, 0, 0 }
+	{ "background", NULL, 'b', "detach; return once it is ready" },
+	{ "implicit", NULL, O_IMPLICIT, "exit once nothing is left to keep" },
+	{ "config", "file", 'f', "keep the processes of an hp.conf" },
+	{ "parent", "pid", O_PARENT, "shut down once pid has exited" },
+	{ "exit-with-stdin", NULL, O_STDIN, "shut down at the end of stdin" },
+	{ "init", NULL, O_INIT, "be the first process of a container" },
+	{ "max-procs", "n", O_MAXPROCS, "processes running at once" },
+	{ "max-memory", "size", O_MAXMEM, "memory available to start one" },
+	{ "max-load", "load", O_MAXLOAD, "1-minute load to start one" },
+	{ "queue-timeout", "dur", O_QTIMEOUT, "how long a start may wait" },
+	{ "allow", "file", O_ALLOW, "run only the programs it allows" },
+	{ "ready-fd", "n", O_READYFD, "say on n when it is ready" },
+	{ "events", "what", O_EVENTS, "with --json: output, metrics events" },
+	{ "json", NULL, O_JSON, "answers, errors and events as JSON" },
+	{ "state-dir", "dir", 'S', "the state directory" },
+	{ "timeout", "timeout", 't', "how long a verb waits for its answer" },
+	{ "help", NULL, 'h', "print this help and exit" },
+	{ "version", NULL, 'V', "print the version and exit" },
+	{ NULL, NULL, 0, NULL }
 };
+
+/*
+ * The verbs, as -h lists them: the operands, and the line of help of the
+ * supervisor's verb of the same name (control.c) unless the row has one.
+ */
+static const struct {
+	const char	*name, *args, *help;
+} verbs[] = {
+	{ "start", "name ...", NULL },
+	{ "stop", "name ...", NULL },
+	{ "restart", "name ...", NULL },
+	{ "remove", "name ...", NULL },
+	{ "reload", "[name ...]", NULL },
+	{ "scale", "name n", NULL },
+	{ "signal", "sig name ...", NULL },
+	{ "send", "name json", NULL },
+	{ "shutdown", "", NULL },
+	{ "status", "", "is a supervisor running, and its PID" },
+};
+
+/* -h: the options, then a verb a line. */
+static void
+help(void)
+{
+	const char *name, *args, *about;
+	char form[64];
+	size_t i;
+	int j;
+
+	hp_opt_help(synopsis, longopts, NULL);
+	printf("verbs:\n");
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		about = verbs[i].help;
+		for (j = 0; about == NULL && (name = hp_verb_name(j, &args,
+		    &about)) != NULL; j++)
+			if (strcmp(name, verbs[i].name) != 0)
+				about = NULL;
+		snprintf(form, sizeof form, "%s %s", verbs[i].name,
+		    verbs[i].args);
+		printf("  %-24s  %s\n", form, about != NULL ? about : "");
+	}
+	hp_stdout_close();
+	exit(HP_EXIT_OK);
+}
 
 /* The rules of admission (--max-procs ...), checked before any is used. */
 static void
@@ -594,7 +647,7 @@ main(int argc, char **argv)
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:f:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			help();
 			break;
 		case 'V':
 			printf("hp-supervise %s\n", HP_VERSION);

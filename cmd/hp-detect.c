@@ -36,9 +36,7 @@ static const struct hp_opt longopts[] = {
 	{ "login", NULL, O_LOGIN, "search the login shell's PATH too" },
 	{ "json", NULL, O_JSON, "a JSON array, an object a tool" },
 	{ "state-dir", "dir", 'S', "the state directory, for its cache" },
-	{ "help", NULL, 'h', "print this help and exit" },
-	{ "version", NULL, 'V', "print the version and exit" },
-	{ NULL, NULL, 0, NULL }
+	HP_OPT_END
 };
 
 static struct {

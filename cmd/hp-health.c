@@ -26,9 +26,7 @@ static const struct hp_opt longopts[] = {
 	{ "wait", "dur", O_WAIT, "until every check is healthy, at most dur" },
 	{ "json", NULL, O_JSON, "a JSON array, an object a check" },
 	{ "state-dir", "dir", 'S', "the state directory, for proc: checks" },
-	{ "help", NULL, 'h', "print this help and exit" },
-	{ "version", NULL, 'V', "print the version and exit" },
-	{ NULL, NULL, 0, NULL }
+	HP_OPT_END
 };
 
 #define WAIT_FIRST	10	/* ms between the first rounds of --wait */

@@ -38,9 +38,7 @@ static const struct hp_opt longopts[] = {
 	{ "json", NULL, O_JSON, "a JSON array, an object a process" },
 	{ "history", NULL, O_HISTORY, "with --json: the samples kept" },
 	{ "state-dir", "dir", 'S', "the state directory" },
-	{ "help", NULL, 'h', "print this help and exit" },
-	{ "version", NULL, 'V', "print the version and exit" },
-	{ NULL, NULL, 0, NULL }
+	HP_OPT_END
 };
 
 /*

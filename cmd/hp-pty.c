@@ -54,9 +54,7 @@ static const struct hp_opt longopts[] = {
 	{ "no-draw", NULL, O_NODRAW, "for attach: the screen not drawn" },
 	{ "no-newline", NULL, O_NONL, "for send: no Enter after the text" },
 	{ "json", NULL, O_JSON, "errors as JSON too" },
-	{ "help", NULL, 'h', "print this help and exit" },
-	{ "version", NULL, 'V', "print the version and exit" },
-	{ NULL, NULL, 0, NULL }
+	HP_OPT_END
 };
 
 static struct hp_keep keep;

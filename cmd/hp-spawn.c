@@ -67,9 +67,7 @@ static const struct hp_opt longopts[] = {
 	{ "instances", "n", 'i', NULL },
 	{ "json", NULL, O_JSON, "its record, or -w's result, as JSON" },
 	{ "state-dir", "dir", 'S', "the state directory" },
-	{ "help", NULL, 'h', "print this help and exit" },
-	{ "version", NULL, 'V', "print the version and exit" },
-	{ NULL, NULL, 0, NULL }
+	HP_OPT_END
 };
 
 #define OPTS	"hVS:n:t:C:e:Er:wo:u:i:"

@@ -52,9 +52,7 @@ static const struct hp_opt longopts[] = {
 	{ "json", NULL, O_JSON, "answers, errors and events as JSON" },
 	{ "state-dir", "dir", 'S', "the state directory" },
 	{ "timeout", "timeout", 't', "how long a verb waits for its answer" },
-	{ "help", NULL, 'h', "print this help and exit" },
-	{ "version", NULL, 'V', "print the version and exit" },
-	{ NULL, NULL, 0, NULL }
+	HP_OPT_END
 };
 
 /*

@@ -151,6 +151,11 @@ struct hp_getopt {
 };
 int	hp_getopt(struct hp_getopt *, int, char **, const char *,
 	    const struct hp_opt *);	/* option, -1 done, '?' bad */
+/* The last rows of every command's table: -h, -V, the end. */
+#define HP_OPT_END \
+	{ "help", NULL, 'h', "print this help and exit" }, \
+	{ "version", NULL, 'V', "print the version and exit" }, \
+	{ NULL, NULL, 0, NULL }
 void	hp_opt_help(const char *, const struct hp_opt *,
 	    const char *(*)(const char *));
 		/* -h: synopsis, a line an option; about(name) for NULL help */

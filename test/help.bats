@@ -67,26 +67,29 @@ helped() {
 	[ ! -e "$HP_STATE_DIR" ]
 }
 
+# within CMD WHAT WHERE: every option that WHAT says CMD has, WHERE says
+# it has too (WHAT and WHERE: helped, documented, synopsis).
+within() {
+	local o in
+	in=$("$3" "$1")
+	[ -n "$in" ]
+	for o in $("$2" "$1"); do
+		echo "$1 $o"
+		grep -qxF -- "$o" <<<"$in"
+	done
+}
+
 @test "every option of --help is in the man page's list of options" {
-	local c o doc
+	local c
 	for c in $COMMANDS; do
-		doc=$(documented "$c")
-		for o in $(helped "$c"); do
-			echo "$c $o"
-			grep -qxF -- "$o" <<<"$doc"
-		done
+		within "$c" helped documented
 	done
 }
 
 @test "every option of the man page's SYNOPSIS is in --help" {
-	local c o help
+	local c
 	for c in $COMMANDS; do
-		help=$(helped "$c")
-		[ -n "$help" ]
-		for o in $(synopsis "$c"); do
-			echo "$c $o"
-			grep -qxF -- "$o" <<<"$help"
-		done
+		within "$c" synopsis helped
 	done
 }
 

@@ -57,7 +57,7 @@ static const struct hp_opt longopts[] = {
 	{ "health", "check", O_HEALTH, NULL },
 	{ "after", "name", O_AFTER, NULL },
 	{ "option", "key=value", 'o', "a key of its spec, as below" },
-	{ "limit", "name=value", O_LIMIT, "a limit: nofile, as, cpu, nproc, core" },
+	{ "limit", "name=value", O_LIMIT, "a limit-NAME key, as -o sets it" },
 	{ "memory-max", "size", O_MEMMAX, NULL },
 	{ "cpu-max", "percent", O_CPUMAX, NULL },
 	{ "limit-interval", "dur", O_INTERVAL, NULL },

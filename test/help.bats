@@ -96,7 +96,8 @@ within() {
 
 @test "the verbs of hp-supervise --help are those of its man page" {
 	local man help
-	man=$(sed -n 's/^\.It Cm \([a-z]*\).*/\1/p' "$ROOT/man/hp-supervise.1" |
+	man=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/s/^\.Cm //p' \
+	    "$ROOT/man/hp-supervise.1" | tr ' |' '\n\n' | grep . |
 	    LC_ALL=C sort -u | tr '\n' ' ')
 	help=$(hp-supervise --help | sed -n '/^verbs:$/,$p' |
 	    sed -n 's/^  \([a-z]*\) .*/\1/p' | LC_ALL=C sort -u | tr '\n' ' ')

@@ -27,11 +27,16 @@ static const char synopsis[] =
 enum { O_JSON = 256, O_NOCACHE, O_TTL, O_LOGIN };
 
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "all", 0, 'a' }, { "watch", 0, 'w' }, { "jobs", 1, 'j' },
-	{ "timeout", 1, 't' }, { "ttl", 1, O_TTL },
-	{ "no-cache", 0, O_NOCACHE }, { "login", 0, O_LOGIN },
-	{ "state-dir", 1, 'S' }, { NULL, 0, 0 }
+	{ "all", NULL, 'a', "every candidate too, and why it was passed over" },
+	{ "watch", NULL, 'w', "each result as soon as it is known" },
+	{ "jobs", "jobs", 'j', "probes run at once" },
+	{ "timeout", "dur", 't', "how long a probe may take" },
+	{ "ttl", "dur", O_TTL, "how long a cached answer lasts" },
+	{ "no-cache", NULL, O_NOCACHE, "probe every tool again" },
+	{ "login", NULL, O_LOGIN, "search the login shell's PATH too" },
+	{ "json", NULL, O_JSON, "a JSON array, an object a tool" },
+	{ "state-dir", "dir", 'S', "the state directory, for its cache" },
+	HP_OPT_END
 };
 
 static struct {
@@ -505,7 +510,7 @@ options(int argc, char **argv)
 	while ((ch = hp_getopt(&g, argc, argv, "hVawj:t:S:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			hp_help(synopsis, longopts);
 			break;
 		case 'V':
 			printf("hp-detect %s\n", HP_VERSION);
@@ -571,7 +576,8 @@ main(int argc, char **argv)
 		    o.nocache || o.timeout != 5000 || argc > i)) ||
 		    (verb[0] == 'p' && argc > i) ||
 		    ((verb[0] == 'i' || verb[0] == 'u') && argc - i != 1))
-			hp_usage(synopsis, NULL);
+			hp_usage(synopsis, "%s: options or operands it does "
+			    "not take", verb);
 	}
 	if (verb != NULL && verb[0] == 'p')
 		return path();

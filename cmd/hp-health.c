@@ -18,11 +18,15 @@ static const char synopsis[] =
 enum { O_JSON = 256, O_EXPECT, O_WAIT };
 
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "state-dir", 1, 'S' }, { "timeout", 1, 't' }, { "retries", 1, 'r' },
-	{ "expect", 1, O_EXPECT }, { "interval", 1, 'i' }, { "count", 1, 'n' },
-	{ "wait", 1, O_WAIT },
-	{ NULL, 0, 0 }
+	{ "timeout", "dur", 't', "how long a try of a check may take" },
+	{ "retries", "n", 'r', "tries of a failing check" },
+	{ "expect", "code", O_EXPECT, "the HTTP status that is healthy" },
+	{ "interval", "dur", 'i', "run the checks again every dur" },
+	{ "count", "count", 'n', "with -i: stop after count runs" },
+	{ "wait", "dur", O_WAIT, "until every check is healthy, at most dur" },
+	{ "json", NULL, O_JSON, "a JSON array, an object a check" },
+	{ "state-dir", "dir", 'S', "the state directory, for proc: checks" },
+	HP_OPT_END
 };
 
 #define WAIT_FIRST	10	/* ms between the first rounds of --wait */
@@ -435,7 +439,7 @@ main(int argc, char **argv)
 		opts += ch != 'S' && ch != O_JSON;
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			hp_help(synopsis, longopts);
 			break;
 		case 'V':
 			printf("hp-health %s\n", HP_VERSION);

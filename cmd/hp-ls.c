@@ -27,12 +27,18 @@ static const char synopsis[] =
 enum { O_JSON = 256, O_HISTORY, O_PROM, O_TOP, O_SINCE };
 
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "state-dir", 1, 'S' }, { "all", 0, 'a' }, { "watch", 0, 'w' },
-	{ "log", 0, 'l' }, { "follow", 0, 'f' }, { "lines", 1, 'n' },
-	{ "history", 0, O_HISTORY }, { "prometheus", 0, O_PROM },
-	{ "top", 0, O_TOP }, { "since", 1, O_SINCE },
-	{ NULL, 0, 0 }
+	{ "all", NULL, 'a', "each descendant of a process too" },
+	{ "watch", NULL, 'w', "follow the events, a JSON line each" },
+	{ "log", NULL, 'l', "print the logs of the names" },
+	{ "follow", NULL, 'f', "with -l: follow them" },
+	{ "lines", "n", 'n', "with -l: the last n lines" },
+	{ "since", "dur", O_SINCE, "with -l: the lines of the last dur" },
+	{ "top", NULL, O_TOP, "a live view, with the selected log" },
+	{ "prometheus", NULL, O_PROM, "the Prometheus text format" },
+	{ "json", NULL, O_JSON, "a JSON array, an object a process" },
+	{ "history", NULL, O_HISTORY, "with --json: the samples kept" },
+	{ "state-dir", "dir", 'S', "the state directory" },
+	HP_OPT_END
 };
 
 /*
@@ -277,7 +283,7 @@ main(int argc, char **argv)
 	    -1) {
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			hp_help(synopsis, longopts);
 			break;
 		case 'V':
 			printf("hp-ls %s\n", HP_VERSION);

@@ -32,17 +32,29 @@ enum {
 };
 
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "state-dir", 1, 'S' }, { "name", 1, 'n' }, { "cols", 1, 'c' },
-	{ "rows", 1, 'r' }, { "dir", 1, 'C' }, { "env", 1, 'e' },
-	{ "clear-env", 0, 'E' }, { "term", 1, 'T' }, { "tool", 1, 't' },
-	{ "eof-hangup", 0, O_EOFHUP }, { "user", 1, 'u' },
-	{ "umask", 1, O_UMASK }, { "detach", 0, 'd' },
-	{ "scrollback", 1, O_SCROLL }, { "quiet", 1, O_QUIET },
-	{ "option", 1, 'o' }, { "detach-key", 1, O_DKEY },
-	{ "replay", 1, O_REPLAY }, { "no-newline", 0, O_NONL },
-	{ "control", 1, O_CONTROL }, { "no-draw", 0, O_NODRAW },
-	{ NULL, 0, 0 }
+	{ "detach", NULL, 'd', "hand the terminal to the supervisor" },
+	{ "clear-env", NULL, 'E', "start from an empty environment" },
+	{ "eof-hangup", NULL, O_EOFHUP, "hang up at the end of stdin" },
+	{ "control", "fd", O_CONTROL, "speak with the caller on fd" },
+	{ "state-dir", "dir", 'S', "the state directory" },
+	{ "name", "name", 'n', "the name of the record" },
+	{ "cols", "cols", 'c', "the terminal's width" },
+	{ "rows", "rows", 'r', "the terminal's height" },
+	{ "dir", "dir", 'C', "run the program in dir" },
+	{ "env", "name=value", 'e', "add a variable to its environment" },
+	{ "term", "term", 'T', "its TERM" },
+	{ "tool", "tool", 't', "run a CLI tool that hp-detect finds" },
+	{ "user", "user[:group]", 'u', "run it as user (root only)" },
+	{ "umask", "mode", O_UMASK, "its file mode creation mask" },
+	{ "scrollback", "size", O_SCROLL, "with -d: the output kept" },
+	{ "quiet", "dur", O_QUIET, "with -d: the silence that is quiet" },
+	{ "option", "key=value", 'o', "a key of its spec (hp.conf(5))" },
+	{ "detach-key", "key", O_DKEY, "for attach: the key that detaches" },
+	{ "replay", "size", O_REPLAY, "for attach: the output replayed" },
+	{ "no-draw", NULL, O_NODRAW, "for attach: the screen not drawn" },
+	{ "no-newline", NULL, O_NONL, "for send: no Enter after the text" },
+	{ "json", NULL, O_JSON, "errors as JSON too" },
+	HP_OPT_END
 };
 
 static struct hp_keep keep;
@@ -532,7 +544,7 @@ main(int argc, char **argv)
 	    longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			hp_help(synopsis, longopts);
 			break;
 		case 'V':
 			printf("hp-pty %s\n", HP_VERSION);

@@ -26,7 +26,8 @@ static const char synopsis[] =
     "[--limit name=value]... [--memory-max size] [--cpu-max percent] "
     "[--limit-interval dur] [-u user[:group]] [--umask mode] "
     "[--listen address]... [-i n] [--env-file path]... [-o key=value]... "
-    "-- command [arg ...]";
+    "-- command [arg ...]\n"
+    "       hp-spawn [option ...] file.js";
 
 enum {
 	O_JSON = 256, O_STOPSIG, O_STOPTIME, O_BMIN, O_BMAX, O_MAXR, O_WINDOW,
@@ -35,24 +36,115 @@ enum {
 	O_ENVFILE
 };
 
+/* A NULL help is the line of the spec key of the same name (keys.c). */
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "state-dir", 1, 'S' }, { "name", 1, 'n' }, { "type", 1, 't' },
-	{ "dir", 1, 'C' }, { "env", 1, 'e' }, { "clear-env", 0, 'E' },
-	{ "restart", 1, 'r' }, { "wait", 0, 'w' },
-	{ "stop-signal", 1, O_STOPSIG }, { "stop-timeout", 1, O_STOPTIME },
-	{ "backoff-min", 1, O_BMIN }, { "backoff-max", 1, O_BMAX },
-	{ "max-restarts", 1, O_MAXR }, { "restart-window", 1, O_WINDOW },
-	{ "circuit-reset", 1, O_RESET }, { "ready-fd", 1, O_READYFD },
-	{ "wait-ready", 1, O_WAITREADY }, { "ready-check", 1, O_READYCHECK },
-	{ "ready-timeout", 1, O_READYTIME }, { "health", 1, O_HEALTH },
-	{ "after", 1, O_AFTER }, { "option", 1, 'o' },
-	{ "limit", 1, O_LIMIT }, { "user", 1, 'u' }, { "umask", 1, O_UMASK },
-	{ "memory-max", 1, O_MEMMAX }, { "cpu-max", 1, O_CPUMAX },
-	{ "limit-interval", 1, O_INTERVAL }, { "listen", 1, O_LISTEN },
-	{ "instances", 1, 'i' }, { "env-file", 1, O_ENVFILE },
-	{ NULL, 0, 0 }
+	{ "name", "name", 'n', "its name; by default, the command's" },
+	{ "type", "type", 't', NULL },
+	{ "dir", "dir", 'C', NULL },
+	{ "env", "name=value", 'e', NULL },
+	{ "clear-env", NULL, 'E', NULL },
+	{ "restart", "policy", 'r', NULL },
+	{ "wait", NULL, 'w', "wait for its end: its output and status" },
+	{ "stop-signal", "sig", O_STOPSIG, NULL },
+	{ "stop-timeout", "dur", O_STOPTIME, NULL },
+	{ "backoff-min", "dur", O_BMIN, NULL },
+	{ "backoff-max", "dur", O_BMAX, NULL },
+	{ "max-restarts", "n", O_MAXR, NULL },
+	{ "restart-window", "dur", O_WINDOW, NULL },
+	{ "circuit-reset", "dur", O_RESET, NULL },
+	{ "ready-fd", "n", O_READYFD, NULL },
+	{ "ready-check", "check", O_READYCHECK, NULL },
+	{ "ready-timeout", "dur", O_READYTIME, NULL },
+	{ "wait-ready", "dur", O_WAITREADY, "return once it is ready" },
+	{ "health", "check", O_HEALTH, NULL },
+	{ "after", "name", O_AFTER, NULL },
+	{ "option", "key=value", 'o', "a key of its spec, as below" },
+	{ "limit", "name=value", O_LIMIT, "a limit-NAME key, as -o sets it" },
+	{ "memory-max", "size", O_MEMMAX, NULL },
+	{ "cpu-max", "percent", O_CPUMAX, NULL },
+	{ "limit-interval", "dur", O_INTERVAL, NULL },
+	{ "user", "user[:group]", 'u', NULL },
+	{ "umask", "mode", O_UMASK, NULL },
+	{ "listen", "address", O_LISTEN, NULL },
+	{ "instances", "n", 'i', NULL },
+	{ "env-file", "path", O_ENVFILE, NULL },
+	{ "json", NULL, O_JSON, "its record, or -w's result, as JSON" },
+	{ "state-dir", "dir", 'S', "the state directory" },
+	HP_OPT_END
 };
+
+#define OPTS	"hVS:n:t:C:e:Er:wo:u:i:"
+
+/* The line of help of a spec key; NULL: no such key. */
+static const char *
+keyhelp(const char *name)
+{
+	const struct hp_key *k = hp_key_find(name);
+	struct hp_keyinfo in;
+
+	if (k == NULL)
+		return NULL;
+	hp_key_about(k, &in);
+	return in.help;
+}
+
+/* -h: the options, then the keys -o takes, from their tables. */
+static void
+help(void)
+{
+	const struct hp_key *k;
+	struct hp_keyinfo in;
+	char form[64];
+	int i;
+
+	hp_opt_help(synopsis, longopts, keyhelp);
+	printf("keys of -o key=value (hp.conf(5)):\n");
+	for (i = 0; (k = hp_key_at(i)) != NULL; i++) {
+		hp_key_about(k, &in);
+		if (!in.opt)
+			continue;
+		snprintf(form, sizeof form, "%s=%s", in.name, in.arg);
+		printf("  %-24s  %s%s%s%s\n", form, in.help,
+		    in.def != NULL ? " (" : "", in.def != NULL ? in.def : "",
+		    in.def != NULL ? ")" : "");
+	}
+	hp_stdout_close();
+	exit(HP_EXIT_OK);
+}
+
+/* Does the name end in .js, .mjs or .cjs: a script for node? */
+static int
+script(const char *s)
+{
+	static const char *ext[] = { ".js", ".mjs", ".cjs" };
+	size_t i, n = strlen(s), e;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++)
+		if (n > (e = strlen(ext[i])) && strcmp(s + n - e, ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The type sets defaults, and node's keys are refused for other types:
+ * find it first. A lone operand app.js with no --, as pm2 start takes
+ * it, is a script for node.
+ */
+static int
+typeof_args(int argc, char **argv, int *js)
+{
+	struct hp_getopt g = { 0 };
+	int ch, type = -1;
+
+	while ((ch = hp_getopt(&g, argc, argv, OPTS, longopts)) != -1)
+		if (ch == 't' && hp_type_parse(g.arg) >= 0)
+			type = hp_type_parse(g.arg);
+	*js = !g.dashdash && g.ind == argc - 1 && script(argv[g.ind]) &&
+	    (type == -1 || type == HP_NODE);
+	if (*js)
+		return HP_NODE;
+	return type == -1 ? HP_SERVICE : type;
+}
 
 static volatile sig_atomic_t interrupted;
 
@@ -568,23 +660,16 @@ main(int argc, char **argv)
 	const char *stdir = NULL, *opt_name = NULL;
 	char *envs[256];
 	char cwd[HP_PATH_MAX];
-	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0, inst;
+	int ch, nenv = 0, clear = 0, wait = 0, i, status, policy = 0, inst, js;
 	long long waitready = 0;
 
 	hp_progname = "hp-spawn";
 	hp_argv0 = argv[0];
-	hp_spec_init(&spec, "proc", HP_SERVICE);
-	/* The type sets defaults: find it first. */
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i],
-		    "--type") == 0) && i + 1 < argc &&
-		    hp_type_parse(argv[i + 1]) >= 0)
-			hp_spec_init(&spec, "proc", hp_type_parse(argv[i + 1]));
-	while ((ch = hp_getopt(&g, argc, argv, "hVS:n:t:C:e:Er:wo:u:i:",
-	    longopts)) != -1) {
+	hp_spec_init(&spec, "proc", typeof_args(argc, argv, &js));
+	while ((ch = hp_getopt(&g, argc, argv, OPTS, longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			help();
 			break;
 		case 'V':
 			printf("hp-spawn %s\n", HP_VERSION);
@@ -702,7 +787,7 @@ main(int argc, char **argv)
 			hp_usage(synopsis, "%s", g.bad);
 		}
 	}
-	if (!g.dashdash)
+	if (!g.dashdash && !js)
 		hp_usage(synopsis, "missing -- before the command");
 	if (hp_user_spec(&spec, &user, msg, sizeof msg) == -1)
 		hp_fail(HP_EXIT_FAIL, "permission", "%s", msg);

@@ -44,20 +44,78 @@ enum {
 };
 
 static const struct hp_opt longopts[] = {
-	{ "help", 0, 'h' }, { "version", 0, 'V' }, { "json", 0, O_JSON },
-	{ "state-dir", 1, 'S' }, { "background", 0, 'b' },
-	{ "implicit", 0, O_IMPLICIT }, { "timeout", 1, 't' },
-	{ "config", 1, 'f' }, { "parent", 1, O_PARENT },
-	{ "exit-with-stdin", 0, O_STDIN }, { "init", 0, O_INIT },
-	{ "max-procs", 1, O_MAXPROCS }, { "max-memory", 1, O_MAXMEM },
-	{ "max-load", 1, O_MAXLOAD }, { "queue-timeout", 1, O_QTIMEOUT },
-	{ "allow", 1, O_ALLOW }, { "ready-fd", 1, O_READYFD },
-	{ "events", 1, O_EVENTS }, { "audit", 1, O_AUDIT },
-	{ "user", 0, O_USER },
-	{ "system", 0, O_SYSTEM }, { "write", 0, O_WRITE },
-	{ "format", 1, O_FORMAT }, { "profile", 1, O_PROFILE },
-	{ NULL, 0, 0 }
+	{ "background", NULL, 'b', "detach; return once it is ready" },
+	{ "implicit", NULL, O_IMPLICIT, "exit once nothing is left to keep" },
+	{ "config", "file", 'f', "keep the processes of an hp.conf" },
+	{ "parent", "pid", O_PARENT, "shut down once pid has exited" },
+	{ "exit-with-stdin", NULL, O_STDIN, "shut down at the end of stdin" },
+	{ "init", NULL, O_INIT, "be the first process of a container" },
+	{ "max-procs", "n", O_MAXPROCS, "processes running at once" },
+	{ "max-memory", "size", O_MAXMEM, "memory available to start one" },
+	{ "max-load", "load", O_MAXLOAD, "1-minute load to start one" },
+	{ "queue-timeout", "dur", O_QTIMEOUT, "how long a start may wait" },
+	{ "allow", "file", O_ALLOW, "run only the programs it allows" },
+	{ "ready-fd", "n", O_READYFD, "say on n when it is ready" },
+	{ "events", "what", O_EVENTS, "with --json: output, metrics events" },
+	{ "audit", "file", O_AUDIT, "append every event to this file too" },
+	{ "profile", "name", O_PROFILE,
+	    "with -f: the sections of this profile too" },
+	{ "user", NULL, O_USER, "startup: for the user, at login" },
+	{ "system", NULL, O_SYSTEM, "startup: for all, at boot" },
+	{ "write", NULL, O_WRITE, "startup: write it where it belongs" },
+	{ "format", "fmt", O_FORMAT, "startup: systemd, launchd or rc" },
+	{ "json", NULL, O_JSON, "answers, errors and events as JSON" },
+	{ "state-dir", "dir", 'S', "the state directory" },
+	{ "timeout", "timeout", 't', "how long a verb waits for its answer" },
+	HP_OPT_END
 };
+
+/*
+ * The verbs, as -h lists them: the operands, and the line of help of the
+ * supervisor's verb of the same name (control.c) unless the row has one.
+ */
+static const struct {
+	const char	*name, *args, *help;
+} verbs[] = {
+	{ "start", "name ...", NULL },
+	{ "stop", "name ...", NULL },
+	{ "restart", "name ...", NULL },
+	{ "remove", "name ...", NULL },
+	{ "reload", "[name ...]", NULL },
+	{ "scale", "name n", NULL },
+	{ "signal", "sig name ...", NULL },
+	{ "send", "name json", NULL },
+	{ "wait", "name state", "until each is in state (-t: so long)" },
+	{ "shutdown", "", NULL },
+	{ "status", "", "is a supervisor running, and its PID" },
+	{ "save", "[file]", "what runs, as one hp.conf (mode 0600)" },
+	{ "startup", "[file]", "what starts that file at boot or login" },
+};
+
+/* -h: the options, then a verb a line. */
+static void
+help(void)
+{
+	const char *name, *args, *about;
+	char form[64];
+	size_t i;
+	int j;
+
+	hp_opt_help(synopsis, longopts, NULL);
+	printf("verbs:\n");
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		about = verbs[i].help;
+		for (j = 0; about == NULL && (name = hp_verb_name(j, &args,
+		    &about)) != NULL; j++)
+			if (strcmp(name, verbs[i].name) != 0)
+				about = NULL;
+		snprintf(form, sizeof form, "%s %s", verbs[i].name,
+		    verbs[i].args);
+		printf("  %-24s  %s\n", form, about != NULL ? about : "");
+	}
+	hp_stdout_close();
+	exit(HP_EXIT_OK);
+}
 
 /* The rules of admission (--max-procs ...), checked before any is used. */
 static void
@@ -762,7 +820,7 @@ main(int argc, char **argv)
 	while ((ch = hp_getopt(&g, argc, argv, "hVS:bt:f:", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
-			hp_help(synopsis);
+			help();
 			break;
 		case 'V':
 			printf("hp-supervise %s\n", HP_VERSION);

@@ -310,15 +310,15 @@ _hp_spawn()
 	_hp_words
 	_hp_command && return
 	case $prev in
-	-S|--state-dir|-C)
+	-S|--state-dir|-C|--dir)
 		_hp_dirs; return ;;
-	-t)
+	-t|--type)
 		_hp_reply "service system node terminal"; return ;;
-	-r)
+	-r|--restart)
 		_hp_reply "no on-failure always"; return ;;
 	--stop-signal)
 		_hp_reply "$(_hp_signals "$cur")"; return ;;
-	-e)
+	-e|--env)
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur")
 		return ;;
@@ -343,13 +343,14 @@ _hp_spawn()
 		compopt -o nospace 2>/dev/null
 		_hp_reply "as= nofile= cpu= nproc= core="
 		return ;;
-	-n|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
+	-n|--name|--stop-timeout|--backoff-min|--backoff-max|--max-restarts|\
 	--restart-window|--circuit-reset|--ready-fd|--wait-ready|\
 	--ready-check|--ready-timeout|--health|--memory-max|--cpu-max|\
 	--limit-interval|--umask|-i|--instances|=)
 		COMPREPLY=(); return ;;
 	esac
-	_hp_reply "-E -w --json -S --state-dir -n -t -C -e -r --stop-signal
+	_hp_reply "-E --clear-env -w --wait --json -S --state-dir -n --name
+	    -t --type -C --dir -e --env -r --restart --stop-signal
 	    --stop-timeout --backoff-min --backoff-max --max-restarts
 	    --restart-window --circuit-reset --ready-fd --ready-check
 	    --ready-timeout --wait-ready --health --after -o --option --limit
@@ -364,12 +365,13 @@ _hp_ls()
 	case $prev in
 	-S|--state-dir)
 		_hp_dirs; return ;;
-	-n|--since|=)
+	-n|--lines|--since|=)
 		COMPREPLY=(); return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		_hp_reply "-a -f -l -n -w --json --history --prometheus --top
-		    --since -S --state-dir -h --help -V --version"
+		_hp_reply "-a --all -f --follow -l --log -n --lines -w --watch
+		    --json --history --prometheus --top --since -S --state-dir
+		    -h --help -V --version"
 	else
 		_hp_reply_refs
 	fi

@@ -214,15 +214,15 @@ function __hp_spec_keys
 end
 
 complete -c hp-spawn -f
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s E -d 'Start from an empty environment'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s w -d 'Wait, exit with its status'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s E -l clear-env -d 'Start from an empty environment'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s w -l wait -d 'Wait, exit with its status'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l json -d 'Print the result as JSON'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s n -x -d 'Process name'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -x -a 'service system node terminal' -d Type
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s C -x -a '(__fish_complete_directories)' -d 'Working directory'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s e -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
-complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s r -x -a 'no on-failure always' -d 'Restart policy'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s n -l name -x -d 'Process name'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s t -l type -x -a 'service system node terminal' -d Type
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s C -l dir -x -a '(__fish_complete_directories)' -d 'Working directory'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s e -l env -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Add NAME=VALUE to the environment'
+complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -s r -l restart -x -a 'no on-failure always' -d 'Restart policy'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l stop-signal -x -a '(__hp_signals)' -d 'Stop signal'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l stop-timeout -x -d 'Time before SIGKILL'
 complete -c hp-spawn -n 'not __hp_spawn_after_dashdash' -l backoff-min -x -d 'First restart delay'
@@ -253,11 +253,11 @@ complete -c hp-spawn -n __hp_spawn_after_dashdash -x -a '(__hp_spawn_command)'
 
 # hp-ls
 complete -c hp-ls -f
-complete -c hp-ls -s a -d 'Also list descendant processes'
-complete -c hp-ls -s w -d 'Follow events'
-complete -c hp-ls -s l -d 'Print the log of a process'
-complete -c hp-ls -s f -d 'Follow the log'
-complete -c hp-ls -s n -x -d 'Last lines of the log'
+complete -c hp-ls -s a -l all -d 'Also list descendant processes'
+complete -c hp-ls -s w -l watch -d 'Follow events'
+complete -c hp-ls -s l -l log -d 'Print the log of a process'
+complete -c hp-ls -s f -l follow -d 'Follow the log'
+complete -c hp-ls -s n -l lines -x -d 'Last lines of the log'
 complete -c hp-ls -l json -d 'JSON output'
 complete -c hp-ls -l history -d 'With --json: the samples kept'
 complete -c hp-ls -l prometheus -d 'Prometheus text format'

@@ -67,8 +67,8 @@ int	hp_error_sys(struct hp_error *, const char *, ...);
 void	hp_say(const char *, const char *, ...);   /* code, msg: stderr
 						      (and JSON) */
 void	hp_say_errno(const char *, ...);	/* msg: strerror */
-void	hp_say_usage(const char *, const char *, ...);	/* synopsis, msg */
-void	hp_help_print(const char *);		/* -h: usage on stdout */
+void	hp_say_usage(const char *, const char *, ...);
+			/* synopsis (unused), msg; then where help is */
 void	hp_warn(const char *, ...);
 void	hp_warnx(const char *, ...);
 void	hp_warn_limit(int);		/* at most n a second; 0: all */
@@ -90,7 +90,7 @@ size_t	hp_utf8_len(const unsigned char *, size_t);
 	exit((e)->status))
 #define hp_usage(syn, ...)	(hp_say_usage((syn), __VA_ARGS__), \
 	exit(HP_EXIT_USAGE))
-#define hp_help(syn)	(hp_help_print(syn), \
+#define hp_help(syn, lo)	(hp_opt_help((syn), (lo), NULL), \
 	exit(hp_stdout_flush() == 0 ? HP_EXIT_OK : HP_EXIT_FAIL))
 #define hp_stdout_close()	(hp_stdout_flush() == 0 ? (void)0 : \
 	exit(HP_EXIT_FAIL))
@@ -136,8 +136,11 @@ void	 hp_map_free(struct hp_map *);
 /* opt.c: getopt with long options, stopping at the first operand */
 struct hp_opt {
 	const char	*name;		/* long name, without "--" */
-	int		 arg;		/* 1: takes an argument */
-	int		 val;		/* what hp_getopt returns */
+	const char	*arg;		/* its argument, as help names it;
+					   NULL: it takes none */
+	int		 val;		/* what hp_getopt returns; below 256:
+					   the short option too */
+	const char	*help;		/* one line; NULL: about() says */
 };
 struct hp_getopt {
 	int		 ind;		/* next argv index; starts at 1 */
@@ -148,6 +151,14 @@ struct hp_getopt {
 };
 int	hp_getopt(struct hp_getopt *, int, char **, const char *,
 	    const struct hp_opt *);	/* option, -1 done, '?' bad */
+/* The last rows of every command's table: -h, -V, the end. */
+#define HP_OPT_END \
+	{ "help", NULL, 'h', "print this help and exit" }, \
+	{ "version", NULL, 'V', "print the version and exit" }, \
+	{ NULL, NULL, 0, NULL }
+void	hp_opt_help(const char *, const struct hp_opt *,
+	    const char *(*)(const char *));
+		/* -h: synopsis, a line an option; about(name) for NULL help */
 
 /* io.c: EINTR-safe descriptors and paths */
 ssize_t	hp_read(int, void *, size_t);		/* -1 and errno */
@@ -1102,5 +1113,8 @@ struct hp_superopt {
 };
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */
+int	hp_verb_count(void);			/* control.c: its verbs[] */
+const char *hp_verb_name(int, const char **, const char **);
+				/* i -> name, its arguments, help; NULL */
 
 #endif

@@ -824,3 +824,21 @@ detect_env() {
 		[[ "$output" == *"${line#*:}"* ]]
 	done
 }
+
+@test "every command: bash, fish and zsh offer --help, and -h" {
+	local cmd
+	detect_env
+	for cmd in hp-spawn hp-supervise hp-pty hp-detect hp-health hp-ls; do
+		bash_complete "${DENV[@]}" -- "$cmd" --hel
+		echo "bash $cmd: $output"
+		[ "$output" = --help ]
+		bash_complete "${DENV[@]}" -- "$cmd" -
+		printf '%s\n' "${lines[@]}" | grep -qx -- -h
+		fish_complete "${DENV[@]}" -- "$cmd --hel"
+		echo "fish $cmd: $output"
+		[ "$output" = --help ]
+		zsh_complete "${DENV[@]}" -- "$cmd --hel"
+		echo "zsh $cmd: $output"
+		[ "$(printf '%s\n' "${lines[@]}" | sort -u)" = --help ]
+	done
+}

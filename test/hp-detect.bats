@@ -52,7 +52,8 @@ hd() {
 	hd -x
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "hp-detect: unknown option -x" ]
-	[ "${stderr_lines[1]}" = "${USAGE%%$'\n'*}" ]
+	[ "${stderr_lines[1]}" = "try 'hp-detect --help'" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	for args in "-j 0" "-j x" "-t 0" "-t soon" "--ttl x" "install" \
 	    "install a b" "path x" "path -a" "install --login x" "tools x" \
 	    "bad/id"; do

@@ -46,7 +46,8 @@ hh() {
 	[ "$status" -eq 2 ]
 	[ "$output" = "" ]
 	[ "${stderr_lines[0]}" = "hp-health: unknown option -x" ]
-	[ "${stderr_lines[1]}" = "${USAGE%%$'\n'*}" ]
+	[ "${stderr_lines[1]}" = "try 'hp-health --help'" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	for args in "-t 0 tcp://h:1" "-t soon tcp://h:1" "-r x tcp://h:1" \
 	    "-r 101 tcp://h:1" "--expect 99 http://h/" "--expect 600 http://h/" \
 	    "-n 3 tcp://h:1" "-i 1s --wait 1s tcp://h:1" "-i 0 tcp://h:1" \

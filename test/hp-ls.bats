@@ -8,8 +8,10 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-# The usage, as -h prints it; a usage error prints the same.
-USAGE=$(hp-ls -h)
+# The second line of a usage error: where help is.
+USAGE="try 'hp-ls --help'"
+# The first, for options or operands that do not go together.
+CLASH="options or operands that do not go together"
 
 HEADER="NAME             TYPE     STATE         PID   UPTIME RESTARTS CIRCUIT      EXIT    CPU      MEM"
 
@@ -25,13 +27,12 @@ row() {
 }
 
 # usage_error MESSAGE ARG...: hp-ls ARG... is a usage error: exit 2,
-# MESSAGE (if any) and the usage on stderr, nothing created; with
-# --json, the error object on stdout.
+# MESSAGE (CLASH if empty) and where help is on stderr, nothing created;
+# with --json, the error object on stdout.
 usage_error() {
-	local msg=$1 want
+	local msg=${1:-$CLASH} want
 	shift
-	want=$USAGE
-	[ -z "$msg" ] || want="hp-ls: $msg
+	want="hp-ls: $msg
 $USAGE"
 	run --separate-stderr hp-ls "$@"
 	[ "$status" -eq 2 ]
@@ -78,18 +79,21 @@ cpu_used() {
 	[ "$(hp-ls --json "$1" | json 'j[0].cpu_percent > 0')" = true ]
 }
 
-@test "hp-ls -h prints the usage on stdout and exits 0" {
+@test "hp-ls -h prints the usage and its options on stdout and exits 0" {
 	run --separate-stderr hp-ls -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "$output" = "usage: hp-ls [-a] [--json [--history]] [-S dir] [name ...]
+	[ "$(printf '%s\n' "$output" | sed -n 1,5p)" = "usage: hp-ls [-a] [--json [--history]] [-S dir] [name ...]
        hp-ls --prometheus [-S dir] [name ...]
        hp-ls --top [-S dir] [name|glob ...]
        hp-ls -w [-S dir]
        hp-ls -l [-f] [-n lines] [--since dur] [--json] [-S dir] [name|glob ...]" ]
+	[ "${lines[5]}" = "options:" ]
+	[[ "${lines[6]}" == "  -a, --all  "* ]]
+	local help=$output
 	run --separate-stderr hp-ls --help
 	[ "$status" -eq 0 ]
-	[ "$output" = "$USAGE" ]
+	[ "$output" = "$help" ]
 	[ ! -e "$HP_STATE_DIR" ]
 }
 
@@ -126,7 +130,8 @@ cpu_used() {
 	# --history is JSON's; --prometheus and --top are on their own.
 	run --separate-stderr hp-ls --history
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "$USAGE" ]
+	[ "$stderr" = "hp-ls: $CLASH
+$USAGE" ]
 	usage_error "" --history -l web
 	usage_error "" --since 1m
 	usage_error "" --prometheus -a

@@ -7,15 +7,15 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-# The usage line, as -h prints it; a usage error prints the same.
-USAGE=$(hp-spawn -h)
+# The second line of a usage error: where help is.
+USAGE="try 'hp-spawn --help'"
 
 KEYS="name,type,state,pid,started,uptime_ms,restarts,manual_restarts,circuit,\
 supervised,exit_code,exit_signal,health,cpu_percent,rss_bytes,tree_pids,\
 cpu_avg_percent,cpu_seconds,pss_bytes,threads,fds,sampled"
 
 # usage_error MESSAGE ARG...: hp-spawn ARG... is a usage error: exit 2,
-# MESSAGE and the usage line on stderr, nothing on stdout, nothing
+# MESSAGE and where help is on stderr, nothing on stdout, nothing
 # created; with --json, the error object on stdout as well.
 usage_error() {
 	local msg=$1
@@ -83,15 +83,22 @@ at_least_events() {
 	[ "$(count_events "$1" "$2")" -ge "$3" ]
 }
 
-@test "hp-spawn -h prints the usage on stdout and exits 0" {
+@test "hp-spawn -h prints the usage, options and keys on stdout, exit 0" {
 	run --separate-stderr hp-spawn -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == "usage: hp-spawn [-Ew] [--json] [-S dir] [-n name] [-t type] [-C dir] [-e name=value]... [-r policy] [--stop-signal sig] [--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "*"-- command [arg ...]" ]]
+	[[ ${lines[0]} == "usage: hp-spawn [-Ew] [--json] [-S dir] [-n name] [-t type] [-C dir] [-e name=value]... [-r policy] [--stop-signal sig] [--stop-timeout dur] [--backoff-min dur] [--backoff-max dur] "*"-- command [arg ...]" ]]
+	[ "${lines[1]}" = "       hp-spawn [option ...] file.js" ]
+	[ "${lines[2]}" = "options:" ]
+	# An option that sets a key has the key's line of help.
+	grep -Eqx -- ' +--stop-timeout dur +time before SIGKILL' <<<"$output"
+	# The keys -o takes, with their defaults.
+	[[ $output == *$'\nkeys of -o key=value (hp.conf(5)):\n'* ]]
+	grep -Eqx -- '  log-count=n +log files kept \(3\)' <<<"$output"
+	local help=$output
 	run --separate-stderr hp-spawn --help
 	[ "$status" -eq 0 ]
-	[ "$output" = "$USAGE" ]
+	[ "$output" = "$help" ]
 	[ ! -e "$HP_STATE_DIR" ]
 }
 

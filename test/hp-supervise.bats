@@ -10,19 +10,21 @@ load supervise
 setup() {
 	# Spawned processes start here: their marker files are relative.
 	cd "$BATS_TEST_TMPDIR" || return 1
-	USAGE=$(hp-supervise -h)
+	USAGE="try 'hp-supervise --help'"
 }
 
-@test "-h prints the usage on stdout and exits 0" {
+@test "-h prints the usage, the options and the verbs on stdout, exit 0" {
 	run --separate-stderr hp-supervise -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] [--audit file] [--profile name]" ]
-	[ "${#lines[@]}" -eq 11 ]
 	[ "${lines[3]}" = "       hp-supervise [--json] [-S dir] [-t timeout] scale name n" ]
+	[[ "$output" == *$'\noptions:\n  -b, --background  '* ]]
+	[[ "$output" == *$'\nverbs:\n  start name ...  '* ]]
+	local help=$output
 	run --separate-stderr hp-supervise --help
 	[ "$status" -eq 0 ]
-	[ "$output" = "$USAGE" ]
+	[ "$output" = "$help" ]
 }
 
 @test "-V prints the version" {
@@ -34,7 +36,7 @@ setup() {
 	[ "$output" = "hp-supervise 0.1.0" ]
 }
 
-# usage_error MESSAGE ARG...: exit 2, the message and the usage on
+# usage_error MESSAGE ARG...: exit 2, the message and where help is on
 # stderr, nothing on stdout; with --json the error object; no side effect.
 usage_error() {
 	local msg=$1
@@ -50,7 +52,7 @@ usage_error() {
 	[ ! -e "$HP_STATE_DIR" ]
 }
 
-@test "usage errors exit 2 with the usage on stderr" {
+@test "usage errors exit 2 with where help is on stderr" {
 	usage_error "unknown option -x" -x
 	usage_error "unknown option --bogus" --bogus
 	usage_error "unknown verb: frob" frob web

@@ -9,7 +9,7 @@ load supervise
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
-	USAGE=$(hp-supervise -h)
+	USAGE="try 'hp-supervise --help'"
 }
 
 # init ARG...: a --init supervisor in the background, bounded; its pid

@@ -149,7 +149,7 @@ unlimited
 
 @test "hp-spawn: bad --limit and limit values are usage errors" {
 	local usage
-	usage=$(hp-spawn -h)
+	usage="try 'hp-spawn --help'"
 	run --separate-stderr hp-spawn --limit files=10 -- true
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "hp-spawn: --limit wants as, nofile, cpu, nproc or core=VALUE: files=10
@@ -436,7 +436,7 @@ queue-timeout = 120000ms" ]
 
 @test "hp-supervise: bad admission options are usage errors" {
 	local usage
-	usage=$(hp-supervise -h)
+	usage="try 'hp-supervise --help'"
 	while IFS='|' read -r opt val msg; do
 		run --separate-stderr hp-supervise "$opt" "$val"
 		[ "$status" -eq 2 ]

@@ -11,7 +11,7 @@ load supervise
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	JS="$ROOT/test/node"
-	USAGE=$(hp-supervise -h)
+	USAGE="try 'hp-supervise --help'"
 }
 
 # messages NAME: NAME's process:message events, one a line: the message
@@ -92,6 +92,41 @@ echo_up() {
 	grep -qx "exec = $JS/echo.js" "$HP_STATE_DIR/procs/echo/spec"
 	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = \
 	    "$(command -v node) $JS/echo.js " ]
+}
+
+@test "hp-spawn app.js: a lone script, no --, runs as -t node does" {
+	cp "$JS/echo.js" app.js
+	run --separate-stderr hp-spawn app.js
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# Named as hp-spawn -t node -- app.js names it.
+	pid=${output#app.js }
+	[ "$output" = "app.js $pid" ]
+	wait_until 10 sent app.js '{"ready":true,"n":1}'
+	[ "$(hp-ls --json app.js | json 'j[0].type')" = node ]
+	[ "$(st app.js type)" = node ]
+	grep -qx 'exec = app.js' "$HP_STATE_DIR/procs/app.js/spec"
+	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "$(command -v node) app.js " ]
+	# node's own keys go with it, before the type is said or not.
+	cp "$JS/echo.js" mod.cjs
+	spawn -n mod -o node-args=--no-warnings mod.cjs
+	wait_until 10 sent mod '{"ready":true,"n":1}'
+	[ "$(tr '\0' ' ' <"/proc/$PID/cmdline")" = \
+	    "$(command -v node) --no-warnings mod.cjs " ]
+	spawn -n typed -t node app.js
+	wait_until 10 sent typed '{"ready":true,"n":1}'
+	[ "$(st typed type)" = node ]
+	# Not a script, another type, more than one operand: -- is wanted.
+	for args in "app.txt" "-t service app.js" "app.js x" "x app.js" \
+	    "-n app.js"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr hp-spawn $args
+		echo "$args: $status $stderr"
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "hp-spawn: missing -- before the command
+try 'hp-spawn --help'" ]
+	done
+	[ ! -e "$HP_STATE_DIR/procs/app.txt" ]
 }
 
 @test "send: the message reaches process.on('message'), the answer comes back" {

@@ -11,7 +11,7 @@ load supervise
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	chmod 755 "$BATS_TEST_TMPDIR"
-	USAGE=$(hp-spawn -h)
+	USAGE="try 'hp-spawn --help'"
 }
 
 root() {

@@ -119,28 +119,28 @@ hp_say_errno(const char *fmt, ...)
 	errno = err;
 }
 
+/*
+ * A usage error is two lines: what was wrong, and where help is. The
+ * synopsis is for -h alone (hp_opt_help), so a script's log stays short.
+ */
 void
 hp_say_usage(const char *synopsis, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
 
+	(void)synopsis;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
 		vformat(msg, sizeof msg, "", fmt, ap, 0);
 		va_end(ap);
-		put(msg);
 	} else
-		snprintf(msg, sizeof msg, "usage: %s", synopsis);
-	fprintf(stderr, "usage: %s\n", synopsis);
+		hp_copy(msg, sizeof msg, "options or operands that do not go "
+		    "together");
+	put(msg);
+	fprintf(stderr, "try '%s --help'\n", hp_progname);
 	if (hp_json_mode)
 		hp_error_json("usage", msg);
-}
-
-void
-hp_help_print(const char *synopsis)
-{
-	printf("usage: %s\n", synopsis);
 }
 
 /*

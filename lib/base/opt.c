@@ -1,5 +1,8 @@
 /* hp: see LICENSE. */
-/* opt.c: getopt(3) as POSIX has it, plus --long and --long=value. */
+/*
+ * opt.c: getopt(3) as POSIX has it, plus --long and --long=value; the
+ * help of -h, from the same table.
+ */
 
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +19,7 @@ longopt(struct hp_getopt *g, int argc, char **argv, const struct hp_opt *lo)
 	for (; lo != NULL && lo->name != NULL; lo++) {
 		if (strlen(lo->name) != len || strncmp(lo->name, name, len))
 			continue;
-		if (!lo->arg) {
+		if (lo->arg == NULL) {
 			if (eq != NULL) {
 				snprintf(g->bad, sizeof g->bad,
 				    "option --%.*s takes no argument",
@@ -98,4 +101,49 @@ hp_getopt(struct hp_getopt *g, int argc, char **argv, const char *so,
 	g->ind++;
 	g->pos = 0;
 	return c;
+}
+
+/* "-S, --state-dir dir" into out: how the row is written. */
+static void
+optform(char *out, size_t n, const struct hp_opt *o)
+{
+	if (o->val > 0 && o->val < 256)
+		snprintf(out, n, "-%c, --%s%s%s", o->val, o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+	else
+		snprintf(out, n, "    --%s%s%s", o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+}
+
+#define HELP_COL	28	/* where the descriptions start, at most */
+
+/*
+ * -h: the synopsis, then one line an option, in the table's order: its
+ * forms, its argument, what it does (the row's help, or about(name)).
+ */
+void
+hp_opt_help(const char *synopsis, const struct hp_opt *lo,
+    const char *(*about)(const char *))
+{
+	const struct hp_opt *o;
+	const char *help;
+	char form[96];
+	int w = 0, len;
+
+	printf("usage: %s\n", synopsis);
+	for (o = lo; o != NULL && o->name != NULL; o++) {
+		optform(form, sizeof form, o);
+		len = (int)strlen(form);
+		if (len > w && len <= HELP_COL)
+			w = len;
+	}
+	if (lo != NULL && lo->name != NULL)
+		printf("options:\n");
+	for (o = lo; o != NULL && o->name != NULL; o++) {
+		optform(form, sizeof form, o);
+		help = o->help;
+		if (help == NULL && about != NULL)
+			help = about(o->name);
+		printf("  %-*s  %s\n", w, form, help != NULL ? help : "");
+	}
 }

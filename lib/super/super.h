@@ -2,7 +2,7 @@
 /*
  * super.h: the supervisor's insides, shared by super.c, sproc.c,
  * control.c and record.c; include after hp.h. Its face to the commands,
- * struct hp_superopt and hp_super_run(), is in hp.h.
+ * struct hp_superopt, hp_super_run() and the verbs, is in hp.h.
  */
 
 #ifndef HP_SUPER_H
@@ -240,9 +240,6 @@ struct hp_request {
 	const char	*rest;		/* REST verbs: the line from the last */
 	int		 fanned;	/* one of the instances of a name */
 };
-int	hp_verb_count(void);
-const char *hp_verb_name(int, const char **, const char **);
-				/* i -> name, its arguments, help; NULL */
 int	hp_super_loadspec(struct hp_super *, const char *, struct hp_spec *,
 	    char *, size_t);			/* -1 + message */
 void	hp_super_control(struct hp_super *);	/* read and act on lines */

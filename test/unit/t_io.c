@@ -59,7 +59,8 @@ static void
 test_opt(void)
 {
 	static const struct hp_opt lo[] = {
-		{ "json", 0, 'j' }, { "name", 1, 'n' }, { NULL, 0, 0 }
+		{ "json", NULL, 'j', "JSON" }, { "name", "name", 'n', "a name" },
+		{ NULL, NULL, 0, NULL }
 	};
 	char *a1[] = { "x", "-ab", "-nfoo", "--json", "--name=bar",
 	    "--name", "baz", "-n", "q", "--", "cmd", "-z", NULL };

@@ -157,8 +157,9 @@ next(struct logs *l, struct src *s, int last)
 	ssize_t r;
 
 	for (;;) {
-		p = s->buf.p + s->pos;
-		if (s->buf.len > s->pos && (nl = memchr(p, '\n',
+		/* An empty buffer may have no memory yet: p only past it. */
+		p = s->buf.len > s->pos ? s->buf.p + s->pos : NULL;
+		if (p != NULL && (nl = memchr(p, '\n',
 		    s->buf.len - s->pos)) != NULL) {
 			s->line.len = 0;
 			hp_buf_add(&s->line, p, (size_t)(nl - p));

@@ -228,8 +228,10 @@ environment(struct hp_spec *sp, char **envs, int nenv, int clear)
 	}
 	if (sp->env_file != NULL) {
 		all = hp_xcalloc((size_t)(ng + nenv + 1), sizeof *all);
-		memcpy(all, given, (size_t)ng * sizeof *all);
-		memcpy(all + ng, envs, (size_t)nenv * sizeof *all);
+		if (ng > 0)
+			memcpy(all, given, (size_t)ng * sizeof *all);
+		if (nenv > 0)
+			memcpy(all + ng, envs, (size_t)nenv * sizeof *all);
 		hp_spec_recorded(sp, all, (size_t)(ng + nenv));
 		free(all);
 	}

@@ -901,7 +901,6 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
 	(void)hp_subreaper();
-	hp_kin_setup(&s);
 	hp_state_file(st, file, sizeof file, HP_F_CONTROL);
 	if ((s.ctlfd = hp_fifo_listen(file, &s.ctlw)) == -1) {
 		if (errno == EEXIST)
@@ -920,6 +919,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		return unready(ready, (hp_error_set(e, HP_EXIT_FAIL, "audit",
 		    "audit: %s: %s", o->audit, strerror(errno)), e));
 	s.audit_fixed = o->audit != NULL;
+	/* Last of what may fail here: its cgroup is ours to undo after. */
+	hp_kin_setup(&s);
 	if (s.watch_stdin)
 		hp_nonblock(STDIN_FILENO);
 	/* Our output may be a terminal shared with others: put back later. */

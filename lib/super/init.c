@@ -53,10 +53,13 @@ hp_super_runcmd(struct hp_super *s, struct hp_spec *spec)
 	struct hp_proc *p;
 	int n;
 
-	/* A name the file keeps already: the command gets one of its own. */
+	/*
+	 * A name the file keeps already, running or to start in its turn:
+	 * the command gets one of its own.
+	 */
 	hp_copy(name, sizeof name, spec->name);
 	for (n = 2; (p = hp_super_find(s, spec->name)) != NULL &&
-	    hp_life_live(p); n++)
+	    (hp_life_live(p) || p->boot); n++)
 		if (snprintf(spec->name, sizeof spec->name, "%.*s-%d",
 		    HP_NAME_MAX - 8, name, n) >= (int)sizeof spec->name)
 			break;

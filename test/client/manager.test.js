@@ -439,8 +439,8 @@ test('a verb given up on while the supervisor was stopped is not ' +
 	const late = [pm.stop('web', { timeout: 200 }),
 		pm.restart('web', { timeout: '200ms' }),
 		pm.signal('TERM', ['db'], { timeout: 200 })];
-	for (const p of late)
-		await rejects(p, 'timeout', 1);
+	// Each rejection is caught from the start: they may come in any order.
+	await Promise.all(late.map((p) => rejects(p, 'timeout', 1)));
 	process.kill(pm.pid, 'SIGCONT');
 	await waitUntil(() => (pm.stderr.match(/past its deadline/g) ||
 	    []).length === 3, 10000, 'three requests refused');

@@ -562,6 +562,8 @@ main(int argc, char **argv)
 		bench_super();
 	if (want(argc, argv, "chain"))
 		bench_chains();
+	if (want(argc, argv, "idle"))
+		bench_idle();
 	if (want(argc, argv, "detect"))
 		bench_detect(bindir, argv[2]);
 	if (want(argc, argv, "pty"))

@@ -17,6 +17,7 @@ void	bare_memory(long long *, long long *);	/* of a bare process */
 void	bench_detect(const char *, const char *);	/* detect.c */
 void	bench_super(void);				/* super.c */
 void	bench_chains(void);				/* super.c */
+void	bench_idle(void);				/* super.c */
 void	bench_pty(void);				/* pty.c */
 pid_t	on_pty(char **, char **, int, int, int *);
 			/* argv, envp, cols, rows: on a terminal; master fd */
@@ -24,3 +25,4 @@ void	bench_terminals(void);				/* pty.c */
 void	bench_svstat(void);				/* metrics.c */
 void	bench_top(void);				/* metrics.c */
 void	bench_sampler(const char *, int, pid_t (*)(int));	/* metrics.c */
+double	cpu_ms(pid_t);		/* its user+system CPU time, ms */

@@ -37,7 +37,7 @@ which(const char *const *paths)
 }
 
 /* CPU time of pid, user and system, in ms; -1 when it is gone. */
-static double
+double
 cpu_ms(pid_t pid)
 {
 	struct hp_pstat ps;

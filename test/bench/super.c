@@ -293,3 +293,75 @@ bench_chains(void)
 	bench_chain(2000, "was 24.7 s");
 	bench_chain(NCHAIN, "was a crash, 3490 left");
 }
+
+#define NIDLE	500
+#define IDLE_MS	10000	/* ms the supervisor's CPU is measured over */
+
+/*
+ * The supervisor's own CPU time over IDLE_MS, as a percent of one CPU,
+ * with NIDLE sleepers of an hp.conf of its own: idle, then each probed
+ * by an HTTP health check every second (to test/httpd). Its defaults
+ * otherwise: the sampler samples every tree once a second.
+ */
+static void
+idle_cpu(const char *url, const char *what, const char *bar)
+{
+	char dir[HP_PATH_MAX], conf[HP_PATH_MAX], name[32];
+	char *sup[] = { "hp-supervise", "-b", "--max-procs", "10000", "-S",
+	    dir, "-f", conf, NULL };
+	char *sd[] = { "hp-supervise", "-S", dir, "-t", "60s", "shutdown",
+	    NULL };
+	struct hp_state id;
+	struct hp_error e;
+	long long t0;
+	double c0, c1;
+	pid_t pid;
+	FILE *f;
+	int k;
+
+	if (hp_path(dir, sizeof dir, "%s.idle", st.dir) == -1 ||
+	    hp_path(conf, sizeof conf, "%s.idle.conf", st.dir) == -1)
+		hp_die("%s", st.dir);
+	if (hp_state_need(&id, dir, 1, &e) == -1)
+		hp_fail_error(&e);
+	if ((f = fopen(conf, "w")) == NULL)
+		hp_die("%s", conf);
+	for (k = 0; k < NIDLE; k++) {
+		fprintf(f, "[service i%d]\nexec = /bin/sleep 100000\n", k);
+		if (url != NULL)
+			fprintf(f, "health = %s\nhealth-interval = 1s\n", url);
+	}
+	if (fclose(f) == EOF)
+		hp_die("%s", conf);
+	start(sup, 0);
+	t0 = hp_mono_us();
+	snprintf(name, sizeof name, "i%d", NIDLE - 1);
+	while (!runs(&id, name)) {
+		if (hp_mono_us() - t0 > 300 * 1000000LL)
+			hp_fail(1, "bench", "%s not running after 300 s", name);
+		poll(NULL, 0, 20);
+	}
+	poll(NULL, 0, 3000);	/* past the start-up and the first probes */
+	pid = hp_state_supervisor(&id);
+	c0 = cpu_ms(pid);
+	poll(NULL, 0, IDLE_MS);
+	c1 = cpu_ms(pid);
+	row(what, (c1 - c0) * 100.0 / IDLE_MS, 0, "%", bar);
+	start(sd, 0);
+}
+
+/* The supervisor's CPU with NIDLE idle services, and with each probed. */
+void
+bench_idle(void)
+{
+	char url[64];
+	int port;
+	pid_t srv;
+
+	idle_cpu(NULL, "supervisor CPU, 500 idle", "under 1 %");
+	srv = httpd(&port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/health", port);
+	idle_cpu(url, "supervisor CPU, 500 probed 1/s", "under 5 %");
+	kill(srv, SIGTERM);
+	hp_waitpid(srv, NULL, 0);
+}

@@ -842,6 +842,10 @@ struct hp_events {
 	int		 auditfd;	/* --audit: every line, kept; or -1 */
 	char		*audit;		/* its path, or NULL */
 	struct hp_gap	 alost;		/* lines the audit file refused */
+	int		 defer;		/* lines wait for hp_events_commit */
+	struct hp_buf	 pend;		/* those lines, each with its kind */
+	void		(*before)(void *);	/* a commit's first step */
+	void		*arg;		/* before's */
 };
 enum { HP_WANT_OUTPUT = 1, HP_WANT_METRICS = 2 };	/* asked for */
 struct pollfd;
@@ -864,6 +868,7 @@ int	hp_event_answer(struct hp_events *, const char *, const char *,
 	    size_t);	/* client, lines: written as it reads; -1 no one */
 int	hp_events_pollfds(const struct hp_events *, struct pollfd *, int);
 void	hp_events_flush(struct hp_events *);	/* after poll() */
+void	hp_events_commit(struct hp_events *);	/* the lines deferred */
 long long hp_events_next(const struct hp_events *);	/* mono ms, -1 */
 int	hp_events_subscribe(const struct hp_state *, char *, size_t);
 						/* read fd, FIFO path out */

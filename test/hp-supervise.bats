@@ -1149,3 +1149,24 @@ CONF
 		[ "$stderr" = "hp-supervise: $PWD/c.conf:3: ${kv#*:}" ]
 	done
 }
+
+@test "a restart with no backoff keeps its new pid record; a stop's answer comes after every status" {
+	local i names=
+	spawn -n r0 --backoff-min 0 -- sleep 1000
+	kill -9 "$PID"
+	wait_until 5 running_not r0 "$PID"
+	# Reaped and started again in one turn: the old run's record went,
+	# the new one's stayed.
+	[ "$(cut -d' ' -f1 "$HP_STATE_DIR/procs/r0/pid")" = "$(st r0 pid)" ]
+	alive "$(st r0 pid)"
+	for i in 1 2 3 4 5 6 7 8; do
+		spawn -n "s$i" -- sleep 1000
+		names="$names s$i"
+	done
+	run hp-supervise stop $names
+	[ "$status" -eq 0 ]
+	for i in 1 2 3 4 5 6 7 8; do
+		[ "$(st "s$i" state)" = stopped ]
+		[ ! -e "$HP_STATE_DIR/procs/s$i/pid" ]
+	done
+}

@@ -123,6 +123,7 @@ hp_events_close(struct hp_events *ev)
 	ev->auditfd = -1;
 	free(ev->audit);
 	ev->audit = NULL;
+	hp_buf_free(&ev->pend);
 }
 
 /*
@@ -294,7 +295,7 @@ fanout(struct hp_events *ev, const char *line, size_t n, int want)
  * says how many were lost and which (hp_event_publish).
  */
 static void
-put(struct hp_events *ev, int fd, off_t end, struct hp_gap *g,
+put(int fd, off_t end, struct hp_gap *g, unsigned long long seq,
     const char *what, const char *line, size_t n)
 {
 	int e;
@@ -308,15 +309,16 @@ put(struct hp_events *ev, int fd, off_t end, struct hp_gap *g,
 	if (fd != -1 && end >= 0)
 		(void)ftruncate(fd, end);
 	if (g->n++ == 0)
-		g->first = ev->seq;
-	g->last = ev->seq;
+		g->first = seq;
+	g->last = seq;
 	errno = e;
 	hp_warn("write %s", what);
 }
 
 /* events.log, rotated by size. */
 static void
-logline(struct hp_events *ev, const char *line, size_t n)
+logline(struct hp_events *ev, const char *line, size_t n,
+    unsigned long long seq)
 {
 	char path[HP_PATH_MAX];
 	struct stat sb;
@@ -334,12 +336,13 @@ logline(struct hp_events *ev, const char *line, size_t n)
 			end = openlog(ev) == -1 ? -1 : 0;
 		}
 	}
-	put(ev, ev->logfd, end, &ev->lost, "events.log", line, n);
+	put(ev->logfd, end, &ev->lost, seq, "events.log", line, n);
 }
 
 /* The audit file, never rotated here. */
 static void
-auditline(struct hp_events *ev, const char *line, size_t n)
+auditline(struct hp_events *ev, const char *line, size_t n,
+    unsigned long long seq)
 {
 	struct stat sb;
 
@@ -347,8 +350,20 @@ auditline(struct hp_events *ev, const char *line, size_t n)
 		return;
 	if (ev->auditfd == -1)
 		(void)hp_events_audit(ev, NULL);
-	put(ev, ev->auditfd, ev->auditfd != -1 && fstat(ev->auditfd,
-	    &sb) == 0 ? sb.st_size : -1, &ev->alost, ev->audit, line, n);
+	put(ev->auditfd, ev->auditfd != -1 && fstat(ev->auditfd,
+	    &sb) == 0 ? sb.st_size : -1, &ev->alost, seq, ev->audit, line, n);
+}
+
+static void	lostevent(struct hp_events *, const char *, struct hp_gap *);
+
+/* The lines lost to the files, said once they take lines again. */
+static void
+gaps(struct hp_events *ev)
+{
+	if (ev->lost.tell)
+		lostevent(ev, "events:lost", &ev->lost);
+	if (ev->alost.tell)
+		lostevent(ev, "audit:lost", &ev->alost);
 }
 
 /* Lines lost to a file (g), said once it takes lines again. */
@@ -374,6 +389,58 @@ lostevent(struct hp_events *ev, const char *name, struct hp_gap *g)
 	}
 }
 
+/*
+ * A line of event seq written down, and told (news) to every subscriber,
+ * those in events/ looked for first (scan).
+ */
+static void
+out(struct hp_events *ev, const char *line, size_t n, int news, int scan,
+    unsigned long long seq)
+{
+	logline(ev, line, n, seq);
+	auditline(ev, line, n, seq);
+	if (news) {
+		if (scan)
+			rescan(ev);
+		fanout(ev, line, n, 0);
+		if (ev->echo && hp_write_all(STDOUT_FILENO, line, n) == -1)
+			ev->echo = 0;
+	}
+	if (!ev->defer)		/* in a commit: after its lines (seq) */
+		gaps(ev);
+}
+
+/*
+ * While ev->defer is set, the lines wait in ev->pend for the commit, in
+ * their order, each behind its head: what it is, for whom.
+ */
+struct pending {
+	int		 kind;		/* P_* */
+	int		 want;		/* P_WANT: HP_WANT_* */
+	unsigned long long seq;		/* P_NEWS, P_RECORD */
+	size_t		 len;		/* of the line after the head */
+	char		 client[HP_NAME_MAX + 1];	/* P_REPLY */
+};
+
+enum { P_NEWS, P_RECORD, P_WANT, P_REPLY };
+
+static void
+keep(struct hp_events *ev, int kind, int want, const char *client,
+    const struct hp_buf *b)
+{
+	struct pending h;
+
+	memset(&h, 0, sizeof h);
+	h.kind = kind;
+	h.want = want;
+	h.seq = ev->seq;
+	h.len = b->len;
+	if (client != NULL)
+		hp_copy(h.client, sizeof h.client, client);
+	hp_buf_add(&ev->pend, &h, sizeof h);
+	hp_buf_add(&ev->pend, b->p, b->len);
+}
+
 /* Close the event's object, write it down, and tell it (news). */
 static void
 emit(struct hp_events *ev, struct hp_json *j, int news)
@@ -382,20 +449,11 @@ emit(struct hp_events *ev, struct hp_json *j, int news)
 
 	hp_json_close(j, '}');
 	hp_buf_addc(b, '\n');
-	logline(ev, b->p, b->len);
-	auditline(ev, b->p, b->len);
-	if (news) {
-		rescan(ev);
-		fanout(ev, b->p, b->len, 0);
-		if (ev->echo && hp_write_all(STDOUT_FILENO, b->p,
-		    b->len) == -1)
-			ev->echo = 0;
-	}
+	if (ev->defer)
+		keep(ev, news ? P_NEWS : P_RECORD, 0, NULL, b);
+	else
+		out(ev, b->p, b->len, news, 1, ev->seq);
 	b->len = 0;
-	if (ev->lost.tell)
-		lostevent(ev, "events:lost", &ev->lost);
-	if (ev->alost.tell)
-		lostevent(ev, "audit:lost", &ev->alost);
 }
 
 /* Send the event everywhere it goes. */
@@ -429,6 +487,15 @@ hp_event_begin_to(struct hp_events *ev, struct hp_json *j, const char *name)
 	hp_json_kstr(j, "event", name);
 }
 
+static void
+to(struct hp_events *ev, const char *line, size_t n, int want)
+{
+	fanout(ev, line, n, want);
+	if (ev->echo && (ev->echo_want & want) &&
+	    hp_write_all(STDOUT_FILENO, line, n) == -1)
+		ev->echo = 0;
+}
+
 void
 hp_event_publish_to(struct hp_events *ev, struct hp_json *j, int want)
 {
@@ -436,10 +503,10 @@ hp_event_publish_to(struct hp_events *ev, struct hp_json *j, int want)
 
 	hp_json_close(j, '}');
 	hp_buf_addc(b, '\n');
-	fanout(ev, b->p, b->len, want);
-	if (ev->echo && (ev->echo_want & want) &&
-	    hp_write_all(STDOUT_FILENO, b->p, b->len) == -1)
-		ev->echo = 0;
+	if (ev->defer)
+		keep(ev, P_WANT, want, NULL, b);
+	else
+		to(ev, b->p, b->len, want);
 	b->len = 0;
 }
 
@@ -531,6 +598,8 @@ hp_event_answer(struct hp_events *ev, const char *client, const char *p,
 	struct hp_sub *s;
 	int i;
 
+	if (ev->defer)		/* what came before it, first */
+		hp_events_commit(ev);
 	if ((i = sub(ev, client)) == -1)
 		return -1;
 	s = &ev->sub[i];
@@ -601,25 +670,22 @@ hp_events_next(const struct hp_events *ev)
  * for it and reads, so it gets a few short waits for room. A FIFO whose
  * reader has gone may be an old one of the same name: look again once.
  */
-void
-hp_event_reply(struct hp_events *ev, const char *client, struct hp_json *j)
+static void
+reply(struct hp_events *ev, const char *client, const char *line, size_t n)
 {
-	struct hp_buf *b = j->b;
 	struct pollfd pfd;
 	int i, try;
 	ssize_t w;
 
-	hp_buf_addc(b, '\n');
 	i = sub(ev, client);
 	/* Behind an answer still being written: after it, in order. */
 	if (i != -1 && busy(&ev->sub[i])) {
-		hp_buf_add(&ev->sub[i].out, b->p, b->len);
-		b->len = 0;
+		hp_buf_add(&ev->sub[i].out, line, n);
 		return;
 	}
 	for (try = 0; i != -1 && try < 10; try++) {
-		w = write(ev->sub[i].fd, b->p, b->len);
-		if (w == (ssize_t)b->len)
+		w = write(ev->sub[i].fd, line, n);
+		if (w == (ssize_t)n)
 			break;
 		if (w == -1 && errno == EPIPE) {
 			drop(ev, i);
@@ -633,7 +699,57 @@ hp_event_reply(struct hp_events *ev, const char *client, struct hp_json *j)
 		pfd.events = POLLOUT;
 		poll(&pfd, 1, 10);
 	}
+}
+
+void
+hp_event_reply(struct hp_events *ev, const char *client, struct hp_json *j)
+{
+	struct hp_buf *b = j->b;
+
+	hp_buf_addc(b, '\n');
+	if (ev->defer)
+		keep(ev, P_REPLY, 0, client, b);
+	else
+		reply(ev, client, b->p, b->len);
 	b->len = 0;
+}
+
+/*
+ * The end of a turn of the supervisor's loop: first ev->before (the
+ * status files: on disk before any word of them goes out), then the
+ * lines kept since the last commit, in their order: events to the files
+ * and the subscribers (events/ looked at once for all), answers to
+ * their clients. A crash loses at most the turn that was not committed.
+ */
+void
+hp_events_commit(struct hp_events *ev)
+{
+	struct pending h;
+	const char *line;
+	size_t off = 0;
+	int was = ev->defer, scan = 1;
+
+	if (ev->before != NULL)
+		ev->before(ev->arg);
+	ev->defer = 1;		/* out() leaves the gaps for the end */
+	while (off < ev->pend.len) {
+		memcpy(&h, ev->pend.p + off, sizeof h);
+		line = ev->pend.p + off + sizeof h;
+		off += sizeof h + h.len;
+		if (h.kind == P_NEWS || h.kind == P_RECORD) {
+			out(ev, line, h.len, h.kind == P_NEWS, scan, h.seq);
+			scan = scan && h.kind != P_NEWS;
+		} else if (h.kind == P_WANT)
+			to(ev, line, h.len, h.want);
+		else
+			reply(ev, h.client, line, h.len);
+	}
+	ev->pend.len = 0;
+	if (ev->pend.cap > HP_LINE_MAX * 16)
+		hp_buf_free(&ev->pend);
+	ev->defer = 0;		/* what is said of the gaps goes at once */
+	gaps(ev);
+	ev->defer = was;
 }
 
 /* Make a FIFO of our own in events/ and open it; its path goes in path. */

@@ -684,7 +684,11 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	    now + p->spec.stop_timeout / 2 : p->stop_at;
 	if (p->orphan)
 		p->timer[HP_T_ORPHAN] = now + POLL_MS;
-	/* Recorded before it is sent: a next supervisor goes on with it. */
+	/*
+	 * Recorded at the end of the turn, before its client hears: a next
+	 * supervisor goes on with it. A crash before that loses the stop,
+	 * as it loses whatever the turn changed, unanswered.
+	 */
 	hp_sproc_status(s, p);
 	if (tell(p, p->stopby) == -1)
 		p->killed = now;	/* gone already: its exit is on its way */

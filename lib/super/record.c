@@ -49,13 +49,11 @@ hp_record_then(const char *v)
  * (a full disk) is marked, and written again on a later turn.
  */
 static int
-status_write(struct hp_super *s, struct hp_proc *p)
+status_put(struct hp_super *s, struct hp_proc *p, struct hp_buf *bp)
 {
 	struct hp_buf b = { 0 };
 	int dfd, r = -1;
 
-	if (p->outgoing)	/* a reload's old run: its heir's is the record */
-		return 0;
 	hp_kv_add(&b, "name", p->spec.name);
 	hp_kv_add(&b, "type", hp_type_name(p->spec.type));
 	hp_kv_add(&b, "state", hp_state_name(p->state));
@@ -103,11 +101,26 @@ status_write(struct hp_super *s, struct hp_proc *p)
 		    b.len, 0600);
 		close(dfd);
 	}
+	*bp = b;
+	return r;
+}
+
+/* Written now; one that cannot be is tried again after RETRY_MS. */
+static int
+status_write(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_buf b = { 0 };
+	int r = 0;
+
+	if (!p->outgoing)	/* a reload's old run: its heir's is the record */
+		r = status_put(s, p, &b);
 	hp_buf_free(&b);
 	if (r == -1) {
 		hp_warn("%s: write status", p->spec.name);
-		if (!p->dirty++)
+		s->retry_at = hp_mono_ms() + RETRY_MS;
+		if (!p->dirty)
 			s->ndirty++;
+		p->dirty = HP_FAILED;
 	} else if (p->dirty) {
 		p->dirty = 0;
 		s->ndirty--;
@@ -115,25 +128,58 @@ status_write(struct hp_super *s, struct hp_proc *p)
 	return r;
 }
 
+/*
+ * A change of p's status. In the loop it is written once at the end of
+ * the turn, before any word of it goes out (hp_record_flush, as the
+ * events' commit begins); elsewhere at once.
+ */
+static void
+changed(struct hp_super *s, struct hp_proc *p)
+{
+	if (!p->dirty)
+		s->ndirty++;
+	p->dirty = HP_CHANGED;
+	if (!s->ev.defer)
+		hp_record_flush(s);
+}
+
 void
 hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 {
 	p->since_wall = hp_wall_ms();
-	status_write(s, p);
+	changed(s, p);
 }
 
-/* The turn of the loop: the status that could not be written, again. */
+/*
+ * The end of a turn (the events' commit calls it first): each status
+ * changed in it written once, whole (temporary file, rename), then the
+ * pid records of those that ended, unless a new run has recorded itself
+ * since; one that could not be written, again after RETRY_MS.
+ */
 void
-hp_record_retry(struct hp_super *s, long long now)
+hp_record_flush(void *arg)
 {
-	int i;
+	struct hp_super *s = arg;
+	struct hp_proc *p;
+	long long now;
+	int i, dfd;
 
-	if (s->ndirty == 0 || now < s->retry_at)
+	if (s->ndirty == 0)
 		return;
-	s->retry_at = now + RETRY_MS;
-	for (i = 0; i < s->nproc; i++)
-		if (s->procs[i]->dirty && status_write(s, s->procs[i]) == -1)
-			return;		/* not yet: the next time */
+	now = hp_mono_ms();
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (p->dirty == HP_CHANGED || (p->dirty == HP_FAILED &&
+		    now >= s->retry_at))
+			(void)status_write(s, p);
+		if (!p->unpid)
+			continue;
+		p->unpid = 0;
+		if ((dfd = hp_proc_open(s->st, p->spec.name)) == -1)
+			continue;
+		(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
+		close(dfd);
+	}
 }
 
 long long
@@ -198,18 +244,14 @@ hp_record_pid(struct hp_super *s, struct hp_proc *p, const char *event)
 	hp_event_publish(&s->ev, &s->j);
 }
 
-/* Its pid record goes: the process has ended. */
+/* Its pid record goes, after its status: the process has ended. */
 static void
 unpid(struct hp_super *s, struct hp_proc *p)
 {
-	int dfd;
-
 	if (p->outgoing)	/* a reload's old run: the pid is its heir's */
 		return;
-	if ((dfd = hp_proc_open(s->st, p->spec.name)) == -1)
-		return;
-	(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
-	close(dfd);
+	p->unpid = 1;
+	changed(s, p);
 }
 
 /* It ended: the record, process:exited and :crashed, the answers. */

@@ -99,6 +99,7 @@ record(pid_t pid, void *arg)
 	}
 	if ((dfd = hp_proc_open(p->st, p->spec.name)) == -1)
 		return -1;
+	p->unpid = 0;		/* the old run's record goes with this one */
 	r = hp_pidfile_writeat(dfd, hp_proc_filename(HP_P_PID), &p->id);
 	e = errno;
 	close(dfd);

@@ -397,6 +397,8 @@ forget(struct hp_super *s, int i)
 	if (hp_super_find(s, p->spec.name) == p)	/* not an outgoing run */
 		hp_map_del(&s->names, p->spec.name, strlen(p->spec.name));
 	hp_watch_forget(s, p);
+	if (p->dirty)		/* its record is gone: nothing to write */
+		s->ndirty--;
 	hp_sproc_free(p);
 	s->procs[i] = s->procs[--s->nproc];
 	if (i < s->nproc)
@@ -648,6 +650,10 @@ loop(struct hp_super *s)
 	long long now, idle = 0;
 	int i, n, sig, wait, *at = NULL, nat;
 
+	/* What a turn changes is written and said at its end, at once. */
+	s->ev.before = hp_record_flush;
+	s->ev.arg = s;
+	s->ev.defer = 1;
 	for (;;) {
 		n = pollset(s, &fds, &at, &nat);
 		now = hp_mono_ms();
@@ -698,12 +704,13 @@ loop(struct hp_super *s)
 		hp_events_flush(&s->ev);
 		hp_shttp_io(s, fds + at[2 * nat + 1], n - at[2 * nat + 1]);
 		hp_watch_work(s);
-		hp_record_retry(s, now);
 		hp_warn_flush();
 		hp_slimit_tick(s, now);
 		forget_removed(s);
 		hp_unit_settle(s);
 		hp_fwatch_settle(s);
+		/* The turn's statuses, then its events and answers. */
+		hp_events_commit(&s->ev);
 		if (anylive(s)) {
 			idle = 0;
 			continue;
@@ -723,6 +730,8 @@ loop(struct hp_super *s)
 			}
 		}
 	}
+	hp_events_commit(&s->ev);
+	s->ev.defer = 0;
 	free(fds);
 	free(at);
 }

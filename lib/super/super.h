@@ -80,7 +80,8 @@ struct hp_proc {
 	long long	 killed_wall;	/* the next supervisor (status) */
 	char		 from[HP_NAME_MAX + 1];	/* the .spawn-PID of an add
 					   whose client has not heard */
-	int		 dirty;		/* its status could not be written */
+	int		 dirty;		/* its status: HP_CHANGED, HP_FAILED */
+	int		 unpid;		/* its pid record to go (record.c) */
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
@@ -307,7 +308,8 @@ void	hp_record_failed(struct hp_super *, struct hp_proc *);
 void	hp_record_circuit(struct hp_super *, struct hp_proc *);
 void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
-void	hp_record_retry(struct hp_super *, long long);
+void	hp_record_flush(void *);	/* the struct hp_super: the turn's */
+enum { HP_CHANGED = 1, HP_FAILED };	/* of a status still to write */
 				/* now: a status not written, again */
 long long hp_record_next(const struct hp_super *);	/* mono ms, or -1 */
 int	hp_record_then(const char *);	/* status's then: HP_THEN_*; -1 */

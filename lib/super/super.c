@@ -426,6 +426,9 @@ forget_removed(struct hp_super *s)
 void
 hp_super_booted(struct hp_super *s)
 {
+	/* What they find when told: the statuses of the turn so far. */
+	if (s->ev.defer)
+		hp_events_commit(&s->ev);
 	if (!s->booted && !s->shutdown)
 		hp_notify_self("READY=1");
 	s->booted = 1;

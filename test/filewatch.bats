@@ -230,3 +230,12 @@ EOF
 	wait_until 10 nchanges w 2
 	[ "$(changes w | tail -n 1)" = "$BATS_TEST_TMPDIR/src/moved/app.js" ]
 }
+
+@test "watch: a named directory removed is looked at, and seen when it comes back" {
+	spawn -n w -o watch=other -o watch-delay=100ms -- sleep 1000
+	rm -rf other
+	wait_until 10 nchanges w 1
+	mkdir other
+	echo x >other/app.js
+	wait_until 10 nchanges w 2
+}

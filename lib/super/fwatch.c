@@ -187,10 +187,11 @@ unwatch(struct hp_super *s, struct hp_fwatch *w)
 	w->nid = 0;
 }
 
-/* Looked at from now on: no word comes. */
+/* Looked at from now on: no word comes (its watches end). */
 static void
 bylook(struct hp_super *s, struct hp_fwatch *w)
 {
+	unwatch(s, w);
 	w->polled = 1;
 	w->sum = look(s, w);
 	w->look = hp_mono_ms() + POLL_MS;
@@ -202,7 +203,6 @@ limit(struct hp_super *s, struct hp_fwatch *w, const char *name)
 	hp_warnx("%s: watch: the system's limit of watches is reached "
 	    "(on Linux, fs.inotify.max_user_watches; with kqueue, open files: "
 	    "ulimit -n): looked at every %d ms instead", name, POLL_MS);
-	unwatch(s, w);
 	bylook(s, w);
 }
 

@@ -17,9 +17,9 @@
  * udata; NOTE_LINK; NOTE_REVOKE only on an unmount. A close is seen at
  * the next kevent() call (the descriptor is gone, or names another
  * file), not at once. The queue is the inotify descriptor: poll(2) on it
- * wakes for what inotify says, so a NOTE_DELETE found by the look at
- * link counts (a directory removed with no watch on its parent) waits
- * for the next word. Entries are kept in one list for every queue.
+ * wakes for what inotify says; a directory's parent is watched too for
+ * that (its watch is left when the directory's ends). Entries are kept
+ * in one list for every queue.
  */
 
 #include <sys/inotify.h>
@@ -30,6 +30,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sys/event.h"
@@ -99,6 +100,14 @@ add(int kq, const struct kevent *c)
 	path[n] = '\0';
 	if ((wd = inotify_add_watch(kq, path, MASK)) == -1)
 		return -1;
+	/*
+	 * inotify tells nothing of a directory removed while a descriptor
+	 * holds it: its parent's word wakes the look at link counts.
+	 */
+	if (S_ISDIR(sb.st_mode) && (size_t)n + 3 < sizeof path) {
+		memcpy(path + n, "/..", 4);
+		(void)inotify_add_watch(kq, path, MASK);
+	}
 	if (nws == capws) {
 		capws = capws ? 2 * capws : 64;
 		if ((w = realloc(ws, (size_t)capws * sizeof *ws)) == NULL) {

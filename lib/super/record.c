@@ -49,7 +49,7 @@ hp_record_then(const char *v)
  * (a full disk) is marked, and written again on a later turn.
  */
 static int
-status_put(struct hp_super *s, struct hp_proc *p, struct hp_buf *bp)
+status_put(struct hp_super *s, struct hp_proc *p)
 {
 	struct hp_buf b = { 0 };
 	int dfd, r = -1;
@@ -101,7 +101,7 @@ status_put(struct hp_super *s, struct hp_proc *p, struct hp_buf *bp)
 		    b.len, 0600);
 		close(dfd);
 	}
-	*bp = b;
+	hp_buf_free(&b);
 	return r;
 }
 
@@ -109,12 +109,9 @@ status_put(struct hp_super *s, struct hp_proc *p, struct hp_buf *bp)
 static int
 status_write(struct hp_super *s, struct hp_proc *p)
 {
-	struct hp_buf b = { 0 };
-	int r = 0;
+	/* A reload's old run: its heir's is the record. */
+	int r = p->outgoing ? 0 : status_put(s, p);
 
-	if (!p->outgoing)	/* a reload's old run: its heir's is the record */
-		r = status_put(s, p, &b);
-	hp_buf_free(&b);
 	if (r == -1) {
 		hp_warn("%s: write status", p->spec.name);
 		s->retry_at = hp_mono_ms() + RETRY_MS;

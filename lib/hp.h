@@ -546,6 +546,8 @@ int	hp_proc_open(const struct hp_state *, const char *);
 		/* procs/NAME as a directory fd: no link (ELOOP), ours */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
+int	hp_state_names_raw(const struct hp_state *, char ***, int *);
+						/* the same, not vetted */
 int	hp_state_instances(const struct hp_state *, const char *, int **,
 	    int *);		/* NAME's instances I, in order; free() */
 pid_t	hp_state_supervisor(const struct hp_state *);
@@ -1022,6 +1024,10 @@ int	hp_list_ask(struct hp_state *, char **, int, int, int,
 int	hp_list_load(struct hp_state *, char **, int, int, int,
 	    struct hp_listed *, struct hp_listsup *);
 		/* the same, the files for the rest: -1 one is nowhere */
+int	hp_list_every(struct hp_state *, int, void (*)(void *,
+	    const struct hp_info *, const char *), void *,
+	    struct hp_listsup *);
+		/* history, each(arg, info, line): every process of procs/ */
 void	hp_list_free(struct hp_listed *, int);	/* and the array */
 
 /* logs.c: the logs of many processes as one, in time, and followed */

@@ -223,6 +223,15 @@ until(struct side *s, char **argv, int mark)
 	return hp_mono_us() - t0;
 }
 
+/* A pid to signal: never 0 or less (kill(0) is our own group). */
+static pid_t
+proven(pid_t pid, const char *who)
+{
+	if (pid <= 0)
+		hp_fail(1, "bench", "%s: no pid", who);
+	return pid;
+}
+
 static pid_t
 hp_pid(struct side *s, int i)
 {
@@ -230,7 +239,8 @@ hp_pid(struct side *s, int i)
 	struct hp_ident id;
 
 	hp_proc_file(&s->st, file, sizeof file, s->names[i], HP_P_PID);
-	return hp_pidfile_read(file, &id) == 0 ? id.pid : 0;
+	return proven(hp_pidfile_read(file, &id) == 0 ? id.pid : 0,
+	    s->names[i]);
 }
 
 /* hp-supervise -S DIR VERB NAME|all, waited for; with mark, its mark. */
@@ -395,7 +405,7 @@ restarts(struct side *s, struct fig *f)
 			hp_fail(1, "bench", "hp: no restart within 10 s");
 		f->h[i] = hp_mono_us() - t0;
 		if (supervise != NULL) {
-			pid = sv_pid(s->dirs[i]);
+			pid = proven(sv_pid(s->dirs[i]), s->dirs[i]);
 			t0 = hp_mono_us();
 			kill(pid, SIGKILL);
 			if (mark_next(s->rfd) <= 0)
@@ -457,7 +467,8 @@ stops(struct side *s, struct fig *f)
 		f->h[k] = hp_mono_us() - t0;
 		if (supervise != NULL) {
 			for (i = 0; i < NSV; i++)
-				pids[i] = sv_pid(s->dirs[i]);
+				pids[i] = proven(sv_pid(s->dirs[i]),
+				    s->dirs[i]);
 			t0 = hp_mono_us();
 			svc_do(s, "-d", -1, 0);
 			gone(pids, NSV);

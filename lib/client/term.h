@@ -38,6 +38,9 @@ struct hp_relay {
 	/* inside */
 	int	 sig, exited, status, ended, hungup;
 	long long bytes, last;	/* read from the terminal; when, last */
+	int	 outway, nbout;	/* how out is written; a fd of our own */
+	int	 sized[2];	/* the last size set, for resized ... */
+	long long sized_at;	/* ... at this mono ms; 0: told */
 	char	 up[HP_RELAY_BUF], down[HP_RELAY_BUF];
 	size_t	 uplen, downoff, downlen, linelen;
 	char	 line[HP_LINE_MAX + 1];
@@ -46,11 +49,14 @@ struct hp_relay {
 	pid_t	 fg;		/* the foreground group last told */
 	long long fg_at;	/* mono ms to look at it again */
 	long long fg_since;	/* mono ms it has had the terminal */
+	long long fg_named;	/* mono ms its name may be looked at again */
 	char	 fgname[256];	/* its leader's name, last told */
 	unsigned char cin[3 + HP_FRAME_MAX];
 	size_t	 cinlen;
 };
 int	hp_relay_run(struct hp_relay *);	/* wait status; -1 errno */
+void	hp_relay_sized(struct hp_relay *, int, int);
+			/* cols, rows: resized told a moment later */
 
 /* chan.c: the control channel of hp-pty --control, its hang-up steps */
 int	hp_chan_send(struct hp_relay *, int, const char *, size_t);

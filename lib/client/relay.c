@@ -336,7 +336,7 @@ hp_relay_run(struct hp_relay *r)
 	    SIGHUP, 0 };
 	struct pollfd p[P_N];
 	struct sigaction sa;
-	int sig;
+	int sig, st = 0;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
@@ -348,8 +348,10 @@ hp_relay_run(struct hp_relay *r)
 	r->last = hp_mono_ms();
 	while (!over(r)) {
 		events(r, p);
-		if (poll(p, P_N, timeout(r)) == -1 && errno != EINTR)
-			return -1;
+		if (poll(p, P_N, timeout(r)) == -1 && errno != EINTR) {
+			st = -1;
+			break;
+		}
 		if (p[P_SIG].revents & POLLIN)
 			while ((sig = hp_sig_next(r->sig)) > 0)
 				onsig(r, sig);
@@ -386,6 +388,8 @@ hp_relay_run(struct hp_relay *r)
 	if (r->nbout != -1)
 		close(r->nbout);
 	r->nbout = -1;
+	if (st == -1)
+		return -1;
 	/* Reaped by the caller: what it left behind goes with it. */
 	if (r->channel && r->exited) {
 		hp_chan_signal(r, SIGHUP);

@@ -372,20 +372,11 @@ copylog(int fd, long long *off, int final)
 	}
 }
 
-static int
-openlog(struct hp_state *st, const char *name)
-{
-	char file[HP_PATH_MAX];
-
-	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1)
-		return -1;
-	return hp_open(file, O_RDONLY | O_NOFOLLOW, 0);
-}
-
 /*
  * Where -w is in the log: the file it reads (dev, ino; none yet: 0) at
  * off. The log is rotated by rename (log -> log.1 -> log.2 ...), maybe
- * more than once between two looks, or before the first.
+ * more than once between two looks, or before the first, and maybe while
+ * -w looks: a file is known by its identity, never by the name it had.
  */
 static struct {
 	dev_t		dev;
@@ -393,80 +384,124 @@ static struct {
 	long long	off;
 } at;
 
-/* The stat of the log (k = 0) or of its k-th rotation; -1 errno. */
+#define LOGS	100	/* log, log.1 ... log.99 (log-count at most) */
+
+/* The name of the log (k = 0) or of its k-th rotation. */
+static int
+logname(struct hp_state *st, const char *name, int k, char *file, size_t n)
+{
+	char log[HP_PATH_MAX];
+
+	if (hp_proc_file(st, log, sizeof log, name, HP_P_LOG) == -1)
+		return -1;
+	return k > 0 ? hp_path(file, n, "%s.%d", log, k) :
+	    hp_copy(file, n, log);
+}
+
 static int
 logstat(struct hp_state *st, const char *name, int k, struct stat *sb)
 {
-	char file[HP_PATH_MAX], old[HP_PATH_MAX];
+	char file[HP_PATH_MAX];
 
-	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1 ||
-	    (k > 0 && hp_path(old, sizeof old, "%s.%d", file, k) == -1))
+	if (logname(st, name, k, file, sizeof file) == -1)
 		return -1;
-	return stat(k > 0 ? old : file, sb);
+	return stat(file, sb);
 }
 
-/* Copy log.k from off on. */
-static void
-copyold(struct hp_state *st, const char *name, int k, long long off)
+static int
+logopen(struct hp_state *st, const char *name, int k, struct stat *sb)
 {
-	char file[HP_PATH_MAX], old[HP_PATH_MAX];
+	char file[HP_PATH_MAX];
 	int fd;
 
-	if (hp_proc_file(st, file, sizeof file, name, HP_P_LOG) == -1 ||
-	    hp_path(old, sizeof old, "%s.%d", file, k) == -1 ||
-	    (fd = hp_open(old, O_RDONLY | O_NOFOLLOW, 0)) == -1)
-		return;
-	copylog(fd, &off, 1);	/* complete: a line cut by the rotation too */
-	close(fd);
+	if (logname(st, name, k, file, sizeof file) == -1 ||
+	    (fd = hp_open(file, O_RDONLY | O_NOFOLLOW, 0)) == -1)
+		return -1;
+	if (fstat(fd, sb) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-/* Which of log.1 ... log.99 (log-count) is the file: k, or 100: none. */
 static int
-whichlog(struct hp_state *st, const char *name, dev_t dev, ino_t ino)
+ours(const struct stat *sb)
+{
+	return at.ino != 0 && sb->st_ino == at.ino && sb->st_dev == at.dev;
+}
+
+/*
+ * Where our file is now: 0 the log, k its k-th rotation, -1 none. Files
+ * only move up, and so does the search: it cannot miss one that moves.
+ */
+static int
+whichlog(struct hp_state *st, const char *name)
 {
 	struct stat sb;
 	int k;
 
-	for (k = 1; k < 100; k++)
-		if (ino != 0 && logstat(st, name, k, &sb) == 0 &&
-		    sb.st_ino == ino && sb.st_dev == dev)
-			break;
-	return k;
+	for (k = 0; k < LOGS; k++)
+		if (logstat(st, name, k, &sb) == 0 && ours(&sb))
+			return k;
+	return -1;
+}
+
+/* Not begun, or rotated out of reach: from the oldest file left. */
+static int
+oldest(struct hp_state *st, const char *name)
+{
+	struct stat sb;
+	int k;
+
+	for (k = LOGS - 1; k >= 0; k--)
+		if (logstat(st, name, k, &sb) == 0) {
+			at.dev = sb.st_dev;
+			at.ino = sb.st_ino;
+			at.off = 0;
+			return 0;
+		}
+	return -1;
 }
 
 /*
  * What the log holds past where we are, through its rotations; final:
- * the end, a last line without a newline too. The log is opened first,
- * so that a rotation meanwhile leaves no file between ours and it.
+ * the end, a last line without a newline too. A rotated file is whole
+ * (the supervisor rotates before a write, never during one), so it is
+ * copied to its end, a line cut by the rotation too. The file after it
+ * is the one a place nearer the log while ours stays where it was: a
+ * rotation moves the older file first.
  */
 static void
 drain(struct hp_state *st, const char *name, int final)
 {
-	struct stat sb;
-	int k, cur, fd;
+	struct stat sb, was;
+	int k, fd, tries;
 
-	if ((fd = openlog(st, name)) == -1)
-		return;
-	if (fstat(fd, &sb) == -1) {
+	for (tries = 0; tries < 4 * LOGS; tries++) {
+		if ((k = whichlog(st, name)) == -1) {
+			if (oldest(st, name) == -1)
+				return;
+			continue;
+		}
+		if ((fd = logopen(st, name, k, &sb)) == -1)
+			continue;
+		if (ours(&sb))
+			copylog(fd, &at.off, final || k > 0);
 		close(fd);
-		return;
+		if (!ours(&sb))
+			continue;
+		if (k == 0)
+			return;
+		/* None between the rename of the log and its new file. */
+		if ((fd = logopen(st, name, k - 1, &sb)) == -1)
+			return;
+		close(fd);
+		if (logstat(st, name, k, &was) == 0 && ours(&was)) {
+			at.dev = sb.st_dev;
+			at.ino = sb.st_ino;
+			at.off = 0;
+		}
 	}
-	if (sb.st_ino != at.ino || sb.st_dev != at.dev) {
-		/* Rotated: the rest of ours, then each newer one, whole. */
-		k = whichlog(st, name, at.dev, at.ino);
-		cur = whichlog(st, name, sb.st_dev, sb.st_ino);
-		if (cur == 100)
-			cur = 0;
-		if (k < 100)
-			copyold(st, name, k, at.off);
-		while (--k > cur)
-			copyold(st, name, k, 0);
-		at.dev = sb.st_dev;
-		at.ino = sb.st_ino;
-		at.off = 0;
-	}
-	copylog(fd, &at.off, final);
-	close(fd);
 }
 
 /*

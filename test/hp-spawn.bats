@@ -583,6 +583,16 @@ line2' '$(touch '"$t"'/pwned)' '`touch '"$t"'/pwned`' '*' '~' '$HOME'
 	[ -e "$HP_STATE_DIR/procs/big/log.2" ]
 }
 
+@test "hp-spawn -w copies every line of a log rotated every 16 KiB" {
+	local t=$BATS_TEST_TMPDIR
+	# About 70 rotations while -w reads: a file is renamed while -w
+	# looks for it, and is known by its identity, not by its name.
+	hp-spawn -w -n big -o log-size=16k -o log-count=99 \
+	    -- sh -c 'yes "$(printf "%0999d" 7)" | head -n 1100' >"$t/out"
+	yes "$(printf "%0999d" 7)" | head -n 1100 | cmp - "$t/out"
+	[ -e "$HP_STATE_DIR/procs/big/log.60" ]
+}
+
 @test "hp-spawn -w -t system runs a command once" {
 	run --separate-stderr hp-spawn -w -t system -n once -- sh -c 'echo hi; echo oops >&2; exit 3'
 	[ "$status" -eq 3 ]

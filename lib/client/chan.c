@@ -209,8 +209,12 @@ frame(struct hp_relay *r, int kind, char *p)
 			hp_warnx("control channel: bad size: %.40s", p);
 		else if (hp_pty_resize(r->master, c, w) == -1)
 			hp_warn("control channel: resize");
-		else
-			hp_relay_sized(r, c, w);
+		else {
+			r->sized[0] = c;
+			r->sized[1] = w;
+			if (r->sized_at == 0)
+				r->sized_at = hp_mono_ms() + HP_SIZED_MS;
+		}
 		break;
 	case 'k':
 		sig = strtol(p, &end, 10);

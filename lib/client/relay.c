@@ -23,13 +23,6 @@
  */
 #define QUIET_MS	250
 
-/*
- * A new size is told (r->resized: a record written) this long after it
- * is set, once for a run of them: the program's redraw, which it sets
- * off, goes out first.
- */
-#define SIZED_MS	20
-
 enum { P_SIG, P_IN, P_MASTER, P_OUT, P_CTL, P_CHAN, P_AUX, P_N };
 
 /* The session's groups hear sig: the program's, and the foreground. */
@@ -287,16 +280,7 @@ over(const struct hp_relay *r)
 	return r->channel && ((r->ended && drained) || r->going == 3);
 }
 
-void
-hp_relay_sized(struct hp_relay *r, int cols, int rows)
-{
-	r->sized[0] = cols;
-	r->sized[1] = rows;
-	if (r->sized_at == 0)
-		r->sized_at = hp_mono_ms() + SIZED_MS;
-}
-
-/* A size set a moment ago is told now. */
+/* A size set a moment ago (chan.c) is told now. */
 static void
 sized(struct hp_relay *r, long long now)
 {

@@ -11,6 +11,12 @@
 /* relay.c: stdin to a terminal, the terminal to stdout, until its end */
 #define HP_RELAY_BUF	65536
 #define HP_FRAME_MAX	4096	/* the payload of a channel frame, at most */
+/*
+ * A size set through the channel is told (resized: a record written)
+ * this long after, once for a run of them: the program's redraw, which
+ * it sets off, goes out first.
+ */
+#define HP_SIZED_MS	20
 struct hp_relay {
 	int	 in;		/* our stdin; -1 once at its end */
 	int	 out;		/* our stdout; -1 once nobody reads it */
@@ -55,8 +61,6 @@ struct hp_relay {
 	size_t	 cinlen;
 };
 int	hp_relay_run(struct hp_relay *);	/* wait status; -1 errno */
-void	hp_relay_sized(struct hp_relay *, int, int);
-			/* cols, rows: resized told a moment later */
 
 /* chan.c: the control channel of hp-pty --control, its hang-up steps */
 int	hp_chan_send(struct hp_relay *, int, const char *, size_t);

@@ -90,6 +90,13 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
 	test/unit/t_vt.o test/unit/t_envfile.o
+# The supervisor again on kqueue, through test/kqshim (kqueue's vnode
+# filter on inotify), beside copies of the other commands: make check
+# runs the watch tests against it too.
+KQDIR = test/kq
+KQBIN = $(KQDIR)/hp-supervise
+KQ_CFLAGS = -DHP_KQUEUE_SHIM -Itest/kqshim
+KQOBJ = $(KQDIR)/dirwatch.o $(KQDIR)/kqshim.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
 	test/loadgen test/notify
 
@@ -210,8 +217,27 @@ test/notify: test/notify.c build.flags
 test/sockd test/loadgen test/notify:
 	$(CC) $(STANDIN_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $@.c
 
-check: $(BIN) test/unit/run test/httpd test/sockd test/loadgen test/notify
+check: $(BIN) test/unit/run test/httpd test/sockd test/loadgen test/notify \
+    $(KQBIN)
 	@sh test/run
+
+# Only what differs is built again: dirwatch.c, and the shim.
+$(KQDIR)/dirwatch.o: lib/sys/dirwatch.c lib/hp.h test/kqshim/sys/event.h \
+    build.flags
+	mkdir -p $(KQDIR)
+	$(CC) $(HP_CFLAGS) $(CFLAGS) $(KQ_CFLAGS) -c -o $@ lib/sys/dirwatch.c
+$(KQDIR)/kqshim.o: test/kqshim/kqshim.c test/kqshim/sys/event.h build.flags
+	mkdir -p $(KQDIR)
+	$(CC) $(HP_CFLAGS) $(CFLAGS) $(KQ_CFLAGS) -c -o $@ test/kqshim/kqshim.c
+$(KQBIN): cmd/hp-supervise.o $(KQOBJ) $(SUPERLIBS) $(BIN)
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ cmd/hp-supervise.o $(KQOBJ) \
+	    $(SUPERLIBS)
+	cp cmd/hp-spawn cmd/hp-ls cmd/hp-health cmd/hp-detect cmd/hp-pty \
+	    $(KQDIR)/
+
+# The watch tests alone against it.
+check-kqueue: $(BIN) $(KQBIN) test/sockd test/loadgen
+	@HP_TEST_BIN=`pwd`/$(KQDIR) bats test/filewatch.bats test/kqueue.bats
 
 # The library again, with the fuzz flags, out of the way of lib/*.o.
 $(FUZZ_LIB): $(LIBOBJ:.o=.c) lib/hp.h lib/client/detect.h lib/super/super.h \
@@ -352,7 +378,7 @@ clean:
 	rm -f $(LIBA) $(LIBOBJ) $(BIN) cmd/*.o $(UNITOBJ) $(TESTBIN) \
 	    test/bench/*.o test/httpd.o test/sockd.o test/loadgen.o \
 	    test/notify.o build.flags build.flags.new
-	rm -rf $(FUZZ_DIR)
+	rm -rf $(FUZZ_DIR) $(KQDIR)
 
-.PHONY: all check fuzz soak memcheck lint demo bench dist install uninstall \
+.PHONY: all check check-kqueue fuzz soak memcheck lint demo bench dist install uninstall \
 	clean FORCE

@@ -310,12 +310,13 @@ int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
 int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
-/* dirwatch.c: word of changes in directories (inotify); -1 ENOSYS: poll */
+/* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */
 int	hp_dirwatch_open(void);		/* a descriptor to poll, CLOEXEC */
 int	hp_dirwatch_add(int, const char *);	/* its id; -1 ENOSPC: limit */
 void	hp_dirwatch_rm(int, int);
 int	hp_dirwatch_read(int, void (*)(void *, int, const char *, int, int),
 	    void *);	/* fn(arg, id, name, a dir came, id gone) each: 0, -1 */
+int	hp_dirwatch_names(void);	/* 0: a watch per file, no name told */
 /* cgroup v2 (Linux): a group per process, so that its whole tree ends */
 int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
 int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */

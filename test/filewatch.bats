@@ -177,3 +177,65 @@ EOF
 	wait_until 10 nchanges w 1
 	[ "$(changes w)" = "$BATS_TEST_TMPDIR/link/sub/file" ]
 }
+
+@test "watch: a file in a directory made after the start, then edited in place" {
+	spawn -n w -o watch=src -o watch-delay=100ms -- sleep 1000
+	mkdir -p src/late/deeper
+	echo a >src/late/deeper/app.js
+	wait_until 10 nchanges w 1
+	echo b >>src/late/deeper/app.js
+	wait_until 10 nchanges w 2
+	[ "$(changes w | tail -n 1)" = "$BATS_TEST_TMPDIR/src/late/deeper/app.js" ]
+}
+
+@test "watch: a directory removed and made again is watched again" {
+	echo a >src/sub/app.js
+	spawn -n w -o watch=src -o watch-delay=100ms -- sleep 1000
+	rm -rf src/sub
+	wait_until 10 nchanges w 1
+	mkdir src/sub
+	wait_until 10 nchanges w 2
+	echo b >src/sub/app.js
+	wait_until 10 nchanges w 3
+	echo c >>src/sub/app.js
+	wait_until 10 nchanges w 4
+	[ "$(changes w | tail -n 1)" = "$BATS_TEST_TMPDIR/src/sub/app.js" ]
+}
+
+@test "watch: a file saved by a rename over it is watched still, named or below" {
+	echo a >src/app.js
+	echo a >app.js
+	spawn -n w -o watch=src -o watch-delay=100ms -- sleep 1000
+	spawn -n f -o watch=app.js -o watch-delay=100ms -- sleep 1000
+	echo b >src/.app.js.swp
+	mv src/.app.js.swp src/app.js
+	echo b >.app.js.swp
+	mv .app.js.swp app.js
+	wait_until 10 nchanges w 1
+	wait_until 10 nchanges f 1
+	echo c >>src/app.js
+	echo c >>app.js
+	wait_until 10 nchanges w 2
+	wait_until 10 nchanges f 2
+	[ "$(changes w | tail -n 1)" = "$BATS_TEST_TMPDIR/src/app.js" ]
+	[ "$(changes f | tail -n 1)" = "$BATS_TEST_TMPDIR/app.js" ]
+}
+
+@test "watch: a directory renamed is watched under its new name" {
+	echo a >src/sub/app.js
+	spawn -n w -o watch=src -o watch-delay=100ms -- sleep 1000
+	mv src/sub src/moved
+	wait_until 10 nchanges w 1
+	echo b >>src/moved/app.js
+	wait_until 10 nchanges w 2
+	[ "$(changes w | tail -n 1)" = "$BATS_TEST_TMPDIR/src/moved/app.js" ]
+}
+
+@test "watch: a named directory removed is looked at, and seen when it comes back" {
+	spawn -n w -o watch=other -o watch-delay=100ms -- sleep 1000
+	rm -rf other
+	wait_until 10 nchanges w 1
+	mkdir other
+	echo x >other/app.js
+	wait_until 10 nchanges w 2
+}

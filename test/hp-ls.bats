@@ -490,6 +490,39 @@ out|hello' ]
 	cmp "$t/out" "$HP_STATE_DIR/procs/f/log"
 }
 
+@test "hp-ls -l -f follows a log rotated every 16 KiB: every line once" {
+	local t=$BATS_TEST_TMPDIR f rc=0
+	mkfifo "$t/in"
+	# About 70 rotations, many between two looks, some while it looks.
+	run hp-spawn -n f -o log-size=16k -o log-count=99 -- sh -c 'echo first; read line <"$0"; yes "$(printf "%0999d" 7)" | head -n 1100; echo end; exec sleep 100' "$t/in"
+	[ "$status" -eq 0 ]
+	wait_until 5 grep -q ' out first$' "$HP_STATE_DIR/procs/f/log"
+	hp-ls -l -f f >"$t/out" 2>"$t/err" 3>&- &
+	f=$!
+	track "$f"
+	wait_until 5 grep -q ' out first$' "$t/out"
+	timeout 5 sh -c 'echo go >"$0"' "$t/in"
+	wait_until 30 grep -q ' out end$' "$t/out"
+	kill -TERM "$f"
+	wait "$f" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$t/err" ]
+	[ -e "$HP_STATE_DIR/procs/f/log.60" ]
+	# The files, oldest first, each to its end: a line cut by a rotation
+	# is two records, as in the files.
+	local k=99 log=$HP_STATE_DIR/procs/f/log
+	while [ "$k" -gt 0 ]; do
+		[ ! -e "$log.$k" ] || sed -e '$a\' "$log.$k"
+		k=$((k - 1))
+	done >"$t/files"
+	cat "$log" >>"$t/files"
+	cmp "$t/files" "$t/out"
+	# And what the program wrote, every byte once, in order.
+	{ echo first; yes "$(printf "%0999d" 7)" | head -n 1100; echo end; } |
+	    tr -d '\n' >"$t/wrote"
+	cut -c30- "$t/out" | tr -d '\n' | cmp "$t/wrote" -
+}
+
 @test "hp-ls -l -f -n 1 --json: the last line, then new ones" {
 	local t=$BATS_TEST_TMPDIR f rc=0
 	mkfifo "$t/in"

@@ -31,10 +31,11 @@
 
 struct src {
 	char		 name[HP_REF_MAX + 1];
-	int		 k;		/* the rotated file to read next, 0: log */
+	int		 k;		/* the rotated file to open first, 0: log */
 	int		 fd;
-	dev_t		 dev;		/* of log, once it is open */
+	dev_t		 dev;		/* of the file open, known by it */
 	ino_t		 ino;
+	int		 past;		/* it is no longer the log */
 	struct hp_buf	 buf;		/* read, not yet taken as lines */
 	size_t		 pos;
 	struct hp_buf	 line;		/* the line held, whole */
@@ -138,9 +139,74 @@ open_next(struct logs *l, struct src *s)
 	}
 	if (s->fd == -1)
 		return -1;
-	if (s->k == 0 && fstat(s->fd, &sb) == 0) {
+	if (fstat(s->fd, &sb) == 0) {
 		s->dev = sb.st_dev;
 		s->ino = sb.st_ino;
+	}
+	return 0;
+}
+
+/* Is log.k (k = 0: log) the file s has open? */
+static int
+ours(struct logs *l, const struct src *s, int k)
+{
+	char file[HP_PATH_MAX];
+	struct stat sb;
+
+	return hp_proc_log(l->st, file, sizeof file, s->name, k) == 0 &&
+	    stat(file, &sb) == 0 && sb.st_ino == s->ino &&
+	    sb.st_dev == s->dev;
+}
+
+/*
+ * Where the file s has open is now: log.K (K), or 0. Files only move
+ * up, and so does the search: it cannot miss the one that moves.
+ */
+static int
+moved(struct logs *l, const struct src *s)
+{
+	int k;
+
+	for (k = 1; k < 100; k++)
+		if (ours(l, s, k))
+			return k;
+	return 0;
+}
+
+/*
+ * s has read to its end a file that is no longer the log: on to the one
+ * that came after it, the one a place nearer the log while s's stays
+ * where it was (a rotation moves the older file first): 1; 0 none yet
+ * (the log between its rename and its new file).
+ */
+static int
+onward(struct logs *l, struct src *s)
+{
+	char file[HP_PATH_MAX];
+	struct stat sb;
+	int k, fd, tries;
+
+	for (tries = 0; tries < 400; tries++) {
+		if ((k = moved(l, s)) == 0) {
+			s->k = 99;	/* rotated out of reach: the oldest */
+			return open_next(l, s) == 0;
+		}
+		if (hp_proc_log(l->st, file, sizeof file, s->name, k - 1) ==
+		    -1)
+			return 0;
+		if ((fd = hp_open(file, O_RDONLY | O_NOFOLLOW, 0)) == -1) {
+			if (k == 1)
+				return 0;
+			continue;
+		}
+		if (fstat(fd, &sb) == 0 && ours(l, s, k)) {
+			close(s->fd);
+			s->fd = fd;
+			s->dev = sb.st_dev;
+			s->ino = sb.st_ino;
+			return 1;
+		}
+		close(fd);
 	}
 	return 0;
 }
@@ -182,14 +248,19 @@ next(struct logs *l, struct src *s, int last)
 			s->buf.len += (size_t)r;
 			continue;
 		}
-		if (s->k > 0) {		/* a rotated one read: the next */
-			s->k--;
-			open_next(l, s);
+		if (!s->past && !ours(l, s, 0)) {
+			s->past = 1;	/* what came before it went, then on */
 			continue;
 		}
-		if (!last || s->buf.len == 0)
+		if (s->past && s->buf.len == 0) {
+			s->past = 0;
+			if (onward(l, s))
+				continue;
+		}
+		/* The open line, taken when ending, or cut by a rotation. */
+		if (!s->past && (!last || s->buf.len == 0))
 			return 0;
-		s->line.len = 0;	/* the open line, as it is */
+		s->line.len = 0;
 		hp_buf_add(&s->line, s->buf.p, s->buf.len);
 		s->buf.len = 0;
 		break;
@@ -347,46 +418,19 @@ scan(struct logs *l)
 			l->s[i].gone = 1;
 }
 
-/* Has log been rotated (or made) under s? Then on to the new one. */
-static void
-rotated(struct logs *l, struct src *s)
-{
-	char file[HP_PATH_MAX];
-	struct stat sb;
-
-	if (s->gone || hp_proc_log(l->st, file, sizeof file, s->name, 0) ==
-	    -1 || stat(file, &sb) == -1)
-		return;
-	if (s->fd == -1 || sb.st_ino != s->ino || sb.st_dev != s->dev) {
-		if (s->fd != -1) {
-			/* What came to the old one before it went. */
-			while (next(l, s, 0) == 1) {
-				emit(l, s, 0);
-				s->held = 0;
-			}
-		}
-		s->k = 0;
-		open_next(l, s);
-	}
-}
-
 static int
 follow(struct logs *l)
 {
 	long long scanned = hp_mono_ms();
-	int i;
 
 	catch();
 	while (!done) {
 		merge(l, 0, 0);
 		if (fflush(stdout) == EOF)
 			break;
-		if (hp_mono_ms() - scanned >= SCAN_MS) {
+		if (l->globs && hp_mono_ms() - scanned >= SCAN_MS) {
 			scanned = hp_mono_ms();
-			if (l->globs)
-				scan(l);
-			for (i = 0; i < l->n; i++)
-				rotated(l, &l->s[i]);
+			scan(l);
 		}
 		poll(NULL, 0, LOOK_MS);
 	}

@@ -15,9 +15,11 @@
 
 /*
  * One watch a name (its unit: every instance goes together). Told by
- * the system where it can (one inotify descriptor for all, in the
- * poll() loop), else by a look every POLL_MS at what it watches, made
- * into one sum (names, sizes, times, inodes). A change starts the quiet
+ * the system where it can (one inotify or kqueue descriptor for all, in
+ * the poll() loop), else by a look every POLL_MS at what it watches,
+ * made into one sum (names, sizes, times, inodes). kqueue names nothing
+ * (hp_dirwatch_names() is 0): each file is watched too, and a directory
+ * that changed is looked into for what came. A change starts the quiet
  * of watch-delay over; at its end, the process restarts, or reloads when
  * it has held sockets (no connection is refused). .git and node_modules
  * are not watched unless named; watch-ignore names more (fnmatch(3), on
@@ -73,9 +75,21 @@ below(const struct hp_fwatch *w, const char *path)
 	return path;
 }
 
+/*
+ * The system's id of a watch on dir; one it gave already (inotify: one an
+ * inode, as for a directory renamed) now names dir.
+ */
 static void
 addid(struct hp_fwatch *w, int id, const char *dir)
 {
+	int k;
+
+	for (k = 0; hp_dirwatch_names() && k < w->nid; k++)
+		if (w->id[k] == id) {
+			free(w->dir[k]);
+			w->dir[k] = hp_xstrdup(dir);
+			return;
+		}
 	if (w->nid == w->capid) {
 		w->capid = w->capid ? 2 * w->capid : 16;
 		w->id = hp_xrealloc(w->id, (size_t)w->capid * sizeof *w->id);
@@ -87,9 +101,10 @@ addid(struct hp_fwatch *w, int id, const char *dir)
 }
 
 /*
- * Each directory under path (path too) told to s->fwfd, or, looked at,
- * each entry folded into *sum. 0; -1 when the system's limit of watches
- * was reached (the caller looks instead).
+ * Each directory under path (path too; each file too where the system
+ * names nothing) told to s->fwfd, or, looked at, each entry folded into
+ * *sum. 0; -1 when the system's limit of watches was reached (the caller
+ * looks instead).
  */
 static int
 walk(struct hp_super *s, struct hp_fwatch *w, const char *path, int depth,
@@ -112,7 +127,8 @@ walk(struct hp_super *s, struct hp_fwatch *w, const char *path, int depth,
 		    (unsigned long long)sb.st_size * 31 ^
 		    (unsigned long long)sb.st_mtime * 1000003 ^
 		    (unsigned long long)sb.st_ctime * 7) * 1099511628211ULL;
-	} else if (depth == 0 || S_ISDIR(sb.st_mode)) {
+	} else if (depth == 0 || S_ISDIR(sb.st_mode) ||
+	    (S_ISREG(sb.st_mode) && !hp_dirwatch_names())) {
 		if ((id = hp_dirwatch_add(s->fwfd, path)) == -1)
 			return errno == ENOSPC ? -1 : 0;
 		addid(w, id, path);
@@ -171,6 +187,25 @@ unwatch(struct hp_super *s, struct hp_fwatch *w)
 	w->nid = 0;
 }
 
+/* Looked at from now on: no word comes (its watches end). */
+static void
+bylook(struct hp_super *s, struct hp_fwatch *w)
+{
+	unwatch(s, w);
+	w->polled = 1;
+	w->sum = look(s, w);
+	w->look = hp_mono_ms() + POLL_MS;
+}
+
+static void
+limit(struct hp_super *s, struct hp_fwatch *w, const char *name)
+{
+	hp_warnx("%s: watch: the system's limit of watches is reached "
+	    "(on Linux, fs.inotify.max_user_watches; with kqueue, open files: "
+	    "ulimit -n): looked at every %d ms instead", name, POLL_MS);
+	bylook(s, w);
+}
+
 /* The watch of a spec: told where the system tells, else looked at. */
 static struct hp_fwatch *
 arm(struct hp_super *s, const struct hp_spec *sp)
@@ -196,20 +231,10 @@ arm(struct hp_super *s, const struct hp_spec *sp)
 	    (s->fwfd = hp_dirwatch_open()) == -1)
 		s->fwpolled = 1;	/* no word comes here: look */
 	for (i = 0; s->fwfd != -1 && !w->polled && i < n; i++)
-		if (walk(s, w, w->roots[i], 0, NULL) == -1) {
-			hp_warnx("%s: watch: the system's limit of watches is "
-			    "reached (on Linux, fs.inotify.max_user_watches): "
-			    "looked at every %d ms instead", sp->name,
-			    POLL_MS);
-			unwatch(s, w);
-			w->polled = 1;
-		}
+		if (walk(s, w, w->roots[i], 0, NULL) == -1)
+			limit(s, w, sp->name);
 	if (s->fwfd == -1)
-		w->polled = 1;
-	if (w->polled) {
-		w->sum = look(s, w);
-		w->look = hp_mono_ms() + POLL_MS;
-	}
+		bylook(s, w);
 	return w;
 }
 
@@ -298,6 +323,115 @@ changed(struct hp_fwatch *w, const char *path)
 	w->due = hp_mono_ms() + w->delay;
 }
 
+/* Watch k is no more of w (the system has ended it). */
+static void
+forget(struct hp_fwatch *w, int k)
+{
+	free(w->dir[k]);
+	w->id[k] = w->id[--w->nid];
+	w->dir[k] = w->dir[w->nid];
+}
+
+static int
+watching(const struct hp_fwatch *w, const char *path)
+{
+	int k;
+
+	for (k = 0; k < w->nid; k++)
+		if (strcmp(w->dir[k], path) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+isroot(const struct hp_fwatch *w, const char *path)
+{
+	int i;
+
+	for (i = 0; w->roots[i] != NULL; i++)
+		if (strcmp(w->roots[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A root whose watch has ended (removed, or replaced by a rename): watched
+ * again if it is there, else looked at. 0; -1 at the limit of watches.
+ */
+static int
+rewatch(struct hp_super *s, struct hp_fwatch *w, const char *path)
+{
+	if (walk(s, w, path, 0, NULL) == -1)
+		return -1;
+	if (!watching(w, path))
+		bylook(s, w);
+	return 0;
+}
+
+/*
+ * What changed at dir (kqueue's word names nothing): a file, itself; in
+ * a directory, each entry not yet watched is watched and is a change.
+ * 0; -1 at the limit of watches.
+ */
+static int
+lookinto(struct hp_super *s, struct hp_fwatch *w, const char *dir)
+{
+	char sub[HP_PATH_MAX];
+	struct dirent *e;
+	struct stat sb;
+	DIR *d;
+	int r = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOTDIR)
+			changed(w, dir);
+		return 0;
+	}
+	while (r == 0 && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >=
+		    (int)sizeof sub || ignored(w, e->d_name, below(w, sub)) ||
+		    watching(w, sub) || lstat(sub, &sb) == -1 ||
+		    (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)))
+			continue;
+		r = walk(s, w, sub, 1, NULL);
+		changed(w, sub);
+	}
+	closedir(d);
+	return r;
+}
+
+/*
+ * kqueue's word on watch k: a file of ours changed, or a directory's
+ * entries did. A watch whose path went has ended, and so do those below
+ * it; what stands there now is watched (a root not there: looked at).
+ * 0; -1 at the limit of watches.
+ */
+static int
+noname(struct hp_super *s, struct hp_fwatch *w, int k, int gone)
+{
+	char path[HP_PATH_MAX], *slash;
+	size_t n;
+	int i;
+
+	hp_copy(path, sizeof path, w->dir[k]);
+	if (!gone)
+		return lookinto(s, w, path);
+	forget(w, k);
+	n = strlen(path);
+	for (i = 0; i < w->nid; i++)
+		if (strncmp(w->dir[i], path, n) == 0 && w->dir[i][n] == '/') {
+			hp_dirwatch_rm(s->fwfd, w->id[i]);
+			forget(w, i--);
+		}
+	changed(w, path);
+	if (!isroot(w, path) && (slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		return lookinto(s, w, path);
+	}
+	return rewatch(s, w, path);
+}
+
 /* One word of the system: to each watch of that id (two may share it). */
 static void
 told(void *arg, int id, const char *name, int isdir, int gone)
@@ -318,10 +452,16 @@ told(void *arg, int id, const char *name, int isdir, int gone)
 			changed(w, w->roots[0]);
 			continue;
 		}
+		if (!hp_dirwatch_names()) {
+			if (noname(s, w, k, gone) == -1)
+				limit(s, w, s->units[i]->name);
+			break;	/* a descriptor is one watch's */
+		}
 		if (gone) {
-			free(w->dir[k]);
-			w->id[k] = w->id[--w->nid];
-			w->dir[k] = w->dir[w->nid];
+			hp_copy(path, sizeof path, w->dir[k]);
+			forget(w, k);
+			if (isroot(w, path) && rewatch(s, w, path) == -1)
+				limit(s, w, s->units[i]->name);
 			continue;
 		}
 		if (name[0] == '\0')
@@ -332,8 +472,7 @@ told(void *arg, int id, const char *name, int isdir, int gone)
 		if (name[0] != '\0' && ignored(w, name, below(w, path)))
 			continue;
 		if (isdir && walk(s, w, path, 1, NULL) == -1)
-			hp_warnx("watch: %s: the system's limit of watches is "
-			    "reached", path);
+			limit(s, w, s->units[i]->name);
 		changed(w, path);
 	}
 }

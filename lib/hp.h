@@ -309,6 +309,7 @@ int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
+int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
 /* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */
 int	hp_dirwatch_open(void);		/* a descriptor to poll, CLOEXEC */
 int	hp_dirwatch_add(int, const char *);	/* its id; -1 ENOSPC: limit */

@@ -15,7 +15,7 @@ setup() {
 # init ARG...: a --init supervisor in the background, bounded; its pid
 # in INIT, its stdout and stderr in init.out and init.err.
 init() {
-	timeout 20 hp-supervise --init "$@" >init.out 2>init.err 3>&- &
+	timeout $((20 * SLOW)) hp-supervise --init "$@" >init.out 2>init.err 3>&- &
 	INIT=$!
 	track "$INIT"
 }
@@ -71,8 +71,11 @@ ended() {
 }
 
 @test "--init -f: exits once every service has ended, with the last status" {
-	printf '[service a]\nexec = sh -c "exit 0"\nrestart = no\n[service b]\nexec = sh -c "touch b.done; exit 5"\nrestart = no\nafter = a\n' >c.conf
-	# b starts only once a is ready: it ends last.
+	printf '%s\n' '[service a]' 'exec = sh -c "echo $$ >a.pid; exit 0"' \
+	    'restart = no' '[service b]' \
+	    'exec = sh -c "while [ ! -s a.pid ] || kill -0 $(cat a.pid); do sleep 0.01; done 2>/dev/null; touch b.done; exit 5"' \
+	    'restart = no' 'after = a' >c.conf
+	# b starts once a is ready, and ends once a has been reaped: last.
 	init -f c.conf
 	ended
 	[ "$STATUS" -eq 5 ]

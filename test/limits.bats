@@ -236,13 +236,13 @@ BAD
 
 @test "cpu-max: one process:limit while it stays above, no restart" {
 	# 5% of 200 ms is one tick: even a spinner on a busy machine
-	# stays above it in every sample.
-	hp-spawn -n spin --cpu-max 5 --limit-interval 200ms -- \
-	    sh -c 'while :; do :; done'
+	# stays above it in every sample (on a slow one, of a longer one).
+	hp-spawn -n spin --cpu-max 5 --limit-interval "$((200 * SLOW))ms" \
+	    -- sh -c 'while :; do :; done'
 	pid=$(st spin pid)
 	wait_until 20 evcount_ge spin process:limit 1
 	# A second of its CPU more: five samples at least, all above.
-	wait_until 30 ticks_ge "$pid" $(( $(cputicks "$pid") + 100 ))
+	wait_until 30 ticks_ge "$pid" $(( $(cputicks "$pid") + 100 * SLOW ))
 	[ "$(evcount spin process:limit)" -eq 1 ]
 	[ "$(ev spin process:limit 'e.limit + " " + e.max + " " + (e.value > 5) + " " + e.pid')" = \
 	    "cpu 5 true $pid" ]

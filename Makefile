@@ -98,7 +98,7 @@ KQBIN = $(KQDIR)/hp-supervise
 KQ_CFLAGS = -DHP_KQUEUE_SHIM -Itest/kqshim
 KQOBJ = $(KQDIR)/dirwatch.o $(KQDIR)/kqshim.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
-	test/loadgen test/notify
+	test/loadgen test/notify test/bench/mark
 
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
 FUZZCC = clang
@@ -140,9 +140,9 @@ FORCE:
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o test/bench/super.o \
-test/bench/pty.o test/bench/metrics.o: lib/hp.h build.flags
+test/bench/pty.o test/bench/metrics.o test/bench/peers.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o test/bench/pty.o \
-test/bench/metrics.o: test/bench/bench.h
+test/bench/metrics.o test/bench/peers.o: test/bench/bench.h
 test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/probe.o lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
@@ -197,11 +197,13 @@ cmd/hp-pty: cmd/hp-pty.o $(CLIENTLIBS)
 test/unit/run: $(UNITOBJ) $(SUPERLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(SUPERLIBS)
 test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
-    test/bench/pty.o test/bench/metrics.o $(CLIENTLIBS)
+    test/bench/pty.o test/bench/metrics.o test/bench/peers.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
 	    test/bench/detect.o test/bench/super.o test/bench/pty.o \
-	    test/bench/metrics.o \
+	    test/bench/metrics.o test/bench/peers.o \
 	    $(CLIENTLIBS)
+test/bench/mark: test/bench/mark.o
+	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/mark.o
 test/httpd: test/httpd.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/httpd.o $(CLIENTLIBS)
 # Programs as others write them, for systemd: libc alone.
@@ -319,8 +321,9 @@ lint: $(LIBOBJ)
 demo: $(BIN)
 	@sh share/hp/demo.sh
 
-bench: $(BIN) test/bench/bench test/httpd test/sockd test/loadgen
-	@sh test/bench/run
+bench: $(BIN) test/bench/bench test/bench/mark test/httpd test/sockd \
+    test/loadgen
+	@sh test/bench/run $(PARTS)
 
 dist:
 	@sh share/hp/dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)' '$(DISTDIR)'

@@ -109,37 +109,65 @@ said(const struct hp_info *in)
 		printf("  status %s\n", in->status);
 }
 
+struct out {
+	struct hp_json	 j;
+	int		 all;	/* -a */
+};
+
+/* One process: a JSON object (the supervisor's line as it is), or its
+ * row, what it said and, with -a, its tree. */
+static void
+one(void *arg, const struct hp_info *in, const char *line)
+{
+	struct out *o = arg;
+
+	if (hp_json_mode) {
+		if (line != NULL)
+			hp_json_raw(&o->j, line, strlen(line));
+		else
+			hp_info_json(&o->j, in);
+		return;
+	}
+	row(in);
+	said(in);
+	if (o->all)
+		tree(in);
+}
+
 /*
  * The table, or a JSON array: what the supervisor answers for each name
- * (as it is, in JSON), else what the files say (hp_list_load).
+ * (as it is, in JSON), else what the files say: of the names given
+ * (hp_list_load), or of every process, one at a time (hp_list_every).
  */
 static int
-list(struct hp_state *st, char **given, int ngiven, int all, int isgiven,
-    int history)
+list(struct hp_state *st, char **given, int ngiven, int all, int history)
 {
 	struct hp_buf b = { 0 };
-	struct hp_json j;
 	struct hp_listed *ls;
 	struct hp_listsup sup;
-	const struct hp_info *in;
-	char msg[HP_REF_MAX + 32], **names;
-	int i, n, failed = 0;
+	struct out o;
+	char msg[HP_REF_MAX + 32], **names = NULL;
+	int i, n = 0, failed = 0;
 
-	names = hp_info_expand(st, given, ngiven, &n);
-	ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
-	(void)hp_list_load(st, names, n, !isgiven, history, ls, &sup);
-	hp_json_init(&j, &b);
-	hp_json_open(&j, '[');
+	o.all = all;
+	hp_json_init(&o.j, &b);
+	hp_json_open(&o.j, '[');
 	if (!hp_json_mode)
 		printf("%-16s %-8s %-9s %7s %8s %8s %-9s %7s %6s %8s\n",
 		    "NAME", "TYPE", "STATE", "PID", "UPTIME", "RESTARTS",
 		    "CIRCUIT", "EXIT", "CPU", "MEM");
-	for (i = 0; i < n; i++) {
-		in = &ls[i].info;
-		if (!ls[i].found) {
-			/* Read from procs/, it came or went meanwhile. */
-			if (!isgiven)
+	if (ngiven == 0) {
+		if (hp_list_every(st, history, one, &o, &sup) == -1)
+			hp_die("%s/procs", st->dir);
+	} else {
+		names = hp_info_expand(st, given, ngiven, &n);
+		ls = hp_xcalloc((size_t)n + 1, sizeof *ls);
+		(void)hp_list_load(st, names, n, 0, history, ls, &sup);
+		for (i = 0; i < n; i++) {
+			if (ls[i].found) {
+				one(&o, &ls[i].info, ls[i].line);
 				continue;
+			}
 			/* A failure, not a warning: the others still come. */
 			fprintf(stderr, "%s: %s: no such process\n",
 			    hp_progname, names[i]);
@@ -147,24 +175,11 @@ list(struct hp_state *st, char **given, int ngiven, int all, int isgiven,
 				snprintf(msg, sizeof msg, "%s: no such process",
 				    names[i]);
 			failed = 1;
-			continue;
 		}
-		if (hp_json_mode) {
-			if (ls[i].line != NULL)
-				hp_json_raw(&j, ls[i].line,
-				    strlen(ls[i].line));
-			else
-				hp_info_json(&j, in);
-			continue;
-		}
-		row(in);
-		said(in);
-		if (all)
-			tree(in);
+		hp_list_free(ls, n);
+		hp_argv_free(names);
 	}
-	hp_list_free(ls, n);
-	hp_argv_free(names);
-	hp_json_close(&j, ']');
+	hp_json_close(&o.j, ']');
 	if (hp_json_mode) {
 		if (failed)
 			hp_error_json("not-found", msg);
@@ -385,11 +400,12 @@ main(int argc, char **argv)
 	}
 	if (argc > 0)
 		return prom ? prometheus(&st, argv, argc, 1) :
-		    list(&st, argv, argc, all, 1, history);
+		    list(&st, argv, argc, all, history);
+	if (!prom)
+		return list(&st, NULL, 0, all, history);
 	if (hp_state_names(&st, &names, &n) == -1)
 		hp_die("%s/procs", st.dir);
-	r = prom ? prometheus(&st, names, n, 0) : list(&st, names, n, all, 0,
-	    history);
+	r = prometheus(&st, names, n, 0);
 	hp_argv_free(names);
 	return r;
 }

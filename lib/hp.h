@@ -309,6 +309,7 @@ int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
+int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
 /* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */
 int	hp_dirwatch_open(void);		/* a descriptor to poll, CLOEXEC */
 int	hp_dirwatch_add(int, const char *);	/* its id; -1 ENOSPC: limit */
@@ -547,6 +548,8 @@ int	hp_proc_open(const struct hp_state *, const char *);
 		/* procs/NAME as a directory fd: no link (ELOOP), ours */
 int	hp_state_names(const struct hp_state *, char ***, int *);
 						/* sorted procs/ names */
+int	hp_state_names_raw(const struct hp_state *, char ***, int *);
+						/* the same, not vetted */
 int	hp_state_instances(const struct hp_state *, const char *, int **,
 	    int *);		/* NAME's instances I, in order; free() */
 pid_t	hp_state_supervisor(const struct hp_state *);
@@ -1028,6 +1031,10 @@ int	hp_list_ask(struct hp_state *, char **, int, int, int,
 int	hp_list_load(struct hp_state *, char **, int, int, int,
 	    struct hp_listed *, struct hp_listsup *);
 		/* the same, the files for the rest: -1 one is nowhere */
+int	hp_list_every(struct hp_state *, int, void (*)(void *,
+	    const struct hp_info *, const char *), void *,
+	    struct hp_listsup *);
+		/* history, each(arg, info, line): every process of procs/ */
 void	hp_list_free(struct hp_listed *, int);	/* and the array */
 
 /* logs.c: the logs of many processes as one, in time, and followed */

@@ -718,6 +718,23 @@ api    2026-11-27T03:20:00.006Z err api three" ]
 	kill -TERM "$pid"
 }
 
+@test "hp-ls: what the supervisor keeps and what only the files know, in the order of their names" {
+	run hp-spawn -n b -- sleep 100
+	[ "$status" -eq 0 ]
+	run hp-spawn -n f -i 2 -- sleep 100
+	[ "$status" -eq 0 ]
+	fake a
+	fake c
+	# A name that is a link is no process of ours: not listed.
+	ln -s "$HP_STATE_DIR/procs/a" "$HP_STATE_DIR/procs/e"
+	run --separate-stderr hp-ls
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(printf '%s\n' "${lines[@]}" | awk 'NR > 1 { printf "%s %s,", $1, $3 }')" = "a stopped,b running,c stopped,f:1 running,f:2 running," ]
+	run hp-ls --json
+	[ "$(echo "$output" | json 'j.map(p => [p.name, p.state].join(" ")).join(",")')" = "a stopped,b running,c stopped,f:1 running,f:2 running" ]
+}
+
 @test "hp-ls: an unsafe state directory is refused" {
 	local mode
 	for mode in 777 770; do

@@ -133,6 +133,35 @@ try 'hp-pty --help'" ]
 	[ "$(wc -c <"$T/got")" -ge 1048575 ]
 }
 
+@test "hp-pty (Linux, /proc): writes to a pipe through a non-blocking descriptor of its own; the shared one stays blocking" {
+	[ -d /proc/self/fdinfo ] || skip "no /proc (the plain writes are used)"
+	{
+		hp-pty -- sh -c 'echo ready; exec sleep 100' </dev/null &
+		p=$!
+		echo "$p" >"$T/pid"
+		wait_until 10 grep -q ready "$T/out"
+		# Ours, shared with hp-pty's stdout: its flags as they are.
+		awk '/^flags/ { print $2 }' "/proc/$BASHPID/fdinfo/1" \
+		    >"$T/shared"
+		# hp-pty's descriptors on the same pipe, and their flags.
+		pipe=$(readlink "/proc/$p/fd/1")
+		for f in /proc/"$p"/fd/*; do
+			[ "$(readlink "$f")" = "$pipe" ] &&
+			    awk '/^flags/ { print $2 }' \
+			    "/proc/$p/fdinfo/${f##*/}"
+		done >"$T/ours"
+		kill "$p"
+		wait "$p" || true
+	} | cat >"$T/out"
+	[ $(( 0$(cat "$T/shared") & 04000 )) -eq 0 ]
+	[ "$(wc -l <"$T/ours")" -eq 2 ]
+	nb=0
+	while read -r f; do
+		[ $(( 0$f & 04000 )) -ne 0 ] && nb=$((nb + 1))
+	done <"$T/ours"
+	[ "$nb" -eq 1 ]
+}
+
 @test "hp-pty: Ctrl-C gets through while stdout takes nothing" {
 	mkfifo "$T/in" "$T/outfifo"
 	hp-pty -- sh -c 'trap "exit 3" INT; echo $$ >"$1";

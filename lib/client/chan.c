@@ -24,6 +24,7 @@
  */
 #define LOOK_MS		250	/* at least this often: who has it? */
 #define NAME_MS		2000	/* a new group's name looked at again */
+#define RENAME_MS	10	/* ... at most this often */
 
 int
 hp_chan_send(struct hp_relay *r, int kind, const char *p, size_t n)
@@ -109,7 +110,8 @@ hp_chan_go(struct hp_relay *r)
  * F: the foreground group, when it is another than the one last told,
  * or its leader has another name: a shell's child is the shell until it
  * has exec'd the command, so a new group's name is looked at again for
- * NAME_MS.
+ * NAME_MS, every RENAME_MS at most (the relay looks at every turn, and
+ * /proc costs more than the bytes of a turn).
  */
 void
 hp_chan_look(struct hp_relay *r)
@@ -124,8 +126,9 @@ hp_chan_look(struct hp_relay *r)
 		return;
 	r->fg_at = now + LOOK_MS;
 	if ((fg = tcgetpgrp(r->master)) <= 0 || (fg == r->fg &&
-	    now - r->fg_since > NAME_MS))
+	    (now - r->fg_since > NAME_MS || now < r->fg_named)))
 		return;
+	r->fg_named = now + RENAME_MS;
 	if (hp_proc_argv0(fg, name, sizeof name) == -1)
 		name[0] = '\0';
 	if (fg == r->fg && strcmp(name, r->fgname) == 0)
@@ -206,8 +209,12 @@ frame(struct hp_relay *r, int kind, char *p)
 			hp_warnx("control channel: bad size: %.40s", p);
 		else if (hp_pty_resize(r->master, c, w) == -1)
 			hp_warn("control channel: resize");
-		else if (r->resized != NULL)
-			r->resized(r, c, w);
+		else {
+			r->sized[0] = c;
+			r->sized[1] = w;
+			if (r->sized_at == 0)
+				r->sized_at = hp_mono_ms() + HP_SIZED_MS;
+		}
 		break;
 	case 'k':
 		sig = strtol(p, &end, 10);

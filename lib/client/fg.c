@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +45,33 @@ hello(struct hp_fg *f)
 	hp_buf_free(&b);
 }
 
+/*
+ * After E: the caller reaps the process it spawned and says x. We go
+ * once it has (or its end, or XWAIT_MS), so that its x never meets a
+ * closed channel: the write would fail, and a Node.js socket that fails
+ * drops what it had not read yet, our E with it.
+ */
+#define XWAIT_MS	2000
+
+static void
+heard(struct hp_relay *r)
+{
+	struct pollfd p;
+	long long end = hp_mono_ms() + XWAIT_MS, left;
+	char buf[64];
+	int n;
+
+	p.fd = r->chan;
+	p.events = POLLIN;
+	while (r->chan != -1 && (left = end - hp_mono_ms()) > 0) {
+		if ((n = poll(&p, 1, (int)left)) == -1 && errno == EINTR)
+			continue;
+		if (n == 1)
+			(void)!read(r->chan, buf, sizeof buf);
+		return;
+	}
+}
+
 /* It could not be started: said here and as E; the caller sees 1. */
 static int
 failed(struct hp_fg *f, const struct hp_spawnerr *e)
@@ -60,13 +88,16 @@ failed(struct hp_fg *f, const struct hp_spawnerr *e)
 		    f->sp.dir, why);
 	else
 		hp_say("exec-failed", "%s: %s", f->sp.argv[0], why);
+	/* Nothing runs: its record goes before anyone hears of it. */
+	hp_keep_drop(f->keep);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '{');
 	hp_json_kstr(&j, "code", "exec-failed");
 	hp_json_kint(&j, "exit_code", status);
 	hp_json_kstr(&j, "message", why);
 	hp_json_close(&j, '}');
-	(void)hp_chan_send(f->r, 'E', b.p, b.len);
+	if (hp_chan_send(f->r, 'E', b.p, b.len) == 0)
+		heard(f->r);
 	hp_buf_free(&b);
 	return HP_EXIT_FAIL;
 }

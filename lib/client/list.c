@@ -111,45 +111,31 @@ forget(struct hp_listed *out, int n)
 }
 
 /*
- * Ask the supervisor of st about names[0..n) (all: every one it keeps;
- * history: with their rings); what it answers goes in out[i] with its
- * line, and its own figures in sup. -1: no answer, out untouched.
+ * Ask the supervisor of st "list WHICH" (history: with their rings):
+ * take(arg, line) for each process line it answers, its own figures in
+ * sup. -1: no answer.
  */
-int
-hp_list_ask(struct hp_state *st, char **names, int n, int all, int history,
-    struct hp_listed *out, struct hp_listsup *sup)
+static int
+ask(struct hp_state *st, const char *which, int history,
+    void (*take)(void *, const char *), void *arg, struct hp_listsup *sup)
 {
 	static char line[HP_LINE_MAX * 4];
 	struct hp_client c;
-	struct hp_buf b = { 0 };
-	struct hp_info *in;
-	struct byname *idx;
 	long long end;
 	char ok[8];
-	int i, r = -1;
+	int r = -1;
 
 	if (hp_state_supervisor(st) <= 0 || hp_client_open(&c, st) == -1)
 		return -1;
-	which(&b, names, n, all);
-	if (hp_client_send(&c, "list %s%s", hp_buf_str(&b), history ?
-	    " history" : "") == -1) {
-		hp_buf_free(&b);
+	if (hp_client_send(&c, "list %s%s", which, history ? " history" :
+	    "") == -1) {
 		hp_client_close(&c);
 		return -1;
 	}
-	hp_buf_free(&b);
-	idx = hp_xcalloc((size_t)n + 1, sizeof *idx);
-	for (i = 0; i < n; i++) {
-		idx[i].name = names[i];
-		idx[i].i = i;
-	}
-	qsort(idx, (size_t)n, sizeof *idx, cmp);
-	in = hp_xmalloc(sizeof *in);
 	for (end = hp_mono_ms() + ASK_MS; hp_client_line(&c, line,
 	    sizeof line, end - hp_mono_ms()) == 0; ) {
 		if (strncmp(line, "{\"name\":", 8) == 0) {
-			if (hp_info_parse(line, in) == 0)
-				place(out, idx, n, in, line);
+			take(arg, line);
 			continue;
 		}
 		if (hp_json_get(line, "ok", ok, sizeof ok) == -1 ||
@@ -161,9 +147,53 @@ hp_list_ask(struct hp_state *st, char **names, int n, int all, int history,
 		}
 		break;
 	}
-	free(in);
-	free(idx);
 	hp_client_close(&c);
+	return r;
+}
+
+struct placing {
+	struct hp_listed	*out;
+	struct byname		*idx;
+	int			 n;
+	struct hp_info		*in;
+};
+
+static void
+take_named(void *arg, const char *line)
+{
+	struct placing *p = arg;
+
+	if (hp_info_parse(line, p->in) == 0)
+		place(p->out, p->idx, p->n, p->in, line);
+}
+
+/*
+ * Ask the supervisor of st about names[0..n) (all: every one it keeps;
+ * history: with their rings); what it answers goes in out[i] with its
+ * line, and its own figures in sup. -1: no answer, out untouched.
+ */
+int
+hp_list_ask(struct hp_state *st, char **names, int n, int all, int history,
+    struct hp_listed *out, struct hp_listsup *sup)
+{
+	struct hp_buf b = { 0 };
+	struct placing p;
+	int i, r;
+
+	which(&b, names, n, all);
+	p.out = out;
+	p.n = n;
+	p.idx = hp_xcalloc((size_t)n + 1, sizeof *p.idx);
+	for (i = 0; i < n; i++) {
+		p.idx[i].name = names[i];
+		p.idx[i].i = i;
+	}
+	qsort(p.idx, (size_t)n, sizeof *p.idx, cmp);
+	p.in = hp_xmalloc(sizeof *p.in);
+	r = ask(st, hp_buf_str(&b), history, take_named, &p, sup);
+	free(p.in);
+	free(p.idx);
+	hp_buf_free(&b);
 	if (r == -1)
 		forget(out, n);
 	return r;
@@ -194,6 +224,128 @@ hp_list_load(struct hp_state *st, char **names, int n, int all,
 			out[i].info.nhist = 0;
 	}
 	return r;
+}
+
+/* Lines the supervisor answered, by the name of each. */
+struct answer {
+	char	*line;
+	char	 ref[HP_REF_MAX + 1];	/* NAME or NAME:I */
+	char	 base[HP_NAME_MAX + 1];	/* NAME */
+	int	 inst;			/* I; 0: none */
+};
+struct answers {
+	struct answer	*v;
+	int		 n, cap;
+};
+
+static void
+take_all(void *arg, const char *line)
+{
+	struct answers *a = arg;
+	struct answer *x;
+	const char *p = line + 9, *q;	/* past {"name":" */
+
+	/* A name never needs an escape: it ends at the next quote. */
+	if (line[8] != '"' || (q = strchr(p, '"')) == NULL ||
+	    q - p > HP_REF_MAX)
+		return;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = hp_xrealloc(a->v, (size_t)a->cap * sizeof *a->v);
+	}
+	x = &a->v[a->n];
+	memcpy(x->ref, p, (size_t)(q - p));
+	x->ref[q - p] = '\0';
+	if (hp_ref_split(x->ref, x->base, &x->inst) == -1)
+		return;
+	x->line = hp_xstrdup(line);
+	a->n++;
+}
+
+static int
+bybase(const void *a, const void *b)
+{
+	const struct answer *x = a, *y = b;
+	int c = strcmp(x->base, y->base);
+
+	return c != 0 ? c : x->inst - y->inst;
+}
+
+/* The answer for ref (NULL: none), among a sorted by bybase. */
+static struct answer *
+answered(struct answers *a, const char *ref)
+{
+	struct answer key;
+
+	if (hp_ref_split(ref, key.base, &key.inst) == -1)
+		return NULL;
+	return bsearch(&key, a->v, (size_t)a->n, sizeof *a->v, bybase);
+}
+
+/* ref to show: as answered, else as its files say (not there: none). */
+static void
+show(struct hp_state *st, const char *ref, struct answer *x, int history,
+    struct hp_info *in, void (*each)(void *, const struct hp_info *,
+    const char *), void *arg)
+{
+	if (x != NULL && hp_info_parse(x->line, in) == 0) {
+		each(arg, in, x->line);
+		return;
+	}
+	if (hp_info_load(st, ref, in, 1) == -1)
+		return;
+	if (history)
+		in->nhist = 0;
+	each(arg, in, NULL);
+}
+
+/*
+ * Every process of procs/ as hp_list_load gives them, in the order of
+ * their names, NAME of instances as NAME:1 ...: each(arg, info, line),
+ * line the supervisor's (NULL: from the files), both valid for the call
+ * alone. The supervisor is asked first: a name it answers for as it is
+ * costs no look at procs/NAME; the others are vetted (hp_state_proc),
+ * expanded and read from their files. One hp_info at a time: the
+ * memory of a listing does not grow with it. -1 when procs/ cannot be
+ * read.
+ */
+int
+hp_list_every(struct hp_state *st, int history, void (*each)(void *,
+    const struct hp_info *, const char *), void *arg, struct hp_listsup *sup)
+{
+	struct answers a = { NULL, 0, 0 };
+	struct answer *x;
+	struct hp_info *in;
+	char **names, **refs;
+	int i, k, nn, nr;
+
+	memset(sup, 0, sizeof *sup);
+	if (hp_state_names_raw(st, &names, &nn) == -1)
+		return -1;
+	if (ask(st, "*", history, take_all, &a, sup) == -1)
+		a.n = 0;
+	if (a.n > 0)
+		qsort(a.v, (size_t)a.n, sizeof *a.v, bybase);
+	in = hp_xmalloc(sizeof *in);
+	for (i = 0; i < nn; i++) {
+		if ((x = answered(&a, names[i])) != NULL) {
+			show(st, names[i], x, history, in, each, arg);
+			continue;
+		}
+		if (hp_state_proc(st, names[i]) == -1)
+			continue;
+		hp_info_refs(st, names[i], &refs, &nr);
+		for (k = 0; k < nr; k++)
+			show(st, refs[k], answered(&a, refs[k]), history, in,
+			    each, arg);
+		hp_argv_free(refs);
+	}
+	free(in);
+	for (i = 0; i < a.n; i++)
+		free(a.v[i].line);
+	free(a.v);
+	hp_argv_free(names);
+	return 0;
 }
 
 void

@@ -1,6 +1,8 @@
 /* hp: see LICENSE. */
 /* relay.c: a terminal's bytes between our stdin and stdout and its master. */
 
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -137,22 +139,27 @@ tomaster(struct hp_relay *r)
 	memmove(r->up, r->up + n, r->uplen);
 }
 
+/*
+ * What the terminal has, read until it has no more or we have no room:
+ * a terminal gives a few KiB a read, and a poll() for each costs more.
+ */
 static void
 frommaster(struct hp_relay *r)
 {
 	ssize_t n;
 
-	if (r->downoff == r->downlen)
-		r->downoff = r->downlen = 0;
-	if (r->downlen == sizeof r->down)
-		return;		/* full: POLLHUP is no end yet */
-	n = read(r->master, r->down + r->downlen,
-	    sizeof r->down - r->downlen);
-	if (n > 0) {
+	for (;;) {
+		if (r->downoff == r->downlen)
+			r->downoff = r->downlen = 0;
+		if (r->downlen == sizeof r->down)
+			return;		/* full: POLLHUP is no end yet */
+		n = read(r->master, r->down + r->downlen,
+		    sizeof r->down - r->downlen);
+		if (n <= 0)
+			break;
 		r->downlen += (size_t)n;
 		r->bytes += n;
 		r->last = hp_mono_ms();
-		return;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -160,19 +167,52 @@ frommaster(struct hp_relay *r)
 }
 
 /*
- * A write of PIPE_BUF bytes at most after POLLOUT does not block on a
- * pipe, and our stdout stays as it was given to us (blocking: it may be
- * shared with the shell).
+ * Our stdout stays as it was given to us (blocking: it may be shared
+ * with the shell), so a write that must not block goes another way: a
+ * socket (Node.js gives its children socket pairs) takes MSG_DONTWAIT,
+ * a pipe a descriptor of our own (hp_pipe_reopen), and all we have goes
+ * at once. Else a write of PIPE_BUF bytes at most after POLLOUT, which
+ * does not block on a pipe.
  */
+enum { OUT_PLAIN, OUT_SOCKET, OUT_OWN };
+
+static void
+outway(struct hp_relay *r)
+{
+	struct stat sb;
+
+	r->outway = OUT_PLAIN;
+	r->nbout = -1;
+	if (r->out == -1 || fstat(r->out, &sb) == -1)
+		return;
+#ifdef MSG_DONTWAIT
+	if (S_ISSOCK(sb.st_mode)) {
+		r->outway = OUT_SOCKET;
+		return;
+	}
+#endif
+	if (S_ISFIFO(sb.st_mode) && (r->nbout = hp_pipe_reopen(r->out)) != -1)
+		r->outway = OUT_OWN;
+}
+
+static ssize_t
+put(struct hp_relay *r, const char *p, size_t len)
+{
+#ifdef MSG_DONTWAIT
+	if (r->outway == OUT_SOCKET)
+		return send(r->out, p, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+#endif
+	if (r->outway == OUT_OWN)
+		return write(r->nbout, p, len);
+	return write(r->out, p, len > PIPE_BUF ? PIPE_BUF : len);
+}
+
 static void
 toout(struct hp_relay *r)
 {
-	size_t len = r->downlen - r->downoff;
 	ssize_t n;
 
-	if (len > PIPE_BUF)
-		len = PIPE_BUF;
-	n = write(r->out, r->down + r->downoff, len);
+	n = put(r, r->down + r->downoff, r->downlen - r->downoff);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n == -1) {
@@ -240,6 +280,17 @@ over(const struct hp_relay *r)
 	return r->channel && ((r->ended && drained) || r->going == 3);
 }
 
+/* A size set a moment ago (chan.c) is told now. */
+static void
+sized(struct hp_relay *r, long long now)
+{
+	if (r->sized_at == 0 || now < r->sized_at)
+		return;
+	r->sized_at = 0;
+	if (r->resized != NULL)
+		r->resized(r, r->sized[0], r->sized[1]);
+}
+
 static int
 timeout(const struct hp_relay *r)
 {
@@ -247,6 +298,8 @@ timeout(const struct hp_relay *r)
 
 	if (r->exited && !r->ended)
 		t = QUIET_MS - (now - r->last);
+	if (r->sized_at > 0 && (t == -1 || r->sized_at - now < t))
+		t = r->sized_at - now;
 	if (r->channel && (n = hp_chan_next(r)) != -1 && (t == -1 ||
 	    n - now < t))
 		t = n - now;
@@ -267,7 +320,7 @@ hp_relay_run(struct hp_relay *r)
 	    SIGHUP, 0 };
 	struct pollfd p[P_N];
 	struct sigaction sa;
-	int sig;
+	int sig, st = 0;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
@@ -275,11 +328,14 @@ hp_relay_run(struct hp_relay *r)
 	if ((r->sig = hp_sig_catch(sigs)) == -1)
 		return -1;
 	reap(r);	/* it may have gone before we listened */
+	outway(r);
 	r->last = hp_mono_ms();
 	while (!over(r)) {
 		events(r, p);
-		if (poll(p, P_N, timeout(r)) == -1 && errno != EINTR)
-			return -1;
+		if (poll(p, P_N, timeout(r)) == -1 && errno != EINTR) {
+			st = -1;
+			break;
+		}
 		if (p[P_SIG].revents & POLLIN)
 			while ((sig = hp_sig_next(r->sig)) > 0)
 				onsig(r, sig);
@@ -293,18 +349,31 @@ hp_relay_run(struct hp_relay *r)
 		if (p[P_IN].fd != -1 && p[P_IN].revents)
 			fromin(r);
 		if (p[P_MASTER].fd != -1 && p[P_MASTER].revents & (POLLIN |
-		    POLLHUP | POLLERR))
+		    POLLHUP | POLLERR)) {
 			frommaster(r);
+			/* Out at once, where a write cannot block. */
+			if (r->outway != OUT_PLAIN && r->out != -1 &&
+			    r->downlen > r->downoff) {
+				toout(r);
+				p[P_OUT].fd = -1;
+			}
+		}
 		if (r->uplen > 0 && p[P_MASTER].fd != -1 &&
 		    (p[P_MASTER].revents & POLLOUT))
 			tomaster(r);
 		if (p[P_OUT].fd != -1 && p[P_OUT].revents)
 			toout(r);
+		sized(r, hp_mono_ms());
 		if (r->channel) {
 			hp_chan_tick(r, hp_mono_ms());
 			hp_chan_look(r);
 		}
 	}
+	if (r->nbout != -1)
+		close(r->nbout);
+	r->nbout = -1;
+	if (st == -1)
+		return -1;
 	/* Reaped by the caller: what it left behind goes with it. */
 	if (r->channel && r->exited) {
 		hp_chan_signal(r, SIGHUP);

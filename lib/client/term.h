@@ -11,6 +11,12 @@
 /* relay.c: stdin to a terminal, the terminal to stdout, until its end */
 #define HP_RELAY_BUF	65536
 #define HP_FRAME_MAX	4096	/* the payload of a channel frame, at most */
+/*
+ * A size set through the channel is told (resized: a record written)
+ * this long after, once for a run of them: the program's redraw, which
+ * it sets off, goes out first.
+ */
+#define HP_SIZED_MS	20
 struct hp_relay {
 	int	 in;		/* our stdin; -1 once at its end */
 	int	 out;		/* our stdout; -1 once nobody reads it */
@@ -38,6 +44,9 @@ struct hp_relay {
 	/* inside */
 	int	 sig, exited, status, ended, hungup;
 	long long bytes, last;	/* read from the terminal; when, last */
+	int	 outway, nbout;	/* how out is written; a fd of our own */
+	int	 sized[2];	/* the last size set, for resized ... */
+	long long sized_at;	/* ... at this mono ms; 0: told */
 	char	 up[HP_RELAY_BUF], down[HP_RELAY_BUF];
 	size_t	 uplen, downoff, downlen, linelen;
 	char	 line[HP_LINE_MAX + 1];
@@ -46,6 +55,7 @@ struct hp_relay {
 	pid_t	 fg;		/* the foreground group last told */
 	long long fg_at;	/* mono ms to look at it again */
 	long long fg_since;	/* mono ms it has had the terminal */
+	long long fg_named;	/* mono ms its name may be looked at again */
 	char	 fgname[256];	/* its leader's name, last told */
 	unsigned char cin[3 + HP_FRAME_MAX];
 	size_t	 cinlen;

@@ -414,8 +414,8 @@ hp_proc_open(const struct hp_state *st, const char *name)
 	return fd;
 }
 
-int
-hp_state_names(const struct hp_state *st, char ***names, int *n)
+static int
+listed(const struct hp_state *st, int vet, char ***names, int *n)
 {
 	char path[HP_PATH_MAX];
 	struct dirent *d;
@@ -431,7 +431,7 @@ hp_state_names(const struct hp_state *st, char ***names, int *n)
 		return errno == ENOENT ? 0 : -1;
 	while ((d = readdir(dir)) != NULL) {
 		if (!hp_name_ok(d->d_name) ||
-		    hp_state_proc(st, d->d_name) == -1)
+		    (vet && hp_state_proc(st, d->d_name) == -1))
 			continue;
 		if (len + 1 >= cap) {
 			cap = cap ? cap * 2 : 16;
@@ -447,6 +447,19 @@ hp_state_names(const struct hp_state *st, char ***names, int *n)
 	*names = v;
 	*n = len;
 	return 0;
+}
+
+int
+hp_state_names(const struct hp_state *st, char ***names, int *n)
+{
+	return listed(st, 1, names, n);
+}
+
+/* The names of procs/ as they are, for one who vets each later. */
+int
+hp_state_names_raw(const struct hp_state *st, char ***names, int *n)
+{
+	return listed(st, 0, names, n);
 }
 
 static int

@@ -341,6 +341,33 @@ hp_closefrom(int low)
 		close((int)fd);
 }
 
+/*
+ * A descriptor of our own on the pipe (or FIFO) that fd writes to, opened
+ * anew through /proc: O_NONBLOCK on it is ours alone, not set under
+ * whoever shares fd (a shell). Close-on-exec; -1: not a pipe, or it
+ * cannot be opened again (no reader, another user's).
+ */
+int
+hp_pipe_reopen(int fd)
+{
+	char path[64];
+	struct stat a, b;
+	int n;
+
+	if (fstat(fd, &a) == -1 || !S_ISFIFO(a.st_mode))
+		return -1;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	if ((n = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(n, &b) == -1 || b.st_dev != a.st_dev ||
+	    b.st_ino != a.st_ino) {
+		close(n);
+		return -1;
+	}
+	return n;
+}
+
 int
 hp_subreaper(void)
 {
@@ -514,6 +541,14 @@ hp_closefrom(int low)
 	for (fd = low; fd < max; fd++)
 		close((int)fd);
 #endif
+}
+
+int
+hp_pipe_reopen(int fd)
+{
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
 }
 
 int

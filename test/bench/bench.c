@@ -287,7 +287,7 @@ bench_ls(void)
 }
 
 /* Bare: SIGTERM to n children of our own at once, reap them all. */
-static long long
+long long
 bare_stop(int n)
 {
 	char *sleeper[] = { "/bin/sleep", "100000", NULL };
@@ -550,8 +550,8 @@ main(int argc, char **argv)
 	}
 	if (want(argc, argv, "ls"))
 		bench_ls();
-	if (want(argc, argv, "svstat"))
-		bench_svstat();
+	if (want(argc, argv, "peers") || want(argc, argv, "svstat"))
+		bench_peers();
 	if (want(argc, argv, "top"))
 		bench_top();
 	if (want(argc, argv, "stop"))

@@ -2,6 +2,8 @@
 /* bench.h: what the files of the bench share (bench.c has them). */
 
 #define RUNS	30
+#define NSV	50		/* services of daemontools */
+#define SVPATH	(HP_PATH_MAX + 16)
 
 extern const char *bindir;	/* where the commands are */
 extern struct hp_state st;	/* the bench's state directory */
@@ -22,7 +24,14 @@ void	bench_pty(void);				/* pty.c */
 pid_t	on_pty(char **, char **, int, int, int *);
 			/* argv, envp, cols, rows: on a terminal; master fd */
 void	bench_terminals(void);				/* pty.c */
-void	bench_svstat(void);				/* metrics.c */
+const char *which(const char *const *);	/* metrics.c: the first there */
+pid_t	sv_pid(const char *);		/* of a service of supervise(8) */
+int	sv_wait(char [][SVPATH], int);	/* until all up (1) or down (0) */
+int	sv_start(const char *, char [][SVPATH], pid_t *, const char *,
+	    const char *);	/* prefix, dirs, pids, supervise, run */
+void	sv_stop(char [][SVPATH], const pid_t *, const char *);
+void	bench_peers(void);			/* peers.c */
+long long bare_stop(int);	/* us: SIGTERM to n children, all reaped */
 void	bench_top(void);				/* metrics.c */
 void	bench_sampler(const char *, int, pid_t (*)(int));	/* metrics.c */
 double	cpu_ms(pid_t);		/* its user+system CPU time, ms */

@@ -1,9 +1,9 @@
 /* hp: see LICENSE. */
 /*
- * metrics.c: what looking costs: hp-ls of 50 beside svstat of 50 under
- * daemontools' supervise, hp-ls --top beside top(1), both on a terminal
- * of their own, and the supervisor's sampler of 500 processes beside a
- * naive full pass over the same trees.
+ * metrics.c: what looking costs: hp-ls --top beside top(1), both on a
+ * terminal of their own, and the supervisor's sampler of 500 processes
+ * beside a naive full pass over the same trees; and the services of
+ * daemontools that peers.c drives (sv_*).
  */
 
 #include <sys/resource.h>
@@ -22,12 +22,10 @@
 
 #include "bench.h"
 
-#define NSV	50
 #define WINDOW	10000	/* ms a CPU figure is measured over */
-#define SVPATH	(HP_PATH_MAX + 16)
 
 /* The first of paths that can be run, or NULL. */
-static const char *
+const char *
 which(const char *const *paths)
 {
 	for (; *paths != NULL; paths++)
@@ -59,57 +57,67 @@ self_us(void)
 	    1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
-/* Has supervise(8) in dir a service up: a pid in its status file? */
-static int
-sv_up(const char *dir)
+/* The pid of the service of supervise(8) in dir, from its status
+ * file (bytes 12 to 15, little-endian); 0 when it is down. */
+pid_t
+sv_pid(const char *dir)
 {
 	char path[SVPATH + 32];
 	unsigned char b[32];
-	ssize_t n;
 
 	if (snprintf(path, sizeof path, "%s/supervise/status", dir) >=
 	    (int)sizeof path)
 		return 0;
-	if ((n = hp_file_read(path, (char *)b, sizeof b)) < 18)
+	if (hp_file_read(path, (char *)b, sizeof b) < 18)
 		return 0;
-	return (b[12] | b[13] << 8 | b[14] << 16) != 0;
+	return (pid_t)((unsigned long)b[12] | (unsigned long)b[13] << 8 |
+	    (unsigned long)b[14] << 16 | (unsigned long)b[15] << 24);
 }
 
-/* NSV services of daemontools, each a sleeper under its supervise. */
-static int
-sv_start(char dirs[][SVPATH], pid_t *pids, const char *supervise)
+/* Until each service of dirs is up (up 1) or down (0): -1 after 10 s. */
+int
+sv_wait(char dirs[][SVPATH], int up)
+{
+	long long end = hp_mono_us() + 10000000;
+	int i;
+
+	for (i = 0; i < NSV; i++)
+		while ((sv_pid(dirs[i]) != 0) != up) {
+			if (hp_mono_us() > end)
+				return -1;
+			poll(NULL, 0, 1);
+		}
+	return 0;
+}
+
+/* NSV services of daemontools in PREFIX.svI, each under its
+ * supervise, mark its run (a link to it). */
+int
+sv_start(const char *prefix, char dirs[][SVPATH], pid_t *pids,
+    const char *supervise, const char *mark)
 {
 	char *argv[3], path[SVPATH + 8];
-	static const char run[] = "#!/bin/sh\nexec sleep 100000\n";
-	long long end;
 	int i;
 
 	for (i = 0; i < NSV; i++) {
-		snprintf(dirs[i], SVPATH, "%s.sv%d", st.dir, i);
+		snprintf(dirs[i], SVPATH, "%s.sv%d", prefix, i);
 		if (mkdir(dirs[i], 0700) == -1 && errno != EEXIST)
 			hp_die("%s", dirs[i]);
 		if (snprintf(path, sizeof path, "%s/run", dirs[i]) >=
 		    (int)sizeof path)
 			hp_fail(1, "bench", "%s: too long", dirs[i]);
-		if (hp_file_write(path, run, sizeof run - 1, 0755) == -1)
+		if (symlink(mark, path) == -1)
 			hp_die("%s", path);
 		argv[0] = (char *)supervise;
 		argv[1] = dirs[i];
 		argv[2] = NULL;
 		pids[i] = start(argv, 1);
 	}
-	end = hp_mono_us() + 10000000;
-	for (i = 0; i < NSV; i++)
-		while (!sv_up(dirs[i])) {
-			if (hp_mono_us() > end)
-				return -1;
-			poll(NULL, 0, 10);
-		}
-	return 0;
+	return sv_wait(dirs, 1);
 }
 
 /* Down and out: svc -dx on each, then each supervise reaped. */
-static void
+void
 sv_stop(char dirs[][SVPATH], const pid_t *pids, const char *svc)
 {
 	char *argv[NSV + 3];
@@ -123,49 +131,6 @@ sv_stop(char dirs[][SVPATH], const pid_t *pids, const char *svc)
 	start(argv, 0);
 	for (i = 0; i < NSV; i++)
 		hp_waitpid(pids[i], NULL, 0);
-}
-
-/* hp-ls of the 50 that run beside svstat of 50 services of daemontools. */
-void
-bench_svstat(void)
-{
-	static const char *const sp[] = { "/usr/bin/supervise",
-	    "/usr/local/bin/supervise", "/command/supervise", NULL };
-	static const char *const ss[] = { "/usr/bin/svstat",
-	    "/usr/local/bin/svstat", "/command/svstat", NULL };
-	static const char *const sc[] = { "/usr/bin/svc",
-	    "/usr/local/bin/svc", "/command/svc", NULL };
-	static char dirs[NSV][SVPATH];
-	const char *supervise = which(sp), *svstat = which(ss);
-	const char *svc = which(sc);
-	char *ls[] = { "hp-ls", "-S", st.dir, NULL };
-	char *sv[NSV + 2];
-	pid_t pids[NSV];
-	long long h[RUNS], b[RUNS], t0;
-	int i;
-
-	if (supervise == NULL || svstat == NULL || svc == NULL) {
-		printf("%-34s %s\n", "hp-ls of 50 vs svstat of 50",
-		    "daemontools not installed: not measured");
-		return;
-	}
-	if (sv_start(dirs, pids, supervise) == -1)
-		hp_fail(1, "bench", "supervise: services not up within 10 s");
-	sv[0] = (char *)svstat;
-	for (i = 0; i < NSV; i++)
-		sv[i + 1] = dirs[i];
-	sv[NSV + 1] = NULL;
-	for (i = 0; i < RUNS; i++) {
-		t0 = hp_mono_us();
-		start(ls, 0);
-		h[i] = hp_mono_us() - t0;
-		t0 = hp_mono_us();
-		start(sv, 0);
-		b[i] = hp_mono_us() - t0;
-	}
-	sv_stop(dirs, pids, svc);
-	row("hp-ls of 50 vs svstat of 50", median(h, RUNS), median(b, RUNS),
-	    "ms", "at most 1x; base: svstat (no CPU, no memory)");
 }
 
 static char *tty_env[] = { "TERM=xterm", "LC_ALL=C", "HOME=/nonexistent",

@@ -3,8 +3,9 @@
 // client (terminal(), over hp-pty's control channel) beside node-pty
 // (@lydell/node-pty of test/npm, prebuilt for Linux) in the same run:
 // the first byte of a program, and a resize until the program has drawn
-// its screen again. Lines as bench.c prints them; node-pty missing is
-// said so on its line.
+// its screen again; the throughput of 200 MB of output read in the
+// app. Lines as bench.c prints them; node-pty missing is said so on its
+// line.
 'use strict';
 
 const path = require('node:path');
@@ -14,6 +15,11 @@ const ROOT = path.join(__dirname, '..', '..');
 const NODEPTY = path.join(ROOT, 'test', 'npm', 'node_modules', '@lydell',
     'node-pty');
 const RUNS = 31;
+// 200 MB, as bench.c's relay figure, from head(1) of /dev/zero: the same
+// bytes as a cat of a file that size, without the file.
+const BIG = 200000000;
+const BIGRUNS = 5;
+const HEAD = fs.existsSync('/usr/bin/head') ? '/usr/bin/head' : '/bin/head';
 
 // A full-screen program: on every SIGWINCH it draws a screen of the new
 // size (TIOCGWINSZ), as vim does, then R; it says "ready" once it can
@@ -78,6 +84,33 @@ function redraws(pty, n) {
 	});
 }
 
+// BIG bytes of output read through the terminal: MB/s, the bytes over
+// the time to the last of them. node-pty may say the end before the
+// last bytes: they are waited for a moment, and a few may stay lost.
+function throughput(pty) {
+	return new Promise((res, rej) => {
+		const t0 = process.hrtime.bigint();
+		const p = pty.spawn(HEAD, ['-c', String(BIG), '/dev/zero'],
+		    { cols: 80, rows: 24, env: process.env });
+		let n = 0, last = 0;
+		p.onData((d) => {
+			n += d.length;
+			last = ms(t0);
+		});
+		p.onExit(() => setTimeout(() => n >= BIG * 0.999 ?
+		    res(n / last / 1000) : rej(new Error('got ' + n +
+		    ' bytes of ' + BIG)), 200));
+	});
+}
+
+// The least and the most of a, sorted by median().
+function spread(a, b) {
+	const f = (v) => v.toFixed(0);
+	return '; ' + a.length + ' runs: ' + f(a[0]) + '-' +
+	    f(a[a.length - 1]) + (b ? ', base ' + f(b[0]) + '-' +
+	    f(b[b.length - 1]) : '');
+}
+
 function row(what, hp, base, unit, bar) {
 	const f = (v) => v === null ? '        -' : v.toFixed(2).padStart(9);
 	const ratio = hp !== null && base ? (hp / base).toFixed(2) + 'x' : '-';
@@ -97,8 +130,15 @@ async function figures(hp, base) {
 	}
 	redraw.push(median(await redraws(hp, RUNS)));
 	redraw.push(base ? median(await redraws(base, RUNS)) : null);
+	const rate = [[], []];
+	for (let i = 0; i < BIGRUNS; i++) {
+		rate[0].push(await throughput(hp));
+		if (base)
+			rate[1].push(await throughput(base));
+	}
 	return { first: [median(first[0]), base ? median(first[1]) : null],
-		redraw };
+		redraw, rate: [median(rate[0]), base ? median(rate[1]) : null],
+		spread: spread(rate[0], base ? rate[1] : null) };
 }
 
 async function main() {
@@ -108,9 +148,11 @@ async function main() {
 	const why = base ? '' : ' (node-pty: not in test/npm)';
 	const f = await figures(hp, base);
 	row('terminal() until the first byte', f.first[0], f.first[1], 'ms',
-	    'base: node-pty' + why);
+	    'within 1.2x of node-pty' + why);
 	row('terminal() resize to redraw', f.redraw[0], f.redraw[1], 'ms',
-	    'base: node-pty; no exec' + why);
+	    'within 1.2x of node-pty; no exec' + why);
+	row('terminal() throughput, 200 MB', f.rate[0], f.rate[1], 'MB/s',
+	    'at least node-pty, in-process' + why + f.spread);
 }
 
 main().catch((e) => {

@@ -51,14 +51,19 @@ spec() {
 	    >"$HP_STATE_DIR/procs/$name/spec"
 }
 
-# slowfork PID: strace holds back the return of PID's forks by 2 s (the
-# children go on); its pid in STRACE once it has attached.
-slowfork() {
-	strace -p "$1" -e trace=clone,clone3 \
-	    -e inject=clone:delay_exit=2000000 -o strace.out 2>strace.err &
+# slowcall PID TRACED CALL: strace holds back the return of PID's CALLs
+# by 2 s (what they did is done); its pid in STRACE once it has attached.
+slowcall() {
+	strace -p "$1" -e trace="$2" \
+	    -e inject="$3":delay_exit=2000000 -o strace.out 2>strace.err &
 	STRACE=$!
 	track "$STRACE"
 	wait_until 5 grep -q attached strace.err
+}
+
+# slowfork PID: its forks held back (the children go on).
+slowfork() {
+	slowcall "$1" clone,clone3 clone
 }
 
 # forked PID: PID has a child (a fork held back, or what it runs).
@@ -136,6 +141,38 @@ forked() {
 	# And never started again.
 	[ "$(evcount stub process:started)" -eq 1 ]
 	[ "$(copies stub)" -eq 0 ]
+}
+
+@test "a supervisor killed once a stop's signal is sent: the next one goes on with the stops" {
+	command -v strace >/dev/null || fail "strace is not installed"
+	fg
+	# b waits to be started again: no run, stopped at once.
+	spawn -n b -e MARK=b -r always --backoff-min 60s -- sleep 1000
+	kill -KILL "$PID"
+	wait_until 5 st_is b state backoff
+	spawn -n x -e MARK=x -- sleep 1000
+	pid=$PID
+	slowcall "$FG" kill kill
+	# One turn stops both: b at once, x by its signal.
+	hp-supervise -t 1s shutdown >/dev/null 2>&1 3>&- &
+	track $!
+	# x's stop signal has ended it (unreaped); the supervisor is held in
+	# the call, its turn not over, and dies there.
+	wait_until 10 gone "$pid"
+	kill -KILL "$FG"
+	wait "$STRACE" || true
+	# Written before the signal, and before the turn's end: not
+	# "running" nor "backoff", which would start again.
+	[ "$(st x state)" = stopping ]
+	[ "$(st b state)" = stopped ]
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 0 ]
+	wait_until 5 st_is x state stopped
+	[ "$(st b state)" = stopped ]
+	[ "$(evcount x process:started)" -eq 1 ]
+	[ "$(evcount b process:started)" -eq 1 ]
+	[ "$(copies x)" -eq 0 ]
+	[ "$(copies b)" -eq 0 ]
 }
 
 @test "a restart under way, its supervisor killed: the next stops, then starts" {

@@ -685,11 +685,13 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	if (p->orphan)
 		p->timer[HP_T_ORPHAN] = now + POLL_MS;
 	/*
-	 * Recorded at the end of the turn, before its client hears: a next
-	 * supervisor goes on with it. A crash before that loses the stop,
-	 * as it loses whatever the turn changed, unanswered.
+	 * Recorded at once, before it is sent, not at the end of the turn:
+	 * a supervisor that dies once it is sent leaves "stopping", and the
+	 * next one goes on with the stop; never "running", which it would
+	 * start again. A stop of fifty writes fifty statuses, one before
+	 * each signal.
 	 */
-	hp_sproc_status(s, p);
+	hp_record_now(s, p);
 	if (tell(p, p->stopby) == -1)
 		p->killed = now;	/* gone already: its exit is on its way */
 	return 0;
@@ -859,6 +861,7 @@ stopped_now(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	then_of(p, ev);
 	p->error[0] = p->code[0] = '\0';
+	hp_record_now(s, p);	/* as a stop's: see stop() */
 	return down(s, p, ev);
 }
 
@@ -874,6 +877,7 @@ unqueue(struct hp_super *s, struct hp_proc *p, int ev)
 	    s->shutdown ? "the supervisor shut down" : "stopped");
 	hp_sproc_reply(s, p, 0, HP_W_START);
 	p->error[0] = p->code[0] = '\0';
+	hp_record_now(s, p);	/* as a stop's: see stop() */
 	return down(s, p, ev);
 }
 

@@ -147,6 +147,21 @@ hp_sproc_status(struct hp_super *s, struct hp_proc *p)
 	changed(s, p);
 }
 
+/* Its pid record, if its run ended and no new one recorded itself. */
+static void
+pid_gone(struct hp_super *s, struct hp_proc *p)
+{
+	int dfd;
+
+	if (!p->unpid)
+		return;
+	p->unpid = 0;
+	if ((dfd = hp_proc_open(s->st, p->spec.name)) == -1)
+		return;
+	(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
+	close(dfd);
+}
+
 /*
  * The end of a turn (the events' commit calls it first): each status
  * changed in it written once, whole (temporary file, rename), then the
@@ -159,7 +174,7 @@ hp_record_flush(void *arg)
 	struct hp_super *s = arg;
 	struct hp_proc *p;
 	long long now;
-	int i, dfd;
+	int i;
 
 	if (s->ndirty == 0)
 		return;
@@ -169,14 +184,22 @@ hp_record_flush(void *arg)
 		if (p->dirty == HP_CHANGED || (p->dirty == HP_FAILED &&
 		    now >= s->retry_at))
 			(void)status_write(s, p);
-		if (!p->unpid)
-			continue;
-		p->unpid = 0;
-		if ((dfd = hp_proc_open(s->st, p->spec.name)) == -1)
-			continue;
-		(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
-		close(dfd);
+		pid_gone(s, p);
 	}
+}
+
+/*
+ * Written at once, in the loop too, before what comes next can happen:
+ * a stop's status before its signal, so that a supervisor that dies
+ * between the two leaves a stop its heir goes on with, never a running
+ * process it would start again.
+ */
+void
+hp_record_now(struct hp_super *s, struct hp_proc *p)
+{
+	p->since_wall = hp_wall_ms();
+	(void)status_write(s, p);
+	pid_gone(s, p);
 }
 
 long long

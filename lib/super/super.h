@@ -309,8 +309,9 @@ void	hp_record_circuit(struct hp_super *, struct hp_proc *);
 void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 void	hp_record_flush(void *);	/* the struct hp_super: the turn's */
+void	hp_record_now(struct hp_super *, struct hp_proc *);
+				/* its status at once, not at the turn's end */
 enum { HP_CHANGED = 1, HP_FAILED };	/* of a status still to write */
-				/* now: a status not written, again */
 long long hp_record_next(const struct hp_super *);	/* mono ms, or -1 */
 int	hp_record_then(const char *);	/* status's then: HP_THEN_*; -1 */
 /* node.c: a node process's interpreter and IPC channel */

@@ -159,15 +159,20 @@ static void
 shift(struct hp_vt *vt, int n)
 {
 	struct vcell *r = VT_SCREEN(vt)->row[vt->cur.y].c;
-	int x = vt->cur.x, k = n > 0 ? n : -n;
+	int x = vt->cur.x, k = n > 0 ? n : -n, tail;
 
 	k = hp_vt_clamp(k, 0, vt->cols - x);
 	if (r[x].ch == VT_WIDE_TAIL && x > 0)
 		r[x - 1] = hp_vt_blank(vt);
 	if (n > 0) {
+		/* A wide one pushed to the edge loses its tail: it goes. */
+		tail = k > 0 && vt->cols - k > x &&
+		    r[vt->cols - k].ch == VT_WIDE_TAIL;
 		memmove(r + x + k, r + x, (size_t)(vt->cols - x - k) *
 		    sizeof *r);
 		hp_vt_erase(vt, vt->cur.y, x, x + k);
+		if (tail)
+			r[vt->cols - 1] = hp_vt_blank(vt);
 	} else {
 		memmove(r + x, r + x + k, (size_t)(vt->cols - x - k) *
 		    sizeof *r);

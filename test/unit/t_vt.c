@@ -105,6 +105,10 @@ test_text(void)
 	CHECK_STR(row(vt, 0), "cd......xy");
 	CHECK_STR(row(vt, 3), "..........");
 	CHECK(redraws(vt));
+	/* An insert pushes a wide one to the edge, its tail off: it goes. */
+	feed(vt, "\033[4;1Habcdefgh\346\274\242\r\033[@", &o, &a);
+	CHECK_STR(row(vt, 3), ".abcdefgh.");
+	CHECK(redraws(vt));
 	hp_vt_free(vt);
 	hp_buf_free(&o);
 	hp_buf_free(&a);

@@ -159,7 +159,7 @@ static void
 shift(struct hp_vt *vt, int n)
 {
 	struct vcell *r = VT_SCREEN(vt)->row[vt->cur.y].c;
-	int x = vt->cur.x, k = n > 0 ? n : -n, tail;
+	int x = vt->cur.x, k = n > 0 ? n : -n, tail, i;
 
 	k = hp_vt_clamp(k, 0, vt->cols - x);
 	if (r[x].ch == VT_WIDE_TAIL && x > 0)
@@ -176,7 +176,9 @@ shift(struct hp_vt *vt, int n)
 	} else {
 		memmove(r + x, r + x + k, (size_t)(vt->cols - x - k) *
 		    sizeof *r);
-		hp_vt_erase(vt, vt->cur.y, vt->cols - k, vt->cols);
+		/* Blanked as they are: what is left of them moved away. */
+		for (i = vt->cols - k; i < vt->cols; i++)
+			r[i] = hp_vt_blank(vt);
 		if (r[x].ch == VT_WIDE_TAIL)
 			r[x] = hp_vt_blank(vt);
 	}
@@ -242,6 +244,7 @@ csi2(struct hp_vt *vt, int c, int n)
 			do
 				vt->cur.x--;
 			while (vt->cur.x > 0 && !vt->tabs[vt->cur.x]);
+		vt->cur.wrapnext = 0;
 		break;
 	case 'b':
 		/* More than a screenful repeats nothing that shows. */

@@ -109,6 +109,21 @@ test_text(void)
 	feed(vt, "\033[4;1Habcdefgh\346\274\242\r\033[@", &o, &a);
 	CHECK_STR(row(vt, 3), ".abcdefgh.");
 	CHECK(redraws(vt));
+	/* A delete moves wide ones from the edge whole. */
+	feed(vt, "\033[4;1Habcd\346\274\242\346\274\242\346\274\242\r\033[3P",
+	    &o, &a);
+	CHECK_STR(row(vt, 3), "d?>?>?>...");
+	CHECK(redraws(vt));
+	hp_vt_free(vt);
+	/* A back tab (CSI Z), as any move, ends a wrap pending; it is no
+	 * question, where ESC Z is one. */
+	vt = hp_vt_new(2, 1);
+	a.len = 0;
+	feed(vt, "ab\033[Z", &o, &a);
+	CHECK(vt->cur.x == 0 && !vt->cur.wrapnext && a.len == 0);
+	CHECK(redraws(vt));
+	feed(vt, "\033Z", &o, &a);
+	CHECK_STR(hp_buf_str(&a), "\033[?1;2c");
 	hp_vt_free(vt);
 	hp_buf_free(&o);
 	hp_buf_free(&a);

@@ -500,8 +500,10 @@ hp_vt_restore(struct hp_vt *vt)
 	vt->cur.wrapnext = 0;		/* xterm.js keeps no pending wrap */
 	vt->cur.x = hp_vt_clamp(vt->cur.x, 0, vt->cols - 1);
 	vt->cur.y = hp_vt_clamp(vt->cur.y, 0, vt->rows - 1);
-	if (sc->saved.origin)
+	if (sc->saved.origin) {
+		/* Saved before the margins moved: inside them, as CUP puts it. */
 		vt->mode |= M_ORIGIN;
-	else
+		vt->cur.y = hp_vt_clamp(vt->cur.y, vt->top, vt->bot);
+	} else
 		vt->mode &= ~(unsigned)M_ORIGIN;
 }

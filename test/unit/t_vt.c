@@ -125,6 +125,13 @@ test_text(void)
 	feed(vt, "\033Z", &o, &a);
 	CHECK_STR(hp_buf_str(&a), "\033[?1;2c");
 	hp_vt_free(vt);
+	/* A cursor saved in origin mode, restored after the margins moved
+	 * past it: inside them, where a draw can put it. */
+	vt = hp_vt_new(10, 8);
+	feed(vt, "\033[3;5r\033[?6h\0337\033[4;6r\0338", &o, &a);
+	CHECK(vt->cur.y == 3 && vt->top == 3);
+	CHECK(redraws(vt));
+	hp_vt_free(vt);
 	hp_buf_free(&o);
 	hp_buf_free(&a);
 }

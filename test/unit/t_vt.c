@@ -109,6 +109,11 @@ test_text(void)
 	feed(vt, "\033[4;1Habcdefgh\346\274\242\r\033[@", &o, &a);
 	CHECK_STR(row(vt, 3), ".abcdefgh.");
 	CHECK(redraws(vt));
+	/* So does a character typed in insert mode, a combined wide one's. */
+	feed(vt, "\033[4;1Habcdefgh\346\274\242\314\201\r\033[4hx\033[4l",
+	    &o, &a);
+	CHECK_STR(row(vt, 3), "xabcdefgh.");
+	CHECK(redraws(vt));
 	/* A delete moves wide ones from the edge whole. */
 	feed(vt, "\033[4;1Habcd\346\274\242\346\274\242\346\274\242\r\033[3P",
 	    &o, &a);

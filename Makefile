@@ -60,7 +60,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
-	lib/super/sched.o \
+	lib/super/sched.o lib/super/handover.o lib/super/upgrade.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o
@@ -152,6 +152,9 @@ $(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
 	lib/model/check.h
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
 	lib/client/term.h
+lib/super/handover.o lib/super/upgrade.o lib/super/sterm.o lib/super/node.o \
+lib/super/notify.o lib/super/smetric.o lib/super/unit.o lib/super/super.o \
+test/unit/t_handover.o: lib/super/handover.h
 lib/super/sterm.o lib/super/tctl.o lib/super/vtparse.o lib/super/vtscreen.o \
 lib/super/vtdraw.o lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 lib/super/vtcsi.o lib/super/vtquery.o test/unit/t_vt.o: \

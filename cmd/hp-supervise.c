@@ -1085,8 +1085,8 @@ main(int argc, char **argv)
 	if (strcmp(v, "upgrade") == 0) {
 		if (argc > 2)
 			hp_usage(synopsis, "upgrade takes one path at most");
-		if (hp_state_need(&st, stdir, 0, &error) == -1)
-			hp_fail_error(&error);
+		if (hp_state_resolve(&st, stdir) == -1)
+			hp_die("state directory");
 		return upgrade_verb(&st, argc == 2 ? absolute(conf, argv[1]) :
 		    NULL, timeout);
 	}

@@ -58,7 +58,7 @@ leftovers() {
 supervisor_pid() {
 	local pid
 	[ -f "$HP_STATE_DIR/lock" ] || return 1
-	pid=$(cat "$HP_STATE_DIR/lock" 2>/dev/null) || return 1
+	pid=$(cut -d' ' -f1 "$HP_STATE_DIR/lock" 2>/dev/null) || return 1
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 

@@ -89,7 +89,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
-	test/unit/t_vt.o test/unit/t_envfile.o
+	test/unit/t_vt.o test/unit/t_envfile.o test/unit/t_handover.o
 # The supervisor again on kqueue, through test/kqshim (kqueue's vnode
 # filter on inotify), beside copies of the other commands: make check
 # runs the watch tests against it too.

@@ -223,7 +223,7 @@ _hp_supervise()
 			    --profile -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload send scale save startup wait"
+			    reload send scale save startup wait upgrade"
 		fi
 		return
 	fi
@@ -252,6 +252,14 @@ _hp_supervise()
 			_hp_reply "$(_hp_signals "$cur")"
 		else
 			_hp_reply_refs all
+		fi ;;
+	upgrade)
+		# The hp-supervise to hand the supervisor over to.
+		if ((n == 1)); then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		else
+			COMPREPLY=()
 		fi ;;
 	save|startup)
 		# The file; startup's options come after it too.

@@ -194,6 +194,8 @@ complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d
 complete -c hp-supervise -n __hp_supervise_needs_verb -a save -d 'Write what runs as one hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a startup -d 'Print or write what starts that file at boot'
 complete -c hp-supervise -n '__hp_supervise_at save startup 0+' -F -d 'Saved file'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a upgrade -d 'Hand the supervisor over to another binary'
+complete -c hp-supervise -n '__hp_supervise_at upgrade 0' -F -d 'hp-supervise to run'
 complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l user -d 'At login, for this user'
 complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l system -d 'At boot, for the system'
 complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l format -x -a 'systemd launchd rc' -d 'What starts it'

@@ -487,6 +487,8 @@ int	hp_breaker_due(const struct hp_breaker *, long long, long long);
 void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
 void	hp_breaker_open(struct hp_breaker *, long long);	/* taken back failed */
+void	hp_breaker_fmt(const struct hp_breaker *, struct hp_buf *);
+int	hp_breaker_parse(struct hp_breaker *, const char *);	/* 0; -1 */
 const char *hp_circuit_name(int);	/* closed, open, half-open */
 
 

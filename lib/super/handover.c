@@ -74,8 +74,9 @@ record(struct hp_hord *h, size_t *at, struct horec *r)
 		return -1;
 	errno = 0;
 	n = strtoull(sp + 1, &end, 10);
+	/* n bytes and a newline are there: n < what is left, no overflow. */
 	if (end != nl || errno != 0 || sp == p ||
-	    n + 1 > h->len - (size_t)(nl + 1 - h->blob))
+	    n >= h->len - (size_t)(nl + 1 - h->blob))
 		return -1;
 	*sp = '\0';
 	r->key = p;

@@ -305,6 +305,14 @@ refine(struct hp_super *s, struct hp_proc *p, int ev)
 	return ev;
 }
 
+/* The one assignment of a state, and the count of those held. */
+static void
+set(struct hp_super *s, struct hp_proc *p, int st)
+{
+	s->nheld += (st == HP_ST_HELD) - (p->state == HP_ST_HELD);
+	p->state = st;
+}
+
 /*
  * What happens to p: the row of its state and the event, the state set,
  * the timers of the old state gone, the action done. Returns what the
@@ -330,8 +338,7 @@ hp_life(struct hp_super *s, struct hp_proc *p, int ev)
 	if (r == table + NROWS)
 		return 0;
 	if (r->next != SAME && r->next != old) {
-		p->state = r->next;
-		s->nheld += (p->state == HP_ST_HELD) - (old == HP_ST_HELD);
+		set(s, p, r->next);
 		for (t = 0; t < HP_T_N; t++)
 			if (!(timers[t].states & S(p->state)))
 				p->timer[t] = 0;
@@ -1203,6 +1210,5 @@ rearm(struct hp_super *s, struct hp_proc *p, int ev)
 void
 hp_life_takeover(struct hp_super *s, struct hp_proc *p, int st)
 {
-	p->state = st;
-	s->nheld += st == HP_ST_HELD;
+	set(s, p, st);
 }

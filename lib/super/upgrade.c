@@ -280,6 +280,7 @@ put_super(struct hp_howr *w, struct hp_super *s)
 static void
 put_proc(struct hp_howr *w, struct hp_proc *p)
 {
+	struct hp_buf b = { 0 };
 	char key[32];
 	int t, ev, i;
 
@@ -316,13 +317,10 @@ put_proc(struct hp_howr *w, struct hp_proc *p)
 	hp_ho_putstr(w, "from", p->from);
 	hp_ho_putint(w, "dirty", p->dirty);
 	hp_ho_putint(w, "attempt", p->attempt);
-	hp_ho_putint(w, "circuit", p->breaker.state);
-	hp_ho_putint(w, "circuit-since", p->breaker.since);
-	for (i = 0; i < p->breaker.n && i < HP_BREAKER_MAX; i++) {
-		snprintf(key, sizeof key, "failure-%d", i);
-		hp_ho_putint(w, key, p->breaker.fail[i]);
-	}
-	hp_ho_putint(w, "failures", p->breaker.n);
+	b.len = 0;
+	hp_breaker_fmt(&p->breaker, &b);
+	hp_ho_put(w, "circuit", b.p, b.len);
+	hp_buf_free(&b);
 	hp_ho_putint(w, "restarts", p->restarts);
 	hp_ho_putint(w, "asked", p->asked);
 	hp_ho_putint(w, "exit-code", p->exit_code);
@@ -558,15 +556,9 @@ take_proc(struct hp_super *s, const struct hp_hord *h,
 	hp_copy(p->from, sizeof p->from, hp_ho_str(sec, "from", ""));
 	p->dirty = (int)hp_ho_int(sec, "dirty", 0);
 	p->attempt = (int)hp_ho_int(sec, "attempt", 0);
-	p->breaker.state = (int)hp_ho_int(sec, "circuit", 0);
-	p->breaker.since = hp_ho_int(sec, "circuit-since", 0);
-	p->breaker.n = (int)hp_ho_int(sec, "failures", 0);
-	if (p->breaker.n < 0 || p->breaker.n > HP_BREAKER_MAX)
-		p->breaker.n = 0;
-	for (i = 0; i < p->breaker.n; i++) {
-		snprintf(key, sizeof key, "failure-%d", i);
-		p->breaker.fail[i] = hp_ho_int(sec, key, 0);
-	}
+	if (hp_breaker_parse(&p->breaker, hp_ho_str(sec, "circuit", "")) ==
+	    -1)
+		memset(&p->breaker, 0, sizeof p->breaker);
 	p->restarts = (int)hp_ho_int(sec, "restarts", 0);
 	p->asked = (int)hp_ho_int(sec, "asked", 0);
 	p->exit_code = (int)hp_ho_int(sec, "exit-code", -1);

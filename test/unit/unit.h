@@ -38,6 +38,7 @@ void	test_detect(void);
 void	test_limit(void);
 void	test_pty(void);
 void	test_fuzz(void);
+void	test_handover(void);
 void	test_envfile(void);
 void	test_keys(void);
 void	test_metrics(void);

@@ -1115,6 +1115,17 @@ CONF
 	[ "$status" -eq 2 ]
 }
 
+# fg_in ARG...: fg with --exit-with-stdin, its stdin a FIFO we hold
+# open on descriptor 7 (closed: its end).
+fg_in() {
+	mkfifo in
+	hp-supervise --json --exit-with-stdin "$@" <in >fg.out 2>fg.err &
+	FG=$!
+	track "$FG"
+	exec 7>in
+	wait_until 5 supervised
+}
+
 # logged EVENT: how many EVENT lines events.log has (supervisor:...).
 logged() {
 	grep -c "\"event\":\"$1\"" "$HP_STATE_DIR/events.log"
@@ -1157,13 +1168,7 @@ if (d < 2000) { console.log("after " + d + " ms"); process.exit(1); }' \
 	sleep 1000 &
 	parent=$!
 	track "$parent"
-	mkfifo in
-	hp-supervise --json --parent "$parent" --parent-grace 30s \
-	    --exit-with-stdin <in >fg.out 2>fg.err &
-	FG=$!
-	track "$FG"
-	exec 7>in
-	wait_until 5 supervised
+	fg_in --parent "$parent" --parent-grace 30s
 	spawn -n kid -- sleep 1012
 	kid=$(st kid pid)
 	kill -KILL "$parent"
@@ -1195,13 +1200,7 @@ if (d < 2000) { console.log("after " + d + " ms"); process.exit(1); }' \
 }
 
 @test "--exit-with-stdin and --parent-grace: EOF starts the grace, a new parent ends it" {
-	mkfifo in
-	hp-supervise --json --exit-with-stdin --parent-grace 30s <in \
-	    >fg.out 2>fg.err &
-	FG=$!
-	track "$FG"
-	exec 7>in
-	wait_until 5 supervised
+	fg_in --parent-grace 30s
 	spawn -n kid -- sleep 1013
 	kid=$(st kid pid)
 	exec 7>&-

@@ -60,7 +60,8 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
-	lib/super/sched.o lib/super/handover.o lib/super/upgrade.o lib/super/sterm_stub.o \
+	lib/super/sched.o lib/super/parent.o lib/super/handover.o \
+	lib/super/upgrade.o lib/super/sterm_stub.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o

@@ -18,10 +18,10 @@ static struct hp_error error;	/* what lib/ handed up, to say */
 
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
-    "[--parent pid] [--exit-with-stdin] [--max-procs n] "
-    "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file] [--ready-fd n] [--events what] [--audit file] "
-    "[--profile name]\n"
+    "[--parent pid] [--parent-grace dur] [--exit-with-stdin] "
+    "[--max-procs n] [--max-memory size] [--max-load load] "
+    "[--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] "
+    "[--audit file] [--profile name]\n"
     "       hp-supervise --init [--json] [-S dir] [-f file] [--profile name] "
     "[--allow file] [--audit file] [-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
@@ -35,6 +35,7 @@ static const char synopsis[] =
     "       hp-supervise [--json] [-S dir] [-t timeout] upgrade [path]\n"
     "       hp-supervise [--json] [-S dir] status|reload\n"
     "       hp-supervise [--json] [-S dir] send name|pattern|all json\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] parent pid\n"
     "       hp-supervise [--json] [-S dir] save [file]\n"
     "       hp-supervise [--json] [-S dir] startup [--user | --system] "
     "[--format fmt] [--write] [file]";
@@ -43,7 +44,7 @@ enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
 	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
 	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT, O_PROFILE, O_HANDOVER,
-	O_HOVERSION
+	O_HOVERSION, O_GRACE
 };
 
 static const struct hp_opt longopts[] = {
@@ -51,6 +52,8 @@ static const struct hp_opt longopts[] = {
 	{ "implicit", NULL, O_IMPLICIT, "exit once nothing is left to keep" },
 	{ "config", "file", 'f', "keep the processes of an hp.conf" },
 	{ "parent", "pid", O_PARENT, "shut down once pid has exited" },
+	{ "parent-grace", "dur", O_GRACE,
+	    "then wait so long for a new parent first" },
 	{ "exit-with-stdin", NULL, O_STDIN, "shut down at the end of stdin" },
 	{ "init", NULL, O_INIT, "be the first process of a container" },
 	{ "max-procs", "n", O_MAXPROCS, "processes running at once" },
@@ -94,6 +97,7 @@ static const struct {
 	{ "wait", "name state", "until each is in state (-t: so long)" },
 	{ "shutdown", "", NULL },
 	{ "upgrade", "[path]", "hand the supervisor over to path, in place" },
+	{ "parent", "pid", NULL },
 	{ "status", "", "is a supervisor running: its PID and version" },
 	{ "save", "[file]", "what runs, as one hp.conf (mode 0600)" },
 	{ "startup", "[file]", "what starts that file at boot or login" },
@@ -683,6 +687,32 @@ upgrade_verb(struct hp_state *st, const char *path, long long timeout)
 	return HP_EXIT_OK;
 }
 
+/*
+ * parent PID: the supervisor follows PID as its parent from now on
+ * (an application's next instance takes it over, within --parent-grace).
+ */
+static int
+parent_verb(const char *stdir, const char *pid, long long timeout)
+{
+	struct hp_state st;
+	char line[HP_LINE_MAX + 1], was[24];
+
+	if (hp_state_resolve(&st, stdir) == -1)
+		hp_die("state directory");
+	request(&st, "parent", pid, timeout > 0 ? timeout : 5000, line,
+	    sizeof line);
+	if (hp_json_get(line, "was", was, sizeof was) == -1)
+		hp_copy(was, sizeof was, "0");
+	if (hp_json_mode)
+		printf("%s\n", line);
+	else if (strcmp(was, "0") == 0)
+		printf("parent %s\n", pid);
+	else
+		printf("parent %s (was %s)\n", pid, was);
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
 /* A file given to the supervisor, made absolute: it works from / . */
 static const char *
 absolute(char *out, const char *path)
@@ -939,6 +969,11 @@ main(int argc, char **argv)
 		case O_STDIN:
 			o.watch_stdin = 1;
 			break;
+		case O_GRACE:
+			if (hp_duration(g.arg, &o.parent_grace) == -1 ||
+			    o.parent_grace <= 0 || o.parent_grace > (1LL << 40))
+				hp_usage(synopsis, "bad parent-grace: %s", g.arg);
+			break;
 		case O_READYFD:
 			n = strtoll(g.arg, NULL, 10);
 			if (n < 3 || n > 1024 || strspn(g.arg, "0123456789") !=
@@ -1016,6 +1051,9 @@ main(int argc, char **argv)
 		if (bg && o.watch_stdin)
 			hp_usage(synopsis, "-b and --exit-with-stdin: a "
 			    "detached supervisor has no stdin");
+		if (o.parent_grace > 0 && o.parent <= 0 && !o.watch_stdin)
+			hp_usage(synopsis, "--parent-grace is a grace of "
+			    "--parent or --exit-with-stdin");
 		if (o.events != 0 && (!hp_json_mode || bg))
 			hp_usage(synopsis, "--events is for the --json stream "
 			    "of one in the foreground");
@@ -1054,6 +1092,8 @@ main(int argc, char **argv)
 	    o.audit != NULL)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin, --audit", v);
+	if (o.parent_grace > 0)
+		hp_usage(synopsis, "%s takes no --parent-grace", v);
 	if (o.admit != NULL)
 		hp_usage(synopsis, "%s takes none of --max-procs, "
 		    "--max-memory, --max-load, --queue-timeout", v);
@@ -1093,6 +1133,13 @@ main(int argc, char **argv)
 	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0) {
 		if (argc != 1)
 			hp_usage(synopsis, "%s takes no operand", v);
+	} else if (strcmp(v, "parent") == 0) {
+		if (argc != 2)
+			hp_usage(synopsis, "parent wants a pid");
+		n = strtoll(argv[1], NULL, 10);
+		if (n <= 1 || strspn(argv[1], "0123456789") != strlen(argv[1]))
+			hp_usage(synopsis, "bad parent pid: %s", argv[1]);
+		return parent_verb(stdir, argv[1], timeout);
 	} else if (strcmp(v, "reload") == 0 && argc == 1) {
 		;		/* the configuration; with names, a rolling one */
 	} else if (strcmp(v, "scale") == 0) {

@@ -95,7 +95,7 @@ function __hp_supervise_args
     while set -q tokens[1]
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
-                --max-procs --max-memory --max-load --queue-timeout --allow \
+                --parent-grace --max-procs --max-memory --max-load --queue-timeout --allow \
                 --ready-fd --events --audit --format --profile
                 set -e tokens[1..2]
             case --
@@ -156,6 +156,7 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l json -d 'Events and ans
 complete -c hp-supervise -n __hp_supervise_needs_verb -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s f -l config -r -F -d 'Keep the processes of an hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l parent -x -d 'Shut down once this process is gone'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l parent-grace -x -d 'Then wait so long for a new parent first'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shut down at the end of stdin'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
@@ -181,6 +182,8 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the con
 complete -c hp-supervise -n __hp_supervise_needs_verb -a send -d 'Send a JSON message to a node process'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a scale -d 'Change how many instances a process has'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a wait -d 'Wait until processes are in a state'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a parent -d 'Follow this process as the parent from now on'
+complete -c hp-supervise -n '__hp_supervise_at parent 0' -a '(__fish_complete_pids)' -d 'Process ID'
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a '(__hp_refs)' -d Process
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a all -d 'Every process'
 complete -c hp-supervise -n '__hp_supervise_at wait 0' -a '(__hp_refs)' -d Process

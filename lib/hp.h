@@ -1126,6 +1126,7 @@ struct hp_superopt {
 	const char	*profile;	/* its sections of --profile, or NULL */
 	pid_t		 parent;	/* shut down when it is gone, or 0 */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	long long	 parent_grace;	/* ms to wait for a new parent */
 	int		 init;		/* PID 1: pass signals on, exit last */
 	const char	*allow;		/* --allow FILE, or NULL */
 	struct hp_spec	*cmd;		/* a process to run, or NULL */

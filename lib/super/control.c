@@ -543,6 +543,8 @@ static const struct verb {
 	    "each process as hp-ls --json shows it, then ours" },
 	{ "subscribe", "WHAT", 1, 1, 0, hp_show_subscribe,
 	    "output, metrics or none: events asked for" },
+	{ "parent", "PID", 1, 1, 0, hp_parent_verb,
+	    "follow PID as the parent from now on" },
 };
 #define NVERBS	(int)(sizeof verbs / sizeof verbs[0])
 

@@ -467,7 +467,7 @@ supevent(struct hp_super *s, const char *name)
 	/* Asked to (shutdown, a signal, its parent gone), or idle. */
 	if (s->shutdown)
 		hp_json_kstr(&s->j, "reason", s->exiting ? "idle" :
-		    "shutdown");
+		    s->alone ? "orphaned" : "shutdown");
 	hp_event_publish(&s->ev, &s->j);
 }
 
@@ -503,6 +503,8 @@ timeout(struct hp_super *s, long long now, long long idle)
 	if ((t = hp_shttp_next(s)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if ((t = hp_upgrade_next(s)) >= 0 && (next == -1 || t < next))
+		next = t;
+	if ((t = hp_parent_next(s)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if (next == -1)
 		return -1;
@@ -543,17 +545,13 @@ watch(struct hp_super *s, struct pollfd *in)
 		alive = hp_ident_alive(&s->parent);
 		if (alive == -1)
 			alive = kill(s->parent.pid, 0) == 0 || errno == EPERM;
-		if (!alive) {
-			s->parent.pid = 0;
-			hp_super_shutdown(s);
-		}
+		if (!alive)
+			hp_parent_gone(s, "parent");
 	}
 	if (s->watch_stdin && in->revents) {
 		r = hp_read(STDIN_FILENO, buf, sizeof buf);
-		if (r == 0 || (r == -1 && errno != EAGAIN)) {
-			s->watch_stdin = 0;
-			hp_super_shutdown(s);
-		}
+		if (r == 0 || (r == -1 && errno != EAGAIN))
+			hp_parent_gone(s, "stdin");
 	}
 }
 
@@ -698,6 +696,7 @@ loop(struct hp_super *s)
 			hp_term_timer(s, s->procs[i], now);
 		}
 		hp_fwatch_timer(s, now);
+		hp_parent_timer(s, now);
 		hp_events_flush(&s->ev);
 		hp_shttp_io(s, fds + at[2 * nat + 1], n - at[2 * nat + 1]);
 		hp_watch_work(s);
@@ -990,7 +989,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		    e));
 	}
 	/* When the parent is ours, the kernel can tell us it died. */
-	if (o->parent > 0 && o->parent == getppid())
+	s.grace = o->parent_grace;
+	if (o->parent > 0 && o->parent == getppid() && s.grace <= 0)
 		(void)hp_parent_death(SIGTERM);
 	s.rnd = (unsigned)getpid() ^ (unsigned)hp_mono_us();
 	hp_notify_take(!implicit);

@@ -165,6 +165,10 @@ struct hp_super {
 	const char	*profile;	/* of conf, --profile, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	long long	 grace;		/* --parent-grace: ms to wait for a new one */
+	long long	 orphaned;	/* mono ms that grace ends, or 0 (parent.c) */
+	pid_t		 was;		/* the parent that went, or 0 */
+	int		 alone;		/* its grace ended with no new parent */
 	struct hp_allow	 allow;		/* --allow: what may run */
 	/* --init */
 	int		 init;
@@ -527,6 +531,12 @@ void	hp_sched_arm(struct hp_proc *);	/* its next due time and timer */
 int	hp_sched_due(const struct hp_proc *);
 void	hp_sched_skip(struct hp_super *, struct hp_proc *);
 				/* a run not made: process:skipped */
+/* parent.c: --parent-grace, and "parent PID" */
+void	hp_parent_gone(struct hp_super *, const char *);
+				/* "parent" or "stdin": the grace, or shutdown */
+long long hp_parent_next(const struct hp_super *);	/* mono ms; -1 */
+void	hp_parent_timer(struct hp_super *, long long);
+void	hp_parent_verb(struct hp_super *, const struct hp_request *);
 
 /*
  * upgrade.c: hand the supervisor over to another binary, by exec; each

@@ -167,6 +167,8 @@ pid_t	hp_waitpid(pid_t, int *, int);
 int	hp_open(const char *, int, mode_t);	/* always O_CLOEXEC */
 int	hp_pipe(int [2], int);			/* CLOEXEC; flag 1: nonblock */
 int	hp_cloexec(int);
+int	hp_anonfile(const char *);	/* a file made in dir and unlinked:
+					   its fd; -1 errno */
 int	hp_nonblock(int);
 int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
 int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
@@ -553,6 +555,8 @@ int	hp_state_names_raw(const struct hp_state *, char ***, int *);
 int	hp_state_instances(const struct hp_state *, const char *, int **,
 	    int *);		/* NAME's instances I, in order; free() */
 pid_t	hp_state_supervisor(const struct hp_state *);
+int	hp_state_version(const struct hp_state *, char *, size_t);
+			/* the running supervisor's, from its lock: -1 */
 				/* the lock's holder: 0 none, -1 errno */
 
 /* spec.c: how a process is started, read from procs/NAME/spec */
@@ -871,6 +875,16 @@ void	hp_events_flush(struct hp_events *);	/* after poll() */
 long long hp_events_next(const struct hp_events *);	/* mono ms, -1 */
 int	hp_events_subscribe(const struct hp_state *, char *, size_t);
 						/* read fd, FIFO path out */
+struct hp_subinfo {			/* a subscriber, for an upgrade */
+	const char	*name;
+	int		 fd, want;
+	unsigned long	 dropped;
+	const char	*out;		/* of an answer, not yet written */
+	size_t		 outlen;
+};
+int	hp_events_sub(const struct hp_events *, int, struct hp_subinfo *);
+				/* the i-th: 0; -1 no more */
+void	hp_events_adopt(struct hp_events *, const struct hp_subinfo *);
 
 /* listen.c: held sockets: bound and listened on (addresses as url.c's) */
 int	hp_listen_open(const char *, int, uid_t, gid_t, char *, size_t,
@@ -1118,7 +1132,12 @@ struct hp_superopt {
 	int		 events;	/* HP_WANT_* to stdout too (--json) */
 	long long	 metrics_interval;	/* ms; hp.conf may change it */
 	const char	*audit;		/* --audit FILE (absolute), or NULL */
+	struct hp_hord	*handover;	/* an upgrade's (--handover), or NULL */
 };
+struct hp_hord;
+int	hp_upgrade_options(struct hp_hord *, int, struct hp_superopt *,
+	    const char **, char *, size_t);
+			/* --handover FD: the options, the state dir; -1 */
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */
 int	hp_verb_count(void);			/* control.c: its verbs[] */

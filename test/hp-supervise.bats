@@ -99,7 +99,7 @@ supervisor:shutdown" ]
 	run --separate-stderr hp-supervise status
 	[ "$status" -eq 0 ]
 	pid=$(supervisor_pid)
-	[ "$output" = "running $pid" ]
+	[ "$output" = "running $pid $HPVER" ]
 	# Not an implicit one: it stays with nothing to keep.
 	spawn -n one -r no -- true
 	wait_until 5 st_is one state exited
@@ -128,7 +128,7 @@ supervisor:shutdown" ]
 	[ "$output" = "{\"error\":{\"code\":\"exists\",\"message\":\"$want\"}}" ]
 	[ "$stderr" = "hp-supervise: $want" ]
 	run hp-supervise status
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 	# The first one is untouched and still works.
 	spawn -n web -- sleep 1000
 	[ "$(st web supervisor)" = "$FG" ]
@@ -148,7 +148,7 @@ supervisor:shutdown" ]
 	spawn -n web -- sleep 1000
 	run --separate-stderr hp-supervise status
 	[ "$status" -eq 0 ]
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 	[ "$stderr" = "" ]
 	run --separate-stderr hp-supervise --json status
 	[ "$status" -eq 0 ]
@@ -165,7 +165,7 @@ supervisor:shutdown" ]
 	[ "$output" = "not running" ]
 	fg
 	run hp-supervise status
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 }
 
 @test "stop ends the process and its whole group" {
@@ -751,7 +751,7 @@ killed_supervisor() {
 	printf 'xyz stop' >"$HP_STATE_DIR/control"
 	run hp-supervise -t 5s status
 	[ "$status" -eq 0 ]
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 	[ "$(st web pid)" = "$PID" ]
 	[ "$(st web state)" = running ]
 	[ "$(evcount web process:stopped)" -eq 0 ]

@@ -9,6 +9,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * A process is in one state; what happens to it is an event; the table
@@ -1193,4 +1194,15 @@ rearm(struct hp_super *s, struct hp_proc *p, int ev)
 	(void)ev;
 	hp_sched_arm(p);
 	return 0;
+}
+
+/*
+ * The one other place a state is set: the state an upgrade hands over
+ * (upgrade.c), as it was, with its timers; nothing is done.
+ */
+void
+hp_life_takeover(struct hp_super *s, struct hp_proc *p, int st)
+{
+	p->state = st;
+	s->nheld += st == HP_ST_HELD;
 }

@@ -1,6 +1,700 @@
 /* hp: see LICENSE. */
 /* upgrade.c: the supervisor handed over to another binary by exec. */
 
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "hp.h"
 #include "super/super.h"
+#include "super/sterm.h"
 #include "super/handover.h"
+
+/*
+ * "upgrade PATH" (hp(7), UPGRADE): PATH is asked, in a child, which
+ * formats of handover it reads (--handover-version); if ours is one, the
+ * upgrade waits (QUIET_MS at most) for a turn where nothing is half done
+ * (a terminal in mid-sequence, a reload, a start of start-up), then
+ * writes what lives in memory into an unlinked file, clears the
+ * close-on-exec flag of exactly the descriptors named in it, and execs
+ * PATH --handover FD in this process. Children stay ours, and their
+ * descriptors open. If the exec fails, everything is as it was: the
+ * flags go back, and the client is told upgrade-failed. The new image
+ * answers the client itself, once it has taken everything over.
+ */
+#define ASK_MS		2000	/* for PATH to say its version */
+#define QUIET_MS	2000	/* for a turn with nothing half done */
+
+struct hp_upgrade {
+	char		 path[HP_PATH_MAX];
+	char		 client[HP_NAME_MAX + 1];
+	char		 to[64];	/* its version */
+	long long	 until;		/* mono ms it waits for quiet */
+	char		 why[160];	/* what is not quiet, last seen */
+};
+
+/* PATH --handover-version: "VERSION MIN MAX". 0, or -1 + why. */
+static int
+ask(const char *path, char *ver, size_t vn, int *min, int *max, char *why,
+    size_t n)
+{
+	char buf[256], *argv[3], opt[] = "--handover-version";
+	long long until = hp_mono_ms() + ASK_MS;
+	struct pollfd pf;
+	size_t got = 0;
+	ssize_t k;
+	pid_t pid, r;
+	int fd[2], st, devnull;
+
+	if (access(path, X_OK) == -1)
+		return snprintf(why, n, "%s: %s", path, strerror(errno)), -1;
+	if (hp_pipe(fd, 0) == -1)
+		return snprintf(why, n, "pipe: %s", strerror(errno)), -1;
+	argv[0] = (char *)path;
+	argv[1] = opt;
+	argv[2] = NULL;
+	if ((pid = fork()) == -1) {
+		close(fd[0]);
+		close(fd[1]);
+		return snprintf(why, n, "fork: %s", strerror(errno)), -1;
+	}
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDWR);
+		dup2(devnull, 0);
+		dup2(fd[1], 1);
+		dup2(devnull, 2);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	pf.fd = fd[0];
+	pf.events = POLLIN;
+	while (got < sizeof buf - 1) {
+		long long left = until - hp_mono_ms();
+
+		if (left <= 0 || poll(&pf, 1, (int)left) == 0)
+			break;
+		if ((k = hp_read(fd[0], buf + got, sizeof buf - 1 - got)) <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd[0]);
+	buf[got] = '\0';
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && hp_mono_ms() < until)
+		poll(NULL, 0, 1);
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		(void)waitpid(pid, &st, 0);
+		return snprintf(why, n, "%s --handover-version: no answer in "
+		    "%d ms", path, ASK_MS), -1;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || sscanf(buf, "%63s %d %d",
+	    ver, min, max) != 3)
+		return snprintf(why, n, "%s --handover-version: not an "
+		    "hp-supervise that takes a handover", path), -1;
+	(void)vn;
+	return 0;
+}
+
+void
+hp_upgrade_verb(struct hp_super *s, const struct hp_request *r)
+{
+	char why[HP_PATH_MAX + 128], ver[64], *argv[2];
+	const char *path = r->rest;
+	struct hp_upgrade *u;
+	int min, max;
+
+	if (s->up != NULL) {
+		hp_super_reply(s, r->client, 0, NULL, "busy",
+		    "an upgrade is under way");
+		return;
+	}
+	if (path[0] != '/') {
+		hp_super_reply(s, r->client, 0, NULL, "usage",
+		    "upgrade: the path must be absolute");
+		return;
+	}
+	argv[0] = (char *)path;
+	argv[1] = NULL;
+	if (s->allow.on && hp_allow_check(&s->allow, argv, NULL, NULL, why,
+	    sizeof why) == -1) {
+		hp_super_reply(s, r->client, 0, NULL, "not-allowed", why);
+		return;
+	}
+	if (ask(path, ver, sizeof ver, &min, &max, why, sizeof why) == -1) {
+		hp_super_reply(s, r->client, 0, NULL, "upgrade-failed", why);
+		return;
+	}
+	if (HP_HANDOVER < min || HP_HANDOVER > max) {
+		snprintf(why, sizeof why, "%s (%s) takes a handover of format "
+		    "%d to %d, this one writes %d", path, ver, min, max,
+		    HP_HANDOVER);
+		hp_super_reply(s, r->client, 0, NULL, "upgrade-failed", why);
+		return;
+	}
+	u = hp_xcalloc(1, sizeof *u);
+	hp_copy(u->path, sizeof u->path, path);
+	hp_copy(u->client, sizeof u->client, r->client);
+	hp_copy(u->to, sizeof u->to, ver);
+	u->until = hp_mono_ms() + QUIET_MS;
+	s->up = u;
+}
+
+/* Nothing half done: 1; else 0 and what is, in why. */
+static int
+quiet(struct hp_super *s, char *why, size_t n)
+{
+	struct hp_proc *p;
+	int i;
+
+	if (s->nrel > 0 || s->nboot > 0 || s->joins != NULL)
+		return snprintf(why, n, "starts of start-up under way"), 0;
+	if (hp_shttp_busy(s))
+		return snprintf(why, n, "a metrics request under way"), 0;
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (p->old != NULL || p->heir != NULL || p->respec != NULL ||
+		    p->roll || p->outgoing)
+			return snprintf(why, n, "%s: a reload under way",
+			    p->spec.name), 0;
+		if (p->execd != NULL || p->released)
+			return snprintf(why, n, "%s: a start under way",
+			    p->spec.name), 0;
+		if (!hp_term_quiet(p, why, n))
+			return 0;
+	}
+	return 1;
+}
+
+/* A state by its name in the table. */
+static int
+state_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < HP_ST_N; i++)
+		if (strcmp(hp_life_state_name(i), name) == 0)
+			return i;
+	return -1;
+}
+
+/* The subscribers of events, each with what it asked for and what it
+ * has not read of an answer. */
+static void
+subs(struct hp_howr *w, const struct hp_events *ev)
+{
+	struct hp_subinfo si;
+	int i;
+
+	for (i = 0; hp_events_sub(ev, i, &si) == 0; i++) {
+		hp_ho_section(w, "sub", si.name);
+		hp_ho_putfd(w, "fd", si.fd);
+		hp_ho_putint(w, "want", si.want);
+		hp_ho_putint(w, "dropped", (long long)si.dropped);
+		hp_ho_put(w, "answer", si.out, si.outlen);
+	}
+}
+
+static void
+take_subs(struct hp_events *ev, const struct hp_hord *h)
+{
+	const struct hp_hosec *sec;
+	struct hp_subinfo si;
+	int i = 0;
+
+	while ((sec = hp_ho_next(h, "sub", &i)) != NULL) {
+		si.name = sec->name;
+		if ((si.fd = hp_ho_fd(sec, "fd")) == -1)
+			continue;
+		si.want = (int)hp_ho_int(sec, "want", 0);
+		si.dropped = (unsigned long)hp_ho_int(sec, "dropped", 0);
+		if ((si.out = hp_ho_get(sec, "answer", &si.outlen)) == NULL)
+			si.outlen = 0;
+		hp_events_adopt(ev, &si);
+	}
+}
+
+static void
+put_super(struct hp_howr *w, struct hp_super *s)
+{
+	char v[64];
+
+	hp_ho_section(w, "super", s->st->dir);
+	hp_ho_putstr(w, "version", HP_VERSION);
+	hp_ho_putstr(w, "client", s->up->client);
+	hp_ho_putint(w, "pid", (long long)s->pid);
+	hp_ho_putfd(w, "lock", s->lockfd);
+	hp_ho_putfd(w, "control", s->ctlfd);
+	hp_ho_putfd(w, "control-w", s->ctlw);
+	hp_ho_putfd(w, "ready", s->readyfd);
+	hp_ho_putint(w, "booted", s->booted);
+	hp_ho_putint(w, "implicit", s->implicit);
+	hp_ho_putint(w, "json", s->ev.echo);
+	hp_ho_putint(w, "events", s->ev.echo_want);
+	hp_ho_putstr(w, "conf", s->conf);
+	hp_ho_putstr(w, "profile", s->profile);
+	hp_ho_putint(w, "watch-stdin", s->watch_stdin);
+	hp_ho_putint(w, "init", s->init);
+	hp_ho_putint(w, "stop-signal", s->stopsig);
+	hp_ho_putint(w, "last", s->last);
+	hp_ho_putint(w, "relay", s->relay);
+	hp_ho_putint(w, "stdout-flags", s->fl[0]);
+	hp_ho_putint(w, "stderr-flags", s->fl[1]);
+	hp_ho_putint(w, "dropped", s->dropped);
+	if (s->allow.on)
+		hp_ho_putstr(w, "allow", s->allow.file);
+	hp_ho_putint(w, "max-procs", s->admit.max_procs);
+	hp_ho_putint(w, "max-memory", s->admit.max_memory);
+	snprintf(v, sizeof v, "%.17g", s->admit.max_load);
+	hp_ho_putstr(w, "max-load", v);
+	hp_ho_putint(w, "queue-timeout", s->admit.queue_timeout);
+	hp_ho_putint(w, "arrivals", (long long)s->arrivals);
+	hp_ho_putint(w, "metrics-interval", s->minterval);
+	hp_ho_putint(w, "metrics-tick", s->mtick);
+	hp_ho_putint(w, "metrics-seq", s->mseq);
+	hp_ho_putstr(w, "audit", s->ev.audit);
+	hp_ho_putint(w, "audit-fixed", s->audit_fixed);
+	hp_ho_putint(w, "seq", (long long)s->ev.seq);
+	hp_ho_putint(w, "born", s->born);
+	hp_ho_putint(w, "born-wall", s->born_wall);
+	hp_ho_putint(w, "rnd", s->rnd);
+	hp_ho_putint(w, "parent", (long long)s->parent.pid);
+	hp_ho_putint(w, "parent-start", (long long)s->parent.start);
+	hp_ho_putstr(w, "parent-boot", s->parent.boot);
+	hp_ho_putstr(w, "cgroups", s->cgbase);
+	hp_ho_putstr(w, "notify-dir", s->notifydir);
+	hp_ho_putint(w, "notify-seq", s->notifyseq);
+	hp_ho_putint(w, "join-seq", s->joinseq);
+	hp_ho_putstr(w, "notify-self", hp_notify_own());
+	hp_shttp_handover(s, w);
+	subs(w, &s->ev);
+}
+
+static void
+put_proc(struct hp_howr *w, struct hp_proc *p)
+{
+	char key[32];
+	int t, ev, i;
+
+	hp_ho_section(w, "proc", p->spec.name);
+	hp_ho_putstr(w, "state", hp_life_state_name(p->state));
+	hp_ho_putint(w, "orphan", p->orphan);
+	hp_ho_putint(w, "pid", (long long)p->id.pid);
+	hp_ho_putint(w, "start", (long long)p->id.start);
+	hp_ho_putstr(w, "boot", p->id.boot);
+	hp_ho_putint(w, "group", (long long)p->group);
+	hp_ho_putfd(w, "out", p->out);
+	hp_ho_putfd(w, "err", p->err);
+	hp_ho_putfd(w, "ready-fd", p->ready);
+	hp_ho_putint(w, "log-mid-out", p->log.mid[0]);
+	hp_ho_putint(w, "log-mid-err", p->log.mid[1]);
+	hp_ho_putint(w, "log-last", p->log.last);
+	hp_ho_putint(w, "log-checked", p->log.checked);
+	hp_ho_putint(w, "log-failing", p->log.failing);
+	for (t = 0; t < HP_T_N; t++)
+		if (p->timer[t] != 0) {
+			snprintf(key, sizeof key, "timer-%s",
+			    hp_life_timer_name(t, &ev));
+			hp_ho_putint(w, key, p->timer[t]);
+		}
+	hp_ho_putint(w, "then", p->then);
+	hp_ho_putint(w, "first", p->first);
+	hp_ho_putint(w, "started", p->started);
+	hp_ho_putint(w, "started-wall", p->started_wall);
+	hp_ho_putint(w, "since-wall", p->since_wall);
+	hp_ho_putint(w, "killed", p->killed);
+	hp_ho_putint(w, "stop-at", p->stop_at);
+	hp_ho_putint(w, "stop-wall", p->stop_wall);
+	hp_ho_putint(w, "killed-wall", p->killed_wall);
+	hp_ho_putstr(w, "from", p->from);
+	hp_ho_putint(w, "dirty", p->dirty);
+	hp_ho_putint(w, "attempt", p->attempt);
+	hp_ho_putint(w, "circuit", p->breaker.state);
+	hp_ho_putint(w, "circuit-since", p->breaker.since);
+	for (i = 0; i < p->breaker.n && i < HP_BREAKER_MAX; i++) {
+		snprintf(key, sizeof key, "failure-%d", i);
+		hp_ho_putint(w, key, p->breaker.fail[i]);
+	}
+	hp_ho_putint(w, "failures", p->breaker.n);
+	hp_ho_putint(w, "restarts", p->restarts);
+	hp_ho_putint(w, "asked", p->asked);
+	hp_ho_putint(w, "exit-code", p->exit_code);
+	hp_ho_putint(w, "exit-signal", p->exit_signal);
+	hp_ho_putstr(w, "code", p->code);
+	hp_ho_putstr(w, "error", p->error);
+	hp_ho_putint(w, "health", p->health);
+	hp_ho_putint(w, "health-fails", p->hfails);
+	hp_ho_putint(w, "health-next", p->hnext);
+	hp_ho_putint(w, "ready-by", p->ready_by);
+	hp_ho_putint(w, "ready-gap", p->rgap);
+	hp_ho_putint(w, "sample-at", p->sample_at);
+	hp_ho_putint(w, "sampled", (long long)p->sampled);
+	hp_ho_putint(w, "cpu-over", p->cpu_over);
+	hp_ho_putint(w, "queued", (long long)p->queued);
+	hp_ho_putint(w, "queue-end", p->queue_end);
+	hp_ho_putint(w, "stop-by", p->stopby);
+	hp_ho_putstr(w, "cgroup", p->cg);
+	for (i = 0; i < p->nkin; i++) {
+		snprintf(key, sizeof key, "kin-%d", i);
+		hp_ho_putint(w, key, (long long)p->kin[i].pid);
+		snprintf(key, sizeof key, "kin-start-%d", i);
+		hp_ho_putint(w, key, (long long)p->kin[i].start);
+	}
+	hp_ho_putint(w, "kin", p->nkin);
+	hp_ho_putstr(w, "resisted", p->resisted);
+	hp_ho_putint(w, "foster", p->foster);
+	hp_ho_putint(w, "by", p->by.cause);
+	hp_ho_putint(w, "by-uid", p->by.uid);
+	hp_ho_putint(w, "by-pid", p->by.pid);
+	hp_ho_putint(w, "run-uid", p->runuid);
+	hp_ho_putstr(w, "run-user", p->runuser);
+	hp_ho_putint(w, "due", p->due);
+	hp_ho_putint(w, "skipped", p->skipped);
+	hp_record_handover(w, p);
+	hp_node_handover(w, p);
+	hp_notify_handover(w, p);
+	hp_metrics_handover(w, p);
+	hp_term_handover(w, p);
+}
+
+/* Everything, into an unlinked file: its descriptor, or -1 + why. */
+static int
+write_all(struct hp_super *s, struct hp_howr *w, char *why, size_t n)
+{
+	int i, fd;
+
+	put_super(w, s);
+	for (i = 0; i < s->nunit; i++)
+		hp_unit_held_handover(w, s->units[i]);
+	for (i = 0; i < s->nproc; i++)
+		put_proc(w, s->procs[i]);
+	hp_ho_section(w, "end", "");
+	if ((fd = hp_anonfile(s->st->dir)) == -1)
+		return snprintf(why, n, "a file to hand over in: %s",
+		    strerror(errno)), -1;
+	if (hp_write_all(fd, w->b.p, w->b.len) == -1 ||
+	    lseek(fd, 0, SEEK_SET) == -1) {
+		snprintf(why, n, "the handover: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+flags(const struct hp_howr *w, int fd, int keep)
+{
+	int i, f;
+
+	for (i = -1; i < w->nfd; i++) {
+		int d = i < 0 ? fd : w->fd[i];
+
+		if ((f = fcntl(d, F_GETFD)) != -1)
+			(void)fcntl(d, F_SETFD, keep ? f & ~FD_CLOEXEC :
+			    f | FD_CLOEXEC);
+	}
+}
+
+/* The exec: only if it fails does this return, with why. */
+static void
+handover(struct hp_super *s, char *why, size_t n)
+{
+	struct hp_howr w = { { 0 }, NULL, 0 };
+	char num[16], opt[] = "--handover", *argv[4];
+	int fd, i;
+
+	for (i = 0; i < s->nproc; i++)
+		hp_watch_pause(s->procs[i]);
+	hp_events_flush(&s->ev);
+	if ((fd = write_all(s, &w, why, n)) != -1) {
+		snprintf(num, sizeof num, "%d", fd);
+		argv[0] = s->up->path;
+		argv[1] = opt;
+		argv[2] = num;
+		argv[3] = NULL;
+		flags(&w, fd, 1);
+		execv(s->up->path, argv);
+		snprintf(why, n, "exec %s: %s", s->up->path, strerror(errno));
+		flags(&w, fd, 0);
+		close(fd);
+	}
+	hp_buf_free(&w.b);
+	free(w.fd);
+}
+
+/* A turn of the loop with an upgrade asked: now, later, or never. */
+void
+hp_upgrade_step(struct hp_super *s)
+{
+	struct hp_upgrade *u = s->up;
+	char why[HP_PATH_MAX + 128];
+
+	if (u == NULL)
+		return;
+	if (s->shutdown)
+		snprintf(why, sizeof why, "the supervisor is shutting down");
+	else if (!quiet(s, u->why, sizeof u->why)) {
+		if (hp_mono_ms() < u->until)
+			return;
+		snprintf(why, sizeof why, "not quiet in %d ms: %s", QUIET_MS,
+		    u->why);
+	} else
+		handover(s, why, sizeof why);
+	hp_warnx("upgrade to %s failed: %s", u->path, why);
+	hp_super_reply(s, u->client, 0, NULL, "upgrade-failed", why);
+	free(u);
+	s->up = NULL;
+}
+
+long long
+hp_upgrade_next(const struct hp_super *s)
+{
+	return s->up != NULL ? hp_mono_ms() + 10 : -1;
+}
+
+/*
+ * The new image: the options the old one ran with, from the handover in
+ * fd, for hp-supervise to make its state directory and options of.
+ * Strings point into h, kept until the end.
+ */
+int
+hp_upgrade_options(struct hp_hord *h, int fd, struct hp_superopt *o,
+    const char **dir, char *why, size_t n)
+{
+	const struct hp_hosec *sec;
+	static struct hp_admit ad;
+	const char *v;
+
+	if (hp_ho_read(h, fd, why, n) == -1)
+		return -1;
+	close(fd);
+	if (h->nsec == 0 || strcmp(h->sec[0].kind, "super") != 0)
+		return snprintf(why, n, "no supervisor in the handover"), -1;
+	sec = &h->sec[0];
+	*dir = sec->name;
+	memset(o, 0, sizeof *o);
+	o->ready = -1;
+	o->handover = h;
+	o->implicit = (int)hp_ho_int(sec, "implicit", 0);
+	o->json = (int)hp_ho_int(sec, "json", 0);
+	o->events = (int)hp_ho_int(sec, "events", 0);
+	o->conf = hp_ho_str(sec, "conf", NULL);
+	o->profile = hp_ho_str(sec, "profile", NULL);
+	o->watch_stdin = (int)hp_ho_int(sec, "watch-stdin", 0);
+	o->init = (int)hp_ho_int(sec, "init", 0);
+	o->allow = hp_ho_str(sec, "allow", NULL);
+	o->audit = hp_ho_int(sec, "audit-fixed", 0) ? hp_ho_str(sec, "audit",
+	    NULL) : NULL;
+	o->metrics_interval = hp_ho_int(sec, "metrics-interval",
+	    HP_METRICS_INTERVAL);
+	ad.max_procs = (int)hp_ho_int(sec, "max-procs", 0);
+	ad.max_memory = hp_ho_int(sec, "max-memory", 0);
+	ad.max_load = (v = hp_ho_get(sec, "max-load", NULL)) ? atof(v) : -1;
+	ad.queue_timeout = hp_ho_int(sec, "queue-timeout", 0);
+	o->admit = &ad;
+	return 0;
+}
+
+/* A process as the old image had it. */
+static int
+take_proc(struct hp_super *s, const struct hp_hord *h,
+    const struct hp_hosec *sec, char *why, size_t n)
+{
+	char key[32], base[HP_NAME_MAX + 1], msg[HP_PATH_MAX + 256];
+	struct hp_spec spec, one;
+	struct hp_proc *p;
+	int st, t, ev, i, inst;
+
+	if ((st = state_of(hp_ho_str(sec, "state", ""))) == -1)
+		return snprintf(why, n, "%s: state %s unknown here", sec->name,
+		    hp_ho_str(sec, "state", "")), -1;
+	if (hp_ref_split(sec->name, base, &inst) == -1) {
+		hp_copy(base, sizeof base, sec->name);
+		inst = 0;
+	}
+	if (hp_super_loadspec(s, base, &spec, msg, sizeof msg) == -1)
+		return snprintf(why, n, "%s", msg), -1;
+	if (inst > 0) {
+		hp_spec_copy(&one, &spec, sec->name);
+		hp_spec_free(&spec);
+		spec = one;
+	}
+	p = hp_super_add(s, &spec);
+	hp_life_takeover(s, p, st);
+	p->orphan = (int)hp_ho_int(sec, "orphan", 0);
+	p->id.pid = (pid_t)hp_ho_int(sec, "pid", 0);
+	p->id.start = (unsigned long long)hp_ho_int(sec, "start", 0);
+	hp_copy(p->id.boot, sizeof p->id.boot, hp_ho_str(sec, "boot", ""));
+	p->group = (pid_t)hp_ho_int(sec, "group", 0);
+	p->out = hp_ho_fd(sec, "out");
+	p->err = hp_ho_fd(sec, "err");
+	p->ready = hp_ho_fd(sec, "ready-fd");
+	p->log.mid[0] = (int)hp_ho_int(sec, "log-mid-out", 0);
+	p->log.mid[1] = (int)hp_ho_int(sec, "log-mid-err", 0);
+	p->log.last = (int)hp_ho_int(sec, "log-last", 0);
+	p->log.checked = (int)hp_ho_int(sec, "log-checked", 0);
+	p->log.failing = (int)hp_ho_int(sec, "log-failing", 0);
+	for (t = 0; t < HP_T_N; t++) {
+		snprintf(key, sizeof key, "timer-%s", hp_life_timer_name(t,
+		    &ev));
+		p->timer[t] = hp_ho_int(sec, key, 0);
+	}
+	p->then = (int)hp_ho_int(sec, "then", HP_THEN_STAY);
+	p->first = (int)hp_ho_int(sec, "first", 0);
+	p->started = hp_ho_int(sec, "started", 0);
+	p->started_wall = hp_ho_int(sec, "started-wall", 0);
+	p->since_wall = hp_ho_int(sec, "since-wall", 0);
+	p->killed = hp_ho_int(sec, "killed", 0);
+	p->stop_at = hp_ho_int(sec, "stop-at", 0);
+	p->stop_wall = hp_ho_int(sec, "stop-wall", 0);
+	p->killed_wall = hp_ho_int(sec, "killed-wall", 0);
+	hp_copy(p->from, sizeof p->from, hp_ho_str(sec, "from", ""));
+	p->dirty = (int)hp_ho_int(sec, "dirty", 0);
+	p->attempt = (int)hp_ho_int(sec, "attempt", 0);
+	p->breaker.state = (int)hp_ho_int(sec, "circuit", 0);
+	p->breaker.since = hp_ho_int(sec, "circuit-since", 0);
+	p->breaker.n = (int)hp_ho_int(sec, "failures", 0);
+	if (p->breaker.n < 0 || p->breaker.n > HP_BREAKER_MAX)
+		p->breaker.n = 0;
+	for (i = 0; i < p->breaker.n; i++) {
+		snprintf(key, sizeof key, "failure-%d", i);
+		p->breaker.fail[i] = hp_ho_int(sec, key, 0);
+	}
+	p->restarts = (int)hp_ho_int(sec, "restarts", 0);
+	p->asked = (int)hp_ho_int(sec, "asked", 0);
+	p->exit_code = (int)hp_ho_int(sec, "exit-code", -1);
+	p->exit_signal = (int)hp_ho_int(sec, "exit-signal", 0);
+	hp_copy(p->code, sizeof p->code, hp_ho_str(sec, "code", ""));
+	hp_copy(p->error, sizeof p->error, hp_ho_str(sec, "error", ""));
+	p->health = (int)hp_ho_int(sec, "health", HP_HEALTH_UNKNOWN);
+	p->hfails = (int)hp_ho_int(sec, "health-fails", 0);
+	p->hnext = hp_ho_int(sec, "health-next", 0);
+	p->ready_by = hp_ho_int(sec, "ready-by", 0);
+	p->rgap = hp_ho_int(sec, "ready-gap", 0);
+	p->sample_at = hp_ho_int(sec, "sample-at", 0);
+	p->sampled = (pid_t)hp_ho_int(sec, "sampled", 0);
+	p->cpu_over = (int)hp_ho_int(sec, "cpu-over", 0);
+	p->queued = (unsigned long)hp_ho_int(sec, "queued", 0);
+	p->queue_end = hp_ho_int(sec, "queue-end", 0);
+	p->stopby = (int)hp_ho_int(sec, "stop-by", 0);
+	if (hp_ho_get(sec, "cgroup", NULL) != NULL)
+		p->cg = hp_xstrdup(hp_ho_str(sec, "cgroup", ""));
+	p->nkin = (int)hp_ho_int(sec, "kin", 0);
+	if (p->nkin < 0 || p->nkin > 1 << 16)
+		p->nkin = 0;
+	if (p->nkin > 0)
+		p->kin = hp_xcalloc((size_t)p->nkin, sizeof *p->kin);
+	for (i = 0; i < p->nkin; i++) {
+		snprintf(key, sizeof key, "kin-%d", i);
+		p->kin[i].pid = (pid_t)hp_ho_int(sec, key, 0);
+		snprintf(key, sizeof key, "kin-start-%d", i);
+		p->kin[i].start = (unsigned long long)hp_ho_int(sec, key, 0);
+	}
+	if (hp_ho_get(sec, "resisted", NULL) != NULL)
+		p->resisted = hp_xstrdup(hp_ho_str(sec, "resisted", ""));
+	p->foster = (int)hp_ho_int(sec, "foster", 0);
+	p->by.cause = (int)hp_ho_int(sec, "by", HP_BY_NONE);
+	p->by.uid = hp_ho_int(sec, "by-uid", -1);
+	p->by.pid = hp_ho_int(sec, "by-pid", -1);
+	p->runuid = hp_ho_int(sec, "run-uid", -1);
+	hp_copy(p->runuser, sizeof p->runuser, hp_ho_str(sec, "run-user", ""));
+	p->due = hp_ho_int(sec, "due", 0);
+	p->skipped = (int)hp_ho_int(sec, "skipped", 0);
+	hp_record_takeover(p, sec);
+	if (hp_node_takeover(p, sec) == -1 || hp_notify_takeover(s, p, sec) ==
+	    -1 || hp_metrics_takeover(p, sec) == -1 ||
+	    hp_term_takeover(s, p, h) == -1)
+		return snprintf(why, n, "%s: its channels could not be taken "
+		    "over", p->spec.name), -1;
+	return 0;
+}
+
+/*
+ * The new image, after hp_super_run has made s of the options: every
+ * process, unit and descriptor taken over. 0; -1 + why.
+ */
+int
+hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, char *why,
+    size_t n)
+{
+	const struct hp_hosec *sec = &h->sec[0];
+	int i = 0;
+
+	s->lockfd = hp_ho_fd(sec, "lock");
+	s->ctlfd = hp_ho_fd(sec, "control");
+	s->ctlw = hp_ho_fd(sec, "control-w");
+	if (s->lockfd == -1 || s->ctlfd == -1 || s->ctlw == -1)
+		return snprintf(why, n, "the lock and the control FIFO were "
+		    "not handed over"), -1;
+	s->readyfd = hp_ho_fd(sec, "ready");
+	s->booted = (int)hp_ho_int(sec, "booted", 1);
+	s->stopsig = (int)hp_ho_int(sec, "stop-signal", 0);
+	s->last = (int)hp_ho_int(sec, "last", 0);
+	s->dropped = hp_ho_int(sec, "dropped", 0);
+	s->arrivals = (unsigned long)hp_ho_int(sec, "arrivals", 0);
+	s->mtick = hp_ho_int(sec, "metrics-tick", 0);
+	s->mseq = (unsigned)hp_ho_int(sec, "metrics-seq", 0);
+	s->ev.seq = (unsigned long long)hp_ho_int(sec, "seq",
+	    (long long)s->ev.seq);
+	s->born = hp_ho_int(sec, "born", s->born);
+	s->born_wall = hp_ho_int(sec, "born-wall", s->born_wall);
+	s->rnd = (unsigned)hp_ho_int(sec, "rnd", s->rnd);
+	s->parent.pid = (pid_t)hp_ho_int(sec, "parent", 0);
+	s->parent.start = (unsigned long long)hp_ho_int(sec, "parent-start",
+	    0);
+	hp_copy(s->parent.boot, sizeof s->parent.boot, hp_ho_str(sec,
+	    "parent-boot", ""));
+	if (hp_ho_get(sec, "cgroups", NULL) != NULL)
+		s->cgbase = hp_xstrdup(hp_ho_str(sec, "cgroups", ""));
+	hp_copy(s->notifydir, sizeof s->notifydir, hp_ho_str(sec,
+	    "notify-dir", ""));
+	s->notifyseq = (unsigned)hp_ho_int(sec, "notify-seq", 0);
+	s->joinseq = (unsigned)hp_ho_int(sec, "join-seq", 0);
+	hp_notify_keep(hp_ho_get(sec, "notify-self", NULL));
+	take_subs(&s->ev, h);
+	if (hp_shttp_takeover(s, sec) == -1)
+		return snprintf(why, n, "the metrics listener was not handed "
+		    "over"), -1;
+	for (i = 0; (sec = hp_ho_next(h, "proc", &i)) != NULL; )
+		if (take_proc(s, h, sec, why, n) == -1)
+			return -1;
+	for (i = 0; (sec = hp_ho_next(h, "unit", &i)) != NULL; )
+		hp_unit_held_takeover(s, sec);
+	return 0;
+}
+
+/* The new image, running: the client told, and everyone. */
+void
+hp_upgrade_done(struct hp_super *s, const struct hp_hord *h)
+{
+	const struct hp_hosec *sec = &h->sec[0];
+	const char *from = hp_ho_str(sec, "version", "?");
+	const char *client = hp_ho_str(sec, "client", "-");
+	struct hp_json j;
+	struct hp_buf b = { 0 };
+
+	s->jb.len = 0;
+	hp_json_init(&s->j, &s->jb);
+	hp_event_begin(&s->ev, &s->j, "supervisor:upgraded");
+	hp_json_kstr(&s->j, "from", from);
+	hp_json_kstr(&s->j, "to", HP_VERSION);
+	hp_json_kint(&s->j, "pid", (long long)getpid());
+	hp_event_publish(&s->ev, &s->j);
+	hp_json_init(&j, &b);
+	hp_json_open(&j, '{');
+	hp_json_kbool(&j, "ok", 1);
+	hp_json_kstr(&j, "from", from);
+	hp_json_kstr(&j, "to", HP_VERSION);
+	hp_json_kint(&j, "pid", (long long)getpid());
+	hp_json_close(&j, '}');
+	if (strcmp(client, "-") != 0)
+		hp_event_reply(&s->ev, client, &j);
+	hp_buf_free(&b);
+}

@@ -66,16 +66,6 @@ void	hp_term_restatus(struct hp_super *, struct hp_proc *);
 				/* the status again, if its clients changed */
 void	hp_term_redraw(struct hp_term *, struct tclient *);
 				/* its draw now, or at the next clean point */
-/* sterm_ho.c: across an upgrade (handover.h) */
-struct hp_howr;
-struct hp_hord;
-int	hp_term_quiet(const struct hp_proc *, char *, size_t);
-				/* 1 it can be handed over now; 0 + why not */
-void	hp_term_handover(struct hp_howr *, const struct hp_proc *);
-				/* its sections "term" and "tclient" */
-int	hp_term_takeover(struct hp_super *, struct hp_proc *,
-	    const struct hp_hord *);	/* p->term as it was (NULL: none
-					   handed); -1 a bad one */
 /* tact.c */
 struct hp_json *hp_tact_event(struct hp_super *, struct hp_proc *,
 	    const char *);			/* terminal:activity, begun */

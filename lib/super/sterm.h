@@ -1,8 +1,9 @@
 /* hp: see LICENSE. */
 /*
  * sterm.h: the insides of a terminal the supervisor keeps, shared by
- * sterm.c (its pty, scrollback and clients), tctl.c (its verbs) and
- * tact.c (its activity); after hp.h and super.h; its screen is vt.h's.
+ * sterm.c (its pty, scrollback and clients), tctl.c (its verbs),
+ * tact.c (its activity) and sterm_ho.c (its handover); after hp.h and
+ * super.h; its screen is vt.h's.
  */
 
 #ifndef HP_STERM_H

@@ -570,10 +570,13 @@ void	hp_metrics_handover(struct hp_howr *, const struct hp_proc *);
 int	hp_metrics_takeover(struct hp_proc *, const struct hp_hosec *);
 const char *hp_notify_own(void);	/* systemd's NOTIFY_SOCKET, or NULL */
 void	hp_notify_keep(const char *);
-/* sterm.c */
+/* sterm_ho.c */
 int	hp_term_quiet(const struct hp_proc *, char *, size_t);
+				/* 1 it can be handed over now; 0 + why not */
 void	hp_term_handover(struct hp_howr *, const struct hp_proc *);
+				/* its sections "term" and "tclient" */
 int	hp_term_takeover(struct hp_super *, struct hp_proc *,
-	    const struct hp_hord *);
+	    const struct hp_hord *);	/* p->term as it was (NULL: none
+					   handed); -1 a bad one */
 
 #endif

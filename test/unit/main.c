@@ -34,6 +34,7 @@ static const struct {
 	{ "after", test_after },
 	{ "vt", test_vt },
 	{ "handover", test_handover },
+	{ "termho", test_termho },
 };
 
 /* run: every test; run TABLE: print one of lib/'s tables (tables.c). */

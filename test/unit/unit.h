@@ -44,6 +44,7 @@ void	test_keys(void);
 void	test_metrics(void);
 void	test_after(void);
 void	test_vt(void);
+void	test_termho(void);
 void	test_cron(void);
 int	unit_vt(int, char **);		/* run vt COLS ROWS: a draw */
 int	unit_tables(const char *);	/* print a table: 0, 2 unknown */

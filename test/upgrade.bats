@@ -55,7 +55,7 @@ let t = "";
 for (const l of fs.readFileSync(file, "utf8").split("\n")) {
 	if (!l) continue;
 	const e = JSON.parse(l);
-	if (e.name === name && e.event === ev) t = Date.parse(e.ts);
+	if ((e.name || "") === name && e.event === ev) t = Date.parse(e.ts);
 }
 process.stdout.write(String(t));' "$HP_STATE_DIR/events.log" "$1" "$2"
 }
@@ -81,6 +81,16 @@ held() {
 	for f in /proc/"$1"/fd/*; do
 		readlink "$f"
 	done | grep -v -e '^/proc/' -e '/events/' | wc -l
+}
+
+# evcount_is_sup EVENT N: events.log has N of the supervisor's EVENT.
+evcount_is_sup() {
+	[ "$(grep -c "\"event\":\"$1\"" "$HP_STATE_DIR/events.log")" -eq "$2" ]
+}
+
+# sup_ts EVENT: the ts, in ms since the epoch, of the last such event.
+sup_ts() {
+	ts "" "$1"
 }
 
 lines_ge() {
@@ -256,4 +266,47 @@ lines_ge() {
 	# The new image keeps the list: what it does not allow is refused.
 	run --separate-stderr hp-spawn -n x -- /bin/true
 	[ "$status" -ne 0 ]
+}
+
+@test "a parent's grace goes across: a new parent is taken after an upgrade, and the grace ends when it was to" {
+	sleep 1000 &
+	parent=$!
+	track "$parent"
+	fg --parent "$parent" --parent-grace 30s
+	spawn -n kid -- sleep 1000
+	kid=$PID
+	kill -KILL "$parent"
+	wait_until 5 evcount_is_sup supervisor:orphaned 1
+	upgrades 2 "$NEW"
+	sleep 1000 &
+	next=$!
+	track "$next"
+	run hp-supervise --json parent "$next"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\"parent\":$next,\"was\":$parent"* ]]
+	alive "$kid"
+	# Its grace after an upgrade ends when it was to, and no later.
+	kill -KILL "$next"
+	wait_until 5 evcount_is_sup supervisor:orphaned 2
+	upgrades 1 "$NEW"
+	hp-supervise --json status | grep -q '"running":true'
+	[ "$(evcount kid process:started)" -eq 1 ]
+	hp-supervise shutdown >/dev/null
+}
+
+@test "--parent-grace: a grace that ends after an upgrade shuts down, not before it is due" {
+	sleep 1000 &
+	parent=$!
+	track "$parent"
+	fg --parent "$parent" --parent-grace 2s
+	spawn -n kid -- sleep 1000
+	kid=$PID
+	kill -KILL "$parent"
+	wait_until 5 evcount_is_sup supervisor:orphaned 1
+	upgrades 2 "$NEW"
+	wait_until 10 gone "$FG"
+	gone "$kid"
+	orphaned=$(sup_ts supervisor:orphaned)
+	shutdown=$(sup_ts supervisor:shutdown)
+	[ $((shutdown - orphaned)) -ge 2000 ]
 }

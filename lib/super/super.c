@@ -927,7 +927,7 @@ resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
 	if (hp_upgrade_takeover(s, o->handover, why, sizeof why) == -1)
 		return hp_error_set(e, HP_EXIT_FAIL, "upgrade-failed",
 		    "the handover: %s", why);
-	if (s->parent.pid > 0 && s->parent.pid == getppid())
+	if (s->parent.pid > 0 && s->parent.pid == getppid() && s->grace <= 0)
 		(void)hp_parent_death(SIGTERM);
 	if (s->watch_stdin)
 		hp_nonblock(STDIN_FILENO);

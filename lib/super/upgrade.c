@@ -268,6 +268,10 @@ put_super(struct hp_howr *w, struct hp_super *s)
 	hp_ho_putint(w, "parent", (long long)s->parent.pid);
 	hp_ho_putint(w, "parent-start", (long long)s->parent.start);
 	hp_ho_putstr(w, "parent-boot", s->parent.boot);
+	hp_ho_putint(w, "parent-grace", s->grace);
+	hp_ho_putint(w, "orphaned", s->orphaned);
+	hp_ho_putint(w, "parent-was", (long long)s->was);
+	hp_ho_putint(w, "alone", s->alone);
 	hp_ho_putstr(w, "cgroups", s->cgbase);
 	hp_ho_putstr(w, "notify-dir", s->notifydir);
 	hp_ho_putint(w, "notify-seq", s->notifyseq);
@@ -643,6 +647,10 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, char *why,
 	    0);
 	hp_copy(s->parent.boot, sizeof s->parent.boot, hp_ho_str(sec,
 	    "parent-boot", ""));
+	s->grace = hp_ho_int(sec, "parent-grace", 0);
+	s->orphaned = hp_ho_int(sec, "orphaned", 0);
+	s->was = (pid_t)hp_ho_int(sec, "parent-was", 0);
+	s->alone = (int)hp_ho_int(sec, "alone", 0);
 	if (hp_ho_get(sec, "cgroups", NULL) != NULL)
 		s->cgbase = hp_xstrdup(hp_ho_str(sec, "cgroups", ""));
 	hp_copy(s->notifydir, sizeof s->notifydir, hp_ho_str(sec,

@@ -44,7 +44,7 @@ enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
 	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
 	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT, O_PROFILE, O_HANDOVER,
-	O_HOVERSION, O_GRACE
+	O_HOVERSION, O_HOFAILED, O_GRACE
 };
 
 static const struct hp_opt longopts[] = {
@@ -73,6 +73,8 @@ static const struct hp_opt longopts[] = {
 	{ "handover", "fd", O_HANDOVER, "upgrade: take over from fd (inner)" },
 	{ "handover-version", NULL, O_HOVERSION,
 	    "upgrade: the handovers taken (inner)" },
+	{ "handover-failed", "why", O_HOFAILED,
+	    "upgrade: taken back, for this reason (inner)" },
 	{ "json", NULL, O_JSON, "answers, errors and events as JSON" },
 	{ "state-dir", "dir", 'S', "the state directory" },
 	{ "timeout", "timeout", 't', "how long a verb waits for its answer" },
@@ -928,6 +930,9 @@ main(int argc, char **argv)
 				hp_usage(synopsis, "bad handover: %s", g.arg);
 			handover = (int)n;
 			break;
+		case O_HOFAILED:
+			o.handback = g.arg;
+			break;
 		case O_JSON:
 			hp_json_mode = 1;
 			break;
@@ -1020,15 +1025,19 @@ main(int argc, char **argv)
 	argc -= g.ind;
 	/* The new image of an upgrade: everything else is in the handover. */
 	if (handover != -1) {
-		const char *dir;
+		const char *dir, *back = o.handback;
 
 		if (argc != 0)
 			hp_usage(synopsis, "--handover takes nothing else");
 		if (hp_upgrade_options(&ho, handover, &o, &dir, msg,
 		    sizeof msg) == -1)
 			hp_fail(HP_EXIT_FAIL, "upgrade-failed", "%s", msg);
-		if (hp_state_need(&st, dir, 1, &error) == -1)
+		o.handback = back;
+		if (hp_state_need(&st, dir, 1, &error) == -1) {
+			if (back == NULL)
+				hp_upgrade_back(&ho, error.msg);
 			hp_fail_error(&error);
+		}
 		hp_json_mode = o.json;
 		if ((r = hp_super_run(&st, &o, &error)) == -1)
 			hp_fail_error(&error);

@@ -310,6 +310,7 @@ int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
+int	hp_self_image(void);		/* it, open (fexecve); -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
 int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
 /* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */
@@ -1136,11 +1137,14 @@ struct hp_superopt {
 	long long	 metrics_interval;	/* ms; hp.conf may change it */
 	const char	*audit;		/* --audit FILE (absolute), or NULL */
 	struct hp_hord	*handover;	/* an upgrade's (--handover), or NULL */
+	const char	*handback;	/* ... brought back to us: why */
 };
 struct hp_hord;
 int	hp_upgrade_options(struct hp_hord *, int, struct hp_superopt *,
 	    const char **, char *, size_t);
 			/* --handover FD: the options, the state dir; -1 */
+void	hp_upgrade_back(const struct hp_hord *, const char *);
+			/* a takeover failed: to the image it came from */
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */
 int	hp_verb_count(void);			/* control.c: its verbs[] */

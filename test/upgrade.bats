@@ -310,3 +310,28 @@ lines_ge() {
 	shutdown=$(sup_ts supervisor:shutdown)
 	[ $((shutdown - orphaned)) -ge 2000 ]
 }
+
+@test "a new image that cannot take over gives everything back to the old one" {
+	HP_TEST_TAKEOVER=fail fg
+	sup=$FG
+	spawn -n count -- node -e \
+	    'let i = 0; setInterval(() => console.log(++i), 1)'
+	count=$PID
+	wait_until 10 lines_ge "$HP_STATE_DIR/procs/count/log" 50
+	before=$(held "$sup")
+	for i in 1 2 3; do
+		run --separate-stderr hp-supervise --json upgrade "$NEW"
+		[ "$status" -eq 1 ]
+		[ "$(echo "$output" | json 'j.error.code + " " + j.error.message')" = "upgrade-failed upgrade: HP_TEST_TAKEOVER=fail" ]
+	done
+	[ "$(supervisor_pid)" = "$sup" ]
+	[ "$(held "$sup")" -eq "$before" ]
+	grep -q "upgrade failed: the new binary could not take over" fg.err
+	n1=$(counted "$HP_STATE_DIR/procs/count/log")
+	wait_until 10 lines_ge "$HP_STATE_DIR/procs/count/log" $((n1 + 50))
+	hp-supervise stop count >/dev/null
+	counted "$HP_STATE_DIR/procs/count/log" >/dev/null
+	[ "$(evfield count process:started pid)" = "$count" ]
+	[ "$(grep -c '"event":"supervisor:upgraded"' "$HP_STATE_DIR/events.log")" -eq 0 ]
+	seqs
+}

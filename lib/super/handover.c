@@ -138,6 +138,7 @@ hp_ho_read(struct hp_hord *h, int fd, char *why, size_t n)
 	ssize_t k;
 
 	memset(h, 0, sizeof *h);
+	h->fd = -1;
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
 	    sb.st_size > BLOB_MAX || lseek(fd, 0, SEEK_SET) == -1)
 		return snprintf(why, n, "descriptor %d: not a handover", fd), -1;
@@ -156,6 +157,7 @@ hp_ho_read(struct hp_hord *h, int fd, char *why, size_t n)
 		hp_ho_free(h);
 		return -1;
 	}
+	h->fd = fd;
 	return 0;
 }
 
@@ -169,6 +171,7 @@ hp_ho_free(struct hp_hord *h)
 	free(h->sec);
 	free(h->blob);
 	memset(h, 0, sizeof *h);
+	h->fd = -1;
 }
 
 const struct hp_hosec *

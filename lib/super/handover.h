@@ -40,6 +40,7 @@ struct hp_hosec {
 	int		 n;
 };
 struct hp_hord {
+	int		 fd;		/* where it was read from, or -1 */
 	char		*blob;
 	size_t		 len;
 	int		 version;

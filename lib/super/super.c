@@ -924,9 +924,14 @@ resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
 	    hp_events_audit(&s->ev, hp_ho_str(sec, "audit", "")) == -1)
 		hp_warn("audit: %s", hp_ho_str(sec, "audit", ""));
 	s->audit_fixed = (int)hp_ho_int(sec, "audit-fixed", 0);
-	if (hp_upgrade_takeover(s, o->handover, why, sizeof why) == -1)
+	if (hp_upgrade_takeover(s, o->handover, o->handback != NULL, why,
+	    sizeof why) == -1) {
+		/* The image it came from takes it back, if it can. */
+		if (o->handback == NULL)
+			hp_upgrade_back(o->handover, why);
 		return hp_error_set(e, HP_EXIT_FAIL, "upgrade-failed",
 		    "the handover: %s", why);
+	}
 	if (s->parent.pid > 0 && s->parent.pid == getppid() && s->grace <= 0)
 		(void)hp_parent_death(SIGTERM);
 	if (s->watch_stdin)
@@ -935,7 +940,7 @@ resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
 	s->fl[1] = (int)hp_ho_int(sec, "stderr-flags", -1);
 	stamp(s);
 	reap(s);
-	hp_upgrade_done(s, o->handover);
+	hp_upgrade_done(s, o->handover, o->handback);
 	return finish(s);
 }
 

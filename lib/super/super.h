@@ -549,9 +549,10 @@ struct hp_hosec;
 void	hp_upgrade_verb(struct hp_super *, const struct hp_request *);
 void	hp_upgrade_step(struct hp_super *);	/* a turn: now, later */
 long long hp_upgrade_next(const struct hp_super *);	/* mono ms, -1 */
-int	hp_upgrade_takeover(struct hp_super *, const struct hp_hord *,
-	    char *, size_t);		/* the new image: 0; -1 + why */
-void	hp_upgrade_done(struct hp_super *, const struct hp_hord *);
+int	hp_upgrade_takeover(struct hp_super *, const struct hp_hord *, int,
+	    char *, size_t);	/* the new image (1: brought back): 0; -1 */
+void	hp_upgrade_done(struct hp_super *, struct hp_hord *, const char *);
+				/* taken over (why it came back, or NULL) */
 void	hp_life_takeover(struct hp_super *, struct hp_proc *, int);
 void	hp_watch_pause(struct hp_proc *);	/* a probe: again, after */
 int	hp_shttp_busy(const struct hp_super *);

@@ -38,6 +38,7 @@ struct hp_upgrade {
 	char		 to[64];	/* its version */
 	long long	 until;		/* mono ms it waits for quiet */
 	char		 why[160];	/* what is not quiet, last seen */
+	int		 image;		/* our own binary, to come back to */
 };
 
 /* PATH --handover-version: "VERSION MIN MAX". 0, or -1 + why. */
@@ -230,6 +231,7 @@ put_super(struct hp_howr *w, struct hp_super *s)
 	hp_ho_putstr(w, "version", HP_VERSION);
 	hp_ho_putstr(w, "client", s->up->client);
 	hp_ho_putint(w, "pid", (long long)s->pid);
+	hp_ho_putfd(w, "image", s->up->image);
 	hp_ho_putfd(w, "lock", s->lockfd);
 	hp_ho_putfd(w, "control", s->ctlfd);
 	hp_ho_putfd(w, "control-w", s->ctlw);
@@ -377,7 +379,10 @@ write_all(struct hp_super *s, struct hp_howr *w, char *why, size_t n)
 		hp_unit_held_handover(w, s->units[i]);
 	for (i = 0; i < s->nproc; i++)
 		put_proc(w, s->procs[i]);
-	hp_ho_section(w, "end", "");
+	/* Every descriptor named, for a way back (hp_upgrade_back). */
+	hp_ho_section(w, "fds", "");
+	for (i = 0; i < w->nfd; i++)
+		hp_ho_putint(w, "fd", w->fd[i]);
 	if ((fd = hp_anonfile(s->st->dir)) == -1)
 		return snprintf(why, n, "a file to hand over in: %s",
 		    strerror(errno)), -1;
@@ -415,6 +420,7 @@ handover(struct hp_super *s, char *why, size_t n)
 	for (i = 0; i < s->nproc; i++)
 		hp_watch_pause(s->procs[i]);
 	hp_events_flush(&s->ev);
+	s->up->image = hp_self_image();
 	if ((fd = write_all(s, &w, why, n)) != -1) {
 		snprintf(num, sizeof num, "%d", fd);
 		argv[0] = s->up->path;
@@ -427,6 +433,8 @@ handover(struct hp_super *s, char *why, size_t n)
 		flags(&w, fd, 0);
 		close(fd);
 	}
+	if (s->up->image != -1)
+		close(s->up->image);
 	hp_buf_free(&w.b);
 	free(w.fd);
 }
@@ -476,7 +484,6 @@ hp_upgrade_options(struct hp_hord *h, int fd, struct hp_superopt *o,
 
 	if (hp_ho_read(h, fd, why, n) == -1)
 		return -1;
-	close(fd);
 	if (h->nsec == 0 || strcmp(h->sec[0].kind, "super") != 0)
 		return snprintf(why, n, "no supervisor in the handover"), -1;
 	sec = &h->sec[0];
@@ -617,11 +624,16 @@ take_proc(struct hp_super *s, const struct hp_hord *h,
  * process, unit and descriptor taken over. 0; -1 + why.
  */
 int
-hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, char *why,
-    size_t n)
+hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
+    char *why, size_t n)
 {
 	const struct hp_hosec *sec = &h->sec[0];
+	const char *t = getenv("HP_TEST_TAKEOVER");
 	int i = 0;
+
+	/* For the tests: a new image that cannot take over. */
+	if (!back && t != NULL && strcmp(t, "fail") == 0)
+		return snprintf(why, n, "HP_TEST_TAKEOVER=fail"), -1;
 
 	s->lockfd = hp_ho_fd(sec, "lock");
 	s->ctlfd = hp_ho_fd(sec, "control");
@@ -670,16 +682,63 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, char *why,
 	return 0;
 }
 
+/*
+ * A takeover that failed, in the new image: back to the image it came
+ * from, by the descriptor that image kept of itself, with everything
+ * open again as it was handed over; that one takes it all back and
+ * tells the client why. Returns only if that cannot be done.
+ */
+void
+hp_upgrade_back(const struct hp_hord *h, const char *why)
+{
+	const struct hp_hosec *sec = hp_ho_sub(h, "fds", "");
+	char num[16], opt[] = "--handover", fail[] = "--handover-failed";
+	char self[] = "hp-supervise", *argv[6];
+	extern char **environ;
+	int i, fd, image;
+
+	if (sec == NULL || h->nsec == 0 || h->fd == -1 ||
+	    (image = (int)hp_ho_int(&h->sec[0], "image", -1)) < 0)
+		return;
+	for (i = 0; i < sec->n; i++)
+		if (strcmp(sec->r[i].key, "fd") == 0 &&
+		    (fd = atoi(sec->r[i].val)) != image)
+			(void)fcntl(fd, F_SETFD, 0);
+	(void)fcntl(h->fd, F_SETFD, 0);
+	(void)fcntl(image, F_SETFD, FD_CLOEXEC);
+	snprintf(num, sizeof num, "%d", h->fd);
+	argv[0] = self;
+	argv[1] = opt;
+	argv[2] = num;
+	argv[3] = fail;
+	argv[4] = (char *)why;
+	argv[5] = NULL;
+	fexecve(image, argv, environ);
+}
+
 /* The new image, running: the client told, and everyone. */
 void
-hp_upgrade_done(struct hp_super *s, const struct hp_hord *h)
+hp_upgrade_done(struct hp_super *s, struct hp_hord *h, const char *back)
 {
 	const struct hp_hosec *sec = &h->sec[0];
+	int fd;
 	const char *from = hp_ho_str(sec, "version", "?");
 	const char *client = hp_ho_str(sec, "client", "-");
 	struct hp_json j;
 	struct hp_buf b = { 0 };
 
+	if ((fd = hp_ho_fd(sec, "image")) != -1)
+		close(fd);
+	close(h->fd);
+	h->fd = -1;
+	if (back != NULL) {
+		hp_warnx("upgrade failed: the new binary could not take over: "
+		    "%s", back);
+		if (strcmp(client, "-") != 0)
+			hp_super_reply(s, client, 0, NULL, "upgrade-failed",
+			    back);
+		return;
+	}
 	s->jb.len = 0;
 	hp_json_init(&s->j, &s->jb);
 	hp_event_begin(&s->ev, &s->j, "supervisor:upgraded");

@@ -143,9 +143,9 @@ FORCE:
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o test/bench/super.o \
-test/bench/pty.o test/bench/metrics.o test/bench/peers.o: lib/hp.h build.flags
+test/bench/pty.o test/bench/metrics.o test/bench/peers.o test/bench/upgrade.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o test/bench/pty.o \
-test/bench/metrics.o test/bench/peers.o: test/bench/bench.h
+test/bench/metrics.o test/bench/peers.o test/bench/upgrade.o: test/bench/bench.h
 test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/probe.o lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
@@ -207,10 +207,11 @@ cmd/hp-pty: cmd/hp-pty.o $(CLIENTLIBS)
 test/unit/run: $(UNITOBJ) $(SUPERLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(SUPERLIBS)
 test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
-    test/bench/pty.o test/bench/metrics.o test/bench/peers.o $(CLIENTLIBS)
+    test/bench/pty.o test/bench/metrics.o test/bench/peers.o \
+    test/bench/upgrade.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
 	    test/bench/detect.o test/bench/super.o test/bench/pty.o \
-	    test/bench/metrics.o test/bench/peers.o \
+	    test/bench/metrics.o test/bench/peers.o test/bench/upgrade.o \
 	    $(CLIENTLIBS)
 test/bench/mark: test/bench/mark.o
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/mark.o

@@ -93,6 +93,25 @@ sup_ts() {
 	ts "" "$1"
 }
 
+# said FILE: the "n K" lines a terminal's client got are 1, 2, 3 ...
+# with none twice (the first may be any); prints how many.
+said() {
+	tr -d '\r' <"$1" | awk '
+	/^n [0-9]+$/ {
+		if (last && $2 != last + 1) {
+			print "after " last ": " $2 >"/dev/stderr"
+			bad = 1
+		}
+		last = $2
+		n++
+	}
+	END { print n + 0; exit bad }'
+}
+
+said_ge() {
+	[ "$(said "$1" 2>/dev/null || echo 0)" -ge "$2" ]
+}
+
 lines_ge() {
 	[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]
 }
@@ -112,7 +131,7 @@ lines_ge() {
 	[[ "$stderr" == *"bad handover: 99"* ]]
 }
 
-@test "20 upgrades in a row: the same pids, no restart, no line lost or doubled, events in order" {
+@test "20 upgrades in a row: the same pids, no restart, no line lost or doubled, timers kept, events in order" {
 	fg
 	sup=$FG
 	spawn -n count -- node -e \
@@ -120,12 +139,44 @@ lines_ge() {
 	count=$PID
 	spawn -n echo -t node -- "$JS/echo.js"
 	echo=$PID
+	# A terminal that prints without a pause, a client attached to it.
+	hp-pty -d -n term -- sh -c \
+	    'i=0; while :; do i=$((i+1)); echo "n $i"; done' >/dev/null
+	term=$(st term pid)
+	mkfifo c.in
+	hp-pty --replay 0 --no-draw attach term <c.in >c.out 2>c.err &
+	client=$!
+	track "$client"
+	exec 5>c.in
+	# One in its backoff, one in its stop timeout: both long.
+	spawn -n flap -r always --backoff-min 60s --backoff-max 60s -- \
+	    sh -c 'while [ ! -e go ]; do sleep 0.02; done; exit 1'
+	spawn -n stubborn --stop-timeout 60s -- \
+	    sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+	touch go
+	wait_until 10 st_is flap state backoff
+	hp-supervise -t 90s stop stubborn >/dev/null 2>&1 &
+	track $!
+	wait_until 10 st_is stubborn state stopping
+	deadline=$(st stubborn stop-at)
 	wait_until 10 lines_ge "$HP_STATE_DIR/procs/count/log" 50
+	wait_until 10 said_ge c.out 2000
 	[ "$(hp-supervise status)" = "running $sup $HPVER" ]
 	for i in $(seq 20); do
 		hp-supervise send echo "{\"n\":$i}" >/dev/null
 		upgrades 1 "$NEW"
 	done
+	# The terminal's client got every line once, and goes on getting them.
+	t1=$(said c.out)
+	wait_until 10 said_ge c.out $((t1 + 20))
+	[ "$(st term pid)" = "$term" ]
+	[ "$(st term clients)" = 1 ]
+	[ "$(evcount term process:exited)" -eq 0 ]
+	# The timers are the ones they were: nothing fired, nothing again.
+	[ "$(st flap state)" = backoff ]
+	[ "$(evcount flap process:started)" -eq 1 ]
+	[ "$(st stubborn state)" = stopping ]
+	[ "$(st stubborn stop-at)" = "$deadline" ]
 	wait_until 10 evcount_ge echo process:message 21
 	n1=$(counted "$HP_STATE_DIR/procs/count/log")
 	wait_until 10 lines_ge "$HP_STATE_DIR/procs/count/log" $((n1 + 50))
@@ -149,6 +200,9 @@ lines_ge() {
 	# The upgrades' events went to the foreground's --json stream too.
 	[ "$(grep -c '"event":"supervisor:upgraded"' "$BATS_TEST_TMPDIR/fg.out")" -eq 20 ]
 	[ "$(hp-ls --json echo | json 'j[0].restarts + " " + j[0].pid')" = "0 $echo" ]
+	exec 5>&-
+	wait "$client" || true
+	said c.out >/dev/null
 }
 
 @test "timers go across: a backoff and a stop timeout neither early, lost nor repeated" {

@@ -600,8 +600,9 @@ shutdown_verb(struct hp_state *st, long long timeout)
 
 /*
  * One request to the running supervisor, the verb v with its operand (or
- * NULL): its answer in line (an event line is not it). A refusal is said
- * and the command exits: code, and "config" a usage error.
+ * NULL): its answer in line (an event line is not it). A refusal is said,
+ * after "v: " unless the supervisor's message names it already, and the
+ * command exits: code, and "config" a usage error.
  */
 static void
 request(struct hp_state *st, const char *v, const char *arg,
@@ -639,7 +640,9 @@ request(struct hp_state *st, const char *v, const char *arg,
 	if (hp_json_get(line, "code", code, sizeof code) == -1)
 		hp_copy(code, sizeof code, "config");
 	hp_fail(strcmp(code, "config") == 0 || strcmp(code, "usage") == 0 ?
-	    HP_EXIT_USAGE : HP_EXIT_FAIL, code, "%s: %s", v, msg);
+	    HP_EXIT_USAGE : HP_EXIT_FAIL, code, "%s%s%s",
+	    strncmp(msg, v, strlen(v)) == 0 ? "" : v,
+	    strncmp(msg, v, strlen(v)) == 0 ? "" : ": ", msg);
 }
 
 /* reload: the supervisor reads its hp.conf(5) again; a bad one is refused. */

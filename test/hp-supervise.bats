@@ -152,7 +152,7 @@ supervisor:shutdown" ]
 	[ "$stderr" = "" ]
 	run --separate-stderr hp-supervise --json status
 	[ "$status" -eq 0 ]
-	[ "$output" = "{\"running\":true,\"pid\":$FG,\"processes\":1}" ]
+	[ "$output" = "{\"running\":true,\"pid\":$FG,\"processes\":1,\"version\":\"$HPVER\"}" ]
 }
 
 @test "status: a lock file nobody holds is not a supervisor" {
@@ -1232,7 +1232,7 @@ if (d < 2000) { console.log("after " + d + " ms"); process.exit(1); }' \
 	[ "$output" = '{"error":{"code":"not-found","message":"parent 999999999: not running"}}' ]
 	run hp-supervise parent "$FG"
 	[ "$status" -eq 2 ]
-	[ "$output" = "hp-supervise: bad pid" ]
+	[ "$output" = "hp-supervise: parent: bad pid" ]
 	for bad in x 1 0 -5 ''; do
 		run hp-supervise parent "$bad"
 		[ "$status" -eq 2 ]

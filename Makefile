@@ -159,6 +159,7 @@ test/unit/t_termho.o: lib/super/sterm.h \
 	lib/client/term.h
 lib/super/handover.o lib/super/upgrade.o lib/super/sterm.o lib/super/node.o \
 lib/super/notify.o lib/super/smetric.o lib/super/unit.o lib/super/super.o \
+lib/super/fwatch.o \
 lib/super/sterm_ho.o test/unit/t_handover.o test/unit/t_termho.o: \
 	lib/super/handover.h
 lib/super/sterm.o lib/super/tctl.o lib/super/vtparse.o lib/super/vtscreen.o \

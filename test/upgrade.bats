@@ -389,3 +389,48 @@ lines_ge() {
 	[ "$(grep -c '"event":"supervisor:upgraded"' "$HP_STATE_DIR/events.log")" -eq 0 ]
 	seqs
 }
+
+# stopped PID: the process is stopped (SIGSTOP).
+stopped() {
+	case $(cat "/proc/$1/stat" 2>/dev/null) in
+	*") T "*) return 0 ;;
+	esac
+	return 1
+}
+
+@test "watches go across: a restart to come still comes, once; a change during the handover is seen" {
+	mkdir -p src
+	HP_TEST_TAKEOVER=stop fg
+	spawn -n w -o watch=src -o watch-delay=1s -- sleep 1000
+	first=$PID
+	# A change whose restart is to come when the upgrade is made.
+	echo 1 >>src/app.js
+	hp-supervise upgrade "$NEW" >up.out &
+	up=$!
+	track "$up"
+	# The new image stops before it takes over: the restart is still due.
+	wait_until 10 stopped "$FG"
+	kill -CONT "$FG"
+	wait "$up"
+	grep -q '^upgraded ' up.out
+	wait_until 10 running_not w "$first"
+	second=$(st w pid)
+	[ "$(evcount w process:restarting)" -eq 1 ]
+	[ "$(evfield w process:restarting path)" = "$BATS_TEST_TMPDIR/src/app.js" ]
+	hp-supervise upgrade "$NEW" >up.out &
+	up=$!
+	track "$up"
+	wait_until 10 stopped "$FG"
+	# A change while no watch of either image is there to see it.
+	echo 2 >src/other.js
+	kill -CONT "$FG"
+	wait "$up"
+	wait_until 10 running_not w "$second"
+	[ "$(evcount w process:restarting)" -eq 2 ]
+	[ "$(evfield w process:restarting path | tail -1)" = "$BATS_TEST_TMPDIR/src" ]
+	# And the watches are the system's again: a change now is told.
+	third=$(st w pid)
+	echo 3 >>src/app.js
+	wait_until 10 running_not w "$third"
+	[ "$(evfield w process:restarting path | tail -1)" = "$BATS_TEST_TMPDIR/src/app.js" ]
+}

@@ -569,6 +569,9 @@ int	hp_notify_takeover(struct hp_super *, struct hp_proc *,
 	    const struct hp_hosec *);
 void	hp_metrics_handover(struct hp_howr *, const struct hp_proc *);
 int	hp_metrics_takeover(struct hp_proc *, const struct hp_hosec *);
+void	hp_fwatch_handover(struct hp_super *, struct hp_howr *);
+void	hp_fwatch_takeover(struct hp_super *, const struct hp_hord *);
+			/* watched anew; a change in between, a change */
 const char *hp_notify_own(void);	/* systemd's NOTIFY_SOCKET, or NULL */
 void	hp_notify_keep(const char *);
 /* sterm_ho.c */

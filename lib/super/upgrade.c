@@ -379,6 +379,7 @@ write_all(struct hp_super *s, struct hp_howr *w, char *why, size_t n)
 		hp_unit_held_handover(w, s->units[i]);
 	for (i = 0; i < s->nproc; i++)
 		put_proc(w, s->procs[i]);
+	hp_fwatch_handover(s, w);
 	/* Every descriptor named, for a way back (hp_upgrade_back). */
 	hp_ho_section(w, "fds", "");
 	for (i = 0; i < w->nfd; i++)
@@ -631,9 +632,11 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 	const char *t = getenv("HP_TEST_TAKEOVER");
 	int i = 0;
 
-	/* For the tests: a new image that cannot take over. */
+	/* For the tests: a new image that cannot take over, or stops. */
 	if (!back && t != NULL && strcmp(t, "fail") == 0)
 		return snprintf(why, n, "HP_TEST_TAKEOVER=fail"), -1;
+	if (!back && t != NULL && strcmp(t, "stop") == 0)
+		(void)raise(SIGSTOP);
 
 	s->lockfd = hp_ho_fd(sec, "lock");
 	s->ctlfd = hp_ho_fd(sec, "control");
@@ -679,6 +682,7 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 			return -1;
 	for (i = 0; (sec = hp_ho_next(h, "unit", &i)) != NULL; )
 		hp_unit_held_takeover(s, sec);
+	hp_fwatch_takeover(s, h);
 	return 0;
 }
 

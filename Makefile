@@ -62,7 +62,7 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
 	lib/super/sched.o lib/super/parent.o lib/super/handover.o \
-	lib/super/upgrade.o \
+	lib/super/upgrade.o lib/super/takeover.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o
@@ -157,7 +157,8 @@ test/unit/t_termho.o: \
 lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/sterm_ho.o \
 test/unit/t_termho.o: lib/super/sterm.h \
 	lib/client/term.h
-lib/super/handover.o lib/super/upgrade.o lib/super/sterm.o lib/super/node.o \
+lib/super/handover.o lib/super/upgrade.o lib/super/takeover.o lib/super/sterm.o \
+lib/super/node.o \
 lib/super/notify.o lib/super/smetric.o lib/super/unit.o lib/super/super.o \
 lib/super/fwatch.o \
 lib/super/sterm_ho.o test/unit/t_handover.o test/unit/t_termho.o: \

@@ -313,13 +313,27 @@ lines_ge() {
 	run --separate-stderr hp-supervise --json upgrade "$NEW"
 	[ "$status" -eq 1 ]
 	[ "$(echo "$output" | json 'j.error.code')" = "not-allowed" ]
-	printf '%s\n' /bin/sleep "$NEW" >"$BATS_TEST_TMPDIR/allow"
 	hp-supervise shutdown >/dev/null
+	printf '%s\n' /bin/sleep "$(readlink -f /bin/sh)" "$NEW" \
+	    >"$BATS_TEST_TMPDIR/allow"
+	fg --allow "$BATS_TEST_TMPDIR/allow"
+	# A shutdown under way (a process slow to stop) takes no upgrade.
+	spawn -n slow --stop-timeout 30s -- \
+	    sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+	hp-supervise -t 60s shutdown >/dev/null &
+	track $!
+	wait_until 10 st_is slow state stopping
+	run --separate-stderr hp-supervise --json upgrade "$NEW"
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | json 'j.error.code')" = "shutting-down" ]
+	kill -KILL "$(st slow pid)"
+	wait_until 15 unsupervised
 	fg --allow "$BATS_TEST_TMPDIR/allow"
 	upgrades 1 "$NEW"
 	# The new image keeps the list: what it does not allow is refused.
 	run --separate-stderr hp-spawn -n x -- /bin/true
 	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"not in the allow list"* ]]
 }
 
 @test "a parent's grace goes across: a new parent is taken after an upgrade, and the grace ends when it was to" {

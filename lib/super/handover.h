@@ -1,7 +1,7 @@
 /* hp: see LICENSE. */
 /*
  * handover.h: what a supervisor hands to the binary it upgrades to
- * (hp(7), UPGRADE): records of the form "KEY LEN\n" and LEN bytes and
+ * (hp(7), Upgrading in place): records of the form "KEY LEN\n" and LEN bytes and
  * "\n", in sections that a record "@KIND NAME" begins; the descriptors
  * named in it are kept open across the exec. Written by each part of
  * the supervisor for its own state (handover.c the format, upgrade.c

@@ -112,6 +112,19 @@ said_ge() {
 	[ "$(said "$1" 2>/dev/null || echo 0)" -ge "$2" ]
 }
 
+# orphan GRACE: a supervisor whose parent has just died, with GRACE to
+# wait for another; its parent in parent, a service of it in kid.
+orphan() {
+	sleep 1000 &
+	parent=$!
+	track "$parent"
+	fg --parent "$parent" --parent-grace "$1"
+	spawn -n kid -- sleep 1000
+	kid=$PID
+	kill -KILL "$parent"
+	wait_until 5 evcount_is_sup supervisor:orphaned 1
+}
+
 lines_ge() {
 	[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]
 }
@@ -337,14 +350,7 @@ lines_ge() {
 }
 
 @test "a parent's grace goes across: a new parent is taken after an upgrade, and the grace ends when it was to" {
-	sleep 1000 &
-	parent=$!
-	track "$parent"
-	fg --parent "$parent" --parent-grace 30s
-	spawn -n kid -- sleep 1000
-	kid=$PID
-	kill -KILL "$parent"
-	wait_until 5 evcount_is_sup supervisor:orphaned 1
+	orphan 30s
 	upgrades 2 "$NEW"
 	sleep 1000 &
 	next=$!
@@ -363,14 +369,7 @@ lines_ge() {
 }
 
 @test "--parent-grace: a grace that ends after an upgrade shuts down, not before it is due" {
-	sleep 1000 &
-	parent=$!
-	track "$parent"
-	fg --parent "$parent" --parent-grace 2s
-	spawn -n kid -- sleep 1000
-	kid=$PID
-	kill -KILL "$parent"
-	wait_until 5 evcount_is_sup supervisor:orphaned 1
+	orphan 2s
 	upgrades 2 "$NEW"
 	wait_until 10 gone "$FG"
 	gone "$kid"

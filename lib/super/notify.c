@@ -73,6 +73,16 @@ notifydir(struct hp_super *s)
 	return hp_copy(s->notifydir, sizeof s->notifydir, dir);
 }
 
+/* What its program is told: NOTIFY_SOCKET=, WATCHDOG_USEC=. */
+static void
+environ_of(struct hp_notify *nf)
+{
+	snprintf(nf->env[0], sizeof nf->env[0], "NOTIFY_SOCKET=%s", nf->path);
+	if (nf->wdog > 0)
+		snprintf(nf->env[1], sizeof nf->env[1], "WATCHDOG_USEC=%lld",
+		    nf->wdog * 1000);
+}
+
 int
 hp_notify_open(struct hp_super *s, struct hp_proc *p)
 {
@@ -109,10 +119,7 @@ hp_notify_open(struct hp_super *s, struct hp_proc *p)
 	    sizeof why) == -1 || chown(nf->path, u.uid, u.gid) == -1))
 		goto fail;
 	(void)hp_dgram_creds(nf->fd);
-	snprintf(nf->env[0], sizeof nf->env[0], "NOTIFY_SOCKET=%s", nf->path);
-	if (nf->wdog > 0)
-		snprintf(nf->env[1], sizeof nf->env[1], "WATCHDOG_USEC=%lld",
-		    nf->wdog * 1000);
+	environ_of(nf);
 	p->notify = nf;
 	return 0;
 fail:
@@ -399,10 +406,7 @@ hp_notify_takeover(struct hp_super *s, struct hp_proc *p,
 	nf->said = strcmp(said, "reloading") == 0 ? "reloading" :
 	    strcmp(said, "stopping") == 0 ? "stopping" : NULL;
 	nf->wdog = hp_ho_int(sec, "notify-watchdog", 0);
-	snprintf(nf->env[0], sizeof nf->env[0], "NOTIFY_SOCKET=%s", nf->path);
-	if (nf->wdog > 0)
-		snprintf(nf->env[1], sizeof nf->env[1], "WATCHDOG_USEC=%lld",
-		    nf->wdog * 1000);
+	environ_of(nf);
 	p->notify = nf;
 	return 0;
 }

@@ -58,6 +58,8 @@ struct hp_term {
 #define LINGER		5000	/* ms a client has to take the end */
 #define FG_DELAY	200	/* ms to look again at who has the terminal */
 
+/* sterm_ho.c */
+void	hp_term_forget(struct hp_term *);	/* memory only: no fd closed */
 /* sterm.c */
 void	hp_term_flushall(struct hp_proc *);	/* to each client */
 int	hp_term_type(struct hp_term *, const char *, size_t);

@@ -274,8 +274,12 @@ getscreen(const struct hp_hosec *sec)
 	return vt;
 }
 
-static void
-freeterm(struct hp_term *t)
+/*
+ * Its memory alone, not its descriptors nor its FIFOs: a takeover that
+ * fails, or (the tests) the old side of one in the same process.
+ */
+void
+hp_term_forget(struct hp_term *t)
 {
 	struct tclient *c;
 
@@ -427,6 +431,6 @@ hp_term_takeover(struct hp_super *s, struct hp_proc *p,
 	p->term = t;
 	return 0;
 bad:
-	freeterm(t);
+	hp_term_forget(t);
 	return -1;
 }

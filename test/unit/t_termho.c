@@ -310,18 +310,7 @@ blob(struct world *w, struct hp_hord *h)
 static void
 forget(struct hp_proc *p)
 {
-	struct hp_term *t = p->term;
-	struct tclient *c;
-
-	while ((c = t->clients) != NULL) {
-		t->clients = c->next;
-		hp_buf_free(&c->draw);
-		free(c);
-	}
-	free(t->ring);
-	hp_buf_free(&t->typed);
-	hp_vt_free(t->vt);
-	free(t);
+	hp_term_forget(p->term);
 	p->term = NULL;
 }
 

@@ -189,7 +189,8 @@ _hp_supervise()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	-t|--timeout|--parent|--max-procs|--max-memory|--max-load|\
-	--queue-timeout|--ready-fd|--parent-grace|=) COMPREPLY=(); return ;;
+	--queue-timeout|--ready-fd|--parent-grace|--handover|\
+	--handover-failed|=) COMPREPLY=(); return ;;
 	--events)
 		_hp_reply "output metrics output,metrics"; return ;;
 	--format)
@@ -203,7 +204,8 @@ _hp_supervise()
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
 		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
-		--events|--audit|--format|--profile|--parent-grace)
+		--events|--audit|--format|--profile|--parent-grace|\
+		--handover|--handover-failed)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -221,7 +223,8 @@ _hp_supervise()
 			    --init -t
 			    --timeout --max-procs --max-memory --max-load
 			    --queue-timeout --allow --ready-fd --events --audit
-			    --profile -h --help -V --version"
+			    --profile --handover --handover-failed
+			    --handover-version -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
 			    reload send scale save startup wait upgrade parent"

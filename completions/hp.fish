@@ -96,7 +96,8 @@ function __hp_supervise_args
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
                 --parent-grace --max-procs --max-memory --max-load --queue-timeout --allow \
-                --ready-fd --events --audit --format --profile
+                --ready-fd --events --audit --format --profile --handover \
+                --handover-failed
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -157,6 +158,9 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -s S -l state-dir -x -a '(
 complete -c hp-supervise -n __hp_supervise_needs_verb -s f -l config -r -F -d 'Keep the processes of an hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l parent -x -d 'Shut down once this process is gone'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l parent-grace -x -d 'Then wait so long for a new parent first'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l handover -x -d 'Upgrade: take over from this descriptor (inner)'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l handover-failed -x -d 'Upgrade: taken back, for this reason (inner)'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l handover-version -d 'Upgrade: the handovers it takes (inner)'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shut down at the end of stdin'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'

@@ -58,9 +58,11 @@ SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
 	lib/super/control.o lib/super/record.o lib/super/watch.o \
 	lib/super/audit.o lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
+	lib/super/sterm_ho.o \
 	lib/super/smetric.o lib/super/sshow.o lib/super/shttp.o \
 	lib/super/unit.o lib/super/roll.o lib/super/notify.o \
-	lib/super/sched.o \
+	lib/super/sched.o lib/super/parent.o lib/super/handover.o \
+	lib/super/upgrade.o lib/super/takeover.o \
 	lib/super/vtparse.o lib/super/vtscreen.o lib/super/vtdraw.o \
 	lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
 	lib/super/vtcsi.o lib/super/vtquery.o lib/super/fwatch.o
@@ -89,7 +91,8 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_health.o test/unit/t_detect.o test/unit/t_limit.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
-	test/unit/t_vt.o test/unit/t_envfile.o
+	test/unit/t_vt.o test/unit/t_envfile.o test/unit/t_handover.o \
+	test/unit/t_termho.o
 # The supervisor again on kqueue, through test/kqshim (kqueue's vnode
 # filter on inotify), beside copies of the other commands: make check
 # runs the watch tests against it too.
@@ -140,21 +143,30 @@ FORCE:
 $(LIBOBJ) $(UNITOBJ) cmd/hp-spawn.o cmd/hp-supervise.o cmd/hp-ls.o \
 cmd/hp-health.o cmd/hp-detect.o cmd/hp-pty.o test/httpd.o \
 test/bench/bench.o test/bench/detect.o test/bench/super.o \
-test/bench/pty.o test/bench/metrics.o test/bench/peers.o: lib/hp.h build.flags
+test/bench/pty.o test/bench/metrics.o test/bench/peers.o test/bench/upgrade.o: lib/hp.h build.flags
 test/bench/bench.o test/bench/super.o test/bench/pty.o \
-test/bench/metrics.o test/bench/peers.o: test/bench/bench.h
+test/bench/metrics.o test/bench/peers.o test/bench/upgrade.o: test/bench/bench.h
 test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/probe.o lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
-$(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o: \
+$(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o \
+test/unit/t_termho.o: \
 	lib/super/super.h \
 	lib/model/check.h
-lib/super/sterm.o lib/super/tact.o lib/super/tctl.o: lib/super/sterm.h \
+lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/sterm_ho.o \
+test/unit/t_termho.o: lib/super/sterm.h \
 	lib/client/term.h
+lib/super/handover.o lib/super/upgrade.o lib/super/takeover.o lib/super/sterm.o \
+lib/super/node.o \
+lib/super/notify.o lib/super/smetric.o lib/super/unit.o lib/super/super.o \
+lib/super/fwatch.o \
+lib/super/sterm_ho.o test/unit/t_handover.o test/unit/t_termho.o: \
+	lib/super/handover.h
 lib/super/sterm.o lib/super/tctl.o lib/super/vtparse.o lib/super/vtscreen.o \
 lib/super/vtdraw.o lib/super/vtwidth.o lib/super/vtsame.o lib/super/vtmode.o \
-lib/super/vtcsi.o lib/super/vtquery.o test/unit/t_vt.o: \
+lib/super/vtcsi.o lib/super/vtquery.o test/unit/t_vt.o lib/super/sterm_ho.o \
+test/unit/t_termho.o: \
 	lib/super/vt.h
 lib/model/keys.o lib/model/http.o lib/model/url.o lib/model/health.o \
 lib/model/skeys.o lib/model/listen.o cmd/hp-health.o test/unit/t_health.o \
@@ -197,10 +209,11 @@ cmd/hp-pty: cmd/hp-pty.o $(CLIENTLIBS)
 test/unit/run: $(UNITOBJ) $(SUPERLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ $(UNITOBJ) $(SUPERLIBS)
 test/bench/bench: test/bench/bench.o test/bench/detect.o test/bench/super.o \
-    test/bench/pty.o test/bench/metrics.o test/bench/peers.o $(CLIENTLIBS)
+    test/bench/pty.o test/bench/metrics.o test/bench/peers.o \
+    test/bench/upgrade.o $(CLIENTLIBS)
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/bench.o \
 	    test/bench/detect.o test/bench/super.o test/bench/pty.o \
-	    test/bench/metrics.o test/bench/peers.o \
+	    test/bench/metrics.o test/bench/peers.o test/bench/upgrade.o \
 	    $(CLIENTLIBS)
 test/bench/mark: test/bench/mark.o
 	$(CC) $(HP_LDFLAGS) $(LDFLAGS) -o $@ test/bench/mark.o

@@ -12,15 +12,16 @@
 #include <unistd.h>
 
 #include "hp.h"
+#include "super/handover.h"
 
 static struct hp_error error;	/* what lib/ handed up, to say */
 
 static const char synopsis[] =
     "hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] "
-    "[--parent pid] [--exit-with-stdin] [--max-procs n] "
-    "[--max-memory size] [--max-load load] [--queue-timeout dur] "
-    "[--allow file] [--ready-fd n] [--events what] [--audit file] "
-    "[--profile name]\n"
+    "[--parent pid] [--parent-grace dur] [--exit-with-stdin] "
+    "[--max-procs n] [--max-memory size] [--max-load load] "
+    "[--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] "
+    "[--audit file] [--profile name]\n"
     "       hp-supervise --init [--json] [-S dir] [-f file] [--profile name] "
     "[--allow file] [--audit file] [-- command [arg ...]]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] "
@@ -31,8 +32,10 @@ static const char synopsis[] =
     "       hp-supervise [--json] [-S dir] wait name|pattern|all state "
     "[-t timeout]\n"
     "       hp-supervise [--json] [-S dir] [-t timeout] shutdown\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] upgrade [path]\n"
     "       hp-supervise [--json] [-S dir] status|reload\n"
     "       hp-supervise [--json] [-S dir] send name|pattern|all json\n"
+    "       hp-supervise [--json] [-S dir] [-t timeout] parent pid\n"
     "       hp-supervise [--json] [-S dir] save [file]\n"
     "       hp-supervise [--json] [-S dir] startup [--user | --system] "
     "[--format fmt] [--write] [file]";
@@ -40,7 +43,8 @@ static const char synopsis[] =
 enum {
 	O_JSON = 256, O_IMPLICIT, O_PARENT, O_STDIN, O_INIT, O_MAXPROCS,
 	O_MAXMEM, O_MAXLOAD, O_QTIMEOUT, O_ALLOW, O_READYFD, O_EVENTS,
-	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT, O_PROFILE
+	O_AUDIT, O_USER, O_SYSTEM, O_WRITE, O_FORMAT, O_PROFILE, O_HANDOVER,
+	O_HOVERSION, O_HOFAILED, O_GRACE
 };
 
 static const struct hp_opt longopts[] = {
@@ -48,6 +52,8 @@ static const struct hp_opt longopts[] = {
 	{ "implicit", NULL, O_IMPLICIT, "exit once nothing is left to keep" },
 	{ "config", "file", 'f', "keep the processes of an hp.conf" },
 	{ "parent", "pid", O_PARENT, "shut down once pid has exited" },
+	{ "parent-grace", "dur", O_GRACE,
+	    "then wait so long for a new parent first" },
 	{ "exit-with-stdin", NULL, O_STDIN, "shut down at the end of stdin" },
 	{ "init", NULL, O_INIT, "be the first process of a container" },
 	{ "max-procs", "n", O_MAXPROCS, "processes running at once" },
@@ -64,6 +70,11 @@ static const struct hp_opt longopts[] = {
 	{ "system", NULL, O_SYSTEM, "startup: for all, at boot" },
 	{ "write", NULL, O_WRITE, "startup: write it where it belongs" },
 	{ "format", "fmt", O_FORMAT, "startup: systemd, launchd or rc" },
+	{ "handover", "fd", O_HANDOVER, "upgrade: take over from fd (inner)" },
+	{ "handover-version", NULL, O_HOVERSION,
+	    "upgrade: the handovers taken (inner)" },
+	{ "handover-failed", "why", O_HOFAILED,
+	    "upgrade: taken back, for this reason (inner)" },
 	{ "json", NULL, O_JSON, "answers, errors and events as JSON" },
 	{ "state-dir", "dir", 'S', "the state directory" },
 	{ "timeout", "timeout", 't', "how long a verb waits for its answer" },
@@ -87,7 +98,9 @@ static const struct {
 	{ "send", "name json", NULL },
 	{ "wait", "name state", "until each is in state (-t: so long)" },
 	{ "shutdown", "", NULL },
-	{ "status", "", "is a supervisor running, and its PID" },
+	{ "upgrade", "[path]", "hand the supervisor over to path, in place" },
+	{ "parent", "pid", NULL },
+	{ "status", "", "is a supervisor running: its PID and version" },
 	{ "save", "[file]", "what runs, as one hp.conf (mode 0600)" },
 	{ "startup", "[file]", "what starts that file at boot or login" },
 };
@@ -224,15 +237,23 @@ patience(struct hp_state *st, const char *name, int reload)
 static int
 status(struct hp_state *st)
 {
-	char **names;
+	char **names, v[64];
 	pid_t pid = hp_state_supervisor(st);
 	int n = 0;
 
 	if (pid > 0 && hp_state_names(st, &names, &n) == 0)
 		hp_argv_free(names);
-	if (hp_json_mode)
-		printf("{\"running\":%s,\"pid\":%ld,\"processes\":%d}\n",
+	if (pid <= 0 || hp_state_version(st, v, sizeof v) == -1)
+		v[0] = '\0';
+	if (hp_json_mode) {
+		printf("{\"running\":%s,\"pid\":%ld,\"processes\":%d",
 		    pid > 0 ? "true" : "false", (long)(pid > 0 ? pid : 0), n);
+		if (v[0] != '\0' && strspn(v, "0123456789.abcdefghijklmnopqrs"
+		    "tuvwxyz-+") == strlen(v))
+			printf(",\"version\":\"%s\"", v);
+		printf("}\n");
+	} else if (pid > 0 && v[0] != '\0')
+		printf("running %ld %s\n", (long)pid, v);
 	else if (pid > 0)
 		printf("running %ld\n", (long)pid);
 	else
@@ -577,12 +598,18 @@ shutdown_verb(struct hp_state *st, long long timeout)
 	return HP_EXIT_OK;
 }
 
-/* reload: the supervisor reads its hp.conf(5) again; a bad one is refused. */
-static int
-reload_verb(struct hp_state *st, long long timeout)
+/*
+ * One request to the running supervisor, the verb v with its operand (or
+ * NULL): its answer in line (an event line is not it). A refusal is said,
+ * after "v: " unless the supervisor's message names it already, and the
+ * command exits: code, and "config" a usage error.
+ */
+static void
+request(struct hp_state *st, const char *v, const char *arg,
+    long long timeout, char *line, size_t n)
 {
 	struct hp_client c;
-	char line[HP_LINE_MAX + 1], ok[8], code[32], msg[HP_PATH_MAX + 256];
+	char ok[8], code[32], msg[HP_PATH_MAX + 256];
 	long long end = hp_mono_ms() + (timeout > 0 ? timeout : 15000);
 
 	if (hp_state_supervisor(st) <= 0)
@@ -591,33 +618,102 @@ reload_verb(struct hp_state *st, long long timeout)
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
 	c.deadline = hp_wall_ms() + (end - hp_mono_ms());
-	if (hp_client_send(&c, "reload") == -1) {
+	if ((arg != NULL ? hp_client_send(&c, "%s %s", v, arg) :
+	    hp_client_send(&c, "%s", v)) == -1) {
 		hp_client_close(&c);
-		hp_die("send reload");
+		hp_die("send %s", v);
 	}
 	for (;;) {
-		if (hp_client_line(&c, line, sizeof line,
-		    end - hp_mono_ms()) == -1) {
+		if (hp_client_line(&c, line, n, end - hp_mono_ms()) == -1) {
 			hp_client_close(&c);
-			hp_fail(HP_EXIT_FAIL, "timeout", "reload: no answer");
+			hp_fail(HP_EXIT_FAIL, "timeout", "%s: no answer", v);
 		}
 		if (hp_json_get(line, "ok", ok, sizeof ok) == 0 &&
 		    hp_json_get(line, "event", code, sizeof code) == -1)
 			break;
 	}
 	hp_client_close(&c);
+	if (strcmp(ok, "true") == 0)
+		return;
 	if (hp_json_get(line, "message", msg, sizeof msg) == -1)
 		msg[0] = '\0';
-	if (strcmp(ok, "true") != 0) {
-		if (hp_json_get(line, "code", code, sizeof code) == -1)
-			hp_copy(code, sizeof code, "config");
-		hp_fail(strcmp(code, "config") == 0 ? HP_EXIT_USAGE :
-		    HP_EXIT_FAIL, code, "reload: %s", msg);
-	}
+	if (hp_json_get(line, "code", code, sizeof code) == -1)
+		hp_copy(code, sizeof code, "config");
+	hp_fail(strcmp(code, "config") == 0 || strcmp(code, "usage") == 0 ?
+	    HP_EXIT_USAGE : HP_EXIT_FAIL, code, "%s%s%s",
+	    strncmp(msg, v, strlen(v)) == 0 ? "" : v,
+	    strncmp(msg, v, strlen(v)) == 0 ? "" : ": ", msg);
+}
+
+/* reload: the supervisor reads its hp.conf(5) again; a bad one is refused. */
+static int
+reload_verb(struct hp_state *st, long long timeout)
+{
+	char line[HP_LINE_MAX + 1], msg[HP_PATH_MAX + 256];
+
+	request(st, "reload", NULL, timeout, line, sizeof line);
+	if (hp_json_get(line, "message", msg, sizeof msg) == -1)
+		msg[0] = '\0';
 	if (hp_json_mode)
 		printf("%s\n", line);
 	else
 		printf("%s\n", msg);
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
+/*
+ * upgrade [PATH]: the running supervisor becomes the hp-supervise at PATH
+ * (by default this one), in place: the new one answers.
+ */
+static int
+upgrade_verb(struct hp_state *st, const char *path, long long timeout)
+{
+	char line[HP_LINE_MAX + 1], self[HP_PATH_MAX], from[64], to[64];
+
+	if (path == NULL) {
+		if (hp_self_path(self, sizeof self) == -1)
+			hp_die("upgrade: where is this hp-supervise");
+		path = self;
+	}
+	if (strpbrk(path, "\n") != NULL)
+		hp_usage(synopsis, "upgrade: bad path");
+	request(st, "upgrade", path, timeout, line, sizeof line);
+	if (hp_json_mode)
+		printf("%s\n", line);
+	else {
+		if (hp_json_get(line, "from", from, sizeof from) == -1)
+			hp_copy(from, sizeof from, "?");
+		if (hp_json_get(line, "to", to, sizeof to) == -1)
+			hp_copy(to, sizeof to, "?");
+		printf("upgraded %s to %s\n", from, to);
+	}
+	hp_stdout_close();
+	return HP_EXIT_OK;
+}
+
+/*
+ * parent PID: the supervisor follows PID as its parent from now on
+ * (an application's next instance takes it over, within --parent-grace).
+ */
+static int
+parent_verb(const char *stdir, const char *pid, long long timeout)
+{
+	struct hp_state st;
+	char line[HP_LINE_MAX + 1], was[24];
+
+	if (hp_state_resolve(&st, stdir) == -1)
+		hp_die("state directory");
+	request(&st, "parent", pid, timeout > 0 ? timeout : 5000, line,
+	    sizeof line);
+	if (hp_json_get(line, "was", was, sizeof was) == -1)
+		hp_copy(was, sizeof was, "0");
+	if (hp_json_mode)
+		printf("%s\n", line);
+	else if (strcmp(was, "0") == 0)
+		printf("parent %s\n", pid);
+	else
+		printf("parent %s (was %s)\n", pid, was);
 	hp_stdout_close();
 	return HP_EXIT_OK;
 }
@@ -808,8 +904,9 @@ main(int argc, char **argv)
 	struct hp_conf cf;
 	struct hp_allow al;
 	long long timeout = 0, n;
-	int ch, bg = 0, i, r, scope = -1, wr = 0, nn;
+	int ch, bg = 0, i, r, scope = -1, wr = 0, nn, handover = -1;
 	const char *fmt = NULL;
+	static struct hp_hord ho;
 
 	hp_progname = "hp-supervise";
 	hp_argv0 = argv[0];
@@ -825,6 +922,20 @@ main(int argc, char **argv)
 		case 'V':
 			printf("hp-supervise %s\n", HP_VERSION);
 			return 0;
+		case O_HOVERSION:
+			printf("%s %d %d\n", HP_VERSION, HP_HANDOVER_MIN,
+			    HP_HANDOVER);
+			return 0;
+		case O_HANDOVER:
+			n = strtoll(g.arg, NULL, 10);
+			if (n < 0 || n > 1 << 20 || strspn(g.arg, "0123456789") !=
+			    strlen(g.arg) || fcntl((int)n, F_GETFD) == -1)
+				hp_usage(synopsis, "bad handover: %s", g.arg);
+			handover = (int)n;
+			break;
+		case O_HOFAILED:
+			o.handback = g.arg;
+			break;
 		case O_JSON:
 			hp_json_mode = 1;
 			break;
@@ -865,6 +976,11 @@ main(int argc, char **argv)
 			break;
 		case O_STDIN:
 			o.watch_stdin = 1;
+			break;
+		case O_GRACE:
+			if (hp_duration(g.arg, &o.parent_grace) == -1 ||
+			    o.parent_grace <= 0 || o.parent_grace > (1LL << 40))
+				hp_usage(synopsis, "bad parent-grace: %s", g.arg);
 			break;
 		case O_READYFD:
 			n = strtoll(g.arg, NULL, 10);
@@ -910,6 +1026,26 @@ main(int argc, char **argv)
 	}
 	argv += g.ind;
 	argc -= g.ind;
+	/* The new image of an upgrade: everything else is in the handover. */
+	if (handover != -1) {
+		const char *dir, *back = o.handback;
+
+		if (argc != 0)
+			hp_usage(synopsis, "--handover takes nothing else");
+		if (hp_upgrade_options(&ho, handover, &o, &dir, msg,
+		    sizeof msg) == -1)
+			hp_fail(HP_EXIT_FAIL, "upgrade-failed", "%s", msg);
+		o.handback = back;
+		if (hp_state_need(&st, dir, 1, &error) == -1) {
+			if (back == NULL)
+				hp_upgrade_back(&ho, error.msg);
+			hp_fail_error(&error);
+		}
+		hp_json_mode = o.json;
+		if ((r = hp_super_run(&st, &o, &error)) == -1)
+			hp_fail_error(&error);
+		return r;
+	}
 	if (o.init && (bg || o.implicit))
 		hp_usage(synopsis, "--init runs in the foreground, on its own");
 	if (o.profile != NULL && o.conf == NULL)
@@ -927,6 +1063,9 @@ main(int argc, char **argv)
 		if (bg && o.watch_stdin)
 			hp_usage(synopsis, "-b and --exit-with-stdin: a "
 			    "detached supervisor has no stdin");
+		if (o.parent_grace > 0 && o.parent <= 0 && !o.watch_stdin)
+			hp_usage(synopsis, "--parent-grace is a grace of "
+			    "--parent or --exit-with-stdin");
 		if (o.events != 0 && (!hp_json_mode || bg))
 			hp_usage(synopsis, "--events is for the --json stream "
 			    "of one in the foreground");
@@ -965,6 +1104,8 @@ main(int argc, char **argv)
 	    o.audit != NULL)
 		hp_usage(synopsis, "%s takes none of -b, -f, --init, --parent, "
 		    "--exit-with-stdin, --audit", v);
+	if (o.parent_grace > 0)
+		hp_usage(synopsis, "%s takes no --parent-grace", v);
 	if (o.admit != NULL)
 		hp_usage(synopsis, "%s takes none of --max-procs, "
 		    "--max-memory, --max-load, --queue-timeout", v);
@@ -993,9 +1134,24 @@ main(int argc, char **argv)
 		return save_verb(stdir, argv[g.ind]);
 	if (strcmp(v, "startup") == 0)
 		return startup_verb(stdir, argv[g.ind], scope, fmt, wr);
+	if (strcmp(v, "upgrade") == 0) {
+		if (argc > 2)
+			hp_usage(synopsis, "upgrade takes one path at most");
+		if (hp_state_resolve(&st, stdir) == -1)
+			hp_die("state directory");
+		return upgrade_verb(&st, argc == 2 ? absolute(conf, argv[1]) :
+		    NULL, timeout);
+	}
 	if (strcmp(v, "status") == 0 || strcmp(v, "shutdown") == 0) {
 		if (argc != 1)
 			hp_usage(synopsis, "%s takes no operand", v);
+	} else if (strcmp(v, "parent") == 0) {
+		if (argc != 2)
+			hp_usage(synopsis, "parent wants a pid");
+		n = strtoll(argv[1], NULL, 10);
+		if (n <= 1 || strspn(argv[1], "0123456789") != strlen(argv[1]))
+			hp_usage(synopsis, "bad parent pid: %s", argv[1]);
+		return parent_verb(stdir, argv[1], timeout);
 	} else if (strcmp(v, "reload") == 0 && argc == 1) {
 		;		/* the configuration; with names, a rolling one */
 	} else if (strcmp(v, "scale") == 0) {

@@ -189,7 +189,8 @@ _hp_supervise()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	-t|--timeout|--parent|--max-procs|--max-memory|--max-load|\
-	--queue-timeout|--ready-fd|=) COMPREPLY=(); return ;;
+	--queue-timeout|--ready-fd|--parent-grace|--handover|\
+	--handover-failed|=) COMPREPLY=(); return ;;
 	--events)
 		_hp_reply "output metrics output,metrics"; return ;;
 	--format)
@@ -203,7 +204,8 @@ _hp_supervise()
 		case $w in
 		-S|-t|-f|--state-dir|--timeout|--config|--parent|--max-procs|\
 		--max-memory|--max-load|--queue-timeout|--allow|--ready-fd|\
-		--events|--audit|--format|--profile)
+		--events|--audit|--format|--profile|--parent-grace|\
+		--handover|--handover-failed)
 			[[ ${COMP_WORDS[i+1]-} == = ]] && ((i++))
 			((i++)) ;;
 		--)
@@ -217,13 +219,15 @@ _hp_supervise()
 	if [[ -z $verb || $vi -ge $COMP_CWORD ]]; then
 		if [[ $cur == -* ]]; then
 			_hp_reply "-b --background --implicit --json -S --state-dir
-			    -f --config --parent --exit-with-stdin --init -t
+			    -f --config --parent --parent-grace --exit-with-stdin
+			    --init -t
 			    --timeout --max-procs --max-memory --max-load
 			    --queue-timeout --allow --ready-fd --events --audit
-			    --profile -h --help -V --version"
+			    --profile --handover --handover-failed
+			    --handover-version -h --help -V --version"
 		else
 			_hp_reply "start stop restart remove signal shutdown status
-			    reload send scale save startup wait"
+			    reload send scale save startup wait upgrade parent"
 		fi
 		return
 	fi
@@ -253,6 +257,14 @@ _hp_supervise()
 		else
 			_hp_reply_refs all
 		fi ;;
+	upgrade)
+		# The hp-supervise to hand the supervisor over to.
+		if ((n == 1)); then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		else
+			COMPREPLY=()
+		fi ;;
 	save|startup)
 		# The file; startup's options come after it too.
 		if [[ $verb == startup && $cur == -* ]]; then
@@ -268,6 +280,9 @@ _hp_supervise()
 		else
 			COMPREPLY=()
 		fi ;;
+	parent)
+		# A process ID: of any process, nothing to offer.
+		COMPREPLY=() ;;
 	*)
 		COMPREPLY=() ;;
 	esac

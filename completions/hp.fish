@@ -95,8 +95,9 @@ function __hp_supervise_args
     while set -q tokens[1]
         switch $tokens[1]
             case -S -t -f --state-dir --timeout --config --parent \
-                --max-procs --max-memory --max-load --queue-timeout --allow \
-                --ready-fd --events --audit --format --profile
+                --parent-grace --max-procs --max-memory --max-load --queue-timeout --allow \
+                --ready-fd --events --audit --format --profile --handover \
+                --handover-failed
                 set -e tokens[1..2]
             case --
                 set -e tokens[1]
@@ -156,6 +157,10 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -l json -d 'Events and ans
 complete -c hp-supervise -n __hp_supervise_needs_verb -s S -l state-dir -x -a '(__fish_complete_directories)' -d 'State directory'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s f -l config -r -F -d 'Keep the processes of an hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l parent -x -d 'Shut down once this process is gone'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l parent-grace -x -d 'Then wait so long for a new parent first'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l handover -x -d 'Upgrade: take over from this descriptor (inner)'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l handover-failed -x -d 'Upgrade: taken back, for this reason (inner)'
+complete -c hp-supervise -n __hp_supervise_needs_verb -l handover-version -d 'Upgrade: the handovers it takes (inner)'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l exit-with-stdin -d 'Shut down at the end of stdin'
 complete -c hp-supervise -n __hp_supervise_needs_verb -l init -d 'Be the PID 1 of a container'
 complete -c hp-supervise -n __hp_supervise_needs_verb -s t -l timeout -x -d 'How long a verb waits'
@@ -181,6 +186,8 @@ complete -c hp-supervise -n __hp_supervise_needs_verb -a reload -d 'Read the con
 complete -c hp-supervise -n __hp_supervise_needs_verb -a send -d 'Send a JSON message to a node process'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a scale -d 'Change how many instances a process has'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a wait -d 'Wait until processes are in a state'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a parent -d 'Follow this process as the parent from now on'
+complete -c hp-supervise -n '__hp_supervise_at parent 0' -a '(__fish_complete_pids)' -d 'Process ID'
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a '(__hp_refs)' -d Process
 complete -c hp-supervise -n '__hp_supervise_at start stop restart remove reload 0+' -a all -d 'Every process'
 complete -c hp-supervise -n '__hp_supervise_at wait 0' -a '(__hp_refs)' -d Process
@@ -194,6 +201,8 @@ complete -c hp-supervise -n '__hp_supervise_at send 0' -a '(__hp_node_names)' -d
 complete -c hp-supervise -n __hp_supervise_needs_verb -a save -d 'Write what runs as one hp.conf file'
 complete -c hp-supervise -n __hp_supervise_needs_verb -a startup -d 'Print or write what starts that file at boot'
 complete -c hp-supervise -n '__hp_supervise_at save startup 0+' -F -d 'Saved file'
+complete -c hp-supervise -n __hp_supervise_needs_verb -a upgrade -d 'Hand the supervisor over to another binary'
+complete -c hp-supervise -n '__hp_supervise_at upgrade 0' -F -d 'hp-supervise to run'
 complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l user -d 'At login, for this user'
 complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l system -d 'At boot, for the system'
 complete -c hp-supervise -n '__hp_supervise_at startup 0+' -l format -x -a 'systemd launchd rc' -d 'What starts it'

@@ -167,6 +167,8 @@ pid_t	hp_waitpid(pid_t, int *, int);
 int	hp_open(const char *, int, mode_t);	/* always O_CLOEXEC */
 int	hp_pipe(int [2], int);			/* CLOEXEC; flag 1: nonblock */
 int	hp_cloexec(int);
+int	hp_anonfile(const char *);	/* a file made in dir and unlinked:
+					   its fd; -1 errno */
 int	hp_nonblock(int);
 int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
 int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
@@ -308,6 +310,7 @@ int	hp_rlimit_nproc(void);			/* RLIMIT_NPROC, -1 ENOSYS */
 int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
+int	hp_self_image(void);		/* it, open (fexecve); -1 errno */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
 int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
 /* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */
@@ -485,6 +488,8 @@ int	hp_breaker_due(const struct hp_breaker *, long long, long long);
 void	hp_breaker_trial(struct hp_breaker *);	/* open -> half-open */
 void	hp_breaker_ok(struct hp_breaker *);	/* it stayed up: closed */
 void	hp_breaker_open(struct hp_breaker *, long long);	/* taken back failed */
+void	hp_breaker_fmt(const struct hp_breaker *, struct hp_buf *);
+int	hp_breaker_parse(struct hp_breaker *, const char *);	/* 0; -1 */
 const char *hp_circuit_name(int);	/* closed, open, half-open */
 
 
@@ -553,6 +558,8 @@ int	hp_state_names_raw(const struct hp_state *, char ***, int *);
 int	hp_state_instances(const struct hp_state *, const char *, int **,
 	    int *);		/* NAME's instances I, in order; free() */
 pid_t	hp_state_supervisor(const struct hp_state *);
+int	hp_state_version(const struct hp_state *, char *, size_t);
+			/* the running supervisor's, from its lock: -1 */
 				/* the lock's holder: 0 none, -1 errno */
 
 /* spec.c: how a process is started, read from procs/NAME/spec */
@@ -876,6 +883,16 @@ void	hp_events_commit(struct hp_events *);	/* the lines deferred */
 long long hp_events_next(const struct hp_events *);	/* mono ms, -1 */
 int	hp_events_subscribe(const struct hp_state *, char *, size_t);
 						/* read fd, FIFO path out */
+struct hp_subinfo {			/* a subscriber, for an upgrade */
+	const char	*name;
+	int		 fd, want;
+	unsigned long	 dropped;
+	const char	*out;		/* of an answer, not yet written */
+	size_t		 outlen;
+};
+int	hp_events_sub(const struct hp_events *, int, struct hp_subinfo *);
+				/* the i-th: 0; -1 no more */
+void	hp_events_adopt(struct hp_events *, const struct hp_subinfo *);
 
 /* listen.c: held sockets: bound and listened on (addresses as url.c's) */
 int	hp_listen_open(const char *, int, uid_t, gid_t, char *, size_t,
@@ -1115,6 +1132,7 @@ struct hp_superopt {
 	const char	*profile;	/* its sections of --profile, or NULL */
 	pid_t		 parent;	/* shut down when it is gone, or 0 */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	long long	 parent_grace;	/* ms to wait for a new parent */
 	int		 init;		/* PID 1: pass signals on, exit last */
 	const char	*allow;		/* --allow FILE, or NULL */
 	struct hp_spec	*cmd;		/* a process to run, or NULL */
@@ -1123,7 +1141,15 @@ struct hp_superopt {
 	int		 events;	/* HP_WANT_* to stdout too (--json) */
 	long long	 metrics_interval;	/* ms; hp.conf may change it */
 	const char	*audit;		/* --audit FILE (absolute), or NULL */
+	struct hp_hord	*handover;	/* an upgrade's (--handover), or NULL */
+	const char	*handback;	/* ... brought back to us: why */
 };
+struct hp_hord;
+int	hp_upgrade_options(struct hp_hord *, int, struct hp_superopt *,
+	    const char **, char *, size_t);
+			/* --handover FD: the options, the state dir; -1 */
+void	hp_upgrade_back(const struct hp_hord *, const char *);
+			/* a takeover failed: to the image it came from */
 int	hp_super_run(struct hp_state *, const struct hp_superopt *,
 	    struct hp_error *);	/* exit status; -1 + error: not started */
 int	hp_verb_count(void);			/* control.c: its verbs[] */

@@ -195,7 +195,7 @@ EOF
 
 @test "bash: hp-supervise completes verbs, then names" {
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise ''
-	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop wait " ]
+	[ "$(sorted)" = "parent reload remove restart save scale send shutdown signal start startup status stop upgrade wait " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise st
 	[ "$(sorted)" = "start startup status stop " ]
 	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --json -t 5s re
@@ -223,6 +223,20 @@ EOF
 	[ "$(sorted)" = "launchd rc systemd " ]
 	bash_complete -- hp-supervise startup --user "$BATS_TEST_TMPDIR/sav"
 	[ "$output" = "$BATS_TEST_TMPDIR/saved.conf" ]
+}
+
+@test "hp-supervise upgrade completes a file, once: bash, fish and zsh" {
+	mkdir -p "$BATS_TEST_TMPDIR/new"
+	touch "$BATS_TEST_TMPDIR/new/hp-supervise"
+	bash_complete -- hp-supervise upgrade "$BATS_TEST_TMPDIR/new/hp-s"
+	[ "$output" = "$BATS_TEST_TMPDIR/new/hp-supervise" ]
+	bash_complete -- hp-supervise upgrade "$BATS_TEST_TMPDIR/new/hp-supervise" ''
+	[ "$output" = "" ]
+	fish_complete -- "hp-supervise upgrade $BATS_TEST_TMPDIR/new/hp-s"
+	[ "$output" = "$BATS_TEST_TMPDIR/new/hp-supervise" ]
+	# zsh's file matches are the names in the directory typed.
+	zsh_complete -- "hp-supervise upgrade $BATS_TEST_TMPDIR/new/hp-s"
+	[ "$output" = "hp-supervise" ]
 }
 
 @test "bash: hp-supervise signal completes a signal, then names" {
@@ -346,7 +360,7 @@ EOF
 
 @test "fish: hp-supervise completes verbs, signals and names" {
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop wait " ]
+	[ "$(sorted)" = "parent reload remove restart save scale send shutdown signal start startup status stop upgrade wait " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise -t 5s stop "
 	[ "$(sorted)" = "all api web " ]
 	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise restart web "
@@ -419,7 +433,7 @@ EOF
 
 @test "zsh: hp-supervise completes verbs, signals and names" {
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise "
-	[ "$(sorted)" = "reload remove restart save scale send shutdown signal start startup status stop wait " ]
+	[ "$(sorted)" = "parent reload remove restart save scale send shutdown signal start startup status stop upgrade wait " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --state-dir=$OTHER stop "
 	[ "$(sorted)" = "all db " ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise signal SIGT"
@@ -488,6 +502,31 @@ EOF
 	[ "$output" = "reload" ]
 	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise -S $STATE "
 	[[ " ${lines[*]} " == *" reload "* ]]
+}
+
+# hp-supervise parent
+
+@test "hp-supervise parent: bash, fish and zsh offer it and --parent-grace; no names after it" {
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise par
+	[ "$output" = "parent" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise parent ''
+	[ "$output" = "" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --parent-gr
+	[ "$output" = "--parent-grace" ]
+	bash_complete HP_STATE_DIR="$STATE" -- hp-supervise --parent-grace 5s \
+	    --parent 1 pa
+	[ "$output" = "parent" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise par"
+	[ "$output" = "parent" ]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise parent "
+	[[ " ${lines[*]} " == *" $$ "* ]]
+	[[ " ${lines[*]} " != *" web "* ]]
+	fish_complete HP_STATE_DIR="$STATE" -- "hp-supervise --parent-gr"
+	[ "$output" = "--parent-grace" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise par"
+	[ "$output" = "parent" ]
+	zsh_complete HP_STATE_DIR="$STATE" -- "hp-supervise --parent-gr"
+	[ "$output" = "--parent-grace" ]
 }
 
 # hp-supervise send

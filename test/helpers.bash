@@ -7,6 +7,8 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # HP_TEST_SLOW: how much slower they are.
 HPBIN=${HP_TEST_BIN:-$ROOT/cmd}
 SLOW=${HP_TEST_SLOW:-1}
+# The version the sources say, as hp-supervise status shows it.
+HPVER=$(sed -n 's/^#define HP_VERSION "\(.*\)"$/\1/p' "$ROOT/lib/hp.h")
 export PATH="$HPBIN:/usr/local/bin:/usr/bin:/bin"
 export HP_STATE_DIR="$BATS_TEST_TMPDIR/state"
 export LC_ALL=C
@@ -56,7 +58,7 @@ leftovers() {
 supervisor_pid() {
 	local pid
 	[ -f "$HP_STATE_DIR/lock" ] || return 1
-	pid=$(cat "$HP_STATE_DIR/lock" 2>/dev/null) || return 1
+	pid=$(cut -d' ' -f1 "$HP_STATE_DIR/lock" 2>/dev/null) || return 1
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 

@@ -17,7 +17,7 @@ setup() {
 	run --separate-stderr hp-supervise -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] [--audit file] [--profile name]" ]
+	[ "${lines[0]}" = "usage: hp-supervise [-b] [--json] [--implicit] [-S dir] [-f file] [--parent pid] [--parent-grace dur] [--exit-with-stdin] [--max-procs n] [--max-memory size] [--max-load load] [--queue-timeout dur] [--allow file] [--ready-fd n] [--events what] [--audit file] [--profile name]" ]
 	[ "${lines[3]}" = "       hp-supervise [--json] [-S dir] [-t timeout] scale name n" ]
 	[[ "$output" == *$'\noptions:\n  -b, --background  '* ]]
 	[[ "$output" == *$'\nverbs:\n  start name ...  '* ]]
@@ -99,7 +99,7 @@ supervisor:shutdown" ]
 	run --separate-stderr hp-supervise status
 	[ "$status" -eq 0 ]
 	pid=$(supervisor_pid)
-	[ "$output" = "running $pid" ]
+	[ "$output" = "running $pid $HPVER" ]
 	# Not an implicit one: it stays with nothing to keep.
 	spawn -n one -r no -- true
 	wait_until 5 st_is one state exited
@@ -128,7 +128,7 @@ supervisor:shutdown" ]
 	[ "$output" = "{\"error\":{\"code\":\"exists\",\"message\":\"$want\"}}" ]
 	[ "$stderr" = "hp-supervise: $want" ]
 	run hp-supervise status
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 	# The first one is untouched and still works.
 	spawn -n web -- sleep 1000
 	[ "$(st web supervisor)" = "$FG" ]
@@ -148,11 +148,11 @@ supervisor:shutdown" ]
 	spawn -n web -- sleep 1000
 	run --separate-stderr hp-supervise status
 	[ "$status" -eq 0 ]
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 	[ "$stderr" = "" ]
 	run --separate-stderr hp-supervise --json status
 	[ "$status" -eq 0 ]
-	[ "$output" = "{\"running\":true,\"pid\":$FG,\"processes\":1}" ]
+	[ "$output" = "{\"running\":true,\"pid\":$FG,\"processes\":1,\"version\":\"$HPVER\"}" ]
 }
 
 @test "status: a lock file nobody holds is not a supervisor" {
@@ -165,7 +165,7 @@ supervisor:shutdown" ]
 	[ "$output" = "not running" ]
 	fg
 	run hp-supervise status
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 }
 
 @test "stop ends the process and its whole group" {
@@ -751,7 +751,7 @@ killed_supervisor() {
 	printf 'xyz stop' >"$HP_STATE_DIR/control"
 	run hp-supervise -t 5s status
 	[ "$status" -eq 0 ]
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 	[ "$(st web pid)" = "$PID" ]
 	[ "$(st web state)" = running ]
 	[ "$(evcount web process:stopped)" -eq 0 ]
@@ -1112,6 +1112,144 @@ CONF
 	wait_until 5 gone "$kid"
 	[ "$(st kid state)" = stopped ]
 	run hp-supervise -b --exit-with-stdin
+	[ "$status" -eq 2 ]
+}
+
+# fg_in ARG...: fg with --exit-with-stdin, its stdin a FIFO we hold
+# open on descriptor 7 (closed: its end).
+fg_in() {
+	mkfifo in
+	hp-supervise --json --exit-with-stdin "$@" <in >fg.out 2>fg.err &
+	FG=$!
+	track "$FG"
+	exec 7>in
+	wait_until 5 supervised
+}
+
+# logged EVENT: how many EVENT lines events.log has (supervisor:...).
+logged() {
+	grep -c "\"event\":\"$1\"" "$HP_STATE_DIR/events.log"
+}
+
+logged_ge() {
+	[ "$(logged "$1")" -ge "$2" ]
+}
+
+@test "--parent-grace: the parent gone, everything runs for the grace, then stops" {
+	sleep 1000 &
+	parent=$!
+	track "$parent"
+	fg --parent "$parent" --parent-grace 2s
+	spawn -n kid -- sleep 1011
+	kid=$(st kid pid)
+	kill -KILL "$parent"
+	wait_until 5 logged_ge supervisor:orphaned 1
+	grep -q "\"event\":\"supervisor:orphaned\",\"pid\":$FG,\"parent\":$parent,\"reason\":\"parent\",\"grace_ms\":2000" \
+	    "$HP_STATE_DIR/events.log"
+	alive "$FG"
+	wait_until 10 gone "$FG"
+	wait_until 5 gone "$kid"
+	[ "$(st kid state)" = stopped ]
+	grep -q '"event":"supervisor:shutdown",.*"reason":"orphaned"' \
+	    "$HP_STATE_DIR/events.log"
+	# Not before its grace: the shutdown is 2 s or more after it began.
+	run node -e '
+const l = require("fs").readFileSync(process.argv[1], "utf8").split("\n")
+    .filter(Boolean).map(JSON.parse);
+const t = (n) => Date.parse(l.find((e) => e.event === n).ts);
+const d = t("supervisor:shutdown") - t("supervisor:orphaned");
+if (d < 2000) { console.log("after " + d + " ms"); process.exit(1); }' \
+	    "$HP_STATE_DIR/events.log"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "parent PID: a new parent within the grace keeps everything, same PIDs; stdin no longer counts" {
+	sleep 1000 &
+	parent=$!
+	track "$parent"
+	fg_in --parent "$parent" --parent-grace 30s
+	spawn -n kid -- sleep 1012
+	kid=$(st kid pid)
+	kill -KILL "$parent"
+	wait_until 5 logged_ge supervisor:orphaned 1
+	sleep 1000 &
+	next=$!
+	track "$next"
+	run hp-supervise --json parent "$next"
+	[ "$status" -eq 0 ]
+	[ "$output" = "{\"ok\":true,\"pid\":$FG,\"parent\":$next,\"was\":$parent,\"processes\":1}" ]
+	grep -q "\"event\":\"supervisor:adopted\",\"pid\":$FG,\"parent\":$next,\"was\":$parent" \
+	    "$HP_STATE_DIR/events.log"
+	alive "$FG"
+	alive "$kid"
+	[ "$(st kid pid)" = "$kid" ]
+	[ "$(st kid state)" = running ]
+	[ "$(evcount kid process:started)" -eq 1 ]
+	# The pipe was the old parent's: its end starts no grace now.
+	exec 7>&-
+	kill -KILL "$next"
+	wait_until 5 logged_ge supervisor:orphaned 2
+	[ "$(grep -c '"reason":"stdin"' "$HP_STATE_DIR/events.log")" -eq 0 ]
+	grep -q "\"event\":\"supervisor:orphaned\",\"pid\":$FG,\"parent\":$next," \
+	    "$HP_STATE_DIR/events.log"
+	alive "$kid"
+	run hp-supervise -t 10s shutdown
+	[ "$status" -eq 0 ]
+	wait_until 5 gone "$kid"
+}
+
+@test "--exit-with-stdin and --parent-grace: EOF starts the grace, a new parent ends it" {
+	fg_in --parent-grace 30s
+	spawn -n kid -- sleep 1013
+	kid=$(st kid pid)
+	exec 7>&-
+	wait_until 5 logged_ge supervisor:orphaned 1
+	grep -q "\"event\":\"supervisor:orphaned\",\"pid\":$FG,\"parent\":0,\"reason\":\"stdin\",\"grace_ms\":30000" \
+	    "$HP_STATE_DIR/events.log"
+	sleep 1000 &
+	next=$!
+	track "$next"
+	run hp-supervise parent "$next"
+	[ "$status" -eq 0 ]
+	[ "$output" = "parent $next" ]
+	kill -KILL "$next"
+	wait_until 5 logged_ge supervisor:orphaned 2
+	alive "$kid"
+	[ "$(st kid pid)" = "$kid" ]
+}
+
+@test "parent PID: a PID not running, a bad one, no supervisor, a bad grace are refused" {
+	run hp-supervise parent 999999999
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no supervisor runs for"* ]]
+	fg
+	run hp-supervise parent 999999999
+	[ "$status" -eq 1 ]
+	[ "$output" = "hp-supervise: parent 999999999: not running" ]
+	run --separate-stderr hp-supervise --json parent 999999999
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"error":{"code":"not-found","message":"parent 999999999: not running"}}' ]
+	run hp-supervise parent "$FG"
+	[ "$status" -eq 2 ]
+	[ "$output" = "hp-supervise: parent: bad pid" ]
+	for bad in x 1 0 -5 ''; do
+		run hp-supervise parent "$bad"
+		[ "$status" -eq 2 ]
+	done
+	run hp-supervise parent
+	[ "$status" -eq 2 ]
+	run hp-supervise parent 2 3
+	[ "$status" -eq 2 ]
+	[ "$(logged supervisor:adopted)" -eq 0 ]
+	run hp-supervise --parent-grace 5s
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "hp-supervise: --parent-grace is a grace of --parent or --exit-with-stdin" ]
+	run hp-supervise --exit-with-stdin --parent-grace 0
+	[ "$status" -eq 2 ]
+	run hp-supervise --exit-with-stdin --parent-grace soon
+	[ "$status" -eq 2 ]
+	run hp-supervise --parent-grace 5s status
 	[ "$status" -eq 2 ]
 }
 

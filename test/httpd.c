@@ -6,10 +6,13 @@
  *     [-l file]
  *
  * Listens on 127.0.0.1 (-6: ::1 only; -u: a Unix socket) on a port the
- * system picks (-p: that port), prints the port (or the path) on a line, and serves until
- * killed. -d binds at once but listens only after ms: until then a
- * connect is refused. -m close closes each connection as it comes, -m
- * hold keeps it and never reads. -l appends each request head to file.
+ * system picks (-p: that port), prints the port (or the path) on a line,
+ * and serves until killed. A port the system picks is held shut on the
+ * other loopback address (::1, or 127.0.0.1 with -6), so that localhost
+ * finds this server or a refusal. -d binds at once but listens only
+ * after ms: until then a connect is refused. -m close closes each
+ * connection as it comes, -m hold keeps it and never reads. -l appends
+ * each request head to file.
  * Otherwise the path of the request says what to answer:
  *
  *	/ /health /200	200			/status/N /500	status N
@@ -202,6 +205,43 @@ writeout(struct conn *c)
 	return 0;
 }
 
+/*
+ * The same port on the other loopback address (v6: 127.0.0.1, else ::1),
+ * bound and never listened on, so that a name with both (localhost) is
+ * refused there, never answered by another server that the system gave
+ * the same number: 0 if it is taken.
+ */
+static int
+guard(int v6, unsigned short port)
+{
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+	struct sockaddr *sa;
+	socklen_t len;
+	int fd, one = 1;
+
+	memset(&in4, 0, sizeof in4);
+	in4.sin_family = AF_INET;
+	in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	in4.sin_port = htons(port);
+	memset(&in6, 0, sizeof in6);
+	in6.sin6_family = AF_INET6;
+	in6.sin6_addr = in6addr_loopback;
+	in6.sin6_port = htons(port);
+	sa = v6 ? (struct sockaddr *)&in4 : (struct sockaddr *)&in6;
+	len = v6 ? sizeof in4 : sizeof in6;
+	if ((fd = socket(sa->sa_family, SOCK_STREAM, 0)) == -1)
+		return 1;	/* no such family here: nothing to guard */
+	hp_cloexec(fd);
+	if (!v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, sa, len) == -1) {
+		close(fd);
+		return errno != EADDRINUSE;
+	}
+	return 1;		/* kept open until we exit */
+}
+
 /* Bound, not yet listening: a connect is refused until listen(). */
 static int
 listener(int v6, int port, const char *upath, char *name, size_t n)
@@ -237,6 +277,10 @@ listener(int v6, int port, const char *upath, char *name, size_t n)
 		    getsockname(fd, (struct sockaddr *)&in6, &len) == -1)
 			hp_die("bind [::1]");
 		snprintf(name, n, "%u", (unsigned)ntohs(in6.sin6_port));
+		if (port == 0 && !guard(1, ntohs(in6.sin6_port))) {
+			close(fd);
+			return listener(v6, port, upath, name, n);
+		}
 	} else {
 		memset(&in4, 0, sizeof in4);
 		in4.sin_family = AF_INET;
@@ -247,6 +291,10 @@ listener(int v6, int port, const char *upath, char *name, size_t n)
 		    getsockname(fd, (struct sockaddr *)&in4, &len) == -1)
 			hp_die("bind 127.0.0.1");
 		snprintf(name, n, "%u", (unsigned)ntohs(in4.sin_port));
+		if (port == 0 && !guard(0, ntohs(in4.sin_port))) {
+			close(fd);
+			return listener(v6, port, upath, name, n);
+		}
 	}
 	return fd;
 }

@@ -386,5 +386,5 @@ END
 	# The lock still says who supervises.
 	run hp-supervise status
 	[ "$status" -eq 0 ]
-	[ "$output" = "running $FG" ]
+	[ "$output" = "running $FG $HPVER" ]
 }

@@ -1,6 +1,8 @@
 /* hp: see LICENSE. */
 /* breaker.c: the circuit breaker, a pure function of failures and a clock. */
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hp.h"
@@ -74,4 +76,44 @@ hp_circuit_name(int state)
 {
 	return state == HP_CIRCUIT_OPEN ? "open" : state == HP_CIRCUIT_HALF ?
 	    "half-open" : "closed";
+}
+
+/* As one line of numbers, "STATE SINCE FAIL ...", and back (upgrade). */
+void
+hp_breaker_fmt(const struct hp_breaker *b, struct hp_buf *out)
+{
+	int i;
+
+	hp_buf_printf(out, "%d %lld", b->state, b->since);
+	for (i = 0; i < b->n && i < HP_BREAKER_MAX; i++)
+		hp_buf_printf(out, " %lld", b->fail[i]);
+}
+
+int
+hp_breaker_parse(struct hp_breaker *b, const char *s)
+{
+	struct hp_breaker t;
+	char *end;
+	long v;
+
+	memset(&t, 0, sizeof t);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || v < HP_CIRCUIT_CLOSED || v > HP_CIRCUIT_HALF)
+		return -1;
+	t.state = (int)v;
+	s = end;
+	t.since = strtoll(s, &end, 10);
+	if (end == s)
+		return -1;
+	for (s = end; *s == ' ' && t.n < HP_BREAKER_MAX; s = end) {
+		t.fail[t.n] = strtoll(s, &end, 10);
+		if (end == s)
+			return -1;
+		t.n++;
+	}
+	if (*s != '\0' || errno != 0)
+		return -1;
+	*b = t;
+	return 0;
 }

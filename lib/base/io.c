@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,6 +73,26 @@ hp_cloexec(int fd)
 	int fl = fcntl(fd, F_GETFD);
 
 	return fl == -1 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+}
+
+/* A file nobody else can open: made in dir (private), then unlinked. */
+int
+hp_anonfile(const char *dir)
+{
+	char path[HP_PATH_MAX];
+	int fd, e;
+
+	if (hp_path(path, sizeof path, "%s/.anon-XXXXXX", dir) == -1 ||
+	    (fd = mkstemp(path)) == -1)
+		return -1;
+	if (unlink(path) == -1 || hp_cloexec(fd) == -1) {
+		e = errno;
+		(void)unlink(path);
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 int

@@ -277,8 +277,8 @@ answered(struct answers *a, const char *ref)
 {
 	struct answer key;
 
-	if (hp_ref_split(ref, key.base, &key.inst) == -1)
-		return NULL;
+	if (a->n == 0 || hp_ref_split(ref, key.base, &key.inst) == -1)
+		return NULL;	/* none: a->v may be NULL, which bsearch refuses */
 	return bsearch(&key, a->v, (size_t)a->n, sizeof *a->v, bybase);
 }
 

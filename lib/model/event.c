@@ -771,3 +771,42 @@ hp_events_subscribe(const struct hp_state *st, char *path, size_t n)
 		unlink(path);
 	return fd;
 }
+
+/* Subscriber i as it is, for an upgrade to hand over: 0; -1 no more. */
+int
+hp_events_sub(const struct hp_events *ev, int i, struct hp_subinfo *si)
+{
+	const struct hp_sub *s;
+
+	if (i < 0 || i >= ev->nsub)
+		return -1;
+	s = &ev->sub[i];
+	si->name = s->name;
+	si->fd = s->fd;
+	si->want = s->want;
+	si->dropped = s->dropped;
+	si->out = s->out.p != NULL ? s->out.p + s->off : "";
+	si->outlen = s->out.len - s->off;
+	return 0;
+}
+
+/* A subscriber an upgrade handed over, as it was. */
+void
+hp_events_adopt(struct hp_events *ev, const struct hp_subinfo *si)
+{
+	struct hp_sub *s;
+
+	ev->sub = hp_xrealloc(ev->sub, (size_t)(ev->nsub + 1) *
+	    sizeof *ev->sub);
+	s = &ev->sub[ev->nsub++];
+	memset(s, 0, sizeof *s);
+	hp_copy(s->name, sizeof s->name, si->name);
+	s->fd = si->fd;
+	s->want = si->want;
+	s->dropped = si->dropped;
+	s->seen = 1;
+	if (si->outlen > 0) {
+		hp_buf_add(&s->out, si->out, si->outlen);
+		s->until = hp_mono_ms() + ANSWER_MS;
+	}
+}

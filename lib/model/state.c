@@ -344,6 +344,28 @@ hp_state_supervisor(const struct hp_state *st)
 	return hp_lock_holder(file);
 }
 
+/* The version of the supervisor that runs, as its lock file says. */
+int
+hp_state_version(const struct hp_state *st, char *v, size_t n)
+{
+	char file[HP_PATH_MAX], line[64], *sp;
+	ssize_t k;
+	int fd;
+
+	if (hp_state_file(st, file, sizeof file, HP_F_LOCK) == -1 ||
+	    (fd = hp_open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)) == -1)
+		return -1;
+	k = hp_read(fd, line, sizeof line - 1);
+	close(fd);
+	if (k <= 0)
+		return -1;
+	line[k] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	if ((sp = strchr(line, ' ')) == NULL || sp[1] == '\0')
+		return -1;
+	return hp_copy(v, n, sp + 1);
+}
+
 static int
 cmp(const void *a, const void *b)
 {

@@ -537,10 +537,14 @@ static const struct verb {
 	{ "shutdown", "", 0, 0, V_LATE, verb_shutdown,
 	    "stop everything, then exit" },
 	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
+	{ "upgrade", "PATH", 1, 1, V_REST, hp_upgrade_verb,
+	    "hand the supervisor over to another binary, in place" },
 	{ "list", "WHICH [history]", 1, 2, 0, hp_show_list,
 	    "each process as hp-ls --json shows it, then ours" },
 	{ "subscribe", "WHAT", 1, 1, 0, hp_show_subscribe,
 	    "output, metrics or none: events asked for" },
+	{ "parent", "PID", 1, 1, 0, hp_parent_verb,
+	    "follow PID as the parent from now on" },
 };
 #define NVERBS	(int)(sizeof verbs / sizeof verbs[0])
 

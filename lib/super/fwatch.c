@@ -12,6 +12,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * One watch a name (its unit: every instance goes together). Told by
@@ -559,4 +560,45 @@ hp_fwatch_next(struct hp_super *s)
 			next = t;
 	}
 	return next;
+}
+
+/*
+ * For an upgrade: each watch's restart still to come, and what its tree
+ * looks like now; the new image watches anew, and a tree that looks
+ * otherwise by then changed during the handover.
+ */
+void
+hp_fwatch_handover(struct hp_super *s, struct hp_howr *w)
+{
+	struct hp_fwatch *f;
+	int i;
+
+	for (i = 0; i < s->nunit; i++) {
+		if ((f = s->units[i]->fw) == NULL)
+			continue;
+		hp_ho_section(w, "fwatch", s->units[i]->name);
+		hp_ho_putint(w, "due", f->due);
+		hp_ho_putstr(w, "what", f->what);
+		hp_ho_putint(w, "sum", (long long)look(s, f));
+	}
+}
+
+void
+hp_fwatch_takeover(struct hp_super *s, const struct hp_hord *h)
+{
+	const struct hp_hosec *sec;
+	struct hp_fwatch *f;
+	struct hp_unit *u;
+	int i = 0;
+
+	hp_fwatch_settle(s);
+	while ((sec = hp_ho_next(h, "fwatch", &i)) != NULL) {
+		if ((u = hp_unit_find(s, sec->name)) == NULL ||
+		    (f = u->fw) == NULL)
+			continue;
+		f->due = hp_ho_int(sec, "due", 0);
+		hp_copy(f->what, sizeof f->what, hp_ho_str(sec, "what", ""));
+		if ((long long)look(s, f) != hp_ho_int(sec, "sum", 0))
+			changed(f, f->roots[0]);
+	}
 }

@@ -9,6 +9,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * A process is in one state; what happens to it is an event; the table
@@ -304,6 +305,14 @@ refine(struct hp_super *s, struct hp_proc *p, int ev)
 	return ev;
 }
 
+/* The one assignment of a state, and the count of those held. */
+static void
+set(struct hp_super *s, struct hp_proc *p, int st)
+{
+	s->nheld += (st == HP_ST_HELD) - (p->state == HP_ST_HELD);
+	p->state = st;
+}
+
 /*
  * What happens to p: the row of its state and the event, the state set,
  * the timers of the old state gone, the action done. Returns what the
@@ -329,8 +338,7 @@ hp_life(struct hp_super *s, struct hp_proc *p, int ev)
 	if (r == table + NROWS)
 		return 0;
 	if (r->next != SAME && r->next != old) {
-		p->state = r->next;
-		s->nheld += (p->state == HP_ST_HELD) - (old == HP_ST_HELD);
+		set(s, p, r->next);
 		for (t = 0; t < HP_T_N; t++)
 			if (!(timers[t].states & S(p->state)))
 				p->timer[t] = 0;
@@ -1201,4 +1209,14 @@ rearm(struct hp_super *s, struct hp_proc *p, int ev)
 	(void)ev;
 	hp_sched_arm(p);
 	return 0;
+}
+
+/*
+ * The one other place a state is set: the state an upgrade hands over
+ * (upgrade.c), as it was, with its timers; nothing is done.
+ */
+void
+hp_life_takeover(struct hp_super *s, struct hp_proc *p, int st)
+{
+	set(s, p, st);
 }

@@ -12,6 +12,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * A node process runs "node [node-args] SCRIPT [ARG...]" with a channel
@@ -336,4 +337,43 @@ hp_node_send(struct hp_super *s, const struct hp_request *r)
 	/* Queued: the answer says the pid it went to. */
 	hp_super_answer(s, id, code == NULL, name, code, why,
 	    code == NULL ? p->id.pid : -1);
+}
+
+/* Its channel, for an upgrade: the descriptor and what is half done. */
+void
+hp_node_handover(struct hp_howr *w, const struct hp_proc *p)
+{
+	const struct hp_chan *c = p->chan;
+
+	if (c == NULL)
+		return;
+	hp_ho_putfd(w, "chan", c->fd);
+	hp_ho_put(w, "chan-in", c->in.p != NULL ? c->in.p : "", c->in.len);
+	hp_ho_putint(w, "chan-skipping", c->skipping);
+	hp_ho_put(w, "chan-out", c->out.p != NULL ? c->out.p + c->off : "",
+	    c->out.len - c->off);
+	hp_ho_putint(w, "chan-dropped", (long long)c->dropped);
+	hp_ho_putint(w, "chan-lost", (long long)c->lost);
+}
+
+int
+hp_node_takeover(struct hp_proc *p, const struct hp_hosec *sec)
+{
+	const char *v;
+	size_t n;
+	int fd;
+
+	if (hp_ho_get(sec, "chan", NULL) == NULL)
+		return 0;
+	if ((fd = hp_ho_fd(sec, "chan")) == -1)
+		return -1;
+	hp_node_open(p, fd);
+	if ((v = hp_ho_get(sec, "chan-in", &n)) != NULL)
+		hp_buf_add(&p->chan->in, v, n);
+	if ((v = hp_ho_get(sec, "chan-out", &n)) != NULL)
+		hp_buf_add(&p->chan->out, v, n);
+	p->chan->skipping = (int)hp_ho_int(sec, "chan-skipping", 0);
+	p->chan->dropped = (unsigned long)hp_ho_int(sec, "chan-dropped", 0);
+	p->chan->lost = (unsigned long)hp_ho_int(sec, "chan-lost", 0);
+	return 0;
 }

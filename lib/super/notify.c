@@ -14,6 +14,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * A process with ready = notify or a watchdog gets a datagram socket of
@@ -72,6 +73,16 @@ notifydir(struct hp_super *s)
 	return hp_copy(s->notifydir, sizeof s->notifydir, dir);
 }
 
+/* What its program is told: NOTIFY_SOCKET=, WATCHDOG_USEC=. */
+static void
+environ_of(struct hp_notify *nf)
+{
+	snprintf(nf->env[0], sizeof nf->env[0], "NOTIFY_SOCKET=%s", nf->path);
+	if (nf->wdog > 0)
+		snprintf(nf->env[1], sizeof nf->env[1], "WATCHDOG_USEC=%lld",
+		    nf->wdog * 1000);
+}
+
 int
 hp_notify_open(struct hp_super *s, struct hp_proc *p)
 {
@@ -108,10 +119,7 @@ hp_notify_open(struct hp_super *s, struct hp_proc *p)
 	    sizeof why) == -1 || chown(nf->path, u.uid, u.gid) == -1))
 		goto fail;
 	(void)hp_dgram_creds(nf->fd);
-	snprintf(nf->env[0], sizeof nf->env[0], "NOTIFY_SOCKET=%s", nf->path);
-	if (nf->wdog > 0)
-		snprintf(nf->env[1], sizeof nf->env[1], "WATCHDOG_USEC=%lld",
-		    nf->wdog * 1000);
+	environ_of(nf);
 	p->notify = nf;
 	return 0;
 fail:
@@ -359,4 +367,60 @@ hp_notify_self(const char *msg)
 	    strlen(self + 1))) == -1)
 		hp_warn("NOTIFY_SOCKET %s", self);
 	close(fd);
+}
+
+/* Its socket, for an upgrade. */
+void
+hp_notify_handover(struct hp_howr *w, const struct hp_proc *p)
+{
+	const struct hp_notify *nf = p->notify;
+
+	if (nf == NULL)
+		return;
+	hp_ho_putfd(w, "notify", nf->fd);
+	hp_ho_putstr(w, "notify-path", nf->path);
+	hp_ho_putstr(w, "notify-status", nf->status);
+	hp_ho_putstr(w, "notify-said", nf->said);
+	hp_ho_putint(w, "notify-watchdog", nf->wdog);
+}
+
+int
+hp_notify_takeover(struct hp_super *s, struct hp_proc *p,
+    const struct hp_hosec *sec)
+{
+	struct hp_notify *nf;
+	const char *said;
+
+	(void)s;
+	if (hp_ho_get(sec, "notify", NULL) == NULL)
+		return 0;
+	nf = hp_xcalloc(1, sizeof *nf);
+	if ((nf->fd = hp_ho_fd(sec, "notify")) == -1) {
+		free(nf);
+		return -1;
+	}
+	hp_copy(nf->path, sizeof nf->path, hp_ho_str(sec, "notify-path", ""));
+	hp_copy(nf->status, sizeof nf->status, hp_ho_str(sec,
+	    "notify-status", ""));
+	said = hp_ho_str(sec, "notify-said", "");
+	nf->said = strcmp(said, "reloading") == 0 ? "reloading" :
+	    strcmp(said, "stopping") == 0 ? "stopping" : NULL;
+	nf->wdog = hp_ho_int(sec, "notify-watchdog", 0);
+	environ_of(nf);
+	p->notify = nf;
+	return 0;
+}
+
+/* Ours (systemd's NOTIFY_SOCKET), for an upgrade: NULL none; and back. */
+const char *
+hp_notify_own(void)
+{
+	return self[0] != '\0' ? self : NULL;
+}
+
+void
+hp_notify_keep(const char *path)
+{
+	if (path != NULL && strlen(path) < sizeof self)
+		hp_copy(self, sizeof self, path);
 }

@@ -10,6 +10,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 #define RETRY_MS	250	/* a status not written is tried again after */
 
@@ -455,4 +456,30 @@ hp_sproc_free(struct hp_proc *p)
 	free(p->kin);
 	free(p->resisted);
 	free(p);
+}
+
+/* Its waiters, for an upgrade: "verb client" each. */
+void
+hp_record_handover(struct hp_howr *w, const struct hp_proc *p)
+{
+	const struct hp_waiter *wt;
+	char v[HP_NAME_MAX + 16];
+
+	for (wt = p->waiters; wt != NULL; wt = wt->next) {
+		snprintf(v, sizeof v, "%d %s", wt->verb, wt->client);
+		hp_ho_putstr(w, "waiter", v);
+	}
+}
+
+void
+hp_record_takeover(struct hp_proc *p, const struct hp_hosec *sec)
+{
+	char client[HP_NAME_MAX + 1];
+	int i, verb;
+
+	/* In reverse: each is put in front, so the first stays first. */
+	for (i = sec->n - 1; i >= 0; i--)
+		if (strcmp(sec->r[i].key, "waiter") == 0 &&
+		    sscanf(sec->r[i].val, "%d %64s", &verb, client) == 2)
+			hp_sproc_wait(p, client, verb);
 }

@@ -17,6 +17,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * metrics-listen (hp.conf(5), [supervisor]): a small HTTP/1.x responder
@@ -469,4 +470,46 @@ hp_shttp_next(const struct hp_super *s)
 		    s->http->c[i].until < next))
 			next = s->http->c[i].until;
 	return next;
+}
+
+/* A request being read or answered: an upgrade waits for its end. */
+int
+hp_shttp_busy(const struct hp_super *s)
+{
+	int i;
+
+	for (i = 0; s->http != NULL && i < CONNS; i++)
+		if (s->http->c[i].fd != -1)
+			return 1;
+	return 0;
+}
+
+/* The listener, handed over as it is. */
+void
+hp_shttp_handover(struct hp_super *s, struct hp_howr *w)
+{
+	if (s->http == NULL)
+		return;
+	hp_ho_putfd(w, "http", s->http->fd);
+	hp_ho_putstr(w, "http-addr", s->http->addr);
+	hp_ho_putstr(w, "http-path", s->http->path);
+}
+
+int
+hp_shttp_takeover(struct hp_super *s, const struct hp_hosec *sec)
+{
+	struct hp_shttp *h;
+	int fd, i;
+
+	if (hp_ho_get(sec, "http", NULL) == NULL)
+		return 0;
+	if ((fd = hp_ho_fd(sec, "http")) == -1)
+		return -1;
+	h = s->http = hp_xcalloc(1, sizeof *h);
+	h->fd = fd;
+	hp_copy(h->addr, sizeof h->addr, hp_ho_str(sec, "http-addr", ""));
+	hp_copy(h->path, sizeof h->path, hp_ho_str(sec, "http-path", ""));
+	for (i = 0; i < CONNS; i++)
+		h->c[i].fd = -1;
+	return 0;
 }

@@ -4,12 +4,14 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * Every metrics-interval (1 s by default) one pass samples the tree of
@@ -447,4 +449,90 @@ hp_metrics_interval(struct hp_super *s, long long ms)
 		return;
 	s->minterval = ms;
 	s->mtick = hp_mono_ms() + ms;
+}
+
+/* One sample as a line of numbers, and back. */
+static void
+putsample(struct hp_howr *w, const char *key, const struct hp_sample *x)
+{
+	char v[160];
+
+	snprintf(v, sizeof v, "%lld %u %u %u %d %d %d", x->wall, x->cpu,
+	    x->rss, x->pss, x->threads, x->fds, x->nproc);
+	hp_ho_putstr(w, key, v);
+}
+
+static void
+getsample(const char *v, struct hp_sample *x)
+{
+	if (v == NULL || sscanf(v, "%lld %u %u %u %d %d %d", &x->wall,
+	    &x->cpu, &x->rss, &x->pss, &x->threads, &x->fds, &x->nproc) != 7)
+		memset(x, 0, sizeof *x);
+}
+
+/* Its samples, for an upgrade: the ring, oldest first, and the last. */
+void
+hp_metrics_handover(struct hp_howr *w, const struct hp_proc *p)
+{
+	const struct hp_metrics *m = p->m;
+	char v[64];
+	int i;
+
+	if (m == NULL)
+		return;
+	hp_ho_putint(w, "m-pid", (long long)m->pid);
+	hp_ho_putint(w, "m-start", (long long)m->start);
+	snprintf(v, sizeof v, "%llu %llu", m->ticks, m->stir);
+	hp_ho_putstr(w, "m-ticks", v);
+	hp_ho_putint(w, "m-at", m->at);
+	hp_ho_putint(w, "m-turn", m->turn);
+	hp_ho_putint(w, "m-stagger", m->stagger);
+	putsample(w, "m-last", &m->last);
+	for (i = 0; i < m->n; i++)
+		putsample(w, "m-ring", &m->ring[(m->head - m->n + i + HP_RING) %
+		    HP_RING]);
+	for (i = 0; i < m->nkid; i++) {
+		snprintf(v, sizeof v, "%ld %llu", (long)m->kid[i].pid,
+		    m->kid[i].start);
+		hp_ho_putstr(w, "m-kid", v);
+	}
+}
+
+int
+hp_metrics_takeover(struct hp_proc *p, const struct hp_hosec *sec)
+{
+	struct hp_metrics *m;
+	long pid;
+	int i;
+
+	if (hp_ho_get(sec, "m-pid", NULL) == NULL)
+		return 0;
+	m = p->m = hp_xcalloc(1, sizeof *m);
+	m->statfd = m->kidsfd = -1;
+	m->pid = (pid_t)hp_ho_int(sec, "m-pid", 0);
+	m->start = (unsigned long long)hp_ho_int(sec, "m-start", 0);
+	if (sscanf(hp_ho_str(sec, "m-ticks", ""), "%llu %llu", &m->ticks,
+	    &m->stir) != 2)
+		m->ticks = m->stir = 0;
+	m->at = hp_ho_int(sec, "m-at", 0);
+	m->turn = (int)hp_ho_int(sec, "m-turn", 0);
+	m->stagger = (int)hp_ho_int(sec, "m-stagger", 0);
+	getsample(hp_ho_get(sec, "m-last", NULL), &m->last);
+	for (i = 0; i < sec->n; i++) {
+		if (strcmp(sec->r[i].key, "m-ring") == 0) {
+			getsample(sec->r[i].val, &m->ring[m->head]);
+			m->head = (m->head + 1) % HP_RING;
+			if (m->n < HP_RING)
+				m->n++;
+		} else if (strcmp(sec->r[i].key, "m-kid") == 0) {
+			m->kid = hp_xrealloc(m->kid, (size_t)(m->nkid + 1) *
+			    sizeof *m->kid);
+			if (sscanf(sec->r[i].val, "%ld %llu", &pid,
+			    &m->kid[m->nkid].start) == 2) {
+				m->kid[m->nkid].pid = (pid_t)pid;
+				m->nkid++;
+			}
+		}
+	}
+	return 0;
 }

@@ -1,8 +1,9 @@
 /* hp: see LICENSE. */
 /*
  * sterm.h: the insides of a terminal the supervisor keeps, shared by
- * sterm.c (its pty, scrollback and clients), tctl.c (its verbs) and
- * tact.c (its activity); after hp.h and super.h; its screen is vt.h's.
+ * sterm.c (its pty, scrollback and clients), tctl.c (its verbs),
+ * tact.c (its activity) and sterm_ho.c (its handover); after hp.h and
+ * super.h; its screen is vt.h's.
  */
 
 #ifndef HP_STERM_H
@@ -57,6 +58,8 @@ struct hp_term {
 #define LINGER		5000	/* ms a client has to take the end */
 #define FG_DELAY	200	/* ms to look again at who has the terminal */
 
+/* sterm_ho.c */
+void	hp_term_forget(struct hp_term *);	/* memory only: no fd closed */
 /* sterm.c */
 void	hp_term_flushall(struct hp_proc *);	/* to each client */
 int	hp_term_type(struct hp_term *, const char *, size_t);

@@ -14,6 +14,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 #define IDLE_MS		1000	/* an implicit supervisor lingers this long */
 #define WARN_MAX	5	/* warnings a second, at most */
@@ -471,7 +472,7 @@ supevent(struct hp_super *s, const char *name)
 	/* Asked to (shutdown, a signal, its parent gone), or idle. */
 	if (s->shutdown)
 		hp_json_kstr(&s->j, "reason", s->exiting ? "idle" :
-		    "shutdown");
+		    s->alone ? "orphaned" : "shutdown");
 	hp_event_publish(&s->ev, &s->j);
 }
 
@@ -505,6 +506,10 @@ timeout(struct hp_super *s, long long now, long long idle)
 	if ((t = hp_events_next(&s->ev)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if ((t = hp_shttp_next(s)) >= 0 && (next == -1 || t < next))
+		next = t;
+	if ((t = hp_upgrade_next(s)) >= 0 && (next == -1 || t < next))
+		next = t;
+	if ((t = hp_parent_next(s)) >= 0 && (next == -1 || t < next))
 		next = t;
 	if (next == -1)
 		return -1;
@@ -545,17 +550,13 @@ watch(struct hp_super *s, struct pollfd *in)
 		alive = hp_ident_alive(&s->parent);
 		if (alive == -1)
 			alive = kill(s->parent.pid, 0) == 0 || errno == EPERM;
-		if (!alive) {
-			s->parent.pid = 0;
-			hp_super_shutdown(s);
-		}
+		if (!alive)
+			hp_parent_gone(s, "parent");
 	}
 	if (s->watch_stdin && in->revents) {
 		r = hp_read(STDIN_FILENO, buf, sizeof buf);
-		if (r == 0 || (r == -1 && errno != EAGAIN)) {
-			s->watch_stdin = 0;
-			hp_super_shutdown(s);
-		}
+		if (r == 0 || (r == -1 && errno != EAGAIN))
+			hp_parent_gone(s, "stdin");
 	}
 }
 
@@ -704,6 +705,7 @@ loop(struct hp_super *s)
 			hp_term_timer(s, s->procs[i], now);
 		}
 		hp_fwatch_timer(s, now);
+		hp_parent_timer(s, now);
 		hp_events_flush(&s->ev);
 		hp_shttp_io(s, fds + at[2 * nat + 1], n - at[2 * nat + 1]);
 		hp_watch_work(s);
@@ -714,6 +716,8 @@ loop(struct hp_super *s)
 		hp_fwatch_settle(s);
 		/* The turn's statuses, then its events and answers. */
 		hp_events_commit(&s->ev);
+		/* Only then, with all of the turn out, an upgrade. */
+		hp_upgrade_step(s);
 		if (anylive(s)) {
 			idle = 0;
 			continue;
@@ -831,6 +835,128 @@ unready(int ready, struct hp_error *e)
 	return -1;
 }
 
+static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
+/* As PID 1, every other signal that can be caught is passed on. */
+static const int isigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP,
+    SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
+    SIGTTOU, 0 };
+
+/*
+ * The lock file says who holds it, and which version it is (hp-supervise
+ * status): "PID VERSION", written again by the image an upgrade brings.
+ */
+static void
+stamp(struct hp_super *s)
+{
+	char line[64];
+	int n;
+
+	n = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(),
+	    HP_VERSION);
+	if (ftruncate(s->lockfd, 0) == -1 ||
+	    pwrite(s->lockfd, line, (size_t)n, 0) != n)
+		hp_warn("%s/lock", s->st->dir);
+}
+
+/* The loop, then the end. */
+static int
+finish(struct hp_super *s)
+{
+	char file[HP_PATH_MAX];
+	int i;
+
+	loop(s);
+	/* Whatever is still queued is refused: nobody is left to do it. */
+	s->exiting = !s->shutdown;
+	s->shutdown = 1;
+	hp_super_booted(s);	/* ended before: whoever waits is told */
+	hp_super_control(s);
+	forget_removed(s);
+	sweep();
+	supevent(s, "supervisor:shutdown");
+	if (s->dropped > 0)
+		hp_warnx("%lld bytes of output dropped: ours would not take "
+		    "them (they are in the logs)", s->dropped);
+	for (i = 0; i < s->nwaiting; i++) {
+		hp_super_reply(s, s->waiting[i], 1, NULL, NULL, NULL);
+		free(s->waiting[i]);
+	}
+	free(s->waiting);
+	hp_kin_cleanup(s);
+	for (i = 0; i < s->nproc; i++) {
+		hp_unit_detach(s, s->procs[i]);
+		hp_sproc_free(s->procs[i]);
+	}
+	free(s->procs);
+	hp_map_free(&s->names);
+	hp_after_free(&s->graph);
+	free(s->rel);
+	free(s->units);
+	hp_join_free(s);
+	hp_notify_end(s);
+	hp_allow_free(&s->allow);
+	hp_buf_free(&s->jb);
+	hp_shttp_close(s);
+	hp_events_close(&s->ev);
+	close(s->ctlfd);
+	close(s->ctlw);
+	if (s->fwfd != -1)
+		close(s->fwfd);
+	hp_state_file(s->st, file, sizeof file, HP_F_LIMITS);
+	unlink(file);
+	close(s->lockfd);
+	if ((s->relay & RELAY_OUT) && s->fl[0] != -1)
+		(void)fcntl(STDOUT_FILENO, F_SETFL, s->fl[0]);
+	if ((s->relay & RELAY_ERR) && s->fl[1] != -1)
+		(void)fcntl(STDERR_FILENO, F_SETFL, s->fl[1]);
+	return s->init ? s->last : HP_EXIT_OK;
+}
+
+/*
+ * The new image of an upgrade (upgrade.c): what the old one held is
+ * taken over, the children that ended meanwhile reaped, and the loop
+ * goes on. The lock, the control FIFO and every child's descriptors
+ * came across the exec.
+ */
+static int
+resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
+{
+	const struct hp_hosec *sec = &o->handover->sec[0];
+	char why[HP_PATH_MAX + 256];
+
+	signal(SIGPIPE, SIG_IGN);
+	hp_warn_limit(WARN_MAX);
+	if ((s->sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
+		return hp_error_sys(e, "sigaction");
+	(void)hp_subreaper();
+	if (hp_events_open(&s->ev, s->st) == -1)
+		return hp_error_sys(e, "%s/events.log", s->st->dir);
+	s->ev.echo = o->json;
+	s->ev.echo_want = o->events;
+	if (hp_ho_get(sec, "audit", NULL) != NULL &&
+	    hp_events_audit(&s->ev, hp_ho_str(sec, "audit", "")) == -1)
+		hp_warn("audit: %s", hp_ho_str(sec, "audit", ""));
+	s->audit_fixed = (int)hp_ho_int(sec, "audit-fixed", 0);
+	if (hp_upgrade_takeover(s, o->handover, o->handback != NULL, why,
+	    sizeof why) == -1) {
+		/* The image it came from takes it back, if it can. */
+		if (o->handback == NULL)
+			hp_upgrade_back(o->handover, why);
+		return hp_error_set(e, HP_EXIT_FAIL, "upgrade-failed",
+		    "the handover: %s", why);
+	}
+	if (s->parent.pid > 0 && s->parent.pid == getppid() && s->grace <= 0)
+		(void)hp_parent_death(SIGTERM);
+	if (s->watch_stdin)
+		hp_nonblock(STDIN_FILENO);
+	s->fl[0] = (int)hp_ho_int(sec, "stdout-flags", -1);
+	s->fl[1] = (int)hp_ho_int(sec, "stderr-flags", -1);
+	stamp(s);
+	reap(s);
+	hp_upgrade_done(s, o->handover, o->handback);
+	return finish(s);
+}
+
 /*
  * Run the supervisor of st until shutdown: its exit status. The ready
  * descriptor gets "1" once it is ready, "0" when another supervisor has
@@ -840,14 +966,9 @@ int
 hp_super_run(struct hp_state *st, const struct hp_superopt *o,
     struct hp_error *e)
 {
-	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0 };
-	/* As PID 1, every other signal that can be caught is passed on. */
-	static const int isigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP,
-	    SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
-	    SIGTTOU, 0 };
 	struct hp_super s;
-	char file[HP_PATH_MAX], pid[32], msg[HP_PATH_MAX + 256];
-	int i, n, ready = o->ready, implicit = o->implicit, fl[2];
+	char file[HP_PATH_MAX], msg[HP_PATH_MAX + 256];
+	int ready = o->ready, implicit = o->implicit;
 	const char *allow;
 	pid_t holder;
 
@@ -877,6 +998,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	    allow, msg, sizeof msg) == -1)
 		return unready(ready, (hp_error_set(e, HP_EXIT_USAGE, "config",
 		    "%s", msg), e));
+	if (o->handover != NULL)
+		return resume(&s, o, e);
 	if (o->parent > 0 && hp_ident_get(o->parent, &s.parent) == -1) {
 		hp_allow_free(&s.allow);
 		return unready(ready, (hp_error_set(e, HP_EXIT_FAIL,
@@ -884,7 +1007,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		    e));
 	}
 	/* When the parent is ours, the kernel can tell us it died. */
-	if (o->parent > 0 && o->parent == getppid())
+	s.grace = o->parent_grace;
+	if (o->parent > 0 && o->parent == getppid() && s.grace <= 0)
 		(void)hp_parent_death(SIGTERM);
 	s.rnd = (unsigned)getpid() ^ (unsigned)hp_mono_us();
 	hp_notify_take(!implicit);
@@ -903,10 +1027,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		return hp_error_set(e, HP_EXIT_FAIL, "exists", "%s: already "
 		    "supervised by PID %ld", st->dir, (long)holder);
 	}
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(s.lockfd, 0) == -1 ||
-	    hp_write_all(s.lockfd, pid, (size_t)n) == -1)
-		hp_warn("%s", file);
+	stamp(&s);
 	signal(SIGPIPE, SIG_IGN);
 	/* A full disk must not flood stderr (supervise.log, a terminal). */
 	hp_warn_limit(WARN_MAX);
@@ -936,8 +1057,8 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if (s.watch_stdin)
 		hp_nonblock(STDIN_FILENO);
 	/* Our output may be a terminal shared with others: put back later. */
-	fl[0] = fcntl(STDOUT_FILENO, F_GETFL);
-	fl[1] = fcntl(STDERR_FILENO, F_GETFL);
+	s.fl[0] = fcntl(STDOUT_FILENO, F_GETFL);
+	s.fl[1] = fcntl(STDERR_FILENO, F_GETFL);
 	if (s.relay & RELAY_OUT)
 		hp_nonblock(STDOUT_FILENO);
 	if (s.relay & RELAY_ERR)
@@ -960,49 +1081,5 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	s.readyfd = ready;
 	if (s.nboot == 0)
 		hp_super_booted(&s);
-	loop(&s);
-	/* Whatever is still queued is refused: nobody is left to do it. */
-	s.exiting = !s.shutdown;
-	s.shutdown = 1;
-	hp_super_booted(&s);	/* ended before: whoever waits is told */
-	hp_super_control(&s);
-	forget_removed(&s);
-	sweep();
-	supevent(&s, "supervisor:shutdown");
-	if (s.dropped > 0)
-		hp_warnx("%lld bytes of output dropped: ours would not take "
-		    "them (they are in the logs)", s.dropped);
-	for (i = 0; i < s.nwaiting; i++) {
-		hp_super_reply(&s, s.waiting[i], 1, NULL, NULL, NULL);
-		free(s.waiting[i]);
-	}
-	free(s.waiting);
-	hp_kin_cleanup(&s);
-	for (i = 0; i < s.nproc; i++) {
-		hp_unit_detach(&s, s.procs[i]);
-		hp_sproc_free(s.procs[i]);
-	}
-	free(s.procs);
-	hp_map_free(&s.names);
-	hp_after_free(&s.graph);
-	free(s.rel);
-	free(s.units);
-	hp_join_free(&s);
-	hp_notify_end(&s);
-	hp_allow_free(&s.allow);
-	hp_buf_free(&s.jb);
-	hp_shttp_close(&s);
-	hp_events_close(&s.ev);
-	close(s.ctlfd);
-	close(s.ctlw);
-	if (s.fwfd != -1)
-		close(s.fwfd);
-	hp_state_file(st, file, sizeof file, HP_F_LIMITS);
-	unlink(file);
-	close(s.lockfd);
-	if ((s.relay & RELAY_OUT) && fl[0] != -1)
-		(void)fcntl(STDOUT_FILENO, F_SETFL, fl[0]);
-	if ((s.relay & RELAY_ERR) && fl[1] != -1)
-		(void)fcntl(STDERR_FILENO, F_SETFL, fl[1]);
-	return s.init ? s.last : HP_EXIT_OK;
+	return finish(&s);
 }

@@ -166,6 +166,10 @@ struct hp_super {
 	const char	*profile;	/* of conf, --profile, or NULL */
 	struct hp_ident	 parent;	/* shut down once it is gone */
 	int		 watch_stdin;	/* shut down at EOF on stdin */
+	long long	 grace;		/* --parent-grace: ms to wait for a new one */
+	long long	 orphaned;	/* mono ms that grace ends, or 0 (parent.c) */
+	pid_t		 was;		/* the parent that went, or 0 */
+	int		 alone;		/* its grace ended with no new parent */
 	struct hp_allow	 allow;		/* --allow: what may run */
 	/* --init */
 	int		 init;
@@ -217,6 +221,9 @@ struct hp_super {
 	/* whom starts are for now (HP_BY_NONE: as each was), the verb */
 	struct hp_by	 by;
 	const char	*verb;		/* of the request read, or NULL */
+	/* upgrade.c: an upgrade asked for, waiting for a quiet turn */
+	struct hp_upgrade *up;
+	int		 fl[2];		/* our stdout's, stderr's flags before */
 };
 struct hp_proc *hp_super_find(struct hp_super *, const char *);
 struct hp_proc *hp_super_add(struct hp_super *, struct hp_spec *);
@@ -527,5 +534,56 @@ void	hp_sched_arm(struct hp_proc *);	/* its next due time and timer */
 int	hp_sched_due(const struct hp_proc *);
 void	hp_sched_skip(struct hp_super *, struct hp_proc *);
 				/* a run not made: process:skipped */
+/* parent.c: --parent-grace, and "parent PID" */
+void	hp_parent_gone(struct hp_super *, const char *);
+				/* "parent" or "stdin": the grace, or shutdown */
+long long hp_parent_next(const struct hp_super *);	/* mono ms; -1 */
+void	hp_parent_timer(struct hp_super *, long long);
+void	hp_parent_verb(struct hp_super *, const struct hp_request *);
+
+/*
+ * upgrade.c: hand the supervisor over to another binary, by exec; each
+ * part puts its own state into the handover (handover.h) and takes it
+ * back in the new image.
+ */
+struct hp_howr;
+struct hp_hord;
+struct hp_hosec;
+void	hp_upgrade_verb(struct hp_super *, const struct hp_request *);
+void	hp_upgrade_step(struct hp_super *);	/* a turn: now, later */
+long long hp_upgrade_next(const struct hp_super *);	/* mono ms, -1 */
+int	hp_upgrade_takeover(struct hp_super *, const struct hp_hord *, int,
+	    char *, size_t);	/* the new image (1: brought back): 0; -1 */
+void	hp_upgrade_done(struct hp_super *, struct hp_hord *, const char *);
+				/* taken over (why it came back, or NULL) */
+void	hp_life_takeover(struct hp_super *, struct hp_proc *, int);
+void	hp_watch_pause(struct hp_proc *);	/* a probe: again, after */
+int	hp_shttp_busy(const struct hp_super *);
+void	hp_shttp_handover(struct hp_super *, struct hp_howr *);
+int	hp_shttp_takeover(struct hp_super *, const struct hp_hosec *);
+void	hp_unit_held_handover(struct hp_howr *, const struct hp_unit *);
+void	hp_unit_held_takeover(struct hp_super *, const struct hp_hosec *);
+void	hp_record_handover(struct hp_howr *, const struct hp_proc *);
+void	hp_record_takeover(struct hp_proc *, const struct hp_hosec *);
+void	hp_node_handover(struct hp_howr *, const struct hp_proc *);
+int	hp_node_takeover(struct hp_proc *, const struct hp_hosec *);
+void	hp_notify_handover(struct hp_howr *, const struct hp_proc *);
+int	hp_notify_takeover(struct hp_super *, struct hp_proc *,
+	    const struct hp_hosec *);
+void	hp_metrics_handover(struct hp_howr *, const struct hp_proc *);
+int	hp_metrics_takeover(struct hp_proc *, const struct hp_hosec *);
+void	hp_fwatch_handover(struct hp_super *, struct hp_howr *);
+void	hp_fwatch_takeover(struct hp_super *, const struct hp_hord *);
+			/* watched anew; a change in between, a change */
+const char *hp_notify_own(void);	/* systemd's NOTIFY_SOCKET, or NULL */
+void	hp_notify_keep(const char *);
+/* sterm_ho.c */
+int	hp_term_quiet(const struct hp_proc *, char *, size_t);
+				/* 1 it can be handed over now; 0 + why not */
+void	hp_term_handover(struct hp_howr *, const struct hp_proc *);
+				/* its sections "term" and "tclient" */
+int	hp_term_takeover(struct hp_super *, struct hp_proc *,
+	    const struct hp_hord *);	/* p->term as it was (NULL: none
+					   handed); -1 a bad one */
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "hp.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * A unit is what a name stands for beyond one process: the sockets the
@@ -612,4 +613,49 @@ hp_join_free(struct hp_super *s)
 		s->joins = j->next;
 		free(j);
 	}
+}
+
+/* Its held sockets, for an upgrade: the descriptors stay open. */
+void
+hp_unit_held_handover(struct hp_howr *w, const struct hp_unit *u)
+{
+	char key[32];
+	int i;
+
+	if (u->nheld == 0)
+		return;
+	hp_ho_section(w, "unit", u->name);
+	hp_ho_putint(w, "held", u->nheld);
+	for (i = 0; i < u->nheld; i++) {
+		snprintf(key, sizeof key, "fd-%d", i);
+		hp_ho_putfd(w, key, u->fd[i]);
+		snprintf(key, sizeof key, "bound-%d", i);
+		hp_ho_putstr(w, key, u->bound[i]);
+		snprintf(key, sizeof key, "addr-%d", i);
+		hp_ho_putstr(w, key, u->addr != NULL ? u->addr[i] : NULL);
+	}
+}
+
+void
+hp_unit_held_takeover(struct hp_super *s, const struct hp_hosec *sec)
+{
+	struct hp_unit *u = hp_unit_find(s, sec->name);
+	char key[32];
+	int i, n = (int)hp_ho_int(sec, "held", 0);
+
+	if (u == NULL || n <= 0 || n > HP_SPAWN_PASS)
+		return;
+	unheld(u);
+	u->bound = hp_xcalloc((size_t)n, sizeof *u->bound);
+	u->addr = hp_xcalloc((size_t)n + 1, sizeof *u->addr);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "fd-%d", i);
+		u->fd[i] = hp_ho_fd(sec, key);
+		snprintf(key, sizeof key, "bound-%d", i);
+		hp_copy(u->bound[i], sizeof u->bound[i], hp_ho_str(sec, key,
+		    ""));
+		snprintf(key, sizeof key, "addr-%d", i);
+		u->addr[i] = hp_xstrdup(hp_ho_str(sec, key, ""));
+	}
+	u->nheld = n;
 }

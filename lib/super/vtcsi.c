@@ -159,19 +159,26 @@ static void
 shift(struct hp_vt *vt, int n)
 {
 	struct vcell *r = VT_SCREEN(vt)->row[vt->cur.y].c;
-	int x = vt->cur.x, k = n > 0 ? n : -n;
+	int x = vt->cur.x, k = n > 0 ? n : -n, tail, i;
 
 	k = hp_vt_clamp(k, 0, vt->cols - x);
 	if (r[x].ch == VT_WIDE_TAIL && x > 0)
 		r[x - 1] = hp_vt_blank(vt);
 	if (n > 0) {
+		/* A wide one pushed to the edge loses its tail: it goes. */
+		tail = k > 0 && vt->cols - k > x &&
+		    r[vt->cols - k].ch == VT_WIDE_TAIL;
 		memmove(r + x + k, r + x, (size_t)(vt->cols - x - k) *
 		    sizeof *r);
 		hp_vt_erase(vt, vt->cur.y, x, x + k);
+		if (tail)
+			r[vt->cols - 1] = hp_vt_blank(vt);
 	} else {
 		memmove(r + x, r + x + k, (size_t)(vt->cols - x - k) *
 		    sizeof *r);
-		hp_vt_erase(vt, vt->cur.y, vt->cols - k, vt->cols);
+		/* Blanked as they are: what is left of them moved away. */
+		for (i = vt->cols - k; i < vt->cols; i++)
+			r[i] = hp_vt_blank(vt);
 		if (r[x].ch == VT_WIDE_TAIL)
 			r[x] = hp_vt_blank(vt);
 	}
@@ -237,6 +244,7 @@ csi2(struct hp_vt *vt, int c, int n)
 			do
 				vt->cur.x--;
 			while (vt->cur.x > 0 && !vt->tabs[vt->cur.x]);
+		vt->cur.wrapnext = 0;
 		break;
 	case 'b':
 		/* More than a screenful repeats nothing that shows. */

@@ -165,7 +165,7 @@ dispatch(struct hp_vt *vt, int kind, int c, struct hp_buf *ans)
 	switch (kind) {
 	case S_ESC:
 		if ((q = c == 'Z' && vt->ninter == 0) != 0)
-			hp_vt_query(vt, 'Z', ans);
+			hp_vt_query(vt, -2, ans);
 		else
 			hp_vt_esc(vt, c);
 		break;

@@ -180,8 +180,8 @@ winops(struct hp_vt *vt, struct hp_buf *b)
 }
 
 /*
- * Is the sequence just read a question? c is the final byte of a CSI
- * or of ESC (Z), 0 for an OSC and -1 for a DCS. 1: it is, and what a
+ * Is the sequence just read a question? c is the final byte of a CSI,
+ * 0 for an OSC, -1 for a DCS and -2 for ESC Z. 1: it is, and what a
  * terminal of xterm's kind answers (if anything) is added to b.
  */
 int
@@ -194,7 +194,7 @@ hp_vt_query(struct hp_vt *vt, int c, struct hp_buf *b)
 		return oscq(vt, b);
 	if (c == -1)
 		return dcsq(vt, b);
-	if (c == 'Z') {
+	if (c == -2) {		/* ESC Z (DECID); CSI Z is a back tab */
 		hp_buf_adds(b, ESC "[?1;2c");
 		return 1;
 	}

@@ -403,10 +403,14 @@ hp_vt_print(struct hp_vt *vt, uint32_t c)
 		return;
 	r = VT_SCREEN(vt)->row[cu->y].c;
 	if (vt->mode & M_INSERT) {
+		/* A wide one pushed to the edge, its tail off (a combined
+		 * one too, which no width of its code says): it goes. */
+		int cut = vt->cols - w > cu->x &&
+		    r[vt->cols - w].ch == VT_WIDE_TAIL;
+
 		memmove(r + cu->x + w, r + cu->x, (size_t)(vt->cols - cu->x -
 		    w) * sizeof *r);
-		if (r[vt->cols - 1].ch != VT_WIDE_TAIL &&
-		    hp_vt_width(r[vt->cols - 1].ch & VT_CP) == 2)
+		if (cut)
 			r[vt->cols - 1].ch = 0;
 	}
 	/* Writing over half of a wide character blanks its other half. */
@@ -500,8 +504,10 @@ hp_vt_restore(struct hp_vt *vt)
 	vt->cur.wrapnext = 0;		/* xterm.js keeps no pending wrap */
 	vt->cur.x = hp_vt_clamp(vt->cur.x, 0, vt->cols - 1);
 	vt->cur.y = hp_vt_clamp(vt->cur.y, 0, vt->rows - 1);
-	if (sc->saved.origin)
+	if (sc->saved.origin) {
+		/* Saved before the margins moved: inside them, as CUP puts it. */
 		vt->mode |= M_ORIGIN;
-	else
+		vt->cur.y = hp_vt_clamp(vt->cur.y, vt->top, vt->bot);
+	} else
 		vt->mode &= ~(unsigned)M_ORIGIN;
 }

@@ -11,6 +11,7 @@
 #include "hp.h"
 #include "model/check.h"
 #include "super/super.h"
+#include "super/handover.h"
 
 /*
  * A process is watched in two phases, each with at most one probe of
@@ -492,4 +493,17 @@ hp_sproc_ready(struct hp_super *s, struct hp_proc *p)
 	hp_copy(p->code, sizeof p->code, "not-ready");
 	hp_copy(p->error, sizeof p->error, "closed its ready-fd unwritten");
 	hp_life(s, p, HP_EV_NOTREADY);
+}
+
+/*
+ * An upgrade is about to hand p over: a probe under way is given up (its
+ * socket would not go across) and made again at once by the new image.
+ */
+void
+hp_watch_pause(struct hp_proc *p)
+{
+	if (p->probe == NULL)
+		return;
+	cancel(p);
+	p->hnext = hp_mono_ms();
 }

@@ -677,6 +677,26 @@ hp_self_path(char *buf, size_t n)
 }
 
 /*
+ * Our own executable, open, to be run again by fexecve() even once an
+ * update has replaced or removed its file: -1 errno.
+ */
+int
+hp_self_image(void)
+{
+	char path[HP_PATH_MAX];
+	int fd;
+
+#if defined(__linux__)
+	if ((fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) != -1)
+		return fd;
+#endif
+	if (hp_self_path(path, sizeof path) == -1)
+		return -1;
+	fd = hp_open(path, O_RDONLY, 0);
+	return fd;
+}
+
+/*
  * A datagram socket that tells who sent each message: on Linux the
  * kernel adds the sender's pid (SO_PASSCRED, SCM_CREDENTIALS), which it
  * checks, so that it cannot be forged. Elsewhere nothing is told (0).

@@ -570,6 +570,8 @@ main(int argc, char **argv)
 		bench_pty();
 	if (want(argc, argv, "terminals"))
 		bench_terminals();
+	if (want(argc, argv, "upgrade"))
+		bench_upgrade();
 	/* 500 processes under a supervisor whose sampler is on. */
 	if (want(argc, argv, "memory") || want(argc, argv, "sampler")) {
 		snprintf(conf, sizeof conf, "%s.conf", st.dir);

@@ -24,6 +24,9 @@ void	bench_pty(void);				/* pty.c */
 pid_t	on_pty(char **, char **, int, int, int *);
 			/* argv, envp, cols, rows: on a terminal; master fd */
 void	bench_terminals(void);				/* pty.c */
+void	terminal(const char *, const char *, int);
+		/* name, bytes it prints: started; n terminals quiet since */
+void	bench_upgrade(void);				/* upgrade.c */
 const char *which(const char *const *);	/* metrics.c: the first there */
 pid_t	sv_pid(const char *);		/* of a service of supervise(8) */
 int	sv_wait(char [][SVPATH], int);	/* until all up (1) or down (0) */

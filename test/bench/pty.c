@@ -224,7 +224,7 @@ spoke(int n)
 }
 
 /* Start terminal name, printing bytes of output; wait until it is quiet. */
-static void
+void
 terminal(const char *name, const char *bytes, int n)
 {
 	char path[HP_PATH_MAX], cmd[128];

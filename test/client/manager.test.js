@@ -546,3 +546,92 @@ test('spawn({watch, watchIgnore, watchDelay}): a change restarts it, ' +
 	const [info] = await pm.list(['w']);
 	assert.strictEqual(info.manual_restarts, 1);
 });
+
+// The line of event in the state directory's events.log, or undefined.
+function logged(s, event) {
+	let text = '';
+	try {
+		text = fs.readFileSync(path.join(s.stateDir, 'events.log'),
+		    'utf8');
+	} catch (e) {
+	}
+	return text.split('\n').find((l) => l.includes('"event":"' +
+	    event + '"'));
+}
+
+test('with parentGrace, start() in the next process joins the ' +
+    'supervisor the killed one started: same pids, its events, shutdown()',
+    async (t) => {
+	const s = setup(t);
+	const { h, all } = await holder(t, s, 'grace=30s');
+	const [sup, web, worker] = all;
+	h.kill('SIGKILL');
+	await waitUntil(() => logged(s, 'supervisor:orphaned'), 10000,
+	    'supervisor:orphaned');
+	assert.strictEqual(JSON.parse(logged(s, 'supervisor:orphaned'))
+	    .grace_ms, 30000);
+	assert.ok(all.every(alive));
+	const pm = s.manager({ parentGrace: '30s' });
+	const ev = record(pm);
+	const e = await pm.start();
+	assert.deepStrictEqual(e, { event: 'supervisor:adopted', pid: sup,
+		parent: process.pid, was: h.pid, processes: 2 });
+	assert.strictEqual(pm.pid, sup);
+	assert.ok(all.every(alive));
+	const list = await pm.list();
+	assert.deepStrictEqual(list.map((p) => [p.name, p.pid, p.state]),
+	    [['web', web, 'running'], ['worker', worker, 'running']]);
+	// Its events come to this manager: the adoption, then a restart.
+	await waitUntil(() => ev.some((x) => x.event === 'supervisor:adopted' &&
+	    x.parent === process.pid), 10000, 'supervisor:adopted');
+	const r = await pm.restart('web');
+	assert.notStrictEqual(r.pid, web);
+	await waitUntil(() => ev.some((x) => x.event === 'process:started' &&
+	    x.name === 'web' && x.pid === r.pid), 10000, 'process:started');
+	const exit = new Promise((res) => pm.once('exit', res));
+	const down = await pm.shutdown({ timeout: '15s' });
+	assert.strictEqual(down.running, false);
+	await exit;
+	assert.strictEqual(pm.child, null);
+	await waitUntil(() => ![sup, worker, r.pid].some(alive), 10000,
+	    'everything ends');
+});
+
+test('with parentGrace and nobody to join, everything ends once the ' +
+    'grace has passed', async (t) => {
+	const s = setup(t);
+	const { h, all } = await holder(t, s, 'grace=1s');
+	h.kill('SIGKILL');
+	await waitUntil(() => logged(s, 'supervisor:orphaned'), 10000,
+	    'supervisor:orphaned');
+	await waitUntil(() => !all.some(alive), 10000, 'everything ends');
+	assert.match(logged(s, 'supervisor:shutdown'), /"reason":"orphaned"/);
+});
+
+test('upgrade(file) runs hp-supervise upgrade with file made absolute; ' +
+    'a refusal is an HpError', async (t) => {
+	const s = setup(t);
+	// A stand-in hp-supervise that answers with its arguments.
+	const bin = path.join(s.tmp, 'bin');
+	fs.mkdirSync(bin);
+	fs.writeFileSync(path.join(bin, 'hp-supervise'),
+	    '#!/bin/sh\nprintf \'{"args":"%s"}\\n\' "$*"\n', { mode: 0o755 });
+	const fake = new hp.ProcessManager(Object.assign({}, s.opts, { bin }));
+	assert.deepStrictEqual(await fake.upgrade('new/hp-supervise',
+	    { timeout: '20s' }), { args: '--json -S ' + s.stateDir +
+	    ' -t 20s upgrade ' + path.resolve('new/hp-supervise') });
+	assert.deepStrictEqual(await fake.upgrade(), { args: '--json -S ' +
+	    s.stateDir + ' upgrade' });
+	// The real one: a path that is no hp-supervise is refused.
+	const pm = s.manager();
+	await pm.start();
+	let err = null;
+	try {
+		await pm.upgrade(path.join(s.tmp, 'no-such-hp-supervise'));
+	} catch (e) {
+		err = e;
+	}
+	assert.ok(err instanceof hp.HpError, 'not an HpError: ' + err);
+	assert.ok(err.status !== 0 && typeof err.code === 'string',
+	    err.message);
+});

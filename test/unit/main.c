@@ -33,6 +33,8 @@ static const struct {
 	{ "metrics", test_metrics },
 	{ "after", test_after },
 	{ "vt", test_vt },
+	{ "handover", test_handover },
+	{ "termho", test_termho },
 };
 
 /* run: every test; run TABLE: print one of lib/'s tables (tables.c). */

@@ -105,6 +105,37 @@ test_text(void)
 	CHECK_STR(row(vt, 0), "cd......xy");
 	CHECK_STR(row(vt, 3), "..........");
 	CHECK(redraws(vt));
+	/* An insert pushes a wide one to the edge, its tail off: it goes. */
+	feed(vt, "\033[4;1Habcdefgh\346\274\242\r\033[@", &o, &a);
+	CHECK_STR(row(vt, 3), ".abcdefgh.");
+	CHECK(redraws(vt));
+	/* So does a character typed in insert mode, a combined wide one's. */
+	feed(vt, "\033[4;1Habcdefgh\346\274\242\314\201\r\033[4hx\033[4l",
+	    &o, &a);
+	CHECK_STR(row(vt, 3), "xabcdefgh.");
+	CHECK(redraws(vt));
+	/* A delete moves wide ones from the edge whole. */
+	feed(vt, "\033[4;1Habcd\346\274\242\346\274\242\346\274\242\r\033[3P",
+	    &o, &a);
+	CHECK_STR(row(vt, 3), "d?>?>?>...");
+	CHECK(redraws(vt));
+	hp_vt_free(vt);
+	/* A back tab (CSI Z), as any move, ends a wrap pending; it is no
+	 * question, where ESC Z is one. */
+	vt = hp_vt_new(2, 1);
+	a.len = 0;
+	feed(vt, "ab\033[Z", &o, &a);
+	CHECK(vt->cur.x == 0 && !vt->cur.wrapnext && a.len == 0);
+	CHECK(redraws(vt));
+	feed(vt, "\033Z", &o, &a);
+	CHECK_STR(hp_buf_str(&a), "\033[?1;2c");
+	hp_vt_free(vt);
+	/* A cursor saved in origin mode, restored after the margins moved
+	 * past it: inside them, where a draw can put it. */
+	vt = hp_vt_new(10, 8);
+	feed(vt, "\033[3;5r\033[?6h\0337\033[4;6r\0338", &o, &a);
+	CHECK(vt->cur.y == 3 && vt->top == 3);
+	CHECK(redraws(vt));
 	hp_vt_free(vt);
 	hp_buf_free(&o);
 	hp_buf_free(&a);

@@ -38,11 +38,13 @@ void	test_detect(void);
 void	test_limit(void);
 void	test_pty(void);
 void	test_fuzz(void);
+void	test_handover(void);
 void	test_envfile(void);
 void	test_keys(void);
 void	test_metrics(void);
 void	test_after(void);
 void	test_vt(void);
+void	test_termho(void);
 void	test_cron(void);
 int	unit_vt(int, char **);		/* run vt COLS ROWS: a draw */
 int	unit_tables(const char *);	/* print a table: 0, 2 unknown */

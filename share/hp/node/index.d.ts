@@ -30,10 +30,24 @@ export interface ManagerOptions extends ClientOptions {
 	/** With config: take its [TYPE NAME @profile] sections too
 	 * (--profile), as pm2's --env production. */
 	profile?: string;
+	/** When this process ends (to install an update, say), the
+	 * supervisor keeps everything so long for the next one
+	 * (--parent-grace), whose start() then joins it. */
+	parentGrace?: Duration;
 }
 
 /** A duration: a number is milliseconds, a string as hp writes them. */
 export type Duration = number | string;
+
+/** start() with parentGrace, joining a supervisor that runs: the
+ * supervisor's pid, this process now its parent, the one before. */
+export interface SupervisorAdopted {
+	event: 'supervisor:adopted';
+	pid: number;
+	parent: number;
+	was: number;
+	processes: number;
+}
 
 export interface SpawnOptions {
 	command: string;
@@ -373,8 +387,9 @@ export class ProcessManager extends EventEmitter {
 	pid: number | null;
 	/** The supervisor's last messages. */
 	readonly stderr: string;
-	/** Start hp-supervise --json --parent <this pid>. */
-	start(): Promise<HpEvent>;
+	/** Start hp-supervise --json --parent <this pid>; with parentGrace,
+	 * join the one that runs already: supervisor:adopted. */
+	start(): Promise<HpEvent | SupervisorAdopted>;
 	/** The verb start. */
 	start(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	start(name: string, o?: VerbOptions): Promise<VerbResult>;
@@ -428,6 +443,9 @@ export class ProcessManager extends EventEmitter {
 	/** What starts the saved file at boot or login: printed, or
 	 * written where it belongs; the commands that enable it. */
 	startup(o?: StartupOptions): Promise<StartupResult>;
+	/** Hand the supervisor over, in place, to the hp-supervise at file
+	 * (hp-supervise upgrade); resolves with its answer. */
+	upgrade(file?: string, o?: VerbOptions): Promise<any>;
 	/** Shut the supervisor down; resolves once it has exited. */
 	shutdown(o?: VerbOptions): Promise<{ running: false;
 	    code?: number | null; signal?: string | null }>;

@@ -4,6 +4,7 @@
 'use strict';
 
 const { EventEmitter } = require('node:events');
+const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { HpError, locate, run, parse, failure, execError, envOf,
@@ -99,6 +100,9 @@ class ProcessManager extends EventEmitter {
 	// events (['output', 'metrics']: process:output, process:metrics),
 	// audit (a file every event is appended to: --audit).
 	// config (an hp.conf(5) to keep, -f) and its profile (--profile).
+	// parentGrace ('10s'): when this process ends, the supervisor keeps
+	// everything so long for the next one (--parent-grace), whose start()
+	// then joins it rather than being refused.
 	constructor(options) {
 		super();
 		this.options = Object.assign({}, options);
@@ -106,12 +110,21 @@ class ProcessManager extends EventEmitter {
 		this.pid = null;
 		this._stderr = '';
 		this._exited = null;
+		this._joined = false;	// this.child follows one running
 	}
 
-	// start(): the supervisor; start(name): the verb start.
+	// start(): the supervisor; start(name): the verb start. With
+	// parentGrace, a supervisor that runs on the state directory already
+	// is joined (_join) where it would refuse (exists).
 	start(name, o) {
-		return name === undefined ? this._launch() :
-		    this._verb('start', name, timeout(o));
+		if (name !== undefined)
+			return this._verb('start', name, timeout(o));
+		const launched = this._launch();
+		if (this.options.parentGrace === undefined)
+			return launched;
+		return launched.catch((e) => e instanceof HpError &&
+		    e.code === 'exists' && !this.child ? this._join() :
+		    Promise.reject(e));
 	}
 
 	// Start hp-supervise --json --parent <our pid>: it shuts down with
@@ -135,6 +148,8 @@ class ProcessManager extends EventEmitter {
 			[].concat(o.events).join(',')] : [],
 			o.audit ? ['--audit', path.resolve(String(o.audit))] : [],
 			o.config ? ['-f', o.config] : [],
+			o.parentGrace !== undefined ? ['--parent-grace',
+			dur(o.parentGrace)] : [],
 			o.profile ? ['--profile', o.profile] : [],
 			o.supervisorArgs || []);
 		const child = spawn(file, args, { env: envOf(o),
@@ -179,6 +194,61 @@ class ProcessManager extends EventEmitter {
 					    signal));
 				this.emit('exit', { code, signal });
 			});
+		});
+	}
+
+	// Join the supervisor that runs already, as the next instance of an
+	// application that started it with parentGrace and quit: its events
+	// come through hp-ls -w (this.child), once that listens, and this
+	// process is made its parent (hp-supervise parent PID). Resolves with
+	// supervisor:adopted; shutdown() ends it as one started here.
+	_join() {
+		const o = this.options;
+		let file;
+		try {
+			file = locate('hp-ls', o);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+		const child = spawn(file, ['--json', '-w'].concat(stateArgs(o)),
+		    { env: envOf(o), stdio: ['pipe', 'pipe', 'pipe'],
+		    windowsHide: true });
+		this.child = child;
+		this._joined = true;
+		this._exited = new Promise((res) => child.once('close',
+		    (code, signal) => res({ code, signal })));
+		child.on('error', () => {});
+		child.stderr.setEncoding('utf8');
+		child.stderr.on('data', (d) => {
+			this._stderr = (this._stderr + d).slice(-4096);
+		});
+		lines(child.stdout, (l) => {
+			const e = parse(l);
+			if (!e || typeof e !== 'object' || !e.event)
+				return;
+			this.emit('event', e);
+			this.emit(e.event, e);
+			// Its last word: nothing more will come.
+			if (e.event === 'supervisor:shutdown' && e.pid === this.pid)
+				child.kill('SIGTERM');
+		});
+		child.once('close', () => {
+			this.child = null;
+			this.pid = null;
+			this._joined = false;
+			this.emit('exit', { code: null, signal: null });
+		});
+		const fifo = path.join(stateDir(o), 'events', child.pid + '.1');
+		return listening(fifo, child).then(() => run('hp-supervise',
+		    stateArgs(o).concat('parent', String(process.pid)), o))
+		    .then((r) => {
+			this.pid = r.pid;
+			return { event: 'supervisor:adopted', pid: r.pid,
+				parent: r.parent, was: r.was,
+				processes: r.processes };
+		}, (e) => {
+			child.kill('SIGTERM');
+			throw e;
 		});
 	}
 
@@ -341,12 +411,27 @@ class ProcessManager extends EventEmitter {
 		if (!child)
 			return verb;
 		const done = this._exited;
+		// Joined: the supervisor is not our child, its follower is.
+		if (this._joined)
+			return verb.finally(() => {
+				child.kill('SIGTERM');
+				return done;
+			});
 		return verb.catch((e) => e).then((r) => {
 			if (r instanceof Error || r.running === false)
 				child.kill('SIGTERM');
 			return done.then((x) => Object.assign(
 			    { running: false }, x));
 		});
+	}
+
+	// hp-supervise upgrade [PATH]: the supervisor hands itself over, in
+	// place, to the hp-supervise at file (after an application's update,
+	// the new one's); resolves with its answer.
+	upgrade(file, o) {
+		return run('hp-supervise', stateArgs(this.options).concat(
+		    timeout(o), 'upgrade', file === undefined ? [] :
+		    [path.resolve(String(file))]), this.options);
 	}
 
 	detect(ids, o) {
@@ -399,6 +484,35 @@ function many(names) {
 
 function timeout(o) {
 	return o && o.timeout !== undefined ? ['-t', dur(o.timeout)] : [];
+}
+
+// The state directory the commands use for o, found as they find it
+// (hp(7)): -S, $HP_STATE_DIR, $XDG_RUNTIME_DIR/hp, $TMPDIR/hp-UID.
+function stateDir(o) {
+	const env = o.env || process.env;
+	if (o.stateDir)
+		return path.resolve(String(o.stateDir));
+	if (env.HP_STATE_DIR)
+		return path.resolve(env.HP_STATE_DIR);
+	if (env.XDG_RUNTIME_DIR && env.XDG_RUNTIME_DIR[0] === '/')
+		return path.join(env.XDG_RUNTIME_DIR, 'hp');
+	const tmp = env.TMPDIR && env.TMPDIR[0] === '/' ? env.TMPDIR : '/tmp';
+	return path.join(tmp, 'hp-' + process.geteuid());
+}
+
+// Once hp-ls -w (child) has made its FIFO: it hears every event after.
+// Bounded: after 5 s, or once it ended, on all the same.
+function listening(fifo, child) {
+	const end = Date.now() + 5000;
+	return new Promise((resolve) => {
+		const look = () => {
+			if (fs.existsSync(fifo) || child.exitCode !== null ||
+			    child.signalCode !== null || Date.now() > end)
+				return resolve();
+			setTimeout(look, 5);
+		};
+		look();
+	});
 }
 
 module.exports = { ProcessManager, spawnArgs, dur };

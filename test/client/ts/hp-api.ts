@@ -37,3 +37,8 @@ const sig: Promise<hp.VerbResult[]> = pm.signal('HUP', 'web:[12]');
 const waited: Promise<hp.WaitResult[]> = pm.wait('web', 'ready',
 	{ timeout: 1000 });
 console.log(many, some, one, sig, waited);
+// The next instance of an application joins, then hands over.
+const next = new hp.ProcessManager({ stateDir: '/s', parentGrace: '10s' });
+next.start().then((e) => console.log(e.pid, e.event));
+next.upgrade('/app/bin/hp-supervise', { timeout: '30s' }).then(
+    (r) => console.log(r));

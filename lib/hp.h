@@ -311,6 +311,7 @@ int	hp_groups_set(const char *, gid_t);	/* name (NULL: none), gid */
 int	hp_no_new_privs(void);			/* -1 ENOSYS */
 int	hp_self_path(char *, size_t);	/* our executable; -1 errno */
 int	hp_self_image(void);		/* it, open (fexecve); -1 errno */
+int	hp_memfile(const char *);	/* a file in memory: fd; -1 ENOSYS */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
 int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
 /* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */

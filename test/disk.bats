@@ -152,3 +152,22 @@ lost_said() {
 	[ "$(echo "$output" | json j.error.code)" = state-dir ]
 	[ "$stderr" = "hp-spawn: $HP_STATE_DIR/procs: Read-only file system" ]
 }
+
+@test "an upgrade on a full disk: handed over in memory; a status the disk refused is written once there is room" {
+	fg
+	spawn -n s -- sleep 1000
+	pid=$PID
+	fill
+	# A stop whose status the disk refuses: answered, not yet recorded.
+	run hp-supervise -t 10s stop s
+	[ "$status" -eq 0 ]
+	[ "$(st s state)" = running ]
+	run --separate-stderr hp-supervise --json upgrade "$ROOT/cmd/hp-supervise"
+	[ "$status" -eq 0 ]
+	[[ $output == '{"ok":true,'* ]]
+	[ "$(supervisor_pid)" = "$FG" ]
+	room
+	# The new image writes what the old one could not.
+	wait_until 5 st_is s state stopped
+	gone "$pid"
+}

@@ -353,7 +353,9 @@ write_all(struct hp_super *s, struct hp_howr *w, char *why, size_t n)
 	hp_ho_section(w, "fds", "");
 	for (i = 0; i < w->nfd; i++)
 		hp_ho_putint(w, "fd", w->fd[i]);
-	if ((fd = hp_anonfile(s->st->dir)) == -1)
+	/* In memory where there is such a file: a full disk is no matter. */
+	if ((fd = hp_memfile("hp-handover")) == -1 &&
+	    (fd = hp_anonfile(s->st->dir)) == -1)
 		return snprintf(why, n, "a file to hand over in: %s",
 		    strerror(errno)), -1;
 	if (hp_write_all(fd, w->b.p, w->b.len) == -1 ||

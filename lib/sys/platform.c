@@ -677,6 +677,22 @@ hp_self_path(char *buf, size_t n)
 }
 
 /*
+ * A file in memory alone (Linux: memfd), close-on-exec: what a full disk
+ * cannot refuse. -1 ENOSYS elsewhere, or errno.
+ */
+int
+hp_memfile(const char *name)
+{
+#if defined(__linux__) && defined(SYS_memfd_create)
+	return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
+#else
+	(void)name;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
  * Our own executable, open, to be run again by fexecve() even once an
  * update has replaced or removed its file: -1 errno.
  */

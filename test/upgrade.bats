@@ -447,3 +447,19 @@ stopped() {
 	wait_until 10 running_not w "$third"
 	[ "$(evfield w process:restarting path | tail -1)" = "$BATS_TEST_TMPDIR/src/app.js" ]
 }
+
+@test "a signal sent while the new image starts waits for its handlers: a SIGTERM then is a graceful shutdown" {
+	HP_TEST_TAKEOVER=stop fg
+	spawn -n a -- sleep 1000
+	a=$PID
+	hp-supervise upgrade "$NEW" >up.out 2>&1 &
+	track $!
+	# The new image has begun, and has no handler yet.
+	wait_until 10 stopped "$FG"
+	kill -TERM "$FG"
+	kill -CONT "$FG"
+	wait "$FG"	# exit status 0
+	gone "$a"
+	[ "$(tail -n 1 "$HP_STATE_DIR/events.log" | json j.event)" = supervisor:shutdown ]
+	[ "$(grep -c '"event":"supervisor:upgraded"' "$HP_STATE_DIR/events.log")" -eq 1 ]
+}

@@ -941,6 +941,8 @@ resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
 	stamp(s);
 	reap(s);
 	hp_upgrade_done(s, o->handover, o->handback);
+	/* What came while signals waited (upgrade.c) is caught from now. */
+	hp_upgrade_sigmask(o->handover);
 	return finish(s);
 }
 

@@ -552,6 +552,7 @@ long long hp_upgrade_next(const struct hp_super *);	/* mono ms, -1 */
 int	hp_upgrade_takeover(struct hp_super *, const struct hp_hord *, int,
 	    char *, size_t);	/* the new image (1: brought back): 0; -1 */
 void	hp_upgrade_done(struct hp_super *, struct hp_hord *, const char *);
+void	hp_upgrade_sigmask(const struct hp_hord *);	/* as it was */
 				/* taken over (why it came back, or NULL) */
 void	hp_life_takeover(struct hp_super *, struct hp_proc *, int);
 void	hp_watch_pause(struct hp_proc *);	/* a probe: again, after */

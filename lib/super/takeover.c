@@ -60,15 +60,20 @@ hp_upgrade_options(struct hp_hord *h, int fd, struct hp_superopt *o,
 {
 	const struct hp_hosec *sec;
 	static struct hp_admit ad;
-	const char *v;
+	const char *v = getenv("HP_TEST_TAKEOVER");
 
+	/* For the tests: the new image stops as it begins, until continued. */
+	if (o->handback == NULL && v != NULL && strcmp(v, "stop") == 0)
+		(void)raise(SIGSTOP);
 	if (hp_ho_read(h, fd, why, n) == -1)
 		return -1;
 	if (h->nsec == 0 || strcmp(h->sec[0].kind, "super") != 0)
 		return snprintf(why, n, "no supervisor in the handover"), -1;
 	sec = &h->sec[0];
 	*dir = sec->name;
+	v = o->handback;
 	memset(o, 0, sizeof *o);
+	o->handback = v;
 	o->ready = -1;
 	o->handover = h;
 	o->implicit = (int)hp_ho_int(sec, "implicit", 0);
@@ -211,11 +216,9 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 	const char *t = getenv("HP_TEST_TAKEOVER");
 	int i = 0;
 
-	/* For the tests: a new image that cannot take over, or stops. */
+	/* For the tests: a new image that cannot take over. */
 	if (!back && t != NULL && strcmp(t, "fail") == 0)
 		return snprintf(why, n, "HP_TEST_TAKEOVER=fail"), -1;
-	if (!back && t != NULL && strcmp(t, "stop") == 0)
-		(void)raise(SIGSTOP);
 
 	s->lockfd = hp_ho_fd(sec, "lock");
 	s->ctlfd = hp_ho_fd(sec, "control");
@@ -339,4 +342,24 @@ hp_upgrade_done(struct hp_super *s, struct hp_hord *h, const char *back)
 	if (strcmp(client, "-") != 0)
 		hp_event_reply(&s->ev, client, &j);
 	hp_buf_free(&b);
+}
+
+/* The signals the old image had blocked, blocked again: the rest not. */
+void
+hp_upgrade_sigmask(const struct hp_hord *h)
+{
+	const char *v = hp_ho_str(&h->sec[0], "sigmask", ""), *p;
+	sigset_t set;
+	char *end;
+	long sig;
+
+	sigemptyset(&set);
+	for (p = v; *p != '\0'; p = end) {
+		sig = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (sig > 0 && sig < 65)
+			sigaddset(&set, (int)sig);
+	}
+	sigprocmask(SIG_SETMASK, &set, NULL);
 }

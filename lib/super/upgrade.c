@@ -191,6 +191,22 @@ subs(struct hp_howr *w, const struct hp_events *ev)
 	}
 }
 
+/* The signals blocked now, to be blocked again in the new image. */
+static void
+sigmask(struct hp_howr *w)
+{
+	struct hp_buf b = { 0 };
+	sigset_t now;
+	int sig;
+
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	for (sig = 1; sig < 65; sig++)
+		if (sigismember(&now, sig) == 1)
+			hp_buf_printf(&b, "%s%d", b.len ? " " : "", sig);
+	hp_ho_put(w, "sigmask", b.p != NULL ? b.p : "", b.len);
+	hp_buf_free(&b);
+}
+
 static void
 put_super(struct hp_howr *w, struct hp_super *s)
 {
@@ -201,6 +217,7 @@ put_super(struct hp_howr *w, struct hp_super *s)
 	hp_ho_putstr(w, "client", s->up->client);
 	hp_ho_putint(w, "pid", (long long)s->pid);
 	hp_ho_putfd(w, "image", s->up->image);
+	sigmask(w);
 	hp_ho_putfd(w, "lock", s->lockfd);
 	hp_ho_putfd(w, "control", s->ctlfd);
 	hp_ho_putfd(w, "control-w", s->ctlw);
@@ -387,6 +404,7 @@ handover(struct hp_super *s, char *why, size_t n)
 {
 	struct hp_howr w = { { 0 }, NULL, 0 };
 	char num[16], opt[] = "--handover", *argv[4];
+	sigset_t mask;
 	int fd, i;
 
 	for (i = 0; i < s->nproc; i++)
@@ -400,8 +418,11 @@ handover(struct hp_super *s, char *why, size_t n)
 		argv[2] = num;
 		argv[3] = NULL;
 		flags(&w, fd, 1);
+		/* Signals wait, pending, for the new image's handlers. */
+		hp_sig_block(&mask);
 		execv(s->up->path, argv);
 		snprintf(why, n, "exec %s: %s", s->up->path, strerror(errno));
+		hp_sig_restore(&mask);
 		flags(&w, fd, 0);
 		close(fd);
 	}

@@ -262,6 +262,10 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 	for (i = 0; (sec = hp_ho_next(h, "proc", &i)) != NULL; )
 		if (take_proc(s, h, sec, why, n) == -1)
 			return -1;
+	/* Statuses that could not be written: tried again at once. */
+	for (i = 0; i < s->nproc; i++)
+		s->ndirty += s->procs[i]->dirty != 0;
+	s->retry_at = hp_mono_ms();
 	for (i = 0; (sec = hp_ho_next(h, "unit", &i)) != NULL; )
 		hp_unit_held_takeover(s, sec);
 	hp_fwatch_takeover(s, h);

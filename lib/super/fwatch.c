@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,6 +574,8 @@ hp_fwatch_handover(struct hp_super *s, struct hp_howr *w)
 	struct hp_fwatch *f;
 	int i;
 
+	/* What the system has told and we have not read yet: read now. */
+	hp_fwatch_io(s, POLLIN);
 	for (i = 0; i < s->nunit; i++) {
 		if ((f = s->units[i]->fw) == NULL)
 			continue;

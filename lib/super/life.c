@@ -530,6 +530,9 @@ started(struct hp_super *s, struct hp_proc *p, int ev)
 	hp_sproc_status(s, p);
 	hp_record_started(s, p);
 	hp_watch_started(s, p);
+	/* Its watch = is watched before whoever asked hears it runs. */
+	if (p->spec.watch != NULL)
+		hp_fwatch_settle(s);
 	hp_sproc_reply(s, p, 1, HP_W_START);
 	return 0;
 }

@@ -485,3 +485,19 @@ samples_ge() {
 	[[ "$after" == "$before"* ]]
 	wait_until 20 samples_ge web $(( $(echo "$before" | wc -w) + 2 ))
 }
+
+@test "the queue of admission goes across: a start waiting for its place gets it, and its client the answer" {
+	fg --max-procs 1
+	spawn -n a -- sleep 1000
+	hp-spawn -n b -- sleep 1000 >b.out 2>&1 &
+	client=$!
+	track "$client"
+	wait_until 10 evcount_ge b process:limit 1
+	upgrades 2 "$NEW"
+	[ "$(evcount b process:started)" -eq 0 ]
+	hp-supervise stop a >/dev/null
+	wait "$client"
+	[ "$(cut -d' ' -f1 b.out)" = b ]
+	[ "$(evcount b process:started)" -eq 1 ]
+	st_is b state running
+}

@@ -463,3 +463,41 @@ stopped() {
 	[ "$(tail -n 1 "$HP_STATE_DIR/events.log" | json j.event)" = supervisor:shutdown ]
 	[ "$(grep -c '"event":"supervisor:upgraded"' "$HP_STATE_DIR/events.log")" -eq 1 ]
 }
+
+# history NAME EXPR: EXPR of NAME's object of hp-ls --json --history (p).
+history() {
+	hp-ls --json --history "$1" | json "(p => $2)(j[0])"
+}
+
+samples_ge() {
+	[ "$(history "$1" 'p.history.length')" -ge "$2" ]
+}
+
+@test "the samples of metrics go across: the ring an upgrade finds is the one it leaves" {
+	printf '[supervisor]\nmetrics-interval = 100ms\n' >hp.conf
+	fg -f "$BATS_TEST_TMPDIR/hp.conf"
+	spawn -n web -- sleep 1000
+	wait_until 20 samples_ge web 5
+	before=$(history web 'p.history.map(s => s.ts).join(" ")')
+	upgrades 1 "$NEW"
+	after=$(history web 'p.history.map(s => s.ts).join(" ")')
+	# The same samples, oldest first; perhaps one more since.
+	[[ "$after" == "$before"* ]]
+	wait_until 20 samples_ge web $(( $(echo "$before" | wc -w) + 2 ))
+}
+
+@test "the queue of admission goes across: a start waiting for its place gets it, and its client the answer" {
+	fg --max-procs 1
+	spawn -n a -- sleep 1000
+	hp-spawn -n b -- sleep 1000 >b.out 2>&1 &
+	client=$!
+	track "$client"
+	wait_until 10 evcount_ge b process:limit 1
+	upgrades 2 "$NEW"
+	[ "$(evcount b process:started)" -eq 0 ]
+	hp-supervise stop a >/dev/null
+	wait "$client"
+	[ "$(cut -d' ' -f1 b.out)" = b ]
+	[ "$(evcount b process:started)" -eq 1 ]
+	st_is b state running
+}

@@ -882,6 +882,7 @@ finish(struct hp_super *s)
 		free(s->waiting[i]);
 	}
 	free(s->waiting);
+	free(s->up);		/* an upgrade that never came to be */
 	hp_kin_cleanup(s);
 	for (i = 0; i < s->nproc; i++) {
 		hp_unit_detach(s, s->procs[i]);

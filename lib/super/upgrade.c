@@ -35,7 +35,6 @@
 struct hp_upgrade {
 	char		 path[HP_PATH_MAX];
 	char		 client[HP_NAME_MAX + 1];
-	char		 to[64];	/* its version */
 	long long	 until;		/* mono ms it waits for quiet */
 	char		 why[160];	/* what is not quiet, last seen */
 	int		 image;		/* our own binary, to come back to */
@@ -43,8 +42,7 @@ struct hp_upgrade {
 
 /* PATH --handover-version: "VERSION MIN MAX". 0, or -1 + why. */
 static int
-ask(const char *path, char *ver, size_t vn, int *min, int *max, char *why,
-    size_t n)
+ask(const char *path, char ver[64], int *min, int *max, char *why, size_t n)
 {
 	char buf[256], *argv[3], opt[] = "--handover-version";
 	long long until = hp_mono_ms() + ASK_MS;
@@ -100,7 +98,6 @@ ask(const char *path, char *ver, size_t vn, int *min, int *max, char *why,
 	    ver, min, max) != 3)
 		return snprintf(why, n, "%s --handover-version: not an "
 		    "hp-supervise that takes a handover", path), -1;
-	(void)vn;
 	return 0;
 }
 
@@ -129,7 +126,7 @@ hp_upgrade_verb(struct hp_super *s, const struct hp_request *r)
 		hp_super_reply(s, r->client, 0, NULL, "not-allowed", why);
 		return;
 	}
-	if (ask(path, ver, sizeof ver, &min, &max, why, sizeof why) == -1) {
+	if (ask(path, ver, &min, &max, why, sizeof why) == -1) {
 		hp_super_reply(s, r->client, 0, NULL, "upgrade-failed", why);
 		return;
 	}
@@ -143,7 +140,6 @@ hp_upgrade_verb(struct hp_super *s, const struct hp_request *r)
 	u = hp_xcalloc(1, sizeof *u);
 	hp_copy(u->path, sizeof u->path, path);
 	hp_copy(u->client, sizeof u->client, r->client);
-	hp_copy(u->to, sizeof u->to, ver);
 	u->until = hp_mono_ms() + QUIET_MS;
 	s->up = u;
 }

@@ -126,8 +126,9 @@ test('--control: s sets the size and sends SIGWINCH; the status follows',
 	await v.has('ready');
 	v.send('s', '100 30');
 	await v.has('winch 30 100');
-	assert.deepStrictEqual([status(s, 'c2').cols, status(s, 'c2').rows],
-	    ['100', '30']);
+	// The status is written after the redraw: it follows, soon.
+	await waitUntil(() => status(s, 'c2').cols === '100' &&
+	    status(s, 'c2').rows === '30', 10000, 'the status of 100x30');
 	// The same size again still redraws.
 	v.send('s', '100 30');
 	await waitUntil(() => v.out.split('winch 30 100').length === 3, 10000,

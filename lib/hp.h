@@ -374,10 +374,11 @@ struct hp_spawn {
 				   the child writes its own pid there */
 	int	  stage;	/* out: 0 exec, 1 chdir, 2 set-up failed,
 				   3 pipe, 4 fork: no child at all,
-				   5 before failed: the child never ran */
-	int	(*before)(pid_t, void *);	/* in the parent, before the
-				   child may exec: record it; -1 errno */
-	void	 *arg;		/* before's */
+				   5 record failed: the child never ran */
+	pid_t	  pid;		/* out: the child's; 0: none */
+	int	(*record)(void *);	/* in the child, before it may
+				   exec: who it is, kept; -1 errno */
+	void	 *arg;		/* record's */
 	const struct hp_user *user;	/* become this user; NULL: stay */
 	int	  setumask;	/* 1: umask below */
 	mode_t	  umask;

@@ -15,6 +15,12 @@
 
 extern char **environ;
 
+/*
+ * Every system we build for has vfork(), though POSIX no longer names it
+ * (hence declared here): see hp_spawn().
+ */
+pid_t	vfork(void);
+
 int
 hp_ident_get(pid_t pid, struct hp_ident *id)
 {
@@ -275,29 +281,15 @@ pidvar(char *v)
  * reads it can tell a process that died before it from a program that
  * has started.
  */
-static void child(struct hp_spawn *, int, int) HP_DEAD;
+static void child(struct hp_spawn *, int) HP_DEAD;
 
 static void
-child(struct hp_spawn *sp, int ep, int go)
+child(struct hp_spawn *sp, int ep)
 {
 	int src[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
 	int dst[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
 	int i, k, n = 0, devnull, top = 2, rp;
-	ssize_t got;
-	char c;
 
-	/*
-	 * Nothing happens before the parent has recorded who we are: EOF
-	 * (it died, or could not record us) ends us here, unknown to none.
-	 */
-	if (go != -1) {
-		do
-			got = read(go, &c, 1);
-		while (got == -1 && errno == EINTR);
-		if (got != 1)
-			_exit(HP_EXIT_NOEXEC);
-		close(go);
-	}
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
@@ -352,6 +344,13 @@ child(struct hp_spawn *sp, int ep, int go)
 			close(i);
 	}
 	hp_closefrom(rp + 1);
+	/*
+	 * Who we are, recorded before anything can make it fail (limits, the
+	 * user): the program never runs unrecorded, whatever becomes of the
+	 * parent from now on.
+	 */
+	if (sp->record != NULL && sp->record(sp->arg) == -1)
+		report(rp, 5);
 	/* Last: a low limit of open files must not stop the dup2 above. */
 	if (sp->rlim != NULL && hp_rlimit_apply(sp->rlim) == -1)
 		report(rp, 2);
@@ -372,22 +371,21 @@ child(struct hp_spawn *sp, int ep, int go)
 void
 hp_spawn_exec(struct hp_spawn *sp, int ep)
 {
-	child(sp, ep, -1);
+	child(sp, ep);
 }
 
 /*
  * Start argv and return its pid once it has exec'd. A failed exec (or
  * chdir) comes back as -1 with the child's errno, and sp->stage says
  * which: 0 exec, 1 chdir, 2 setting up; 3 and 4: our pipe or fork failed
- * (out of processes: EAGAIN); 5: sp->before failed (its errno), and the
+ * (out of processes: EAGAIN); 5: sp->record failed (its errno), and the
  * child ended without running anything. The pipe is close-on-exec, so EOF
- * is success.
+ * is success. sp->pid is the child's, whatever became of it (0: none).
  *
- * With sp->before, the child waits on a second pipe until before(pid)
- * has recorded it; the byte that lets it go is written after, and our
- * death or a failed record closes the pipe instead: a child never runs
- * the program before whoever comes after us can know it. The caller
- * ignores SIGPIPE.
+ * With sp->record, the child records itself before it may exec, and
+ * runs nothing if it cannot: whoever comes after us knows every program
+ * we started, even if we die in the middle of this. Nobody waits for
+ * anybody: the record is on the child's way to its exec, not ours.
  */
 pid_t
 hp_spawn(struct hp_spawn *sp)
@@ -396,55 +394,39 @@ hp_spawn(struct hp_spawn *sp)
 	sigset_t old;
 	ssize_t n;
 	pid_t pid;
-	int ep[2], go[2] = { -1, -1 }, e, st;
+	int ep[2], e, st;
 
+	sp->pid = 0;
 	if (hp_pipe(ep, 0) == -1) {
 		sp->stage = 3;
 		return -1;
 	}
-	if (sp->before != NULL && hp_pipe(go, 0) == -1) {
-		e = errno;
-		close(ep[0]);
-		close(ep[1]);
-		sp->stage = 3;
-		errno = e;
-		return -1;
-	}
+	sp->mark = 0;
 	hp_sig_block(&old);
-	pid = fork();
+	/*
+	 * The child borrows our memory until it execs: no page table is
+	 * copied, and none torn down at the exec (most of a fork+exec on a
+	 * small machine). It makes only system calls and writes only its own
+	 * stack and sp's strings (pidvar), under a mask that holds every
+	 * signal until its handlers are the defaults, and ends in exec or
+	 * _exit: never a return. Becoming another user reads the user
+	 * database, which may allocate: that child gets memory of its own.
+	 */
+	pid = sp->user == NULL ? vfork() : fork();
 	if (pid == 0) {
 		close(ep[0]);
-		if (go[1] != -1)
-			close(go[1]);
-		sp->mark = 0;
-		child(sp, ep[1], go[0]);
+		child(sp, ep[1]);
 	}
 	e = errno;
 	hp_sig_restore(&old);
 	close(ep[1]);
-	if (go[0] != -1)
-		close(go[0]);
 	if (pid == -1) {
 		close(ep[0]);
-		if (go[1] != -1)
-			close(go[1]);
 		sp->stage = 4;
 		errno = e;
 		return -1;
 	}
-	if (sp->before != NULL) {
-		if (sp->before(pid, sp->arg) == -1) {
-			e = errno;
-			close(go[1]);
-			close(ep[0]);
-			hp_waitpid(pid, &st, 0);
-			sp->stage = 5;
-			errno = e;
-			return -1;
-		}
-		(void)!write(go[1], "", 1);
-		close(go[1]);
-	}
+	sp->pid = pid;
 	n = hp_read(ep[0], &r, sizeof r);
 	close(ep[0]);
 	if (n == 0) {

@@ -83,28 +83,39 @@ pairs(struct hp_super *s, struct hp_proc *p, int (*pr)[2])
 }
 
 /*
- * Before the child may exec: who it is, in procs/NAME/pid, where the
- * next supervisor finds it if we die now. The one write before exec;
- * the status and the events follow it.
+ * In the child, before it may exec: who it is, in procs/NAME/pid, where
+ * the next supervisor finds it if we die now. The one write before exec;
+ * the status and the events follow it, from the parent.
  */
 static int
-record(pid_t pid, void *arg)
+record(void *arg)
 {
-	struct hp_proc *p = arg;
+	const struct hp_proc *p = arg;
+	struct hp_ident id;
 	int dfd, r, e;
 
-	if (hp_ident_get(pid, &p->id) == -1) {
-		memset(&p->id, 0, sizeof p->id);
-		p->id.pid = pid;
+	if (hp_ident_get(getpid(), &id) == -1) {
+		memset(&id, 0, sizeof id);
+		id.pid = getpid();
 	}
 	if ((dfd = hp_proc_open(p->st, p->spec.name)) == -1)
 		return -1;
-	p->unpid = 0;		/* the old run's record goes with this one */
-	r = hp_pidfile_writeat(dfd, hp_proc_filename(HP_P_PID), &p->id);
+	r = hp_pidfile_writeat(dfd, hp_proc_filename(HP_P_PID), &id);
 	e = errno;
 	close(dfd);
 	errno = e;
 	return r;
+}
+
+/* In the parent, once there is a child: who it is, as it recorded. */
+static void
+recorded(struct hp_proc *p, pid_t pid)
+{
+	if (hp_ident_get(pid, &p->id) == -1) {
+		memset(&p->id, 0, sizeof p->id);
+		p->id.pid = pid;
+	}
+	p->unpid = 0;		/* the old run's record went with this one */
 }
 
 /*
@@ -252,12 +263,14 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	sp.user = user ? &u : NULL;
 	sp.setumask = p->spec.umask >= 0;
 	sp.umask = (mode_t)(p->spec.umask >= 0 ? p->spec.umask : 0);
-	sp.before = record;
+	sp.record = record;
 	sp.arg = p;
 	p->st = s->st;
 	sp.cgfd = hp_kin_join(s, p);
 	pid = hp_spawn(&sp);
 	err = errno;
+	if (sp.pid > 0)
+		recorded(p, sp.pid);
 	hp_kin_joined(s, p, sp.cgfd, pid);
 	free(envp);
 	unpair(pr, 1);

@@ -411,6 +411,7 @@ struct hp_tree {
 int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
 		/* members now, at most n; all 1: its session and group too
 		   (a look at every process): count, -1 ENOSYS */
+#define HP_SIG_CONT	0x1000	/* sig | HP_SIG_CONT: and SIGCONT after it */
 int	hp_tree_signal(const struct hp_tree *, int);	/* count, -1 */
 int	hp_tree_signal_each(const struct hp_tree *, int,
 	    void (*)(void *, pid_t, const struct hp_pstat *), void *);

@@ -205,21 +205,55 @@ hp_tree_list(const struct hp_tree *t, struct hp_kin *out, int max, int all)
 
 #define MEMBERS	4096
 
+/* sig to pid (a group: -pgid), and SIGCONT after it when cont. */
+static int
+give(pid_t pid, int sig, int cont)
+{
+	if (kill(pid, sig) == -1)
+		return -1;
+	if (cont)
+		(void)kill(pid, SIGCONT);
+	return 0;
+}
+
 /*
  * sig to t's process group, then to every member of t outside it (a
  * signal comes once), each member read told to seen (when not NULL):
- * how many members have it.
+ * how many members have it. sig | HP_SIG_CONT: SIGCONT after it, to
+ * each, in the same pass. A cgroup's members are read once each.
  */
 int
 hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
     pid_t, const struct hp_pstat *), void *arg)
 {
-	struct hp_kin *m = hp_xmalloc(MEMBERS * sizeof *m);
+	struct hp_kin *m;
 	struct hp_pstat ps;
-	int i, n, k = 0, g = 0;
+	pid_t pids[1024];
+	int i, n, k = 0, g = 0, cont = (sig & HP_SIG_CONT) != 0;
 
+	sig &= ~HP_SIG_CONT;
 	if (t->leader > 1)
-		g = kill(-t->leader, sig) == 0;
+		g = give(-t->leader, sig, cont) == 0;
+	if (t->cg != NULL) {
+		if ((n = hp_cgroup_procs(t->cg, pids, 1024)) == -1)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (hp_pstat(pids[i], &ps) == 0) {
+				if (ps.state == 'Z')
+					continue;
+				if (seen != NULL)
+					seen(arg, pids[i], &ps);
+				if (g && ps.pgid == t->leader) {
+					k++;
+					continue;
+				}
+			} else if (errno != ENOSYS)
+				continue;	/* gone */
+			k += give(pids[i], sig, cont) == 0;
+		}
+		return k;
+	}
+	m = hp_xmalloc(MEMBERS * sizeof *m);
 	n = hp_tree_list(t, m, MEMBERS, 1);
 	for (i = 0; i < n; i++) {
 		if (hp_pstat(m[i].pid, &ps) == 0) {
@@ -230,7 +264,7 @@ hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
 				continue;
 			}
 		}
-		k += kill(m[i].pid, sig) == 0;
+		k += give(m[i].pid, sig, cont) == 0;
 	}
 	free(m);
 	return n == -1 ? -1 : k;

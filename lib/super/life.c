@@ -657,16 +657,14 @@ then_set(struct hp_super *s, struct hp_proc *p, int ev)
  */
 /*
  * A signal of a stop: and SIGCONT after it, so that a process that was
- * stopped (SIGSTOP) can take it and end gracefully, not at SIGKILL.
+ * stopped (SIGSTOP) can take it and end gracefully, not at SIGKILL. One
+ * look at who it is, and at its tree, for both.
  */
 static int
 tell(struct hp_proc *p, int sig)
 {
-	if (hp_sproc_kill(p, sig) == -1)
-		return -1;
-	if (sig != SIGKILL && sig != SIGCONT)
-		(void)hp_sproc_kill(p, SIGCONT);
-	return 0;
+	return hp_sproc_kill(p, sig == SIGKILL || sig == SIGCONT ? sig :
+	    sig | HP_SIG_CONT);
 }
 
 static int

@@ -31,7 +31,10 @@ signal_group(struct hp_proc *p, int sig)
 	if (r == 1 || (r == -1 && !p->orphan)) {
 		/* Its group, and every one it started, wherever it went. */
 		r = hp_kin_signal(p, sig);
-		hp_term_session(p, sig);	/* a terminal's whole session */
+		/* A terminal's whole session. */
+		hp_term_session(p, sig & ~HP_SIG_CONT);
+		if (sig & HP_SIG_CONT)
+			hp_term_session(p, SIGCONT);
 		return r;
 	}
 	errno = ESRCH;

@@ -130,8 +130,9 @@ lost_said() {
 	fg
 	spawn -n x -e MARK=x -r always --backoff-min 50ms --max-restarts 0 \
 	    -- sleep 1000
-	# Its next record cannot be made: a directory where it is written.
-	mkdir "$HP_STATE_DIR/procs/x/pid.tmp$FG"
+	# Its next record cannot be made: a directory where it goes.
+	rm "$HP_STATE_DIR/procs/x/pid"
+	mkdir "$HP_STATE_DIR/procs/x/pid"
 	kill -KILL "$PID"
 	wait_until 5 grep -q 'procs/x: Is a directory: not started' \
 	    "$HP_STATE_DIR/procs/x/status"
@@ -139,7 +140,7 @@ lost_said() {
 	# Nothing of it runs: none of this test's processes is marked x.
 	[ -z "$(leftovers "$HP_STATE_DIR" | while read -r p; do
 	    grep -lsz -x MARK=x "/proc/$p/environ"; done)" ]
-	rmdir "$HP_STATE_DIR/procs/x/pid.tmp$FG"
+	rmdir "$HP_STATE_DIR/procs/x/pid"
 	wait_until 5 running_not x "$PID"
 	[ "$(cut -d' ' -f1 "$HP_STATE_DIR/procs/x/pid")" = "$(st x pid)" ]
 }

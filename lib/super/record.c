@@ -100,6 +100,10 @@ status_put(struct hp_super *s, struct hp_proc *p)
 	if ((dfd = hp_proc_open(s->st, p->spec.name)) != -1) {
 		r = hp_file_writeat(dfd, hp_proc_filename(HP_P_STATUS), b.p,
 		    b.len, 0600);
+		if (p->unpid) {		/* pid_gone(), in the same look */
+			(void)unlinkat(dfd, hp_proc_filename(HP_P_PID), 0);
+			p->unpid = 0;
+		}
 		close(dfd);
 	}
 	hp_buf_free(&b);

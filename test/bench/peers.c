@@ -103,14 +103,13 @@ fs_kind(const char *path, char *what, size_t n)
 static int
 place(struct side *s, int tmpfs, char *what, size_t n)
 {
-	char test[HP_PATH_MAX], *slash;
+	char test[HP_PATH_MAX];
 	const char *where[5];
 	int i, k = 0, kind;
 
-	/* The repository's test/, beside bindir (its cmd/). */
-	snprintf(test, sizeof test, "%s", bindir);
-	if ((slash = strrchr(test, '/')) != NULL)
-		*slash = '\0';
+	/* The repository's test/: we run from its top (test/bench/run). */
+	if (getcwd(test, sizeof test - 8) == NULL)
+		hp_die("getcwd");
 	hp_copy(test + strlen(test), sizeof test - strlen(test), "/test");
 	if (tmpfs) {
 		where[k++] = getenv("XDG_RUNTIME_DIR");
@@ -556,7 +555,10 @@ bench_peers(void)
 	svc = which(sc);
 	if (supervise == NULL || svstat == NULL || svc == NULL)
 		supervise = svstat = svc = NULL;
-	snprintf(markpath, sizeof markpath, "%s/../test/bench/mark", bindir);
+	if (getcwd(markpath, sizeof markpath - 20) == NULL)
+		hp_die("getcwd");
+	hp_copy(markpath + strlen(markpath), sizeof markpath -
+	    strlen(markpath), "/test/bench/mark");
 	printf("\npeers: hp beside daemontools and bare, ms: median "
 	    "(quartiles); %d runs, stop %d\n", RUNS, STOPS);
 	printf("%-24s %-22s %-22s %-22s %6s %7s\n", "path", "hp",

@@ -25,7 +25,7 @@
  * in /proc/PID/cgroup ("0::/path").
  */
 static int
-cgroup_mount(char *mnt, size_t n, char *root, size_t rn)
+mountinfo(char *mnt, size_t n, char *root, size_t rn)
 {
 	char buf[65536], *line, *next, *f[6], *sep, *p;
 	int i;
@@ -54,6 +54,25 @@ cgroup_mount(char *mnt, size_t n, char *root, size_t rn)
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+/*
+ * Looked for once: the supervisor asks at every start, and the hierarchy
+ * does not move under a running process.
+ */
+static int
+cgroup_mount(char *mnt, size_t n, char *root, size_t rn)
+{
+	static char m[HP_PATH_MAX], r[HP_PATH_MAX];
+	static int found;
+
+	if (!found && mountinfo(m, sizeof m, r, sizeof r) == 0)
+		found = 1;
+	if (!found)
+		return -1;
+	if (hp_copy(mnt, n, m) == -1 || hp_copy(root, rn, r) == -1)
+		return -1;
+	return 0;
 }
 
 /* The directory of pid's cgroup (0: ours) in the v2 hierarchy. */

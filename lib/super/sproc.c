@@ -25,7 +25,13 @@ signal_group(struct hp_proc *p, int sig)
 
 	if (p->id.pid <= 0)
 		return -1;
-	r = hp_ident_alive(&p->id);
+	/*
+	 * A child of ours not yet reaped is ours for certain: its pid is no
+	 * one else's until we wait for it, and reap() forgets it first. One
+	 * left by an earlier supervisor, or a main process we did not start
+	 * (MAINPID=), is proven by its start time.
+	 */
+	r = !p->orphan && !p->foster ? 1 : hp_ident_alive(&p->id);
 	/* Where identity cannot be read, an unreaped child is still ours. */
 	/* Its group: that of its main process (MAINPID=) once told. */
 	if (r == 1 || (r == -1 && !p->orphan)) {

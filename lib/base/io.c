@@ -108,7 +108,9 @@ hp_pipe(int p[2], int nonblock)
 {
 	int i, e;
 
-	if (pipe(p) == -1)
+	if (hp_pipe_made(p, nonblock) == 0)
+		return 0;
+	if (errno != ENOSYS || pipe(p) == -1)
 		return -1;
 	for (i = 0; i < 2; i++)
 		if (hp_cloexec(p[i]) == -1 ||

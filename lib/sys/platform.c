@@ -341,6 +341,13 @@ hp_closefrom(int low)
 		close((int)fd);
 }
 
+/* A pipe close-on-exec (and non-blocking) from its making: one call. */
+int
+hp_pipe_made(int p[2], int nonblock)
+{
+	return pipe2(p, O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
+}
+
 /*
  * A descriptor of our own on the pipe (or FIFO) that fd writes to, opened
  * anew through /proc: O_NONBLOCK on it is ours alone, not set under
@@ -429,6 +436,15 @@ hp_proc_all(pid_t *out, int max)
 }
 
 #else /* the portable fallback */
+
+int
+hp_pipe_made(int p[2], int nonblock)
+{
+	(void)p;
+	(void)nonblock;
+	errno = ENOSYS;
+	return -1;
+}
 
 int
 hp_proc_all(pid_t *out, int max)

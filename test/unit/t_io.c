@@ -40,9 +40,19 @@ test_files(void)
 	CHECK(hp_path(buf, sizeof buf, "%s/l", dir) == 0);
 	CHECK(symlink(path, buf) == 0);
 	CHECK(hp_file_read(buf, path, sizeof path) == -1 && errno == ELOOP);
+	/* Both ends close-on-exec; non-blocking when asked, else not. */
+	CHECK(hp_pipe(p, 0) == 0);
+	CHECK((fcntl(p[0], F_GETFD) & FD_CLOEXEC) != 0);
+	CHECK((fcntl(p[1], F_GETFD) & FD_CLOEXEC) != 0);
+	CHECK((fcntl(p[0], F_GETFL) & O_NONBLOCK) == 0);
+	CHECK((fcntl(p[1], F_GETFL) & O_NONBLOCK) == 0);
+	close(p[0]);
+	close(p[1]);
 	CHECK(hp_pipe(p, 1) == 0);
 	fl = fcntl(p[0], F_GETFD);
 	CHECK(fl != -1 && (fl & FD_CLOEXEC));
+	CHECK((fcntl(p[1], F_GETFD) & FD_CLOEXEC) != 0);
+	CHECK((fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
 	CHECK((fcntl(p[1], F_GETFL) & O_NONBLOCK) != 0);
 	CHECK(hp_write_all(p[1], "abc", 3) == 0);
 	CHECK(hp_read(p[0], buf, sizeof buf) == 3);

@@ -19,9 +19,12 @@ RANLIB = ranlib
 CFLAGS = -O2 -g
 LDFLAGS =
 SANITIZE = 0
-# make dist: static executables built with these, in a copy of the tree.
+# make dist: static executables built with these, in a copy of the tree;
+# each function and datum in a section of its own, and those no command
+# calls left out: half the text, a quicker start.
 DISTCC = musl-gcc
-DISTLDFLAGS = -static
+DISTCFLAGS = -O2 -ffunction-sections -fdata-sections
+DISTLDFLAGS = -static -Wl,--gc-sections
 DISTDIR = dist
 SAN_0 =
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -339,7 +342,8 @@ bench: $(BIN) test/bench/bench test/bench/mark test/httpd test/sockd \
 	@sh test/bench/run $(PARTS)
 
 dist:
-	@sh share/hp/dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)' '$(DISTDIR)'
+	@sh share/hp/dist.sh $(VERSION) '$(DISTCC)' '$(DISTLDFLAGS)' \
+	    '$(DISTDIR)' '$(DISTCFLAGS)'
 
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # hp: see LICENSE.
-# dist.sh VERSION CC LDFLAGS DIR: make dist. Builds static executables
+# dist.sh VERSION CC LDFLAGS DIR [CFLAGS]: make dist. Builds static executables
 # in a copy of the tree under DIR/build (the normal build is not touched),
 # installs them with the pages, completions and the Node.js client into
 # DIR/hp-VERSION-OS-ARCH/, and packs that into a .tar.gz beside it.
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 version=$1
 cc=$2
 ldflags=$3
+cflags=${5:--O2}
 mkdir -p "$4"
 out=$(cd "$4" && pwd)
 
@@ -23,8 +24,10 @@ cp -R Makefile LICENSE README.md cmd lib man completions share "$build/"
 # Static and plain, whatever the caller's make was given (SANITIZE=1 of
 # make check reaches us through MAKEFLAGS).
 make -s -C "$build" clean
-make -s -C "$build" CC="$cc" LDFLAGS="$ldflags" SANITIZE=0 all
-make -s -C "$build" CC="$cc" LDFLAGS="$ldflags" SANITIZE=0 install \
+make -s -C "$build" CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" \
+    SANITIZE=0 all
+make -s -C "$build" CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" \
+    SANITIZE=0 install \
     DESTDIR="$stage" PREFIX= >/dev/null
 for c in "$stage"/bin/hp-*; do
 	${STRIP:-strip} "$c"

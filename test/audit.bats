@@ -171,7 +171,10 @@ if (first.event !== "supervisor:started") throw new Error(first.event);
 	    "[\"stop\",\"usage\",\"bad name\",$$]" ]
 	# Shutting down: what comes meanwhile is refused, and kept.
 	hp-spawn -n slow -r no --stop-timeout 20s -- sh -c \
-	    'trap "" TERM; while :; do sleep 0.05; done' >/dev/null
+	    'trap "" TERM; touch slow.trapped; while :; do sleep 0.05; done' \
+	    >/dev/null
+	# Its trap is set before its stop signal can come.
+	wait_until 5 exists slow.trapped
 	hp-supervise shutdown >/dev/null &
 	local down=$!
 	wait_until 10 st_is slow state stopping

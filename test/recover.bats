@@ -118,7 +118,9 @@ forked() {
 @test "a stop under way goes on after two crashes, to its first deadline" {
 	fg
 	spawn -n stub -e MARK=stub --stop-timeout 3s -- \
-	    sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+	    sh -c 'trap "" TERM; touch stub.trapped; while :; do sleep 0.1; done'
+	# Its trap is set before its stop signal can come.
+	wait_until 5 exists stub.trapped
 	pid=$PID
 	hp-supervise -t 1s stop stub >/dev/null 2>&1 3>&- &
 	track $!
@@ -182,7 +184,9 @@ forked() {
 @test "a restart under way, its supervisor killed: the next stops, then starts" {
 	fg
 	spawn -n r -e MARK=r --stop-timeout 2s -- \
-	    sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+	    sh -c 'trap "" TERM; touch r.trapped; while :; do sleep 0.1; done'
+	# Its trap is set before its stop signal can come.
+	wait_until 5 exists r.trapped
 	pid=$PID
 	hp-supervise -t 1s restart r >/dev/null 2>&1 3>&- &
 	track $!
@@ -200,7 +204,10 @@ forked() {
 @test "a SIGSTOPped service gets SIGCONT after its stop signal" {
 	fg
 	spawn -n paused --stop-timeout 20s -- \
-	    sh -c 'trap "echo graceful >&2; exit 0" TERM; while :; do sleep 0.1; done'
+	    sh -c 'trap "echo graceful >&2; exit 0" TERM; echo trapped >&2
+	    while :; do sleep 0.1; done'
+	# Stopped once its trap is set: not before, when TERM would end it.
+	wait_until 5 grep -q ' err trapped$' "$HP_STATE_DIR/procs/paused/log"
 	kill -STOP "$PID"
 	run hp-supervise stop paused
 	[ "$status" -eq 0 ]

@@ -165,7 +165,10 @@ lines_ge() {
 	spawn -n flap -r always --backoff-min 60s --backoff-max 60s -- \
 	    sh -c 'while [ ! -e go ]; do sleep 0.02; done; exit 1'
 	spawn -n stubborn --stop-timeout 60s -- \
-	    sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+	    sh -c 'trap "" TERM; touch stubborn.trapped
+	    while :; do sleep 0.05; done'
+	# Its trap is set before its stop signal can come.
+	wait_until 5 exists stubborn.trapped
 	touch go
 	wait_until 10 st_is flap state backoff
 	hp-supervise -t 90s stop stubborn >/dev/null 2>&1 &
@@ -225,7 +228,10 @@ lines_ge() {
 	    sh -c '[ -e again ] && exec sleep 1000; touch again
 	    while [ ! -e go ]; do sleep 0.02; done; exit 1'
 	spawn -n stubborn --stop-timeout 5s -- \
-	    sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+	    sh -c 'trap "" TERM; touch stubborn.trapped
+	    while :; do sleep 0.05; done'
+	# Its trap is set before its stop signal can come.
+	wait_until 5 exists stubborn.trapped
 	stubborn=$PID
 	touch go
 	wait_until 10 st_is flap state backoff
@@ -332,7 +338,9 @@ lines_ge() {
 	fg --allow "$BATS_TEST_TMPDIR/allow"
 	# A shutdown under way (a process slow to stop) takes no upgrade.
 	spawn -n slow --stop-timeout 30s -- \
-	    sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+	    sh -c 'trap "" TERM; touch slow.trapped; while :; do sleep 0.05; done'
+	# Its trap is set before its stop signal can come.
+	wait_until 5 exists slow.trapped
 	hp-supervise -t 60s shutdown >/dev/null &
 	track $!
 	wait_until 10 st_is slow state stopping

@@ -19,7 +19,11 @@ extern char **environ;
  * Every system we build for has vfork(), though POSIX no longer names it
  * (hence declared here): see hp_spawn().
  */
+#ifdef __GNUC__
+pid_t	vfork(void) __attribute__((returns_twice));
+#else
 pid_t	vfork(void);
+#endif
 
 int
 hp_ident_get(pid_t pid, struct hp_ident *id)
@@ -281,10 +285,10 @@ pidvar(char *v)
  * reads it can tell a process that died before it from a program that
  * has started.
  */
-static void child(struct hp_spawn *, int) HP_DEAD;
+static void child(struct hp_spawn *, int, pid_t) HP_DEAD;
 
 static void
-child(struct hp_spawn *sp, int ep)
+child(struct hp_spawn *sp, int ep, pid_t parent)
 {
 	int src[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
 	int dst[3 + HP_SPAWN_EXTRA + HP_SPAWN_PASS];
@@ -296,6 +300,17 @@ child(struct hp_spawn *sp, int ep)
 	/* Its cgroup before anything else: all it starts goes there too. */
 	if (sp->cgfd > 0)
 		(void)!write(sp->cgfd, "0\n", 2);
+	/*
+	 * Who we are, recorded first, before anything can make it fail
+	 * (limits, the user): the program never runs unrecorded. A parent
+	 * gone already may have an heir that does not know us: we go too.
+	 */
+	if (sp->record != NULL) {
+		if (getppid() != parent)
+			_exit(HP_EXIT_NOEXEC);
+		if (sp->record(sp->arg) == -1)
+			report(ep, 5);
+	}
 	if (sp->ctty != NULL && hp_pty_ctty(sp->ctty) == -1)
 		report(ep, 2);
 	pidvar(sp->pidvar);
@@ -344,13 +359,6 @@ child(struct hp_spawn *sp, int ep)
 			close(i);
 	}
 	hp_closefrom(rp + 1);
-	/*
-	 * Who we are, recorded before anything can make it fail (limits, the
-	 * user): the program never runs unrecorded, whatever becomes of the
-	 * parent from now on.
-	 */
-	if (sp->record != NULL && sp->record(sp->arg) == -1)
-		report(rp, 5);
 	/* Last: a low limit of open files must not stop the dup2 above. */
 	if (sp->rlim != NULL && hp_rlimit_apply(sp->rlim) == -1)
 		report(rp, 2);
@@ -361,6 +369,9 @@ child(struct hp_spawn *sp, int ep)
 		umask(sp->umask);
 	if (sp->dir != NULL && chdir(sp->dir) == -1)
 		report(rp, 1);
+	/* Orphaned since the record: it names one about to go. */
+	if (sp->record != NULL && getppid() != parent)
+		_exit(HP_EXIT_NOEXEC);
 	if (sp->mark)
 		(void)!write(rp, "g", 1);
 	execpath(sp->argv, sp->envp != NULL ? sp->envp : environ);
@@ -371,7 +382,7 @@ child(struct hp_spawn *sp, int ep)
 void
 hp_spawn_exec(struct hp_spawn *sp, int ep)
 {
-	child(sp, ep);
+	child(sp, ep, 0);
 }
 
 /*
@@ -393,15 +404,22 @@ hp_spawn(struct hp_spawn *sp)
 	struct hp_spawnerr r;
 	sigset_t old;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, parent;
 	int ep[2], e, st;
 
 	sp->pid = 0;
+	if (sp->record != NULL) {
+		/* What the record needs and keeps: read here, not in the child. */
+		char boot[64];
+
+		(void)hp_boot_id(boot, sizeof boot);
+	}
 	if (hp_pipe(ep, 0) == -1) {
 		sp->stage = 3;
 		return -1;
 	}
 	sp->mark = 0;
+	parent = getpid();
 	hp_sig_block(&old);
 	/*
 	 * The child borrows our memory until it execs: no page table is
@@ -415,7 +433,7 @@ hp_spawn(struct hp_spawn *sp)
 	pid = sp->user == NULL ? vfork() : fork();
 	if (pid == 0) {
 		close(ep[0]);
-		child(sp, ep[1]);
+		child(sp, ep[1], parent);
 	}
 	e = errno;
 	hp_sig_restore(&old);

@@ -116,11 +116,14 @@ record(void *arg)
 	return r;
 }
 
-/* In the parent, once there is a child: who it is, as it recorded. */
+/*
+ * In the parent, once there is a child: who it is, as it recorded (one
+ * that could not start is reaped already: its pid alone, for the event).
+ */
 static void
-recorded(struct hp_proc *p, pid_t pid)
+recorded(struct hp_proc *p, pid_t pid, int execd)
 {
-	if (hp_ident_get(pid, &p->id) == -1) {
+	if (!execd || hp_ident_get(pid, &p->id) == -1) {
 		memset(&p->id, 0, sizeof p->id);
 		p->id.pid = pid;
 	}
@@ -279,7 +282,7 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	pid = hp_spawn(&sp);
 	err = errno;
 	if (sp.pid > 0)
-		recorded(p, sp.pid);
+		recorded(p, sp.pid, pid != -1);
 	hp_kin_joined(s, p, sp.cgfd, pid);
 	free(envp);
 	unpair(pr, 1);

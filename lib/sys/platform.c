@@ -315,26 +315,37 @@ hp_boot_id(char *buf, size_t n)
 	return hp_copy(buf, n, id);
 }
 
+/*
+ * Every descriptor from low up closed. It runs in a child that borrows
+ * its parent's memory (vfork): system calls only, into a buffer on the
+ * stack, never malloc() (which opendir() would call).
+ */
 void
 hp_closefrom(int low)
 {
-	DIR *dir;
-	struct dirent *d;
-	long fd;
+	char buf[4096], *name;
+	unsigned short len;
+	long fd, n, off;
 	int dfd;
 
 #ifdef SYS_close_range
 	if (syscall(SYS_close_range, (unsigned)low, ~0U, 0) == 0)
 		return;
 #endif
-	if ((dir = opendir("/proc/self/fd")) != NULL) {
-		dfd = dirfd(dir);
-		while ((d = readdir(dir)) != NULL) {
-			fd = strtol(d->d_name, NULL, 10);
-			if (fd >= low && fd != dfd && d->d_name[0] != '.')
-				close((int)fd);
-		}
-		closedir(dir);
+	if ((dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) != -1) {
+		/* struct linux_dirent64: ino 8, off 8, reclen 2, type 1. */
+		while ((n = syscall(SYS_getdents64, dfd, buf, sizeof buf)) > 0)
+			for (off = 0; off + 19 < n; off += len) {
+				memcpy(&len, buf + off + 16, sizeof len);
+				if (len == 0)
+					break;
+				name = buf + off + 19;
+				fd = strtol(name, NULL, 10);
+				if (fd >= low && fd != dfd && name[0] != '.')
+					close((int)fd);
+			}
+		close(dfd);
 		return;
 	}
 	for (fd = low; fd < sysconf(_SC_OPEN_MAX) && fd < 65536; fd++)

@@ -333,11 +333,74 @@ test_tree_cgroup(void)
 	CHECK(hp_cgroup_remove(dir) == 0);
 }
 
+/* The record hook: the child's own pid and identity, to a file. */
+static const char *recfile;
+
+static int
+rec_ok(void *arg)
+{
+	struct hp_ident id;
+
+	(void)arg;
+	if (hp_ident_get(getpid(), &id) == -1)
+		return -1;
+	return hp_pidfile_write(recfile, &id);
+}
+
+static int
+rec_fail(void *arg)
+{
+	(void)arg;
+	errno = EROFS;
+	return -1;
+}
+
+/*
+ * The child records itself before its exec, as who it is: the record is
+ * there, and right, the moment hp_spawn() returns. A record that fails
+ * runs nothing (stage 5, its errno), and the caller still learns the pid.
+ */
+static void
+test_record(void)
+{
+	char dir[] = "/tmp/hp-t-rec.XXXXXX", file[128], ran[128];
+	char *touch[] = { "sh", "-c", "touch \"$0\"", NULL, NULL };
+	struct hp_spawn sp;
+	struct hp_ident id, now;
+	pid_t pid;
+	int st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(file, sizeof file, "%s/pid", dir);
+	snprintf(ran, sizeof ran, "%s/ran", dir);
+	recfile = file;
+	touch[3] = ran;
+	memset(&sp, 0, sizeof sp);
+	sp.argv = touch;
+	sp.fd[0] = sp.fd[1] = sp.fd[2] = -1;
+	sp.setsid = 1;
+	sp.record = rec_ok;
+	pid = hp_spawn(&sp);
+	CHECK(pid > 0 && sp.pid == pid);
+	CHECK(hp_pidfile_read(file, &id) == 0 && id.pid == pid);
+	CHECK(hp_ident_get(pid, &now) == 0 && now.start == id.start);
+	hp_waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && access(ran, F_OK) == 0);
+	unlink(ran);
+	unlink(file);
+	sp.record = rec_fail;
+	CHECK(hp_spawn(&sp) == -1 && sp.stage == 5 && errno == EROFS);
+	CHECK(sp.pid > 0 && kill(sp.pid, 0) == -1);	/* reaped */
+	CHECK(access(ran, F_OK) == -1 && access(file, F_OK) == -1);
+	hp_rmtree(dir);
+}
+
 void
 test_proc(void)
 {
 	test_ident();
 	test_spawn();
+	test_record();
 	test_extra();
 	test_tree_ancestry();
 	test_tree_cgroup();

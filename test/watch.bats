@@ -159,8 +159,8 @@ END
 		[ "$k" -eq 1 ] || printf 'after = l%d\n' $((k - 1))
 	done >c.conf
 	# Each fork of the supervisor returns 300 ms late: 3.6 s for all.
-	strace -o strace.out -e trace=clone,clone3 \
-	    -e inject=clone:delay_exit=300000 \
+	strace -o strace.out -e trace=clone,clone3,vfork \
+	    -e inject=clone,vfork:delay_exit=300000 \
 	    hp-supervise --ready-fd 5 -f c.conf 5>ready >fg.out 2>fg.err 3>&- &
 	track $!
 	wait_until 10 st_is l1 state running

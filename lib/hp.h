@@ -314,7 +314,6 @@ int	hp_self_image(void);		/* it, open (fexecve); -1 errno */
 int	hp_memfile(const char *);	/* a file in memory: fd; -1 ENOSYS */
 int	hp_proc_all(pid_t *, int);		/* every pid: count; -1 ENOSYS */
 int	hp_pipe_reopen(int);	/* a non-blocking fd of our own; -1 */
-int	hp_pipe_made(int [2], int);	/* pipe2(): -1 ENOSYS elsewhere */
 /* dirwatch.c: word of changes (inotify, kqueue); -1 ENOSYS: poll */
 int	hp_dirwatch_open(void);		/* a descriptor to poll, CLOEXEC */
 int	hp_dirwatch_add(int, const char *);	/* its id; -1 ENOSPC: limit */

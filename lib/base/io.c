@@ -104,27 +104,6 @@ hp_nonblock(int fd)
 }
 
 int
-hp_pipe(int p[2], int nonblock)
-{
-	int i, e;
-
-	if (hp_pipe_made(p, nonblock) == 0)
-		return 0;
-	if (errno != ENOSYS || pipe(p) == -1)
-		return -1;
-	for (i = 0; i < 2; i++)
-		if (hp_cloexec(p[i]) == -1 ||
-		    (nonblock && hp_nonblock(p[i]) == -1)) {
-			e = errno;
-			close(p[0]);
-			close(p[1]);
-			errno = e;
-			return -1;
-		}
-	return 0;
-}
-
-int
 hp_path(char *buf, size_t n, const char *fmt, ...)
 {
 	va_list ap;

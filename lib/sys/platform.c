@@ -352,13 +352,6 @@ hp_closefrom(int low)
 		close((int)fd);
 }
 
-/* A pipe close-on-exec (and non-blocking) from its making: one call. */
-int
-hp_pipe_made(int p[2], int nonblock)
-{
-	return pipe2(p, O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
-}
-
 /*
  * A descriptor of our own on the pipe (or FIFO) that fd writes to, opened
  * anew through /proc: O_NONBLOCK on it is ours alone, not set under
@@ -447,15 +440,6 @@ hp_proc_all(pid_t *out, int max)
 }
 
 #else /* the portable fallback */
-
-int
-hp_pipe_made(int p[2], int nonblock)
-{
-	(void)p;
-	(void)nonblock;
-	errno = ENOSYS;
-	return -1;
-}
 
 int
 hp_proc_all(pid_t *out, int max)
@@ -626,6 +610,36 @@ hp_rlimit_nproc(void)
 }
 
 #endif
+
+/*
+ * A pipe, both ends close-on-exec (and non-blocking when asked): made so
+ * in one call where the system has pipe2().
+ */
+int
+hp_pipe(int p[2], int nonblock)
+{
+	int i, e;
+
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__)
+	if (pipe2(p, O_CLOEXEC | (nonblock ? O_NONBLOCK : 0)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+#endif
+	if (pipe(p) == -1)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (hp_cloexec(p[i]) == -1 ||
+		    (nonblock && hp_nonblock(p[i]) == -1)) {
+			e = errno;
+			close(p[0]);
+			close(p[1]);
+			errno = e;
+			return -1;
+		}
+	return 0;
+}
 
 /*
  * The supplementary groups of name (NULL: none but gid), in a child about

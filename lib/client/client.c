@@ -197,6 +197,23 @@ hp_client_send(struct hp_client *c, const char *fmt, ...)
 }
 
 /*
+ * A client that gives up at the deadline its requests carry gives up
+ * only once the wall clock has passed it: the supervisor compares whole
+ * ms of that clock, and one read in the last ms of the wait would carry
+ * out what its client has already said it gave up on. At most a ms or
+ * two: a wait shorter than the deadline is not lengthened.
+ */
+static void
+expired(const struct hp_client *c)
+{
+	long long left;
+
+	while (c->deadline > 0 && (left = c->deadline - hp_wall_ms()) >= 0 &&
+	    left < 2)
+		(void)poll(NULL, 0, (int)left + 1);
+}
+
+/*
  * The next line from the supervisor within ms (-1: forever). Every
  * 100 ms the lock is asked whether the supervisor (or c->keeper's
  * holder) still lives: if it is gone, ESRCH, for no answer will come.
@@ -226,6 +243,7 @@ hp_client_line(struct hp_client *c, char *out, size_t n, long long ms)
 			c->len = 0;	/* a line longer than we take */
 		now = hp_mono_ms();
 		if (end != -1 && now >= end) {
+			expired(c);
 			errno = ETIMEDOUT;
 			return -1;
 		}

@@ -171,6 +171,39 @@ test_lock(void)
 	CHECK(hp_rmtree(dir) == 0);
 }
 
+/*
+ * A client that gives up at its deadline has let the wall clock pass it
+ * first, as the supervisor reads it (whole ms); a wait shorter than its
+ * deadline is not made longer.
+ */
+static void
+test_deadline(void)
+{
+	char base[] = "/tmp/hp-unit-XXXXXX", line[64];
+	struct hp_state st;
+	struct hp_client c;
+	long long t0;
+	int i;
+
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(st.dir, sizeof st.dir, "%s/s", base);
+	CHECK(hp_state_open(&st, 1) == 0);
+	CHECK(hp_client_open(&c, &st) == 0);
+	for (i = 0; i < 5; i++) {
+		c.deadline = hp_wall_ms() + 1;
+		CHECK(hp_client_line(&c, line, sizeof line, 0) == -1 &&
+		    errno == ETIMEDOUT);
+		CHECK(hp_wall_ms() > c.deadline);
+	}
+	t0 = hp_mono_ms();
+	c.deadline = hp_wall_ms() + 10000;
+	CHECK(hp_client_line(&c, line, sizeof line, 0) == -1 &&
+	    errno == ETIMEDOUT);
+	CHECK(hp_mono_ms() - t0 < 1000);
+	hp_client_close(&c);
+	CHECK(hp_rmtree(base) == 0);
+}
+
 void
 test_state(void)
 {
@@ -178,4 +211,5 @@ test_state(void)
 	test_open();
 	test_lock();
 	test_layout();
+	test_deadline();
 }

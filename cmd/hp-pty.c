@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,13 @@
 #include "client/term.h"
 #include "client/detect.h"
 
+extern char **environ;
+
 static struct hp_error error;	/* what lib/ handed up, to say */
 
 static const char synopsis[] =
-    "hp-pty [-dE] [--eof-hangup] [--json] [--control fd] [-S dir] "
+    "hp-pty [-dE] [--eof-hangup] [--json] [--control fd [--spare]] "
+    "[-S dir] "
     "[-n name] [-c cols] "
     "[-r rows] [-C dir] [-e name=value]... [-T term] [-t tool] "
     "[-u user[:group]] [--umask mode] [--scrollback size] "
@@ -28,7 +32,7 @@ static const char synopsis[] =
 
 enum {
 	O_JSON = 256, O_EOFHUP, O_UMASK, O_SCROLL, O_QUIET, O_DKEY, O_REPLAY,
-	O_NONL, O_CONTROL, O_NODRAW
+	O_NONL, O_CONTROL, O_NODRAW, O_SPARE
 };
 
 static const struct hp_opt longopts[] = {
@@ -36,6 +40,7 @@ static const struct hp_opt longopts[] = {
 	{ "clear-env", NULL, 'E', "start from an empty environment" },
 	{ "eof-hangup", NULL, O_EOFHUP, "hang up at the end of stdin" },
 	{ "control", "fd", O_CONTROL, "speak with the caller on fd" },
+	{ "spare", NULL, O_SPARE, "wait for the command on the control fd" },
 	{ "state-dir", "dir", 'S', "the state directory" },
 	{ "name", "name", 'n', "the name of the record" },
 	{ "cols", "cols", 'c', "the terminal's width" },
@@ -93,6 +98,88 @@ channel(const char *s)
 	    (fl & O_ACCMODE) != O_RDWR)
 		hp_usage(synopsis, "bad control descriptor: %s", s);
 	return (int)fd;
+}
+
+/*
+ * n bytes from fd, which may not block: 1, 0 at its end, -1 errno. No
+ * more than n is read: what follows on the channel is the relay's.
+ */
+static int
+full(int fd, void *buf, size_t n)
+{
+	struct pollfd p;
+	ssize_t r;
+	size_t k = 0;
+
+	while (k < n) {
+		if ((r = hp_read(fd, (char *)buf + k, n - k)) > 0) {
+			k += (size_t)r;
+			continue;
+		}
+		if (r == 0)
+			return 0;
+		if (errno != EAGAIN)
+			return -1;
+		p.fd = fd;
+		p.events = POLLIN;
+		(void)poll(&p, 1, -1);
+	}
+	return 1;
+}
+
+/* The strings of p (len bytes, each ended by a NUL) after *v's *n. */
+static void
+strings(char ***v, size_t *n, char *p, size_t len)
+{
+	char *end = p + len, *z;
+
+	for (; p < end && (z = memchr(p, '\0', (size_t)(end - p))) != NULL;
+	    p = z + 1) {
+		*v = hp_xrealloc(*v, (*n + 2) * sizeof **v);
+		(*v)[(*n)++] = p;
+		(*v)[*n] = NULL;
+	}
+}
+
+/*
+ * --spare: started ahead of its command, which then comes on the channel
+ * (hp-pty(1)): a frame a, the arguments, and a frame e, the environment,
+ * which replaces ours, each string ended by a NUL (a frame of these may
+ * be up to 65535 bytes long); then g, go. The arguments with self before
+ * them are the command line; the channel's end before g, none.
+ */
+static char **
+awaited(int chan, char *self, int *argc)
+{
+	unsigned char h[3];
+	char **av, **ev, *p;
+	size_t na = 1, ne = 0, len;
+	int r;
+
+	av = hp_xcalloc(2, sizeof *av);
+	av[0] = self;
+	ev = hp_xcalloc(1, sizeof *ev);
+	for (;;) {
+		if ((r = full(chan, h, 3)) == 0)
+			exit(HP_EXIT_OK);
+		len = (size_t)h[1] << 8 | h[2];
+		p = hp_xmalloc(len + 1);
+		if (r == -1 || full(chan, p, len) != 1)
+			hp_fail(HP_EXIT_USAGE, "usage", "--spare: a broken "
+			    "control channel");
+		p[len] = '\0';
+		if (h[0] == 'a')
+			strings(&av, &na, p, len);
+		else if (h[0] == 'e')
+			strings(&ev, &ne, p, len);
+		else if (h[0] == 'g') {
+			free(p);
+			environ = ev;
+			*argc = (int)na;
+			return av;
+		} else
+			free(p);
+	}
 }
 
 /* procs/NAME/status of a terminal: what hp-ls reads. */
@@ -520,8 +607,9 @@ key(struct hp_spec *sp, const char *k, const char *v)
 		hp_usage(synopsis, "%s", msg);
 }
 
-int
-main(int argc, char **argv)
+/* hp-pty's command line; once more from a spare's channel, spared. */
+static int
+pty(int argc, char **argv, int spared)
 {
 	struct hp_getopt g = { 0 };
 	struct hp_spec spec;
@@ -531,12 +619,10 @@ main(int argc, char **argv)
 	struct hp_user u;
 	const char *stdir = NULL, *opt_name = NULL, *toolid = NULL, *sh;
 	int ch, cols = 0, rows = 0, i, n, detach = 0, newline = 1, c, w;
-	int chan = -1;
+	int chan = -1, spare = 0;
 	static struct hp_attach att;	/* 64 KiB: not on the stack */
 	struct hp_attach *a = &att;
 
-	hp_progname = "hp-pty";
-	hp_argv0 = argv[0];
 	hp_spec_init(&spec, "pty", HP_SYSTEM);
 	a->detach = 0x1c;	/* Ctrl-\\ */
 	a->replay = -1;
@@ -639,9 +725,22 @@ main(int argc, char **argv)
 		case O_NODRAW:
 			a->nodraw = 1;
 			break;
+		case O_SPARE:
+			if (spared)
+				hp_usage(synopsis, "--spare: once");
+			spare = 1;
+			break;
 		default:
 			hp_usage(synopsis, "%s", g.bad);
 		}
+	}
+	if (spare && (chan == -1 || g.ind < argc || g.dashdash))
+		hp_usage(synopsis, "--spare wants --control and no command: "
+		    "its command comes on the channel");
+	if (spare) {
+		hp_spec_free(&spec);
+		argv = awaited(chan, argv[0], &argc);
+		return pty(argc, argv, 1);
 	}
 	/* Only root may be someone else: said before anything is made. */
 	if (hp_user_spec(&spec, &u, msg, sizeof msg) == -1)
@@ -722,4 +821,12 @@ main(int argc, char **argv)
 	n = run(&spec, &st, stdir, name, opt_name == NULL, cols, rows, chan);
 	hp_spec_free(&spec);
 	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	hp_progname = "hp-pty";
+	hp_argv0 = argv[0];
+	return pty(argc, argv, 0);
 }

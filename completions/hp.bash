@@ -535,7 +535,7 @@ _hp_pty()
 		    --state-dir -n --name -c --cols -r --rows -C --dir -e --env
 		    -T --term -t --tool -u --user --umask --scrollback --quiet
 		    -o --option --detach-key --replay --no-newline --no-draw
-		    --control -h --help -V --version --"
+		    --control --spare -h --help -V --version --"
 	elif ((ops == 0)); then
 		_hp_reply "attach send resize --"
 	elif ((ops == 1)); then

@@ -423,6 +423,7 @@ complete -c hp-pty -n $nd -l replay -x -d 'Scrollback replayed on attach'
 complete -c hp-pty -n $nd -l no-newline -d 'Send no Enter after the text'
 complete -c hp-pty -n $nd -l no-draw -d 'Attach without a draw of the screen'
 complete -c hp-pty -n $nd -l control -x -d 'Descriptor of the control channel'
+complete -c hp-pty -n $nd -l spare -d 'Wait for the command on the control channel'
 complete -c hp-pty -n $nd -s h -l help -d 'Print usage'
 complete -c hp-pty -n $nd -s V -l version -d 'Print version'
 complete -c hp-pty -n "$nd; and __hp_pty_ops 0; and not string match -q -- '-*' (commandline -ct)" -a 'attach send resize --' -d Verb

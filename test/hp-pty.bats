@@ -61,6 +61,13 @@ try 'hp-pty --help'" ]
 	[ "$status" -eq 2 ]
 	run hp-pty -e NOEQUALS -- true
 	[ "$status" -eq 2 ]
+	# A spare takes its command on the channel, and only there.
+	run hp-pty --spare
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--spare wants --control and no command"* ]]
+	run hp-pty --control=3 --spare -- true 3<>"$BATS_TEST_TMPDIR/sock"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--spare wants --control and no command"* ]]
 	run hp-pty -h
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "usage: hp-pty "* ]]

@@ -407,6 +407,128 @@ test('hp-pty: the app\'s end hangs its terminal up, even by SIGKILL',
 	await waitUntil(() => !alive(pid), 10000, 'the program gone');
 });
 
+// The spares waiting: our children that are hp-pty --spare.
+function spares() {
+	const out = [];
+	for (const p of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(p))
+			continue;
+		let st, cmd;
+		try {
+			st = fs.readFileSync('/proc/' + p + '/stat', 'utf8');
+			cmd = fs.readFileSync('/proc/' + p + '/cmdline',
+			    'utf8').split('\0');
+		} catch (e) {
+			continue;
+		}
+		const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+		if (Number(f[1]) === process.pid && f[0] !== 'Z' &&
+		    cmd.includes('--spare'))
+			out.push(Number(p));
+	}
+	return out;
+}
+
+// One spare waits, and its pid.
+async function waiting() {
+	await waitUntil(() => spares().length === 1, 10000, 'a spare');
+	return spares()[0];
+}
+
+test('spare: the hp-pty started ahead becomes the next terminal, the ' +
+    'program its pid, with its environment, directory and size; one ' +
+    'more waits after; endSpares() ends it', skip, async (t) => {
+	const s = setup(t);
+	s.atEnd(() => hp.endSpares());
+	hp.spare(s.opts);
+	const first = await waiting();
+	const o = { spare: true, cols: 100, rows: 30, cwd: s.tmp,
+		env: Object.assign({}, s.env, { SPARE_VAR: 'x y',
+		LONG_VAR: 'w'.repeat(5000) }) };
+	const p = sh(s, 'echo "<$SPARE_VAR|$$|$(pwd)|$(stty size)|' +
+	    '${#LONG_VAR}>"', o);
+	assert.strictEqual(p.term.pid, first);
+	await p.ended();
+	assert.ok(p.out.includes('<x y|' + first + '|' + s.tmp +
+	    '|30 100|5000>'), p.out);
+	assert.deepStrictEqual(p.exit, { exitCode: 0, signal: 0 });
+	// Its record went as a terminal's does.
+	assert.ok(!fs.existsSync(path.join(s.stateDir, 'procs',
+	    p.term.id)));
+	const next = await waiting();
+	assert.notStrictEqual(next, first);
+	// Without a directory given, the app's own at the time of the call.
+	const q = sh(s, 'pwd; echo "<$$>"', { spare: true });
+	assert.strictEqual(q.term.pid, next);
+	await q.ended();
+	assert.ok(q.out.includes(process.cwd() + '\r\n<' + next + '>'),
+	    q.out);
+	// A resize sent at once comes after the spare's frames: the relay's.
+	const third = await waiting();
+	const r = sh(s, 'while read x; do stty size; done', { spare: true });
+	r.term.resize(120, 40);
+	assert.strictEqual(r.term.pid, third);
+	await waitUntil(async () => {
+		r.term.write('\r');
+		await new Promise((res) => setTimeout(res, 50));
+		return r.out.includes('40 120');
+	}, 10000, 'stty size 40 120');
+	r.term.write('\x04');
+	await r.ended();
+	await waiting();
+	await hp.endSpares();
+	assert.deepStrictEqual(spares(), []);
+});
+
+test('spare: not taken without spare: true, nor when what it would be ' +
+    'told is longer than its frame; a spare whose channel ends does ' +
+    'nothing; --spare is not told twice',
+    skip, async (t) => {
+	const s = setup(t);
+	s.atEnd(() => hp.endSpares());
+	hp.spare(s.opts);
+	const first = await waiting();
+	const p = sh(s, 'echo "<$$>"');
+	assert.notStrictEqual(p.term.pid, first);
+	await p.ended();
+	const big = 'v'.repeat(70000);
+	const q = sh(s, 'echo "<${#BIG}>"', { spare: true,
+		env: Object.assign({}, s.env, { BIG: big }) });
+	assert.notStrictEqual(q.term.pid, first);
+	await q.ended();
+	assert.ok(q.out.includes('<70000>'), q.out);
+	assert.deepStrictEqual(spares(), [first]);
+	// Its channel's end before its command: it exits 0, having made
+	// nothing.
+	const c = spawn(path.join(BIN, 'hp-pty'), ['-S', s.stateDir,
+		'--control=3', '--spare'], { stdio: ['ignore', 'ignore',
+		'pipe', 'pipe'] });
+	let err = '';
+	c.stderr.on('data', (d) => { err += d; });
+	const done = new Promise((res) => c.on('exit', (code, sig) =>
+	    res([code, sig])));
+	c.stdio[3].end();
+	assert.deepStrictEqual(await done, [0, null]);
+	assert.strictEqual(err, '');
+	assert.ok(!fs.existsSync(path.join(s.stateDir, 'procs')) ||
+	    fs.readdirSync(path.join(s.stateDir, 'procs')).length === 0);
+	// --spare among what it is told: refused.
+	const d = spawn(path.join(BIN, 'hp-pty'), ['--control=3', '--spare'],
+	    { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+	let derr = '';
+	d.stderr.on('data', (b) => { derr += b; });
+	const ddone = new Promise((res) => d.on('exit', (code) => res(code)));
+	const fr = (k, v) => Buffer.concat([Buffer.from([k.charCodeAt(0),
+		0, Buffer.byteLength(v)]), Buffer.from(v)]);
+	d.stdio[3].write(Buffer.concat([fr('a', '--control=3\0--spare\0'),
+		fr('g', '')]));
+	assert.strictEqual(await ddone, 2);
+	assert.match(derr, /--spare: once/);
+	d.stdio[3].destroy();
+	await hp.endSpares();
+	assert.ok(!alive(first));
+});
+
 // A registry of two tools: alpha, a script on PATH, and beta, missing.
 function tools(s) {
 	const bin = path.join(s.tmp, 'tools');

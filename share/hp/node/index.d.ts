@@ -538,6 +538,11 @@ export interface TerminalOptions extends IPtyForkOptions {
 	stateDir?: string;
 	/** hp-pty's name of the terminal (-n); made up when not given. */
 	id?: string;
+	/** Take the hp-pty started ahead for this hp-pty (spare()), if one
+	 * waits, and keep one waiting for the next terminal: the terminal
+	 * is spared hp-pty's own start. Not by default: the one waiting is
+	 * a process of its own, until we end or endSpares(). */
+	spare?: boolean;
 }
 
 /** node-pty's IPty: a program in a pseudo-terminal. */
@@ -732,6 +737,11 @@ export function terminal(file?: string, args?: string[] | string,
  * node-pty's does outside Windows. */
 export function spawn(file?: string, args?: string[] | string,
     options?: TerminalOptions | IWindowsPtyForkOptions): IPty;
+/** Start an hp-pty ahead (hp-pty --spare), unless one waits, for the
+ * next terminal() or launch() with spare: true and these bin options. */
+export function spare(options?: ClientOptions): void;
+/** End the hp-pty started ahead; resolves once they have exited. */
+export function endSpares(): Promise<void[]>;
 /** The CLI tool tool of the registry (hp-detect(1)) in a terminal, with
  * its environment: hp-pty -t. */
 export function launch(tool: string, options?: LaunchOptions):

@@ -8,7 +8,8 @@
 const { HpError, locate, run, platformName } = require('./run');
 const { ProcessManager } = require('./manager');
 const { detect, install } = require('./detect');
-const { Terminal, terminal, launch } = require('./terminal');
+const { Terminal, terminal, launch, spare, endSpares } =
+    require('./terminal');
 const { Attached, attach, detached, send } = require('./detached');
 
 module.exports = {
@@ -20,6 +21,9 @@ module.exports = {
 	// only its require changed.
 	spawn: terminal,
 	launch,
+	// An hp-pty started ahead, for the next terminal() with spare: true.
+	spare,
+	endSpares,
 	Terminal,
 	// Terminals the supervisor keeps, and their clients.
 	detached,

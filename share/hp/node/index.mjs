@@ -3,7 +3,8 @@
 import hp from './index.js';
 
 export const {
-	ProcessManager, detect, install, terminal, spawn, launch, Terminal,
+	ProcessManager, detect, install, terminal, spawn, launch, spare,
+	endSpares, Terminal,
 	detached, attach, send, Attached, HpError, locate, run, platformName,
 } = hp;
 export default hp;

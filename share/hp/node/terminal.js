@@ -71,21 +71,100 @@ function frames(stream, fn) {
 	});
 }
 
-// Whether the hp-pty at file takes --control, asked once a file.
-const controls = new Map();
+// The usage of the hp-pty at file, asked once a file: whether it takes
+// --control, and --spare.
+const usages = new Map();
 
-function hasControl(file) {
-	if (!controls.has(file)) {
-		let usage = '';
+function usage(file) {
+	if (!usages.has(file)) {
+		let u = '';
 		try {
-			usage = execFileSync(file, ['--help'], { timeout: 5000,
+			u = execFileSync(file, ['--help'], { timeout: 5000,
 				stdio: ['ignore', 'pipe', 'ignore'] })
 			    .toString();
 		} catch (e) {
 		}
-		controls.set(file, /--control\b/.test(usage));
+		usages.set(file, u);
 	}
-	return controls.get(file);
+	return usages.get(file);
+}
+
+function hasControl(file) {
+	return /--control\b/.test(usage(file));
+}
+
+/*
+ * Spares (the option spare, and spare()): an hp-pty started ahead,
+ * hp-pty --control 3 --spare, one for each hp-pty file, waits for the
+ * command line and the environment of the next terminal on its channel
+ * (a frame of the arguments, one of the environment, then g),
+ * and becomes the hp-pty they would have started: that terminal is
+ * spared hp-pty's own start. The next spare is made once the terminal
+ * that took one has its first output, or its end, so that its start
+ * never delays them. A spare ends with us, at the end of its channel
+ * (endSpares() ends them before); it holds no state and keeps no event
+ * loop up.
+ */
+const spares = new Map();
+
+function streams(c) {
+	return [c.stdin, c.stdout, c.stderr, c.stdio[3]];
+}
+
+function makeSpare(file) {
+	if (spares.has(file) || !/--spare\b/.test(usage(file)))
+		return;
+	let c;
+	try {
+		c = spawn(file, ['--control=3', '--spare'], { stdio: ['pipe',
+			'pipe', 'pipe', 'pipe'], windowsHide: true });
+	} catch (e) {
+		return;
+	}
+	const gone = () => {
+		if (spares.get(file) === c)
+			spares.delete(file);
+	};
+	c.on('error', gone);
+	c.on('exit', gone);
+	for (const s of streams(c))
+		if (s) {
+			s.on('error', () => {});
+			s.unref();
+		}
+	c.unref();
+	spares.set(file, c);
+}
+
+// The strings of a, each ended by a NUL, as one payload; null when one
+// holds a NUL itself (spawn() refuses it) or they exceed a frame of the
+// spare's (65535 bytes).
+function nuls(a) {
+	if (a.some((v) => v.includes('\0')))
+		return null;
+	const b = Buffer.from(a.map((v) => v + '\0').join(''));
+	return b.length <= 65535 ? b : null;
+}
+
+// The spare of file, given args and env, or null: none is ready, or what
+// it would be told does not go in its frames.
+function takeSpare(file, args, env) {
+	const c = spares.get(file);
+	if (!c || c.exitCode !== null || c.signalCode !== null ||
+	    !c.stdio[3] || c.stdio[3].destroyed)
+		return null;
+	const a = nuls(args.map(String));
+	const e = nuls(Object.keys(env).filter((k) => env[k] !== undefined)
+	    .map((k) => k + '=' + env[k]));
+	if (a === null || e === null)
+		return null;
+	const f = [frame('a', a), frame('e', e), frame('g', '')];
+	spares.delete(file);
+	for (const s of streams(c))
+		s.ref();
+	c.ref();
+	c.stdio[3].write(Buffer.concat(f));
+	return c;
 }
 
 // node-pty's check of an option: throws "name must be a string (not a
@@ -160,9 +239,13 @@ class Terminal extends EventEmitter {
 		if (r.control)
 			stdio.push('pipe');
 		// env is the program's whole environment, as with node-pty; it
-		// goes in hp-pty's environment, not on its command line.
-		const c = spawn(this._bin, stateArgs(o).concat(r.args),
-		    { env, stdio, windowsHide: true });
+		// goes in hp-pty's environment, not on its command line. A
+		// spare was started elsewhere: its directory is said.
+		const argv = stateArgs(o).concat(r.args);
+		const spare = r.control && o.spare === true;
+		const c = (spare && takeSpare(this._bin, (o.cwd ? [] :
+		    ['-C', process.cwd()]).concat(argv), env)) ||
+		    spawn(this._bin, argv, { env, stdio, windowsHide: true });
 		this._child = c;
 		this._pid = c.pid;
 		const enc = o.encoding === null ? null : o.encoding || 'utf8';
@@ -178,6 +261,16 @@ class Terminal extends EventEmitter {
 		c.stdin.on('error', () => {});
 		if (r.control)
 			this._channel(c.stdio[3]);
+		if (spare) {
+			// After the listeners of that output have had it.
+			const next = () => {
+				this.off('data', next);
+				c.off('close', next);
+				setImmediate(() => makeSpare(this._bin));
+			};
+			this.on('data', next);
+			c.on('close', next);
+		}
 		let failed = null;
 		c.on('error', (e) => {
 			failed = execError('hp-pty', this._bin, e);
@@ -576,9 +669,29 @@ class Launched extends Terminal {
 	}
 }
 
+// spare(o): a spare for the terminals of options o, started now, unless
+// one waits: the first terminal() with spare: true is spared hp-pty's
+// start too.
+function spare(o) {
+	makeSpare(locate('hp-pty', o || {}));
+}
+
+// endSpares(): the spares end; resolves once they have.
+function endSpares() {
+	const all = [...spares.values()];
+	spares.clear();
+	return Promise.all(all.map((c) => new Promise((res) => {
+		if (c.exitCode !== null || c.signalCode !== null)
+			return res();
+		c.once('exit', () => res());
+		c.ref();	// for the wait
+		c.stdio[3].destroy();
+	})));
+}
+
 // terminal(file, args, {name, cols, rows, cwd, env, encoding, uid, gid,
 // handleFlowControl, flowControlPause, flowControlResume, id, bin,
-// stateDir}): node-pty's spawn. Throws an HpError with code
+// stateDir, spare}): node-pty's spawn. Throws an HpError with code
 // not-installed when hp-pty is not found.
 function terminal(file, args, o) {
 	return new Terminal(file, args, o);
@@ -591,4 +704,4 @@ function launch(tool, o) {
 }
 
 module.exports = { Terminal, Launched, terminal, launch, spawn: terminal,
-	size, checkType };
+	spare, endSpares, size, checkType };

@@ -5,7 +5,9 @@
 // the first byte of a program, and a resize until the program has drawn
 // its screen again; the throughput of 200 MB of output read in the
 // app. Lines as bench.c prints them; node-pty missing is said so on its
-// line.
+// line. terminal() takes a spare hp-pty started ahead (spare: true, as
+// an app that opens terminals would have it); its first byte without
+// one, cold, is beside it.
 'use strict';
 
 const path = require('node:path');
@@ -120,11 +122,12 @@ function row(what, hp, base, unit, bar) {
 }
 
 // Turn by turn, so that both see the same machine: RUNS first bytes
-// each, alternating, then RUNS redraws each.
-async function figures(hp, base) {
-	const first = [[], []], redraw = [];
+// each, alternating (hp warm, then cold), then RUNS redraws each.
+async function figures(hp, cold, base) {
+	const first = [[], []], redraw = [], coldfirst = [];
 	for (let i = 0; i < RUNS; i++) {
 		first[0].push(await firstByte(hp));
+		coldfirst.push(await firstByte(cold));
 		if (base)
 			first[1].push(await firstByte(base));
 	}
@@ -137,6 +140,7 @@ async function figures(hp, base) {
 			rate[1].push(await throughput(base));
 	}
 	return { first: [median(first[0]), base ? median(first[1]) : null],
+		cold: median(coldfirst),
 		redraw, rate: [median(rate[0]), base ? median(rate[1]) : null],
 		spread: spread(rate[0], base ? rate[1] : null) };
 }
@@ -146,9 +150,15 @@ async function main() {
 	const hp = require(path.join(ROOT, 'share', 'hp', 'node'));
 	const base = fs.existsSync(NODEPTY) ? require(NODEPTY) : null;
 	const why = base ? '' : ' (node-pty: not in test/npm)';
-	const f = await figures(hp, base);
+	const spared = { spawn: (f, a, o) => hp.spawn(f, a,
+		Object.assign({ spare: true }, o)) };
+	hp.spare();
+	const f = await figures(spared, hp, base);
+	await hp.endSpares();
 	row('terminal() until the first byte', f.first[0], f.first[1], 'ms',
-	    'within 1.2x of node-pty' + why);
+	    'within 1.2x of node-pty; a spare hp-pty' + why);
+	row('terminal() until the first byte, cold', f.cold, f.first[1], 'ms',
+	    'no spare' + why);
 	row('terminal() resize to redraw', f.redraw[0], f.redraw[1], 'ms',
 	    'within 1.2x of node-pty; no exec' + why);
 	row('terminal() throughput, 200 MB', f.rate[0], f.rate[1], 'MB/s',

@@ -9,6 +9,10 @@ const t: hp.HpPty = hp.terminal('sh', [], { id: 'sh-1', stateDir: '/s',
 t.on('exit', (code: number, signal?: number) => console.log(code, signal));
 t.on('data', (d: string) => console.log(d));
 t.destroy();
+// A spare hp-pty started ahead, taken by the terminals that ask for it.
+hp.spare({ bin: '/b' });
+const w: hp.HpPty = hp.terminal('sh', [], { spare: true });
+hp.endSpares().then(() => w.kill());
 const l: hp.LaunchedPty = hp.launch('claude-code', { args: ['--help'] });
 l.launched.then((e) => console.log(e.path, e.version, e.pid));
 l.on('version', (e: hp.ToolVersion) => console.log(e.event, e.version));

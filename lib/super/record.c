@@ -456,6 +456,7 @@ hp_sproc_free(struct hp_proc *p)
 		free(p->respec);
 	}
 	hp_spec_free(&p->spec);
+	free(p->logpath);
 	free(p->cg);
 	free(p->kin);
 	free(p->resisted);

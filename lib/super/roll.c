@@ -66,8 +66,7 @@ hp_unit_handover(struct hp_super *s, struct hp_proc *p)
 	o->out = o->err = o->ready = -1;
 	o->exit_code = -1;
 	moverun(o, p);
-	hp_copy(o->logpath, sizeof o->logpath, p->logpath);
-	o->log.path = o->logpath;
+	o->log.path = o->logpath = hp_xstrdup(p->logpath);
 	o->log.max = o->spec.log_size;
 	o->log.count = o->spec.log_count;
 	o->heir = p;

@@ -42,13 +42,14 @@ struct hp_proc *
 hp_super_add(struct hp_super *s, struct hp_spec *spec)
 {
 	struct hp_proc *p = hp_xcalloc(1, sizeof *p);
+	char path[HP_PATH_MAX];
 
 	p->spec = *spec;
 	p->out = p->err = p->ready = -1;
 	p->exit_code = -1;		/* stopped: calloc's zero */
-	hp_proc_file(s->st, p->logpath, sizeof p->logpath, spec->name,
-	    HP_P_LOG);
-	p->log.path = p->logpath;
+	/* Its length, not a path's most: fifty processes, fifty of them. */
+	hp_proc_file(s->st, path, sizeof path, spec->name, HP_P_LOG);
+	p->log.path = p->logpath = hp_xstrdup(path);
 	p->log.max = spec->log_size;
 	p->log.count = spec->log_count;
 	/* Room doubles: a configuration of thousands is not copied anew. */

@@ -67,7 +67,7 @@ struct hp_proc {
 	int		 out, err;	/* read ends of its stdout, stderr */
 	int		 ready;		/* read end of its ready-fd, or -1 */
 	struct hp_logger log;
-	char		 logpath[HP_PATH_MAX];
+	char		*logpath;	/* its log file's path: log.path */
 	long long	 timer[HP_T_N];	/* mono ms each is due; 0: not set */
 	int		 then;		/* after stopping: HP_THEN_* */
 	int		 first;		/* a spawn's first start (add) */

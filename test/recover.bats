@@ -183,8 +183,10 @@ forked() {
 
 @test "a restart under way, its supervisor killed: the next stops, then starts" {
 	fg
+	# One process, which ignores TERM (an ignored signal stays ignored
+	# across exec): a child of its own would be a second copy.
 	spawn -n r -e MARK=r --stop-timeout 2s -- \
-	    sh -c 'trap "" TERM; touch r.trapped; while :; do sleep 0.1; done'
+	    sh -c 'trap "" TERM; touch r.trapped; exec sleep 1000'
 	# Its trap is set before its stop signal can come.
 	wait_until 5 exists r.trapped
 	pid=$PID

@@ -399,22 +399,27 @@ ask(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	end = hp_mono_ms() + t;
 	/* Not carried out once we have given up on it (hp(7), control). */
 	c.deadline = hp_wall_ms() + t;
+	/* Every name in as few writes as the lines take. */
 	for (i = 0; i < n; i++) {
 		if (replies[i] != NULL)
 			continue;
 		if (sig != NULL && strcmp(v, "scale") == 0)
-			r = hp_client_send(&c, "scale %s %s", names[i], sig);
+			r = hp_client_queue(&c, "scale %s %s", names[i], sig);
 		else if (sig != NULL)
-			r = hp_client_send(&c, "signal %s %s", sig, names[i]);
+			r = hp_client_queue(&c, "signal %s %s", sig, names[i]);
 		else if (msg != NULL)
-			r = hp_client_send(&c, "send %s %s", names[i], msg);
+			r = hp_client_queue(&c, "send %s %s", names[i], msg);
 		else
-			r = hp_client_send(&c, "%s %s", v, names[i]);
+			r = hp_client_queue(&c, "%s %s", v, names[i]);
 		if (r == -1) {
 			hp_client_close(&c);
 			hp_die("%s: send", names[i]);
 		}
 		left++;
+	}
+	if (hp_client_flush(&c) == -1) {
+		hp_client_close(&c);
+		hp_die("send to the supervisor");
 	}
 	while (left > 0 && hp_client_line(&c, line, sizeof line,
 	    end - hp_mono_ms()) == 0) {

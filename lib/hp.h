@@ -1012,6 +1012,10 @@ struct hp_client {
 	size_t		 len;
 	const char	*keeper;	/* lock of a keeper, else supervisor */
 	long long	 deadline;	/* of what is sent: wall ms, 0 none */
+	char		 pend[HP_LINE_MAX + 2];	/* queued, to send */
+	size_t		 npend;
+	uid_t		 uid;		/* who asks, as we say it */
+	pid_t		 pid;
 };
 int	hp_client_detach(const struct hp_state *, int (*)(void *, int),
 	    void *, struct hp_error *);
@@ -1023,6 +1027,8 @@ int	hp_client_open(struct hp_client *, struct hp_state *);
 void	hp_client_close(struct hp_client *);
 int	hp_client_send(struct hp_client *, const char *, ...);
 						/* "VERB ARG..."; -1 errno */
+int	hp_client_queue(struct hp_client *, const char *, ...);
+int	hp_client_flush(struct hp_client *);	/* what was queued */
 int	hp_client_line(struct hp_client *, char *, size_t, long long);
 			/* next line within ms; 0 line, -1 timeout/errno */
 int	hp_client_add(struct hp_client *, const struct hp_spec *,

@@ -149,6 +149,8 @@ hp_client_open(struct hp_client *c, struct hp_state *st)
 
 	memset(c, 0, sizeof *c);
 	c->st = st;
+	c->uid = getuid();
+	c->pid = getpid();
 	c->fd = hp_events_subscribe(st, c->path, sizeof c->path);
 	if (c->fd == -1)
 		return -1;
@@ -170,30 +172,82 @@ hp_client_close(struct hp_client *c)
 	c->fd = -1;
 }
 
-int
-hp_client_send(struct hp_client *c, const char *fmt, ...)
+/* A request as a line, "\n" and all, in line: its length; -1 E2BIG. */
+static int
+format(const struct hp_client *c, char *line, size_t size, const char *fmt,
+    va_list ap)
 {
-	char line[HP_LINE_MAX + 2], file[HP_PATH_MAX];
-	va_list ap;
 	size_t n;
 	int r;
 
 	/* Who asks: said by us, for no FIFO can tell (hp(7), control). */
-	r = snprintf(line, sizeof line, "@%d %lld %s %ld %ld ", HP_PROTO,
-	    c->deadline, c->id, (long)getuid(), (long)getpid());
-	va_start(ap, fmt);
-	r += vsnprintf(line + r, sizeof line - (size_t)r, fmt, ap);
-	va_end(ap);
+	r = snprintf(line, size, "@%d %lld %s %ld %ld ", HP_PROTO,
+	    c->deadline, c->id, (long)c->uid, (long)c->pid);
+	r += vsnprintf(line + r, size - (size_t)r, fmt, ap);
 	n = (size_t)r;
-	if (n + 1 >= sizeof line || n + 1 > HP_LINE_MAX) {
+	if (n + 1 >= size || n + 1 > HP_LINE_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
 	line[n] = '\n';
 	line[n + 1] = '\0';
+	return (int)n + 1;
+}
+
+static int
+send_lines(struct hp_client *c, const char *lines)
+{
+	char file[HP_PATH_MAX];
+
 	if (hp_state_file(c->st, file, sizeof file, HP_F_CONTROL) == -1)
 		return -1;
-	return hp_fifo_send(file, line);
+	return hp_fifo_send(file, lines);
+}
+
+int
+hp_client_send(struct hp_client *c, const char *fmt, ...)
+{
+	char line[HP_LINE_MAX + 2];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = format(c, line, sizeof line, fmt, ap);
+	va_end(ap);
+	return r == -1 ? -1 : send_lines(c, line);
+}
+
+/*
+ * Requests gathered and sent together, a write of at most HP_LINE_MAX
+ * at a time (never interleaved with another client's): a verb of fifty
+ * names opens the control FIFO once, and wakes the supervisor once.
+ */
+int
+hp_client_queue(struct hp_client *c, const char *fmt, ...)
+{
+	char line[HP_LINE_MAX + 2];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = format(c, line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (r == -1)
+		return -1;
+	if (c->npend + (size_t)r > HP_LINE_MAX && hp_client_flush(c) == -1)
+		return -1;
+	memcpy(c->pend + c->npend, line, (size_t)r + 1);
+	c->npend += (size_t)r;
+	return 0;
+}
+
+int
+hp_client_flush(struct hp_client *c)
+{
+	size_t n = c->npend;
+
+	c->npend = 0;
+	return n == 0 ? 0 : send_lines(c, c->pend);
 }
 
 /*

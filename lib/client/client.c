@@ -194,45 +194,18 @@ format(const struct hp_client *c, char *line, size_t size, const char *fmt,
 	return (int)n + 1;
 }
 
-static int
-send_lines(struct hp_client *c, const char *lines)
-{
-	char file[HP_PATH_MAX];
-
-	if (hp_state_file(c->st, file, sizeof file, HP_F_CONTROL) == -1)
-		return -1;
-	return hp_fifo_send(file, lines);
-}
-
-int
-hp_client_send(struct hp_client *c, const char *fmt, ...)
-{
-	char line[HP_LINE_MAX + 2];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = format(c, line, sizeof line, fmt, ap);
-	va_end(ap);
-	return r == -1 ? -1 : send_lines(c, line);
-}
-
 /*
  * Requests gathered and sent together, a write of at most HP_LINE_MAX
  * at a time (never interleaved with another client's): a verb of fifty
  * names opens the control FIFO once, and wakes the supervisor once.
  */
-int
-hp_client_queue(struct hp_client *c, const char *fmt, ...)
+static int
+vqueue(struct hp_client *c, const char *fmt, va_list ap)
 {
 	char line[HP_LINE_MAX + 2];
-	va_list ap;
 	int r;
 
-	va_start(ap, fmt);
-	r = format(c, line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (r == -1)
+	if ((r = format(c, line, sizeof line, fmt, ap)) == -1)
 		return -1;
 	if (c->npend + (size_t)r > HP_LINE_MAX && hp_client_flush(c) == -1)
 		return -1;
@@ -242,12 +215,42 @@ hp_client_queue(struct hp_client *c, const char *fmt, ...)
 }
 
 int
+hp_client_queue(struct hp_client *c, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vqueue(c, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* One request, with whatever was queued before it. */
+int
+hp_client_send(struct hp_client *c, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vqueue(c, fmt, ap);
+	va_end(ap);
+	return r == -1 ? -1 : hp_client_flush(c);
+}
+
+int
 hp_client_flush(struct hp_client *c)
 {
+	char file[HP_PATH_MAX];
 	size_t n = c->npend;
 
 	c->npend = 0;
-	return n == 0 ? 0 : send_lines(c, c->pend);
+	if (n == 0)
+		return 0;
+	if (hp_state_file(c->st, file, sizeof file, HP_F_CONTROL) == -1)
+		return -1;
+	return hp_fifo_send(file, c->pend);
 }
 
 /*

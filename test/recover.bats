@@ -79,11 +79,14 @@ forked() {
 	slowfork "$FG"
 	hp-supervise -t 1s start x >/dev/null 2>&1 3>&- &
 	track $!
-	wait_until 5 forked "$FG"
+	# The child has run its program (a child that finds its supervisor
+	# gone before its exec runs nothing); its fork has not returned.
+	wait_until 5 copies_are x 1
+	forked "$FG"
 	kill -KILL "$FG"
 	wait "$STRACE" || true
 	# The child recorded itself before it ran its program.
-	wait_until 5 copies_are x 1
+	copies_are x 1
 	old=$(marked x)
 	[ "$(cut -d' ' -f1 "$HP_STATE_DIR/procs/x/pid")" = "$old" ]
 	run --separate-stderr hp-supervise -b

@@ -216,6 +216,12 @@ hd() {
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | json 'j.map(r => r.installed + ":" + r.version + ":" + r.error).join("|")')" = "true:null:exit 3|true:1.2.3:output flood: more than 65536 bytes|true:null:no version in its output|true:1.0:undefined" ]
 	[[ "$stderr" == *"hp-detect: warning: fails: $BIN/fails: exit 3"* ]]
+	# A flood from a child that outlives the probe: the flood is why,
+	# and what it left is killed all the same.
+	fake floodkid '{ yes 1.2.3; exec sleep 1000; } 2>/dev/null & wait'
+	tool floodkid
+	hd --json -t "$((5 * SLOW))s" floodkid
+	[ "$(echo "$output" | json 'j[0].version + ":" + j[0].error')" = "1.2.3:output flood: more than 65536 bytes" ]
 	hd fails
 	[ "${lines[1]}" = "fails              Fake fails           yes       unknown      $BIN/fails" ]
 }

@@ -289,7 +289,12 @@ finish(struct hp_detect *d, struct hp_result *r)
 				for (st = 0; st < 200 && hp_waitpid(m[i].pid,
 				    NULL, WNOHANG) == 0; st++)
 					poll(NULL, 0, 1);
-			if (r->error[0] == '\0')
+			/*
+			 * Said unless the probe said why it ended first: a
+			 * flood leaves the flooder's children to us.
+			 */
+			if (r->error[0] == '\0' && !(r->answered &&
+			    r->ans.error[0] != '\0'))
 				snprintf(r->error, sizeof r->error,
 				    "left processes behind, killed: %s",
 				    names);

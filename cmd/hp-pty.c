@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,6 @@
 #include "hp.h"
 #include "client/term.h"
 #include "client/detect.h"
-
-extern char **environ;
 
 static struct hp_error error;	/* what lib/ handed up, to say */
 
@@ -98,88 +95,6 @@ channel(const char *s)
 	    (fl & O_ACCMODE) != O_RDWR)
 		hp_usage(synopsis, "bad control descriptor: %s", s);
 	return (int)fd;
-}
-
-/*
- * n bytes from fd, which may not block: 1, 0 at its end, -1 errno. No
- * more than n is read: what follows on the channel is the relay's.
- */
-static int
-full(int fd, void *buf, size_t n)
-{
-	struct pollfd p;
-	ssize_t r;
-	size_t k = 0;
-
-	while (k < n) {
-		if ((r = hp_read(fd, (char *)buf + k, n - k)) > 0) {
-			k += (size_t)r;
-			continue;
-		}
-		if (r == 0)
-			return 0;
-		if (errno != EAGAIN)
-			return -1;
-		p.fd = fd;
-		p.events = POLLIN;
-		(void)poll(&p, 1, -1);
-	}
-	return 1;
-}
-
-/* The strings of p (len bytes, each ended by a NUL) after *v's *n. */
-static void
-strings(char ***v, size_t *n, char *p, size_t len)
-{
-	char *end = p + len, *z;
-
-	for (; p < end && (z = memchr(p, '\0', (size_t)(end - p))) != NULL;
-	    p = z + 1) {
-		*v = hp_xrealloc(*v, (*n + 2) * sizeof **v);
-		(*v)[(*n)++] = p;
-		(*v)[*n] = NULL;
-	}
-}
-
-/*
- * --spare: started ahead of its command, which then comes on the channel
- * (hp-pty(1)): a frame a, the arguments, and a frame e, the environment,
- * which replaces ours, each string ended by a NUL (a frame of these may
- * be up to 65535 bytes long); then g, go. The arguments with self before
- * them are the command line; the channel's end before g, none.
- */
-static char **
-awaited(int chan, char *self, int *argc)
-{
-	unsigned char h[3];
-	char **av, **ev, *p;
-	size_t na = 1, ne = 0, len;
-	int r;
-
-	av = hp_xcalloc(2, sizeof *av);
-	av[0] = self;
-	ev = hp_xcalloc(1, sizeof *ev);
-	for (;;) {
-		if ((r = full(chan, h, 3)) == 0)
-			exit(HP_EXIT_OK);
-		len = (size_t)h[1] << 8 | h[2];
-		p = hp_xmalloc(len + 1);
-		if (r == -1 || full(chan, p, len) != 1)
-			hp_fail(HP_EXIT_USAGE, "usage", "--spare: a broken "
-			    "control channel");
-		p[len] = '\0';
-		if (h[0] == 'a')
-			strings(&av, &na, p, len);
-		else if (h[0] == 'e')
-			strings(&ev, &ne, p, len);
-		else if (h[0] == 'g') {
-			free(p);
-			environ = ev;
-			*argc = (int)na;
-			return av;
-		} else
-			free(p);
-	}
 }
 
 /* procs/NAME/status of a terminal: what hp-ls reads. */
@@ -739,7 +654,11 @@ pty(int argc, char **argv, int spared)
 		    "its command comes on the channel");
 	if (spare) {
 		hp_spec_free(&spec);
-		argv = awaited(chan, argv[0], &argc);
+		if ((n = hp_chan_await(chan, argv[0], &argv, &argc)) == 0)
+			exit(HP_EXIT_OK);	/* no command came */
+		if (n == -1)
+			hp_fail(HP_EXIT_USAGE, "usage", "--spare: a broken "
+			    "control channel");
 		return pty(argc, argv, 1);
 	}
 	/* Only root may be someone else: said before anything is made. */

@@ -2,6 +2,7 @@
 /* chan.c: hp-pty's control channel: frames both ways, the hang-up steps. */
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 
 #include "hp.h"
 #include "client/term.h"
+
+extern char **environ;
 
 /*
  * The channel (hp-pty --control=FD; hp-pty(1), Control channel) is a
@@ -262,5 +265,90 @@ hp_chan_read(struct hp_relay *r)
 		close(r->chan);
 		r->chan = -1;
 		hp_chan_go(r);
+	}
+}
+
+/*
+ * n bytes from fd, which may not block: 1, 0 at its end, -1 errno. No
+ * more than n is read: what follows on the channel is the relay's.
+ */
+static int
+full(int fd, void *buf, size_t n)
+{
+	struct pollfd p;
+	ssize_t r;
+	size_t k = 0;
+
+	while (k < n) {
+		if ((r = hp_read(fd, (char *)buf + k, n - k)) > 0) {
+			k += (size_t)r;
+			continue;
+		}
+		if (r == 0)
+			return 0;
+		if (errno != EAGAIN)
+			return -1;
+		p.fd = fd;
+		p.events = POLLIN;
+		(void)poll(&p, 1, -1);
+	}
+	return 1;
+}
+
+/* The strings of p (len bytes, each ended by a NUL) after *v's *n. */
+static void
+strings(char ***v, size_t *n, char *p, size_t len)
+{
+	char *end = p + len, *z;
+
+	for (; p < end && (z = memchr(p, '\0', (size_t)(end - p))) != NULL;
+	    p = z + 1) {
+		*v = hp_xrealloc(*v, (*n + 2) * sizeof **v);
+		(*v)[(*n)++] = p;
+		(*v)[*n] = NULL;
+	}
+}
+
+/*
+ * hp-pty --spare: started ahead of its command, which then comes on the
+ * channel (hp-pty(1)): a frame a, the arguments, and a frame e, the
+ * environment, which replaces ours, each string ended by a NUL (a frame
+ * of these may be up to 65535 bytes long); then g, go. The arguments
+ * with self before them are the command line, in *argv and *argc: 1. The
+ * channel's end before g: 0, no command. -1: a broken channel.
+ */
+int
+hp_chan_await(int chan, char *self, char ***argv, int *argc)
+{
+	unsigned char h[3];
+	char **av, **ev, *p;
+	size_t na = 1, ne = 0, len;
+	int r;
+
+	av = hp_xcalloc(2, sizeof *av);
+	av[0] = self;
+	ev = hp_xcalloc(1, sizeof *ev);
+	for (;;) {
+		if ((r = full(chan, h, 3)) != 1)
+			return r;
+		len = (size_t)h[1] << 8 | h[2];
+		p = hp_xmalloc(len + 1);
+		if (full(chan, p, len) != 1) {
+			free(p);
+			return -1;
+		}
+		p[len] = '\0';
+		if (h[0] == 'a')
+			strings(&av, &na, p, len);
+		else if (h[0] == 'e')
+			strings(&ev, &ne, p, len);
+		else if (h[0] == 'g') {
+			free(p);
+			environ = ev;
+			*argv = av;
+			*argc = (int)na;
+			return 1;
+		} else
+			free(p);
 	}
 }

@@ -71,6 +71,8 @@ void	hp_chan_go(struct hp_relay *);		/* hang up, in steps */
 void	hp_chan_look(struct hp_relay *);	/* F: who has the terminal */
 long long hp_chan_next(const struct hp_relay *); /* mono ms, or -1 */
 void	hp_chan_tick(struct hp_relay *, long long);	/* now */
+int	hp_chan_await(int, char *, char ***, int *);
+		/* --spare: fd, argv[0] -> argv, argc, environ: 1; 0 none */
 
 /* fg.c: hp-pty --control: the program in the process our caller started */
 struct hp_keep;

@@ -295,60 +295,65 @@ full(int fd, void *buf, size_t n)
 	return 1;
 }
 
-/* The strings of p (len bytes, each ended by a NUL) after *v's *n. */
-static void
-strings(char ***v, size_t *n, char *p, size_t len)
+/* first (if not NULL), then the strings of b, each ended by a NUL. */
+static char **
+strings(char *first, const struct hp_buf *b)
 {
-	char *end = p + len, *z;
+	char **v, *p, *z;
+	size_t n = 0, k;
 
-	for (; p < end && (z = memchr(p, '\0', (size_t)(end - p))) != NULL;
-	    p = z + 1) {
-		*v = hp_xrealloc(*v, (*n + 2) * sizeof **v);
-		(*v)[(*n)++] = p;
-		(*v)[*n] = NULL;
+	for (k = 0; k < b->len; k++)
+		n += b->p[k] == '\0';
+	v = hp_xcalloc(n + 2, sizeof *v);
+	n = 0;
+	if (first != NULL)
+		v[n++] = first;
+	for (k = 0; k < b->len; k = (size_t)(z - b->p) + 1) {
+		p = b->p + k;
+		if ((z = memchr(p, '\0', b->len - k)) == NULL)
+			break;
+		v[n++] = p;
 	}
+	v[n] = NULL;
+	return v;
 }
 
 /*
  * hp-pty --spare: started ahead of its command, which then comes on the
- * channel (hp-pty(1)): a frame a, the arguments, and a frame e, the
+ * channel (hp-pty(1)): frames a, the arguments, and frames e, the
  * environment, which replaces ours, each string ended by a NUL (a frame
  * of these may be up to 65535 bytes long); then g, go. The arguments
- * with self before them are the command line, in *argv and *argc: 1. The
- * channel's end before g: 0, no command. -1: a broken channel.
+ * with self before them are the command line, in *argv and *argc: 1.
+ * The channel's end before g: 0, no command. -1: a broken channel.
  */
 int
 hp_chan_await(int chan, char *self, char ***argv, int *argc)
 {
+	static char p[65536];
+	struct hp_buf a = { 0 }, e = { 0 };
 	unsigned char h[3];
-	char **av, **ev, *p;
-	size_t na = 1, ne = 0, len;
-	int r;
+	int r, n;
 
-	av = hp_xcalloc(2, sizeof *av);
-	av[0] = self;
-	ev = hp_xcalloc(1, sizeof *ev);
 	for (;;) {
-		if ((r = full(chan, h, 3)) != 1)
+		if ((r = full(chan, h, 3)) == 1)
+			r = full(chan, p, (size_t)h[1] << 8 | h[2]) == 1 ? 1 : -1;
+		if (r != 1) {
+			hp_buf_free(&a);
+			hp_buf_free(&e);
 			return r;
-		len = (size_t)h[1] << 8 | h[2];
-		p = hp_xmalloc(len + 1);
-		if (full(chan, p, len) != 1) {
-			free(p);
-			return -1;
 		}
-		p[len] = '\0';
 		if (h[0] == 'a')
-			strings(&av, &na, p, len);
+			hp_buf_add(&a, p, (size_t)h[1] << 8 | h[2]);
 		else if (h[0] == 'e')
-			strings(&ev, &ne, p, len);
-		else if (h[0] == 'g') {
-			free(p);
-			environ = ev;
-			*argv = av;
-			*argc = (int)na;
-			return 1;
-		} else
-			free(p);
+			hp_buf_add(&e, p, (size_t)h[1] << 8 | h[2]);
+		else if (h[0] == 'g')
+			break;
 	}
+	/* What they point into is theirs from now on. */
+	*argv = strings(self, &a);
+	environ = strings(NULL, &e);
+	for (n = 0; (*argv)[n] != NULL; n++)
+		;
+	*argc = n;
+	return 1;
 }

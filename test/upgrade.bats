@@ -152,9 +152,14 @@ lines_ge() {
 	count=$PID
 	spawn -n echo -t node -- "$JS/echo.js"
 	echo=$PID
-	# A terminal that prints without a pause, a client attached to it.
+	# A terminal that prints all the time, a client attached to it. At
+	# most about 100 KB/s: a client held up for longer than its grace
+	# (250 ms) by a slow upgrade (a sanitized build) misses what the
+	# scrollback no longer has, by design; at this pace that takes more
+	# than 2 s.
 	hp-pty -d -n term -- sh -c \
-	    'i=0; while :; do i=$((i+1)); echo "n $i"; done' >/dev/null
+	    'i=0; while :; do i=$((i+1)); echo "n $i"
+	    [ $((i % 100)) -ne 0 ] || sleep 0.01; done' >/dev/null
 	term=$(st term pid)
 	mkfifo c.in
 	hp-pty --replay 0 --no-draw attach term <c.in >c.out 2>c.err &
@@ -183,6 +188,7 @@ lines_ge() {
 		upgrades 1 "$NEW"
 	done
 	# The terminal's client got every line once, and goes on getting them.
+	! grep -q 'bytes missed' c.err
 	t1=$(said c.out)
 	wait_until 10 said_ge c.out $((t1 + 20))
 	[ "$(st term pid)" = "$term" ]

@@ -649,10 +649,10 @@ pty(int argc, char **argv, int spared)
 			hp_usage(synopsis, "%s", g.bad);
 		}
 	}
-	if (spare && (chan == -1 || g.ind < argc || g.dashdash))
-		hp_usage(synopsis, "--spare wants --control and no command: "
-		    "its command comes on the channel");
 	if (spare) {
+		if (chan == -1 || g.ind < argc || g.dashdash)
+			hp_usage(synopsis, "--spare wants --control and no "
+			    "command: its command comes on the channel");
 		hp_spec_free(&spec);
 		if ((n = hp_chan_await(chan, argv[0], &argv, &argc)) == 0)
 			exit(HP_EXIT_OK);	/* no command came */

@@ -295,9 +295,12 @@ full(int fd, void *buf, size_t n)
 	return 1;
 }
 
-/* first (if not NULL), then the strings of b, each ended by a NUL. */
+/*
+ * first (if not NULL), then the strings of b, each ended by a NUL; how
+ * many in *count.
+ */
 static char **
-strings(char *first, const struct hp_buf *b)
+strings(char *first, const struct hp_buf *b, int *count)
 {
 	char **v, *p, *z;
 	size_t n = 0, k;
@@ -315,6 +318,7 @@ strings(char *first, const struct hp_buf *b)
 		v[n++] = p;
 	}
 	v[n] = NULL;
+	*count = (int)n;
 	return v;
 }
 
@@ -332,28 +336,26 @@ hp_chan_await(int chan, char *self, char ***argv, int *argc)
 	static char p[65536];
 	struct hp_buf a = { 0 }, e = { 0 };
 	unsigned char h[3];
+	size_t len = 0;
 	int r, n;
 
 	for (;;) {
-		if ((r = full(chan, h, 3)) == 1)
-			r = full(chan, p, (size_t)h[1] << 8 | h[2]) == 1 ? 1 : -1;
+		if ((r = full(chan, h, 3)) == 1) {
+			len = (size_t)h[1] << 8 | h[2];
+			r = full(chan, p, len) == 1 ? 1 : -1;
+		}
 		if (r != 1) {
 			hp_buf_free(&a);
 			hp_buf_free(&e);
 			return r;
 		}
-		if (h[0] == 'a')
-			hp_buf_add(&a, p, (size_t)h[1] << 8 | h[2]);
-		else if (h[0] == 'e')
-			hp_buf_add(&e, p, (size_t)h[1] << 8 | h[2]);
-		else if (h[0] == 'g')
+		if (h[0] == 'g')
 			break;
+		if (h[0] == 'a' || h[0] == 'e')
+			hp_buf_add(h[0] == 'a' ? &a : &e, p, len);
 	}
 	/* What they point into is theirs from now on. */
-	*argv = strings(self, &a);
-	environ = strings(NULL, &e);
-	for (n = 0; (*argv)[n] != NULL; n++)
-		;
-	*argc = n;
+	*argv = strings(self, &a, argc);
+	environ = strings(NULL, &e, &n);
 	return 1;
 }

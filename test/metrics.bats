@@ -89,7 +89,7 @@ if (!(p.pss_bytes > 0 && p.fds >= 3 && p.sampled))
 "ok"'
 	# The ring is HP_RING long: more samples push the oldest out.
 	first=$(field web 'p.history[0].ts')
-	wait_until 10 test "$(field web 'p.history[0].ts')" != "$first"
+	wait_until 10 eval '[ "$(field web "p.history[0].ts")" != "$first" ]'
 	[ "$(field web 'p.history.length')" = 60 ]
 	# Without --history, no history.
 	[ "$(hp-ls --json web | json '"history" in j[0]')" = false ]

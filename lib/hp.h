@@ -858,6 +858,7 @@ struct hp_events {
 	struct hp_gap	 alost;		/* lines the audit file refused */
 	int		 defer;		/* lines wait for hp_events_commit */
 	struct hp_buf	 pend;		/* those lines, each with its kind */
+	struct hp_buf	 batch;		/* a commit's lines for the files */
 	void		(*before)(void *);	/* a commit's first step */
 	void		*arg;		/* before's */
 };

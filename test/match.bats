@@ -69,6 +69,24 @@ web-2 ok
 webby ok" ]
 }
 
+@test "start all: the turn's events go to events.log in one write" {
+	command -v strace >/dev/null || fail "strace is not installed"
+	three
+	hp-supervise stop all >/dev/null
+	strace -y -s 100000 -e trace=write -p "$(supervisor_pid)" \
+	    -o strace.out 2>strace.err &
+	STRACE=$!
+	track "$STRACE"
+	wait_until 5 grep -q attached strace.err
+	hp-supervise start all >/dev/null
+	kill "$STRACE"
+	wait "$STRACE" || true
+	# Started, and ready, each of the three: six lines, one write.
+	[ "$(grep -c 'events.log>' strace.out)" -eq 1 ]
+	[ "$(grep 'events.log>' strace.out | grep -o 'event\\":\\"process:[a-z]*' |
+	    sort | uniq -c | awk '{ print $1 }' | tr '\n' ' ')" = "3 3 " ]
+}
+
 @test "a pattern or all that matches nothing exits 1 and does nothing" {
 	run --separate-stderr hp-supervise stop all
 	[ "$status" -eq 1 ]

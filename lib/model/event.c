@@ -124,6 +124,7 @@ hp_events_close(struct hp_events *ev)
 	free(ev->audit);
 	ev->audit = NULL;
 	hp_buf_free(&ev->pend);
+	hp_buf_free(&ev->batch);
 }
 
 /*
@@ -288,14 +289,20 @@ fanout(struct hp_events *ev, const char *line, size_t n, int want)
 	}
 }
 
+/* Lines of events, seqs first to last, count of them. */
+struct span {
+	unsigned long long first, last;
+	unsigned long	 count;
+};
+
 /*
- * One line to fd, whole or not at all: a write the disk refuses half of
- * is cut back to where it began (end, its size before). A line that could
- * not be written is counted in g; once one is written again, an event
+ * Lines to fd, whole or not at all: a write the disk refuses half of is
+ * cut back to where it began (end, its size before). Lines that could
+ * not be written are counted in g; once one is written again, an event
  * says how many were lost and which (hp_event_publish).
  */
 static void
-put(int fd, off_t end, struct hp_gap *g, unsigned long long seq,
+put(int fd, off_t end, struct hp_gap *g, const struct span *sp,
     const char *what, const char *line, size_t n)
 {
 	int e;
@@ -308,9 +315,10 @@ put(int fd, off_t end, struct hp_gap *g, unsigned long long seq,
 	e = errno;
 	if (fd != -1 && end >= 0)
 		(void)ftruncate(fd, end);
-	if (g->n++ == 0)
-		g->first = seq;
-	g->last = seq;
+	if (g->n == 0)
+		g->first = sp->first;
+	g->n += sp->count;
+	g->last = sp->last;
 	errno = e;
 	hp_warn("write %s", what);
 }
@@ -318,7 +326,7 @@ put(int fd, off_t end, struct hp_gap *g, unsigned long long seq,
 /* events.log, rotated by size. */
 static void
 logline(struct hp_events *ev, const char *line, size_t n,
-    unsigned long long seq)
+    const struct span *sp)
 {
 	char path[HP_PATH_MAX];
 	struct stat sb;
@@ -336,13 +344,13 @@ logline(struct hp_events *ev, const char *line, size_t n,
 			end = openlog(ev) == -1 ? -1 : 0;
 		}
 	}
-	put(ev->logfd, end, &ev->lost, seq, "events.log", line, n);
+	put(ev->logfd, end, &ev->lost, sp, "events.log", line, n);
 }
 
 /* The audit file, never rotated here. */
 static void
 auditline(struct hp_events *ev, const char *line, size_t n,
-    unsigned long long seq)
+    const struct span *sp)
 {
 	struct stat sb;
 
@@ -351,7 +359,7 @@ auditline(struct hp_events *ev, const char *line, size_t n,
 	if (ev->auditfd == -1)
 		(void)hp_events_audit(ev, NULL);
 	put(ev->auditfd, ev->auditfd != -1 && fstat(ev->auditfd,
-	    &sb) == 0 ? sb.st_size : -1, &ev->alost, seq, ev->audit, line, n);
+	    &sb) == 0 ? sb.st_size : -1, &ev->alost, sp, ev->audit, line, n);
 }
 
 static void	lostevent(struct hp_events *, const char *, struct hp_gap *);
@@ -389,25 +397,29 @@ lostevent(struct hp_events *ev, const char *name, struct hp_gap *g)
 	}
 }
 
-/*
- * A line of event seq written down, and told (news) to every subscriber,
- * those in events/ looked for first (scan).
- */
+/* A line to every subscriber, those in events/ looked for first (scan). */
 static void
-out(struct hp_events *ev, const char *line, size_t n, int news, int scan,
+tell(struct hp_events *ev, const char *line, size_t n, int scan)
+{
+	if (scan)
+		rescan(ev);
+	fanout(ev, line, n, 0);
+	if (ev->echo && hp_write_all(STDOUT_FILENO, line, n) == -1)
+		ev->echo = 0;
+}
+
+/* A line of event seq written down, and told (news), outside a commit. */
+static void
+out(struct hp_events *ev, const char *line, size_t n, int news,
     unsigned long long seq)
 {
-	logline(ev, line, n, seq);
-	auditline(ev, line, n, seq);
-	if (news) {
-		if (scan)
-			rescan(ev);
-		fanout(ev, line, n, 0);
-		if (ev->echo && hp_write_all(STDOUT_FILENO, line, n) == -1)
-			ev->echo = 0;
-	}
-	if (!ev->defer)		/* in a commit: after its lines (seq) */
-		gaps(ev);
+	struct span sp = { seq, seq, 1 };
+
+	logline(ev, line, n, &sp);
+	auditline(ev, line, n, &sp);
+	if (news)
+		tell(ev, line, n, 1);
+	gaps(ev);
 }
 
 /*
@@ -452,7 +464,7 @@ emit(struct hp_events *ev, struct hp_json *j, int news)
 	if (ev->defer)
 		keep(ev, news ? P_NEWS : P_RECORD, 0, NULL, b);
 	else
-		out(ev, b->p, b->len, news, 1, ev->seq);
+		out(ev, b->p, b->len, news, ev->seq);
 	b->len = 0;
 }
 
@@ -717,36 +729,54 @@ hp_event_reply(struct hp_events *ev, const char *client, struct hp_json *j)
 /*
  * The end of a turn of the supervisor's loop: first ev->before (the
  * status files: on disk before any word of them goes out), then the
- * lines kept since the last commit, in their order: events to the files
- * and the subscribers (events/ looked at once for all), answers to
- * their clients. A crash loses at most the turn that was not committed.
+ * events kept since the last commit to the files, in one write each,
+ * then those lines in their order: events to the subscribers (events/
+ * looked at once for all), answers to their clients. A crash loses at
+ * most the turn that was not committed.
  */
 void
 hp_events_commit(struct hp_events *ev)
 {
+	struct span sp = { 0, 0, 0 };
 	struct pending h;
 	const char *line;
-	size_t off = 0;
+	size_t off;
 	int was = ev->defer, scan = 1;
 
 	if (ev->before != NULL)
 		ev->before(ev->arg);
-	ev->defer = 1;		/* out() leaves the gaps for the end */
-	while (off < ev->pend.len) {
+	/* To the files, the turn's lines in one write each. */
+	ev->batch.len = 0;
+	for (off = 0; off < ev->pend.len; off += sizeof h + h.len) {
+		memcpy(&h, ev->pend.p + off, sizeof h);
+		if (h.kind != P_NEWS && h.kind != P_RECORD)
+			continue;
+		if (sp.count++ == 0)
+			sp.first = h.seq;
+		sp.last = h.seq;
+		hp_buf_add(&ev->batch, ev->pend.p + off + sizeof h, h.len);
+	}
+	if (sp.count > 0) {
+		logline(ev, ev->batch.p, ev->batch.len, &sp);
+		auditline(ev, ev->batch.p, ev->batch.len, &sp);
+	}
+	/* Then to the subscribers, and the answers, in their order. */
+	for (off = 0; off < ev->pend.len; off += sizeof h + h.len) {
 		memcpy(&h, ev->pend.p + off, sizeof h);
 		line = ev->pend.p + off + sizeof h;
-		off += sizeof h + h.len;
-		if (h.kind == P_NEWS || h.kind == P_RECORD) {
-			out(ev, line, h.len, h.kind == P_NEWS, scan, h.seq);
-			scan = scan && h.kind != P_NEWS;
+		if (h.kind == P_NEWS) {
+			tell(ev, line, h.len, scan);
+			scan = 0;
 		} else if (h.kind == P_WANT)
 			to(ev, line, h.len, h.want);
-		else
+		else if (h.kind == P_REPLY)
 			reply(ev, h.client, line, h.len);
 	}
 	ev->pend.len = 0;
 	if (ev->pend.cap > HP_LINE_MAX * 16)
 		hp_buf_free(&ev->pend);
+	if (ev->batch.cap > HP_LINE_MAX * 16)
+		hp_buf_free(&ev->batch);
 	ev->defer = 0;		/* what is said of the gaps goes at once */
 	gaps(ev);
 	ev->defer = was;

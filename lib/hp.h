@@ -514,6 +514,7 @@ enum {					/* STATE/... */
 	HP_F_LIMITS,			/* limits: the supervisor's */
 	HP_F_SUPERVISE_LOG,		/* supervise.log: a detached one's */
 	HP_F_CACHE,			/* cache/: hp-detect's, at need */
+	HP_F_STOPS,			/* stops: a turn's, before signals */
 	HP_F_N
 };
 enum {					/* STATE/procs/NAME/... */

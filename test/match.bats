@@ -57,6 +57,9 @@ web-2 stopped" ]
 	alive "$api"
 	[ "$(st api state)" = running ]
 	[ "$(st webby state)" = running ]
+	# The record of the turn's stops went with their statuses.
+	[ "$(st web-1 state)" = stopped ]
+	[ ! -e "$HP_STATE_DIR/stops" ]
 	# A name and a pattern that both match it: one answer.
 	run --separate-stderr hp-supervise --json start web-1 'web-[12]' '?eb-2'
 	[ "$status" -eq 0 ]

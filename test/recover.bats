@@ -170,18 +170,48 @@ forked() {
 	wait_until 10 gone "$pid"
 	kill -KILL "$FG"
 	wait "$STRACE" || true
-	# Written before the signal, and before the turn's end: not
-	# "running" nor "backoff", which would start again.
-	[ "$(st x state)" = stopping ]
+	# Written before the signal: STATE/stops names x's run, whose
+	# status, written at the turn's end, still says "running"; b had no
+	# process to signal, and its status says "stopped" at once.
+	[ "$(st x state)" = running ]
+	grep -q "^stop = x $pid [0-9]* TERM [0-9]* stay\$" "$HP_STATE_DIR/stops"
 	[ "$(st b state)" = stopped ]
 	run --separate-stderr hp-supervise -b
 	[ "$status" -eq 0 ]
+	# The heir went on with the stop, never started x again.
 	wait_until 5 st_is x state stopped
 	[ "$(st b state)" = stopped ]
+	[ ! -e "$HP_STATE_DIR/stops" ]
 	[ "$(evcount x process:started)" -eq 1 ]
 	[ "$(evcount b process:started)" -eq 1 ]
 	[ "$(copies x)" -eq 0 ]
 	[ "$(copies b)" -eq 0 ]
+}
+
+@test "STATE/stops that cannot be written: each stop's status before its signal" {
+	command -v strace >/dev/null || fail "strace is not installed"
+	fg
+	spawn -n x -e MARK=x -- sleep 1000
+	pid=$PID
+	spawn -n y -e MARK=y -- sleep 1000
+	mkdir "$HP_STATE_DIR/stops"
+	slowcall "$FG" kill kill
+	hp-supervise -t 1s stop all >/dev/null 2>&1 3>&- &
+	track $!
+	# x's signal, the turn's first, has ended it; the supervisor dies
+	# held in that call.
+	wait_until 10 gone "$pid"
+	kill -KILL "$FG"
+	wait "$STRACE" || true
+	grep -q "stops: Is a directory" fg.err
+	[ "$(st x state)" = stopping ]
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 0 ]
+	wait_until 5 st_is x state stopped
+	[ "$(evcount x process:started)" -eq 1 ]
+	[ "$(copies x)" -eq 0 ]
+	# y was not signalled: taken back, and started anew.
+	wait_until 5 known y
 }
 
 @test "a restart under way, its supervisor killed: the next stops, then starts" {

@@ -37,12 +37,21 @@ hp_sig_catch(const int *sigs)
 	return selfpipe[0];
 }
 
+/* The next signal caught, 0 none: the pipe is read 64 bytes at a time. */
 int
 hp_sig_next(int fd)
 {
-	unsigned char c;
+	static unsigned char buf[64];
+	static ssize_t len, off;
 
-	return hp_read(fd, &c, 1) == 1 ? c : 0;
+	if (off == len) {
+		off = 0;
+		if ((len = hp_read(fd, buf, sizeof buf)) <= 0) {
+			len = 0;
+			return 0;
+		}
+	}
+	return buf[off++];
 }
 
 void

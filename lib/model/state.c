@@ -162,6 +162,7 @@ hp_state_open(struct hp_state *st, int create)
  * made below, from these names; no other file spells one.
  *
  *	STATE/lock control events/ events.log limits supervise.log cache/
+ *	STATE/stops				a turn's stops, until their statuses
  *	STATE/procs/NAME/spec lock pid status control log log.K clients/
  *	STATE/procs/NAME/clients/ID ID.in	a terminal's attached clients
  *	STATE/procs/.spawn-PID			a spec on its way to add
@@ -169,7 +170,7 @@ hp_state_open(struct hp_state *st, int create)
  */
 static const char *files[HP_F_N] = {
 	"lock", "control", "events", "events.log", "procs", "limits",
-	"supervise.log", "cache"
+	"supervise.log", "cache", "stops"
 };
 static const char *procfiles[HP_P_N] = {
 	"", "spec", "lock", "pid", "status", "control", "log", "clients"

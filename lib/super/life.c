@@ -324,6 +324,9 @@ hp_life(struct hp_super *s, struct hp_proc *p, int ev)
 	const struct row *r;
 	int old = p->state, t;
 
+	/* Whatever comes next comes after its stop signal. */
+	if (p->telling)
+		(void)hp_life_tell(s);
 	/* A start of start-up still to come: anything else decides. */
 	if (p->boot && ev != HP_EV_RESUME)
 		hp_watch_unboot(s, p);
@@ -694,16 +697,56 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	if (p->orphan)
 		p->timer[HP_T_ORPHAN] = now + POLL_MS;
 	/*
-	 * Recorded at once, before it is sent, not at the end of the turn:
-	 * a supervisor that dies once it is sent leaves "stopping", and the
-	 * next one goes on with the stop; never "running", which it would
-	 * start again. A stop of fifty writes fifty statuses, one before
-	 * each signal.
+	 * Recorded before it is sent: a supervisor that dies once it is
+	 * sent leaves "stopping", and the next one goes on with the stop;
+	 * never "running", which it would start again. In the loop, the
+	 * signal waits for the end of the turn, and goes with the turn's
+	 * others behind one record of them all (hp_life_tell).
 	 */
+	if (s->ev.defer && !p->outgoing) {
+		hp_sproc_status(s, p);
+		p->telling = 1;
+		s->ntell++;
+		return 0;
+	}
 	hp_record_now(s, p);
 	if (tell(p, p->stopby) == -1)
 		p->killed = now;	/* gone already: its exit is on its way */
 	return 0;
+}
+
+/*
+ * The stop signals of the turn: STATE/stops, then each signal (record.c,
+ * hp_record_stops); if that record cannot be written, each one's status
+ * before its signal, as outside the loop. The number sent.
+ */
+int
+hp_life_tell(struct hp_super *s)
+{
+	struct hp_proc *p;
+	sigset_t chld, was;
+	int i, n = 0, rec;
+
+	if (s->ntell == 0)
+		return 0;
+	s->ntell = 0;
+	rec = hp_record_stops(s);
+	/* Their deaths, one SIGCHLD for all once they are sent: reap(). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &chld, &was);
+	for (i = 0; i < s->nproc; i++) {
+		if (!(p = s->procs[i])->telling)
+			continue;
+		p->telling = 0;
+		if (rec == -1)
+			hp_record_now(s, p);
+		if (tell(p, p->stopby) == -1)
+			p->killed = hp_mono_ms();	/* see stop() */
+		n++;
+	}
+	(void)sigprocmask(SIG_SETMASK, &was, NULL);
+	return n;
 }
 
 /*

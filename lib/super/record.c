@@ -14,6 +14,8 @@
 
 #define RETRY_MS	250	/* a status not written is tried again after */
 
+static void	stops_gone(struct hp_super *);
+
 struct hp_waiter {
 	char		 client[HP_NAME_MAX + 1];
 	int		 verb;
@@ -171,26 +173,26 @@ pid_gone(struct hp_super *s, struct hp_proc *p)
  * The end of a turn (the events' commit calls it first): each status
  * changed in it written once, whole (temporary file, rename), then the
  * pid records of those that ended, unless a new run has recorded itself
- * since; one that could not be written, again after RETRY_MS.
+ * since; one that could not be written, again after RETRY_MS. Then the
+ * turn's STATE/stops goes, once its statuses are all written.
  */
 void
 hp_record_flush(void *arg)
 {
 	struct hp_super *s = arg;
 	struct hp_proc *p;
-	long long now;
+	long long now = hp_mono_ms();
 	int i;
 
-	if (s->ndirty == 0)
-		return;
-	now = hp_mono_ms();
-	for (i = 0; i < s->nproc; i++) {
+	for (i = 0; s->ndirty > 0 && i < s->nproc; i++) {
 		p = s->procs[i];
 		if (p->dirty == HP_CHANGED || (p->dirty == HP_FAILED &&
 		    now >= s->retry_at))
 			(void)status_write(s, p);
 		pid_gone(s, p);
 	}
+	if (s->stops)
+		stops_gone(s);
 }
 
 /*
@@ -205,6 +207,132 @@ hp_record_now(struct hp_super *s, struct hp_proc *p)
 	p->since_wall = hp_wall_ms();
 	(void)status_write(s, p);
 	pid_gone(s, p);
+}
+
+/*
+ * The stops of a turn, in one record written before any of their
+ * signals (life.c, hp_life_tell): not a status each, which a stop of
+ * fifty would write one by one. STATE/stops has a line for each process
+ * being stopped whose status is not written yet:
+ *
+ *	stop = NAME PID START SIGNAL STOP-AT THEN
+ *
+ * A supervisor that dies once they are sent leaves it, and its heir goes
+ * on with each of those stops (hp_record_stops_of), never starts one
+ * again. It goes once every status it stands for is written.
+ */
+static int
+untold(const struct hp_proc *p)
+{
+	return p->state == HP_ST_STOPPING && !p->outgoing && p->id.pid > 0 &&
+	    (p->telling || p->dirty);
+}
+
+int
+hp_record_stops(struct hp_super *s)
+{
+	char path[HP_PATH_MAX];
+	struct hp_buf b = { 0 };
+	struct hp_proc *p;
+	int i, r = -1;
+
+	for (i = 0; i < s->nproc; i++)
+		if (untold(p = s->procs[i]))
+			hp_buf_printf(&b, "stop = %s %ld %llu %s %lld %s\n",
+			    p->spec.name, (long)p->id.pid, p->id.start,
+			    hp_signame(p->stopby), p->stop_wall,
+			    p->then == HP_THEN_STAY ? "stay" : thens[p->then]);
+	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0 &&
+	    (r = hp_file_write(path, b.p, b.len, 0600)) == 0)
+		s->stops = 1;
+	else
+		hp_warn("write %s", path);
+	hp_buf_free(&b);
+	return r;
+}
+
+/* Gone once no status it stands for is still to be written. */
+static void
+stops_gone(struct hp_super *s)
+{
+	char path[HP_PATH_MAX];
+	int i;
+
+	for (i = 0; i < s->nproc; i++)
+		if (untold(s->procs[i]) && s->procs[i]->dirty)
+			return;
+	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0)
+		(void)unlink(path);
+	s->stops = 0;
+}
+
+/* An earlier supervisor's, for recovery: kept in s->wasstops. */
+void
+hp_record_stops_load(struct hp_super *s)
+{
+	char path[HP_PATH_MAX];
+
+	s->wasstops = hp_xcalloc(1, sizeof *s->wasstops);
+	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == -1 ||
+	    hp_kv_load(s->wasstops, path) == -1) {
+		if (errno != ENOENT)
+			hp_warn("%s", path);
+		hp_kv_free(s->wasstops);
+	}
+}
+
+/*
+ * Was the run of p that its pid record names (id) being stopped, as the
+ * earlier supervisor's last STATE/stops says? Then the stop as its
+ * status would have had it: signal, deadline, what comes after; 1. A
+ * status that says "stopping" already was written after the stop began,
+ * and wins; one that says anything else of that run is older (a run
+ * never leaves "stopping" but by its end).
+ */
+int
+hp_record_stops_of(struct hp_super *s, struct hp_proc *p,
+    const struct hp_ident *id)
+{
+	char name[128], sig[16], then[16];
+	unsigned long long start;
+	long long at;
+	long pid;
+	int i;
+
+	if (s->wasstops == NULL || id->pid <= 0)
+		return 0;
+	for (i = 0; i < s->wasstops->n; i++) {
+		if (strcmp(s->wasstops->key[i], "stop") != 0 ||
+		    sscanf(s->wasstops->val[i], "%127s %ld %llu %15s %lld %15s",
+		    name, &pid, &start, sig, &at, then) != 6 ||
+		    strcmp(name, p->spec.name) != 0 || (pid_t)pid != id->pid ||
+		    start != id->start)
+			continue;
+		p->stopby = hp_signal(sig) > 0 ? hp_signal(sig) :
+		    p->spec.stop_signal;
+		p->stop_wall = at;
+		p->killed_wall = 0;
+		if ((p->then = hp_record_then(then)) == -1)
+			p->then = HP_THEN_STAY;
+		return 1;
+	}
+	return 0;
+}
+
+/* Recovery is over: what it says is in the statuses now. */
+void
+hp_record_stops_done(struct hp_super *s)
+{
+	if (s->wasstops == NULL)
+		return;
+	hp_kv_free(s->wasstops);
+	free(s->wasstops);
+	s->wasstops = NULL;
+	hp_record_flush(s);
+	if (s->ndirty == 0)
+		stops_gone(s);
+	else
+		s->stops = 1;	/* again once they are written */
 }
 
 long long

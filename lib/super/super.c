@@ -226,6 +226,7 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 			    "its stop signal", p->spec.name, (long)old.pid);
 	}
 	hp_proc_file(s->st, file, sizeof file, p->spec.name, HP_P_PID);
+	memset(&id, 0, sizeof id);
 	if (hp_pidfile_read(file, &id) == 0) {
 		if (id.boot[0] == '\0' && boot != NULL)
 			hp_copy(id.boot, sizeof id.boot, boot);
@@ -241,6 +242,9 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 	 */
 	if (!alive)
 		hp_kin_kill(s, p);
+	/* A stop of its last turn that its status does not say yet. */
+	if (!is(st, "stopping") && hp_record_stops_of(s, p, &id))
+		st = "stopping";
 	if (go) {
 		p->then = HP_THEN_STAY;
 		if (alive) {
@@ -312,6 +316,7 @@ recover(struct hp_super *s)
 
 	if (hp_state_names(s->st, &names, &n) == -1)
 		return;
+	hp_record_stops_load(s);
 	was = hp_audit_for(s, HP_BY_RECOVERY);
 	for (i = 0; i < n; i++) {
 		if (hp_super_loadspec(s, names[i], &spec, msg,
@@ -328,6 +333,7 @@ recover(struct hp_super *s)
 			recover_one(s, hp_super_add(s, &spec), 0);
 	}
 	s->by = was;
+	hp_record_stops_done(s);
 	/* What was taken back, said once: hp-supervise tells who asked. */
 	if (ntook > 0) {
 		s->jb.len = 0;
@@ -653,7 +659,7 @@ loop(struct hp_super *s)
 {
 	struct pollfd *fds = NULL;
 	long long now, idle = 0;
-	int i, n, sig, wait, *at = NULL, nat;
+	int i, n, sig, chld, wait, *at = NULL, nat;
 
 	/* What a turn changes is written and said at its end, at once. */
 	s->ev.before = hp_record_flush;
@@ -671,9 +677,11 @@ loop(struct hp_super *s)
 			hp_warn("poll");
 			poll(NULL, 0, 100);
 		}
+		/* However many children ended, one reap for them all. */
+		chld = 0;
 		while ((sig = hp_sig_next(s->sigfd)) != 0) {
 			if (sig == SIGCHLD)
-				reap(s);
+				chld = 1;
 			else if (sig == SIGTERM || sig == SIGINT) {
 				/* As PID 1: the signal that came goes on. */
 				if (s->init)
@@ -689,6 +697,8 @@ loop(struct hp_super *s)
 					reload(s);
 			}
 		}
+		if (chld)
+			reap(s);
 		watch(s, &fds[2]);
 		hp_fwatch_io(s, fds[3].revents);
 		if (fds[1].revents & POLLIN)
@@ -715,7 +725,16 @@ loop(struct hp_super *s)
 		forget_removed(s);
 		hp_unit_settle(s);
 		hp_fwatch_settle(s);
-		/* The turn's statuses, then its events and answers. */
+		/*
+		 * The turn's stop signals, behind one record; those already
+		 * gone are reaped in the turn, and their statuses say
+		 * "stopped" at once. Then the turn's statuses, its events and
+		 * its answers.
+		 */
+		if (hp_life_tell(s) > 0) {
+			reap(s);
+			(void)hp_life_tell(s);
+		}
 		hp_events_commit(&s->ev);
 		/* Only then, with all of the turn out, an upgrade. */
 		hp_upgrade_step(s);
@@ -732,6 +751,7 @@ loop(struct hp_super *s)
 			else if (now >= idle) {
 				/* A last word for us? */
 				hp_super_control(s);
+				(void)hp_life_tell(s);
 				forget_removed(s);
 				if (!anylive(s))
 					break;

@@ -82,6 +82,8 @@ struct hp_proc {
 					   whose client has not heard */
 	int		 dirty;		/* its status: HP_CHANGED, HP_FAILED */
 	int		 unpid;		/* its pid record to go (record.c) */
+	int		 telling;	/* its stop signal to go with the
+					   turn's others (life.c) */
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
@@ -199,6 +201,9 @@ struct hp_super {
 	/* record.c */
 	int		 ndirty;	/* status not written: how many */
 	long long	 retry_at;	/* mono ms to try again */
+	int		 ntell;		/* stop signals still to send */
+	int		 stops;		/* STATE/stops written, to go */
+	struct hp_kv	*wasstops;	/* an earlier one's, in recovery */
 	struct hp_proc	**rel;		/* released, to look at: a ring */
 	int		 nrel, relhead, relcap;
 	int		 nboot;		/* of them, starts of start-up */
@@ -263,6 +268,8 @@ int	hp_life_live(const struct hp_proc *);	/* kept: a process, or one
 const char *hp_state_name(int);		/* as status and answers show it */
 void	hp_life_timers(struct hp_super *, struct hp_proc *, long long);
 				/* now: the timers due, as their events */
+int	hp_life_tell(struct hp_super *);	/* the turn's stop signals:
+						   how many sent */
 long long hp_life_next(const struct hp_proc *);	/* mono ms, or -1 */
 void	hp_life_timer(struct hp_proc *, int, long long);
 		/* timer t at mono ms, if p's state has that timer */
@@ -317,6 +324,11 @@ void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 void	hp_record_flush(void *);	/* the struct hp_super: the turn's */
 void	hp_record_now(struct hp_super *, struct hp_proc *);
+int	hp_record_stops(struct hp_super *);	/* STATE/stops: 0, -1 */
+void	hp_record_stops_load(struct hp_super *);	/* an earlier one's */
+int	hp_record_stops_of(struct hp_super *, struct hp_proc *,
+	    const struct hp_ident *);	/* its run was being stopped: 1 */
+void	hp_record_stops_done(struct hp_super *);
 				/* its status at once, not at the turn's end */
 enum { HP_CHANGED = 1, HP_FAILED };	/* of a status still to write */
 long long hp_record_next(const struct hp_super *);	/* mono ms, or -1 */

@@ -95,7 +95,7 @@ UNITOBJ = test/unit/main.o test/unit/t_parse.o test/unit/t_json.o \
 	test/unit/t_pty.o test/unit/t_fuzz.o test/unit/t_keys.o \
 	test/unit/t_metrics.o test/unit/t_after.o test/unit/tables.o \
 	test/unit/t_vt.o test/unit/t_envfile.o test/unit/t_handover.o \
-	test/unit/t_termho.o
+	test/unit/t_termho.o test/unit/t_stops.o
 # The supervisor again on kqueue, through test/kqshim (kqueue's vnode
 # filter on inotify), beside copies of the other commands: make check
 # runs the watch tests against it too.
@@ -153,7 +153,8 @@ test/bench/pty.o: lib/client/term.h
 lib/client/tools.o lib/client/detect.o lib/client/dcache.o \
 lib/client/probe.o lib/client/launch.o cmd/hp-detect.o cmd/hp-pty.o test/unit/t_detect.o \
 test/unit/t_fuzz.o: lib/client/detect.h
-$(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/tables.o \
+$(SUPEROBJ) test/unit/t_fuzz.o test/unit/t_after.o test/unit/t_stops.o \
+test/unit/tables.o \
 test/unit/t_termho.o: \
 	lib/super/super.h \
 	lib/model/check.h

@@ -15,6 +15,7 @@
 #define RETRY_MS	250	/* a status not written is tried again after */
 
 static void	stops_gone(struct hp_super *);
+static void	stop_told(struct hp_proc *);
 
 struct hp_waiter {
 	char		 client[HP_NAME_MAX + 1];
@@ -125,9 +126,12 @@ status_write(struct hp_super *s, struct hp_proc *p)
 		if (!p->dirty)
 			s->ndirty++;
 		p->dirty = HP_FAILED;
-	} else if (p->dirty) {
-		p->dirty = 0;
-		s->ndirty--;
+	} else {
+		stop_told(p);
+		if (p->dirty) {
+			p->dirty = 0;
+			s->ndirty--;
+		}
 	}
 	return r;
 }
@@ -213,45 +217,74 @@ hp_record_now(struct hp_super *s, struct hp_proc *p)
  * The stops of a turn, in one record written before any of their
  * signals (life.c, hp_life_tell): not a status each, which a stop of
  * fifty would write one by one. STATE/stops has a line for each process
- * being stopped whose status is not written yet:
+ * told to stop whose status has not been written since:
  *
  *	stop = NAME PID START SIGNAL STOP-AT THEN
  *
- * A supervisor that dies once they are sent leaves it, and its heir goes
- * on with each of those stops (hp_record_stops_of), never starts one
- * again. It goes once every status it stands for is written.
+ * A line stays, with the run it was written for, until that status is
+ * written (status_write), whatever becomes of the process meanwhile (it
+ * may be reaped in the same turn). A supervisor that dies once the
+ * signals are sent leaves it, and its heir goes on with each of those
+ * stops (hp_record_stops_of), never starts one again. It goes once no
+ * line is left.
  */
 static int
-untold(const struct hp_proc *p)
+stops_put(struct hp_super *s)
 {
-	return p->state == HP_ST_STOPPING && !p->outgoing && p->id.pid > 0 &&
-	    (p->telling || p->dirty);
+	char path[HP_PATH_MAX];
+	struct hp_buf b = { 0 };
+	int i, r = -1;
+
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i]->stopline != NULL)
+			hp_buf_adds(&b, s->procs[i]->stopline);
+	if (b.len == 0)
+		r = 0;
+	else if (b.len > HP_KV_MAX)	/* more than an heir would read */
+		hp_warnx("STATE/stops: %zu bytes, more than %d", b.len,
+		    HP_KV_MAX);
+	else if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == -1)
+		hp_warn("STATE/stops");
+	else if ((r = hp_file_write(path, b.p, b.len, 0600)) == -1)
+		hp_warn("write %s", path);
+	else
+		s->stops = 1;
+	hp_buf_free(&b);
+	return r;
 }
 
 int
 hp_record_stops(struct hp_super *s)
 {
-	char path[HP_PATH_MAX];
 	struct hp_buf b = { 0 };
 	struct hp_proc *p;
-	int i, r = -1;
+	int i;
 
-	for (i = 0; i < s->nproc; i++)
-		if (untold(p = s->procs[i]))
-			hp_buf_printf(&b, "stop = %s %ld %llu %s %lld %s\n",
-			    p->spec.name, (long)p->id.pid, p->id.start,
-			    hp_signame(p->stopby), p->stop_wall,
-			    p->then == HP_THEN_STAY ? "stay" : thens[p->then]);
-	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0 &&
-	    (r = hp_file_write(path, b.p, b.len, 0600)) == 0)
-		s->stops = 1;
-	else
-		hp_warn("write %s", path);
+	for (i = 0; i < s->nproc; i++) {
+		p = s->procs[i];
+		if (!p->telling || p->outgoing || p->id.pid <= 0)
+			continue;
+		b.len = 0;
+		hp_buf_printf(&b, "stop = %s %ld %llu %s %lld %s\n",
+		    p->spec.name, (long)p->id.pid, p->id.start,
+		    hp_signame(p->stopby), p->stop_wall,
+		    p->then == HP_THEN_STAY ? "stay" : thens[p->then]);
+		free(p->stopline);
+		p->stopline = hp_xstrdup(hp_buf_str(&b));
+	}
 	hp_buf_free(&b);
-	return r;
+	return stops_put(s);
 }
 
-/* Gone once no status it stands for is still to be written. */
+/* Its status is written: its line goes. */
+static void
+stop_told(struct hp_proc *p)
+{
+	free(p->stopline);
+	p->stopline = NULL;
+}
+
+/* Gone once no line is left in it. */
 static void
 stops_gone(struct hp_super *s)
 {
@@ -259,7 +292,7 @@ stops_gone(struct hp_super *s)
 	int i;
 
 	for (i = 0; i < s->nproc; i++)
-		if (untold(s->procs[i]) && s->procs[i]->dirty)
+		if (s->procs[i]->stopline != NULL)
 			return;
 	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0)
 		(void)unlink(path);
@@ -284,16 +317,17 @@ hp_record_stops_load(struct hp_super *s)
 /*
  * Was the run of p that its pid record names (id) being stopped, as the
  * earlier supervisor's last STATE/stops says? Then the stop as its
- * status would have had it: signal, deadline, what comes after; 1. A
- * status that says "stopping" already was written after the stop began,
- * and wins; one that says anything else of that run is older (a run
- * never leaves "stopping" but by its end).
+ * status would have had it: signal, deadline, what comes after; 1. The
+ * caller lets a status win that says "stopping" of that same run: it was
+ * written after the stop began (a run never leaves "stopping" but by its
+ * end).
  */
 int
 hp_record_stops_of(struct hp_super *s, struct hp_proc *p,
     const struct hp_ident *id)
 {
 	char name[128], sig[16], then[16];
+	struct hp_buf b = { 0 };
 	unsigned long long start;
 	long long at;
 	long pid;
@@ -308,6 +342,10 @@ hp_record_stops_of(struct hp_super *s, struct hp_proc *p,
 		    strcmp(name, p->spec.name) != 0 || (pid_t)pid != id->pid ||
 		    start != id->start)
 			continue;
+		/* Its line stays, until a status of ours says the stop. */
+		hp_buf_printf(&b, "stop = %s\n", s->wasstops->val[i]);
+		free(p->stopline);
+		p->stopline = hp_buf_str(&b);
 		p->stopby = hp_signal(sig) > 0 ? hp_signal(sig) :
 		    p->spec.stop_signal;
 		p->stop_wall = at;
@@ -328,11 +366,8 @@ hp_record_stops_done(struct hp_super *s)
 	hp_kv_free(s->wasstops);
 	free(s->wasstops);
 	s->wasstops = NULL;
+	s->stops = 1;		/* the earlier one's, until its lines go */
 	hp_record_flush(s);
-	if (s->ndirty == 0)
-		stops_gone(s);
-	else
-		s->stops = 1;	/* again once they are written */
 }
 
 long long
@@ -568,6 +603,7 @@ hp_sproc_free(struct hp_proc *p)
 		p->waiters = w->next;
 		free(w);
 	}
+	stop_told(p);
 	if (p->out != -1)
 		close(p->out);
 	if (p->err != -1)

@@ -103,6 +103,8 @@ reap(struct hp_super *s)
 	siginfo_t si;
 	int status;
 
+	/* Stop signals still to send go to what is ours: before a reap. */
+	(void)hp_life_tell(s);
 	for (;;) {
 		memset(&si, 0, sizeof si);
 		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
@@ -171,6 +173,14 @@ static int
 is(const char *st, const char *name)
 {
 	return st != NULL && strcmp(st, name) == 0;
+}
+
+/* Is a status (kv) of the run id names? */
+static int
+samerun(const struct hp_kv *kv, const struct hp_ident *id)
+{
+	return id->pid > 0 && hp_kv_int(kv, "pid", 0) == (long long)id->pid &&
+	    (unsigned long long)hp_kv_int(kv, "start", 0) == id->start;
 }
 
 /*
@@ -243,7 +253,8 @@ recover_one(struct hp_super *s, struct hp_proc *p, int go)
 	if (!alive)
 		hp_kin_kill(s, p);
 	/* A stop of its last turn that its status does not say yet. */
-	if (!is(st, "stopping") && hp_record_stops_of(s, p, &id))
+	if (!(is(st, "stopping") && samerun(&kv, &id)) &&
+	    hp_record_stops_of(s, p, &id))
 		st = "stopping";
 	if (go) {
 		p->then = HP_THEN_STAY;
@@ -677,12 +688,20 @@ loop(struct hp_super *s)
 			hp_warn("poll");
 			poll(NULL, 0, 100);
 		}
-		/* However many children ended, one reap for them all. */
+		/*
+		 * However many children ended, one reap for them all, before
+		 * any signal that came after them is acted on.
+		 */
 		chld = 0;
 		while ((sig = hp_sig_next(s->sigfd)) != 0) {
-			if (sig == SIGCHLD)
+			if (sig == SIGCHLD) {
 				chld = 1;
-			else if (sig == SIGTERM || sig == SIGINT) {
+				continue;
+			}
+			if (chld)
+				reap(s);
+			chld = 0;
+			if (sig == SIGTERM || sig == SIGINT) {
 				/* As PID 1: the signal that came goes on. */
 				if (s->init)
 					s->stopsig = sig;

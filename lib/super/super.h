@@ -84,6 +84,8 @@ struct hp_proc {
 	int		 unpid;		/* its pid record to go (record.c) */
 	int		 telling;	/* its stop signal to go with the
 					   turn's others (life.c) */
+	char		*stopline;	/* its line in STATE/stops, until
+					   its status is written */
 	int		 attempt;	/* restarts since it last stayed up */
 	struct hp_breaker breaker;
 	int		 restarts;
@@ -324,12 +326,12 @@ void	hp_record_stopped(struct hp_super *, struct hp_proc *);
 void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 void	hp_record_flush(void *);	/* the struct hp_super: the turn's */
 void	hp_record_now(struct hp_super *, struct hp_proc *);
+				/* its status at once, not at the turn's end */
 int	hp_record_stops(struct hp_super *);	/* STATE/stops: 0, -1 */
 void	hp_record_stops_load(struct hp_super *);	/* an earlier one's */
 int	hp_record_stops_of(struct hp_super *, struct hp_proc *,
 	    const struct hp_ident *);	/* its run was being stopped: 1 */
 void	hp_record_stops_done(struct hp_super *);
-				/* its status at once, not at the turn's end */
 enum { HP_CHANGED = 1, HP_FAILED };	/* of a status still to write */
 long long hp_record_next(const struct hp_super *);	/* mono ms, or -1 */
 int	hp_record_then(const char *);	/* status's then: HP_THEN_*; -1 */

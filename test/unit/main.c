@@ -32,6 +32,7 @@ static const struct {
 	{ "keys", test_keys },
 	{ "metrics", test_metrics },
 	{ "after", test_after },
+	{ "stops", test_stops },
 	{ "vt", test_vt },
 	{ "handover", test_handover },
 	{ "termho", test_termho },

@@ -43,6 +43,7 @@ void	test_envfile(void);
 void	test_keys(void);
 void	test_metrics(void);
 void	test_after(void);
+void	test_stops(void);
 void	test_vt(void);
 void	test_termho(void);
 void	test_cron(void);

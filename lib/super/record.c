@@ -235,6 +235,8 @@ stops_put(struct hp_super *s)
 	struct hp_buf b = { 0 };
 	int i, r = -1;
 
+	if (s->stopsleft != NULL)
+		hp_buf_adds(&b, s->stopsleft);
 	for (i = 0; i < s->nproc; i++)
 		if (s->procs[i]->stopline != NULL)
 			hp_buf_adds(&b, s->procs[i]->stopline);
@@ -294,24 +296,32 @@ stops_gone(struct hp_super *s)
 	for (i = 0; i < s->nproc; i++)
 		if (s->procs[i]->stopline != NULL)
 			return;
-	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0)
+	if (s->stopsleft == NULL &&
+	    hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0)
 		(void)unlink(path);
 	s->stops = 0;
 }
 
-/* An earlier supervisor's, for recovery: kept in s->wasstops. */
+/*
+ * An earlier supervisor's, for recovery: kept in s->wasstops. One that
+ * cannot be read is left as it is.
+ */
 void
 hp_record_stops_load(struct hp_super *s)
 {
 	char path[HP_PATH_MAX];
+	struct hp_kv *kv = hp_xcalloc(1, sizeof *kv);
 
-	s->wasstops = hp_xcalloc(1, sizeof *s->wasstops);
-	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == -1 ||
-	    hp_kv_load(s->wasstops, path) == -1) {
-		if (errno != ENOENT)
-			hp_warn("%s", path);
-		hp_kv_free(s->wasstops);
+	if (hp_state_file(s->st, path, sizeof path, HP_F_STOPS) == 0 &&
+	    hp_kv_load(kv, path) == 0) {
+		s->wasstops = kv;
+		s->claimed = hp_xcalloc((size_t)kv->n + 1, 1);
+		return;
 	}
+	if (errno != ENOENT)
+		hp_warn("%s", path);
+	hp_kv_free(kv);
+	free(kv);
 }
 
 /*
@@ -343,6 +353,7 @@ hp_record_stops_of(struct hp_super *s, struct hp_proc *p,
 		    start != id->start)
 			continue;
 		/* Its line stays, until a status of ours says the stop. */
+		s->claimed[i] = 1;
 		hp_buf_printf(&b, "stop = %s\n", s->wasstops->val[i]);
 		free(p->stopline);
 		p->stopline = hp_buf_str(&b);
@@ -357,16 +368,29 @@ hp_record_stops_of(struct hp_super *s, struct hp_proc *p,
 	return 0;
 }
 
-/* Recovery is over: what it says is in the statuses now. */
+/*
+ * Recovery is over: the earlier record goes once the statuses of its
+ * lines are written; a line no process took (its spec could not be
+ * read) is kept, for a supervisor to come.
+ */
 void
 hp_record_stops_done(struct hp_super *s)
 {
+	struct hp_buf b = { 0 };
+	int i;
+
 	if (s->wasstops == NULL)
 		return;
+	for (i = 0; i < s->wasstops->n; i++)
+		if (!s->claimed[i] && strcmp(s->wasstops->key[i], "stop") == 0)
+			hp_buf_printf(&b, "stop = %s\n", s->wasstops->val[i]);
+	s->stopsleft = b.len > 0 ? hp_buf_str(&b) : NULL;
 	hp_kv_free(s->wasstops);
 	free(s->wasstops);
+	free(s->claimed);
 	s->wasstops = NULL;
-	s->stops = 1;		/* the earlier one's, until its lines go */
+	s->claimed = NULL;
+	s->stops = 1;
 	hp_record_flush(s);
 }
 

@@ -103,13 +103,13 @@ reap(struct hp_super *s)
 	siginfo_t si;
 	int status;
 
-	/* Stop signals still to send go to what is ours: before a reap. */
-	(void)hp_life_tell(s);
 	for (;;) {
 		memset(&si, 0, sizeof si);
 		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
 		    si.si_pid == 0)
 			return;
+		/* Stop signals still to send go while all are ours. */
+		(void)hp_life_tell(s);
 		if ((p = byleader(s, si.si_pid)) != NULL) {
 			/*
 			 * Its group, and the rest of its tree wherever it is;
@@ -933,6 +933,7 @@ finish(struct hp_super *s)
 	hp_after_free(&s->graph);
 	free(s->rel);
 	free(s->units);
+	free(s->stopsleft);
 	hp_join_free(s);
 	hp_notify_end(s);
 	hp_allow_free(&s->allow);

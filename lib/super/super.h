@@ -206,6 +206,8 @@ struct hp_super {
 	int		 ntell;		/* stop signals still to send */
 	int		 stops;		/* STATE/stops written, to go */
 	struct hp_kv	*wasstops;	/* an earlier one's, in recovery */
+	char		*claimed;	/* its lines a process took */
+	char		*stopsleft;	/* its lines no process took: kept */
 	struct hp_proc	**rel;		/* released, to look at: a ring */
 	int		 nrel, relhead, relcap;
 	int		 nboot;		/* of them, starts of start-up */

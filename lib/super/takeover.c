@@ -152,6 +152,8 @@ take_proc(struct hp_super *s, const struct hp_hord *h,
 	hp_copy(p->from, sizeof p->from, hp_ho_str(sec, "from", ""));
 	p->dirty = (int)hp_ho_int(sec, "dirty", 0);
 	p->unpid = (int)hp_ho_int(sec, "unpid", 0);
+	if (hp_ho_get(sec, "stop-line", NULL) != NULL)
+		p->stopline = hp_xstrdup(hp_ho_str(sec, "stop-line", ""));
 	p->attempt = (int)hp_ho_int(sec, "attempt", 0);
 	if (hp_breaker_parse(&p->breaker, hp_ho_str(sec, "circuit", "")) ==
 	    -1)
@@ -230,6 +232,8 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 	s->readyfd = hp_ho_fd(sec, "ready");
 	s->booted = (int)hp_ho_int(sec, "booted", 1);
 	s->stopsig = (int)hp_ho_int(sec, "stop-signal", 0);
+	if (hp_ho_get(sec, "stops-left", NULL) != NULL)
+		s->stopsleft = hp_xstrdup(hp_ho_str(sec, "stops-left", ""));
 	s->last = (int)hp_ho_int(sec, "last", 0);
 	s->dropped = hp_ho_int(sec, "dropped", 0);
 	s->arrivals = (unsigned long)hp_ho_int(sec, "arrivals", 0);
@@ -263,10 +267,14 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 	for (i = 0; (sec = hp_ho_next(h, "proc", &i)) != NULL; )
 		if (take_proc(s, h, sec, why, n) == -1)
 			return -1;
-	/* Statuses that could not be written: tried again at once. */
+	/*
+	 * Statuses that could not be written: tried again at once; with
+	 * them, STATE/stops goes once its lines have (record.c).
+	 */
 	for (i = 0; i < s->nproc; i++)
 		s->ndirty += s->procs[i]->dirty != 0;
 	s->retry_at = hp_mono_ms();
+	s->stops = 1;
 	for (i = 0; (sec = hp_ho_next(h, "unit", &i)) != NULL; )
 		hp_unit_held_takeover(s, sec);
 	hp_fwatch_takeover(s, h);

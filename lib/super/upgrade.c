@@ -227,6 +227,8 @@ put_super(struct hp_howr *w, struct hp_super *s)
 	hp_ho_putint(w, "watch-stdin", s->watch_stdin);
 	hp_ho_putint(w, "init", s->init);
 	hp_ho_putint(w, "stop-signal", s->stopsig);
+	if (s->stopsleft != NULL)
+		hp_ho_putstr(w, "stops-left", s->stopsleft);
 	hp_ho_putint(w, "last", s->last);
 	hp_ho_putint(w, "relay", s->relay);
 	hp_ho_putint(w, "stdout-flags", s->fl[0]);
@@ -305,6 +307,8 @@ put_proc(struct hp_howr *w, struct hp_proc *p)
 	hp_ho_putstr(w, "from", p->from);
 	hp_ho_putint(w, "dirty", p->dirty);
 	hp_ho_putint(w, "unpid", p->unpid);
+	if (p->stopline != NULL)
+		hp_ho_putstr(w, "stop-line", p->stopline);
 	hp_ho_putint(w, "attempt", p->attempt);
 	b.len = 0;
 	hp_breaker_fmt(&p->breaker, &b);

@@ -38,15 +38,22 @@ stopping(const char *name, pid_t pid, unsigned long long start)
 	return p;
 }
 
+static const char *
+path(void)
+{
+	static char p[HP_PATH_MAX];
+
+	hp_state_file(&st, p, sizeof p, HP_F_STOPS);
+	return p;
+}
+
 /* The lines of STATE/stops, or "" when there is none. */
 static const char *
 stops(void)
 {
 	static char text[4096];
-	char path[HP_PATH_MAX];
 
-	hp_state_file(&st, path, sizeof path, HP_F_STOPS);
-	if (hp_file_read(path, text, sizeof text) < 0)
+	if (hp_file_read(path(), text, sizeof text) < 0)
 		text[0] = '\0';
 	return text;
 }
@@ -54,6 +61,8 @@ stops(void)
 void
 test_stops(void)
 {
+	static const char was[] = "stop = c 4003 13 TERM 1000 start\n"
+	    "stop = z 4009 19 TERM 1000 stay\n";
 	struct hp_proc *a, *b, *c;
 	struct hp_ident id;
 	int i;
@@ -83,28 +92,41 @@ test_stops(void)
 	    "stop = b 4002 12 TERM 1000 stay\n"
 	    "stop = c 4003 13 TERM 1000 start\n");
 	c->telling = 0;
-	/* An heir finds each run named, and only that run. */
-	hp_record_stops_load(&s);
-	memset(&id, 0, sizeof id);
-	id.pid = 4003;
-	id.start = 13;
-	c->then = HP_THEN_STAY;
-	c->stopby = 0;
-	CHECK(hp_record_stops_of(&s, c, &id) == 1);
-	CHECK(c->then == HP_THEN_START && c->stopby == SIGTERM &&
-	    c->stop_wall == 1000);
-	id.start = 14;		/* another run of the same pid */
-	CHECK(hp_record_stops_of(&s, c, &id) == 0);
-	id.pid = 4001;
-	id.start = 11;
-	CHECK(hp_record_stops_of(&s, b, &id) == 0);	/* a's, not b's */
-	hp_kv_free(s.wasstops);
-	free(s.wasstops);
-	s.wasstops = NULL;
 	/* The turn's statuses written: the record goes. */
 	hp_record_flush(&s);
 	CHECK(s.ndirty == 0);
 	CHECK_STR(stops(), "");
+	/*
+	 * An heir finds each run named, and only that run; a line no
+	 * process takes is kept, and written again with the next stops.
+	 */
+	CHECK(hp_file_write(path(), was, strlen(was), 0600) == 0);
+	hp_record_stops_load(&s);
+	memset(&id, 0, sizeof id);
+	id.pid = 4003;
+	id.start = 14;		/* another run of the same pid */
+	CHECK(hp_record_stops_of(&s, c, &id) == 0);
+	id.start = 13;
+	c->then = HP_THEN_STAY;
+	c->stopby = 0;
+	CHECK(hp_record_stops_of(&s, b, &id) == 0);	/* c's, not b's */
+	CHECK(hp_record_stops_of(&s, c, &id) == 1);
+	CHECK(c->then == HP_THEN_START && c->stopby == SIGTERM &&
+	    c->stop_wall == 1000);
+	hp_sproc_status(&s, c);
+	hp_record_stops_done(&s);
+	CHECK(s.ndirty == 0 && c->stopline == NULL);
+	CHECK(s.stopsleft != NULL &&
+	    strcmp(s.stopsleft, "stop = z 4009 19 TERM 1000 stay\n") == 0);
+	CHECK(access(path(), F_OK) == 0);
+	a = stopping("d", 4004, 14);
+	CHECK(hp_record_stops(&s) == 0);
+	CHECK_STR(stops(), "stop = z 4009 19 TERM 1000 stay\n"
+	    "stop = d 4004 14 TERM 1000 stay\n");
+	a->telling = 0;
+	hp_record_flush(&s);
+	CHECK(access(path(), F_OK) == 0);	/* z's is still there */
+	free(s.stopsleft);
 	for (i = 0; i < s.nproc; i++)
 		hp_sproc_free(s.procs[i]);
 	free(s.procs);

@@ -58,7 +58,8 @@ CLIENTOBJ = lib/client/client.o lib/client/keep.o lib/client/relay.o \
 	lib/client/probe.o lib/client/save.o lib/client/startup.o \
 	lib/client/match.o lib/client/wait.o
 SUPEROBJ = lib/super/super.o lib/super/life.o lib/super/sproc.o \
-	lib/super/control.o lib/super/record.o lib/super/watch.o \
+	lib/super/control.o lib/super/record.o lib/super/stops.o \
+	lib/super/watch.o \
 	lib/super/audit.o lib/super/node.o lib/super/slimit.o lib/super/init.o \
 	lib/super/sterm.o lib/super/tact.o lib/super/tctl.o lib/super/kin.o \
 	lib/super/sterm_ho.o \

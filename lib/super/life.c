@@ -716,7 +716,7 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 }
 
 /*
- * The stop signals of the turn: STATE/stops, then each signal (record.c,
+ * The stop signals of the turn: STATE/stops, then each signal (stops.c,
  * hp_record_stops); if that record cannot be written, each one's status
  * before its signal, as outside the loop. The number sent.
  */

@@ -203,6 +203,7 @@ struct hp_super {
 	/* record.c */
 	int		 ndirty;	/* status not written: how many */
 	long long	 retry_at;	/* mono ms to try again */
+	/* life.c, stops.c */
 	int		 ntell;		/* stop signals still to send */
 	int		 stops;		/* STATE/stops written, to go */
 	struct hp_kv	*wasstops;	/* an earlier one's, in recovery */
@@ -329,7 +330,11 @@ void	hp_record_unstarted(struct hp_super *, struct hp_proc *);
 void	hp_record_flush(void *);	/* the struct hp_super: the turn's */
 void	hp_record_now(struct hp_super *, struct hp_proc *);
 				/* its status at once, not at the turn's end */
+const char *hp_record_thename(int);	/* HP_THEN_*: its word */
+/* stops.c: STATE/stops, a turn's stops before their signals */
 int	hp_record_stops(struct hp_super *);	/* STATE/stops: 0, -1 */
+void	hp_stops_told(struct hp_proc *);	/* its status is written */
+void	hp_stops_gone(struct hp_super *);	/* removed, if no line is left */
 void	hp_record_stops_load(struct hp_super *);	/* an earlier one's */
 int	hp_record_stops_of(struct hp_super *, struct hp_proc *,
 	    const struct hp_ident *);	/* its run was being stopped: 1 */

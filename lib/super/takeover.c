@@ -269,7 +269,7 @@ hp_upgrade_takeover(struct hp_super *s, const struct hp_hord *h, int back,
 			return -1;
 	/*
 	 * Statuses that could not be written: tried again at once; with
-	 * them, STATE/stops goes once its lines have (record.c).
+	 * them, STATE/stops goes once its lines have (stops.c).
 	 */
 	for (i = 0; i < s->nproc; i++)
 		s->ndirty += s->procs[i]->dirty != 0;

@@ -190,15 +190,19 @@ hp_record_flush(void *arg)
 {
 	struct hp_super *s = arg;
 	struct hp_proc *p;
-	long long now = hp_mono_ms();
+	long long now;
 	int i;
 
-	for (i = 0; s->ndirty > 0 && i < s->nproc; i++) {
-		p = s->procs[i];
-		if (p->dirty == HP_CHANGED || (p->dirty == HP_FAILED &&
-		    now >= s->retry_at))
-			(void)status_write(s, p);
-		pid_gone(s, p);
+	/* Every turn of the loop comes here: most have nothing to write. */
+	if (s->ndirty > 0) {
+		now = hp_mono_ms();
+		for (i = 0; s->ndirty > 0 && i < s->nproc; i++) {
+			p = s->procs[i];
+			if (p->dirty == HP_CHANGED || (p->dirty ==
+			    HP_FAILED && now >= s->retry_at))
+				(void)status_write(s, p);
+			pid_gone(s, p);
+		}
 	}
 	if (s->stops)
 		hp_stops_gone(s);

@@ -55,7 +55,7 @@ stops_put(struct hp_super *s)
 int
 hp_record_stops(struct hp_super *s)
 {
-	struct hp_buf b = { 0 };
+	struct hp_buf b;
 	struct hp_proc *p;
 	int i;
 
@@ -63,15 +63,14 @@ hp_record_stops(struct hp_super *s)
 		p = s->procs[i];
 		if (!p->telling || p->outgoing || p->id.pid <= 0)
 			continue;
-		b.len = 0;
+		memset(&b, 0, sizeof b);
 		hp_buf_printf(&b, "stop = %s %ld %llu %s %lld %s\n",
 		    p->spec.name, (long)p->id.pid, p->id.start,
 		    hp_signame(p->stopby), p->stop_wall,
 		    hp_record_thename(p->then));
 		free(p->stopline);
-		p->stopline = hp_xstrdup(hp_buf_str(&b));
+		p->stopline = hp_buf_str(&b);	/* the line is its own */
 	}
-	hp_buf_free(&b);
 	return stops_put(s);
 }
 

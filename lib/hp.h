@@ -324,12 +324,13 @@ int	hp_dirwatch_names(void);	/* 0: a watch per file, no name told */
 /* cgroup v2 (Linux): a group per process, so that its whole tree ends */
 int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
 int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */
-int	hp_cgroup_make(const char *);		/* mkdir, EEXIST ok; -1 */
+int	hp_cgroup_make(const char *);		/* mkdir: 0, 1 there; -1 */
 int	hp_cgroup_remove(const char *);		/* rmdir: -1 EBUSY if used */
 int	hp_cgroup_procs(const char *, pid_t *, int);	/* members; -1 */
 int	hp_cgroup_populated(const char *);	/* 1, 0 empty, -1 errno */
 int	hp_cgroup_kill(const char *);	/* SIGKILL to all; -1 errno */
 int	hp_cgroup_freezekill(const char *);	/* the same, frozen first */
+pid_t	hp_cgroup_fork(int);	/* fork into the group open there; -1 */
 int	hp_dgram_creds(int);		/* senders told; -1 ENOSYS */
 ssize_t	hp_dgram_recv(int, char *, size_t, pid_t *);
 				/* a datagram, its sender or 0; -1 errno */
@@ -386,7 +387,11 @@ struct hp_spawn {
 	const long long *rlim;	/* HP_RLIM_N of them, -1 unset; NULL none */
 	const char *ctty;	/* after setsid, the terminal (tty.c) */
 	int	  mark;		/* hp_spawn_exec: a byte before the exec */
-	int	  cgfd;		/* > 0: a cgroup.procs it joins first */
+	int	  cgfd;		/* > 0: the directory of a cgroup it
+				   goes in first */
+	int	  cgmove;	/* 1: it moves itself in, never made
+				   there by the kernel */
+	int	  joined;	/* out: 1 it was made in that cgroup */
 };
 pid_t	hp_spawn(struct hp_spawn *);	/* pid; -1 errno (of exec too) */
 void	hp_spawn_exec(struct hp_spawn *, int) HP_DEAD;

@@ -64,7 +64,7 @@ slowcall() {
 # slowfork PID: its forks held back (the children go on; a vfork's
 # until it has exec'd).
 slowfork() {
-	slowcall "$1" clone,clone3,vfork clone,vfork
+	slowcall "$1" clone,clone3,vfork clone,clone3,vfork
 }
 
 # forked PID: PID has a child (a fork held back, or what it runs).

@@ -277,3 +277,59 @@ unsupervised_stop() {
 	ancestry
 	unsupervised_stop
 }
+
+# pid_of NAME: the pid its record names.
+pid_of() {
+	cut -d' ' -f1 "$HP_STATE_DIR/procs/$1/pid" 2>/dev/null
+}
+
+# running_in PID CG: PID has exec'd sleep, in the cgroup CG.
+running_in() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ] &&
+	    grep -qx "$1" "$2/cgroup.procs"
+}
+
+@test "a child is made in its cgroup: nothing is moved by cgroup.procs" {
+	cgroups
+	command -v strace >/dev/null || fail "strace is not installed"
+	spawn -n first -- sleep 1017
+	strace -f -e trace=clone3,openat -p "$(supervisor_pid)" \
+	    -o strace.out 2>strace.err &
+	STRACE=$!
+	track "$STRACE"
+	wait_until 5 grep -q attached strace.err
+	spawn -n esc -- sleep 1018
+	kill "$STRACE"
+	wait "$STRACE" || true
+	grep -q 'clone3({flags=CLONE_INTO_CGROUP' strace.out ||
+	    fail "no clone3 with CLONE_INTO_CGROUP: $(grep clone strace.out)"
+	! grep 'cgroup.procs", O_WRONLY' strace.out
+	running_in "$PID" "$(st esc cgroup)"
+}
+
+# Some kernels kill at once a child made in a group that its cgroup.kill
+# ever killed: the run after such a kill must still come up and stay.
+@test "a restart after what its program left was killed comes up and stays" {
+	cgroups
+	spawn --backoff-min 0 -n esc -- sh -c \
+	    'setsid sleep 1019 & echo $! >esc.pid; exec sleep 1020'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	cg=$(st esc cgroup)
+	wait_until 5 running_in "$PID" "$cg"
+	first=$PID
+	kill -KILL "$first"
+	# The leftover goes by its group's kill; the next run comes up.
+	wait_until 5 gone "$esc"
+	wait_until 5 eval '[ "$(pid_of esc)" != "$first" ] &&
+	    running_in "$(pid_of esc)" "$cg"'
+	[ "$(st esc restarts)" = 1 ]
+	# Once more, from that run: it was made in a group killed before.
+	esc=$(cat esc.pid)
+	second=$(pid_of esc)
+	kill -KILL "$second"
+	wait_until 5 gone "$esc"
+	wait_until 5 eval '[ "$(pid_of esc)" != "$second" ] &&
+	    running_in "$(pid_of esc)" "$cg"'
+	[ "$(st esc restarts)" = 2 ]
+}

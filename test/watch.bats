@@ -160,7 +160,7 @@ END
 	done >c.conf
 	# Each fork of the supervisor returns 300 ms late: 3.6 s for all.
 	strace -o strace.out -e trace=clone,clone3,vfork \
-	    -e inject=clone,vfork:delay_exit=300000 \
+	    -e inject=clone,clone3,vfork:delay_exit=300000 \
 	    hp-supervise --ready-fd 5 -f c.conf 5>ready >fg.out 2>fg.err 3>&- &
 	track $!
 	wait_until 10 st_is l1 state running

@@ -297,9 +297,15 @@ child(struct hp_spawn *sp, int ep, pid_t parent)
 	hp_sig_default();
 	if (sp->setsid && setsid() == -1)
 		report(ep, 2);
-	/* Its cgroup before anything else: all it starts goes there too. */
-	if (sp->cgfd > 0)
-		(void)!write(sp->cgfd, "0\n", 2);
+	/*
+	 * Its cgroup before anything else, where the kernel did not make
+	 * it there: all it starts goes there too.
+	 */
+	if (sp->cgfd > 0 && !sp->joined && (i = openat(sp->cgfd,
+	    "cgroup.procs", O_WRONLY | O_CLOEXEC)) != -1) {
+		(void)!write(i, "0\n", 2);
+		close(i);
+	}
 	/*
 	 * Who we are, recorded first, before anything can make it fail
 	 * (limits, the user): the program never runs unrecorded. A parent
@@ -408,6 +414,7 @@ hp_spawn(struct hp_spawn *sp)
 	int ep[2], e, st;
 
 	sp->pid = 0;
+	sp->joined = 0;
 	if (sp->record != NULL) {
 		/* What the record needs and keeps: read here, not in the child. */
 		char boot[64];
@@ -429,8 +436,15 @@ hp_spawn(struct hp_spawn *sp)
 	 * signal until its handlers are the defaults, and ends in exec or
 	 * _exit: never a return. Becoming another user reads the user
 	 * database, which may allocate: that child gets memory of its own.
+	 * So does one that the kernel makes in its cgroup (clone3 has no
+	 * vfork that C can call), for it is spared the move into it, which
+	 * can cost more than the fork and exec together.
 	 */
-	pid = sp->user == NULL ? vfork() : fork();
+	if (sp->cgfd > 0 && !sp->cgmove &&
+	    (pid = hp_cgroup_fork(sp->cgfd)) != -1)
+		sp->joined = 1;
+	else
+		pid = sp->user == NULL ? vfork() : fork();
 	if (pid == 0) {
 		close(ep[0]);
 		child(sp, ep[1], parent);

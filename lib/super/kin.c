@@ -84,9 +84,11 @@ hp_kin_move(struct hp_proc *to, struct hp_proc *from)
 		drop(to->cg);
 	free(to->kin);
 	to->cg = from->cg;
+	to->cgnew = from->cgnew;
 	to->kin = from->kin;
 	to->nkin = from->nkin;
 	from->cg = NULL;
+	from->cgnew = 0;
 	from->kin = NULL;
 	from->nkin = 0;
 }
@@ -102,14 +104,22 @@ hp_kin_over(struct hp_super *s, struct hp_proc *p)
 }
 
 /*
- * Before p's spawn: its cgroup made, and its cgroup.procs open for the
- * child to join (hp_spawn's cgfd); -1: none, by ancestry.
+ * Before p's spawn: its cgroup made, and its directory open for the
+ * child to be made in, or to join when *move says so (hp_spawn's cgfd
+ * and cgmove); -1: none, by ancestry.
+ *
+ * Some kernels (6.18 among them) kill at once a child made in a group
+ * that was ever killed by its cgroup.kill. So a group whose history we
+ * do not know (an earlier supervisor's, or a first run's) or that we
+ * killed is made anew where it is empty; one still in use is joined.
  */
 int
-hp_kin_join(struct hp_super *s, struct hp_proc *p)
+hp_kin_join(struct hp_super *s, struct hp_proc *p, int *move)
 {
 	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	int made;
 
+	*move = 1;
 	hp_kin_over(s, p);
 	free(p->resisted);
 	p->resisted = NULL;
@@ -125,25 +135,34 @@ hp_kin_join(struct hp_super *s, struct hp_proc *p)
 	if (p->cg != NULL && strcmp(p->cg, dir) != 0) {
 		drop(p->cg);
 		p->cg = NULL;
+		p->cgnew = 0;
 	}
-	if (hp_cgroup_make(dir) == -1 || hp_path(file, sizeof file,
-	    "%s/cgroup.procs", dir) == -1)
+	if (p->cg == NULL || !p->cgnew)
+		(void)hp_cgroup_remove(dir);
+	if ((made = hp_cgroup_make(dir)) == -1)
 		return -1;
+	if (made == 0)
+		p->cgnew = 1;
 	if (p->cg == NULL)
 		p->cg = hp_xstrdup(dir);
-	return hp_open(file, O_WRONLY, 0);
+	*move = !p->cgnew;
+	return hp_open(dir, O_RDONLY | O_DIRECTORY, 0);
 }
 
-/* After it: did the child get into its group? If not, ancestry. */
+/*
+ * After it: did the child get into its group (joined: the kernel made
+ * it there)? If not, ancestry.
+ */
 void
-hp_kin_joined(struct hp_super *s, struct hp_proc *p, int fd, pid_t pid)
+hp_kin_joined(struct hp_super *s, struct hp_proc *p, int fd, pid_t pid,
+    int joined)
 {
 	char dir[HP_PATH_MAX];
 
 	(void)s;
 	if (fd != -1)
 		close(fd);
-	if (p->cg == NULL || pid <= 0)
+	if (p->cg == NULL || pid <= 0 || joined)
 		return;
 	if (fd != -1 && hp_cgroup_of(pid, dir, sizeof dir) == 0 &&
 	    strcmp(dir, p->cg) == 0)
@@ -262,6 +281,13 @@ hp_kin_kill(struct hp_super *s, struct hp_proc *p)
 
 	(void)s;
 	tree(p, &t);
+	/* An empty group is not killed: it stays one to make a child in. */
+	if (t.cg != NULL && hp_cgroup_populated(t.cg) == 0) {
+		if (t.leader > 1)
+			(void)kill(-t.leader, SIGKILL);
+		return;
+	}
+	p->cgnew = 0;
 	(void)hp_tree_kill(&t);
 }
 

@@ -278,12 +278,12 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	sp.record = record;
 	sp.arg = p;
 	p->st = s->st;
-	sp.cgfd = hp_kin_join(s, p);
+	sp.cgfd = hp_kin_join(s, p, &sp.cgmove);
 	pid = hp_spawn(&sp);
 	err = errno;
 	if (sp.pid > 0)
 		recorded(p, sp.pid, pid != -1);
-	hp_kin_joined(s, p, sp.cgfd, pid);
+	hp_kin_joined(s, p, sp.cgfd, pid, sp.joined);
 	free(envp);
 	unpair(pr, 1);
 	p->started = hp_mono_ms();

@@ -123,6 +123,7 @@ struct hp_proc {
 	int		 boot;		/* ... to start there, at start-up */
 	/* kin.c: its whole tree: its cgroup, or the descendants seen */
 	char		*cg;		/* its cgroup's directory, or NULL */
+	int		 cgnew;		/* made by us, never killed since */
 	struct hp_kin	*kin;		/* seen outside its process group */
 	int		 nkin;
 	char		*resisted;	/* what its stop signal did not end */
@@ -406,9 +407,11 @@ void	hp_sproc_ready(struct hp_super *, struct hp_proc *);
 /* kin.c: a process's whole tree: a cgroup each, or what was seen of it */
 void	hp_kin_setup(struct hp_super *);	/* unless HP_CGROUP=off */
 void	hp_kin_cleanup(struct hp_super *);	/* our cgroups go, if empty */
-int	hp_kin_join(struct hp_super *, struct hp_proc *);
-				/* before a spawn: the fd it joins, or -1 */
-void	hp_kin_joined(struct hp_super *, struct hp_proc *, int, pid_t);
+int	hp_kin_join(struct hp_super *, struct hp_proc *, int *);
+				/* before a spawn: the group's fd, or -1;
+				   1: the child must move itself in */
+void	hp_kin_joined(struct hp_super *, struct hp_proc *, int, pid_t,
+	    int);
 				/* after it: fd closed; in its cgroup? */
 void	hp_kin_seen(struct hp_super *, struct hp_proc *, pid_t);
 				/* the sampler saw pid in p's tree */

@@ -162,30 +162,33 @@ hp_detect_find(struct hp_result *r, const struct hp_tool *t,
 	hp_envpath_free(&own);
 }
 
-/* The probe's cgroup, base/p-ID, and its cgroup.procs to join; or -1. */
+/*
+ * The probe's cgroup, base/p-ID, open, or -1; *move: it was there
+ * already, so the probe moves itself in (some kernels kill at birth a
+ * process made in a group that cgroup.kill once killed).
+ */
 static int
-cgroup(struct hp_detect *d, struct hp_result *r)
+cgroup(struct hp_detect *d, struct hp_result *r, int *move)
 {
-	char dir[HP_PATH_MAX], file[HP_PATH_MAX];
+	char dir[HP_PATH_MAX];
 
 	if (d->cgbase == NULL || hp_cgroup_name(dir, sizeof dir, d->cgbase,
-	    r->tool->id) == -1 || hp_cgroup_make(dir) == -1 ||
-	    hp_path(file, sizeof file, "%s/cgroup.procs", dir) == -1)
+	    r->tool->id) == -1 || (*move = hp_cgroup_make(dir)) == -1)
 		return -1;
 	r->cg = hp_xstrdup(dir);
-	return hp_open(file, O_WRONLY, 0);
+	return hp_open(dir, O_RDONLY | O_DIRECTORY, 0);
 }
 
 static void
 start(struct hp_detect *d, struct hp_result *r, char **envp)
 {
-	int cg, e;
+	int cg, e, move = 1;
 
 	r->start = hp_mono_ms();
 	r->deadline = r->start + d->timeout;
 	r->state = 1;
-	cg = cgroup(d, r);
-	r->pid = hp_probe_start(r->tool, r->path, envp, cg, &r->fd);
+	cg = cgroup(d, r, &move);
+	r->pid = hp_probe_start(r->tool, r->path, envp, cg, move, &r->fd);
 	e = errno;
 	if (cg != -1)
 		close(cg);

@@ -69,7 +69,8 @@ int	hp_version_re_ok(const char *);	/* 1: a regex we compile */
 int	hp_version_parse(const char *, const char *, char *, size_t, char *,
 	    size_t);		/* re, text -> version, raw; -1 no match */
 pid_t	hp_probe_start(const struct hp_tool *, const char *, char **, int,
-	    int *);	/* path, envp, cgroup.procs or -1: worker, *fd */
+	    int, int *);	/* path, envp, a cgroup's directory or -1,
+			   1 it moves in: worker, *fd */
 int	hp_probe_read(int, struct hp_probe *);
 			/* 1 answered, 0 ended without, -1 not yet */
 

@@ -145,7 +145,8 @@ hp_launch_probe(struct hp_launch *l, long long timeout)
 	envp = hp_envpath_environ(&ep, &pv);
 	l->r.start = hp_mono_ms();
 	l->deadline = l->r.start + timeout;
-	l->probe = hp_probe_start(l->r.tool, l->r.path, envp, -1, &l->fd);
+	l->probe = hp_probe_start(l->r.tool, l->r.path, envp, -1, 0,
+	    &l->fd);
 	free(envp);
 	hp_buf_free(&pv);
 	hp_envpath_free(&ep);

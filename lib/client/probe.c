@@ -304,12 +304,13 @@ worker(const struct hp_tool *t, char **argv, char **envp, int ans)
 
 /*
  * Start the probe of t at path: a worker in a session of its own (and
- * in the cgroup whose cgroup.procs is open as cg, unless -1), whose
- * answer *fd reads (non-blocking). The worker's pid; -1 errno.
+ * in the cgroup whose directory is open as cg, unless -1: made there
+ * by the kernel where it can and move is 0, else moved in by itself),
+ * whose answer *fd reads (non-blocking). The worker's pid; -1 errno.
  */
 pid_t
 hp_probe_start(const struct hp_tool *t, const char *path, char **envp,
-    int cg, int *fd)
+    int cg, int move, int *fd)
 {
 	char *argv[64], *def[] = { "--version", NULL }, **va;
 	sigset_t old;
@@ -331,11 +332,16 @@ hp_probe_start(const struct hp_tool *t, const char *path, char **envp,
 		return -1;
 	}
 	hp_sig_block(&old);
-	if ((pid = fork()) == 0) {
+	if (cg == -1 || move || (pid = hp_cgroup_fork(cg)) == -1)
+		pid = fork();
+	else
+		cg = -1;			/* there already */
+	if (pid == 0) {
 		hp_sig_default();
 		setsid();
-		if (cg != -1)
-			(void)!write(cg, "0\n", 2);	/* its cgroup, first */
+		if (cg != -1 && (i = openat(cg, "cgroup.procs",
+		    O_WRONLY | O_CLOEXEC)) != -1)
+			(void)!write(i, "0\n", 2);	/* its cgroup, first */
 		/* Nothing of ours stays open in it: a pipe's end waits. */
 		if (dup2(p[1], 3) == -1 || (e = open("/dev/null",
 		    O_RDWR)) == -1 || dup2(e, 0) == -1 || dup2(e, 1) == -1 ||

@@ -35,6 +35,7 @@
 
 #define STOPS	7		/* runs of stop 50: each starts 50 again */
 #define QUIET	1100		/* ms: supervise(8) sleeps 1 s after a start */
+#define PAUSE	100		/* ms before each restart of the second row */
 
 struct side {
 	const char	*kind;		/* tmpfs or disk */
@@ -388,9 +389,15 @@ starts(struct side *s, struct fig *f)
 	all_up(s);
 }
 
-/* SIGKILL, until the next one has exec'd: each run another one. */
+/*
+ * SIGKILL, until the next one has exec'd: each run another one; with a
+ * pause of that many ms before each kill, as restarts come in life (a
+ * system that saw no fork or cgroup move for a while may be slower to
+ * do the next: Linux waits out an RCU grace period to move a process
+ * into a cgroup after a quiet moment).
+ */
 static void
-restarts(struct side *s, struct fig *f)
+restarts(struct side *s, struct fig *f, int pause)
 {
 	long long t0;
 	pid_t pid;
@@ -398,6 +405,7 @@ restarts(struct side *s, struct fig *f)
 
 	for (i = 0; i < RUNS; i++) {
 		pid = hp_pid(s, i);
+		poll(NULL, 0, pause);
 		t0 = hp_mono_us();
 		kill(pid, SIGKILL);
 		if (mark_next(s->rfd) <= 0)
@@ -405,6 +413,7 @@ restarts(struct side *s, struct fig *f)
 		f->h[i] = hp_mono_us() - t0;
 		if (supervise != NULL) {
 			pid = proven(sv_pid(s->dirs[i]), s->dirs[i]);
+			poll(NULL, 0, pause);
 			t0 = hp_mono_us();
 			kill(pid, SIGKILL);
 			if (mark_next(s->rfd) <= 0)
@@ -412,6 +421,7 @@ restarts(struct side *s, struct fig *f)
 			f->d[i] = hp_mono_us() - t0;
 		}
 		bare_start(s, &pid);
+		poll(NULL, 0, pause);
 		t0 = hp_mono_us();
 		reap(pid);
 		bare_start(s, &pid);
@@ -543,8 +553,11 @@ side(struct side *s, int tmpfs)
 	set_up(s);
 	starts(s, &f);
 	show("start until exec'd", &f);
-	restarts(s, &f);
+	restarts(s, &f, 0);
 	show("restart after SIGKILL", &f);
+	poll(NULL, 0, QUIET);
+	restarts(s, &f, PAUSE);
+	show("the same, 100 ms apart", &f);
 	status(s, &f);
 	show("status of 50", &f);
 	poll(NULL, 0, QUIET);

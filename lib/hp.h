@@ -331,6 +331,7 @@ int	hp_cgroup_populated(const char *);	/* 1, 0 empty, -1 errno */
 int	hp_cgroup_kill(const char *);	/* SIGKILL to all; -1 errno */
 int	hp_cgroup_freezekill(const char *);	/* the same, frozen first */
 pid_t	hp_cgroup_fork(int);	/* fork into the group open there; -1 */
+void	hp_cgroup_forktest(const char *);	/* may it, in a new base? */
 int	hp_dgram_creds(int);		/* senders told; -1 ENOSYS */
 ssize_t	hp_dgram_recv(int, char *, size_t, pid_t *);
 				/* a datagram, its sender or 0; -1 errno */

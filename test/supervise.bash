@@ -4,11 +4,15 @@
 
 # A supervisor that answers is shut down first, by its verb; then
 # hp_teardown ends what the test started and fails if anything is left.
-teardown() {
+sv_teardown() {
 	if [ -d "$HP_STATE_DIR" ] && supervised; then
 		hp-supervise -t 15s shutdown >/dev/null 2>&1 || true
 	fi
 	hp_teardown
+}
+
+teardown() {
+	sv_teardown
 }
 
 # fg [OPTION...]: a foreground supervisor with --json; its pid in FG,

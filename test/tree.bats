@@ -13,12 +13,32 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
+# A cgroup a test made (CG_MADE) goes with it, whatever became of it.
+teardown() {
+	local status=0
+	sv_teardown || status=1
+	if [ -n "${CG_MADE:-}" ] && [ -d "$CG_MADE" ]; then
+		find "$CG_MADE" -depth -type d -exec rmdir {} + || status=1
+	fi
+	return $status
+}
+
 # A cgroup2 tree we may write, or the cgroup tests fail saying why.
 cgroups() {
 	unset HP_CGROUP
 	[ "$(id -u)" = 0 ] || { echo "the cgroup tests need root" >&2; return 1; }
 	grep -q ' - cgroup2 ' /proc/self/mountinfo ||
 	    { echo "no cgroup2 hierarchy is mounted" >&2; return 1; }
+}
+
+# testgroup NAME: a cgroup NAME-PID beside ours, in CG_MADE (teardown
+# removes it).
+testgroup() {
+	local mnt own
+	mnt=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	CG_MADE="$mnt${own%/}/$1-$$"
+	mkdir "$CG_MADE"
 }
 
 ancestry() {
@@ -242,16 +262,13 @@ recovered() {
 
 @test "HP_CGROUP=DIR: the cgroups are made there" {
 	cgroups
-	mnt=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
-	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
-	dir="$mnt${own%/}/hp-test-$$"
-	mkdir "$dir"
+	testgroup hp-test
+	dir=$CG_MADE
 	export HP_CGROUP=$dir
 	spawn -n esc -- sleep 1014
 	[ "$(dirname "$(dirname "$(st esc cgroup)")")" = "$dir" ]
 	run hp-supervise shutdown
 	[ "$status" -eq 0 ]
-	rmdir "$dir"
 }
 
 # With no supervisor, stop ends the whole tree as recorded: the cgroup,
@@ -286,7 +303,7 @@ pid_of() {
 # running_in PID CG: PID has exec'd sleep, in the cgroup CG.
 running_in() {
 	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ] &&
-	    grep -qx "$1" "$2/cgroup.procs"
+	    grep -qx "$1" "$2/cgroup.procs" 2>/dev/null
 }
 
 @test "a child is made in its cgroup: nothing is moved by cgroup.procs" {
@@ -303,7 +320,7 @@ running_in() {
 	wait "$STRACE" || true
 	grep -q 'clone3({flags=CLONE_INTO_CGROUP' strace.out ||
 	    fail "no clone3 with CLONE_INTO_CGROUP: $(grep clone strace.out)"
-	! grep 'cgroup.procs", O_WRONLY' strace.out
+	run ! grep 'cgroup.procs", O_WRONLY' strace.out
 	running_in "$PID" "$(st esc cgroup)"
 }
 
@@ -332,4 +349,65 @@ running_in() {
 	wait_until 5 eval '[ "$(pid_of esc)" != "$second" ] &&
 	    running_in "$(pid_of esc)" "$cg"'
 	[ "$(st esc restarts)" = 2 ]
+}
+
+# inode DIR
+inode() {
+	stat -c %i "$1"
+}
+
+@test "a group that was killed is made anew once empty, the child made in it" {
+	cgroups
+	spawn --backoff-min 300ms -n esc -- sh -c \
+	    'setsid sleep 1021 & echo $! >esc.pid; exec sleep 1022'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	cg=$(st esc cgroup)
+	wait_until 5 running_in "$PID" "$cg"
+	before=$(inode "$cg")
+	first=$PID
+	kill -KILL "$first"
+	wait_until 5 gone "$esc"
+	# The backoff lets what was left go: the group is empty, made anew.
+	wait_until 5 eval '[ "$(pid_of esc)" != "$first" ] &&
+	    running_in "$(pid_of esc)" "$cg"'
+	[ "$(inode "$cg")" != "$before" ]
+	[ "$(st esc restarts)" = 1 ]
+}
+
+# A supervisor that runs in a group cgroup.kill once killed: some kernels
+# kill at birth whatever it would make in a new group, so it moves each
+# child in instead.
+@test "a supervisor in a group once killed still starts its children" {
+	cgroups
+	testgroup hp-test-killed
+	g=$CG_MADE
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec sleep 1023' sh "$g" &
+	k=$!
+	wait_until 5 grep -qx "$k" "$g/cgroup.procs"
+	echo 1 >"$g/cgroup.kill"
+	wait "$k" || true
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec hp-supervise -b' sh "$g"
+	spawn -n esc -- sleep 1024
+	wait_until 5 running_in "$PID" "$(st esc cgroup)"
+	[ "$(st esc restarts)" = 0 ]
+	run hp-supervise shutdown
+	[ "$status" -eq 0 ]
+}
+
+# A reload's new run goes in a second group beside the old; its next
+# run, back in the first, finds our base still there.
+@test "a lone service reloaded, then restarted, keeps a cgroup" {
+	cgroups
+	spawn --backoff-min 0 -n esc --listen tcp://127.0.0.1:0 -- sleep 1025
+	first=$(st esc cgroup)
+	run hp-supervise reload esc
+	[ "$status" -eq 0 ]
+	[ "$(st esc cgroup)" = "$first+" ]
+	wait_until 5 test ! -d "$first"
+	pid=$(pid_of esc)
+	kill -KILL "$pid"
+	wait_until 5 eval '[ "$(pid_of esc)" != "$pid" ] &&
+	    running_in "$(pid_of esc)" "$first"'
+	[ "$(st esc cgroup)" = "$first" ]
 }

@@ -379,8 +379,10 @@ hp_cgroup_mine(char *out, size_t n)
 		    (long)getpid(), i);
 		if (r == -1)
 			return -1;
-		if (mkdir(out, 0755) == 0)
+		if (mkdir(out, 0755) == 0) {
+			hp_cgroup_forktest(out);
 			return 0;
+		}
 		if (errno != EEXIST)
 			return -1;
 	}

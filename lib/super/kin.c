@@ -47,15 +47,19 @@ hp_kin_setup(struct hp_super *s)
 		    "are found by ancestry", getenv("HP_CGROUP"));
 }
 
-/* A group of p's that is done with: it goes, and its base if empty. */
+/*
+ * A group of p's that is done with: it goes, and its base if empty and
+ * not ours (an earlier supervisor's): ours stays for the next start.
+ */
 static void
-drop(char *cg)
+drop(const struct hp_super *s, char *cg)
 {
 	char *slash;
 
 	if (hp_cgroup_remove(cg) == 0 && (slash = strrchr(cg, '/')) != NULL) {
 		*slash = '\0';
-		(void)hp_cgroup_remove(cg);	/* an earlier supervisor's */
+		if (s->cgbase == NULL || strcmp(cg, s->cgbase) != 0)
+			(void)hp_cgroup_remove(cg);
 	}
 	free(cg);
 }
@@ -67,8 +71,9 @@ hp_kin_cleanup(struct hp_super *s)
 
 	for (i = 0; i < s->nproc; i++)
 		if (s->procs[i]->cg != NULL) {
-			drop(s->procs[i]->cg);
+			drop(s, s->procs[i]->cg);
 			s->procs[i]->cg = NULL;
+			s->procs[i]->cgnew = 0;
 		}
 	if (s->cgbase != NULL)
 		hp_cgroup_unmine(s->cgbase);
@@ -78,10 +83,10 @@ hp_kin_cleanup(struct hp_super *s)
 
 /* A reload: the run, and its tree, go from one record to the other. */
 void
-hp_kin_move(struct hp_proc *to, struct hp_proc *from)
+hp_kin_move(struct hp_super *s, struct hp_proc *to, struct hp_proc *from)
 {
 	if (to->cg != NULL)
-		drop(to->cg);
+		drop(s, to->cg);
 	free(to->kin);
 	to->cg = from->cg;
 	to->cgnew = from->cgnew;
@@ -120,6 +125,8 @@ hp_kin_join(struct hp_super *s, struct hp_proc *p, int *move)
 	int made;
 
 	*move = 1;
+	if (p->cg == NULL)
+		p->cgnew = 0;
 	hp_kin_over(s, p);
 	free(p->resisted);
 	p->resisted = NULL;
@@ -133,7 +140,7 @@ hp_kin_join(struct hp_super *s, struct hp_proc *p, int *move)
 		return -1;
 	/* Adopted from an earlier supervisor: its group there is done. */
 	if (p->cg != NULL && strcmp(p->cg, dir) != 0) {
-		drop(p->cg);
+		drop(s, p->cg);
 		p->cg = NULL;
 		p->cgnew = 0;
 	}
@@ -172,6 +179,7 @@ hp_kin_joined(struct hp_super *s, struct hp_proc *p, int fd, pid_t pid,
 		    "ancestry", p->spec.name, p->cg);
 	free(p->cg);
 	p->cg = NULL;
+	p->cgnew = 0;
 }
 
 /* Remember pid (pgid, start in ps) as one of p's. 1: it is new. */
@@ -313,10 +321,10 @@ hp_kin_left(struct hp_proc *p, char *names, size_t size)
 void
 hp_kin_forget(struct hp_super *s, struct hp_proc *p)
 {
-	(void)s;
 	if (p->cg != NULL)
-		drop(p->cg);
+		drop(s, p->cg);
 	p->cg = NULL;
+	p->cgnew = 0;
 	hp_kin_over(s, p);
 }
 

@@ -20,7 +20,7 @@
 
 /* What a run is, moved from one record to another. */
 static void
-moverun(struct hp_proc *to, struct hp_proc *from)
+moverun(struct hp_super *s, struct hp_proc *to, struct hp_proc *from)
 {
 	to->id = from->id;
 	to->orphan = from->orphan;
@@ -33,7 +33,7 @@ moverun(struct hp_proc *to, struct hp_proc *from)
 	to->foster = from->foster;
 	to->started = from->started;
 	to->started_wall = from->started_wall;
-	hp_kin_move(to, from);
+	hp_kin_move(s, to, from);
 	memset(&from->id, 0, sizeof from->id);
 	from->orphan = from->foster = 0;
 	from->group = 0;
@@ -65,7 +65,7 @@ hp_unit_handover(struct hp_super *s, struct hp_proc *p)
 	hp_sched_arm(p);
 	o->out = o->err = o->ready = -1;
 	o->exit_code = -1;
-	moverun(o, p);
+	moverun(s, o, p);
 	o->log.path = o->logpath = hp_xstrdup(p->logpath);
 	o->log.max = o->spec.log_size;
 	o->log.count = o->spec.log_count;
@@ -91,7 +91,7 @@ hp_unit_takeback(struct hp_super *s, struct hp_proc *p)
 
 	if (o == NULL)
 		return;
-	moverun(p, o);
+	moverun(s, p, o);
 	o->heir = NULL;
 	p->old = NULL;
 	if (hp_sproc_path(s, p, file, sizeof file, HP_P_PID) == -1 ||

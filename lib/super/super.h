@@ -422,7 +422,7 @@ int	hp_kin_signal(struct hp_proc *, int);
 void	hp_kin_kill(struct hp_super *, struct hp_proc *);  /* SIGKILL */
 int	hp_kin_left(struct hp_proc *, char *, size_t);
 				/* members still there, named: count */
-void	hp_kin_move(struct hp_proc *, struct hp_proc *);
+void	hp_kin_move(struct hp_super *, struct hp_proc *, struct hp_proc *);
 				/* a reload: to gets from's run's tree */
 void	hp_kin_over(struct hp_super *, struct hp_proc *);
 				/* its run is over: what was seen goes */

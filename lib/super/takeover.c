@@ -175,8 +175,10 @@ take_proc(struct hp_super *s, const struct hp_hord *h,
 	p->queued = (unsigned long)hp_ho_int(sec, "queued", 0);
 	p->queue_end = hp_ho_int(sec, "queue-end", 0);
 	p->stopby = (int)hp_ho_int(sec, "stop-by", 0);
-	if (hp_ho_get(sec, "cgroup", NULL) != NULL)
+	if (hp_ho_get(sec, "cgroup", NULL) != NULL) {
 		p->cg = hp_xstrdup(hp_ho_str(sec, "cgroup", ""));
+		p->cgnew = hp_ho_int(sec, "cgroup-new", 0) == 1;
+	}
 	p->nkin = (int)hp_ho_int(sec, "kin", 0);
 	if (p->nkin < 0 || p->nkin > 1 << 16)
 		p->nkin = 0;

@@ -332,6 +332,7 @@ put_proc(struct hp_howr *w, struct hp_proc *p)
 	hp_ho_putint(w, "queue-end", p->queue_end);
 	hp_ho_putint(w, "stop-by", p->stopby);
 	hp_ho_putstr(w, "cgroup", p->cg);
+	hp_ho_putint(w, "cgroup-new", p->cgnew);
 	for (i = 0; i < p->nkin; i++) {
 		snprintf(key, sizeof key, "kin-%d", i);
 		hp_ho_putint(w, key, (long long)p->kin[i].pid);

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,9 +258,16 @@ hp_cgroup_kill(const char *dir)
  * Moving a process in by cgroup.procs waits for the kernel's RCU grace
  * period whenever no other move came just before (5-10 ms on a quiet
  * machine, against 0.6 for a whole fork+exec); a child made there waits
- * for nothing. -1 ENOSYS: this kernel cannot (or a filter refuses it),
- * and the caller moves the child itself.
+ * for nothing. -1: not made (ENOSYS: this kernel or a filter refuses
+ * the call, and is not asked again), and the caller moves the child.
+ *
+ * The child is the raw system call's, not libc's fork(): its libc still
+ * holds the thread id of its parent, so it must neither be threaded nor
+ * signal itself (raise, abort). Our callers are single-threaded, and
+ * their children make system calls and exec.
  */
+static int unable;		/* clone3 into a group is not to be used */
+
 #if defined(SYS_clone3)
 struct clone_args3 {		/* struct clone_args, as the kernel reads it */
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
@@ -270,7 +278,6 @@ struct clone_args3 {		/* struct clone_args, as the kernel reads it */
 pid_t
 hp_cgroup_fork(int dir)
 {
-	static int unable;
 	struct clone_args3 a;
 	long r;
 
@@ -281,8 +288,11 @@ hp_cgroup_fork(int dir)
 	a.exit_signal = SIGCHLD;
 	a.cgroup = (uint64_t)dir;
 	if ((r = syscall(SYS_clone3, &a, sizeof a)) == -1 &&
-	    (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
+	    (errno == ENOSYS || errno == E2BIG || errno == EINVAL ||
+	    errno == EPERM)) {
 		unable = 1;
+		errno = ENOSYS;
+	}
 	return (pid_t)r;
 }
 #else
@@ -295,6 +305,34 @@ hp_cgroup_fork(int dir)
 }
 #endif
 
+/*
+ * Once, in our new base: is a child made in a new group of it alive?
+ * Some kernels (6.18 among them) kill at birth a child made in a group
+ * whose count of cgroup.kill differs from its parent's group's: one
+ * that cgroup.kill once killed (the caller makes those anew), or any,
+ * where we ourselves run in a group once killed (then never again).
+ */
+void
+hp_cgroup_forktest(const char *base)
+{
+	char dir[HP_PATH_MAX];
+	pid_t pid;
+	int fd, st;
+
+	if (unable || hp_path(dir, sizeof dir, "%s/fork-test", base) == -1 ||
+	    mkdir(dir, 0755) == -1)
+		return;
+	if ((fd = hp_open(dir, O_RDONLY | O_DIRECTORY, 0)) != -1) {
+		if ((pid = hp_cgroup_fork(fd)) == 0)
+			_exit(0);
+		if (pid > 0 && hp_waitpid(pid, &st, 0) == pid &&
+		    !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			unable = 1;
+		close(fd);
+	}
+	(void)rmdir(dir);
+}
+
 #else /* the portable fallback: no group, the tree by ancestry */
 
 pid_t
@@ -303,6 +341,12 @@ hp_cgroup_fork(int dir)
 	(void)dir;
 	errno = ENOSYS;
 	return -1;
+}
+
+void
+hp_cgroup_forktest(const char *base)
+{
+	(void)base;
 }
 
 int

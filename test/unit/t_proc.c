@@ -307,7 +307,7 @@ test_tree_cgroup(void)
 	t.cg = dir;
 	/*
 	 * Round 0: made in its group by the kernel, where it can; round 1:
-	 * a group once killed, which the child moves itself into.
+	 * the child moves itself in, as into a group cgroup.kill killed.
 	 */
 	for (round = 0; round < 2; round++) {
 		memset(&sp, 0, sizeof sp);

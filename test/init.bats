@@ -111,7 +111,7 @@ ended() {
 		done
 		echo "zombies $z"'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "pid 2 parent 1" ]
+	[[ "${lines[0]}" =~ ^"pid "[0-9]+" parent 1"$ ]]
 	[ "${lines[1]}" = "zombies 0" ]
 }
 

@@ -259,11 +259,21 @@ hp_metrics_sample(struct hp_super *s, struct hp_proc *p, long long now,
 	}
 	remember(m, &t);
 	since = m->at > 0 ? now - m->at : now - p->started;
-	/* Less than before: a part of the tree left it (an orphan). */
-	d = t.ticks >= m->ticks ? t.ticks - m->ticks : 0;
 	m->last.wall = hp_wall_ms();
-	m->last.cpu = hz > 0 && since > 0 ? (unsigned)((double)d * 1e7 /
-	    (double)hz / (double)since + 0.5) : 0;
+	/*
+	 * CPU comes in clock ticks (10 ms at 100 Hz): a rate over less
+	 * than five of them is noise (the sampler's pass just after a
+	 * limit's own sample read a spinner at 0 %). The last rate stays,
+	 * and the next sample counts from the same point (m->at).
+	 */
+	if (m->at == 0 || hz <= 0 || since * hz >= 5000) {
+		/* Less than before: a part of the tree left (an orphan). */
+		d = t.ticks >= m->ticks ? t.ticks - m->ticks : 0;
+		m->last.cpu = hz > 0 && since > 0 ? (unsigned)((double)d *
+		    1e7 / (double)hz / (double)since + 0.5) : 0;
+		m->ticks = t.ticks;
+		m->at = now;
+	}
 	m->last.rss = (unsigned)(t.rss / 1024);
 	if (slow) {
 		m->last.pss = t.pss > 0 ? (unsigned)(t.pss / 1024) : 0;
@@ -272,8 +282,6 @@ hp_metrics_sample(struct hp_super *s, struct hp_proc *p, long long now,
 		m->last.fds = -1;
 	m->last.threads = t.threads;
 	m->last.nproc = t.n;
-	m->ticks = t.ticks;
-	m->at = now;
 	m->turn++;
 	if (how & HP_SAMPLE_RING) {
 		m->ring[m->head] = m->last;

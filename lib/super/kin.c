@@ -144,7 +144,7 @@ hp_kin_join(struct hp_super *s, struct hp_proc *p, int *move)
 		p->cg = NULL;
 		p->cgnew = 0;
 	}
-	if (p->cg == NULL || !p->cgnew)
+	if (!p->cgnew)
 		(void)hp_cgroup_remove(dir);
 	if ((made = hp_cgroup_make(dir)) == -1)
 		return -1;

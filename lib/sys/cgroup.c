@@ -251,7 +251,6 @@ hp_cgroup_kill(const char *dir)
 	return hp_cgroup_freezekill(dir) == -1 ? -1 : 0;
 }
 
-
 /*
  * A child born in the cgroup whose directory is open as dir: clone3()
  * with CLONE_INTO_CGROUP (Linux 5.7), as fork() would, 0 in the child.

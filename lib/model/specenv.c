@@ -124,15 +124,23 @@ allowed(char **allow, const char *var)
 /*
  * A child's PATH is the enhanced one (hp-detect(1)): its own, then where
  * package managers and version managers put programs, which a GUI
- * application's environment lacks. The string lives until the next call:
- * the environment is used at once, by a fork and exec.
+ * application's environment lacks. Finding those looks at some thirty
+ * directories and a file or two (40 us here, on the way to every start
+ * and restart), so for the same PATH it is done at most once a second:
+ * a directory an installer makes shows within that. The string lives
+ * until it is made again: the environment is used at once, by a fork
+ * and exec.
  */
+#define ENHANCE_MS	1000
+
 static void
 enhance(char **envp)
 {
-	static char *path;
+	static char *path, *from;
+	static long long at;
 	struct hp_envpath ep;
 	struct hp_buf b = { 0 };
+	long long now = hp_mono_ms();
 	size_t i;
 
 	for (i = 0; envp[i] != NULL; i++)
@@ -140,12 +148,18 @@ enhance(char **envp)
 			break;
 	if (envp[i] == NULL)
 		return;
-	hp_envpath_build(&ep, envp[i] + 5, NULL);
-	hp_buf_adds(&b, "PATH=");
-	hp_envpath_str(&ep, &b);
-	hp_envpath_free(&ep);
-	free(path);
-	path = hp_buf_str(&b);
+	if (path == NULL || strcmp(from, envp[i] + 5) != 0 ||
+	    now - at >= ENHANCE_MS) {
+		hp_envpath_build(&ep, envp[i] + 5, NULL);
+		hp_buf_adds(&b, "PATH=");
+		hp_envpath_str(&ep, &b);
+		hp_envpath_free(&ep);
+		free(path);
+		free(from);
+		path = hp_buf_str(&b);
+		from = hp_xstrdup(envp[i] + 5);
+		at = now;
+	}
 	envp[i] = path;
 }
 

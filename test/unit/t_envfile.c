@@ -1,6 +1,9 @@
 /* hp: see LICENSE. */
 /* t_envfile.c: env-file's dotenv lines, profiles of hp.conf(5). */
 
+#include <sys/stat.h>
+
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +213,75 @@ profiles(void)
 	hp_conf_free(&c);
 }
 
+/* Does a start's PATH (of a plain spec) hold dir? */
+static int
+path_has(const char *dir)
+{
+	struct hp_spec sp;
+	char **e;
+	const char *p;
+	int r;
+
+	hp_spec_init(&sp, "x", HP_SERVICE);
+	e = hp_spec_envp(&sp);
+	p = get(e, "PATH");
+	r = p != NULL && strstr(p, dir) != NULL;
+	free(e);
+	hp_spec_free(&sp);
+	return r;
+}
+
+/* Until path_has(dir) is want, for at most 3 s: 0, or -1 never. */
+static int
+until_path(const char *dir, int want)
+{
+	long long end = hp_mono_ms() + 3000;
+
+	while (path_has(dir) != want)
+		if (hp_mono_ms() > end || poll(NULL, 0, 10) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The enhanced PATH is made again at most once a second: a directory
+ * made in between shows at the first start after that second.
+ */
+static void
+enhanced(void)
+{
+	char home[] = "/tmp/hp-unit-home.XXXXXX", local[64], bun[64];
+	const char *old = getenv("HOME");
+	char *saved = old != NULL ? hp_xstrdup(old) : NULL;
+
+	if (mkdtemp(home) == NULL)
+		return;
+	snprintf(local, sizeof local, "%s/.local", home);
+	mkdir(local, 0700);
+	snprintf(local, sizeof local, "%s/.local/bin", home);
+	snprintf(bun, sizeof bun, "%s/.bun", home);
+	CHECK(mkdir(local, 0700) == 0 && mkdir(bun, 0700) == 0);
+	snprintf(bun, sizeof bun, "%s/.bun/bin", home);
+	setenv("HOME", home, 1);
+	/* Made now, from this HOME. */
+	CHECK(until_path(local, 1) == 0);
+	CHECK(mkdir(bun, 0700) == 0);
+	CHECK(!path_has(bun));
+	CHECK(until_path(bun, 1) == 0);
+	if (saved != NULL)
+		setenv("HOME", saved, 1);
+	else
+		unsetenv("HOME");
+	free(saved);
+	rmdir(bun);
+	rmdir(local);
+	snprintf(bun, sizeof bun, "%s/.bun", home);
+	rmdir(bun);
+	snprintf(local, sizeof local, "%s/.local", home);
+	rmdir(local);
+	rmdir(home);
+}
+
 void
 test_envfile(void)
 {
@@ -217,4 +289,5 @@ test_envfile(void)
 	bad();
 	layers();
 	profiles();
+	enhanced();
 }

@@ -375,7 +375,7 @@ ask(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	struct hp_client c;
 	char line[HP_LINE_MAX + 1], who[HP_NAME_MAX + 1], ok[8];
 	struct hp_admit a;
-	long long end, t;
+	long long end, t, p;
 	int i, left = 0, r;
 
 	/* Listening first: what a new supervisor takes back is told. */
@@ -387,9 +387,9 @@ ask(struct hp_state *st, const char *v, const char *sig, const char *msg,
 	}
 	*started |= r == 0;
 	for (i = 0, t = 0; i < n; i++)
-		if (replies[i] == NULL &&
-		    patience(st, names[i], strcmp(v, "reload") == 0) > t)
-			t = patience(st, names[i], strcmp(v, "reload") == 0);
+		if (replies[i] == NULL && (p = patience(st, names[i],
+		    strcmp(v, "reload") == 0)) > t)
+			t = p;
 	/* A start may wait in the supervisor's queue first. */
 	hp_admit_read(st, &a);
 	if (strcmp(v, "start") == 0 || strcmp(v, "restart") == 0 ||

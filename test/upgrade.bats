@@ -515,3 +515,19 @@ samples_ge() {
 	[ "$(evcount b process:started)" -eq 1 ]
 	st_is b state running
 }
+
+@test "a line of STATE/stops that no process took goes across, and stays" {
+	# Left by a supervisor killed in a stop: a run of a name we do not
+	# know. The next keeps the line; an upgrade keeps it too.
+	mkdir -m 700 "$HP_STATE_DIR"
+	line='stop = gone 4009 19 TERM 1000 stay'
+	printf '%s\n' "$line" >"$HP_STATE_DIR/stops"
+	fg
+	spawn -n web -- sleep 1000
+	grep -qxF "$line" "$HP_STATE_DIR/stops"
+	upgrades 1 "$NEW"
+	# A stop after it writes its record again: the line is in it.
+	hp-supervise stop web >/dev/null
+	st_is web state stopped
+	grep -qxF "$line" "$HP_STATE_DIR/stops"
+}

@@ -188,6 +188,29 @@ forked() {
 	[ "$(copies b)" -eq 0 ]
 }
 
+@test "a stopping status of an older run does not hide STATE/stops: the run it names is stopped, then started" {
+	fg
+	spawn -n web -e MARK=web -- sleep 1000
+	pid=$PID
+	start=$(cut -d' ' -f2 "$HP_STATE_DIR/procs/web/pid")
+	kill -KILL "$FG"
+	wait_until 5 unsupervised
+	# Killed in a restart of web: the status is still the stop of the
+	# run before, to stay stopped; the record names this run, to be
+	# started again.
+	sed -i -e 's/^state = .*/state = stopping/' \
+	    -e "s/^pid = .*/pid = $((pid + 1))/" -e 's/^start = .*/start = 1/' \
+	    "$HP_STATE_DIR/procs/web/status"
+	echo 'then = stay' >>"$HP_STATE_DIR/procs/web/status"
+	now=$(node -e 'process.stdout.write(String(Date.now()))')
+	echo "stop = web $pid $start TERM $now start" >"$HP_STATE_DIR/stops"
+	run --separate-stderr hp-supervise -b
+	[ "$status" -eq 0 ]
+	wait_until 10 gone "$pid"
+	wait_until 10 running_not web "$pid"
+	[ "$(copies web)" -eq 1 ]
+}
+
 @test "STATE/stops that cannot be written: each stop's status before its signal" {
 	command -v strace >/dev/null || fail "strace is not installed"
 	fg

@@ -342,7 +342,7 @@ hp_conf_load(struct hp_conf *c, const char *path, const char *profile,
     char *msg, size_t n)
 {
 	struct hp_buf b = { 0 };
-	char buf[65536];
+	char buf[4096];		/* not 64 KiB of stack kept for good */
 	ssize_t r;
 	int fd, i;
 

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,14 +32,21 @@
  * /sys/fs/cgroup/unified beside the v1 controllers), a process's group
  * in /proc/PID/cgroup ("0::/path").
  */
+#define MOUNTINFO_MAX	65536
+
 static int
 mountinfo(char *mnt, size_t n, char *root, size_t rn)
 {
-	char buf[65536], *line, *next, *f[6], *sep, *p;
-	int i;
+	char *buf, *line, *next, *f[6], *sep, *p;
+	int i, e, r = -1;
 
-	if (hp_file_read("/proc/self/mountinfo", buf, sizeof buf) <= 0)
+	/* Read once, at the start: not 64 KiB of stack kept for good. */
+	buf = hp_xmalloc(MOUNTINFO_MAX);
+	if (hp_file_read("/proc/self/mountinfo", buf, MOUNTINFO_MAX) <= 0) {
+		free(buf);
 		return -1;
+	}
+	errno = ENOENT;
 	for (line = buf; *line != '\0'; line = next) {
 		next = line + strcspn(line, "\n");
 		if (*next == '\n')
@@ -55,12 +63,14 @@ mountinfo(char *mnt, size_t n, char *root, size_t rn)
 		if (i < 5 || strchr(f[4], '\\') != NULL ||
 		    strchr(f[3], '\\') != NULL)
 			continue;
-		if (hp_copy(mnt, n, f[4]) == -1 || hp_copy(root, rn, f[3]) == -1)
-			return -1;
-		return 0;
+		r = hp_copy(mnt, n, f[4]) == -1 ||
+		    hp_copy(root, rn, f[3]) == -1 ? -1 : 0;
+		break;
 	}
-	errno = ENOENT;
-	return -1;
+	e = errno;
+	free(buf);
+	errno = e;
+	return r;
 }
 
 /*

@@ -263,7 +263,8 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 		hp_node_exec(&p->spec, &sp, pr[P_CHN][1]);
 	if (p->term != NULL)
 		hp_term_exec(p, &sp, pr[P_OUT][1]);
-	if (hp_allow_check(&s->allow, sp.argv, envp, sp.dir, p->error,
+	/* What is exec'd: a terminal's environment is made anew above. */
+	if (hp_allow_check(&s->allow, sp.argv, sp.envp, sp.dir, p->error,
 	    sizeof p->error) == -1) {
 		free(envp);
 		unpair(pr, -1);

@@ -42,11 +42,10 @@ mountinfo(char *mnt, size_t n, char *root, size_t rn)
 
 	/* Read once, at the start: not 64 KiB of stack kept for good. */
 	buf = hp_xmalloc(MOUNTINFO_MAX);
-	if (hp_file_read("/proc/self/mountinfo", buf, MOUNTINFO_MAX) <= 0) {
-		free(buf);
-		return -1;
-	}
-	errno = ENOENT;
+	if (hp_file_read("/proc/self/mountinfo", buf, MOUNTINFO_MAX) <= 0)
+		*buf = '\0';
+	else
+		errno = ENOENT;
 	for (line = buf; *line != '\0'; line = next) {
 		next = line + strcspn(line, "\n");
 		if (*next == '\n')

@@ -209,6 +209,8 @@ forked() {
 	wait_until 10 gone "$pid"
 	wait_until 10 running_not web "$pid"
 	[ "$(copies web)" -eq 1 ]
+	[ "$(evcount web process:started)" -eq 2 ]
+	[ ! -e "$HP_STATE_DIR/stops" ]
 }
 
 @test "STATE/stops that cannot be written: each stop's status before its signal" {

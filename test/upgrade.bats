@@ -524,10 +524,15 @@ samples_ge() {
 	printf '%s\n' "$line" >"$HP_STATE_DIR/stops"
 	fg
 	spawn -n web -- sleep 1000
-	grep -qxF "$line" "$HP_STATE_DIR/stops"
-	upgrades 1 "$NEW"
-	# A stop after it writes its record again: the line is in it.
+	# A stop writes the record anew, then leaves the lines no process
+	# took: the line is the supervisor's own.
 	hp-supervise stop web >/dev/null
-	st_is web state stopped
+	wait_until 10 st_is web state stopped
+	grep -qxF "$line" "$HP_STATE_DIR/stops"
+	hp-supervise start web >/dev/null
+	upgrades 1 "$NEW"
+	# And the new image's, after the upgrade.
+	hp-supervise stop web >/dev/null
+	wait_until 10 st_is web state stopped
 	grep -qxF "$line" "$HP_STATE_DIR/stops"
 }

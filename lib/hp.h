@@ -331,6 +331,8 @@ int	hp_cgroup_populated(const char *);	/* 1, 0 empty, -1 errno */
 int	hp_cgroup_kill(const char *);	/* SIGKILL to all; -1 errno */
 int	hp_cgroup_freezekill(const char *);	/* the same, frozen first */
 pid_t	hp_cgroup_fork(int);	/* fork into the group open there; -1 */
+pid_t	hp_cgroup_vfork(int, void (*)(void *), void *);
+		/* vfork there, the child runs fn(arg) to exec; -1 ENOSYS */
 void	hp_cgroup_forktest(const char *);	/* may it, in a new base? */
 int	hp_dgram_creds(int);		/* senders told; -1 ENOSYS */
 ssize_t	hp_dgram_recv(int, char *, size_t, pid_t *);

@@ -18,6 +18,12 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=99"
 
 TRACKED=""
 
+# fail MESSAGE: the test fails, saying why.
+fail() {
+	echo "$*" >&2
+	return 1
+}
+
 # track PID...: a process the test started itself, ended in teardown.
 track() {
 	TRACKED="$TRACKED $*"

@@ -306,22 +306,56 @@ running_in() {
 	    grep -qx "$1" "$2/cgroup.procs" 2>/dev/null
 }
 
+# traced_spawn CALLS ARG...: spawn ARG... while strace follows the
+# system calls CALLS of the supervisor, into strace.out.
+traced_spawn() {
+	local calls=$1 tracer
+	shift
+	strace -f -e trace="$calls" -p "$(supervisor_pid)" \
+	    -o strace.out 2>strace.err &
+	tracer=$!
+	track "$tracer"
+	wait_until 5 grep -q attached strace.err
+	spawn "$@"
+	kill "$tracer"
+	wait "$tracer" || true
+}
+
 @test "a child is made in its cgroup: nothing is moved by cgroup.procs" {
 	cgroups
 	command -v strace >/dev/null || fail "strace is not installed"
 	spawn -n first -- sleep 1017
-	strace -f -e trace=clone3,openat -p "$(supervisor_pid)" \
-	    -o strace.out 2>strace.err &
-	STRACE=$!
-	track "$STRACE"
-	wait_until 5 grep -q attached strace.err
-	spawn -n esc -- sleep 1018
-	kill "$STRACE"
-	wait "$STRACE" || true
-	grep -q 'clone3({flags=CLONE_INTO_CGROUP' strace.out ||
+	traced_spawn clone3,openat -n esc -- sleep 1018
+	grep -Eq 'clone3\(\{flags=(CLONE_VM\|CLONE_VFORK\|)?CLONE_INTO_CGROUP' \
+	    strace.out ||
 	    fail "no clone3 with CLONE_INTO_CGROUP: $(grep clone strace.out)"
 	run ! grep 'cgroup.procs", O_WRONLY' strace.out
 	running_in "$PID" "$(st esc cgroup)"
+}
+
+# On x86_64 the child borrows the supervisor's memory until its exec, as
+# vfork(2) would: no page table copied; not in a sanitized build.
+@test "a child made in its cgroup on x86_64 shares the supervisor's memory until its exec" {
+	cgroups
+	[ "$(uname -m)" = x86_64 ] || skip "a fork elsewhere than x86_64"
+	! grep -q fsanitize=address "$ROOT/build.flags" ||
+	    skip "a fork in a sanitized build"
+	command -v strace >/dev/null || fail "strace is not installed"
+	spawn -n first -- sleep 1017
+	traced_spawn clone3 -n vm -- sleep 1018
+	grep -q 'clone3({flags=CLONE_VM|CLONE_VFORK|CLONE_INTO_CGROUP' \
+	    strace.out || fail "no vfork into the group: $(cat strace.out)"
+	running_in "$PID" "$(st vm cgroup)"
+	# A restart is made the same way.
+	kill -KILL "$PID"
+	wait_until 10 restarted_in vm "$PID"
+}
+
+# restarted_in NAME OLD: NAME runs another pid than OLD, in its cgroup.
+restarted_in() {
+	local pid
+	pid=$(pid_of "$1")
+	[ -n "$pid" ] && [ "$pid" != "$2" ] && running_in "$pid" "$(st "$1" cgroup)"
 }
 
 # Some kernels kill at once a child made in a group that its cgroup.kill

@@ -384,6 +384,24 @@ child(struct hp_spawn *sp, int ep, pid_t parent)
 	report(rp, 0);
 }
 
+/* A child of hp_spawn(), however it was made. */
+struct birth {
+	struct hp_spawn	*sp;
+	int		*ep;
+	pid_t		 parent;
+};
+
+static void born(void *) HP_DEAD;
+
+static void
+born(void *arg)
+{
+	struct birth *b = arg;
+
+	close(b->ep[0]);
+	child(b->sp, b->ep[1], b->parent);
+}
+
 /* In place: the program runs in this process, or it exits as child(). */
 void
 hp_spawn_exec(struct hp_spawn *sp, int ep)
@@ -408,6 +426,7 @@ pid_t
 hp_spawn(struct hp_spawn *sp)
 {
 	struct hp_spawnerr r;
+	struct birth go;
 	sigset_t old;
 	ssize_t n;
 	pid_t pid, parent;
@@ -436,19 +455,25 @@ hp_spawn(struct hp_spawn *sp)
 	 * signal until its handlers are the defaults, and ends in exec or
 	 * _exit: never a return. Becoming another user reads the user
 	 * database, which may allocate: that child gets memory of its own.
-	 * So does one that the kernel makes in its cgroup (clone3 has no
-	 * vfork that C can call), for it is spared the move into it, which
-	 * can cost more than the fork and exec together.
+	 * One that goes in a cgroup is made there by the kernel, spared the
+	 * move into it, which can cost more than the fork and exec together:
+	 * as a vfork where cgroup.c can (x86_64), else as a fork.
 	 */
-	if (sp->cgfd > 0 && !sp->cgmove &&
-	    (pid = hp_cgroup_fork(sp->cgfd)) != -1)
-		sp->joined = 1;
-	else
+	go.sp = sp;
+	go.ep = ep;
+	go.parent = parent;
+	sp->joined = sp->cgfd > 0 && !sp->cgmove;
+	if (sp->joined && sp->user == NULL &&
+	    (pid = hp_cgroup_vfork(sp->cgfd, born, &go)) != -1)
+		;
+	else if (sp->joined && (pid = hp_cgroup_fork(sp->cgfd)) != -1)
+		;
+	else {
+		sp->joined = 0;
 		pid = sp->user == NULL ? vfork() : fork();
-	if (pid == 0) {
-		close(ep[0]);
-		child(sp, ep[1], parent);
 	}
+	if (pid == 0)
+		born(&go);
 	e = errno;
 	hp_sig_restore(&old);
 	close(ep[1]);

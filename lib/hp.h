@@ -464,6 +464,8 @@ int	hp_log_parse(const char *, int *, const char **);
 
 /* sig.c: the self-pipe */
 int	hp_sig_catch(const int *);	/* read end, -1 errno; list ends 0 */
+void	hp_sig_ignore(int);		/* SIG_IGN, remembered */
+void	hp_sig_known(void);		/* what we came with, remembered */
 int	hp_sig_next(int);		/* a caught signal, or 0 */
 void	hp_sig_default(void);		/* in a child: defaults, mask clear */
 void	hp_sig_block(sigset_t *);	/* block all, save old */

@@ -1308,3 +1308,34 @@ if (d < 2000) { console.log("after " + d + " ms"); process.exit(1); }' \
 		[ ! -e "$HP_STATE_DIR/procs/s$i/pid" ]
 	done
 }
+
+# sigmask PID FIELD: SigIgn, SigCgt or SigBlk of PID, in hex.
+sigmask() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
+}
+
+@test "a service starts with every signal at its default, none blocked, whatever its supervisor came with" {
+	[ -r /proc/self/status ] || skip "no /proc"
+	( trap '' USR2 QUIT TTOU; exec hp-supervise ) >/dev/null 2>&1 3>&- &
+	sup=$!
+	track "$sup"
+	wait_until 5 supervised
+	# The supervisor came with them ignored (USR2 is bit 12).
+	[ $((0x$(sigmask "$sup" SigIgn) & 0x800)) -ne 0 ]
+	spawn -n sig -- sleep 1019
+	[ "$(sigmask "$PID" SigIgn)" = 0000000000000000 ]
+	[ "$(sigmask "$PID" SigCgt)" = 0000000000000000 ]
+	[ "$(sigmask "$PID" SigBlk)" = 0000000000000000 ]
+	# A restart is made the same way.
+	kill -KILL "$PID"
+	wait_until 10 sleeps_anew "$PID"
+	[ "$(sigmask "$NEW" SigIgn)" = 0000000000000000 ]
+}
+
+# sleeps_anew OLD: procs/sig/pid names another pid than OLD, in NEW,
+# which runs sleep.
+sleeps_anew() {
+	NEW=$(cut -d' ' -f1 "$HP_STATE_DIR/procs/sig/pid" 2>/dev/null)
+	[ -n "$NEW" ] && [ "$NEW" != "$1" ] &&
+	    grep -q '^Name:.*sleep' "/proc/$NEW/status" 2>/dev/null
+}

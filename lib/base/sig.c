@@ -10,6 +10,25 @@
 
 static int selfpipe[2] = { -1, -1 };
 
+/*
+ * The signals whose disposition is not the default: those we catch or
+ * ignore, and, once hp_sig_known() has looked, those we were started
+ * with. A child puts back only those before its exec, where it would
+ * otherwise set all 64 (a twentieth of a child's way to its exec).
+ */
+static sigset_t changed;
+static int known, counting;
+
+static void
+remember(int sig)
+{
+	if (!counting) {
+		sigemptyset(&changed);
+		counting = 1;
+	}
+	sigaddset(&changed, sig);
+}
+
 static void
 catcher(int sig)
 {
@@ -31,10 +50,39 @@ hp_sig_catch(const int *sigs)
 	sa.sa_handler = catcher;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigfillset(&sa.sa_mask);
-	for (; *sigs != 0; sigs++)
+	for (; *sigs != 0; sigs++) {
 		if (sigaction(*sigs, &sa, NULL) == -1)
 			return -1;
+		remember(*sigs);
+	}
 	return selfpipe[0];
+}
+
+void
+hp_sig_ignore(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+	remember(sig);
+}
+
+/* What we were started with, looked at once: from now on, all is known. */
+void
+hp_sig_known(void)
+{
+	struct sigaction sa;
+	int sig;
+
+	for (sig = 1; sig < 65; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP &&
+		    sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_DFL)
+			remember(sig);
+	known = counting;
 }
 
 /* The next signal caught, 0 none: the pipe is read 64 bytes at a time. */
@@ -65,7 +113,8 @@ hp_sig_default(void)
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (sig = 1; sig < 65; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+		if (sig != SIGKILL && sig != SIGSTOP &&
+		    (!known || sigismember(&changed, sig) == 1))
 			(void)sigaction(sig, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -966,10 +966,11 @@ resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
 	const struct hp_hosec *sec = &o->handover->sec[0];
 	char why[HP_PATH_MAX + 256];
 
-	signal(SIGPIPE, SIG_IGN);
+	hp_sig_ignore(SIGPIPE);
 	hp_warn_limit(WARN_MAX);
 	if ((s->sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return hp_error_sys(e, "sigaction");
+	hp_sig_known();
 	(void)hp_subreaper();
 	if (hp_events_open(&s->ev, s->st) == -1)
 		return hp_error_sys(e, "%s/events.log", s->st->dir);
@@ -1072,11 +1073,12 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 		    "supervised by PID %ld", st->dir, (long)holder);
 	}
 	stamp(&s);
-	signal(SIGPIPE, SIG_IGN);
+	hp_sig_ignore(SIGPIPE);
 	/* A full disk must not flood stderr (supervise.log, a terminal). */
 	hp_warn_limit(WARN_MAX);
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
+	hp_sig_known();
 	(void)hp_subreaper();
 	hp_state_file(st, file, sizeof file, HP_F_CONTROL);
 	if ((s.ctlfd = hp_fifo_listen(file, &s.ctlw)) == -1) {

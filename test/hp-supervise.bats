@@ -1323,6 +1323,9 @@ sigmask() {
 	# The supervisor came with them ignored (USR2 is bit 12).
 	[ $((0x$(sigmask "$sup" SigIgn) & 0x800)) -ne 0 ]
 	spawn -n sig -- sleep 1019
+	# Shown if it fails. make(1) ignores 32 and 33, which glibc keeps
+	# for itself: those are put back too.
+	grep Sig "/proc/$PID/status" "/proc/$sup/status" >&2
 	[ "$(sigmask "$PID" SigIgn)" = 0000000000000000 ]
 	[ "$(sigmask "$PID" SigCgt)" = 0000000000000000 ]
 	[ "$(sigmask "$PID" SigBlk)" = 0000000000000000 ]

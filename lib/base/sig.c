@@ -16,17 +16,17 @@ static int selfpipe[2] = { -1, -1 };
  * with. A child puts back only those before its exec, where it would
  * otherwise set all 64 (a twentieth of a child's way to its exec).
  */
-static sigset_t changed;
-static int known, counting;
+#define SIG_TOP	65		/* signals 1 to 64 */
+#define BIT(sig)	(1ULL << ((sig) - 1))
+
+static unsigned long long changed;	/* not a sigset_t: libc's own too */
+static int known;
 
 static void
 remember(int sig)
 {
-	if (!counting) {
-		sigemptyset(&changed);
-		counting = 1;
-	}
-	sigaddset(&changed, sig);
+	if (sig > 0 && sig < SIG_TOP)
+		changed |= BIT(sig);
 }
 
 static void
@@ -77,12 +77,15 @@ hp_sig_known(void)
 	struct sigaction sa;
 	int sig;
 
-	for (sig = 1; sig < 65; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP &&
-		    sigaction(sig, NULL, &sa) == 0 &&
+	for (sig = 1; sig < SIG_TOP; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* One that libc keeps cannot be looked at: put back anyway. */
+		if (sigaction(sig, NULL, &sa) == -1 ? errno == EINVAL :
 		    sa.sa_handler != SIG_DFL)
 			remember(sig);
-	known = counting;
+	}
+	known = 1;
 }
 
 /* The next signal caught, 0 none: the pipe is read 64 bytes at a time. */
@@ -112,10 +115,11 @@ hp_sig_default(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < 65; sig++)
+	for (sig = 1; sig < SIG_TOP; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP &&
-		    (!known || sigismember(&changed, sig) == 1))
-			(void)sigaction(sig, &sa, NULL);
+		    (!known || (changed & BIT(sig))) &&
+		    sigaction(sig, &sa, NULL) == -1 && errno == EINVAL)
+			(void)hp_sig_reserved_default(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }

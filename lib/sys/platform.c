@@ -385,6 +385,28 @@ hp_subreaper(void)
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
+/*
+ * A signal that libc keeps for itself (glibc 32 and 33, musl 32 to 34:
+ * sigaction() refuses them) back to its default, by the system call: a
+ * child must not hand one on ignored. The kernel's struct of all zeros
+ * is SIG_DFL, no flags, nothing masked, whatever its layout.
+ */
+int
+hp_sig_reserved_default(int sig)
+{
+#if defined(SYS_rt_sigaction) && defined(NSIG)
+	unsigned long zero[8];
+
+	memset(zero, 0, sizeof zero);
+	return (int)syscall(SYS_rt_sigaction, sig, zero, NULL,
+	    (size_t)(NSIG - 1) / 8);
+#else
+	(void)sig;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 int
 hp_parent_death(int sig)
 {
@@ -565,6 +587,15 @@ hp_pipe_reopen(int fd)
 int
 hp_subreaper(void)
 {
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Elsewhere sigaction() takes every signal: none is kept. */
+int
+hp_sig_reserved_default(int sig)
+{
+	(void)sig;
 	errno = ENOSYS;
 	return -1;
 }

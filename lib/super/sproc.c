@@ -94,22 +94,19 @@ pairs(struct hp_super *s, struct hp_proc *p, int (*pr)[2])
 /*
  * In the child, before it may exec: who it is, in procs/NAME/pid, where
  * the next supervisor finds it if we die now. The one write before exec;
- * the status and the events follow it, from the parent. A child that
- * shares our memory (a vfork) tells us who it is in p->id as well: the
- * parent need not read it again, which would wait for the exec to end.
+ * the status and the events follow it, from the parent.
  */
 static int
 record(void *arg)
 {
-	struct hp_proc *p = arg;
+	const struct hp_proc *p = arg;
 	struct hp_ident id;
 	int dfd, r, e;
 
 	if (hp_ident_get(getpid(), &id) == -1) {
 		memset(&id, 0, sizeof id);
 		id.pid = getpid();
-	} else
-		p->id = id;
+	}
 	if ((dfd = hp_proc_open(p->st, p->spec.name)) == -1)
 		return -1;
 	r = hp_pidfile_writeat(dfd, hp_proc_filename(HP_P_PID), &id);
@@ -126,9 +123,7 @@ record(void *arg)
 static void
 recorded(struct hp_proc *p, pid_t pid, int execd)
 {
-	if (execd && p->id.pid == pid && p->id.start != 0)
-		;	/* as the child told it */
-	else if (!execd || hp_ident_get(pid, &p->id) == -1) {
+	if (!execd || hp_ident_get(pid, &p->id) == -1) {
 		memset(&p->id, 0, sizeof p->id);
 		p->id.pid = pid;
 	}
@@ -285,7 +280,6 @@ hp_sproc_spawn(struct hp_super *s, struct hp_proc *p)
 	sp.arg = p;
 	p->st = s->st;
 	sp.cgfd = hp_kin_join(s, p, &sp.cgmove);
-	memset(&p->id, 0, sizeof p->id);
 	pid = hp_spawn(&sp);
 	err = errno;
 	if (sp.pid > 0)

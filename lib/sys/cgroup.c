@@ -321,10 +321,11 @@ hp_cgroup_fork(int dir)
  * end in exec or _exit. Here on x86_64, and not under a sanitizer, whose
  * bookkeeping of the stack would see the child's frames as ours.
  */
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZED
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
 #define SANITIZED
 #endif
 #endif

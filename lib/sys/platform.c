@@ -203,39 +203,86 @@ hp_proc_nfds(pid_t pid)
 	return n;
 }
 
-/* Children of every thread of pid, from /proc/PID/task/TID/children. */
+/*
+ * A children file whole, up to n - 1 bytes: the kernel gives it a page
+ * a read.
+ */
+static ssize_t
+kidsfile(const char *path, char *buf, size_t n)
+{
+	ssize_t r, len = 0;
+	int fd, e;
+
+	if ((fd = hp_open(path, O_RDONLY, 0)) == -1)
+		return -1;
+	while ((size_t)len + 1 < n &&
+	    (r = hp_read(fd, buf + len, n - 1 - (size_t)len)) != 0) {
+		if (r == -1) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		len += r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * Children of every thread of pid, from /proc/PID/task/TID/children,
+ * read into room for max of them (a pid is 7 digits at most, and a
+ * space): a list cut short never ends in half a pid.
+ */
 int
 hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 {
-	char path[96], buf[4096];
+	char path[96], small[4096], *buf = small;
+	size_t size = (size_t)(max > 0 ? max : 0) * 8 + 64;
 	struct dirent *d;
 	DIR *dir;
 	int n = 0;
 
+	if (size > sizeof small)
+		buf = hp_xmalloc(size);
+	else
+		size = sizeof small;
 	/* One thread: its children file alone, without the directory. */
 	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
 	    (long)pid);
-	if (threads == 1 && hp_file_read(path, buf, sizeof buf) >= 0)
-		return pids(buf, out, max);
+	if (threads == 1 && kidsfile(path, buf, size) >= 0) {
+		n = pids(buf, out, max);
+		goto done;
+	}
 	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
-	if ((dir = opendir(path)) == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL) {
+	if ((dir = opendir(path)) == NULL) {
+		n = -1;
+		goto done;
+	}
+	while ((d = readdir(dir)) != NULL && n < max) {
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/children",
 		    (long)pid, d->d_name);
-		if (hp_file_read(path, buf, sizeof buf) == -1) {
+		if (kidsfile(path, buf, size) == -1) {
 			if (errno == ENOENT && n == 0) {
-				closedir(dir);
+				n = -1;
 				errno = ENOSYS;
-				return -1;
+				break;
 			}
 			continue;
 		}
 		n += pids(buf, out + n, max - n);
 	}
 	closedir(dir);
+done:
+	if (buf != small) {
+		int e = errno;
+
+		free(buf);
+		errno = e;
+	}
 	return n;
 }
 

@@ -405,6 +405,50 @@ test_record(void)
 	hp_rmtree(dir);
 }
 
+/*
+ * More children than 4 KiB of their pids: each is listed, none cut in
+ * half (the list is read into room for as many as asked).
+ */
+#define KIDS	1000
+
+static void
+test_children_many(void)
+{
+	pid_t *kid = calloc(KIDS, sizeof *kid), *got = calloc(2 * KIDS,
+	    sizeof *got);
+	int p[2], i, k, n = 0, found = 0;
+	char c;
+
+	CHECK(kid != NULL && got != NULL && pipe(p) == 0);
+	for (i = 0; i < KIDS; i++) {
+		if ((kid[i] = fork()) == 0) {
+			close(p[1]);
+			(void)!read(p[0], &c, 1);	/* until the end */
+			_exit(0);
+		}
+		if (kid[i] == -1)
+			break;
+	}
+	CHECK(i == KIDS);
+	n = hp_proc_children(getpid(), 1, got, 2 * KIDS);
+	for (k = 0; k < i; k++) {
+		int j;
+
+		for (j = 0; j < n && got[j] != kid[k]; j++)
+			;
+		found += j < n;
+	}
+	CHECK(n >= i);
+	CHECK(found == i);
+	close(p[0]);
+	close(p[1]);
+	for (k = 0; k < i; k++)
+		if (kid[k] > 0)
+			hp_waitpid(kid[k], NULL, 0);
+	free(kid);
+	free(got);
+}
+
 void
 test_proc(void)
 {
@@ -414,4 +458,5 @@ test_proc(void)
 	test_extra();
 	test_tree_ancestry();
 	test_tree_cgroup();
+	test_children_many();
 }

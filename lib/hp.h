@@ -173,6 +173,7 @@ int	hp_nonblock(int);
 int	hp_path(char *, size_t, const char *, ...); /* -1 ENAMETOOLONG */
 int	hp_copy(char *, size_t, const char *);	/* -1 ENAMETOOLONG */
 ssize_t	hp_file_read(const char *, char *, size_t); /* NUL-terminated */
+ssize_t	hp_file_readall(const char *, char *, size_t);	/* to its end */
 int	hp_file_write(const char *, const void *, size_t, mode_t); /* atomic */
 int	hp_dir_open(const char *, const char **);
 			/* path's directory, no link (ELOOP); *base its name */

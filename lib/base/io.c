@@ -136,10 +136,11 @@ hp_copy(char *dst, size_t n, const char *src)
 
 /*
  * All of fd into buf, NUL-terminated, then fd closed. A short read ends
- * it: the end of a regular file, or of a small /proc one.
+ * it: the end of a regular file, or of a small /proc one; with whole,
+ * only the end does (a /proc file that comes a page a read).
  */
 static ssize_t
-slurp(int fd, char *buf, size_t n)
+slurp(int fd, char *buf, size_t n, int whole)
 {
 	ssize_t r, len = 0;
 	int e;
@@ -155,7 +156,7 @@ slurp(int fd, char *buf, size_t n)
 		if (r == 0)
 			break;
 		len += r;
-		if ((size_t)len + 1 < n)
+		if (!whole && (size_t)len + 1 < n)
 			break;
 	}
 	close(fd);
@@ -163,14 +164,26 @@ slurp(int fd, char *buf, size_t n)
 	return len;
 }
 
-ssize_t
-hp_file_read(const char *path, char *buf, size_t n)
+static ssize_t
+readpath(const char *path, char *buf, size_t n, int whole)
 {
 	int fd;
 
 	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
 		return -1;
-	return slurp(fd, buf, n);
+	return slurp(fd, buf, n, whole);
+}
+
+ssize_t
+hp_file_read(const char *path, char *buf, size_t n)
+{
+	return readpath(path, buf, n, 0);
+}
+
+ssize_t
+hp_file_readall(const char *path, char *buf, size_t n)
+{
+	return readpath(path, buf, n, 1);
 }
 
 /*
@@ -247,7 +260,7 @@ hp_file_readat(int dfd, const char *name, char *buf, size_t n)
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return -1;
-	return slurp(fd, buf, n);
+	return slurp(fd, buf, n, 0);
 }
 
 int

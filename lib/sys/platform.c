@@ -204,33 +204,6 @@ hp_proc_nfds(pid_t pid)
 }
 
 /*
- * A children file whole, up to n - 1 bytes: the kernel gives it a page
- * a read.
- */
-static ssize_t
-kidsfile(const char *path, char *buf, size_t n)
-{
-	ssize_t r, len = 0;
-	int fd, e;
-
-	if ((fd = hp_open(path, O_RDONLY, 0)) == -1)
-		return -1;
-	while ((size_t)len + 1 < n &&
-	    (r = hp_read(fd, buf + len, n - 1 - (size_t)len)) != 0) {
-		if (r == -1) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		len += r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
-/*
  * Children of every thread of pid, from /proc/PID/task/TID/children,
  * read into room for max of them (a pid is 7 digits at most, and a
  * space): a list cut short never ends in half a pid.
@@ -251,7 +224,7 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 	/* One thread: its children file alone, without the directory. */
 	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
 	    (long)pid);
-	if (threads == 1 && kidsfile(path, buf, size) >= 0) {
+	if (threads == 1 && hp_file_readall(path, buf, size) >= 0) {
 		n = pids(buf, out, max);
 		goto done;
 	}
@@ -265,7 +238,7 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 			continue;
 		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/children",
 		    (long)pid, d->d_name);
-		if (kidsfile(path, buf, size) == -1) {
+		if (hp_file_readall(path, buf, size) == -1) {
 			if (errno == ENOENT && n == 0) {
 				n = -1;
 				errno = ENOSYS;

@@ -47,6 +47,13 @@ hp_json_close(struct hp_json *j, int c)
 		j->depth--;
 }
 
+/* Does c go into a quoted string as it is? */
+static int
+plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /* A quoted string: escapes as needed, bad UTF-8 as U+FFFD, one a byte. */
 static void
 quote(struct hp_buf *b, const char *str, size_t n)
@@ -57,6 +64,13 @@ quote(struct hp_buf *b, const char *str, size_t n)
 
 	hp_buf_addc(b, '"');
 	while (i < n) {
+		for (len = 0; i + len < n && plain(s[i + len]); len++)
+			;
+		if (len > 0) {
+			hp_buf_add(b, s + i, len);
+			if ((i += len) == n)
+				break;
+		}
 		c = s[i];
 		if (c >= 0x80) {
 			if ((len = hp_utf8_len(s + i, n - i)) == 0) {
@@ -118,8 +132,17 @@ hp_json_strn(struct hp_json *j, const char *s, size_t n)
 void
 hp_json_int(struct hp_json *j, long long v)
 {
+	char d[24], *q = d + sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
 	item(j);
-	hp_buf_printf(j->b, "%lld", v);
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	hp_buf_add(j->b, q, (size_t)(d + sizeof d - q));
 }
 
 /* Up to three decimals, trailing zeros dropped; NaN and infinities: null. */
@@ -131,6 +154,10 @@ hp_json_num(struct hp_json *j, double v)
 
 	if (!isfinite(v)) {
 		hp_json_null(j);
+		return;
+	}
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v) {
+		hp_json_int(j, (long long)v);	/* 0 for -0 too, as below */
 		return;
 	}
 	item(j);

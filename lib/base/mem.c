@@ -81,7 +81,8 @@ grow(struct hp_buf *b, size_t more)
 void
 hp_buf_add(struct hp_buf *b, const void *p, size_t n)
 {
-	grow(b, n);
+	if (b->len + n >= b->cap)
+		grow(b, n);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -96,26 +97,34 @@ hp_buf_adds(struct hp_buf *b, const char *s)
 void
 hp_buf_addc(struct hp_buf *b, int c)
 {
-	char ch = (char)c;
-
-	hp_buf_add(b, &ch, 1);
+	if (b->len + 1 >= b->cap)
+		grow(b, 1);
+	b->p[b->len++] = (char)c;
+	b->p[b->len] = '\0';
 }
 
 void
 hp_buf_printf(struct hp_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room = b->cap - b->len;
 	int n;
 
+	/* Most text fits in the room left: one pass, a second if not. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room > 0 ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n >= 0 && (size_t)n >= room) {
+		grow(b, (size_t)n);
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (n < 0) {
+		if (b->cap > 0)
+			b->p[b->len] = '\0';
 		return;
-	grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -31,23 +31,54 @@ hp_wall_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* n as w digits, zeros before it; the end of them. */
+static char *
+digits(char *p, int n, int w)
+{
+	int i;
+
+	for (i = w - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + w;
+}
+
 void
 hp_time_fmt(char out[32], long long ms)
 {
-	char tmp[96];
+	char tmp[96], *p = out;
 	struct tm tm;
 	time_t t = (time_t)(ms / 1000);
+	int year;
 
 	if (ms < 0 || gmtime_r(&t, &tm) == NULL) {
 		snprintf(out, 32, "1970-01-01T00:00:00.000Z");
 		return;
 	}
-	/* A year past 9999 would not fit: no such clock is expected. */
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-	memcpy(out, tmp, 31);
-	out[31] = '\0';
+	if ((year = tm.tm_year + 1900) > 9999) {
+		/* Past 9999 it would not fit: no such clock is expected. */
+		snprintf(tmp, sizeof tmp, "%d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, (int)(ms % 1000));
+		memcpy(out, tmp, 31);
+		out[31] = '\0';
+		return;
+	}
+	/* Digits by hand: a list writes two of these for each process. */
+	p = digits(p, year, 4);
+	*p++ = '-';
+	p = digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_sec, 2);
+	*p++ = '.';
+	p = digits(p, (int)(ms % 1000), 3);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 /* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */

@@ -117,6 +117,10 @@ test_time(void)
 	CHECK_STR(ts, "1970-01-01T00:00:00.000Z");
 	hp_time_fmt(ts, 1795740600123LL);
 	CHECK_STR(ts, "2026-11-27T00:50:00.123Z");
+	hp_time_fmt(ts, 1767582245006LL);
+	CHECK_STR(ts, "2026-01-05T03:04:05.006Z");
+	hp_time_fmt(ts, 253402300800000LL);	/* past 9999: cut, not run over */
+	CHECK_STR(ts, "10000-01-01T00:00:00.000Z");
 	a = hp_mono_us();
 	b = hp_mono_us();
 	CHECK(b >= a);

@@ -176,6 +176,10 @@ numbers(void)
 	CHECK_STR(num(&b, 100), "100");
 	CHECK_STR(num(&b, 10.5), "10.5");
 	CHECK_STR(num(&b, 1234.5678), "1234.568");
+	CHECK_STR(num(&b, -3.0), "-3");
+	CHECK_STR(num(&b, 999999999999999.0), "999999999999999");
+	CHECK_STR(num(&b, 1e15), "1000000000000000");
+	CHECK_STR(num(&b, -1e15), "-1000000000000000");
 	CHECK_STR(num(&b, 1e20), "100000000000000000000");
 	CHECK_STR(num(&b, zero / zero), "null");
 	CHECK_STR(num(&b, 1 / zero), "null");
@@ -476,9 +480,37 @@ raw(void)
 	hp_buf_free(&b);
 }
 
+/* The buffer under the writer: text that fits the room left, and not. */
+static void
+buffer(void)
+{
+	struct hp_buf b = { 0 };
+	char want[600];
+	size_t i;
+
+	hp_buf_printf(&b, "%s-%d", "a", 1);
+	CHECK(b.len == 3 && b.cap > b.len);
+	CHECK_STR(hp_buf_str(&b), "a-1");
+	for (i = 3; b.len + 1 < b.cap; i++)
+		hp_buf_addc(&b, 'x');
+	hp_buf_printf(&b, "%0300d", 7);		/* more than the room */
+	CHECK(b.len == i + 300 && b.p[b.len] == '\0');
+	CHECK(b.p[i] == '0' && b.p[b.len - 1] == '7' && b.p[i - 1] == 'x');
+	hp_buf_addc(&b, 'y');
+	CHECK(b.len == i + 301 && strcmp(b.p + b.len - 2, "7y") == 0);
+	b.len = 0;
+	memset(want, 'z', sizeof want - 1);
+	want[sizeof want - 1] = '\0';
+	for (i = 0; i + 1 < sizeof want; i++)
+		hp_buf_addc(&b, 'z');
+	CHECK_STR(hp_buf_str(&b), want);
+	hp_buf_free(&b);
+}
+
 void
 test_json(void)
 {
+	buffer();
 	writer();
 	numbers();
 	strings();

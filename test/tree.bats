@@ -211,6 +211,30 @@ crashing() {
 	crashing
 }
 
+# pids_at_least N: d.pids has N lines.
+pids_at_least() {
+	[ -f d.pids ] && [ "$(wc -l <d.pids)" -ge "$1" ]
+}
+
+# The look comes before the signals: a member of the group, killed first,
+# would hand its children to the supervisor while the look runs, and a
+# child in a session of its own would be lost, left to run, at each turn.
+@test "a process that ends, again and again: its group's children in other sessions end with it (ancestry)" {
+	ancestry
+	run hp-supervise -b	# stays after the stop: no shutdown ends them
+	[ "$status" -eq 0 ]
+	spawn -r always --backoff-min 0 --max-restarts 0 -n kin -- sh -c \
+	    'sh -c "setsid sleep 1021 & echo \$! >d.new; wait" &
+	     until [ -s d.new ]; do sleep 0.001; done
+	     cat d.new >>d.pids; rm -f d.new; exit 3'
+	wait_until 20 pids_at_least 30
+	run hp-supervise stop kin
+	[ "$status" -eq 0 ]
+	for p in $(cat d.pids); do
+		wait_until 5 gone "$p" || fail "sleep $p was left behind"
+	done
+}
+
 # A supervisor killed: the next one ends the tree of what it takes back.
 recovered() {
 	spawn --limit-interval 50ms -n esc -- sh -c \

@@ -220,18 +220,26 @@ give(pid_t pid, int sig, int cont)
  * sig to t's process group, then to every member of t outside it (a
  * signal comes once), each member read told to seen (when not NULL):
  * how many members have it. sig | HP_SIG_CONT: SIGCONT after it, to
- * each, in the same pass. A cgroup's members are read once each.
+ * each, in the same pass. A cgroup's members are read once each. By
+ * ancestry the members are found before the group has the signal: a
+ * member killed first would hand its children to us (or to init) while
+ * the look runs, and a child in a session of its own, found only as its
+ * descendant, would be lost.
  */
 int
 hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
     pid_t, const struct hp_pstat *), void *arg)
 {
-	struct hp_kin *m;
+	struct hp_kin *m = NULL;
 	struct hp_pstat ps;
 	pid_t pids[1024];
-	int i, n, k = 0, g = 0, cont = (sig & HP_SIG_CONT) != 0;
+	int i, n = 0, k = 0, g = 0, cont = (sig & HP_SIG_CONT) != 0;
 
 	sig &= ~HP_SIG_CONT;
+	if (t->cg == NULL) {
+		m = hp_xmalloc(MEMBERS * sizeof *m);
+		n = hp_tree_list(t, m, MEMBERS, 1);
+	}
 	if (t->leader > 1)
 		g = give(-t->leader, sig, cont) == 0;
 	if (t->cg != NULL) {
@@ -253,8 +261,6 @@ hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
 		}
 		return k;
 	}
-	m = hp_xmalloc(MEMBERS * sizeof *m);
-	n = hp_tree_list(t, m, MEMBERS, 1);
 	for (i = 0; i < n; i++) {
 		if (hp_pstat(m[i].pid, &ps) == 0) {
 			if (seen != NULL)
@@ -288,10 +294,12 @@ hp_tree_kill(const struct hp_tree *t)
 {
 	int i, n;
 
-	if (t->leader > 1)
-		(void)kill(-t->leader, SIGKILL);
-	if (t->cg != NULL && hp_cgroup_kill(t->cg) == 0)
-		return 0;
+	if (t->cg != NULL) {
+		if (t->leader > 1)
+			(void)kill(-t->leader, SIGKILL);
+		if (hp_cgroup_kill(t->cg) == 0)
+			return 0;
+	}
 	for (i = 0; i < 4; i++) {
 		hp_tree_forget();
 		if ((n = hp_tree_signal(t, SIGKILL)) <= 0)

@@ -417,6 +417,11 @@ struct hp_tree {
 	const char	*cg;		/* its cgroup, or NULL: by ancestry */
 	const struct hp_kin *known;	/* members seen before (a sampler) */
 	int		 nknown;
+	int		 below;		/* 1: all of it is below us (our child
+					   led it; we are a subreaper) */
+	const pid_t	*others;	/* with below: our children that lead
+					   other trees, not looked under */
+	int		 nothers;
 };
 int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
 		/* members now, at most n; all 1: its session and group too

@@ -188,16 +188,26 @@ resisting() {
 }
 
 # A crash: what the process left, wherever it went, ends with it.
-crashing() {
+# crash_ready: esc runs, and what it left in another session is known;
+# crash_now: esc exits 3, and that goes with it.
+crash_ready() {
 	spawn -r no --limit-interval 50ms -n esc -- sh -c \
 	    'setsid sleep 1009 & echo $! >esc.pid
 	     while [ ! -e go ]; do sleep 0.01; done; exit 3'
 	wait_until 5 test -s esc.pid
 	esc=$(cat esc.pid)
 	wait_until 5 known "$esc"
+}
+
+crash_now() {
 	touch go
 	wait_until 5 st_is esc state exited
 	wait_until 5 gone "$esc"
+}
+
+crashing() {
+	crash_ready
+	crash_now
 	[ "$(st esc exit-code)" = 3 ]
 }
 
@@ -233,6 +243,27 @@ pids_at_least() {
 	for p in $(cat d.pids); do
 		wait_until 5 gone "$p" || fail "sleep $p was left behind"
 	done
+}
+
+# Its leader reaped, what a process left is looked for below the
+# supervisor (a subreaper: orphans come to it), not among every process.
+@test "a process that ends: the rest of its tree is found below the supervisor (ancestry)" {
+	ancestry
+	command -v strace >/dev/null || fail "strace is not installed"
+	spawn -n other -- sleep 1020
+	other=$PID
+	crash_ready
+	strace -e trace=openat -p "$(supervisor_pid)" -o strace.out \
+	    2>strace.err &
+	tracer=$!
+	track "$tracer"
+	wait_until 5 grep -q attached strace.err
+	crash_now
+	kill "$tracer"
+	wait "$tracer" || true
+	grep -q "/proc/$esc/" strace.out
+	run ! grep -E 'openat\(AT_FDCWD, "/proc", ' strace.out
+	alive "$other"
 }
 
 # A supervisor killed: the next one ends the tree of what it takes back.

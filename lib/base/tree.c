@@ -44,33 +44,94 @@ bypid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Room for n pids in the look, at least. */
+static void
+room(int n)
+{
+	if (n <= snap.cap)
+		return;
+	snap.cap = n > snap.cap * 2 ? n : snap.cap * 2;
+	snap.pid = hp_xrealloc(snap.pid, (size_t)snap.cap * sizeof *snap.pid);
+	snap.ps = hp_xrealloc(snap.ps, (size_t)snap.cap * sizeof *snap.ps);
+	snap.mark = hp_xrealloc(snap.mark, (size_t)snap.cap);
+}
+
+/* Every process there is: how many pids in snap.pid, -1 none. */
 static int
-scan(void)
+everyone(void)
+{
+	int n;
+
+	room(1024);
+	while ((n = hp_proc_all(snap.pid, snap.cap)) == snap.cap)
+		room(snap.cap * 2);
+	return n;
+}
+
+/* The children of pid, after the n pids of snap.pid: how many now. */
+static int
+children(pid_t pid, int threads, int n)
+{
+	int c;
+
+	room(n + 256);
+	while ((c = hp_proc_children(pid, threads, snap.pid + n,
+	    snap.cap - n)) == snap.cap - n)
+		room(snap.cap * 2);
+	return c > 0 ? n + c : n;
+}
+
+/*
+ * What is below us but for the trees that t->others lead: our children,
+ * then theirs, a generation at a time. -1: the system cannot tell a
+ * process's children.
+ */
+static int
+below(const struct hp_tree *t)
+{
+	struct hp_pstat ps;
+	int i, k, j, n;
+
+	room(1024);
+	while ((n = hp_proc_children(getpid(), 1, snap.pid, snap.cap)) ==
+	    snap.cap)
+		room(snap.cap * 2);
+	if (n == -1)
+		return -1;
+	for (i = k = 0; i < n; i++) {
+		for (j = 0; j < t->nothers && t->others[j] != snap.pid[i]; j++)
+			;
+		if (j == t->nothers)
+			snap.pid[k++] = snap.pid[i];
+	}
+	for (i = 0, n = k; i < n; i++)
+		if (hp_pstat(snap.pid[i], &ps) == 0)
+			n = children(snap.pid[i], ps.threads, n);
+	return n;
+}
+
+/*
+ * A look at every process, or, for a tree below us, at what is below
+ * us; a look at every process is good for SCAN_AGE ms.
+ */
+static int
+scan(const struct hp_tree *t)
 {
 	long long now = hp_mono_ms();
-	int n, i, k;
+	int n = -1, i, k;
 
-	if (snap.at != 0 && now - snap.at < SCAN_AGE)
+	if (!t->below && snap.at != 0 && now - snap.at < SCAN_AGE)
 		return 0;
-	for (;;) {
-		if ((n = hp_proc_all(snap.pid, snap.cap)) == -1)
-			return -1;
-		if (n < snap.cap)
-			break;
-		snap.cap = snap.cap ? snap.cap * 2 : 1024;
-		snap.pid = hp_xrealloc(snap.pid, (size_t)snap.cap *
-		    sizeof *snap.pid);
-		snap.ps = hp_xrealloc(snap.ps, (size_t)snap.cap *
-		    sizeof *snap.ps);
-		snap.mark = hp_xrealloc(snap.mark, (size_t)snap.cap);
-	}
+	if ((!t->below || (n = below(t)) == -1) && (n = everyone()) == -1)
+		return -1;
 	/* In order of pid, for parents to be looked up. */
 	qsort(snap.pid, (size_t)n, sizeof *snap.pid, bypid);
 	for (i = k = 0; i < n; i++)
 		if (hp_pstat(snap.pid[i], &snap.ps[k]) == 0)
 			snap.pid[k++] = snap.pid[i];
 	snap.n = k;
-	snap.at = now;
+	/* What is below us is no look at every process. */
+	snap.at = t->below ? 0 : now;
 	return 0;
 }
 
@@ -123,7 +184,7 @@ byscan(const struct hp_tree *t, struct hp_kin *out, int max)
 
 	if (t->leader <= 1 && t->nknown == 0)
 		return 0;
-	if (scan() == -1)
+	if (scan(t) == -1)
 		return -1;
 	for (i = 0; i < snap.n; i++) {
 		const struct hp_pstat *ps = &snap.ps[i];

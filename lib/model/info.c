@@ -250,7 +250,7 @@ hp_info_load(const struct hp_state *st, const char *name, struct hp_info *in,
 	struct hp_kv kv = { 0 };
 	struct hp_ident id;
 	struct hp_pstat ps;
-	struct hp_tree t = { 0, NULL, NULL, 0 };
+	struct hp_tree t = { 0, NULL, NULL, 0, 0, NULL, 0 };
 	struct hp_kin kin[16];
 	char boot[40] = "", now[40], cg[HP_PATH_MAX];
 	const char *v;

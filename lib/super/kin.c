@@ -249,6 +249,7 @@ hp_kin_list(const struct hp_proc *p, struct hp_kin *out, int max)
 static void
 tree(const struct hp_proc *p, struct hp_tree *t)
 {
+	memset(t, 0, sizeof *t);
 	/* Its group: that of its main process (MAINPID=) once told. */
 	t->leader = p->group > 0 ? p->group : p->id.pid;
 	t->cg = p->cg;
@@ -297,6 +298,37 @@ hp_kin_kill(struct hp_super *s, struct hp_proc *p)
 	}
 	p->cgnew = 0;
 	(void)hp_tree_kill(&t);
+}
+
+/*
+ * p's leader, a child of ours, has ended and waits to be reaped. Where
+ * we are a subreaper and p has no cgroup, what is left of its tree is
+ * below us, under those of our children that lead no other tree of ours:
+ * looked for there, not among every process there is (a restart by
+ * ancestry looked at each of them).
+ */
+void
+hp_kin_reaped(struct hp_super *s, struct hp_proc *p)
+{
+	struct hp_tree t;
+	pid_t *others;
+	int i, n = 0;
+
+	if (p->cg != NULL || !s->reaper) {
+		hp_kin_kill(s, p);
+		return;
+	}
+	others = hp_xmalloc(((size_t)s->nproc + 1) * sizeof *others);
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i] != p && s->procs[i]->id.pid > 0 &&
+		    !s->procs[i]->orphan)
+			others[n++] = s->procs[i]->id.pid;
+	tree(p, &t);
+	t.below = 1;
+	t.others = others;
+	t.nothers = n;
+	(void)hp_tree_kill(&t);
+	free(others);
 }
 
 /* What is still there of p's tree, as "sleep (4321), ...": how many. */

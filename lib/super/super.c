@@ -116,7 +116,7 @@ reap(struct hp_super *s)
 			 * in a stop, the rest has the stop timeout (life.c).
 			 */
 			if (p->state != HP_ST_STOPPING)
-				hp_kin_kill(s, p);
+				hp_kin_reaped(s, p);
 			hp_term_session(p, SIGKILL);
 		}
 		if (hp_waitpid(si.si_pid, &status, 0) == -1)
@@ -971,7 +971,7 @@ resume(struct hp_super *s, const struct hp_superopt *o, struct hp_error *e)
 	if ((s->sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return hp_error_sys(e, "sigaction");
 	hp_sig_known();
-	(void)hp_subreaper();
+	s->reaper = hp_subreaper() == 0;
 	if (hp_events_open(&s->ev, s->st) == -1)
 		return hp_error_sys(e, "%s/events.log", s->st->dir);
 	s->ev.echo = o->json;
@@ -1079,7 +1079,7 @@ hp_super_run(struct hp_state *st, const struct hp_superopt *o,
 	if ((s.sigfd = hp_sig_catch(o->init ? isigs : sigs)) == -1)
 		return unready(ready, (hp_error_sys(e, "sigaction"), e));
 	hp_sig_known();
-	(void)hp_subreaper();
+	s.reaper = hp_subreaper() == 0;
 	hp_state_file(st, file, sizeof file, HP_F_CONTROL);
 	if ((s.ctlfd = hp_fifo_listen(file, &s.ctlw)) == -1) {
 		if (errno == EEXIST)

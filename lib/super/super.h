@@ -217,6 +217,8 @@ struct hp_super {
 	int		 booted;	/* they are: READY=1 said */
 	/* kin.c */
 	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
+	int		 reaper;	/* we are a subreaper: orphans of
+					   a tree of ours stay below us */
 	/* fwatch.c: the system's word of changes, or looks (fwpolled) */
 	int		 fwfd;
 	int		 fwpolled;
@@ -420,6 +422,8 @@ int	hp_kin_list(const struct hp_proc *, struct hp_kin *, int);
 int	hp_kin_signal(struct hp_proc *, int);
 				/* sig to all of it: -1 none was there */
 void	hp_kin_kill(struct hp_super *, struct hp_proc *);  /* SIGKILL */
+void	hp_kin_reaped(struct hp_super *, struct hp_proc *);
+		/* the same, its leader a child of ours about to be reaped */
 int	hp_kin_left(struct hp_proc *, char *, size_t);
 				/* members still there, named: count */
 void	hp_kin_move(struct hp_super *, struct hp_proc *, struct hp_proc *);

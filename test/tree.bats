@@ -245,13 +245,16 @@ pids_at_least() {
 	done
 }
 
-# Its leader reaped, what a process left is looked for below the
-# supervisor (a subreaper: orphans come to it), not among every process.
-@test "a process that ends: the rest of its tree is found below the supervisor (ancestry)" {
+# What a process of ours left is looked for below the supervisor (a
+# subreaper: orphans come to it), not among every process: at its end,
+# and at a stop, to the check of what is left once it is reaped.
+@test "a process that ends, or is stopped: the rest of its tree is found below the supervisor (ancestry)" {
 	ancestry
 	command -v strace >/dev/null || fail "strace is not installed"
-	spawn -n other -- sleep 1020
+	spawn -n other -- sh -c 'setsid sleep 1020 & echo $! >other.pid
+	    exec sleep 1022'
 	other=$PID
+	wait_until 5 test -s other.pid
 	crash_ready
 	strace -e trace=openat -p "$(supervisor_pid)" -o strace.out \
 	    2>strace.err &
@@ -259,11 +262,17 @@ pids_at_least() {
 	track "$tracer"
 	wait_until 5 grep -q attached strace.err
 	crash_now
+	alive "$other"
+	alive "$(cat other.pid)"
+	run hp-supervise stop other
+	[ "$status" -eq 0 ]
+	gone "$other"
+	wait_until 5 gone "$(cat other.pid)"
 	kill "$tracer"
 	wait "$tracer" || true
 	grep -q "/proc/$esc/" strace.out
+	grep -q "/proc/$(cat other.pid)/" strace.out
 	run ! grep -E 'openat\(AT_FDCWD, "/proc", ' strace.out
-	alive "$other"
 }
 
 # A supervisor killed: the next one ends the tree of what it takes back.

@@ -42,7 +42,7 @@ hp_super_forward(struct hp_super *s, int sig)
 
 	for (i = 0; i < s->nproc; i++)
 		if (s->procs[i]->id.pid > 0 && !s->procs[i]->orphan)
-			(void)hp_sproc_kill(s->procs[i], sig);
+			(void)hp_sproc_kill(s, s->procs[i], sig);
 }
 
 /* The process of the command line (--init -- COMMAND): kept, started. */

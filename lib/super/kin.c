@@ -246,15 +246,38 @@ hp_kin_list(const struct hp_proc *p, struct hp_kin *out, int max)
 	return i;
 }
 
-static void
-tree(const struct hp_proc *p, struct hp_tree *t)
+/*
+ * p's tree, in t. Where we are a subreaper, p has no cgroup and we
+ * started its last run (a child of ours, not one an earlier supervisor
+ * left, nor a main process we did not start), all of that run's tree is
+ * below us, reaped or not: t looks there, past the trees our other
+ * children lead, rather than at every process there is. The list of
+ * those is returned, for the caller to free.
+ */
+static pid_t *
+tree(struct hp_super *s, const struct hp_proc *p, struct hp_tree *t)
 {
+	pid_t *others;
+	int i, n = 0;
+
 	memset(t, 0, sizeof *t);
 	/* Its group: that of its main process (MAINPID=) once told. */
 	t->leader = p->group > 0 ? p->group : p->id.pid;
 	t->cg = p->cg;
 	t->known = p->kin;
 	t->nknown = p->nkin;
+	if (p->cg != NULL || !s->reaper || p->orphan || p->foster ||
+	    !p->mine)
+		return NULL;
+	others = hp_xmalloc(((size_t)s->nproc + 1) * sizeof *others);
+	for (i = 0; i < s->nproc; i++)
+		if (s->procs[i] != p && s->procs[i]->id.pid > 0 &&
+		    !s->procs[i]->orphan)
+			others[n++] = s->procs[i]->id.pid;
+	t->below = 1;
+	t->others = others;
+	t->nothers = n;
+	return others;
 }
 
 /*
@@ -272,12 +295,14 @@ seen(void *arg, pid_t pid, const struct hp_pstat *ps)
 }
 
 int
-hp_kin_signal(struct hp_proc *p, int sig)
+hp_kin_signal(struct hp_super *s, struct hp_proc *p, int sig)
 {
 	struct hp_tree t;
+	pid_t *others = tree(s, p, &t);
+	int n = hp_tree_signal_each(&t, sig, seen, p);
 
-	tree(p, &t);
-	if (hp_tree_signal_each(&t, sig, seen, p) > 0)
+	free(others);
+	if (n > 0)
 		return 0;
 	/* Nothing listed, but its group took it: not gone yet. */
 	return t.leader > 1 && kill(-t.leader, 0) == 0 ? 0 : -1;
@@ -287,65 +312,36 @@ void
 hp_kin_kill(struct hp_super *s, struct hp_proc *p)
 {
 	struct hp_tree t;
+	pid_t *others = tree(s, p, &t);
 
-	(void)s;
-	tree(p, &t);
 	/* An empty group is not killed: it stays one to make a child in. */
 	if (t.cg != NULL && hp_cgroup_populated(t.cg) == 0) {
 		if (t.leader > 1)
 			(void)kill(-t.leader, SIGKILL);
-		return;
+	} else {
+		p->cgnew = 0;
+		(void)hp_tree_kill(&t);
 	}
-	p->cgnew = 0;
-	(void)hp_tree_kill(&t);
-}
-
-/*
- * p's leader, a child of ours, has ended and waits to be reaped. Where
- * we are a subreaper and p has no cgroup, what is left of its tree is
- * below us, under those of our children that lead no other tree of ours:
- * looked for there, not among every process there is (a restart by
- * ancestry looked at each of them).
- */
-void
-hp_kin_reaped(struct hp_super *s, struct hp_proc *p)
-{
-	struct hp_tree t;
-	pid_t *others;
-	int i, n = 0;
-
-	if (p->cg != NULL || !s->reaper) {
-		hp_kin_kill(s, p);
-		return;
-	}
-	others = hp_xmalloc(((size_t)s->nproc + 1) * sizeof *others);
-	for (i = 0; i < s->nproc; i++)
-		if (s->procs[i] != p && s->procs[i]->id.pid > 0 &&
-		    !s->procs[i]->orphan)
-			others[n++] = s->procs[i]->id.pid;
-	tree(p, &t);
-	t.below = 1;
-	t.others = others;
-	t.nothers = n;
-	(void)hp_tree_kill(&t);
 	free(others);
 }
 
 /* What is still there of p's tree, as "sleep (4321), ...": how many. */
 int
-hp_kin_left(struct hp_proc *p, char *names, size_t size)
+hp_kin_left(struct hp_super *s, struct hp_proc *p, char *names,
+    size_t size)
 {
 	struct hp_kin *m;
 	struct hp_tree t;
+	pid_t *others = tree(s, p, &t);
 	int n;
 
-	tree(p, &t);
 	if (names != NULL)
 		names[0] = '\0';
 	m = hp_xmalloc(MEMBERS * sizeof *m);
 	if ((n = hp_tree_list(&t, m, MEMBERS, 1)) > 0 && names != NULL)
 		hp_tree_names(m, n, names, size);
 	free(m);
+	free(others);
 	return n > 0 ? n : 0;
 }
 

@@ -570,7 +570,7 @@ notready(struct hp_super *s, struct hp_proc *p, int ev)
 {
 	(void)ev;
 	hp_sproc_status(s, p);
-	hp_sproc_kill(p, p->spec.stop_signal);
+	hp_sproc_kill(s, p, p->spec.stop_signal);
 	/* One that will not go either gets SIGKILL after its stop timeout. */
 	p->timer[HP_T_NOTREADY] = hp_mono_ms() + p->spec.stop_timeout;
 	return 0;
@@ -582,7 +582,7 @@ kill9(struct hp_super *s, struct hp_proc *p, int ev)
 	(void)s;
 	(void)ev;
 	if (p->id.pid > 0)
-		hp_sproc_kill(p, SIGKILL);	/* not ready, and not gone */
+		hp_sproc_kill(s, p, SIGKILL);	/* not ready, and not gone */
 	return 0;
 }
 
@@ -664,9 +664,9 @@ then_set(struct hp_super *s, struct hp_proc *p, int ev)
  * look at who it is, and at its tree, for both.
  */
 static int
-tell(struct hp_proc *p, int sig)
+tell(struct hp_super *s, struct hp_proc *p, int sig)
 {
-	return hp_sproc_kill(p, sig == SIGKILL || sig == SIGCONT ? sig :
+	return hp_sproc_kill(s, p, sig == SIGKILL || sig == SIGCONT ? sig :
 	    sig | HP_SIG_CONT);
 }
 
@@ -710,7 +710,7 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 		return 0;
 	}
 	hp_record_now(s, p);
-	if (tell(p, p->stopby) == -1)
+	if (tell(s, p, p->stopby) == -1)
 		p->killed = now;	/* gone already: its exit is on its way */
 	return 0;
 }
@@ -741,7 +741,7 @@ hp_life_tell(struct hp_super *s)
 		p->telling = 0;
 		if (rec == -1)
 			hp_record_now(s, p);
-		if (tell(p, p->stopby) == -1)
+		if (tell(s, p, p->stopby) == -1)
 			p->killed = hp_mono_ms();	/* see stop() */
 		n++;
 	}
@@ -763,6 +763,7 @@ restop(struct hp_super *s, struct hp_proc *p, int ev)
 
 	(void)ev;
 	p->orphan = 1;
+	p->mine = 0;
 	p->stop_at = now + (left > 0 ? left : 0);
 	p->killed = 0;
 	if (p->killed_wall > 0) {
@@ -776,11 +777,11 @@ restop(struct hp_super *s, struct hp_proc *p, int ev)
 	    p->stop_at;
 	hp_sproc_status(s, p);
 	if (p->id.pid > 0 && p->killed == 0 && now < p->stop_at)
-		tell(p, p->stopby);
+		tell(s, p, p->stopby);
 	else if (p->id.pid > 0 && p->killed == 0)
 		hp_life(s, p, HP_EV_ESCALATE);	/* its time is over */
 	else if (p->id.pid > 0)
-		hp_sproc_kill(p, SIGKILL);	/* again: it costs nothing */
+		hp_sproc_kill(s, p, SIGKILL);	/* again: it costs nothing */
 	return 0;
 }
 
@@ -796,7 +797,7 @@ group(struct hp_super *s, struct hp_proc *p, int ev)
 	char names[128];
 
 	(void)ev;
-	if (hp_kin_left(p, names, sizeof names) > 0) {
+	if (hp_kin_left(s, p, names, sizeof names) > 0) {
 		if (p->killed == 0 && now < p->stop_at) {
 			/* The rest of its tree ends by itself, or is killed. */
 			p->timer[HP_T_GROUP] = now + POLL_MS;
@@ -868,13 +869,13 @@ escalate(struct hp_super *s, struct hp_proc *p, int ev)
 	    now < p->stop_at) {
 		/* Then the stop signal, for what ignores a hang-up. */
 		p->stopby = p->spec.stop_signal;
-		tell(p, p->stopby);
+		tell(s, p, p->stopby);
 		p->timer[HP_T_STOP] = p->stop_at;
 		return 0;
 	}
 	if (p->killed == 0) {
 		/* What is still there did not end on the stop signal. */
-		if (hp_kin_left(p, names, sizeof names) > 0) {
+		if (hp_kin_left(s, p, names, sizeof names) > 0) {
 			free(p->resisted);
 			p->resisted = hp_xstrdup(names);
 		}
@@ -882,10 +883,10 @@ escalate(struct hp_super *s, struct hp_proc *p, int ev)
 		p->killed = now;
 		p->killed_wall = hp_wall_ms();
 		hp_sproc_status(s, p);
-		hp_sproc_kill(p, SIGKILL);
+		hp_sproc_kill(s, p, SIGKILL);
 	} else if (now - p->killed >= KILL_GRACE) {
 		hp_copy(p->code, sizeof p->code, "survivors");
-		if (hp_kin_left(p, names, sizeof names) == 0)
+		if (hp_kin_left(s, p, names, sizeof names) == 0)
 			snprintf(names, sizeof names, "%ld", (long)p->id.pid);
 		snprintf(p->error, sizeof p->error, "still there after "
 		    "SIGKILL: %.130s", names);
@@ -1071,6 +1072,7 @@ adopted(struct hp_super *s, struct hp_proc *p, int ev)
 	(void)s;
 	(void)ev;
 	p->orphan = 1;
+	p->mine = 0;
 	return 0;
 }
 

@@ -24,6 +24,7 @@ moverun(struct hp_super *s, struct hp_proc *to, struct hp_proc *from)
 {
 	to->id = from->id;
 	to->orphan = from->orphan;
+	to->mine = from->mine;
 	to->group = from->group;
 	to->out = from->out;
 	to->err = from->err;
@@ -35,7 +36,7 @@ moverun(struct hp_super *s, struct hp_proc *to, struct hp_proc *from)
 	to->started_wall = from->started_wall;
 	hp_kin_move(s, to, from);
 	memset(&from->id, 0, sizeof from->id);
-	from->orphan = from->foster = 0;
+	from->orphan = from->foster = from->mine = 0;
 	from->group = 0;
 	from->out = from->err = from->ready = -1;
 	from->chan = NULL;

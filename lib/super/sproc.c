@@ -19,7 +19,7 @@
  */
 
 static int
-signal_group(struct hp_proc *p, int sig)
+signal_group(struct hp_super *s, struct hp_proc *p, int sig)
 {
 	int r;
 
@@ -36,7 +36,7 @@ signal_group(struct hp_proc *p, int sig)
 	/* Its group: that of its main process (MAINPID=) once told. */
 	if (r == 1 || (r == -1 && !p->orphan)) {
 		/* Its group, and every one it started, wherever it went. */
-		r = hp_kin_signal(p, sig);
+		r = hp_kin_signal(s, p, sig);
 		/* A terminal's whole session. */
 		hp_term_session(p, sig & ~HP_SIG_CONT);
 		if (sig & HP_SIG_CONT)
@@ -49,9 +49,9 @@ signal_group(struct hp_proc *p, int sig)
 
 /* Signal p's whole tree, if p is provably still the one we started. */
 int
-hp_sproc_kill(struct hp_proc *p, int sig)
+hp_sproc_kill(struct hp_super *s, struct hp_proc *p, int sig)
 {
-	return signal_group(p, sig);
+	return signal_group(s, p, sig);
 }
 
 enum { P_OUT, P_ERR, P_RDY, P_CHN };	/* the pairs of a start; [0] ours */
@@ -199,6 +199,7 @@ keep(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
 	if ((p->ready = pr[P_RDY][0]) != -1)
 		hp_nonblock(p->ready);
 	p->orphan = 0;
+	p->mine = 1;
 	p->group = pid;
 	p->exit_code = -1;
 	p->exit_signal = 0;

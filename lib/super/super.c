@@ -116,7 +116,7 @@ reap(struct hp_super *s)
 			 * in a stop, the rest has the stop timeout (life.c).
 			 */
 			if (p->state != HP_ST_STOPPING)
-				hp_kin_reaped(s, p);
+				hp_kin_kill(s, p);
 			hp_term_session(p, SIGKILL);
 		}
 		if (hp_waitpid(si.si_pid, &status, 0) == -1)

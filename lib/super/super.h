@@ -63,6 +63,8 @@ struct hp_proc {
 	int		 state;
 	struct hp_ident	 id;		/* id.pid 0: no process */
 	int		 orphan;	/* left by an earlier supervisor */
+	int		 mine;		/* its last run started by us: its
+					   tree is below us (kin.c) */
 	pid_t		 group;		/* process group still to watch */
 	int		 out, err;	/* read ends of its stdout, stderr */
 	int		 ready;		/* read end of its ready-fd, or -1 */
@@ -294,7 +296,7 @@ void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_gone(struct hp_super *, struct hp_proc *);
 				/* no child of ours, gone: an exit unknown */
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
-int	hp_sproc_kill(struct hp_proc *, int);	/* its group; -1 not ours */
+int	hp_sproc_kill(struct hp_super *, struct hp_proc *, int);	/* its group; -1 not ours */
 int	hp_sproc_orphan_alive(const struct hp_proc *);
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
 void	hp_sproc_wait(struct hp_proc *, const char *, int);
@@ -419,12 +421,10 @@ void	hp_kin_seen(struct hp_super *, struct hp_proc *, pid_t);
 				/* the sampler saw pid in p's tree */
 int	hp_kin_list(const struct hp_proc *, struct hp_kin *, int);
 				/* the descendants known: count */
-int	hp_kin_signal(struct hp_proc *, int);
+int	hp_kin_signal(struct hp_super *, struct hp_proc *, int);
 				/* sig to all of it: -1 none was there */
 void	hp_kin_kill(struct hp_super *, struct hp_proc *);  /* SIGKILL */
-void	hp_kin_reaped(struct hp_super *, struct hp_proc *);
-		/* the same, its leader a child of ours about to be reaped */
-int	hp_kin_left(struct hp_proc *, char *, size_t);
+int	hp_kin_left(struct hp_super *, struct hp_proc *, char *, size_t);
 				/* members still there, named: count */
 void	hp_kin_move(struct hp_super *, struct hp_proc *, struct hp_proc *);
 				/* a reload: to gets from's run's tree */

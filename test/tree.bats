@@ -245,6 +245,41 @@ pids_at_least() {
 	done
 }
 
+# kids_at_least N: kids has N lines.
+kids_at_least() {
+	[ -f kids ] && [ "$(wc -l <kids)" -ge "$1" ]
+}
+
+# A member of the group that keeps starting children in sessions of their
+# own: the group is held still (SIGSTOP) while it is looked at, so that
+# none is made between the look and the signal, unseen.
+@test "a stop, and a restart, end a group member's children that it keeps making in new sessions (ancestry)" {
+	ancestry
+	run hp-supervise -b	# stays after the stop: no shutdown ends them
+	[ "$status" -eq 0 ]
+	command -v perl >/dev/null || fail "perl is not installed"
+	spawn -r always --backoff-min 0 --max-restarts 0 -n kin -- sh -c \
+	    'for k in 1 2 3; do
+	         perl -MPOSIX -e "open(K, q(>>), q(kids)) or die;
+	             while (1) { \$p = fork(); if (\$p == 0) { setsid();
+	             exec(q(sleep), q(1023)) } syswrite(K, \"\$p\\n\");
+	             select(undef, undef, undef, 0.001) }" &
+	     done
+	     exec sleep 1024'
+	for turn in 1 2 3 4 5; do
+		wait_until 5 kids_at_least $((turn * 30))
+		kill -KILL "$(st kin pid)"
+		wait_until 5 running_not kin "$PID"
+		PID=$(st kin pid)
+	done
+	wait_until 5 kids_at_least 180
+	run hp-supervise stop kin
+	[ "$status" -eq 0 ]
+	for p in $(cat kids); do
+		wait_until 5 gone "$p" || fail "sleep $p was left behind"
+	done
+}
+
 # What a process of ours left is looked for below the supervisor (a
 # subreaper: orphans come to it), not among every process: at its end,
 # and at a stop, to the check of what is left once it is reaped.

@@ -68,7 +68,10 @@ everyone(void)
 	return n;
 }
 
-/* The children of pid, after the n pids of snap.pid: how many now. */
+/*
+ * The children of pid, after the n pids of snap.pid: how many now; -1
+ * they cannot be read (pid gone: none).
+ */
 static int
 children(pid_t pid, int threads, int n)
 {
@@ -78,13 +81,15 @@ children(pid_t pid, int threads, int n)
 	while ((c = hp_proc_children(pid, threads, snap.pid + n,
 	    snap.cap - n)) == snap.cap - n)
 		room(snap.cap * 2);
-	return c > 0 ? n + c : n;
+	if (c == -1)
+		return errno == ENOENT || errno == ESRCH ? n : -1;
+	return n + c;
 }
 
 /*
  * What is below us but for the trees that t->others lead: our children,
- * then theirs, a generation at a time. -1: the system cannot tell a
- * process's children.
+ * then theirs, a generation at a time. -1: the children of one of them
+ * cannot be told (then every process is looked at).
  */
 static int
 below(const struct hp_tree *t)
@@ -105,8 +110,9 @@ below(const struct hp_tree *t)
 			snap.pid[k++] = snap.pid[i];
 	}
 	for (i = 0, n = k; i < n; i++)
-		if (hp_pstat(snap.pid[i], &ps) == 0)
-			n = children(snap.pid[i], ps.threads, n);
+		if (hp_pstat(snap.pid[i], &ps) == 0 &&
+		    (n = children(snap.pid[i], ps.threads, n)) == -1)
+			return -1;
 	return n;
 }
 
@@ -285,7 +291,10 @@ give(pid_t pid, int sig, int cont)
  * ancestry the members are found before the group has the signal: a
  * member killed first would hand its children to us (or to init) while
  * the look runs, and a child in a session of its own, found only as its
- * descendant, would be lost.
+ * descendant, would be lost. For SIGKILL, or a signal SIGCONT follows,
+ * the group is stopped (SIGSTOP) while it is looked at, so that none of
+ * it can fork such a child meanwhile. A member is signalled only as the
+ * process the look found (its start time).
  */
 int
 hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
@@ -298,6 +307,8 @@ hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
 
 	sig &= ~HP_SIG_CONT;
 	if (t->cg == NULL) {
+		if (t->leader > 1 && (sig == SIGKILL || cont))
+			(void)kill(-t->leader, SIGSTOP);
 		m = hp_xmalloc(MEMBERS * sizeof *m);
 		n = hp_tree_list(t, m, MEMBERS, 1);
 	}
@@ -324,13 +335,16 @@ hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
 	}
 	for (i = 0; i < n; i++) {
 		if (hp_pstat(m[i].pid, &ps) == 0) {
+			if (ps.start != m[i].start)
+				continue;	/* another process now */
 			if (seen != NULL)
 				seen(arg, m[i].pid, &ps);
 			if (g && ps.pgid == t->leader) {
 				k++;
 				continue;
 			}
-		}
+		} else if (errno != ENOSYS)
+			continue;	/* gone */
 		k += give(m[i].pid, sig, cont) == 0;
 	}
 	free(m);

@@ -677,6 +677,8 @@ int	hp_env_split(const char *, char ***, int *, char *, size_t);
 int	hp_spec_envallow(struct hp_spec *, const char *, char *, size_t);
 					/* env-allow's value; -1 + message */
 char	**hp_spec_envp(const struct hp_spec *);	/* the child's environ */
+void	  hp_spec_envfresh(void);	/* the enhanced PATH made again,
+					   if a start used it a second on */
 void	hp_spec_inherit(struct hp_spec *);	/* our environ, as its env */
 
 int	hp_user_spec(const struct hp_spec *, struct hp_user *, char *,

@@ -125,22 +125,45 @@ allowed(char **allow, const char *var)
  * A child's PATH is the enhanced one (hp-detect(1)): its own, then where
  * package managers and version managers put programs, which a GUI
  * application's environment lacks. Finding those looks at some thirty
- * directories and a file or two (40 us here, on the way to every start
- * and restart), so for the same PATH it is done at most once a second:
- * a directory an installer makes shows within that. The string lives
- * until it is made again: the environment is used at once, by a fork
- * and exec.
+ * directories and a file or two (40 to 180 us, here), which a start
+ * should not wait for: the one made last for the same PATH is used, and
+ * when it is a second old or more, made again once the start is done
+ * (hp_spec_envfresh(), at the end of the supervisor's turn). A directory
+ * an installer makes shows from the start after that one. The string
+ * lives until it is made again: the environment is used at once, by a
+ * fork and exec.
  */
 #define ENHANCE_MS	1000
+
+static struct {
+	char		*path;		/* "PATH=..." as enhanced */
+	char		*from;		/* the PATH it was made of */
+	long long	 at;		/* mono ms it was made */
+	int		 due;		/* used a second or more after */
+} en;
+
+static void
+make(const char *from)
+{
+	struct hp_envpath ep;
+	struct hp_buf b = { 0 };
+	char *was = en.path, *of = en.from;
+
+	hp_envpath_build(&ep, from, NULL);
+	hp_buf_adds(&b, "PATH=");
+	hp_envpath_str(&ep, &b);
+	hp_envpath_free(&ep);
+	en.from = hp_xstrdup(from);
+	en.path = hp_buf_str(&b);
+	en.at = hp_mono_ms();
+	en.due = 0;
+	free(was);
+	free(of);
+}
 
 static void
 enhance(char **envp)
 {
-	static char *path, *from;
-	static long long at;
-	struct hp_envpath ep;
-	struct hp_buf b = { 0 };
-	long long now = hp_mono_ms();
 	size_t i;
 
 	for (i = 0; envp[i] != NULL; i++)
@@ -148,19 +171,18 @@ enhance(char **envp)
 			break;
 	if (envp[i] == NULL)
 		return;
-	if (path == NULL || strcmp(from, envp[i] + 5) != 0 ||
-	    now - at >= ENHANCE_MS) {
-		hp_envpath_build(&ep, envp[i] + 5, NULL);
-		hp_buf_adds(&b, "PATH=");
-		hp_envpath_str(&ep, &b);
-		hp_envpath_free(&ep);
-		free(path);
-		free(from);
-		path = hp_buf_str(&b);
-		from = hp_xstrdup(envp[i] + 5);
-		at = now;
-	}
-	envp[i] = path;
+	if (en.path == NULL || strcmp(en.from, envp[i] + 5) != 0)
+		make(envp[i] + 5);
+	else if (hp_mono_ms() - en.at >= ENHANCE_MS)
+		en.due = 1;
+	envp[i] = en.path;
+}
+
+void
+hp_spec_envfresh(void)
+{
+	if (en.due)
+		make(en.from);
 }
 
 /*

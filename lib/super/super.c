@@ -755,6 +755,8 @@ loop(struct hp_super *s)
 			(void)hp_life_tell(s);
 		}
 		hp_events_commit(&s->ev);
+		/* Off the way of the turn's starts: PATH's look, if due. */
+		hp_spec_envfresh();
 		/* Only then, with all of the turn out, an upgrade. */
 		hp_upgrade_step(s);
 		if (anylive(s)) {

@@ -35,7 +35,8 @@
 
 #define STOPS	7		/* runs of stop 50: each starts 50 again */
 #define QUIET	1100		/* ms: supervise(8) sleeps 1 s after a start */
-#define PAUSE	100		/* ms before each restart of the second row */
+#define PAUSE	100		/* ms before each restart of the second row
+				   (HP_BENCH_PAUSE: another) */
 
 struct side {
 	const char	*kind;		/* tmpfs or disk */
@@ -539,6 +540,8 @@ side(struct side *s, int tmpfs)
 {
 	static struct fig f;
 	char what[HP_PATH_MAX + 128];
+	const char *v = getenv("HP_BENCH_PAUSE");
+	int pause = v != NULL && atoi(v) > 0 ? atoi(v) : PAUSE;
 
 	memset(s, 0, sizeof *s);
 	s->kind = tmpfs ? "tmpfs" : "disk";
@@ -556,8 +559,9 @@ side(struct side *s, int tmpfs)
 	restarts(s, &f, 0);
 	show("restart after SIGKILL", &f);
 	poll(NULL, 0, QUIET);
-	restarts(s, &f, PAUSE);
-	show("the same, 100 ms apart", &f);
+	restarts(s, &f, pause);
+	snprintf(what, sizeof what, "the same, %d ms apart", pause);
+	show(what, &f);
 	status(s, &f);
 	show("status of 50", &f);
 	poll(NULL, 0, QUIET);

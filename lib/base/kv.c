@@ -136,15 +136,20 @@ int
 hp_kv_load(struct hp_kv *kv, const char *path)
 {
 	char *buf, *z;
-	size_t len = 0;
+	size_t len = 0, cap = 4096;
 	ssize_t r;
 	int fd, e, line;
 
 	if ((fd = hp_open(path, O_RDONLY | O_NOFOLLOW, 0)) == -1)
 		return -1;
-	buf = hp_xmalloc(HP_KV_MAX + 2);
+	/* Room as it comes, to one byte past the most: records are small. */
+	buf = hp_xmalloc(cap);
 	do {
-		r = hp_read(fd, buf + len, HP_KV_MAX + 1 - len);
+		if (len + 1 == cap) {
+			cap = cap * 2 < HP_KV_MAX + 2 ? cap * 2 : HP_KV_MAX + 2;
+			buf = hp_xrealloc(buf, cap);
+		}
+		r = hp_read(fd, buf + len, cap - 1 - len);
 		if (r > 0)
 			len += (size_t)r;
 	} while (r > 0 && len <= HP_KV_MAX);

@@ -303,6 +303,7 @@ int	hp_proc_argv0(pid_t, char *, size_t);	/* its argv[0]; -1 */
 int	hp_boot_id(char *, size_t);		/* -1 ENOSYS */
 void	hp_closefrom(int);
 int	hp_subreaper(void);			/* -1 ENOSYS */
+unsigned long long hp_pidns(void);	/* our PID namespace's id; 0 */
 int	hp_sig_reserved_default(int);	/* libc's own signal: SIG_DFL */
 int	hp_parent_death(int);			/* -1 ENOSYS */
 int	hp_loadavg(double *);			/* -1 ENOSYS */

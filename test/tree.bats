@@ -343,13 +343,36 @@ recovered() {
 	recovered
 }
 
+# Groups of ours whose maker is gone go when the next supervisor starts;
+# one in a PID namespace of its own cannot tell a maker outside it by
+# its pid, and leaves its groups alone, empty as they may be.
+@test "a supervisor in a PID namespace of its own leaves another's empty groups alone" {
+	cgroups
+	unshare -fpm --mount-proc true 2>/dev/null || skip "no PID namespaces"
+	spawn -n esc -- sleep 1031
+	cg=$(st esc cgroup)
+	[ -d "$cg" ]
+	run hp-supervise stop esc
+	[ "$status" -eq 0 ]
+	mkdir -m 700 other
+	run timeout 20 unshare -fpm --mount-proc sh -c '
+	    HP_STATE_DIR=$PWD/other/state hp-supervise -b &&
+	    HP_STATE_DIR=$PWD/other/state hp-supervise shutdown'
+	[ "$status" -eq 0 ]
+	[ -d "$cg" ]
+	run hp-supervise start esc
+	[ "$status" -eq 0 ]
+	[ "$(st esc cgroup)" = "$cg" ]
+	grep -qx "$(st esc pid)" "$cg/cgroup.procs"
+}
+
 @test "a supervisor's cgroups go with it" {
 	cgroups
 	spawn -n esc -- sleep 1013
 	cg=$(st esc cgroup)
 	[ -d "$cg" ]
 	base=${cg%/*}
-	[ "${base##*/}" = "hp-$(supervisor_pid)" ]
+	[ "${base##*/}" = "hp-$(supervisor_pid).$(stat -L -c %i /proc/self/ns/pid)" ]
 	grep -qx "$PID" "$cg/cgroup.procs"
 	run hp-supervise remove esc
 	[ "$status" -eq 0 ]

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -408,10 +409,16 @@ hp_tree_names(const struct hp_kin *m, int n, char *out, size_t size)
 	}
 }
 
-/* A group of ours whose maker is gone (hp-PID): its empty groups go. */
+/*
+ * A group of ours whose maker is gone (hp-PID.NS, NS its PID namespace):
+ * its empty groups go. A maker in another namespace cannot be told by
+ * its pid, and is left alone; hp-PID, of a build before the namespace,
+ * by its pid alone.
+ */
 static void
 stale(const char *base)
 {
+	unsigned long long ns = hp_pidns();
 	char dir[HP_PATH_MAX];
 	struct dirent *d;
 	DIR *b;
@@ -424,6 +431,9 @@ stale(const char *base)
 		if (strncmp(d->d_name, "hp-", 3) != 0)
 			continue;
 		pid = strtol(d->d_name + 3, &end, 10);
+		if (*end == '.' && (!isdigit((unsigned char)end[1]) ||
+		    strtoull(end + 1, &end, 10) != ns))
+			continue;
 		if (pid <= 1 || (*end != '\0' && *end != '-') ||
 		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
 		    errno != ESRCH || hp_path(dir, sizeof dir, "%s/%s", base,
@@ -435,7 +445,7 @@ stale(const char *base)
 }
 
 /*
- * A cgroup of ours to make groups in, base/hp-PID, its base our own
+ * A cgroup of ours to make groups in, base/hp-PID.NS, its base our own
  * group where we may write it; HP_CGROUP=DIR names the base instead,
  * and HP_CGROUP=off says none. Empty ones of makers that are gone are
  * removed on the way. -1: none (EINVAL: HP_CGROUP names no such base).
@@ -443,7 +453,7 @@ stale(const char *base)
 int
 hp_cgroup_mine(char *out, size_t n)
 {
-	char base[HP_PATH_MAX];
+	char base[HP_PATH_MAX], me[64];
 	const char *e = getenv("HP_CGROUP");
 	int i, r;
 
@@ -456,10 +466,10 @@ hp_cgroup_mine(char *out, size_t n)
 	} else if (hp_cgroup_base(base, sizeof base) == -1)
 		return -1;
 	stale(base);
+	snprintf(me, sizeof me, "hp-%ld.%llu", (long)getpid(), hp_pidns());
 	for (i = 1; i < 100; i++) {
-		r = i == 1 ? hp_path(out, n, "%s/hp-%ld", base,
-		    (long)getpid()) : hp_path(out, n, "%s/hp-%ld-%d", base,
-		    (long)getpid(), i);
+		r = i == 1 ? hp_path(out, n, "%s/%s", base, me) :
+		    hp_path(out, n, "%s/%s-%d", base, me, i);
 		if (r == -1)
 			return -1;
 		if (mkdir(out, 0755) == 0) {

@@ -408,6 +408,16 @@ hp_subreaper(void)
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
+/* Its inode: the same for every process that sees the same pids. */
+unsigned long long
+hp_pidns(void)
+{
+	struct stat sb;
+
+	return stat("/proc/self/ns/pid", &sb) == 0 ?
+	    (unsigned long long)sb.st_ino : 0;
+}
+
 /*
  * A signal that libc keeps for itself (glibc 32 and 33, musl 32 to 34:
  * sigaction() refuses them) back to its default, by the system call: a
@@ -612,6 +622,12 @@ hp_subreaper(void)
 {
 	errno = ENOSYS;
 	return -1;
+}
+
+unsigned long long
+hp_pidns(void)
+{
+	return 0;
 }
 
 /* Elsewhere sigaction() takes every signal: none is kept. */

@@ -417,6 +417,23 @@ unsupervised_stop() {
 	unsupervised_stop
 }
 
+# The group is held (SIGSTOP) while it is looked at, but not by one of
+# its own members: a client in it would stop itself, and never send the
+# signal. Here the process asks for its own stop, with none supervising.
+@test "with no supervisor, a process that stops itself ends, not held (ancestry)" {
+	ancestry
+	spawn --stop-signal KILL -n self -- sh -c \
+	    'while [ ! -e go ]; do sleep 0.01; done; exec hp-supervise stop self'
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	touch go
+	wait_until 5 gone "$PID" || {
+		held=$(ps -o stat= -p "$PID")
+		kill -KILL "$PID"
+		fail "it was left, in state $held"
+	}
+}
+
 # pid_of NAME: the pid its record names.
 pid_of() {
 	cut -d' ' -f1 "$HP_STATE_DIR/procs/$1/pid" 2>/dev/null

@@ -293,9 +293,11 @@ give(pid_t pid, int sig, int cont)
  * member killed first would hand its children to us (or to init) while
  * the look runs, and a child in a session of its own, found only as its
  * descendant, would be lost. For SIGKILL, or a signal SIGCONT follows,
- * the group is stopped (SIGSTOP) while it is looked at, so that none of
- * it can fork such a child meanwhile. A member is signalled only as the
- * process the look found (its start time).
+ * the group is stopped (SIGSTOP) while it is looked at afresh, so that
+ * none of the group can fork such a child meanwhile (members outside it
+ * can); not a group we are in ourselves, which would stop us too, and
+ * SIGCONT follows even where the signal fails. A member is signalled
+ * only as the process the look found (its start time).
  */
 int
 hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
@@ -304,17 +306,24 @@ hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
 	struct hp_kin *m = NULL;
 	struct hp_pstat ps;
 	pid_t pids[1024];
-	int i, n = 0, k = 0, g = 0, cont = (sig & HP_SIG_CONT) != 0;
+	int i, n = 0, k = 0, g = 0, held = 0;
+	int cont = (sig & HP_SIG_CONT) != 0;
 
 	sig &= ~HP_SIG_CONT;
 	if (t->cg == NULL) {
-		if (t->leader > 1 && (sig == SIGKILL || cont))
-			(void)kill(-t->leader, SIGSTOP);
+		if (t->leader > 1 && t->leader != getpgrp() &&
+		    (sig == SIGKILL || cont) && kill(-t->leader, SIGSTOP) == 0) {
+			held = 1;
+			hp_tree_forget();	/* a look from before: not it */
+		}
 		m = hp_xmalloc(MEMBERS * sizeof *m);
 		n = hp_tree_list(t, m, MEMBERS, 1);
 	}
-	if (t->leader > 1)
+	if (t->leader > 1) {
 		g = give(-t->leader, sig, cont) == 0;
+		if (held && !g)
+			(void)kill(-t->leader, SIGCONT);
+	}
 	if (t->cg != NULL) {
 		if ((n = hp_cgroup_procs(t->cg, pids, 1024)) == -1)
 			return -1;

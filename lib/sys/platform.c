@@ -242,7 +242,11 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 			/* No such file of a thread still there: no kernel's. */
 			snprintf(path, sizeof path, "/proc/%ld/task/%.20s",
 			    (long)pid, d->d_name);
-			if (errno == ENOENT && access(path, F_OK) == 0) {
+			if (errno != ENOENT) {
+				n = -1;		/* no telling: not none */
+				break;
+			}
+			if (access(path, F_OK) == 0) {
 				n = -1;
 				errno = ENOSYS;
 				break;

@@ -280,6 +280,50 @@ test_tree_ancestry(void)
 	CHECK(hp_tree_list(&t, m, 64, 1) == 0);
 }
 
+/*
+ * A group held for its signal is looked at afresh: the look of a moment
+ * before, which would serve otherwise, misses a child in a session of
+ * its own that the leader made since.
+ */
+static void
+test_tree_fresh(void)
+{
+	struct hp_kin m[64];
+	struct hp_tree t;
+	pid_t lead, late = 0;
+	int go[2], back[2], st;
+	char c;
+
+	CHECK(pipe(go) == 0 && pipe(back) == 0);
+	if ((lead = fork()) == 0) {
+		setsid();
+		if (read(go[0], &c, 1) == 1 && (late = fork()) == 0) {
+			setsid();
+			for (;;)
+				pause();
+		}
+		(void)!write(back[1], &late, sizeof late);
+		for (;;)
+			pause();
+	}
+	memset(&t, 0, sizeof t);
+	t.leader = lead;
+	hp_tree_forget();
+	CHECK(hp_tree_list(&t, m, 64, 1) == 1);
+	CHECK(write(go[1], "x", 1) == 1);
+	CHECK(read(back[0], &late, sizeof late) == (ssize_t)sizeof late);
+	CHECK(late > 0);
+	CHECK(hp_tree_signal(&t, SIGKILL) == 2);
+	CHECK(vanishes(late));
+	hp_waitpid(lead, &st, 0);
+	if (late > 0)
+		kill(late, SIGKILL);
+	close(go[0]);
+	close(go[1]);
+	close(back[0]);
+	close(back[1]);
+}
+
 /* The same in a cgroup: every member found, and killed both ways. */
 static void
 test_tree_cgroup(void)
@@ -457,6 +501,7 @@ test_proc(void)
 	test_record();
 	test_extra();
 	test_tree_ancestry();
+	test_tree_fresh();
 	test_tree_cgroup();
 	test_children_many();
 }

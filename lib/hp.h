@@ -421,9 +421,11 @@ struct hp_tree {
 	int		 below;		/* 1: all of it is below us (our child
 					   led it; we are a subreaper) */
 	const pid_t	*others;	/* with below: our children that lead
-					   other trees, not looked under */
+					   other trees, not looked under;
+					   in order (hp_pid_order) */
 	int		 nothers;
 };
+int	hp_pid_order(const void *, const void *);	/* for qsort */
 int	hp_tree_list(const struct hp_tree *, struct hp_kin *, int, int);
 		/* members now, at most n; all 1: its session and group too
 		   (a look at every process): count, -1 ENOSYS */

@@ -37,8 +37,9 @@ static struct {
 	long long	 at;
 } snap;
 
-static int
-bypid(const void *a, const void *b)
+/* Two pids in order, for qsort() and bsearch(). */
+int
+hp_pid_order(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
@@ -96,7 +97,7 @@ static int
 below(const struct hp_tree *t)
 {
 	struct hp_pstat ps;
-	int i, k, j, n;
+	int i, k, n;
 
 	room(1024);
 	while ((n = hp_proc_children(getpid(), 1, snap.pid, snap.cap)) ==
@@ -104,12 +105,10 @@ below(const struct hp_tree *t)
 		room(snap.cap * 2);
 	if (n == -1)
 		return -1;
-	for (i = k = 0; i < n; i++) {
-		for (j = 0; j < t->nothers && t->others[j] != snap.pid[i]; j++)
-			;
-		if (j == t->nothers)
+	for (i = k = 0; i < n; i++)
+		if (bsearch(&snap.pid[i], t->others, (size_t)t->nothers,
+		    sizeof *t->others, hp_pid_order) == NULL)
 			snap.pid[k++] = snap.pid[i];
-	}
 	for (i = 0, n = k; i < n; i++)
 		if (hp_pstat(snap.pid[i], &ps) == 0 &&
 		    (n = children(snap.pid[i], ps.threads, n)) == -1)
@@ -132,7 +131,7 @@ scan(const struct hp_tree *t)
 	if ((!t->below || (n = below(t)) == -1) && (n = everyone()) == -1)
 		return -1;
 	/* In order of pid, for parents to be looked up. */
-	qsort(snap.pid, (size_t)n, sizeof *snap.pid, bypid);
+	qsort(snap.pid, (size_t)n, sizeof *snap.pid, hp_pid_order);
 	for (i = k = 0; i < n; i++)
 		if (hp_pstat(snap.pid[i], &snap.ps[k]) == 0)
 			snap.pid[k++] = snap.pid[i];

@@ -274,6 +274,7 @@ tree(struct hp_super *s, const struct hp_proc *p, struct hp_tree *t)
 		if (s->procs[i] != p && s->procs[i]->id.pid > 0 &&
 		    !s->procs[i]->orphan)
 			others[n++] = s->procs[i]->id.pid;
+	qsort(others, (size_t)n, sizeof *others, hp_pid_order);
 	t->below = 1;
 	t->others = others;
 	t->nothers = n;

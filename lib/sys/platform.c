@@ -239,13 +239,13 @@ hp_proc_children(pid_t pid, int threads, pid_t *out, int max)
 		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/children",
 		    (long)pid, d->d_name);
 		if (hp_file_readall(path, buf, size) == -1) {
-			/* No such file of a thread still there: no kernel's. */
-			snprintf(path, sizeof path, "/proc/%ld/task/%.20s",
-			    (long)pid, d->d_name);
 			if (errno != ENOENT) {
 				n = -1;		/* no telling: not none */
 				break;
 			}
+			/* No such file of a thread still there: no kernel's. */
+			snprintf(path, sizeof path, "/proc/%ld/task/%.20s",
+			    (long)pid, d->d_name);
 			if (access(path, F_OK) == 0) {
 				n = -1;
 				errno = ENOSYS;

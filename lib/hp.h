@@ -438,7 +438,7 @@ int	hp_tree_kill(const struct hp_tree *);	/* SIGKILL to all of it */
 void	hp_tree_forget(void);		/* the next look is a fresh one */
 void	hp_tree_names(const struct hp_kin *, int, char *, size_t);
 					/* "sleep (4321), ..." */
-int	hp_cgroup_mine(char *, size_t);	/* hp-PID, made; -1 none */
+int	hp_cgroup_mine(char *, size_t);	/* hp-PID.NS, made; -1 none */
 void	hp_cgroup_unmine(const char *);	/* its empty groups, and it */
 
 /* tty.c: pseudo-terminals, their size, raw mode */

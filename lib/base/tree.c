@@ -311,7 +311,8 @@ hp_tree_signal_each(const struct hp_tree *t, int sig, void (*seen)(void *,
 	sig &= ~HP_SIG_CONT;
 	if (t->cg == NULL) {
 		if (t->leader > 1 && t->leader != getpgrp() &&
-		    (sig == SIGKILL || cont) && kill(-t->leader, SIGSTOP) == 0) {
+		    (sig == SIGKILL || cont) &&
+		    kill(-t->leader, SIGSTOP) == 0) {
 			held = 1;
 			hp_tree_forget();	/* a look from before: not it */
 		}

@@ -48,7 +48,7 @@ hp_tree_stat(pid_t leader, unsigned long long start, pid_t *tree, int max,
 }
 
 /*
- * The cgroup of process name under base (a supervisor's, hp-PID): one
+ * The cgroup of process name under base (a supervisor's, hp-PID.NS): one
  * place for the name, so that a status naming some other group is not
  * taken for ours.
  */

@@ -15,7 +15,7 @@
 /*
  * A stop ends a process's whole tree (tree.c). Where a cgroup tree is
  * ours to write, each process runs in a group of its own, base/p-NAME,
- * base being hp-PID in the supervisor's own group: the kernel keeps
+ * base being hp-PID.NS in the supervisor's own group: the kernel keeps
  * the tree there, and kills it at once. Elsewhere, or with
  * HP_CGROUP=off, the tree is found by ancestry, and what ancestry alone
  * would lose is remembered here: a descendant the sampler saw outside
@@ -31,7 +31,7 @@
 static int warned;
 
 /*
- * Our cgroups, base/hp-PID (tree.c): HP_CGROUP=off says no (ancestry
+ * Our cgroups, base/hp-PID.NS (tree.c): HP_CGROUP=off says no (ancestry
  * alone), HP_CGROUP=DIR gives the base; else our own group, if it is
  * ours to write. Any failure leaves us with ancestry.
  */

@@ -711,7 +711,7 @@ stop(struct hp_super *s, struct hp_proc *p, int ev)
 	}
 	hp_record_now(s, p);
 	if (tell(s, p, p->stopby) == -1)
-		p->killed = now;	/* gone already: its exit is on its way */
+		p->killed = now;	/* gone: its exit is on its way */
 	return 0;
 }
 

@@ -218,7 +218,7 @@ struct hp_super {
 	int		 readyfd;	/* told once they are done, or -1 */
 	int		 booted;	/* they are: READY=1 said */
 	/* kin.c */
-	char		*cgbase;	/* our cgroups (hp-PID), or NULL */
+	char		*cgbase;	/* our cgroups (hp-PID.NS), or NULL */
 	int		 reaper;	/* we are a subreaper: orphans of
 					   a tree of ours stay below us */
 	/* fwatch.c: the system's word of changes, or looks (fwpolled) */
@@ -296,7 +296,8 @@ void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 void	hp_sproc_gone(struct hp_super *, struct hp_proc *);
 				/* no child of ours, gone: an exit unknown */
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);
-int	hp_sproc_kill(struct hp_super *, struct hp_proc *, int);	/* its group; -1 not ours */
+int	hp_sproc_kill(struct hp_super *, struct hp_proc *, int);
+				/* its group; -1 not ours */
 int	hp_sproc_orphan_alive(const struct hp_proc *);
 void	hp_sproc_status(struct hp_super *, struct hp_proc *);
 void	hp_sproc_wait(struct hp_proc *, const char *, int);

@@ -579,7 +579,6 @@ notready(struct hp_super *s, struct hp_proc *p, int ev)
 static int
 kill9(struct hp_super *s, struct hp_proc *p, int ev)
 {
-	(void)s;
 	(void)ev;
 	if (p->id.pid > 0)
 		hp_sproc_kill(s, p, SIGKILL);	/* not ready, and not gone */

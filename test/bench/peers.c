@@ -515,23 +515,51 @@ cell(char *out, size_t n, long long *v, int k, double *m)
 	    (double)v[(3 * k) / 4] / 1000);
 }
 
+static int
+bigger(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * "median (first-third quartile)" of a[i] / b[i]: each run's ratio, of
+ * two figures taken one after the other, so that a machine that slows
+ * down or speeds up in the run moves both.
+ */
+static void
+ratio(char *out, size_t n, const long long *a, const long long *b, int k)
+{
+	double r[RUNS];
+	int i;
+
+	for (i = 0; i < k; i++)
+		r[i] = b[i] > 0 ? (double)a[i] / (double)b[i] : 0;
+	qsort(r, (size_t)k, sizeof *r, bigger);
+	snprintf(out, n, "%.2f (%.2f-%.2f)", r[k / 2], r[k / 4],
+	    r[(3 * k) / 4]);
+}
+
 static void
 show(const char *what, struct fig *f)
 {
-	char h[48], d[48], b[48], rd[16];
-	double mh, md, mb;
+	char h[48], d[48], b[48], rd[48], rb[48];
+	double m;
 
-	cell(h, sizeof h, f->h, f->n, &mh);
-	cell(b, sizeof b, f->b, f->n, &mb);
-	if (supervise != NULL) {
-		cell(d, sizeof d, f->d, f->n, &md);
-		snprintf(rd, sizeof rd, "%.2f", mh / md);
-	} else {
-		snprintf(d, sizeof d, "not installed");
+	/* The ratios first: cell() sorts each column on its own. */
+	if (supervise != NULL)
+		ratio(rd, sizeof rd, f->h, f->d, f->n);
+	else
 		snprintf(rd, sizeof rd, "-");
-	}
-	printf("%-24s %-22s %-22s %-22s %6s %7.2f\n", what, h, d, b, rd,
-	    mh / mb);
+	ratio(rb, sizeof rb, f->h, f->b, f->n);
+	cell(h, sizeof h, f->h, f->n, &m);
+	cell(b, sizeof b, f->b, f->n, &m);
+	if (supervise != NULL)
+		cell(d, sizeof d, f->d, f->n, &m);
+	else
+		snprintf(d, sizeof d, "not installed");
+	printf("%-24s %-22s %-22s %-22s %-17s %s\n", what, h, d, b, rd, rb);
 	fflush(stdout);
 }
 
@@ -593,8 +621,9 @@ bench_peers(void)
 	hp_copy(markpath + strlen(markpath), sizeof markpath -
 	    strlen(markpath), "/test/bench/mark");
 	printf("\npeers: hp beside daemontools and bare, ms: median "
-	    "(quartiles); %d runs, stop %d\n", RUNS, STOPS);
-	printf("%-24s %-22s %-22s %-22s %6s %7s\n", "path", "hp",
+	    "(quartiles); %d runs, stop %d; a ratio is that of each run\n",
+	    RUNS, STOPS);
+	printf("%-24s %-22s %-22s %-22s %-17s %s\n", "path", "hp",
 	    "daemontools", "bare", "hp/dt", "hp/bare");
 	side(&s, 1);
 	side(&s, 0);

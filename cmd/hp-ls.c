@@ -191,27 +191,8 @@ list(struct hp_state *st, char **given, int ngiven, int all, int history)
 	return failed ? HP_EXIT_FAIL : HP_EXIT_OK;
 }
 
-static volatile sig_atomic_t done;
-
-static void
-onsig(int sig)
-{
-	done = sig;
-}
-
-static void
-catch(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = onsig;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-}
+/* What ends a loop that follows: noted, between two of its turns. */
+static const int ending[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, 0 };
 
 /* -w: every event line, as it comes, until a signal ends it. */
 static int
@@ -220,11 +201,11 @@ watch(struct hp_state *st)
 	struct hp_client c;
 	char line[HP_LINE_MAX + 1], ev[64];
 
-	catch();
+	hp_sig_flag(ending);
 	if (hp_client_open(&c, st) == -1)
 		hp_die("%s/events", st->dir);
 	/* Say we listen, so a caller can wait for that before acting. */
-	while (!done) {
+	while (!hp_sig_flagged()) {
 		if (hp_client_line(&c, line, sizeof line, 200) == -1) {
 			if (errno == ETIMEDOUT || errno == EINTR ||
 			    errno == ESRCH)

@@ -146,14 +146,6 @@ typeof_args(int argc, char **argv, int *js)
 	return type == -1 ? HP_SERVICE : type;
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void
-onsig(int sig)
-{
-	interrupted = sig;
-}
-
 static void
 setspec(struct hp_spec *sp, const char *key, const char *val)
 {
@@ -543,18 +535,13 @@ follow(struct hp_client *c, const char *name)
 {
 	char line[HP_LINE_MAX + 1], val[HP_NAME_MAX + 1], st[32];
 	struct hp_info in;
-	struct sigaction sa;
+	static const int ending[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	int stopping = 0;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = onsig;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	hp_sig_flag(ending);
 	for (;;) {
 		drain(c->st, name, 0);
-		if (interrupted && !stopping) {
+		if (hp_sig_flagged() && !stopping) {
 			stopping = 1;
 			hp_client_send(c, "stop %s", name);
 		}

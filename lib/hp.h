@@ -475,6 +475,8 @@ int	hp_log_parse(const char *, int *, const char **);
 /* sig.c: the self-pipe */
 int	hp_sig_catch(const int *);	/* read end, -1 errno; list ends 0 */
 void	hp_sig_ignore(int);		/* SIG_IGN, remembered */
+void	hp_sig_flag(const int *);	/* noted, no restart; list ends 0 */
+int	hp_sig_flagged(void);		/* the last one noted, 0 none */
 void	hp_sig_known(void);		/* what we came with, remembered */
 int	hp_sig_next(int);		/* a caught signal, or 0 */
 void	hp_sig_default(void);		/* in a child: defaults, mask clear */

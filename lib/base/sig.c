@@ -58,6 +58,39 @@ hp_sig_catch(const int *sigs)
 	return selfpipe[0];
 }
 
+static volatile sig_atomic_t flagged;
+
+static void
+flag(int sig)
+{
+	flagged = sig;
+}
+
+/*
+ * Each of sigs (a list ending 0) is only noted, for hp_sig_flagged(),
+ * and cuts short the call it comes in (EINTR): for a loop that a signal
+ * ends, between two of its turns.
+ */
+void
+hp_sig_flag(const int *sigs)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = flag;
+	sigemptyset(&sa.sa_mask);
+	for (; *sigs != 0; sigs++)
+		if (sigaction(*sigs, &sa, NULL) == 0)
+			remember(*sigs);
+}
+
+/* The last signal hp_sig_flag() noted, 0 none. */
+int
+hp_sig_flagged(void)
+{
+	return flagged;
+}
+
 void
 hp_sig_ignore(int sig)
 {

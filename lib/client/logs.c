@@ -58,27 +58,8 @@ struct logs {
 	long long	 kept;
 };
 
-static volatile sig_atomic_t done;
-
-static void
-onsig(int sig)
-{
-	done = sig;
-}
-
-static void
-catch(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = onsig;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-}
+/* What ends a loop that follows: noted, between two of its turns. */
+static const int ending[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, 0 };
 
 /* Is name one the operands ask for (none: every one)? */
 static int
@@ -423,8 +404,8 @@ follow(struct logs *l)
 {
 	long long scanned = hp_mono_ms();
 
-	catch();
-	while (!done) {
+	hp_sig_flag(ending);
+	while (!hp_sig_flagged()) {
 		merge(l, 0, 0);
 		if (fflush(stdout) == EOF)
 			break;

@@ -419,11 +419,11 @@ unsupervised_stop() {
 
 # The group is held (SIGSTOP) while it is looked at, but not by one of
 # its own members: a client in it would stop itself, and never send the
-# signal. Here the process asks for its own stop, with none supervising.
-@test "with no supervisor, a process that stops itself ends, not held (ancestry)" {
-	ancestry
+# signal. Here the process asks for its own stop, with none supervising;
+# it dies of its own signal, so its record says stopped before it.
+self_stop() {
 	spawn --stop-signal KILL -n self -- sh -c \
-	    'while [ ! -e go ]; do sleep 0.01; done; exec hp-supervise stop self'
+	    "while [ ! -e go ]; do sleep 0.01; done; ${1:-exec hp-supervise stop self}"
 	kill -KILL "$(supervisor_pid)"
 	wait_until 5 unsupervised
 	touch go
@@ -432,6 +432,27 @@ unsupervised_stop() {
 		kill -KILL "$PID"
 		fail "it was left, in state $held"
 	}
+	[ "$(state_of self)" = stopped ] ||
+	    fail "its record says $(state_of self)"
+	grep -q '"event":"process:stopped","name":"self"' \
+	    "$HP_STATE_DIR/events.log"
+}
+
+@test "with no supervisor, a process that stops itself ends, recorded (cgroup)" {
+	cgroups
+	self_stop
+}
+
+@test "with no supervisor, a process that stops itself ends, not held (ancestry)" {
+	ancestry
+	self_stop
+}
+
+# The same from a process of the cgroup in a group of its own: not in
+# the group signalled first, it is found among the members.
+@test "with no supervisor, a member in a group of its own stops its tree, recorded" {
+	cgroups
+	self_stop 'perl -e "setpgrp(0, 0); exec qw(hp-supervise stop self)" & wait'
 }
 
 # pid_of NAME: the pid its record names.

@@ -127,6 +127,24 @@ left(const struct hp_tree *t, char *out, size_t n)
 		hp_tree_names(m, k, out, n);
 }
 
+/* Are we of t (a process that stops its own tree, or one of it)? */
+static int
+within(const struct hp_tree *t)
+{
+	static struct hp_kin m[1024];
+	pid_t self = getpid();
+	int i, k;
+
+	if (t->leader > 0 && getpgrp() == t->leader)
+		return 1;
+	hp_tree_forget();
+	k = hp_tree_list(t, m, 1024, 1);
+	for (i = 0; i < k; i++)
+		if (m[i].pid == self)
+			return 1;
+	return 0;
+}
+
 static void
 stopped(const struct hp_state *st, const struct hp_spec *sp, int by,
     const char *resisted, const char *error)
@@ -153,6 +171,23 @@ stopped(const struct hp_state *st, const struct hp_spec *sp, int by,
 	hp_buf_free(&b);
 }
 
+/* name's record says stopped, by by; else the answer says why not. */
+static int
+record(const struct hp_state *st, struct hp_spec *sp, int by,
+    const char *resisted, const char *error, struct hp_buf *b)
+{
+	char msg[HP_PATH_MAX + 64];
+
+	if (hp_status_stopped(st, sp->name) == -1 && errno != ENOENT) {
+		snprintf(msg, sizeof msg, "%s: status: %s", sp->name,
+		    strerror(errno));
+		answer(b, 0, sp->name, NULL, NULL, NULL, "system", msg);
+		return -1;
+	}
+	stopped(st, sp, by, resisted, error);
+	return 0;
+}
+
 /*
  * Stop name's whole tree: its stop signal (a terminal: SIGHUP, then its
  * stop signal halfway), SIGKILL after its stop timeout to what resisted;
@@ -165,12 +200,18 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 	char resisted[256] = "", error[256] = "", dir[HP_PATH_MAX];
 	long long wait = sp->stop_timeout;
 	struct rec r;
-	int by = 0;
+	int by = 0, told = 0;
 
 	if (recorded(st, sp->name, &r) || r.t.cg != NULL || r.t.nknown > 0) {
 		hp_tree_forget();
 		by = sp->type == HP_TERMINAL ? SIGHUP : sp->stop_signal;
 		if (r.t.leader > 0 || hp_tree_signal(&r.t, 0) > 0) {
+			/* We die of our own signal: the record goes first. */
+			if (within(&r.t)) {
+				if (record(st, sp, by, "", "", b) == -1)
+					return;
+				told = 1;
+			}
 			(void)hp_tree_signal(&r.t, by);
 			if (by == SIGHUP && !ends(&r.t, wait / 2)) {
 				by = sp->stop_signal;
@@ -192,13 +233,8 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 		if (r.t.cg != NULL && error[0] == '\0')
 			(void)hp_cgroup_remove(r.t.cg);
 	}
-	if (hp_status_stopped(st, sp->name) == -1 && errno != ENOENT) {
-		snprintf(dir, sizeof dir, "%s: status: %s", sp->name,
-		    strerror(errno));
-		answer(b, 0, sp->name, NULL, NULL, NULL, "system", dir);
+	if (!told && record(st, sp, by, resisted, error, b) == -1)
 		return;
-	}
-	stopped(st, sp, by, resisted, error);
 	if (remove && error[0] == '\0' && hp_proc_file(st, dir, sizeof dir,
 	    sp->name, HP_P_DIR) == 0 && hp_rmtree(dir) == -1) {
 		snprintf(error, sizeof error, "remove %s: %s", dir,

@@ -419,11 +419,17 @@ unsupervised_stop() {
 
 # The group is held (SIGSTOP) while it is looked at, but not by one of
 # its own members: a client in it would stop itself, and never send the
-# signal. Here the process asks for its own stop, with none supervising;
-# it dies of its own signal, so its record says stopped before it.
+# signal. Here the process asks for its own stop, with none supervising,
+# under its stop signal SIG (the command CMD runs it): its record says
+# stopped first, the rest of the tree (a child in a session of its own)
+# has the signal before the stopper, which dies of it last.
 self_stop() {
-	spawn --stop-signal KILL -n self -- sh -c \
-	    "while [ ! -e go ]; do sleep 0.01; done; ${1:-exec hp-supervise stop self}"
+	spawn --stop-signal "$1" -n self -- sh -c \
+	    "setsid sleep 1017 & echo \$! >kid.pid
+	    while [ ! -e go ]; do sleep 0.01; done
+	    ${2:-exec hp-supervise stop self}"
+	wait_until 5 test -s kid.pid
+	kid=$(cat kid.pid)
 	kill -KILL "$(supervisor_pid)"
 	wait_until 5 unsupervised
 	touch go
@@ -432,6 +438,7 @@ self_stop() {
 		kill -KILL "$PID"
 		fail "it was left, in state $held"
 	}
+	wait_until 5 gone "$kid" || fail "its child in a session of its own was left"
 	[ "$(state_of self)" = stopped ] ||
 	    fail "its record says $(state_of self)"
 	grep -q '"event":"process:stopped","name":"self"' \
@@ -440,19 +447,39 @@ self_stop() {
 
 @test "with no supervisor, a process that stops itself ends, recorded (cgroup)" {
 	cgroups
-	self_stop
+	self_stop KILL
 }
 
 @test "with no supervisor, a process that stops itself ends, not held (ancestry)" {
 	ancestry
-	self_stop
+	self_stop KILL
+}
+
+@test "with no supervisor, a process that stops itself by SIGTERM ends last" {
+	ancestry
+	self_stop TERM
 }
 
 # The same from a process of the cgroup in a group of its own: not in
 # the group signalled first, it is found among the members.
 @test "with no supervisor, a member in a group of its own stops its tree, recorded" {
 	cgroups
-	self_stop 'perl -e "setpgrp(0, 0); exec qw(hp-supervise stop self)" & wait'
+	self_stop TERM 'perl -e "setpgrp(0, 0); exec qw(hp-supervise stop self)" & wait'
+}
+
+# Its own removal a process cannot ask for: it would die before it.
+@test "with no supervisor, a process cannot remove its own tree" {
+	ancestry
+	spawn -n self -- sh -c 'while [ ! -e go ]; do sleep 0.01; done
+	    hp-supervise remove self >out 2>err; echo $? >rc; exec sleep 1018'
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	touch go
+	wait_until 5 test -s rc
+	[ "$(cat rc)" -ne 0 ]
+	grep -q "cannot remove its own tree" out err
+	hp-supervise stop self >/dev/null
+	[ -d "$HP_STATE_DIR/procs/self" ]
 }
 
 # pid_of NAME: the pid its record names.

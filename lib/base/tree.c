@@ -195,7 +195,7 @@ byscan(const struct hp_tree *t, struct hp_kin *out, int max)
 	for (i = 0; i < snap.n; i++) {
 		const struct hp_pstat *ps = &snap.ps[i];
 
-		snap.mark[i] = snap.pid[i] != self && snap.pid[i] > 1 &&
+		snap.mark[i] = snap.pid[i] > 1 &&
 		    t->leader > 1 && (snap.pid[i] == t->leader ||
 		    ps->sid == t->leader || ps->pgid == t->leader);
 		for (k = 0; !snap.mark[i] && k < t->nknown; k++)
@@ -206,13 +206,19 @@ byscan(const struct hp_tree *t, struct hp_kin *out, int max)
 	do {
 		more = 0;
 		for (i = 0; i < snap.n; i++) {
-			if (snap.mark[i] || snap.pid[i] == self)
+			if (snap.mark[i])
 				continue;
 			if ((k = indexof(snap.ps[i].ppid)) != -1 &&
 			    snap.mark[k])
 				snap.mark[i] = more = 1;
 		}
 	} while (more);
+	/*
+	 * We are never a member, but what we made is, when we are of the
+	 * tree (a process that stops its own: its children too).
+	 */
+	if ((k = indexof(self)) != -1)
+		snap.mark[k] = 0;
 	for (i = 0; i < snap.n; i++)
 		if (snap.mark[i] && snap.ps[i].state != 'Z')
 			add(out, &n, max, snap.pid[i], snap.ps[i].start);

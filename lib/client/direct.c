@@ -97,7 +97,26 @@ recorded(const struct hp_state *st, const char *name, struct rec *r)
 	return alive;
 }
 
-/* Until nothing of t is left, ms at most: 1 gone. */
+/*
+ * The members of t but us, at most max (a stopper of its own tree is
+ * one of them in its cgroup; by ancestry it never is).
+ */
+static int
+others(const struct hp_tree *t, struct hp_kin *m, int max)
+{
+	pid_t self = getpid();
+	int i, k, n;
+
+	hp_tree_forget();
+	if ((n = hp_tree_list(t, m, max, 1)) <= 0)
+		return n;
+	for (i = k = 0; i < n; i++)
+		if (m[i].pid != self)
+			m[k++] = m[i];
+	return k;
+}
+
+/* Until nothing of t but us is left, ms at most: 1 gone. */
 static int
 ends(const struct hp_tree *t, long long ms)
 {
@@ -105,8 +124,7 @@ ends(const struct hp_tree *t, long long ms)
 	struct hp_kin m[8];
 
 	for (;;) {
-		hp_tree_forget();
-		if (hp_tree_list(t, m, 8, 1) <= 0)
+		if (others(t, m, 8) <= 0)
 			return 1;
 		if (hp_mono_ms() >= end)
 			return 0;
@@ -121,28 +139,61 @@ left(const struct hp_tree *t, char *out, size_t n)
 	struct hp_kin m[32];
 	int k;
 
-	hp_tree_forget();
 	out[0] = '\0';
-	if ((k = hp_tree_list(t, m, 32, 1)) > 0)
+	if ((k = others(t, m, 32)) > 0)
 		hp_tree_names(m, k, out, n);
 }
 
-/* Are we of t (a process that stops its own tree, or one of it)? */
+/*
+ * Are we of t, which its signal would end before its record is written
+ * (a process that asks for its own stop, or one of its tree)? By
+ * ancestry only its group has the signal with us in it; a cgroup's
+ * members each have it.
+ */
 static int
 within(const struct hp_tree *t)
 {
-	static struct hp_kin m[1024];
-	pid_t self = getpid();
-	int i, k;
+	char mine[HP_PATH_MAX];
+	size_t k;
 
-	if (t->leader > 0 && getpgrp() == t->leader)
+	if (t->leader > 1 && getpgrp() == t->leader)
 		return 1;
-	hp_tree_forget();
-	k = hp_tree_list(t, m, 1024, 1);
-	for (i = 0; i < k; i++)
-		if (m[i].pid == self)
-			return 1;
-	return 0;
+	if (t->cg == NULL || hp_cgroup_of(0, mine, sizeof mine) == -1)
+		return 0;
+	k = strlen(t->cg);
+	return strncmp(mine, t->cg, k) == 0 && (mine[k] == '\0' ||
+	    mine[k] == '/');
+}
+
+/*
+ * SIGKILL to t from within it: to each member but us (twice, for what
+ * a fork brought meanwhile), then to us. Never returns.
+ */
+static void
+last(const struct hp_tree *t)
+{
+	static struct hp_kin m[1024];
+	struct hp_pstat ps;
+	int i, n, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		n = others(t, m, 1024);
+		for (i = 0; i < n; i++)
+			if (hp_pstat(m[i].pid, &ps) == 0 &&
+			    ps.start == m[i].start)
+				(void)kill(m[i].pid, SIGKILL);
+	}
+	(void)kill(getpid(), SIGKILL);
+	_exit(HP_EXIT_FAIL);
+}
+
+/* sig to t; from within it, SIGKILL comes to us last (see last()). */
+static void
+deliver(const struct hp_tree *t, int sig, int self)
+{
+	if (self && sig == SIGKILL)
+		last(t);
+	(void)hp_tree_signal(t, sig);
 }
 
 static void
@@ -191,7 +242,9 @@ record(const struct hp_state *st, struct hp_spec *sp, int by,
 /*
  * Stop name's whole tree: its stop signal (a terminal: SIGHUP, then its
  * stop signal halfway), SIGKILL after its stop timeout to what resisted;
- * then its record says stopped. remove: then it goes.
+ * then its record says stopped. remove: then it goes. A stopper within
+ * the tree writes the record first, holds the signals back from itself
+ * until the rest has ended, and then dies of them with it.
  */
 static void
 stop(const struct hp_state *st, struct hp_spec *sp, int remove,
@@ -199,28 +252,40 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 {
 	char resisted[256] = "", error[256] = "", dir[HP_PATH_MAX];
 	long long wait = sp->stop_timeout;
+	sigset_t held, old;
 	struct rec r;
-	int by = 0, told = 0;
+	int by = 0, self = 0;
 
 	if (recorded(st, sp->name, &r) || r.t.cg != NULL || r.t.nknown > 0) {
 		hp_tree_forget();
 		by = sp->type == HP_TERMINAL ? SIGHUP : sp->stop_signal;
 		if (r.t.leader > 0 || hp_tree_signal(&r.t, 0) > 0) {
-			/* We die of our own signal: the record goes first. */
-			if (within(&r.t)) {
+			if ((self = within(&r.t)) && remove) {
+				answer(b, 0, sp->name, NULL, NULL, NULL,
+				    "usage", "a process cannot remove its own "
+				    "tree: stop it, then remove it from "
+				    "outside");
+				return;
+			}
+			if (self) {
 				if (record(st, sp, by, "", "", b) == -1)
 					return;
-				told = 1;
+				sigemptyset(&held);
+				sigaddset(&held, by);
+				sigaddset(&held, sp->stop_signal);
+				sigprocmask(SIG_BLOCK, &held, &old);
 			}
-			(void)hp_tree_signal(&r.t, by);
+			deliver(&r.t, by, self);
 			if (by == SIGHUP && !ends(&r.t, wait / 2)) {
 				by = sp->stop_signal;
-				(void)hp_tree_signal(&r.t, by);
+				deliver(&r.t, by, self);
 				wait -= wait / 2;
 			}
 			if (!ends(&r.t, wait)) {
 				left(&r.t, resisted, sizeof resisted);
 				by = SIGKILL;
+				if (self)
+					last(&r.t);
 				(void)hp_tree_kill(&r.t);
 				if (!ends(&r.t, KILL_WAIT)) {
 					left(&r.t, dir, sizeof dir);
@@ -228,12 +293,15 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 					    "there after SIGKILL: %.200s", dir);
 				}
 			}
+			/* The rest has ended: now ours, if it ends us. */
+			if (self)
+				sigprocmask(SIG_SETMASK, &old, NULL);
 		} else
 			by = 0;
-		if (r.t.cg != NULL && error[0] == '\0')
+		if (r.t.cg != NULL && error[0] == '\0' && !self)
 			(void)hp_cgroup_remove(r.t.cg);
 	}
-	if (!told && record(st, sp, by, resisted, error, b) == -1)
+	if (!self && record(st, sp, by, resisted, error, b) == -1)
 		return;
 	if (remove && error[0] == '\0' && hp_proc_file(st, dir, sizeof dir,
 	    sp->name, HP_P_DIR) == 0 && hp_rmtree(dir) == -1) {

@@ -525,20 +525,25 @@ bigger(const void *a, const void *b)
 
 /*
  * "median (first-third quartile)" of a[i] / b[i]: each run's ratio, of
- * two figures taken one after the other, so that a machine that slows
- * down or speeds up in the run moves both.
+ * two figures taken in the same turn, so that a machine that slows
+ * down or speeds up in the row moves both.
  */
 static void
 ratio(char *out, size_t n, const long long *a, const long long *b, int k)
 {
 	double r[RUNS];
-	int i;
+	int i, m = 0;
 
 	for (i = 0; i < k; i++)
-		r[i] = b[i] > 0 ? (double)a[i] / (double)b[i] : 0;
-	qsort(r, (size_t)k, sizeof *r, bigger);
-	snprintf(out, n, "%.2f (%.2f-%.2f)", r[k / 2], r[k / 4],
-	    r[(3 * k) / 4]);
+		if (b[i] > 0)	/* a run too short to time says nothing */
+			r[m++] = (double)a[i] / (double)b[i];
+	if (m == 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	qsort(r, (size_t)m, sizeof *r, bigger);
+	snprintf(out, n, "%.2f (%.2f-%.2f)", r[m / 2], r[m / 4],
+	    r[(3 * m) / 4]);
 }
 
 static void
@@ -559,7 +564,7 @@ show(const char *what, struct fig *f)
 		cell(d, sizeof d, f->d, f->n, &m);
 	else
 		snprintf(d, sizeof d, "not installed");
-	printf("%-24s %-22s %-22s %-22s %-17s %s\n", what, h, d, b, rd, rb);
+	printf("%-24s %-22s %-22s %-22s %-19s %s\n", what, h, d, b, rd, rb);
 	fflush(stdout);
 }
 
@@ -623,7 +628,7 @@ bench_peers(void)
 	printf("\npeers: hp beside daemontools and bare, ms: median "
 	    "(quartiles); %d runs, stop %d; a ratio is that of each run\n",
 	    RUNS, STOPS);
-	printf("%-24s %-22s %-22s %-22s %-17s %s\n", "path", "hp",
+	printf("%-24s %-22s %-22s %-22s %-19s %s\n", "path", "hp",
 	    "daemontools", "bare", "hp/dt", "hp/bare");
 	side(&s, 1);
 	side(&s, 0);

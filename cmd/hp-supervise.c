@@ -493,7 +493,9 @@ verb(struct hp_state *st, const char *v, const char *sig, const char *msg,
 			poll(NULL, 0, 5);
 	}
 	hp_buf_free(&b);
-	return report(st, replies, names, n, started);
+	i = report(st, replies, names, n, started);
+	hp_direct_end();
+	return i;
 }
 
 /* The answers, one a process: lines, or a JSON array; replies freed. */

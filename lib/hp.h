@@ -1107,6 +1107,7 @@ int	hp_top_run(struct hp_state *, char **, int, struct hp_error *);
 
 /* direct.c: stop, signal or remove a process when no supervisor runs */
 int	hp_direct_take(const struct hp_state *);
+void	hp_direct_end(void);		/* a stopper within its tree: its end */
 		/* the supervisor's lock, so that none starts: 0; -1 EAGAIN */
 void	hp_direct_verb(const struct hp_state *, const char *, int,
 	    const char *, struct hp_buf *);

@@ -420,16 +420,17 @@ unsupervised_stop() {
 # The group is held (SIGSTOP) while it is looked at, but not by one of
 # its own members: a client in it would stop itself, and never send the
 # signal. Here the process asks for its own stop, with none supervising,
-# under its stop signal SIG (the command CMD runs it): its record says
-# stopped first, the rest of the tree (a child in a session of its own)
-# has the signal before the stopper, which dies of it last.
+# under its stop signal SIG (the command CMD runs it, and any other names
+# it stops): its record says stopped first, the rest of its tree (a
+# child in a session of its own, and one made after the stopper, kid2)
+# has the signal before the stopper, which holds it back until every
+# name is done, and then dies of it.
 self_stop() {
 	spawn --stop-signal "$1" -n self -- sh -c \
 	    "setsid sleep 1017 & echo \$! >kid.pid
 	    while [ ! -e go ]; do sleep 0.01; done
 	    ${2:-exec hp-supervise stop self}"
 	wait_until 5 test -s kid.pid
-	kid=$(cat kid.pid)
 	kill -KILL "$(supervisor_pid)"
 	wait_until 5 unsupervised
 	touch go
@@ -438,7 +439,11 @@ self_stop() {
 		kill -KILL "$PID"
 		fail "it was left, in state $held"
 	}
-	wait_until 5 gone "$kid" || fail "its child in a session of its own was left"
+	for f in kid.pid kid2.pid; do
+		[ -e "$f" ] || continue
+		wait_until 5 gone "$(cat "$f")" ||
+		    fail "a process of its tree ($f) was left"
+	done
 	[ "$(state_of self)" = stopped ] ||
 	    fail "its record says $(state_of self)"
 	grep -q '"event":"process:stopped","name":"self"' \
@@ -460,11 +465,28 @@ self_stop() {
 	self_stop TERM
 }
 
-# The same from a process of the cgroup in a group of its own: not in
-# the group signalled first, it is found among the members.
+# The same from a process of the cgroup in a group of its own, made
+# before kid2: not in the group signalled first, and listed in the
+# cgroup before kid2, it has the signal only once kid2 has. The cgroup's
+# base is named with a trailing slash: its path in the record has //.
 @test "with no supervisor, a member in a group of its own stops its tree, recorded" {
 	cgroups
-	self_stop TERM 'perl -e "setpgrp(0, 0); exec qw(hp-supervise stop self)" & wait'
+	testgroup hp-test
+	export HP_CGROUP=$CG_MADE/
+	self_stop TERM 'perl -e "setpgrp(0, 0); select(undef, undef, undef,
+	    0.01) until -s q(kid2.pid); exec qw(hp-supervise stop self)" &
+	    setsid sleep 1019 & echo \$! >kid2.pid; wait'
+}
+
+# Every name is done before the stopper's own end, and answered.
+@test "with no supervisor, a process that stops itself and another stops both" {
+	ancestry
+	spawn -n other -- sleep 1020
+	other=$PID
+	self_stop TERM 'exec hp-supervise stop self other >answer'
+	wait_until 5 gone "$other"
+	[ "$(state_of other)" = stopped ]
+	grep -q "other" answer
 }
 
 # Its own removal a process cannot ask for: it would die before it.

@@ -1,6 +1,8 @@
 /* hp: see LICENSE. */
 /* direct.c: stop, signal or remove a process when no supervisor runs. */
 
+#define _XOPEN_SOURCE 700	/* realpath(3): a cgroup named two ways */
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -148,52 +150,100 @@ left(const struct hp_tree *t, char *out, size_t n)
  * Are we of t, which its signal would end before its record is written
  * (a process that asks for its own stop, or one of its tree)? By
  * ancestry only its group has the signal with us in it; a cgroup's
- * members each have it.
+ * members each have it, and those of the groups below it.
  */
 static int
 within(const struct hp_tree *t)
 {
-	char mine[HP_PATH_MAX];
+	char mine[HP_PATH_MAX], *a = NULL, *b = NULL;
 	size_t k;
+	int in = 0;
 
 	if (t->leader > 1 && getpgrp() == t->leader)
 		return 1;
-	if (t->cg == NULL || hp_cgroup_of(0, mine, sizeof mine) == -1)
-		return 0;
-	k = strlen(t->cg);
-	return strncmp(mine, t->cg, k) == 0 && (mine[k] == '\0' ||
-	    mine[k] == '/');
+	if (t->cg != NULL && hp_cgroup_of(0, mine, sizeof mine) == 0 &&
+	    (a = realpath(mine, NULL)) != NULL &&
+	    (b = realpath(t->cg, NULL)) != NULL) {
+		k = strlen(b);
+		in = strncmp(a, b, k) == 0 && (a[k] == '\0' || a[k] == '/');
+	}
+	free(a);
+	free(b);
+	return in;
 }
 
 /*
- * SIGKILL to t from within it: to each member but us (twice, for what
- * a fork brought meanwhile), then to us. Never returns.
+ * What a stopper within its own tree has coming, once every name is
+ * done and answered (hp_direct_end()): the signals it held back from
+ * itself, or SIGKILL; with a cgroup, that of the whole group.
  */
+static struct {
+	int		 sig;
+	int		 held;
+	sigset_t	 old;
+	char		 cg[HP_PATH_MAX];
+} fate;
+
+/* sig to each member of t but us, as the process seen (its start). */
 static void
-last(const struct hp_tree *t)
+others_only(const struct hp_tree *t, int sig)
 {
 	static struct hp_kin m[1024];
 	struct hp_pstat ps;
-	int i, n, pass;
+	int i, n;
 
-	for (pass = 0; pass < 2; pass++) {
-		n = others(t, m, 1024);
-		for (i = 0; i < n; i++)
-			if (hp_pstat(m[i].pid, &ps) == 0 &&
-			    ps.start == m[i].start)
-				(void)kill(m[i].pid, SIGKILL);
-	}
-	(void)kill(getpid(), SIGKILL);
-	_exit(HP_EXIT_FAIL);
+	n = others(t, m, 1024);
+	for (i = 0; i < n; i++)
+		if (hp_pstat(m[i].pid, &ps) == 0 && ps.start == m[i].start)
+			(void)kill(m[i].pid, sig);
 }
 
-/* sig to t; from within it, SIGKILL comes to us last (see last()). */
+/*
+ * sig to t. From within it, what cannot be held back (SIGKILL, SIGSTOP)
+ * goes to the others only, twice for what a fork brought meanwhile; the
+ * rest comes to us too, held until hp_direct_end().
+ */
 static void
 deliver(const struct hp_tree *t, int sig, int self)
 {
-	if (self && sig == SIGKILL)
-		last(t);
-	(void)hp_tree_signal(t, sig);
+	if (self && (sig == SIGKILL || sig == SIGSTOP)) {
+		others_only(t, sig);
+		others_only(t, sig);
+	} else
+		(void)hp_tree_signal(t, sig);
+	if (self && (fate.sig == 0 || sig == SIGKILL))
+		fate.sig = sig;
+}
+
+/* We are of t: its signals are held back from us from now on. */
+static void
+hold(const struct hp_tree *t, const struct hp_spec *sp)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, sp->stop_signal);
+	if (!fate.held)
+		sigprocmask(SIG_BLOCK, &set, &fate.old);
+	fate.held = 1;
+	if (t->cg != NULL)
+		hp_copy(fate.cg, sizeof fate.cg, t->cg);
+}
+
+void
+hp_direct_end(void)
+{
+	if (!fate.held)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	if (fate.sig == SIGKILL) {
+		if (fate.cg[0] != '\0')
+			(void)hp_cgroup_kill(fate.cg);
+		(void)kill(getpid(), SIGKILL);
+	}
+	sigprocmask(SIG_SETMASK, &fate.old, NULL);
 }
 
 static void
@@ -243,8 +293,8 @@ record(const struct hp_state *st, struct hp_spec *sp, int by,
  * Stop name's whole tree: its stop signal (a terminal: SIGHUP, then its
  * stop signal halfway), SIGKILL after its stop timeout to what resisted;
  * then its record says stopped. remove: then it goes. A stopper within
- * the tree writes the record first, holds the signals back from itself
- * until the rest has ended, and then dies of them with it.
+ * the tree writes the record first and holds the signals back from
+ * itself until every name is done (hp_direct_end()).
  */
 static void
 stop(const struct hp_state *st, struct hp_spec *sp, int remove,
@@ -252,7 +302,6 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 {
 	char resisted[256] = "", error[256] = "", dir[HP_PATH_MAX];
 	long long wait = sp->stop_timeout;
-	sigset_t held, old;
 	struct rec r;
 	int by = 0, self = 0;
 
@@ -270,10 +319,7 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 			if (self) {
 				if (record(st, sp, by, "", "", b) == -1)
 					return;
-				sigemptyset(&held);
-				sigaddset(&held, by);
-				sigaddset(&held, sp->stop_signal);
-				sigprocmask(SIG_BLOCK, &held, &old);
+				hold(&r.t, sp);
 			}
 			deliver(&r.t, by, self);
 			if (by == SIGHUP && !ends(&r.t, wait / 2)) {
@@ -285,17 +331,15 @@ stop(const struct hp_state *st, struct hp_spec *sp, int remove,
 				left(&r.t, resisted, sizeof resisted);
 				by = SIGKILL;
 				if (self)
-					last(&r.t);
-				(void)hp_tree_kill(&r.t);
+					deliver(&r.t, SIGKILL, self);
+				else
+					(void)hp_tree_kill(&r.t);
 				if (!ends(&r.t, KILL_WAIT)) {
 					left(&r.t, dir, sizeof dir);
 					snprintf(error, sizeof error, "still "
 					    "there after SIGKILL: %.200s", dir);
 				}
 			}
-			/* The rest has ended: now ours, if it ends us. */
-			if (self)
-				sigprocmask(SIG_SETMASK, &old, NULL);
 		} else
 			by = 0;
 		if (r.t.cg != NULL && error[0] == '\0' && !self)

@@ -475,7 +475,7 @@ self_stop() {
 	export HP_CGROUP=$CG_MADE/
 	self_stop TERM 'perl -e "setpgrp(0, 0); select(undef, undef, undef,
 	    0.01) until -s q(kid2.pid); exec qw(hp-supervise stop self)" &
-	    setsid sleep 1019 & echo \$! >kid2.pid; wait'
+	    setsid sleep 1019 & echo $! >kid2.pid; wait'
 }
 
 # Every name is done before the stopper's own end, and answered.
@@ -487,6 +487,34 @@ self_stop() {
 	wait_until 5 gone "$other"
 	[ "$(state_of other)" = stopped ]
 	grep -q "other" answer
+}
+
+# Its SIGKILL is the kernel's to the whole cgroup, once the answer is
+# out: a process moved into a group below it is not left, even where
+# the answer's reader, of the tree too, is gone first (EPIPE).
+@test "with no supervisor, a process that stops itself by SIGKILL ends its subgroups" {
+	cgroups
+	self_stop KILL 'cg=$(sed -n "s/^0:://p" /proc/self/cgroup)
+	    mnt=$(awk "/ - cgroup2 / { print \$5; exit }" /proc/self/mountinfo)
+	    setsid sleep 1021 & k=$!
+	    mkdir "$mnt$cg/sub" && echo $k >"$mnt$cg/sub/cgroup.procs" &&
+	    echo $k >kid2.pid
+	    hp-supervise stop self | cat >answer'
+	[ -s kid2.pid ] || fail "no process was moved into a group below"
+}
+
+# From within one of its instances, every instance is stopped.
+@test "with no supervisor, an instance that stops its name stops every instance" {
+	ancestry
+	spawn -i 2 -n w -- sh -c 'if [ "$HP_INSTANCE" = 1 ]; then
+	    while [ ! -e go ]; do sleep 0.01; done
+	    exec hp-supervise stop w >answer; fi; exec sleep 1022'
+	kill -KILL "$(supervisor_pid)"
+	wait_until 5 unsupervised
+	touch go
+	wait_until 5 test -s answer
+	[ "$(state_of w:1)" = stopped ]
+	[ "$(state_of w:2)" = stopped ]
 }
 
 # Its own removal a process cannot ask for: it would die before it.

@@ -221,11 +221,15 @@ hold(const struct hp_tree *t, const struct hp_spec *sp)
 {
 	sigset_t set;
 
+	/* SIGPIPE too: the answer's reader may be of the tree. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
 	sigaddset(&set, sp->stop_signal);
+	sigprocmask(SIG_BLOCK, &set, fate.held ? NULL : &fate.old);
+	/* However we leave, even by exit() on a failed write. */
 	if (!fate.held)
-		sigprocmask(SIG_BLOCK, &set, &fate.old);
+		(void)atexit(hp_direct_end);
 	fate.held = 1;
 	if (t->cg != NULL)
 		hp_copy(fate.cg, sizeof fate.cg, t->cg);
@@ -236,6 +240,7 @@ hp_direct_end(void)
 {
 	if (!fate.held)
 		return;
+	fate.held = 0;
 	fflush(stdout);
 	fflush(stderr);
 	if (fate.sig == SIGKILL) {

@@ -330,7 +330,10 @@ each_once_then_none() {
 		hp-supervise -t 2s restart a >/dev/null 2>&1 3>&- &
 		track $!
 		kill_soon
-		hp-supervise -b
+		# The restart, left without an answer, may start the next
+		# supervisor itself before this one does.
+		hp-supervise -b >/dev/null 2>&1 || true
+		wait_until 5 supervised
 		wait_until 15 settled a
 	done
 	each_once_then_none a

@@ -802,6 +802,47 @@ ask() {
 	grep -q 'warning: control: past its deadline: @2 1000 t stop web' fg.err
 }
 
+# answered TAG: the line of fg.out that answers "=TAG".
+answered() {
+	grep "^{\"answer\":\"$1\"" "$BATS_TEST_TMPDIR/fg.out"
+}
+
+@test "control: an answer to =TAG comes on the supervisor's output, in order with the events" {
+	fg
+	spawn -n web -- sleep 1000
+	printf '=a1 stop web\n@3 0 =a.2 %s %s start web\n=a3 start nope\n=a4 ping\n' \
+	    "$(id -u)" $$ >"$HP_STATE_DIR/control"
+	wait_until 5 answered a4
+	answered a1 | grep -q '"ok":true,"name":"web","state":"stopped","pid":0,'
+	answered a.2 | grep -q '"ok":true,"name":"web","state":"running","pid":[1-9]'
+	[ "$(answered a3)" = \
+	    '{"answer":"a3","ok":false,"name":"nope","code":"not-found","message":"no such process"}' ]
+	[ "$(answered a4)" = '{"answer":"a4","ok":true}' ]
+	# Each after the event it follows from.
+	stopped=$(grep -n '"event":"process:stopped"' "$BATS_TEST_TMPDIR/fg.out" | cut -d: -f1)
+	a1=$(grep -n '"answer":"a1"' "$BATS_TEST_TMPDIR/fg.out" | cut -d: -f1)
+	[ "$stopped" -lt "$a1" ]
+	# Nothing of them went to events/, nor any FIFO made there.
+	[ -z "$(ls "$HP_STATE_DIR/events")" ]
+	# "=" with no name, or a name that is none, is a bad line.
+	printf '= ping\n=a/b ping\n=-x ping\n' >"$HP_STATE_DIR/control"
+	wait_until 5 eval '[ "$(grep -c "warning: control: bad line" fg.err)" -eq 3 ]'
+	[ "$(grep -c '"answer"' "$BATS_TEST_TMPDIR/fg.out")" -eq 4 ]
+}
+
+@test "control: without --json, an answer to =TAG goes nowhere" {
+	hp-supervise >"$BATS_TEST_TMPDIR/fg.out" 2>"$BATS_TEST_TMPDIR/fg.err" 3>&- &
+	FG=$!
+	track "$FG"
+	wait_until 5 supervised
+	spawn -n web -- sleep 1000
+	printf '=a1 stop web\n' >"$HP_STATE_DIR/control"
+	wait_until 5 st_is web state stopped
+	[ "$(ask "t ping")" = '{"ok":true}' ]
+	! grep -q answer "$BATS_TEST_TMPDIR/fg.out"
+	kill -0 "$FG"
+}
+
 @test "a verb given up on while the supervisor was stopped is not carried out" {
 	fg
 	spawn -n web -- sleep 1000

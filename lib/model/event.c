@@ -677,6 +677,26 @@ hp_events_next(const struct hp_events *ev)
 }
 
 /*
+ * A reply to "=TAG" goes to our standard output, in its order among the
+ * events there (--json), as the object it is with "answer": TAG first;
+ * without --json, to nobody. TAG is a name: nothing in it to escape.
+ */
+static void
+tagged(struct hp_events *ev, const char *tag, const char *line, size_t n)
+{
+	struct hp_buf b = { 0 };
+
+	if (!ev->echo || n < 3 || line[0] != '{')
+		return;
+	hp_buf_printf(&b, "{\"answer\":\"%s\"%s", tag, line[1] == '}' ? "" :
+	    ",");
+	hp_buf_add(&b, line + 1, n - 1);
+	if (hp_write_all(STDOUT_FILENO, b.p, b.len) == -1)
+		ev->echo = 0;
+	hp_buf_free(&b);
+}
+
+/*
  * A reply goes to the one client that asked, through its FIFO. Unlike an
  * event it is not dropped when the FIFO is full: the client is waiting
  * for it and reads, so it gets a few short waits for room. A FIFO whose
@@ -689,6 +709,10 @@ reply(struct hp_events *ev, const char *client, const char *line, size_t n)
 	int i, try;
 	ssize_t w;
 
+	if (client[0] == '=') {
+		tagged(ev, client + 1, line, n);
+		return;
+	}
 	i = sub(ev, client);
 	/* Behind an answer still being written: after it, in order. */
 	if (i != -1 && busy(&ev->sub[i])) {

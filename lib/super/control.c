@@ -594,6 +594,19 @@ number(const char *w, long long max)
 }
 
 /*
+ * Who a request's answer goes to: "-", nobody; NAME, the FIFO of that
+ * name in events/; "=TAG", our standard output, with --json, as a line
+ * that says "answer": TAG (hp(7), control), for the program that reads
+ * it and has no FIFO of its own.
+ */
+static int
+id_ok(const char *id)
+{
+	return strcmp(id, "-") == 0 || (strlen(id) <= HP_NAME_MAX &&
+	    hp_name_ok(id[0] == '=' ? id + 1 : id));
+}
+
+/*
  * "@V DEADLINE" before a request (hp(7), control): the protocol version
  * of its client and the wall time, in ms since the epoch, after which it
  * waits no more; from version 3, after the ID, "UID PID": who asks, as
@@ -606,7 +619,7 @@ number(const char *w, long long max)
 static int
 preamble(struct hp_super *s, char **w, int n, const char *copy)
 {
-	const char *id = n >= 3 && hp_name_ok(w[2]) ? w[2] : "-";
+	const char *id = n >= 3 && id_ok(w[2]) ? w[2] : "-";
 	char *end;
 	long long v, dl, uid = -1, pid = -1;
 	int k;
@@ -669,7 +682,7 @@ take(struct hp_super *s, char *line)
 	}
 	if (n >= 2)
 		s->verb = w[1];
-	if (n < 2 || (strcmp(w[0], "-") != 0 && !hp_name_ok(w[0]))) {
+	if (n < 2 || !id_ok(w[0])) {
 		warnline("bad line", copy);
 		hp_super_refused(s, NULL, "usage", "bad line");
 		return;

@@ -106,6 +106,87 @@ test('spawn, list, status, restart, stop answer with the JSON of the ' +
 	assert.strictEqual(again.state, 'running');
 });
 
+// bin: a directory of the commands of BIN, each of which first writes
+// its arguments, a line, to the file log.
+function wrapped(s) {
+	const bin = path.join(s.tmp, 'bin');
+	const log = path.join(s.tmp, 'log');
+	fs.mkdirSync(bin);
+	for (const c of ['hp-supervise', 'hp-spawn', 'hp-ls'])
+		fs.writeFileSync(path.join(bin, c), '#!/bin/sh\n' +
+		    'printf \'%s\\n\' "$*" >>\'' + log + '\'\n' +
+		    'exec \'' + path.join(BIN, c) + '\' "$@"\n',
+		{ mode: 0o755 });
+	return { bin, asked: () => fs.readFileSync(log, 'utf8')
+		.split('\n').filter(Boolean) };
+}
+
+test('start, stop and restart of names go to the supervisor started ' +
+    'here by its control FIFO, and answer as hp-supervise does',
+    async (t) => {
+	const s = setup(t);
+	const l = wrapped(s);
+	const pm = s.manager({ bin: l.bin });
+	await pm.start();
+	for (const name of ['web', 'api'])
+		await pm.spawn({ name, command: 'sleep', args: ['100'] });
+	const before = l.asked().length;
+	const stop = await pm.stop('web');
+	const start = await pm.start(['web']);
+	const restart = await pm.restart('web', { timeout: 5000 });
+	const nope = await rejects(pm.stop(['api', 'nope']), 'not-found', 1);
+	assert.strictEqual(l.asked().length, before, 'no hp-supervise: ' +
+	    l.asked().slice(before));
+	// The same through the command: only the pid differs.
+	const cmd = (v, n) => new Promise((res) => require('node:child_process')
+	    .execFile(path.join(BIN, 'hp-supervise'), ['--json', '-S',
+		s.stateDir, v, n], (e, out, err) => res([JSON.parse(out),
+		e ? e.code : 0, err])));
+	const pids = (x) => x.map((r) => Object.assign({}, r, { pid:
+		r.pid > 0 }));
+	const [cstop] = await cmd('stop', 'api');
+	assert.deepStrictEqual([stop], pids(cstop).map((r) =>
+	    Object.assign(r, { name: 'web', pid: 0 })));
+	assert.deepStrictEqual(pids(start), pids((await cmd('start',
+	    'api'))[0]).map((r) => Object.assign(r, { name: 'web' })));
+	assert.deepStrictEqual(pids([restart]), pids((await cmd('restart',
+	    'api'))[0]).map((r) => Object.assign(r, { name: 'web' })));
+	const [cnope, status, err] = await cmd('stop', 'nope');
+	assert.deepStrictEqual(nope.result[1], cnope[0]);
+	assert.deepStrictEqual([nope.status, nope.message], [status,
+		'nope: no such process']);
+	assert.strictEqual(nope.stderr, err);
+	assert.strictEqual(nope.result[0].state, 'stopped');
+	// A pattern, and all, go as they did: through the command.
+	await pm.stop('w*');
+	assert.match(l.asked().pop(), / stop w\*$/);
+	assert.strictEqual((await pm.status('web')).state, 'stopped');
+});
+
+test('a verb put by the control FIFO rejects when the supervisor ends ' +
+    'before its answer', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	const sup = await pm.start();
+	const held = await pm.spawn({ name: 'held', command: 'sh', args: ['-c',
+		'trap "" TERM; while :; do sleep 1; done'], stopTimeout: 3000 });
+	const stop = pm.stop('held');
+	await waitUntil(() => pm.list(['held']).then(([p]) =>
+	    p.state === 'stopping'));
+	process.kill(sup.pid, 'SIGKILL');
+	// Bounded: an answer never settled would hang the suite.
+	const e = await rejects(Promise.race([stop, new Promise((res, rej) =>
+	    setTimeout(() => rej(new Error('not settled in 10 s')), 10000)
+	    .unref())]), 'failed', 1);
+	assert.strictEqual(e.message, 'held: the supervisor ended before ' +
+	    'it answered');
+	// The next takes it back, and its shutdown ends it.
+	const next = s.manager();
+	await next.start();
+	await next.shutdown();
+	assert.ok(!alive(held.pid));
+});
+
 test('exec() runs a command once and resolves as execFile() does',
     async (t) => {
 	const s = setup(t);

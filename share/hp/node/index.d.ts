@@ -390,7 +390,11 @@ export class ProcessManager extends EventEmitter {
 	/** Start hp-supervise --json --parent <this pid>; with parentGrace,
 	 * join the one that runs already: supervisor:adopted. */
 	start(): Promise<HpEvent | SupervisorAdopted>;
-	/** The verb start. */
+	/** The verb start. stop, start and restart of names (not all, no
+	 * pattern) go to the supervisor start() launched as lines to its
+	 * control FIFO, answered among its events: no hp-supervise process;
+	 * a timeout then is a number of milliseconds, or they go through
+	 * the command. */
 	start(pattern: NamePattern, o?: VerbOptions): Promise<VerbResult[]>;
 	start(name: string, o?: VerbOptions): Promise<VerbResult>;
 	start(names: string[], o?: VerbOptions): Promise<VerbResult[]>;

@@ -111,6 +111,8 @@ class ProcessManager extends EventEmitter {
 		this._stderr = '';
 		this._exited = null;
 		this._joined = false;	// this.child follows one running
+		this._asked = new Map();	// tag: the answer awaited
+		this._tags = 0;
 	}
 
 	// start(): the supervisor; start(name): the verb start. With
@@ -118,7 +120,7 @@ class ProcessManager extends EventEmitter {
 	// is joined (_join) where it would refuse (exists).
 	start(name, o) {
 		if (name !== undefined)
-			return this._verb('start', name, timeout(o));
+			return this._verb('start', name, timeout(o), o);
 		const launched = this._launch();
 		if (this.options.parentGrace === undefined)
 			return launched;
@@ -172,6 +174,10 @@ class ProcessManager extends EventEmitter {
 				const e = parse(l);
 				if (!e || typeof e !== 'object')
 					return;
+				if (typeof e.answer === 'string' && !e.event) {
+					this._answer(e.answer, e);
+					return;
+				}
 				if (e.error && !e.event) {
 					refused = e;
 					return;
@@ -188,6 +194,10 @@ class ProcessManager extends EventEmitter {
 			child.once('close', (code, signal) => {
 				this.child = null;
 				this.pid = null;
+				for (const tag of Array.from(this._asked.keys()))
+					this._answer(tag, { ok: false, code:
+					    'failed', message: 'the supervisor ' +
+					    'ended before it answered' });
 				if (!started)
 					reject(error || failure('hp-supervise',
 					    refused, code, this._stderr,
@@ -303,19 +313,76 @@ class ProcessManager extends EventEmitter {
 	// A verb of hp-supervise on names: the answer for name, or the
 	// array of answers when names is an array, 'all' or a pattern
 	// ('web-*'): one for each process matched.
-	_verb(verb, names, more) {
+	_verb(verb, names, more, o) {
 		const list = [].concat(names);
-		return run('hp-supervise', stateArgs(this.options).concat(
-		    more || [], verb, list), this.options).then((r) =>
-		    many(names) ? r : r[0]);
+		const cmd = () => run('hp-supervise', stateArgs(this.options)
+		    .concat(more || [], verb, list), this.options);
+		const direct = this._direct(verb, list, o);
+		return (direct ? direct.catch((e) => e === AGAIN ? cmd() :
+		    Promise.reject(e)) : cmd()).then((r) => many(names) ? r :
+		    r[0]);
+	}
+
+	// start, stop and restart of names (no pattern, not all) put to the
+	// supervisor this manager started, not one it joined: a line each
+	// to its control FIFO, in one write, their answers read from its
+	// output (hp(7), control: "=TAG"), with no hp-supervise process
+	// between. Resolves as the command would; null: it was not put.
+	_direct(verb, list, o) {
+		const t = o && o.timeout;
+		if (!DIRECT.includes(verb) || !this.child || this._joined ||
+		    !this.pid || (t !== undefined && (typeof t !== 'number' ||
+		    !(t >= 0))) || list.length === 0 || !list.every(plain))
+			return null;
+		const deadline = t === undefined ? 0 : Date.now() +
+		    Math.round(t);
+		const asks = list.map((name) => ({ name,
+			tag: 'a' + ++this._tags }));
+		const text = asks.map((a) => '@3 ' + deadline + ' =' + a.tag +
+		    ' ' + process.geteuid() + ' ' + process.pid + ' ' + verb +
+		    ' ' + a.name + '\n').join('');
+		if (Buffer.byteLength(text) > PIPE_BUF ||
+		    !send(path.join(stateDir(this.options), 'control'), text))
+			return null;
+		const answers = asks.map((a) => new Promise((resolve) =>
+		    this._asked.set(a.tag, resolve)));
+		let timer;
+		if (t !== undefined)
+			timer = setTimeout(() => {
+				for (const a of asks)
+					this._answer(a.tag, null);
+			}, Math.round(t));
+		return Promise.all(answers).then((said) => {
+			clearTimeout(timer);
+			// A supervisor on its way out: the command asks the next.
+			if (said.some((x) => x && x.code === 'exiting'))
+				return Promise.reject(AGAIN);
+			const out = said.map((x, i) => result(x, asks[i].name));
+			const bad = out.filter((r) => !r.ok);
+			if (bad.length)
+				return Promise.reject(failure('hp-supervise',
+				    out, 1, bad.map((r) => 'hp-supervise: ' +
+				    r.name + ': ' + r.error.message + '\n')
+				    .join(''), null));
+			return out;
+		});
+	}
+
+	// The answer for tag (null: none in time), to whoever waits for it.
+	_answer(tag, e) {
+		const resolve = this._asked.get(tag);
+		if (resolve) {
+			this._asked.delete(tag);
+			resolve(e);
+		}
 	}
 
 	stop(name, o) {
-		return this._verb('stop', name, timeout(o));
+		return this._verb('stop', name, timeout(o), o);
 	}
 
 	restart(name, o) {
-		return this._verb('restart', name, timeout(o));
+		return this._verb('restart', name, timeout(o), o);
 	}
 
 	// A new run of name, ready before the old one goes; with instances,
@@ -476,6 +543,60 @@ class ProcessManager extends EventEmitter {
 // the supervisor reads after it, stopped or busy until then, is not
 // carried out, and the verb rejects with code timeout. Without it, the
 // command's own patience (the stop timeouts of the names) is both.
+// The verbs _direct() puts, the names it takes (hp_ref_ok()), and the
+// most it writes at once: PIPE_BUF's least, a write that no other
+// client's lines can split.
+const DIRECT = ['start', 'stop', 'restart'];
+const PIPE_BUF = 512;
+const AGAIN = Symbol('again');
+
+function plain(name) {
+	const m = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?::([1-9][0-9]*))?$/
+	    .exec(name);
+	return m !== null && name !== 'all' && (m[1] === undefined ||
+	    Number(m[1]) <= 256);
+}
+
+// text, in one write, to the FIFO at file, ours, that a reader holds
+// open: false when it could not be (no reader, full, not a FIFO).
+function send(file, text) {
+	const c = fs.constants;
+	let fd;
+	try {
+		fd = fs.openSync(file, c.O_WRONLY | c.O_NONBLOCK |
+		    (c.O_NOFOLLOW || 0));
+		const st = fs.fstatSync(fd);
+		return st.isFIFO() && st.uid === process.geteuid() &&
+		    fs.writeSync(fd, text) === Buffer.byteLength(text);
+	} catch (e) {
+		return false;
+	} finally {
+		if (fd !== undefined)
+			fs.closeSync(fd);
+	}
+}
+
+// One answer as hp-supervise --json gives it (cmd/hp-supervise.c,
+// result()): x, the supervisor's, or null when none came in time.
+function result(x, name) {
+	x = x || { ok: false, code: 'timeout', message: 'no answer in time' };
+	const ok = x.ok === true;
+	const r = { name, ok };
+	if (typeof x.state === 'string' && x.state)
+		r.state = x.state;
+	r.pid = Number.isInteger(x.pid) ? x.pid : 0;
+	if (typeof x.stopped_by === 'string' && x.stopped_by)
+		r.stopped_by = x.stopped_by;
+	if (typeof x.resisted === 'string' && x.resisted)
+		r.resisted = x.resisted;
+	if (Number.isInteger(x.instances))
+		r.instances = x.instances;
+	if (!ok)
+		r.error = { code: x.code || 'timeout', message: x.message ||
+		    'failed' };
+	return r;
+}
+
 // Names the answer to which is an array: several, 'all', a pattern.
 function many(names) {
 	return Array.isArray(names) || names === 'all' ||

@@ -289,6 +289,8 @@ reap(pid_t pid)
 	hp_waitpid(pid, NULL, 0);
 }
 
+static void all_down(struct side *);
+
 static void
 set_up(struct side *s)
 {
@@ -322,12 +324,21 @@ set_up(struct side *s)
 		start(spawn, 0);
 	}
 	marks(s, NSV, "hp-spawn");
-	verb(s, "stop", "all", 0);
 	if (supervise != NULL) {
 		snprintf(s->prefix, sizeof s->prefix, "%s/sv", s->base);
 		if (sv_start(s->prefix, s->dirs, s->sup, supervise,
 		    markpath) == -1)
 			hp_fail(1, "bench", "supervise: not up within 10 s");
+	}
+	all_down(s);
+}
+
+/* All 50 of each stopped. */
+static void
+all_down(struct side *s)
+{
+	verb(s, "stop", "all", 0);
+	if (supervise != NULL) {
 		svc_do(s, "-d", -1, 0);
 		if (sv_wait(s->dirs, 0) == -1)
 			hp_fail(1, "bench", "supervise: not down within 10 s");
@@ -369,6 +380,51 @@ all_up(struct side *s)
 	}
 	poll(NULL, 0, QUIET);
 	drain(s);
+}
+
+/*
+ * The same asked by one line to each supervisor's control FIFO, as a
+ * program that keeps no client process does (hp(7), control; the Node
+ * client; supervise(8)'s "u"): no answer, until the mark.
+ */
+static long long
+line_to(const char *fifo, const char *line)
+{
+	long long t0 = hp_mono_us();
+	int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd == -1 || hp_write_all(fd, line, strlen(line)) == -1)
+		hp_die("%s", fifo);
+	close(fd);
+	return t0;
+}
+
+static void
+lines(struct side *s, struct fig *f)
+{
+	char fifo[HP_PATH_MAX + 32], line[64];
+	long long t0;
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		snprintf(fifo, sizeof fifo, "%s/control", s->st.dir);
+		snprintf(line, sizeof line, "- start %s\n", s->names[i]);
+		t0 = line_to(fifo, line);
+		marks(s, 1, "hp: start");
+		f->h[i] = hp_mono_us() - t0;
+		if (supervise != NULL) {
+			snprintf(fifo, sizeof fifo, "%s/supervise/control",
+			    s->dirs[i]);
+			t0 = line_to(fifo, "u");
+			marks(s, 1, "supervise: u");
+			f->d[i] = hp_mono_us() - t0;
+		}
+		f->b[i] = bare_start(s, &pid);
+		reap(pid);
+	}
+	f->n = RUNS;
+	all_down(s);
 }
 
 /* Start a stopped service, each run another one of the 50. */
@@ -587,6 +643,8 @@ side(struct side *s, int tmpfs)
 	printf("state on %s: %s: %s\n", s->kind, s->base, what);
 	fflush(stdout);
 	set_up(s);
+	lines(s, &f);
+	show("start by a control line", &f);
 	starts(s, &f);
 	show("start until exec'd", &f);
 	restarts(s, &f, 0);

@@ -159,19 +159,24 @@ by_double_fork() {
 	by_double_fork ancestry
 }
 
-# What ignores the stop signal is named in the answer, and killed.
-resisting() {
-	spawn --stop-timeout 300ms -n esc -- sh -c \
-	    'setsid sh -c "trap \"\" TERM; echo \$\$ >esc.pid; exec sleep 1007" &
-	     exec sleep 1008'
+# stop_esc EXPR WANT: once the process of esc.pid ($esc) is known, stop
+# esc: its answer's EXPR (JavaScript of j[0]) is WANT, and $esc is gone.
+stop_esc() {
 	wait_until 5 test -s esc.pid
 	esc=$(cat esc.pid)
 	wait_until 5 known "$esc"
 	run --separate-stderr hp-supervise --json stop esc
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | json 'j[0].stopped_by + " " + j[0].resisted')" = \
-	    "KILL sleep ($esc)" ]
+	[ "$(echo "$output" | json "$1")" = "${2//\$esc/$esc}" ]
 	gone "$esc"
+}
+
+# What ignores the stop signal is named in the answer, and killed.
+resisting() {
+	spawn --stop-timeout 300ms -n esc -- sh -c \
+	    'setsid sh -c "trap \"\" TERM; echo \$\$ >esc.pid; exec sleep 1007" &
+	     exec sleep 1008'
+	stop_esc 'j[0].stopped_by + " " + j[0].resisted' 'KILL sleep ($esc)'
 	[ "$(evfield esc process:stopped resisted)" = "sleep ($esc)" ]
 	run hp-supervise stop esc
 	[ "$output" = "esc stopped" ]
@@ -185,6 +190,56 @@ resisting() {
 @test "stop: what ignores the stop signal is named, and killed (ancestry)" {
 	ancestry
 	resisting
+}
+
+# speaking: esc's leader ends at once on SIGTERM; a member in a session
+# of its own, once it has it, takes a moment, says so on its standard
+# error, and ends: in the log, no SIGPIPE for a pipe closed meanwhile.
+speaking() {
+	cat >member.sh <<'EOF'
+trap 'sleep 0.2; echo "bye from $$" >&2; exit 0' TERM
+echo $$ >esc.pid
+while :; do sleep 0.05; done
+EOF
+	spawn --limit-interval 50ms --stop-timeout 5s -n esc -- sh -c \
+	    'setsid sh ./member.sh & exec sleep 1008'
+	stop_esc 'j[0].state + " " + j[0].stopped_by' 'stopped TERM'
+	grep -q "err bye from $esc\$" "$HP_STATE_DIR/procs/esc/log"
+}
+
+@test "stop: what the tree says after its leader has gone is logged (cgroup)" {
+	cgroups
+	speaking
+}
+
+@test "stop: what the tree says after its leader has gone is logged (ancestry)" {
+	ancestry
+	speaking
+}
+
+@test "stop: a member in a group below the process's own has the stop signal too, and the groups go (cgroup)" {
+	cgroups
+	spawn --stop-timeout 5s -n esc -- sh -c \
+	    'setsid sh -c "trap \"echo term >got; exit 0\" TERM
+		echo \$\$ >esc.pid; while :; do sleep 0.05; done" &
+	     exec sleep 1008'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	cg=$(st esc cgroup)
+	# As a process that owns its group may do: a group below it.
+	mkdir "$cg/below" "$cg/below/deeper"
+	echo "$esc" >"$cg/below/deeper/cgroup.procs"
+	grep -qx "$esc" "$cg/below/deeper/cgroup.procs"
+	run --separate-stderr hp-supervise --json stop esc
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].state + " " + j[0].stopped_by')" = \
+	    "stopped TERM" ]
+	[ "$(cat got)" = term ]
+	gone "$esc"
+	# Its group stays for its next run; those it made go with it.
+	[ -d "$cg/below" ]
+	hp-supervise shutdown >/dev/null
+	[ ! -d "$cg" ]
 }
 
 # A crash: what the process left, wherever it went, ends with it.

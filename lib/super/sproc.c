@@ -182,12 +182,14 @@ runenv(const struct hp_proc *p, char **envp, struct hp_spawn *sp)
 	return e;
 }
 
+static void	shut(struct hp_super *, struct hp_proc *);
+
 /* The child has executed: our ends kept (who it is is recorded). */
 static void
 keep(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
 {
-	(void)s;
 	(void)pid;
+	shut(s, p);		/* the last run's, if its tree kept them */
 	if (p->term != NULL) {
 		hp_term_started(p, pr[P_OUT][0]);
 		pr[P_OUT][0] = -1;
@@ -333,6 +335,26 @@ hp_sproc_output(struct hp_super *s, struct hp_proc *p, int stream)
 	}
 }
 
+/* p's output pipes closed, after what is waiting in them. */
+static void
+shut(struct hp_super *s, struct hp_proc *p)
+{
+	hp_sproc_output(s, p, 0);
+	hp_sproc_output(s, p, 1);
+	if (p->out != -1)
+		close(p->out);
+	if (p->err != -1)
+		close(p->err);
+	p->out = p->err = -1;
+}
+
+/*
+ * p's process has ended: what it said is read, its channels closed. In
+ * a stop, the rest of its tree has the stop timeout, and may still have
+ * something to say: its output pipes stay open (a write to a closed
+ * one would kill it, SIGPIPE) until the last writer ends (their end of
+ * file), or the next run's are made.
+ */
 static void
 drain(struct hp_super *s, struct hp_proc *p)
 {
@@ -343,11 +365,8 @@ drain(struct hp_super *s, struct hp_proc *p)
 		close(p->ready);
 		p->ready = -1;
 	}
-	if (p->out != -1)
-		close(p->out);
-	if (p->err != -1)
-		close(p->err);
-	p->out = p->err = -1;
+	if (p->state != HP_ST_STOPPING)
+		shut(s, p);
 	hp_notify_close(p);
 }
 

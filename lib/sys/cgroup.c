@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -145,15 +146,26 @@ hp_cgroup_make(const char *dir)
 	return errno == EEXIST ? 1 : -1;
 }
 
-int
-hp_cgroup_remove(const char *dir)
+/*
+ * The groups a process may have made below its own (it owns them: it
+ * runs as the user who made its group) are its members' too: looked
+ * into, so deep at most. A directory's link count tells whether it has
+ * any (kernfs: 2 and one a subdirectory), so that a group with none,
+ * the common case, costs one stat(2) more.
+ */
+#define BELOW_MAX	16
+
+static int
+subgroups(const char *dir)
 {
-	return rmdir(dir);
+	struct stat sb;
+
+	return stat(dir, &sb) == -1 || sb.st_nlink != 2;
 }
 
-/* Its members, from cgroup.procs, which may be longer than one read. */
-int
-hp_cgroup_procs(const char *dir, pid_t *out, int max)
+/* The pids of dir's cgroup.procs, which may be longer than one read. */
+static int
+procs(const char *dir, pid_t *out, int max)
 {
 	char file[HP_PATH_MAX], buf[4096];
 	ssize_t r;
@@ -184,6 +196,74 @@ hp_cgroup_procs(const char *dir, pid_t *out, int max)
 		return -1;
 	}
 	return n;
+}
+
+/* Each group below dir, deepest first, to fn; depth: how deep yet. */
+static void
+below(const char *dir, int depth, void (*fn)(const char *, void *),
+    void *arg)
+{
+	char sub[HP_PATH_MAX];
+	struct dirent *d;
+	struct stat sb;
+	DIR *g;
+
+	if (depth == 0 || !subgroups(dir) || (g = opendir(dir)) == NULL)
+		return;
+	while ((d = readdir(g)) != NULL) {
+		if (d->d_name[0] == '.' || hp_path(sub, sizeof sub, "%s/%s",
+		    dir, d->d_name) == -1 || lstat(sub, &sb) == -1 ||
+		    !S_ISDIR(sb.st_mode))
+			continue;
+		below(sub, depth - 1, fn, arg);
+		fn(sub, arg);
+	}
+	closedir(g);
+}
+
+struct gather {
+	pid_t	*out;
+	int	 n, max;
+};
+
+static void
+gather(const char *dir, void *arg)
+{
+	struct gather *g = arg;
+	int k;
+
+	if (g->n < g->max && (k = procs(dir, g->out + g->n,
+	    g->max - g->n)) > 0)
+		g->n += k;
+}
+
+/* Its members, those of the groups below it with them; -1 errno. */
+int
+hp_cgroup_procs(const char *dir, pid_t *out, int max)
+{
+	struct gather g;
+
+	if ((g.n = procs(dir, out, max)) == -1)
+		return -1;
+	g.out = out;
+	g.max = max;
+	below(dir, BELOW_MAX, gather, &g);
+	return g.n;
+}
+
+static void
+drop(const char *dir, void *arg)
+{
+	(void)arg;
+	(void)rmdir(dir);
+}
+
+/* dir, and first the empty groups below it; -1 EBUSY: one is in use. */
+int
+hp_cgroup_remove(const char *dir)
+{
+	below(dir, BELOW_MAX, drop, NULL);
+	return rmdir(dir);
 }
 
 /* 1: something still lives in it (cgroup.events), 0: empty, -1 errno. */

@@ -818,6 +818,8 @@ answered() {
 	[ "$(answered a3)" = \
 	    '{"answer":"a3","ok":false,"name":"nope","code":"not-found","message":"no such process"}' ]
 	[ "$(answered a4)" = '{"answer":"a4","ok":true}' ]
+	# It says so as it starts.
+	head -1 "$BATS_TEST_TMPDIR/fg.out" | grep -q '"event":"supervisor:started",.*"tags":true'
 	# Each after the event it follows from.
 	stopped=$(grep -n '"event":"process:stopped"' "$BATS_TEST_TMPDIR/fg.out" | cut -d: -f1)
 	a1=$(grep -n '"answer":"a1"' "$BATS_TEST_TMPDIR/fg.out" | cut -d: -f1)
@@ -828,6 +830,12 @@ answered() {
 	printf '= ping\n=a/b ping\n=-x ping\n' >"$HP_STATE_DIR/control"
 	wait_until 5 eval '[ "$(grep -c "warning: control: bad line" fg.err)" -eq 3 ]'
 	[ "$(grep -c '"answer"' "$BATS_TEST_TMPDIR/fg.out")" -eq 4 ]
+	# What answers in many lines, or to a FIFO, is not for =TAG.
+	printf '=l1 list all\n=s1 subscribe output\n' >"$HP_STATE_DIR/control"
+	wait_until 5 answered s1
+	for t in l1 s1; do
+		[ "$(answered $t)" = "{\"answer\":\"$t\",\"ok\":false,\"code\":\"usage\",\"message\":\"answered only through a FIFO of events/\"}" ]
+	done
 }
 
 @test "control: without --json, an answer to =TAG goes nowhere" {

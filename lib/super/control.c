@@ -703,6 +703,13 @@ take(struct hp_super *s, char *line)
 		hp_super_reply(s, w[0], 0, name, "usage", "bad command");
 		return;
 	}
+	/* Answers of many lines, and what a FIFO gets: a FIFO's own. */
+	if (w[0][0] == '=' && (strcmp(v->name, "list") == 0 ||
+	    strcmp(v->name, "subscribe") == 0)) {
+		hp_super_reply(s, w[0], 0, NULL, "usage", "answered only "
+		    "through a FIFO of events/");
+		return;
+	}
 	if (((v->flags & V_NAME0) && !hp_ref_ok(w[2])) ||
 	    ((v->flags & V_NAME1) && !hp_ref_ok(w[3]))) {
 		hp_super_reply(s, w[0], 0, NULL, "usage", "bad name");

@@ -487,6 +487,8 @@ supevent(struct hp_super *s, const char *name)
 	hp_event_begin(&s->ev, &s->j, name);
 	hp_json_kint(&s->j, "pid", (long long)getpid());
 	hp_json_kint(&s->j, "processes", s->nproc);
+	if (!s->shutdown)	/* =TAG is answered on our output */
+		hp_json_kbool(&s->j, "tags", 1);
 	/* Asked to (shutdown, a signal, its parent gone), or idle. */
 	if (s->shutdown)
 		hp_json_kstr(&s->j, "reason", s->exiting ? "idle" :

@@ -157,10 +157,39 @@ test('start, stop and restart of names go to the supervisor started ' +
 		'nope: no such process']);
 	assert.strictEqual(nope.stderr, err);
 	assert.strictEqual(nope.result[0].state, 'stopped');
-	// A pattern, and all, go as they did: through the command.
+	// A name twice is asked once, as the command asks it.
+	assert.deepStrictEqual(pids(await pm.start(['web', 'web'])),
+	    pids((await cmd('start', 'api'))[0]).map((r) =>
+	    Object.assign(r, { name: 'web' })));
+	assert.strictEqual(l.asked().length, before + 0);
+	// A pattern, and all, go as they did: through the command; so does
+	// a timeout the command alone takes (a string, none, past a timer).
 	await pm.stop('w*');
 	assert.match(l.asked().pop(), / stop w\*$/);
 	assert.strictEqual((await pm.status('web')).state, 'stopped');
+	await rejects(pm.start('web', { timeout: 0 }), 'usage', 2);
+	assert.match(l.asked().pop(), / -t 0ms start web$/);
+	await pm.start('web', { timeout: 2 ** 31 });
+	assert.match(l.asked().pop(), / -t 2147483648ms start web$/);
+});
+
+test('a verb put by the control FIFO waits as long as the command: not ' +
+    'carried out past that', async (t) => {
+	const s = setup(t);
+	const pm = s.manager();
+	await pm.start();
+	const web = await pm.spawn({ name: 'web', command: 'sleep',
+		args: ['100'], stopTimeout: 100 });
+	process.kill(pm.pid, 'SIGSTOP');
+	t.after(() => pm.pid && process.kill(pm.pid, 'SIGCONT'));
+	// Its patience: the stop timeout and 5 s.
+	const t0 = Date.now();
+	await rejects(pm.stop('web'), 'timeout', 1);
+	const waited = Date.now() - t0;
+	assert.ok(waited >= 5100 && waited < 8000, waited + ' ms');
+	process.kill(pm.pid, 'SIGCONT');
+	await waitUntil(() => /past its deadline/.test(pm.stderr));
+	assert.strictEqual((await pm.status('web')).pid, web.pid);
 });
 
 test('a verb put by the control FIFO rejects when the supervisor ends ' +

@@ -4,6 +4,7 @@
 'use strict';
 
 const { EventEmitter } = require('node:events');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -113,6 +114,8 @@ class ProcessManager extends EventEmitter {
 		this._joined = false;	// this.child follows one running
 		this._asked = new Map();	// tag: the answer awaited
 		this._tags = 0;
+		this._tag = 't' + crypto.randomBytes(4).toString('hex') + '.';
+		this._tagged = false;	// it answers =TAG on its output
 	}
 
 	// start(): the supervisor; start(name): the verb start. With
@@ -182,6 +185,9 @@ class ProcessManager extends EventEmitter {
 					refused = e;
 					return;
 				}
+				if (e.event === 'supervisor:started' ||
+				    e.event === 'supervisor:upgraded')
+					this._tagged = e.tags === true;
 				this.emit('event', e);
 				this.emit(e.event, e);
 				if (!started &&
@@ -194,6 +200,7 @@ class ProcessManager extends EventEmitter {
 			child.once('close', (code, signal) => {
 				this.child = null;
 				this.pid = null;
+				this._tagged = false;
 				for (const tag of Array.from(this._asked.keys()))
 					this._answer(tag, { ok: false, code:
 					    'failed', message: 'the supervisor ' +
@@ -324,34 +331,51 @@ class ProcessManager extends EventEmitter {
 	}
 
 	// start, stop and restart of names (no pattern, not all) put to the
-	// supervisor this manager started, not one it joined: a line each
-	// to its control FIFO, in one write, their answers read from its
-	// output (hp(7), control: "=TAG"), with no hp-supervise process
-	// between. Resolves as the command would; null: it was not put.
-	_direct(verb, list, o) {
-		const t = o && o.timeout;
+	// supervisor this manager started, not one it joined, where it says
+	// it answers so: a line each to its control FIFO, in one write,
+	// their answers read from its output (hp(7), control: "=TAG"), with
+	// no hp-supervise process between. The same wait as the command's:
+	// o.timeout (ms), else its patience, both the requests' deadline and
+	// how long the answers are waited for. Resolves as the command
+	// would; null: not put.
+	_direct(verb, names, o) {
+		const o2 = this.options;
+		const list = Array.from(new Set(names));
+		const t = o && o.timeout !== undefined ? o.timeout : null;
 		if (!DIRECT.includes(verb) || !this.child || this._joined ||
-		    !this.pid || (t !== undefined && (typeof t !== 'number' ||
-		    !(t >= 0))) || list.length === 0 || !list.every(plain))
+		    !this.pid || !this._tagged || (o2.supervisorArgs || [])
+		    .some((a) => /^(-S|--state-dir)/.test(a)) ||
+		    list.length === 0 || !list.every(plain) || (t !== null &&
+		    (typeof t !== 'number' || !(Math.round(t) >= 1) ||
+		    Math.round(t) > TIMER_MAX)))
 			return null;
-		const deadline = t === undefined ? 0 : Date.now() +
-		    Math.round(t);
+		const dir = stateDir(o2);
+		const wait = t !== null ? Math.round(t) :
+		    Math.min(patience(dir, verb, list), TIMER_MAX);
+		const deadline = Date.now() + wait;
 		const asks = list.map((name) => ({ name,
-			tag: 'a' + ++this._tags }));
+			tag: this._tag + ++this._tags }));
 		const text = asks.map((a) => '@3 ' + deadline + ' =' + a.tag +
 		    ' ' + process.geteuid() + ' ' + process.pid + ' ' + verb +
 		    ' ' + a.name + '\n').join('');
 		if (Buffer.byteLength(text) > PIPE_BUF ||
-		    !send(path.join(stateDir(this.options), 'control'), text))
+		    !send(path.join(dir, 'control'), text))
 			return null;
 		const answers = asks.map((a) => new Promise((resolve) =>
 		    this._asked.set(a.tag, resolve)));
-		let timer;
-		if (t !== undefined)
-			timer = setTimeout(() => {
-				for (const a of asks)
-					this._answer(a.tag, null);
-			}, Math.round(t));
+		// Given up on once the clock has passed the deadline, as the
+		// command gives up: never carried out after (a timer may fire
+		// a little early by the wall clock).
+		const expire = () => {
+			const left = deadline - Date.now();
+			if (left >= 0) {
+				timer = setTimeout(expire, left + 1);
+				return;
+			}
+			for (const a of asks)
+				this._answer(a.tag, null);
+		};
+		let timer = setTimeout(expire, wait);
 		return Promise.all(answers).then((said) => {
 			clearTimeout(timer);
 			// A supervisor on its way out: the command asks the next.
@@ -538,17 +562,51 @@ class ProcessManager extends EventEmitter {
 	}
 }
 
-// o.timeout: the verb's -t, how long it waits for its answer, and the
-// deadline its request carries (hp(7), control: version 2): a request
-// the supervisor reads after it, stopped or busy until then, is not
-// carried out, and the verb rejects with code timeout. Without it, the
-// command's own patience (the stop timeouts of the names) is both.
-// The verbs _direct() puts, the names it takes (hp_ref_ok()), and the
-// most it writes at once: PIPE_BUF's least, a write that no other
-// client's lines can split.
+// The verbs _direct() puts, the names it takes (hp_ref_ok()), the most
+// it writes at once (PIPE_BUF's least: a write that no other client's
+// lines can split), and the longest wait a timer takes.
 const DIRECT = ['start', 'stop', 'restart'];
 const PIPE_BUF = 512;
+const TIMER_MAX = 2147483647;
 const AGAIN = Symbol('again');
+
+// ms of a duration as the files of the state directory say it ("2000ms",
+// "10s", "1.5m"; a bare number is seconds), or null.
+function ms(v) {
+	const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v === undefined ? '' :
+	    v.trim());
+	return m ? Math.floor(Number(m[1]) * { ms: 1, s: 1e3, m: 6e4,
+		h: 36e5 }[m[2] || 's']) : null;
+}
+
+// The value of key in a file of KEY = VALUE lines, or undefined.
+function value(file, key) {
+	let text;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (e) {
+		return undefined;
+	}
+	const m = new RegExp('^' + key + ' = (.*)$', 'm').exec(text);
+	return m ? m[1] : undefined;
+}
+
+// How long hp-supervise waits for the answers of verb on names when not
+// told (cmd/hp-supervise.c, patience()): the longest stop timeout among
+// them and 5 s more, and for a start the most it may wait in the queue.
+function patience(dir, verb, names) {
+	let t = 0;
+	for (const n of names) {
+		const stop = ms(value(path.join(dir, 'procs', n.split(':')[0],
+		    'spec'), 'stop-timeout'));
+		t = Math.max(t, (stop === null ? 10000 : stop) + 5000);
+	}
+	if (verb === 'start' || verb === 'restart') {
+		const q = ms(value(path.join(dir, 'limits'), 'queue-timeout'));
+		t += q === null ? 30000 : q;
+	}
+	return t;
+}
 
 function plain(name) {
 	const m = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?::([1-9][0-9]*))?$/
@@ -603,6 +661,11 @@ function many(names) {
 	    /[*?[]/.test(names);
 }
 
+// o.timeout: the verb's -t, how long it waits for its answer, and the
+// deadline its request carries (hp(7), control: version 2): a request
+// the supervisor reads after it, stopped or busy until then, is not
+// carried out, and the verb rejects with code timeout. Without it, the
+// command's own patience (the stop timeouts of the names) is both.
 function timeout(o) {
 	return o && o.timeout !== undefined ? ['-t', dur(o.timeout)] : [];
 }

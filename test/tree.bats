@@ -226,20 +226,46 @@ EOF
 	wait_until 5 test -s esc.pid
 	esc=$(cat esc.pid)
 	cg=$(st esc cgroup)
-	# As a process that owns its group may do: a group below it.
-	mkdir "$cg/below" "$cg/below/deeper"
-	echo "$esc" >"$cg/below/deeper/cgroup.procs"
-	grep -qx "$esc" "$cg/below/deeper/cgroup.procs"
+	# As a process that owns its group may do: groups below it (a
+	# name may begin with a dot).
+	mkdir "$cg/below" "$cg/below/.deeper"
+	echo "$esc" >"$cg/below/.deeper/cgroup.procs"
+	grep -qx "$esc" "$cg/below/.deeper/cgroup.procs"
 	run --separate-stderr hp-supervise --json stop esc
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | json 'j[0].state + " " + j[0].stopped_by')" = \
 	    "stopped TERM" ]
 	[ "$(cat got)" = term ]
 	gone "$esc"
-	# Its group stays for its next run; those it made go with it.
-	[ -d "$cg/below" ]
+	# Its group stays for its next run; those it made go with the run.
+	[ -d "$cg" ]
+	[ ! -d "$cg/below" ]
+	mkdir "$cg/again"
 	hp-supervise shutdown >/dev/null
 	[ ! -d "$cg" ]
+}
+
+@test "stop: members deeper than the groups read are not taken for none (cgroup)" {
+	cgroups
+	spawn --stop-timeout 300ms -n esc -- sh -c \
+	    'setsid sh -c "echo \$\$ >esc.pid; exec sleep 1009" & exec sleep 1008'
+	wait_until 5 test -s esc.pid
+	esc=$(cat esc.pid)
+	cg=$(st esc cgroup)
+	deep=$cg
+	for i in $(seq 20); do
+		deep=$deep/d$i
+	done
+	mkdir -p "$deep"
+	echo "$esc" >"$deep/cgroup.procs"
+	run --separate-stderr hp-supervise --json stop esc
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json 'j[0].stopped_by + " " + j[0].resisted')" = \
+	    "KILL members unlisted" ]
+	gone "$esc"
+	# However deep, the groups it made go with the run.
+	[ -d "$cg" ]
+	[ ! -d "$cg/d1" ]
 }
 
 # A crash: what the process left, wherever it went, ends with it.

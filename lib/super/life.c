@@ -817,6 +817,10 @@ group(struct hp_super *s, struct hp_proc *p, int ev)
 		snprintf(p->error, sizeof p->error, "still there after "
 		    "SIGKILL: %.130s", names);
 	}
+	/* Its tree's last words before its end is told; its groups. */
+	hp_sproc_shut(s, p);
+	if (p->cg != NULL)
+		hp_cgroup_prune(p->cg);
 	return hp_life(s, p, HP_EV_DOWN);
 }
 

@@ -182,14 +182,12 @@ runenv(const struct hp_proc *p, char **envp, struct hp_spawn *sp)
 	return e;
 }
 
-static void	shut(struct hp_super *, struct hp_proc *);
-
 /* The child has executed: our ends kept (who it is is recorded). */
 static void
 keep(struct hp_super *s, struct hp_proc *p, pid_t pid, int (*pr)[2])
 {
 	(void)pid;
-	shut(s, p);		/* the last run's, if its tree kept them */
+	hp_sproc_shut(s, p);	/* the last run's, if its tree kept them */
 	if (p->term != NULL) {
 		hp_term_started(p, pr[P_OUT][0]);
 		pr[P_OUT][0] = -1;
@@ -336,8 +334,8 @@ hp_sproc_output(struct hp_super *s, struct hp_proc *p, int stream)
 }
 
 /* p's output pipes closed, after what is waiting in them. */
-static void
-shut(struct hp_super *s, struct hp_proc *p)
+void
+hp_sproc_shut(struct hp_super *s, struct hp_proc *p)
 {
 	hp_sproc_output(s, p, 0);
 	hp_sproc_output(s, p, 1);
@@ -350,10 +348,10 @@ shut(struct hp_super *s, struct hp_proc *p)
 
 /*
  * p's process has ended: what it said is read, its channels closed. In
- * a stop, the rest of its tree has the stop timeout, and may still have
+ * a stop, the rest of its tree has a moment more, and may still have
  * something to say: its output pipes stay open (a write to a closed
  * one would kill it, SIGPIPE) until the last writer ends (their end of
- * file), or the next run's are made.
+ * file), or the stop ends (life.c, group()).
  */
 static void
 drain(struct hp_super *s, struct hp_proc *p)
@@ -366,7 +364,7 @@ drain(struct hp_super *s, struct hp_proc *p)
 		p->ready = -1;
 	}
 	if (p->state != HP_ST_STOPPING)
-		shut(s, p);
+		hp_sproc_shut(s, p);
 	hp_notify_close(p);
 }
 

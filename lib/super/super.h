@@ -293,6 +293,8 @@ int	hp_sproc_spawn(struct hp_super *, struct hp_proc *);
 		/* fork and exec: 0 it runs; -1 why it did not, as an exit */
 void	hp_sproc_exited(struct hp_super *, struct hp_proc *, int);
 				/* reaped with this status: the exit event */
+void	hp_sproc_shut(struct hp_super *, struct hp_proc *);
+				/* its output pipes read, and closed */
 void	hp_sproc_gone(struct hp_super *, struct hp_proc *);
 				/* no child of ours, gone: an exit unknown */
 void	hp_sproc_output(struct hp_super *, struct hp_proc *, int);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -211,8 +212,10 @@ below(const char *dir, int depth, void (*fn)(const char *, void *),
 	if (depth == 0 || !subgroups(dir) || (g = opendir(dir)) == NULL)
 		return;
 	while ((d = readdir(g)) != NULL) {
-		if (d->d_name[0] == '.' || hp_path(sub, sizeof sub, "%s/%s",
-		    dir, d->d_name) == -1 || lstat(sub, &sb) == -1 ||
+		/* A group's name may begin with a dot. */
+		if (strcmp(d->d_name, ".") == 0 ||
+		    strcmp(d->d_name, "..") == 0 || hp_path(sub, sizeof sub,
+		    "%s/%s", dir, d->d_name) == -1 || lstat(sub, &sb) == -1 ||
 		    !S_ISDIR(sb.st_mode))
 			continue;
 		below(sub, depth - 1, fn, arg);
@@ -237,33 +240,37 @@ gather(const char *dir, void *arg)
 		g->n += k;
 }
 
-/* Its members, those of the groups below it with them; -1 errno. */
+static int
+bypid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Its members, those of the groups below it with them, each once (a
+ * process moved from one to another while they are read is in both,
+ * and a signal must come once); -1 errno.
+ */
 int
 hp_cgroup_procs(const char *dir, pid_t *out, int max)
 {
 	struct gather g;
+	int i, n;
 
 	if ((g.n = procs(dir, out, max)) == -1)
 		return -1;
 	g.out = out;
 	g.max = max;
 	below(dir, BELOW_MAX, gather, &g);
-	return g.n;
-}
-
-static void
-drop(const char *dir, void *arg)
-{
-	(void)arg;
-	(void)rmdir(dir);
-}
-
-/* dir, and first the empty groups below it; -1 EBUSY: one is in use. */
-int
-hp_cgroup_remove(const char *dir)
-{
-	below(dir, BELOW_MAX, drop, NULL);
-	return rmdir(dir);
+	if (g.n < 2)
+		return g.n;
+	qsort(out, (size_t)g.n, sizeof *out, bypid);
+	for (i = n = 1; i < g.n; i++)
+		if (out[i] != out[n - 1])
+			out[n++] = out[i];
+	return n;
 }
 
 /* 1: something still lives in it (cgroup.events), 0: empty, -1 errno. */
@@ -278,6 +285,37 @@ hp_cgroup_populated(const char *dir)
 	if ((p = strstr(buf, "populated ")) == NULL)
 		return errno = EINVAL, -1;
 	return p[10] == '1';
+}
+
+/* Each group below the top, however deep, deepest first (nftw). */
+static size_t pruning;		/* the length of the top's path */
+
+static int
+drop(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP && strlen(path) > pruning)
+		(void)rmdir(path);
+	return 0;
+}
+
+/* The groups below dir, once nothing lives in any of them. */
+void
+hp_cgroup_prune(const char *dir)
+{
+	if (subgroups(dir) && hp_cgroup_populated(dir) == 0) {
+		pruning = strlen(dir);
+		(void)nftw(dir, drop, 8, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
+/* dir, and first the empty groups below it; -1 EBUSY: one is in use. */
+int
+hp_cgroup_remove(const char *dir)
+{
+	hp_cgroup_prune(dir);
+	return rmdir(dir);
 }
 
 static int
@@ -534,6 +572,12 @@ hp_cgroup_remove(const char *dir)
 	(void)dir;
 	errno = ENOSYS;
 	return -1;
+}
+
+void
+hp_cgroup_prune(const char *dir)
+{
+	(void)dir;
 }
 
 int

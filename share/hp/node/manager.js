@@ -8,6 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { performance } = require('node:perf_hooks');
 const { HpError, locate, run, parse, failure, execError, envOf,
 	stateArgs, lines, dur } = require('./run');
 const { detect, install } = require('./detect');
@@ -363,13 +364,16 @@ class ProcessManager extends EventEmitter {
 			return null;
 		const answers = asks.map((a) => new Promise((resolve) =>
 		    this._asked.set(a.tag, resolve)));
-		// Given up on once the clock has passed the deadline, as the
-		// command gives up: never carried out after (a timer may fire
-		// a little early by the wall clock).
+		// Given up on once the wall clock has passed the deadline, as
+		// the command gives up, so that it is never carried out after
+		// (a timer may fire a little early by that clock); a second
+		// more at most, should that clock have stepped back.
+		const t0 = performance.now();
 		const expire = () => {
 			const left = deadline - Date.now();
-			if (left >= 0) {
-				timer = setTimeout(expire, left + 1);
+			if (left >= 0 && performance.now() - t0 < wait + 1000) {
+				timer = setTimeout(expire, Math.min(left + 1,
+				    1000));
 				return;
 			}
 			for (const a of asks)

@@ -105,7 +105,7 @@ KQBIN = $(KQDIR)/hp-supervise
 KQ_CFLAGS = -DHP_KQUEUE_SHIM -Itest/kqshim
 KQOBJ = $(KQDIR)/dirwatch.o $(KQDIR)/kqshim.o
 TESTBIN = test/unit/run test/bench/bench test/httpd test/sockd \
-	test/loadgen test/notify test/bench/mark
+	test/loadgen test/notify test/leaderless test/bench/mark
 
 # make fuzz: libFuzzer targets, built apart in test/fuzz/build with clang.
 FUZZCC = clang
@@ -236,9 +236,11 @@ test/loadgen: test/loadgen.c build.flags
 test/notify: test/notify.c build.flags
 test/sockd test/loadgen test/notify:
 	$(CC) $(STANDIN_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $@.c
+test/leaderless: test/leaderless.c build.flags
+	$(CC) $(STANDIN_CFLAGS) -pthread $(CFLAGS) $(LDFLAGS) -o $@ $@.c
 
 check: $(BIN) test/unit/run test/httpd test/sockd test/loadgen test/notify \
-    $(KQBIN)
+    test/leaderless $(KQBIN)
 	@sh test/run
 
 # Only what differs is built again: dirwatch.c, and the shim.
@@ -326,7 +328,7 @@ soak: $(BIN)
 
 # make memcheck: make check with every command under valgrind.
 memcheck: $(BIN) test/unit/run test/httpd test/sockd test/loadgen \
-    test/notify
+    test/notify test/leaderless
 	@sh test/memcheck
 
 # The layers hold (no call to a later layer, no circle outside super/),

@@ -285,7 +285,7 @@ struct hp_pstat {
 	unsigned long long faults;	/* page faults, minor and major */
 	unsigned long long rss;		/* bytes */
 	int		threads;
-	char		state;
+	char		state;		/* Z: every thread of it has ended */
 };
 int	hp_pstat(pid_t, struct hp_pstat *);	/* -1 ESRCH or ENOSYS */
 int	hp_pstat_kept(pid_t, int *, struct hp_pstat *);

@@ -192,6 +192,30 @@ resisting() {
 	resisting
 }
 
+# leaderless: a member in a session of its own whose first thread has
+# ended while the other runs on (test/leaderless): /proc says Z, and it
+# is not gone; it has the stop signal and ends with it.
+leaderless() {
+	spawn --limit-interval 50ms --stop-timeout 5s -n esc -- sh -c \
+	    "setsid '$ROOT/test/leaderless' esc.pid & exec sleep 1008"
+	stop_esc 'j[0].state + " " + j[0].stopped_by' 'stopped TERM'
+	# Deaf to it: SIGKILL, which cgroup.kill does not give it.
+	rm esc.pid
+	spawn --limit-interval 50ms --stop-timeout 300ms -n esc -- sh -c \
+	    "setsid '$ROOT/test/leaderless' esc.pid deaf & exec sleep 1008"
+	stop_esc 'j[0].stopped_by + " " + j[0].resisted' 'KILL leaderless ($esc)'
+}
+
+@test "stop: a process whose first thread has ended is not taken for gone (cgroup)" {
+	cgroups
+	leaderless
+}
+
+@test "stop: a process whose first thread has ended is not taken for gone (ancestry)" {
+	ancestry
+	leaderless
+}
+
 # speaking: esc's leader ends at once on SIGTERM; a member in a session
 # of its own, once it has it, takes a moment, says so on its standard
 # error, and ends: in the log, no SIGPIPE for a pipe closed meanwhile.
@@ -245,23 +269,23 @@ EOF
 	[ ! -d "$cg" ]
 }
 
-@test "stop: members deeper than the groups read are not taken for none (cgroup)" {
+@test "stop: members of groups however deep have the stop signal (cgroup)" {
 	cgroups
-	spawn --stop-timeout 300ms -n esc -- sh -c \
+	spawn --stop-timeout 20s -n esc -- sh -c \
 	    'setsid sh -c "echo \$\$ >esc.pid; exec sleep 1009" & exec sleep 1008'
 	wait_until 5 test -s esc.pid
 	esc=$(cat esc.pid)
 	cg=$(st esc cgroup)
 	deep=$cg
-	for i in $(seq 20); do
+	for i in $(seq 40); do
 		deep=$deep/d$i
 	done
 	mkdir -p "$deep"
 	echo "$esc" >"$deep/cgroup.procs"
 	run --separate-stderr hp-supervise --json stop esc
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | json 'j[0].stopped_by + " " + j[0].resisted')" = \
-	    "KILL members unlisted" ]
+	[ "$(echo "$output" | json 'j[0].state + " " + j[0].stopped_by')" = \
+	    "stopped TERM" ]
 	gone "$esc"
 	# However deep, the groups it made go with the run.
 	[ -d "$cg" ]

@@ -388,8 +388,11 @@ hp_tree_kill(const struct hp_tree *t)
 	if (t->cg != NULL) {
 		if (t->leader > 1)
 			(void)kill(-t->leader, SIGKILL);
-		if (hp_cgroup_kill(t->cg) == 0)
+		if (hp_cgroup_kill(t->cg) == 0) {
+			/* It passes over one whose first thread has ended. */
+			(void)hp_tree_signal(t, SIGKILL);
 			return 0;
+		}
 	}
 	for (i = 0; i < 4; i++) {
 		hp_tree_forget();

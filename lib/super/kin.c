@@ -341,12 +341,6 @@ hp_kin_left(struct hp_super *s, struct hp_proc *p, char *names,
 	m = hp_xmalloc(MEMBERS * sizeof *m);
 	if ((n = hp_tree_list(&t, m, MEMBERS, 1)) > 0 && names != NULL)
 		hp_tree_names(m, n, names, size);
-	/* None listed, and still lived in: members past what is read. */
-	if (n <= 0 && t.cg != NULL && hp_cgroup_populated(t.cg) == 1) {
-		n = 1;
-		if (names != NULL)
-			hp_copy(names, size, "members unlisted");
-	}
 	free(m);
 	free(others);
 	return n > 0 ? n : 0;

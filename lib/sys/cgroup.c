@@ -149,12 +149,18 @@ hp_cgroup_make(const char *dir)
 
 /*
  * The groups a process may have made below its own (it owns them: it
- * runs as the user who made its group) are its members' too: looked
- * into, so deep at most. A directory's link count tells whether it has
- * any (kernfs: 2 and one a subdirectory), so that a group with none,
- * the common case, costs one stat(2) more.
+ * runs as the user who made its group) are its members' too, however
+ * deep: walked by nftw(3), whose callback takes no argument of ours, so
+ * the walk's state is here (one walk at a time). A directory's link
+ * count tells whether it has any (kernfs: 2 and one a subdirectory),
+ * so that a group with none, the common case, costs one stat(2) more.
+ * (nftw() is XSI: _GNU_SOURCE above brings it.)
  */
-#define BELOW_MAX	16
+static struct {
+	size_t	 top;		/* the length of the top group's path */
+	pid_t	*out;		/* members read, n of at most max */
+	int	 n, max;
+} walk;
 
 static int
 subgroups(const char *dir)
@@ -199,45 +205,18 @@ procs(const char *dir, pid_t *out, int max)
 	return n;
 }
 
-/* Each group below dir, deepest first, to fn; depth: how deep yet. */
-static void
-below(const char *dir, int depth, void (*fn)(const char *, void *),
-    void *arg)
+/* A group below the top: its members, to walk.out. */
+static int
+gather(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
-	char sub[HP_PATH_MAX];
-	struct dirent *d;
-	struct stat sb;
-	DIR *g;
-
-	if (depth == 0 || !subgroups(dir) || (g = opendir(dir)) == NULL)
-		return;
-	while ((d = readdir(g)) != NULL) {
-		/* A group's name may begin with a dot. */
-		if (strcmp(d->d_name, ".") == 0 ||
-		    strcmp(d->d_name, "..") == 0 || hp_path(sub, sizeof sub,
-		    "%s/%s", dir, d->d_name) == -1 || lstat(sub, &sb) == -1 ||
-		    !S_ISDIR(sb.st_mode))
-			continue;
-		below(sub, depth - 1, fn, arg);
-		fn(sub, arg);
-	}
-	closedir(g);
-}
-
-struct gather {
-	pid_t	*out;
-	int	 n, max;
-};
-
-static void
-gather(const char *dir, void *arg)
-{
-	struct gather *g = arg;
 	int k;
 
-	if (g->n < g->max && (k = procs(dir, g->out + g->n,
-	    g->max - g->n)) > 0)
-		g->n += k;
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_D && strlen(path) > walk.top && walk.n < walk.max &&
+	    (k = procs(path, walk.out + walk.n, walk.max - walk.n)) > 0)
+		walk.n += k;
+	return 0;
 }
 
 static int
@@ -256,21 +235,25 @@ bypid(const void *a, const void *b)
 int
 hp_cgroup_procs(const char *dir, pid_t *out, int max)
 {
-	struct gather g;
 	int i, n;
 
-	if ((g.n = procs(dir, out, max)) == -1)
+	if ((n = procs(dir, out, max)) == -1)
 		return -1;
-	g.out = out;
-	g.max = max;
-	below(dir, BELOW_MAX, gather, &g);
-	if (g.n < 2)
-		return g.n;
-	qsort(out, (size_t)g.n, sizeof *out, bypid);
-	for (i = n = 1; i < g.n; i++)
-		if (out[i] != out[n - 1])
-			out[n++] = out[i];
-	return n;
+	if (subgroups(dir)) {
+		walk.top = strlen(dir);
+		walk.out = out;
+		walk.n = n;
+		walk.max = max;
+		(void)nftw(dir, gather, 8, FTW_PHYS);
+		n = walk.n;
+	}
+	if (n < 2)
+		return n;
+	qsort(out, (size_t)n, sizeof *out, bypid);
+	for (i = max = 1; i < n; i++)
+		if (out[i] != out[max - 1])
+			out[max++] = out[i];
+	return max;
 }
 
 /* 1: something still lives in it (cgroup.events), 0: empty, -1 errno. */
@@ -287,15 +270,13 @@ hp_cgroup_populated(const char *dir)
 	return p[10] == '1';
 }
 
-/* Each group below the top, however deep, deepest first (nftw). */
-static size_t pruning;		/* the length of the top's path */
-
+/* A group below the top, after those below it: removed. */
 static int
 drop(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
 	(void)ftw;
-	if (flag == FTW_DP && strlen(path) > pruning)
+	if (flag == FTW_DP && strlen(path) > walk.top)
 		(void)rmdir(path);
 	return 0;
 }
@@ -305,7 +286,7 @@ void
 hp_cgroup_prune(const char *dir)
 {
 	if (subgroups(dir) && hp_cgroup_populated(dir) == 0) {
-		pruning = strlen(dir);
+		walk.top = strlen(dir);
 		(void)nftw(dir, drop, 8, FTW_DEPTH | FTW_PHYS);
 	}
 }

@@ -78,6 +78,12 @@ statparse(char *buf, struct hp_pstat *ps)
 	ps->threads = (int)f[16];
 	ps->start = f[18];
 	ps->rss = f[20] * (unsigned long long)pagesize();
+	/*
+	 * A process whose first thread has ended while others run is said
+	 * to be a zombie: it is not, it runs on (and has its signals).
+	 */
+	if (ps->state == 'Z' && ps->threads > 1)
+		ps->state = 'R';
 	return 0;
 }
 

@@ -812,7 +812,10 @@ answered() {
 	spawn -n web -- sleep 1000
 	printf '=a1 stop web\n@3 0 =a.2 %s %s start web\n=a3 start nope\n=a4 ping\n' \
 	    "$(id -u)" $$ >"$HP_STATE_DIR/control"
-	wait_until 5 answered a4
+	# Each as it is done: the stop's once web has ended.
+	for t in a1 a.2 a3 a4; do
+		wait_until 5 answered $t
+	done
 	answered a1 | grep -q '"ok":true,"name":"web","state":"stopped","pid":0,'
 	answered a.2 | grep -q '"ok":true,"name":"web","state":"running","pid":[1-9]'
 	[ "$(answered a3)" = \

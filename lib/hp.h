@@ -328,7 +328,7 @@ int	hp_dirwatch_names(void);	/* 0: a watch per file, no name told */
 int	hp_cgroup_base(char *, size_t);	/* ours, writable; -1 ENOSYS */
 int	hp_cgroup_of(pid_t, char *, size_t);	/* its group (0: ours); -1 */
 int	hp_cgroup_make(const char *);		/* mkdir: 0, 1 there; -1 */
-int	hp_cgroup_remove(const char *);		/* rmdir: -1 EBUSY if used */
+int	hp_cgroup_remove(const char *);	/* pruned, rmdir: -1 EBUSY if used */
 void	hp_cgroup_prune(const char *);		/* the empty groups below */
 int	hp_cgroup_procs(const char *, pid_t *, int);	/* members; -1 */
 int	hp_cgroup_populated(const char *);	/* 1, 0 empty, -1 errno */

@@ -44,6 +44,20 @@ wait_until() {
 	done
 }
 
+# ended PID: no such process, or a zombie with no thread left (one whose
+# first thread has ended while another runs is shown Z, and is there).
+ended() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	case $s in
+	"") return 0 ;;
+	*") Z "*)
+		set -- ${s##*) }
+		[ "${18:-1}" -le 1 ] ;;
+	*) return 1 ;;
+	esac
+}
+
 # Processes that carry this test's state directory in their environment:
 # everything hp-spawn started for the test, and the supervisors. Zombies
 # are gone already: only their parent can reap them.
@@ -54,9 +68,7 @@ leftovers() {
 		pid=${f#/proc/}
 		pid=${pid%/environ}
 		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
-		case $( { cat "/proc/$pid/stat"; } 2>/dev/null) in
-		*") Z "*|"") continue ;;
-		esac
+		ended "$pid" && continue
 		echo "$pid"
 	done
 }

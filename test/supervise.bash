@@ -51,12 +51,7 @@ running_not() {
 
 # gone PID: no such process, or only its zombie.
 gone() {
-	local s
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-	case $s in
-	*") Z "*|"") return 0 ;;
-	esac
-	return 1
+	ended "$1"
 }
 
 # alive PID: the process is there and not a zombie. (A bare "! gone" would

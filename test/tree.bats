@@ -221,7 +221,7 @@ leaderless() {
 # error, and ends: in the log, no SIGPIPE for a pipe closed meanwhile.
 speaking() {
 	cat >member.sh <<'EOF'
-trap 'sleep 0.2; echo "bye from $$" >&2; exit 0' TERM
+trap 'sleep 0.05; echo "bye from $$" >&2; exit 0' TERM
 echo $$ >esc.pid
 while :; do sleep 0.05; done
 EOF

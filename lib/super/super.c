@@ -487,7 +487,7 @@ supevent(struct hp_super *s, const char *name)
 	hp_event_begin(&s->ev, &s->j, name);
 	hp_json_kint(&s->j, "pid", (long long)getpid());
 	hp_json_kint(&s->j, "processes", s->nproc);
-	if (!s->shutdown)	/* =TAG is answered on our output */
+	if (!s->shutdown && s->ev.echo)	/* =TAG answered on our output */
 		hp_json_kbool(&s->j, "tags", 1);
 	/* Asked to (shutdown, a signal, its parent gone), or idle. */
 	if (s->shutdown)

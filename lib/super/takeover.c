@@ -346,7 +346,8 @@ hp_upgrade_done(struct hp_super *s, struct hp_hord *h, const char *back)
 	hp_json_kstr(&s->j, "from", from);
 	hp_json_kstr(&s->j, "to", HP_VERSION);
 	hp_json_kint(&s->j, "pid", (long long)getpid());
-	hp_json_kbool(&s->j, "tags", 1);
+	if (s->ev.echo)
+		hp_json_kbool(&s->j, "tags", 1);
 	hp_event_publish(&s->ev, &s->j);
 	hp_json_init(&j, &b);
 	hp_json_open(&j, '{');

@@ -9,10 +9,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +22,7 @@
 
 #if defined(__linux__)
 #include <sys/syscall.h>
+#include <ftw.h>
 #include <stdint.h>
 
 /*

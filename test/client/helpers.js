@@ -29,7 +29,8 @@ async function waitUntil(fn, ms, what) {
 	}
 }
 
-// A live process (not a zombie).
+// A live process: not a zombie with no thread left (one whose first
+// thread has ended while another runs is shown Z, and is there).
 function alive(pid) {
 	let s;
 	try {
@@ -37,7 +38,8 @@ function alive(pid) {
 	} catch (e) {
 		return false;
 	}
-	return !/\) Z /.test(s);
+	const f = s.slice(s.lastIndexOf(') ') + 2).split(' ');
+	return !(f[0] === 'Z' && Number(f[17]) <= 1);
 }
 
 // The processes whose environment names the state directory dir: the

@@ -181,7 +181,8 @@ test('a verb put by the control FIFO waits as long as the command: not ' +
 	const web = await pm.spawn({ name: 'web', command: 'sleep',
 		args: ['100'], stopTimeout: 100 });
 	process.kill(pm.pid, 'SIGSTOP');
-	t.after(() => pm.pid && process.kill(pm.pid, 'SIGCONT'));
+	// Before its shutdown (t.after would come after it).
+	s.atEnd(async () => pm.pid && process.kill(pm.pid, 'SIGCONT'));
 	// Its patience: the stop timeout and 5 s.
 	const t0 = Date.now();
 	await rejects(pm.stop('web'), 'timeout', 1);
@@ -198,7 +199,8 @@ test('a verb put by the control FIFO rejects when the supervisor ends ' +
 	const pm = s.manager();
 	const sup = await pm.start();
 	const held = await pm.spawn({ name: 'held', command: 'sh', args: ['-c',
-		'trap "" TERM; while :; do sleep 1; done'], stopTimeout: 3000 });
+		'trap "" TERM; while :; do sleep 1; done'], stopTimeout: 3000 *
+		(Number(process.env.HP_TEST_SLOW) || 1) });
 	const stop = pm.stop('held');
 	await waitUntil(() => pm.list(['held']).then(([p]) =>
 	    p.state === 'stopping'));
@@ -544,7 +546,8 @@ test('a verb given up on while the supervisor was stopped is not ' +
 	const db = await pm.spawn({ name: 'db', command: 'sleep',
 		args: ['100'] });
 	process.kill(pm.pid, 'SIGSTOP');
-	t.after(() => pm.pid && process.kill(pm.pid, 'SIGCONT'));
+	// Before its shutdown (t.after would come after it).
+	s.atEnd(async () => pm.pid && process.kill(pm.pid, 'SIGCONT'));
 	// Each request carries its deadline: 200 ms from now.
 	const late = [pm.stop('web', { timeout: 200 }),
 		pm.restart('web', { timeout: '200ms' }),

@@ -497,9 +497,11 @@ verb_remove(struct hp_super *s, const struct hp_request *r)
  * process name at arg[name], or an instance NAME:I; REST takes the rest
  * of the line, as it came, from its last word on; FAN goes to each
  * instance of a NAME that has them. While shutting down, every request
- * is refused but a shutdown (LATE).
+ * is refused but a shutdown (LATE). FIFO: answered in many lines, or to
+ * the client's FIFO itself, never to "=TAG".
  */
-enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_FAN = 16, V_LATE = 32 };
+enum { V_NAME0 = 1, V_NAME1 = 2, V_REST = 4, V_FAN = 16, V_LATE = 32,
+	V_FIFO = 64 };
 static const struct verb {
 	const char	*name;
 	const char	*args;		/* as hp(7) shows them */
@@ -539,9 +541,9 @@ static const struct verb {
 	{ "ping", "", 0, 0, 0, verb_ping, "answer, and do nothing" },
 	{ "upgrade", "PATH", 1, 1, V_REST, hp_upgrade_verb,
 	    "hand the supervisor over to another binary, in place" },
-	{ "list", "WHICH [history]", 1, 2, 0, hp_show_list,
+	{ "list", "WHICH [history]", 1, 2, V_FIFO, hp_show_list,
 	    "each process as hp-ls --json shows it, then ours" },
-	{ "subscribe", "WHAT", 1, 1, 0, hp_show_subscribe,
+	{ "subscribe", "WHAT", 1, 1, V_FIFO, hp_show_subscribe,
 	    "output, metrics or none: events asked for" },
 	{ "parent", "PID", 1, 1, 0, hp_parent_verb,
 	    "follow PID as the parent from now on" },
@@ -703,9 +705,7 @@ take(struct hp_super *s, char *line)
 		hp_super_reply(s, w[0], 0, name, "usage", "bad command");
 		return;
 	}
-	/* Answers of many lines, and what a FIFO gets: a FIFO's own. */
-	if (w[0][0] == '=' && (strcmp(v->name, "list") == 0 ||
-	    strcmp(v->name, "subscribe") == 0)) {
+	if (w[0][0] == '=' && (v->flags & V_FIFO)) {
 		hp_super_reply(s, w[0], 0, NULL, "usage", "answered only "
 		    "through a FIFO of events/");
 		return;

@@ -234,7 +234,7 @@ bypid(const void *a, const void *b)
 int
 hp_cgroup_procs(const char *dir, pid_t *out, int max)
 {
-	int i, n;
+	int i, k, n;
 
 	if ((n = procs(dir, out, max)) == -1)
 		return -1;
@@ -249,10 +249,10 @@ hp_cgroup_procs(const char *dir, pid_t *out, int max)
 	if (n < 2)
 		return n;
 	qsort(out, (size_t)n, sizeof *out, bypid);
-	for (i = max = 1; i < n; i++)
-		if (out[i] != out[max - 1])
-			out[max++] = out[i];
-	return max;
+	for (i = k = 1; i < n; i++)
+		if (out[i] != out[k - 1])
+			out[k++] = out[i];
+	return k;
 }
 
 /* 1: something still lives in it (cgroup.events), 0: empty, -1 errno. */

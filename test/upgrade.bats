@@ -37,7 +37,10 @@ counted() {
 	node -e '
 const fs = require("fs");
 let want = 1;
-for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n")) {
+// What follows the last newline is a line still being written.
+const lines = fs.readFileSync(process.argv[1], "utf8").split("\n");
+lines.pop();
+for (const l of lines) {
 	if (!l) continue;
 	const n = Number(l.split(" ")[2]);
 	if (n !== want) throw new Error("after " + (want - 1) + ": " + l);

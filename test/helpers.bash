@@ -44,9 +44,11 @@ wait_until() {
 	done
 }
 
-# ended PID: no such process, or a zombie with no thread left (one whose
+# gone PID: no such process, or a zombie with no thread left (one whose
 # first thread has ended while another runs is shown Z, and is there).
-ended() {
+# Here, not in supervise.bash: leftovers() needs it, and a suite may name
+# a function of its own "ended".
+gone() {
 	local s
 	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
 	case $s in
@@ -68,7 +70,7 @@ leftovers() {
 		pid=${f#/proc/}
 		pid=${pid%/environ}
 		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
-		ended "$pid" && continue
+		gone "$pid" && continue
 		echo "$pid"
 	done
 }

@@ -49,11 +49,6 @@ running_not() {
 	    [ "$(st "$1" pid)" != 0 ]
 }
 
-# gone PID: no such process, or only its zombie.
-gone() {
-	ended "$1"
-}
-
 # alive PID: the process is there and not a zombie. (A bare "! gone" would
 # not fail a test: set -e ignores negated commands.)
 alive() {
